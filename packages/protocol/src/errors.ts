@@ -1,0 +1,86 @@
+/**
+ * Every failure the protocol reports is a ProtocolError: a stable machine code, the field it
+ * concerns (dotted path, or '-' when it concerns the whole input), and a human message.
+ * Codes are part of the public contract (the CLI prints them, the relay maps them to gRPC/HTTP),
+ * so they are never renamed; new ones are only added.
+ */
+export const ErrorCode = {
+  // Input envelope
+  TooLarge: 'TOO_LARGE',
+  NotUtf8: 'NOT_UTF8',
+  /** A U+FEFF byte-order mark (at the start or anywhere else): the canonical form has none. */
+  ByteOrderMark: 'BYTE_ORDER_MARK',
+  /**
+   * A character YAML parsers disagree on or that has no place in a text file: C0 controls other
+   * than tab/LF/CR, a CR not followed by LF, DEL, C1 controls (incl. NEL), U+2028/U+2029, U+FFFE/U+FFFF.
+   */
+  ForbiddenCharacter: 'FORBIDDEN_CHARACTER',
+  // YAML safety
+  YamlSyntax: 'YAML_SYNTAX',
+  YamlDuplicateKey: 'YAML_DUPLICATE_KEY',
+  YamlAnchor: 'YAML_ANCHOR',
+  YamlAlias: 'YAML_ALIAS',
+  YamlMergeKey: 'YAML_MERGE_KEY',
+  YamlTag: 'YAML_TAG',
+  YamlDirective: 'YAML_DIRECTIVE',
+  YamlMultipleDocuments: 'YAML_MULTIPLE_DOCUMENTS',
+  TooDeep: 'TOO_DEEP',
+  TooManyNodes: 'TOO_MANY_NODES',
+  // Schema
+  UnknownVersion: 'UNKNOWN_VERSION',
+  UnknownSuite: 'UNKNOWN_SUITE',
+  MissingField: 'MISSING_FIELD',
+  UnknownField: 'UNKNOWN_FIELD',
+  WrongType: 'WRONG_TYPE',
+  BadFormat: 'BAD_FORMAT',
+  OutOfRange: 'OUT_OF_RANGE',
+  // Cryptography and integrity
+  DecryptFailed: 'DECRYPT_FAILED',
+  HmacMismatch: 'HMAC_MISMATCH',
+  StateMismatch: 'STATE_MISMATCH',
+  BadSignature: 'BAD_SIGNATURE',
+  NotAMember: 'NOT_A_MEMBER',
+  BadKey: 'BAD_KEY',
+  // Content addresses, Merkle proofs, batch-files
+  BadCid: 'BAD_CID',
+  BadProof: 'BAD_PROOF',
+  EmptyBatch: 'EMPTY_BATCH',
+  DuplicateEntry: 'DUPLICATE_ENTRY',
+  BadBatch: 'BAD_BATCH',
+  // Voting
+  BadVotesFile: 'BAD_VOTES_FILE',
+  TooManyVotes: 'TOO_MANY_VOTES',
+  // XML safety (the Votes file reader accepts one fixed, entity-free subset of XML)
+  XmlSyntax: 'XML_SYNTAX',
+  XmlDoctype: 'XML_DOCTYPE',
+  XmlReference: 'XML_REFERENCE',
+  XmlProcessingInstruction: 'XML_PROCESSING_INSTRUCTION',
+  XmlCdata: 'XML_CDATA',
+  XmlComment: 'XML_COMMENT',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  readonly code: ErrorCode;
+  /** Dotted path of the offending field, e.g. `transaction.message.data.sha512hash`; '-' for the whole input. */
+  readonly field: string;
+  /** Protocol errors describe the input itself: sending the same input again cannot succeed. */
+  readonly retryable = false;
+
+  constructor(code: ErrorCode, field: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.field = field;
+  }
+
+  /** The one-line form the CLI prints: `ERROR <code> <field>: <message>`. */
+  toLine(): string {
+    return `ERROR ${this.code} ${this.field}: ${this.message}`;
+  }
+}
+
+export function isProtocolError(value: unknown): value is ProtocolError {
+  return value instanceof ProtocolError;
+}

@@ -1,0 +1,113 @@
+/**
+ * Transaction-file v0.1 (seed 001, "Transaction-file"), as TypeScript types.
+ *
+ * Encodings: every `sha512hash`-like field is 128 lower-case hex characters (HMAC-SHA512 keyed with
+ * the group secret); every `ciphertext`, `key` and `signature` is canonical padded base64; block
+ * ids are 64 lower-case hex characters; heights are non-negative safe integers.
+ *
+ * Additions to the seed, each needed to make the seed's design work (see docs/protocol.md):
+ * - `suite` selects the crypto suite (`modern` or `rsa-4096`);
+ * - `key` is the per-file content key, sealed to the group public key; every `ciphertext` is
+ *   AES-256-GCM under it, bound to its field path;
+ * - `client.id` is the SHA-256 fingerprint of the client's public key, so that a relay (which has no
+ *   group secret) can find the tenant's registered key and check `client.signature`.
+ * Fields the seed names "single or plural" (`sender`, `message.attachment`, `voting.option`) are
+ * lists in the canonical form; the parser also accepts a single mapping.
+ */
+export const TX_FILE_VERSION = '0.1';
+export const SUITES = ['modern', 'rsa-4096'] as const;
+export type SuiteName = (typeof SUITES)[number];
+
+/** An encrypted value with the HMAC of its plaintext. */
+export interface SealedField {
+  ciphertext: string;
+  sha512hash: string;
+}
+
+/** Points at another message by the HMACs of its header and data (seed: regarding, forwarded). */
+export interface MessageReference {
+  headerhash?: string;
+  datahash: string;
+}
+
+export interface TxMessage {
+  header?: SealedField;
+  data: SealedField;
+  regarding?: MessageReference;
+  forwarded?: MessageReference;
+  attachment?: SealedField[];
+}
+
+export interface VotingOption {
+  title: SealedField;
+  description?: SealedField;
+}
+
+export interface TxVoting {
+  /** The random secret shared between voter and organizer. */
+  secret: SealedField;
+  /** Votes count only when anchored at or below this block height. */
+  lastblock: number;
+  option: VotingOption[];
+}
+
+export interface TxVote {
+  /** The voting's transaction-file `state.after`. */
+  voting: string;
+  /** HMAC of the chosen option's title. */
+  option: string;
+  /** HMAC of the voter's public key. */
+  voter: string;
+  /** The voter's signature over the option hash bytes. */
+  signature: string;
+}
+
+export interface BlockRef {
+  height: number;
+  /** The block id (hash), hex. */
+  signature: string;
+}
+
+export interface TxBlockchain {
+  lastblock: BlockRef;
+  /** `lastblock` minus the trusted depth (10 blocks), in case of a fork. */
+  trustedblock: BlockRef;
+}
+
+export interface TxState {
+  before: string;
+  after: string;
+}
+
+export interface TxSender {
+  /** The sender's public key, encrypted under the content key. */
+  ciphertext: string;
+  sha512hash: string;
+  /** The sender's signature over `state.after`. */
+  signature: string;
+}
+
+export interface TxClient {
+  id: string;
+  sha512hash: string;
+  signature: string;
+}
+
+export interface TxFile {
+  version: typeof TX_FILE_VERSION;
+  suite: SuiteName;
+  key: string;
+  client: TxClient;
+  recipient: SealedField;
+  message: TxMessage;
+  voting?: TxVoting;
+  vote?: TxVote;
+  blockchain: TxBlockchain;
+  state: TxState;
+  sender: TxSender[];
+}
+
+/** The YAML document's root: the seed nests everything under `transaction`. */
+export interface TxFileDocument {
+  transaction: TxFile;
+}
