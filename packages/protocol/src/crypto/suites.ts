@@ -1,0 +1,21 @@
+/** The registry of suites a transaction-file may name. */
+import { ErrorCode, ProtocolError } from '../errors.ts';
+import { SUITES, type SuiteName } from '../tx-file/schema.ts';
+import { modernSuite } from './modern.ts';
+import { rsa4096Suite } from './rsa-4096.ts';
+import type { CryptoSuite } from './suite.ts';
+
+export const DEFAULT_SUITE: SuiteName = 'modern';
+
+const registry: Record<SuiteName, CryptoSuite> = { modern: modernSuite, 'rsa-4096': rsa4096Suite };
+
+export function isSuiteName(value: unknown): value is SuiteName {
+  return typeof value === 'string' && (SUITES as readonly string[]).includes(value);
+}
+
+export function getSuite(name: string, field = 'suite'): CryptoSuite {
+  if (!isSuiteName(name)) {
+    throw new ProtocolError(ErrorCode.UnknownSuite, field, `unknown crypto suite '${name}' (known: ${SUITES.join(', ')})`);
+  }
+  return registry[name];
+}
