@@ -1,0 +1,153 @@
+/**
+ * Counting a Votes file, and building the one an organizer publishes.
+ *
+ * Counting rule (the same for the organizer and for every member who recounts):
+ * 1. Votes are taken in canonical order ({@link compareVotes}: by publickey, then option, then
+ *    signature, then txfile), whatever their order in the file, so the result never depends on
+ *    how the file happens to be laid out.
+ * 2. A vote whose option is not one of the voting's option hashes is rejected (`unknown-option`).
+ * 3. When a `verify` callback is given, a vote it refuses is rejected (`bad-signature`).
+ * 4. Of the remaining votes, the first one of each voter (`publickey`) counts; every later one is
+ *    rejected (`duplicate-voter`). Since votes with the same publickey are ordered by option hash,
+ *    "first" means the vote for the smallest option hash: an arbitrary but fixed choice that anyone
+ *    can recompute. A rejected vote never uses up its voter's one vote, so a vote nobody can verify
+ *    (or a forged one, when `verify` is used) cannot block the voter's valid vote.
+ *
+ * `rejected[].index` is the vote's position in `votes.votes` (document order for a parsed file);
+ * `rejected` is listed in canonical order. Members without the voters' public keys tally without
+ * `verify`; their result equals the verified one whenever every listed signature is valid.
+ */
+import { ErrorCode, ProtocolError } from '../errors.ts';
+import type { TxVote, TxVoting } from '../tx-file/schema.ts';
+import { canonicalizeVotesFile, checkVotesFile, compareVotes, VOTES_FILE_VERSION } from './votes-file.ts';
+import type { VotesFile, VotesFileVote } from './votes-file.ts';
+
+export type VoteRejectionReason = 'unknown-option' | 'duplicate-voter' | 'bad-signature';
+
+export interface VoteRejection {
+  /** Index of the vote in `votes.votes`. */
+  index: number;
+  publickey: string;
+  reason: VoteRejectionReason;
+}
+
+export interface TallyOptions {
+  /** The voting's option hashes (each option's title `sha512hash`), in display order. */
+  optionHashes: readonly string[];
+  /**
+   * Checks a vote's signature (over the 64 raw bytes of `vote.option`) against the voter's public
+   * key, for members who can resolve `vote.publickey`. Return false to reject; exceptions propagate.
+   */
+  verify?: (vote: VotesFileVote, index: number) => boolean;
+}
+
+export interface TallyResult {
+  voting: string;
+  lastblock: number;
+  /** Counted votes per option hash; every option is present (zeros included), in `optionHashes` order. */
+  totals: Record<string, number>;
+  /** Number of votes counted (the sum of `totals`). */
+  counted: number;
+  rejected: VoteRejection[];
+}
+
+const HEX128_RE = /^[0-9a-f]{128}$/;
+
+/** The option hashes of a voting, in its order: each option's title `sha512hash`. */
+export function optionHashesOf(voting: Pick<TxVoting, 'option'>): string[] {
+  return voting.option.map((option) => option.title.sha512hash);
+}
+
+function checkOptionHashes(optionHashes: readonly string[]): void {
+  const seen = new Set<string>();
+  optionHashes.forEach((hash, index) => {
+    const field = `optionHashes[${index}]`;
+    if (typeof hash !== 'string' || hash.length !== 128 || !HEX128_RE.test(hash)) {
+      throw new ProtocolError(ErrorCode.BadFormat, field, 'expected 128 lower-case hex characters');
+    }
+    if (seen.has(hash)) throw new ProtocolError(ErrorCode.DuplicateEntry, field, 'duplicate option hash');
+    seen.add(hash);
+  });
+}
+
+/** Counts a Votes file by the rule in the module comment. Throws ProtocolError on a malformed file. */
+export function tallyVotes(votes: VotesFile, options: TallyOptions): TallyResult {
+  const file = checkVotesFile(votes);
+  checkOptionHashes(options.optionHashes);
+  const counts = new Map<string, number>(options.optionHashes.map((hash) => [hash, 0]));
+  const order = file.votes.map((_, index) => index);
+  order.sort((a, b) => compareVotes(file.votes[a]!, file.votes[b]!) || a - b);
+
+  const voted = new Set<string>();
+  const rejected: VoteRejection[] = [];
+  let counted = 0;
+  for (const index of order) {
+    const vote = file.votes[index]!;
+    const count = counts.get(vote.option);
+    let reason: VoteRejectionReason | undefined;
+    if (count === undefined) reason = 'unknown-option';
+    else if (options.verify !== undefined && !options.verify(vote, index)) reason = 'bad-signature';
+    else if (voted.has(vote.publickey)) reason = 'duplicate-voter';
+    if (reason !== undefined || count === undefined) {
+      rejected.push({ index, publickey: vote.publickey, reason: reason ?? 'unknown-option' });
+      continue;
+    }
+    voted.add(vote.publickey);
+    counts.set(vote.option, count + 1);
+    counted++;
+  }
+  const totals: Record<string, number> = {};
+  for (const [hash, count] of counts) totals[hash] = count;
+  return { voting: file.voting, lastblock: file.lastblock, totals, counted, rejected };
+}
+
+/** A vote as the organizer collected it: the transaction-file's `vote` section and where it was anchored. */
+export interface CollectedVote {
+  vote: TxVote;
+  /** Height of the block that anchored the voter's transaction-file. */
+  anchoredHeight: number;
+  /** CIDv1 (base32) of the voter's transaction-file, to be listed in the Votes file. */
+  txfile?: string;
+}
+
+/**
+ * Builds the Votes file an organizer publishes for the voting whose transaction-file has
+ * `state.after` = `votingAfter`. Keeps the collected votes whose `vote.voting` is `votingAfter` and
+ * whose `anchoredHeight` is a height at or below `lastblock`; skips any whose fields could not be
+ * written into a valid Votes file (they would be rejected by every reader anyway); drops exact
+ * duplicates (the same transaction-file seen twice). Duplicate voters and unknown options are kept:
+ * the file lists what was collected and {@link tallyVotes} decides, so every member can check it.
+ * The result is canonical (votes sorted); pass it to `serializeVotesFile`.
+ */
+export function tallyFromVoteFiles(
+  votingAfter: string,
+  lastblock: number,
+  voteSections: readonly CollectedVote[],
+): VotesFile {
+  if (typeof votingAfter !== 'string' || votingAfter.length !== 128 || !HEX128_RE.test(votingAfter)) {
+    throw new ProtocolError(ErrorCode.BadFormat, 'votingAfter', 'expected 128 lower-case hex characters');
+  }
+  if (!Number.isSafeInteger(lastblock) || lastblock < 0) {
+    throw new ProtocolError(ErrorCode.OutOfRange, 'lastblock', 'expected a non-negative safe integer');
+  }
+  const header: VotesFile = { version: VOTES_FILE_VERSION, voting: votingAfter, lastblock, votes: [] };
+  const votes: VotesFileVote[] = [];
+  for (const section of voteSections) {
+    const { vote, anchoredHeight, txfile } = section;
+    if (vote.voting !== header.voting) continue;
+    if (!Number.isSafeInteger(anchoredHeight) || anchoredHeight < 0 || anchoredHeight > header.lastblock)
+      continue;
+    const entry: VotesFileVote = { option: vote.option, publickey: vote.voter, signature: vote.signature };
+    if (txfile !== undefined) entry.txfile = txfile;
+    try {
+      checkVotesFile({ ...header, votes: [entry] });
+    } catch (error) {
+      if (error instanceof ProtocolError) continue;
+      throw error;
+    }
+    votes.push(entry);
+  }
+  const file = canonicalizeVotesFile({ ...header, votes });
+  file.votes = file.votes.filter((vote, i, all) => i === 0 || compareVotes(all[i - 1]!, vote) !== 0);
+  return file;
+}
