@@ -13,6 +13,11 @@
  *   group secret) can find the tenant's registered key and check `client.signature`.
  * Fields the seed names "single or plural" (`sender`, `message.attachment`, `voting.option`) are
  * lists in the canonical form; the parser also accepts a single mapping.
+ *
+ * Further rules the validator enforces: `client.id` is 64 lower-case hex; base64 fields are
+ * non-empty; optional lists are non-empty when present; at most 64 senders, 64 attachments and
+ * 2..256 voting options, with distinct title hashes; `trustedblock.height` ≤ `lastblock.height`.
+ * Block ids carry no `0x` prefix (strip it from EVM block hashes).
  */
 export const TX_FILE_VERSION = '0.1';
 export const SUITES = ['modern', 'rsa-4096'] as const;
@@ -87,6 +92,10 @@ export interface TxSender {
   signature: string;
 }
 
+/**
+ * The client application. Unlike the seed's sketch (which signs the hash of the client key), the
+ * client signs `state.after`, like the senders: that signature then covers the whole file.
+ */
 export interface TxClient {
   id: string;
   sha512hash: string;
