@@ -11,7 +11,8 @@ export function toHex(bytes: Uint8Array): string {
 
 /** Strict: lower-case, even length, nothing else; `field` names the input in the error. */
 export function fromHex(text: string, field = '-'): Uint8Array {
-  if (text.length % 2 !== 0 || !HEX_RE.test(text)) throw new ProtocolError(ErrorCode.BadFormat, field, 'expected lower-case hex');
+  if (text.length % 2 !== 0 || !HEX_RE.test(text))
+    throw new ProtocolError(ErrorCode.BadFormat, field, 'expected lower-case hex');
   return new Uint8Array(Buffer.from(text, 'hex'));
 }
 
@@ -26,7 +27,8 @@ export function toBase64(bytes: Uint8Array): string {
  */
 export function fromBase64(text: string, field = '-'): Uint8Array {
   const bytes = new Uint8Array(Buffer.from(text, 'base64'));
-  if (toBase64(bytes) !== text) throw new ProtocolError(ErrorCode.BadFormat, field, 'expected canonical base64');
+  if (toBase64(bytes) !== text)
+    throw new ProtocolError(ErrorCode.BadFormat, field, 'expected canonical base64');
   return bytes;
 }
 

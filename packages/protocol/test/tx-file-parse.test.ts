@@ -677,7 +677,10 @@ describe('parseTxFile: schema', () => {
     // Distinct title hashes: options with the same title are refused as duplicates.
     const distinctOptions = (n: number): string =>
       Array.from({ length: n }, (_, i) =>
-        lastOption.replace(/sha512hash: '[0-9a-f]{128}'/, `sha512hash: '${i.toString(16).padStart(128, '0')}'`),
+        lastOption.replace(
+          /sha512hash: '[0-9a-f]{128}'/,
+          `sha512hash: '${i.toString(16).padStart(128, '0')}'`,
+        ),
       ).join('');
     const single = `    option:\n${lastOption.replace('      - title:', '      title:').replaceAll('\n        ', '\n      ')}`;
     expectError(edit(FULL, options, single), ErrorCode.OutOfRange, 'transaction.voting.option');
@@ -743,7 +746,13 @@ describe('validateTxFile and limits', () => {
 });
 
 void it('refuses two voting options with the same title hash (a vote would be ambiguous)', () => {
-  const first = '81e92f5d90684db6638344869c82e784b5270b513811080bdba905820be1b0331be8fb7329e4c7a6f97846c1b211572042a0c5bfc7d487a74cab0221c19685c5';
-  const second = '22494af556a0782623729d0b5a9878f80aa6c21a6f51d346771842d613f51073c3b02fab211baff42fb1998f38b77250dc7a1c71dd98b4b00cae9620a6102ad7';
-  expectError(edit(FULL, `sha512hash: '${second}'`, `sha512hash: '${first}'`), 'DUPLICATE_ENTRY', 'transaction.voting.option[1].title.sha512hash');
+  const first =
+    '81e92f5d90684db6638344869c82e784b5270b513811080bdba905820be1b0331be8fb7329e4c7a6f97846c1b211572042a0c5bfc7d487a74cab0221c19685c5';
+  const second =
+    '22494af556a0782623729d0b5a9878f80aa6c21a6f51d346771842d613f51073c3b02fab211baff42fb1998f38b77250dc7a1c71dd98b4b00cae9620a6102ad7';
+  expectError(
+    edit(FULL, `sha512hash: '${second}'`, `sha512hash: '${first}'`),
+    'DUPLICATE_ENTRY',
+    'transaction.voting.option[1].title.sha512hash',
+  );
 });

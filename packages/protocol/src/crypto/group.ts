@@ -58,7 +58,11 @@ export async function createGroup(
   const suite = getSuite(suiteName);
   for (const [i, member] of members.entries()) {
     if (member.suite !== suiteName) {
-      throw new ProtocolError(ErrorCode.BadKey, `members[${i}]`, `member key is ${member.suite}, group is ${suiteName}`);
+      throw new ProtocolError(
+        ErrorCode.BadKey,
+        `members[${i}]`,
+        `member key is ${member.suite}, group is ${suiteName}`,
+      );
     }
   }
   const pair = await suite.generateEncryptionKeyPair();
@@ -89,13 +93,27 @@ export function openGroup(bundleJson: unknown, member: PrivateIdentity): GroupKe
   const bundle = parseGroupBundle(bundleJson);
   const memberId = fingerprint(member.public);
   const entry = bundle.members.find((m) => m.id === memberId);
-  if (!entry) throw new ProtocolError(ErrorCode.NotAMember, 'group.members', `key ${memberId} is not a member of group ${bundle.id}`);
+  if (!entry)
+    throw new ProtocolError(
+      ErrorCode.NotAMember,
+      'group.members',
+      `key ${memberId} is not a member of group ${bundle.id}`,
+    );
   const suite = getSuite(bundle.suite);
   let payload: Uint8Array;
   try {
-    payload = suite.open(member.encryption, fromBase64(entry.sealed, 'group.members.sealed'), memberContext(bundle.id));
+    payload = suite.open(
+      member.encryption,
+      fromBase64(entry.sealed, 'group.members.sealed'),
+      memberContext(bundle.id),
+    );
   } catch (cause) {
-    throw new ProtocolError(ErrorCode.DecryptFailed, 'group.members.sealed', 'cannot open the group keys with this member key', { cause });
+    throw new ProtocolError(
+      ErrorCode.DecryptFailed,
+      'group.members.sealed',
+      'cannot open the group keys with this member key',
+      { cause },
+    );
   }
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const privateLength = payload.byteLength >= 4 ? view.getUint32(0) : -1;
@@ -112,16 +130,24 @@ export function openGroup(bundleJson: unknown, member: PrivateIdentity): GroupKe
 
 export function parseGroupBundle(value: unknown): GroupBundle {
   const record = value as Partial<Record<keyof GroupBundle, unknown>> | null;
-  if (typeof record !== 'object' || record === null || record.type !== GROUP_BUNDLE_TYPE || record.version !== 1) {
+  if (
+    typeof record !== 'object' ||
+    record === null ||
+    record.type !== GROUP_BUNDLE_TYPE ||
+    record.version !== 1
+  ) {
     throw new ProtocolError(ErrorCode.BadKey, 'group.type', `expected a ${GROUP_BUNDLE_TYPE} version 1`);
   }
-  if (!isSuiteName(record.suite)) throw new ProtocolError(ErrorCode.UnknownSuite, 'group.suite', 'unknown suite');
-  if (typeof record.publicKey !== 'string') throw new ProtocolError(ErrorCode.BadKey, 'group.publicKey', 'expected base64');
+  if (!isSuiteName(record.suite))
+    throw new ProtocolError(ErrorCode.UnknownSuite, 'group.suite', 'unknown suite');
+  if (typeof record.publicKey !== 'string')
+    throw new ProtocolError(ErrorCode.BadKey, 'group.publicKey', 'expected base64');
   const publicKey = fromBase64(record.publicKey, 'group.publicKey');
   if (record.id !== groupId(record.suite, publicKey)) {
     throw new ProtocolError(ErrorCode.BadKey, 'group.id', 'id does not match the group public key');
   }
-  if (!Array.isArray(record.members)) throw new ProtocolError(ErrorCode.BadKey, 'group.members', 'expected a list');
+  if (!Array.isArray(record.members))
+    throw new ProtocolError(ErrorCode.BadKey, 'group.members', 'expected a list');
   const members = record.members.map((m: unknown, i) => {
     const entry = m as { id?: unknown; sealed?: unknown } | null;
     if (typeof entry?.id !== 'string' || typeof entry.sealed !== 'string') {
@@ -129,5 +155,12 @@ export function parseGroupBundle(value: unknown): GroupBundle {
     }
     return { id: entry.id, sealed: entry.sealed };
   });
-  return { type: GROUP_BUNDLE_TYPE, version: 1, suite: record.suite, id: record.id, publicKey: record.publicKey, members };
+  return {
+    type: GROUP_BUNDLE_TYPE,
+    version: 1,
+    suite: record.suite,
+    id: record.id,
+    publicKey: record.publicKey,
+    members,
+  };
 }

@@ -27,7 +27,10 @@ export interface PrivateIdentity {
 
 export async function generateIdentity(suiteName: SuiteName): Promise<PrivateIdentity> {
   const suite = getSuite(suiteName);
-  const [encryption, signing] = await Promise.all([suite.generateEncryptionKeyPair(), suite.generateSigningKeyPair()]);
+  const [encryption, signing] = await Promise.all([
+    suite.generateEncryptionKeyPair(),
+    suite.generateSigningKeyPair(),
+  ]);
   return {
     public: { suite: suiteName, encryption: encryption.publicKey, signing: signing.publicKey },
     encryption: encryption.privateKey,
@@ -58,7 +61,8 @@ export function parsePublicKeyBytes(suite: SuiteName, bytes: Uint8Array, field: 
   const malformed = (): never => {
     throw new ProtocolError(ErrorCode.BadKey, field, 'public key bytes are malformed');
   };
-  if (bytes.byteLength < prefix.byteLength + 8 || !bytesEqual(bytes.subarray(0, prefix.byteLength), prefix)) malformed();
+  if (bytes.byteLength < prefix.byteLength + 8 || !bytesEqual(bytes.subarray(0, prefix.byteLength), prefix))
+    malformed();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = prefix.byteLength;
   const encryptionLength = view.getUint32(at);
@@ -126,7 +130,8 @@ export function toPrivateKeyFile(identity: PrivateIdentity): PrivateKeyFile {
 
 function field(record: Record<string, unknown>, name: string, where: string): string {
   const value = record[name];
-  if (typeof value !== 'string') throw new ProtocolError(ErrorCode.BadKey, `${where}.${name}`, 'expected a string');
+  if (typeof value !== 'string')
+    throw new ProtocolError(ErrorCode.BadKey, `${where}.${name}`, 'expected a string');
   return value;
 }
 
@@ -139,7 +144,8 @@ function asRecord(value: unknown, where: string): Record<string, unknown> {
 
 function readSuite(record: Record<string, unknown>, where: string): SuiteName {
   const suite = record.suite;
-  if (!isSuiteName(suite)) throw new ProtocolError(ErrorCode.UnknownSuite, `${where}.suite`, `unknown suite '${String(suite)}'`);
+  if (!isSuiteName(suite))
+    throw new ProtocolError(ErrorCode.UnknownSuite, `${where}.suite`, `unknown suite '${String(suite)}'`);
   return suite;
 }
 
@@ -152,7 +158,11 @@ function checkId(record: Record<string, unknown>, identity: PublicIdentity, wher
 export function parsePublicKeyFile(value: unknown, where = 'key'): PublicIdentity {
   const record = asRecord(value, where);
   if (record.type !== PUBLIC_KEY_FILE_TYPE || record.version !== 1) {
-    throw new ProtocolError(ErrorCode.BadKey, `${where}.type`, `expected a ${PUBLIC_KEY_FILE_TYPE} version 1`);
+    throw new ProtocolError(
+      ErrorCode.BadKey,
+      `${where}.type`,
+      `expected a ${PUBLIC_KEY_FILE_TYPE} version 1`,
+    );
   }
   const identity: PublicIdentity = {
     suite: readSuite(record, where),
@@ -166,7 +176,11 @@ export function parsePublicKeyFile(value: unknown, where = 'key'): PublicIdentit
 export function parsePrivateKeyFile(value: unknown, where = 'key'): PrivateIdentity {
   const record = asRecord(value, where);
   if (record.type !== PRIVATE_KEY_FILE_TYPE || record.version !== 1) {
-    throw new ProtocolError(ErrorCode.BadKey, `${where}.type`, `expected a ${PRIVATE_KEY_FILE_TYPE} version 1`);
+    throw new ProtocolError(
+      ErrorCode.BadKey,
+      `${where}.type`,
+      `expected a ${PRIVATE_KEY_FILE_TYPE} version 1`,
+    );
   }
   const pub = asRecord(record.public, `${where}.public`);
   const identity: PrivateIdentity = {
@@ -189,10 +203,13 @@ function assertKeyPairsMatch(identity: PrivateIdentity, where: string): void {
   const probe = utf8('anchorpost/v1/key-check');
   try {
     const signature = suite.sign(identity.signing, probe);
-    if (!suite.verify(identity.public.signing, probe, signature)) throw new Error('signing keys do not match');
+    if (!suite.verify(identity.public.signing, probe, signature))
+      throw new Error('signing keys do not match');
     const sealed = suite.seal(identity.public.encryption, probe, 'key-check');
     suite.open(identity.encryption, sealed, 'key-check');
   } catch (cause) {
-    throw new ProtocolError(ErrorCode.BadKey, where, 'private and public keys do not belong together', { cause });
+    throw new ProtocolError(ErrorCode.BadKey, where, 'private and public keys do not belong together', {
+      cause,
+    });
   }
 }

@@ -22,9 +22,16 @@ import { rawPublicKey, toDerKeyPair } from './der.ts';
 const generateKeyPairAsync = promisify(generateKeyPair);
 const X25519_BYTES = 32;
 
-function sealKey(shared: Buffer, ephemeralRaw: Uint8Array, recipientRaw: Uint8Array, context: string): Uint8Array {
+function sealKey(
+  shared: Buffer,
+  ephemeralRaw: Uint8Array,
+  recipientRaw: Uint8Array,
+  context: string,
+): Uint8Array {
   const salt = Buffer.concat([ephemeralRaw, recipientRaw]);
-  return new Uint8Array(hkdfSync('sha256', shared, salt, `anchorpost/v1/modern/seal/${context}`, AEAD_KEY_BYTES));
+  return new Uint8Array(
+    hkdfSync('sha256', shared, salt, `anchorpost/v1/modern/seal/${context}`, AEAD_KEY_BYTES),
+  );
 }
 
 function agree(privateKey: KeyObject, publicKey: KeyObject): Buffer {
@@ -50,7 +57,12 @@ export const modernSuite: CryptoSuite = {
     if (recipient.asymmetricKeyType !== 'x25519') throw new Error('not an X25519 public key');
     const ephemeral = generateKeyPairSync('x25519');
     const ephemeralRaw = rawPublicKey(ephemeral.publicKey);
-    const key = sealKey(agree(ephemeral.privateKey, recipient), ephemeralRaw, rawPublicKey(recipient), context);
+    const key = sealKey(
+      agree(ephemeral.privateKey, recipient),
+      ephemeralRaw,
+      rawPublicKey(recipient),
+      context,
+    );
     const body = aeadEncrypt(key, plaintext, Buffer.from(context));
     return new Uint8Array(Buffer.concat([ephemeralRaw, body]));
   },
@@ -64,7 +76,12 @@ export const modernSuite: CryptoSuite = {
       key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(ephemeralRaw).toString('base64url') },
       format: 'jwk',
     });
-    const key = sealKey(agree(recipient, ephemeral), ephemeralRaw, rawPublicKey(createPublicKey(recipient)), context);
+    const key = sealKey(
+      agree(recipient, ephemeral),
+      ephemeralRaw,
+      rawPublicKey(createPublicKey(recipient)),
+      context,
+    );
     return aeadDecrypt(key, sealed.subarray(X25519_BYTES), Buffer.from(context));
   },
 

@@ -41,7 +41,9 @@ function rsaPrivate(der: Uint8Array): KeyObject {
 }
 
 async function generateRsa(): Promise<DerKeyPair> {
-  return toDerKeyPair(await generateKeyPairAsync('rsa', { modulusLength: MODULUS_BITS, publicExponent: 0x10001 }));
+  return toDerKeyPair(
+    await generateKeyPairAsync('rsa', { modulusLength: MODULUS_BITS, publicExponent: 0x10001 }),
+  );
 }
 
 const pss = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };

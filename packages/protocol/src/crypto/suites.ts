@@ -15,7 +15,11 @@ export function isSuiteName(value: unknown): value is SuiteName {
 
 export function getSuite(name: string, field = 'suite'): CryptoSuite {
   if (!isSuiteName(name)) {
-    throw new ProtocolError(ErrorCode.UnknownSuite, field, `unknown crypto suite '${name}' (known: ${SUITES.join(', ')})`);
+    throw new ProtocolError(
+      ErrorCode.UnknownSuite,
+      field,
+      `unknown crypto suite '${name}' (known: ${SUITES.join(', ')})`,
+    );
   }
   return registry[name];
 }

@@ -46,11 +46,16 @@ export interface BuildTxFileInput {
 export function buildTxFile(input: BuildTxFileInput): TxFile {
   const { group } = input;
   const suite = getSuite(group.suite);
-  if (input.senders.length === 0) throw new ProtocolError(ErrorCode.MissingField, 'transaction.sender', 'at least one sender');
+  if (input.senders.length === 0)
+    throw new ProtocolError(ErrorCode.MissingField, 'transaction.sender', 'at least one sender');
   for (const [i, party] of [input.client, ...input.senders].entries()) {
     if (party.public.suite !== group.suite) {
       const where = i === 0 ? 'transaction.client' : `transaction.sender[${i - 1}]`;
-      throw new ProtocolError(ErrorCode.BadKey, where, `key is ${party.public.suite}, group is ${group.suite}`);
+      throw new ProtocolError(
+        ErrorCode.BadKey,
+        where,
+        `key is ${party.public.suite}, group is ${group.suite}`,
+      );
     }
   }
   const contentKey = new Uint8Array(randomBytes(AEAD_KEY_BYTES));
@@ -66,7 +71,9 @@ export function buildTxFile(input: BuildTxFileInput): TxFile {
     ...(input.message.forwarded ? { forwarded: input.message.forwarded } : {}),
   };
   if (input.message.attachments?.length) {
-    message.attachment = input.message.attachments.map((bytes, i) => seal(`transaction.message.attachment[${i}]`, bytes));
+    message.attachment = input.message.attachments.map((bytes, i) =>
+      seal(`transaction.message.attachment[${i}]`, bytes),
+    );
   }
 
   let voting: TxVoting | undefined;
@@ -76,7 +83,9 @@ export function buildTxFile(input: BuildTxFileInput): TxFile {
       lastblock: input.voting.lastblock,
       option: input.voting.options.map((option, i) => ({
         title: seal(`transaction.voting.option[${i}].title`, option.title),
-        ...(option.description ? { description: seal(`transaction.voting.option[${i}].description`, option.description) } : {}),
+        ...(option.description
+          ? { description: seal(`transaction.voting.option[${i}].description`, option.description) }
+          : {}),
       })),
     };
   }
@@ -87,7 +96,11 @@ export function buildTxFile(input: BuildTxFileInput): TxFile {
     version: TX_FILE_VERSION,
     suite: group.suite,
     key: toBase64(suite.seal(group.publicKey, contentKey, CONTENT_KEY_CONTEXT)),
-    client: { id: fingerprint(input.client.public), sha512hash: hmacHex(group.secret, publicKeyBytes(input.client.public)), signature: '' },
+    client: {
+      id: fingerprint(input.client.public),
+      sha512hash: hmacHex(group.secret, publicKeyBytes(input.client.public)),
+      signature: '',
+    },
     recipient: seal('transaction.recipient', groupPublicKeyBytes(group.suite, group.publicKey)),
     message,
     ...(voting ? { voting } : {}),

@@ -32,7 +32,11 @@ export interface OpenedTxFile {
     attachments: Uint8Array[];
   };
   senders: PublicIdentity[];
-  voting?: { secret: Uint8Array; lastblock: number; options: { hash: string; title: Uint8Array; description?: Uint8Array }[] };
+  voting?: {
+    secret: Uint8Array;
+    lastblock: number;
+    options: { hash: string; title: Uint8Array; description?: Uint8Array }[];
+  };
   vote?: TxFile['vote'];
   blockchain: TxFile['blockchain'];
   state: TxFile['state'];
@@ -42,7 +46,11 @@ export interface OpenedTxFile {
 export function openTxFile(tx: TxFile, options: OpenTxFileOptions): OpenedTxFile {
   const { group } = options;
   if (tx.suite !== group.suite) {
-    throw new ProtocolError(ErrorCode.NotAMember, 'transaction.suite', `file uses ${tx.suite}, group uses ${group.suite}`);
+    throw new ProtocolError(
+      ErrorCode.NotAMember,
+      'transaction.suite',
+      `file uses ${tx.suite}, group uses ${group.suite}`,
+    );
   }
   const suite = getSuite(tx.suite);
   let contentKey: Uint8Array;
@@ -50,19 +58,37 @@ export function openTxFile(tx: TxFile, options: OpenTxFileOptions): OpenedTxFile
     contentKey = suite.open(group.privateKey, fromBase64(tx.key, 'transaction.key'), CONTENT_KEY_CONTEXT);
   } catch (cause) {
     if (cause instanceof ProtocolError) throw cause;
-    throw new ProtocolError(ErrorCode.NotAMember, 'transaction.key', 'the content key does not open with this group key (another group, or altered)', { cause });
+    throw new ProtocolError(
+      ErrorCode.NotAMember,
+      'transaction.key',
+      'the content key does not open with this group key (another group, or altered)',
+      { cause },
+    );
   }
 
   const unseal = (path: string, field: SealedField): Uint8Array => {
     let plaintext: Uint8Array;
     try {
-      plaintext = aeadDecrypt(contentKey, fromBase64(field.ciphertext, `${path}.ciphertext`), fieldContext(path));
+      plaintext = aeadDecrypt(
+        contentKey,
+        fromBase64(field.ciphertext, `${path}.ciphertext`),
+        fieldContext(path),
+      );
     } catch (cause) {
       if (cause instanceof ProtocolError) throw cause;
-      throw new ProtocolError(ErrorCode.DecryptFailed, `${path}.ciphertext`, 'ciphertext fails authentication', { cause });
+      throw new ProtocolError(
+        ErrorCode.DecryptFailed,
+        `${path}.ciphertext`,
+        'ciphertext fails authentication',
+        { cause },
+      );
     }
     if (!hashesEqual(hmacHex(group.secret, plaintext), field.sha512hash)) {
-      throw new ProtocolError(ErrorCode.HmacMismatch, `${path}.sha512hash`, 'HMAC does not match the decrypted content');
+      throw new ProtocolError(
+        ErrorCode.HmacMismatch,
+        `${path}.sha512hash`,
+        'HMAC does not match the decrypted content',
+      );
     }
     return plaintext;
   };
@@ -77,7 +103,9 @@ export function openTxFile(tx: TxFile, options: OpenTxFileOptions): OpenedTxFile
     data: unseal('transaction.message.data', tx.message.data),
     ...(tx.message.regarding ? { regarding: tx.message.regarding } : {}),
     ...(tx.message.forwarded ? { forwarded: tx.message.forwarded } : {}),
-    attachments: (tx.message.attachment ?? []).map((a, i) => unseal(`transaction.message.attachment[${i}]`, a)),
+    attachments: (tx.message.attachment ?? []).map((a, i) =>
+      unseal(`transaction.message.attachment[${i}]`, a),
+    ),
   };
 
   const voting = tx.voting && {
@@ -86,35 +114,67 @@ export function openTxFile(tx: TxFile, options: OpenTxFileOptions): OpenedTxFile
     options: tx.voting.option.map((option, i) => ({
       hash: option.title.sha512hash,
       title: unseal(`transaction.voting.option[${i}].title`, option.title),
-      ...(option.description ? { description: unseal(`transaction.voting.option[${i}].description`, option.description) } : {}),
+      ...(option.description
+        ? { description: unseal(`transaction.voting.option[${i}].description`, option.description) }
+        : {}),
     })),
   };
 
-  const senders = tx.sender.map((sender, i) => parsePublicKeyBytes(tx.suite, unseal(`transaction.sender[${i}]`, sender), `transaction.sender[${i}]`));
+  const senders = tx.sender.map((sender, i) =>
+    parsePublicKeyBytes(tx.suite, unseal(`transaction.sender[${i}]`, sender), `transaction.sender[${i}]`),
+  );
 
   if (!hashesEqual(computeAfterState(tx, group.secret), tx.state.after)) {
-    throw new ProtocolError(ErrorCode.StateMismatch, 'transaction.state.after', 'after-state does not match the file content and before-state');
+    throw new ProtocolError(
+      ErrorCode.StateMismatch,
+      'transaction.state.after',
+      'after-state does not match the file content and before-state',
+    );
   }
   const signed = afterStateMessage(tx.state.after);
   senders.forEach((sender, i) => {
-    checkSignature(suite, sender.signing, signed, tx.sender[i]!.signature, `transaction.sender[${i}].signature`);
+    checkSignature(
+      suite,
+      sender.signing,
+      signed,
+      tx.sender[i]!.signature,
+      `transaction.sender[${i}].signature`,
+    );
   });
 
   if (tx.vote) {
     const voter = senders[0]!;
     if (!hashesEqual(hmacHex(group.secret, publicKeyBytes(voter)), tx.vote.voter)) {
-      throw new ProtocolError(ErrorCode.HmacMismatch, 'transaction.vote.voter', 'voter hash is not the first sender');
+      throw new ProtocolError(
+        ErrorCode.HmacMismatch,
+        'transaction.vote.voter',
+        'voter hash is not the first sender',
+      );
     }
-    checkSignature(suite, voter.signing, voteMessage(tx.vote.option), tx.vote.signature, 'transaction.vote.signature');
+    checkSignature(
+      suite,
+      voter.signing,
+      voteMessage(tx.vote.option),
+      tx.vote.signature,
+      'transaction.vote.signature',
+    );
   }
 
   const clientKey = options.clientKey?.(tx.client.id);
   if (clientKey) {
     if (fingerprint(clientKey) !== tx.client.id) {
-      throw new ProtocolError(ErrorCode.BadKey, 'transaction.client.id', 'resolved client key has another id');
+      throw new ProtocolError(
+        ErrorCode.BadKey,
+        'transaction.client.id',
+        'resolved client key has another id',
+      );
     }
     if (!hashesEqual(hmacHex(group.secret, publicKeyBytes(clientKey)), tx.client.sha512hash)) {
-      throw new ProtocolError(ErrorCode.HmacMismatch, 'transaction.client.sha512hash', 'client hash does not match the client key');
+      throw new ProtocolError(
+        ErrorCode.HmacMismatch,
+        'transaction.client.sha512hash',
+        'client hash does not match the client key',
+      );
     }
     checkSignature(suite, clientKey.signing, signed, tx.client.signature, 'transaction.client.signature');
   }
@@ -137,12 +197,28 @@ export function openTxFile(tx: TxFile, options: OpenTxFileOptions): OpenedTxFile
  */
 export function verifyClientSignature(tx: TxFile, clientKey: PublicIdentity): void {
   if (fingerprint(clientKey) !== tx.client.id) {
-    throw new ProtocolError(ErrorCode.BadKey, 'transaction.client.id', 'file is not signed by this client key');
+    throw new ProtocolError(
+      ErrorCode.BadKey,
+      'transaction.client.id',
+      'file is not signed by this client key',
+    );
   }
-  checkSignature(getSuite(tx.suite), clientKey.signing, afterStateMessage(tx.state.after), tx.client.signature, 'transaction.client.signature');
+  checkSignature(
+    getSuite(tx.suite),
+    clientKey.signing,
+    afterStateMessage(tx.state.after),
+    tx.client.signature,
+    'transaction.client.signature',
+  );
 }
 
-function checkSignature(suite: CryptoSuite, publicKey: Uint8Array, message: Uint8Array, signature: string, field: string): void {
+function checkSignature(
+  suite: CryptoSuite,
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: string,
+  field: string,
+): void {
   if (!suite.verify(publicKey, message, fromBase64(signature, field))) {
     throw new ProtocolError(ErrorCode.BadSignature, field, 'signature does not verify');
   }

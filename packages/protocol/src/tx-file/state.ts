@@ -33,7 +33,10 @@ export function hashesEqual(a: string, b: string): boolean {
 
 export function computeAfterState(tx: TxFile, secret: Uint8Array): string {
   const digest = createHash('sha512').update(canonicalSigningBytes(tx)).digest();
-  return hmacHex(secret, concatBytes(utf8('anchorpost/v1/state'), fromHex(tx.state.before, 'transaction.state.before'), digest));
+  return hmacHex(
+    secret,
+    concatBytes(utf8('anchorpost/v1/state'), fromHex(tx.state.before, 'transaction.state.before'), digest),
+  );
 }
 
 /** What senders and the client sign: the after-state, domain-separated. */

@@ -227,7 +227,11 @@ function readVoting(value: unknown, path: string): TxVoting {
   const seen = new Set<string>();
   voting.option.forEach((option, i) => {
     if (seen.has(option.title.sha512hash)) {
-      throw new ProtocolError(ErrorCode.DuplicateEntry, `${path}.option[${i}].title.sha512hash`, 'two options have the same title');
+      throw new ProtocolError(
+        ErrorCode.DuplicateEntry,
+        `${path}.option[${i}].title.sha512hash`,
+        'two options have the same title',
+      );
     }
     seen.add(option.title.sha512hash);
   });
