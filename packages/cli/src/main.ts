@@ -1,0 +1,41 @@
+/** The `anchorpost` command: dispatches to one command module and turns any failure into one line. */
+import { cidCommand } from './commands/cid.ts';
+import { GROUP_USAGE, groupCommand } from './commands/group.ts';
+import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
+import { MERKLE_USAGE, merkleCommand } from './commands/merkle.ts';
+import { TX_USAGE, txCommand } from './commands/tx.ts';
+import { failureLine, UsageError } from './failure.ts';
+
+const USAGE = `usage:
+  ${KEYS_USAGE}
+  ${GROUP_USAGE}
+  ${TX_USAGE}
+  anchorpost cid FILE
+  ${MERKLE_USAGE}
+`;
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  keys: keysCommand,
+  group: groupCommand,
+  tx: txCommand,
+  cid: cidCommand,
+  merkle: merkleCommand,
+};
+
+/** Runs one command and returns the process exit code; never throws. */
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  try {
+    const command = commands[name];
+    if (!command) throw new UsageError(`unknown command '${name}'; run 'anchorpost --help'`);
+    return await command(args);
+  } catch (error) {
+    const { line, exitCode } = failureLine(error);
+    process.stderr.write(`${line}\n`);
+    return exitCode;
+  }
+}
