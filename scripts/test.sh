@@ -9,4 +9,5 @@ echo "test: node $(node --version), npm $(npm --version)"
 ANCHORPOST_IPFS_BIN="$(scripts/install-kubo.sh)"
 export ANCHORPOST_IPFS_BIN ANCHORPOST_REQUIRE_KUBO=1
 npm ci
+npm run check
 npm test
