@@ -61,17 +61,31 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export class ProtocolError extends Error {
+/**
+ * What every Anchorpost error has, whichever package raised it: a stable machine code and whether
+ * trying the same call again can help. Transports map errors, and consumers choose between retry
+ * and dead-letter, on these two fields alone. Each package keeps its own table of codes.
+ */
+export class AnchorpostError<Code extends string = string> extends Error {
+  readonly code: Code;
+  /** True when the same call may succeed later (a server back up, a timeout, a lock released). */
+  readonly retryable: boolean;
+
+  constructor(code: Code, message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = retryable;
+  }
+}
+
+export class ProtocolError extends AnchorpostError<ErrorCode> {
   override readonly name = 'ProtocolError';
-  readonly code: ErrorCode;
   /** Dotted path of the offending field, e.g. `transaction.message.data.sha512hash`; '-' for the whole input. */
   readonly field: string;
-  /** Protocol errors describe the input itself: sending the same input again cannot succeed. */
-  readonly retryable = false;
 
+  /** Protocol errors describe the input itself: sending the same input again cannot succeed. */
   constructor(code: ErrorCode, field: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, false, options);
     this.field = field;
   }
 
