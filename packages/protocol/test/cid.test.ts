@@ -284,3 +284,12 @@ void describe('unixfsImporterOptions', () => {
     assert.equal(typeof a.layout, 'function');
   });
 });
+
+void it('refuses files of 2 GiB or more instead of giving a wrong CID', async () => {
+  // A lazy source: the refusal must come before 2 GiB are produced or held.
+  const chunk = new Uint8Array(64 * 1024 * 1024);
+  function* twoGiB() {
+    for (let i = 0; i < 32; i++) yield chunk;
+  }
+  await assert.rejects(cidForChunks(twoGiB()), { code: 'TOO_LARGE' });
+});

@@ -41,8 +41,24 @@ export async function cidForBytes(bytes: Uint8Array): Promise<string> {
   return cidForBytesViaImporter(bytes);
 }
 
+/**
+ * ipfs-unixfs (through protons-runtime 7) encodes a UnixFS file size of 2^31 bytes or more wrongly,
+ * and differently on each call, so such a file's CID would be wrong. Refuse it rather than give a
+ * CID Kubo would not give. (Tx-files are at most a few MiB; this bounds `anchorpost cid` only.)
+ */
+export const MAX_CID_FILE_BYTES = 2 ** 31 - 1;
+
+function tooLargeForCid(size: number): ProtocolError {
+  return new ProtocolError(
+    ErrorCode.TooLarge,
+    '-',
+    `files of ${MAX_CID_FILE_BYTES + 1} bytes or more are not supported (got at least ${size}): the UnixFS encoder mis-encodes their size`,
+  );
+}
+
 /** Always goes through the UnixFS importer; exported so tests can prove the fast path agrees. */
 export async function cidForBytesViaImporter(bytes: Uint8Array): Promise<string> {
+  if (bytes.byteLength > MAX_CID_FILE_BYTES) throw tooLargeForCid(bytes.byteLength);
   const result = await importBytes(bytes, discardingBlockstore, unixfsImporterOptions());
   return result.cid.toString();
 }
@@ -54,6 +70,17 @@ export async function cidForBytesViaImporter(bytes: Uint8Array): Promise<string>
 export async function cidForChunks(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): Promise<string> {
-  const result = await importByteStream(source, discardingBlockstore, unixfsImporterOptions());
+  const result = await importByteStream(counted(source), discardingBlockstore, unixfsImporterOptions());
   return result.cid.toString();
+}
+
+async function* counted(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.byteLength;
+    if (total > MAX_CID_FILE_BYTES) throw tooLargeForCid(total);
+    yield chunk;
+  }
 }

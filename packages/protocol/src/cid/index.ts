@@ -1,5 +1,11 @@
 /** Content addresses: Kubo-identical CIDv1 computation and strict CID parsing. */
-export { cidForBytes, cidForBytesViaImporter, cidForChunks, cidForSmallBytes } from './cid-for-bytes.ts';
+export {
+  cidForBytes,
+  cidForBytesViaImporter,
+  cidForChunks,
+  cidForSmallBytes,
+  MAX_CID_FILE_BYTES,
+} from './cid-for-bytes.ts';
 export {
   UNIXFS_CHUNK_SIZE,
   UNIXFS_MAX_CHILDREN_PER_NODE,
