@@ -1,0 +1,17 @@
+import { BusError, BusErrorCode } from './bus-error.ts';
+
+/** A whole-number argument in [min, max], or INVALID_ARGUMENT naming it. */
+export function integerArgument(
+  name: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new BusError(
+      BusErrorCode.InvalidArgument,
+      `${name} must be an integer from ${min} to ${max}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
