@@ -1,0 +1,169 @@
+/**
+ * What only the embedded store must prove: it never touches the network, it refuses damaged
+ * blocks on disk, and garbage collection cannot slip between an add and its pin.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { encodeBatchFile } from '@anchorpost/protocol';
+import { openHeliaContentStore } from '../src/helia/helia-content-store.ts';
+import { StorageError } from '../src/storage-error.ts';
+
+const onLinux = process.platform === 'linux';
+
+/** Inodes of this process's sockets (every TCP/UDP/Unix socket it has open). */
+async function ownSocketInodes(): Promise<Set<string>> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    const match = /^socket:\[(\d+)\]$/.exec(target);
+    if (match !== null) inodes.add(match[1]!);
+  }
+  return inodes;
+}
+
+/** Inodes of TCP sockets in LISTEN state on this machine (state 0A in /proc/net/tcp{,6}). */
+async function listeningTcpInodes(): Promise<Set<string>> {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(table, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[3] === '0A' && fields[9] !== undefined) inodes.add(fields[9]);
+    }
+  }
+  return inodes;
+}
+
+async function ownListeners(): Promise<string[]> {
+  const own = await ownSocketInodes();
+  return [...(await listeningTcpInodes())].filter((inode) => own.has(inode));
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe('HeliaContentStore', () => {
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'anchorpost-helia-'));
+  });
+
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'sees a TCP listener when one is open (the check below can fail)',
+    { skip: !onLinux && 'needs /proc' },
+    async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        assert.equal((await ownListeners()).length, 1);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
+
+  it('opens no socket at all: no listener, no dial', { skip: !onLinux && 'needs /proc' }, async () => {
+    const before = await ownSocketInodes();
+    const store = await openHeliaContentStore({ dir: join(dir, 'offline') });
+    try {
+      const file = await store.addFile(randomBytes(300_000), { pin: true });
+      await store.getFile(file, { maxBytes: 300_000 });
+      const blocks = [];
+      for await (const block of encodeBatchFile(
+        { platform: 'p', sequence: 0, previous: null, sealedAt: '2026-01-01T00:00:00.000Z' },
+        [file],
+      )) {
+        blocks.push(block);
+        await store.putBlock(block.cid, block.bytes);
+      }
+      await store.pin(blocks.at(-1)!.cid);
+      // An unknown CID: a networked node would now look for providers.
+      await assert.rejects(
+        store.getFile(file.replace(/.$/, file.endsWith('a') ? 'b' : 'a'), { maxBytes: 1, timeoutMs: 2_000 }),
+      );
+      await store.gc();
+      assert.equal((await store.health()).ok, true);
+
+      assert.deepEqual(await ownListeners(), [], 'TCP listeners opened by the store');
+      const opened = [...(await ownSocketInodes())].filter((inode) => !before.has(inode));
+      assert.deepEqual(opened, [], 'sockets opened by the store');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a block damaged on disk (CID_MISMATCH), and a file read through it', async () => {
+    const storeDir = join(dir, 'damaged');
+    const store = await openHeliaContentStore({ dir: storeDir });
+    try {
+      const bytes = randomBytes(1_000);
+      const cid = await store.addFile(bytes);
+      const blockFiles = await filesUnder(join(storeDir, 'blocks'));
+      let damaged = 0;
+      for (const file of blockFiles) {
+        const content = await readFile(file);
+        if (!content.equals(bytes)) continue;
+        content[0]! ^= 0xff;
+        await writeFile(file, content);
+        damaged += 1;
+      }
+      assert.equal(damaged, 1, 'found the block file');
+      const mismatch = (error: unknown): boolean =>
+        error instanceof StorageError && error.code === 'CID_MISMATCH';
+      await assert.rejects(store.getBlock(cid), mismatch);
+      await assert.rejects(store.getFile(cid, { maxBytes: 1_000 }), mismatch);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('never lets garbage collection slip between an add and its pin', async () => {
+    const store = await openHeliaContentStore({ dir: join(dir, 'gc-race') });
+    try {
+      const files = Array.from({ length: 24 }, (_, i) => randomBytes(1_000 + i * 20_000));
+      const adds = files.map(async (bytes) => store.addFile(bytes, { pin: true }));
+      const collections = Array.from({ length: 12 }, async () => store.gc());
+      // Settle everything before judging, so no write outlives the store.
+      const [added, collected] = await Promise.all([
+        Promise.allSettled(adds),
+        Promise.allSettled(collections),
+      ]);
+      assert.deepEqual(
+        [...added, ...collected].filter((result) => result.status === 'rejected'),
+        [],
+      );
+      const cids = added.map((result) => (result as PromiseFulfilledResult<string>).value);
+      await store.gc();
+      for (const [i, cid] of cids.entries()) {
+        assert.deepEqual(
+          await store.getFile(cid, { maxBytes: files[i]!.byteLength }),
+          new Uint8Array(files[i]!),
+          `file ${i}`,
+        );
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses to open under a file (BAD_CONFIG)', async () => {
+    const notADir = join(dir, 'a-file');
+    await writeFile(notADir, 'x');
+    await assert.rejects(
+      openHeliaContentStore({ dir: join(notADir, 'store') }),
+      (error) => error instanceof StorageError && error.code === 'BAD_CONFIG',
+    );
+  });
+});
