@@ -1,0 +1,125 @@
+/**
+ * The AnchorpostAnchor contract from the EVM side: its ABI (generated from
+ * contracts/AnchorpostAnchor.sol at build time), event decoding, revert decoding, deployment and
+ * the owner's allow-list action.
+ */
+import { AbiCoder, getAddress, Interface, toBeHex } from 'ethers';
+import { anchorpostAnchorAbi, anchorpostAnchorBytecode } from '../generated/anchorpost-anchor.ts';
+import { ChainError, ChainErrorCode } from '../chain-error.ts';
+import type { JsonRpcPool } from './json-rpc-pool.ts';
+import { fromQuantity } from './rpc-types.ts';
+import type { RpcLog } from './rpc-types.ts';
+import { sendTransactionAndWait } from './send-transaction.ts';
+import type { TransactionSigner } from './send-transaction.ts';
+
+export const anchorContractInterface = new Interface(anchorpostAnchorAbi);
+/** topic0 of `Anchored(bytes32 indexed root, string batchCid, uint64 indexed sequence, address indexed submitter)`. */
+export const ANCHORED_TOPIC = anchorContractInterface.getEvent('Anchored')!.topicHash;
+
+export interface AnchoredEvent {
+  readonly root: string;
+  readonly batchCid: string;
+  readonly sequence: number;
+  readonly submitter: string;
+  readonly txHash: string;
+  readonly blockNumber: number;
+  readonly blockHash: string;
+  readonly logIndex: number;
+}
+
+/** 0x-prefixed bytes32 for the contract from the protocol's 64-hex root. */
+export const rootToBytes32 = (root: string): string => `0x${root}`;
+
+export const sequenceTopic = (sequence: number): string => toBeHex(sequence, 32);
+
+export function encodeAnchorCall(root: string, batchCid: string, sequence: number): string {
+  return anchorContractInterface.encodeFunctionData('anchor', [rootToBytes32(root), batchCid, sequence]);
+}
+
+/**
+ * Decodes an `Anchored` log, or returns undefined for anything else (another event, a malformed
+ * log). The caller checks the emitting address; this checks the shape.
+ */
+export function decodeAnchoredLog(log: RpcLog): AnchoredEvent | undefined {
+  if (log.topics.length !== 4 || log.topics[0]?.toLowerCase() !== ANCHORED_TOPIC) return undefined;
+  try {
+    const [batchCid] = AbiCoder.defaultAbiCoder().decode(['string'], log.data) as unknown as [string];
+    const sequence = BigInt(log.topics[2]!);
+    if (sequence > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+    return {
+      root: log.topics[1]!.slice(2).toLowerCase(),
+      batchCid,
+      sequence: Number(sequence),
+      submitter: getAddress(`0x${log.topics[3]!.slice(26)}`).toLowerCase(),
+      txHash: log.transactionHash.toLowerCase(),
+      blockNumber: fromQuantity(log.blockNumber),
+      blockHash: log.blockHash.toLowerCase(),
+      logIndex: fromQuantity(log.logIndex),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The contract's custom error in revert data, if the data holds one. */
+export function decodeAnchorRevert(data: unknown): { name: string; args: readonly unknown[] } | undefined {
+  const hex =
+    typeof data === 'string'
+      ? data
+      : typeof data === 'object' && data !== null && 'data' in data
+        ? data.data
+        : undefined;
+  if (typeof hex !== 'string' || !hex.startsWith('0x') || hex.length < 10) return undefined;
+  try {
+    const parsed = anchorContractInterface.parseError(hex);
+    return parsed === null ? undefined : { name: parsed.name, args: [...parsed.args] };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface DeployAnchorContractOptions {
+  readonly rpc: JsonRpcPool;
+  /** Accounts allowed to anchor; default: the deploying account. */
+  readonly submitters?: readonly string[];
+}
+
+export interface DeployedAnchorContract {
+  readonly address: string;
+  readonly txHash: string;
+  /** Where to start reading events (config `deployBlock`). */
+  readonly blockNumber: number;
+}
+
+/** Deploys AnchorpostAnchor; the signer becomes its owner. */
+export async function deployAnchorContract(
+  signer: TransactionSigner,
+  options: DeployAnchorContractOptions,
+): Promise<DeployedAnchorContract> {
+  const submitters = options.submitters ?? [await signer.getAddress()];
+  const data = anchorpostAnchorBytecode + anchorContractInterface.encodeDeploy([submitters]).slice(2);
+  const receipt = await sendTransactionAndWait(options.rpc, signer, { to: null, data });
+  if (receipt.contractAddress === null) {
+    throw new ChainError(
+      ChainErrorCode.RpcError,
+      `deployment ${receipt.transactionHash} created no contract`,
+    );
+  }
+  return {
+    address: receipt.contractAddress.toLowerCase(),
+    txHash: receipt.transactionHash.toLowerCase(),
+    blockNumber: fromQuantity(receipt.blockNumber),
+  };
+}
+
+/** Owner action: allows (or stops) an account to anchor. */
+export async function setAnchorSubmitter(
+  owner: TransactionSigner,
+  options: { rpc: JsonRpcPool; contractAddress: string; submitter: string; allowed: boolean },
+): Promise<void> {
+  const data = anchorContractInterface.encodeFunctionData('setSubmitter', [
+    options.submitter,
+    options.allowed,
+  ]);
+  await sendTransactionAndWait(options.rpc, owner, { to: options.contractAddress, data });
+}

@@ -1,0 +1,34 @@
+/** The EVM adapters: anchor contract, anvil, the chain reader and the EvmChain anchorer. */
+export {
+  ANCHORED_TOPIC,
+  anchorContractInterface,
+  decodeAnchoredLog,
+  decodeAnchorRevert,
+  deployAnchorContract,
+  encodeAnchorCall,
+  setAnchorSubmitter,
+} from './anchor-contract.ts';
+export type {
+  AnchoredEvent,
+  DeployAnchorContractOptions,
+  DeployedAnchorContract,
+} from './anchor-contract.ts';
+export { anvilBinaryPath, startAnvil } from './anvil.ts';
+export type { Anvil, AnvilOptions } from './anvil.ts';
+export { EvmChain } from './evm-chain.ts';
+export type { EvmChainOptions } from './evm-chain.ts';
+export { EvmChainReader } from './evm-chain-reader.ts';
+export type { EvmChainReaderOptions } from './evm-chain-reader.ts';
+export { bumpedFees, initialFees, minimumReplacementFees } from './fee-policy.ts';
+export type { Eip1559Fees, NetworkFees } from './fee-policy.ts';
+export { JsonRpcPool, RpcResponseError } from './json-rpc-pool.ts';
+export type { JsonRpcPoolOptions } from './json-rpc-pool.ts';
+export { sendTransactionAndWait } from './send-transaction.ts';
+export type { SendTransactionOptions, TransactionSigner } from './send-transaction.ts';
+export {
+  anchorpostAnchorAbi,
+  anchorpostAnchorBuild,
+  anchorpostAnchorBytecode,
+} from '../generated/anchorpost-anchor.ts';
+export { anvilOptionsFromEnv, evmChainConfigFromEnv } from './evm-config.ts';
+export type { EvmChainConfig } from './evm-config.ts';

@@ -1,0 +1,12 @@
+/**
+ * @anchorpost/chains — the chain port of Anchorpost: put batch roots on chains exactly once and
+ * follow them to finality (AnchorChain), and read anchors back (ChainReader). Chain-neutral types
+ * here; adapters under ./evm (and later ./ergo).
+ */
+export * from './chain-error.ts';
+export * from './anchor-request.ts';
+export type { AnchorRequestStore } from './anchor-request-store.ts';
+export { MemoryAnchorRequestStore } from './memory-anchor-request-store.ts';
+export type { ChainAnchor, ChainAnchorPage, ChainHead, ChainReader } from './chain-reader.ts';
+export type { AnchorChain, AnchorTransition } from './anchor-chain.ts';
+export * from './evm/index.ts';
