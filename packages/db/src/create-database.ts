@@ -1,0 +1,66 @@
+/**
+ * Opens the database the same way for PostgreSQL and for the embedded PGlite: a pg pool, the
+ * Prisma 7 client on `@prisma/adapter-pg` (no Rust query engine), and the repositories on top.
+ */
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { DbError } from './db-error.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { PrismaIndexRepository } from './index-repository.ts';
+import type { IndexRepository } from './index-repository.ts';
+import { toDbError } from './to-db-error.ts';
+
+export const DEFAULT_POOL_SIZE = 10;
+
+export interface DatabaseOptions {
+  /** `postgresql://user:password@host:port/database` */
+  databaseUrl: string;
+  /** Connections in the pool; default 10. Use EMBEDDED_POOL_SIZE (1) for the embedded database. */
+  poolSize?: number;
+  /** How long to wait for a connection before failing with UNAVAILABLE; default 10 s. */
+  connectTimeoutMs?: number;
+}
+
+export interface Database {
+  /** The Prisma client, for repositories that live in other packages (e.g. the anchorer's requests). */
+  readonly prisma: PrismaClient;
+  readonly index: IndexRepository;
+  /** Resolves when the database answers; UNAVAILABLE (retryable) otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDatabase(options: DatabaseOptions): Database {
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+  if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
+    throw new DbError('INVALID_ARGUMENT', `poolSize must be a positive integer, got ${poolSize}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+  });
+  pool.on('error', () => {
+    // A broken idle connection is dropped by the pool; the next query reports the outage.
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let closed: Promise<void> | undefined;
+  return {
+    prisma,
+    index: new PrismaIndexRepository(prisma),
+    async ping() {
+      try {
+        await prisma.$queryRaw`SELECT 1`;
+      } catch (error) {
+        throw toDbError(error, 'ping');
+      }
+    },
+    close() {
+      closed ??= (async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,387 @@
+/**
+ * The index port: what the parser writes (from chains + IPFS alone, so it can always be
+ * rebuilt) and the proof API reads. `PrismaIndexRepository` is its one implementation; the
+ * same code runs against PostgreSQL and the embedded PGlite (see createDatabase).
+ */
+import { DbError } from './db-error.ts';
+import { toDbError } from './to-db-error.ts';
+import { decodeMessageCursor, encodeMessageCursor } from './message-cursor.ts';
+import { Prisma } from './generated/prisma/client.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import type { Anchor, Batch, ChainCursor, TxFile, TxFileSender } from './generated/prisma/client.ts';
+import type {
+  AnchorRecord,
+  BatchEntryRecord,
+  BatchRecord,
+  ChainCursorRecord,
+  ChainKind,
+  IndexDump,
+  InclusionRecord,
+  Page,
+  TxFileRecord,
+} from './records.ts';
+
+export interface IndexRepository {
+  /**
+   * Writes a batch and its entries (tx-file CIDs in batch order) in one transaction: either
+   * all of it is indexed or nothing. The number of entries must equal `batch.count`.
+   * UNIQUE_VIOLATION if the batch (cid, or platform + sequence) is already indexed.
+   * Entries are inserted in chunks, so an iterable of a million CIDs is fine; an async one
+   * keeps the transaction (and, on an embedded database, the only connection) open while
+   * it is read.
+   */
+  recordBatch(batch: BatchRecord, entries: Iterable<string> | AsyncIterable<string>): Promise<void>;
+  /** Writes tx-files and their senders in one transaction; ones already indexed are skipped. Returns how many were new. */
+  recordTxFiles(rows: readonly TxFileRecord[]): Promise<number>;
+  /** Inserts or replaces the anchor of a batch on a chain. FOREIGN_KEY_VIOLATION if the batch is not indexed. */
+  recordAnchor(anchor: AnchorRecord): Promise<void>;
+  getBatch(cid: string): Promise<BatchRecord | null>;
+  getBatchBySequence(platform: string, sequence: number): Promise<BatchRecord | null>;
+  /** The batch's tx-file CIDs in leaf order, read page by page (for Merkle paths). */
+  batchEntries(batchCid: string, pageSize?: number): AsyncIterable<string>;
+  /** Where a tx-file was sealed and anchored; null if it is in no indexed batch. */
+  getProof(txFileCid: string): Promise<InclusionRecord | null>;
+  /** Tx-files sent to a recipient, in batch order, keyset-paginated (limit 1…1000). */
+  messagesByRecipient(
+    recipientHash: string,
+    cursor: string | null,
+    limit: number,
+  ): Promise<Page<TxFileRecord>>;
+  getChainCursor(chain: ChainKind, chainId: string): Promise<ChainCursorRecord | null>;
+  saveChainCursor(cursor: ChainCursorRecord): Promise<void>;
+  /** Empties every index table (for a rebuild from chains + IPFS); the anchorer's requests stay. */
+  truncateAll(): Promise<void>;
+  /** Every index row in a fixed order, for comparing a rebuilt index with the original. Tests and small databases only. */
+  dumpAll(): Promise<IndexDump>;
+}
+
+/** Rows per INSERT statement. */
+export const ENTRY_CHUNK = 10_000;
+const TX_FILE_CHUNK = 5_000;
+export const MAX_PAGE_LIMIT = 1_000;
+
+/** Long enough for a batch of a million entries on a slow disk; a stuck one still ends. */
+const BULK_TRANSACTION = { maxWait: 60_000, timeout: 600_000 } as const;
+
+function toNumber(value: bigint): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) throw new DbError('INVALID_VALUE', `${value} is not a safe integer`);
+  return number;
+}
+
+function toBatchRecord(row: Batch): BatchRecord {
+  return {
+    cid: row.cid,
+    platform: row.platform,
+    sequence: toNumber(row.sequence),
+    previousCid: row.previousCid,
+    sealedAt: row.sealedAt.toISOString(),
+    merkleRoot: row.merkleRoot,
+    count: row.count,
+  };
+}
+
+function toTxFileRecord(row: TxFile & { senders: TxFileSender[] }): TxFileRecord {
+  return {
+    cid: row.cid,
+    batchSequence: toNumber(row.batchSequence),
+    batchIndex: row.batchIndex,
+    recipientHash: row.recipientHash,
+    senderHashes: row.senders.map((sender) => sender.senderHash),
+    clientId: row.clientId,
+    suite: row.suite,
+    stateBefore: row.stateBefore,
+    stateAfter: row.stateAfter,
+    size: row.size,
+    lastblockHeight: toNumber(row.lastblockHeight),
+    trustedblockHeight: toNumber(row.trustedblockHeight),
+  };
+}
+
+function toAnchorRecord(row: Anchor): AnchorRecord {
+  return {
+    chain: row.chain,
+    chainId: row.chainId,
+    batchCid: row.batchCid,
+    contract: row.contract,
+    sequence: toNumber(row.sequence),
+    root: row.root,
+    txHash: row.txHash,
+    blockNumber: toNumber(row.blockNumber),
+    blockHash: row.blockHash,
+    blockTime: row.blockTime.toISOString(),
+    status: row.status,
+  };
+}
+
+function toChainCursorRecord(row: ChainCursor): ChainCursorRecord {
+  return {
+    chain: row.chain,
+    chainId: row.chainId,
+    lastBlock: toNumber(row.lastBlock),
+    lastBlockHash: row.lastBlockHash,
+  };
+}
+
+const SENDERS_IN_ORDER = { senders: { orderBy: { position: 'asc' } } } as const;
+
+export class PrismaIndexRepository implements IndexRepository {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  async #guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toDbError(error, operation);
+    }
+  }
+
+  recordBatch(batch: BatchRecord, entries: Iterable<string> | AsyncIterable<string>): Promise<void> {
+    return this.#guard('recordBatch', () =>
+      this.#prisma.$transaction(async (tx) => {
+        await tx.batch.create({
+          data: {
+            cid: batch.cid,
+            platform: batch.platform,
+            sequence: batch.sequence,
+            previousCid: batch.previousCid,
+            sealedAt: new Date(batch.sealedAt),
+            merkleRoot: batch.merkleRoot,
+            count: batch.count,
+          },
+        });
+        // unnest() of one text[] per chunk rather than createMany's 3 bind parameters per row:
+        // about 4× the rows per second on PGlite (see README), and no parameter limit.
+        let index = 0;
+        let chunk: string[] = [];
+        const flush = async () => {
+          await tx.$executeRaw`
+            INSERT INTO "batch_entry" ("batch_cid", "index", "tx_file_cid")
+            SELECT ${batch.cid}, ${index - chunk.length}::int + (t.n - 1)::int, t.cid
+            FROM unnest(${chunk}::text[]) WITH ORDINALITY AS t(cid, n)`;
+          chunk = [];
+        };
+        for await (const txFileCid of entries) {
+          chunk.push(txFileCid);
+          index += 1;
+          if (chunk.length === ENTRY_CHUNK) await flush();
+        }
+        if (chunk.length > 0) await flush();
+        if (index !== batch.count) {
+          throw new DbError(
+            'INVALID_ARGUMENT',
+            `batch ${batch.cid} has count ${batch.count} but ${index} entries`,
+          );
+        }
+      }, BULK_TRANSACTION),
+    );
+  }
+
+  recordTxFiles(rows: readonly TxFileRecord[]): Promise<number> {
+    return this.#guard('recordTxFiles', () =>
+      this.#prisma.$transaction(async (tx) => {
+        let inserted = 0;
+        for (let start = 0; start < rows.length; start += TX_FILE_CHUNK) {
+          const chunk = rows.slice(start, start + TX_FILE_CHUNK);
+          // One array per column, as for batch entries: createMany managed ~7,000 rows/s here.
+          inserted += await tx.$executeRaw`
+            INSERT INTO "tx_file" ("cid", "batch_sequence", "batch_index", "recipient_hash", "client_id", "suite",
+              "state_before", "state_after", "size", "lastblock_height", "trustedblock_height")
+            SELECT * FROM unnest(
+              ${chunk.map((row) => row.cid)}::text[],
+              ${chunk.map((row) => row.batchSequence)}::int8[],
+              ${chunk.map((row) => row.batchIndex)}::int4[],
+              ${chunk.map((row) => row.recipientHash)}::text[],
+              ${chunk.map((row) => row.clientId)}::text[],
+              ${chunk.map((row) => row.suite)}::text[],
+              ${chunk.map((row) => row.stateBefore)}::text[],
+              ${chunk.map((row) => row.stateAfter)}::text[],
+              ${chunk.map((row) => row.size)}::int4[],
+              ${chunk.map((row) => row.lastblockHeight)}::int8[],
+              ${chunk.map((row) => row.trustedblockHeight)}::int8[])
+            ON CONFLICT ("cid") DO NOTHING`;
+          const senders = chunk.flatMap((row) =>
+            row.senderHashes.map((senderHash, position) => ({ txFileCid: row.cid, position, senderHash })),
+          );
+          if (senders.length > 0) {
+            await tx.$executeRaw`
+              INSERT INTO "tx_file_sender" ("tx_file_cid", "position", "sender_hash")
+              SELECT * FROM unnest(
+                ${senders.map((sender) => sender.txFileCid)}::text[],
+                ${senders.map((sender) => sender.position)}::int4[],
+                ${senders.map((sender) => sender.senderHash)}::text[])
+              ON CONFLICT DO NOTHING`;
+          }
+        }
+        return inserted;
+      }, BULK_TRANSACTION),
+    );
+  }
+
+  recordAnchor(anchor: AnchorRecord): Promise<void> {
+    const fields = {
+      contract: anchor.contract,
+      sequence: anchor.sequence,
+      root: anchor.root,
+      txHash: anchor.txHash,
+      blockNumber: anchor.blockNumber,
+      blockHash: anchor.blockHash,
+      blockTime: new Date(anchor.blockTime),
+      status: anchor.status,
+    };
+    return this.#guard('recordAnchor', async () => {
+      await this.#prisma.anchor.upsert({
+        where: {
+          chain_chainId_batchCid: { chain: anchor.chain, chainId: anchor.chainId, batchCid: anchor.batchCid },
+        },
+        create: { chain: anchor.chain, chainId: anchor.chainId, batchCid: anchor.batchCid, ...fields },
+        update: fields,
+      });
+    });
+  }
+
+  getBatch(cid: string): Promise<BatchRecord | null> {
+    return this.#guard('getBatch', async () => {
+      const row = await this.#prisma.batch.findUnique({ where: { cid } });
+      return row === null ? null : toBatchRecord(row);
+    });
+  }
+
+  getBatchBySequence(platform: string, sequence: number): Promise<BatchRecord | null> {
+    return this.#guard('getBatchBySequence', async () => {
+      const row = await this.#prisma.batch.findUnique({
+        where: { platform_sequence: { platform, sequence } },
+      });
+      return row === null ? null : toBatchRecord(row);
+    });
+  }
+
+  async *batchEntries(batchCid: string, pageSize = ENTRY_CHUNK): AsyncIterable<string> {
+    let after = -1;
+    for (;;) {
+      const rows = await this.#guard('batchEntries', () =>
+        this.#prisma.batchEntry.findMany({
+          where: { batchCid, index: { gt: after } },
+          orderBy: { index: 'asc' },
+          take: pageSize,
+          select: { index: true, txFileCid: true },
+        }),
+      );
+      for (const row of rows) yield row.txFileCid;
+      if (rows.length < pageSize) return;
+      after = rows.at(-1)!.index;
+    }
+  }
+
+  getProof(txFileCid: string): Promise<InclusionRecord | null> {
+    return this.#guard('getProof', async () => {
+      const entry = await this.#prisma.batchEntry.findFirst({
+        where: { txFileCid },
+        orderBy: [{ batch: { sequence: 'asc' } }, { batchCid: 'asc' }],
+        include: { batch: { include: { anchors: { orderBy: [{ chain: 'asc' }, { chainId: 'asc' }] } } } },
+      });
+      if (entry === null) return null;
+      return {
+        txFileCid,
+        batch: toBatchRecord(entry.batch),
+        index: entry.index,
+        anchors: entry.batch.anchors.map(toAnchorRecord),
+      };
+    });
+  }
+
+  async messagesByRecipient(
+    recipientHash: string,
+    cursor: string | null,
+    limit: number,
+  ): Promise<Page<TxFileRecord>> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
+      throw new DbError('INVALID_ARGUMENT', `limit must be 1…${MAX_PAGE_LIMIT}, got ${limit}`);
+    }
+    const after = cursor === null ? null : decodeMessageCursor(cursor);
+    return await this.#guard('messagesByRecipient', async () => {
+      // A row-value comparison walks the (recipient_hash, batch_sequence, batch_index, cid)
+      // index from the cursor on; Prisma's query builder has no way to say it.
+      const keys = await this.#prisma.$queryRaw<{ cid: string }[]>`
+        SELECT "cid" FROM "tx_file"
+        WHERE "recipient_hash" = ${recipientHash}
+          ${
+            after === null
+              ? Prisma.empty
+              : Prisma.sql`AND ("batch_sequence", "batch_index", "cid") > (${BigInt(after.batchSequence)}, ${after.batchIndex}, ${after.cid})`
+          }
+        ORDER BY "batch_sequence", "batch_index", "cid"
+        LIMIT ${limit + 1}`;
+      const page = keys.slice(0, limit).map((key) => key.cid);
+      const rows = await this.#prisma.txFile.findMany({
+        where: { cid: { in: page } },
+        include: SENDERS_IN_ORDER,
+      });
+      const byCid = new Map(rows.map((row) => [row.cid, toTxFileRecord(row)]));
+      const items = page.map((cid) => byCid.get(cid)).filter((item) => item !== undefined);
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor: keys.length > limit && last !== undefined ? encodeMessageCursor(last) : null,
+      };
+    });
+  }
+
+  getChainCursor(chain: ChainKind, chainId: string): Promise<ChainCursorRecord | null> {
+    return this.#guard('getChainCursor', async () => {
+      const row = await this.#prisma.chainCursor.findUnique({ where: { chain_chainId: { chain, chainId } } });
+      return row === null ? null : toChainCursorRecord(row);
+    });
+  }
+
+  saveChainCursor(cursor: ChainCursorRecord): Promise<void> {
+    const fields = { lastBlock: cursor.lastBlock, lastBlockHash: cursor.lastBlockHash };
+    return this.#guard('saveChainCursor', async () => {
+      await this.#prisma.chainCursor.upsert({
+        where: { chain_chainId: { chain: cursor.chain, chainId: cursor.chainId } },
+        create: { chain: cursor.chain, chainId: cursor.chainId, ...fields },
+        update: fields,
+      });
+    });
+  }
+
+  truncateAll(): Promise<void> {
+    return this.#guard('truncateAll', async () => {
+      await this.#prisma.$executeRawUnsafe(
+        'TRUNCATE TABLE "batch_entry", "tx_file_sender", "anchor", "tx_file", "batch", "chain_cursor"',
+      );
+    });
+  }
+
+  dumpAll(): Promise<IndexDump> {
+    return this.#guard('dumpAll', async () => {
+      const batches = await this.#prisma.batch.findMany({
+        orderBy: [{ platform: 'asc' }, { sequence: 'asc' }],
+      });
+      const batchEntries: BatchEntryRecord[] = await this.#prisma.batchEntry.findMany({
+        orderBy: [{ batchCid: 'asc' }, { index: 'asc' }],
+      });
+      const txFiles = await this.#prisma.txFile.findMany({
+        orderBy: { cid: 'asc' },
+        include: SENDERS_IN_ORDER,
+      });
+      const anchors = await this.#prisma.anchor.findMany({
+        orderBy: [{ chain: 'asc' }, { chainId: 'asc' }, { batchCid: 'asc' }],
+      });
+      const chainCursors = await this.#prisma.chainCursor.findMany({
+        orderBy: [{ chain: 'asc' }, { chainId: 'asc' }],
+      });
+      return {
+        batches: batches.map(toBatchRecord),
+        batchEntries,
+        txFiles: txFiles.map(toTxFileRecord),
+        anchors: anchors.map(toAnchorRecord),
+        chainCursors: chainCursors.map(toChainCursorRecord),
+      };
+    });
+  }
+}

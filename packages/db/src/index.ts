@@ -1,0 +1,27 @@
+/**
+ * @anchorpost/db — the index in PostgreSQL (Prisma 7 on @prisma/adapter-pg) and its embedded
+ * stand-in (PGlite over its socket server), migrations that the Prisma CLI and this package
+ * both understand, and the repository the parser and the proof API use.
+ */
+export { DbError, isDbError, type DbErrorCode } from './db-error.ts';
+export { toDbError } from './to-db-error.ts';
+export { startEmbeddedPostgres, EMBEDDED_POOL_SIZE } from './embedded-postgres.ts';
+export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-postgres.ts';
+export { createDatabase, DEFAULT_POOL_SIZE, type Database, type DatabaseOptions } from './create-database.ts';
+export {
+  PrismaIndexRepository,
+  ENTRY_CHUNK,
+  MAX_PAGE_LIMIT,
+  type IndexRepository,
+} from './index-repository.ts';
+export type * from './records.ts';
+export {
+  migrate,
+  planMigration,
+  DEFAULT_MIGRATIONS_DIR,
+  DEFAULT_SCHEMA_PATH,
+  type MigrateOptions,
+  type MigrateResult,
+  type PlannedMigration,
+  type PlanMigrationOptions,
+} from './migrations/index.ts';

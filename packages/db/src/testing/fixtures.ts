@@ -1,0 +1,86 @@
+/**
+ * Deterministic index rows for tests: CIDs, hashes and records derived from labels, so two
+ * runs (or a rebuild) produce byte-identical data.
+ */
+import { createHash } from 'node:crypto';
+import type { AnchorRecord, BatchRecord, ChainKind, TxFileRecord } from '../records.ts';
+
+function hex(label: string, length: number): string {
+  let out = '';
+  for (let round = 0; out.length < length; round += 1) {
+    out += createHash('sha256').update(`${label}/${round}`).digest('hex');
+  }
+  return out.slice(0, length);
+}
+
+/** A CIDv1-looking base32 string (the index does not parse CIDs). */
+export function fixtureCid(label: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  const digest = createHash('sha256').update(label).digest();
+  let body = '';
+  for (const byte of digest) body += alphabet[byte % 32]!;
+  return `bafkrei${body}${body.slice(0, 20)}`;
+}
+
+/** A 128-hex HMAC-SHA512-looking hash. */
+export function fixtureHash(label: string): string {
+  return hex(label, 128);
+}
+
+export function fixtureBatch(platform: string, sequence: number, count: number): BatchRecord {
+  return {
+    cid: fixtureCid(`batch/${platform}/${sequence}`),
+    platform,
+    sequence,
+    previousCid: sequence === 0 ? null : fixtureCid(`batch/${platform}/${sequence - 1}`),
+    sealedAt: new Date(Date.UTC(2026, 10, 22, 3, sequence % 60, 0, 123)).toISOString(),
+    merkleRoot: hex(`root/${platform}/${sequence}`, 64),
+    count,
+  };
+}
+
+export function fixtureEntries(label: string, count: number): string[] {
+  return Array.from({ length: count }, (_, index) => fixtureCid(`${label}/entry/${index}`));
+}
+
+export function fixtureTxFile(
+  cid: string,
+  position: { batchSequence: number; batchIndex: number },
+  recipientHash: string,
+): TxFileRecord {
+  return {
+    cid,
+    batchSequence: position.batchSequence,
+    batchIndex: position.batchIndex,
+    recipientHash,
+    senderHashes: [fixtureHash(`${cid}/sender/0`), fixtureHash(`${cid}/sender/1`)],
+    clientId: hex(`${cid}/client`, 64),
+    suite: 'modern',
+    stateBefore: '0'.repeat(128),
+    stateAfter: fixtureHash(`${cid}/after`),
+    size: 1000 + (position.batchIndex % 500),
+    lastblockHeight: 1_204_331 + position.batchSequence,
+    trustedblockHeight: 1_204_321 + position.batchSequence,
+  };
+}
+
+export function fixtureAnchor(
+  batch: BatchRecord,
+  chain: ChainKind,
+  chainId: string,
+  blockNumber: number,
+): AnchorRecord {
+  return {
+    chain,
+    chainId,
+    batchCid: batch.cid,
+    contract: chain === 'evm' ? `0x${hex('contract', 40)}` : hex('marker-token', 64),
+    sequence: batch.sequence,
+    root: batch.merkleRoot,
+    txHash: hex(`${chain}/${chainId}/${batch.cid}/tx/${blockNumber}`, 64),
+    blockNumber,
+    blockHash: hex(`${chain}/${chainId}/block/${blockNumber}`, 64),
+    blockTime: new Date(Date.UTC(2026, 10, 22, 4, 0, 0) + blockNumber * 12_000).toISOString(),
+    status: 'pending',
+  };
+}

@@ -1,0 +1,10 @@
+/** `@anchorpost/db/testing`: the contract suite and deterministic fixtures, for this package's and other packages' tests. */
+export { databaseContract, BULK_ENTRIES, type DatabaseFactory, type DatabaseUnderTest } from './contract.ts';
+export {
+  fixtureAnchor,
+  fixtureBatch,
+  fixtureCid,
+  fixtureEntries,
+  fixtureHash,
+  fixtureTxFile,
+} from './fixtures.ts';
