@@ -1,0 +1,7 @@
+/** What every Anchorpost service shares. */
+export { ConfigError, loadConfig, type ConfigField, type ConfigOf, type ConfigSchema } from './config.ts';
+export { createLogger, nestLogger, type Logger } from './logger.ts';
+export { ServiceMetrics } from './metrics.ts';
+export { runReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
+export { currentRequestId, requestContext } from './request-context.ts';
+export { startServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.ts';

@@ -1,0 +1,55 @@
+/**
+ * Structured JSON logs (pino): one object per line with the service name, and the request id when a
+ * request is being served. Known secret-bearing fields are redacted.
+ */
+import type { LoggerService } from '@nestjs/common';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { currentRequestId } from './request-context.ts';
+
+export type { Logger };
+
+export function createLogger(
+  service: string,
+  options: { level?: string; destination?: DestinationStream } = {},
+): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId === undefined ? {} : { requestId };
+      },
+      redact: {
+        paths: [
+          'apiKey',
+          '*.apiKey',
+          'headers.authorization',
+          '*.headers.authorization',
+          'privateKey',
+          '*.privateKey',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    options.destination,
+  );
+}
+
+/** Lets NestJS write its own messages through the same JSON logger. */
+export function nestLogger(logger: Logger): LoggerService {
+  const write =
+    (level: 'info' | 'warn' | 'error' | 'debug' | 'trace') =>
+    (message: unknown, ...rest: unknown[]) => {
+      const context = rest.find((value): value is string => typeof value === 'string');
+      logger[level]({ context }, typeof message === 'string' ? message : JSON.stringify(message));
+    };
+  return {
+    log: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    debug: write('debug'),
+    verbose: write('trace'),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Starts one Anchorpost service: a NestJS application on Fastify with what every service has —
+ * `/healthz` (liveness), `/readyz` (readiness checks), `/metrics` (Prometheus), a request id on
+ * every request and response (`x-request-id`, carried into every log line), JSON request logs, an
+ * HTTP duration histogram, a body limit enforced before a body is buffered whole, and shutdown on
+ * SIGTERM/SIGINT.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createLogger, nestLogger, type Logger } from './logger.ts';
+import { ServiceMetrics } from './metrics.ts';
+import { runReadiness, type ReadinessCheck } from './readiness.ts';
+import { requestContext } from './request-context.ts';
+
+export interface ServiceAppOptions {
+  /** Lower-case service name: `relay`, `batcher`... (metrics are `anchorpost_<service>_*`). */
+  service: string;
+  /** The service's root NestJS module. */
+  module: Type;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Largest request body accepted; larger ones get 413 before they are read whole. */
+  bodyLimitBytes?: number;
+  readiness?: readonly ReadinessCheck[];
+  logger?: Logger;
+  metrics?: ServiceMetrics;
+}
+
+export interface ServiceApp {
+  app: NestFastifyApplication;
+  url: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  close(): Promise<void>;
+}
+
+/** A client's own request id is kept only when it is short and plain, so it cannot forge log lines. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export async function startServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
+  const logger = options.logger ?? createLogger(options.service);
+  const metrics = options.metrics ?? new ServiceMetrics(options.service);
+  const readiness = options.readiness ?? [];
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    genReqId: requestId,
+    requestIdHeader: false,
+    logger: false,
+  });
+  // Nest types its options as a class but takes plain objects (its own docs do the same).
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
+    logger: nestLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    requestContext.enterWith({ requestId: request.id });
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    logger.info(
+      {
+        requestId: request.id,
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+    done();
+  });
+
+  fastify.get('/healthz', () => ({ status: 'ok' }));
+  fastify.get('/readyz', async (_request, reply) => {
+    const report = await runReadiness(readiness);
+    return reply
+      .code(report.ready ? 200 : 503)
+      .send({ status: report.ready ? 'ready' : 'not-ready', checks: report.checks });
+  });
+  fastify.get('/metrics', async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  const address = fastify.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url }, `${options.service} listening`);
+  return { app, url, logger, metrics, close: () => app.close() };
+}
