@@ -1,0 +1,258 @@
+/**
+ * Indexes one anchor at trusted depth: fetch and verify its batch-file against the anchored root
+ * and CID, then index its tx-files, the batch with its entries, and the anchor — in that order,
+ * so that a crash anywhere leaves nothing that the next try would not complete (tx-files already
+ * indexed are skipped; an indexed batch only needs its anchor).
+ *
+ * The batch-file's pages are read three times (verify, tx-files, entries) rather than held: memory
+ * stays at one page and one chunk of tx-files whatever the batch size; pages are small blocks.
+ */
+import type { ChainAnchor } from '@anchorpost/chains';
+import { isDbError } from '@anchorpost/db';
+import type { BatchRecord, ChainKind, IndexRepository, TxFileRecord } from '@anchorpost/db';
+import { AnchorpostError, ProtocolError, readBatchPages, toHex, verifyBatchFile } from '@anchorpost/protocol';
+import type { BatchRoot, DuplicateCheck, GetBatchPage } from '@anchorpost/protocol';
+import { isStorageError } from '@anchorpost/storage';
+import type { ContentFetcher } from './content-fetcher.ts';
+import { ParserError, ParserErrorCode } from './parser-error.ts';
+import { notify } from './parser-observer.ts';
+import type { ParserObserver } from './parser-observer.ts';
+import { toTxFileRecord } from './tx-file-record.ts';
+
+export interface AnchorIndexerOptions {
+  readonly index: IndexRepository;
+  readonly fetcher: ContentFetcher;
+  readonly chain: ChainKind;
+  readonly chainId: string;
+  readonly contract: string;
+  readonly duplicateCheck: DuplicateCheck;
+  readonly txFileConcurrency: number;
+  readonly txFileChunk: number;
+  readonly observer: ParserObserver | undefined;
+}
+
+export type AnchorOutcome =
+  | { readonly kind: 'indexed'; readonly batch: BatchRecord; readonly txFilesIndexed: number }
+  | { readonly kind: 'rejected'; readonly error: ParserError };
+
+export class AnchorIndexer {
+  readonly #options: AnchorIndexerOptions;
+
+  constructor(options: AnchorIndexerOptions) {
+    this.#options = options;
+  }
+
+  /** Retryable failures (storage, database, chain) are thrown; a bad batch is a `rejected` outcome. */
+  async index(anchor: ChainAnchor): Promise<AnchorOutcome> {
+    try {
+      const outcome = await this.#index(anchor);
+      notify(this.#options.observer, 'anchorIndexed', { anchor, ...outcome });
+      return { kind: 'indexed', ...outcome };
+    } catch (error) {
+      if (!(error instanceof ParserError)) throw error;
+      notify(this.#options.observer, 'anchorRejected', { anchor, error });
+      return { kind: 'rejected', error };
+    }
+  }
+
+  async #index(anchor: ChainAnchor): Promise<{ batch: BatchRecord; txFilesIndexed: number }> {
+    const { index } = this.#options;
+    const existing = await index.getBatch(anchor.batchCid);
+    if (existing !== null) {
+      // Indexed before (a crash before the anchor, a reorg that moved it, a second chain).
+      if (existing.merkleRoot !== anchor.root || existing.sequence !== anchor.sequence) {
+        throw mismatch(
+          anchor,
+          `indexed batch has root ${existing.merkleRoot}, sequence ${existing.sequence}`,
+        );
+      }
+      await this.#recordAnchor(anchor);
+      return { batch: existing, txFilesIndexed: 0 };
+    }
+
+    const root = await this.#verify(anchor);
+    const batch: BatchRecord = {
+      cid: anchor.batchCid,
+      platform: root.platform,
+      sequence: root.sequence,
+      previousCid: root.previous === null ? null : root.previous.toString(),
+      sealedAt: root.sealedAt,
+      merkleRoot: toHex(root.merkleRoot),
+      count: root.count,
+    };
+    const other = await index.getBatchBySequence(batch.platform, batch.sequence);
+    if (other !== null) {
+      throw new ParserError(
+        ParserErrorCode.BatchConflict,
+        `anchor ${anchor.txHash}: batch ${batch.platform}/${batch.sequence} is already indexed as ${other.cid}, not ${batch.cid}`,
+      );
+    }
+    const txFilesIndexed = await this.#indexTxFiles(anchor.batchCid, root);
+    // The repository wraps whatever the entries throw into a DbError: keep the storage failure.
+    let readFailure: { error: unknown } | undefined;
+    const entries = async function* (source: AsyncIterable<string>) {
+      try {
+        yield* source;
+      } catch (error) {
+        readFailure = { error };
+        throw error;
+      }
+    };
+    try {
+      await index.recordBatch(batch, entries(this.#entries(anchor.batchCid, root)));
+    } catch (error) {
+      if (readFailure !== undefined) throw asBatchError(anchor, readFailure.error);
+      if (isDbError(error) && error.code === 'UNIQUE_VIOLATION') {
+        // Another writer (a second chain's parser) indexed the same batch first: just anchor it.
+        const same = await index.getBatch(batch.cid);
+        if (same !== null && same.merkleRoot === batch.merkleRoot) {
+          await this.#recordAnchor(anchor);
+          return { batch: same, txFilesIndexed };
+        }
+        throw new ParserError(
+          ParserErrorCode.BatchConflict,
+          `anchor ${anchor.txHash}: batch ${batch.platform}/${batch.sequence} was indexed meanwhile`,
+          { cause: error },
+        );
+      }
+      throw asBatchError(anchor, error);
+    }
+    await this.#recordAnchor(anchor);
+    return { batch, txFilesIndexed };
+  }
+
+  /** Fetches and fully verifies the batch-file; returns its root once it matches the anchor. */
+  async #verify(anchor: ChainAnchor): Promise<BatchRoot> {
+    let verified;
+    try {
+      const rootBytes = await this.#options.fetcher.block(anchor.batchCid);
+      verified = await verifyBatchFile(rootBytes, this.#page(anchor.batchCid), {
+        duplicateCheck: this.#options.duplicateCheck,
+      });
+    } catch (error) {
+      throw asBatchError(anchor, error);
+    }
+    const { cid, root } = verified;
+    if (cid.toString() !== anchor.batchCid) {
+      throw mismatch(anchor, `root block hashes to ${cid.toString()}`);
+    }
+    const merkleRoot = toHex(root.merkleRoot);
+    if (merkleRoot !== anchor.root) {
+      throw mismatch(anchor, `batch-file entries give Merkle root ${merkleRoot}, anchored ${anchor.root}`);
+    }
+    if (root.sequence !== anchor.sequence) {
+      throw mismatch(anchor, `batch-file has sequence ${root.sequence}, anchored ${anchor.sequence}`);
+    }
+    return root;
+  }
+
+  #page(batchCid: string): GetBatchPage {
+    return (cid) =>
+      this.#options.fetcher.block(cid).catch((error: unknown) => {
+        throw asBatchError({ batchCid }, error);
+      });
+  }
+
+  async *#entries(batchCid: string, root: BatchRoot): AsyncGenerator<string> {
+    for await (const { page } of readBatchPages(root, this.#page(batchCid))) {
+      for (const entry of page.entries) yield entry.toString();
+    }
+  }
+
+  /** Indexes the batch's tx-files chunk by chunk; returns how many were new. */
+  async #indexTxFiles(batchCid: string, root: BatchRoot): Promise<number> {
+    const { txFileChunk } = this.#options;
+    let inserted = 0;
+    let chunk: { cid: string; position: number }[] = [];
+    const flush = async () => {
+      const rows = await this.#fetchTxFiles(batchCid, root.sequence, chunk);
+      chunk = [];
+      if (rows.length > 0) inserted += await this.#options.index.recordTxFiles(rows);
+    };
+    let position = 0;
+    for await (const entry of this.#entries(batchCid, root)) {
+      chunk.push({ cid: entry, position });
+      position += 1;
+      if (chunk.length === txFileChunk) await flush();
+    }
+    if (chunk.length > 0) await flush();
+    return inserted;
+  }
+
+  async #fetchTxFiles(
+    batchCid: string,
+    batchSequence: number,
+    entries: readonly { cid: string; position: number }[],
+  ): Promise<TxFileRecord[]> {
+    const { fetcher, txFileConcurrency, observer } = this.#options;
+    const rows = new Array<TxFileRecord | undefined>(entries.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const i = next++;
+        const { cid, position } = entries[i]!;
+        try {
+          rows[i] = toTxFileRecord(cid, await fetcher.txFile(cid), batchSequence, position);
+        } catch (error) {
+          // Retryable (storage down): the whole anchor is tried again later, nothing is skipped.
+          if (error instanceof AnchorpostError && error.retryable) throw error;
+          if (!isStorageError(error) && !(error instanceof ProtocolError)) throw error;
+          const rejected = new ParserError(
+            ParserErrorCode.TxFileInvalid,
+            `tx-file ${cid} (entry ${position} of batch ${batchCid}): ${error.message}`,
+            { cause: error },
+          );
+          notify(observer, 'txFileRejected', { batchCid, index: position, cid, error: rejected });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(txFileConcurrency, entries.length) }, worker));
+    return rows.filter((row) => row !== undefined);
+  }
+
+  #recordAnchor(anchor: ChainAnchor): Promise<void> {
+    const { index, chain, chainId, contract } = this.#options;
+    return index.recordAnchor({
+      chain,
+      chainId,
+      batchCid: anchor.batchCid,
+      contract,
+      sequence: anchor.sequence,
+      root: anchor.root,
+      txHash: anchor.txHash,
+      blockNumber: anchor.blockNumber,
+      blockHash: anchor.blockHash,
+      blockTime: anchor.blockTime,
+      // Only anchors at the trusted depth reach the index.
+      status: 'confirmed',
+    });
+  }
+}
+
+function mismatch(anchor: ChainAnchor, detail: string): ParserError {
+  return new ParserError(
+    ParserErrorCode.BatchMismatch,
+    `anchor ${anchor.txHash} (sequence ${anchor.sequence}, batch ${anchor.batchCid}): ${detail}`,
+  );
+}
+
+/** Non-retryable storage and protocol failures of a batch-file become a ParserError; the rest pass. */
+function asBatchError(anchor: Pick<ChainAnchor, 'batchCid'>, error: unknown): unknown {
+  if (error instanceof ParserError) return error;
+  if (error instanceof AnchorpostError && error.retryable) return error;
+  if (isStorageError(error)) {
+    return new ParserError(
+      ParserErrorCode.BatchUnavailable,
+      `batch ${anchor.batchCid}: ${error.code}: ${error.message}`,
+      { cause: error },
+    );
+  }
+  if (error instanceof ProtocolError) {
+    return new ParserError(
+      ParserErrorCode.BatchInvalid,
+      `batch ${anchor.batchCid}: ${error.code} at ${error.field}: ${error.message}`,
+      { cause: error },
+    );
+  }
+  return error;
+}

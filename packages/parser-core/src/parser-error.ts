@@ -1,0 +1,35 @@
+/**
+ * Failures of the parser itself, with a stable code and whether a retry can help. Storage,
+ * chain and database errors pass through as their own AnchorpostError subclasses.
+ */
+import { AnchorpostError } from '@anchorpost/protocol';
+
+export const ParserErrorCode = {
+  /** An option is missing or invalid (the message names the key). */
+  BadConfig: 'BAD_CONFIG',
+  /** The batch-file does not match its anchor: root CID, Merkle root or sequence differ. */
+  BatchMismatch: 'BATCH_MISMATCH',
+  /** The batch-file is malformed (bad root or page block, duplicate entry, wrong count). */
+  BatchInvalid: 'BATCH_INVALID',
+  /** The storage cannot give the batch-file for good (NOT_FOUND, TOO_LARGE, CID_MISMATCH…). */
+  BatchUnavailable: 'BATCH_UNAVAILABLE',
+  /** Another batch with the same platform and sequence is already indexed. */
+  BatchConflict: 'BATCH_CONFLICT',
+  /** A tx-file named by a valid batch cannot be fetched or parsed (it is left out of the index). */
+  TxFileInvalid: 'TX_FILE_INVALID',
+} as const;
+
+export type ParserErrorCode = (typeof ParserErrorCode)[keyof typeof ParserErrorCode];
+
+export class ParserError extends AnchorpostError<ParserErrorCode> {
+  override readonly name = 'ParserError';
+
+  constructor(code: ParserErrorCode, message: string, options?: { cause?: unknown }) {
+    // Every parser-level failure is about content that will not change by waiting.
+    super(code, message, false, options);
+  }
+}
+
+export function isParserError(error: unknown, code?: ParserErrorCode): error is ParserError {
+  return error instanceof ParserError && (code === undefined || error.code === code);
+}
