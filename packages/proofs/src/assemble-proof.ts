@@ -1,0 +1,122 @@
+/**
+ * Builds the TxFileProof of one tx-file from the index alone: where it was sealed (getProof), the
+ * Merkle path from the batch's ordered entries (read page by page), and the batch's anchors with
+ * their depth below the chain's current head.
+ */
+import type { AnchorRecord, ChainKind, IndexRepository } from '@anchorpost/db';
+import { inclusionFromEntries } from './inclusion-from-entries.ts';
+import { ProofError, ProofErrorCode } from './proof-error.ts';
+import { TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
+import type { EvmAnchorProof, ProofTimeBound, TxFileProof } from './tx-file-proof.ts';
+
+export interface AssembleProofOptions {
+  /** The chain's current head height (the service asks its ChainReader); confirmations count from it. */
+  head(chain: ChainKind, chainId: string): Promise<number>;
+  /**
+   * The tx-file's `trustedblock` height, when the caller can look it up (the IndexRepository has no
+   * tx-file lookup by CID yet); without it the proof has no `timeBound.notBefore`.
+   */
+  trustedblockHeight?(txFileCid: string): Promise<number | null>;
+  /** Entries read per database round trip; default: the repository's own page size. */
+  entryPageSize?: number;
+  observer?: AssembleProofObserver;
+}
+
+/** Hooks for metrics (the service hangs prom-client on them). */
+export interface AssembleProofObserver {
+  proofAssembled?(event: { txFile: string; treeSize: number; anchors: number; ms: number }): void;
+}
+
+function evmAnchor(record: AnchorRecord, head: number): EvmAnchorProof {
+  return {
+    chain: 'evm',
+    chainId: record.chainId,
+    contract: record.contract.toLowerCase(),
+    txHash: record.txHash.toLowerCase(),
+    blockNumber: record.blockNumber,
+    blockHash: record.blockHash.toLowerCase(),
+    blockTime: record.blockTime,
+    confirmations: Math.max(0, head - record.blockNumber + 1),
+    status: record.status === 'confirmed' ? 'final' : 'anchored',
+  };
+}
+
+/**
+ * NOT_FOUND (field `txFile`) when the tx-file is in no indexed batch — unknown, or not sealed yet;
+ * NOT_FOUND (field `anchors`) when its batch has no live EVM anchor yet. INDEX_INCONSISTENT when
+ * the index contradicts itself. DbErrors from the repository pass through unchanged.
+ */
+export async function assembleProof(
+  index: IndexRepository,
+  txFileCid: string,
+  options: AssembleProofOptions,
+): Promise<TxFileProof> {
+  const started = performance.now();
+  const found = await index.getProof(txFileCid);
+  if (found === null) {
+    throw new ProofError(
+      ProofErrorCode.NotFound,
+      'txFile',
+      `tx-file ${txFileCid} is in no indexed batch (unknown, or not sealed yet)`,
+    );
+  }
+  const { batch } = found;
+  // Orphaned anchors left the canonical chain; Ergo anchors come with proof v2.
+  const live = found.anchors.filter((anchor) => anchor.chain === 'evm' && anchor.status !== 'orphaned');
+  if (live.length === 0) {
+    throw new ProofError(
+      ProofErrorCode.NotFound,
+      'anchors',
+      `tx-file ${txFileCid} is sealed in batch ${batch.cid} (sequence ${batch.sequence}), which is not anchored yet`,
+    );
+  }
+  for (const anchor of live) {
+    if (
+      anchor.root !== batch.merkleRoot ||
+      anchor.sequence !== batch.sequence ||
+      anchor.batchCid !== batch.cid
+    ) {
+      throw new ProofError(
+        ProofErrorCode.IndexInconsistent,
+        'anchors',
+        `the ${anchor.chain}:${anchor.chainId} anchor of batch ${batch.cid} holds another root or sequence`,
+      );
+    }
+  }
+  const inclusion = await inclusionFromEntries(index.batchEntries(batch.cid, options.entryPageSize), {
+    leaf: txFileCid,
+    index: found.index,
+    treeSize: batch.count,
+    root: batch.merkleRoot,
+  });
+  const anchors: EvmAnchorProof[] = [];
+  for (const anchor of live)
+    anchors.push(evmAnchor(anchor, await options.head(anchor.chain, anchor.chainId)));
+  const timeBound: ProofTimeBound = { notAfter: anchors.map((anchor) => anchor.blockTime).sort()[0]! };
+  const trusted =
+    options.trustedblockHeight === undefined ? null : await options.trustedblockHeight(txFileCid);
+  if (trusted !== null) timeBound.notBefore = { chain: 'ergo', height: trusted };
+  const proof: TxFileProof = {
+    version: TX_FILE_PROOF_VERSION,
+    txFile: txFileCid,
+    batch: {
+      cid: batch.cid,
+      platform: batch.platform,
+      sequence: batch.sequence,
+      count: batch.count,
+      merkleRoot: batch.merkleRoot,
+      sealedAt: batch.sealedAt,
+      previous: batch.previousCid,
+    },
+    inclusion,
+    anchors,
+    timeBound,
+  };
+  options.observer?.proofAssembled?.({
+    txFile: txFileCid,
+    treeSize: batch.count,
+    anchors: anchors.length,
+    ms: performance.now() - started,
+  });
+  return proof;
+}

@@ -1,0 +1,22 @@
+/**
+ * @anchorpost/proofs — the TxFileProof v1 document: assembled from the index (for the proof
+ * API) and verified with SHA-256 and a chain node only (for auditors and `anchorpost verify`).
+ */
+export { ProofError, ProofErrorCode, isProofError } from './proof-error.ts';
+export { TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
+export type {
+  EvmAnchorProof,
+  ProofAnchorStatus,
+  ProofBatch,
+  ProofTimeBound,
+  TrustedBlockBound,
+  TxFileProof,
+} from './tx-file-proof.ts';
+export { MAX_PROOF_ANCHORS, parseTxFileProof } from './parse-tx-file-proof.ts';
+export { inclusionFromEntries, inclusionSubtrees } from './inclusion-from-entries.ts';
+export type { InclusionTarget } from './inclusion-from-entries.ts';
+export { assembleProof } from './assemble-proof.ts';
+export type { AssembleProofObserver, AssembleProofOptions } from './assemble-proof.ts';
+export { verifyProof } from './verify-proof.ts';
+export type { VerifiedProof, VerifyProofObserver, VerifyProofOptions } from './verify-proof.ts';
+export type { VerifiedAnchor } from './evm-anchor-check.ts';

@@ -1,0 +1,199 @@
+/**
+ * Strict reading of TxFileProof v1 from untrusted JSON: exact key sets at every level, canonical
+ * CIDs, lower-case hex, safe integers, RFC 3339 times. Every failure is INVALID_PROOF naming the
+ * field. Shape only: `verifyProof` checks the content against SHA-256 and the chain.
+ */
+import { CidCodec, isProtocolError, parseCid, parseInclusionProof } from '@anchorpost/protocol';
+import type { InclusionProof } from '@anchorpost/protocol';
+import { ProofError, ProofErrorCode } from './proof-error.ts';
+import { TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
+import type {
+  EvmAnchorProof,
+  ProofAnchorStatus,
+  ProofBatch,
+  ProofTimeBound,
+  TrustedBlockBound,
+  TxFileProof,
+} from './tx-file-proof.ts';
+
+/** More anchors than chains anyone would configure: a bound on the work a proof can ask for. */
+export const MAX_PROOF_ANCHORS = 16;
+
+const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ROOT_RE = /^[0-9a-f]{64}$/;
+const HASH_RE = /^0x[0-9a-f]{64}$/;
+const ADDRESS_RE = /^0x[0-9a-f]{40}$/;
+const CHAIN_ID_RE = /^[1-9][0-9]{0,18}$/;
+const STATUSES: readonly ProofAnchorStatus[] = ['pending', 'anchored', 'final'];
+
+function fail(field: string, message: string, cause?: unknown): never {
+  throw new ProofError(
+    ProofErrorCode.InvalidProof,
+    field,
+    message,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function record(
+  value: unknown,
+  field: string,
+  required: readonly string[],
+  optional: readonly string[] = [],
+): Record<string, unknown> {
+  if (!isRecord(value)) fail(field, 'expected a JSON object');
+  const at = (key: string) => (field === '-' ? key : `${field}.${key}`);
+  for (const key of Object.keys(value)) {
+    if (!required.includes(key) && !optional.includes(key)) fail(at(key), 'unknown field');
+  }
+  for (const key of required) if (!(key in value)) fail(at(key), 'missing field');
+  return value;
+}
+
+function integer(value: unknown, field: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(field, 'expected an integer');
+  if (value < min) fail(field, `expected an integer >= ${min}`);
+  return value;
+}
+
+function matching(value: unknown, field: string, re: RegExp, what: string): string {
+  if (typeof value !== 'string' || !re.test(value)) fail(field, `expected ${what}`);
+  return value;
+}
+
+function time(value: unknown, field: string): string {
+  const text = matching(value, field, TIME_RE, 'RFC 3339 UTC time with milliseconds');
+  // The pattern admits 2026-13-45; a round trip does not.
+  if (Number.isNaN(Date.parse(text)) || new Date(text).toISOString() !== text) fail(field, 'not a real time');
+  return text;
+}
+
+function cid(value: unknown, field: string, codecs: readonly CidCodec[]): string {
+  try {
+    const parsed = parseCid(value, field, codecs).toString();
+    if (parsed !== value) fail(field, 'expected the canonical CIDv1 base32 form');
+    return parsed;
+  } catch (cause) {
+    if (cause instanceof ProofError) throw cause;
+    fail(field, cause instanceof Error ? cause.message : 'bad CID', cause);
+  }
+}
+
+function parseBatch(value: unknown): ProofBatch {
+  const v = record(value, 'batch', [
+    'cid',
+    'platform',
+    'sequence',
+    'count',
+    'merkleRoot',
+    'sealedAt',
+    'previous',
+  ]);
+  if (typeof v.platform !== 'string' || v.platform.length === 0)
+    fail('batch.platform', 'expected a non-empty string');
+  const sequence = integer(v.sequence, 'batch.sequence', 0);
+  const previous = v.previous === null ? null : cid(v.previous, 'batch.previous', [CidCodec.DagCbor]);
+  if ((previous === null) !== (sequence === 0)) {
+    fail('batch.previous', 'is null exactly for the batch of sequence 0');
+  }
+  return {
+    cid: cid(v.cid, 'batch.cid', [CidCodec.DagCbor]),
+    platform: v.platform,
+    sequence,
+    count: integer(v.count, 'batch.count', 1),
+    merkleRoot: matching(v.merkleRoot, 'batch.merkleRoot', ROOT_RE, '64 lower-case hex characters'),
+    sealedAt: time(v.sealedAt, 'batch.sealedAt'),
+    previous,
+  };
+}
+
+function parseInclusion(value: unknown): InclusionProof {
+  try {
+    return parseInclusionProof(value);
+  } catch (cause) {
+    if (!isProtocolError(cause)) throw cause;
+    fail(cause.field === '-' ? 'inclusion' : `inclusion.${cause.field}`, cause.message, cause);
+  }
+}
+
+function parseAnchor(value: unknown, field: string): EvmAnchorProof {
+  const v = record(value, field, [
+    'chain',
+    'chainId',
+    'contract',
+    'txHash',
+    'blockNumber',
+    'blockHash',
+    'blockTime',
+    'confirmations',
+    'status',
+  ]);
+  if (v.chain !== 'evm') fail(`${field}.chain`, 'expected "evm" (the only chain of proof v1)');
+  if (typeof v.status !== 'string' || !(STATUSES as readonly string[]).includes(v.status)) {
+    fail(`${field}.status`, `expected one of ${STATUSES.join(', ')}`);
+  }
+  return {
+    chain: 'evm',
+    chainId: matching(v.chainId, `${field}.chainId`, CHAIN_ID_RE, 'a decimal chain id'),
+    contract: matching(v.contract, `${field}.contract`, ADDRESS_RE, 'a lower-case 0x-hex address'),
+    txHash: matching(v.txHash, `${field}.txHash`, HASH_RE, 'a lower-case 0x-hex 32-byte hash'),
+    blockNumber: integer(v.blockNumber, `${field}.blockNumber`, 0),
+    blockHash: matching(v.blockHash, `${field}.blockHash`, HASH_RE, 'a lower-case 0x-hex 32-byte hash'),
+    blockTime: time(v.blockTime, `${field}.blockTime`),
+    confirmations: integer(v.confirmations, `${field}.confirmations`, 0),
+    status: v.status as ProofAnchorStatus,
+  };
+}
+
+function parseAnchors(value: unknown): EvmAnchorProof[] {
+  if (!Array.isArray(value)) fail('anchors', 'expected an array');
+  if (value.length === 0) fail('anchors', 'a proof has at least one anchor');
+  if (value.length > MAX_PROOF_ANCHORS) fail('anchors', `more than ${MAX_PROOF_ANCHORS} anchors`);
+  const anchors = value.map((anchor: unknown, i) => parseAnchor(anchor, `anchors[${i}]`));
+  const seen = new Set<string>();
+  for (const [i, anchor] of anchors.entries()) {
+    if (seen.has(anchor.chainId)) fail(`anchors[${i}].chainId`, 'a second anchor on the same chain');
+    seen.add(anchor.chainId);
+  }
+  return anchors;
+}
+
+function parseTimeBound(value: unknown, anchors: readonly EvmAnchorProof[]): ProofTimeBound {
+  const v = record(value, 'timeBound', ['notAfter'], ['notBefore']);
+  const notAfter = time(v.notAfter, 'timeBound.notAfter');
+  const earliest = anchors.map((anchor) => anchor.blockTime).sort()[0]!;
+  if (notAfter !== earliest) fail('timeBound.notAfter', `expected the earliest anchor time ${earliest}`);
+  if (v.notBefore === undefined) return { notAfter };
+  const b = record(v.notBefore, 'timeBound.notBefore', ['chain', 'height']);
+  if (b.chain !== 'ergo') fail('timeBound.notBefore.chain', 'expected "ergo"');
+  const notBefore: TrustedBlockBound = {
+    chain: 'ergo',
+    height: integer(b.height, 'timeBound.notBefore.height', 0),
+  };
+  return { notBefore, notAfter };
+}
+
+/** Strictly reads a TxFileProof from parsed JSON or JSON text; INVALID_PROOF names the field. */
+export function parseTxFileProof(json: unknown): TxFileProof {
+  let value = json;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch (cause) {
+      fail('-', 'not valid JSON', cause);
+    }
+  }
+  const v = record(value, '-', ['version', 'txFile', 'batch', 'inclusion', 'anchors', 'timeBound']);
+  if (v.version !== TX_FILE_PROOF_VERSION)
+    fail('version', `unsupported version, expected ${TX_FILE_PROOF_VERSION}`);
+  const txFile = cid(v.txFile, 'txFile', [CidCodec.Raw, CidCodec.DagPb]);
+  const batch = parseBatch(v.batch);
+  const inclusion = parseInclusion(v.inclusion);
+  const anchors = parseAnchors(v.anchors);
+  const timeBound = parseTimeBound(v.timeBound, anchors);
+  return { version: TX_FILE_PROOF_VERSION, txFile, batch, inclusion, anchors, timeBound };
+}

@@ -1,0 +1,68 @@
+/**
+ * Every failure of assembling or verifying a proof is a ProofError: a stable code (never renamed,
+ * only added), the proof field it concerns (dotted path, '-' for the whole thing) and whether
+ * trying again can help — a node that is down or a block that is not deep enough yet, yes; a
+ * proof that does not match the chain, no.
+ */
+import { AnchorpostError } from '@anchorpost/protocol';
+
+export const ProofErrorCode = {
+  /** The proof JSON does not have the TxFileProof v1 shape. */
+  InvalidProof: 'INVALID_PROOF',
+  /** Options (RPC URLs, minimum confirmations...) are missing or wrong. */
+  InvalidOptions: 'INVALID_OPTIONS',
+  /** The tx-file is in no indexed batch, or its batch has no anchor yet (the field says which). */
+  NotFound: 'NOT_FOUND',
+  /** The index contradicts itself (entries that do not give the batch's root, an anchor of another root). */
+  IndexInconsistent: 'INDEX_INCONSISTENT',
+  /** The Merkle path does not lead from the leaf to the batch root for a tree of `batch.count` leaves. */
+  BadInclusion: 'BAD_INCLUSION',
+  /** The inclusion proof is about another tx-file than `txFile`. */
+  WrongLeaf: 'WRONG_LEAF',
+  /** No RPC URL was given for an anchor's chain id. */
+  NoRpcUrl: 'NO_RPC_URL',
+  /** The RPC endpoint serves another chain than the anchor's. */
+  WrongChain: 'WRONG_CHAIN',
+  /** The anchor's block is not (or no longer) the canonical block at its height. */
+  NotCanonical: 'NOT_CANONICAL',
+  /** The transaction is unknown to the chain, or it carries no Anchored event of `contract`. */
+  AnchorNotFound: 'ANCHOR_NOT_FOUND',
+  /** The transaction failed on chain (receipt status 0). */
+  AnchorReverted: 'ANCHOR_REVERTED',
+  /** The chain holds something else than the proof says (another root, batch, block, time). */
+  AnchorMismatch: 'ANCHOR_MISMATCH',
+  /** The anchor is real but not yet as deep as required; later it may be. */
+  TooFewConfirmations: 'TOO_FEW_CONFIRMATIONS',
+  /** No RPC endpoint answered. */
+  RpcUnavailable: 'RPC_UNAVAILABLE',
+  /** The endpoint answered with an error or a malformed response. */
+  RpcError: 'RPC_ERROR',
+} as const;
+
+export type ProofErrorCode = (typeof ProofErrorCode)[keyof typeof ProofErrorCode];
+
+const RETRYABLE: ReadonlySet<ProofErrorCode> = new Set<ProofErrorCode>([
+  ProofErrorCode.TooFewConfirmations,
+  ProofErrorCode.RpcUnavailable,
+  ProofErrorCode.RpcError,
+]);
+
+export class ProofError extends AnchorpostError<ProofErrorCode> {
+  override readonly name = 'ProofError';
+  /** Dotted path in the TxFileProof, e.g. `anchors[0].blockHash`; '-' for the whole proof. */
+  readonly field: string;
+
+  constructor(code: ProofErrorCode, field: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, RETRYABLE.has(code), options);
+    this.field = field;
+  }
+
+  /** The one-line form the CLI prints: `ERROR <code> <field>: <message>`. */
+  toLine(): string {
+    return `ERROR ${this.code} ${this.field}: ${this.message.replace(/\s+/g, ' ').trim()}`;
+  }
+}
+
+export function isProofError(value: unknown): value is ProofError {
+  return value instanceof ProofError;
+}

@@ -1,0 +1,114 @@
+/**
+ * Verifies a TxFileProof trusting nothing but SHA-256 and each anchor chain's JSON-RPC: no
+ * Anchorpost server is asked anything. Throws a ProofError whose code names what failed.
+ */
+import { JsonRpcPool } from '@anchorpost/chains';
+import { isProtocolError, verifyInclusionProof } from '@anchorpost/protocol';
+import { checkEvmAnchor } from './evm-anchor-check.ts';
+import type { VerifiedAnchor } from './evm-anchor-check.ts';
+import { parseTxFileProof } from './parse-tx-file-proof.ts';
+import { ProofError, ProofErrorCode } from './proof-error.ts';
+import type { TxFileProof } from './tx-file-proof.ts';
+
+export interface VerifyProofOptions {
+  /** One JSON-RPC URL per decimal EVM chain id; every anchor's chain needs one. */
+  evmRpcUrls: Readonly<Record<string, string>>;
+  /** Blocks (counting the anchor's own) each anchor must have; default 1. */
+  minConfirmations?: number;
+  /** Per RPC request; default 10 s. */
+  rpcTimeoutMs?: number;
+  observer?: VerifyProofObserver;
+}
+
+export interface VerifyProofObserver {
+  /** `outcome` is 'ok' or the ProofError code. */
+  proofVerified?(event: { outcome: string; ms: number }): void;
+}
+
+export interface VerifiedProof {
+  ok: true;
+  txFile: string;
+  batch: { cid: string; sequence: number; merkleRoot: string; count: number };
+  /** The leaf index the Merkle path was checked for. */
+  index: number;
+  anchors: VerifiedAnchor[];
+}
+
+function checkOptions(options: VerifyProofOptions): { minConfirmations: number; timeoutMs: number } {
+  const minConfirmations = options.minConfirmations ?? 1;
+  if (!Number.isSafeInteger(minConfirmations) || minConfirmations < 1) {
+    throw new ProofError(ProofErrorCode.InvalidOptions, 'minConfirmations', 'expected an integer >= 1');
+  }
+  const timeoutMs = options.rpcTimeoutMs ?? 10_000;
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
+    throw new ProofError(ProofErrorCode.InvalidOptions, 'rpcTimeoutMs', 'expected a positive integer');
+  }
+  return { minConfirmations, timeoutMs };
+}
+
+async function verify(json: unknown, options: VerifyProofOptions): Promise<VerifiedProof> {
+  const { minConfirmations, timeoutMs } = checkOptions(options);
+  // Re-read even typed input: proofs come from untrusted JSON.
+  const proof: TxFileProof = parseTxFileProof(json);
+  const { batch, inclusion } = proof;
+
+  if (inclusion.leaf !== proof.txFile) {
+    throw new ProofError(
+      ProofErrorCode.WrongLeaf,
+      'inclusion.leaf',
+      `the inclusion proof is for ${inclusion.leaf}, not ${proof.txFile}`,
+    );
+  }
+  // The root and the tree size come from the batch, which the anchors bind to the chain.
+  try {
+    verifyInclusionProof(inclusion, { root: batch.merkleRoot, treeSize: batch.count });
+  } catch (cause) {
+    if (!isProtocolError(cause)) throw cause;
+    throw new ProofError(ProofErrorCode.BadInclusion, `inclusion.${cause.field}`, cause.message, { cause });
+  }
+
+  const anchors: VerifiedAnchor[] = [];
+  for (const [i, anchor] of proof.anchors.entries()) {
+    const url = options.evmRpcUrls[anchor.chainId];
+    if (url === undefined) {
+      throw new ProofError(
+        ProofErrorCode.NoRpcUrl,
+        `anchors[${i}].chainId`,
+        `no RPC URL given for EVM chain ${anchor.chainId}`,
+      );
+    }
+    let rpc: JsonRpcPool;
+    try {
+      rpc = new JsonRpcPool({ urls: [url], timeoutMs });
+    } catch (cause) {
+      throw new ProofError(
+        ProofErrorCode.InvalidOptions,
+        `evmRpcUrls.${anchor.chainId}`,
+        (cause as Error).message,
+        { cause },
+      );
+    }
+    anchors.push(await checkEvmAnchor(rpc, anchor, batch, { field: `anchors[${i}]`, minConfirmations }));
+  }
+  return {
+    ok: true,
+    txFile: proof.txFile,
+    batch: { cid: batch.cid, sequence: batch.sequence, merkleRoot: batch.merkleRoot, count: batch.count },
+    index: inclusion.index,
+    anchors,
+  };
+}
+
+/** Checks the proof (parsed JSON, JSON text or a TxFileProof); resolves only when every check passes. */
+export async function verifyProof(proof: unknown, options: VerifyProofOptions): Promise<VerifiedProof> {
+  const started = performance.now();
+  try {
+    const verified = await verify(proof, options);
+    options.observer?.proofVerified?.({ outcome: 'ok', ms: performance.now() - started });
+    return verified;
+  } catch (error) {
+    const outcome = error instanceof ProofError ? error.code : 'INTERNAL';
+    options.observer?.proofVerified?.({ outcome, ms: performance.now() - started });
+    throw error;
+  }
+}

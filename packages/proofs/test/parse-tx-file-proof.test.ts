@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cidForSmallBytes, encodeBatchFile, MerkleTree, toHex } from '@anchorpost/protocol';
+import type { BatchRootBlock } from '@anchorpost/protocol';
+import { parseTxFileProof } from '../src/parse-tx-file-proof.ts';
+import { ProofError } from '../src/proof-error.ts';
+import type { TxFileProof } from '../src/tx-file-proof.ts';
+
+const entries = Array.from({ length: 6 }, (_, i) => cidForSmallBytes(new TextEncoder().encode(`tx ${i}`)));
+
+async function batchRoot(sequence: number, previous: string | null): Promise<BatchRootBlock> {
+  const encoder = encodeBatchFile(
+    { platform: 'p', sequence, previous, sealedAt: '2026-11-22T03:00:00.000Z' },
+    entries,
+  );
+  for (;;) {
+    const step = await encoder.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+const genesis = await batchRoot(0, null);
+const sealed = await batchRoot(1, genesis.cid.toString());
+const tree = MerkleTree.fromCids(entries);
+
+const valid = (): TxFileProof => ({
+  version: 1,
+  txFile: entries[2]!,
+  batch: {
+    cid: sealed.cid.toString(),
+    platform: 'p',
+    sequence: 1,
+    count: 6,
+    merkleRoot: toHex(sealed.root.merkleRoot),
+    sealedAt: '2026-11-22T03:00:00.000Z',
+    previous: genesis.cid.toString(),
+  },
+  inclusion: tree.proof(2),
+  anchors: [
+    {
+      chain: 'evm',
+      chainId: '31337',
+      contract: `0x${'1'.repeat(40)}`,
+      txHash: `0x${'2'.repeat(64)}`,
+      blockNumber: 7,
+      blockHash: `0x${'3'.repeat(64)}`,
+      blockTime: '2026-11-22T03:01:00.000Z',
+      confirmations: 3,
+      status: 'anchored',
+    },
+  ],
+  timeBound: { notBefore: { chain: 'ergo', height: 1_204_321 }, notAfter: '2026-11-22T03:01:00.000Z' },
+});
+
+function rejects(mutate: (proof: Record<string, unknown> & TxFileProof) => void, field: string): void {
+  const proof = valid() as Record<string, unknown> & TxFileProof;
+  mutate(proof);
+  assert.throws(
+    () => parseTxFileProof(JSON.parse(JSON.stringify(proof))),
+    (error: unknown) => {
+      assert.ok(error instanceof ProofError, String(error));
+      assert.equal(error.code, 'INVALID_PROOF');
+      assert.equal(error.field, field, error.toLine());
+      assert.equal(error.retryable, false);
+      return true;
+    },
+  );
+}
+
+describe('parseTxFileProof', () => {
+  it('reads a valid proof, from an object or from JSON text, and round-trips it', () => {
+    assert.deepEqual(parseTxFileProof(valid()), valid());
+    assert.deepEqual(parseTxFileProof(JSON.stringify(valid())), valid());
+    const { notAfter } = valid().timeBound;
+    assert.deepEqual(parseTxFileProof({ ...valid(), timeBound: { notAfter } }).timeBound, { notAfter });
+  });
+
+  it('names the field of every shape error', () => {
+    assert.throws(() => parseTxFileProof('{'), { code: 'INVALID_PROOF', field: '-' });
+    assert.throws(() => parseTxFileProof([]), { code: 'INVALID_PROOF', field: '-' });
+    rejects((p) => (p.extra = 1), 'extra');
+    rejects((p) => delete (p as Partial<TxFileProof>).timeBound, 'timeBound');
+    rejects((p) => ((p as { version: number }).version = 2), 'version');
+    rejects((p) => (p.txFile = sealed.cid.toString()), 'txFile');
+    rejects((p) => (p.txFile = p.txFile.toUpperCase()), 'txFile');
+    rejects((p) => (p.batch.cid = entries[0]!), 'batch.cid');
+    rejects((p) => (p.batch.previous = null), 'batch.previous');
+    rejects((p) => (p.batch.count = 0), 'batch.count');
+    rejects((p) => (p.batch.sequence = 1.5), 'batch.sequence');
+    rejects((p) => (p.batch.merkleRoot = p.batch.merkleRoot.toUpperCase()), 'batch.merkleRoot');
+    rejects((p) => (p.batch.sealedAt = '2026-02-30T00:00:00.000Z'), 'batch.sealedAt');
+    rejects((p) => (p.batch.platform = ''), 'batch.platform');
+    rejects((p) => (p.inclusion.path[1] = 'zz'), 'inclusion.path[1]');
+    rejects((p) => (p.inclusion.index = 6), 'inclusion.index');
+    rejects((p) => (p.anchors = []), 'anchors');
+    rejects((p) => p.anchors.push({ ...p.anchors[0]! }), 'anchors[1].chainId');
+    rejects((p) => ((p.anchors[0] as unknown as Record<string, unknown>).chain = 'ergo'), 'anchors[0].chain');
+    rejects((p) => (p.anchors[0]!.chainId = '0x7a69'), 'anchors[0].chainId');
+    rejects((p) => (p.anchors[0]!.contract = `0x${'A'.repeat(40)}`), 'anchors[0].contract');
+    rejects((p) => (p.anchors[0]!.txHash = '2'.repeat(64)), 'anchors[0].txHash');
+    rejects((p) => (p.anchors[0]!.blockHash = `0x${'3'.repeat(63)}`), 'anchors[0].blockHash');
+    rejects((p) => (p.anchors[0]!.blockNumber = -1), 'anchors[0].blockNumber');
+    rejects((p) => ((p.anchors[0] as { status: string }).status = 'done'), 'anchors[0].status');
+    rejects(
+      (p) => delete (p.anchors[0] as Partial<TxFileProof['anchors'][0]>).confirmations,
+      'anchors[0].confirmations',
+    );
+    rejects((p) => (p.timeBound.notAfter = '2026-11-22T03:02:00.000Z'), 'timeBound.notAfter');
+    rejects((p) => (p.timeBound.notBefore = { chain: 'ergo', height: -1 }), 'timeBound.notBefore.height');
+    rejects((p) => ((p.timeBound as unknown as Record<string, unknown>).notAt = 1), 'timeBound.notAt');
+  });
+});

@@ -1,0 +1,364 @@
+// Assemble and verify TxFileProofs end to end: a real anvil with the anchor contract, the embedded
+// PGlite index, batches sealed with the protocol's encoder. Every tamper must fail with its code.
+import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { encodeAnchorCall } from '@anchorpost/chains';
+import { cidForSmallBytes, MerkleTree, merkleLeafHashForCid, toHex } from '@anchorpost/protocol';
+import { assembleProof } from '../src/assemble-proof.ts';
+import { ProofError } from '../src/proof-error.ts';
+import type { TxFileProof } from '../src/tx-file-proof.ts';
+import { verifyProof } from '../src/verify-proof.ts';
+import type { VerifyProofOptions } from '../src/verify-proof.ts';
+import { FIXTURE_TRUSTEDBLOCK_HEIGHT, startProofFixture } from '../src/testing/index.ts';
+import type { FixtureAnchor, FixtureBatch, ProofFixture } from '../src/testing/index.ts';
+
+let fixture: ProofFixture;
+let batch: FixtureBatch & { anchor: FixtureAnchor };
+let other: FixtureBatch & { anchor: FixtureAnchor };
+let proof: TxFileProof;
+const LEAF = 5;
+
+const options = (extra: Partial<VerifyProofOptions> = {}): VerifyProofOptions => ({
+  evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
+  ...extra,
+});
+const head = () => fixture.head();
+const copy = (): TxFileProof => structuredClone(proof);
+
+async function rejectsWith(promise: Promise<unknown>, code: string, field?: string): Promise<ProofError> {
+  let caught: unknown;
+  await assert.rejects(promise, (error: unknown) => {
+    caught = error;
+    return true;
+  });
+  assert.ok(caught instanceof ProofError, `expected ProofError ${code}, got ${String(caught)}`);
+  assert.equal(caught.code, code, caught.toLine());
+  if (field !== undefined) assert.equal(caught.field, field, caught.toLine());
+  return caught;
+}
+
+before(async () => {
+  fixture = await startProofFixture();
+  batch = await fixture.anchoredBatch(11);
+  other = await fixture.anchoredBatch(3);
+  await fixture.chain.mine(4);
+  proof = await assembleProof(fixture.database.index, batch.entries[LEAF]!, {
+    head: () => head(),
+    trustedblockHeight: () => Promise.resolve(FIXTURE_TRUSTEDBLOCK_HEIGHT),
+  });
+});
+
+after(async () => {
+  await fixture.close();
+});
+
+describe('assembleProof', () => {
+  it('builds the v1 document from the index: batch, protocol Merkle path, anchors, time bounds', async () => {
+    const tree = MerkleTree.fromCids(batch.entries);
+    const now = await head();
+    assert.deepEqual(proof, {
+      version: 1,
+      txFile: batch.entries[LEAF],
+      batch: {
+        cid: batch.record.cid,
+        platform: batch.record.platform,
+        sequence: 0,
+        count: 11,
+        merkleRoot: tree.rootHex,
+        sealedAt: batch.record.sealedAt,
+        previous: null,
+      },
+      inclusion: tree.proof(LEAF),
+      anchors: [
+        {
+          chain: 'evm',
+          chainId: fixture.chainId,
+          contract: fixture.chain.contractAddress,
+          ...batch.anchor,
+          confirmations: now - batch.anchor.blockNumber + 1,
+          status: 'anchored',
+        },
+      ],
+      timeBound: {
+        notBefore: { chain: 'ergo', height: FIXTURE_TRUSTEDBLOCK_HEIGHT },
+        notAfter: batch.anchor.blockTime,
+      },
+    });
+  });
+
+  it('reads big batches page by page and still gives the protocol path', async () => {
+    const big = await fixture.anchoredBatch(700);
+    const tree = MerkleTree.fromCids(big.entries);
+    for (const index of [0, 255, 256, 511, 699]) {
+      const built = await assembleProof(fixture.database.index, big.entries[index]!, {
+        head,
+        entryPageSize: 64,
+      });
+      assert.deepEqual(built.inclusion, tree.proof(index));
+      assert.equal(built.batch.previous, other.record.cid);
+      assert.equal(built.timeBound.notBefore, undefined);
+    }
+  });
+
+  it('says NOT_FOUND for an unknown tx-file and for a sealed batch without anchor', async () => {
+    const unknown = await rejectsWith(
+      assembleProof(fixture.database.index, cidForSmallBytes(new TextEncoder().encode('never sent')), {
+        head,
+      }),
+      'NOT_FOUND',
+      'txFile',
+    );
+    assert.equal(unknown.retryable, false);
+    const waiting = await fixture.sealBatch(2);
+    const error = await rejectsWith(
+      assembleProof(fixture.database.index, waiting.entries[1]!, { head }),
+      'NOT_FOUND',
+      'anchors',
+    );
+    assert.match(error.message, /not anchored yet/);
+  });
+
+  it('leaves out orphaned anchors and marks confirmed ones final', async () => {
+    const orphan = await fixture.sealBatch(2);
+    const landed = await fixture.anchorOnChain(orphan);
+    await fixture.recordAnchor(orphan, landed, 'orphaned');
+    await rejectsWith(
+      assembleProof(fixture.database.index, orphan.entries[0]!, { head }),
+      'NOT_FOUND',
+      'anchors',
+    );
+    await fixture.recordAnchor(orphan, landed, 'confirmed');
+    const built = await assembleProof(fixture.database.index, orphan.entries[0]!, { head });
+    assert.equal(built.anchors[0]!.status, 'final');
+  });
+  it('INDEX_INCONSISTENT when the index holds an anchor of another root', async () => {
+    const odd = await fixture.sealBatch(2);
+    const landed = await fixture.anchorOnChain(odd);
+    await fixture.database.index.recordAnchor({
+      chain: 'evm',
+      chainId: fixture.chainId,
+      batchCid: odd.record.cid,
+      contract: fixture.chain.contractAddress,
+      sequence: odd.record.sequence,
+      root: 'e'.repeat(64),
+      ...landed,
+      status: 'pending',
+    });
+    await rejectsWith(
+      assembleProof(fixture.database.index, odd.entries[0]!, { head }),
+      'INDEX_INCONSISTENT',
+      'anchors',
+    );
+  });
+});
+
+describe('verifyProof', () => {
+  it('accepts the assembled proof, with confirmations recomputed from the chain', async () => {
+    const observed: string[] = [];
+    const verified = await verifyProof(JSON.parse(JSON.stringify(proof)), {
+      ...options(),
+      observer: { proofVerified: ({ outcome }) => observed.push(outcome) },
+    });
+    assert.equal(verified.ok, true);
+    assert.equal(verified.txFile, proof.txFile);
+    assert.equal(verified.anchors.length, 1);
+    assert.equal(verified.anchors[0]!.confirmations, (await head()) - batch.anchor.blockNumber + 1);
+    assert.deepEqual(observed, ['ok']);
+  });
+
+  it('BAD_INCLUSION / WRONG_LEAF for a tampered Merkle proof', async () => {
+    const anotherLeaf = copy();
+    anotherLeaf.txFile = batch.entries[LEAF + 1]!;
+    await rejectsWith(verifyProof(anotherLeaf, options()), 'WRONG_LEAF', 'inclusion.leaf');
+
+    const bothLeaves = copy();
+    bothLeaves.txFile = batch.entries[LEAF + 1]!;
+    bothLeaves.inclusion.leaf = batch.entries[LEAF + 1]!;
+    await rejectsWith(verifyProof(bothLeaves, options()), 'BAD_INCLUSION', 'inclusion.root');
+
+    const anotherIndex = copy();
+    anotherIndex.inclusion.index = LEAF - 1;
+    await rejectsWith(verifyProof(anotherIndex, options()), 'BAD_INCLUSION');
+
+    const flipped = copy();
+    const first = flipped.inclusion.path[0]!;
+    flipped.inclusion.path[0] = `${first.slice(0, 63)}${first.endsWith('0') ? '1' : '0'}`;
+    await rejectsWith(verifyProof(flipped, options()), 'BAD_INCLUSION', 'inclusion.root');
+
+    const treeSize = copy();
+    treeSize.inclusion.treeSize = 12;
+    await rejectsWith(verifyProof(treeSize, options()), 'BAD_INCLUSION', 'inclusion.treeSize');
+
+    const root = copy();
+    root.batch.merkleRoot = 'f'.repeat(64);
+    await rejectsWith(verifyProof(root, options()), 'BAD_INCLUSION', 'inclusion.root');
+  });
+
+  it('ANCHOR_MISMATCH for a self-consistent fake tree whose root is not the anchored one', async () => {
+    // A one-leaf tree verifies on its own; only the chain can tell its root was never anchored.
+    const fake = copy();
+    const root = toHex(merkleLeafHashForCid(fake.txFile));
+    fake.batch.count = 1;
+    fake.batch.merkleRoot = root;
+    fake.inclusion = { ...fake.inclusion, index: 0, treeSize: 1, path: [], root };
+    await rejectsWith(verifyProof(fake, options()), 'ANCHOR_MISMATCH', 'batch.merkleRoot');
+  });
+
+  it('ANCHOR_MISMATCH for the anchor transaction of another batch', async () => {
+    const swapped = copy();
+    Object.assign(swapped.anchors[0]!, other.anchor);
+    swapped.timeBound.notAfter = other.anchor.blockTime;
+    await rejectsWith(verifyProof(swapped, options()), 'ANCHOR_MISMATCH', 'batch.merkleRoot');
+
+    const block = copy();
+    block.anchors[0]!.blockHash = other.anchor.blockHash;
+    block.anchors[0]!.blockNumber = other.anchor.blockNumber;
+    await rejectsWith(verifyProof(block, options()), 'ANCHOR_MISMATCH', 'anchors[0].blockNumber');
+
+    const time = copy();
+    time.anchors[0]!.blockTime = '2001-01-01T00:00:00.000Z';
+    time.timeBound.notAfter = time.anchors[0]!.blockTime;
+    await rejectsWith(verifyProof(time, options()), 'ANCHOR_MISMATCH', 'anchors[0].blockTime');
+  });
+
+  it('ANCHOR_NOT_FOUND for a contract that is not the anchoring one, or an unknown transaction', async () => {
+    const contract = copy();
+    contract.anchors[0]!.contract = fixture.chain.stranger.address.toLowerCase();
+    await rejectsWith(verifyProof(contract, options()), 'ANCHOR_NOT_FOUND', 'anchors[0].contract');
+
+    const tx = copy();
+    tx.anchors[0]!.txHash = `0x${'ab'.repeat(32)}`;
+    await rejectsWith(verifyProof(tx, options()), 'ANCHOR_NOT_FOUND', 'anchors[0].txHash');
+  });
+
+  it('ANCHOR_REVERTED for a transaction that failed on chain', async () => {
+    // The stranger is no submitter: its anchor call reverts, but a fixed gas limit still mines it.
+    const { chain } = fixture;
+    const stranger = chain.stranger;
+    const [nonce, fees] = await Promise.all([
+      chain.call<string>('eth_getTransactionCount', [stranger.address, 'pending']),
+      chain.call<{ baseFeePerGas: string }>('eth_getBlockByNumber', ['latest', false]),
+    ]);
+    const raw = await stranger.signTransaction({
+      type: 2,
+      chainId: BigInt(fixture.chainId),
+      nonce: Number(BigInt(nonce)),
+      to: chain.contractAddress,
+      data: encodeAnchorCall(batch.record.merkleRoot, batch.record.cid, batch.record.sequence),
+      gasLimit: 200_000n,
+      maxPriorityFeePerGas: 1n,
+      maxFeePerGas: BigInt(fees.baseFeePerGas) * 2n + 1n,
+    });
+    const txHash = await chain.call<string>('eth_sendRawTransaction', [raw]);
+    const receipt = await chain.call<{ status: string; blockNumber: string; blockHash: string }>(
+      'eth_getTransactionReceipt',
+      [txHash],
+    );
+    assert.equal(receipt.status, '0x0');
+    const block = await chain.call<{ timestamp: string }>('eth_getBlockByHash', [receipt.blockHash, false]);
+    const reverted = copy();
+    Object.assign(reverted.anchors[0]!, {
+      txHash: txHash.toLowerCase(),
+      blockNumber: Number(BigInt(receipt.blockNumber)),
+      blockHash: receipt.blockHash.toLowerCase(),
+      blockTime: new Date(Number(BigInt(block.timestamp)) * 1000).toISOString(),
+    });
+    reverted.timeBound.notAfter = reverted.anchors[0]!.blockTime;
+    await rejectsWith(verifyProof(reverted, options()), 'ANCHOR_REVERTED', 'anchors[0].txHash');
+  });
+
+  it('TOO_FEW_CONFIRMATIONS (retryable) below the required depth', async () => {
+    const depth = (await head()) - batch.anchor.blockNumber + 1;
+    await verifyProof(proof, options({ minConfirmations: depth }));
+    const error = await rejectsWith(
+      verifyProof(proof, options({ minConfirmations: depth + 1 })),
+      'TOO_FEW_CONFIRMATIONS',
+    );
+    assert.equal(error.retryable, true);
+  });
+
+  it('WRONG_CHAIN, NO_RPC_URL and INVALID_OPTIONS name what is wrong with the setup', async () => {
+    const elsewhere = copy();
+    elsewhere.anchors[0]!.chainId = '1';
+    await rejectsWith(
+      verifyProof(elsewhere, { evmRpcUrls: { '1': fixture.rpcUrl } }),
+      'WRONG_CHAIN',
+      'anchors[0].chainId',
+    );
+    await rejectsWith(verifyProof(proof, { evmRpcUrls: {} }), 'NO_RPC_URL', 'anchors[0].chainId');
+    await rejectsWith(
+      verifyProof(proof, options({ minConfirmations: 0 })),
+      'INVALID_OPTIONS',
+      'minConfirmations',
+    );
+    await rejectsWith(
+      verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: 'ftp://x' } }),
+      'INVALID_OPTIONS',
+    );
+  });
+
+  it('RPC_UNAVAILABLE (retryable) when the node does not answer', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    assert.ok(address !== null && typeof address === 'object');
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
+    const error = await rejectsWith(
+      verifyProof(proof, {
+        evmRpcUrls: { [fixture.chainId]: `http://127.0.0.1:${address.port}` },
+        rpcTimeoutMs: 2_000,
+      }),
+      'RPC_UNAVAILABLE',
+    );
+    assert.equal(error.retryable, true);
+  });
+
+  it('RPC_ERROR (retryable) when the node answers nonsense', async () => {
+    const server = createHttpServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const { id } = JSON.parse(body) as { id: number };
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ jsonrpc: '2.0', id, result: 'not a quantity' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address();
+      assert.ok(address !== null && typeof address === 'object');
+      const url = `http://127.0.0.1:${address.port}`;
+      const error = await rejectsWith(
+        verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: url } }),
+        'RPC_ERROR',
+      );
+      assert.equal(error.retryable, true);
+    } finally {
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
+    }
+  });
+
+  it('NOT_CANONICAL once the anchor block is reorganized away', async () => {
+    // Last test: it rewrites the chain. Snapshot, anchor, prove, revert, build a longer other branch.
+    const snapshot = await fixture.chain.call<string>('evm_snapshot');
+    const doomed = await fixture.anchoredBatch(4);
+    const doomedProof = await assembleProof(fixture.database.index, doomed.entries[2]!, { head });
+    await verifyProof(doomedProof, options());
+    assert.equal(await fixture.chain.call<boolean>('evm_revert', [snapshot]), true);
+    await rejectsWith(verifyProof(doomedProof, options()), 'NOT_CANONICAL', 'anchors[0].blockNumber');
+    await fixture.chain.mine(3);
+    await rejectsWith(verifyProof(doomedProof, options()), 'NOT_CANONICAL', 'anchors[0].blockHash');
+    // The untouched older anchor still verifies.
+    await verifyProof(proof, options());
+  });
+});
