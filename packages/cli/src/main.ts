@@ -4,6 +4,7 @@ import { GROUP_USAGE, groupCommand } from './commands/group.ts';
 import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
 import { MERKLE_USAGE, merkleCommand } from './commands/merkle.ts';
 import { TX_USAGE, txCommand } from './commands/tx.ts';
+import { VERIFY_USAGE, verifyCommand } from './commands/verify.ts';
 import { failureLine, UsageError } from './failure.ts';
 
 const USAGE = `usage:
@@ -12,6 +13,7 @@ const USAGE = `usage:
   ${TX_USAGE}
   anchorpost cid FILE
   ${MERKLE_USAGE}
+  ${VERIFY_USAGE}
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -20,6 +22,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   tx: txCommand,
   cid: cidCommand,
   merkle: merkleCommand,
+  verify: verifyCommand,
 };
 
 /** Runs one command and returns the process exit code; never throws. */

@@ -1,0 +1,74 @@
+/**
+ * `anchorpost verify PROOF.json --evm-rpc [CHAINID=]URL [--min-confirmations N]`: checks a
+ * TxFileProof with SHA-256 and the anchor chains' own JSON-RPC nodes — no Anchorpost server.
+ * A bare URL serves every EVM chain of the proof (the node's chain id is checked per anchor);
+ * `CHAINID=URL` (repeatable) picks a node per chain.
+ */
+import { isProofError, parseTxFileProof, verifyProof } from '@anchorpost/proofs';
+import type { TxFileProof, VerifiedProof } from '@anchorpost/proofs';
+import { CliError, UsageError } from '../failure.ts';
+import { readJson } from '../files.ts';
+import { parseCommand } from '../options.ts';
+
+export const VERIFY_USAGE = 'anchorpost verify PROOF.json --evm-rpc [CHAINID=]URL... [--min-confirmations N]';
+
+const CHAIN_URL_RE = /^([1-9][0-9]*)=(.+)$/;
+
+function rpcUrls(specs: readonly string[], proof: TxFileProof): Record<string, string> {
+  const urls: Record<string, string> = {};
+  let fallback: string | undefined;
+  for (const spec of specs) {
+    const match = CHAIN_URL_RE.exec(spec);
+    if (match) urls[match[1]!] = match[2]!;
+    else if (fallback === undefined) fallback = spec;
+    else throw new UsageError(`only one --evm-rpc without CHAINID= is allowed; usage: ${VERIFY_USAGE}`);
+  }
+  if (fallback !== undefined) {
+    for (const anchor of proof.anchors) urls[anchor.chainId] ??= fallback;
+  }
+  return urls;
+}
+
+function report(proof: TxFileProof, verified: VerifiedProof, minConfirmations: number): string {
+  const { batch, inclusion } = proof;
+  const lines = [
+    `verified tx-file ${verified.txFile}`,
+    `  inclusion: leaf ${inclusion.index} of ${batch.count} in batch ${batch.cid} (sequence ${batch.sequence}), root ${batch.merkleRoot} (RFC 6962, SHA-256)`,
+    ...verified.anchors.map(
+      (anchor) =>
+        `  anchor evm:${anchor.chainId}: tx ${anchor.txHash} succeeded with the Anchored event of ${anchor.contract} for this root, batch and sequence; block ${anchor.blockNumber} ${anchor.blockHash} is canonical, time ${anchor.blockTime}, ${anchor.confirmations} confirmations (at least ${minConfirmations} required)`,
+    ),
+    `  sent before: ${proof.timeBound.notAfter} (earliest anchor block time)`,
+    proof.timeBound.notBefore === undefined
+      ? '  sent after: not stated in the proof'
+      : `  sent after: Ergo block ${proof.timeBound.notBefore.height} (the tx-file's trustedblock; not checked: needs an Ergo node)`,
+    '  not checked: batch platform, sealedAt, previous and count beyond the Merkle tree (they are in the batch-file at the batch CID)',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function verifyCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    args,
+    { 'evm-rpc': { type: 'string', multiple: true }, 'min-confirmations': { type: 'string' } },
+    VERIFY_USAGE,
+  );
+  if (positionals.length !== 1) throw new UsageError(`usage: ${VERIFY_USAGE}`);
+  const specs = values['evm-rpc'] ?? [];
+  if (specs.length === 0) throw new UsageError(`--evm-rpc is required; usage: ${VERIFY_USAGE}`);
+  const confirmationsText = values['min-confirmations'] ?? '1';
+  if (!/^[1-9][0-9]{0,8}$/.test(confirmationsText)) {
+    throw new UsageError(`--min-confirmations must be a positive integer; usage: ${VERIFY_USAGE}`);
+  }
+  const minConfirmations = Number(confirmationsText);
+  try {
+    const proof = parseTxFileProof(await readJson(positionals[0]!, 'proof'));
+    const verified = await verifyProof(proof, { evmRpcUrls: rpcUrls(specs, proof), minConfirmations });
+    process.stdout.write(report(proof, verified, minConfirmations));
+    return 0;
+  } catch (error) {
+    // The proof package's errors carry a code and a field: print them as the CLI's one line.
+    if (isProofError(error)) throw new CliError(error.code, error.field, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,135 @@
+// `anchorpost verify` against a real anvil: a proof assembled from the embedded index verifies
+// (exit 0, a report of what was checked); a tampered one fails with one ERROR line (exit 1).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { assembleProof } from '@anchorpost/proofs';
+import type { TxFileProof } from '@anchorpost/proofs';
+import { startProofFixture } from '@anchorpost/proofs/testing';
+import type { ProofFixture } from '@anchorpost/proofs/testing';
+
+const BIN = fileURLToPath(new URL('../bin/anchorpost.js', import.meta.url));
+
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Asynchronous, so the in-process embedded database keeps running while the CLI does. */
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { encoding: 'utf8', timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const status = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ status, stdout, stderr });
+      },
+    );
+  });
+}
+
+function assertFailure(result: Run, code: string, field?: string): void {
+  assert.equal(result.status, 1, `expected exit 1, got ${result.status}; stderr: ${result.stderr}`);
+  const lines = result.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `expected one stderr line, got: ${result.stderr}`);
+  const match = /^ERROR ([A-Z0-9_]+) (\S+): (.+)$/.exec(lines[0]!);
+  assert.ok(match, `bad error line: ${lines[0]}`);
+  assert.equal(match[1], code, lines[0]);
+  if (field !== undefined) assert.equal(match[2], field, lines[0]);
+}
+
+let fixture: ProofFixture;
+let work: string;
+let proof: TxFileProof;
+const at = (name: string) => join(work, name);
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'anchorpost-cli-verify-'));
+  fixture = await startProofFixture();
+  const batch = await fixture.anchoredBatch(5);
+  await fixture.chain.mine(2);
+  proof = await assembleProof(fixture.database.index, batch.entries[3]!, { head: () => fixture.head() });
+  await writeFile(at('proof.json'), JSON.stringify(proof, null, 2));
+});
+
+after(async () => {
+  await fixture.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('anchorpost verify', () => {
+  it('verifies a proof against the chain node and reports what it checked', async () => {
+    const result = await cli(
+      'verify',
+      at('proof.json'),
+      '--evm-rpc',
+      fixture.rpcUrl,
+      '--min-confirmations',
+      '3',
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    assert.match(result.stdout, new RegExp(`^verified tx-file ${proof.txFile}\n`));
+    assert.match(result.stdout, /leaf 3 of 5 in batch/);
+    assert.match(result.stdout, new RegExp(`anchor evm:${fixture.chainId}: tx ${proof.anchors[0]!.txHash}`));
+    assert.match(result.stdout, /is canonical/);
+    const perChain = await cli(
+      'verify',
+      at('proof.json'),
+      '--evm-rpc',
+      `${fixture.chainId}=${fixture.rpcUrl}`,
+    );
+    assert.equal(perChain.status, 0, perChain.stderr);
+  });
+
+  it('fails a tampered proof with one ERROR line and exit 1', async () => {
+    const tampered = structuredClone(proof);
+    const first = tampered.inclusion.path[0]!;
+    tampered.inclusion.path[0] = first.slice(0, 63) + (first.endsWith('0') ? '1' : '0');
+    await writeFile(at('tampered.json'), JSON.stringify(tampered));
+    assertFailure(
+      await cli('verify', at('tampered.json'), '--evm-rpc', fixture.rpcUrl),
+      'BAD_INCLUSION',
+      'inclusion.root',
+    );
+
+    const otherContract = structuredClone(proof);
+    otherContract.anchors[0]!.contract = fixture.chain.stranger.address.toLowerCase();
+    await writeFile(at('contract.json'), JSON.stringify(otherContract));
+    assertFailure(
+      await cli('verify', at('contract.json'), '--evm-rpc', fixture.rpcUrl),
+      'ANCHOR_NOT_FOUND',
+      'anchors[0].contract',
+    );
+
+    await writeFile(at('shape.json'), JSON.stringify({ ...proof, version: 2 }));
+    assertFailure(
+      await cli('verify', at('shape.json'), '--evm-rpc', fixture.rpcUrl),
+      'INVALID_PROOF',
+      'version',
+    );
+  });
+
+  it('fails when the proof is not deep enough, or no node is given for its chain', async () => {
+    assertFailure(
+      await cli('verify', at('proof.json'), '--evm-rpc', fixture.rpcUrl, '--min-confirmations', '1000'),
+      'TOO_FEW_CONFIRMATIONS',
+      'anchors[0].blockNumber',
+    );
+    assertFailure(
+      await cli('verify', at('proof.json'), '--evm-rpc', `1=${fixture.rpcUrl}`),
+      'NO_RPC_URL',
+      'anchors[0].chainId',
+    );
+    const usage = await cli('verify', at('proof.json'));
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /^ERROR USAGE -: --evm-rpc is required/);
+  });
+});
