@@ -8,6 +8,8 @@ import { DbError } from './db-error.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { PrismaIndexRepository } from './index-repository.ts';
 import type { IndexRepository } from './index-repository.ts';
+import { PrismaReceiptRepository } from './receipt-repository.ts';
+import type { ReceiptRepository } from './receipt-repository.ts';
 import { toDbError } from './to-db-error.ts';
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -25,6 +27,8 @@ export interface Database {
   /** The Prisma client, for repositories that live in other packages (e.g. the anchorer's requests). */
   readonly prisma: PrismaClient;
   readonly index: IndexRepository;
+  /** The relay's signed receipts. */
+  readonly receipts: ReceiptRepository;
   /** Resolves when the database answers; UNAVAILABLE (retryable) otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -48,6 +52,7 @@ export function createDatabase(options: DatabaseOptions): Database {
   return {
     prisma,
     index: new PrismaIndexRepository(prisma),
+    receipts: new PrismaReceiptRepository(prisma),
     async ping() {
       try {
         await prisma.$queryRaw`SELECT 1`;

@@ -14,6 +14,13 @@ export {
   MAX_PAGE_LIMIT,
   type IndexRepository,
 } from './index-repository.ts';
+export {
+  PrismaReceiptRepository,
+  type NewRelayReceipt,
+  type ReceiptRepository,
+  type RelayReceiptRecord,
+  type RelayReceiptState,
+} from './receipt-repository.ts';
 export type * from './records.ts';
 export {
   migrate,

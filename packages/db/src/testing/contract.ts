@@ -121,7 +121,10 @@ export function databaseContract(name: string, factory: DatabaseFactory): void {
             rolled_back_at: Date | null;
             started_at: Date;
             applied_steps_count: number;
-          }>(target.databaseUrl, 'SELECT * FROM "_prisma_migrations" ORDER BY "started_at"');
+          }>(
+            target.databaseUrl,
+            'SELECT * FROM "_prisma_migrations" ORDER BY "started_at", "migration_name"',
+          );
           assert.deepEqual(
             rows.map((row) => row.migration_name),
             expected,
@@ -172,6 +175,7 @@ export function databaseContract(name: string, factory: DatabaseFactory): void {
               'batch',
               'batch_entry',
               'chain_cursor',
+              'relay_receipt',
               'tx_file',
               'tx_file_sender',
             ],

@@ -1,0 +1,97 @@
+// The relay's receipt repository against the embedded PGlite (the same SQL runs on PostgreSQL).
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createDatabase } from '../src/create-database.ts';
+import type { Database } from '../src/create-database.ts';
+import { DbError } from '../src/db-error.ts';
+import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres } from '../src/embedded-postgres.ts';
+import type { EmbeddedPostgres } from '../src/embedded-postgres.ts';
+import { migrate } from '../src/migrations/migrate.ts';
+import type { NewRelayReceipt } from '../src/receipt-repository.ts';
+import { fixtureCid, fixtureHash } from '../src/testing/fixtures.ts';
+
+function receipt(label: string, sequence: number): NewRelayReceipt {
+  return {
+    cid: fixtureCid(label),
+    sequence,
+    recipientHash: fixtureHash(`${label}/recipient`),
+    acceptedAt: '2026-11-22T04:40:00.123Z',
+    relayKeyId: 'ab'.repeat(32),
+    signature: `sig-${label}`,
+  };
+}
+
+describe('ReceiptRepository (embedded PGlite)', () => {
+  let dataDir: string;
+  let server: EmbeddedPostgres | undefined;
+  let database: Database;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'anchorpost-receipts-'));
+    server = await startEmbeddedPostgres({ dataDir });
+    await migrate(server.databaseUrl);
+    database = createDatabase({ databaseUrl: server.databaseUrl, poolSize: EMBEDDED_POOL_SIZE });
+  });
+
+  after(async () => {
+    await (database as Database | undefined)?.close();
+    await server?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('hands out increasing sequence numbers', async () => {
+    const first = await database.receipts.nextSequence();
+    const second = await database.receipts.nextSequence();
+    assert.ok(first >= 1);
+    assert.ok(second > first);
+  });
+
+  it('stores a receipt as signed, then published with its bus position', async () => {
+    const sequence = await database.receipts.nextSequence();
+    const stored = await database.receipts.insertReceipt(receipt('a', sequence));
+    assert.equal(stored.inserted, true);
+    assert.deepEqual(stored.record, {
+      ...receipt('a', sequence),
+      state: 'signed',
+      busPartition: null,
+      busOffset: null,
+    });
+    await database.receipts.markPublished(fixtureCid('a'), { partition: 2, offset: 7 });
+    await database.receipts.markPublished(fixtureCid('a'), { partition: 3, offset: 9 });
+    const read = await database.receipts.getReceipt(fixtureCid('a'));
+    assert.ok(read);
+    assert.equal(read.state, 'published');
+    assert.equal(read.busPartition, 2, 'a second markPublished keeps the first position');
+    assert.equal(read.busOffset, 7);
+  });
+
+  it('keeps the first receipt of a CID', async () => {
+    const first = await database.receipts.insertReceipt(receipt('b', await database.receipts.nextSequence()));
+    const again = await database.receipts.insertReceipt({
+      ...receipt('b', await database.receipts.nextSequence()),
+      signature: 'other',
+    });
+    assert.equal(again.inserted, false);
+    assert.deepEqual(again.record, first.record);
+  });
+
+  it('refuses a reused sequence, a bad time and an unknown CID', async () => {
+    const sequence = await database.receipts.nextSequence();
+    await database.receipts.insertReceipt(receipt('c', sequence));
+    await assert.rejects(database.receipts.insertReceipt(receipt('d', sequence)), (error: unknown) => {
+      return error instanceof DbError && error.code === 'UNIQUE_VIOLATION';
+    });
+    await assert.rejects(
+      database.receipts.insertReceipt({ ...receipt('e', sequence + 100), acceptedAt: 'yesterday' }),
+      (error: unknown) => error instanceof DbError && error.code === 'INVALID_ARGUMENT',
+    );
+    await assert.rejects(
+      database.receipts.markPublished(fixtureCid('missing'), { partition: 0, offset: 0 }),
+      (error: unknown) => error instanceof DbError && error.code === 'NOT_FOUND',
+    );
+    assert.equal(await database.receipts.getReceipt(fixtureCid('missing')), null);
+  });
+});
