@@ -1,0 +1,28 @@
+/**
+ * @anchorpost/relay-core — the relay's domain logic, framework-free, over the bus, storage and
+ * receipt-store ports: accept a transaction-file, store it, sign a receipt, publish it, and
+ * deliver accepted files to subscribers with resumable cursors.
+ */
+export { Relay, CID_HEADER, type SubmitContext, type SubmitResult } from './relay.ts';
+export { RELAY_DEFAULTS, type RelayOptions } from './relay-options.ts';
+export type { RelayObserver } from './relay-observer.ts';
+export { RelayError, RelayErrorCode, isRelayError } from './relay-error.ts';
+export { TenantRegistry, type TenantRegistryFile } from './tenant-registry.ts';
+export { generateRelayKey, loadRelayKey, relayKeyId, type RelayKey } from './relay-key.ts';
+export {
+  receiptSigningBytes,
+  signReceipt,
+  verifyReceipt,
+  RECEIPT_DOMAIN_TAG,
+  type UnsignedReceipt,
+} from './receipt-signing.ts';
+export type { BusPosition, ReceiptState, ReceiptStore, StoredReceipt } from './receipt-store.ts';
+export { MemoryReceiptStore } from './memory-receipt-store.ts';
+export { PostgresReceiptStore } from './postgres-receipt-store.ts';
+export {
+  MAX_PAGE_LIMIT,
+  type DeliveredTxFile,
+  type MessagesPage,
+  type SubscribeOptions,
+} from './tx-file-delivery.ts';
+export type { RelayReceipt } from '@anchorpost/events';

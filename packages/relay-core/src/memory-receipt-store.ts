@@ -1,0 +1,51 @@
+/** An in-process ReceiptStore for unit tests and throw-away relays: nothing survives a restart. */
+import type { RelayReceipt } from '@anchorpost/events';
+import type { BusPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
+import { DbError } from '@anchorpost/db';
+
+function copy(stored: StoredReceipt): StoredReceipt {
+  return {
+    receipt: { ...stored.receipt },
+    state: stored.state,
+    published: stored.published === null ? null : { ...stored.published },
+  };
+}
+
+export class MemoryReceiptStore implements ReceiptStore {
+  readonly #receipts = new Map<string, StoredReceipt>();
+  readonly #sequences = new Set<number>();
+  #sequence = 0;
+
+  nextSequence(): Promise<number> {
+    this.#sequence += 1;
+    return Promise.resolve(this.#sequence);
+  }
+
+  insert(receipt: RelayReceipt): Promise<{ stored: StoredReceipt; inserted: boolean }> {
+    const existing = this.#receipts.get(receipt.cid);
+    if (existing !== undefined) return Promise.resolve({ stored: copy(existing), inserted: false });
+    // As the database's unique index (and with its error): one sequence belongs to one receipt.
+    if (this.#sequences.has(receipt.sequence)) {
+      return Promise.reject(new DbError('UNIQUE_VIOLATION', `sequence ${receipt.sequence} is already used`));
+    }
+    const stored: StoredReceipt = { receipt: { ...receipt }, state: 'signed', published: null };
+    this.#receipts.set(receipt.cid, stored);
+    this.#sequences.add(receipt.sequence);
+    return Promise.resolve({ stored: copy(stored), inserted: true });
+  }
+
+  markPublished(cid: string, position: BusPosition): Promise<void> {
+    const stored = this.#receipts.get(cid);
+    if (stored === undefined) return Promise.reject(new DbError('NOT_FOUND', `no relay receipt for ${cid}`));
+    if (stored.state === 'signed') {
+      stored.state = 'published';
+      stored.published = { ...position };
+    }
+    return Promise.resolve();
+  }
+
+  get(cid: string): Promise<StoredReceipt | null> {
+    const stored = this.#receipts.get(cid);
+    return Promise.resolve(stored === undefined ? null : copy(stored));
+  }
+}

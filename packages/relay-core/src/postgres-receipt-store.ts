@@ -1,0 +1,57 @@
+/** The ReceiptStore on PostgreSQL (or the embedded PGlite) through @anchorpost/db's ReceiptRepository. */
+import type { ReceiptRepository, RelayReceiptRecord } from '@anchorpost/db';
+import type { RelayReceipt } from '@anchorpost/events';
+import type { BusPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
+
+function toStored(record: RelayReceiptRecord): StoredReceipt {
+  return {
+    receipt: {
+      version: 1,
+      cid: record.cid,
+      recipientHash: record.recipientHash,
+      acceptedAt: record.acceptedAt,
+      sequence: record.sequence,
+      relayKeyId: record.relayKeyId,
+      signature: record.signature,
+    },
+    state: record.state,
+    published:
+      record.busPartition === null || record.busOffset === null
+        ? null
+        : { partition: record.busPartition, offset: record.busOffset },
+  };
+}
+
+export class PostgresReceiptStore implements ReceiptStore {
+  readonly #receipts: ReceiptRepository;
+
+  /** `receipts`: `database.receipts` of an opened @anchorpost/db Database. */
+  constructor(receipts: ReceiptRepository) {
+    this.#receipts = receipts;
+  }
+
+  nextSequence(): Promise<number> {
+    return this.#receipts.nextSequence();
+  }
+
+  async insert(receipt: RelayReceipt): Promise<{ stored: StoredReceipt; inserted: boolean }> {
+    const { record, inserted } = await this.#receipts.insertReceipt({
+      cid: receipt.cid,
+      sequence: receipt.sequence,
+      recipientHash: receipt.recipientHash,
+      acceptedAt: receipt.acceptedAt,
+      relayKeyId: receipt.relayKeyId,
+      signature: receipt.signature,
+    });
+    return { stored: toStored(record), inserted };
+  }
+
+  markPublished(cid: string, position: BusPosition): Promise<void> {
+    return this.#receipts.markPublished(cid, position);
+  }
+
+  async get(cid: string): Promise<StoredReceipt | null> {
+    const record = await this.#receipts.getReceipt(cid);
+    return record === null ? null : toStored(record);
+  }
+}

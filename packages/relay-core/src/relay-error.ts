@@ -1,0 +1,43 @@
+/**
+ * What the relay itself refuses, with a stable code and whether a retry can help. Failures of the
+ * protocol (parse, signature), the bus, storage and the database pass through with their own codes.
+ * Codes are part of the public contract (transports map them): never renamed, only added.
+ */
+import { AnchorpostError } from '@anchorpost/protocol';
+
+export const RelayErrorCode = {
+  /** The tx-file is larger than the relay accepts (checked before parsing). */
+  TooLarge: 'TOO_LARGE',
+  /** The tenant is not registered with this relay. */
+  UnknownTenant: 'UNKNOWN_TENANT',
+  /** The tx-file's `client.id` is none of the tenant's registered client keys. */
+  UnknownClient: 'UNKNOWN_CLIENT',
+  /** A recipient hash that is not 128 lower-case hex characters. */
+  BadRecipient: 'BAD_RECIPIENT',
+  /** A delivery cursor that is malformed, for another partition, or past the end of the log. */
+  BadCursor: 'BAD_CURSOR',
+  /** A call argument out of range (e.g. a page limit). */
+  BadArgument: 'BAD_ARGUMENT',
+  /** An option or the tenant registry is invalid (the message names the key). */
+  BadConfig: 'BAD_CONFIG',
+  /** Storage returned another CID than the relay computed: a bug, never the client's fault. */
+  CidMismatch: 'CID_MISMATCH',
+  /** The caller's signal aborted the call. */
+  Aborted: 'ABORTED',
+} as const;
+
+export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
+
+const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([RelayErrorCode.Aborted]);
+
+export class RelayError extends AnchorpostError<RelayErrorCode> {
+  override readonly name = 'RelayError';
+
+  constructor(code: RelayErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, RETRYABLE.has(code), options);
+  }
+}
+
+export function isRelayError(error: unknown, code?: RelayErrorCode): error is RelayError {
+  return error instanceof RelayError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,115 @@
+/** What a Relay is built from, checked once at start-up: a bad value names its key (BAD_CONFIG). */
+import type { Bus } from '@anchorpost/bus';
+import { MAX_RECORDS_PER_READ } from '@anchorpost/bus';
+import type { ContentStore } from '@anchorpost/storage';
+import type { ReceiptStore } from './receipt-store.ts';
+import type { RelayObserver } from './relay-observer.ts';
+import { RelayError, RelayErrorCode } from './relay-error.ts';
+import type { TenantRegistry } from './tenant-registry.ts';
+
+export interface RelayOptions {
+  readonly bus: Bus;
+  readonly storage: ContentStore;
+  readonly receipts: ReceiptStore;
+  readonly tenants: TenantRegistry;
+  /** The relay's Ed25519 private key, PKCS#8 DER bytes or PEM text. */
+  readonly relayKey: Uint8Array | string;
+  /** Partitions of `anchorpost.tx-file.accepted.v1` (created with this count if missing). Default 8. */
+  readonly partitions?: number;
+  /** Largest tx-file accepted, in bytes. Default 1 MiB (the protocol's limit). */
+  readonly maxTxFileBytes?: number;
+  /** The time written into receipts. Default: the system clock. */
+  readonly clock?: () => Date;
+  /** How often an idle subscriber looks for records other processes published. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+  /** Records per bus read while delivering. Default 100. */
+  readonly readBatchRecords?: number;
+  /** Records `messagesSince` looks at per call at most (records of other recipients count too). Default 10,000. */
+  readonly maxScanRecords?: number;
+  /** CIDs a subscription remembers to drop duplicate bus records. Default 10,000. */
+  readonly dedupeWindow?: number;
+  /** Time limit of storage calls. Default: the store's own. */
+  readonly storageTimeoutMs?: number;
+  readonly observer?: RelayObserver;
+}
+
+export const RELAY_DEFAULTS = {
+  partitions: 8,
+  maxTxFileBytes: 1_048_576,
+  pollIntervalMs: 250,
+  readBatchRecords: 100,
+  maxScanRecords: 10_000,
+  dedupeWindow: 10_000,
+} as const;
+
+export type RelaySettings = Required<
+  Omit<
+    RelayOptions,
+    'bus' | 'storage' | 'receipts' | 'tenants' | 'relayKey' | 'observer' | 'storageTimeoutMs'
+  >
+> & { storageTimeoutMs: number | undefined };
+
+function integer(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const chosen = value ?? fallback;
+  if (!Number.isSafeInteger(chosen) || chosen < min || chosen > max) {
+    throw new RelayError(
+      RelayErrorCode.BadConfig,
+      `${name} must be an integer in ${min}…${max}, got ${String(value)}`,
+    );
+  }
+  return chosen;
+}
+
+export function relaySettings(options: RelayOptions): RelaySettings {
+  for (const key of ['bus', 'storage', 'receipts', 'tenants', 'relayKey'] as const) {
+    if ((options[key] as unknown) === undefined || (options[key] as unknown) === null) {
+      throw new RelayError(RelayErrorCode.BadConfig, `${key} is required`);
+    }
+  }
+  if (options.clock !== undefined && typeof options.clock !== 'function') {
+    throw new RelayError(RelayErrorCode.BadConfig, 'clock must be a function');
+  }
+  return {
+    partitions: integer('partitions', options.partitions, RELAY_DEFAULTS.partitions, 1, 10_000),
+    maxTxFileBytes: integer(
+      'maxTxFileBytes',
+      options.maxTxFileBytes,
+      RELAY_DEFAULTS.maxTxFileBytes,
+      1,
+      64 * 1_048_576,
+    ),
+    clock: options.clock ?? (() => new Date()),
+    pollIntervalMs: integer(
+      'pollIntervalMs',
+      options.pollIntervalMs,
+      RELAY_DEFAULTS.pollIntervalMs,
+      1,
+      60_000,
+    ),
+    readBatchRecords: integer(
+      'readBatchRecords',
+      options.readBatchRecords,
+      RELAY_DEFAULTS.readBatchRecords,
+      1,
+      MAX_RECORDS_PER_READ,
+    ),
+    maxScanRecords: integer(
+      'maxScanRecords',
+      options.maxScanRecords,
+      RELAY_DEFAULTS.maxScanRecords,
+      1,
+      10_000_000,
+    ),
+    dedupeWindow: integer('dedupeWindow', options.dedupeWindow, RELAY_DEFAULTS.dedupeWindow, 1, 10_000_000),
+    storageTimeoutMs:
+      options.storageTimeoutMs === undefined
+        ? undefined
+        : integer('storageTimeoutMs', options.storageTimeoutMs, 0, 1, 3_600_000),
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * The relay: accepts a transaction-file for a tenant, stores its exact bytes (pinned), signs a
+ * receipt, publishes `anchorpost.tx-file.accepted.v1`, and only then acknowledges. Delivery to
+ * subscribers reads the same topic (see TxFileDelivery).
+ *
+ * Order and crash safety, per CID: (1) bytes stored and pinned; (2) receipt persisted in state
+ * `signed` (sequence drawn first, then signed); (3) the bus record published and durable;
+ * (4) receipt marked `published`; (5) acknowledged. A retry of the same bytes after a failure at
+ * any step finds the stored receipt and redoes only what is missing, returning the same receipt;
+ * once (4) is done it never publishes again. The one window left: a crash after (3) and before
+ * (4) publishes a second, identical record on retry — delivery and the batcher drop it by CID.
+ */
+import type { Bus } from '@anchorpost/bus';
+import type { RelayReceipt } from '@anchorpost/events';
+import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
+import { cidForBytes, parseTxFile, verifyClientSignature } from '@anchorpost/protocol';
+import type { ContentStore } from '@anchorpost/storage';
+import { NewsSignal } from './news-signal.ts';
+import type { ReceiptStore, StoredReceipt } from './receipt-store.ts';
+import { signReceipt } from './receipt-signing.ts';
+import { RelayError, RelayErrorCode } from './relay-error.ts';
+import { loadRelayKey } from './relay-key.ts';
+import type { RelayKey } from './relay-key.ts';
+import { notify } from './relay-observer.ts';
+import type { RelayObserver } from './relay-observer.ts';
+import { relaySettings } from './relay-options.ts';
+import type { RelayOptions, RelaySettings } from './relay-options.ts';
+import type { TenantRegistry } from './tenant-registry.ts';
+import { TxFileDelivery } from './tx-file-delivery.ts';
+import type { DeliveredTxFile, MessagesPage, SubscribeOptions } from './tx-file-delivery.ts';
+
+export interface SubmitContext {
+  tenantId: string;
+  /** Carried to the observer for logs. */
+  requestId?: string;
+}
+
+export interface SubmitResult {
+  receipt: RelayReceipt;
+  /** True when an earlier call had already accepted (and published) the same bytes. */
+  duplicate: boolean;
+}
+
+/** Bus header with the tx-file CID, so tools can see it without decoding the value. */
+export const CID_HEADER = 'anchorpost-cid';
+
+export class Relay {
+  readonly #bus: Bus;
+  readonly #storage: ContentStore;
+  readonly #receipts: ReceiptStore;
+  readonly #tenants: TenantRegistry;
+  readonly #key: RelayKey;
+  readonly #settings: RelaySettings;
+  readonly #observer: RelayObserver | undefined;
+  readonly #news = new NewsSignal();
+  readonly #delivery: TxFileDelivery;
+  /** Submits of one CID in this process run one after another (see #serialize). */
+  readonly #inFlight = new Map<string, Promise<unknown>>();
+
+  private constructor(options: RelayOptions, settings: RelaySettings, key: RelayKey) {
+    this.#bus = options.bus;
+    this.#storage = options.storage;
+    this.#receipts = options.receipts;
+    this.#tenants = options.tenants;
+    this.#key = key;
+    this.#settings = settings;
+    this.#observer = options.observer;
+    this.#delivery = new TxFileDelivery(options.bus, settings, this.#news, options.observer);
+  }
+
+  /** Checks the options and creates the accepted topic if missing (TOPIC_CONFLICT if it has another partition count). */
+  static async open(options: RelayOptions): Promise<Relay> {
+    const settings = relaySettings(options);
+    const key = loadRelayKey(options.relayKey);
+    await options.bus.ensureTopic(TX_FILE_ACCEPTED_TOPIC, { partitions: settings.partitions });
+    return new Relay(options, settings, key);
+  }
+
+  /** The raw 32-byte Ed25519 public key receipts verify against. */
+  get publicKey(): Uint8Array {
+    return this.#key.publicKeyRaw.slice();
+  }
+
+  /** SHA-256 hex of `publicKey`: the `relayKeyId` of every receipt. */
+  get keyId(): string {
+    return this.#key.keyId;
+  }
+
+  async submit(bytes: Uint8Array, context: SubmitContext): Promise<SubmitResult> {
+    const started = performance.now();
+    const { tenantId, requestId } = context;
+    try {
+      const result = await this.#submit(bytes, tenantId);
+      notify(this.#observer, 'accepted', {
+        tenantId,
+        requestId,
+        receipt: result.receipt,
+        duplicate: result.duplicate,
+        bytes: bytes.byteLength,
+        durationMs: performance.now() - started,
+      });
+      return result;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      notify(this.#observer, 'rejected', {
+        tenantId,
+        requestId,
+        code: typeof code === 'string' ? code : 'INTERNAL',
+        error,
+      });
+      throw error;
+    }
+  }
+
+  async #submit(bytes: Uint8Array, tenantId: string): Promise<SubmitResult> {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
+    const max = this.#settings.maxTxFileBytes;
+    if (bytes.byteLength > max) {
+      throw new RelayError(
+        RelayErrorCode.TooLarge,
+        `the tx-file has ${bytes.byteLength} bytes, at most ${max} are accepted`,
+      );
+    }
+    // A tenant we do not serve costs no YAML parsing.
+    if (!this.#tenants.hasTenant(tenantId)) {
+      throw new RelayError(RelayErrorCode.UnknownTenant, `unknown tenant ${tenantId}`);
+    }
+    const tx = parseTxFile(bytes, { maxBytes: max });
+    verifyClientSignature(tx, this.#tenants.clientKey(tenantId, tx.client.id));
+    const cid = await cidForBytes(bytes);
+    return this.#serialize(cid, () => this.#accept(cid, tx.recipient.sha512hash, bytes));
+  }
+
+  /**
+   * Two submits of the same bytes in this process must not both publish: the second waits for
+   * the first and then finds its receipt published. (Across relay processes the rare race is the
+   * documented duplicate record, which delivery drops by CID.)
+   */
+  async #serialize<T>(cid: string, run: () => Promise<T>): Promise<T> {
+    const previous = this.#inFlight.get(cid);
+    const current = (previous ?? Promise.resolve()).catch(() => undefined).then(run);
+    this.#inFlight.set(cid, current);
+    try {
+      return await current;
+    } finally {
+      if (this.#inFlight.get(cid) === current) this.#inFlight.delete(cid);
+    }
+  }
+
+  async #accept(cid: string, recipientHash: string, bytes: Uint8Array): Promise<SubmitResult> {
+    let stored: StoredReceipt | null = await this.#receipts.get(cid);
+    if (stored?.state === 'published') return { receipt: stored.receipt, duplicate: true };
+
+    // (1) Bytes first: nothing is signed or published for content that is not stored. Adding
+    // again on a retry is idempotent and re-pins.
+    const storedCid = await this.#storage.addFile(bytes, {
+      pin: true,
+      timeoutMs: this.#settings.storageTimeoutMs,
+    });
+    if (storedCid !== cid) {
+      throw new RelayError(
+        RelayErrorCode.CidMismatch,
+        `storage stored ${storedCid}, the relay computed ${cid}`,
+      );
+    }
+
+    // (2) The receipt, before the bus record that carries it.
+    if (stored === null) {
+      const sequence = await this.#receipts.nextSequence();
+      const receipt = signReceipt(
+        { version: 1, cid, recipientHash, acceptedAt: this.#settings.clock().toISOString(), sequence },
+        this.#key,
+      );
+      // Another relay process may have stored one for this CID meanwhile: the first one wins.
+      stored = (await this.#receipts.insert(receipt)).stored;
+      if (stored.state === 'published') return { receipt: stored.receipt, duplicate: true };
+    }
+
+    // (3) Publish; durable when it resolves. (4) Remember that, so no retry publishes again.
+    const { receipt } = stored;
+    const [position] = await this.#bus.publish(TX_FILE_ACCEPTED_TOPIC, [
+      {
+        key: recipientHash,
+        value: txFileAccepted.encode({ cid, recipientHash, receipt, txFile: bytes }),
+        headers: { [CID_HEADER]: cid },
+      },
+    ]);
+    if (position === undefined) throw new Error('the bus returned no position for the published record');
+    this.#news.notify();
+    await this.#receipts.markPublished(cid, position);
+    return { receipt, duplicate: false };
+  }
+
+  /** The receipt of an accepted (published) tx-file; null if this relay never acknowledged it. */
+  async getReceipt(cid: string): Promise<RelayReceipt | null> {
+    const stored = await this.#receipts.get(cid);
+    return stored?.state === 'published' ? stored.receipt : null;
+  }
+
+  /** The stored bytes of a tx-file (at most `maxTxFileBytes`); storage errors (NOT_FOUND…) pass through. */
+  getTxFile(cid: string, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+    return this.#storage.getFile(cid, {
+      maxBytes: this.#settings.maxTxFileBytes,
+      timeoutMs: this.#settings.storageTimeoutMs,
+      signal: options.signal,
+    });
+  }
+
+  subscribe(
+    recipientHash: string,
+    options: SubscribeOptions,
+  ): AsyncGenerator<DeliveredTxFile, void, undefined> {
+    return this.#delivery.subscribe(recipientHash, options);
+  }
+
+  messagesSince(recipientHash: string, cursor: string | null, limit: number): Promise<MessagesPage> {
+    return this.#delivery.messagesSince(recipientHash, cursor, limit);
+  }
+}

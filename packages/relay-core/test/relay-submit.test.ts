@@ -1,0 +1,290 @@
+// Relay.submit against FileLogBus + HeliaContentStore + PGlite: acceptance, refusals that leave
+// nothing behind, duplicates, receipts, crash recovery and concurrency.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Bus, BusMessage, PublishedRecord } from '@anchorpost/bus';
+import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
+import { cidForBytes, parseTxFile, ProtocolError, serializeTxFile } from '@anchorpost/protocol';
+import type { GroupKeys } from '@anchorpost/protocol';
+import { RelayError } from '../src/relay-error.ts';
+import type { ReceiptStore } from '../src/receipt-store.ts';
+import { verifyReceipt } from '../src/receipt-signing.ts';
+import { openFixture, take, TENANT, txFileBytes, newGroup } from './relay-fixture.ts';
+import type { Fixture } from './relay-fixture.ts';
+
+/** The real bus, except that the next `failures` publishes reject (after nothing was written). */
+function failingBus(bus: Bus, failures: number): Bus {
+  let left = failures;
+  return {
+    ensureTopic: (topic, spec) => bus.ensureTopic(topic, spec),
+    publish(topic: string, messages: readonly BusMessage[]): Promise<PublishedRecord[]> {
+      if (left > 0) {
+        left -= 1;
+        return Promise.reject(new Error('bus down'));
+      }
+      return bus.publish(topic, messages);
+    },
+    read: (topic, partition, from, max) => bus.read(topic, partition, from, max),
+    endOffsets: (topic) => bus.endOffsets(topic),
+    subscribe: (options) => bus.subscribe(options),
+    lag: (group, topic) => bus.lag(group, topic),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** The real receipt store, except that the next markPublished rejects (a crash after publishing). */
+function forgetfulStore(store: ReceiptStore): ReceiptStore {
+  let fail = true;
+  return {
+    nextSequence: () => store.nextSequence(),
+    insert: (receipt) => store.insert(receipt),
+    get: (cid) => store.get(cid),
+    markPublished(cid, position) {
+      if (fail) {
+        fail = false;
+        return Promise.reject(new Error('crashed before recording the publish'));
+      }
+      return store.markPublished(cid, position);
+    },
+  };
+}
+
+describe('Relay.submit', { timeout: 120_000 }, () => {
+  let f: Fixture;
+  let group: GroupKeys;
+
+  before(async () => {
+    f = await openFixture({ clock: () => new Date('2026-11-22T04:50:00.123Z') });
+    group = await newGroup(f.sender);
+  });
+  after(async () => {
+    await f.close();
+  });
+
+  async function assertNothingLeft(bytes: Uint8Array, recordsBefore: number): Promise<void> {
+    assert.equal(await f.busRecords(), recordsBefore, 'nothing published');
+    const cid = await cidForBytes(bytes);
+    assert.equal(await f.storage.has(cid), false, 'nothing stored');
+    assert.equal(await f.receipts.get(cid), null, 'no receipt');
+  }
+
+  it('stores, publishes and returns a signed receipt', async () => {
+    const bytes = txFileBytes(group, f.sender, f.app);
+    const cid = await cidForBytes(bytes);
+    const recipientHash = parseTxFile(bytes).recipient.sha512hash;
+    const before = await f.busRecords();
+    const { receipt, duplicate } = await f.relay.submit(bytes, { tenantId: TENANT, requestId: 'r1' });
+    assert.equal(duplicate, false);
+    assert.equal(receipt.cid, cid);
+    assert.equal(receipt.recipientHash, recipientHash);
+    assert.equal(receipt.acceptedAt, '2026-11-22T04:50:00.123Z');
+    assert.equal(receipt.relayKeyId, f.relay.keyId);
+    assert.ok(verifyReceipt(receipt, f.relay.publicKey));
+    assert.ok(verifyReceipt(receipt, f.relayKey.publicKeyRaw));
+    // Stored (pinned, exact bytes), published on the recipient's partition, receipt persisted.
+    assert.equal(await f.storage.isPinned(cid), true);
+    assert.deepEqual(await f.relay.getTxFile(cid), bytes);
+    assert.equal(await f.busRecords(), before + 1);
+    const stored = await f.receipts.get(cid);
+    assert.equal(stored?.state, 'published');
+    const [record] = await f.bus.read(
+      TX_FILE_ACCEPTED_TOPIC,
+      stored.published!.partition,
+      stored.published!.offset,
+      1,
+    );
+    assert.equal(record?.key, recipientHash);
+    const event = txFileAccepted.decode(record.value);
+    assert.deepEqual(event.receipt, receipt);
+    assert.deepEqual(event.txFile, bytes);
+    assert.deepEqual(await f.relay.getReceipt(cid), receipt);
+  });
+
+  it('tells the observer about acceptances and refusals, and survives a throwing observer', async () => {
+    const events: string[] = [];
+    const relay = await f.relayWith({
+      observer: {
+        accepted: (event) => {
+          events.push(`accepted ${event.tenantId} ${event.requestId} ${event.duplicate} ${event.bytes}`);
+          throw new Error('a broken metrics hook');
+        },
+        rejected: (event) => events.push(`rejected ${event.tenantId} ${event.code}`),
+      },
+    });
+    const bytes = txFileBytes(group, f.sender, f.app);
+    await relay.submit(bytes, { tenantId: TENANT, requestId: 'q1' });
+    await assert.rejects(relay.submit(bytes, { tenantId: 'nobody' }));
+    assert.deepEqual(events, [
+      `accepted ${TENANT} q1 false ${bytes.length}`,
+      'rejected nobody UNKNOWN_TENANT',
+    ]);
+  });
+
+  it('returns the same receipt for the same bytes, and publishes once', async () => {
+    const bytes = txFileBytes(group, f.sender, f.app);
+    const first = await f.relay.submit(bytes, { tenantId: TENANT });
+    const records = await f.busRecords();
+    const again = await f.relay.submit(bytes, { tenantId: TENANT });
+    assert.equal(again.duplicate, true);
+    assert.deepEqual(again.receipt, first.receipt);
+    assert.equal(await f.busRecords(), records);
+  });
+
+  it('accepts a file just under the default 1 MiB limit and delivers its exact bytes', async () => {
+    // Base64 inside the tx-file and again in the bus record: the bus must take ~1.4 MiB records.
+    let length = 740_000;
+    let bytes = txFileBytes(group, f.sender, f.app, 'x'.repeat(length));
+    // The text grows by 4/3 (base64) in the file: aim a little under the limit.
+    length -= Math.ceil(((bytes.length - 1_048_000) * 3) / 4);
+    bytes = txFileBytes(group, f.sender, f.app, 'x'.repeat(length));
+    assert.ok(bytes.length > 1_000_000 && bytes.length <= 1_048_576, `${bytes.length} bytes`);
+    const { receipt } = await f.relay.submit(bytes, { tenantId: TENANT });
+    const page = await f.relay.messagesSince(receipt.recipientHash, null, 1000);
+    const delivered = page.items.find((d) => d.cid === receipt.cid);
+    // Buffer.equals: a failing deepEqual of 1 MiB arrays would spend minutes printing the diff.
+    assert.ok(delivered && Buffer.from(delivered.txFile).equals(bytes), 'the exact bytes are delivered');
+    assert.ok(Buffer.from(await f.relay.getTxFile(receipt.cid)).equals(bytes), 'the exact bytes are stored');
+  });
+
+  it('refuses a file over the size limit before parsing it (TOO_LARGE)', async () => {
+    const relay = await f.relayWith({ maxTxFileBytes: 1_000 });
+    const bytes = txFileBytes(group, f.sender, f.app, 'x'.repeat(2_000));
+    const before = await f.busRecords();
+    await assert.rejects(relay.submit(bytes, { tenantId: TENANT }), (error: unknown) => {
+      return error instanceof RelayError && error.code === 'TOO_LARGE' && !error.retryable;
+    });
+    await assertNothingLeft(bytes, before);
+  });
+
+  it('passes protocol errors through with code and field (malformed YAML)', async () => {
+    const bytes = new TextEncoder().encode('transaction: [unclosed\n');
+    const before = await f.busRecords();
+    const error = await f.relay.submit(bytes, { tenantId: TENANT }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof ProtocolError, String(error));
+    assert.match(error.code, /^YAML_/);
+    assert.equal(typeof error.field, 'string');
+    await assertNothingLeft(bytes, before);
+  });
+
+  it('refuses an unknown tenant (UNKNOWN_TENANT)', async () => {
+    const bytes = txFileBytes(group, f.sender, f.app);
+    const before = await f.busRecords();
+    await assert.rejects(f.relay.submit(bytes, { tenantId: 'nobody' }), { code: 'UNKNOWN_TENANT' });
+    await assertNothingLeft(bytes, before);
+  });
+
+  it("refuses a client that is not among the tenant's keys (UNKNOWN_CLIENT)", async () => {
+    const bytes = txFileBytes(group, f.sender, f.stranger);
+    const before = await f.busRecords();
+    await assert.rejects(f.relay.submit(bytes, { tenantId: TENANT }), { code: 'UNKNOWN_CLIENT' });
+    await assert.rejects(f.relay.submit(txFileBytes(group, f.sender, f.app), { tenantId: 'empty' }), {
+      code: 'UNKNOWN_CLIENT',
+    });
+    await assertNothingLeft(bytes, before);
+  });
+
+  it('refuses a bad client signature (BAD_SIGNATURE, passed through)', async () => {
+    const tx = parseTxFile(txFileBytes(group, f.sender, f.app));
+    const other = parseTxFile(txFileBytes(group, f.sender, f.app));
+    const bytes = serializeTxFile({ ...tx, client: { ...tx.client, signature: other.client.signature } });
+    const before = await f.busRecords();
+    const error = await f.relay.submit(bytes, { tenantId: TENANT }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof ProtocolError, String(error));
+    assert.equal(error.code, 'BAD_SIGNATURE');
+    assert.equal(error.field, 'transaction.client.signature');
+    await assertNothingLeft(bytes, before);
+  });
+
+  it('signs receipts that fail to verify once tampered with or under another key', async () => {
+    const { receipt } = await f.relay.submit(txFileBytes(group, f.sender, f.app), { tenantId: TENANT });
+    assert.equal(verifyReceipt(receipt, f.relay.publicKey), true);
+    for (const tampered of [
+      { ...receipt, sequence: receipt.sequence + 1 },
+      { ...receipt, acceptedAt: '2026-11-22T04:50:00.124Z' },
+      { ...receipt, cid: receipt.cid.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')) },
+      { ...receipt, recipientHash: '0'.repeat(128) },
+      { ...receipt, signature: Buffer.alloc(64).toString('base64') },
+    ]) {
+      assert.equal(verifyReceipt(tampered, f.relay.publicKey), false, JSON.stringify(tampered));
+    }
+    const other = await f.relayWith({
+      relayKey: (await import('../src/relay-key.ts')).generateRelayKey().pkcs8Pem,
+    });
+    assert.equal(verifyReceipt(receipt, other.publicKey), false);
+  });
+
+  it('completes a submit that failed after storing, publishing once on retry', async () => {
+    const bytes = txFileBytes(group, f.sender, f.app);
+    const cid = await cidForBytes(bytes);
+    const flaky = await f.relayWith({ bus: failingBus(f.bus, 1) });
+    const before = await f.busRecords();
+    await assert.rejects(flaky.submit(bytes, { tenantId: TENANT }), /bus down/);
+    assert.equal(await f.storage.has(cid), true, 'stored before publishing');
+    assert.equal((await f.receipts.get(cid))?.state, 'signed');
+    assert.equal(await f.relay.getReceipt(cid), null, 'not acknowledged, so not served');
+    const signed = (await f.receipts.get(cid))!.receipt;
+
+    const retry = await flaky.submit(bytes, { tenantId: TENANT });
+    assert.deepEqual(retry.receipt, signed, 'the receipt signed before the crash');
+    assert.equal(retry.duplicate, false);
+    assert.equal(await f.busRecords(), before + 1, 'published once');
+    const third = await f.relay.submit(bytes, { tenantId: TENANT });
+    assert.equal(third.duplicate, true);
+    assert.equal(await f.busRecords(), before + 1);
+  });
+
+  it('after a crash between publishing and recording it, a retry republishes but delivery yields one file', async () => {
+    const bytes = txFileBytes(group, f.sender, f.app);
+    const cid = await cidForBytes(bytes);
+    const recipientHash = parseTxFile(bytes).recipient.sha512hash;
+    const page = await f.relay.messagesSince(recipientHash, null, 1000);
+    const crashing = await f.relayWith({ receipts: forgetfulStore(f.receipts) });
+    const before = await f.busRecords();
+    await assert.rejects(crashing.submit(bytes, { tenantId: TENANT }), /crashed/);
+    const retry = await crashing.submit(bytes, { tenantId: TENANT });
+    assert.equal(await f.busRecords(), before + 2, 'the documented window: a second record');
+    const controller = new AbortController();
+    const delivered = await take(
+      f.relay.subscribe(recipientHash, { cursor: page.cursor, signal: controller.signal }),
+      1,
+    );
+    assert.deepEqual(
+      delivered.map((d) => d.cid),
+      [cid],
+    );
+    assert.deepEqual(delivered[0]?.receipt, retry.receipt);
+    const next = await f.relay.messagesSince(recipientHash, page.cursor, 1000);
+    assert.deepEqual(
+      next.items.map((d) => d.cid),
+      [cid],
+      'one delivery',
+    );
+    assert.equal(next.caughtUp, true);
+    controller.abort();
+  });
+
+  it('gives 200 concurrent submits distinct sequences and one record each, delivered once', async () => {
+    const files = Array.from({ length: 200 }, (_, i) => txFileBytes(group, f.sender, f.app, `m${i}`));
+    const before = await f.busRecords();
+    const results = await Promise.all(
+      [...files, files[0]!, files[1]!].map((bytes) => f.relay.submit(bytes, { tenantId: TENANT })),
+    );
+    const sequences = new Set(results.map((r) => r.receipt.sequence));
+    assert.equal(sequences.size, 200, 'the two resubmits share their receipts; all others are distinct');
+    assert.equal(results.filter((r) => r.duplicate).length, 2);
+    assert.equal(await f.busRecords(), before + 200);
+    const recipientHash = results[0]!.receipt.recipientHash;
+    const cids = new Set<string>();
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await f.relay.messagesSince(recipientHash, cursor, 1000);
+      for (const item of page.items) {
+        assert.equal(cids.has(item.cid), false, 'delivered once');
+        cids.add(item.cid);
+      }
+      cursor = page.cursor;
+      if (page.caughtUp) break;
+    }
+    for (const result of results) assert.ok(cids.has(result.receipt.cid));
+  });
+});
