@@ -36,6 +36,8 @@ export interface IndexRepository {
   /** Inserts or replaces the anchor of a batch on a chain. FOREIGN_KEY_VIOLATION if the batch is not indexed. */
   recordAnchor(anchor: AnchorRecord): Promise<void>;
   getBatch(cid: string): Promise<BatchRecord | null>;
+  /** One indexed tx-file with its senders; null if it is not indexed. */
+  getTxFile(cid: string): Promise<TxFileRecord | null>;
   getBatchBySequence(platform: string, sequence: number): Promise<BatchRecord | null>;
   /** The batch's tx-file CIDs in leaf order, read page by page (for Merkle paths). */
   batchEntries(batchCid: string, pageSize?: number): AsyncIterable<string>;
@@ -248,6 +250,13 @@ export class PrismaIndexRepository implements IndexRepository {
     return this.#guard('getBatch', async () => {
       const row = await this.#prisma.batch.findUnique({ where: { cid } });
       return row === null ? null : toBatchRecord(row);
+    });
+  }
+
+  getTxFile(cid: string): Promise<TxFileRecord | null> {
+    return this.#guard('getTxFile', async () => {
+      const row = await this.#prisma.txFile.findUnique({ where: { cid }, include: SENDERS_IN_ORDER });
+      return row === null ? null : toTxFileRecord(row);
     });
   }
 

@@ -13,8 +13,8 @@ export interface AssembleProofOptions {
   /** The chain's current head height (the service asks its ChainReader); confirmations count from it. */
   head(chain: ChainKind, chainId: string): Promise<number>;
   /**
-   * The tx-file's `trustedblock` height, when the caller can look it up (the IndexRepository has no
-   * tx-file lookup by CID yet); without it the proof has no `timeBound.notBefore`.
+   * The tx-file's `trustedblock` height; by default read from the index (`getTxFile`). Without one
+   * (a tx-file batched but not parsed) the proof has no `timeBound.notBefore`.
    */
   trustedblockHeight?(txFileCid: string): Promise<number | null>;
   /** Entries read per database round trip; default: the repository's own page size. */
@@ -94,7 +94,9 @@ export async function assembleProof(
     anchors.push(evmAnchor(anchor, await options.head(anchor.chain, anchor.chainId)));
   const timeBound: ProofTimeBound = { notAfter: anchors.map((anchor) => anchor.blockTime).sort()[0]! };
   const trusted =
-    options.trustedblockHeight === undefined ? null : await options.trustedblockHeight(txFileCid);
+    options.trustedblockHeight === undefined
+      ? ((await index.getTxFile(txFileCid))?.trustedblockHeight ?? null)
+      : await options.trustedblockHeight(txFileCid);
   if (trusted !== null) timeBound.notBefore = { chain: 'ergo', height: trusted };
   const proof: TxFileProof = {
     version: TX_FILE_PROOF_VERSION,

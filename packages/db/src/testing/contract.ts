@@ -382,6 +382,12 @@ export function databaseContract(name: string, factory: DatabaseFactory): void {
         shuffled.sort((a, b) => a.key.localeCompare(b.key));
         assert.equal(await db.index.recordTxFiles(shuffled.map((item) => item.row)), rows.length);
         assert.equal(await db.index.recordTxFiles(rows.slice(0, 10)), 0, 'recording again adds nothing');
+        assert.deepEqual(
+          await db.index.getTxFile(rows[7]!.cid),
+          rows[7],
+          'a tx-file reads back by CID, senders in order',
+        );
+        assert.equal(await db.index.getTxFile(fixtureCid('never indexed')), null);
 
         const expected = rows.filter((row) => row.recipientHash === recipient);
         const seen: TxFileRecord[] = [];
