@@ -1,0 +1,85 @@
+/**
+ * Seals one batch of N tx-files (default 100,000) against FileLogBus + HeliaContentStore in a temp
+ * dir and prints JSON with timings and the peak RSS of the sealing process. The input is prepared
+ * first and the seal runs in a fresh child process (a batcher restart), so the figure is the
+ * seal's own footprint, not the preparation's.
+ *   node bench/seal.ts [files]
+ */
+import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { TxFileAccepted } from '@anchorpost/events';
+import { Batcher } from '../src/index.ts';
+import {
+  acceptedEvent,
+  cidForSmallBytes,
+  openWorld,
+  publishAccepted,
+  reopenWorld,
+  txFileBytes,
+} from '../test/fixtures.ts';
+
+async function prepare(files: number): Promise<string> {
+  const world = await openWorld('anchorpost-batcher-bench-');
+  for (let from = 0; from < files; from += 1000) {
+    const events: TxFileAccepted[] = [];
+    const puts: Promise<void>[] = [];
+    for (let n = from; n < Math.min(files, from + 1000); n += 1) {
+      const bytes = txFileBytes(n);
+      const cid = cidForSmallBytes(bytes);
+      // A small file's CID is a raw leaf: the block is the file (what the relay's addFile stores).
+      puts.push(world.store.putBlock(cid, bytes));
+      events.push(acceptedEvent(n, cid));
+    }
+    await Promise.all(puts);
+    await publishAccepted(world.bus, events);
+  }
+  await world.bus.close();
+  await world.store.close();
+  return world.dir;
+}
+
+async function seal(dir: string, maxFiles: number): Promise<void> {
+  const world = await reopenWorld({ dir });
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 10);
+  const started = performance.now();
+  const batcher = new Batcher({ bus: world.bus, store: world.store, platform: 'bench', maxFiles });
+  const sealed = await batcher.sealNow();
+  const sealMs = performance.now() - started;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  await world.bus.close();
+  await world.store.close();
+  console.log(
+    JSON.stringify({
+      sealedCount: sealed?.count ?? 0,
+      batchCid: sealed?.batchCid ?? null,
+      sealMs: Math.round(sealMs),
+      rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
+      peakRssMiB: Math.round(peakRss / 2 ** 20),
+    }),
+  );
+}
+
+if (process.argv[2] === '--seal-in') {
+  await seal(process.argv[3]!, Number(process.argv[4]));
+} else {
+  const files = Number(process.argv[2] ?? 100_000);
+  const started = performance.now();
+  const dir = await prepare(files);
+  const prepareMs = Math.round(performance.now() - started);
+  try {
+    const out = execFileSync(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--seal-in', dir, String(Math.max(1, files))],
+      { encoding: 'utf8' },
+    );
+    console.log(JSON.stringify({ files, prepareMs, ...JSON.parse(out) }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,19 @@
+import { AnchorpostError } from '@anchorpost/protocol';
+
+export const BatcherErrorCode = {
+  /** An option is missing or out of range (the message names the key). */
+  BadOptions: 'BAD_OPTIONS',
+  /**
+   * The last `batch.sealed` record disagrees with what this batcher is about to announce (another
+   * batcher sealed the same sequence with another CID). Retryable: the next run reloads the state.
+   */
+  SequenceConflict: 'SEQUENCE_CONFLICT',
+  /** The batch chain read back from the bus or storage is inconsistent (never fixed by retrying). */
+  BadState: 'BAD_STATE',
+} as const;
+
+export type BatcherErrorCode = (typeof BatcherErrorCode)[keyof typeof BatcherErrorCode];
+
+export class BatcherError extends AnchorpostError<BatcherErrorCode> {
+  override readonly name = 'BatcherError';
+}

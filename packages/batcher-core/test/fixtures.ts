@@ -1,0 +1,129 @@
+/** Temp-dir FileLogBus + HeliaContentStore, and `tx-file.accepted` records as the relay would publish them. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openFileLogBus } from '@anchorpost/bus';
+import type { Bus } from '@anchorpost/bus';
+import { BATCH_SEALED_TOPIC, batchSealed, txFileAccepted, TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
+import type { BatchSealed, TxFileAccepted } from '@anchorpost/events';
+import { cidForSmallBytes } from '@anchorpost/protocol';
+import { openHeliaContentStore } from '@anchorpost/storage';
+import type { ContentStore } from '@anchorpost/storage';
+
+export const PLATFORM = 'test-platform';
+export const TX_PARTITIONS = 3;
+
+export interface World {
+  dir: string;
+  bus: Bus;
+  store: ContentStore;
+  close(): Promise<void>;
+}
+
+export async function openWorld(prefix = 'anchorpost-batcher-'): Promise<World> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const bus = await openFileLogBus({ dir: join(dir, 'bus') });
+  const store = await openHeliaContentStore({ dir: join(dir, 'store') });
+  await bus.ensureTopic(TX_FILE_ACCEPTED_TOPIC, { partitions: TX_PARTITIONS });
+  await bus.ensureTopic(BATCH_SEALED_TOPIC, { partitions: 1 });
+  return {
+    dir,
+    bus,
+    store,
+    async close() {
+      await bus.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Reopens the bus and store of a world (a process restart). */
+export async function reopenWorld(world: Pick<World, 'dir'> & Partial<World>): Promise<World> {
+  await world.bus?.close();
+  await world.store?.close();
+  const bus = await openFileLogBus({ dir: join(world.dir, 'bus') });
+  const store = await openHeliaContentStore({ dir: join(world.dir, 'store') });
+  return {
+    ...world,
+    bus,
+    store,
+    close: async () => {
+      await bus.close();
+      await store.close();
+      await rm(world.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function txFileBytes(n: number): Uint8Array {
+  return new TextEncoder().encode(`fake tx-file #${n}\n`);
+}
+
+const hex = (n: number, length: number): string => n.toString(16).padStart(length, '0').slice(-length);
+
+/** A well-formed (unsigned, fake) acceptance of tx-file `n`, for recipient `n % recipients`. */
+export function acceptedEvent(n: number, cid: string, recipients = 7): TxFileAccepted {
+  const recipientHash = hex(n % recipients, 128);
+  return {
+    cid,
+    recipientHash,
+    receipt: {
+      version: 1,
+      cid,
+      recipientHash,
+      // One second apart, so the latest acceptedAt is predictable.
+      acceptedAt: new Date(Date.UTC(2026, 10, 22, 3, 0, 0) + n * 1000).toISOString(),
+      sequence: n,
+      relayKeyId: hex(1, 64),
+      signature: 'AAAA',
+    },
+    txFile: txFileBytes(n),
+  };
+}
+
+/** Stores tx-files `from..to-1` and publishes their acceptances; returns the CIDs in publish order. */
+export async function acceptTxFiles(world: World, from: number, to: number): Promise<string[]> {
+  const cids: string[] = [];
+  const events: TxFileAccepted[] = [];
+  for (let n = from; n < to; n += 1) {
+    const cid = await world.store.addFile(txFileBytes(n), { pin: false });
+    cids.push(cid);
+    events.push(acceptedEvent(n, cid));
+  }
+  await publishAccepted(world.bus, events);
+  return cids;
+}
+
+export async function publishAccepted(bus: Bus, events: readonly TxFileAccepted[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 1000) {
+    await bus.publish(
+      TX_FILE_ACCEPTED_TOPIC,
+      events
+        .slice(i, i + 1000)
+        .map((event) => ({ key: txFileAccepted.key(event), value: txFileAccepted.encode(event) })),
+    );
+  }
+}
+
+/** The CIDs in the order the batcher seals them: by partition, then offset. */
+export async function expectedOrder(bus: Bus, fromOffsets: readonly number[] = []): Promise<string[]> {
+  const ends = await bus.endOffsets(TX_FILE_ACCEPTED_TOPIC);
+  const cids: string[] = [];
+  for (const [partition, end] of ends.entries()) {
+    for (let offset = fromOffsets[partition] ?? 0; offset < end;) {
+      const records = await bus.read(TX_FILE_ACCEPTED_TOPIC, partition, offset, 10_000);
+      for (const record of records) cids.push(txFileAccepted.decode(record.value).cid);
+      offset += records.length;
+    }
+  }
+  return cids;
+}
+
+export async function sealedEvents(bus: Bus): Promise<BatchSealed[]> {
+  const [end = 0] = await bus.endOffsets(BATCH_SEALED_TOPIC);
+  const records = end === 0 ? [] : await bus.read(BATCH_SEALED_TOPIC, 0, 0, end);
+  return records.map((record) => batchSealed.decode(record.value));
+}
+
+export { cidForSmallBytes };
