@@ -4,7 +4,7 @@
  * same code runs against PostgreSQL and the embedded PGlite (see createDatabase).
  */
 import { DbError } from './db-error.ts';
-import { toDbError } from './to-db-error.ts';
+import { withDbErrors } from './to-db-error.ts';
 import { decodeMessageCursor, encodeMessageCursor } from './message-cursor.ts';
 import { Prisma } from './generated/prisma/client.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
@@ -134,16 +134,8 @@ export class PrismaIndexRepository implements IndexRepository {
     this.#prisma = prisma;
   }
 
-  async #guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw toDbError(error, operation);
-    }
-  }
-
   recordBatch(batch: BatchRecord, entries: Iterable<string> | AsyncIterable<string>): Promise<void> {
-    return this.#guard('recordBatch', () =>
+    return withDbErrors('recordBatch', () =>
       this.#prisma.$transaction(async (tx) => {
         await tx.batch.create({
           data: {
@@ -184,7 +176,7 @@ export class PrismaIndexRepository implements IndexRepository {
   }
 
   recordTxFiles(rows: readonly TxFileRecord[]): Promise<number> {
-    return this.#guard('recordTxFiles', () =>
+    return withDbErrors('recordTxFiles', () =>
       this.#prisma.$transaction(async (tx) => {
         let inserted = 0;
         for (let start = 0; start < rows.length; start += TX_FILE_CHUNK) {
@@ -235,7 +227,7 @@ export class PrismaIndexRepository implements IndexRepository {
       blockTime: new Date(anchor.blockTime),
       status: anchor.status,
     };
-    return this.#guard('recordAnchor', async () => {
+    return withDbErrors('recordAnchor', async () => {
       await this.#prisma.anchor.upsert({
         where: {
           chain_chainId_batchCid: { chain: anchor.chain, chainId: anchor.chainId, batchCid: anchor.batchCid },
@@ -247,21 +239,21 @@ export class PrismaIndexRepository implements IndexRepository {
   }
 
   getBatch(cid: string): Promise<BatchRecord | null> {
-    return this.#guard('getBatch', async () => {
+    return withDbErrors('getBatch', async () => {
       const row = await this.#prisma.batch.findUnique({ where: { cid } });
       return row === null ? null : toBatchRecord(row);
     });
   }
 
   getTxFile(cid: string): Promise<TxFileRecord | null> {
-    return this.#guard('getTxFile', async () => {
+    return withDbErrors('getTxFile', async () => {
       const row = await this.#prisma.txFile.findUnique({ where: { cid }, include: SENDERS_IN_ORDER });
       return row === null ? null : toTxFileRecord(row);
     });
   }
 
   getBatchBySequence(platform: string, sequence: number): Promise<BatchRecord | null> {
-    return this.#guard('getBatchBySequence', async () => {
+    return withDbErrors('getBatchBySequence', async () => {
       const row = await this.#prisma.batch.findUnique({
         where: { platform_sequence: { platform, sequence } },
       });
@@ -272,7 +264,7 @@ export class PrismaIndexRepository implements IndexRepository {
   async *batchEntries(batchCid: string, pageSize = ENTRY_CHUNK): AsyncIterable<string> {
     let after = -1;
     for (;;) {
-      const rows = await this.#guard('batchEntries', () =>
+      const rows = await withDbErrors('batchEntries', () =>
         this.#prisma.batchEntry.findMany({
           where: { batchCid, index: { gt: after } },
           orderBy: { index: 'asc' },
@@ -287,7 +279,7 @@ export class PrismaIndexRepository implements IndexRepository {
   }
 
   getProof(txFileCid: string): Promise<InclusionRecord | null> {
-    return this.#guard('getProof', async () => {
+    return withDbErrors('getProof', async () => {
       const entry = await this.#prisma.batchEntry.findFirst({
         where: { txFileCid },
         orderBy: [{ batch: { sequence: 'asc' } }, { batchCid: 'asc' }],
@@ -312,7 +304,7 @@ export class PrismaIndexRepository implements IndexRepository {
       throw new DbError('INVALID_ARGUMENT', `limit must be 1…${MAX_PAGE_LIMIT}, got ${limit}`);
     }
     const after = cursor === null ? null : decodeMessageCursor(cursor);
-    return await this.#guard('messagesByRecipient', async () => {
+    return await withDbErrors('messagesByRecipient', async () => {
       // A row-value comparison walks the (recipient_hash, batch_sequence, batch_index, cid)
       // index from the cursor on; Prisma's query builder has no way to say it.
       const keys = await this.#prisma.$queryRaw<{ cid: string }[]>`
@@ -341,7 +333,7 @@ export class PrismaIndexRepository implements IndexRepository {
   }
 
   getChainCursor(chain: ChainKind, chainId: string): Promise<ChainCursorRecord | null> {
-    return this.#guard('getChainCursor', async () => {
+    return withDbErrors('getChainCursor', async () => {
       const row = await this.#prisma.chainCursor.findUnique({ where: { chain_chainId: { chain, chainId } } });
       return row === null ? null : toChainCursorRecord(row);
     });
@@ -349,7 +341,7 @@ export class PrismaIndexRepository implements IndexRepository {
 
   saveChainCursor(cursor: ChainCursorRecord): Promise<void> {
     const fields = { lastBlock: cursor.lastBlock, lastBlockHash: cursor.lastBlockHash };
-    return this.#guard('saveChainCursor', async () => {
+    return withDbErrors('saveChainCursor', async () => {
       await this.#prisma.chainCursor.upsert({
         where: { chain_chainId: { chain: cursor.chain, chainId: cursor.chainId } },
         create: { chain: cursor.chain, chainId: cursor.chainId, ...fields },
@@ -359,7 +351,7 @@ export class PrismaIndexRepository implements IndexRepository {
   }
 
   truncateAll(): Promise<void> {
-    return this.#guard('truncateAll', async () => {
+    return withDbErrors('truncateAll', async () => {
       await this.#prisma.$executeRawUnsafe(
         'TRUNCATE TABLE "batch_entry", "tx_file_sender", "anchor", "tx_file", "batch", "chain_cursor"',
       );
@@ -367,7 +359,7 @@ export class PrismaIndexRepository implements IndexRepository {
   }
 
   dumpAll(): Promise<IndexDump> {
-    return this.#guard('dumpAll', async () => {
+    return withDbErrors('dumpAll', async () => {
       const batches = await this.#prisma.batch.findMany({
         orderBy: [{ platform: 'asc' }, { sequence: 'asc' }],
       });

@@ -6,7 +6,7 @@
  */
 import { DbError } from './db-error.ts';
 import type { PrismaClient, RelayReceipt } from './generated/prisma/client.ts';
-import { toDbError } from './to-db-error.ts';
+import { withDbErrors } from './to-db-error.ts';
 
 /** signed: bytes stored and receipt signed; published: the bus record is durable. */
 export type RelayReceiptState = 'signed' | 'published';
@@ -68,16 +68,8 @@ export class PrismaReceiptRepository implements ReceiptRepository {
     this.#prisma = prisma;
   }
 
-  async #guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw toDbError(error, operation);
-    }
-  }
-
   nextSequence(): Promise<number> {
-    return this.#guard('nextSequence', async () => {
+    return withDbErrors('nextSequence', async () => {
       const rows = await this.#prisma.$queryRaw<{ value: bigint }[]>`
         SELECT nextval(pg_get_serial_sequence('relay_receipt', 'sequence')) AS value`;
       return toSafeNumber(rows[0]!.value);
@@ -99,7 +91,7 @@ export class PrismaReceiptRepository implements ReceiptRepository {
         new DbError('INVALID_ARGUMENT', `sequence must be a positive integer, got ${receipt.sequence}`),
       );
     }
-    return this.#guard('insertReceipt', async () => {
+    return withDbErrors('insertReceipt', async () => {
       // ON CONFLICT on the CID only: a reused sequence must still fail (UNIQUE_VIOLATION).
       const count = await this.#prisma.$executeRaw`
         INSERT INTO "relay_receipt" ("cid", "sequence", "recipient_hash", "accepted_at", "relay_key_id", "signature")
@@ -112,7 +104,7 @@ export class PrismaReceiptRepository implements ReceiptRepository {
   }
 
   markPublished(cid: string, position: { partition: number; offset: number }): Promise<void> {
-    return this.#guard('markPublished', async () => {
+    return withDbErrors('markPublished', async () => {
       const { count } = await this.#prisma.relayReceipt.updateMany({
         where: { cid, state: 'signed' },
         data: { state: 'published', busPartition: position.partition, busOffset: BigInt(position.offset) },
@@ -124,7 +116,7 @@ export class PrismaReceiptRepository implements ReceiptRepository {
   }
 
   getReceipt(cid: string): Promise<RelayReceiptRecord | null> {
-    return this.#guard('getReceipt', async () => {
+    return withDbErrors('getReceipt', async () => {
       const row = await this.#prisma.relayReceipt.findUnique({ where: { cid } });
       return row === null ? null : toRecord(row);
     });

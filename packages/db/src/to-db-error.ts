@@ -182,3 +182,12 @@ export function toDbError(error: unknown, context?: string): DbError {
   const message = context === undefined ? describe(error) : `${context}: ${describe(error)}`;
   return new DbError(code, message, { cause: error });
 }
+
+/** Runs a database call and turns whatever it throws into a DbError naming the operation. */
+export async function withDbErrors<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toDbError(error, operation);
+  }
+}
