@@ -11,19 +11,15 @@ import type { EvmAnchorProof, ProofBatch } from './tx-file-proof.ts';
 
 type AnchoredLog = Parameters<typeof decodeAnchoredLog>[0];
 
-/** What a verifier established about one anchor, from the chain itself. */
-export interface VerifiedAnchor {
-  chain: 'evm';
-  chainId: string;
-  contract: string;
-  txHash: string;
-  blockNumber: number;
-  blockHash: string;
-  blockTime: string;
+/**
+ * What a verifier established about one anchor, from the chain itself: the proof's anchor fields
+ * as the chain confirms them, without the assembler's status, plus the head it counted from.
+ */
+export type VerifiedAnchor = Omit<EvmAnchorProof, 'status'> & {
   /** head − blockNumber + 1, at verification time. */
   confirmations: number;
   head: number;
-}
+};
 
 const HASH_RE = /^0x[0-9a-fA-F]{64}$/;
 const QUANTITY_RE = /^0x[0-9a-fA-F]+$/;

@@ -293,12 +293,7 @@ export class EvmChain implements AnchorChain {
     ctx.usedNonces.delete(nonce);
     if (outcome.error.code === ChainErrorCode.InsufficientFunds) ctx.stopSubmitting = true;
     if (outcome.error.code === ChainErrorCode.NonceConsumed) await this.#refreshNonce(ctx);
-    return this.#move(
-      submitted,
-      AnchorState.Pending,
-      { nonce: null, attempts: [], lastError: this.#problem(outcome.error) },
-      ctx,
-    );
+    return this.#backToPending(submitted, outcome.error, ctx);
   }
 
   async #adoptOrFail(record: AnchorRecord, onChainRoot: string, ctx: TickContext): Promise<AnchorRecord> {
@@ -365,19 +360,12 @@ export class EvmChain implements AnchorChain {
     // ctx.latestNonce was read before these receipts: a nonce used by then with no receipt of
     // ours means another transaction took it, and none of our attempts can ever be mined.
     if (ctx.latestNonce > nonce) {
-      return this.#move(
+      return this.#backToPending(
         record,
-        AnchorState.Pending,
-        {
-          nonce: null,
-          attempts: [],
-          lastError: this.#problem(
-            new ChainError(
-              ChainErrorCode.NonceConsumed,
-              `nonce ${nonce} was used by a transaction that is not ours`,
-            ),
-          ),
-        },
+        new ChainError(
+          ChainErrorCode.NonceConsumed,
+          `nonce ${nonce} was used by a transaction that is not ours`,
+        ),
         ctx,
       );
     }
@@ -469,16 +457,9 @@ export class EvmChain implements AnchorChain {
     }
     // Reverted (or no event): the nonce is spent. PENDING asks the contract what happened —
     // anchored by someone else (adopt), or a reason that fails the request.
-    return this.#move(
+    return this.#backToPending(
       record,
-      AnchorState.Pending,
-      {
-        nonce: null,
-        attempts: [],
-        lastError: this.#problem(
-          new ChainError(ChainErrorCode.Reverted, `transaction ${receipt.transactionHash} reverted`),
-        ),
-      },
+      new ChainError(ChainErrorCode.Reverted, `transaction ${receipt.transactionHash} reverted`),
       ctx,
     );
   }
@@ -520,6 +501,16 @@ export class EvmChain implements AnchorChain {
   }
 
   // ---- helpers ----
+
+  /** Back to PENDING with the nonce released: the next tick asks the contract, then submits afresh. */
+  #backToPending(record: AnchorRecord, error: ChainError, ctx: TickContext): Promise<AnchorRecord> {
+    return this.#move(
+      record,
+      AnchorState.Pending,
+      { nonce: null, attempts: [], lastError: this.#problem(error) },
+      ctx,
+    );
+  }
 
   async #move(
     record: AnchorRecord,
