@@ -216,6 +216,8 @@ describe('verifyProof', () => {
     const block = copy();
     block.anchors[0]!.blockHash = other.anchor.blockHash;
     block.anchors[0]!.blockNumber = other.anchor.blockNumber;
+    // The whole block moves (hash, number, time: all canonical), so only the receipt's block disagrees.
+    block.anchors[0]!.blockTime = other.anchor.blockTime;
     await rejectsWith(verifyProof(block, options()), 'ANCHOR_MISMATCH', 'anchors[0].blockNumber');
 
     const time = copy();
