@@ -5,3 +5,11 @@ export { ServiceMetrics } from './metrics.ts';
 export { runReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
 export { currentRequestId, requestContext } from './request-context.ts';
 export { startServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.ts';
+export {
+  errorResponse,
+  GrpcStatus,
+  RequestError,
+  type ErrorBody,
+  type ErrorResponse,
+} from './error-response.ts';
+export type { RunningService } from './running-service.ts';

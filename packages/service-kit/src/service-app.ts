@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { createLogger, nestLogger, type Logger } from './logger.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { runReadiness, type ReadinessCheck } from './readiness.ts';
@@ -30,6 +31,20 @@ export interface ServiceAppOptions {
   readiness?: readonly ReadinessCheck[];
   logger?: Logger;
   metrics?: ServiceMetrics;
+  /**
+   * Close on SIGTERM/SIGINT (default true). The one-process platform turns it off and closes its
+   * services itself, in order, so that one service's handler cannot end the process under the others.
+   */
+  handleSignals?: boolean;
+  /**
+   * Adds the service's own routes, content-type parsers and hooks to Fastify before it listens.
+   * Routes are plain Fastify routes with JSON schemas (ADR 0010): streamed bodies, SSE and raw
+   * bytes are Fastify's own, and no decorator compile step is needed.
+   */
+  configure?(
+    fastify: FastifyInstance,
+    context: { logger: Logger; metrics: ServiceMetrics },
+  ): void | Promise<void>;
 }
 
 export interface ServiceApp {
@@ -101,7 +116,8 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await options.configure?.(fastify, { logger, metrics });
+  if (options.handleSignals ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   const address = fastify.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
