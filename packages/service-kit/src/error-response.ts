@@ -41,7 +41,7 @@ const BAD_INPUT = new Set([
 
 export function errorResponse(error: unknown): ErrorResponse {
   if (!(error instanceof AnchorpostError)) return internal();
-  const known = error as AnchorpostError<string>;
+  const known = error as AnchorpostError;
   const field = known instanceof ProtocolError ? known.field : (known as { field?: unknown }).field;
   const body: ErrorBody = {
     error: {
@@ -63,7 +63,7 @@ function internal(): ErrorResponse {
   };
 }
 
-function statusesFor(error: AnchorpostError<string>): [number, number] {
+function statusesFor(error: AnchorpostError): [number, number] {
   const { code } = error;
   if (TOO_LARGE.has(code)) return [413, GrpcStatus.ResourceExhausted];
   if (code === 'UNSUPPORTED_MEDIA_TYPE') return [415, GrpcStatus.InvalidArgument];
