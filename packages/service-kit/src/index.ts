@@ -13,3 +13,4 @@ export {
   type ErrorResponse,
 } from './error-response.ts';
 export type { RunningService } from './running-service.ts';
+export { OpenApiCollector, type OpenApiInfo, type RouteOpenApi } from './openapi.ts';

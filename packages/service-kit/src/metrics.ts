@@ -4,7 +4,8 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-const SERVICE = /^[a-z][a-z0-9]*$/;
+/** `relay`, `proof-api`: a hyphen becomes `_` in metric names (`anchorpost_proof_api_*`). */
+const SERVICE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const WHAT = /^[a-z][a-z0-9_]*$/;
 
 export class ServiceMetrics {
@@ -14,7 +15,7 @@ export class ServiceMetrics {
 
   constructor(service: string) {
     if (!SERVICE.test(service)) throw new Error(`service name '${service}' must match ${String(SERVICE)}`);
-    this.prefix = `anchorpost_${service}_`;
+    this.prefix = `anchorpost_${service.replaceAll('-', '_')}_`;
     collectDefaultMetrics({ register: this.registry, prefix: this.prefix });
     this.httpDuration = this.histogram(
       'http_request_duration_seconds',

@@ -15,6 +15,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance } from 'fastify';
 import { createLogger, nestLogger, type Logger } from './logger.ts';
 import { ServiceMetrics } from './metrics.ts';
+import { OpenApiCollector, type OpenApiInfo } from './openapi.ts';
 import { runReadiness, type ReadinessCheck } from './readiness.ts';
 import { requestContext } from './request-context.ts';
 
@@ -31,6 +32,8 @@ export interface ServiceAppOptions {
   readiness?: readonly ReadinessCheck[];
   logger?: Logger;
   metrics?: ServiceMetrics;
+  /** When given, `/openapi.json` describes every `/v1/…` route from its own JSON schema. */
+  openapi?: OpenApiInfo;
   /**
    * Close on SIGTERM/SIGINT (default true). The one-process platform turns it off and closes its
    * services itself, in order, so that one service's handler cannot end the process under the others.
@@ -116,6 +119,11 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
+  if (options.openapi) {
+    const collector = new OpenApiCollector(options.openapi);
+    fastify.addHook('onRoute', collector.onRoute);
+    fastify.get('/openapi.json', () => collector.document());
+  }
   await options.configure?.(fastify, { logger, metrics });
   if (options.handleSignals ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(options.port ?? 0, options.host ?? '127.0.0.1');
