@@ -15,6 +15,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance } from 'fastify';
 import { createLogger, nestLogger, type Logger } from './logger.ts';
 import { ServiceMetrics } from './metrics.ts';
+import { httpErrorHandler } from './http-error-handler.ts';
 import { OpenApiCollector, type OpenApiInfo } from './openapi.ts';
 import { runReadiness, type ReadinessCheck } from './readiness.ts';
 import { requestContext } from './request-context.ts';
@@ -44,10 +45,10 @@ export interface ServiceAppOptions {
    * Routes are plain Fastify routes with JSON schemas (ADR 0010): streamed bodies, SSE and raw
    * bytes are Fastify's own, and no decorator compile step is needed.
    */
-  configure?(
+  configure?: (
     fastify: FastifyInstance,
     context: { logger: Logger; metrics: ServiceMetrics },
-  ): void | Promise<void>;
+  ) => void | Promise<void>;
 }
 
 export interface ServiceApp {
@@ -124,7 +125,15 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     fastify.addHook('onRoute', collector.onRoute);
     fastify.get('/openapi.json', () => collector.document());
   }
-  await options.configure?.(fastify, { logger, metrics });
+  const configure = options.configure;
+  if (configure) {
+    // In their own plugin scope, so that their error handler is ours, not the one Nest sets on the
+    // root at start-up.
+    await fastify.register(async (scope) => {
+      scope.setErrorHandler(httpErrorHandler(logger));
+      await configure(scope, { logger, metrics });
+    });
+  }
   if (options.handleSignals ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   const address = fastify.server.address() as AddressInfo;

@@ -1,0 +1,42 @@
+/**
+ * The error handler of a service's own routes: every refusal leaves as `{ error: { code, … } }`
+ * with the status of errorResponse's table. Fastify's own refusals (schema validation, body too
+ * large, unknown content type) are translated to the same codes first. Failures that are the
+ * service's fault (5xx) are logged with the request id; their internals are not sent.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AnchorpostError } from '@anchorpost/protocol';
+import { errorResponse, RequestError } from './error-response.ts';
+import type { Logger } from './logger.ts';
+
+function fromFastify(error: FastifyError): unknown {
+  if (error instanceof AnchorpostError) return error;
+  if (error.validation) {
+    const first = error.validation[0];
+    const where = error.validationContext ?? 'request';
+    const path = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') ?? '';
+    const missing = (first?.params as { missingProperty?: unknown } | undefined)?.missingProperty;
+    const field = [where, path || (typeof missing === 'string' ? missing : '')].filter(Boolean).join('.');
+    return new RequestError('BAD_REQUEST', error.message, field);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new RequestError('TOO_LARGE', 'the request body is larger than this route accepts', 'body');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new RequestError('UNSUPPORTED_MEDIA_TYPE', error.message, 'content-type');
+    default:
+      if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500)
+        return new RequestError('BAD_REQUEST', error.message);
+      return error;
+  }
+}
+
+export function httpErrorHandler(logger: Logger) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const mapped = errorResponse(fromFastify(error));
+    if (mapped.httpStatus >= 500) {
+      logger.error({ requestId: request.id, code: mapped.body.error.code, err: error }, 'request failed');
+    }
+    return reply.code(mapped.httpStatus).send(mapped.body);
+  };
+}
