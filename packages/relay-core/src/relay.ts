@@ -206,6 +206,11 @@ export class Relay {
     });
   }
 
+  /** See TxFileDelivery.startCursor: checks a subscription's start and names it as a cursor. */
+  subscriptionStart(recipientHash: string, cursor?: string): Promise<string> {
+    return this.#delivery.startCursor(recipientHash, cursor);
+  }
+
   subscribe(
     recipientHash: string,
     options: SubscribeOptions,

@@ -107,6 +107,17 @@ export class TxFileDelivery {
   }
 
   /**
+   * Where a subscription given `cursor` starts, as a cursor: the given one once checked, or the
+   * current end of the log. A transport calls this before it commits to a stream, so a bad
+   * recipient or cursor is an ordinary error response, and can hand the client a cursor to resume
+   * from even before the first file arrives.
+   */
+  async startCursor(recipientHash: string, cursor: string | undefined): Promise<string> {
+    const partition = this.#partition(recipientHash);
+    return encodeCursor({ partition, offset: await this.#start(partition, cursor, 'end') });
+  }
+
+  /**
    * Files for `recipientHash` as they are accepted. Reconnecting with the last cursor seen
    * yields every later file exactly once. Ends when `signal` aborts.
    */

@@ -56,6 +56,28 @@ describe('Relay delivery', { timeout: 120_000 }, () => {
     }
   });
 
+  it('names where a subscription starts, so a client can resume before its first file', async () => {
+    const start = await f.relay.subscriptionStart(alphaHash);
+    const cids = [
+      await send(alpha, 'after start 1'),
+      await send(beta, 'other'),
+      await send(alpha, 'after start 2'),
+    ];
+    const controller = new AbortController();
+    const delivered = await take(
+      f.relay.subscribe(alphaHash, { cursor: start, signal: controller.signal }),
+      2,
+    );
+    controller.abort();
+    assert.deepEqual(
+      delivered.map((d) => d.cid),
+      [cids[0], cids[2]],
+    );
+    assert.equal(await f.relay.subscriptionStart(alphaHash, start), start);
+    await assert.rejects(f.relay.subscriptionStart('ab'), { code: 'BAD_RECIPIENT' });
+    await assert.rejects(f.relay.subscriptionStart(alphaHash, 'c1.x'), { code: 'BAD_CURSOR' });
+  });
+
   it('resumes from a cursor with every missed file exactly once', async () => {
     const controller = new AbortController();
     const received = take(f.relay.subscribe(alphaHash, { signal: controller.signal }), 1);
