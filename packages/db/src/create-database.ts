@@ -4,6 +4,8 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { PrismaAnchorRequestRepository } from './anchor-request-repository.ts';
+import type { AnchorRequestRepository } from './anchor-request-repository.ts';
 import { DbError } from './db-error.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { PrismaIndexRepository } from './index-repository.ts';
@@ -29,6 +31,8 @@ export interface Database {
   readonly index: IndexRepository;
   /** The relay's signed receipts. */
   readonly receipts: ReceiptRepository;
+  /** The anchorer's requests (compare-and-swap on a version). */
+  readonly anchorRequests: AnchorRequestRepository;
   /** Resolves when the database answers; UNAVAILABLE (retryable) otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -53,6 +57,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     prisma,
     index: new PrismaIndexRepository(prisma),
     receipts: new PrismaReceiptRepository(prisma),
+    anchorRequests: new PrismaAnchorRequestRepository(prisma),
     async ping() {
       try {
         await prisma.$queryRaw`SELECT 1`;

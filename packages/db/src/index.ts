@@ -21,6 +21,17 @@ export {
   type RelayReceiptRecord,
   type RelayReceiptState,
 } from './receipt-repository.ts';
+export {
+  PrismaAnchorRequestRepository,
+  OPEN_ANCHOR_REQUEST_STATES,
+  type AnchorAttemptRow,
+  type AnchorInclusionRow,
+  type AnchorProblemRow,
+  type AnchorRequestRecord,
+  type AnchorRequestRepository,
+  type AnchorRequestState,
+  type AnchorRequestUpdate,
+} from './anchor-request-repository.ts';
 export type * from './records.ts';
 export {
   migrate,
