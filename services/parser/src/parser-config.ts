@@ -1,0 +1,32 @@
+/** The parser service's settings (`ANCHORPOST_PARSER_*`); the chain itself is configured by `ANCHORPOST_EVM_*`. */
+import type { ConfigOf, ConfigSchema } from '@anchorpost/service-kit';
+
+export const parserConfigSchema = {
+  /** Confirmations (counting the anchor's own block) before an anchor is indexed. */
+  trustedDepth: { kind: 'int', env: 'ANCHORPOST_PARSER_TRUSTED_DEPTH', default: 10, min: 1, max: 10_000 },
+  /** Pause between runs once caught up. */
+  pollIntervalMs: { kind: 'duration', env: 'ANCHORPOST_PARSER_POLL_INTERVAL', default: 5_000 },
+  /** Longest pause after failed runs (the back-off doubles up to it). */
+  maxFailureDelayMs: { kind: 'duration', env: 'ANCHORPOST_PARSER_MAX_FAILURE_DELAY', default: 60_000 },
+  /** Time limit of one storage read. */
+  storageTimeoutMs: { kind: 'duration', env: 'ANCHORPOST_PARSER_STORAGE_TIMEOUT', default: 30_000 },
+  /** Tx-files fetched from storage at once. */
+  txFileConcurrency: {
+    kind: 'int',
+    env: 'ANCHORPOST_PARSER_TX_FILE_CONCURRENCY',
+    default: 8,
+    min: 1,
+    max: 256,
+  },
+  /** `global` catches every repeated entry of a batch-file (≈72 bytes per entry); `page` only within a page. */
+  duplicateCheck: {
+    kind: 'enum',
+    env: 'ANCHORPOST_PARSER_DUPLICATE_CHECK',
+    values: ['global', 'page'],
+    default: 'global',
+  },
+  /** HTTP port of /healthz, /readyz, /metrics. */
+  port: { kind: 'int', env: 'ANCHORPOST_PARSER_PORT', default: 7440, min: 0, max: 65_535 },
+} as const satisfies ConfigSchema;
+
+export type ParserServiceConfig = ConfigOf<typeof parserConfigSchema>;
