@@ -1,0 +1,102 @@
+/**
+ * The anchorer as a service: consumes `anchorpost.batch.sealed.v1` into anchor requests, ticks the
+ * EVM chain (submit, watch, confirm, finalize) with every step in PostgreSQL, and serves
+ * /healthz, /readyz (database, chain RPC) and /metrics.
+ */
+import type { Bus, Subscription } from '@anchorpost/bus';
+import { EvmChain } from '@anchorpost/chains';
+import type { EvmChainConfig, TransactionSigner } from '@anchorpost/chains';
+import type { Database } from '@anchorpost/db';
+import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
+import type { Logger, RunningService, ServiceApp } from '@anchorpost/service-kit';
+import { AnchorTickLoop } from './anchor-tick-loop.ts';
+import type { AnchorerConfig } from './anchorer-config.ts';
+import { AnchorerModule } from './anchorer-module.ts';
+import { consumeBatchSealed } from './batch-sealed-consumer.ts';
+import { PostgresAnchorRequestStore } from './postgres-anchor-request-store.ts';
+
+export interface AnchorerServiceOptions {
+  /** `loadConfig(anchorerConfigSchema, env)`. */
+  readonly config: AnchorerConfig;
+  readonly bus: Bus;
+  /** An opened, migrated @anchorpost/db Database; the service uses `anchorRequests` and `ping`. */
+  readonly database: Database;
+  /** Signs anchor transactions (an ethers Wallet will do); an authorized submitter of the contract. */
+  readonly signer: TransactionSigner;
+  /** `evmChainConfigFromEnv(env)` of @anchorpost/chains. */
+  readonly evm: EvmChainConfig;
+  readonly logger?: Logger;
+  readonly host?: string;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly handleSignals?: boolean;
+}
+
+export async function startAnchorerService(options: AnchorerServiceOptions): Promise<RunningService> {
+  const { config, bus, database } = options;
+  const logger = options.logger ?? createLogger('anchorer');
+  const metrics = new ServiceMetrics('anchorer');
+  const store = new PostgresAnchorRequestStore(database.anchorRequests);
+  const chain = new EvmChain({ ...options.evm, signer: options.signer, store });
+
+  const app: ServiceApp = await startServiceApp({
+    service: 'anchorer',
+    module: AnchorerModule,
+    logger,
+    metrics,
+    ...(options.host === undefined ? {} : { host: options.host }),
+    port: options.port ?? 0,
+    ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
+    readiness: [
+      { name: 'database', check: () => database.ping() },
+      {
+        name: 'chain',
+        check: async () => {
+          await chain.head();
+        },
+      },
+    ],
+  });
+
+  const loop = new AnchorTickLoop({
+    chain,
+    store,
+    intervalMs: config.tickInterval,
+    maxBackoffMs: config.maxTickBackoff,
+    logger,
+    metrics,
+  });
+  let subscription: Subscription | undefined;
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      // Stop taking batches first (the one in flight is stored and committed), then the ticks.
+      await subscription?.close();
+      await loop.close();
+      await app.close();
+      logger.info({ chain: chain.id }, 'anchorer stopped');
+    })();
+    return closed;
+  };
+
+  try {
+    subscription = await consumeBatchSealed({
+      bus,
+      chain,
+      groupId: config.groupId,
+      partitions: config.batchSealedPartitions,
+      maxBackoffMs: config.maxConsumeBackoff,
+      logger,
+      metrics,
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  loop.start();
+  logger.info(
+    { chain: chain.id, contract: chain.reader.contractAddress, groupId: config.groupId },
+    'anchorer started',
+  );
+  return { name: 'anchorer', urls: { http: app.url }, close };
+}

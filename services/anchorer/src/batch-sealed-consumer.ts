@@ -1,0 +1,83 @@
+/**
+ * Turns `anchorpost.batch.sealed.v1` into anchor requests. The bus commits a record's offset only
+ * after the handler resolved, i.e. after the request is stored, so a crash in between reads the
+ * record again (anchor() is idempotent). A record that cannot become a request (undecodable, or a
+ * sequence already requested with another root) fails with a non-retryable error and goes to the
+ * dead-letter topic at once; a passing outage (database, RPC) is retried with backoff for as long
+ * as it lasts, so no good batch is dead-lettered because a dependency was down.
+ */
+import type { Bus, DeliveryFailure, Subscription } from '@anchorpost/bus';
+import type { AnchorChain } from '@anchorpost/chains';
+import { batchSealed } from '@anchorpost/events';
+import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
+
+export interface BatchSealedConsumerOptions {
+  readonly bus: Bus;
+  readonly chain: AnchorChain;
+  readonly groupId: string;
+  readonly partitions: number;
+  readonly maxBackoffMs: number;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+}
+
+export async function consumeBatchSealed(options: BatchSealedConsumerOptions): Promise<Subscription> {
+  const { bus, chain, logger, metrics } = options;
+  const requested = metrics.counter(
+    'requests_total',
+    'Sealed batches handed to the chain as anchor requests',
+  );
+  const failures = metrics.counter(
+    'consume_failures_total',
+    'Failed attempts at a sealed-batch record, by stage and what the consumer does next',
+    ['stage', 'next'],
+  );
+  await bus.ensureTopic(batchSealed.topic, { partitions: options.partitions });
+  return bus.subscribe({
+    groupId: options.groupId,
+    topic: batchSealed.topic,
+    // A new group anchors every batch ever sealed; anchor() skips what is already requested.
+    fromBeginning: true,
+    retry: { maxAttempts: Number.MAX_SAFE_INTEGER, maxBackoffMs: options.maxBackoffMs },
+    deadLetter: true,
+    handler: async (records) => {
+      for (const record of records) {
+        const event = batchSealed.decode(record.value);
+        const stored = await chain.anchor({
+          sequence: event.sequence,
+          root: event.merkleRoot,
+          batchCid: event.batchCid,
+        });
+        requested.inc();
+        logger.info(
+          {
+            chain: chain.id,
+            platform: event.platform,
+            sequence: event.sequence,
+            batchCid: event.batchCid,
+            state: stored.state,
+            partition: record.partition,
+            offset: record.offset,
+          },
+          'anchor requested',
+        );
+      }
+    },
+    onFailure: (failure: DeliveryFailure) => {
+      failures.inc({ stage: failure.stage, next: failure.next });
+      const record = failure.records[0];
+      logger[failure.next === 'dead-letter' ? 'error' : 'warn'](
+        {
+          stage: failure.stage,
+          next: failure.next,
+          attempt: failure.attempt,
+          err: failure.error,
+          ...(record === undefined ? {} : { partition: record.partition, offset: record.offset }),
+        },
+        failure.next === 'dead-letter'
+          ? 'sealed batch cannot be anchored; sent to the dead-letter topic'
+          : 'sealed batch not handled yet',
+      );
+    },
+  });
+}
