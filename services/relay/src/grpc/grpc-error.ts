@@ -1,0 +1,53 @@
+/**
+ * A thrown error as a gRPC status: the status from the shared table (`errorResponse`), the error
+ * message as details, and code, field and retryable flag in trailers (docs/api.md).
+ */
+import { Metadata, status } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
+import { errorResponse } from '@anchorpost/service-kit';
+import type { ErrorBody } from '@anchorpost/service-kit';
+
+export const ERROR_CODE_TRAILER = 'anchorpost-error-code';
+export const ERROR_FIELD_TRAILER = 'anchorpost-error-field';
+export const ERROR_RETRYABLE_TRAILER = 'anchorpost-error-retryable';
+
+export type GrpcStatusObject = Pick<ServiceError, 'code' | 'details' | 'metadata'> & { message: string };
+
+export function errorTrailers(body: ErrorBody): Metadata {
+  const trailers = new Metadata();
+  trailers.set(ERROR_CODE_TRAILER, body.error.code);
+  if (body.error.field !== undefined) trailers.set(ERROR_FIELD_TRAILER, body.error.field);
+  trailers.set(ERROR_RETRYABLE_TRAILER, String(body.error.retryable));
+  return trailers;
+}
+
+/** service-kit's numeric status (it has no gRPC dependency) as grpc-js's enum. */
+function toStatus(code: number): status {
+  const known = Object.values(status).find((value): value is status => Number(value) === code);
+  return known ?? status.INTERNAL;
+}
+
+export function grpcError(error: unknown): GrpcStatusObject {
+  const { grpcStatus, body } = errorResponse(error);
+  return {
+    code: toStatus(grpcStatus),
+    details: body.error.message,
+    message: body.error.message,
+    metadata: errorTrailers(body),
+  };
+}
+
+/** A status built by the transport itself (e.g. shutting down), with the same trailers. */
+export function transportError(
+  code: status,
+  errorCode: string,
+  message: string,
+  retryable: boolean,
+): GrpcStatusObject {
+  return {
+    code,
+    details: message,
+    message,
+    metadata: errorTrailers({ error: { code: errorCode, message, retryable } }),
+  };
+}

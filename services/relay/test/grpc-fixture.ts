@@ -1,0 +1,184 @@
+// A real Relay (FileLogBus and Helia in a temp dir, in-memory receipts) behind the real gRPC
+// server, and a grpc-js client over the same .proto files, with typed promise helpers.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import type { ClientDuplexStream, ClientReadableStream, ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
+import { service as healthService } from 'grpc-health-check';
+import { openFileLogBus } from '@anchorpost/bus';
+import type { FileLogBus } from '@anchorpost/bus';
+import {
+  buildTxFile,
+  createGroup,
+  generateIdentity,
+  serializeTxFile,
+  toPublicKeyFile,
+} from '@anchorpost/protocol';
+import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
+import { generateRelayKey, MemoryReceiptStore, Relay, TenantRegistry } from '@anchorpost/relay-core';
+import { createLogger, ServiceMetrics } from '@anchorpost/service-kit';
+import { openHeliaContentStore } from '@anchorpost/storage';
+import type { HeliaContentStore } from '@anchorpost/storage';
+import { loadRelayProto, RELAY_SERVICE_NAME } from '../src/grpc/relay-proto.ts';
+import { startRelayGrpcServer } from '../src/grpc/relay-grpc-server.ts';
+import type { RelayGrpcServer, RelayGrpcServerOptions } from '../src/grpc/relay-grpc-server.ts';
+
+export const TENANT = 'acme';
+
+type Method = MethodDefinition<object, object>;
+
+/** One client for the relay, health and reflection services (all on the server's one port). */
+export class GrpcTestClient {
+  readonly #client: Client;
+  readonly #methods: Record<string, Method>;
+
+  constructor(url: string) {
+    this.#client = new Client(url, credentials.createInsecure());
+    const relay = loadRelayProto()[RELAY_SERVICE_NAME] as ServiceDefinition;
+    const reflectionProto = fileURLToPath(
+      new URL('../proto/grpc/reflection/v1/reflection.proto', import.meta.resolve('@grpc/reflection')),
+    );
+    const reflection = loadSync(reflectionProto, { keepCase: true })[
+      'grpc.reflection.v1.ServerReflection'
+    ] as ServiceDefinition;
+    this.#methods = {
+      ...(relay as Record<string, Method>),
+      HealthCheck: (healthService as Record<string, Method>).Check!,
+      ServerReflectionInfo: (reflection as Record<string, Method>).ServerReflectionInfo!,
+    };
+  }
+
+  #method(name: string): Method {
+    const method = this.#methods[name];
+    if (method === undefined) throw new Error(`no method ${name}`);
+    return method;
+  }
+
+  unary<Res>(name: string, request: object, metadata = new Metadata()): Promise<Res> {
+    const method = this.#method(name);
+    return new Promise((resolve, reject) => {
+      this.#client.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        request,
+        metadata,
+        (error: ServiceError | null, response?: object) => {
+          if (error) reject(error);
+          else resolve(response as Res);
+        },
+      );
+    });
+  }
+
+  serverStream(name: string, request: object): ClientReadableStream<object> {
+    const method = this.#method(name);
+    return this.#client.makeServerStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      request,
+    );
+  }
+
+  bidi(name: string): ClientDuplexStream<object, object> {
+    const method = this.#method(name);
+    return this.#client.makeBidiStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+    );
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}
+
+export interface GrpcFixture {
+  relay: Relay;
+  server: RelayGrpcServer;
+  client: GrpcTestClient;
+  metrics: ServiceMetrics;
+  /** JSON log lines written so far. */
+  logs: Record<string, unknown>[];
+  app: PrivateIdentity;
+  sender: PrivateIdentity;
+  group: GroupKeys;
+  /** A fresh tx-file to `group`, signed by the registered client app. */
+  txFile(text?: string, group?: GroupKeys): Uint8Array;
+  newGroup(): Promise<GroupKeys>;
+  close(): Promise<void>;
+}
+
+const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
+
+export async function openGrpcFixture(options: Partial<RelayGrpcServerOptions> = {}): Promise<GrpcFixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'anchorpost-relay-grpc-'));
+  let bus: FileLogBus | undefined;
+  let storage: HeliaContentStore | undefined;
+  let server: RelayGrpcServer | undefined;
+  let client: GrpcTestClient | undefined;
+  const close = async (): Promise<void> => {
+    client?.close();
+    await server?.close();
+    await bus?.close();
+    await storage?.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const [app, sender] = await Promise.all([generateIdentity('modern'), generateIdentity('modern')]);
+    bus = await openFileLogBus({ dir: join(dir, 'bus'), maxRecordBytes: 2 * 1024 * 1024 });
+    storage = await openHeliaContentStore({ dir: join(dir, 'storage') });
+    const relay = await Relay.open({
+      bus,
+      storage,
+      receipts: new MemoryReceiptStore(),
+      tenants: TenantRegistry.fromObject({
+        tenants: [{ id: TENANT, clientKeys: [toPublicKeyFile(app.public)] }],
+      }),
+      relayKey: generateRelayKey().pkcs8Der,
+      partitions: 4,
+      pollIntervalMs: 20,
+    });
+    const logs: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n')) {
+          if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+        }
+        done();
+      },
+    });
+    const logger = createLogger('relay', { destination });
+    const metrics = new ServiceMetrics('relay');
+    server = await startRelayGrpcServer({ relay, logger, metrics, ...options });
+    client = new GrpcTestClient(server.url);
+    const newGroup = async (): Promise<GroupKeys> => (await createGroup('modern', [sender.public])).keys;
+    const group = await newGroup();
+    const txFile = (text = 'hi', to: GroupKeys = group): Uint8Array =>
+      serializeTxFile(
+        buildTxFile({
+          group: to,
+          senders: [sender],
+          client: app,
+          blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+          message: { data: new TextEncoder().encode(text) },
+        }),
+      );
+    return { relay, server, client, metrics, logs, app, sender, group, txFile, newGroup, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The trailers of a failed call as a plain object. */
+export function trailers(error: ServiceError): Record<string, unknown> {
+  return error.metadata.getMap();
+}
