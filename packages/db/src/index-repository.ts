@@ -39,6 +39,13 @@ export interface IndexRepository {
   /** One indexed tx-file with its senders; null if it is not indexed. */
   getTxFile(cid: string): Promise<TxFileRecord | null>;
   getBatchBySequence(platform: string, sequence: number): Promise<BatchRecord | null>;
+  /** A batch's anchors, ordered by chain and chain id (empty when it has none or is not indexed). */
+  getBatchAnchors(batchCid: string): Promise<AnchorRecord[]>;
+  /**
+   * The batch each tx-file was first sealed in (lowest sequence, as getProof), by tx-file CID;
+   * CIDs in no indexed batch are left out.
+   */
+  firstBatchOf(txFileCids: readonly string[]): Promise<Map<string, string>>;
   /** The batch's tx-file CIDs in leaf order, read page by page (for Merkle paths). */
   batchEntries(batchCid: string, pageSize?: number): AsyncIterable<string>;
   /** Where a tx-file was sealed and anchored; null if it is in no indexed batch. */
@@ -258,6 +265,29 @@ export class PrismaIndexRepository implements IndexRepository {
         where: { platform_sequence: { platform, sequence } },
       });
       return row === null ? null : toBatchRecord(row);
+    });
+  }
+
+  getBatchAnchors(batchCid: string): Promise<AnchorRecord[]> {
+    return withDbErrors('getBatchAnchors', async () => {
+      const rows = await this.#prisma.anchor.findMany({
+        where: { batchCid },
+        orderBy: [{ chain: 'asc' }, { chainId: 'asc' }],
+      });
+      return rows.map(toAnchorRecord);
+    });
+  }
+
+  firstBatchOf(txFileCids: readonly string[]): Promise<Map<string, string>> {
+    return withDbErrors('firstBatchOf', async () => {
+      const rows = await this.#prisma.batchEntry.findMany({
+        where: { txFileCid: { in: [...txFileCids] } },
+        orderBy: [{ batch: { sequence: 'asc' } }, { batchCid: 'asc' }],
+        select: { txFileCid: true, batchCid: true },
+      });
+      const first = new Map<string, string>();
+      for (const row of rows) if (!first.has(row.txFileCid)) first.set(row.txFileCid, row.batchCid);
+      return first;
     });
   }
 
