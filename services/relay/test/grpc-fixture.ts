@@ -27,6 +27,7 @@ import type { HeliaContentStore } from '@anchorpost/storage';
 import { loadRelayProto, RELAY_SERVICE_NAME } from '../src/grpc/relay-proto.ts';
 import { startRelayGrpcServer } from '../src/grpc/relay-grpc-server.ts';
 import type { RelayGrpcServer, RelayGrpcServerOptions } from '../src/grpc/relay-grpc-server.ts';
+import type { RelayCalls } from '../src/grpc/relay-grpc-service.ts';
 
 export const TENANT = 'acme';
 
@@ -118,7 +119,11 @@ export interface GrpcFixture {
 
 const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
 
-export async function openGrpcFixture(options: Partial<RelayGrpcServerOptions> = {}): Promise<GrpcFixture> {
+export async function openGrpcFixture(
+  options: Partial<RelayGrpcServerOptions> = {},
+  /** What the server is given instead of the relay itself, e.g. a wrapper that watches calls. */
+  serve: (relay: Relay) => RelayCalls = (relay) => relay,
+): Promise<GrpcFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'anchorpost-relay-grpc-'));
   let bus: FileLogBus | undefined;
   let storage: HeliaContentStore | undefined;
@@ -157,7 +162,7 @@ export async function openGrpcFixture(options: Partial<RelayGrpcServerOptions> =
     });
     const logger = createLogger('relay', { destination });
     const metrics = new ServiceMetrics('relay');
-    server = await startRelayGrpcServer({ relay, logger, metrics, ...options });
+    server = await startRelayGrpcServer({ relay: serve(relay), logger, metrics, ...options });
     client = new GrpcTestClient(server.url);
     const newGroup = async (): Promise<GroupKeys> => (await createGroup('modern', [sender.public])).keys;
     const group = await newGroup();

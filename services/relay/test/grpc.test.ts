@@ -22,6 +22,11 @@ import type { GrpcFixture } from './grpc-fixture.ts';
 
 /** Long enough for a subscription's first pull to fix its start at the end of the log. */
 const SETTLE_MS = 300;
+/**
+ * Files of ~64 KiB for the back-pressure test. A stalled reader holds about 16 (its stream's
+ * high-water mark) + one HTTP/2 window + 16 (ours) before we stop pulling: well under half.
+ */
+const FILES = 96;
 
 function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
@@ -276,6 +281,48 @@ describe('relay gRPC shutdown', { timeout: 60_000 }, () => {
       assert.equal(after.code, status.UNAVAILABLE);
     } finally {
       await f.close();
+    }
+  });
+});
+
+describe('relay gRPC back-pressure', { timeout: 60_000 }, () => {
+  it('stops pulling deliveries for a subscriber that does not read, and loses none once it does', async () => {
+    let pulled = 0;
+    const f = await openGrpcFixture({}, (relay) => ({
+      submit: (bytes, context) => relay.submit(bytes, context),
+      getReceipt: (cid) => relay.getReceipt(cid),
+      async *subscribe(recipientHash, options) {
+        for await (const delivered of relay.subscribe(recipientHash, options)) {
+          pulled += 1;
+          yield delivered;
+        }
+      },
+    }));
+    try {
+      const files = Array.from({ length: FILES }, (_, i) => f.txFile(`${i} `.padEnd(48_000, 'x')));
+      const recipientHash = parseTxFile(files[0]!).recipient.sha512hash;
+      const stream = f.client.serverStream('Subscribe', { recipientHash });
+      // grpc-js asks for messages only once read from: a read(0) starts reading, and the stream then
+      // stops at its high-water mark like any slow consumer.
+      stream.pause();
+      stream.read(0);
+      await sleep(SETTLE_MS);
+      for (const bytes of files) await submit(bytes);
+      await sleep(SETTLE_MS * 2);
+      assert.ok(pulled < FILES / 2, `pulled ${pulled} of ${FILES} for a subscriber that reads nothing`);
+      stream.resume();
+      const got = await take<SubscribeResponse>(stream, FILES);
+      stream.cancel();
+      assert.deepEqual(
+        got.map((d) => d.cid),
+        await Promise.all(files.map((bytes) => cidForBytes(bytes))),
+      );
+    } finally {
+      await f.close();
+    }
+
+    function submit(bytes: Uint8Array): Promise<unknown> {
+      return f.client.unary('SubmitTxFile', { tenantId: TENANT, txFile: bytes });
     }
   });
 });

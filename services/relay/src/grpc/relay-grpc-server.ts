@@ -7,13 +7,14 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { RELAY_DEFAULTS } from '@anchorpost/relay-core';
-import type { Relay } from '@anchorpost/relay-core';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import { relayGrpcService } from './relay-grpc-service.ts';
+import type { RelayCalls } from './relay-grpc-service.ts';
 import { loadRelayProto, RELAY_SERVICE_NAME } from './relay-proto.ts';
 
 export interface RelayGrpcServerOptions {
-  relay: Relay;
+  /** A Relay (only submit, subscribe and getReceipt are called). */
+  relay: RelayCalls;
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 (the default): any free port. */

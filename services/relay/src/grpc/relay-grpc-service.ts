@@ -35,8 +35,11 @@ import type {
 /** Same rule as the HTTP side: a client's id is kept only if it is plain. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The relay calls the transport makes (a Relay; narrowed so tests can watch the calls). */
+export type RelayCalls = Pick<Relay, 'submit' | 'subscribe' | 'getReceipt'>;
+
 export interface RelayGrpcServiceOptions {
-  relay: Relay;
+  relay: RelayCalls;
   logger: Logger;
   /** Called once per finished call with its method and final status code. */
   onCallEnd?: (method: string, code: status) => void;
