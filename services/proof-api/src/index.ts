@@ -1,0 +1,14 @@
+/**
+ * @anchorpost/proof-api-service — the public proof API: `GET /v1/proofs/{cid}`,
+ * `GET /v1/batches/{cid}`, `GET /v1/messages` and `/openapi.json`.
+ */
+export { startProofApiService, PROOF_API_VERSION } from './proof-api-service.ts';
+export type { ProofApiServiceOptions } from './proof-api-service.ts';
+export { proofApiConfigSchema } from './proof-api-config.ts';
+export type { ProofApiServiceConfig } from './proof-api-config.ts';
+export { ProofApiError } from './proof-api-error.ts';
+export type { ProofApiErrorCode } from './proof-api-error.ts';
+export { proofApiRoutes } from './proof-api-routes.ts';
+export type { PendingProof, ProofApiRouteDeps } from './proof-api-routes.ts';
+export { EvmHead } from './evm-head.ts';
+export type { EvmHeadOptions } from './evm-head.ts';

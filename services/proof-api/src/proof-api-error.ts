@@ -1,0 +1,22 @@
+/** The proof API's own refusals; their HTTP statuses come from service-kit's errorResponse table. */
+import { AnchorpostError } from '@anchorpost/protocol';
+
+export type ProofApiErrorCode =
+  /** The path holds no canonical CIDv1 (400). */
+  | 'BAD_CID'
+  /** A `cursor` that no earlier page returned (400). */
+  | 'BAD_CURSOR'
+  /** No such tx-file or batch (404). */
+  | 'NOT_FOUND'
+  /** An indexed anchor is on an EVM chain this instance has no RPC for (500: a configuration fault). */
+  | 'CHAIN_NOT_SERVED';
+
+export class ProofApiError extends AnchorpostError<ProofApiErrorCode> {
+  override readonly name = 'ProofApiError';
+  readonly field: string | undefined;
+
+  constructor(code: ProofApiErrorCode, message: string, field?: string, options?: { cause?: unknown }) {
+    super(code, message, false, options);
+    this.field = field;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The proof API's routes, as one list: the service registers exactly this list, and its schemas
+ * are what /openapi.json shows.
+ */
+import type { Database } from '@anchorpost/db';
+import { isDbError } from '@anchorpost/db';
+import { assembleProof, isProofError, ProofErrorCode } from '@anchorpost/proofs';
+import type { AssembleProofObserver, TxFileProof } from '@anchorpost/proofs';
+import { isProtocolError, parseCid } from '@anchorpost/protocol';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { EvmHead } from './evm-head.ts';
+import { ProofApiError } from './proof-api-error.ts';
+import {
+  batchRouteSchema,
+  DEFAULT_MESSAGES_LIMIT,
+  messagesRouteSchema,
+  proofRouteSchema,
+} from './route-schemas.ts';
+
+export interface ProofApiRouteDeps {
+  readonly database: Database;
+  readonly head: EvmHead;
+  readonly cacheMaxAgeSeconds: number;
+  readonly observer?: AssembleProofObserver;
+}
+
+export interface PendingProof {
+  cid: string;
+  status: 'pending';
+  stage: 'accepted' | 'sealed';
+}
+
+const NO_STORE = 'no-store';
+
+/** The canonical CIDv1 text of the path's `cid`, or BAD_CID. */
+function pathCid(request: FastifyRequest): string {
+  const text = (request.params as { cid: string }).cid;
+  let canonical: string;
+  try {
+    canonical = parseCid(text, 'cid').toString();
+  } catch (cause) {
+    if (!isProtocolError(cause)) throw cause;
+    throw new ProofApiError('BAD_CID', `not a CID: ${cause.message}`, 'cid', { cause });
+  }
+  if (canonical !== text)
+    throw new ProofApiError('BAD_CID', `not the canonical CIDv1 base32 form (${canonical})`, 'cid');
+  return canonical;
+}
+
+export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
+  const { database, head } = deps;
+  const cached = `public, max-age=${deps.cacheMaxAgeSeconds}`;
+
+  async function proof(request: FastifyRequest, reply: FastifyReply): Promise<TxFileProof | PendingProof> {
+    void reply.header('cache-control', NO_STORE);
+    const cid = pathCid(request);
+    try {
+      const assembled = await assembleProof(database.index, cid, {
+        head: (chain, chainId) => {
+          if (chain !== 'evm' || chainId !== head.chainId) {
+            throw new ProofApiError(
+              'CHAIN_NOT_SERVED',
+              `batch of ${cid} is anchored on ${chain}:${chainId}, which this instance does not serve`,
+            );
+          }
+          return head.current();
+        },
+        ...(deps.observer === undefined ? {} : { observer: deps.observer }),
+      });
+      void reply.header('cache-control', cached);
+      return assembled;
+    } catch (error) {
+      if (!isProofError(error) || error.code !== ProofErrorCode.NotFound) throw error;
+      // Sealed in an indexed batch whose anchor is not indexed yet.
+      if (error.field === 'anchors') {
+        void reply.code(202);
+        return { cid, status: 'pending', stage: 'sealed' };
+      }
+    }
+    if ((await database.receipts.getReceipt(cid)) !== null) {
+      void reply.code(202);
+      return { cid, status: 'pending', stage: 'accepted' };
+    }
+    throw new ProofApiError('NOT_FOUND', `tx-file ${cid} is unknown here`, 'cid');
+  }
+
+  async function batch(request: FastifyRequest, reply: FastifyReply) {
+    void reply.header('cache-control', NO_STORE);
+    const cid = pathCid(request);
+    const record = await database.index.getBatch(cid);
+    if (record === null) throw new ProofApiError('NOT_FOUND', `batch ${cid} is not indexed`, 'cid');
+    const anchors = await database.index.getBatchAnchors(cid);
+    void reply.header('cache-control', cached);
+    return {
+      cid: record.cid,
+      platform: record.platform,
+      sequence: record.sequence,
+      root: record.merkleRoot,
+      size: record.count,
+      previous: record.previousCid,
+      sealedAt: record.sealedAt,
+      anchors: anchors.map((anchor) => ({
+        chain: anchor.chain,
+        chainId: anchor.chainId,
+        contract: anchor.contract,
+        txHash: anchor.txHash,
+        blockNumber: anchor.blockNumber,
+        blockHash: anchor.blockHash,
+        blockTime: anchor.blockTime,
+        status: anchor.status,
+      })),
+    };
+  }
+
+  async function messages(request: FastifyRequest, reply: FastifyReply) {
+    void reply.header('cache-control', NO_STORE);
+    const query = request.query as { recipient: string; cursor?: string; limit?: number };
+    let page;
+    try {
+      page = await database.index.messagesByRecipient(
+        query.recipient,
+        query.cursor ?? null,
+        query.limit ?? DEFAULT_MESSAGES_LIMIT,
+      );
+    } catch (error) {
+      // The repository refuses a cursor it did not hand out before asking the database.
+      if (isDbError(error) && error.code === 'INVALID_ARGUMENT' && query.cursor !== undefined) {
+        throw new ProofApiError('BAD_CURSOR', error.message, 'cursor', { cause: error });
+      }
+      throw error;
+    }
+    const batches = await database.index.firstBatchOf(page.items.map((item) => item.cid));
+    return {
+      items: page.items.map((item) => ({ ...item, batchCid: batches.get(item.cid) ?? null })),
+      cursor: page.nextCursor,
+    };
+  }
+
+  return [
+    { method: 'GET', url: '/v1/proofs/:cid', schema: proofRouteSchema, handler: proof },
+    { method: 'GET', url: '/v1/batches/:cid', schema: batchRouteSchema, handler: batch },
+    { method: 'GET', url: '/v1/messages', schema: messagesRouteSchema, handler: messages },
+  ];
+}

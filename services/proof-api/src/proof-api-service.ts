@@ -1,0 +1,102 @@
+/**
+ * The public proof API: TxFileProofs, batches and messages by recipient, read from the index,
+ * with confirmations counted from the served EVM chain's head. Behind the service-kit HTTP app
+ * (/healthz, /readyz: database + chain head, /metrics, /openapi.json).
+ */
+import { Module } from '@nestjs/common';
+import type { Database } from '@anchorpost/db';
+import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
+import type { Logger, RunningService } from '@anchorpost/service-kit';
+import { EvmHead } from './evm-head.ts';
+import type { ProofApiServiceConfig } from './proof-api-config.ts';
+import { proofApiRoutes } from './proof-api-routes.ts';
+
+export interface ProofApiServiceOptions {
+  config: ProofApiServiceConfig;
+  /** The open index database (shared with the parser in the one-process platform). */
+  database: Database;
+  /** The EVM chain whose anchors the proofs carry (an `EvmChainConfig` fits). */
+  evm: { readonly rpcUrls: readonly string[]; readonly chainId: number; readonly rpcTimeoutMs?: number };
+  logger?: Logger;
+  host?: string;
+  /** Overrides `config.port`; 0 picks a free port. */
+  port?: number;
+  handleSignals?: boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
+class ProofApiModule {}
+Module({})(ProofApiModule);
+
+export const PROOF_API_VERSION = '1';
+
+export async function startProofApiService(options: ProofApiServiceOptions): Promise<RunningService> {
+  const { config, database } = options;
+  const logger = options.logger ?? createLogger('proof-api');
+  const metrics = new ServiceMetrics('proof-api');
+  const head = new EvmHead({
+    rpcUrls: options.evm.rpcUrls,
+    chainId: options.evm.chainId,
+    cacheMs: config.headCacheMs,
+    ...(options.evm.rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs: options.evm.rpcTimeoutMs }),
+  });
+  const proofsServed = metrics.counter('proofs_served_total', 'GET /v1/proofs answers by HTTP status', [
+    'status',
+  ]);
+  const assembly = metrics.histogram(
+    'proof_assembly_seconds',
+    'Time to assemble one TxFileProof from the index',
+    [],
+    [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+  );
+  const routes = proofApiRoutes({
+    database,
+    head,
+    cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
+    observer: {
+      proofAssembled: ({ ms }) => {
+        assembly.observe(ms / 1000);
+      },
+    },
+  });
+  const app = await startServiceApp({
+    service: 'proof-api',
+    module: ProofApiModule,
+    logger,
+    metrics,
+    ...(options.host === undefined ? {} : { host: options.host }),
+    port: options.port ?? config.port,
+    ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
+    openapi: {
+      title: 'Anchorpost proof API',
+      version: PROOF_API_VERSION,
+      description: 'TxFileProofs of tx-files, their batches, and the messages of a recipient (docs/api.md).',
+    },
+    readiness: [
+      { name: 'database', check: () => database.ping() },
+      {
+        name: 'chain',
+        check: async () => {
+          await head.read();
+        },
+      },
+    ],
+    configure(fastify) {
+      fastify.addHook('onResponse', (request, reply, done) => {
+        if (request.routeOptions.url === '/v1/proofs/:cid')
+          proofsServed.inc({ status: String(reply.statusCode) });
+        done();
+      });
+      for (const route of routes) fastify.route(route);
+    },
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    name: 'proof-api',
+    urls: { http: app.url },
+    close() {
+      closing ??= app.close();
+      return closing;
+    },
+  };
+}

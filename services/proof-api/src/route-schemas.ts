@@ -1,0 +1,251 @@
+/**
+ * The JSON schemas of the proof API's routes: Fastify validates requests and serializes responses
+ * with them, and /openapi.json is built from the same objects, so the two cannot drift.
+ */
+
+const string = { type: 'string' } as const;
+const integer = { type: 'integer', minimum: 0 } as const;
+const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+const hash0x = { type: 'string', pattern: '^0x[0-9a-f]{64}$' } as const;
+const time = { type: 'string', format: 'date-time' } as const;
+
+const errorBody = {
+  description: 'A refusal with its stable code (docs/api.md)',
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'retryable'],
+      properties: { code: string, field: string, message: string, retryable: { type: 'boolean' } },
+    },
+  },
+} as const;
+
+const cidParams = {
+  type: 'object',
+  required: ['cid'],
+  properties: { cid: { type: 'string', minLength: 1, maxLength: 256, description: 'CIDv1, base32' } },
+} as const;
+
+const inclusionProof = {
+  type: 'object',
+  required: ['version', 'algorithm', 'leaf', 'index', 'treeSize', 'path', 'root'],
+  additionalProperties: false,
+  properties: {
+    version: { type: 'integer', enum: [1] },
+    algorithm: { type: 'string', enum: ['rfc6962-sha256'] },
+    leaf: string,
+    index: integer,
+    treeSize: integer,
+    path: { type: 'array', items: hex64 },
+    root: hex64,
+  },
+} as const;
+
+const evmAnchorProof = {
+  type: 'object',
+  required: [
+    'chain',
+    'chainId',
+    'contract',
+    'txHash',
+    'blockNumber',
+    'blockHash',
+    'blockTime',
+    'confirmations',
+    'status',
+  ],
+  additionalProperties: false,
+  properties: {
+    chain: { type: 'string', enum: ['evm'] },
+    chainId: string,
+    contract: { type: 'string', pattern: '^0x[0-9a-f]{40}$' },
+    txHash: hash0x,
+    blockNumber: integer,
+    blockHash: hash0x,
+    blockTime: time,
+    confirmations: integer,
+    status: { type: 'string', enum: ['pending', 'anchored', 'final'] },
+  },
+} as const;
+
+/** TxFileProof v1 (packages/proofs): checkable with SHA-256 and a chain node only. */
+export const txFileProofSchema = {
+  description: 'TxFileProof v1: the tx-file is in the batch, and the batch root is on chain',
+  type: 'object',
+  required: ['version', 'txFile', 'batch', 'inclusion', 'anchors', 'timeBound'],
+  additionalProperties: false,
+  properties: {
+    version: { type: 'integer', enum: [1] },
+    txFile: string,
+    batch: {
+      type: 'object',
+      required: ['cid', 'platform', 'sequence', 'count', 'merkleRoot', 'sealedAt', 'previous'],
+      additionalProperties: false,
+      properties: {
+        cid: string,
+        platform: string,
+        sequence: integer,
+        count: integer,
+        merkleRoot: hex64,
+        sealedAt: time,
+        previous: { type: ['string', 'null'] },
+      },
+    },
+    inclusion: inclusionProof,
+    anchors: { type: 'array', minItems: 1, items: evmAnchorProof },
+    timeBound: {
+      type: 'object',
+      required: ['notAfter'],
+      additionalProperties: false,
+      properties: {
+        notBefore: {
+          type: 'object',
+          required: ['chain', 'height'],
+          additionalProperties: false,
+          properties: { chain: { type: 'string', enum: ['ergo'] }, height: integer },
+        },
+        notAfter: time,
+      },
+    },
+  },
+} as const;
+
+export const pendingProofSchema = {
+  description: 'Accepted (a relay receipt exists) or sealed in a batch, but not yet anchored and indexed',
+  type: 'object',
+  required: ['cid', 'status', 'stage'],
+  additionalProperties: false,
+  properties: {
+    cid: string,
+    status: { type: 'string', enum: ['pending'] },
+    stage: { type: 'string', enum: ['accepted', 'sealed'] },
+  },
+} as const;
+
+export const proofRouteSchema = {
+  summary: 'The proof of one tx-file',
+  description:
+    '200 with a TxFileProof once its batch is anchored and indexed; 202 while it is on its way; 404 for a CID the service never saw.',
+  tags: ['proofs'],
+  params: cidParams,
+  response: {
+    200: txFileProofSchema,
+    202: pendingProofSchema,
+    400: errorBody,
+    404: errorBody,
+    503: errorBody,
+  },
+} as const;
+
+const batchAnchor = {
+  type: 'object',
+  required: ['chain', 'chainId', 'contract', 'txHash', 'blockNumber', 'blockHash', 'blockTime', 'status'],
+  additionalProperties: false,
+  properties: {
+    chain: { type: 'string', enum: ['evm', 'ergo'] },
+    chainId: string,
+    contract: string,
+    txHash: string,
+    blockNumber: integer,
+    blockHash: string,
+    blockTime: time,
+    status: { type: 'string', enum: ['pending', 'confirmed', 'orphaned'] },
+  },
+} as const;
+
+export const batchSchema = {
+  description: 'An indexed batch-file and its anchors',
+  type: 'object',
+  required: ['cid', 'platform', 'sequence', 'root', 'size', 'previous', 'sealedAt', 'anchors'],
+  additionalProperties: false,
+  properties: {
+    cid: string,
+    platform: string,
+    sequence: integer,
+    root: { ...hex64, description: 'RFC 6962 Merkle root over the entries' },
+    size: { ...integer, description: 'Number of tx-files (leaves)' },
+    previous: { type: ['string', 'null'], description: 'CID of the previous batch; null for sequence 0' },
+    sealedAt: time,
+    anchors: { type: 'array', items: batchAnchor },
+  },
+} as const;
+
+export const batchRouteSchema = {
+  summary: 'One indexed batch',
+  tags: ['batches'],
+  params: cidParams,
+  response: { 200: batchSchema, 400: errorBody, 404: errorBody, 503: errorBody },
+} as const;
+
+export const DEFAULT_MESSAGES_LIMIT = 100;
+
+const message = {
+  type: 'object',
+  required: [
+    'cid',
+    'batchCid',
+    'batchSequence',
+    'batchIndex',
+    'recipientHash',
+    'senderHashes',
+    'clientId',
+    'suite',
+    'stateBefore',
+    'stateAfter',
+    'size',
+    'lastblockHeight',
+    'trustedblockHeight',
+  ],
+  additionalProperties: false,
+  properties: {
+    cid: string,
+    batchCid: { type: ['string', 'null'], description: 'The batch the tx-file was first sealed in' },
+    batchSequence: integer,
+    batchIndex: integer,
+    recipientHash: string,
+    senderHashes: { type: 'array', items: string },
+    clientId: string,
+    suite: string,
+    stateBefore: string,
+    stateAfter: string,
+    size: integer,
+    lastblockHeight: integer,
+    trustedblockHeight: integer,
+  },
+} as const;
+
+export const messagesRouteSchema = {
+  summary: 'Indexed tx-files sent to a recipient, oldest first',
+  tags: ['messages'],
+  querystring: {
+    type: 'object',
+    required: ['recipient'],
+    properties: {
+      recipient: {
+        type: 'string',
+        pattern: '^[0-9a-f]{128}$',
+        description: "The recipient group's sha512hash, 128 lower-case hex",
+      },
+      cursor: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 512,
+        description: 'The `cursor` of the previous page',
+      },
+      limit: { type: 'integer', minimum: 1, maximum: 1000, default: DEFAULT_MESSAGES_LIMIT },
+    },
+  },
+  response: {
+    200: {
+      description: 'One page; `cursor` is null on the last',
+      type: 'object',
+      required: ['items', 'cursor'],
+      additionalProperties: false,
+      properties: { items: { type: 'array', items: message }, cursor: { type: ['string', 'null'] } },
+    },
+    400: errorBody,
+    503: errorBody,
+  },
+} as const;

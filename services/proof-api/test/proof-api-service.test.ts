@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startProofFixture } from '@anchorpost/proofs/testing';
+import type { FixtureBatch, FixtureAnchor, ProofFixture } from '@anchorpost/proofs/testing';
+import { verifyProof } from '@anchorpost/proofs';
+import type { TxFileProof } from '@anchorpost/proofs';
+import { cidForBytes } from '@anchorpost/protocol';
+import { ConfigError, createLogger, loadConfig } from '@anchorpost/service-kit';
+import type { RunningService } from '@anchorpost/service-kit';
+import { EvmHead } from '../src/evm-head.ts';
+import { proofApiConfigSchema } from '../src/proof-api-config.ts';
+import { proofApiRoutes } from '../src/proof-api-routes.ts';
+import { startProofApiService } from '../src/proof-api-service.ts';
+
+const RECIPIENT = 'ab'.repeat(64); // every fixture tx-file's recipient
+
+interface ErrorBody {
+  error: { code: string; field?: string };
+}
+
+describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
+  let fixture: ProofFixture;
+  let service: RunningService;
+  let url: string;
+  let anchored: FixtureBatch & { anchor: FixtureAnchor };
+  let sealed: FixtureBatch;
+  let accepted: string;
+  const get = (path: string) => fetch(`${url}${path}`);
+
+  before(async () => {
+    fixture = await startProofFixture();
+    anchored = await fixture.anchoredBatch(5);
+    sealed = await fixture.sealBatch(3);
+    accepted = await cidForBytes(new TextEncoder().encode('accepted by the relay, not sealed yet'));
+    await fixture.database.receipts.insertReceipt({
+      cid: accepted,
+      sequence: await fixture.database.receipts.nextSequence(),
+      recipientHash: RECIPIENT,
+      acceptedAt: new Date().toISOString(),
+      relayKeyId: 'relay-key-1',
+      signature: 'ff'.repeat(64),
+    });
+    service = await startProofApiService({
+      config: loadConfig(proofApiConfigSchema, {}),
+      database: fixture.database,
+      evm: { rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId) },
+      logger: createLogger('proof-api', { destination: { write: () => undefined } }),
+      port: 0,
+      handleSignals: false,
+    });
+    url = service.urls.http!;
+  });
+  after(async () => {
+    await service.close();
+    await service.close(); // idempotent
+    await fixture.close();
+  });
+
+  it('reads its settings from ANCHORPOST_PROOF_API_*, naming a bad variable', () => {
+    const defaults = loadConfig(proofApiConfigSchema, {});
+    assert.equal(defaults.cacheMaxAgeSeconds, 10);
+    assert.throws(
+      () => loadConfig(proofApiConfigSchema, { ANCHORPOST_PROOF_API_CACHE_MAX_AGE_SECONDS: '-1' }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.key === 'ANCHORPOST_PROOF_API_CACHE_MAX_AGE_SECONDS',
+    );
+  });
+
+  it('serves a proof of an anchored tx-file that verifyProof accepts against the chain', async () => {
+    const cid = anchored.entries[2]!;
+    const response = await get(`/v1/proofs/${cid}`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'public, max-age=10');
+    const proof = (await response.json()) as TxFileProof;
+    assert.equal(proof.txFile, cid);
+    assert.equal(proof.batch.cid, anchored.record.cid);
+    assert.equal(proof.anchors[0]!.txHash, anchored.anchor.txHash);
+    assert.ok(proof.anchors[0]!.confirmations >= 1);
+    assert.equal(typeof proof.timeBound.notBefore?.height, 'number');
+    const verified = await verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl } });
+    assert.equal(verified.index, 2);
+    assert.equal(verified.batch.count, 5);
+  });
+
+  it('answers 202 pending while a tx-file is sealed but not anchored, or only accepted', async () => {
+    const sealedResponse = await get(`/v1/proofs/${sealed.entries[0]!}`);
+    assert.equal(sealedResponse.status, 202);
+    assert.equal(sealedResponse.headers.get('cache-control'), 'no-store');
+    assert.deepEqual(await sealedResponse.json(), {
+      cid: sealed.entries[0],
+      status: 'pending',
+      stage: 'sealed',
+    });
+    const acceptedResponse = await get(`/v1/proofs/${accepted}`);
+    assert.equal(acceptedResponse.status, 202);
+    assert.deepEqual(await acceptedResponse.json(), { cid: accepted, status: 'pending', stage: 'accepted' });
+  });
+
+  it('answers 404 for an unknown CID and 400 BAD_CID for a malformed one', async () => {
+    const unknown = await cidForBytes(new TextEncoder().encode('never submitted'));
+    const missing = await get(`/v1/proofs/${unknown}`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers.get('cache-control'), 'no-store');
+    assert.equal(((await missing.json()) as ErrorBody).error.code, 'NOT_FOUND');
+    for (const bad of ['not-a-cid', anchored.entries[0]!.toUpperCase(), 'Qm' + 'a'.repeat(44)]) {
+      const response = await get(`/v1/proofs/${bad}`);
+      assert.equal(response.status, 400, bad);
+      const body = (await response.json()) as ErrorBody;
+      assert.equal(body.error.code, 'BAD_CID');
+      assert.equal(body.error.field, 'cid');
+    }
+  });
+
+  it('serves a batch with its anchors; 404 for an unknown one', async () => {
+    const response = await get(`/v1/batches/${anchored.record.cid}`);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as Record<string, unknown>;
+    assert.deepEqual(body, {
+      cid: anchored.record.cid,
+      platform: anchored.record.platform,
+      sequence: 0,
+      root: anchored.record.merkleRoot,
+      size: 5,
+      previous: null,
+      sealedAt: anchored.record.sealedAt,
+      anchors: [
+        {
+          chain: 'evm',
+          chainId: fixture.chainId,
+          contract: fixture.chain.contractAddress,
+          txHash: anchored.anchor.txHash,
+          blockNumber: anchored.anchor.blockNumber,
+          blockHash: anchored.anchor.blockHash,
+          blockTime: anchored.anchor.blockTime,
+          status: 'pending',
+        },
+      ],
+    });
+    const next = (await (await get(`/v1/batches/${sealed.record.cid}`)).json()) as Record<string, unknown>;
+    assert.equal(next.previous, anchored.record.cid);
+    assert.deepEqual(next.anchors, []);
+    assert.equal((await get(`/v1/batches/${accepted}`)).status, 404);
+    assert.equal((await get('/v1/batches/nope')).status, 400);
+  });
+
+  it('lists a recipient messages page by page with their batch', async () => {
+    const seen: { cid: string; batchCid: string | null }[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `recipient=${RECIPIENT}&limit=3${cursor === null ? '' : `&cursor=${cursor}`}`;
+      const response = await get(`/v1/messages?${query}`);
+      assert.equal(response.status, 200);
+      const page = (await response.json()) as {
+        items: { cid: string; batchCid: string | null }[];
+        cursor: string | null;
+      };
+      seen.push(...page.items);
+      cursor = page.cursor;
+      pages += 1;
+    } while (cursor !== null);
+    assert.equal(pages, 3);
+    assert.deepEqual(
+      seen.map((item) => item.cid),
+      [...anchored.entries, ...sealed.entries],
+    );
+    assert.equal(seen[0]!.batchCid, anchored.record.cid);
+    assert.equal(seen[7]!.batchCid, sealed.record.cid);
+    const all = (await (await get(`/v1/messages?recipient=${RECIPIENT}`)).json()) as { items: unknown[] };
+    assert.equal(all.items.length, 8); // default limit 100
+  });
+
+  it('refuses a bad recipient, limit or cursor with 400', async () => {
+    const cases: [string, string][] = [
+      ['', 'BAD_REQUEST'],
+      [`recipient=${'AB'.repeat(64)}`, 'BAD_REQUEST'],
+      [`recipient=${'ab'.repeat(63)}`, 'BAD_REQUEST'],
+      [`recipient=${RECIPIENT}&limit=0`, 'BAD_REQUEST'],
+      [`recipient=${RECIPIENT}&limit=1001`, 'BAD_REQUEST'],
+      [`recipient=${RECIPIENT}&limit=ten`, 'BAD_REQUEST'],
+      [`recipient=${RECIPIENT}&cursor=not-a-cursor`, 'BAD_CURSOR'],
+    ];
+    for (const [query, code] of cases) {
+      const response = await get(`/v1/messages?${query}`);
+      assert.equal(response.status, 400, query);
+      assert.equal(((await response.json()) as ErrorBody).error.code, code, query);
+    }
+  });
+
+  it('describes every /v1 route in /openapi.json with the schemas the routes use', async () => {
+    const response = await get('/openapi.json');
+    assert.equal(response.status, 200);
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
+    };
+    assert.equal(document.openapi, '3.1.0');
+    const routes = proofApiRoutes({
+      database: fixture.database,
+      head: new EvmHead({ rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId), cacheMs: 0 }),
+      cacheMaxAgeSeconds: 0,
+    });
+    assert.equal(routes.length, 3);
+    for (const route of routes) {
+      const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+      const operation = document.paths[path]?.[String(route.method).toLowerCase()];
+      assert.ok(operation, `${String(route.method)} ${route.url} is not in /openapi.json`);
+      const schema = route.schema as { response: Record<string, unknown> };
+      for (const [status, body] of Object.entries(schema.response)) {
+        assert.deepEqual(
+          operation.responses[status]?.content,
+          { 'application/json': { schema: JSON.parse(JSON.stringify(body)) as unknown } },
+          `${route.url} ${status}`,
+        );
+      }
+    }
+    assert.deepEqual(Object.keys(document.paths).sort(), [
+      '/v1/batches/{cid}',
+      '/v1/messages',
+      '/v1/proofs/{cid}',
+    ]);
+  });
+
+  it('is ready with the database and chain reachable, and counts proofs served by status', async () => {
+    assert.equal((await get('/readyz')).status, 200);
+    const metrics = await (await get('/metrics')).text();
+    assert.match(metrics, /^anchorpost_proof_api_proofs_served_total\{status="200"\} [1-9]/m);
+    assert.match(metrics, /^anchorpost_proof_api_proofs_served_total\{status="202"\} 2$/m);
+    assert.match(metrics, /^anchorpost_proof_api_proofs_served_total\{status="404"\} 1$/m);
+    assert.match(metrics, /^anchorpost_proof_api_proof_assembly_seconds_count [1-9]/m);
+  });
+
+  it('is not ready when the chain node cannot be reached', async () => {
+    const stray = await startProofApiService({
+      config: loadConfig(proofApiConfigSchema, {}),
+      database: fixture.database,
+      evm: { rpcUrls: ['http://127.0.0.1:9'], chainId: Number(fixture.chainId), rpcTimeoutMs: 500 },
+      logger: createLogger('proof-api', { destination: { write: () => undefined } }),
+      port: 0,
+      handleSignals: false,
+    });
+    try {
+      const ready = await fetch(`${stray.urls.http!}/readyz`);
+      assert.equal(ready.status, 503);
+      const body = (await ready.json()) as { checks: Record<string, { ok: boolean }> };
+      assert.equal(body.checks.database?.ok, true);
+      assert.equal(body.checks.chain?.ok, false);
+      // A proof needs the head: the chain being down is a retryable 503, not a 500.
+      const proof = await fetch(`${stray.urls.http!}/v1/proofs/${anchored.entries[0]!}`);
+      assert.equal(proof.status, 503);
+    } finally {
+      await stray.close();
+    }
+  });
+});
