@@ -54,7 +54,8 @@ function operation(route: RouteOptions): JsonSchema {
   const extra: RouteOpenApi = config?.openapi ?? {};
   const responses: Record<string, unknown> = {};
   for (const [status, body] of Object.entries(schema.response ?? {})) {
-    responses[status] = {
+    // Fastify writes status ranges as `4xx`; OpenAPI as `4XX`.
+    responses[status.toUpperCase()] = {
       description: typeof body.description === 'string' ? body.description : `status ${status}`,
       content: { 'application/json': { schema: body } },
     };

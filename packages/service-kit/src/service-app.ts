@@ -75,6 +75,8 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     genReqId: requestId,
     requestIdHeader: false,
+    // Path parameters include 128-character recipient hashes and CIDs.
+    routerOptions: { maxParamLength: 256 },
     logger: false,
   });
   // Nest types its options as a class but takes plain objects (its own docs do the same).

@@ -1,0 +1,78 @@
+/** JSON schemas of the relay's HTTP API: the routes validate with them and /openapi.json shows them. */
+
+export const cidParam = {
+  type: 'object',
+  properties: {
+    cid: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 128,
+      pattern: '^[a-z0-9]+$',
+      description: 'CIDv1, base32',
+    },
+  },
+  required: ['cid'],
+} as const;
+
+export const recipientParam = {
+  type: 'object',
+  properties: {
+    recipientHash: {
+      type: 'string',
+      pattern: '^[0-9a-f]{128}$',
+      description: "The recipient's SHA-512 hash (the tx-file's recipient.sha512hash)",
+    },
+  },
+  required: ['recipientHash'],
+} as const;
+
+export const tenantHeader = {
+  type: 'object',
+  properties: {
+    'anchorpost-tenant': {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$',
+      description: 'The tenant; the tx-file must be signed by one of its registered client keys',
+    },
+  },
+  required: ['anchorpost-tenant'],
+} as const;
+
+export const receiptSchema = {
+  type: 'object',
+  description: 'The relay-signed receipt (Ed25519 over the canonical receipt bytes)',
+  properties: {
+    version: { type: 'integer', const: 1 },
+    cid: { type: 'string' },
+    recipientHash: { type: 'string' },
+    acceptedAt: { type: 'string', format: 'date-time' },
+    sequence: { type: 'integer' },
+    relayKeyId: { type: 'string' },
+    signature: { type: 'string' },
+  },
+  required: ['version', 'cid', 'recipientHash', 'acceptedAt', 'sequence', 'relayKeyId', 'signature'],
+} as const;
+
+export const errorSchema = {
+  type: 'object',
+  description: 'A refusal with a stable code (docs/api.md)',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        field: { type: 'string' },
+        message: { type: 'string' },
+        retryable: { type: 'boolean' },
+      },
+      required: ['code', 'message', 'retryable'],
+    },
+  },
+  required: ['error'],
+} as const;
+
+export const submitResponse = {
+  type: 'object',
+  properties: { receipt: receiptSchema, duplicate: { type: 'boolean' } },
+  required: ['receipt', 'duplicate'],
+} as const;

@@ -1,0 +1,23 @@
+/** The relay service's settings, from `ANCHORPOST_RELAY_*`, checked at start-up. */
+import type { ConfigOf } from '@anchorpost/service-kit';
+
+export const relayConfigSchema = {
+  host: { kind: 'string', env: 'ANCHORPOST_RELAY_HOST', default: '127.0.0.1' },
+  httpPort: { kind: 'int', env: 'ANCHORPOST_RELAY_HTTP_PORT', default: 7410, min: 0, max: 65_535 },
+  grpcPort: { kind: 'int', env: 'ANCHORPOST_RELAY_GRPC_PORT', default: 7411, min: 0, max: 65_535 },
+  maxTxFileBytes: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_MAX_TX_FILE_BYTES',
+    default: 1_048_576,
+    min: 1024,
+    max: 64 * 1_048_576,
+  },
+  partitions: { kind: 'int', env: 'ANCHORPOST_RELAY_PARTITIONS', default: 8, min: 1, max: 10_000 },
+  sseHeartbeatMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_SSE_HEARTBEAT', default: 15_000 },
+  /** Tenants and their client keys (`{ tenants: [{ id, clientKeys: [...] }] }`, JSON). */
+  tenantsFile: { kind: 'string', env: 'ANCHORPOST_RELAY_TENANTS_FILE' },
+  /** The relay's Ed25519 receipt-signing key, PKCS#8 PEM. */
+  keyFile: { kind: 'string', env: 'ANCHORPOST_RELAY_KEY_FILE' },
+} as const;
+
+export type RelayConfig = ConfigOf<typeof relayConfigSchema>;

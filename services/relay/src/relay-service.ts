@@ -1,0 +1,95 @@
+/**
+ * The relay service: relay-core's Relay behind HTTP (Fastify routes in a NestJS app, with
+ * health, readiness, metrics and /openapi.json) and gRPC. Built from an open Relay, so that the
+ * one-process platform and a stand-alone process wire it the same way.
+ */
+import { Module } from '@nestjs/common';
+import type { Relay } from '@anchorpost/relay-core';
+import {
+  createLogger,
+  startServiceApp,
+  type Logger,
+  type ReadinessCheck,
+  type RunningService,
+  ServiceMetrics,
+} from '@anchorpost/service-kit';
+import { startRelayGrpcServer } from './grpc/relay-grpc-server.ts';
+import { subscriptionRoute } from './http/subscription-route.ts';
+import { txFileRoutes } from './http/tx-file-routes.ts';
+import type { RelayConfig } from './relay-config.ts';
+import { relayMetrics } from './relay-metrics.ts';
+
+export interface RelayServiceOptions {
+  config: RelayConfig;
+  relay: Relay;
+  logger?: Logger;
+  /** The registry the Relay's observer (see openRelay) already counts into. */
+  metrics?: ServiceMetrics;
+  /** Checks of the adapters the relay depends on (database, storage, bus). */
+  readiness?: readonly ReadinessCheck[];
+  handleSignals?: boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
+class RelayModule {}
+Module({})(RelayModule);
+
+export async function startRelayService(options: RelayServiceOptions): Promise<RunningService> {
+  const { config, relay } = options;
+  const logger = options.logger ?? createLogger('relay');
+  const metrics = options.metrics ?? new ServiceMetrics('relay');
+  const counters = relayMetrics(metrics);
+  const service = await startServiceApp({
+    service: 'relay',
+    module: RelayModule,
+    host: config.host,
+    port: config.httpPort,
+    logger,
+    metrics,
+    // The submit route has its own, exact limit; this one covers every other route.
+    bodyLimitBytes: 64 * 1024,
+    readiness: options.readiness,
+    handleSignals: options.handleSignals,
+    openapi: {
+      title: 'Anchorpost relay',
+      version: '1',
+      description: 'Submit end-to-end-encrypted tx-files, get receipts, subscribe by recipient hash.',
+    },
+    configure(fastify) {
+      txFileRoutes(fastify, { relay, maxTxFileBytes: config.maxTxFileBytes });
+      subscriptionRoute(fastify, {
+        relay,
+        logger,
+        heartbeatMs: config.sseHeartbeatMs,
+        onOpen: () => { counters.openSubscriptions.inc({ transport: 'sse' }); },
+        onClose: () => { counters.openSubscriptions.dec({ transport: 'sse' }); },
+      });
+    },
+  });
+  let grpc: Awaited<ReturnType<typeof startRelayGrpcServer>>;
+  try {
+    grpc = await startRelayGrpcServer({
+      relay,
+      host: config.host,
+      port: config.grpcPort,
+      logger,
+      metrics: service.metrics,
+      maxReceiveMessageBytes: config.maxTxFileBytes + 64 * 1024,
+    });
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+  logger.info({ http: service.url, grpc: grpc.url }, 'relay ready');
+
+  let closing: Promise<void> | undefined;
+  return {
+    name: 'relay',
+    urls: { http: service.url, grpc: grpc.url },
+    close: () =>
+      (closing ??= (async () => {
+        await grpc.close();
+        await service.close();
+      })()),
+  };
+}

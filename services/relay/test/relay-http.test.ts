@@ -1,0 +1,172 @@
+// The relay's HTTP API over a real Relay (FileLogBus, Helia, PGlite): submit, dedup, receipts,
+// bytes, SSE with resume, every malformed class, 413 before buffering, and /openapi.json.
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { parseTxFile } from '@anchorpost/protocol';
+import { malformedTxFiles } from '@anchorpost/protocol/testing';
+import { openRelayServiceFixture, readSse, type RelayServiceFixture } from './relay-service-fixture.ts';
+
+interface SubmitBody {
+  receipt: { cid: string; sequence: number; signature: string; recipientHash: string };
+  duplicate: boolean;
+}
+interface ErrorBody {
+  error: { code: string; field?: string; retryable: boolean };
+}
+
+describe('relay HTTP API', { timeout: 120_000 }, () => {
+  let f: RelayServiceFixture;
+  let http: string;
+
+  const submit = (bytes: Uint8Array, headers: Record<string, string> = {}) =>
+    fetch(`${http}/v1/tx-files`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': f.tenant, ...headers },
+      body: bytes,
+    });
+
+  before(async () => {
+    f = await openRelayServiceFixture();
+    http = f.service.urls.http!;
+  });
+  after(() => f.close());
+
+  it('accepts a tx-file (201 + signed receipt), and the same bytes again give the same receipt once', async () => {
+    const bytes = await f.txFile('hello');
+    const first = await submit(bytes);
+    assert.equal(first.status, 201);
+    const a = (await first.json()) as SubmitBody;
+    assert.equal(a.duplicate, false);
+    assert.equal(a.receipt.recipientHash, parseTxFile(bytes).recipient.sha512hash);
+    const again = await submit(bytes);
+    assert.equal(again.status, 200);
+    const b = (await again.json()) as SubmitBody;
+    assert.deepEqual(b, { receipt: a.receipt, duplicate: true });
+
+    const receipt = await fetch(`${http}/v1/receipts/${a.receipt.cid}`);
+    assert.deepEqual(await receipt.json(), { receipt: a.receipt });
+    const stored = await fetch(`${http}/v1/tx-files/${a.receipt.cid}`);
+    assert.equal(stored.status, 200);
+    assert.match(stored.headers.get('content-type') ?? '', /application\/yaml/);
+    assert.deepEqual(new Uint8Array(await stored.arrayBuffer()), bytes);
+  });
+
+  it('refuses every malformed class with its stable code, and a bad signature and unknown tenant', async () => {
+    const valid = await f.txFile('template');
+    for (const c of malformedTxFiles(valid)) {
+      const response = await submit(c.bytes);
+      const body = (await response.json()) as ErrorBody;
+      assert.equal(response.status, 400, c.name);
+      assert.equal(body.error.code, c.code, c.name);
+      if (c.field !== undefined) assert.equal(body.error.field, c.field, c.name);
+      assert.equal(body.error.retryable, false);
+    }
+    // A relay has no group secret, so it checks the client's signature over the after-state
+    // (ADR 0002); recipients check that the after-state covers every byte.
+    const signature = parseTxFile(valid).client.signature;
+    const forged = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+    const yaml = new TextDecoder().decode(valid);
+    const bad = await submit(new TextEncoder().encode(yaml.replace(signature, forged)));
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as ErrorBody).error.code, 'BAD_SIGNATURE');
+    const unregistered = await submit(await f.txFile('from an unknown app', undefined, f.stranger));
+    assert.equal(unregistered.status, 403);
+    assert.equal(((await unregistered.json()) as ErrorBody).error.code, 'UNKNOWN_CLIENT');
+    const stranger = await submit(valid, { 'anchorpost-tenant': 'nobody' });
+    assert.equal(stranger.status, 403);
+    assert.equal(((await stranger.json()) as ErrorBody).error.code, 'UNKNOWN_TENANT');
+    const noTenant = await fetch(`${http}/v1/tx-files`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml' },
+      body: valid,
+    });
+    assert.equal(noTenant.status, 400);
+    assert.equal(((await noTenant.json()) as ErrorBody).error.code, 'BAD_REQUEST');
+    const json = await submit(valid, { 'content-type': 'application/json' });
+    assert.equal(json.status, 415);
+    // Nothing refused was accepted: the valid template is still unknown.
+    const cid = (await (await submit(valid)).json()) as SubmitBody;
+    assert.equal(cid.duplicate, false);
+  });
+
+  it('answers 404 for an unknown CID and 400 for one that is not a CID', async () => {
+    const unknown = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
+    const missing = await fetch(`${http}/v1/tx-files/${unknown}`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as ErrorBody).error.code, 'NOT_FOUND');
+    assert.equal((await fetch(`${http}/v1/receipts/${unknown}`)).status, 404);
+    const notCid = await fetch(`${http}/v1/receipts/notacid`);
+    assert.equal(notCid.status, 400);
+  });
+
+  it('refuses an oversized body from its Content-Length, before reading it, and goes on working', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${http}/v1/tx-files`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/yaml',
+          'anchorpost-tenant': f.tenant,
+          'content-length': String(64 * 1024 * 1024),
+        },
+      });
+      request.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      // Only a first chunk is ever sent: the answer must come without the rest.
+      request.write('a'.repeat(1024));
+    });
+    assert.equal(status, 413);
+    const streamed = await submit(new TextEncoder().encode(`# ${'x'.repeat(f.maxTxFileBytes)}\n`));
+    assert.equal(streamed.status, 413);
+    assert.equal(((await streamed.json()) as ErrorBody).error.code, 'TOO_LARGE');
+    assert.equal((await submit(await f.txFile('after the big one'))).status, 201);
+  });
+
+  it('streams files over SSE and resumes from Last-Event-ID with every missed file exactly once', async () => {
+    const first = await f.txFile('sse 1');
+    const recipient = parseTxFile(first).recipient.sha512hash;
+    const live = readSse(`${http}/v1/subscriptions/${recipient}`);
+    const ready = await live.next();
+    assert.equal(ready.event, 'ready');
+    const sent = [((await (await submit(first)).json()) as SubmitBody).receipt.cid];
+    const got = await live.next();
+    assert.equal(got.event, 'tx-file');
+    const data = JSON.parse(got.data) as { cid: string; txFile: string; cursor: string };
+    assert.equal(data.cid, sent[0]);
+    assert.deepEqual(new Uint8Array(Buffer.from(data.txFile, 'base64')), first);
+    live.close();
+
+    for (let i = 0; i < 3; i += 1) {
+      const bytes = await f.txFile(`missed ${i}`, f.groupOf(first));
+      sent.push(((await (await submit(bytes)).json()) as SubmitBody).receipt.cid);
+    }
+    const resumed = readSse(`${http}/v1/subscriptions/${recipient}`, { 'last-event-id': got.id });
+    assert.equal((await resumed.next()).id, got.id);
+    const missed = [];
+    for (let i = 0; i < 3; i += 1)
+      missed.push((JSON.parse((await resumed.next()).data) as { cid: string }).cid);
+    resumed.close();
+    assert.deepEqual(missed, sent.slice(1));
+
+    const badCursor = await fetch(`${http}/v1/subscriptions/${recipient}?cursor=c1.x`);
+    assert.equal(badCursor.status, 400);
+    assert.equal(((await badCursor.json()) as ErrorBody).error.code, 'BAD_CURSOR');
+    assert.equal((await fetch(`${http}/v1/subscriptions/abc`)).status, 400);
+  });
+
+  it('describes its routes in /openapi.json and counts outcomes in /metrics', async () => {
+    const doc = (await (await fetch(`${http}/openapi.json`)).json()) as { paths: Record<string, object> };
+    assert.deepEqual(Object.keys(doc.paths).sort(), [
+      '/v1/receipts/{cid}',
+      '/v1/subscriptions/{recipientHash}',
+      '/v1/tx-files',
+      '/v1/tx-files/{cid}',
+    ]);
+    const metrics = await (await fetch(`${http}/metrics`)).text();
+    assert.match(metrics, /^anchorpost_relay_tx_files_total\{outcome="accepted",code="OK"\} \d+$/m);
+    assert.match(metrics, /^anchorpost_relay_tx_files_total\{outcome="rejected",code="YAML_TAG"\} 1$/m);
+  });
+});

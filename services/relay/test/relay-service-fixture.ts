@@ -1,0 +1,171 @@
+// A relay service over the real embedded adapters in one temp folder (FileLogBus, Helia, PGlite),
+// configured the way the platform does it: a tenants file and a key file.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openFileLogBus, type FileLogBus } from '@anchorpost/bus';
+import {
+  createDatabase,
+  EMBEDDED_POOL_SIZE,
+  migrate,
+  startEmbeddedPostgres,
+  type Database,
+  type EmbeddedPostgres,
+} from '@anchorpost/db';
+import {
+  buildTxFile,
+  createGroup,
+  generateIdentity,
+  parseTxFile,
+  serializeTxFile,
+  toPublicKeyFile,
+  type GroupKeys,
+  type PrivateIdentity,
+} from '@anchorpost/protocol';
+import { generateRelayKey } from '@anchorpost/relay-core';
+import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
+import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
+import { openRelay } from '../src/open-relay.ts';
+import { relayConfigSchema } from '../src/relay-config.ts';
+import { startRelayService } from '../src/relay-service.ts';
+
+export interface RelayServiceFixture {
+  tenant: string;
+  maxTxFileBytes: number;
+  service: RunningService;
+  stranger: PrivateIdentity;
+  /** A fresh tx-file, to `group` (default: a new group) signed by the registered app (or `client`). */
+  txFile(text: string, group?: GroupKeys, client?: PrivateIdentity): Promise<Uint8Array>;
+  /** The group a tx-file made by `txFile` was sent to. */
+  groupOf(bytes: Uint8Array): GroupKeys;
+  close(): Promise<void>;
+}
+
+const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
+
+export async function openRelayServiceFixture(): Promise<RelayServiceFixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'anchorpost-relay-service-'));
+  const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const [app, sender, stranger] = await Promise.all([
+      generateIdentity('modern'),
+      generateIdentity('modern'),
+      generateIdentity('modern'),
+    ]);
+    const tenant = 'acme';
+    await writeFile(
+      join(dir, 'tenants.json'),
+      JSON.stringify({ tenants: [{ id: tenant, clientKeys: [toPublicKeyFile(app.public)] }] }),
+    );
+    await writeFile(join(dir, 'relay-key.pem'), generateRelayKey().pkcs8Pem, { mode: 0o600 });
+    const config = loadConfig(relayConfigSchema, {
+      ANCHORPOST_RELAY_HTTP_PORT: '0',
+      ANCHORPOST_RELAY_GRPC_PORT: '0',
+      ANCHORPOST_RELAY_PARTITIONS: '4',
+      ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
+      ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
+    });
+
+    const server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
+    closers.push(() => server.stop());
+    await migrate(server.databaseUrl);
+    const database: Database = createDatabase({
+      databaseUrl: server.databaseUrl,
+      poolSize: EMBEDDED_POOL_SIZE,
+    });
+    closers.push(() => database.close());
+    const bus: FileLogBus = await openFileLogBus({ dir: join(dir, 'bus'), maxRecordBytes: 2 * 1024 * 1024 });
+    closers.push(() => bus.close());
+    const storage: HeliaContentStore = await openHeliaContentStore({ dir: join(dir, 'storage') });
+    closers.push(() => storage.close());
+
+    const logger = createLogger('relay', { destination: { write: () => undefined } });
+    const metrics = new ServiceMetrics('relay');
+    const relay = await openRelay({ config, bus, storage, database, metrics, logger });
+    const service = await startRelayService({ config, relay, metrics, logger, handleSignals: false });
+    closers.push(() => service.close());
+
+    const groups = new Map<string, GroupKeys>();
+    return {
+      tenant,
+      maxTxFileBytes: config.maxTxFileBytes,
+      service,
+      stranger,
+      async txFile(text, group, client = app) {
+        const keys = group ?? (await createGroup('modern', [sender.public])).keys;
+        const bytes = serializeTxFile(
+          buildTxFile({
+            group: keys,
+            senders: [sender],
+            client,
+            blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+            message: { data: new TextEncoder().encode(text) },
+          }),
+        );
+        groups.set(parseTxFile(bytes).recipient.sha512hash, keys);
+        return bytes;
+      },
+      groupOf(bytes) {
+        return groups.get(parseTxFile(bytes).recipient.sha512hash)!;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export interface SseEvent {
+  event: string;
+  id: string;
+  data: string;
+}
+
+/** A minimal SSE reader over node:http: `next()` resolves the next event. */
+export function readSse(url: string, headers: Record<string, string> = {}) {
+  const queue: SseEvent[] = [];
+  const waiters: ((event: SseEvent) => void)[] = [];
+  let buffer = '';
+  const request = httpRequest(url, { headers: { accept: 'text/event-stream', ...headers } });
+  request.on('response', (response) => {
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) !== -1) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event: SseEvent = { event: 'message', id: '', data: '' };
+        let isComment = true;
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':')) continue;
+          isComment = false;
+          const colon = line.indexOf(': ');
+          const [name, value] = colon === -1 ? [line, ''] : [line.slice(0, colon), line.slice(colon + 2)];
+          if (name === 'event' || name === 'id' || name === 'data') event[name] = value;
+        }
+        if (isComment) continue;
+        const waiter = waiters.shift();
+        if (waiter) waiter(event);
+        else queue.push(event);
+      }
+    });
+  });
+  request.on('error', () => undefined);
+  request.end();
+  return {
+    next(): Promise<SseEvent> {
+      const queued = queue.shift();
+      if (queued) return Promise.resolve(queued);
+      return new Promise<SseEvent>((resolve) => waiters.push(resolve));
+    },
+    close() {
+      request.destroy();
+    },
+  };
+}
