@@ -150,6 +150,8 @@ export async function openGrpcFixture(
       relayKey: generateRelayKey().pkcs8Der,
       partitions: 4,
       pollIntervalMs: 20,
+      // The same limit for the relay and the server, as the service passes its one config value.
+      ...(options.maxTxFileBytes === undefined ? {} : { maxTxFileBytes: options.maxTxFileBytes }),
     });
     const logs: Record<string, unknown>[] = [];
     const destination = new Writable({

@@ -261,6 +261,25 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
   });
 });
 
+describe('relay gRPC size limits', { timeout: 60_000 }, () => {
+  it("derives the message limit from the relay's tx-file limit; between the two the relay answers TOO_LARGE", async () => {
+    const f = await openGrpcFixture({ maxTxFileBytes: 20_000 });
+    try {
+      const submit = (txFile: Uint8Array): Promise<unknown> =>
+        f.client.unary('SubmitTxFile', { tenantId: TENANT, txFile });
+      const overFile = await refusal(submit(f.txFile('x'.repeat(30_000))));
+      assert.equal(overFile.code, status.RESOURCE_EXHAUSTED);
+      assert.equal(trailers(overFile)['anchorpost-error-code'], 'TOO_LARGE');
+      const overMessage = await refusal(submit(new Uint8Array(20_000 + 70_000)));
+      assert.equal(overMessage.code, status.RESOURCE_EXHAUSTED);
+      assert.equal(trailers(overMessage)['anchorpost-error-code'], undefined, 'refused by grpc-js itself');
+      await submit(f.txFile('small'));
+    } finally {
+      await f.close();
+    }
+  });
+});
+
 describe('relay gRPC shutdown', { timeout: 60_000 }, () => {
   it('ends open subscriptions with UNAVAILABLE, stops serving, and close() is idempotent', async () => {
     const f = await openGrpcFixture({ shutdownTimeoutMs: 10_000 });

@@ -22,10 +22,11 @@ export interface RelayGrpcServerOptions {
   logger: Logger;
   /** Gets `anchorpost_<service>_grpc_requests_total{method,code}`; one server per registry. */
   metrics?: ServiceMetrics;
+  /** The relay's `maxTxFileBytes`, when configured; sets the default `maxReceiveMessageBytes`. */
+  maxTxFileBytes?: number;
   /**
-   * Largest request message; grpc-js refuses a larger one (RESOURCE_EXHAUSTED) before handing it
-   * over. Default: the relay's default tx-file limit plus 64 KiB for the other fields — pass the
-   * relay's own `maxTxFileBytes` + 64 KiB if it was configured otherwise.
+   * Largest request message: grpc-js refuses a larger one (RESOURCE_EXHAUSTED) before handing it
+   * over. Default: `maxTxFileBytes` (default the relay's 1 MiB) + 64 KiB for the other fields.
    */
   maxReceiveMessageBytes?: number;
   /** How long close() lets calls finish before cancelling them. Default 5000 ms. */
@@ -46,7 +47,8 @@ export async function startRelayGrpcServer(options: RelayGrpcServerOptions): Pro
   const { relay, logger, metrics } = options;
   const host = options.host ?? '127.0.0.1';
   const maxReceiveMessageBytes =
-    options.maxReceiveMessageBytes ?? RELAY_DEFAULTS.maxTxFileBytes + ENVELOPE_BYTES;
+    options.maxReceiveMessageBytes ??
+    (options.maxTxFileBytes ?? RELAY_DEFAULTS.maxTxFileBytes) + ENVELOPE_BYTES;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
 
   const requests = metrics?.counter('grpc_requests_total', 'gRPC calls by method and final status code', [
