@@ -1,0 +1,2 @@
+export { batcherConfigSchema, type BatcherConfig } from './batcher-config.ts';
+export { startBatcherService, type BatcherServiceOptions } from './batcher-service.ts';

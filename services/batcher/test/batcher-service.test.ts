@@ -1,0 +1,123 @@
+// The batcher service over a real FileLogBus and Helia store: it seals by count and by interval,
+// announces on batch.sealed, reports metrics, and refuses bad config naming the variable.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { openFileLogBus, type FileLogBus } from '@anchorpost/bus';
+import { readLastBatchSealed } from '@anchorpost/batcher-core';
+import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
+import { ConfigError, createLogger, loadConfig, type RunningService } from '@anchorpost/service-kit';
+import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
+import { batcherConfigSchema } from '../src/batcher-config.ts';
+import { startBatcherService } from '../src/batcher-service.ts';
+
+const PLATFORM = 'test-platform';
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('batcher service', { timeout: 60_000 }, () => {
+  let dir: string;
+  let bus: FileLogBus;
+  let store: HeliaContentStore;
+  let service: RunningService;
+  let n = 0;
+
+  async function accept(count: number): Promise<string[]> {
+    const cids: string[] = [];
+    const records = [];
+    for (let i = 0; i < count; i += 1, n += 1) {
+      const bytes = new TextEncoder().encode(`tx-file ${n}\n`);
+      const cid = await store.addFile(bytes, { pin: true });
+      cids.push(cid);
+      const recipientHash = (n % 3).toString(16).padStart(128, '0');
+      const event = {
+        cid,
+        recipientHash,
+        receipt: {
+          version: 1 as const,
+          cid,
+          recipientHash,
+          acceptedAt: new Date().toISOString(),
+          sequence: n,
+          relayKeyId: '1'.padStart(64, '0'),
+          signature: 'AAAA',
+        },
+        txFile: bytes,
+      };
+      records.push({ key: txFileAccepted.key(event), value: txFileAccepted.encode(event) });
+    }
+    await bus.publish(TX_FILE_ACCEPTED_TOPIC, records);
+    return cids;
+  }
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'anchorpost-batcher-service-'));
+    bus = await openFileLogBus({ dir: join(dir, 'bus') });
+    store = await openHeliaContentStore({ dir: join(dir, 'store') });
+    await bus.ensureTopic(TX_FILE_ACCEPTED_TOPIC, { partitions: 2 });
+    const config = loadConfig(batcherConfigSchema, {
+      ANCHORPOST_BATCHER_PORT: '0',
+      ANCHORPOST_PLATFORM_ID: PLATFORM,
+      ANCHORPOST_BATCH_INTERVAL: '1500ms',
+      ANCHORPOST_BATCH_MAX_FILES: '5',
+    });
+    service = await startBatcherService({
+      config,
+      bus,
+      store,
+      logger: createLogger('batcher', { destination: { write: () => undefined } }),
+      handleSignals: false,
+    });
+  });
+  after(async () => {
+    await service.close();
+    await bus.close();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('seals as soon as N files wait, then the rest when the interval passes', async () => {
+    const started = Date.now();
+    await accept(5);
+    const first = await waitFor('a full batch', () => readLastBatchSealed(bus, PLATFORM));
+    assert.equal(first.count, 5);
+    assert.ok(Date.now() - started < 1500, 'a full batch does not wait for the interval');
+    await accept(2);
+    const second = await waitFor('the interval batch', async () => {
+      const last = await readLastBatchSealed(bus, PLATFORM);
+      return last !== null && last.sequence > first.sequence ? last : null;
+    });
+    assert.equal(second.count, 2);
+    assert.equal(second.previousCid, first.batchCid, 'batches are hash-chained');
+    assert.ok(await store.isPinned(second.batchCid), 'the batch-file is stored and pinned');
+  });
+
+  it('counts what it sealed in /metrics', async () => {
+    const text = await (await fetch(`${service.urls.http!}/metrics`)).text();
+    assert.match(text, /^anchorpost_batcher_batches_sealed_total 2$/m);
+    assert.match(text, /^anchorpost_batcher_tx_files_sealed_total 7$/m);
+    assert.equal((await fetch(`${service.urls.http!}/healthz`)).status, 200);
+  });
+
+  it('refuses bad config naming the variable', () => {
+    assert.throws(
+      () => loadConfig(batcherConfigSchema, { ANCHORPOST_BATCH_INTERVAL: 'soon' }),
+      (error: unknown) => error instanceof ConfigError && error.key === 'ANCHORPOST_BATCH_INTERVAL',
+    );
+    assert.throws(
+      () => loadConfig(batcherConfigSchema, { ANCHORPOST_BATCH_MAX_FILES: '0' }),
+      (error: unknown) => error instanceof ConfigError && error.key === 'ANCHORPOST_BATCH_MAX_FILES',
+    );
+  });
+});
