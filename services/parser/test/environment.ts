@@ -26,6 +26,7 @@ import type { ParserEvmOptions } from '../src/evm-parser.ts';
 
 export interface SentTxFile {
   cid: string;
+  bytes: Uint8Array;
   recipientHash: string;
   senderHashes: string[];
 }
@@ -46,6 +47,8 @@ export interface World {
   sendTxFiles(count: number): Promise<SentTxFile[]>;
   /** Encodes the next batch-file over `txFiles` into storage and anchors it on anvil. */
   sealAndAnchor(txFiles: SentTxFile[]): Promise<SealedBatch>;
+  /** Puts a batch root on anvil with the contract's own `anchor` call. */
+  anchor(root: string, batchCid: string, sequence: number): Promise<void>;
   mine(blocks: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -80,6 +83,12 @@ export async function startWorld(): Promise<World> {
     let sent = 0;
     let sequence = 0;
     let previous: string | null = null;
+    const anchor = async (root: string, batchCid: string, batchSequence: number): Promise<void> => {
+      await sendTransactionAndWait(chain.rpc, chain.owner, {
+        to: chain.contractAddress,
+        data: encodeAnchorCall(root, batchCid, batchSequence),
+      });
+    };
 
     return {
       chain,
@@ -109,9 +118,11 @@ export async function startWorld(): Promise<World> {
             message: { data: new TextEncoder().encode(`message ${sent}`) },
           });
           states.set(group, tx.state.after);
-          const cid = await store.addFile(serializeTxFile(tx), { pin: true });
+          const bytes = serializeTxFile(tx);
+          const cid = await store.addFile(bytes, { pin: true });
           files.push({
             cid,
+            bytes,
             recipientHash: tx.recipient.sha512hash,
             senderHashes: tx.sender.map((s) => s.sha512hash),
           });
@@ -137,15 +148,13 @@ export async function startWorld(): Promise<World> {
             root = toHex(block.root.merkleRoot);
           }
         }
-        await sendTransactionAndWait(chain.rpc, chain.owner, {
-          to: chain.contractAddress,
-          data: encodeAnchorCall(root, cid, sequence),
-        });
+        await anchor(root, cid, sequence);
         const batch = { cid, root, sequence, txFiles };
         previous = cid;
         sequence += 1;
         return batch;
       },
+      anchor,
       async mine(blocks) {
         await chain.call('anvil_mine', [`0x${blocks.toString(16)}`]);
       },
