@@ -11,7 +11,7 @@ import type { ContentStore } from '@anchorpost/storage';
 
 /** What the parser needs of the EVM chain config (an `EvmChainConfig` from `evmChainConfigFromEnv` fits). */
 export type ParserEvmOptions = Pick<EvmChainConfig, 'rpcUrls' | 'chainId' | 'contractAddress'> &
-  Partial<Pick<EvmChainConfig, 'deployBlock' | 'logPageBlocks' | 'rpcTimeoutMs' | 'id'>>;
+  Partial<Pick<EvmChainConfig, 'deployBlock' | 'logPageBlocks' | 'rpcTimeoutMs'>>;
 
 /** Parser settings the service passes through (see parserConfigSchema). */
 export type EvmParserTuning = Partial<
