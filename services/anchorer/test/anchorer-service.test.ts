@@ -20,6 +20,8 @@ import type { RunningService } from '@anchorpost/service-kit';
 import { anchorerConfigSchema } from '../src/anchorer-config.ts';
 import { startAnchorerService } from '../src/anchorer-service.ts';
 import { PostgresAnchorRequestStore } from '../src/postgres-anchor-request-store.ts';
+import { startTcpGate } from './tcp-gate.ts';
+import type { TcpGate } from './tcp-gate.ts';
 
 const lines: string[] = [];
 const logger = createLogger('anchorer', {
@@ -50,13 +52,19 @@ function logged(message: string): Record<string, unknown>[] {
 describe('anchorer service', () => {
   let chain: EvmTestChain;
   let server: EmbeddedPostgres;
+  /** Between the service and the database, so the database can go away for a while. */
+  let gate: TcpGate;
   let database: Database;
   let busDir: string;
   let bus: FileLogBus;
   let evm: EvmChainConfig;
   let store: PostgresAnchorRequestStore;
   let service: RunningService | undefined;
-  const config = loadConfig(anchorerConfigSchema, { ANCHORPOST_ANCHORER_TICK_INTERVAL: '50ms' });
+  const config = loadConfig(anchorerConfigSchema, {
+    ANCHORPOST_ANCHORER_TICK_INTERVAL: '50ms',
+    ANCHORPOST_ANCHORER_MAX_TICK_BACKOFF: '400ms',
+    ANCHORPOST_ANCHORER_MAX_CONSUME_BACKOFF: '200ms',
+  });
 
   const start = async (): Promise<RunningService> =>
     startAnchorerService({ config, bus, database, signer: chain.owner, evm, logger, handleSignals: false });
@@ -83,7 +91,13 @@ describe('anchorer service', () => {
     chain = await startEvmTestChain();
     server = await startEmbeddedPostgres();
     await migrate(server.databaseUrl);
-    database = createDatabase({ databaseUrl: server.databaseUrl, poolSize: EMBEDDED_POOL_SIZE });
+    const target = new URL(server.databaseUrl);
+    gate = await startTcpGate(target.hostname, Number(target.port));
+    database = createDatabase({
+      databaseUrl: server.databaseUrl.replace(target.host, gate.address),
+      poolSize: EMBEDDED_POOL_SIZE,
+      connectTimeoutMs: 500,
+    });
     store = new PostgresAnchorRequestStore(database.anchorRequests);
     busDir = await mkdtemp(join(tmpdir(), 'anchorpost-anchorer-'));
     bus = await openFileLogBus({ dir: busDir });
@@ -104,6 +118,7 @@ describe('anchorer service', () => {
     await service?.close();
     await (bus as FileLogBus | undefined)?.close();
     await (database as Database | undefined)?.close();
+    await (gate as TcpGate | undefined)?.stop();
     await (server as EmbeddedPostgres | undefined)?.stop();
     await (chain as EvmTestChain | undefined)?.close();
     if ((busDir as string | undefined) !== undefined) await rm(busDir, { recursive: true, force: true });
@@ -179,6 +194,34 @@ describe('anchorer service', () => {
       lag.map((partition) => partition.lag),
       [0],
     );
+  });
+
+  it('holds a sealed batch through a database outage and anchors it once the database is back', async () => {
+    await gate.close();
+    const before = lines.filter((line) => line.includes('sealed batch not handled yet')).length;
+    await publish(sealed(4));
+    const retried = (): number =>
+      lines.filter((line) => line.includes('sealed batch not handled yet')).length - before;
+    for (let round = 0; round < 100 && retried() < 2; round++) await sleep(50);
+    assert.ok(retried() >= 2, 'the record is retried while the database is down');
+    const notReady = (await (await fetch(`${service!.urls['http']!}/readyz`)).json()) as {
+      checks: Record<string, { ok: boolean }>;
+    };
+    assert.equal(notReady.checks['database']?.ok, false);
+    // Not committed: a crash now would read the record again.
+    assert.deepEqual(
+      (await bus.lag('anchorer', batchSealed.topic)).map((partition) => partition.lag),
+      [1],
+    );
+
+    await gate.open();
+    await reach(4, AnchorState.Confirmed);
+    assert.deepEqual(
+      (await bus.lag('anchorer', batchSealed.topic)).map((partition) => partition.lag),
+      [0],
+    );
+    // Only the undecodable record of the test before is dead.
+    assert.deepEqual(await bus.endOffsets(deadLetterTopic(batchSealed.topic)), [1]);
   });
 
   it('reports an unreachable chain in /readyz and backs off between failing ticks', async () => {
