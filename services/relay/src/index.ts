@@ -2,3 +2,14 @@ export { relayConfigSchema, type RelayConfig } from './relay-config.ts';
 export { openRelay, type OpenRelayOptions } from './open-relay.ts';
 export { startRelayService, type RelayServiceOptions } from './relay-service.ts';
 export { relayMetrics, relayObserver } from './relay-metrics.ts';
+export {
+  startRelayGrpcServer,
+  loadRelayProto,
+  RELAY_SERVICE_NAME,
+  receiptFromMessage,
+  ERROR_CODE_TRAILER,
+  ERROR_FIELD_TRAILER,
+  ERROR_RETRYABLE_TRAILER,
+  type RelayGrpcServer,
+  type RelayGrpcServerOptions,
+} from './grpc/index.ts';

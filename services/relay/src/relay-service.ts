@@ -74,7 +74,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
       port: config.grpcPort,
       logger,
       metrics: service.metrics,
-      maxReceiveMessageBytes: config.maxTxFileBytes + 64 * 1024,
+      maxTxFileBytes: config.maxTxFileBytes,
     });
   } catch (error) {
     await service.close();
