@@ -43,3 +43,5 @@ export {
   type PlannedMigration,
   type PlanMigrationOptions,
 } from './migrations/index.ts';
+export { openDatabase, type OpenedDatabase } from './open-database.ts';
+export { readDatabaseConfig, type DatabaseConfig } from './database-config.ts';

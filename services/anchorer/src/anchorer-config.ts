@@ -6,6 +6,8 @@
 import type { ConfigOf } from '@anchorpost/service-kit';
 
 export const anchorerConfigSchema = {
+  host: { kind: 'string', env: 'ANCHORPOST_ANCHORER_HOST', default: '127.0.0.1' },
+  port: { kind: 'int', env: 'ANCHORPOST_ANCHORER_PORT', default: 7460, min: 0, max: 65_535 },
   /** How often the chain is ticked (submit, watch, confirm) when all is well. */
   tickInterval: { kind: 'duration', env: 'ANCHORPOST_ANCHORER_TICK_INTERVAL', default: 2_000 },
   /** Ceiling of the backoff between ticks while the chain (or the database) keeps failing. */

@@ -44,8 +44,8 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
     module: AnchorerModule,
     logger,
     metrics,
-    ...(options.host === undefined ? {} : { host: options.host }),
-    port: options.port ?? 0,
+    host: options.host ?? options.config.host,
+    port: options.port ?? options.config.port,
     ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
     readiness: [
       { name: 'database', check: () => database.ping() },

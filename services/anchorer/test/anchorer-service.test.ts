@@ -61,6 +61,7 @@ describe('anchorer service', () => {
   let store: PostgresAnchorRequestStore;
   let service: RunningService | undefined;
   const config = loadConfig(anchorerConfigSchema, {
+    ANCHORPOST_ANCHORER_PORT: '0',
     ANCHORPOST_ANCHORER_TICK_INTERVAL: '50ms',
     ANCHORPOST_ANCHORER_MAX_TICK_BACKOFF: '400ms',
     ANCHORPOST_ANCHORER_MAX_CONSUME_BACKOFF: '200ms',
@@ -227,6 +228,7 @@ describe('anchorer service', () => {
   it('reports an unreachable chain in /readyz and backs off between failing ticks', async () => {
     const unreachable = await startAnchorerService({
       config: loadConfig(anchorerConfigSchema, {
+        ANCHORPOST_ANCHORER_PORT: '0',
         ANCHORPOST_ANCHORER_TICK_INTERVAL: '20ms',
         ANCHORPOST_ANCHORER_GROUP_ID: 'anchorer-unreachable',
       }),

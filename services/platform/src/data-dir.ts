@@ -1,0 +1,36 @@
+/**
+ * The one data folder of the embedded platform. Every part keeps its state in its own
+ * sub-folder, so a second `npm start` on the same folder resumes where the first stopped.
+ */
+import { join, resolve } from 'node:path';
+
+export interface DataDir {
+  readonly root: string;
+  readonly postgres: string;
+  readonly bus: string;
+  readonly storage: string;
+  readonly evm: string;
+  readonly anvilState: string;
+  readonly anvilPid: string;
+  readonly deployment: string;
+  readonly keys: string;
+  readonly relayKey: string;
+  readonly tenants: string;
+}
+
+export function dataDir(root: string): DataDir {
+  const at = resolve(root);
+  return {
+    root: at,
+    postgres: join(at, 'postgres'),
+    bus: join(at, 'bus'),
+    storage: join(at, 'storage'),
+    evm: join(at, 'evm'),
+    anvilState: join(at, 'evm', 'anvil-state.json'),
+    anvilPid: join(at, 'evm', 'anvil.pid'),
+    deployment: join(at, 'evm', 'deployment.json'),
+    keys: join(at, 'keys'),
+    relayKey: join(at, 'keys', 'relay-key.pem'),
+    tenants: join(at, 'tenants.json'),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The embedded adapters under one data folder: PGlite (served over its socket, migrated), the
+ * file-log bus, Helia with a file blockstore, and the local anvil chain with the anchor contract.
+ * What `startPlatform` runs the services on, and what `rebuild` needs without any service.
+ */
+import { mkdir } from 'node:fs/promises';
+import { openFileLogBus, type FileLogBus } from '@anchorpost/bus';
+import { evmChainConfigFromEnv, type EvmChainConfig } from '@anchorpost/chains';
+import { openDatabase, type Database } from '@anchorpost/db';
+import type { Logger } from '@anchorpost/service-kit';
+import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
+import type { DataDir } from './data-dir.ts';
+import { startLocalChain, type LocalChain } from './local-chain.ts';
+import type { PlatformConfig } from './platform-config.ts';
+
+export interface EmbeddedInfra {
+  readonly database: Database;
+  readonly bus: FileLogBus;
+  readonly storage: HeliaContentStore;
+  readonly chain: LocalChain;
+  /** The anchorer's and parser's view of the local chain. */
+  readonly evm: EvmChainConfig;
+  /** Stops everything opened, last first. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function openEmbeddedInfra(options: {
+  config: PlatformConfig;
+  dirs: DataDir;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+}): Promise<EmbeddedInfra> {
+  const { config, dirs, env, logger } = options;
+  await mkdir(dirs.evm, { recursive: true, mode: 0o700 });
+  const stack: { name: string; close: () => Promise<void> }[] = [];
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      while (stack.length > 0) {
+        const part = stack.pop()!;
+        try {
+          await part.close();
+        } catch (error) {
+          logger.error({ err: error, part: part.name }, 'failed to stop cleanly');
+        }
+      }
+    })());
+  try {
+    const opened = await openDatabase({ mode: 'embedded', dataDir: dirs.postgres, port: 0 });
+    stack.push({ name: 'database', close: () => opened.close() });
+    const bus = await openFileLogBus({ dir: dirs.bus, maxRecordBytes: config.busMaxRecordBytes });
+    stack.push({ name: 'bus', close: () => bus.close() });
+    const storage = await openHeliaContentStore({ dir: dirs.storage });
+    stack.push({ name: 'storage', close: () => storage.close() });
+    const chain = await startLocalChain({
+      dirs,
+      port: config.anvilPort,
+      chainId: config.evmChainId,
+      blockTime: config.anvilBlockTime,
+      logger,
+    });
+    stack.push({ name: 'chain', close: () => chain.stop() });
+    // The local chain's facts win over the environment: in embedded mode there is no other chain.
+    const evm = evmChainConfigFromEnv({
+      ANCHORPOST_EVM_CONFIRMATIONS: String(config.evmConfirmations),
+      ANCHORPOST_EVM_FINALITY_DEPTH: String(Math.max(config.evmConfirmations * 2, 6)),
+      ...env,
+      ANCHORPOST_EVM_RPC_URLS: chain.rpcUrl,
+      ANCHORPOST_EVM_CHAIN_ID: String(chain.chainId),
+      ANCHORPOST_EVM_ANCHOR_CONTRACT: chain.contractAddress,
+      ANCHORPOST_EVM_DEPLOY_BLOCK: String(chain.deployBlock),
+    });
+    return { database: opened.database, bus, storage, chain, evm, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

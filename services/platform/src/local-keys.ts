@@ -1,0 +1,39 @@
+/**
+ * Keys and files the embedded platform creates on first start: the relay's receipt-signing key
+ * (0600, never overwritten, never logged) and an empty tenant registry for the operator to fill.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { generateRelayKey } from '@anchorpost/relay-core';
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await readFile(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** Creates `path` with `content` unless it exists; true when created. */
+async function createOnce(path: string, content: string, mode: number): Promise<boolean> {
+  if (await exists(path)) return false;
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    // 'wx': never overwrite, even if another process created it meanwhile.
+    await writeFile(path, content, { mode, flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+export function ensureRelayKey(path: string): Promise<boolean> {
+  return createOnce(path, generateRelayKey().pkcs8Pem, 0o600);
+}
+
+export function ensureTenantsFile(path: string): Promise<boolean> {
+  return createOnce(path, `${JSON.stringify({ tenants: [] }, null, 2)}\n`, 0o644);
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the whole platform on this machine, embedded defaults, one data folder.
+ *   anchorpost-platform            start, print the endpoints, stop cleanly on Ctrl-C / SIGTERM
+ *   anchorpost-platform rebuild    empty the index and restore it from the chain and storage alone
+ * A bad setting stops it before anything starts, naming the variable.
+ */
+import { ConfigError, createLogger } from '@anchorpost/service-kit';
+import { rebuildPlatformIndex, startPlatform } from './platform.ts';
+
+const USAGE = 'usage: anchorpost-platform [start | rebuild]\n';
+
+function fail(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`ERROR BAD_CONFIG ${error.key}: ${error.message}\n`);
+    process.exit(2);
+  }
+  const { code } = error as { code?: unknown };
+  process.stderr.write(
+    `ERROR ${typeof code === 'string' ? code : 'INTERNAL'} -: ${(error as Error).message}\n`,
+  );
+  process.exit(1);
+}
+
+async function start(): Promise<void> {
+  const logger = createLogger('platform');
+  const platform = await startPlatform({ logger });
+  const lines = [
+    '',
+    'Anchorpost is running (embedded mode).',
+    `  data folder     ${platform.dirs.root}`,
+    ...Object.entries(platform.endpoints).map(([name, url]) => `  ${name.padEnd(15)} ${url}`),
+    `  anchor contract ${platform.chain.contractAddress} (chain ${platform.chain.chainId})`,
+    `  tenants         ${platform.dirs.tenants}`,
+    'Ctrl-C stops it; a second start resumes from the same folder.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write('stopping already; a second signal does not hurry it\n');
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    platform.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function rebuild(): Promise<void> {
+  const result = await rebuildPlatformIndex({ logger: createLogger('platform') });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+const [command = 'start', ...rest] = process.argv.slice(2);
+if (rest.length > 0 || !['start', 'rebuild'].includes(command)) {
+  process.stderr.write(USAGE);
+  process.exit(2);
+}
+(command === 'rebuild' ? rebuild() : start()).catch(fail);

@@ -1,0 +1,180 @@
+/**
+ * The whole platform in one process, on embedded adapters (`npm start`): PGlite, the file-log
+ * bus, Helia with a file blockstore and a local anvil chain, all under one data folder; then the
+ * relay, batcher, anchorer, parser and proof API, each its own NestJS app on its own port, sharing
+ * those adapters. Stops in reverse order, each service finishing its work in flight first.
+ */
+import { anchorerConfigSchema, startAnchorerService } from '@anchorpost/anchorer-service';
+import { batcherConfigSchema, startBatcherService } from '@anchorpost/batcher-service';
+import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
+import { parserConfigSchema, rebuildIndex, startParserService } from '@anchorpost/parser-service';
+import type { ParserRunResult } from '@anchorpost/parser-core';
+import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
+import { openRelay, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
+import {
+  createLogger,
+  loadConfig,
+  ServiceMetrics,
+  type Logger,
+  type ReadinessCheck,
+  type RunningService,
+} from '@anchorpost/service-kit';
+import { dataDir, type DataDir } from './data-dir.ts';
+import { openEmbeddedInfra } from './embedded-infra.ts';
+import { ensureRelayKey, ensureTenantsFile } from './local-keys.ts';
+import { platformConfigSchema } from './platform-config.ts';
+
+export interface PlatformOptions {
+  /** Where settings come from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+export interface Platform {
+  readonly dirs: DataDir;
+  readonly services: readonly RunningService[];
+  /** Where everything listens, for people and tests. */
+  readonly endpoints: Readonly<Record<string, string>>;
+  readonly chain: { rpcUrl: string; chainId: number; contractAddress: string; deployBlock: number };
+  close(): Promise<void>;
+}
+
+/** Every setting of every service, checked before anything starts. */
+function loadAllConfig(env: NodeJS.ProcessEnv) {
+  const platform = loadConfig(platformConfigSchema, env);
+  const dirs = dataDir(platform.dataDir);
+  return {
+    platform,
+    dirs,
+    relay: loadConfig(relayConfigSchema, {
+      ANCHORPOST_RELAY_TENANTS_FILE: dirs.tenants,
+      ANCHORPOST_RELAY_KEY_FILE: dirs.relayKey,
+      ...env,
+    }),
+    batcher: loadConfig(batcherConfigSchema, env),
+    anchorer: loadConfig(anchorerConfigSchema, env),
+    parser: loadConfig(parserConfigSchema, env),
+    proofApi: loadConfig(proofApiConfigSchema, env),
+  };
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger('platform');
+  const config = loadAllConfig(env);
+  const { dirs } = config;
+  if (await ensureRelayKey(dirs.relayKey)) logger.info({ path: dirs.relayKey }, 'relay key created');
+  if (await ensureTenantsFile(dirs.tenants)) {
+    logger.warn({ path: dirs.tenants }, 'no tenants yet: add client keys to the tenants file and restart');
+  }
+
+  const infra = await openEmbeddedInfra({ config: config.platform, dirs, env, logger });
+  const services: RunningService[] = [];
+  const close = async (): Promise<void> => {
+    for (const service of [...services].reverse()) {
+      try {
+        await service.close();
+      } catch (error) {
+        logger.error({ err: error, service: service.name }, 'failed to stop cleanly');
+      }
+    }
+    await infra.close();
+  };
+
+  try {
+    const { database, bus, storage, chain, evm } = infra;
+    const readiness: ReadinessCheck[] = [
+      { name: 'database', check: () => database.prisma.$queryRaw`SELECT 1`.then(() => undefined) },
+      { name: 'bus', check: () => bus.endOffsets(TX_FILE_ACCEPTED_TOPIC).then(() => undefined) },
+    ];
+    const common = { handleSignals: false } as const;
+
+    const relayMetrics = new ServiceMetrics('relay');
+    const relayLogger = createLogger('relay');
+    const relay = await openRelay({
+      config: config.relay,
+      bus,
+      storage,
+      database,
+      metrics: relayMetrics,
+      logger: relayLogger,
+    });
+    services.push(
+      await startRelayService({
+        config: config.relay,
+        relay,
+        metrics: relayMetrics,
+        logger: relayLogger,
+        readiness,
+        ...common,
+      }),
+    );
+    services.push(
+      await startBatcherService({ config: config.batcher, bus, store: storage, readiness, ...common }),
+    );
+    services.push(
+      await startAnchorerService({
+        config: config.anchorer,
+        bus,
+        database,
+        signer: chain.signer,
+        evm,
+        ...common,
+      }),
+    );
+    services.push(
+      await startParserService({ config: config.parser, database, store: storage, evm, ...common }),
+    );
+    services.push(
+      await startProofApiService({
+        config: config.proofApi,
+        database,
+        evm: { rpcUrls: evm.rpcUrls, chainId: evm.chainId },
+        ...common,
+      }),
+    );
+
+    const endpoints: Record<string, string> = { evmRpc: chain.rpcUrl };
+    for (const service of services) {
+      for (const [kind, url] of Object.entries(service.urls)) endpoints[`${service.name}.${kind}`] = url;
+    }
+    let closing: Promise<void> | undefined;
+    return {
+      dirs,
+      services,
+      endpoints,
+      chain: {
+        rpcUrl: chain.rpcUrl,
+        chainId: chain.chainId,
+        contractAddress: chain.contractAddress,
+        deployBlock: chain.deployBlock,
+      },
+      close: () => (closing ??= close()),
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * Empties the index and restores it from the chain and storage alone (the platform must be
+ * stopped: the embedded database has one owner).
+ */
+export async function rebuildPlatformIndex(options: PlatformOptions = {}): Promise<ParserRunResult> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger('platform');
+  const config = loadAllConfig(env);
+  const infra = await openEmbeddedInfra({ config: config.platform, dirs: config.dirs, env, logger });
+  try {
+    return await rebuildIndex({
+      database: infra.database,
+      store: infra.storage,
+      evm: infra.evm,
+      trustedDepth: config.parser.trustedDepth,
+      logger,
+    });
+  } finally {
+    await infra.close();
+  }
+}
