@@ -28,10 +28,10 @@ async function start(): Promise<void> {
   const lines = [
     '',
     'Anchorpost is running (embedded mode).',
-    `  data folder     ${platform.dirs.root}`,
+    `  ${'data-folder'.padEnd(15)} ${platform.dirs.root}`,
     ...Object.entries(platform.endpoints).map(([name, url]) => `  ${name.padEnd(15)} ${url}`),
-    `  anchor contract ${platform.chain.contractAddress} (chain ${platform.chain.chainId})`,
-    `  tenants         ${platform.dirs.tenants}`,
+    `  ${'anchor-contract'.padEnd(15)} ${platform.chain.contractAddress} (chain ${platform.chain.chainId})`,
+    `  ${'tenants'.padEnd(15)} ${platform.dirs.tenants}`,
     'Ctrl-C stops it; a second start resumes from the same folder.',
     '',
   ];
