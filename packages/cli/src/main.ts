@@ -3,6 +3,9 @@ import { cidCommand } from './commands/cid.ts';
 import { GROUP_USAGE, groupCommand } from './commands/group.ts';
 import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
 import { MERKLE_USAGE, merkleCommand } from './commands/merkle.ts';
+import { PROOF_USAGE, proofCommand } from './commands/proof.ts';
+import { SEND_USAGE, sendCommand } from './commands/send.ts';
+import { SUBSCRIBE_USAGE, subscribeCommand } from './commands/subscribe.ts';
 import { TX_USAGE, txCommand } from './commands/tx.ts';
 import { VERIFY_USAGE, verifyCommand } from './commands/verify.ts';
 import { failureLine, UsageError } from './failure.ts';
@@ -14,6 +17,11 @@ const USAGE = `usage:
   anchorpost cid FILE
   ${MERKLE_USAGE}
   ${VERIFY_USAGE}
+  ${SEND_USAGE}
+  ${SUBSCRIBE_USAGE}
+  ${PROOF_USAGE}
+
+Every failure is one line on stderr, ERROR <code> <field>: <message>; exit 1 (2 for a usage mistake).
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -23,6 +31,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   cid: cidCommand,
   merkle: merkleCommand,
   verify: verifyCommand,
+  send: sendCommand,
+  subscribe: subscribeCommand,
+  proof: proofCommand,
 };
 
 /** Runs one command and returns the process exit code; never throws. */

@@ -47,6 +47,35 @@ function report(proof: TxFileProof, verified: VerifiedProof, minConfirmations: n
   return `${lines.join('\n')}\n`;
 }
 
+/** `--min-confirmations` (default 1), checked as a positive integer. */
+export function minConfirmationsOption(text: string | undefined, usage: string): number {
+  const confirmationsText = text ?? '1';
+  if (!/^[1-9][0-9]{0,8}$/.test(confirmationsText)) {
+    throw new UsageError(`--min-confirmations must be a positive integer; usage: ${usage}`);
+  }
+  return Number(confirmationsText);
+}
+
+/**
+ * Parses and verifies a TxFileProof (JSON value) against the chain nodes of `--evm-rpc` and answers
+ * the report; a failure is one CliError with the proof package's code and field.
+ */
+export async function verifyProofReport(
+  value: unknown,
+  specs: readonly string[],
+  minConfirmations: number,
+): Promise<string> {
+  try {
+    const proof = parseTxFileProof(value);
+    const verified = await verifyProof(proof, { evmRpcUrls: rpcUrls(specs, proof), minConfirmations });
+    return report(proof, verified, minConfirmations);
+  } catch (error) {
+    // The proof package's errors carry a code and a field: print them as the CLI's one line.
+    if (isProofError(error)) throw new CliError(error.code, error.field, error.message);
+    throw error;
+  }
+}
+
 export async function verifyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
@@ -56,19 +85,9 @@ export async function verifyCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`usage: ${VERIFY_USAGE}`);
   const specs = values['evm-rpc'] ?? [];
   if (specs.length === 0) throw new UsageError(`--evm-rpc is required; usage: ${VERIFY_USAGE}`);
-  const confirmationsText = values['min-confirmations'] ?? '1';
-  if (!/^[1-9][0-9]{0,8}$/.test(confirmationsText)) {
-    throw new UsageError(`--min-confirmations must be a positive integer; usage: ${VERIFY_USAGE}`);
-  }
-  const minConfirmations = Number(confirmationsText);
-  try {
-    const proof = parseTxFileProof(await readJson(positionals[0]!, 'proof'));
-    const verified = await verifyProof(proof, { evmRpcUrls: rpcUrls(specs, proof), minConfirmations });
-    process.stdout.write(report(proof, verified, minConfirmations));
-    return 0;
-  } catch (error) {
-    // The proof package's errors carry a code and a field: print them as the CLI's one line.
-    if (isProofError(error)) throw new CliError(error.code, error.field, error.message);
-    throw error;
-  }
+  const minConfirmations = minConfirmationsOption(values['min-confirmations'], VERIFY_USAGE);
+  process.stdout.write(
+    await verifyProofReport(await readJson(positionals[0]!, 'proof'), specs, minConfirmations),
+  );
+  return 0;
 }

@@ -1,0 +1,147 @@
+// A real relay service over the embedded adapters in one temp folder (FileLogBus, Helia, PGlite),
+// configured like the platform (a tenants file, a key file), the way services/relay's own test
+// fixture does it. Clients reach it through a TCP gate, so `restart()` can drop their connections:
+// the service's close() waits for open SSE streams to end, and a subscriber never ends its own.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openFileLogBus } from '@anchorpost/bus';
+import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
+import {
+  buildTxFile,
+  createGroup,
+  generateIdentity,
+  parseTxFile,
+  serializeTxFile,
+  toPublicKeyFile,
+  type GroupKeys,
+} from '@anchorpost/protocol';
+import { generateRelayKey } from '@anchorpost/relay-core';
+import { openRelay, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
+import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
+import { openHeliaContentStore } from '@anchorpost/storage';
+import { startTcpGate } from './tcp-gate.ts';
+
+export interface RelayFixture {
+  tenant: string;
+  /** The relay's HTTP base URL, through the gate (the same across restarts). */
+  url: string;
+  /** The raw Ed25519 public key that signs the receipts. */
+  relayPublicKey: Uint8Array;
+  /** A fresh group to send to. */
+  group(): Promise<GroupKeys>;
+  /** A fresh tx-file to `group`, signed by the tenant's registered client key. */
+  txFile(text: string, group: GroupKeys): Uint8Array;
+  recipientHash(bytes: Uint8Array): string;
+  /** Submits straight to the Relay (not over HTTP), e.g. while the service is down. */
+  submit(bytes: Uint8Array): Promise<void>;
+  /** Open SSE subscriptions, from the service's own gauge. */
+  openSubscriptions(): Promise<number>;
+  /**
+   * Drops every client connection and refuses new ones, closes the relay service, runs `between`,
+   * starts the service again on the same port and lets clients in again.
+   */
+  restart(between?: () => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
+
+export async function openRelayFixture(): Promise<RelayFixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'anchorpost-cli-relay-'));
+  const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const [app, sender] = await Promise.all([generateIdentity('modern'), generateIdentity('modern')]);
+    const tenant = 'acme';
+    await writeFile(
+      join(dir, 'tenants.json'),
+      JSON.stringify({ tenants: [{ id: tenant, clientKeys: [toPublicKeyFile(app.public)] }] }),
+    );
+    const relayKey = generateRelayKey();
+    await writeFile(join(dir, 'relay-key.pem'), relayKey.pkcs8Pem, { mode: 0o600 });
+    const config = loadConfig(relayConfigSchema, {
+      ANCHORPOST_RELAY_HTTP_PORT: '0',
+      ANCHORPOST_RELAY_GRPC_PORT: '0',
+      ANCHORPOST_RELAY_PARTITIONS: '2',
+      ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
+      ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
+    });
+
+    const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
+    closers.push(() => server.stop());
+    await migrate(server.databaseUrl);
+    const database = createDatabase({ databaseUrl: server.databaseUrl, poolSize: EMBEDDED_POOL_SIZE });
+    closers.push(() => database.close());
+    const bus = await openFileLogBus({ dir: join(dir, 'bus'), maxRecordBytes: 2 * 1024 * 1024 });
+    closers.push(() => bus.close());
+    const storage = await openHeliaContentStore({ dir: join(dir, 'storage') });
+    closers.push(() => storage.close());
+
+    const logger = createLogger('relay', { destination: { write: () => undefined } });
+    const metrics = new ServiceMetrics('relay');
+    const relay = await openRelay({ config, bus, storage, database, metrics, logger });
+    let service: RunningService = await startRelayService({
+      config,
+      relay,
+      metrics,
+      logger,
+      handleSignals: false,
+    });
+    closers.push(() => service.close());
+    const port = Number(new URL(service.urls.http!).port);
+    const gate = await startTcpGate('127.0.0.1', port);
+    closers.push(() => gate.stop());
+    const url = `http://${gate.address}`;
+
+    return {
+      tenant,
+      url,
+      relayPublicKey: relayKey.publicKeyRaw,
+      async group() {
+        return (await createGroup('modern', [sender.public])).keys;
+      },
+      txFile(text, group) {
+        return serializeTxFile(
+          buildTxFile({
+            group,
+            senders: [sender],
+            client: app,
+            blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+            message: { data: new TextEncoder().encode(text) },
+          }),
+        );
+      },
+      recipientHash(bytes) {
+        return parseTxFile(bytes).recipient.sha512hash;
+      },
+      async submit(bytes) {
+        await relay.submit(bytes, { tenantId: tenant });
+      },
+      async openSubscriptions() {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const match = /^anchorpost_relay_open_subscriptions\{transport="sse"\} (\d+)$/m.exec(text);
+        return match ? Number(match[1]) : 0;
+      },
+      async restart(between) {
+        await gate.close();
+        await service.close();
+        await between?.();
+        // A fresh metrics registry: the old one still holds the closed service's collectors.
+        service = await startRelayService({
+          config: { ...config, httpPort: port },
+          relay,
+          logger,
+          handleSignals: false,
+        });
+        await gate.open();
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
