@@ -24,9 +24,19 @@ export interface RelayReceiptRecord {
   /** Where the bus put the accepted record; null until published. */
   busPartition: number | null;
   busOffset: number | null;
+  /**
+   * The end offset of the recipient's partition read just before signing (both null for receipts
+   * stored without it): a retry of a receipt still `signed` looks for its record from there.
+   */
+  busEndPartition: number | null;
+  busEndOffset: number | null;
 }
 
-export type NewRelayReceipt = Omit<RelayReceiptRecord, 'state' | 'busPartition' | 'busOffset'>;
+export type NewRelayReceipt = Omit<
+  RelayReceiptRecord,
+  'state' | 'busPartition' | 'busOffset' | 'busEndPartition' | 'busEndOffset'
+> &
+  Partial<Pick<RelayReceiptRecord, 'busEndPartition' | 'busEndOffset'>>;
 
 export interface ReceiptRepository {
   /** A new relay sequence number, larger than every one handed out before (gaps are possible). */
@@ -58,6 +68,8 @@ function toRecord(row: RelayReceipt): RelayReceiptRecord {
     state: row.state,
     busPartition: row.busPartition,
     busOffset: row.busOffset === null ? null : toSafeNumber(row.busOffset),
+    busEndPartition: row.busEndPartition,
+    busEndOffset: row.busEndOffset === null ? null : toSafeNumber(row.busEndOffset),
   };
 }
 
@@ -91,12 +103,31 @@ export class PrismaReceiptRepository implements ReceiptRepository {
         new DbError('INVALID_ARGUMENT', `sequence must be a positive integer, got ${receipt.sequence}`),
       );
     }
+    const busEndPartition = receipt.busEndPartition ?? null;
+    const busEndOffset = receipt.busEndOffset ?? null;
+    if ((busEndPartition === null) !== (busEndOffset === null)) {
+      return Promise.reject(
+        new DbError('INVALID_ARGUMENT', 'busEndPartition and busEndOffset are given together or not at all'),
+      );
+    }
+    for (const [name, value] of [
+      ['busEndPartition', busEndPartition],
+      ['busEndOffset', busEndOffset],
+    ] as const) {
+      if (value !== null && (!Number.isSafeInteger(value) || value < 0)) {
+        return Promise.reject(
+          new DbError('INVALID_ARGUMENT', `${name} must be a non-negative integer, got ${value}`),
+        );
+      }
+    }
     return withDbErrors('insertReceipt', async () => {
       // ON CONFLICT on the CID only: a reused sequence must still fail (UNIQUE_VIOLATION).
       const count = await this.#prisma.$executeRaw`
-        INSERT INTO "relay_receipt" ("cid", "sequence", "recipient_hash", "accepted_at", "relay_key_id", "signature")
+        INSERT INTO "relay_receipt" ("cid", "sequence", "recipient_hash", "accepted_at", "relay_key_id", "signature",
+                                     "bus_end_partition", "bus_end_offset")
         VALUES (${receipt.cid}, ${BigInt(receipt.sequence)}, ${receipt.recipientHash},
-                ${receipt.acceptedAt}::timestamptz, ${receipt.relayKeyId}, ${receipt.signature})
+                ${receipt.acceptedAt}::timestamptz, ${receipt.relayKeyId}, ${receipt.signature},
+                ${busEndPartition}::int, ${busEndOffset === null ? null : BigInt(busEndOffset)}::bigint)
         ON CONFLICT ("cid") DO NOTHING`;
       const row = await this.#prisma.relayReceipt.findUniqueOrThrow({ where: { cid: receipt.cid } });
       return { record: toRecord(row), inserted: count === 1 };

@@ -58,6 +58,8 @@ describe('ReceiptRepository (embedded PGlite)', () => {
       state: 'signed',
       busPartition: null,
       busOffset: null,
+      busEndPartition: null,
+      busEndOffset: null,
     });
     await database.receipts.markPublished(fixtureCid('a'), { partition: 2, offset: 7 });
     await database.receipts.markPublished(fixtureCid('a'), { partition: 3, offset: 9 });
@@ -66,6 +68,49 @@ describe('ReceiptRepository (embedded PGlite)', () => {
     assert.equal(read.state, 'published');
     assert.equal(read.busPartition, 2, 'a second markPublished keeps the first position');
     assert.equal(read.busOffset, 7);
+  });
+
+  it('keeps the bus end read before signing, through publishing', async () => {
+    const sequence = await database.receipts.nextSequence();
+    // Beyond 2^31: the offset is a BIGINT.
+    const busEnd = { busEndPartition: 3, busEndOffset: 5_000_000_123 };
+    const stored = await database.receipts.insertReceipt({ ...receipt('g', sequence), ...busEnd });
+    assert.deepEqual(stored.record, {
+      ...receipt('g', sequence),
+      ...busEnd,
+      state: 'signed',
+      busPartition: null,
+      busOffset: null,
+    });
+    assert.deepEqual(await database.receipts.getReceipt(fixtureCid('g')), stored.record);
+    await database.receipts.markPublished(fixtureCid('g'), { partition: 3, offset: 5_000_000_130 });
+    const read = await database.receipts.getReceipt(fixtureCid('g'));
+    assert.deepEqual(read, {
+      ...stored.record,
+      state: 'published',
+      busPartition: 3,
+      busOffset: 5_000_000_130,
+    });
+    const again = await database.receipts.insertReceipt({
+      ...receipt('g', await database.receipts.nextSequence()),
+      busEndPartition: 0,
+      busEndOffset: 1,
+    });
+    assert.equal(again.inserted, false);
+    assert.deepEqual(again.record, read, 'the first receipt keeps its bus end');
+    for (const bad of [
+      { busEndPartition: 1 },
+      { busEndOffset: 1 },
+      { busEndPartition: -1, busEndOffset: 0 },
+      { busEndPartition: 0, busEndOffset: 1.5 },
+    ]) {
+      await assert.rejects(
+        database.receipts.insertReceipt({ ...receipt('h', sequence + 1_000), ...bad }),
+        (error: unknown) => error instanceof DbError && error.code === 'INVALID_ARGUMENT',
+        JSON.stringify(bad),
+      );
+    }
+    assert.equal(await database.receipts.getReceipt(fixtureCid('h')), null);
   });
 
   it('keeps the first receipt of a CID', async () => {
