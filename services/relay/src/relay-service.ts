@@ -14,7 +14,7 @@ import {
   ServiceMetrics,
 } from '@anchorpost/service-kit';
 import { startRelayGrpcServer } from './grpc/relay-grpc-server.ts';
-import { subscriptionRoute } from './http/subscription-route.ts';
+import { OpenStreams, subscriptionRoute } from './http/subscription-route.ts';
 import { txFileRoutes } from './http/tx-file-routes.ts';
 import type { RelayConfig } from './relay-config.ts';
 import { relayMetrics } from './relay-metrics.ts';
@@ -39,6 +39,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
   const logger = options.logger ?? createLogger('relay');
   const metrics = options.metrics ?? new ServiceMetrics('relay');
   const counters = relayMetrics(metrics);
+  const streams = new OpenStreams();
   const service = await startServiceApp({
     service: 'relay',
     module: RelayModule,
@@ -57,13 +58,21 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     },
     configure(fastify) {
       txFileRoutes(fastify, { relay, maxTxFileBytes: config.maxTxFileBytes });
-      subscriptionRoute(fastify, {
-        relay,
-        logger,
-        heartbeatMs: config.sseHeartbeatMs,
-        onOpen: () => { counters.openSubscriptions.inc({ transport: 'sse' }); },
-        onClose: () => { counters.openSubscriptions.dec({ transport: 'sse' }); },
-      });
+      subscriptionRoute(
+        fastify,
+        {
+          relay,
+          logger,
+          heartbeatMs: config.sseHeartbeatMs,
+          onOpen: () => {
+            counters.openSubscriptions.inc({ transport: 'sse' });
+          },
+          onClose: () => {
+            counters.openSubscriptions.dec({ transport: 'sse' });
+          },
+        },
+        streams,
+      );
     },
   });
   let grpc: Awaited<ReturnType<typeof startRelayGrpcServer>>;
@@ -89,6 +98,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     close: () =>
       (closing ??= (async () => {
         await grpc.close();
+        streams.closeAll();
         await service.close();
       })()),
   };

@@ -170,3 +170,20 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
     assert.match(metrics, /^anchorpost_relay_tx_files_total\{outcome="rejected",code="YAML_TAG"\} 1$/m);
   });
 });
+
+describe('relay service shutdown', { timeout: 60_000 }, () => {
+  it('ends open SSE streams when it stops, instead of waiting for them forever', async () => {
+    const f = await openRelayServiceFixture();
+    try {
+      const recipient = parseTxFile(await f.txFile('x')).recipient.sha512hash;
+      const stream = readSse(`${f.service.urls.http!}/v1/subscriptions/${recipient}`);
+      assert.equal((await stream.next()).event, 'ready');
+      const started = Date.now();
+      await f.service.close();
+      assert.ok(Date.now() - started < 10_000, 'closed promptly');
+      stream.close();
+    } finally {
+      await f.close();
+    }
+  });
+});

@@ -23,6 +23,28 @@ export interface SubscriptionRouteOptions {
   onClose?(): void;
 }
 
+/**
+ * Open streams, so that the service can end them when it stops: an SSE response never ends by
+ * itself, and the HTTP server waits for every response before it closes.
+ */
+export class OpenStreams {
+  readonly #controllers = new Set<AbortController>();
+
+  add(controller: AbortController): void {
+    this.#controllers.add(controller);
+  }
+
+  delete(controller: AbortController): void {
+    this.#controllers.delete(controller);
+  }
+
+  /** Ends every open stream; the clients reconnect with their last event id. */
+  closeAll(): void {
+    for (const controller of this.#controllers) controller.abort();
+    this.#controllers.clear();
+  }
+}
+
 function event(name: string, id: string | null, data: unknown): string {
   return `event: ${name}\n${id === null ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`;
 }
@@ -39,7 +61,11 @@ async function write(raw: ServerResponse, chunk: string, signal: AbortSignal): P
   }
 }
 
-export function subscriptionRoute(fastify: FastifyInstance, options: SubscriptionRouteOptions): void {
+export function subscriptionRoute(
+  fastify: FastifyInstance,
+  options: SubscriptionRouteOptions,
+  streams: OpenStreams,
+): void {
   const { relay, heartbeatMs } = options;
   fastify.get(
     '/v1/subscriptions/:recipientHash',
@@ -82,6 +108,7 @@ export function subscriptionRoute(fastify: FastifyInstance, options: Subscriptio
 
       const controller = new AbortController();
       const { signal } = controller;
+      streams.add(controller);
       const raw = reply.raw;
       reply.hijack();
       raw.on('close', () => {
@@ -118,6 +145,7 @@ export function subscriptionRoute(fastify: FastifyInstance, options: Subscriptio
         }
       } finally {
         clearInterval(heartbeat);
+        streams.delete(controller);
         options.onClose?.();
         raw.end();
       }
