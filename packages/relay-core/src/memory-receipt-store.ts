@@ -8,6 +8,7 @@ function copy(stored: StoredReceipt): StoredReceipt {
     receipt: { ...stored.receipt },
     state: stored.state,
     published: stored.published === null ? null : { ...stored.published },
+    busEndAtSign: stored.busEndAtSign === null ? null : { ...stored.busEndAtSign },
   };
 }
 
@@ -21,14 +22,22 @@ export class MemoryReceiptStore implements ReceiptStore {
     return Promise.resolve(this.#sequence);
   }
 
-  insert(receipt: RelayReceipt): Promise<{ stored: StoredReceipt; inserted: boolean }> {
+  insert(
+    receipt: RelayReceipt,
+    busEndAtSign: BusPosition | null,
+  ): Promise<{ stored: StoredReceipt; inserted: boolean }> {
     const existing = this.#receipts.get(receipt.cid);
     if (existing !== undefined) return Promise.resolve({ stored: copy(existing), inserted: false });
     // As the database's unique index (and with its error): one sequence belongs to one receipt.
     if (this.#sequences.has(receipt.sequence)) {
       return Promise.reject(new DbError('UNIQUE_VIOLATION', `sequence ${receipt.sequence} is already used`));
     }
-    const stored: StoredReceipt = { receipt: { ...receipt }, state: 'signed', published: null };
+    const stored: StoredReceipt = {
+      receipt: { ...receipt },
+      state: 'signed',
+      published: null,
+      busEndAtSign: busEndAtSign === null ? null : { ...busEndAtSign },
+    };
     this.#receipts.set(receipt.cid, stored);
     this.#sequences.add(receipt.sequence);
     return Promise.resolve({ stored: copy(stored), inserted: true });

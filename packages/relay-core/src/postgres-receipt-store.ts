@@ -19,6 +19,10 @@ function toStored(record: RelayReceiptRecord): StoredReceipt {
       record.busPartition === null || record.busOffset === null
         ? null
         : { partition: record.busPartition, offset: record.busOffset },
+    busEndAtSign:
+      record.busEndPartition === null || record.busEndOffset === null
+        ? null
+        : { partition: record.busEndPartition, offset: record.busEndOffset },
   };
 }
 
@@ -34,7 +38,10 @@ export class PostgresReceiptStore implements ReceiptStore {
     return this.#receipts.nextSequence();
   }
 
-  async insert(receipt: RelayReceipt): Promise<{ stored: StoredReceipt; inserted: boolean }> {
+  async insert(
+    receipt: RelayReceipt,
+    busEndAtSign: BusPosition | null,
+  ): Promise<{ stored: StoredReceipt; inserted: boolean }> {
     const { record, inserted } = await this.#receipts.insertReceipt({
       cid: receipt.cid,
       sequence: receipt.sequence,
@@ -42,6 +49,8 @@ export class PostgresReceiptStore implements ReceiptStore {
       acceptedAt: receipt.acceptedAt,
       relayKeyId: receipt.relayKeyId,
       signature: receipt.signature,
+      busEndPartition: busEndAtSign?.partition ?? null,
+      busEndOffset: busEndAtSign?.offset ?? null,
     });
     return { stored: toStored(record), inserted };
   }

@@ -19,16 +19,26 @@ export interface StoredReceipt {
   state: ReceiptState;
   /** Where the accepted record went; null until published. */
   published: BusPosition | null;
+  /**
+   * The end of the recipient's partition read just before signing: the record, if it was ever
+   * published, is at this offset or later, so a retry of a `signed` receipt looks there before
+   * publishing again. Null for receipts stored without it.
+   */
+  busEndAtSign: BusPosition | null;
 }
 
 export interface ReceiptStore {
   /** A sequence number larger than every one handed out before by this store (gaps allowed). */
   nextSequence(): Promise<number>;
   /**
-   * Stores the receipt in state `signed` unless its CID has one already. Returns the stored
-   * receipt (the first one wins) and whether this call inserted it.
+   * Stores the receipt in state `signed`, with `busEndAtSign`, unless its CID has one already.
+   * Returns the stored receipt (the first one wins, with its own busEndAtSign) and whether this
+   * call inserted it.
    */
-  insert(receipt: RelayReceipt): Promise<{ stored: StoredReceipt; inserted: boolean }>;
+  insert(
+    receipt: RelayReceipt,
+    busEndAtSign: BusPosition | null,
+  ): Promise<{ stored: StoredReceipt; inserted: boolean }>;
   /** Marks the CID's receipt published at `position`; idempotent (the first position stays). */
   markPublished(cid: string, position: BusPosition): Promise<void>;
   get(cid: string): Promise<StoredReceipt | null>;

@@ -26,6 +26,15 @@ export interface RelayOptions {
   readonly readBatchRecords?: number;
   /** Records `messagesSince` looks at per call at most (records of other recipients count too). Default 10,000. */
   readonly maxScanRecords?: number;
+  /**
+   * Records a retry of a receipt still `signed` reads at most, looking for the record an earlier
+   * attempt may have published before it died. Default 100,000. The bound is safe: that record,
+   * if it exists, was appended by the earlier attempt right after it read the partition end the
+   * receipt remembers, so only the records other submits appended to that partition while that
+   * one attempt ran come before it — far fewer than 100,000. Not found within the bound, the
+   * relay publishes again (delivery then drops the second record by CID within a stream or page).
+   */
+  readonly maxRecoveryScanRecords?: number;
   /** CIDs a subscription remembers to drop duplicate bus records. Default 10,000. */
   readonly dedupeWindow?: number;
   /** Time limit of storage calls. Default: the store's own. */
@@ -39,6 +48,7 @@ export const RELAY_DEFAULTS = {
   pollIntervalMs: 250,
   readBatchRecords: 100,
   maxScanRecords: 10_000,
+  maxRecoveryScanRecords: 100_000,
   dedupeWindow: 10_000,
 } as const;
 
@@ -105,6 +115,13 @@ export function relaySettings(options: RelayOptions): RelaySettings {
       RELAY_DEFAULTS.maxScanRecords,
       1,
       10_000_000,
+    ),
+    maxRecoveryScanRecords: integer(
+      'maxRecoveryScanRecords',
+      options.maxRecoveryScanRecords,
+      RELAY_DEFAULTS.maxRecoveryScanRecords,
+      1,
+      100_000_000,
     ),
     dedupeWindow: integer('dedupeWindow', options.dedupeWindow, RELAY_DEFAULTS.dedupeWindow, 1, 10_000_000),
     storageTimeoutMs:

@@ -4,19 +4,25 @@
  * subscribers reads the same topic (see TxFileDelivery).
  *
  * Order and crash safety, per CID: (1) bytes stored and pinned; (2) receipt persisted in state
- * `signed` (sequence drawn first, then signed); (3) the bus record published and durable;
+ * `signed` (sequence drawn first, then signed) together with the end offset of the recipient's
+ * partition read just before (`busEndAtSign`); (3) the bus record published and durable;
  * (4) receipt marked `published`; (5) acknowledged. A retry of the same bytes after a failure at
  * any step finds the stored receipt and redoes only what is missing, returning the same receipt;
- * once (4) is done it never publishes again. The one window left: a crash after (3) and before
- * (4) publishes a second, identical record on retry — delivery and the batcher drop it by CID.
+ * once (4) is done it never publishes again. A crash after (3) and before (4) leaves a `signed`
+ * receipt whose record is on the bus: the retry reads the partition from `busEndAtSign` (at most
+ * `maxRecoveryScanRecords` records) for a record with the CID header and, finding it, only does
+ * (4). Still published twice (delivery and the batcher drop the second record by CID): a record
+ * beyond that bound, a receipt stored before `busEndAtSign` was kept, and two relay processes
+ * retrying the same CID at the same moment.
  */
 import type { Bus } from '@anchorpost/bus';
+import { partitionForKey } from '@anchorpost/bus';
 import type { RelayReceipt } from '@anchorpost/events';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
 import { cidForBytes, parseTxFile, verifyClientSignature } from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage';
 import { NewsSignal } from './news-signal.ts';
-import type { ReceiptStore, StoredReceipt } from './receipt-store.ts';
+import type { BusPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
 import { signReceipt } from './receipt-signing.ts';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
 import { loadRelayKey } from './relay-key.ts';
@@ -165,19 +171,32 @@ export class Relay {
     }
 
     // (2) The receipt, before the bus record that carries it.
+    let inserted = false;
     if (stored === null) {
+      // Read before the insert: the log only grows, so our record, if ever published, lies at
+      // or after this offset.
+      const busEndAtSign = await this.#busEnd(recipientHash);
       const sequence = await this.#receipts.nextSequence();
       const receipt = signReceipt(
         { version: 1, cid, recipientHash, acceptedAt: this.#settings.clock().toISOString(), sequence },
         this.#key,
       );
       // Another relay process may have stored one for this CID meanwhile: the first one wins.
-      stored = (await this.#receipts.insert(receipt)).stored;
+      ({ stored, inserted } = await this.#receipts.insert(receipt, busEndAtSign));
       if (stored.state === 'published') return { receipt: stored.receipt, duplicate: true };
     }
 
-    // (3) Publish; durable when it resolves. (4) Remember that, so no retry publishes again.
     const { receipt } = stored;
+    // A `signed` receipt from an earlier attempt: that attempt may have died after (3).
+    if (!inserted && stored.busEndAtSign !== null) {
+      const found = await this.#findPublished(cid, stored.busEndAtSign);
+      if (found !== null) {
+        await this.#receipts.markPublished(cid, found);
+        return { receipt, duplicate: true };
+      }
+    }
+
+    // (3) Publish; durable when it resolves. (4) Remember that, so no retry publishes again.
     const [position] = await this.#bus.publish(TX_FILE_ACCEPTED_TOPIC, [
       {
         key: recipientHash,
@@ -189,6 +208,39 @@ export class Relay {
     this.#news.notify();
     await this.#receipts.markPublished(cid, position);
     return { receipt, duplicate: false };
+  }
+
+  /** The current end of the recipient's partition of the accepted topic. */
+  async #busEnd(recipientHash: string): Promise<BusPosition> {
+    const partition = partitionForKey(recipientHash, this.#settings.partitions);
+    const ends = await this.#bus.endOffsets(TX_FILE_ACCEPTED_TOPIC);
+    return { partition, offset: ends[partition] ?? 0 };
+  }
+
+  /**
+   * Where an earlier attempt published the record of `cid`, or null: reads from `from` to the end
+   * of the partition, `maxRecoveryScanRecords` records at most (see RelayOptions for why that
+   * bound is safe), in batches of `readBatchRecords` (records hold whole tx-files).
+   */
+  async #findPublished(cid: string, from: BusPosition): Promise<BusPosition | null> {
+    const { partition } = from;
+    const end = (await this.#bus.endOffsets(TX_FILE_ACCEPTED_TOPIC))[partition] ?? 0;
+    // A log that is shorter than it was (a new bus) cannot hold the record.
+    if (from.offset > end) return null;
+    const limit = this.#settings.maxRecoveryScanRecords;
+    let offset = from.offset;
+    let scanned = 0;
+    while (scanned < limit && offset < end) {
+      const want = Math.min(this.#settings.readBatchRecords, limit - scanned, end - offset);
+      const records = await this.#bus.read(TX_FILE_ACCEPTED_TOPIC, partition, offset, want);
+      if (records.length === 0) break;
+      for (const record of records) {
+        if (record.headers[CID_HEADER] === cid) return { partition, offset: record.offset };
+        offset = record.offset + 1;
+        scanned += 1;
+      }
+    }
+    return null;
   }
 
   /** The receipt of an accepted (published) tx-file; null if this relay never acknowledged it. */

@@ -3,13 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Bus, BusMessage, PublishedRecord } from '@anchorpost/bus';
+import { partitionForKey } from '@anchorpost/bus';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
 import { cidForBytes, parseTxFile, ProtocolError, serializeTxFile } from '@anchorpost/protocol';
 import type { GroupKeys } from '@anchorpost/protocol';
+import { CID_HEADER } from '../src/relay.ts';
 import { RelayError } from '../src/relay-error.ts';
 import type { ReceiptStore } from '../src/receipt-store.ts';
 import { verifyReceipt } from '../src/receipt-signing.ts';
-import { openFixture, take, TENANT, txFileBytes, newGroup } from './relay-fixture.ts';
+import { openFixture, PARTITIONS, take, TENANT, txFileBytes, newGroup } from './relay-fixture.ts';
 import type { Fixture } from './relay-fixture.ts';
 
 /** The real bus, except that the next `failures` publishes reject (after nothing was written). */
@@ -32,12 +34,32 @@ function failingBus(bus: Bus, failures: number): Bus {
   };
 }
 
+/**
+ * The real bus, except that the next publish first appends `count` records of another key on the
+ * same partition as the message (as if other submits had been published just before it).
+ */
+function crowdedBus(bus: Bus, count: number): Bus {
+  let left = count;
+  return {
+    ...failingBus(bus, 0),
+    async publish(topic: string, messages: readonly BusMessage[]): Promise<PublishedRecord[]> {
+      const partition = partitionForKey(messages[0]!.key, PARTITIONS);
+      let i = 0;
+      while (partitionForKey(`other-${i}`, PARTITIONS) !== partition) i += 1;
+      const others = Array.from({ length: left }, () => ({ key: `other-${i}`, value: new Uint8Array(1) }));
+      left = 0;
+      if (others.length > 0) await bus.publish(topic, others);
+      return bus.publish(topic, messages);
+    },
+  };
+}
+
 /** The real receipt store, except that the next markPublished rejects (a crash after publishing). */
 function forgetfulStore(store: ReceiptStore): ReceiptStore {
   let fail = true;
   return {
     nextSequence: () => store.nextSequence(),
-    insert: (receipt) => store.insert(receipt),
+    insert: (receipt, busEndAtSign) => store.insert(receipt, busEndAtSign),
     get: (cid) => store.get(cid),
     markPublished(cid, position) {
       if (fail) {
@@ -60,6 +82,22 @@ describe('Relay.submit', { timeout: 120_000 }, () => {
   after(async () => {
     await f.close();
   });
+
+  /** Records on the accepted topic (all partitions) whose CID header is `cid`. */
+  async function recordsOf(cid: string): Promise<PublishedRecord[]> {
+    const found: PublishedRecord[] = [];
+    for (let partition = 0; partition < PARTITIONS; partition += 1) {
+      for (let offset = 0; ;) {
+        const records = await f.bus.read(TX_FILE_ACCEPTED_TOPIC, partition, offset, 1_000);
+        if (records.length === 0) break;
+        for (const record of records) {
+          if (record.headers[CID_HEADER] === cid) found.push({ partition, offset: record.offset });
+          offset = record.offset + 1;
+        }
+      }
+    }
+    return found;
+  }
 
   async function assertNothingLeft(bytes: Uint8Array, recordsBefore: number): Promise<void> {
     assert.equal(await f.busRecords(), recordsBefore, 'nothing published');
@@ -228,39 +266,93 @@ describe('Relay.submit', { timeout: 120_000 }, () => {
     assert.deepEqual(retry.receipt, signed, 'the receipt signed before the crash');
     assert.equal(retry.duplicate, false);
     assert.equal(await f.busRecords(), before + 1, 'published once');
+    // The retry looked for the record from the bus end kept with the receipt, found none, published.
+    assert.deepEqual(await recordsOf(cid), [(await f.receipts.get(cid))!.published]);
     const third = await f.relay.submit(bytes, { tenantId: TENANT });
     assert.equal(third.duplicate, true);
     assert.equal(await f.busRecords(), before + 1);
   });
 
-  it('after a crash between publishing and recording it, a retry republishes but delivery yields one file', async () => {
+  it('after a crash between publishing and recording it, a retry finds the record and does not publish again', async () => {
     const bytes = txFileBytes(group, f.sender, f.app);
     const cid = await cidForBytes(bytes);
     const recipientHash = parseTxFile(bytes).recipient.sha512hash;
-    const page = await f.relay.messagesSince(recipientHash, null, 1000);
+    // A subscriber connected before the submit (its cursor lies before the record).
+    const start = await f.relay.subscriptionStart(recipientHash);
     const crashing = await f.relayWith({ receipts: forgetfulStore(f.receipts) });
     const before = await f.busRecords();
     await assert.rejects(crashing.submit(bytes, { tenantId: TENANT }), /crashed/);
-    const retry = await crashing.submit(bytes, { tenantId: TENANT });
-    assert.equal(await f.busRecords(), before + 2, 'the documented window: a second record');
+    assert.equal(await f.busRecords(), before + 1, 'the record is durable');
+    const signed = await f.receipts.get(cid);
+    assert.equal(signed?.state, 'signed');
+    assert.equal(signed.busEndAtSign?.partition, partitionForKey(recipientHash, PARTITIONS));
+    assert.equal(await f.relay.getReceipt(cid), null, 'not acknowledged, so not served');
+    // The subscriber gets the file before the client retries.
     const controller = new AbortController();
-    const delivered = await take(
-      f.relay.subscribe(recipientHash, { cursor: page.cursor, signal: controller.signal }),
+    const [first] = await take(
+      f.relay.subscribe(recipientHash, { cursor: start, signal: controller.signal }),
       1,
     );
+    controller.abort();
+    assert.equal(first?.cid, cid);
+
+    // The client retries the same bytes (here through a relay whose store works again).
+    const retry = await crashing.submit(bytes, { tenantId: TENANT });
+    assert.deepEqual(retry.receipt, signed.receipt, 'the receipt signed before the crash');
+    assert.equal(retry.duplicate, true, 'already published');
+    assert.equal(await f.busRecords(), before + 1, 'not published again');
+    const records = await recordsOf(cid);
+    assert.equal(records.length, 1, 'exactly one record with the CID');
+    assert.deepEqual((await f.receipts.get(cid))?.published, records[0], 'marked published where it is');
+    assert.deepEqual(await f.relay.getReceipt(cid), signed.receipt);
+    assert.equal((await f.relay.submit(bytes, { tenantId: TENANT })).duplicate, true);
+    assert.equal(await f.busRecords(), before + 1);
+
+    // The subscriber reconnects after the file: nothing more; from before it: the file once.
+    const after = await f.relay.messagesSince(recipientHash, first.cursor, 1000);
+    assert.deepEqual(after.items, []);
+    assert.equal(after.caughtUp, true);
+    const again = await f.relay.messagesSince(recipientHash, start, 1000);
+    assert.deepEqual(
+      again.items.map((d) => d.cid),
+      [cid],
+    );
+    assert.deepEqual(again.items[0]?.receipt, retry.receipt);
+  });
+
+  it('publishes again when the record lies beyond maxRecoveryScanRecords, and delivery yields one file', async () => {
+    const bytes = txFileBytes(group, f.sender, f.app);
+    const cid = await cidForBytes(bytes);
+    const recipientHash = parseTxFile(bytes).recipient.sha512hash;
+    const start = await f.relay.subscriptionStart(recipientHash);
+    // Three other records land between the bus end read before signing and this file's record;
+    // the retry looks at two records only.
+    const crashing = await f.relayWith({
+      bus: crowdedBus(f.bus, 3),
+      receipts: forgetfulStore(f.receipts),
+      maxRecoveryScanRecords: 2,
+    });
+    await assert.rejects(crashing.submit(bytes, { tenantId: TENANT }), /crashed/);
+    const retry = await crashing.submit(bytes, { tenantId: TENANT });
+    assert.equal(retry.duplicate, false, 'not found within the bound: published again');
+    assert.equal((await recordsOf(cid)).length, 2, 'the documented second record');
+    const controller = new AbortController();
+    const delivered = await take(
+      f.relay.subscribe(recipientHash, { cursor: start, signal: controller.signal }),
+      1,
+    );
+    controller.abort();
     assert.deepEqual(
       delivered.map((d) => d.cid),
       [cid],
     );
-    assert.deepEqual(delivered[0]?.receipt, retry.receipt);
-    const next = await f.relay.messagesSince(recipientHash, page.cursor, 1000);
+    const page = await f.relay.messagesSince(recipientHash, start, 1000);
     assert.deepEqual(
-      next.items.map((d) => d.cid),
+      page.items.map((d) => d.cid),
       [cid],
-      'one delivery',
+      'one delivery within a page',
     );
-    assert.equal(next.caughtUp, true);
-    controller.abort();
+    assert.equal(page.caughtUp, true);
   });
 
   it('gives 200 concurrent submits distinct sequences and one record each, delivered once', async () => {

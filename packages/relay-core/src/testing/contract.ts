@@ -1,7 +1,8 @@
 /**
  * The ReceiptStore contract: what the relay relies on, run against the in-memory store and the
  * PostgreSQL one (embedded PGlite). Sequences grow; the first receipt of a CID wins; a reused
- * sequence is refused; publication is recorded once; values round-trip exactly.
+ * sequence is refused; publication is recorded once; values (the bus end read before signing
+ * too) round-trip exactly.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -61,40 +62,58 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('stores a receipt as signed and returns it exactly', async () => {
       const stored = receipt('a', await store.nextSequence());
-      const { stored: result, inserted } = await store.insert(stored);
+      const { stored: result, inserted } = await store.insert(stored, null);
       assert.equal(inserted, true);
-      assert.deepEqual(result, { receipt: stored, state: 'signed', published: null });
+      assert.deepEqual(result, { receipt: stored, state: 'signed', published: null, busEndAtSign: null });
       assert.deepEqual(await store.get(stored.cid), result);
       assert.equal(await store.get(cidFor('unknown')), null);
     });
 
+    it('keeps the bus end read before signing, through publishing', async () => {
+      const stored = receipt('g', await store.nextSequence());
+      // Beyond 2^32: offsets are 64-bit on the bus.
+      const busEndAtSign = { partition: 6, offset: 5_000_000_123 };
+      const { stored: result } = await store.insert(stored, busEndAtSign);
+      assert.deepEqual(result, { receipt: stored, state: 'signed', published: null, busEndAtSign });
+      assert.deepEqual(await store.get(stored.cid), result);
+      await store.markPublished(stored.cid, { partition: 6, offset: 5_000_000_140 });
+      assert.deepEqual(await store.get(stored.cid), {
+        receipt: stored,
+        state: 'published',
+        published: { partition: 6, offset: 5_000_000_140 },
+        busEndAtSign,
+      });
+    });
+
     it('keeps the first receipt of a CID', async () => {
       const first = receipt('b', await store.nextSequence());
-      await store.insert(first);
+      await store.insert(first, { partition: 1, offset: 10 });
       const second = { ...receipt('b', await store.nextSequence()), acceptedAt: '2026-11-22T05:00:00.000Z' };
-      const { stored, inserted } = await store.insert(second);
+      const { stored, inserted } = await store.insert(second, { partition: 2, offset: 20 });
       assert.equal(inserted, false);
       assert.deepEqual(stored.receipt, first);
+      assert.deepEqual(stored.busEndAtSign, { partition: 1, offset: 10 }, 'with its own bus end');
     });
 
     it('refuses a sequence that another receipt has', async () => {
       const sequence = await store.nextSequence();
-      await store.insert(receipt('c', sequence));
-      await assert.rejects(store.insert(receipt('d', sequence)), { code: 'UNIQUE_VIOLATION' });
+      await store.insert(receipt('c', sequence), null);
+      await assert.rejects(store.insert(receipt('d', sequence), null), { code: 'UNIQUE_VIOLATION' });
       assert.equal(await store.get(cidFor('d')), null);
     });
 
     it('marks a receipt published once, keeping the first position', async () => {
       const stored = receipt('e', await store.nextSequence());
-      await store.insert(stored);
+      await store.insert(stored, null);
       await store.markPublished(stored.cid, { partition: 3, offset: 41 });
       await store.markPublished(stored.cid, { partition: 5, offset: 99 });
       assert.deepEqual(await store.get(stored.cid), {
         receipt: stored,
         state: 'published',
         published: { partition: 3, offset: 41 },
+        busEndAtSign: null,
       });
-      const again = await store.insert(stored);
+      const again = await store.insert(stored, null);
       assert.equal(again.inserted, false);
       assert.equal(again.stored.state, 'published');
     });
@@ -107,9 +126,11 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('returns copies: changing a result changes nothing stored', async () => {
       const stored = receipt('f', await store.nextSequence());
-      const { stored: result } = await store.insert(stored);
+      const { stored: result } = await store.insert(stored, { partition: 0, offset: 7 });
       result.receipt.signature = 'changed';
+      result.busEndAtSign!.offset = 8;
       assert.deepEqual((await store.get(stored.cid))?.receipt, stored);
+      assert.deepEqual((await store.get(stored.cid))?.busEndAtSign, { partition: 0, offset: 7 });
     });
   });
 }
