@@ -8,13 +8,21 @@ import { currentRequestId } from './request-context.ts';
 
 export type { Logger };
 
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** `ANCHORPOST_LOG_LEVEL` (fatal … trace, or silent); info when unset or not a level. */
+function defaultLevel(): string {
+  const level = process.env.ANCHORPOST_LOG_LEVEL;
+  return level !== undefined && LEVELS.has(level) ? level : 'info';
+}
+
 export function createLogger(
   service: string,
   options: { level?: string; destination?: DestinationStream } = {},
 ): Logger {
   return pino(
     {
-      level: options.level ?? 'info',
+      level: options.level ?? defaultLevel(),
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
       mixin: () => {

@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo`: Alice's app sends an end-to-end-encrypted tx-file to a group with Bob and Carol,
+ * on a fresh platform in a temporary folder, and every step is shown as it happens: delivery to
+ * both members (who decrypt it; the platform never could), the batch, the anchor on the local
+ * chain, the proof, and its verification with nothing but the proof and the chain's JSON-RPC.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TxFileProof } from '@anchorpost/proofs';
+import { verifyProof } from '@anchorpost/proofs';
+import {
+  buildTxFile,
+  createGroup,
+  generateIdentity,
+  openGroup,
+  openTxFile,
+  parseTxFile,
+  serializeTxFile,
+  toPublicKeyFile,
+  type PrivateIdentity,
+} from '@anchorpost/protocol';
+import { createLogger } from '@anchorpost/service-kit';
+import { startPlatform } from './platform.ts';
+
+const started = performance.now();
+const say = (line: string) => {
+  const seconds = ((performance.now() - started) / 1000).toFixed(1).padStart(5);
+  process.stdout.write(`[${seconds}s] ${line}\n`);
+};
+
+/** Waits for the first `tx-file` event of an SSE stream; resolves its data. */
+function receiveOne(url: string, onReady: () => void): Promise<{ cid: string; txFile: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers: { accept: 'text/event-stream' } }, (response) => {
+      let buffer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith('event: ready')) onReady();
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (block.startsWith('event: tx-file') && data !== undefined) {
+            request.destroy();
+            resolve(JSON.parse(data) as { cid: string; txFile: string });
+          }
+        }
+      });
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+async function poll<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+async function main(): Promise<void> {
+  // The services' own JSON logs would bury the story; warnings and errors still show.
+  process.env.ANCHORPOST_LOG_LEVEL ??= 'warn';
+  const dir = await mkdtemp(join(tmpdir(), 'anchorpost-demo-'));
+  say(`starting a fresh platform in ${dir} (embedded: PGlite, file-log bus, Helia, local anvil)`);
+  const [alice, bob, carol, app] = (await Promise.all(
+    Array.from({ length: 4 }, () => generateIdentity('modern')),
+  )) as [PrivateIdentity, PrivateIdentity, PrivateIdentity, PrivateIdentity];
+  await writeFile(
+    join(dir, 'tenants.json'),
+    JSON.stringify({ tenants: [{ id: 'demo', clientKeys: [toPublicKeyFile(app.public)] }] }),
+  );
+  const platform = await startPlatform({
+    logger: createLogger('platform', { destination: { write: () => undefined } }),
+    env: {
+      ...process.env,
+      ANCHORPOST_DATA_DIR: dir,
+      ANCHORPOST_ANVIL_PORT: '0',
+      ANCHORPOST_RELAY_HTTP_PORT: '0',
+      ANCHORPOST_RELAY_GRPC_PORT: '0',
+      ANCHORPOST_BATCHER_PORT: '0',
+      ANCHORPOST_ANCHORER_PORT: '0',
+      ANCHORPOST_PARSER_PORT: '0',
+      ANCHORPOST_PROOF_API_PORT: '0',
+      ANCHORPOST_BATCH_INTERVAL: '3s',
+      ANCHORPOST_EVM_CONFIRMATIONS: '2',
+      ANCHORPOST_ANCHORER_TICK_INTERVAL: '500ms',
+      ANCHORPOST_PARSER_TRUSTED_DEPTH: '3',
+      ANCHORPOST_PARSER_POLL_INTERVAL: '500ms',
+    },
+  });
+  try {
+    const relay = platform.endpoints['relay.http']!;
+    const api = platform.endpoints['proof-api.http']!;
+    say(`platform up: relay ${relay}, proof API ${api}, chain ${platform.chain.rpcUrl}`);
+
+    const { keys, bundle } = await createGroup('modern', [alice.public, bob.public, carol.public]);
+    const text = 'Lunch on Friday? — Alice';
+    const bytes = serializeTxFile(
+      buildTxFile({
+        group: keys,
+        senders: [alice],
+        client: app,
+        blockchain: {
+          lastblock: { height: 1_204_331, signature: 'a'.repeat(64) },
+          trustedblock: { height: 1_204_321, signature: 'b'.repeat(64) },
+        },
+        message: { data: new TextEncoder().encode(text) },
+      }),
+    );
+    const recipient = parseTxFile(bytes).recipient.sha512hash;
+    say(`Alice wrote to the group {Bob, Carol}; encrypted tx-file of ${bytes.byteLength} bytes`);
+
+    let ready = 0;
+    const allReady = poll('subscriptions', () => Promise.resolve(ready === 2 ? true : null));
+    let sent = 0;
+    const deliveries = ['Bob', 'Carol'].map((name) =>
+      receiveOne(`${relay}/v1/subscriptions/${recipient}`, () => (ready += 1)).then((event) => ({
+        name,
+        event,
+        ms: performance.now() - sent,
+      })),
+    );
+    await allReady;
+    say("Bob and Carol are subscribed (SSE, by the group's recipient hash)");
+
+    sent = performance.now();
+    const response = await fetch(`${relay}/v1/tx-files`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': 'demo' },
+      body: bytes,
+    });
+    const { receipt } = (await response.json()) as { receipt: { cid: string; sequence: number } };
+    say(`relay accepted it: receipt #${receipt.sequence}, CID ${receipt.cid} (signed by the relay)`);
+
+    const members = { Bob: bob, Carol: carol } as const;
+    for (const { name, event, ms } of await Promise.all(deliveries)) {
+      const opened = openTxFile(parseTxFile(Buffer.from(event.txFile, 'base64')), {
+        group: openGroup(bundle, members[name as keyof typeof members]),
+      });
+      say(
+        `${name} received it ${ms.toFixed(0)} ms after the send and decrypted: "${new TextDecoder().decode(opened.message.data)}"`,
+      );
+    }
+
+    say('waiting for the batcher (every 3 s here, 60 s by default), the anchor and its confirmations…');
+    const proof = await poll(
+      'the proof',
+      async () => {
+        const r = await fetch(`${api}/v1/proofs/${receipt.cid}`);
+        return r.status === 200 ? ((await r.json()) as TxFileProof) : null;
+      },
+      120_000,
+    );
+    say(
+      `sealed in batch #${proof.batch.sequence} (${proof.batch.count} file(s)), Merkle root ${proof.batch.merkleRoot}`,
+    );
+    for (const anchor of proof.anchors) {
+      say(
+        `anchored on EVM chain ${anchor.chainId}: tx ${anchor.txHash}, block ${anchor.blockNumber}, ${anchor.confirmations} confirmations`,
+      );
+    }
+    const proofPath = join(dir, `proof-${receipt.cid}.json`);
+    await writeFile(proofPath, `${JSON.stringify(proof, null, 2)}\n`);
+    say(`proof fetched from the proof API: ${proofPath}`);
+
+    const verified = await verifyProof(proof, {
+      evmRpcUrls: { [String(platform.chain.chainId)]: platform.chain.rpcUrl },
+    });
+    say(
+      `verified with only SHA-256 and the chain's JSON-RPC: tx-file ${verified.txFile} is in the batch, and the batch root is on chain (block ${verified.anchors[0]!.blockNumber})`,
+    );
+    say('(`anchorpost verify PROOF.json --evm-rpc URL` runs exactly this check from a shell)');
+    say('done');
+  } finally {
+    await platform.close();
+    if (process.env.ANCHORPOST_DEMO_KEEP === undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});
