@@ -132,4 +132,15 @@ describe('anchorpost verify', () => {
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /^ERROR USAGE -: --evm-rpc is required/);
   });
+
+  it('verifies several proofs in one call, and exits 1 naming the file when any one fails', async () => {
+    const all = await cli('verify', at('proof.json'), at('proof.json'), '--evm-rpc', fixture.rpcUrl);
+    assert.equal(all.status, 0, all.stderr);
+    assert.equal(all.stdout.match(/^verified tx-file /gm)?.length, 2);
+    const mixed = await cli('verify', at('proof.json'), at('tampered.json'), '--evm-rpc', fixture.rpcUrl);
+    assert.equal(mixed.status, 1);
+    assert.equal(mixed.stdout.match(/^verified tx-file /gm)?.length, 1);
+    assert.match(mixed.stderr, /^ERROR \S+ \S+: .*\(.*tampered\.json\)$/m);
+    assert.match(mixed.stderr, /^1 of 2 proofs failed$/m);
+  });
 });

@@ -6,11 +6,12 @@
  */
 import { isProofError, parseTxFileProof, verifyProof } from '@anchorpost/proofs';
 import type { TxFileProof, VerifiedProof } from '@anchorpost/proofs';
-import { CliError, UsageError } from '../failure.ts';
+import { CliError, failureLine, UsageError } from '../failure.ts';
 import { readJson } from '../files.ts';
 import { parseCommand } from '../options.ts';
 
-export const VERIFY_USAGE = 'anchorpost verify PROOF.json --evm-rpc [CHAINID=]URL... [--min-confirmations N]';
+export const VERIFY_USAGE =
+  'anchorpost verify PROOF.json... --evm-rpc [CHAINID=]URL... [--min-confirmations N]';
 
 const CHAIN_URL_RE = /^([1-9][0-9]*)=(.+)$/;
 
@@ -82,12 +83,27 @@ export async function verifyCommand(args: string[]): Promise<number> {
     { 'evm-rpc': { type: 'string', multiple: true }, 'min-confirmations': { type: 'string' } },
     VERIFY_USAGE,
   );
-  if (positionals.length !== 1) throw new UsageError(`usage: ${VERIFY_USAGE}`);
+  if (positionals.length === 0) throw new UsageError(`usage: ${VERIFY_USAGE}`);
   const specs = values['evm-rpc'] ?? [];
   if (specs.length === 0) throw new UsageError(`--evm-rpc is required; usage: ${VERIFY_USAGE}`);
   const minConfirmations = minConfirmationsOption(values['min-confirmations'], VERIFY_USAGE);
-  process.stdout.write(
-    await verifyProofReport(await readJson(positionals[0]!, 'proof'), specs, minConfirmations),
-  );
-  return 0;
+  if (positionals.length === 1) {
+    process.stdout.write(
+      await verifyProofReport(await readJson(positionals[0]!, 'proof'), specs, minConfirmations),
+    );
+    return 0;
+  }
+  // Several proofs: each is reported (or its failure line, naming the file, printed); the exit
+  // code is 1 when any one fails, so a script can check a whole folder in one call.
+  let failed = 0;
+  for (const path of positionals) {
+    try {
+      process.stdout.write(await verifyProofReport(await readJson(path, 'proof'), specs, minConfirmations));
+    } catch (error) {
+      failed += 1;
+      process.stderr.write(`${failureLine(error).line} (${path})\n`);
+    }
+  }
+  if (failed > 0) process.stderr.write(`${failed} of ${positionals.length} proofs failed\n`);
+  return failed > 0 ? 1 : 0;
 }
