@@ -1,6 +1,7 @@
 // `anchorpost send` and `anchorpost subscribe` as child processes against a real relay service
 // (embedded PGlite, FileLogBus, Helia) running in this process.
 import assert from 'node:assert/strict';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,41 @@ describe('anchorpost send', { timeout: 60_000 }, () => {
     const again = await cli('send', path, '--relay', `${relay.url}/`, '--tenant', relay.tenant, '--json');
     assert.equal(again.status, 0, again.stderr);
     assert.deepEqual(JSON.parse(again.stdout), { receipt, duplicate: true });
+  });
+
+  it('checks the receipt signature against --relay-key (PEM or hex)', async () => {
+    const hexKey = Buffer.from(relay.relayPublicKey).toString('hex');
+    await writeFile(at('relay-key.hex'), `${hexKey}\n`);
+    const pem = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(relay.relayPublicKey).toString('base64url') },
+      format: 'jwk',
+    }).export({ format: 'pem', type: 'spki' });
+    await writeFile(at('relay-key.pem'), pem);
+    const other = generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' });
+    await writeFile(at('other-key.pem'), other);
+    const group = await relay.group();
+    for (const key of ['relay-key.hex', 'relay-key.pem']) {
+      const { path } = await txFile(group);
+      const args = ['--relay', relay.url, '--tenant', relay.tenant, '--relay-key', at(key)];
+      const result = await cli('send', path, ...args);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /\nsignature verified \(relay key [0-9a-f]{64}\)\n$/);
+    }
+    const { path } = await txFile(group);
+    assertFailure(
+      await cli(
+        'send',
+        path,
+        '--relay',
+        relay.url,
+        '--tenant',
+        relay.tenant,
+        '--relay-key',
+        at('other-key.pem'),
+      ),
+      'BAD_RECEIPT_SIGNATURE',
+      'receipt.signature',
+    );
   });
 
   it('prints a refusal as one ERROR line with its code and exits 1', async () => {

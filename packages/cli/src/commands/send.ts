@@ -1,18 +1,21 @@
 /**
- * `anchorpost send FILE --relay URL --tenant ID [--json]`: submits one tx-file to a relay
- * (`POST /v1/tx-files`) and prints its receipt. A file over the protocol's size limit is refused
- * here, from its size on disk, before it is read or sent.
+ * `anchorpost send FILE --relay URL --tenant ID [--relay-key KEY_FILE] [--json]`: submits one
+ * tx-file to a relay (`POST /v1/tx-files`) and prints its receipt. A file over the protocol's size
+ * limit is refused here, from its size on disk, before it is read or sent. With --relay-key (the
+ * relay's Ed25519 public key: SPKI PEM, or the raw key as 64 hex characters) the receipt's
+ * signature is checked too; a bad one fails with exit 1 although the relay did accept the file.
  */
-import { DEFAULT_TX_FILE_LIMITS } from '@anchorpost/protocol';
+import { DEFAULT_TX_FILE_LIMITS, fromHex } from '@anchorpost/protocol';
+import type { RelayReceipt } from '@anchorpost/relay-core';
 import { CliError, UsageError } from '../failure.ts';
 import { readBounded } from '../files.ts';
 import { refusal, request, serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
 
-export const SEND_USAGE = 'anchorpost send FILE --relay URL --tenant ID [--json]';
+export const SEND_USAGE = 'anchorpost send FILE --relay URL --tenant ID [--relay-key KEY_FILE] [--json]';
 
 interface SubmitResponse {
-  receipt: { cid: string; sequence: number; acceptedAt: string };
+  receipt: RelayReceipt;
   duplicate: boolean;
 }
 
@@ -29,7 +32,12 @@ function isSubmitResponse(value: unknown): value is SubmitResponse {
 export async function sendCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
-    { relay: { type: 'string' }, tenant: { type: 'string' }, json: { type: 'boolean' } },
+    {
+      relay: { type: 'string' },
+      tenant: { type: 'string' },
+      'relay-key': { type: 'string' },
+      json: { type: 'boolean' },
+    },
     SEND_USAGE,
   );
   if (positionals.length !== 1) throw new UsageError(`usage: ${SEND_USAGE}`);
@@ -38,6 +46,7 @@ export async function sendCommand(args: string[]): Promise<number> {
     throw new UsageError(`--tenant is required; usage: ${SEND_USAGE}`);
   }
   const url = serviceUrl(values.relay, '--relay', 'v1/tx-files');
+  const relayKey = values['relay-key'] === undefined ? undefined : await readRelayKey(values['relay-key']);
   const bytes = await readBounded(positionals[0]!, DEFAULT_TX_FILE_LIMITS.maxBytes);
 
   const response = await request(url, {
@@ -50,13 +59,33 @@ export async function sendCommand(args: string[]): Promise<number> {
   if (!isSubmitResponse(body)) {
     throw new CliError('BAD_RESPONSE', '-', `${url.origin} answered ${response.status} without a receipt`);
   }
+  if (relayKey !== undefined) {
+    // Loaded only when asked for: relay-core is not needed by any other command.
+    const { verifyReceipt } = await import('@anchorpost/relay-core');
+    if (!verifyReceipt(body.receipt, relayKey)) {
+      throw new CliError(
+        'BAD_RECEIPT_SIGNATURE',
+        'receipt.signature',
+        `the relay accepted ${body.receipt.cid} but its receipt is not signed by the key in ${values['relay-key']!}`,
+      );
+    }
+  }
   if (values.json) {
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   } else {
     const { receipt, duplicate } = body;
-    process.stdout.write(
-      `cid ${receipt.cid}\nsequence ${receipt.sequence}\nacceptedAt ${receipt.acceptedAt}\n${duplicate ? 'duplicate (accepted before)\n' : ''}`,
-    );
+    const lines = [`cid ${receipt.cid}`, `sequence ${receipt.sequence}`, `acceptedAt ${receipt.acceptedAt}`];
+    if (duplicate) lines.push('duplicate (accepted before)');
+    if (relayKey !== undefined) lines.push(`signature verified (relay key ${receipt.relayKeyId})`);
+    process.stdout.write(`${lines.join('\n')}\n`);
   }
   return 0;
+}
+
+/** The relay's public key file: SPKI PEM, or the raw 32-byte key in hex. */
+async function readRelayKey(path: string): Promise<string | Uint8Array> {
+  const text = new TextDecoder().decode(await readBounded(path, 4096, 'relay-key')).trim();
+  if (text.startsWith('-----BEGIN PUBLIC KEY-----')) return text;
+  if (/^[0-9a-f]{64}$/i.test(text)) return fromHex(text.toLowerCase());
+  throw new CliError('BAD_RELAY_KEY', path, 'expected an SPKI PEM public key or 64 hex characters');
 }
