@@ -84,6 +84,8 @@ export class Subscriber {
       } catch {
         // dropped: reconnect below
       }
+      // stop() may have been called while the stream was open.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       if (this.#stopped) return;
       this.reconnects.push(Date.now());
       await sleep(250);

@@ -76,8 +76,12 @@ export async function startPlatformProcess(
     endpoints,
     async stop() {
       child.kill('SIGTERM');
-      const [code] = await exited;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const [code, signal] = await exited;
+      clearTimeout(timer);
       log.end();
+      if (signal === 'SIGKILL')
+        throw new Error(`the platform did not stop within 60 s of SIGTERM; see ${logPath}`);
       return code;
     },
     async kill() {

@@ -5,7 +5,7 @@
 // and the index rebuilt from chain + storage alone, row for row.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { EvmChainReader } from '@anchorpost/chains';
 import { openDatabase } from '@anchorpost/db';
+import type { TxFileProof } from '@anchorpost/proofs';
 import {
   buildTxFile,
   createGroup,
@@ -212,5 +213,110 @@ describe(`platform end to end (${FILES} tx-files)`, { timeout: 15 * 60_000 }, ()
     } finally {
       client.close();
     }
+  });
+
+  it('proves every file: fetched from the proof API, checked with `anchorpost verify` against the chain', async () => {
+    const api = platform.endpoints['proof-api.http']!;
+    const proofDir = join(dir, 'proofs');
+    await mkdir(proofDir, { recursive: true });
+    const pending = new Set(receipts.keys());
+    const proofs = new Map<string, TxFileProof>();
+    await waitUntil(
+      'a proof for every file',
+      async () => {
+        const round = [...pending];
+        for (let i = 0; i < round.length; i += 16) {
+          await Promise.all(
+            round.slice(i, i + 16).map(async (cid) => {
+              const response = await fetch(`${api}/v1/proofs/${cid}`);
+              if (response.status === 202) return;
+              assert.equal(response.status, 200, `proof of ${cid}`);
+              proofs.set(cid, (await response.json()) as TxFileProof);
+              pending.delete(cid);
+            }),
+          );
+        }
+        return pending.size === 0;
+      },
+      5 * 60_000,
+    );
+    const paths: string[] = [];
+    for (const [cid, proof] of proofs) {
+      assert.equal(proof.txFile, cid);
+      const path = join(proofDir, `${cid}.json`);
+      await writeFile(path, JSON.stringify(proof));
+      paths.push(path);
+    }
+    // The verifier needs nothing of ours: the proof files and the chain's JSON-RPC.
+    for (let i = 0; i < paths.length; i += 200) {
+      const { stdout } = await run(
+        process.execPath,
+        [CLI, 'verify', ...paths.slice(i, i + 200), '--evm-rpc', platform.endpoints.evmRpc!],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      assert.equal(stdout.match(/^verified tx-file /gm)?.length, Math.min(200, paths.length - i));
+    }
+    // And a tampered proof is refused with exit 1.
+    const tampered = { ...proofs.values().next().value!, txFile: [...receipts.keys()].at(-1)! };
+    if (tampered.txFile !== proofs.keys().next().value) {
+      await writeFile(join(dir, 'tampered.json'), JSON.stringify(tampered));
+      await assert.rejects(
+        run(process.execPath, [
+          CLI,
+          'verify',
+          join(dir, 'tampered.json'),
+          '--evm-rpc',
+          platform.endpoints.evmRpc!,
+        ]),
+        (error: { code?: number }) => error.code === 1,
+      );
+    }
+  });
+
+  it('anchors every receipted file exactly once', async () => {
+    const reader = new EvmChainReader({
+      rpcUrls: [platform.endpoints.evmRpc!],
+      chainId: 31_337,
+      contractAddress: platform.endpoints['anchor-contract']!,
+      deployBlock: 0,
+    });
+    const head = await reader.head();
+    const anchors = [];
+    for await (const page of reader.readAnchors(0, head.number)) anchors.push(...page.anchors);
+    assert.ok(anchors.length > 0);
+    assert.equal(new Set(anchors.map((a) => a.sequence)).size, anchors.length, 'one anchor per sequence');
+    assert.equal(new Set(anchors.map((a) => a.batchCid)).size, anchors.length, 'one anchor per batch');
+    let sealed = 0;
+    for (const anchor of anchors) {
+      const response = await fetch(`${platform.endpoints['proof-api.http']!}/v1/batches/${anchor.batchCid}`);
+      assert.equal(response.status, 200);
+      sealed += ((await response.json()) as { size: number }).size;
+    }
+    // Every one of the FILES files is in an anchored batch (its proof says so) and the anchored
+    // batches hold FILES entries in all: so none is in two.
+    assert.equal(sealed, FILES);
+  });
+
+  it('rebuilds the index from chain and storage alone, row for row', async () => {
+    for (const subscriber of subscribers) subscriber.stop();
+    assert.equal(await platform.stop(), 0, 'the platform stops cleanly on SIGTERM');
+    const dump = async () => {
+      const opened = await openDatabase({ mode: 'embedded', dataDir: join(dir, 'postgres'), port: 0 });
+      try {
+        // The chain cursor may be further on after a rebuild; every indexed row must be equal.
+        const { batches, batchEntries, txFiles, anchors } = await opened.database.index.dumpAll();
+        return { batches, batchEntries, txFiles, anchors };
+      } finally {
+        await opened.close();
+      }
+    };
+    const before = await dump();
+    assert.equal(before.txFiles.length, FILES);
+    await run(process.execPath, [join(REPO, 'services/platform/dist/main.js'), 'rebuild'], {
+      env: e2eEnv(dir),
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const after = await dump();
+    assert.deepEqual(after, before);
   });
 });
