@@ -7,11 +7,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFileLogBus, type FileLogBus } from '@anchorpost/bus';
-import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
+import {
+  createDatabase,
+  EMBEDDED_POOL_SIZE,
+  migrate,
+  startEmbeddedPostgres,
+  type Database,
+} from '@anchorpost/db';
 import { generateIdentity, toPublicKeyFile, type PrivateIdentity } from '@anchorpost/protocol';
 import { generateRelayKey, type Relay } from '@anchorpost/relay-core';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
-import { openHeliaContentStore } from '@anchorpost/storage';
+import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
 import { openRelay } from '../src/open-relay.ts';
 import { relayConfigSchema } from '../src/relay-config.ts';
 import { startRelayService } from '../src/relay-service.ts';
@@ -24,6 +30,9 @@ export interface BenchRelay {
   relayKeyPem: string;
   partitions: number;
   bus: FileLogBus;
+  /** The relay's own storage and database, for the bench's per-component figures. */
+  storage: HeliaContentStore;
+  database: Database;
   relay: Relay;
   service: RunningService;
   httpUrl: string;
@@ -82,6 +91,8 @@ export async function openBenchRelay(): Promise<BenchRelay> {
       relayKeyPem,
       partitions: config.partitions,
       bus,
+      storage,
+      database,
       relay,
       service,
       httpUrl: http,

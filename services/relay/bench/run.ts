@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BusMessage } from '@anchorpost/bus';
 import { txFileAccepted } from '@anchorpost/events';
-import { CID_HEADER, loadRelayKey, signReceipt } from '@anchorpost/relay-core';
+import { CID_HEADER, loadRelayKey, PostgresReceiptStore, signReceipt } from '@anchorpost/relay-core';
 import { loadBenchConfig } from './bench-config.ts';
 import { closedLoop, type ThroughputResult } from './closed-loop.ts';
 import { openBenchRelay, type BenchRelay } from './bench-relay.ts';
@@ -78,6 +78,8 @@ try {
       files: await factory.build(Math.max(1, Math.round((rate * config.rateMs) / 1000))),
     });
   }
+  // Files only the component figures use: their CIDs must not be seen by the relay before.
+  const componentFiles = await factory.build(Math.min(config.files, 300));
   const records = acceptedRecords(bench, submitFiles);
   const built =
     warmupFiles.length + submitFiles.length * 3 + rateRuns.reduce((sum, run) => sum + run.files.length, 0);
@@ -108,6 +110,23 @@ try {
     return !result.duplicate;
   });
 
+  // Where B's time goes: the relay's two other adapters alone, same concurrency, one file per call.
+  const storageOnly = await closedLoop(componentFiles, loop, async (file) => {
+    await bench.storage.addFile(file.bytes, { pin: true });
+    return true;
+  });
+  const receipts = new PostgresReceiptStore(bench.database.receipts);
+  const relayKey = loadRelayKey(bench.relayKeyPem);
+  const receiptsOnly = await closedLoop(componentFiles, loop, async ({ cid, recipientHash }) => {
+    if ((await receipts.get(cid)) !== null) return false;
+    const sequence = await receipts.nextSequence();
+    const acceptedAt = new Date().toISOString();
+    const receipt = signReceipt({ version: 1, cid, recipientHash, acceptedAt, sequence }, relayKey);
+    await receipts.insert(receipt, { partition: 0, offset: 0 });
+    await receipts.markPublished(cid, { partition: 0, offset: 0 });
+    return true;
+  });
+
   const load = await runTransportLoad({
     httpUrl: bench.httpUrl,
     grpcUrl: bench.grpcUrl,
@@ -129,6 +148,8 @@ try {
     ['B  relay.submit() in-process', baselineB],
     ['   HTTP POST /v1/tx-files', load.http],
     [`   gRPC SubmitTxFiles (${load.grpcStreams} streams)`, load.grpc],
+    ['   part of B: storage.addFile pinned (Helia)', storageOnly],
+    ['   part of B: receipt rows (PGlite, 4 queries)', receiptsOnly],
   ];
   console.log(
     `== throughput (closed loop, ${config.concurrency} in flight, each phase ≤ ${config.phaseMs / 1000} s or ${config.files} files)`,
@@ -150,7 +171,10 @@ try {
   );
   console.log(
     `  # HTTP ÷ B ${fixed(load.http.filesPerSec / baselineB.filesPerSec, 3)} (transport cost), ` +
-      `gRPC ÷ B ${fixed(load.grpc.filesPerSec / baselineB.filesPerSec, 3)}; clients run in a worker thread\n`,
+      `gRPC ÷ B ${fixed(load.grpc.filesPerSec / baselineB.filesPerSec, 3)}; clients run in a worker thread`,
+  );
+  console.log(
+    '  # part of B: one adapter step of a submit alone (receipt rows: get, nextSequence, insert, markPublished)\n',
   );
 
   console.log(`== latency, open loop over HTTP, ${factory.recipientHashes.length} SSE subscribers (ms)`);
@@ -226,6 +250,8 @@ try {
           ofA: round(ofA(load.grpc), 4),
           ofB: round(load.grpc.filesPerSec / baselineB.filesPerSec, 4),
         },
+        storageAddFile: { ...storageOnly, ofA: round(ofA(storageOnly), 4) },
+        receiptRows: { ...receiptsOnly, ofA: round(ofA(receiptsOnly), 4) },
       },
       latency: load.rates,
     }),
