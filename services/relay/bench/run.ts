@@ -2,7 +2,7 @@
  * `npm run bench` (node bench/run.ts): relay ingest throughput and send→deliver latency against a
  * real relay service (FileLogBus, Helia and PGlite in a temp dir, HTTP and gRPC on 127.0.0.1).
  *
- * Throughput, the same files/s concurrency for each: baseline A, bare `bus.publish` of the records
+ * Throughput, at the same concurrency for each: baseline A, bare `bus.publish` of the records
  * the relay would publish (same sizes, one per call) to a fresh topic — the floor an embedded
  * relay cannot beat; baseline B, in-process `relay.submit()` (no transport); HTTP; gRPC bidi
  * streams. Then latency at fixed offered rates, open loop, with one SSE subscriber per group.

@@ -257,6 +257,7 @@ async function rateRun(
     }
     const windowEnd = performance.now();
     const backlogAtWindowEnd = backlog();
+    maxBacklog = Math.max(maxBacklog, backlogAtWindowEnd);
     const lastSent = entries[sent - 1]?.sentAt ?? windowEnd;
     while (performance.now() - windowEnd < input.drainMs) {
       if (answered === sent && counts.delivered === sent) break;
