@@ -24,3 +24,5 @@ export { murmur2, partitionForKey, toPositive } from './partitioner.ts';
 export { DeadLetterHeader } from './dead-letter.ts';
 export { SUBSCRIBE_DEFAULTS } from './subscribe-options.ts';
 export * from './file-log/index.ts';
+export * from './kafka/index.ts';
+export { openBusFromEnv } from './open-bus-from-env.ts';

@@ -1,0 +1,17 @@
+import type { Bus } from './bus.ts';
+import { fileLogBusOptionsFromEnv } from './file-log/config.ts';
+import { openFileLogBus } from './file-log/file-log-bus.ts';
+import { KAFKA_ENV, kafkaBusOptionsFromEnv } from './kafka/config.ts';
+import { openKafkaBus } from './kafka/kafka-bus.ts';
+
+/**
+ * The bus a process is configured for: Kafka when ANCHORPOST_KAFKA_BROKERS is set (a cluster,
+ * several processes), else the embedded FileLogBus in ANCHORPOST_BUS_DIR (one process).
+ */
+export async function openBusFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<Bus> {
+  const brokers = env[KAFKA_ENV.brokers]?.trim();
+  if (brokers !== undefined && brokers !== '') return openKafkaBus(kafkaBusOptionsFromEnv(env));
+  return openFileLogBus(fileLogBusOptionsFromEnv(env));
+}
