@@ -1,10 +1,10 @@
 // The AnchorRequestStore contract on the embedded PGlite, and on a real PostgreSQL when
-// ANCHORPOST_TEST_POSTGRES_URL names one (a fresh database is created there and dropped after).
-import { randomBytes } from 'node:crypto';
-import { describe, it } from 'node:test';
+// ANCHORPOST_TEST_POSTGRES_URL names one (a fresh database is created there and dropped after;
+// skipped without it, failing with ANCHORPOST_REQUIRE_POSTGRES=1).
+import { it } from 'node:test';
 import { anchorRequestStoreContract } from '@anchorpost/chains/testing';
 import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
-import pg from 'pg';
+import { createTestDatabase, testPostgresForTests } from '@anchorpost/db/testing';
 import { PostgresAnchorRequestStore } from '../src/postgres-anchor-request-store.ts';
 
 anchorRequestStoreContract('PostgresAnchorRequestStore on PGlite', async () => {
@@ -20,41 +20,25 @@ anchorRequestStoreContract('PostgresAnchorRequestStore on PGlite', async () => {
   };
 });
 
-const adminUrl = process.env['ANCHORPOST_TEST_POSTGRES_URL'];
+const realPostgres = testPostgresForTests();
 
-if (adminUrl === undefined || adminUrl === '') {
-  describe('AnchorRequestStore contract: PostgresAnchorRequestStore on PostgreSQL', () => {
-    it(
-      'runs when ANCHORPOST_TEST_POSTGRES_URL names a server',
-      {
-        skip: 'ANCHORPOST_TEST_POSTGRES_URL is not set',
-      },
-      () => {},
-    );
-  });
+if ('skip' in realPostgres) {
+  it(
+    'AnchorRequestStore contract: PostgresAnchorRequestStore on PostgreSQL',
+    { skip: realPostgres.skip },
+    () => undefined,
+  );
 } else {
-  const admin = async (sql: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
   anchorRequestStoreContract('PostgresAnchorRequestStore on PostgreSQL', async () => {
-    const name = `anchorpost_anchorer_${randomBytes(6).toString('hex')}`;
-    await admin(`CREATE DATABASE "${name}"`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    await migrate(url.toString());
+    const testDatabase = await createTestDatabase(realPostgres.adminUrl, 'anchorpost_anchorer');
+    await migrate(testDatabase.databaseUrl);
     // Two connections, so the concurrent-writers test really races on the server.
-    const database = createDatabase({ databaseUrl: url.toString(), poolSize: 4 });
+    const database = createDatabase({ databaseUrl: testDatabase.databaseUrl, poolSize: 4 });
     return {
       store: new PostgresAnchorRequestStore(database.anchorRequests),
       close: async () => {
         await database.close();
-        await admin(`DROP DATABASE IF EXISTS "${name}"`);
+        await testDatabase.drop();
       },
     };
   });

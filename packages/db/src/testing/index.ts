@@ -8,3 +8,9 @@ export {
   fixtureHash,
   fixtureTxFile,
 } from './fixtures.ts';
+export {
+  createTestDatabase,
+  postgresRequired,
+  testPostgresForTests,
+  type TestDatabase,
+} from './test-postgres.ts';

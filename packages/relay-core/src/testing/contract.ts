@@ -1,8 +1,8 @@
 /**
  * The ReceiptStore contract: what the relay relies on, run against the in-memory store and the
- * PostgreSQL one (embedded PGlite). Sequences grow; the first receipt of a CID wins; a reused
- * sequence is refused; publication is recorded once; values (the bus end read before signing
- * too) round-trip exactly.
+ * PostgreSQL one (embedded PGlite, and a real server when one is given). Sequences grow; the
+ * first receipt of a CID wins; a reused sequence is refused; publication is recorded once;
+ * values (the bus end read before signing too) round-trip exactly.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Stops the cluster that scripts/start-postgres.sh started in DIR (fast shutdown: open sessions
+# are ended). Does nothing when none runs there. Leaves DIR in place: remove it yourself to
+# throw the cluster away (rm -rf DIR).
+set -euo pipefail
+scripts_dir="$(cd "$(dirname "$0")" && pwd)"
+[ $# -eq 1 ] || { echo "usage: scripts/stop-postgres.sh DIR" >&2; exit 2; }
+data="$1/data"
+[ -f "$data/PG_VERSION" ] || { echo "stop-postgres: no cluster in $1" >&2; exit 0; }
+[ -f "$data/postmaster.pid" ] || exit 0
+bin_dir="${ANCHORPOST_POSTGRES_BIN_DIR:-$("$scripts_dir/install-postgres.sh")}"
+cd /
+if [ "$(id -u)" -eq 0 ]; then
+  runuser -u "$(stat -c %U "$data")" -- "$bin_dir/pg_ctl" -D "$data" -m fast -w stop >&2
+else
+  "$bin_dir/pg_ctl" -D "$data" -m fast -w stop >&2
+fi
