@@ -81,8 +81,9 @@ export class KafkaBus implements Bus {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: portPartitioner,
-      // kafkajs would retry an idempotent producer for ever; a broker outage must surface as UNAVAILABLE.
-      retry: { retries },
+      // kafkajs would retry an idempotent producer for ever; a broker outage must surface as
+      // UNAVAILABLE. (It refuses an idempotent producer without retries, hence at least one.)
+      retry: { retries: Math.max(1, retries) },
     });
     this.#direct = new DirectRequests(kafka);
   }
