@@ -66,6 +66,29 @@ export class KafkaSubscription implements Subscription {
       maxWaitTimeInMs: 250,
     });
     const subscription = new KafkaSubscription(consumer, options, deadLetter, onClosed);
+    // kafkajs restarts a consumer that lost its brokers (after its own retries); tell the observer,
+    // as FileLogBus does for a failed read. A crash kafkajs does not restart from is a warning.
+    let crashes = 0;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      crashes += 1;
+      if (!payload.restart) {
+        process.emitWarning(`bus consumer ${groupId} on ${topic} stopped: ${String(payload.error)}`);
+      }
+      try {
+        options.onFailure?.({
+          stage: 'read',
+          error: kafkaBusError(payload.error, `consumer ${groupId} on ${topic}`),
+          records: [],
+          attempt: crashes,
+          next: 'retry',
+        });
+      } catch {
+        // A faulty observer must not break the consumer.
+      }
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      crashes = 0;
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning });
