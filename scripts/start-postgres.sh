@@ -20,13 +20,13 @@
 set -euo pipefail
 scripts_dir="$(cd "$(dirname "$0")" && pwd)"
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: scripts/start-postgres.sh DIR [PORT]" >&2; exit 2; }
-mkdir -p "$1"
-dir="$(cd "$1" && pwd)"
 port="${2:-}"
 if [ -n "$port" ] && { ! [[ "$port" =~ ^[0-9]+$ ]] || [ "$port" -lt 1024 ] || [ "$port" -gt 65535 ]; }; then
   echo "start-postgres: PORT must be a number from 1024 to 65535, got '$port'" >&2
   exit 2
 fi
+mkdir -p "$1"
+dir="$(cd "$1" && pwd)"
 bin_dir="${ANCHORPOST_POSTGRES_BIN_DIR:-$("$scripts_dir/install-postgres.sh")}"
 data="$dir/data"
 # The owner may not be allowed into the caller's working directory (initdb warns about it).

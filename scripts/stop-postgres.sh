@@ -10,8 +10,7 @@ data="$1/data"
 [ -f "$data/postmaster.pid" ] || exit 0
 bin_dir="${ANCHORPOST_POSTGRES_BIN_DIR:-$("$scripts_dir/install-postgres.sh")}"
 cd /
-if [ "$(id -u)" -eq 0 ]; then
-  runuser -u "$(stat -c %U "$data")" -- "$bin_dir/pg_ctl" -D "$data" -m fast -w stop >&2
-else
-  "$bin_dir/pg_ctl" -D "$data" -m fast -w stop >&2
-fi
+if [ "$(id -u)" -eq 0 ]; then as_owner() { runuser -u "$(stat -c %U "$data")" -- "$@"; }; else as_owner() { "$@"; }; fi
+# Fast shutdown ends open sessions; should it hang, immediate shutdown does not wait for them.
+as_owner "$bin_dir/pg_ctl" -D "$data" -m fast -w -t 30 stop >&2 ||
+  as_owner "$bin_dir/pg_ctl" -D "$data" -m immediate -w stop >&2
