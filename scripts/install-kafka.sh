@@ -39,7 +39,7 @@ POM
 echo "install-kafka: resolving Kafka $version and its dependencies from Maven Central" >&2
 rm -rf "$lib_dir"
 mkdir -p "$lib_dir"
-(cd "$work" && mvn -B -q -Dmaven.repo.local="$work/m2" dependency:copy-dependencies \
+(cd "$work" && mvn -B -q -Dstyle.color=never -Dmaven.repo.local="$work/m2" dependency:copy-dependencies \
   -DincludeScope=runtime -DoutputDirectory="$lib_dir") >&2
 [ -f "$lib_dir/kafka_2.13-$version.jar" ] || { echo "install-kafka: kafka_2.13-$version.jar missing" >&2; exit 1; }
 touch "$lib_dir/.complete"
