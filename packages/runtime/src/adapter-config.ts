@@ -1,0 +1,116 @@
+/**
+ * Every adapter setting a stand-alone service needs, read from the environment and checked before
+ * anything is opened: a bad value throws ConfigError naming the variable.
+ *
+ * Paths default into the one data folder of `npm start` (ANCHORPOST_DATA_DIR, default ./data:
+ * `bus/`, `storage/`, `postgres/`), so a service started alone finds the platform's state.
+ */
+import { join, resolve } from 'node:path';
+import { ZeroAddress } from 'ethers';
+import { fileLogBusOptionsFromEnv, KAFKA_ENV, kafkaBusOptionsFromEnv } from '@anchorpost/bus';
+import { evmChainConfigFromEnv, type EvmChainConfig } from '@anchorpost/chains';
+import { readDatabaseConfig, type DatabaseConfig } from '@anchorpost/db';
+import type { StorageConfig } from '@anchorpost/storage';
+import { readConfig } from './as-config-error.ts';
+import { readSignerKeyFile, type SignerKey } from './signer-key-file.ts';
+
+/** The adapters a service can ask for. */
+export type AdapterName = 'bus' | 'storage' | 'database' | 'evm' | 'evmRpc' | 'signer';
+
+/** The chain's RPC alone, for readers of the head (the proof API): no contract needed. */
+export interface EvmRpcConfig {
+  readonly rpcUrls: readonly string[];
+  readonly chainId: number;
+  readonly rpcTimeoutMs?: number;
+}
+
+/**
+ * Which bus, checked: Kafka when ANCHORPOST_KAFKA_BROKERS is set (services in separate processes),
+ * else the file-log bus (one owner process per directory). Opened by `openBusFromEnv(env)`.
+ */
+export interface BusConfig {
+  readonly kind: 'kafka' | 'file-log';
+  /** Brokers or directory, for logs. */
+  readonly where: string;
+  /** The environment `openBusFromEnv` opens it from, with this module's defaults filled in. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface AdapterConfig {
+  readonly bus?: BusConfig;
+  readonly storage?: StorageConfig;
+  readonly database?: DatabaseConfig;
+  readonly evm?: EvmChainConfig;
+  readonly evmRpc?: EvmRpcConfig;
+  readonly signer?: SignerKey;
+}
+
+/** A tx-file (≤ 1 MiB by default) plus its receipt and framing, as in `npm start`. */
+const DEFAULT_BUS_MAX_RECORD_BYTES = String(2 * 1_048_576);
+
+export function dataRoot(env: NodeJS.ProcessEnv): string {
+  const dir = env['ANCHORPOST_DATA_DIR']?.trim();
+  return resolve(dir === undefined || dir === '' ? 'data' : dir);
+}
+
+/** Checks the bus settings the way `openBusFromEnv` will read them. */
+export function busConfigFromEnv(env: NodeJS.ProcessEnv): BusConfig {
+  const busEnv: Record<string, string | undefined> = {
+    ANCHORPOST_BUS_DIR: join(dataRoot(env), 'bus'),
+    ANCHORPOST_BUS_MAX_RECORD_BYTES: DEFAULT_BUS_MAX_RECORD_BYTES,
+    ...withoutEmpty(env),
+  };
+  if (busEnv[KAFKA_ENV.brokers] !== undefined) {
+    const { brokers } = readConfig(KAFKA_ENV.brokers, () => kafkaBusOptionsFromEnv(busEnv));
+    return { kind: 'kafka', where: brokers.join(','), env: busEnv };
+  }
+  const { dir } = readConfig('ANCHORPOST_BUS_DIR', () => fileLogBusOptionsFromEnv(busEnv));
+  return { kind: 'file-log', where: dir, env: busEnv };
+}
+
+export async function readAdapterConfig(
+  env: NodeJS.ProcessEnv,
+  needs: readonly AdapterName[],
+): Promise<AdapterConfig> {
+  const wants = new Set(needs);
+  // Helia takes seconds to load: only the services that keep files load it.
+  const { storageConfigFromEnv } = wants.has('storage')
+    ? await import('@anchorpost/storage')
+    : { storageConfigFromEnv: undefined };
+  return {
+    ...(wants.has('bus') ? { bus: busConfigFromEnv(env) } : {}),
+    ...(storageConfigFromEnv
+      ? {
+          storage: readConfig('ANCHORPOST_STORAGE', () =>
+            storageConfigFromEnv({
+              ANCHORPOST_STORAGE_DIR: join(dataRoot(env), 'storage'),
+              ...withoutEmpty(env),
+            }),
+          ),
+        }
+      : {}),
+    ...(wants.has('database')
+      ? { database: readConfig('ANCHORPOST_DATABASE_URL', () => readDatabaseConfig(env)) }
+      : {}),
+    ...(wants.has('evm')
+      ? { evm: readConfig('ANCHORPOST_EVM_RPC_URLS', () => evmChainConfigFromEnv(env)) }
+      : {}),
+    ...(wants.has('evmRpc') ? { evmRpc: evmRpcConfigFromEnv(env) } : {}),
+    ...(wants.has('signer') ? { signer: readSignerKeyFile(env) } : {}),
+  };
+}
+
+/** `evmChainConfigFromEnv`'s checks of the RPC settings, without asking for a contract. */
+export function evmRpcConfigFromEnv(env: NodeJS.ProcessEnv): EvmRpcConfig {
+  const { rpcUrls, chainId, rpcTimeoutMs } = readConfig('ANCHORPOST_EVM_RPC_URLS', () =>
+    evmChainConfigFromEnv({ ...env, ANCHORPOST_EVM_ANCHOR_CONTRACT: ZeroAddress }),
+  );
+  return { rpcUrls, chainId, ...(rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs }) };
+}
+
+/** Empty values count as unset, so that a default still applies under them. */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+}

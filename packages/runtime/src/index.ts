@@ -1,0 +1,18 @@
+/**
+ * @anchorpost/runtime — what a stand-alone service process shares: its adapters opened from the
+ * environment alone, and the main that runs one service on them (issue 4).
+ */
+export {
+  busConfigFromEnv,
+  dataRoot,
+  evmRpcConfigFromEnv,
+  readAdapterConfig,
+  type AdapterConfig,
+  type AdapterName,
+  type BusConfig,
+  type EvmRpcConfig,
+} from './adapter-config.ts';
+export { asConfigError } from './as-config-error.ts';
+export { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';
+export { readSignerKeyFile, SIGNER_KEY_FILE_ENV, type SignerKey } from './signer-key-file.ts';
+export { reportFailure, runServiceMain, type ServiceMainOptions } from './run-service-main.ts';

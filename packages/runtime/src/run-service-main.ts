@@ -1,0 +1,106 @@
+/**
+ * The main of a stand-alone service process, shared by every service: check the service's and its
+ * adapters' settings (a bad one → `ERROR BAD_CONFIG <VAR>: …`, exit 2, before anything is opened),
+ * open only the adapters it needs, start it, and on SIGTERM/SIGINT close the service and then the
+ * adapters, exit 0. Any other failure → `ERROR <CODE> -: …`, exit 1.
+ *
+ * Signals are handled here, not by Nest's shutdown hooks: those close only the HTTP app and then
+ * re-raise the signal, which would skip the service's loops, its adapters and a clean exit code.
+ */
+import { ConfigError, createLogger, type Logger, type RunningService } from '@anchorpost/service-kit';
+import { readAdapterConfig, type AdapterConfig, type AdapterName } from './adapter-config.ts';
+import { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';
+
+export interface ServiceMainOptions<N extends AdapterName, C> {
+  /** Lower-case service name, as in its logs and metrics. */
+  service: string;
+  /** The adapters it runs on; only these are configured and opened. */
+  needs: readonly N[];
+  /** Its own settings (`loadConfig(<name>ConfigSchema, env)`); throw ConfigError on a bad one. */
+  config(env: NodeJS.ProcessEnv): C | Promise<C>;
+  /** Starts it on the open adapters; it must not handle signals itself. */
+  start(context: {
+    config: C;
+    adapters: Pick<Adapters, N>;
+    logger: Logger;
+    env: NodeJS.ProcessEnv;
+  }): Promise<RunningService>;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+/** The one-line error of the command line, and its exit code. */
+export function reportFailure(error: unknown): { line: string; exitCode: 1 | 2 } {
+  if (error instanceof ConfigError) {
+    // The message already begins with the variable; show it once.
+    const prefix = `${error.key}: `;
+    const why = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    return { line: `ERROR BAD_CONFIG ${error.key}: ${why}`, exitCode: 2 };
+  }
+  const { code } = (error ?? {}) as { code?: unknown };
+  const message = error instanceof Error ? error.message : String(error);
+  return { line: `ERROR ${typeof code === 'string' ? code : 'INTERNAL'} -: ${message}`, exitCode: 1 };
+}
+
+function exitWith(error: unknown): never {
+  const { line, exitCode } = reportFailure(error);
+  process.stderr.write(`${line}\n`);
+  process.exit(exitCode);
+}
+
+export async function runServiceMain<N extends AdapterName, C>(
+  options: ServiceMainOptions<N, C>,
+): Promise<void> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger(options.service);
+  let config: C;
+  let adapterConfig: AdapterConfig;
+  try {
+    config = await options.config(env);
+    adapterConfig = await readAdapterConfig(env, options.needs);
+  } catch (error) {
+    exitWith(error);
+  }
+
+  let adapters: OpenAdapters<N>;
+  try {
+    adapters = await openAdapters<N>(adapterConfig, logger);
+  } catch (error) {
+    exitWith(error);
+  }
+  let service: RunningService;
+  try {
+    service = await options.start({ config, adapters, logger, env });
+  } catch (error) {
+    await adapters.close();
+    exitWith(error);
+  }
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write('stopping already; a second signal does not hurry it\n');
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    (async () => {
+      try {
+        await service.close();
+      } finally {
+        await adapters.close();
+      }
+    })().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

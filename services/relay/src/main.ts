@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * `anchorpost-relay` (`npm run start:relay`): the relay alone in its own process, configured by
+ * the environment alone, on the bus, storage and database of @anchorpost/runtime. The tenants and
+ * key files default into the data folder of `npm start` (created there by the platform).
+ */
+import { access, constants } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
+import { dataRoot, runServiceMain } from '@anchorpost/runtime';
+import { ConfigError, loadConfig, ServiceMetrics } from '@anchorpost/service-kit';
+import { openRelay } from './open-relay.ts';
+import { relayConfigSchema } from './relay-config.ts';
+import { startRelayService } from './relay-service.ts';
+
+async function readable(key: string, path: string): Promise<void> {
+  try {
+    await access(path, constants.R_OK);
+  } catch (cause) {
+    throw new ConfigError(key, `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+await runServiceMain({
+  service: 'relay',
+  needs: ['bus', 'storage', 'database'],
+  async config(env) {
+    const root = dataRoot(env);
+    const config = loadConfig(relayConfigSchema, {
+      ANCHORPOST_RELAY_TENANTS_FILE: join(root, 'tenants.json'),
+      ANCHORPOST_RELAY_KEY_FILE: join(root, 'keys', 'relay-key.pem'),
+      ...env,
+    });
+    await readable('ANCHORPOST_RELAY_TENANTS_FILE', config.tenantsFile);
+    await readable('ANCHORPOST_RELAY_KEY_FILE', config.keyFile);
+    return config;
+  },
+  async start({ config, adapters: { bus, storage, database }, logger }) {
+    const metrics = new ServiceMetrics('relay');
+    const relay = await openRelay({ config, bus, storage, database, metrics, logger });
+    return startRelayService({
+      config,
+      relay,
+      metrics,
+      logger,
+      readiness: [
+        { name: 'database', check: () => database.ping() },
+        { name: 'bus', check: () => bus.endOffsets(TX_FILE_ACCEPTED_TOPIC).then(() => undefined) },
+      ],
+      handleSignals: false,
+    });
+  },
+});
