@@ -39,8 +39,10 @@ POM
 echo "install-kafka: resolving Kafka $version and its dependencies from Maven Central" >&2
 rm -rf "$lib_dir"
 mkdir -p "$lib_dir"
-(cd "$work" && mvn -B -q -Dstyle.color=never -Dmaven.repo.local="$work/m2" dependency:copy-dependencies \
-  -DincludeScope=runtime -DoutputDirectory="$lib_dir") >&2
+# Maven's output is shown only if it fails (quiet mode still prints colour codes).
+(cd "$work" && mvn -B -q -Dmaven.repo.local="$work/m2" dependency:copy-dependencies \
+  -DincludeScope=runtime -DoutputDirectory="$lib_dir") >"$work/mvn.log" 2>&1 ||
+  { cat "$work/mvn.log" >&2; echo "install-kafka: Maven failed" >&2; exit 1; }
 [ -f "$lib_dir/kafka_2.13-$version.jar" ] || { echo "install-kafka: kafka_2.13-$version.jar missing" >&2; exit 1; }
 touch "$lib_dir/.complete"
 echo "$lib_dir"
