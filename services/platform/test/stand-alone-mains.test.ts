@@ -56,6 +56,17 @@ describe('stand-alone service mains', { timeout: 120_000 }, () => {
     assert.deepEqual((await readdir(data)).sort(), ['bus', 'postgres', 'storage']);
   });
 
+  it('runs the batcher alone on a file-log bus and Helia, no database', async () => {
+    const batcher = startMain('batcher', {
+      ANCHORPOST_DATA_DIR: join(dir, 'batcher'),
+      ANCHORPOST_BATCHER_PORT: '0',
+    });
+    const url = (await batcher.log((line) => line['msg'] === 'batcher listening'))['url'] as string;
+    assert.equal((await fetch(`${url}/readyz`)).status, 200);
+    assert.equal(await stop(batcher), 0);
+    assert.deepEqual((await readdir(join(dir, 'batcher'))).sort(), ['bus', 'storage']);
+  });
+
   it('refuses a bad setting with exit 2, naming the variable, before opening anything', async () => {
     const data = join(dir, 'bad');
     const files = await relayFiles(join(dir, 'bad-files'));
