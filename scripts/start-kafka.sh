@@ -56,6 +56,10 @@ transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=2
 # One node: no reason to wait for more group members before the first rebalance.
 group.initial.rebalance.delay.ms=0
+# An accepted-topic record carries a whole tx-file (up to 1 MiB) plus its receipt: allow 2 MiB
+# records (with batch framing), as the bus's ANCHORPOST_KAFKA_MAX_RECORD_BYTES default does.
+message.max.bytes=2200000
+replica.fetch.max.bytes=2200000
 num.network.threads=2
 num.io.threads=2
 background.threads=2

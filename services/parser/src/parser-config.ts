@@ -26,6 +26,7 @@ export const parserConfigSchema = {
     default: 'global',
   },
   /** HTTP port of /healthz, /readyz, /metrics. */
+  host: { kind: 'string', env: 'ANCHORPOST_PARSER_HOST', default: '127.0.0.1' },
   port: { kind: 'int', env: 'ANCHORPOST_PARSER_PORT', default: 7440, min: 0, max: 65_535 },
 } as const satisfies ConfigSchema;
 

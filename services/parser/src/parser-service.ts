@@ -58,7 +58,7 @@ export async function startParserService(options: ParserServiceOptions): Promise
     module: ParserModule,
     logger,
     metrics,
-    ...(options.host === undefined ? {} : { host: options.host }),
+    host: options.host ?? config.host,
     port: options.port ?? config.port,
     ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
     readiness: [

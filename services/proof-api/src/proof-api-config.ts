@@ -2,6 +2,7 @@
 import type { ConfigOf, ConfigSchema } from '@anchorpost/service-kit';
 
 export const proofApiConfigSchema = {
+  host: { kind: 'string', env: 'ANCHORPOST_PROOF_API_HOST', default: '127.0.0.1' },
   port: { kind: 'int', env: 'ANCHORPOST_PROOF_API_PORT', default: 7450, min: 0, max: 65_535 },
   /**
    * `Cache-Control: max-age` of proofs and batches. Short: their confirmations and anchors move

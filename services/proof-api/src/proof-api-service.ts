@@ -64,7 +64,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     module: ProofApiModule,
     logger,
     metrics,
-    ...(options.host === undefined ? {} : { host: options.host }),
+    host: options.host ?? config.host,
     port: options.port ?? config.port,
     ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
     openapi: {

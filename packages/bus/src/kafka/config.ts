@@ -25,7 +25,8 @@ export const KAFKA_BUS_DEFAULTS = {
   connectionTimeoutMs: 3_000,
   requestTimeoutMs: 30_000,
   retries: 5,
-  maxRecordBytes: 1024 * 1024,
+  // A whole tx-file (≤ 1 MiB) plus its receipt and framing; the broker's message.max.bytes must allow it.
+  maxRecordBytes: 2 * 1024 * 1024,
 } as const;
 
 /** The environment keys the Kafka adapter reads; a bad value is BAD_CONFIG naming its key. */
