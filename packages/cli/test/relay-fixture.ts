@@ -20,7 +20,7 @@ import { generateRelayKey } from '@anchorpost/relay-core';
 import { openRelay, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
 import { openHeliaContentStore } from '@anchorpost/storage';
-import { startTcpGate } from './tcp-gate.ts';
+import { startTcpGate } from '@anchorpost/service-kit/testing';
 
 export interface RelayFixture {
   tenant: string;

@@ -20,8 +20,8 @@ import type { RunningService } from '@anchorpost/service-kit';
 import { anchorerConfigSchema } from '../src/anchorer-config.ts';
 import { startAnchorerService } from '../src/anchorer-service.ts';
 import { PostgresAnchorRequestStore } from '../src/postgres-anchor-request-store.ts';
-import { startTcpGate } from './tcp-gate.ts';
-import type { TcpGate } from './tcp-gate.ts';
+import { startTcpGate } from '@anchorpost/service-kit/testing';
+import type { TcpGate } from '@anchorpost/service-kit/testing';
 
 const lines: string[] = [];
 const logger = createLogger('anchorer', {
