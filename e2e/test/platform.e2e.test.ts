@@ -256,21 +256,19 @@ describe(`platform end to end (${FILES} tx-files)`, { timeout: 15 * 60_000 }, ()
       );
       assert.equal(stdout.match(/^verified tx-file /gm)?.length, Math.min(200, paths.length - i));
     }
-    // And a tampered proof is refused with exit 1.
-    const tampered = { ...proofs.values().next().value!, txFile: [...receipts.keys()].at(-1)! };
-    if (tampered.txFile !== proofs.keys().next().value) {
-      await writeFile(join(dir, 'tampered.json'), JSON.stringify(tampered));
-      await assert.rejects(
-        run(process.execPath, [
-          CLI,
-          'verify',
-          join(dir, 'tampered.json'),
-          '--evm-rpc',
-          platform.endpoints.evmRpc!,
-        ]),
-        (error: { code?: number }) => error.code === 1,
-      );
-    }
+    // And a tampered proof is refused with exit 1: one file's proof claiming another file.
+    const [[, first], [otherCid]] = [...proofs.entries()] as [[string, TxFileProof], [string, TxFileProof]];
+    await writeFile(join(dir, 'tampered.json'), JSON.stringify({ ...first, txFile: otherCid }));
+    await assert.rejects(
+      run(process.execPath, [
+        CLI,
+        'verify',
+        join(dir, 'tampered.json'),
+        '--evm-rpc',
+        platform.endpoints.evmRpc!,
+      ]),
+      (error: { code?: number }) => error.code === 1,
+    );
   });
 
   it('anchors every receipted file exactly once', async () => {
