@@ -15,4 +15,10 @@ export {
 export { asConfigError } from './as-config-error.ts';
 export { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';
 export { readSignerKeyFile, SIGNER_KEY_FILE_ENV, type SignerKey } from './signer-key-file.ts';
-export { reportFailure, runServiceMain, type ServiceMainOptions } from './run-service-main.ts';
+export {
+  reportFailure,
+  runServiceMain,
+  runServiceTask,
+  type ServiceMainOptions,
+  type ServiceTaskOptions,
+} from './run-service-main.ts';

@@ -104,3 +104,52 @@ export async function runServiceMain<N extends AdapterName, C>(
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
+
+export interface ServiceTaskOptions<N extends AdapterName, C, R> {
+  /** Lower-case service name, as in its logs. */
+  service: string;
+  needs: readonly N[];
+  config(env: NodeJS.ProcessEnv): C | Promise<C>;
+  /** The one-off work (e.g. the parser's `rebuild`); its result is printed as one JSON line. */
+  run(context: {
+    config: C;
+    adapters: Pick<Adapters, N>;
+    logger: Logger;
+    env: NodeJS.ProcessEnv;
+  }): Promise<R>;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+/**
+ * A one-off command of a service on the same settings and adapters as the service itself: check
+ * the settings (exit 2 on a bad one), open the adapters, run, close them, print the result as one
+ * JSON line, exit 0; any failure → `ERROR <CODE> -: …`, exit 1.
+ */
+export async function runServiceTask<N extends AdapterName, C, R>(
+  options: ServiceTaskOptions<N, C, R>,
+): Promise<void> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger(options.service);
+  let config: C;
+  let adapterConfig: AdapterConfig;
+  try {
+    config = await options.config(env);
+    adapterConfig = await readAdapterConfig(env, options.needs);
+  } catch (error) {
+    exitWith(error);
+  }
+  let result: R;
+  try {
+    const adapters = await openAdapters<N>(adapterConfig, logger);
+    try {
+      result = await options.run({ config, adapters, logger, env });
+    } finally {
+      await adapters.close();
+    }
+  } catch (error) {
+    exitWith(error);
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}

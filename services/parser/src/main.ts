@@ -3,16 +3,39 @@
  * `anchorpost-parser` (`npm run start:parser`): the parser alone in its own process, configured by
  * the environment alone: the database and storage of @anchorpost/runtime, the chain from
  * `ANCHORPOST_EVM_*`.
+ *   anchorpost-parser            run the service (stops cleanly on SIGTERM / Ctrl-C)
+ *   anchorpost-parser rebuild    empty the index and restore it from the chain and storage alone,
+ *                                print the result as one JSON line (run it with the service stopped)
  */
-import { runServiceMain } from '@anchorpost/runtime';
+import { runServiceMain, runServiceTask } from '@anchorpost/runtime';
 import { loadConfig } from '@anchorpost/service-kit';
 import { parserConfigSchema } from './parser-config.ts';
 import { startParserService } from './parser-service.ts';
+import { rebuildIndex } from './rebuild-index.ts';
 
-await runServiceMain({
-  service: 'parser',
-  needs: ['database', 'storage', 'evm'],
-  config: (env) => loadConfig(parserConfigSchema, env),
-  start: ({ config, adapters: { database, storage, evm }, logger }) =>
-    startParserService({ config, database, store: storage, evm, logger, handleSignals: false }),
-});
+const [command = 'start', ...rest] = process.argv.slice(2);
+if (rest.length > 0 || !['start', 'rebuild'].includes(command)) {
+  process.stderr.write('usage: anchorpost-parser [start | rebuild]\n');
+  process.exit(2);
+}
+
+const needs = ['database', 'storage', 'evm'] as const;
+const config = (env: NodeJS.ProcessEnv) => loadConfig(parserConfigSchema, env);
+
+if (command === 'rebuild') {
+  await runServiceTask({
+    service: 'parser',
+    needs,
+    config,
+    run: ({ config: { trustedDepth }, adapters: { database, storage, evm }, logger }) =>
+      rebuildIndex({ database, store: storage, evm, trustedDepth, logger }),
+  });
+} else {
+  await runServiceMain({
+    service: 'parser',
+    needs,
+    config,
+    start: ({ config, adapters: { database, storage, evm }, logger }) =>
+      startParserService({ config, database, store: storage, evm, logger, handleSignals: false }),
+  });
+}

@@ -28,12 +28,16 @@ export interface MainProcess {
 /** Every main still running, for an `after` hook to kill. */
 export const running = new Set<ChildProcess>();
 
-/** Runs `services/<service>/src/main.ts` with only the ANCHORPOST_* settings given. */
-export function startMain(service: string, settings: Record<string, string>): MainProcess {
+/** Runs `services/<service>/src/main.ts [args]` with only the ANCHORPOST_* settings given. */
+export function startMain(
+  service: string,
+  settings: Record<string, string>,
+  args: readonly string[] = [],
+): MainProcess {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('ANCHORPOST_')),
   );
-  const child = spawn(process.execPath, [join(SERVICES, service, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [join(SERVICES, service, 'src', 'main.ts'), ...args], {
     env: { ...env, ...settings },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -87,6 +87,27 @@ describe('stand-alone service mains', { timeout: 120_000 }, () => {
     }).exited;
     assert.equal(anchorer.code, 2);
     assert.match(anchorer.stderr, /^ERROR BAD_CONFIG ANCHORPOST_EVM_SIGNER_KEY_FILE: cannot read .*ENOENT/m);
+
+    // The parser's one-off rebuild reads the same settings, with the same checks.
+    const rebuild = await startMain(
+      'parser',
+      { ANCHORPOST_DATA_DIR: data, ANCHORPOST_PARSER_TRUSTED_DEPTH: '0' },
+      ['rebuild'],
+    ).exited;
+    assert.equal(rebuild.code, 2);
+    assert.match(rebuild.stderr, /^ERROR BAD_CONFIG ANCHORPOST_PARSER_TRUSTED_DEPTH: /m);
+    const unknown = await startMain('parser', { ANCHORPOST_DATA_DIR: data }, ['rebiuld']).exited;
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^usage: anchorpost-parser \[start \| rebuild\]/m);
+
+    // A receipts database URL that is not PostgreSQL's: named, and never echoed (it holds a password).
+    const proofApi = await startMain('proof-api', {
+      ANCHORPOST_DATA_DIR: data,
+      ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL: 'mysql://reader:s3cret-pw@db.example/receipts',
+    }).exited;
+    assert.equal(proofApi.code, 2);
+    assert.match(proofApi.stderr, /^ERROR BAD_CONFIG ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL: /m);
+    assert.doesNotMatch(proofApi.stderr, /s3cret-pw/);
     await assert.rejects(readdir(data), { code: 'ENOENT' }, 'nothing was opened or created');
   });
 });

@@ -17,6 +17,11 @@ export const proofApiConfigSchema = {
   },
   /** How long one read of the chain head serves proofs (confirmations are counted from it). */
   headCacheMs: { kind: 'duration', env: 'ANCHORPOST_PROOF_API_HEAD_CACHE', default: 1_000 },
+  /**
+   * PostgreSQL URL of the relay's receipts when they are kept apart from the index
+   * (ANCHORPOST_DATABASE_URL); empty: the same database. Only read.
+   */
+  receiptsDatabaseUrl: { kind: 'string', env: 'ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL', default: '' },
 } as const satisfies ConfigSchema;
 
 export type ProofApiServiceConfig = ConfigOf<typeof proofApiConfigSchema>;

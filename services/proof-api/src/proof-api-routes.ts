@@ -2,7 +2,7 @@
  * The proof API's routes, as one list: the service registers exactly this list, and its schemas
  * are what /openapi.json shows.
  */
-import type { Database } from '@anchorpost/db';
+import type { Database, ReceiptRepository } from '@anchorpost/db';
 import { isDbError } from '@anchorpost/db';
 import { assembleProof, isProofError, ProofErrorCode } from '@anchorpost/proofs';
 import type { AssembleProofObserver, TxFileProof } from '@anchorpost/proofs';
@@ -19,6 +19,8 @@ import {
 
 export interface ProofApiRouteDeps {
   readonly database: Database;
+  /** Where the relay's receipts are read (`database.receipts` unless they live apart). */
+  readonly receipts: Pick<ReceiptRepository, 'getReceipt'>;
   readonly head: EvmHead;
   readonly cacheMaxAgeSeconds: number;
   readonly observer?: AssembleProofObserver;
@@ -77,7 +79,7 @@ export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
         return { cid, status: 'pending', stage: 'sealed' };
       }
     }
-    if ((await database.receipts.getReceipt(cid)) !== null) {
+    if ((await deps.receipts.getReceipt(cid)) !== null) {
       void reply.code(202);
       return { cid, status: 'pending', stage: 'accepted' };
     }

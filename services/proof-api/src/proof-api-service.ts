@@ -15,6 +15,12 @@ export interface ProofApiServiceOptions {
   config: ProofApiServiceConfig;
   /** The open index database (shared with the parser in the one-process platform). */
   database: Database;
+  /**
+   * The database of the relay's receipts, when it is not the index's (a deployment keeps the
+   * index, which can be dropped and rebuilt, apart from the relay's and anchorer's state, which
+   * cannot). Only read, to tell "accepted, not sealed yet" (202) from "unknown" (404).
+   */
+  receipts?: Database;
   /** The EVM chain whose anchors the proofs carry (an `EvmChainConfig` fits). */
   evm: { readonly rpcUrls: readonly string[]; readonly chainId: number; readonly rpcTimeoutMs?: number };
   logger?: Logger;
@@ -51,6 +57,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
   );
   const routes = proofApiRoutes({
     database,
+    receipts: (options.receipts ?? database).receipts,
     head,
     cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
     observer: {
@@ -74,6 +81,9 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     },
     readiness: [
       { name: 'database', check: () => database.ping() },
+      ...(options.receipts === undefined
+        ? []
+        : [{ name: 'receipts-database', check: () => options.receipts!.ping() }]),
       {
         name: 'chain',
         check: async () => {

@@ -197,6 +197,7 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
     assert.equal(document.openapi, '3.1.0');
     const routes = proofApiRoutes({
       database: fixture.database,
+      receipts: fixture.database.receipts,
       head: new EvmHead({ rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId), cacheMs: 0 }),
       cacheMaxAgeSeconds: 0,
     });

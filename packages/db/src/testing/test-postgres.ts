@@ -39,6 +39,8 @@ export interface TestDatabase {
   terminateSessions(): Promise<void>;
   /** Drops it, ending any session still open. */
   drop(): Promise<void>;
+  /** Creates it again, empty, under the same name (after drop(): an operator's restore from nothing). */
+  recreate(): Promise<void>;
 }
 
 async function asAdmin<T>(adminUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -71,6 +73,9 @@ export async function createTestDatabase(adminUrl: string, prefix: string): Prom
     },
     async drop() {
       await asAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+    async recreate() {
+      await asAdmin(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
     },
   };
 }
