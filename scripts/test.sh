@@ -32,3 +32,8 @@ export ANCHORPOST_TEST_KAFKA_BROKERS ANCHORPOST_REQUIRE_KAFKA=1
 npm ci
 npm run check
 npm test
+# Every service in its own process on real servers (each suite starts its own Kafka broker, Kubo
+# and anvil, and takes databases on the PostgreSQL above): the end-to-end scenario, then the chaos
+# suite's faults under load.
+npm run test:e2e
+npm run test:chaos

@@ -1,304 +1,37 @@
-// The platform end to end, started as a user starts it: 1,000 tx-files from 3 client apps to 2
-// groups over HTTP, 4 subscribers over SSE, a SIGKILL mid-stream and a restart on the same data
-// folder, bad input over HTTP and gRPC, then every file's proof fetched from the proof API and
-// checked with `anchorpost verify` against the chain, every receipted file anchored exactly once,
-// and the index rebuilt from chain + storage alone, row for row.
+// The end-to-end scenario (scenario.ts) on the platform as a user starts it: `npm start`'s one
+// process on its embedded adapters (PGlite, the file-log bus, Helia, anvil), in a child process on
+// a temp data folder; the crash is a SIGKILL of that process and a restart on the same folder.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
-import * as grpc from '@grpc/grpc-js';
-import { EvmChainReader } from '@anchorpost/chains';
 import { openDatabase } from '@anchorpost/db';
-import type { TxFileProof } from '@anchorpost/proofs';
-import {
-  buildTxFile,
-  createGroup,
-  generateIdentity,
-  parseTxFile,
-  serializeTxFile,
-  toPublicKeyFile,
-  type GroupKeys,
-  type PrivateIdentity,
-} from '@anchorpost/protocol';
-import { malformedTxFiles } from '@anchorpost/protocol/testing';
-import { loadRelayProto, RELAY_SERVICE_NAME } from '@anchorpost/relay-service';
-import { Subscriber, submitUntilAccepted, waitUntil, type Receipt } from './clients.ts';
 import { e2eEnv, REPO, startPlatformProcess, type PlatformProcess } from './platform-process.ts';
+import { describeEndToEnd, type IndexRows, type SystemUnderTest } from './scenario.ts';
 
 const run = promisify(execFile);
-const FILES = Number(process.env.ANCHORPOST_E2E_FILES ?? 1000);
-const KILL_AFTER = Math.floor(FILES * 0.4);
-const CONCURRENCY = 6;
-const CLI = join(REPO, 'packages/cli/bin/anchorpost.js');
 
-interface Client {
-  tenant: string;
-  app: PrivateIdentity;
-}
-
-describe(`platform end to end (${FILES} tx-files)`, { timeout: 15 * 60_000 }, () => {
-  let dir: string;
-  let platform: PlatformProcess;
-  let logPath: string;
-  const clients: Client[] = [];
-  const groups: { name: string; keys: GroupKeys; hash: string; members: string[] }[] = [];
-  const files: { bytes: Uint8Array; client: Client; group: number }[] = [];
-  const receipts = new Map<string, Receipt>();
-  const subscribers: Subscriber[] = [];
-  const relayUrl = () => platform.endpoints['relay.http']!;
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'anchorpost-e2e-'));
-    logPath = join(dir, 'platform.log');
-    const [alice, bob, carol, dave, erin, ...apps] = await Promise.all(
-      Array.from({ length: 8 }, () => generateIdentity('modern')),
-    );
-    clients.push(
-      { tenant: 'acme', app: apps[0]! },
-      { tenant: 'acme', app: apps[1]! },
-      { tenant: 'globex', app: apps[2]! },
-    );
-    await writeFile(
-      join(dir, 'tenants.json'),
-      JSON.stringify({
-        tenants: [
-          { id: 'acme', clientKeys: [toPublicKeyFile(apps[0]!.public), toPublicKeyFile(apps[1]!.public)] },
-          { id: 'globex', clientKeys: [toPublicKeyFile(apps[2]!.public)] },
-        ],
-      }),
-    );
-    for (const [name, members] of [
-      ['bob+carol', [bob!, carol!]],
-      ['dave+erin', [dave!, erin!]],
-    ] as const) {
-      const { keys } = await createGroup('modern', [alice!.public, ...members.map((m) => m.public)]);
-      groups.push({ name, keys, hash: '', members: name.split('+') });
-    }
-    const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
-    for (let i = 0; i < FILES; i += 1) {
-      const client = clients[i % clients.length]!;
-      const group = i % groups.length;
-      const bytes = serializeTxFile(
-        buildTxFile({
-          group: groups[group]!.keys,
-          senders: [alice!],
-          client: client.app,
-          blockchain: { lastblock: block(2_000_000 + i, 'a'), trustedblock: block(1_999_990 + i, 'b') },
-          message: { data: new TextEncoder().encode(`message ${i} to ${groups[group]!.name}`) },
-        }),
-      );
-      files.push({ bytes, client, group });
-      groups[group]!.hash = parseTxFile(bytes).recipient.sha512hash;
-    }
-    platform = await startPlatformProcess(e2eEnv(dir), logPath);
-  });
-
-  after(async () => {
-    for (const subscriber of subscribers) subscriber.stop();
-    if (platform.child.exitCode === null && platform.child.signalCode === null) await platform.stop();
-    // An anvil left by a failed run: stop it, so nothing outlives the test.
-    const pid = Number(await readFile(join(dir, 'evm', 'anvil.pid'), 'utf8').catch(() => ''));
-    if (pid > 1) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    if (process.env.ANCHORPOST_E2E_KEEP === undefined) await rm(dir, { recursive: true, force: true });
-  });
-
-  it('delivers every file to every subscriber exactly once across a SIGKILL and a restart', async () => {
-    for (const group of groups) {
-      for (const member of group.members) subscribers.push(new Subscriber(member, group.hash, relayUrl));
-    }
-    await Promise.all(subscribers.map((s) => s.ready()));
-
-    const deadline = Date.now() + 8 * 60_000;
-    let next = 0;
-    let killed = false;
-    let restarting: Promise<void> | undefined;
-    const worker = async () => {
-      while (next < files.length) {
-        const file = files[next++]!;
-        const receipt = await submitUntilAccepted(relayUrl, file.client.tenant, file.bytes, deadline);
-        receipts.set(receipt.cid, receipt);
-        if (!killed && receipts.size >= KILL_AFTER) {
-          killed = true;
-          // Mid-stream: other workers have requests in flight right now.
-          restarting = (async () => {
-            await platform.kill();
-            platform = await startPlatformProcess(e2eEnv(dir), logPath);
-          })();
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    await restarting;
-    assert.equal(receipts.size, FILES, 'every file got a receipt');
-
-    const perGroup = FILES / groups.length;
-    await waitUntil(
-      'every delivery',
-      () => subscribers.every((s) => new Set(s.deliveries.map((d) => d.cid)).size >= perGroup),
-      3 * 60_000,
-    );
-    for (const subscriber of subscribers) {
-      const cids = subscriber.deliveries.map((d) => d.cid);
-      assert.equal(new Set(cids).size, cids.length, `${subscriber.name} got a file twice`);
-      assert.equal(cids.length, perGroup, `${subscriber.name} got ${cids.length} files`);
-      const expected = [...receipts.values()].filter((r) => r.recipientHash === subscriber.recipientHash);
-      assert.deepEqual(
-        new Set(cids),
-        new Set(expected.map((r) => r.cid)),
-        `${subscriber.name} got other files`,
-      );
-      assert.ok(subscriber.reconnects.length >= 1, `${subscriber.name} reconnected after the kill`);
-    }
-  });
-
-  it('refuses each malformed class over HTTP and gRPC with its stable code; unknown CIDs are 404', async () => {
-    const valid = files[0]!.bytes;
-    const submit = (
-      loadRelayProto()[RELAY_SERVICE_NAME] as Record<string, grpc.MethodDefinition<object, object>>
-    ).SubmitTxFile!;
-    const client = new grpc.Client(platform.endpoints['relay.grpc']!, grpc.credentials.createInsecure());
-    const grpcCode = (bytes: Uint8Array) =>
-      new Promise<{ status: number | undefined; code: string | undefined }>((resolve) => {
-        client.makeUnaryRequest(
-          submit.path,
-          submit.requestSerialize,
-          submit.responseDeserialize,
-          { tenantId: 'acme', txFile: bytes },
-          (error: grpc.ServiceError | null) => {
-            resolve({
-              status: error?.code,
-              code: error?.metadata.get('anchorpost-error-code')[0]?.toString(),
-            });
-          },
-        );
-      });
-    try {
-      for (const c of malformedTxFiles(valid)) {
-        const response = await fetch(`${relayUrl()}/v1/tx-files`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': 'acme' },
-          body: c.bytes,
-        });
-        assert.equal(response.status, 400, c.name);
-        assert.equal(((await response.json()) as { error: { code: string } }).error.code, c.code, c.name);
-
-        assert.deepEqual(
-          await grpcCode(c.bytes),
-          { status: grpc.status.INVALID_ARGUMENT, code: c.code },
-          c.name,
-        );
-      }
-      const oversized = await fetch(`${relayUrl()}/v1/tx-files`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': 'acme' },
-        body: new Uint8Array(2 * 1024 * 1024),
-      });
-      assert.equal(oversized.status, 413);
-      const unknown = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
-      assert.equal((await fetch(`${relayUrl()}/v1/tx-files/${unknown}`)).status, 404);
-      assert.equal(
-        (await fetch(`${platform.endpoints['proof-api.http']!}/v1/proofs/${unknown}`)).status,
-        404,
-      );
-    } finally {
-      client.close();
-    }
-  });
-
-  it('proves every file: fetched from the proof API, checked with `anchorpost verify` against the chain', async () => {
-    const api = platform.endpoints['proof-api.http']!;
-    const proofDir = join(dir, 'proofs');
-    await mkdir(proofDir, { recursive: true });
-    const pending = new Set(receipts.keys());
-    const proofs = new Map<string, TxFileProof>();
-    await waitUntil(
-      'a proof for every file',
-      async () => {
-        const round = [...pending];
-        for (let i = 0; i < round.length; i += 16) {
-          await Promise.all(
-            round.slice(i, i + 16).map(async (cid) => {
-              const response = await fetch(`${api}/v1/proofs/${cid}`);
-              if (response.status === 202) return;
-              assert.equal(response.status, 200, `proof of ${cid}`);
-              proofs.set(cid, (await response.json()) as TxFileProof);
-              pending.delete(cid);
-            }),
-          );
-        }
-        return pending.size === 0;
-      },
-      5 * 60_000,
-    );
-    const paths: string[] = [];
-    for (const [cid, proof] of proofs) {
-      assert.equal(proof.txFile, cid);
-      const path = join(proofDir, `${cid}.json`);
-      await writeFile(path, JSON.stringify(proof));
-      paths.push(path);
-    }
-    // The verifier needs nothing of ours: the proof files and the chain's JSON-RPC.
-    for (let i = 0; i < paths.length; i += 200) {
-      const { stdout } = await run(
-        process.execPath,
-        [CLI, 'verify', ...paths.slice(i, i + 200), '--evm-rpc', platform.endpoints.evmRpc!],
-        { maxBuffer: 64 * 1024 * 1024 },
-      );
-      assert.equal(stdout.match(/^verified tx-file /gm)?.length, Math.min(200, paths.length - i));
-    }
-    // And a tampered proof is refused with exit 1: one file's proof claiming another file.
-    const [[, first], [otherCid]] = [...proofs.entries()] as [[string, TxFileProof], [string, TxFileProof]];
-    await writeFile(join(dir, 'tampered.json'), JSON.stringify({ ...first, txFile: otherCid }));
-    await assert.rejects(
-      run(process.execPath, [
-        CLI,
-        'verify',
-        join(dir, 'tampered.json'),
-        '--evm-rpc',
-        platform.endpoints.evmRpc!,
-      ]),
-      (error: { code?: number }) => error.code === 1,
-    );
-  });
-
-  it('anchors every receipted file exactly once', async () => {
-    const reader = new EvmChainReader({
-      rpcUrls: [platform.endpoints.evmRpc!],
-      chainId: 31_337,
-      contractAddress: platform.endpoints['anchor-contract']!,
-      deployBlock: 0,
-    });
-    const head = await reader.head();
-    const anchors = [];
-    for await (const page of reader.readAnchors(0, head.number)) anchors.push(...page.anchors);
-    assert.ok(anchors.length > 0);
-    assert.equal(new Set(anchors.map((a) => a.sequence)).size, anchors.length, 'one anchor per sequence');
-    assert.equal(new Set(anchors.map((a) => a.batchCid)).size, anchors.length, 'one anchor per batch');
-    let sealed = 0;
-    for (const anchor of anchors) {
-      const response = await fetch(`${platform.endpoints['proof-api.http']!}/v1/batches/${anchor.batchCid}`);
-      assert.equal(response.status, 200);
-      sealed += ((await response.json()) as { size: number }).size;
-    }
-    // Every one of the FILES files is in an anchored batch (its proof says so) and the anchored
-    // batches hold FILES entries in all: so none is in two.
-    assert.equal(sealed, FILES);
-  });
-
-  it('rebuilds the index from chain and storage alone, row for row', async () => {
-    for (const subscriber of subscribers) subscriber.stop();
-    assert.equal(await platform.stop(), 0, 'the platform stops cleanly on SIGTERM');
-    const dump = async () => {
+async function startPlatform(dir: string, tenants: unknown): Promise<SystemUnderTest> {
+  await writeFile(join(dir, 'tenants.json'), JSON.stringify(tenants));
+  const logPath = join(dir, 'platform.log');
+  let platform: PlatformProcess = await startPlatformProcess(e2eEnv(dir), logPath);
+  const endpoint = (name: string) => platform.endpoints[name]!;
+  return {
+    submitUrl: () => endpoint('relay.http'),
+    subscribeUrl: () => endpoint('relay.http'),
+    grpcAddress: () => endpoint('relay.grpc'),
+    proofApiUrl: () => endpoint('proof-api.http'),
+    evmRpc: () => endpoint('evmRpc'),
+    contractAddress: () => endpoint('anchor-contract'),
+    async crash() {
+      await platform.kill();
+      platform = await startPlatformProcess(e2eEnv(dir), logPath);
+    },
+    async stopCleanly() {
+      assert.equal(await platform.stop(), 0, 'the platform stops cleanly on SIGTERM');
+    },
+    async dumpIndex(): Promise<IndexRows> {
       const opened = await openDatabase({ mode: 'embedded', dataDir: join(dir, 'postgres'), port: 0 });
       try {
         // The chain cursor may be further on after a rebuild; every indexed row must be equal.
@@ -307,14 +40,26 @@ describe(`platform end to end (${FILES} tx-files)`, { timeout: 15 * 60_000 }, ()
       } finally {
         await opened.close();
       }
-    };
-    const before = await dump();
-    assert.equal(before.txFiles.length, FILES);
-    await run(process.execPath, [join(REPO, 'services/platform/dist/main.js'), 'rebuild'], {
-      env: e2eEnv(dir),
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const after = await dump();
-    assert.deepEqual(after, before);
-  });
-});
+    },
+    async rebuildIndex() {
+      await run(process.execPath, [join(REPO, 'services/platform/dist/main.js'), 'rebuild'], {
+        env: e2eEnv(dir),
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    },
+    async close() {
+      if (platform.child.exitCode === null && platform.child.signalCode === null) await platform.stop();
+      // An anvil left by a failed run: stop it, so nothing outlives the test.
+      const pid = Number(await readFile(join(dir, 'evm', 'anvil.pid'), 'utf8').catch(() => ''));
+      if (pid > 1) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}
+
+describeEndToEnd('platform end to end, one process on embedded adapters', { start: startPlatform });

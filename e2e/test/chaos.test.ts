@@ -1,0 +1,189 @@
+// `npm run test:chaos`: a steady load on Anchorpost running on real servers, every service in its
+// own process (cluster/cluster.ts), and faults one at a time: a SIGKILL of each service with a
+// restart, a Kafka broker restart, Kubo stopped for 30 s, a 2-block reorg on anvil, and the index
+// database dropped and rebuilt by the parser. After each fault it reconciles (every file accepted
+// so far proven, in exactly one batch, each batch anchored once, every proof verified with
+// `anchorpost verify`) and reports how long the system took to recover. It ends with one line:
+//   chaos: accepted=N batched=N anchored=N lost=0 duplicated=0 proofs_verified=N
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { ANCHORED_TOPIC } from '@anchorpost/chains';
+import { waitUntil } from './clients.ts';
+import { startCluster, type Cluster } from './cluster/cluster.ts';
+import { loadParties, SteadyLoad } from './chaos/load.ts';
+import { Reconciler, type Tally } from './chaos/reconcile.ts';
+
+const RATE = Number(process.env.ANCHORPOST_CHAOS_RATE ?? 5);
+const KUBO_DOWN_MS = Number(process.env.ANCHORPOST_CHAOS_KUBO_DOWN_MS ?? 30_000);
+/** Longest wait for the system to catch up after one fault. */
+const RECOVERY_LIMIT_MS = 5 * 60_000;
+
+interface Fault {
+  readonly name: string;
+  /** Breaks something and repairs it; resolves once repaired (the recovery clock starts then). */
+  inject(cluster: Cluster): Promise<void>;
+}
+
+const killAndRestart = (service: string): Fault => ({
+  name: `sigkill ${service}`,
+  async inject(cluster) {
+    await cluster.service(service).kill();
+    await cluster.service(service).start();
+  },
+});
+
+/**
+ * Waits for a block at the head holding an anchor, so that the reorg takes an anchor with it, and
+ * says what became of that anchor's transaction: dropped, or mined again in another block.
+ */
+async function reorgUnderAnAnchor(cluster: Cluster, depth: number): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const logs = await cluster.chain.call<{ transactionHash: string; blockHash: string }[]>('eth_getLogs', [
+      { address: cluster.contractAddress, topics: [ANCHORED_TOPIC], fromBlock: 'latest', toBlock: 'latest' },
+    ]);
+    const anchor = logs[0];
+    if (anchor !== undefined) {
+      await cluster.chain.reorg(depth);
+      const receipt = await cluster.chain.call<{ blockHash: string } | null>('eth_getTransactionReceipt', [
+        anchor.transactionHash,
+      ]);
+      if (receipt === null) return 'took an anchor transaction out of the chain';
+      return receipt.blockHash === anchor.blockHash
+        ? 'left the anchor in its block'
+        : 'moved an anchor transaction to another block';
+    }
+    await sleep(100);
+  }
+  await cluster.chain.reorg(depth);
+  return 'found no anchor at the head within 60 s, and reorged anyway';
+}
+
+const FAULTS: readonly Fault[] = [
+  ...['relay-a', 'relay-b', 'batcher', 'anchorer', 'parser', 'proof-api'].map(killAndRestart),
+  {
+    name: 'kafka broker restart',
+    async inject(cluster) {
+      await cluster.kafka.stop();
+      await cluster.kafka.start();
+    },
+  },
+  {
+    name: `kubo stopped ${KUBO_DOWN_MS / 1000} s`,
+    async inject(cluster) {
+      await cluster.kubo.stop();
+      await sleep(KUBO_DOWN_MS);
+      await cluster.kubo.start();
+    },
+  },
+  {
+    name: 'anvil 2-block reorg',
+    async inject(cluster) {
+      process.stdout.write(`chaos: the reorg ${await reorgUnderAnAnchor(cluster, 2)}\n`);
+    },
+  },
+  {
+    name: 'index database dropped, parser rebuild',
+    async inject(cluster) {
+      await cluster.indexDb.drop();
+      await sleep(2_000);
+      // Whatever state they are in now, they go down while the operator restores the index.
+      for (const name of ['parser', 'proof-api']) {
+        await cluster
+          .service(name)
+          .stop()
+          .catch(() => cluster.service(name).kill());
+      }
+      await cluster.indexDb.recreate();
+      await cluster.rebuildIndex();
+      for (const name of ['parser', 'proof-api']) await cluster.service(name).start();
+    },
+  },
+];
+
+const line = (tally: Tally) =>
+  `chaos: accepted=${tally.accepted} batched=${tally.batched} anchored=${tally.anchored} ` +
+  `lost=${tally.lost} duplicated=${tally.duplicated} proofs_verified=${tally.proofsVerified}`;
+
+describe(
+  `chaos: ${FAULTS.length} faults under a steady load of ${RATE} files/s`,
+  { timeout: 45 * 60_000 },
+  () => {
+    let dir: string;
+    let cluster: Cluster | undefined;
+    let load: SteadyLoad | undefined;
+
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'anchorpost-chaos-'));
+      const parties = await loadParties();
+      cluster = await startCluster({ dir, tenants: parties.tenants, relays: 2 });
+      load = new SteadyLoad({
+        parties,
+        relayUrls: cluster.relays.map((relay) => relay.http),
+        rate: RATE,
+        concurrency: 4,
+      });
+    });
+
+    after(async () => {
+      await load?.stop();
+      await cluster?.close();
+      if (process.env.ANCHORPOST_E2E_KEEP === undefined) await rm(dir, { recursive: true, force: true });
+      else process.stdout.write(`chaos: kept ${dir}\n`);
+    });
+
+    it('loses and duplicates nothing, and every proof verifies, through every fault', async () => {
+      const c = cluster!;
+      const steady = load!;
+      const reconciler = new Reconciler({
+        proofApiUrl: c.proofApiUrl,
+        evmRpc: c.evmRpc,
+        contractAddress: c.contractAddress,
+        deployBlock: c.chain.deployBlock,
+        indexDatabaseUrl: c.indexDb.databaseUrl,
+        dir,
+      });
+      await waitUntil('the first receipts', () => steady.receipts.size >= RATE * 3, 60_000);
+
+      for (const fault of FAULTS) {
+        const started = Date.now();
+        await fault.inject(c);
+        const repaired = Date.now();
+        // Recovered: a file is accepted again after the repair, and every file accepted so far is proven.
+        await waitUntil(
+          `a file accepted after "${fault.name}"`,
+          () => [...steady.receipts.values()].some((r) => r.acceptedAtMs > repaired),
+          RECOVERY_LIMIT_MS,
+        );
+        const sofar = [...steady.receipts.keys()];
+        await reconciler.waitForProofs(sofar, RECOVERY_LIMIT_MS);
+        const recoveryMs = Date.now() - repaired;
+        await reconciler.verifyNew();
+        const tally = await reconciler.tally(sofar);
+        process.stdout.write(
+          `chaos: fault="${fault.name}" fault_ms=${repaired - started} recovery_ms=${recoveryMs} ` +
+            `${line(tally).slice('chaos: '.length)}\n`,
+        );
+        assert.equal(tally.lost, 0, `files lost after "${fault.name}"`);
+        assert.equal(tally.duplicated, 0, `files or anchors duplicated after "${fault.name}"`);
+      }
+
+      await steady.stop();
+      const all = [...steady.receipts.keys()];
+      await reconciler.waitForProofs(all, RECOVERY_LIMIT_MS);
+      await reconciler.verifyNew();
+      const tally = await reconciler.tally(all);
+      process.stdout.write(`chaos: ${steady.retried} submissions needed a retry\n`);
+      process.stdout.write(`${line(tally)}\n`);
+      assert.equal(tally.lost, 0);
+      assert.equal(tally.duplicated, 0);
+      assert.equal(tally.batched, tally.accepted);
+      assert.equal(tally.anchored, tally.accepted);
+      assert.equal(tally.proofsVerified, tally.accepted);
+    });
+  },
+);

@@ -1,0 +1,112 @@
+// A steady load on the relays: fresh tx-files from a few client apps to a few groups, offered at
+// a fixed rate across every relay, each retried with the same bytes until a receipt comes back
+// ("accepted means durable" makes that safe). Every receipt is kept for the reconciliation.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  buildTxFile,
+  createGroup,
+  generateIdentity,
+  serializeTxFile,
+  toPublicKeyFile,
+  type GroupKeys,
+  type PrivateIdentity,
+} from '@anchorpost/protocol';
+import { submitUntilAccepted, type Receipt } from '../clients.ts';
+
+export interface LoadParties {
+  readonly tenants: unknown;
+  readonly sender: PrivateIdentity;
+  readonly apps: readonly { tenant: string; app: PrivateIdentity }[];
+  readonly groups: readonly GroupKeys[];
+}
+
+/** Two tenants, three client apps, two groups of two (plus the sender). */
+export async function loadParties(): Promise<LoadParties> {
+  const [sender, a1, a2, b1, b2, ...apps] = await Promise.all(
+    Array.from({ length: 8 }, () => generateIdentity('modern')),
+  );
+  const groups = [];
+  for (const members of [
+    [a1!, a2!],
+    [b1!, b2!],
+  ]) {
+    groups.push((await createGroup('modern', [sender!.public, ...members.map((m) => m.public)])).keys);
+  }
+  return {
+    sender: sender!,
+    apps: [
+      { tenant: 'acme', app: apps[0]! },
+      { tenant: 'acme', app: apps[1]! },
+      { tenant: 'globex', app: apps[2]! },
+    ],
+    groups,
+    tenants: {
+      tenants: [
+        { id: 'acme', clientKeys: [toPublicKeyFile(apps[0]!.public), toPublicKeyFile(apps[1]!.public)] },
+        { id: 'globex', clientKeys: [toPublicKeyFile(apps[2]!.public)] },
+      ],
+    },
+  };
+}
+
+export interface SteadyLoadOptions {
+  readonly parties: LoadParties;
+  readonly relayUrls: readonly string[];
+  /** Files offered per second, in all. */
+  readonly rate: number;
+  /** Submissions in flight at most; while the system is down they wait on their retries. */
+  readonly concurrency: number;
+}
+
+/** Runs until stop(); `receipts` grows as files are accepted. */
+export class SteadyLoad {
+  readonly receipts = new Map<string, Receipt & { acceptedAtMs: number }>();
+  /** Submissions that needed more than one try (a fault was in the way). */
+  retried = 0;
+  readonly #options: SteadyLoadOptions;
+  #stopped = false;
+  readonly #workers: Promise<void>[];
+  #next = 0;
+
+  constructor(options: SteadyLoadOptions) {
+    this.#options = options;
+    const interval = (1000 * options.concurrency) / options.rate;
+    this.#workers = Array.from({ length: options.concurrency }, (_, w) => this.#work(w, interval));
+  }
+
+  async #work(worker: number, interval: number): Promise<void> {
+    const { parties, relayUrls } = this.#options;
+    await sleep((interval * worker) / this.#options.concurrency);
+    while (!this.#stopped) {
+      const started = Date.now();
+      const i = this.#next++;
+      const { tenant, app } = parties.apps[i % parties.apps.length]!;
+      const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
+      const bytes = serializeTxFile(
+        buildTxFile({
+          group: parties.groups[i % parties.groups.length]!,
+          senders: [parties.sender],
+          client: app,
+          blockchain: { lastblock: block(3_000_000 + i, 'c'), trustedblock: block(2_999_990 + i, 'd') },
+          message: { data: new TextEncoder().encode(`chaos load file ${i}`) },
+        }),
+      );
+      let tries = 0;
+      const receipt = await submitUntilAccepted(
+        () => relayUrls[(i + tries++) % relayUrls.length]!,
+        tenant,
+        bytes,
+        Date.now() + 10 * 60_000,
+      );
+      if (tries > 1) this.retried += 1;
+      this.receipts.set(receipt.cid, { ...receipt, acceptedAtMs: Date.now() });
+      await sleep(Math.max(0, interval - (Date.now() - started)));
+    }
+  }
+
+  /** Stops offering files and waits for the ones in flight to get their receipts. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all(this.#workers);
+  }
+}

@@ -1,0 +1,162 @@
+// The chaos suite's bookkeeping, against the system's own public surfaces: the proof API (is every
+// accepted file proven?), the chain's Anchored events (is every batch anchored once?), the index
+// (is every file in exactly one batch?) and `anchorpost verify` (does every proof check out
+// against the chain, trusting nothing of ours?).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { EvmChainReader } from '@anchorpost/chains';
+import { openDatabase } from '@anchorpost/db';
+import type { TxFileProof } from '@anchorpost/proofs';
+import { waitUntil } from '../clients.ts';
+import { REPO } from '../platform-process.ts';
+
+const run = promisify(execFile);
+const CLI = join(REPO, 'packages/cli/bin/anchorpost.js');
+const VERIFY_CHUNK = 200;
+
+export interface Tally {
+  accepted: number;
+  /** Accepted files found in a sealed, indexed batch. */
+  batched: number;
+  /** Accepted files in a batch anchored on chain. */
+  anchored: number;
+  /** Accepted files in no anchored batch. */
+  lost: number;
+  /** Files in more than one batch, plus anchors beyond the first of a batch or sequence. */
+  duplicated: number;
+  proofsVerified: number;
+}
+
+export interface ReconcilerOptions {
+  readonly proofApiUrl: string;
+  readonly evmRpc: string;
+  readonly contractAddress: string;
+  readonly deployBlock: number;
+  readonly indexDatabaseUrl: string;
+  /** Where proof files are written for the CLI. */
+  readonly dir: string;
+}
+
+export class Reconciler {
+  readonly #options: ReconcilerOptions;
+  readonly #proofs = new Map<string, TxFileProof>();
+  readonly #verified = new Set<string>();
+
+  constructor(options: ReconcilerOptions) {
+    this.#options = options;
+  }
+
+  /** Waits until the proof API serves a proof of every one of `cids` (202 while pending). */
+  async waitForProofs(cids: readonly string[], timeoutMs: number): Promise<void> {
+    const pending = new Set(cids.filter((cid) => !this.#proofs.has(cid)));
+    await waitUntil(
+      `a proof of each of ${pending.size} files`,
+      async () => {
+        const round = [...pending];
+        for (let i = 0; i < round.length; i += 16) {
+          await Promise.all(
+            round.slice(i, i + 16).map(async (cid) => {
+              try {
+                const response = await fetch(`${this.#options.proofApiUrl}/v1/proofs/${cid}`, {
+                  signal: AbortSignal.timeout(10_000),
+                });
+                if (response.status !== 200) {
+                  await response.body?.cancel();
+                  return;
+                }
+                this.#proofs.set(cid, (await response.json()) as TxFileProof);
+                pending.delete(cid);
+              } catch {
+                // the proof API is down or restarting: ask again next round
+              }
+            }),
+          );
+        }
+        return pending.size === 0;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** Checks every proof fetched and not checked yet with `anchorpost verify` against the chain. */
+  async verifyNew(): Promise<void> {
+    const todo = [...this.#proofs.keys()].filter((cid) => !this.#verified.has(cid));
+    const proofDir = join(this.#options.dir, 'proofs');
+    await mkdir(proofDir, { recursive: true });
+    for (let i = 0; i < todo.length; i += VERIFY_CHUNK) {
+      const chunk = todo.slice(i, i + VERIFY_CHUNK);
+      const paths = [];
+      for (const cid of chunk) {
+        const path = join(proofDir, `${cid}.json`);
+        await writeFile(path, JSON.stringify(this.#proofs.get(cid)));
+        paths.push(path);
+      }
+      const { stdout } = await run(
+        process.execPath,
+        [CLI, 'verify', ...paths, '--evm-rpc', this.#options.evmRpc],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      const verified = new Set([...stdout.matchAll(/^verified tx-file (\S+)/gm)].map((m) => m[1]!));
+      for (const cid of chunk) {
+        assert.ok(verified.has(cid), `the proof of ${cid} does not verify`);
+        this.#verified.add(cid);
+      }
+    }
+  }
+
+  /** Counts, for `cids`, what the chain and the index say. */
+  async tally(cids: readonly string[]): Promise<Tally> {
+    const reader = new EvmChainReader({
+      rpcUrls: [this.#options.evmRpc],
+      chainId: 31_337,
+      contractAddress: this.#options.contractAddress,
+      deployBlock: this.#options.deployBlock,
+    });
+    const head = await reader.head();
+    const anchors = [];
+    for await (const page of reader.readAnchors(this.#options.deployBlock, head.number)) {
+      anchors.push(...page.anchors);
+    }
+    const anchoredBatches = new Set(anchors.map((a) => a.batchCid));
+    const extraAnchors =
+      anchors.length - anchoredBatches.size + (anchors.length - new Set(anchors.map((a) => a.sequence)).size);
+
+    const opened = await openDatabase({
+      mode: 'postgres',
+      databaseUrl: this.#options.indexDatabaseUrl,
+      poolSize: 1,
+    });
+    let entries;
+    try {
+      entries = (await opened.database.index.dumpAll()).batchEntries;
+    } finally {
+      await opened.close();
+    }
+    const batchesOf = new Map<string, string[]>();
+    for (const entry of entries) {
+      const list = batchesOf.get(entry.txFileCid) ?? [];
+      list.push(entry.batchCid);
+      batchesOf.set(entry.txFileCid, list);
+    }
+    let batched = 0;
+    let anchored = 0;
+    let inTwo = 0;
+    for (const cid of cids) {
+      const batches = batchesOf.get(cid) ?? [];
+      if (batches.length > 0) batched += 1;
+      if (batches.length > 1) inTwo += 1;
+      if (batches.some((batch) => anchoredBatches.has(batch))) anchored += 1;
+    }
+    return {
+      accepted: cids.length,
+      batched,
+      anchored,
+      lost: cids.length - anchored,
+      duplicated: inTwo + extraAnchors,
+      proofsVerified: cids.filter((cid) => this.#verified.has(cid)).length,
+    };
+  }
+}

@@ -1,0 +1,202 @@
+// Anchorpost on real servers, every service in its own process: a Kafka 3.9 broker, PostgreSQL
+// (two databases: the relay's and anchorer's state, and the index, which can be dropped and
+// rebuilt), a Kubo daemon, and anvil with the anchor contract; then two relays, the batcher, the
+// anchorer, the parser and the proof API, each configured by ANCHORPOST_* alone. What
+// `npm run test:e2e` and `npm run test:chaos` run against.
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startEvmTestChain, type EvmTestChain } from '@anchorpost/chains/testing';
+import { createTestDatabase, type TestDatabase } from '@anchorpost/db/testing';
+import { generateRelayKey } from '@anchorpost/relay-core';
+import { findKuboBinary, startKuboDaemon, type KuboDaemon } from '@anchorpost/storage/testing';
+import { REPO } from '../platform-process.ts';
+import { freePort } from './free-port.ts';
+import { postgresServer, startKafkaBroker, type KafkaBroker, type PostgresServer } from './servers.ts';
+import { ServiceProcess, type ServiceName } from './service-process.ts';
+
+const run = promisify(execFile);
+
+export interface ClusterOptions {
+  /** Working folder: logs, keys, the tenants file, the broker's files. */
+  readonly dir: string;
+  /** The tenants file's content (`{ tenants: [{ id, clientKeys }] }`). */
+  readonly tenants: unknown;
+  /** Relay instances (`relay-a`, `relay-b`, …) sharing the bus and the database; default 2. */
+  readonly relays?: number;
+  /** Extra ANCHORPOST_* settings for every service. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface Cluster {
+  readonly kafka: KafkaBroker;
+  readonly kubo: KuboDaemon;
+  readonly chain: EvmTestChain;
+  readonly stateDb: TestDatabase;
+  readonly indexDb: TestDatabase;
+  /** By instance name: `relay-a`, `relay-b`, `batcher`, `anchorer`, `parser`, `proof-api`. */
+  readonly services: ReadonlyMap<string, ServiceProcess>;
+  readonly relays: readonly { readonly name: string; readonly http: string; readonly grpc: string }[];
+  readonly proofApiUrl: string;
+  readonly evmRpc: string;
+  readonly contractAddress: string;
+  service(name: string): ServiceProcess;
+  /** `parser rebuild` as an operator runs it, on the parser's settings; its JSON result. */
+  rebuildIndex(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Settings for a fast, bounded run: short batches, few confirmations, quick polls. */
+const FAST: Readonly<Record<string, string>> = {
+  ANCHORPOST_BATCH_INTERVAL: '2s',
+  ANCHORPOST_BATCH_MAX_FILES: '200',
+  ANCHORPOST_EVM_CONFIRMATIONS: '2',
+  ANCHORPOST_EVM_CHAIN_ID: '31337',
+  ANCHORPOST_ANCHORER_TICK_INTERVAL: '500ms',
+  ANCHORPOST_ANCHORER_MAX_TICK_BACKOFF: '5s',
+  ANCHORPOST_ANCHORER_MAX_CONSUME_BACKOFF: '5s',
+  ANCHORPOST_PARSER_TRUSTED_DEPTH: '3',
+  ANCHORPOST_PARSER_POLL_INTERVAL: '500ms',
+  ANCHORPOST_PARSER_MAX_FAILURE_DELAY: '5s',
+  ANCHORPOST_STORAGE_TIMEOUT_MS: '10000',
+  ANCHORPOST_DATABASE_POOL_SIZE: '4',
+};
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const { dir } = options;
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    while (closers.length > 0) await closers.pop()!().catch(() => undefined);
+  };
+  try {
+    await mkdir(join(dir, 'logs'), { recursive: true });
+    await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
+
+    const binary = findKuboBinary();
+    if (binary === undefined)
+      throw new Error('no Kubo binary: run scripts/install-kubo.sh or set ANCHORPOST_IPFS_BIN');
+    // Started side by side; whatever did start is stopped again if another one fails.
+    const started = await Promise.allSettled([
+      postgresServer(),
+      startKafkaBroker(join(dir, 'kafka')),
+      startKuboDaemon({ binary }),
+      startEvmTestChain({ anvil: { blockTime: 1 } }),
+    ] as const);
+    for (const result of started) {
+      if (result.status === 'fulfilled') {
+        const server = result.value;
+        closers.push(() => ('dispose' in server ? server.dispose() : server.close()));
+      }
+    }
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    const [postgres, kafka, kubo, chain] = started.map(
+      (result) => (result as PromiseFulfilledResult<unknown>).value,
+    ) as [PostgresServer, KafkaBroker, KuboDaemon, EvmTestChain];
+    const stateDb = await createTestDatabase(postgres.adminUrl, 'e2e_state');
+    closers.push(() => stateDb.drop());
+    const indexDb = await createTestDatabase(postgres.adminUrl, 'e2e_index');
+    closers.push(() => indexDb.drop());
+
+    const tenantsFile = join(dir, 'tenants.json');
+    await writeFile(tenantsFile, JSON.stringify(options.tenants));
+    const relayKeyFile = join(dir, 'keys', 'relay-key.pem');
+    await writeFile(relayKeyFile, generateRelayKey().pkcs8Pem, { mode: 0o600 });
+    const signerKeyFile = join(dir, 'keys', 'anchorer-signer.hex');
+    await writeFile(signerKeyFile, chain.owner.privateKey, { mode: 0o600 });
+
+    const common: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ANCHORPOST_DATA_DIR: join(dir, 'data'),
+      ANCHORPOST_KAFKA_BROKERS: kafka.brokers,
+      ANCHORPOST_STORAGE: 'kubo',
+      ANCHORPOST_KUBO_URL: kubo.url,
+      ANCHORPOST_EVM_RPC_URLS: chain.anvil.rpcUrl,
+      ANCHORPOST_EVM_ANCHOR_CONTRACT: chain.contractAddress,
+      ANCHORPOST_EVM_DEPLOY_BLOCK: String(chain.deployBlock),
+      ...FAST,
+      ...options.env,
+    };
+    const services = new Map<string, ServiceProcess>();
+    const add = (name: string, service: ServiceName, port: number, env: NodeJS.ProcessEnv) => {
+      const instance = new ServiceProcess({
+        name,
+        service,
+        url: `http://127.0.0.1:${port}`,
+        logPath: join(dir, 'logs', `${name}.log`),
+        env: { ...common, ANCHORPOST_KAFKA_CLIENT_ID: `anchorpost-${name}`, ...env },
+      });
+      services.set(name, instance);
+      closers.push(() => instance.close());
+      return instance;
+    };
+
+    const relays: { name: string; http: string; grpc: string }[] = [];
+    for (let i = 0; i < (options.relays ?? 2); i += 1) {
+      const name = `relay-${String.fromCharCode(97 + i)}`;
+      const [http, grpc] = [await freePort(), await freePort()];
+      add(name, 'relay', http, {
+        ANCHORPOST_DATABASE_URL: stateDb.databaseUrl,
+        ANCHORPOST_RELAY_HTTP_PORT: String(http),
+        ANCHORPOST_RELAY_GRPC_PORT: String(grpc),
+        ANCHORPOST_RELAY_TENANTS_FILE: tenantsFile,
+        ANCHORPOST_RELAY_KEY_FILE: relayKeyFile,
+      });
+      relays.push({ name, http: `http://127.0.0.1:${http}`, grpc: `127.0.0.1:${grpc}` });
+    }
+    const batcherPort = await freePort();
+    add('batcher', 'batcher', batcherPort, { ANCHORPOST_BATCHER_PORT: String(batcherPort) });
+    const anchorerPort = await freePort();
+    add('anchorer', 'anchorer', anchorerPort, {
+      ANCHORPOST_DATABASE_URL: stateDb.databaseUrl,
+      ANCHORPOST_ANCHORER_PORT: String(anchorerPort),
+      ANCHORPOST_EVM_SIGNER_KEY_FILE: signerKeyFile,
+    });
+    const parserPort = await freePort();
+    add('parser', 'parser', parserPort, {
+      ANCHORPOST_DATABASE_URL: indexDb.databaseUrl,
+      ANCHORPOST_PARSER_PORT: String(parserPort),
+    });
+    const proofApiPort = await freePort();
+    add('proof-api', 'proof-api', proofApiPort, {
+      ANCHORPOST_DATABASE_URL: indexDb.databaseUrl,
+      ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL: stateDb.databaseUrl,
+      ANCHORPOST_PROOF_API_PORT: String(proofApiPort),
+    });
+    // Relays first: they create the topics the others read.
+    for (const service of services.values()) await service.start();
+
+    const cluster: Cluster = {
+      kafka,
+      kubo,
+      chain,
+      stateDb,
+      indexDb,
+      services,
+      relays,
+      proofApiUrl: `http://127.0.0.1:${proofApiPort}`,
+      evmRpc: chain.anvil.rpcUrl,
+      contractAddress: chain.contractAddress,
+      service(name) {
+        const found = services.get(name);
+        if (found === undefined) throw new Error(`no service ${name} in this cluster`);
+        return found;
+      },
+      async rebuildIndex() {
+        const main = join(REPO, 'services', 'parser', 'dist', 'main.js');
+        const { stdout } = await run(process.execPath, [main, 'rebuild'], {
+          env: { ...common, ANCHORPOST_DATABASE_URL: indexDb.databaseUrl },
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: 10 * 60_000,
+        });
+        return JSON.parse(stdout.trim().split('\n').at(-1)!) as unknown;
+      },
+      close: closeAll,
+    };
+    return cluster;
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
