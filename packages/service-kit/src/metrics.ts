@@ -34,8 +34,26 @@ export class ServiceMetrics {
     return new Counter({ name: this.#name(what), help, labelNames, registers: [this.registry] });
   }
 
-  gauge(what: string, help: string, labelNames: readonly string[] = []): Gauge {
-    return new Gauge({ name: this.#name(what), help, labelNames, registers: [this.registry] });
+  /** With `collect`, the gauge is set at each scrape (e.g. a value read from a server). */
+  gauge(
+    what: string,
+    help: string,
+    labelNames: readonly string[] = [],
+    collect?: (gauge: Gauge) => void | Promise<void>,
+  ): Gauge {
+    return new Gauge({
+      name: this.#name(what),
+      help,
+      labelNames,
+      registers: [this.registry],
+      ...(collect === undefined
+        ? {}
+        : {
+            collect(this: Gauge) {
+              return collect(this);
+            },
+          }),
+    });
   }
 
   histogram(what: string, help: string, labelNames: readonly string[], buckets: number[]): Histogram {

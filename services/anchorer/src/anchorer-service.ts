@@ -5,6 +5,7 @@
  */
 import type { Bus, Subscription } from '@anchorpost/bus';
 import { EvmChain } from '@anchorpost/chains';
+import { BATCH_SEALED_TOPIC } from '@anchorpost/events';
 import type { EvmChainConfig, TransactionSigner } from '@anchorpost/chains';
 import type { Database } from '@anchorpost/db';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
@@ -38,6 +39,21 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
   const metrics = new ServiceMetrics('anchorer');
   const store = new PostgresAnchorRequestStore(database.anchorRequests);
   const chain = new EvmChain({ ...options.evm, signer: options.signer, store });
+  // Read from the bus at each scrape; a bus that cannot answer leaves the last values in place.
+  metrics.gauge(
+    'consumer_lag',
+    `Records of ${BATCH_SEALED_TOPIC} not yet committed by the anchorer's consumer group, by partition`,
+    ['topic', 'partition'],
+    async (gauge) => {
+      try {
+        for (const { partition, lag } of await bus.lag(config.groupId, BATCH_SEALED_TOPIC)) {
+          gauge.set({ topic: BATCH_SEALED_TOPIC, partition: String(partition) }, lag);
+        }
+      } catch (error) {
+        logger.warn({ err: error }, 'consumer lag not read');
+      }
+    },
+  );
 
   const app: ServiceApp = await startServiceApp({
     service: 'anchorer',

@@ -156,6 +156,14 @@ describe('anchorer service', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     assert.match(metrics, /anchorpost_anchorer_transitions_total\{to="CONFIRMED"\} 2/);
     assert.match(metrics, /anchorpost_anchorer_open_requests\{state="CONFIRMED"\} 2/);
+    // Both batches are stored, so the group has committed past them on every partition.
+    const lags = [
+      ...metrics.matchAll(
+        /^anchorpost_anchorer_consumer_lag\{topic="anchorpost\.batch\.sealed\.v1",partition="\d+"\} (\d+)$/gm,
+      ),
+    ];
+    assert.ok(lags.length > 0, 'the consumer lag is exported per partition');
+    assert.deepEqual(new Set(lags.map((m) => m[1])), new Set(['0']));
     const ready = await fetch(`${url}/readyz`);
     assert.equal(ready.status, 200);
     assert.deepEqual(await ready.json(), {
