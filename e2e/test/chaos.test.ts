@@ -37,30 +37,29 @@ const killAndRestart = (service: string): Fault => ({
 });
 
 /**
- * Waits for a block at the head holding an anchor, so that the reorg takes an anchor with it, and
- * says what became of that anchor's transaction: dropped, or mined again in another block.
+ * Waits for a block at the head holding an anchor, then reorganizes the last `depth` blocks away
+ * and drops the anchor's transaction from the node's pool as well (else anvil mines it again at
+ * once): the anchorer must notice its anchor is gone and send it again. Says what happened.
  */
 async function reorgUnderAnAnchor(cluster: Cluster, depth: number): Promise<string> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const logs = await cluster.chain.call<{ transactionHash: string; blockHash: string }[]>('eth_getLogs', [
+    const logs = await cluster.chain.call<{ transactionHash: string; blockNumber: string }[]>('eth_getLogs', [
       { address: cluster.contractAddress, topics: [ANCHORED_TOPIC], fromBlock: 'latest', toBlock: 'latest' },
     ]);
     const anchor = logs[0];
     if (anchor !== undefined) {
       await cluster.chain.reorg(depth);
-      const receipt = await cluster.chain.call<{ blockHash: string } | null>('eth_getTransactionReceipt', [
+      await cluster.chain.call('anvil_dropTransaction', [anchor.transactionHash]);
+      const receipt = await cluster.chain.call('eth_getTransactionReceipt', [
         anchor.transactionHash,
       ]);
-      if (receipt === null) return 'took an anchor transaction out of the chain';
-      return receipt.blockHash === anchor.blockHash
-        ? 'left the anchor in its block'
-        : 'moved an anchor transaction to another block';
+      assert.equal(receipt, null, 'the reorg took the anchor transaction out of the chain');
+      return `took the anchor in block ${Number(anchor.blockNumber)} (tx ${anchor.transactionHash}) out of the chain and the pool`;
     }
     await sleep(100);
   }
-  await cluster.chain.reorg(depth);
-  return 'found no anchor at the head within 60 s, and reorged anyway';
+  throw new Error('no anchor was mined within 60 s: the load or the anchorer has stopped');
 }
 
 const FAULTS: readonly Fault[] = [
@@ -81,7 +80,7 @@ const FAULTS: readonly Fault[] = [
     },
   },
   {
-    name: 'anvil 2-block reorg',
+    name: 'anvil 2-block reorg under an anchor',
     async inject(cluster) {
       process.stdout.write(`chaos: the reorg ${await reorgUnderAnAnchor(cluster, 2)}\n`);
     },
@@ -105,12 +104,17 @@ const FAULTS: readonly Fault[] = [
   },
 ];
 
+/** ANCHORPOST_CHAOS_FAULTS: a comma list of words; only the faults whose name holds one run. */
+const only = process.env.ANCHORPOST_CHAOS_FAULTS?.split(',').filter((word) => word !== '');
+const SELECTED =
+  only === undefined ? FAULTS : FAULTS.filter((f) => only.some((word) => f.name.includes(word)));
+
 const line = (tally: Tally) =>
   `chaos: accepted=${tally.accepted} batched=${tally.batched} anchored=${tally.anchored} ` +
   `lost=${tally.lost} duplicated=${tally.duplicated} proofs_verified=${tally.proofsVerified}`;
 
 describe(
-  `chaos: ${FAULTS.length} faults under a steady load of ${RATE} files/s`,
+  `chaos: ${SELECTED.length} faults under a steady load of ${RATE} files/s`,
   { timeout: 45 * 60_000 },
   () => {
     let dir: string;
@@ -149,7 +153,7 @@ describe(
       });
       await waitUntil('the first receipts', () => steady.receipts.size >= RATE * 3, 60_000);
 
-      for (const fault of FAULTS) {
+      for (const fault of SELECTED) {
         const started = Date.now();
         await fault.inject(c);
         const repaired = Date.now();
