@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { ANCHORED_TOPIC } from '@anchorpost/chains';
-import { waitUntil } from './clients.ts';
+import { Subscriber, waitUntil } from './clients.ts';
 import { startCluster, type Cluster } from './cluster/cluster.ts';
 import { loadParties, SteadyLoad } from './chaos/load.ts';
 import { Reconciler, type Tally } from './chaos/reconcile.ts';
@@ -51,9 +51,7 @@ async function reorgUnderAnAnchor(cluster: Cluster, depth: number): Promise<stri
     if (anchor !== undefined) {
       await cluster.chain.reorg(depth);
       await cluster.chain.call('anvil_dropTransaction', [anchor.transactionHash]);
-      const receipt = await cluster.chain.call('eth_getTransactionReceipt', [
-        anchor.transactionHash,
-      ]);
+      const receipt = await cluster.chain.call('eth_getTransactionReceipt', [anchor.transactionHash]);
       assert.equal(receipt, null, 'the reorg took the anchor transaction out of the chain');
       return `took the anchor in block ${Number(anchor.blockNumber)} (tx ${anchor.transactionHash}) out of the chain and the pool`;
     }
@@ -120,11 +118,20 @@ describe(
     let dir: string;
     let cluster: Cluster | undefined;
     let load: SteadyLoad | undefined;
+    const subscribers: Subscriber[] = [];
 
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'anchorpost-chaos-'));
       const parties = await loadParties();
       cluster = await startCluster({ dir, tenants: parties.tenants, relays: 2 });
+      // One subscriber per group, moving to the other relay at each reconnect: its cursor must
+      // resume on any relay.
+      const relays = cluster.relays;
+      parties.recipientHashes.forEach((hash, k) => {
+        let connects = k;
+        subscribers.push(new Subscriber(`group-${k}`, hash, () => relays[connects++ % relays.length]!.http));
+      });
+      await Promise.all(subscribers.map((subscriber) => subscriber.ready()));
       load = new SteadyLoad({
         parties,
         relayUrls: cluster.relays.map((relay) => relay.http),
@@ -134,6 +141,7 @@ describe(
     });
 
     after(async () => {
+      for (const subscriber of subscribers) subscriber.stop();
       await load?.stop();
       await cluster?.close();
       if (process.env.ANCHORPOST_E2E_KEEP === undefined) await rm(dir, { recursive: true, force: true });
@@ -182,6 +190,35 @@ describe(
       await reconciler.verifyNew();
       const tally = await reconciler.tally(all);
       process.stdout.write(`chaos: ${steady.retried} submissions needed a retry\n`);
+
+      // Every subscriber got every file of its group exactly once, across every fault.
+      const expected = subscribers.map(
+        (s) =>
+          new Set(
+            [...steady.receipts.values()]
+              .filter((r) => r.recipientHash === s.recipientHash)
+              .map((r) => r.cid),
+          ),
+      );
+      await waitUntil(
+        'every delivery',
+        () => subscribers.every((s, k) => new Set(s.deliveries.map((d) => d.cid)).size >= expected[k]!.size),
+        RECOVERY_LIMIT_MS,
+      );
+      assert.equal(subscribers.length, 2);
+      for (const files of expected) assert.ok(files.size > 0, 'every group was sent files');
+      let deliveredTwice = 0;
+      subscribers.forEach((subscriber, k) => {
+        const cids = subscriber.deliveries.map((d) => d.cid);
+        deliveredTwice += cids.length - new Set(cids).size;
+        assert.deepEqual(new Set(cids), expected[k], `${subscriber.name} got other files than its group's`);
+      });
+      const delivered = subscribers.reduce((sum, s) => sum + s.deliveries.length, 0);
+      const reconnects = subscribers.reduce((sum, s) => sum + s.reconnects.length, 0);
+      process.stdout.write(
+        `chaos: delivered=${delivered} to ${subscribers.length} subscribers (${reconnects} reconnects) delivered_twice=${deliveredTwice}\n`,
+      );
+      assert.equal(deliveredTwice, 0, 'a subscriber got a file twice');
       process.stdout.write(`${line(tally)}\n`);
       assert.equal(tally.lost, 0);
       assert.equal(tally.duplicated, 0);

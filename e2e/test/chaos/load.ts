@@ -6,6 +6,7 @@ import {
   buildTxFile,
   createGroup,
   generateIdentity,
+  parseTxFile,
   serializeTxFile,
   toPublicKeyFile,
   type GroupKeys,
@@ -18,6 +19,8 @@ export interface LoadParties {
   readonly sender: PrivateIdentity;
   readonly apps: readonly { tenant: string; app: PrivateIdentity }[];
   readonly groups: readonly GroupKeys[];
+  /** The recipient hash of each group, what subscribers listen on. */
+  readonly recipientHashes: readonly string[];
 }
 
 /** Two tenants, three client apps, two groups of two (plus the sender). */
@@ -32,7 +35,25 @@ export async function loadParties(): Promise<LoadParties> {
   ]) {
     groups.push((await createGroup('modern', [sender!.public, ...members.map((m) => m.public)])).keys);
   }
+  const recipientHashes = groups.map(
+    (group) =>
+      parseTxFile(
+        serializeTxFile(
+          buildTxFile({
+            group,
+            senders: [sender!],
+            client: apps[0]!,
+            blockchain: {
+              lastblock: { height: 1, signature: 'e'.repeat(64) },
+              trustedblock: { height: 1, signature: 'f'.repeat(64) },
+            },
+            message: { data: new Uint8Array(1) },
+          }),
+        ),
+      ).recipient.sha512hash,
+  );
   return {
+    recipientHashes,
     sender: sender!,
     apps: [
       { tenant: 'acme', app: apps[0]! },
