@@ -13,6 +13,7 @@ export {
   type EvmRpcConfig,
 } from './adapter-config.ts';
 export { asConfigError } from './as-config-error.ts';
+export { lockEmbeddedDatabase, type EmbeddedDatabaseLock } from './embedded-database-lock.ts';
 export { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';
 export { readSignerKeyFile, SIGNER_KEY_FILE_ENV, type SignerKey } from './signer-key-file.ts';
 export {

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { openFileLogBus, type FileLogBus } from '@anchorpost/bus';
 import { evmChainConfigFromEnv, type EvmChainConfig } from '@anchorpost/chains';
 import { openDatabase, type Database } from '@anchorpost/db';
+import { lockEmbeddedDatabase } from '@anchorpost/runtime';
 import type { Logger } from '@anchorpost/service-kit';
 import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
 import type { DataDir } from './data-dir.ts';
@@ -31,7 +32,6 @@ export async function openEmbeddedInfra(options: {
   logger: Logger;
 }): Promise<EmbeddedInfra> {
   const { config, dirs, env, logger } = options;
-  await mkdir(dirs.evm, { recursive: true, mode: 0o700 });
   const stack: { name: string; close: () => Promise<void> }[] = [];
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -45,7 +45,12 @@ export async function openEmbeddedInfra(options: {
         }
       }
     })());
+  // The same one-owner lock as a stand-alone service's, before anything is created or opened:
+  // never two processes on one PGlite.
+  const lock = await lockEmbeddedDatabase(dirs.postgres);
+  stack.push({ name: 'database lock', close: () => lock.release() });
   try {
+    await mkdir(dirs.evm, { recursive: true, mode: 0o700 });
     const opened = await openDatabase({ mode: 'embedded', dataDir: dirs.postgres, port: 0 });
     stack.push({ name: 'database', close: () => opened.close() });
     const bus = await openFileLogBus({ dir: dirs.bus, maxRecordBytes: config.busMaxRecordBytes });

@@ -63,12 +63,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const logger = options.logger ?? createLogger('platform');
   const config = loadAllConfig(env);
   const { dirs } = config;
-  if (await ensureRelayKey(dirs.relayKey)) logger.info({ path: dirs.relayKey }, 'relay key created');
-  if (await ensureTenantsFile(dirs.tenants)) {
-    logger.warn({ path: dirs.tenants }, 'no tenants yet: add client keys to the tenants file and restart');
-  }
-
+  // First the infrastructure, whose database lock refuses a folder another process uses.
   const infra = await openEmbeddedInfra({ config: config.platform, dirs, env, logger });
+  try {
+    if (await ensureRelayKey(dirs.relayKey)) logger.info({ path: dirs.relayKey }, 'relay key created');
+    if (await ensureTenantsFile(dirs.tenants)) {
+      logger.warn({ path: dirs.tenants }, 'no tenants yet: add client keys to the tenants file and restart');
+    }
+  } catch (error) {
+    await infra.close();
+    throw error;
+  }
   const services: RunningService[] = [];
   const close = async (): Promise<void> => {
     for (const service of [...services].reverse()) {

@@ -50,6 +50,10 @@ describe('stand-alone service mains', { timeout: 120_000 }, () => {
       /^ERROR BAD_CONFIG ANCHORPOST_DATABASE_URL: .*in use by process .*only one process/m,
     );
     assert.equal(third.code, 1, third.stderr);
+    // `npm start` on the same folder takes the same lock: refused too, before anything opens.
+    const platform = await startMain('platform', { ANCHORPOST_DATA_DIR: data }).exited;
+    assert.equal(platform.code, 2, platform.stderr);
+    assert.match(platform.stderr, /^ERROR BAD_CONFIG ANCHORPOST_DATABASE_URL: .*in use by process /m);
     assert.match(third.stderr, /^ERROR LOCKED -: bus directory is locked by running process/m);
 
     assert.equal(await stop(relay), 0);
