@@ -106,8 +106,12 @@ describe('startAnvil', () => {
         confirmations: 1,
       });
       await chain.anchor(sampleAnchorRequest(1));
-      await chain.tick();
-      await chain.tick();
+      // Submitted on one tick, seen mined and (1 confirmation) confirmed on a later one; on a busy
+      // machine automine's receipt can take more than one tick to show.
+      for (let tick = 0; tick < 50 && (await chain.status(1))?.state !== AnchorState.Confirmed; tick++) {
+        await chain.tick();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       assert.equal((await chain.status(1))?.state, AnchorState.Confirmed);
       headBefore = (await chain.head()).number;
     } finally {
