@@ -42,8 +42,8 @@ export interface Cluster {
   readonly evmRpc: string;
   readonly contractAddress: string;
   service(name: string): ServiceProcess;
-  /** `parser rebuild` as an operator runs it, on the parser's settings; its JSON result. */
-  rebuildIndex(): Promise<unknown>;
+  /** `parser rebuild` as an operator runs it, on the parser's settings: its JSON result and `ms`. */
+  rebuildIndex(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -190,7 +190,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           maxBuffer: 64 * 1024 * 1024,
           timeout: 10 * 60_000,
         });
-        return JSON.parse(stdout.trim().split('\n').at(-1)!) as unknown;
+        const lines = stdout.trim().split('\n');
+        // The parser's own timing of the rebuild (its "index rebuilt" log line), process start excluded.
+        const timing = lines.map((line) => /"ms":(\d+).*"msg":"index rebuilt"/.exec(line)).find(Boolean);
+        return {
+          ...(JSON.parse(lines.at(-1)!) as Record<string, unknown>),
+          ...(timing ? { ms: Number(timing[1]) } : {}),
+        };
       },
       close: closeAll,
     };
