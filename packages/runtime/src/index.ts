@@ -20,6 +20,7 @@ export {
   reportFailure,
   runServiceMain,
   runServiceTask,
+  type ServiceContext,
   type ServiceMainOptions,
   type ServiceTaskOptions,
 } from './run-service-main.ts';

@@ -11,22 +11,29 @@ import { ConfigError, createLogger, type Logger, type RunningService } from '@an
 import { readAdapterConfig, type AdapterConfig, type AdapterName } from './adapter-config.ts';
 import { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';
 
-export interface ServiceMainOptions<N extends AdapterName, C> {
+/** What a service main and a one-off service command share. */
+interface ServiceProcessOptions<N extends AdapterName, C> {
   /** Lower-case service name, as in its logs and metrics. */
   service: string;
   /** The adapters it runs on; only these are configured and opened. */
   needs: readonly N[];
   /** Its own settings (`loadConfig(<name>ConfigSchema, env)`); throw ConfigError on a bad one. */
   config(env: NodeJS.ProcessEnv): C | Promise<C>;
-  /** Starts it on the open adapters; it must not handle signals itself. */
-  start(context: {
-    config: C;
-    adapters: Pick<Adapters, N>;
-    logger: Logger;
-    env: NodeJS.ProcessEnv;
-  }): Promise<RunningService>;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+}
+
+/** What the service's start or command is handed. */
+export interface ServiceContext<N extends AdapterName, C> {
+  config: C;
+  adapters: Pick<Adapters, N>;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface ServiceMainOptions<N extends AdapterName, C> extends ServiceProcessOptions<N, C> {
+  /** Starts it on the open adapters; it must not handle signals itself. */
+  start(context: ServiceContext<N, C>): Promise<RunningService>;
 }
 
 /** The one-line error of the command line, and its exit code. */
@@ -48,20 +55,28 @@ function exitWith(error: unknown): never {
   process.exit(exitCode);
 }
 
-export async function runServiceMain<N extends AdapterName, C>(
-  options: ServiceMainOptions<N, C>,
-): Promise<void> {
+/** Checks every setting before anything is opened; a bad one ends the process (exit 2). */
+async function readSettings<N extends AdapterName, C>(
+  options: ServiceProcessOptions<N, C>,
+): Promise<{ env: NodeJS.ProcessEnv; logger: Logger; config: C; adapterConfig: AdapterConfig }> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(options.service);
-  let config: C;
-  let adapterConfig: AdapterConfig;
   try {
-    config = await options.config(env);
-    adapterConfig = await readAdapterConfig(env, options.needs);
+    return {
+      env,
+      logger,
+      config: await options.config(env),
+      adapterConfig: await readAdapterConfig(env, options.needs),
+    };
   } catch (error) {
     exitWith(error);
   }
+}
 
+export async function runServiceMain<N extends AdapterName, C>(
+  options: ServiceMainOptions<N, C>,
+): Promise<void> {
+  const { env, logger, config, adapterConfig } = await readSettings(options);
   let adapters: OpenAdapters<N>;
   try {
     adapters = await openAdapters<N>(adapterConfig, logger);
@@ -105,20 +120,9 @@ export async function runServiceMain<N extends AdapterName, C>(
   process.on('SIGTERM', stop);
 }
 
-export interface ServiceTaskOptions<N extends AdapterName, C, R> {
-  /** Lower-case service name, as in its logs. */
-  service: string;
-  needs: readonly N[];
-  config(env: NodeJS.ProcessEnv): C | Promise<C>;
+export interface ServiceTaskOptions<N extends AdapterName, C, R> extends ServiceProcessOptions<N, C> {
   /** The one-off work (e.g. the parser's `rebuild`); its result is printed as one JSON line. */
-  run(context: {
-    config: C;
-    adapters: Pick<Adapters, N>;
-    logger: Logger;
-    env: NodeJS.ProcessEnv;
-  }): Promise<R>;
-  env?: NodeJS.ProcessEnv;
-  logger?: Logger;
+  run(context: ServiceContext<N, C>): Promise<R>;
 }
 
 /**
@@ -129,16 +133,7 @@ export interface ServiceTaskOptions<N extends AdapterName, C, R> {
 export async function runServiceTask<N extends AdapterName, C, R>(
   options: ServiceTaskOptions<N, C, R>,
 ): Promise<void> {
-  const env = options.env ?? process.env;
-  const logger = options.logger ?? createLogger(options.service);
-  let config: C;
-  let adapterConfig: AdapterConfig;
-  try {
-    config = await options.config(env);
-    adapterConfig = await readAdapterConfig(env, options.needs);
-  } catch (error) {
-    exitWith(error);
-  }
+  const { env, logger, config, adapterConfig } = await readSettings(options);
   let result: R;
   try {
     const adapters = await openAdapters<N>(adapterConfig, logger);
