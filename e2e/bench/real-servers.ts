@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { ProduceAcks, Producer } from '@platformatic/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { txFileAccepted } from '@anchorpost/events';
-import { buildTxFile, cidForBytes, parseTxFile, serializeTxFile } from '@anchorpost/protocol';
+import { cidForBytes, parseTxFile } from '@anchorpost/protocol';
 import { CID_HEADER, loadRelayKey, signReceipt } from '@anchorpost/relay-core';
-import { loadParties } from '../test/chaos/load.ts';
+import { loadParties, partiesTxFile } from '../test/chaos/load.ts';
 import { Reconciler } from '../test/chaos/reconcile.ts';
 import { startCluster } from '../test/cluster/cluster.ts';
 
@@ -61,17 +61,9 @@ try {
   const build = async (count: number, salt: string): Promise<BenchFile[]> => {
     const files: BenchFile[] = [];
     for (let i = 0; i < count; i += 1) {
-      const { app } = parties.apps[i % parties.apps.length]!;
-      const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
-      const bytes = serializeTxFile(
-        buildTxFile({
-          group: parties.groups[i % parties.groups.length]!,
-          senders: [parties.sender],
-          client: app,
-          blockchain: { lastblock: block(4_000_000 + i, 'a'), trustedblock: block(3_999_990 + i, 'b') },
-          message: { data: new TextEncoder().encode(`${salt} ${i} ${'x'.repeat(1024)}`) },
-        }),
-      );
+      // Salted heights keep the two sets' CIDs apart; a 1 KiB body, as the relay bench sends.
+      const height = (salt === 'relay' ? 4_000_000 : 5_000_000) + i;
+      const { bytes } = partiesTxFile(parties, i, height, `${salt} ${i} ${'x'.repeat(1024)}`);
       files.push({
         bytes,
         cid: await cidForBytes(bytes),

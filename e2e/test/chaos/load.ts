@@ -23,6 +23,30 @@ export interface LoadParties {
   readonly recipientHashes: readonly string[];
 }
 
+/**
+ * The i-th tx-file of these parties: from the sender, signed by client app i mod 3, to group
+ * i mod 2, with `text` as its message; `height` makes its block references (and so its CID) unique.
+ */
+export function partiesTxFile(
+  parties: Pick<LoadParties, 'sender' | 'apps' | 'groups'>,
+  i: number,
+  height: number,
+  text: string,
+): { tenant: string; bytes: Uint8Array } {
+  const { tenant, app } = parties.apps[i % parties.apps.length]!;
+  const block = (at: number, fill: string) => ({ height: at, signature: fill.repeat(64) });
+  const bytes = serializeTxFile(
+    buildTxFile({
+      group: parties.groups[i % parties.groups.length]!,
+      senders: [parties.sender],
+      client: app,
+      blockchain: { lastblock: block(height, 'c'), trustedblock: block(height - 10, 'd') },
+      message: { data: new TextEncoder().encode(text) },
+    }),
+  );
+  return { tenant, bytes };
+}
+
 /** Two tenants, three client apps, two groups of two (plus the sender). */
 export async function loadParties(): Promise<LoadParties> {
   const [sender, a1, a2, b1, b2, ...apps] = await Promise.all(
@@ -35,32 +59,18 @@ export async function loadParties(): Promise<LoadParties> {
   ]) {
     groups.push((await createGroup('modern', [sender!.public, ...members.map((m) => m.public)])).keys);
   }
-  const recipientHashes = groups.map(
-    (group) =>
-      parseTxFile(
-        serializeTxFile(
-          buildTxFile({
-            group,
-            senders: [sender!],
-            client: apps[0]!,
-            blockchain: {
-              lastblock: { height: 1, signature: 'e'.repeat(64) },
-              trustedblock: { height: 1, signature: 'f'.repeat(64) },
-            },
-            message: { data: new Uint8Array(1) },
-          }),
-        ),
-      ).recipient.sha512hash,
-  );
+  const clientApps = [
+    { tenant: 'acme', app: apps[0]! },
+    { tenant: 'acme', app: apps[1]! },
+    { tenant: 'globex', app: apps[2]! },
+  ];
+  const parties = { sender: sender!, apps: clientApps, groups };
   return {
-    recipientHashes,
-    sender: sender!,
-    apps: [
-      { tenant: 'acme', app: apps[0]! },
-      { tenant: 'acme', app: apps[1]! },
-      { tenant: 'globex', app: apps[2]! },
-    ],
-    groups,
+    ...parties,
+    // File k goes to group k mod 2: the first two name both groups' recipient hashes.
+    recipientHashes: groups.map(
+      (_, k) => parseTxFile(partiesTxFile(parties, k, 1_000, 'recipient').bytes).recipient.sha512hash,
+    ),
     tenants: {
       tenants: [
         { id: 'acme', clientKeys: [toPublicKeyFile(apps[0]!.public), toPublicKeyFile(apps[1]!.public)] },
@@ -101,17 +111,7 @@ export class SteadyLoad {
     while (!this.#stopped) {
       const started = Date.now();
       const i = this.#next++;
-      const { tenant, app } = parties.apps[i % parties.apps.length]!;
-      const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
-      const bytes = serializeTxFile(
-        buildTxFile({
-          group: parties.groups[i % parties.groups.length]!,
-          senders: [parties.sender],
-          client: app,
-          blockchain: { lastblock: block(3_000_000 + i, 'c'), trustedblock: block(2_999_990 + i, 'd') },
-          message: { data: new TextEncoder().encode(`chaos load file ${i}`) },
-        }),
-      );
+      const { tenant, bytes } = partiesTxFile(parties, i, 3_000_000 + i, `chaos load file ${i}`);
       let tries = 0;
       const receipt = await submitUntilAccepted(
         () => relayUrls[(i + tries++) % relayUrls.length]!,
