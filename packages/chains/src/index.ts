@@ -1,7 +1,7 @@
 /**
  * @anchorpost/chains — the chain port of Anchorpost: put batch roots on chains exactly once and
  * follow them to finality (AnchorChain), and read anchors back (ChainReader). Chain-neutral types
- * here; adapters under ./evm (and later ./ergo).
+ * here; adapters under ./evm and ./ergo.
  */
 export * from './chain-error.ts';
 export * from './anchor-request.ts';
@@ -10,3 +10,4 @@ export { MemoryAnchorRequestStore } from './memory-anchor-request-store.ts';
 export type { ChainAnchor, ChainAnchorPage, ChainHead, ChainReader } from './chain-reader.ts';
 export type { AnchorChain, AnchorTransition } from './anchor-chain.ts';
 export * from './evm/index.ts';
+export * from './ergo/index.ts';
