@@ -33,7 +33,9 @@ async function serve(handler: Handler): Promise<{ url: string; server: Server }>
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => handler(req, body, res));
+    req.on('end', () => {
+      handler(req, body, res);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
@@ -52,10 +54,11 @@ describe('ErgoNodeClient on real node JSON', () => {
   let url: string;
   let server: Server;
   const seen: { path: string; apiKey: string | undefined }[] = [];
-  const blockId = JSON.parse(fixture('blocks/block-693479-b17847c0.json')).header.id as string;
-  const oracleBox = JSON.parse(fixture('boxes/utxo-byId-390a8fe7-oracle-pool-r6-coll32.json'))
-    .boxId as string;
-  const bankBox = JSON.parse(fixture('boxes/utxo-byId-2342c916-sigusd-bank.json')).boxId as string;
+  const blockId = (JSON.parse(fixture('blocks/block-693479-b17847c0.json')) as { header: ErgoHeader }).header
+    .id;
+  const oracleFile = 'boxes/utxo-byId-390a8fe7-oracle-pool-r6-coll32.json';
+  const oracleBox = (JSON.parse(fixture(oracleFile)) as ErgoBoxJson).boxId;
+  const bankBox = (JSON.parse(fixture('boxes/utxo-byId-2342c916-sigusd-bank.json')) as ErgoBoxJson).boxId;
 
   before(async () => {
     ROUTES[`/blocks/${blockId}`] = 'blocks/block-693479-b17847c0.json';
@@ -65,7 +68,10 @@ describe('ErgoNodeClient on real node JSON', () => {
       const path = req.url ?? '';
       seen.push({ path, apiKey: req.headers.api_key as string | undefined });
       const file = ROUTES[path];
-      if (file === undefined) return send(res, 404, '{"error":404,"reason":"not-found","detail":"nope"}');
+      if (file === undefined) {
+        send(res, 404, '{"error":404,"reason":"not-found","detail":"nope"}');
+        return;
+      }
       send(res, 200, fixture(file));
     }));
   });
@@ -210,7 +216,9 @@ describe('ErgoNodeClient failure modes', () => {
       calls++;
       send(res, 503, '{"error":503,"reason":"busy"}');
     });
-    const good = await serve((_req, _body, res) => send(res, 200, fixture('info.json')));
+    const good = await serve((_req, _body, res) => {
+      send(res, 200, fixture('info.json'));
+    });
     try {
       const info = await new ErgoNodeClient({ urls: [flaky.url, good.url], backoffMs: 1 }).info();
       assert.equal(info.fullHeight, 1331111);
@@ -244,7 +252,9 @@ describe('ErgoNodeClient failure modes', () => {
   });
 
   it('refuses malformed answers with RPC_ERROR and bad ids before asking', async () => {
-    const { url, server } = await serve((_req, _body, res) => send(res, 200, '{"fullHeight":"high"}'));
+    const { url, server } = await serve((_req, _body, res) => {
+      send(res, 200, '{"fullHeight":"high"}');
+    });
     try {
       const error = await new ErgoNodeClient({ urls: [url] }).info().catch((e: unknown) => e);
       assert.ok(error instanceof ChainError);
