@@ -8,9 +8,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assembleProof } from '@anchorpost/proofs';
-import type { TxFileProof } from '@anchorpost/proofs';
+import type { EvmAnchorProof, TxFileProof } from '@anchorpost/proofs';
 import { startProofFixture } from '@anchorpost/proofs/testing';
 import type { ProofFixture } from '@anchorpost/proofs/testing';
+
+/** The EVM anchor of a proof of this suite (which anchors on anvil only). */
+function evmAnchor(proof: TxFileProof): EvmAnchorProof {
+  const anchor = proof.anchors.find((a) => a.chain === 'evm');
+  assert.ok(anchor?.chain === 'evm', 'an EVM anchor');
+  return anchor;
+}
 
 const BIN = fileURLToPath(new URL('../bin/anchorpost.js', import.meta.url));
 
@@ -78,7 +85,7 @@ describe('anchorpost verify', () => {
     assert.equal(result.stderr, '');
     assert.match(result.stdout, new RegExp(`^verified tx-file ${proof.txFile}\n`));
     assert.match(result.stdout, /leaf 3 of 5 in batch/);
-    assert.match(result.stdout, new RegExp(`anchor evm:${fixture.chainId}: tx ${proof.anchors[0]!.txHash}`));
+    assert.match(result.stdout, new RegExp(`anchor evm:${fixture.chainId}: tx ${evmAnchor(proof).txHash}`));
     assert.match(result.stdout, /is canonical/);
     const perChain = await cli(
       'verify',
@@ -101,7 +108,7 @@ describe('anchorpost verify', () => {
     );
 
     const otherContract = structuredClone(proof);
-    otherContract.anchors[0]!.contract = fixture.chain.stranger.address.toLowerCase();
+    evmAnchor(otherContract).contract = fixture.chain.stranger.address.toLowerCase();
     await writeFile(at('contract.json'), JSON.stringify(otherContract));
     assertFailure(
       await cli('verify', at('contract.json'), '--evm-rpc', fixture.rpcUrl),
@@ -109,7 +116,7 @@ describe('anchorpost verify', () => {
       'anchors[0].contract',
     );
 
-    await writeFile(at('shape.json'), JSON.stringify({ ...proof, version: 2 }));
+    await writeFile(at('shape.json'), JSON.stringify({ ...proof, version: 3 }));
     assertFailure(
       await cli('verify', at('shape.json'), '--evm-rpc', fixture.rpcUrl),
       'INVALID_PROOF',
@@ -130,7 +137,7 @@ describe('anchorpost verify', () => {
     );
     const usage = await cli('verify', at('proof.json'));
     assert.equal(usage.status, 2);
-    assert.match(usage.stderr, /^ERROR USAGE -: --evm-rpc is required/);
+    assert.match(usage.stderr, /^ERROR USAGE -: --evm-rpc or --ergo-node is required/);
   });
 
   it('verifies several proofs in one call, and exits 1 naming the file when any one fails', async () => {

@@ -7,7 +7,7 @@ import type { AnchorRecord, ChainKind, IndexRepository } from '@anchorpost/db';
 import { inclusionFromEntries } from './inclusion-from-entries.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import { TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
-import type { EvmAnchorProof, ProofTimeBound, TxFileProof } from './tx-file-proof.ts';
+import type { AnchorProof, ProofTimeBound, TxFileProof } from './tx-file-proof.ts';
 
 export interface AssembleProofOptions {
   /** The chain's current head height (the service asks its ChainReader); confirmations count from it. */
@@ -17,6 +17,12 @@ export interface AssembleProofOptions {
    * (a tx-file batched but not parsed) the proof has no `timeBound.notBefore`.
    */
   trustedblockHeight?(txFileCid: string): Promise<number | null>;
+  /**
+   * The time of the Ergo block at `height` (RFC 3339), for the lower end of the time window; the
+   * service reads the header from its Ergo node. Without it (or when it answers undefined) the
+   * window's lower end is the height alone.
+   */
+  ergoBlockTime?(height: number): Promise<string | undefined>;
   /** Entries read per database round trip; default: the repository's own page size. */
   entryPageSize?: number;
   observer?: AssembleProofObserver;
@@ -27,7 +33,22 @@ export interface AssembleProofObserver {
   proofAssembled?(event: { txFile: string; treeSize: number; anchors: number; ms: number }): void;
 }
 
-function evmAnchor(record: AnchorRecord, head: number): EvmAnchorProof {
+function anchorProof(record: AnchorRecord, head: number): AnchorProof {
+  const confirmations = Math.max(0, head - record.blockNumber + 1);
+  const status = record.status === 'confirmed' ? 'final' : 'anchored';
+  if (record.chain === 'ergo') {
+    return {
+      chain: 'ergo',
+      chainId: record.chainId,
+      tokenId: record.contract.toLowerCase(),
+      txId: record.txHash.toLowerCase(),
+      height: record.blockNumber,
+      headerId: record.blockHash.toLowerCase(),
+      blockTime: record.blockTime,
+      confirmations,
+      status,
+    };
+  }
   return {
     chain: 'evm',
     chainId: record.chainId,
@@ -36,14 +57,14 @@ function evmAnchor(record: AnchorRecord, head: number): EvmAnchorProof {
     blockNumber: record.blockNumber,
     blockHash: record.blockHash.toLowerCase(),
     blockTime: record.blockTime,
-    confirmations: Math.max(0, head - record.blockNumber + 1),
-    status: record.status === 'confirmed' ? 'final' : 'anchored',
+    confirmations,
+    status,
   };
 }
 
 /**
  * NOT_FOUND (field `txFile`) when the tx-file is in no indexed batch — unknown, or not sealed yet;
- * NOT_FOUND (field `anchors`) when its batch has no live EVM anchor yet. INDEX_INCONSISTENT when
+ * NOT_FOUND (field `anchors`) when its batch has no live anchor on any chain yet. INDEX_INCONSISTENT when
  * the index contradicts itself. DbErrors from the repository pass through unchanged.
  */
 export async function assembleProof(
@@ -61,8 +82,8 @@ export async function assembleProof(
     );
   }
   const { batch } = found;
-  // Orphaned anchors left the canonical chain; Ergo anchors come with proof v2.
-  const live = found.anchors.filter((anchor) => anchor.chain === 'evm' && anchor.status !== 'orphaned');
+  // Orphaned anchors left the canonical chain.
+  const live = found.anchors.filter((anchor) => anchor.status !== 'orphaned');
   if (live.length === 0) {
     throw new ProofError(
       ProofErrorCode.NotFound,
@@ -89,15 +110,18 @@ export async function assembleProof(
     treeSize: batch.count,
     root: batch.merkleRoot,
   });
-  const anchors: EvmAnchorProof[] = [];
+  const anchors: AnchorProof[] = [];
   for (const anchor of live)
-    anchors.push(evmAnchor(anchor, await options.head(anchor.chain, anchor.chainId)));
+    anchors.push(anchorProof(anchor, await options.head(anchor.chain, anchor.chainId)));
   const timeBound: ProofTimeBound = { notAfter: anchors.map((anchor) => anchor.blockTime).sort()[0]! };
   const trusted =
     options.trustedblockHeight === undefined
       ? ((await index.getTxFile(txFileCid))?.trustedblockHeight ?? null)
       : await options.trustedblockHeight(txFileCid);
-  if (trusted !== null) timeBound.notBefore = { chain: 'ergo', height: trusted };
+  if (trusted !== null) {
+    const time = await options.ergoBlockTime?.(trusted);
+    timeBound.notBefore = { chain: 'ergo', height: trusted, ...(time === undefined ? {} : { time }) };
+  }
   const proof: TxFileProof = {
     version: TX_FILE_PROOF_VERSION,
     txFile: txFileCid,

@@ -1,10 +1,12 @@
 /**
- * @anchorpost/proofs — the TxFileProof v1 document: assembled from the index (for the proof
+ * @anchorpost/proofs — the TxFileProof v2 document: assembled from the index (for the proof
  * API) and verified with SHA-256 and a chain node only (for auditors and `anchorpost verify`).
  */
 export { ProofError, ProofErrorCode, isProofError } from './proof-error.ts';
-export { TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
+export { READABLE_PROOF_VERSIONS, TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
 export type {
+  AnchorProof,
+  ErgoAnchorProof,
   EvmAnchorProof,
   ProofAnchorStatus,
   ProofBatch,
@@ -20,3 +22,4 @@ export type { AssembleProofObserver, AssembleProofOptions } from './assemble-pro
 export { verifyProof } from './verify-proof.ts';
 export type { VerifiedProof, VerifyProofObserver, VerifyProofOptions } from './verify-proof.ts';
 export type { VerifiedAnchor } from './evm-anchor-check.ts';
+export type { VerifiedErgoAnchor } from './ergo-anchor-check.ts';

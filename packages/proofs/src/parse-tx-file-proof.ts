@@ -1,13 +1,15 @@
 /**
- * Strict reading of TxFileProof v1 from untrusted JSON: exact key sets at every level, canonical
+ * Strict reading of TxFileProof v1 and v2 from untrusted JSON: exact key sets at every level, canonical
  * CIDs, lower-case hex, safe integers, RFC 3339 times. Every failure is INVALID_PROOF naming the
  * field. Shape only: `verifyProof` checks the content against SHA-256 and the chain.
  */
 import { CidCodec, isProtocolError, parseCid, parseInclusionProof } from '@anchorpost/protocol';
 import type { InclusionProof } from '@anchorpost/protocol';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
-import { TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
+import { READABLE_PROOF_VERSIONS } from './tx-file-proof.ts';
 import type {
+  AnchorProof,
+  ErgoAnchorProof,
   EvmAnchorProof,
   ProofAnchorStatus,
   ProofBatch,
@@ -24,6 +26,8 @@ const ROOT_RE = /^[0-9a-f]{64}$/;
 const HASH_RE = /^0x[0-9a-f]{64}$/;
 const ADDRESS_RE = /^0x[0-9a-f]{40}$/;
 const CHAIN_ID_RE = /^[1-9][0-9]{0,18}$/;
+const ERGO_ID_RE = /^[0-9a-f]{64}$/;
+const ERGO_NETWORKS: readonly string[] = ['mainnet', 'testnet'];
 const STATUSES: readonly ProofAnchorStatus[] = ['pending', 'anchored', 'final'];
 
 function fail(field: string, message: string, cause?: unknown): never {
@@ -120,7 +124,14 @@ function parseInclusion(value: unknown): InclusionProof {
   }
 }
 
-function parseAnchor(value: unknown, field: string): EvmAnchorProof {
+function parseStatus(value: unknown, field: string): ProofAnchorStatus {
+  if (typeof value !== 'string' || !(STATUSES as readonly string[]).includes(value)) {
+    fail(field, `expected one of ${STATUSES.join(', ')}`);
+  }
+  return value as ProofAnchorStatus;
+}
+
+function parseEvmAnchor(value: unknown, field: string): EvmAnchorProof {
   const v = record(value, field, [
     'chain',
     'chainId',
@@ -132,10 +143,6 @@ function parseAnchor(value: unknown, field: string): EvmAnchorProof {
     'confirmations',
     'status',
   ]);
-  if (v.chain !== 'evm') fail(`${field}.chain`, 'expected "evm" (the only chain of proof v1)');
-  if (typeof v.status !== 'string' || !(STATUSES as readonly string[]).includes(v.status)) {
-    fail(`${field}.status`, `expected one of ${STATUSES.join(', ')}`);
-  }
   return {
     chain: 'evm',
     chainId: matching(v.chainId, `${field}.chainId`, CHAIN_ID_RE, 'a decimal chain id'),
@@ -145,35 +152,79 @@ function parseAnchor(value: unknown, field: string): EvmAnchorProof {
     blockHash: matching(v.blockHash, `${field}.blockHash`, HASH_RE, 'a lower-case 0x-hex 32-byte hash'),
     blockTime: time(v.blockTime, `${field}.blockTime`),
     confirmations: integer(v.confirmations, `${field}.confirmations`, 0),
-    status: v.status as ProofAnchorStatus,
+    status: parseStatus(v.status, `${field}.status`),
   };
 }
 
-function parseAnchors(value: unknown): EvmAnchorProof[] {
+function parseErgoAnchor(value: unknown, field: string): ErgoAnchorProof {
+  const v = record(value, field, [
+    'chain',
+    'chainId',
+    'tokenId',
+    'txId',
+    'height',
+    'headerId',
+    'blockTime',
+    'confirmations',
+    'status',
+  ]);
+  if (typeof v.chainId !== 'string' || !ERGO_NETWORKS.includes(v.chainId)) {
+    fail(`${field}.chainId`, `expected one of ${ERGO_NETWORKS.join(', ')}`);
+  }
+  return {
+    chain: 'ergo',
+    chainId: v.chainId,
+    tokenId: matching(v.tokenId, `${field}.tokenId`, ERGO_ID_RE, '64 lower-case hex characters'),
+    txId: matching(v.txId, `${field}.txId`, ERGO_ID_RE, '64 lower-case hex characters'),
+    height: integer(v.height, `${field}.height`, 0),
+    headerId: matching(v.headerId, `${field}.headerId`, ERGO_ID_RE, '64 lower-case hex characters'),
+    blockTime: time(v.blockTime, `${field}.blockTime`),
+    confirmations: integer(v.confirmations, `${field}.confirmations`, 0),
+    status: parseStatus(v.status, `${field}.status`),
+  };
+}
+
+function parseAnchor(value: unknown, field: string, version: number): AnchorProof {
+  const chain = isRecord(value) ? value.chain : undefined;
+  if (chain === 'evm') return parseEvmAnchor(value, field);
+  if (chain === 'ergo' && version >= 2) return parseErgoAnchor(value, field);
+  if (!isRecord(value)) fail(field, 'expected a JSON object');
+  fail(
+    `${field}.chain`,
+    version >= 2 ? 'expected "evm" or "ergo"' : 'expected "evm" (the only chain of proof v1)',
+  );
+}
+
+function parseAnchors(value: unknown, version: number): AnchorProof[] {
   if (!Array.isArray(value)) fail('anchors', 'expected an array');
   if (value.length === 0) fail('anchors', 'a proof has at least one anchor');
   if (value.length > MAX_PROOF_ANCHORS) fail('anchors', `more than ${MAX_PROOF_ANCHORS} anchors`);
-  const anchors = value.map((anchor: unknown, i) => parseAnchor(anchor, `anchors[${i}]`));
+  const anchors = value.map((anchor: unknown, i) => parseAnchor(anchor, `anchors[${i}]`, version));
   const seen = new Set<string>();
   for (const [i, anchor] of anchors.entries()) {
-    if (seen.has(anchor.chainId)) fail(`anchors[${i}].chainId`, 'a second anchor on the same chain');
-    seen.add(anchor.chainId);
+    const key = `${anchor.chain}:${anchor.chainId}`;
+    if (seen.has(key)) fail(`anchors[${i}].chainId`, 'a second anchor on the same chain');
+    seen.add(key);
   }
   return anchors;
 }
 
-function parseTimeBound(value: unknown, anchors: readonly EvmAnchorProof[]): ProofTimeBound {
+function parseTimeBound(value: unknown, anchors: readonly AnchorProof[], version: number): ProofTimeBound {
   const v = record(value, 'timeBound', ['notAfter'], ['notBefore']);
   const notAfter = time(v.notAfter, 'timeBound.notAfter');
   const earliest = anchors.map((anchor) => anchor.blockTime).sort()[0]!;
   if (notAfter !== earliest) fail('timeBound.notAfter', `expected the earliest anchor time ${earliest}`);
   if (v.notBefore === undefined) return { notAfter };
-  const b = record(v.notBefore, 'timeBound.notBefore', ['chain', 'height']);
+  const b = record(v.notBefore, 'timeBound.notBefore', ['chain', 'height'], version >= 2 ? ['time'] : []);
   if (b.chain !== 'ergo') fail('timeBound.notBefore.chain', 'expected "ergo"');
   const notBefore: TrustedBlockBound = {
     chain: 'ergo',
     height: integer(b.height, 'timeBound.notBefore.height', 0),
   };
+  if (b.time !== undefined) {
+    notBefore.time = time(b.time, 'timeBound.notBefore.time');
+    if (notBefore.time > notAfter) fail('timeBound.notBefore.time', `is after notAfter ${notAfter}`);
+  }
   return { notBefore, notAfter };
 }
 
@@ -188,12 +239,13 @@ export function parseTxFileProof(json: unknown): TxFileProof {
     }
   }
   const v = record(value, '-', ['version', 'txFile', 'batch', 'inclusion', 'anchors', 'timeBound']);
-  if (v.version !== TX_FILE_PROOF_VERSION)
-    fail('version', `unsupported version, expected ${TX_FILE_PROOF_VERSION}`);
+  if (typeof v.version !== 'number' || !READABLE_PROOF_VERSIONS.includes(v.version))
+    fail('version', `unsupported version, expected one of ${READABLE_PROOF_VERSIONS.join(', ')}`);
+  const version = v.version as 1 | 2;
   const txFile = cid(v.txFile, 'txFile', [CidCodec.Raw, CidCodec.DagPb]);
   const batch = parseBatch(v.batch);
   const inclusion = parseInclusion(v.inclusion);
-  const anchors = parseAnchors(v.anchors);
-  const timeBound = parseTimeBound(v.timeBound, anchors);
-  return { version: TX_FILE_PROOF_VERSION, txFile, batch, inclusion, anchors, timeBound };
+  const anchors = parseAnchors(v.anchors, version);
+  const timeBound = parseTimeBound(v.timeBound, anchors, version);
+  return { version, txFile, batch, inclusion, anchors, timeBound };
 }

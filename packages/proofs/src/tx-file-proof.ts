@@ -1,11 +1,14 @@
 /**
- * TxFileProof v1: everything a third party needs to check, with SHA-256 and a chain node only,
- * that a tx-file was sealed in a batch and that the batch's root is on chain. It is what
- * `GET /v1/proofs/{cid}` returns and what `anchorpost verify` reads. See the package README.
+ * TxFileProof v2: everything a third party needs to check, with SHA-256 and chain nodes only,
+ * that a tx-file was sealed in a batch and that the batch's root is on chain — on EVM chains and
+ * on Ergo. It is what `GET /v1/proofs/{cid}` returns and what `anchorpost verify` reads. v1 (EVM
+ * anchors only, no trusted-block time) is still read. See the package README.
  */
 import type { InclusionProof } from '@anchorpost/protocol';
 
-export const TX_FILE_PROOF_VERSION = 1;
+export const TX_FILE_PROOF_VERSION = 2;
+/** Versions `parseTxFileProof` reads. */
+export const READABLE_PROOF_VERSIONS: readonly number[] = [1, 2];
 
 /**
  * pending: submitted, not yet in a block (reserved: the index only holds mined anchors);
@@ -44,26 +47,51 @@ export interface EvmAnchorProof {
   status: ProofAnchorStatus;
 }
 
-/** The tx-file's own trustedblock: an Ergo height the sender saw; its time is not indexed yet. */
+/**
+ * The platform's anchor on Ergo: the transaction that moved the marker token into a box carrying
+ * the batch's root, CID and sequence in R4–R6 (ADR 0012).
+ */
+export interface ErgoAnchorProof {
+  chain: 'ergo';
+  /** The Ergo network: `mainnet` or `testnet`. */
+  chainId: string;
+  /** The platform's marker token id, 64 lower-case hex. */
+  tokenId: string;
+  txId: string;
+  height: number;
+  /** The id of the block header at `height` holding the transaction. */
+  headerId: string;
+  /** Header timestamp, RFC 3339 UTC with milliseconds. */
+  blockTime: string;
+  confirmations: number;
+  status: ProofAnchorStatus;
+}
+
+export type AnchorProof = EvmAnchorProof | ErgoAnchorProof;
+
+/** The tx-file's own trustedblock: an Ergo height the sender saw, and that block's time. */
 export interface TrustedBlockBound {
   chain: 'ergo';
   height: number;
+  /** The header time at `height` (v2, when the proof API reads Ergo); the lower end of the window. */
+  time?: string;
 }
 
+/** The window the tx-file was sent in: [notBefore.time, notAfter]. */
 export interface ProofTimeBound {
   /** Sent after this block (from the tx-file's `trustedblock`); absent when unknown to the index. */
   notBefore?: TrustedBlockBound;
-  /** Sent before this time: the earliest anchor's block time. */
+  /** Sent before this time: the earliest anchor's block time (any chain). */
   notAfter: string;
 }
 
 export interface TxFileProof {
-  version: typeof TX_FILE_PROOF_VERSION;
+  version: 1 | 2;
   /** The tx-file CID (CIDv1 base32). */
   txFile: string;
   batch: ProofBatch;
   inclusion: InclusionProof;
-  /** At least one; one per chain id. */
-  anchors: EvmAnchorProof[];
+  /** At least one; one per chain and chain id. */
+  anchors: AnchorProof[];
   timeBound: ProofTimeBound;
 }

@@ -1,18 +1,23 @@
 /**
- * Verifies a TxFileProof trusting nothing but SHA-256 and each anchor chain's JSON-RPC: no
- * Anchorpost server is asked anything. Throws a ProofError whose code names what failed.
+ * Verifies a TxFileProof trusting nothing but SHA-256, each EVM anchor chain's JSON-RPC and an
+ * Ergo node's REST API: no Anchorpost server is asked anything. Throws a ProofError whose code
+ * names what failed.
  */
-import { JsonRpcPool } from '@anchorpost/chains';
+import { ErgoNodeClient, JsonRpcPool } from '@anchorpost/chains';
 import { isProtocolError, verifyInclusionProof } from '@anchorpost/protocol';
 import { checkEvmAnchor } from './evm-anchor-check.ts';
 import type { VerifiedAnchor } from './evm-anchor-check.ts';
+import { checkErgoAnchor, checkTrustedBlockTime } from './ergo-anchor-check.ts';
+import type { VerifiedErgoAnchor } from './ergo-anchor-check.ts';
 import { parseTxFileProof } from './parse-tx-file-proof.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
-import type { TxFileProof } from './tx-file-proof.ts';
+import type { ProofTimeBound, TxFileProof } from './tx-file-proof.ts';
 
 export interface VerifyProofOptions {
   /** One JSON-RPC URL per decimal EVM chain id; every anchor's chain needs one. */
   evmRpcUrls: Readonly<Record<string, string>>;
+  /** An Ergo node (or explorer-compatible node API) URL per network (`mainnet`, `testnet`). */
+  ergoNodeUrls?: Readonly<Record<string, string>>;
   /** Blocks (counting the anchor's own) each anchor must have; default 1. */
   minConfirmations?: number;
   /** Per RPC request; default 10 s. */
@@ -31,7 +36,15 @@ export interface VerifiedProof {
   batch: { cid: string; sequence: number; merkleRoot: string; count: number };
   /** The leaf index the Merkle path was checked for. */
   index: number;
-  anchors: VerifiedAnchor[];
+  anchors: (VerifiedAnchor | VerifiedErgoAnchor)[];
+  /**
+   * The window the tx-file was sent in. `notBefore.verified` is true when its time was read from
+   * an Ergo node; without one the height is reported as the proof states it.
+   */
+  timeBound: {
+    notBefore?: { height: number; time?: string; verified: boolean };
+    notAfter: string;
+  };
 }
 
 function checkOptions(options: VerifyProofOptions): { minConfirmations: number; timeoutMs: number } {
@@ -67,8 +80,15 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
     throw new ProofError(ProofErrorCode.BadInclusion, `inclusion.${cause.field}`, cause.message, { cause });
   }
 
-  const anchors: VerifiedAnchor[] = [];
+  const anchors: (VerifiedAnchor | VerifiedErgoAnchor)[] = [];
   for (const [i, anchor] of proof.anchors.entries()) {
+    if (anchor.chain === 'ergo') {
+      const client = ergoClient(options, anchor.chainId, `anchors[${i}].chainId`, timeoutMs);
+      anchors.push(
+        await checkErgoAnchor(client, anchor, batch, { field: `anchors[${i}]`, minConfirmations }),
+      );
+      continue;
+    }
     const url = options.evmRpcUrls[anchor.chainId];
     if (url === undefined) {
       throw new ProofError(
@@ -90,13 +110,71 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
     }
     anchors.push(await checkEvmAnchor(rpc, anchor, batch, { field: `anchors[${i}]`, minConfirmations }));
   }
+  const timeBound = await checkTimeBound(proof.timeBound, anchors, options, timeoutMs);
   return {
     ok: true,
     txFile: proof.txFile,
     batch: { cid: batch.cid, sequence: batch.sequence, merkleRoot: batch.merkleRoot, count: batch.count },
     index: inclusion.index,
     anchors,
+    timeBound,
   };
+}
+
+/** The Ergo node for `network`, or NO_RPC_URL. */
+function ergoClient(
+  options: VerifyProofOptions,
+  network: string,
+  field: string,
+  timeoutMs: number,
+): ErgoNodeClient {
+  const url = options.ergoNodeUrls?.[network];
+  if (url === undefined) {
+    throw new ProofError(ProofErrorCode.NoRpcUrl, field, `no Ergo node URL given for ${network}`);
+  }
+  try {
+    return new ErgoNodeClient({ urls: [url], timeoutMs, retries: 1 });
+  } catch (cause) {
+    throw new ProofError(ProofErrorCode.InvalidOptions, `ergoNodeUrls.${network}`, (cause as Error).message, {
+      cause,
+    });
+  }
+}
+
+/**
+ * The upper end is the earliest anchor's block time as the chains said it (checked above); the
+ * lower end is checked against an Ergo node when the proof has an Ergo anchor or one is given.
+ */
+async function checkTimeBound(
+  bound: ProofTimeBound,
+  anchors: readonly (VerifiedAnchor | VerifiedErgoAnchor)[],
+  options: VerifyProofOptions,
+  timeoutMs: number,
+): Promise<VerifiedProof['timeBound']> {
+  const notAfter = anchors.map((anchor) => anchor.blockTime).sort()[0]!;
+  if (bound.notBefore === undefined) return { notAfter };
+  const network =
+    anchors.find((anchor) => anchor.chain === 'ergo')?.chainId ?? Object.keys(options.ergoNodeUrls ?? {})[0];
+  if (network === undefined) {
+    return {
+      notBefore: {
+        height: bound.notBefore.height,
+        ...(bound.notBefore.time === undefined ? {} : { time: bound.notBefore.time }),
+        verified: false,
+      },
+      notAfter,
+    };
+  }
+  const client = ergoClient(options, network, 'timeBound.notBefore', timeoutMs);
+  const time = await checkTrustedBlockTime(client, bound.notBefore);
+  if (time > notAfter) {
+    throw new ProofError(
+      ProofErrorCode.AnchorMismatch,
+      'timeBound.notBefore',
+      `the trusted block (${time}) is later than the earliest anchor (${notAfter})`,
+    );
+  }
+  return { notBefore: { height: bound.notBefore.height, time, verified: true }, notAfter };
 }
 
 /** Checks the proof (parsed JSON, JSON text or a TxFileProof); resolves only when every check passes. */

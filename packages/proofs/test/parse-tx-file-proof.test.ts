@@ -4,7 +4,10 @@ import { cidForSmallBytes, encodeBatchFile, MerkleTree, toHex } from '@anchorpos
 import type { BatchRootBlock } from '@anchorpost/protocol';
 import { parseTxFileProof } from '../src/parse-tx-file-proof.ts';
 import { ProofError } from '../src/proof-error.ts';
-import type { TxFileProof } from '../src/tx-file-proof.ts';
+import type { EvmAnchorProof, TxFileProof } from '../src/tx-file-proof.ts';
+
+/** The v1 shape these cases mutate: EVM anchors only. */
+type EvmProof = Omit<TxFileProof, 'anchors'> & { anchors: EvmAnchorProof[] };
 
 const entries = Array.from({ length: 6 }, (_, i) => cidForSmallBytes(new TextEncoder().encode(`tx ${i}`)));
 
@@ -23,7 +26,7 @@ const genesis = await batchRoot(0, null);
 const sealed = await batchRoot(1, genesis.cid.toString());
 const tree = MerkleTree.fromCids(entries);
 
-const valid = (): TxFileProof => ({
+const valid = (): EvmProof => ({
   version: 1,
   txFile: entries[2]!,
   batch: {
@@ -52,8 +55,8 @@ const valid = (): TxFileProof => ({
   timeBound: { notBefore: { chain: 'ergo', height: 1_204_321 }, notAfter: '2026-11-22T03:01:00.000Z' },
 });
 
-function rejects(mutate: (proof: Record<string, unknown> & TxFileProof) => void, field: string): void {
-  const proof = valid() as Record<string, unknown> & TxFileProof;
+function rejects(mutate: (proof: Record<string, unknown> & EvmProof) => void, field: string): void {
+  const proof = valid() as Record<string, unknown> & EvmProof;
   mutate(proof);
   assert.throws(
     () => parseTxFileProof(JSON.parse(JSON.stringify(proof))),
@@ -80,7 +83,7 @@ describe('parseTxFileProof', () => {
     assert.throws(() => parseTxFileProof([]), { code: 'INVALID_PROOF', field: '-' });
     rejects((p) => (p.extra = 1), 'extra');
     rejects((p) => delete (p as Partial<TxFileProof>).timeBound, 'timeBound');
-    rejects((p) => ((p as { version: number }).version = 2), 'version');
+    rejects((p) => ((p as { version: number }).version = 3), 'version');
     rejects((p) => (p.txFile = sealed.cid.toString()), 'txFile');
     rejects((p) => (p.txFile = p.txFile.toUpperCase()), 'txFile');
     rejects((p) => (p.batch.cid = entries[0]!), 'batch.cid');
@@ -108,5 +111,69 @@ describe('parseTxFileProof', () => {
     rejects((p) => (p.timeBound.notAfter = '2026-11-22T03:02:00.000Z'), 'timeBound.notAfter');
     rejects((p) => (p.timeBound.notBefore = { chain: 'ergo', height: -1 }), 'timeBound.notBefore.height');
     rejects((p) => ((p.timeBound as unknown as Record<string, unknown>).notAt = 1), 'timeBound.notAt');
+  });
+});
+
+describe('parseTxFileProof v2: Ergo anchors and the trusted block time', () => {
+  const ergoAnchor = {
+    chain: 'ergo',
+    chainId: 'testnet',
+    tokenId: 'ab'.repeat(32),
+    txId: 'cd'.repeat(32),
+    height: 1200,
+    headerId: 'ef'.repeat(32),
+    blockTime: '2026-11-22T02:59:00.000Z',
+    confirmations: 10,
+    status: 'final',
+  };
+  const v2 = (): Record<string, unknown> & TxFileProof => {
+    const proof = valid() as unknown as Record<string, unknown> & TxFileProof;
+    proof.version = 2;
+    proof.anchors = [...proof.anchors, structuredClone(ergoAnchor) as TxFileProof['anchors'][0]];
+    proof.timeBound = {
+      notBefore: { chain: 'ergo', height: 1190, time: '2026-11-22T02:40:00.000Z' },
+      notAfter: ergoAnchor.blockTime,
+    };
+    return proof;
+  };
+  const rejectsV2 = (mutate: (proof: Record<string, unknown>) => void, field: string): void => {
+    const proof = JSON.parse(JSON.stringify(v2())) as Record<string, unknown>;
+    mutate(proof);
+    assert.throws(() => parseTxFileProof(proof), { code: 'INVALID_PROOF', field });
+  };
+  const ergoOf = (proof: Record<string, unknown>): Record<string, unknown> =>
+    (proof.anchors as Record<string, unknown>[])[1]!;
+
+  it('reads an EVM and an Ergo anchor, and the window [trusted block time, earliest anchor]', () => {
+    const parsed = parseTxFileProof(JSON.parse(JSON.stringify(v2())));
+    assert.deepEqual(parsed, v2());
+    assert.equal(parsed.anchors[1]!.chain, 'ergo');
+  });
+
+  it('names the field of every Ergo shape error', () => {
+    rejectsV2((p) => (ergoOf(p).chainId = 'devnet'), 'anchors[1].chainId');
+    rejectsV2((p) => (ergoOf(p).tokenId = 'AB'.repeat(32)), 'anchors[1].tokenId');
+    rejectsV2((p) => (ergoOf(p).txId = `0x${'cd'.repeat(32)}`), 'anchors[1].txId');
+    rejectsV2((p) => (ergoOf(p).headerId = 'ef'), 'anchors[1].headerId');
+    rejectsV2((p) => (ergoOf(p).height = -1), 'anchors[1].height');
+    rejectsV2((p) => (ergoOf(p).contract = '0x'), 'anchors[1].contract');
+    rejectsV2((p) => (p.anchors as unknown[]).push(ergoOf(p)), 'anchors[2].chainId');
+    rejectsV2(
+      (p) => ((p.timeBound as { notBefore: { time: string } }).notBefore.time = '2026-11-22T03:30:00.000Z'),
+      'timeBound.notBefore.time',
+    );
+  });
+
+  it('refuses an Ergo anchor or a trusted block time in a v1 proof', () => {
+    rejectsV2((p) => (p.version = 1), 'anchors[1].chain');
+    const timed = valid() as unknown as Record<string, unknown>;
+    timed.timeBound = {
+      notBefore: { chain: 'ergo', height: 1, time: '2026-11-22T02:40:00.000Z' },
+      notAfter: valid().timeBound.notAfter,
+    };
+    assert.throws(() => parseTxFileProof(timed), {
+      code: 'INVALID_PROOF',
+      field: 'timeBound.notBefore.time',
+    });
   });
 });

@@ -8,7 +8,7 @@ import { encodeAnchorCall } from '@anchorpost/chains';
 import { cidForSmallBytes, MerkleTree, merkleLeafHashForCid, toHex } from '@anchorpost/protocol';
 import { assembleProof } from '../src/assemble-proof.ts';
 import { ProofError } from '../src/proof-error.ts';
-import type { TxFileProof } from '../src/tx-file-proof.ts';
+import type { EvmAnchorProof, TxFileProof } from '../src/tx-file-proof.ts';
 import { verifyProof } from '../src/verify-proof.ts';
 import type { VerifyProofOptions } from '../src/verify-proof.ts';
 import { FIXTURE_TRUSTEDBLOCK_HEIGHT, startProofFixture } from '../src/testing/index.ts';
@@ -25,7 +25,9 @@ const options = (extra: Partial<VerifyProofOptions> = {}): VerifyProofOptions =>
   ...extra,
 });
 const head = () => fixture.head();
-const copy = (): TxFileProof => structuredClone(proof);
+/** A proof of this EVM-only suite, its anchors typed as EVM ones for mutation. */
+const copy = (): Omit<TxFileProof, 'anchors'> & { anchors: EvmAnchorProof[] } =>
+  structuredClone(proof) as Omit<TxFileProof, 'anchors'> & { anchors: EvmAnchorProof[] };
 
 async function rejectsWith(promise: Promise<unknown>, code: string, field?: string): Promise<ProofError> {
   let caught: unknown;
@@ -54,11 +56,11 @@ after(async () => {
 });
 
 describe('assembleProof', () => {
-  it('builds the v1 document from the index: batch, protocol Merkle path, anchors, time bounds', async () => {
+  it('builds the v2 document from the index: batch, protocol Merkle path, anchors, time bounds', async () => {
     const tree = MerkleTree.fromCids(batch.entries);
     const now = await head();
     assert.deepEqual(proof, {
-      version: 1,
+      version: 2,
       txFile: batch.entries[LEAF],
       batch: {
         cid: batch.record.cid,

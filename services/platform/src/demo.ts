@@ -166,7 +166,9 @@ async function main(): Promise<void> {
     );
     for (const anchor of proof.anchors) {
       say(
-        `anchored on EVM chain ${anchor.chainId}: tx ${anchor.txHash}, block ${anchor.blockNumber}, ${anchor.confirmations} confirmations`,
+        anchor.chain === 'evm'
+          ? `anchored on EVM chain ${anchor.chainId}: tx ${anchor.txHash}, block ${anchor.blockNumber}, ${anchor.confirmations} confirmations`
+          : `anchored on Ergo ${anchor.chainId}: tx ${anchor.txId}, block ${anchor.height}, ${anchor.confirmations} confirmations`,
       );
     }
     const proofPath = join(dir, `proof-${receipt.cid}.json`);
@@ -177,7 +179,7 @@ async function main(): Promise<void> {
       evmRpcUrls: { [String(platform.chain.chainId)]: platform.chain.rpcUrl },
     });
     say(
-      `verified with only SHA-256 and the chain's JSON-RPC: tx-file ${verified.txFile} is in the batch, and the batch root is on chain (block ${verified.anchors[0]!.blockNumber})`,
+      `verified with only SHA-256 and the chain's JSON-RPC: tx-file ${verified.txFile} is in the batch, and the batch root is on chain (${verified.anchors.map((a) => (a.chain === 'evm' ? `EVM block ${a.blockNumber}` : `Ergo block ${a.height}`)).join(', ')})`,
     );
     say('(`anchorpost verify PROOF.json --evm-rpc URL` runs exactly this check from a shell)');
     say('done');

@@ -74,7 +74,9 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
     const proof = (await response.json()) as TxFileProof;
     assert.equal(proof.txFile, cid);
     assert.equal(proof.batch.cid, anchored.record.cid);
-    assert.equal(proof.anchors[0]!.txHash, anchored.anchor.txHash);
+    const [evm] = proof.anchors;
+    assert.ok(evm?.chain === 'evm');
+    assert.equal(evm.txHash, anchored.anchor.txHash);
     assert.ok(proof.anchors[0]!.confirmations >= 1);
     assert.equal(typeof proof.timeBound.notBefore?.height, 'number');
     const verified = await verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl } });

@@ -1,5 +1,5 @@
 /**
- * `anchorpost proof CID --api URL [--out FILE] [--verify --evm-rpc [CHAINID=]URL... [--min-confirmations N]]`:
+ * `anchorpost proof CID --api URL [--out FILE] [--verify --evm-rpc [CHAINID=]URL... --ergo-node [NETWORK=]URL... [--min-confirmations N]]`:
  * fetches a tx-file's TxFileProof from the proof API (`GET /v1/proofs/{cid}`).
  *
  * Exit codes: 0 the proof (verified, with --verify), 1 an error (unknown CID, refusal, network,
@@ -13,9 +13,10 @@ import { writeJson } from '../files.ts';
 import { refusal, request, serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
 import { minConfirmationsOption, verifyProofReport } from './verify.ts';
+import type { VerifyNodes } from './verify.ts';
 
 export const PROOF_USAGE = [
-  'anchorpost proof CID --api URL [--out FILE] [--verify --evm-rpc [CHAINID=]URL... [--min-confirmations N]]',
+  'anchorpost proof CID --api URL [--out FILE] [--verify [--evm-rpc [CHAINID=]URL...] [--ergo-node [NETWORK=]URL...] [--min-confirmations N]]',
   '    (exit 0 proof, 1 error, 2 usage, 3 pending: not anchored yet)',
 ].join('\n  ');
 
@@ -30,18 +31,22 @@ export async function proofCommand(args: string[]): Promise<number> {
       out: { type: 'string' },
       verify: { type: 'boolean' },
       'evm-rpc': { type: 'string', multiple: true },
+      'ergo-node': { type: 'string', multiple: true },
       'min-confirmations': { type: 'string' },
     },
     PROOF_USAGE,
   );
   if (positionals.length !== 1) throw new UsageError(`usage: ${PROOF_USAGE}`);
   if (values.api === undefined) throw new UsageError(`--api is required; usage: ${PROOF_USAGE}`);
-  const specs = values['evm-rpc'] ?? [];
-  if (values.verify && specs.length === 0) {
-    throw new UsageError(`--verify needs --evm-rpc; usage: ${PROOF_USAGE}`);
+  const specs: VerifyNodes = { evm: values['evm-rpc'] ?? [], ergo: values['ergo-node'] ?? [] };
+  const nodes = specs.evm.length + specs.ergo.length;
+  if (values.verify && nodes === 0) {
+    throw new UsageError(`--verify needs --evm-rpc or --ergo-node; usage: ${PROOF_USAGE}`);
   }
-  if (!values.verify && (specs.length > 0 || values['min-confirmations'] !== undefined)) {
-    throw new UsageError(`--evm-rpc and --min-confirmations go with --verify; usage: ${PROOF_USAGE}`);
+  if (!values.verify && (nodes > 0 || values['min-confirmations'] !== undefined)) {
+    throw new UsageError(
+      `--evm-rpc, --ergo-node and --min-confirmations go with --verify; usage: ${PROOF_USAGE}`,
+    );
   }
   const minConfirmations = minConfirmationsOption(values['min-confirmations'], PROOF_USAGE);
   const cid = positionals[0]!;

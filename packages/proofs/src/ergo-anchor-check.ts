@@ -1,0 +1,158 @@
+/**
+ * Checks one Ergo anchor of a proof against an Ergo node's REST API, trusting nothing else: the
+ * node is on the anchor's network; the best chain's header at the anchor's height is the proof's
+ * header, with the proof's time; that block holds the transaction; the transaction creates a box
+ * holding the proof's marker token with exactly this batch's root, CID and sequence in R4–R6; and
+ * it is deep enough. The block's transactions are read in full, so the node needs no extra index.
+ */
+import { ChainError, ChainErrorCode, decodeAnchorBox, ErgoNodeClient } from '@anchorpost/chains';
+import { ProofError, ProofErrorCode } from './proof-error.ts';
+import type { ErgoAnchorProof, ProofBatch, TrustedBlockBound } from './tx-file-proof.ts';
+
+export type VerifiedErgoAnchor = Omit<ErgoAnchorProof, 'status'> & {
+  /** head − height + 1, at verification time. */
+  confirmations: number;
+  head: number;
+};
+
+/** Runs a node call, turning chain-port errors into the verifier's codes. */
+async function nodeCall<T>(call: () => Promise<T>, field: string): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof ChainError)) throw error;
+    const code =
+      error.code === ChainErrorCode.Unavailable ? ProofErrorCode.RpcUnavailable : ProofErrorCode.RpcError;
+    throw new ProofError(code, field, error.message, { cause: error });
+  }
+}
+
+export async function checkErgoAnchor(
+  client: ErgoNodeClient,
+  anchor: ErgoAnchorProof,
+  batch: ProofBatch,
+  options: { field: string; minConfirmations: number },
+): Promise<VerifiedErgoAnchor> {
+  const at = (key: string): string => `${options.field}.${key}`;
+  const fail = (code: ProofErrorCode, key: string, message: string): never => {
+    throw new ProofError(code, at(key), message);
+  };
+
+  const info = await nodeCall(() => client.info(), at('chainId'));
+  if (info.network !== undefined && info.network !== anchor.chainId) {
+    fail(
+      ProofErrorCode.WrongChain,
+      'chainId',
+      `the Ergo node is on ${info.network}, the anchor on ${anchor.chainId}`,
+    );
+  }
+  const best = await nodeCall(() => client.bestHeaderIdAt(anchor.height), at('height'));
+  if (best !== anchor.headerId) {
+    fail(
+      ProofErrorCode.NotCanonical,
+      'headerId',
+      best === undefined
+        ? `the Ergo node has no block at height ${anchor.height}`
+        : `block ${anchor.height} is ${best} on the best chain, not ${anchor.headerId}`,
+    );
+  }
+  const block = await nodeCall(() => client.block(anchor.headerId), at('headerId'));
+  if (block === undefined)
+    return fail(ProofErrorCode.AnchorNotFound, 'headerId', `no block ${anchor.headerId}`);
+  const blockTime = new Date(block.header.timestamp).toISOString();
+  if (blockTime !== anchor.blockTime) {
+    fail(
+      ProofErrorCode.AnchorMismatch,
+      'blockTime',
+      `block ${anchor.height} has time ${blockTime}, not ${anchor.blockTime}`,
+    );
+  }
+  const tx = block.blockTransactions.transactions.find((t) => t.id === anchor.txId);
+  if (tx === undefined)
+    fail(
+      ProofErrorCode.AnchorNotFound,
+      'txId',
+      `block ${anchor.headerId} holds no transaction ${anchor.txId}`,
+    );
+  const anchored = tx!.outputs
+    .map((box) => decodeAnchorBox(box, anchor.tokenId))
+    .find((a) => a !== undefined);
+  if (anchored === undefined) {
+    fail(
+      ProofErrorCode.AnchorNotFound,
+      'tokenId',
+      `transaction ${anchor.txId} creates no anchor box of token ${anchor.tokenId}`,
+    );
+  }
+  if (anchored!.root !== batch.merkleRoot) {
+    throw new ProofError(
+      ProofErrorCode.AnchorMismatch,
+      'batch.merkleRoot',
+      `${anchor.txId} anchors root ${anchored!.root}, not ${batch.merkleRoot}`,
+    );
+  }
+  if (anchored!.batchCid !== batch.cid) {
+    throw new ProofError(
+      ProofErrorCode.AnchorMismatch,
+      'batch.cid',
+      `${anchor.txId} anchors batch ${anchored!.batchCid}, not ${batch.cid}`,
+    );
+  }
+  if (anchored!.sequence !== batch.sequence) {
+    throw new ProofError(
+      ProofErrorCode.AnchorMismatch,
+      'batch.sequence',
+      `${anchor.txId} anchors sequence ${anchored!.sequence}, not ${batch.sequence}`,
+    );
+  }
+  const head = info.fullHeight ?? 0;
+  const confirmations = Math.max(0, head - anchor.height + 1);
+  if (confirmations < options.minConfirmations) {
+    fail(
+      ProofErrorCode.TooFewConfirmations,
+      'height',
+      `${confirmations} confirmations, ${options.minConfirmations} required (try again later)`,
+    );
+  }
+  return {
+    chain: 'ergo',
+    chainId: anchor.chainId,
+    tokenId: anchor.tokenId,
+    txId: anchor.txId,
+    height: anchor.height,
+    headerId: anchor.headerId,
+    blockTime,
+    confirmations,
+    head,
+  };
+}
+
+/**
+ * Checks the lower end of the time window: the best chain's header at the trusted height has the
+ * proof's time. Returns that time.
+ */
+export async function checkTrustedBlockTime(
+  client: ErgoNodeClient,
+  bound: TrustedBlockBound,
+): Promise<string> {
+  const field = 'timeBound.notBefore';
+  const id = await nodeCall(() => client.bestHeaderIdAt(bound.height), `${field}.height`);
+  if (id === undefined)
+    throw new ProofError(
+      ProofErrorCode.NotCanonical,
+      `${field}.height`,
+      `the Ergo node has no block at height ${bound.height}`,
+    );
+  const header = await nodeCall(() => client.header(id), `${field}.height`);
+  if (header === undefined)
+    throw new ProofError(ProofErrorCode.NotCanonical, `${field}.height`, `header ${id} is gone`);
+  const time = new Date(header.timestamp).toISOString();
+  if (bound.time !== undefined && bound.time !== time) {
+    throw new ProofError(
+      ProofErrorCode.AnchorMismatch,
+      `${field}.time`,
+      `block ${bound.height} has time ${time}, not ${bound.time}`,
+    );
+  }
+  return time;
+}
