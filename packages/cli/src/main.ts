@@ -1,5 +1,6 @@
 /** The `anchorpost` command: dispatches to one command module and turns any failure into one line. */
 import { cidCommand } from './commands/cid.ts';
+import { ERGO_USAGE, ergoCommand } from './commands/ergo.ts';
 import { GROUP_USAGE, groupCommand } from './commands/group.ts';
 import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
 import { MERKLE_USAGE, merkleCommand } from './commands/merkle.ts';
@@ -20,6 +21,7 @@ const USAGE = `usage:
   ${SEND_USAGE}
   ${SUBSCRIBE_USAGE}
   ${PROOF_USAGE}
+  ${ERGO_USAGE}
 
 Every failure is one line on stderr, ERROR <code> <field>: <message>; exit 1 (2 for a usage mistake).
 `;
@@ -34,6 +36,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   send: sendCommand,
   subscribe: subscribeCommand,
   proof: proofCommand,
+  ergo: ergoCommand,
 };
 
 /** Runs one command and returns the process exit code; never throws. */

@@ -8,14 +8,29 @@
 import { join, resolve } from 'node:path';
 import { ZeroAddress } from 'ethers';
 import { fileLogBusOptionsFromEnv, KAFKA_ENV, kafkaBusOptionsFromEnv } from '@anchorpost/bus';
-import { evmChainConfigFromEnv, type EvmChainConfig } from '@anchorpost/chains';
+import {
+  ergoChainConfigFromEnv,
+  ergoConfigured,
+  ergoNodeConfigFromEnv,
+  evmChainConfigFromEnv,
+  type ErgoChainConfig,
+  type EvmChainConfig,
+} from '@anchorpost/chains';
 import { readDatabaseConfig, type DatabaseConfig } from '@anchorpost/db';
 import type { StorageConfig } from '@anchorpost/storage';
 import { readConfig } from './as-config-error.ts';
+import { readErgoMnemonicFile, type ErgoKey } from './ergo-mnemonic-file.ts';
 import { readSignerKeyFile, type SignerKey } from './signer-key-file.ts';
 
-/** The adapters a service can ask for. */
-export type AdapterName = 'bus' | 'storage' | 'database' | 'evm' | 'evmRpc' | 'signer';
+/**
+ * The adapters a service can ask for. The Ergo ones are optional: undefined unless
+ * ANCHORPOST_ERGO_NODE_URLS is set (then all their settings are checked).
+ */
+export type AdapterName =
+  'bus' | 'storage' | 'database' | 'evm' | 'evmRpc' | 'signer' | 'ergo' | 'ergoNode' | 'ergoKey';
+
+/** An Ergo node and its network alone, for readers of heads and headers (the proof API). */
+export type ErgoNodeConfig = ReturnType<typeof ergoNodeConfigFromEnv>;
 
 /** The chain's RPC alone, for readers of the head (the proof API): no contract needed. */
 export interface EvmRpcConfig {
@@ -43,6 +58,9 @@ export interface AdapterConfig {
   readonly evm?: EvmChainConfig;
   readonly evmRpc?: EvmRpcConfig;
   readonly signer?: SignerKey;
+  readonly ergo?: ErgoChainConfig;
+  readonly ergoNode?: ErgoNodeConfig;
+  readonly ergoKey?: ErgoKey;
 }
 
 /** A tx-file (≤ 1 MiB by default) plus its receipt and framing, as in `npm start`. */
@@ -97,6 +115,22 @@ export async function readAdapterConfig(
       : {}),
     ...(wants.has('evmRpc') ? { evmRpc: evmRpcConfigFromEnv(env) } : {}),
     ...(wants.has('signer') ? { signer: readSignerKeyFile(env) } : {}),
+    ...ergoAdapterConfig(env, wants),
+  };
+}
+
+function ergoAdapterConfig(
+  env: NodeJS.ProcessEnv,
+  wants: ReadonlySet<AdapterName>,
+): Pick<AdapterConfig, 'ergo' | 'ergoNode' | 'ergoKey'> {
+  if (!ergoConfigured(env)) return {};
+  const ergo = readConfig('ANCHORPOST_ERGO_NODE_URLS', () => ergoNodeConfigFromEnv(env));
+  return {
+    ...(wants.has('ergo')
+      ? { ergo: readConfig('ANCHORPOST_ERGO_TOKEN_ID', () => ergoChainConfigFromEnv(env)) }
+      : {}),
+    ...(wants.has('ergoNode') ? { ergoNode: ergo } : {}),
+    ...(wants.has('ergoKey') ? { ergoKey: readErgoMnemonicFile(env, ergo.network) } : {}),
   };
 }
 

@@ -10,8 +10,10 @@ export {
   type AdapterConfig,
   type AdapterName,
   type BusConfig,
+  type ErgoNodeConfig,
   type EvmRpcConfig,
 } from './adapter-config.ts';
+export { ERGO_MNEMONIC_FILE_ENV, readErgoMnemonicFile, type ErgoKey } from './ergo-mnemonic-file.ts';
 export { asConfigError } from './as-config-error.ts';
 export { lockEmbeddedDatabase, type EmbeddedDatabaseLock } from './embedded-database-lock.ts';
 export { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';

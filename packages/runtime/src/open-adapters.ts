@@ -3,11 +3,11 @@
  * service process runs on; the one-process platform opens its own (services/platform).
  */
 import { openBusFromEnv, type Bus } from '@anchorpost/bus';
-import type { EvmChainConfig, TransactionSigner } from '@anchorpost/chains';
+import type { ErgoChainConfig, ErgoWallet, EvmChainConfig, TransactionSigner } from '@anchorpost/chains';
 import { openDatabase, type Database } from '@anchorpost/db';
 import type { Logger } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
-import type { AdapterConfig, AdapterName, EvmRpcConfig } from './adapter-config.ts';
+import type { AdapterConfig, AdapterName, ErgoNodeConfig, EvmRpcConfig } from './adapter-config.ts';
 import { lockEmbeddedDatabase } from './embedded-database-lock.ts';
 
 export interface Adapters {
@@ -17,6 +17,11 @@ export interface Adapters {
   readonly evm: EvmChainConfig;
   readonly evmRpc: EvmRpcConfig;
   readonly signer: TransactionSigner;
+  /** Undefined when Ergo is not configured (ANCHORPOST_ERGO_NODE_URLS unset). */
+  readonly ergo: ErgoChainConfig | undefined;
+  readonly ergoNode: ErgoNodeConfig | undefined;
+  /** The Ergo wallet from ANCHORPOST_ERGO_MNEMONIC_FILE, when Ergo is configured. */
+  readonly ergoKey: ErgoWallet | undefined;
 }
 
 export type OpenAdapters<N extends AdapterName = AdapterName> = Pick<Adapters, N> & {
@@ -75,6 +80,21 @@ export async function openAdapters<N extends AdapterName>(
         logger.warn({ path: config.signer.path }, 'the signer key file is readable by others; chmod 600 it');
       }
       logger.info({ address: config.signer.wallet.address }, 'signer loaded');
+    }
+    opened.ergo = config.ergo;
+    opened.ergoNode = config.ergoNode;
+    if (config.ergoKey) {
+      opened.ergoKey = config.ergoKey.wallet;
+      if (config.ergoKey.readableByOthers) {
+        logger.warn(
+          { path: config.ergoKey.path },
+          'the Ergo mnemonic file is readable by others; chmod 600 it',
+        );
+      }
+      logger.info(
+        { address: config.ergoKey.wallet.address, path: config.ergoKey.wallet.derivationPath },
+        'Ergo wallet loaded',
+      );
     }
   } catch (error) {
     await close();

@@ -7,4 +7,5 @@ export * from './ergo-config.ts';
 export * from './ergo-json.ts';
 export * from './ergo-node-client.ts';
 export * from './ergo-wallet.ts';
+export * from './mint-marker.ts';
 export type * from './node-types.ts';

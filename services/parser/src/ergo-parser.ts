@@ -1,0 +1,55 @@
+/**
+ * The parser of Ergo: parser-core's Parser over an ErgoChainReader that follows the platform's
+ * marker token (ADR 0012) block by block, the content store and the index. Shared by the service
+ * and by `rebuild`, beside the EVM parser.
+ */
+import { ErgoChainReader } from '@anchorpost/chains';
+import type { ErgoChainConfig } from '@anchorpost/chains';
+import type { Database } from '@anchorpost/db';
+import { Parser } from '@anchorpost/parser-core';
+import type { ParserObserver, ParserOptions } from '@anchorpost/parser-core';
+import type { ContentStore } from '@anchorpost/storage';
+import type { EvmParserTuning } from './evm-parser.ts';
+
+/** What the parser needs of the Ergo config (an `ErgoChainConfig` from `ergoChainConfigFromEnv` fits). */
+export type ParserErgoOptions = Pick<ErgoChainConfig, 'nodeUrls' | 'network' | 'tokenId'> &
+  Partial<Pick<ErgoChainConfig, 'apiKey' | 'timeoutMs' | 'startHeight' | 'confirmations'>>;
+
+export interface ErgoParser {
+  readonly reader: ErgoChainReader;
+  readonly parser: Parser;
+}
+
+export function createErgoParser(options: {
+  database: Database;
+  store: ContentStore;
+  ergo: ParserErgoOptions;
+  tuning?: EvmParserTuning;
+  observer?: ParserObserver;
+}): ErgoParser {
+  const { ergo } = options;
+  const reader = new ErgoChainReader({
+    nodeUrls: ergo.nodeUrls,
+    network: ergo.network,
+    tokenId: ergo.tokenId,
+    ...(ergo.apiKey === undefined ? {} : { apiKey: ergo.apiKey }),
+    ...(ergo.timeoutMs === undefined ? {} : { timeoutMs: ergo.timeoutMs }),
+    ...(ergo.startHeight === undefined ? {} : { startHeight: ergo.startHeight }),
+  });
+  const parserOptions: ParserOptions = {
+    reader,
+    blocks: reader,
+    store: options.store,
+    index: options.database.index,
+    contract: reader.tokenId,
+    startBlock: reader.startHeight,
+    chain: 'ergo',
+    // The index keys Ergo anchors by network (what proofs carry as chainId).
+    chainId: ergo.network,
+    ...options.tuning,
+    // The seed's trusted depth on Ergo is the anchorer's confirmation count (default 10).
+    ...(ergo.confirmations === undefined ? {} : { trustedDepth: ergo.confirmations }),
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
+  };
+  return { reader, parser: new Parser(parserOptions) };
+}
