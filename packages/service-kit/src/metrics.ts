@@ -1,6 +1,8 @@
 /**
  * Prometheus metrics for one service, all named `anchorpost_<service>_<what>[_total|_seconds]`,
  * in a registry of its own (so two services in one process — `npm start` — do not collide).
+ * Asking twice for one name answers the metric already registered (e.g. one per chain driver,
+ * told apart by a `chain` label), as long as it is of the same kind.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -30,8 +32,18 @@ export class ServiceMetrics {
     return this.prefix + what;
   }
 
+  #existing<T>(name: string, kind: abstract new (...args: never[]) => T): T | undefined {
+    const metric = this.registry.getSingleMetric(name);
+    if (metric === undefined) return undefined;
+    if (!(metric instanceof kind)) throw new Error(`metric '${name}' is already registered as another kind`);
+    return metric;
+  }
+
   counter(what: string, help: string, labelNames: readonly string[] = []): Counter {
-    return new Counter({ name: this.#name(what), help, labelNames, registers: [this.registry] });
+    const name = this.#name(what);
+    return (
+      this.#existing(name, Counter) ?? new Counter({ name, help, labelNames, registers: [this.registry] })
+    );
   }
 
   /** With `collect`, the gauge is set at each scrape (e.g. a value read from a server). */
@@ -41,8 +53,11 @@ export class ServiceMetrics {
     labelNames: readonly string[] = [],
     collect?: (gauge: Gauge) => void | Promise<void>,
   ): Gauge {
+    const name = this.#name(what);
+    const existing = this.#existing(name, Gauge);
+    if (existing !== undefined) return existing;
     return new Gauge({
-      name: this.#name(what),
+      name,
       help,
       labelNames,
       registers: [this.registry],
@@ -57,6 +72,10 @@ export class ServiceMetrics {
   }
 
   histogram(what: string, help: string, labelNames: readonly string[], buckets: number[]): Histogram {
-    return new Histogram({ name: this.#name(what), help, labelNames, buckets, registers: [this.registry] });
+    const name = this.#name(what);
+    return (
+      this.#existing(name, Histogram) ??
+      new Histogram({ name, help, labelNames, buckets, registers: [this.registry] })
+    );
   }
 }

@@ -2,7 +2,8 @@
  * The driver of AnchorChain.tick(): one tick every interval, never two at once. A failing tick
  * (RPC unreachable, database down, a store conflict) is logged and the next one waits longer,
  * doubling up to a ceiling, so an outage is not hammered; the first good tick resets the wait.
- * Every transition is logged and counted, and the open requests per state are a gauge.
+ * Every transition is logged and counted, and the open requests per state are a gauge, each
+ * labelled with the chain (one loop per chain shares the metrics).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OPEN_ANCHOR_STATES, isChainError } from '@anchorpost/chains';
@@ -37,15 +38,19 @@ export class AnchorTickLoop {
     this.#options = options;
     this.#transitions = options.metrics.counter(
       'transitions_total',
-      'Anchor request state changes, by the state entered',
-      ['to'],
+      'Anchor request state changes, by chain and the state entered',
+      ['chain', 'to'],
     );
-    this.#open = options.metrics.gauge('open_requests', 'Anchor requests not yet at rest, by state', [
-      'state',
-    ]);
-    this.#failures = options.metrics.counter('tick_failures_total', 'Ticks that failed, by error code', [
-      'code',
-    ]);
+    this.#open = options.metrics.gauge(
+      'open_requests',
+      'Anchor requests not yet at rest, by chain and state',
+      ['chain', 'state'],
+    );
+    this.#failures = options.metrics.counter(
+      'tick_failures_total',
+      'Ticks that failed, by chain and error code',
+      ['chain', 'code'],
+    );
   }
 
   start(): void {
@@ -81,7 +86,7 @@ export class AnchorTickLoop {
     } catch (error) {
       this.#failuresInARow += 1;
       const code = isChainError(error) ? error.code : errorCode(error);
-      this.#failures.inc({ code });
+      this.#failures.inc({ chain: chain.id, code });
       logger.warn(
         {
           chain: chain.id,
@@ -101,7 +106,7 @@ export class AnchorTickLoop {
     const txHash = record.inclusion?.txHash ?? record.attempts.at(-1)?.txHash ?? null;
     // Same-state steps (a fee bump, more confirmations) are logged but not counted as transitions.
     const moved = change.from !== change.to;
-    if (moved) this.#transitions.inc({ to: change.to });
+    if (moved) this.#transitions.inc({ chain: record.chain, to: change.to });
     this.#options.logger[moved ? 'info' : 'debug'](
       {
         chain: record.chain,
@@ -132,7 +137,7 @@ export class AnchorTickLoop {
       // The tick has already reported the outage; the gauge keeps its last values.
       return;
     }
-    for (const [state, count] of counts) this.#open.set({ state }, count);
+    for (const [state, count] of counts) this.#open.set({ chain: chain.id, state }, count);
   }
 
   #delayMs(): number {

@@ -1,12 +1,18 @@
 /**
  * The anchorer as a service: consumes `anchorpost.batch.sealed.v1` into anchor requests, ticks the
- * EVM chain (submit, watch, confirm, finalize) with every step in PostgreSQL, and serves
- * /healthz, /readyz (database, chain RPC) and /metrics.
+ * EVM chain — and Ergo, when configured — (submit, watch, confirm, finalize) with every step in
+ * PostgreSQL, and serves /healthz, /readyz (database, each chain's node) and /metrics.
  */
 import type { Bus, Subscription } from '@anchorpost/bus';
-import { EvmChain } from '@anchorpost/chains';
+import { ErgoChain, EvmChain } from '@anchorpost/chains';
 import { BATCH_SEALED_TOPIC } from '@anchorpost/events';
-import type { EvmChainConfig, TransactionSigner } from '@anchorpost/chains';
+import type {
+  AnchorChain,
+  ErgoChainConfig,
+  ErgoWallet,
+  EvmChainConfig,
+  TransactionSigner,
+} from '@anchorpost/chains';
 import type { Database } from '@anchorpost/db';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService, ServiceApp } from '@anchorpost/service-kit';
@@ -26,6 +32,8 @@ export interface AnchorerServiceOptions {
   readonly signer: TransactionSigner;
   /** `evmChainConfigFromEnv(env)` of @anchorpost/chains. */
   readonly evm: EvmChainConfig;
+  /** Ergo too (ADR 0012): `ergoChainConfigFromEnv(env)` and the wallet holding the marker token. */
+  readonly ergo?: { readonly config: ErgoChainConfig; readonly wallet: ErgoWallet };
   readonly logger?: Logger;
   readonly host?: string;
   /** 0 (default) picks a free port. */
@@ -39,6 +47,11 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
   const metrics = new ServiceMetrics('anchorer');
   const store = new PostgresAnchorRequestStore(database.anchorRequests);
   const chain = new EvmChain({ ...options.evm, signer: options.signer, store });
+  const ergo =
+    options.ergo === undefined
+      ? undefined
+      : new ErgoChain({ ...options.ergo.config, wallet: options.ergo.wallet, store });
+  const chains: AnchorChain[] = ergo === undefined ? [chain] : [chain, ergo];
   // Read from the bus at each scrape; a bus that cannot answer leaves the last values in place.
   metrics.gauge(
     'consumer_lag',
@@ -71,24 +84,37 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
           await chain.head();
         },
       },
+      ...(ergo === undefined
+        ? []
+        : [
+            {
+              name: 'ergo',
+              check: async () => {
+                await ergo.head();
+              },
+            },
+          ]),
     ],
   });
 
-  const loop = new AnchorTickLoop({
-    chain,
-    store,
-    intervalMs: config.tickInterval,
-    maxBackoffMs: config.maxTickBackoff,
-    logger,
-    metrics,
-  });
+  const loops = chains.map(
+    (each) =>
+      new AnchorTickLoop({
+        chain: each,
+        store,
+        intervalMs: config.tickInterval,
+        maxBackoffMs: config.maxTickBackoff,
+        logger,
+        metrics,
+      }),
+  );
   let subscription: Subscription | undefined;
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
       // Stop taking batches first (the one in flight is stored and committed), then the ticks.
       await subscription?.close();
-      await loop.close();
+      await Promise.all(loops.map((loop) => loop.close()));
       await app.close();
       logger.info({ chain: chain.id }, 'anchorer stopped');
     })();
@@ -98,7 +124,7 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
   try {
     subscription = await consumeBatchSealed({
       bus,
-      chain,
+      chains,
       groupId: config.groupId,
       partitions: config.batchSealedPartitions,
       maxBackoffMs: config.maxConsumeBackoff,
@@ -109,9 +135,16 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
     await close();
     throw error;
   }
-  loop.start();
+  for (const loop of loops) loop.start();
   logger.info(
-    { chain: chain.id, contract: chain.reader.contractAddress, groupId: config.groupId },
+    {
+      chain: chain.id,
+      contract: chain.reader.contractAddress,
+      ...(ergo === undefined
+        ? {}
+        : { ergo: ergo.id, marker: ergo.reader.tokenId, ergoAddress: ergo.wallet.address }),
+      groupId: config.groupId,
+    },
     'anchorer started',
   );
   return { name: 'anchorer', urls: { http: app.url }, close };

@@ -1,5 +1,5 @@
 /**
- * Turns `anchorpost.batch.sealed.v1` into anchor requests. The bus commits a record's offset only
+ * Turns `anchorpost.batch.sealed.v1` into anchor requests, one per configured chain. The bus commits a record's offset only
  * after the handler resolved, i.e. after the request is stored, so a crash in between reads the
  * record again (anchor() is idempotent). A record that cannot become a request (undecodable, or a
  * sequence already requested with another root) fails with a non-retryable error and goes to the
@@ -13,7 +13,8 @@ import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 
 export interface BatchSealedConsumerOptions {
   readonly bus: Bus;
-  readonly chain: AnchorChain;
+  /** Every chain a batch is anchored on (EVM, and Ergo when configured). */
+  readonly chains: readonly AnchorChain[];
   readonly groupId: string;
   readonly partitions: number;
   readonly maxBackoffMs: number;
@@ -22,10 +23,11 @@ export interface BatchSealedConsumerOptions {
 }
 
 export async function consumeBatchSealed(options: BatchSealedConsumerOptions): Promise<Subscription> {
-  const { bus, chain, logger, metrics } = options;
+  const { bus, chains, logger, metrics } = options;
   const requested = metrics.counter(
     'requests_total',
-    'Sealed batches handed to the chain as anchor requests',
+    'Sealed batches handed to a chain as anchor requests, by chain',
+    ['chain'],
   );
   const failures = metrics.counter(
     'consume_failures_total',
@@ -43,24 +45,27 @@ export async function consumeBatchSealed(options: BatchSealedConsumerOptions): P
     handler: async (records) => {
       for (const record of records) {
         const event = batchSealed.decode(record.value);
-        const stored = await chain.anchor({
-          sequence: event.sequence,
-          root: event.merkleRoot,
-          batchCid: event.batchCid,
-        });
-        requested.inc();
-        logger.info(
-          {
-            chain: chain.id,
-            platform: event.platform,
+        // anchor() is idempotent per chain: a retry after a partial failure re-asks the ones done.
+        for (const chain of chains) {
+          const stored = await chain.anchor({
             sequence: event.sequence,
+            root: event.merkleRoot,
             batchCid: event.batchCid,
-            state: stored.state,
-            partition: record.partition,
-            offset: record.offset,
-          },
-          'anchor requested',
-        );
+          });
+          requested.inc({ chain: chain.id });
+          logger.info(
+            {
+              chain: chain.id,
+              platform: event.platform,
+              sequence: event.sequence,
+              batchCid: event.batchCid,
+              state: stored.state,
+              partition: record.partition,
+              offset: record.offset,
+            },
+            'anchor requested',
+          );
+        }
       }
     },
     onFailure: (failure: DeliveryFailure) => {

@@ -2,7 +2,9 @@
 /**
  * `anchorpost-anchorer` (`npm run start:anchorer`): the anchorer alone in its own process,
  * configured by the environment alone: the bus and database of @anchorpost/runtime, the chain from
- * `ANCHORPOST_EVM_*`, and the signing key from the file ANCHORPOST_EVM_SIGNER_KEY_FILE names.
+ * `ANCHORPOST_EVM_*`, and the signing key from the file ANCHORPOST_EVM_SIGNER_KEY_FILE names; with
+ * ANCHORPOST_ERGO_NODE_URLS set, Ergo too (`ANCHORPOST_ERGO_*`, the wallet mnemonic from the file
+ * ANCHORPOST_ERGO_MNEMONIC_FILE names).
  */
 import { runServiceMain } from '@anchorpost/runtime';
 import { loadConfig } from '@anchorpost/service-kit';
@@ -11,8 +13,17 @@ import { startAnchorerService } from './anchorer-service.ts';
 
 await runServiceMain({
   service: 'anchorer',
-  needs: ['bus', 'database', 'evm', 'signer'],
+  needs: ['bus', 'database', 'evm', 'signer', 'ergo', 'ergoKey'],
   config: (env) => loadConfig(anchorerConfigSchema, env),
-  start: ({ config, adapters: { bus, database, evm, signer }, logger }) =>
-    startAnchorerService({ config, bus, database, evm, signer, logger, handleSignals: false }),
+  start: ({ config, adapters: { bus, database, evm, signer, ergo, ergoKey }, logger }) =>
+    startAnchorerService({
+      config,
+      bus,
+      database,
+      evm,
+      signer,
+      ...(ergo === undefined || ergoKey === undefined ? {} : { ergo: { config: ergo, wallet: ergoKey } }),
+      logger,
+      handleSignals: false,
+    }),
 });

@@ -154,8 +154,8 @@ describe('anchorer service', () => {
 
     const url = service.urls['http']!;
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    assert.match(metrics, /anchorpost_anchorer_transitions_total\{to="CONFIRMED"\} 2/);
-    assert.match(metrics, /anchorpost_anchorer_open_requests\{state="CONFIRMED"\} 2/);
+    assert.match(metrics, /anchorpost_anchorer_transitions_total\{chain="[^"]+",to="CONFIRMED"\} 2/);
+    assert.match(metrics, /anchorpost_anchorer_open_requests\{chain="[^"]+",state="CONFIRMED"\} 2/);
     // Both batches are stored, so the group has committed past them on every partition.
     const lags = [
       ...metrics.matchAll(

@@ -2,7 +2,7 @@
 /**
  * `anchorpost-parser` (`npm run start:parser`): the parser alone in its own process, configured by
  * the environment alone: the database and storage of @anchorpost/runtime, the chain from
- * `ANCHORPOST_EVM_*`.
+ * `ANCHORPOST_EVM_*`, and Ergo from `ANCHORPOST_ERGO_*` when ANCHORPOST_ERGO_NODE_URLS is set.
  *   anchorpost-parser            run the service (stops cleanly on SIGTERM / Ctrl-C)
  *   anchorpost-parser rebuild    empty the index and restore it from the chain and storage alone,
  *                                print the result as one JSON line (run it with the service stopped)
@@ -19,7 +19,7 @@ if (rest.length > 0 || !['start', 'rebuild'].includes(command)) {
   process.exit(2);
 }
 
-const needs = ['database', 'storage', 'evm'] as const;
+const needs = ['database', 'storage', 'evm', 'ergo'] as const;
 const config = (env: NodeJS.ProcessEnv) => loadConfig(parserConfigSchema, env);
 
 if (command === 'rebuild') {
@@ -27,15 +27,30 @@ if (command === 'rebuild') {
     service: 'parser',
     needs,
     config,
-    run: ({ config: { trustedDepth }, adapters: { database, storage, evm }, logger }) =>
-      rebuildIndex({ database, store: storage, evm, trustedDepth, logger }),
+    run: ({ config: { trustedDepth }, adapters: { database, storage, evm, ergo }, logger }) =>
+      rebuildIndex({
+        database,
+        store: storage,
+        evm,
+        ...(ergo === undefined ? {} : { ergo }),
+        trustedDepth,
+        logger,
+      }),
   });
 } else {
   await runServiceMain({
     service: 'parser',
     needs,
     config,
-    start: ({ config, adapters: { database, storage, evm }, logger }) =>
-      startParserService({ config, database, store: storage, evm, logger, handleSignals: false }),
+    start: ({ config, adapters: { database, storage, evm, ergo }, logger }) =>
+      startParserService({
+        config,
+        database,
+        store: storage,
+        evm,
+        ...(ergo === undefined ? {} : { ergo }),
+        logger,
+        handleSignals: false,
+      }),
   });
 }

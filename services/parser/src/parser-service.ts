@@ -1,12 +1,15 @@
 /**
- * The parser service: parser-core's Parser following the EVM anchor contract in the background,
- * behind the service-kit HTTP app (/healthz, /readyz: database + chain, /metrics).
+ * The parser service: parser-core's Parsers following the EVM anchor contract — and the Ergo
+ * marker token, when configured — in the background, behind the service-kit HTTP app (/healthz,
+ * /readyz: database + each chain, /metrics).
  */
 import { Module } from '@nestjs/common';
 import type { Database } from '@anchorpost/db';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
+import { createErgoParser } from './ergo-parser.ts';
+import type { ParserErgoOptions } from './ergo-parser.ts';
 import { createEvmParser } from './evm-parser.ts';
 import type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
 import type { ParserServiceConfig } from './parser-config.ts';
@@ -19,6 +22,8 @@ export interface ParserServiceOptions {
   /** Where batch-files and tx-files are read from. */
   store: ContentStore;
   evm: ParserEvmOptions;
+  /** Ergo too (ADR 0012); its trusted depth is `ergo.confirmations` (default: config.trustedDepth). */
+  ergo?: ParserErgoOptions;
   logger?: Logger;
   host?: string;
   /** Overrides `config.port`; 0 picks a free port. */
@@ -37,22 +42,33 @@ export async function startParserService(options: ParserServiceOptions): Promise
   const logger = options.logger ?? createLogger('parser');
   const metrics = new ServiceMetrics('parser');
   const reporting = parserReporting(metrics, logger);
+  const tuning = {
+    trustedDepth: config.trustedDepth,
+    pollIntervalMs: config.pollIntervalMs,
+    maxFailureDelayMs: config.maxFailureDelayMs,
+    storageTimeoutMs: config.storageTimeoutMs,
+    txFileConcurrency: config.txFileConcurrency,
+    duplicateCheck: config.duplicateCheck,
+    ...options.tuning,
+  };
   const { reader, parser } = createEvmParser({
     database,
     store: options.store,
     evm: options.evm,
-    tuning: {
-      trustedDepth: config.trustedDepth,
-      pollIntervalMs: config.pollIntervalMs,
-      maxFailureDelayMs: config.maxFailureDelayMs,
-      storageTimeoutMs: config.storageTimeoutMs,
-      txFileConcurrency: config.txFileConcurrency,
-      duplicateCheck: config.duplicateCheck,
-      ...options.tuning,
-    },
+    tuning,
     observer: reporting.observer,
     onRun: reporting.onRun,
   });
+  const ergo =
+    options.ergo === undefined
+      ? undefined
+      : createErgoParser({
+          database,
+          store: options.store,
+          ergo: options.ergo,
+          tuning,
+          observer: reporting.observer,
+        });
   const app = await startServiceApp({
     service: 'parser',
     module: ParserModule,
@@ -70,16 +86,35 @@ export async function startParserService(options: ParserServiceOptions): Promise
           await reader.head();
         },
       },
+      ...(ergo === undefined
+        ? []
+        : [
+            {
+              name: 'ergo',
+              check: async () => {
+                await ergo.reader.head();
+              },
+            },
+          ]),
     ],
   });
-  // The loop starts only once the HTTP app listens (probes see it from its first run on).
+  // The loops start only once the HTTP app listens (probes see them from their first run on).
   parser.start();
+  ergo?.parser.start();
   logger.info(
     {
       chainId: reader.chainId,
       contract: reader.contractAddress,
       fromBlock: reader.deployBlock,
       trustedDepth: parser.trustedDepth,
+      ...(ergo === undefined
+        ? {}
+        : {
+            ergo: ergo.reader.id,
+            marker: ergo.reader.tokenId,
+            ergoFromHeight: ergo.reader.startHeight,
+            ergoTrustedDepth: ergo.parser.trustedDepth,
+          }),
     },
     'parser started',
   );
@@ -91,7 +126,7 @@ export async function startParserService(options: ParserServiceOptions): Promise
       closing ??= (async () => {
         try {
           // Ends after the anchor being indexed, so nothing is left half-written.
-          await parser.stop();
+          await Promise.all([parser.stop(), ergo?.parser.stop()]);
         } finally {
           await app.close();
         }

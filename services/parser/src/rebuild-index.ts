@@ -7,6 +7,8 @@ import type { ParserRunResult } from '@anchorpost/parser-core';
 import { createLogger, ServiceMetrics } from '@anchorpost/service-kit';
 import type { Logger } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
+import { createErgoParser } from './ergo-parser.ts';
+import type { ParserErgoOptions } from './ergo-parser.ts';
 import { createEvmParser } from './evm-parser.ts';
 import type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
 import { parserReporting } from './parser-metrics.ts';
@@ -15,13 +17,19 @@ export interface RebuildIndexOptions {
   database: Database;
   store: ContentStore;
   evm: ParserEvmOptions;
+  /** Ergo too, when the service follows it. */
+  ergo?: ParserErgoOptions;
   /** The same trusted depth as the running parser (config.trustedDepth). */
   trustedDepth: number;
   logger?: Logger;
   tuning?: Omit<EvmParserTuning, 'trustedDepth'>;
 }
 
-/** Every index table is emptied first (all chains); the relay's receipts and the anchorer's requests stay. */
+/**
+ * Every index table is emptied first (all chains); the relay's receipts and the anchorer's requests
+ * stay. The EVM parser empties and re-reads; the Ergo one then re-reads its chain into the same
+ * index. The result is the EVM run's, with the Ergo run's counts added.
+ */
 export async function rebuildIndex(options: RebuildIndexOptions): Promise<ParserRunResult> {
   const logger = options.logger ?? createLogger('parser');
   // Metrics of a one-off command are not scraped; the hooks still give the per-batch log lines.
@@ -38,7 +46,25 @@ export async function rebuildIndex(options: RebuildIndexOptions): Promise<Parser
     'rebuilding the index from chain and storage',
   );
   const started = performance.now();
-  const result = await parser.rebuild();
+  const evmResult = await parser.rebuild();
+  let result = evmResult;
+  if (options.ergo !== undefined) {
+    const ergo = createErgoParser({
+      database: options.database,
+      store: options.store,
+      ergo: options.ergo,
+      tuning: { ...options.tuning, trustedDepth: options.trustedDepth },
+      observer: reporting.observer,
+    });
+    const ergoResult = await ergo.parser.runOnce();
+    logger.info({ chain: ergo.reader.id, ...ergoResult }, 'Ergo anchors re-read');
+    result = {
+      ...evmResult,
+      anchorsIndexed: evmResult.anchorsIndexed + ergoResult.anchorsIndexed,
+      anchorsRejected: evmResult.anchorsRejected + ergoResult.anchorsRejected,
+      txFilesIndexed: evmResult.txFilesIndexed + ergoResult.txFilesIndexed,
+    };
+  }
   logger.info({ ...result, ms: Math.round(performance.now() - started) }, 'index rebuilt');
   return result;
 }

@@ -10,5 +10,7 @@ export { ProofApiError } from './proof-api-error.ts';
 export type { ProofApiErrorCode } from './proof-api-error.ts';
 export { proofApiRoutes } from './proof-api-routes.ts';
 export type { PendingProof, ProofApiRouteDeps } from './proof-api-routes.ts';
+export { ErgoHead } from './ergo-head.ts';
+export type { ErgoHeadOptions } from './ergo-head.ts';
 export { EvmHead } from './evm-head.ts';
 export type { EvmHeadOptions } from './evm-head.ts';

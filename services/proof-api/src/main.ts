@@ -2,7 +2,8 @@
 /**
  * `anchorpost-proof-api` (`npm run start:proof-api`): the proof API alone in its own process,
  * configured by the environment alone: the index database of @anchorpost/runtime, the chain's RPC
- * from `ANCHORPOST_EVM_*`, and, when the relay's receipts live in another database,
+ * from `ANCHORPOST_EVM_*`, the Ergo node from `ANCHORPOST_ERGO_*` when ANCHORPOST_ERGO_NODE_URLS is
+ * set, and, when the relay's receipts live in another database,
  * ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL.
  */
 import { openDatabase, readDatabaseConfig } from '@anchorpost/db';
@@ -15,7 +16,7 @@ const RECEIPTS_URL_ENV = 'ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL';
 
 await runServiceMain({
   service: 'proof-api',
-  needs: ['database', 'evmRpc'],
+  needs: ['database', 'evmRpc', 'ergoNode'],
   config(env) {
     const config = loadConfig(proofApiConfigSchema, env);
     if (config.receiptsDatabaseUrl === '') return { config, receipts: undefined };
@@ -28,7 +29,7 @@ await runServiceMain({
       throw new ConfigError(RECEIPTS_URL_ENV, 'is not a postgresql:// URL');
     }
   },
-  async start({ config: { config, receipts }, adapters: { database, evmRpc }, logger }) {
+  async start({ config: { config, receipts }, adapters: { database, evmRpc, ergoNode }, logger }) {
     const receiptsDb = receipts === undefined ? undefined : await openDatabase(receipts);
     try {
       const service = await startProofApiService({
@@ -36,6 +37,7 @@ await runServiceMain({
         database,
         ...(receiptsDb === undefined ? {} : { receipts: receiptsDb.database }),
         evm: evmRpc,
+        ...(ergoNode === undefined ? {} : { ergo: ergoNode }),
         logger,
         handleSignals: false,
       });

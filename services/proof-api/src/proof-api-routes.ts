@@ -8,6 +8,7 @@ import { assembleProof, isProofError, ProofErrorCode } from '@anchorpost/proofs'
 import type { AssembleProofObserver, TxFileProof } from '@anchorpost/proofs';
 import { isProtocolError, parseCid } from '@anchorpost/protocol';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { ErgoHead } from './ergo-head.ts';
 import type { EvmHead } from './evm-head.ts';
 import { ProofApiError } from './proof-api-error.ts';
 import {
@@ -22,6 +23,8 @@ export interface ProofApiRouteDeps {
   /** Where the relay's receipts are read (`database.receipts` unless they live apart). */
   readonly receipts: Pick<ReceiptRepository, 'getReceipt'>;
   readonly head: EvmHead;
+  /** The served Ergo network, when configured. */
+  readonly ergoHead?: ErgoHead;
   readonly cacheMaxAgeSeconds: number;
   readonly observer?: AssembleProofObserver;
 }
@@ -50,7 +53,7 @@ function pathCid(request: FastifyRequest): string {
 }
 
 export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
-  const { database, head } = deps;
+  const { database, head, ergoHead } = deps;
   const cached = `public, max-age=${deps.cacheMaxAgeSeconds}`;
 
   async function proof(request: FastifyRequest, reply: FastifyReply): Promise<TxFileProof | PendingProof> {
@@ -59,6 +62,9 @@ export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
     try {
       const assembled = await assembleProof(database.index, cid, {
         head: (chain, chainId) => {
+          if (chain === 'ergo' && ergoHead !== undefined && chainId === ergoHead.network) {
+            return ergoHead.current();
+          }
           if (chain !== 'evm' || chainId !== head.chainId) {
             throw new ProofApiError(
               'CHAIN_NOT_SERVED',
@@ -67,6 +73,7 @@ export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
           }
           return head.current();
         },
+        ...(ergoHead === undefined ? {} : { ergoBlockTime: (height: number) => ergoHead.blockTime(height) }),
         ...(deps.observer === undefined ? {} : { observer: deps.observer }),
       });
       void reply.header('cache-control', cached);

@@ -1,12 +1,14 @@
 /**
  * The public proof API: TxFileProofs, batches and messages by recipient, read from the index,
- * with confirmations counted from the served EVM chain's head. Behind the service-kit HTTP app
- * (/healthz, /readyz: database + chain head, /metrics, /openapi.json).
+ * with confirmations counted from the served EVM chain's head (and Ergo's, when configured: Ergo
+ * anchors and the trusted block's time). Behind the service-kit HTTP app (/healthz, /readyz:
+ * database + chain heads, /metrics, /openapi.json).
  */
 import { Module } from '@nestjs/common';
 import type { Database } from '@anchorpost/db';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService } from '@anchorpost/service-kit';
+import { ErgoHead } from './ergo-head.ts';
 import { EvmHead } from './evm-head.ts';
 import type { ProofApiServiceConfig } from './proof-api-config.ts';
 import { proofApiRoutes } from './proof-api-routes.ts';
@@ -23,6 +25,8 @@ export interface ProofApiServiceOptions {
   receipts?: Database;
   /** The EVM chain whose anchors the proofs carry (an `EvmChainConfig` fits). */
   evm: { readonly rpcUrls: readonly string[]; readonly chainId: number; readonly rpcTimeoutMs?: number };
+  /** The Ergo network whose anchors proofs carry (an `ErgoNodeConfig` of the runtime fits). */
+  ergo?: Omit<ConstructorParameters<typeof ErgoHead>[0], 'cacheMs'>;
   logger?: Logger;
   host?: string;
   /** Overrides `config.port`; 0 picks a free port. */
@@ -46,6 +50,8 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     cacheMs: config.headCacheMs,
     ...(options.evm.rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs: options.evm.rpcTimeoutMs }),
   });
+  const ergoHead =
+    options.ergo === undefined ? undefined : new ErgoHead({ ...options.ergo, cacheMs: config.headCacheMs });
   const proofsServed = metrics.counter('proofs_served_total', 'GET /v1/proofs answers by HTTP status', [
     'status',
   ]);
@@ -59,6 +65,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     database,
     receipts: (options.receipts ?? database).receipts,
     head,
+    ...(ergoHead === undefined ? {} : { ergoHead }),
     cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
     observer: {
       proofAssembled: ({ ms }) => {
@@ -90,6 +97,16 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
           await head.read();
         },
       },
+      ...(ergoHead === undefined
+        ? []
+        : [
+            {
+              name: 'ergo',
+              check: async () => {
+                await ergoHead.read();
+              },
+            },
+          ]),
     ],
     configure(fastify) {
       fastify.addHook('onResponse', (request, reply, done) => {
