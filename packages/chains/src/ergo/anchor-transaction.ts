@@ -111,6 +111,12 @@ export function buildAnchorTransaction(options: {
   );
   const inputs = [anchorBox, ...topUp];
   const float = sum(inputs) - fee;
+  const short = (minimum: bigint): ChainError =>
+    new ChainError(
+      ChainErrorCode.InsufficientFunds,
+      `the anchor box float (${sum(inputs)} nanoERG) cannot pay the fee ${fee} and keep the box minimum ${minimum}: top up ${wallet.address}`,
+    );
+  if (float <= 0n) throw short(0n);
   try {
     const builder = new ergo.ErgoBoxCandidateBuilder(
       value(float),
@@ -132,12 +138,7 @@ export function buildAnchorTransaction(options: {
       ergo.Constant.decode_from_base16(registers.R6),
     );
     const minimum = toBigInt(builder.calc_min_box_value().as_i64().to_str());
-    if (float < minimum) {
-      throw new ChainError(
-        ChainErrorCode.InsufficientFunds,
-        `the anchor box float (${sum(inputs)} nanoERG) cannot pay the fee ${fee} and keep the box minimum ${minimum}: top up ${wallet.address}`,
-      );
-    }
+    if (float < minimum) throw short(minimum);
     const outputs = new ergo.ErgoBoxCandidates(builder.build());
     const selection = new ergo.BoxSelection(toErgoBoxes(inputs), new ergo.ErgoBoxAssetsDataList());
     const unsigned = ergo.TxBuilder.new(selection, outputs, height, value(fee), wallet.libAddress).build();
