@@ -601,7 +601,7 @@ function syntheticHeader(
     .update(txs.map((t) => t.id).join(','))
     .digest('hex');
   const id = createHash('sha256')
-    .update(`${height}/${parentId}/${timestamp}/${transactionsRoot}`)
+    .update(`${height}/${parentId}/${timestamp}/${transactionsRoot}/${serial}`)
     .digest('hex');
   const h = (label: string) => createHash('sha256').update(`${label}/${id}`).digest('hex');
   return {
