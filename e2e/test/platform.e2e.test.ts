@@ -1,21 +1,31 @@
 // The end-to-end scenario (scenario.ts) on the platform as a user starts it: `npm start`'s one
 // process on its embedded adapters (PGlite, the file-log bus, Helia, anvil), in a child process on
 // a temp data folder; the crash is a SIGKILL of that process and a restart on the same folder.
+// Ergo is on too: the platform anchors on the Ergo node test double (its own process) beside anvil.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openDatabase } from '@anchorpost/db';
+import { startErgoDevnetProcess } from './ergo-devnet-process.ts';
 import { e2eEnv, REPO, startPlatformProcess, type PlatformProcess } from './platform-process.ts';
-import { describeEndToEnd, type IndexRows, type SystemUnderTest } from './scenario.ts';
+import { describeEndToEnd, TRUSTED_BLOCK_HEIGHTS, type IndexRows, type SystemUnderTest } from './scenario.ts';
 
 const run = promisify(execFile);
 
 async function startPlatform(dir: string, tenants: unknown): Promise<SystemUnderTest> {
   await writeFile(join(dir, 'tenants.json'), JSON.stringify(tenants));
   const logPath = join(dir, 'platform.log');
-  let platform: PlatformProcess = await startPlatformProcess(e2eEnv(dir), logPath);
+  const ergo = await startErgoDevnetProcess(dir, TRUSTED_BLOCK_HEIGHTS.from);
+  const env = () => e2eEnv(dir, ergo.env);
+  let platform: PlatformProcess;
+  try {
+    platform = await startPlatformProcess(env(), logPath);
+  } catch (error) {
+    await ergo.stop();
+    throw error;
+  }
   const endpoint = (name: string) => platform.endpoints[name]!;
   return {
     submitUrl: () => endpoint('relay.http'),
@@ -24,9 +34,15 @@ async function startPlatform(dir: string, tenants: unknown): Promise<SystemUnder
     proofApiUrl: () => endpoint('proof-api.http'),
     evmRpc: () => endpoint('evmRpc'),
     contractAddress: () => endpoint('anchor-contract'),
+    ergo: {
+      nodeUrl: () => ergo.url,
+      tokenId: () => ergo.tokenId,
+      startHeight: () => Number(ergo.env.ANCHORPOST_ERGO_START_HEIGHT),
+      rollback: (blocks) => ergo.rollback(blocks),
+    },
     async crash() {
       await platform.kill();
-      platform = await startPlatformProcess(e2eEnv(dir), logPath);
+      platform = await startPlatformProcess(env(), logPath);
     },
     async stopCleanly() {
       assert.equal(await platform.stop(), 0, 'the platform stops cleanly on SIGTERM');
@@ -43,12 +59,13 @@ async function startPlatform(dir: string, tenants: unknown): Promise<SystemUnder
     },
     async rebuildIndex() {
       await run(process.execPath, [join(REPO, 'services/platform/dist/main.js'), 'rebuild'], {
-        env: e2eEnv(dir),
+        env: env(),
         maxBuffer: 64 * 1024 * 1024,
       });
     },
     async close() {
       if (platform.child.exitCode === null && platform.child.signalCode === null) await platform.stop();
+      await ergo.stop();
       // An anvil left by a failed run: stop it, so nothing outlives the test.
       const pid = Number(await readFile(join(dir, 'evm', 'anvil.pid'), 'utf8').catch(() => ''));
       if (pid > 1) {

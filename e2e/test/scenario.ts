@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { EvmChainReader } from '@anchorpost/chains';
+import { ErgoChainReader, EvmChainReader } from '@anchorpost/chains';
 import type { TxFileProof } from '@anchorpost/proofs';
 import {
   buildTxFile,
@@ -34,6 +34,13 @@ const run = promisify(execFile);
 const CLI = join(REPO, 'packages/cli/bin/anchorpost.js');
 const CONCURRENCY = 6;
 
+/**
+ * The Ergo heights the tx-files name as `trustedblock`: an Ergo-enabled system's chain must have
+ * these blocks (the Ergo test double starts its chain at `from`, with ten blocks).
+ */
+export const TRUSTED_BLOCK_HEIGHTS = { from: 1_999_990, count: 10 } as const;
+const trustedHeight = (i: number) => TRUSTED_BLOCK_HEIGHTS.from + (i % TRUSTED_BLOCK_HEIGHTS.count);
+
 /** The rows of the index that a rebuild must restore exactly. */
 export type IndexRows = Record<'batches' | 'batchEntries' | 'txFiles' | 'anchors', unknown[]>;
 
@@ -47,6 +54,15 @@ export interface SystemUnderTest {
   proofApiUrl(): string;
   evmRpc(): string;
   contractAddress(): string;
+  /** When the system anchors on Ergo too (the Ergo node test double). */
+  readonly ergo?: {
+    nodeUrl(): string;
+    tokenId(): string;
+    /** ANCHORPOST_ERGO_START_HEIGHT: the marker's first block. */
+    startHeight(): number;
+    /** Rolls the Ergo chain back `blocks` blocks, dropping their transactions. */
+    rollback(blocks: number): Promise<void>;
+  };
   /** SIGKILL, with requests in flight, and start again on the same state. */
   crash(): Promise<void>;
   /** Stops everything that writes the index, asserting a clean exit (0) on SIGTERM. */
@@ -84,6 +100,10 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
     const files: { bytes: Uint8Array; client: Client; group: number }[] = [];
     const receipts = new Map<string, Receipt>();
     const subscribers: Subscriber[] = [];
+    /** A new tx-file from the first client to the first group (for checks after the load). */
+    let buildFreshFile: () => Uint8Array = () => new Uint8Array();
+    /** Files sent after the load, by such checks. */
+    let extraFiles = 0;
 
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'anchorpost-e2e-'));
@@ -117,13 +137,27 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
             group: groups[group]!.keys,
             senders: [alice!],
             client: client.app,
-            blockchain: { lastblock: block(2_000_000 + i, 'a'), trustedblock: block(1_999_990 + i, 'b') },
+            blockchain: { lastblock: block(2_000_000 + i, 'a'), trustedblock: block(trustedHeight(i), 'b') },
             message: { data: new TextEncoder().encode(`message ${i} to ${groups[group]!.name}`) },
           }),
         );
         files.push({ bytes, client, group });
         groups[group]!.hash = parseTxFile(bytes).recipient.sha512hash;
       }
+      let fresh = 0;
+      buildFreshFile = () =>
+        serializeTxFile(
+          buildTxFile({
+            group: groups[0]!.keys,
+            senders: [alice!],
+            client: clients[0]!.app,
+            blockchain: {
+              lastblock: block(3_000_000 + fresh, 'c'),
+              trustedblock: block(trustedHeight(fresh), 'd'),
+            },
+            message: { data: new TextEncoder().encode(`fresh message ${fresh++}`) },
+          }),
+        );
       system = await options.start(dir, tenants);
     });
 
@@ -257,7 +291,11 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
                 const response = await fetch(`${api}/v1/proofs/${cid}`);
                 if (response.status === 202) return;
                 assert.equal(response.status, 200, `proof of ${cid}`);
-                proofs.set(cid, (await response.json()) as TxFileProof);
+                const proof = (await response.json()) as TxFileProof;
+                // With Ergo on, a proof is complete once it carries both chains' anchors.
+                const chains = new Set(proof.anchors.map((a) => a.chain));
+                if (system!.ergo !== undefined && !(chains.has('evm') && chains.has('ergo'))) return;
+                proofs.set(cid, proof);
                 pending.delete(cid);
               }),
             );
@@ -273,20 +311,30 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
         await writeFile(path, JSON.stringify(proof));
         paths.push(path);
       }
-      // The verifier needs nothing of ours: the proof files and the chain's JSON-RPC.
+      // The verifier needs nothing of ours: the proof files and the chains' own nodes.
+      const nodes = ['--evm-rpc', system!.evmRpc()];
+      if (system!.ergo !== undefined) nodes.push('--ergo-node', system!.ergo.nodeUrl());
       for (let i = 0; i < paths.length; i += 200) {
         const { stdout } = await run(
           process.execPath,
-          [CLI, 'verify', ...paths.slice(i, i + 200), '--evm-rpc', system!.evmRpc()],
-          { maxBuffer: 64 * 1024 * 1024 },
+          [CLI, 'verify', ...paths.slice(i, i + 200), ...nodes],
+          {
+            maxBuffer: 64 * 1024 * 1024,
+          },
         );
-        assert.equal(stdout.match(/^verified tx-file /gm)?.length, Math.min(200, paths.length - i));
+        const count = Math.min(200, paths.length - i);
+        assert.equal(stdout.match(/^verified tx-file /gm)?.length, count);
+        if (system!.ergo !== undefined) {
+          // Both anchors checked, and the time window's lower end read from the Ergo node.
+          assert.equal(stdout.match(/^ {2}anchor ergo:testnet: /gm)?.length, count);
+          assert.equal(stdout.match(/^ {2}anchor evm:31337: /gm)?.length, count);
+        }
       }
       // And a tampered proof is refused with exit 1: one file's proof claiming another file.
       const [[, first], [otherCid]] = [...proofs.entries()] as [[string, TxFileProof], [string, TxFileProof]];
       await writeFile(join(dir, 'tampered.json'), JSON.stringify({ ...first, txFile: otherCid }));
       await assert.rejects(
-        run(process.execPath, [CLI, 'verify', join(dir, 'tampered.json'), '--evm-rpc', system!.evmRpc()]),
+        run(process.execPath, [CLI, 'verify', join(dir, 'tampered.json'), ...nodes]),
         (error: { code?: number }) => error.code === 1,
       );
     });
@@ -313,13 +361,115 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
       // Every one of the FILES files is in an anchored batch (its proof says so) and the anchored
       // batches hold FILES entries in all: so none is in two.
       assert.equal(sealed, FILES);
+      if (system!.ergo !== undefined) {
+        // The same batches on Ergo, each once, following the marker token.
+        const ergo = new ErgoChainReader({
+          nodeUrls: [system!.ergo.nodeUrl()],
+          network: 'testnet',
+          tokenId: system!.ergo.tokenId(),
+          startHeight: system!.ergo.startHeight(),
+        });
+        const ergoAnchors = [];
+        for await (const page of ergo.readAnchors(0, (await ergo.head()).number))
+          ergoAnchors.push(...page.anchors);
+        assert.equal(
+          new Set(ergoAnchors.map((a) => a.sequence)).size,
+          ergoAnchors.length,
+          'one Ergo anchor per sequence',
+        );
+        assert.deepEqual(
+          new Set(ergoAnchors.map((a) => a.batchCid)),
+          new Set(anchors.map((a) => a.batchCid)),
+          'every batch anchored on both chains',
+        );
+      }
+    });
+
+    it('re-anchors on Ergo once after a 3-block rollback, and serves the updated proof', async (t) => {
+      const ergo = system!.ergo;
+      if (ergo === undefined) {
+        t.skip('no Ergo on this system');
+        return;
+      }
+      const api = system!.proofApiUrl();
+      // A file sent now gets an Ergo anchor in the newest blocks: the ones the rollback takes.
+      const file = files[0]!;
+      const fresh = buildFreshFile();
+      const receipt = await submitUntilAccepted(
+        () => system!.submitUrl(0),
+        file.client.tenant,
+        fresh,
+        Date.now() + 60_000,
+      );
+      receipts.set(receipt.cid, receipt);
+      extraFiles += 1;
+      const ergoAnchorOf = async (): Promise<
+        { proof: TxFileProof; anchor: { txId: string; headerId: string; height: number } } | undefined
+      > => {
+        const response = await fetch(`${api}/v1/proofs/${receipt.cid}`);
+        if (response.status !== 200) return undefined;
+        const proof = (await response.json()) as TxFileProof;
+        const anchor = proof.anchors.find((a) => a.chain === 'ergo');
+        return anchor === undefined ? undefined : { proof, anchor };
+      };
+      let before: Awaited<ReturnType<typeof ergoAnchorOf>>;
+      await waitUntil(
+        'an Ergo anchor in the proof',
+        async () => (before = await ergoAnchorOf()) !== undefined,
+        3 * 60_000,
+      );
+      const { fullHeight: head } = (await (await fetch(`${ergo.nodeUrl()}/info`)).json()) as {
+        fullHeight: number;
+      };
+      const depth = head - before!.anchor.height + 1;
+      assert.ok(depth <= 3, `the anchor is ${depth} blocks deep, within reach of a 3-block rollback`);
+      await ergo.rollback(3);
+      const stalePath = join(dir, 'stale-proof.json');
+      await writeFile(stalePath, JSON.stringify(before!.proof));
+      // The proof moves to the new block once the anchor is mined again and indexed.
+      let after: Awaited<ReturnType<typeof ergoAnchorOf>>;
+      await waitUntil(
+        'the proof updated to the new Ergo block',
+        async () => {
+          after = await ergoAnchorOf();
+          return after !== undefined && after.anchor.headerId !== before!.anchor.headerId;
+        },
+        3 * 60_000,
+      );
+      // Sent again (the same transaction, or signed anew on the current anchor box when the node
+      // refuses the old one): either way one anchor of the batch on Ergo, checked below.
+      assert.equal(after!.proof.batch.sequence, before!.proof.batch.sequence);
+      const freshPath = join(dir, 'updated-proof.json');
+      await writeFile(freshPath, JSON.stringify(after!.proof));
+      const nodes = ['--evm-rpc', system!.evmRpc(), '--ergo-node', ergo.nodeUrl()];
+      const { stdout } = await run(process.execPath, [CLI, 'verify', freshPath, ...nodes]);
+      assert.match(stdout, /^verified tx-file /m);
+      await assert.rejects(
+        run(process.execPath, [CLI, 'verify', stalePath, ...nodes]),
+        (error: { code?: number; stderr?: string }) => {
+          return error.code === 1 && /NOT_CANONICAL|ANCHOR_NOT_FOUND/.test(error.stderr ?? '');
+        },
+      );
+      const reader = new ErgoChainReader({
+        nodeUrls: [ergo.nodeUrl()],
+        network: 'testnet',
+        tokenId: ergo.tokenId(),
+        startHeight: ergo.startHeight(),
+      });
+      const all = [];
+      for await (const page of reader.readAnchors(0, (await reader.head()).number)) all.push(...page.anchors);
+      assert.equal(
+        new Set(all.map((a) => a.sequence)).size,
+        all.length,
+        'still one Ergo anchor per sequence',
+      );
     });
 
     it('rebuilds the index from chain and storage alone, row for row', async () => {
       for (const subscriber of subscribers) subscriber.stop();
       await system!.stopCleanly();
       const before = await system!.dumpIndex();
-      assert.equal(before.txFiles.length, FILES);
+      assert.equal(before.txFiles.length, FILES + extraFiles);
       await system!.rebuildIndex();
       assert.deepEqual(await system!.dumpIndex(), before);
     });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node e2e/ergo-devnet/dist/main.js [--port N] [--host H] [--network testnet|mainnet] [--auto-mine-ms MS]`:
+ * `node e2e/ergo-devnet/dist/main.js [--port N] [--host H] [--network testnet|mainnet] [--auto-mine-ms MS] [--start-height H]`:
  * the Ergo node TEST DOUBLE in its own process, for the e2e cluster. Prints one JSON line with its
  * URL when it listens; stops on SIGTERM / SIGINT.
  */
@@ -13,6 +13,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     network: { type: 'string', default: 'testnet' },
     'auto-mine-ms': { type: 'string' },
+    'start-height': { type: 'string', default: '1' },
   },
 });
 const network = values.network === 'mainnet' ? 'mainnet' : 'testnet';
@@ -21,6 +22,7 @@ const devnet = await startErgoDevnet({
   host: values.host,
   port: Number(values.port),
   network,
+  startHeight: Number(values['start-height']),
   ...(autoMine === undefined ? {} : { autoMineMs: Number(autoMine) }),
 });
 process.stdout.write(

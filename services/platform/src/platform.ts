@@ -2,15 +2,19 @@
  * The whole platform in one process, on embedded adapters (`npm start`): PGlite, the file-log
  * bus, Helia with a file blockstore and a local anvil chain, all under one data folder; then the
  * relay, batcher, anchorer, parser and proof API, each its own NestJS app on its own port, sharing
- * those adapters. Stops in reverse order, each service finishing its work in flight first.
+ * those adapters. With ANCHORPOST_ERGO_NODE_URLS set, batches are anchored on that Ergo node too
+ * (there is no embedded Ergo node). Stops in reverse order, each service finishing its work in
+ * flight first.
  */
 import { anchorerConfigSchema, startAnchorerService } from '@anchorpost/anchorer-service';
 import { batcherConfigSchema, startBatcherService } from '@anchorpost/batcher-service';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
+import { ergoChainConfigFromEnv, ergoConfigured } from '@anchorpost/chains';
 import { parserConfigSchema, rebuildIndex, startParserService } from '@anchorpost/parser-service';
 import type { ParserRunResult } from '@anchorpost/parser-core';
 import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
 import { openRelay, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
+import { asConfigError, readErgoMnemonicFile } from '@anchorpost/runtime';
 import {
   createLogger,
   loadConfig,
@@ -55,7 +59,18 @@ function loadAllConfig(env: NodeJS.ProcessEnv) {
     anchorer: loadConfig(anchorerConfigSchema, env),
     parser: loadConfig(parserConfigSchema, env),
     proofApi: loadConfig(proofApiConfigSchema, env),
+    ergo: ergoConfig(env),
   };
+}
+
+/** Ergo anchoring, when ANCHORPOST_ERGO_NODE_URLS is set; a bad setting is a ConfigError naming it. */
+function ergoConfig(env: NodeJS.ProcessEnv) {
+  if (!ergoConfigured(env)) return undefined;
+  try {
+    return ergoChainConfigFromEnv(env);
+  } catch (error) {
+    throw asConfigError(error, 'ANCHORPOST_ERGO_NODE_URLS');
+  }
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -88,6 +103,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   try {
     const { database, bus, storage, chain, evm } = infra;
+    const ergo = config.ergo;
+    // Only the anchorer signs: the key is read here, not kept in the config.
+    const ergoWallet = ergo === undefined ? undefined : readErgoMnemonicFile(env, ergo.network).wallet;
     const readiness: ReadinessCheck[] = [
       { name: 'database', check: () => database.prisma.$queryRaw`SELECT 1`.then(() => undefined) },
       { name: 'bus', check: () => bus.endOffsets(TX_FILE_ACCEPTED_TOPIC).then(() => undefined) },
@@ -124,22 +142,37 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         database,
         signer: chain.signer,
         evm,
+        ...(ergo === undefined || ergoWallet === undefined
+          ? {}
+          : { ergo: { config: ergo, wallet: ergoWallet } }),
         ...common,
       }),
     );
     services.push(
-      await startParserService({ config: config.parser, database, store: storage, evm, ...common }),
+      await startParserService({
+        config: config.parser,
+        database,
+        store: storage,
+        evm,
+        ...(ergo === undefined ? {} : { ergo }),
+        ...common,
+      }),
     );
     services.push(
       await startProofApiService({
         config: config.proofApi,
         database,
         evm: { rpcUrls: evm.rpcUrls, chainId: evm.chainId },
+        ...(ergo === undefined ? {} : { ergo }),
         ...common,
       }),
     );
 
     const endpoints: Record<string, string> = { evmRpc: chain.rpcUrl };
+    if (ergo !== undefined) {
+      endpoints.ergoNode = ergo.nodeUrls[0]!;
+      endpoints['ergo-marker'] = ergo.tokenId;
+    }
     for (const service of services) {
       for (const [kind, url] of Object.entries(service.urls)) endpoints[`${service.name}.${kind}`] = url;
     }
@@ -176,6 +209,7 @@ export async function rebuildPlatformIndex(options: PlatformOptions = {}): Promi
       database: infra.database,
       store: infra.storage,
       evm: infra.evm,
+      ...(config.ergo === undefined ? {} : { ergo: config.ergo }),
       trustedDepth: config.parser.trustedDepth,
       logger,
     });

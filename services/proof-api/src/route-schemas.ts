@@ -70,14 +70,41 @@ const evmAnchorProof = {
   },
 } as const;
 
-/** TxFileProof v1 (packages/proofs): checkable with SHA-256 and a chain node only. */
+const ergoAnchorProof = {
+  type: 'object',
+  required: [
+    'chain',
+    'chainId',
+    'tokenId',
+    'txId',
+    'height',
+    'headerId',
+    'blockTime',
+    'confirmations',
+    'status',
+  ],
+  additionalProperties: false,
+  properties: {
+    chain: { type: 'string', enum: ['ergo'] },
+    chainId: { type: 'string', enum: ['mainnet', 'testnet'] },
+    tokenId: hex64,
+    txId: hex64,
+    height: integer,
+    headerId: hex64,
+    blockTime: time,
+    confirmations: integer,
+    status: { type: 'string', enum: ['pending', 'anchored', 'final'] },
+  },
+} as const;
+
+/** TxFileProof v2 (packages/proofs): checkable with SHA-256 and the chains' own nodes only. */
 export const txFileProofSchema = {
-  description: 'TxFileProof v1: the tx-file is in the batch, and the batch root is on chain',
+  description: 'TxFileProof v2: the tx-file is in the batch, and the batch root is on chain (EVM and Ergo)',
   type: 'object',
   required: ['version', 'txFile', 'batch', 'inclusion', 'anchors', 'timeBound'],
   additionalProperties: false,
   properties: {
-    version: { type: 'integer', enum: [1] },
+    version: { type: 'integer', enum: [2] },
     txFile: string,
     batch: {
       type: 'object',
@@ -94,7 +121,7 @@ export const txFileProofSchema = {
       },
     },
     inclusion: inclusionProof,
-    anchors: { type: 'array', minItems: 1, items: evmAnchorProof },
+    anchors: { type: 'array', minItems: 1, items: { anyOf: [evmAnchorProof, ergoAnchorProof] } },
     timeBound: {
       type: 'object',
       required: ['notAfter'],
@@ -104,7 +131,7 @@ export const txFileProofSchema = {
           type: 'object',
           required: ['chain', 'height'],
           additionalProperties: false,
-          properties: { chain: { type: 'string', enum: ['ergo'] }, height: integer },
+          properties: { chain: { type: 'string', enum: ['ergo'] }, height: integer, time },
         },
         notAfter: time,
       },

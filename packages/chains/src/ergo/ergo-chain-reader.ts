@@ -22,7 +22,7 @@ export interface ErgoChainReaderOptions {
   readonly network: ErgoNetwork;
   /** The marker token id (64 hex): the id of the first input of its minting transaction. */
   readonly tokenId: string;
-  /** The height the marker was minted at: nothing below is read. Default 0. */
+  /** The height the marker was minted at: nothing below is read. Default 1 (the first block). */
   readonly startHeight?: number;
   /** Blocks per page of readAnchors. Default 50 (two node calls per block). */
   readonly pageBlocks?: number;
@@ -51,7 +51,8 @@ export class ErgoChainReader implements ChainReader {
       );
     this.network = options.network;
     this.tokenId = options.tokenId;
-    this.startHeight = options.startHeight ?? 0;
+    // Ergo's first block is at height 1: nothing is below it.
+    this.startHeight = Math.max(options.startHeight ?? 1, 1);
     this.#pageBlocks = options.pageBlocks ?? 50;
     this.id = options.id ?? `ergo:${options.network}`;
     const clientOptions: ErgoNodeClientOptions = {

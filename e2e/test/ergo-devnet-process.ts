@@ -1,0 +1,111 @@
+// The Ergo node TEST DOUBLE (e2e/ergo-devnet) as its own process, with a funded wallet and the
+// platform's marker token minted through `anchorpost ergo mint-marker` — the operator's path.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ErgoWallet } from '@anchorpost/chains';
+import { Mnemonic } from 'ethers';
+import { REPO } from './platform-process.ts';
+
+const run = promisify(execFile);
+const MAIN = join(REPO, 'e2e/ergo-devnet/dist/main.js');
+const CLI = join(REPO, 'packages/cli/bin/anchorpost.js');
+
+export interface ErgoDevnetProcess {
+  readonly url: string;
+  readonly tokenId: string;
+  /** The env that points the platform's services at it. */
+  readonly env: Record<string, string>;
+  /** Rolls back `blocks` blocks, dropping their transactions (a node that lost them). */
+  rollback(blocks: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function post(url: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/**
+ * Starts the double in `dir`, funds a fresh wallet and mints the marker; blocks every `blockMs`.
+ * Its chain starts at `startHeight`, so that the tx-files' `trustedblock` heights exist on it.
+ */
+export async function startErgoDevnetProcess(
+  dir: string,
+  startHeight: number,
+  blockMs = 400,
+): Promise<ErgoDevnetProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [MAIN, '--port', '0', '--auto-mine-ms', String(blockMs), '--start-height', String(startHeight)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = once(child, 'exit');
+  const url = await new Promise<string>((resolve, reject) => {
+    let printed = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      printed += chunk;
+      const line = printed.split('\n').find((l) => l.includes('"url"'));
+      if (line !== undefined) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    void exited.then(() => {
+      reject(new Error('the Ergo test double exited before it listened'));
+    });
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  try {
+    const mnemonicFile = join(dir, 'ergo-mnemonic');
+    const phrase = Mnemonic.fromEntropy(randomBytes(16)).phrase;
+    await writeFile(mnemonicFile, `${phrase}\n`, { mode: 0o600 });
+    const { address } = ErgoWallet.fromMnemonic({ mnemonic: phrase, network: 'testnet' });
+    await post(`${url}/devnet/fund`, { address, value: '100000000000' });
+    const { stdout } = await run(process.execPath, [
+      CLI,
+      'ergo',
+      'mint-marker',
+      '--node',
+      url,
+      '--network',
+      'testnet',
+      '--mnemonic-file',
+      mnemonicFile,
+      '--float',
+      '50',
+    ]);
+    const setting = (name: string) => new RegExp(`^${name}=(\\S+)$`, 'm').exec(stdout)?.[1];
+    const tokenId = setting('ANCHORPOST_ERGO_TOKEN_ID');
+    const startHeight = setting('ANCHORPOST_ERGO_START_HEIGHT');
+    if (tokenId === undefined || startHeight === undefined) throw new Error(`mint-marker said: ${stdout}`);
+    return {
+      url,
+      tokenId,
+      env: {
+        ANCHORPOST_ERGO_NODE_URLS: url,
+        ANCHORPOST_ERGO_NETWORK: 'testnet',
+        ANCHORPOST_ERGO_TOKEN_ID: tokenId,
+        ANCHORPOST_ERGO_START_HEIGHT: startHeight,
+        ANCHORPOST_ERGO_MNEMONIC_FILE: mnemonicFile,
+        // Indexed at depth 2, so a 3-block rollback reaches anchors the proofs already carry.
+        ANCHORPOST_ERGO_CONFIRMATIONS: '2',
+        ANCHORPOST_ERGO_FINALITY_DEPTH: '40',
+      },
+      async rollback(blocks) {
+        await post(`${url}/devnet/rollback`, { blocks, dropTransactions: true });
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
