@@ -101,7 +101,7 @@ describe('LeaderElector on the Lease API test double', () => {
       `b took over after ${bLeads - cutAt} ms`,
     );
     assert.equal(server.current?.holderIdentity, 'b');
-    assert.equal(server.current!.leaseTransitions, 1);
+    assert.equal(server.current.leaseTransitions, 1);
     // a is back: it sees b's fresh lease and stays a follower.
     storeA.cut = false;
     await sleep(TIMING.leaseDurationMs);
