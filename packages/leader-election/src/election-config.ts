@@ -33,9 +33,12 @@ export interface ElectionConfig {
 export class ElectionConfigError extends Error {
   override readonly name = 'ElectionConfigError';
   readonly variable: string;
-  constructor(variable: string, message: string) {
-    super(`${variable} ${message}`);
+  /** What is wrong with it. */
+  readonly detail: string;
+  constructor(variable: string, detail: string) {
+    super(`${variable} ${detail}`);
     this.variable = variable;
+    this.detail = detail;
   }
 }
 

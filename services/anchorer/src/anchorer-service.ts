@@ -3,6 +3,7 @@
  * EVM chain — and Ergo, when configured — (submit, watch, confirm, finalize) with every step in
  * PostgreSQL, and serves /healthz, /readyz (database, each chain's node) and /metrics.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, Subscription } from '@anchorpost/bus';
 import { ErgoChain, EvmChain } from '@anchorpost/chains';
 import { BATCH_SEALED_TOPIC } from '@anchorpost/events';
@@ -14,6 +15,8 @@ import type {
   TransactionSigner,
 } from '@anchorpost/chains';
 import type { Database } from '@anchorpost/db';
+import { alwaysLeader } from '@anchorpost/leader-election';
+import type { ElectionFactory } from '@anchorpost/leader-election';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService, ServiceApp } from '@anchorpost/service-kit';
 import { AnchorTickLoop } from './anchor-tick-loop.ts';
@@ -34,6 +37,11 @@ export interface AnchorerServiceOptions {
   readonly evm: EvmChainConfig;
   /** Ergo too (ADR 0012): `ergoChainConfigFromEnv(env)` and the wallet holding the marker token. */
   readonly ergo?: { readonly config: ErgoChainConfig; readonly wallet: ErgoWallet };
+  /**
+   * One writer per chain when several replicas run: `electionFactory(electionConfigFromEnv(env))`
+   * of @anchorpost/leader-election. Without it this replica always anchors (a single replica).
+   */
+  readonly election?: ElectionFactory;
   readonly logger?: Logger;
   readonly host?: string;
   /** 0 (default) picks a free port. */
@@ -97,32 +105,13 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
     ],
   });
 
-  const loops = chains.map(
-    (each) =>
-      new AnchorTickLoop({
-        chain: each,
-        store,
-        intervalMs: config.tickInterval,
-        maxBackoffMs: config.maxTickBackoff,
-        logger,
-        metrics,
-      }),
-  );
-  let subscription: Subscription | undefined;
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= (async () => {
-      // Stop taking batches first (the one in flight is stored and committed), then the ticks.
-      await subscription?.close();
-      await Promise.all(loops.map((loop) => loop.close()));
-      await app.close();
-      logger.info({ chain: chain.id }, 'anchorer stopped');
-    })();
-    return closed;
-  };
-
-  try {
-    subscription = await consumeBatchSealed({
+  // One writer per chain: only the leader consumes sealed batches and ticks the chains; a
+  // standby is ready (it serves /readyz and /metrics) and takes over when the lease passes to it.
+  const leader = metrics.gauge('leader', 'This replica anchors (1) or stands by (0)');
+  leader.set(0);
+  let term: { subscription: Subscription; loops: AnchorTickLoop[] } | undefined;
+  const beginTerm = async (): Promise<void> => {
+    const subscription = await consumeBatchSealed({
       bus,
       chains,
       groupId: config.groupId,
@@ -131,11 +120,86 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
       logger,
       metrics,
     });
+    const loops = chains.map(
+      (each) =>
+        new AnchorTickLoop({
+          chain: each,
+          store,
+          intervalMs: config.tickInterval,
+          maxBackoffMs: config.maxTickBackoff,
+          logger,
+          metrics,
+        }),
+    );
+    for (const loop of loops) loop.start();
+    term = { subscription, loops };
+    leader.set(1);
+  };
+  const endTerm = async (): Promise<void> => {
+    leader.set(0);
+    const ending = term;
+    term = undefined;
+    if (ending === undefined) return;
+    // Stop taking batches first (the one in flight is stored and committed), then the ticks.
+    await ending.subscription.close();
+    await Promise.all(ending.loops.map((loop) => loop.close()));
+  };
+  /** Term changes run one after the other. */
+  let changes: Promise<void> = Promise.resolve();
+  let firstTerm: Promise<void> | undefined;
+  const election = (options.election ?? ((callbacks) => alwaysLeader(callbacks)))({
+    onStartedLeading: (signal) => {
+      const begun = changes.then(() => beginWithRetry(signal));
+      firstTerm ??= begun;
+      changes = begun.catch((error: unknown) => {
+        logger.error({ err: error }, 'could not start anchoring');
+      });
+      logger.info({ chain: chain.id }, 'leading: this replica anchors');
+    },
+    onStoppedLeading: () => {
+      changes = changes.then(endTerm).catch((error: unknown) => {
+        logger.error({ err: error }, 'could not stop anchoring cleanly');
+      });
+      logger.warn({ chain: chain.id }, 'not leading any more: standing by');
+    },
+    onError: (error) => {
+      logger.warn({ err: error }, 'leader election: the lease could not be read or written');
+    },
+  });
+  /** Under an election a failed start is retried for as long as the term lasts. */
+  const beginWithRetry = async (signal: AbortSignal): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) return;
+      try {
+        await beginTerm();
+        return;
+      } catch (error) {
+        if (options.election === undefined) throw error;
+        logger.warn({ err: error, attempt }, 'could not start anchoring; retrying');
+        await sleep(config.maxConsumeBackoff, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  };
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      await election.close();
+      await changes;
+      await endTerm();
+      await app.close();
+      logger.info({ chain: chain.id }, 'anchorer stopped');
+    })();
+    return closed;
+  };
+
+  election.start();
+  try {
+    // A single replica (no election) leads at once: a start that fails fails the service.
+    await firstTerm;
   } catch (error) {
     await close();
     throw error;
   }
-  for (const loop of loops) loop.start();
   logger.info(
     {
       chain: chain.id,

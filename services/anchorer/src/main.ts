@@ -4,20 +4,36 @@
  * configured by the environment alone: the bus and database of @anchorpost/runtime, the chain from
  * `ANCHORPOST_EVM_*`, and the signing key from the file ANCHORPOST_EVM_SIGNER_KEY_FILE names; with
  * ANCHORPOST_ERGO_NODE_URLS set, Ergo too (`ANCHORPOST_ERGO_*`, the wallet mnemonic from the file
- * ANCHORPOST_ERGO_MNEMONIC_FILE names).
+ * ANCHORPOST_ERGO_MNEMONIC_FILE names). Replicas elect one writer with ANCHORPOST_LEADER_ELECTION
+ * (@anchorpost/leader-election).
  */
+import { electionConfigFromEnv, ElectionConfigError, electionFactory } from '@anchorpost/leader-election';
 import { runServiceMain } from '@anchorpost/runtime';
-import { loadConfig } from '@anchorpost/service-kit';
+import { ConfigError, loadConfig } from '@anchorpost/service-kit';
 import { anchorerConfigSchema } from './anchorer-config.ts';
 import { startAnchorerService } from './anchorer-service.ts';
 
 await runServiceMain({
   service: 'anchorer',
   needs: ['bus', 'database', 'evm', 'signer', 'ergo', 'ergoKey'],
-  config: (env) => loadConfig(anchorerConfigSchema, env),
-  start: ({ config, adapters: { bus, database, evm, signer, ergo, ergoKey }, logger }) =>
+  config: (env) => {
+    try {
+      // Several replicas elect one writer (ANCHORPOST_LEADER_ELECTION; off: a single replica).
+      const election = electionConfigFromEnv(env, 'anchorer');
+      return { anchorer: loadConfig(anchorerConfigSchema, env), election };
+    } catch (error) {
+      if (error instanceof ElectionConfigError) throw new ConfigError(error.variable, error.detail);
+      throw error;
+    }
+  },
+  start: ({
+    config: { anchorer: config, election },
+    adapters: { bus, database, evm, signer, ergo, ergoKey },
+    logger,
+  }) =>
     startAnchorerService({
       config,
+      ...(election.mode === 'off' ? {} : { election: electionFactory(election) }),
       bus,
       database,
       evm,
