@@ -7,8 +7,9 @@
  *   anchorpost-parser rebuild    empty the index and restore it from the chain and storage alone,
  *                                print the result as one JSON line (run it with the service stopped)
  */
+import { electionConfigFromEnv, ElectionConfigError, electionFactory } from '@anchorpost/leader-election';
 import { runServiceMain, runServiceTask } from '@anchorpost/runtime';
-import { loadConfig } from '@anchorpost/service-kit';
+import { ConfigError, loadConfig } from '@anchorpost/service-kit';
 import { parserConfigSchema } from './parser-config.ts';
 import { startParserService } from './parser-service.ts';
 import { rebuildIndex } from './rebuild-index.ts';
@@ -20,7 +21,10 @@ if (rest.length > 0 || !['start', 'rebuild'].includes(command)) {
 }
 
 const needs = ['database', 'storage', 'evm', 'ergo'] as const;
-const config = (env: NodeJS.ProcessEnv) => loadConfig(parserConfigSchema, env);
+const config = (env: NodeJS.ProcessEnv) => {
+  electionOf(env); // checked with the rest, before anything opens
+  return loadConfig(parserConfigSchema, env);
+};
 
 if (command === 'rebuild') {
   await runServiceTask({
@@ -45,6 +49,7 @@ if (command === 'rebuild') {
     start: ({ config, adapters: { database, storage, evm, ergo }, logger }) =>
       startParserService({
         config,
+        ...electionOf(process.env),
         database,
         store: storage,
         evm,
@@ -53,4 +58,15 @@ if (command === 'rebuild') {
         handleSignals: false,
       }),
   });
+}
+
+/** Replicas elect one indexer (ANCHORPOST_LEADER_ELECTION; off: a single replica). */
+function electionOf(env: NodeJS.ProcessEnv): { election?: ReturnType<typeof electionFactory> } {
+  try {
+    const election = electionConfigFromEnv(env, 'parser');
+    return election.mode === 'off' ? {} : { election: electionFactory(election) };
+  } catch (error) {
+    if (error instanceof ElectionConfigError) throw new ConfigError(error.variable, error.detail);
+    throw error;
+  }
 }

@@ -5,6 +5,8 @@
  */
 import { Module } from '@nestjs/common';
 import type { Database } from '@anchorpost/db';
+import { alwaysLeader } from '@anchorpost/leader-election';
+import type { ElectionFactory } from '@anchorpost/leader-election';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
@@ -24,6 +26,8 @@ export interface ParserServiceOptions {
   evm: ParserEvmOptions;
   /** Ergo too (ADR 0012); its trusted depth is `ergo.confirmations` (default: config.trustedDepth). */
   ergo?: ParserErgoOptions;
+  /** One indexer when several replicas run (@anchorpost/leader-election); without it, always. */
+  election?: ElectionFactory;
   logger?: Logger;
   host?: string;
   /** Overrides `config.port`; 0 picks a free port. */
@@ -98,9 +102,34 @@ export async function startParserService(options: ParserServiceOptions): Promise
           ]),
     ],
   });
-  // The loops start only once the HTTP app listens (probes see them from their first run on).
-  parser.start();
-  ergo?.parser.start();
+  // One indexer per chain: only the elected replica parses (a standby serves /readyz and
+  // /metrics). The loops start only once the HTTP app listens (probes see them from their first run on).
+  const leader = metrics.gauge('leader', 'This replica indexes (1) or stands by (0)');
+  leader.set(0);
+  let changes: Promise<void> = Promise.resolve();
+  const election = (options.election ?? ((callbacks) => alwaysLeader(callbacks)))({
+    onStartedLeading: () => {
+      changes = changes.then(() => {
+        parser.start();
+        ergo?.parser.start();
+        leader.set(1);
+        logger.info('leading: this replica indexes');
+      });
+    },
+    onStoppedLeading: () => {
+      leader.set(0);
+      // Ends after the anchor being indexed, so nothing is left half-written.
+      changes = changes
+        .then(() => Promise.all([parser.stop(), ergo?.parser.stop()]))
+        .then(() => {
+          logger.warn('not leading any more: standing by');
+        });
+    },
+    onError: (error) => {
+      logger.warn({ err: error }, 'leader election: the lease could not be read or written');
+    },
+  });
+  election.start();
   logger.info(
     {
       chainId: reader.chainId,
@@ -126,6 +155,8 @@ export async function startParserService(options: ParserServiceOptions): Promise
       closing ??= (async () => {
         try {
           // Ends after the anchor being indexed, so nothing is left half-written.
+          await election.close();
+          await changes;
           await Promise.all([parser.stop(), ergo?.parser.stop()]);
         } finally {
           await app.close();
