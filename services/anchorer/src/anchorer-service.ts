@@ -76,6 +76,28 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
     },
   );
 
+  // What the anchoring key can still pay, per chain (ETH; ERG in the marker's anchor box and the
+  // wallet), read from the nodes at each scrape; a node that cannot answer leaves the last value.
+  metrics.gauge(
+    'wallet_balance',
+    'Funds of the anchoring key, by chain, in the chain coin (ETH, ERG): alert before it runs dry',
+    ['chain'],
+    async (gauge) => {
+      try {
+        const address = await options.signer.getAddress();
+        const wei = BigInt(await chain.reader.rpc.request<string>('eth_getBalance', [address, 'latest']));
+        gauge.set({ chain: chain.id }, Number(wei) / 1e18);
+        if (ergo !== undefined) {
+          const boxes = await ergo.reader.client.unspentBoxesByAddress(ergo.wallet.address);
+          const nanoErg = boxes.reduce((sum, box) => sum + BigInt(box.value), 0n);
+          gauge.set({ chain: ergo.id }, Number(nanoErg) / 1e9);
+        }
+      } catch (error) {
+        logger.warn({ err: error }, 'wallet balance not read');
+      }
+    },
+  );
+
   const app: ServiceApp = await startServiceApp({
     service: 'anchorer',
     module: AnchorerModule,

@@ -156,6 +156,8 @@ describe('anchorer service', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     assert.match(metrics, /anchorpost_anchorer_transitions_total\{chain="[^"]+",to="CONFIRMED"\} 2/);
     assert.match(metrics, /anchorpost_anchorer_open_requests\{chain="[^"]+",state="CONFIRMED"\} 2/);
+    // The anvil owner account's balance, read from the node at the scrape.
+    assert.match(metrics, /anchorpost_anchorer_wallet_balance\{chain="evm:\d+"\} \d+(\.\d+)?(e\+\d+)?\n/);
     // Both batches are stored, so the group has committed past them on every partition.
     const lags = [
       ...metrics.matchAll(

@@ -1,0 +1,72 @@
+# syntax=docker/dockerfile:1.7
+# One image per service, from one multi-stage build (docs/images.md):
+#   docker buildx build --target relay -t anchorpost/relay:<version> .
+# Targets: relay, batcher, anchorer, parser, proof-api, migrate. Every final stage runs as the
+# unprivileged `node` user (uid 1000), needs no writable path but /tmp (mount an emptyDir there
+# with a read-only root filesystem), and carries no dev dependency.
+
+# node:24-bookworm-slim (Node 24.18.0), pinned by digest; refresh: docs/images.md.
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+ENV CI=true NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false
+COPY package.json package-lock.json turbo.json tsconfig.base.json eslint.config.js ./
+COPY proto proto
+COPY packages packages
+COPY services services
+COPY e2e e2e
+# Install scripts stay off (the project's policy); codegen (Prisma client, proto, contract ABI)
+# runs in the build below, offline.
+RUN npm ci --ignore-scripts --no-audit \
+ && npx turbo run build --output-logs=errors-only \
+ && npm prune --omit=dev --ignore-scripts --no-audit \
+ && rm -rf e2e packages/*/test services/*/test .turbo node_modules/.cache
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false
+WORKDIR /app
+COPY --from=build --chown=root:root /src /app
+USER 1000:1000
+
+FROM runtime AS relay
+ENV ANCHORPOST_RELAY_HOST=0.0.0.0
+EXPOSE 7410 7411
+HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:7410/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "services/relay/dist/main.js"]
+
+FROM runtime AS batcher
+ENV ANCHORPOST_BATCHER_HOST=0.0.0.0
+EXPOSE 7430
+HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:7430/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "services/batcher/dist/main.js"]
+
+FROM runtime AS anchorer
+ENV ANCHORPOST_ANCHORER_HOST=0.0.0.0
+EXPOSE 7460
+HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:7460/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "services/anchorer/dist/main.js"]
+
+FROM runtime AS parser
+ENV ANCHORPOST_PARSER_HOST=0.0.0.0
+EXPOSE 7440
+HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:7440/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "services/parser/dist/main.js"]
+
+FROM runtime AS proof-api
+ENV ANCHORPOST_PROOF_API_HOST=0.0.0.0
+EXPOSE 7450
+HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:7450/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "services/proof-api/dist/main.js"]
+
+# Applies pending database migrations (ANCHORPOST_DATABASE_URL) and exits: the chart's
+# pre-install/pre-upgrade hook. A one-shot job: no port, no health check to run.
+FROM runtime AS migrate
+HEALTHCHECK NONE
+ENTRYPOINT ["node", "packages/db/scripts/migrate.ts"]
