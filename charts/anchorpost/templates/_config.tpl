@@ -1,0 +1,75 @@
+{{/* The settings every service reads, as ConfigMap data (ANCHORPOST_* variables, no secrets). */}}
+{{- define "anchorpost.configData" -}}
+ANCHORPOST_PLATFORM_ID: {{ .Values.platformId | quote }}
+ANCHORPOST_KAFKA_BROKERS: {{ include "anchorpost.kafkaBrokers" . | quote }}
+ANCHORPOST_STORAGE: "kubo"
+ANCHORPOST_KUBO_URL: {{ include "anchorpost.kuboUrl" . | quote }}
+ANCHORPOST_EVM_RPC_URLS: {{ .Values.evm.rpcUrls | quote }}
+ANCHORPOST_EVM_CHAIN_ID: {{ .Values.evm.chainId | quote }}
+ANCHORPOST_EVM_ANCHOR_CONTRACT: {{ .Values.evm.anchorContract | quote }}
+ANCHORPOST_EVM_DEPLOY_BLOCK: {{ .Values.evm.deployBlock | quote }}
+ANCHORPOST_EVM_CONFIRMATIONS: {{ .Values.evm.confirmations | quote }}
+{{- if .Values.ergo.enabled }}
+ANCHORPOST_ERGO_NODE_URLS: {{ .Values.ergo.nodeUrls | quote }}
+ANCHORPOST_ERGO_NETWORK: {{ .Values.ergo.network | quote }}
+ANCHORPOST_ERGO_TOKEN_ID: {{ .Values.ergo.tokenId | quote }}
+ANCHORPOST_ERGO_START_HEIGHT: {{ .Values.ergo.startHeight | quote }}
+ANCHORPOST_ERGO_CONFIRMATIONS: {{ .Values.ergo.confirmations | quote }}
+{{- end }}
+ANCHORPOST_BATCH_INTERVAL: {{ .Values.batcher.interval | quote }}
+ANCHORPOST_PARSER_TRUSTED_DEPTH: {{ .Values.parser.trustedDepth | quote }}
+ANCHORPOST_RELAY_MAX_TX_FILE_BYTES: {{ .Values.relay.maxTxFileBytes | quote }}
+ANCHORPOST_RELAY_TENANTS_FILE: "/etc/anchorpost/tenants/tenants.json"
+{{- end -}}
+
+{{- define "anchorpost.kafkaBrokers" -}}
+{{- if .Values.operators.strimzi.enabled -}}
+{{ include "anchorpost-lib.fullname" . }}-kafka-kafka-bootstrap:9092
+{{- else -}}
+{{ .Values.kafkaBrokers }}
+{{- end -}}
+{{- end -}}
+
+{{- define "anchorpost.kuboUrl" -}}
+{{- if .Values.operators.ipfsCluster.enabled -}}
+http://{{ include "anchorpost-lib.fullname" . }}-ipfs:5001
+{{- else -}}
+{{ .Values.kuboUrl }}
+{{- end -}}
+{{- end -}}
+
+{{/* A hash of everything a pod reads from the chart: a change rolls the pods. */}}
+{{- define "anchorpost.checksum" -}}
+{{- printf "%s\n%s" (include "anchorpost.configData" .) .Values.relay.tenants | sha256sum -}}
+{{- end -}}
+
+{{/* DATABASE_URL of a component: from the existing Secret, or CloudNativePG's app secret. */}}
+{{- define "anchorpost.databaseEnv" -}}
+{{- $key := .key -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      {{- if .root.Values.operators.cloudnativepg.enabled }}
+      name: {{ include "anchorpost-lib.fullname" .root }}-postgres-app
+      key: uri
+      {{- else }}
+      name: {{ .root.Values.existingSecret }}
+      key: {{ $key }}
+      {{- end }}
+{{- end -}}
+
+{{/* The election env of a leader-elected component. */}}
+{{- define "anchorpost.electionEnv" -}}
+{{- if .root.Values.leaderElection.enabled }}
+- name: ANCHORPOST_LEADER_ELECTION
+  value: kubernetes
+- name: ANCHORPOST_LEADER_LEASE_NAME
+  value: {{ include "anchorpost-lib.componentName" . }}
+- name: ANCHORPOST_LEADER_LEASE_DURATION_MS
+  value: {{ .root.Values.leaderElection.leaseDurationMs | quote }}
+- name: ANCHORPOST_LEADER_RENEW_DEADLINE_MS
+  value: {{ .root.Values.leaderElection.renewDeadlineMs | quote }}
+- name: ANCHORPOST_LEADER_RETRY_PERIOD_MS
+  value: {{ .root.Values.leaderElection.retryPeriodMs | quote }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,105 @@
+/**
+ * The dashboard and the alerts may only use metrics the services really export: every
+ * `anchorpost_<service>_<what>` in their PromQL must be registered by that service's code (or by
+ * service-kit for every service), so neither can drift from the code silently.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { missingTools, render, REPO } from './tools.ts';
+
+const SERVICES: Record<string, string> = {
+  relay: 'services/relay',
+  batcher: 'services/batcher',
+  anchorer: 'services/anchorer',
+  parser: 'services/parser',
+  proof_api: 'services/proof-api',
+};
+
+function sources(dir: string): string {
+  let text = '';
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) text += sources(path);
+    else if (name.endsWith('.ts')) text += readFileSync(path, 'utf8');
+  }
+  return text;
+}
+
+// Registered for every service by the shared packages (service-kit: HTTP; leader-election: leader).
+const shared =
+  sources(join(REPO, 'packages/service-kit/src')) + sources(join(REPO, 'packages/leader-election/src'));
+const code = Object.fromEntries(
+  Object.entries(SERVICES).map(([s, dir]) => [s, sources(join(REPO, dir, 'src')) + shared]),
+);
+
+/** The metrics a PromQL text names, as [service, what]. */
+function metricsIn(promql: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [name] of promql.matchAll(/anchorpost_[a-z_]+/g)) {
+    const service = Object.keys(SERVICES).find((s) => name.startsWith(`anchorpost_${s}_`));
+    assert.ok(service !== undefined, `${name}: no such service`);
+    const what = name
+      .slice(`anchorpost_${service}_`.length)
+      .replace(/_(bucket|count|sum)$/, '')
+      .replace(/_total$/, '_total');
+    out.push([service, what]);
+  }
+  return out;
+}
+
+function registered(service: string, what: string): boolean {
+  // Registered as metrics.counter('what' …), gauge('what' …) or histogram('what' …), on one line or the next.
+  return new RegExp(`(counter|gauge|histogram)\\(\\s*'${what}'`).test(code[service]!);
+}
+
+describe('metric names in the dashboard and the alerts', () => {
+  it('every metric of the Grafana dashboard exists in its service', () => {
+    const dashboard = JSON.parse(
+      readFileSync(join(REPO, 'charts/anchorpost/files/dashboards/anchorpost.json'), 'utf8'),
+    ) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    let checked = 0;
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) {
+        for (const [service, what] of metricsIn(target.expr)) {
+          assert.ok(
+            registered(service, what),
+            `${panel.title}: anchorpost_${service}_${what} is not exported`,
+          );
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked >= 15, `${checked} metric uses checked`);
+  });
+
+  it('every metric of the PrometheusRule exists in its service', { skip: missingTools() }, async () => {
+    const docs = await render(['production-values.yaml']);
+    const rule = docs.find((d) => d.kind === 'PrometheusRule');
+    assert.ok(rule !== undefined);
+    const alerts = (rule.spec as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap(
+      (g) => g.rules,
+    );
+    assert.deepEqual(alerts.map((a) => a.alert).sort(), [
+      'AnchorpostAnchorLag',
+      'AnchorpostBatchBacklog',
+      'AnchorpostConsumerLag',
+      'AnchorpostParserBehind',
+      'AnchorpostProofApiErrors',
+      'AnchorpostWalletBalanceLow',
+    ]);
+    for (const alert of alerts) {
+      for (const [service, what] of metricsIn(alert.expr)) {
+        assert.ok(registered(service, what), `${alert.alert}: anchorpost_${service}_${what} is not exported`);
+      }
+    }
+  });
+
+  it('would catch a metric that does not exist', () => {
+    assert.equal(registered('anchorer', 'no_such_metric_total'), false);
+    assert.equal(registered('anchorer', 'wallet_balance'), true);
+  });
+});
