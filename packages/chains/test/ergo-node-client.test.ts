@@ -5,7 +5,7 @@
  * (404, a refused transaction, 5xx, silence) must map to the right ChainError codes.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +24,13 @@ import {
 } from '../src/index.ts';
 import type { ErgoBoxJson, ErgoHeader, ErgoTransactionJson } from '../src/index.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures/ergo');
+// shared/ sits beside the repository (as in CI), or where ANCHORPOST_SHARED_DIR says.
+const FIXTURES = join(
+  process.env.ANCHORPOST_SHARED_DIR ?? join(import.meta.dirname, '../../../../shared'),
+  'fixtures/ergo',
+);
+if (!existsSync(FIXTURES))
+  throw new Error(`the real Ergo node JSON is not at ${FIXTURES}: shared/ must sit beside the repository`);
 const fixture = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
