@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the chart checks need into the tools folder and prints its bin/ path:
-#   helm v3.22.0, kubeconform v0.8.0, helm-docs v1.14.2, chart-testing (ct) v3.14.0 — `go install`
-#   from the Go module proxy (ct through a wrapper module: the proxy refuses its version list);
+# Installs what the chart and GitOps checks need into the tools folder and prints its bin/ path:
+#   helm v3.22.0, kubeconform v0.8.0, helm-docs v1.14.2, chart-testing (ct) v3.14.0, kustomize v5.8.2
+#   — `go install` from the Go module proxy (ct through a wrapper module: the proxy refuses its
+#   version list; kustomize v5.8.3 needs Go 1.27);
 #   yamllint and yamale (ct lint needs them) — PyPI, in a virtualenv;
 #   the Kubernetes JSON schemas (PyPI `kubernetes-validate`) and the CRD schemas of the
-#   Prometheus Operator and CloudNativePG (their Go modules), for kubeconform (charts/schemas/SOURCES.md).
+#   Prometheus Operator, CloudNativePG and Argo CD (their Go modules), for kubeconform
+#   (charts/schemas/SOURCES.md).
 # Skips what is already there. The first run takes about 4 minutes (helm and ct compile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,7 @@ say() { echo "install-k8s-tools: $*" >&2; }
 
 [ -x "$bin/helm" ] || { say "helm"; go install helm.sh/helm/v3/cmd/helm@v3.22.0 >&2; }
 [ -x "$bin/kubeconform" ] || { say "kubeconform"; go install github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0 >&2; }
+[ -x "$bin/kustomize" ] || { say "kustomize"; go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.2 >&2; }
 [ -x "$bin/helm-docs" ] || { say "helm-docs"; go install github.com/norwoodj/helm-docs/cmd/helm-docs@v1.14.2 >&2; }
 if [ ! -x "$bin/ct" ]; then
   say "chart-testing"
@@ -94,5 +97,11 @@ if [ ! -f "$crds/postgresql.cnpg.io/cluster_v1.json" ] || [ ! -f "$crds/monitori
     "$po/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \
     "$po/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml" \
     "$cnpg/config/crd/bases/postgresql.cnpg.io_clusters.yaml" >&2
+fi
+if [ ! -f "$crds/argoproj.io/application_v1alpha1.json" ] || [ ! -f "$crds/argoproj.io/appproject_v1alpha1.json" ]; then
+  say "CRD schemas (Argo CD)"
+  argocd=$(go mod download -json github.com/argoproj/argo-cd/v3@v3.5.7 | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  node charts/scripts/crd-to-json-schema.ts "$crds" \
+    "$argocd/manifests/crds/application-crd.yaml" "$argocd/manifests/crds/appproject-crd.yaml" >&2
 fi
 echo "$bin"
