@@ -1,114 +1,114 @@
 /**
- * The election of a service from the environment, checked once at start-up:
- *   ANCHORPOST_LEADER_ELECTION        off (default: a single replica, always the leader)
- *                                     | kubernetes (a coordination.k8s.io Lease)
- *                                     | file (a lease file: replicas on one machine)
- *   ANCHORPOST_LEADER_LEASE_NAME      default `anchorpost-<service>`
- *   ANCHORPOST_LEADER_LEASE_NAMESPACE default POD_NAMESPACE (kubernetes)
- *   ANCHORPOST_LEADER_LEASE_FILE      default `<ANCHORPOST_DATA_DIR or ./data>/leases/<name>.json` (file)
- *   ANCHORPOST_LEADER_IDENTITY        default POD_NAME, else `<hostname>-<pid>`
- *   ANCHORPOST_LEADER_LEASE_DURATION_MS / _RENEW_DEADLINE_MS / _RETRY_PERIOD_MS  15000 / 10000 / 2000
+ * A service's election from the environment, read once at start-up with service-kit's loadConfig
+ * (a bad value is a ConfigError naming the variable):
+ *   ANCHORPOST_LEADER_ELECTION         off (default: one replica, always the leader)
+ *                                      | kubernetes (a coordination.k8s.io Lease)
+ *                                      | embedded (a lease file: replicas sharing one disk)
+ *   ANCHORPOST_LEADER_LEASE_NAME       default `anchorpost-<service>`
+ *   ANCHORPOST_LEADER_LEASE_NAMESPACE  default POD_NAMESPACE, else the pod's service account namespace
+ *   ANCHORPOST_LEADER_LEASE_FILE       default `<ANCHORPOST_DATA_DIR or ./data>/leases/<name>.json`
+ *   ANCHORPOST_LEADER_IDENTITY         default POD_NAME, else `<hostname>-<pid>`
+ *   ANCHORPOST_LEADER_LEASE_DURATION / _RENEW_DEADLINE / _RETRY_PERIOD   15s / 10s / 2s (client-go's)
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FileLeaseStore } from './file-lease-store.ts';
-import { KubernetesLeaseStore } from './kubernetes-lease-store.ts';
-import { alwaysLeader, LeaderElector } from './lease-elector.ts';
-import type { LeaderElection, LeaderElectorOptions } from './lease-elector.ts';
+import { ConfigError, loadConfig } from '@anchorpost/service-kit';
+import type { ConfigOf } from '@anchorpost/service-kit';
+import { FileLeaseApi } from './file-lease-api.ts';
+import { KubernetesLeaseApi } from './kubernetes-lease-api.ts';
+import type { ElectionFactory } from './leader-elector.ts';
+import { LeaseElector } from './lease-elector.ts';
 
-export type ElectionMode = 'off' | 'kubernetes' | 'file';
+/** A DNS subdomain name, as Kubernetes object names are. */
+const LEASE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
-export interface ElectionConfig {
-  readonly mode: ElectionMode;
-  readonly leaseName: string;
-  readonly namespace: string;
-  readonly file: string;
-  readonly identity: string;
-  readonly leaseDurationMs: number;
-  readonly renewDeadlineMs: number;
-  readonly retryPeriodMs: number;
-}
+export const electionConfigSchema = {
+  mode: {
+    kind: 'enum',
+    env: 'ANCHORPOST_LEADER_ELECTION',
+    values: ['off', 'kubernetes', 'embedded'],
+    default: 'off',
+  },
+  leaseName: { kind: 'string', env: 'ANCHORPOST_LEADER_LEASE_NAME', default: '', pattern: LEASE_NAME },
+  namespace: { kind: 'string', env: 'ANCHORPOST_LEADER_LEASE_NAMESPACE', default: '', pattern: LEASE_NAME },
+  leaseFile: { kind: 'string', env: 'ANCHORPOST_LEADER_LEASE_FILE', default: '' },
+  identity: { kind: 'string', env: 'ANCHORPOST_LEADER_IDENTITY', default: '' },
+  leaseDurationMs: { kind: 'duration', env: 'ANCHORPOST_LEADER_LEASE_DURATION', default: 15_000 },
+  renewDeadlineMs: { kind: 'duration', env: 'ANCHORPOST_LEADER_RENEW_DEADLINE', default: 10_000 },
+  retryPeriodMs: { kind: 'duration', env: 'ANCHORPOST_LEADER_RETRY_PERIOD', default: 2_000 },
+} as const;
 
-/** A bad setting: the variable and what is wrong (services turn it into their ConfigError). */
-export class ElectionConfigError extends Error {
-  override readonly name = 'ElectionConfigError';
-  readonly variable: string;
-  /** What is wrong with it. */
-  readonly detail: string;
-  constructor(variable: string, detail: string) {
-    super(`${variable} ${detail}`);
-    this.variable = variable;
-    this.detail = detail;
-  }
-}
+/**
+ * Millisecond settings of an earlier draft, refused by name so that a manifest still setting them
+ * fails at start-up instead of silently running on the defaults.
+ */
+const RENAMED: Readonly<Record<string, string>> = {
+  ANCHORPOST_LEADER_LEASE_DURATION_MS: 'ANCHORPOST_LEADER_LEASE_DURATION',
+  ANCHORPOST_LEADER_RENEW_DEADLINE_MS: 'ANCHORPOST_LEADER_RENEW_DEADLINE',
+  ANCHORPOST_LEADER_RETRY_PERIOD_MS: 'ANCHORPOST_LEADER_RETRY_PERIOD',
+};
+
+export type ElectionMode = ConfigOf<typeof electionConfigSchema>['mode'];
+
+/** The settings with every default filled in. */
+export type ElectionConfig = ConfigOf<typeof electionConfigSchema>;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** `service` names the default lease (`anchorpost-anchorer`). Throws ConfigError. */
 export function electionConfigFromEnv(env: Env, service: string): ElectionConfig {
+  for (const [old, now] of Object.entries(RENAMED)) {
+    if (env[old] !== undefined)
+      throw new ConfigError(old, `is not read: set ${now} (a duration such as 15s; a bare number is ms)`);
+  }
+  const loaded = loadConfig(electionConfigSchema, env);
   const value = (key: string) => {
     const text = env[key]?.trim();
     return text === undefined || text === '' ? undefined : text;
   };
-  const mode = value('ANCHORPOST_LEADER_ELECTION') ?? 'off';
-  if (mode !== 'off' && mode !== 'kubernetes' && mode !== 'file') {
-    throw new ElectionConfigError(
-      'ANCHORPOST_LEADER_ELECTION',
-      `expected off, kubernetes or file, got '${mode}'`,
-    );
+  const leaseName = loaded.leaseName || `anchorpost-${service}`;
+  let namespace = loaded.namespace || value('POD_NAMESPACE') || '';
+  if (loaded.mode === 'kubernetes' && namespace === '') {
+    try {
+      namespace = readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim();
+    } catch {
+      throw new ConfigError(
+        'ANCHORPOST_LEADER_LEASE_NAMESPACE',
+        'is required outside a pod (in a pod: POD_NAMESPACE or the service account namespace)',
+      );
+    }
   }
-  const leaseName = value('ANCHORPOST_LEADER_LEASE_NAME') ?? `anchorpost-${service}`;
-  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(leaseName)) {
-    throw new ElectionConfigError('ANCHORPOST_LEADER_LEASE_NAME', 'must be a DNS subdomain name');
-  }
-  const namespace = value('ANCHORPOST_LEADER_LEASE_NAMESPACE') ?? value('POD_NAMESPACE') ?? '';
-  if (mode === 'kubernetes' && namespace === '') {
-    throw new ElectionConfigError(
-      'ANCHORPOST_LEADER_LEASE_NAMESPACE',
-      'is required (or POD_NAMESPACE from the downward API)',
-    );
-  }
-  const ms = (key: string, fallback: number) => {
-    const text = value(key);
-    if (text === undefined) return fallback;
-    if (!/^\d{1,9}$/.test(text) || Number(text) < 1)
-      throw new ElectionConfigError(key, `expected milliseconds, got '${text}'`);
-    return Number(text);
-  };
   const config: ElectionConfig = {
-    mode,
+    ...loaded,
     leaseName,
     namespace,
-    file:
-      value('ANCHORPOST_LEADER_LEASE_FILE') ??
+    leaseFile:
+      loaded.leaseFile ||
       join(resolve(value('ANCHORPOST_DATA_DIR') ?? 'data'), 'leases', `${leaseName}.json`),
-    identity: value('ANCHORPOST_LEADER_IDENTITY') ?? value('POD_NAME') ?? `${hostname()}-${process.pid}`,
-    leaseDurationMs: ms('ANCHORPOST_LEADER_LEASE_DURATION_MS', 15_000),
-    renewDeadlineMs: ms('ANCHORPOST_LEADER_RENEW_DEADLINE_MS', 10_000),
-    retryPeriodMs: ms('ANCHORPOST_LEADER_RETRY_PERIOD_MS', 2_000),
+    identity: loaded.identity || value('POD_NAME') || `${hostname()}-${process.pid}`,
   };
   if (!(config.retryPeriodMs < config.renewDeadlineMs && config.renewDeadlineMs < config.leaseDurationMs)) {
-    throw new ElectionConfigError(
-      'ANCHORPOST_LEADER_LEASE_DURATION_MS',
-      'expected retry period < renew deadline < lease duration',
+    throw new ConfigError(
+      'ANCHORPOST_LEADER_RENEW_DEADLINE',
+      `expected retry period < renew deadline < lease duration, got ${config.retryPeriodMs} ms, ` +
+        `${config.renewDeadlineMs} ms, ${config.leaseDurationMs} ms`,
     );
   }
-  return config;
+  return Object.freeze(config);
 }
 
-/** What runs the election: a factory the service calls with its term callbacks. */
-export type ElectionFactory = (
-  callbacks: Pick<LeaderElectorOptions, 'onStartedLeading' | 'onStoppedLeading' | 'onError'>,
-) => LeaderElection;
-
-export function electionFactory(config: ElectionConfig): ElectionFactory {
-  if (config.mode === 'off') return (callbacks) => alwaysLeader(callbacks);
-  const store =
+/** The service's election, or undefined for `off` (the service then always leads). */
+export function electionFactory(config: ElectionConfig): ElectionFactory | undefined {
+  if (config.mode === 'off') return undefined;
+  const api =
     config.mode === 'kubernetes'
-      ? new KubernetesLeaseStore({ name: config.leaseName, namespace: config.namespace })
-      : new FileLeaseStore(config.file);
+      ? new KubernetesLeaseApi({ name: config.leaseName, namespace: config.namespace })
+      : new FileLeaseApi(config.leaseFile);
   return (callbacks) =>
-    new LeaderElector({
-      store,
+    new LeaseElector({
+      api,
       identity: config.identity,
       leaseDurationMs: config.leaseDurationMs,
       renewDeadlineMs: config.renewDeadlineMs,

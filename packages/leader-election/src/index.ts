@@ -1,13 +1,19 @@
 /**
  * @anchorpost/leader-election — one writer per chain for the anchorer and the parser (ADR 0013):
- * client-go's Lease algorithm over a LeaseStore (a Kubernetes Lease, or a lease file on one
- * machine), or no election for a single replica.
+ * client-go's Lease algorithm (LeaseElector) over a LeaseApi — a Kubernetes Lease
+ * (KubernetesLeaseApi) or a lease file on one machine (FileLeaseApi) — or no election for a
+ * single replica (alwaysLeader); leaderTerms ties a service's work to the terms.
  */
-export { LeaseConflict } from './lease.ts';
-export type { LeaseRecord, LeaseSpec, LeaseStore } from './lease.ts';
-export { alwaysLeader, LeaderElector } from './lease-elector.ts';
-export type { LeaderElection, LeaderElectorOptions } from './lease-elector.ts';
-export { KubernetesLeaseStore } from './kubernetes-lease-store.ts';
-export { FileLeaseStore } from './file-lease-store.ts';
-export { electionConfigFromEnv, ElectionConfigError, electionFactory } from './election-config.ts';
-export type { ElectionConfig, ElectionFactory, ElectionMode } from './election-config.ts';
+export { LeaseConflict, LeaseNotFound } from './lease.ts';
+export type { LeaseApi, LeaseRecord, LeaseSpec } from './lease.ts';
+export { alwaysLeader } from './leader-elector.ts';
+export type { ElectionFactory, LeaderElector, TermCallbacks } from './leader-elector.ts';
+export { LeaseElector } from './lease-elector.ts';
+export type { LeaseElectorOptions, LeaseTiming } from './lease-elector.ts';
+export { defaultKubeConfig, KubernetesLeaseApi } from './kubernetes-lease-api.ts';
+export type { KubernetesLeaseApiOptions } from './kubernetes-lease-api.ts';
+export { FileLeaseApi } from './file-lease-api.ts';
+export { electionConfigFromEnv, electionConfigSchema, electionFactory } from './election-config.ts';
+export type { ElectionConfig, ElectionMode } from './election-config.ts';
+export { leaderTerms } from './leader-terms.ts';
+export type { LeaderTerms, LeaderTermsOptions } from './leader-terms.ts';

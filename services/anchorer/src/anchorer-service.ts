@@ -3,7 +3,6 @@
  * EVM chain — and Ergo, when configured — (submit, watch, confirm, finalize) with every step in
  * PostgreSQL, and serves /healthz, /readyz (database, each chain's node) and /metrics.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, Subscription } from '@anchorpost/bus';
 import { ErgoChain, EvmChain } from '@anchorpost/chains';
 import { BATCH_SEALED_TOPIC } from '@anchorpost/events';
@@ -15,7 +14,7 @@ import type {
   TransactionSigner,
 } from '@anchorpost/chains';
 import type { Database } from '@anchorpost/db';
-import { alwaysLeader } from '@anchorpost/leader-election';
+import { leaderTerms } from '@anchorpost/leader-election';
 import type { ElectionFactory } from '@anchorpost/leader-election';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService, ServiceApp } from '@anchorpost/service-kit';
@@ -23,6 +22,7 @@ import { AnchorTickLoop } from './anchor-tick-loop.ts';
 import type { AnchorerConfig } from './anchorer-config.ts';
 import { AnchorerModule } from './anchorer-module.ts';
 import { consumeBatchSealed } from './batch-sealed-consumer.ts';
+import { ergoWalletWhileLeading, signerWhileLeading } from './leader-signers.ts';
 import { PostgresAnchorRequestStore } from './postgres-anchor-request-store.ts';
 
 export interface AnchorerServiceOptions {
@@ -38,8 +38,8 @@ export interface AnchorerServiceOptions {
   /** Ergo too (ADR 0012): `ergoChainConfigFromEnv(env)` and the wallet holding the marker token. */
   readonly ergo?: { readonly config: ErgoChainConfig; readonly wallet: ErgoWallet };
   /**
-   * One writer per chain when several replicas run: `electionFactory(electionConfigFromEnv(env))`
-   * of @anchorpost/leader-election. Without it this replica always anchors (a single replica).
+   * One writer per chain when several replicas run: `electionFactory(electionConfigFromEnv(env,
+   * 'anchorer'))` of @anchorpost/leader-election. Without it this replica always anchors.
    */
   readonly election?: ElectionFactory;
   readonly logger?: Logger;
@@ -54,11 +54,16 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
   const logger = options.logger ?? createLogger('anchorer');
   const metrics = new ServiceMetrics('anchorer');
   const store = new PostgresAnchorRequestStore(database.anchorRequests);
-  const chain = new EvmChain({ ...options.evm, signer: options.signer, store });
+  const leads = () => terms.isLeader;
+  const chain = new EvmChain({ ...options.evm, signer: signerWhileLeading(options.signer, leads), store });
   const ergo =
     options.ergo === undefined
       ? undefined
-      : new ErgoChain({ ...options.ergo.config, wallet: options.ergo.wallet, store });
+      : new ErgoChain({
+          ...options.ergo.config,
+          wallet: ergoWalletWhileLeading(options.ergo.wallet, leads),
+          store,
+        });
   const chains: AnchorChain[] = ergo === undefined ? [chain] : [chain, ergo];
   // Read from the bus at each scrape; a bus that cannot answer leaves the last values in place.
   metrics.gauge(
@@ -127,97 +132,61 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
     ],
   });
 
-  // One writer per chain: only the leader consumes sealed batches and ticks the chains; a
-  // standby is ready (it serves /readyz and /metrics) and takes over when the lease passes to it.
-  const leader = metrics.gauge('leader', 'This replica anchors (1) or stands by (0)');
-  leader.set(0);
+  // One writer per chain (ADR 0013): only the elected replica takes sealed batches and ticks the
+  // chains; a standby stays ready. A term's work is stopped before the lease is released.
   let term: { subscription: Subscription; loops: AnchorTickLoop[] } | undefined;
-  const beginTerm = async (): Promise<void> => {
-    const subscription = await consumeBatchSealed({
-      bus,
-      chains,
-      groupId: config.groupId,
-      partitions: config.batchSealedPartitions,
-      maxBackoffMs: config.maxConsumeBackoff,
-      logger,
-      metrics,
-    });
-    const loops = chains.map(
-      (each) =>
-        new AnchorTickLoop({
-          chain: each,
-          store,
-          intervalMs: config.tickInterval,
-          maxBackoffMs: config.maxTickBackoff,
-          logger,
-          metrics,
-        }),
-    );
-    for (const loop of loops) loop.start();
-    term = { subscription, loops };
-    leader.set(1);
-  };
-  const endTerm = async (): Promise<void> => {
-    leader.set(0);
-    const ending = term;
-    term = undefined;
-    if (ending === undefined) return;
-    // Stop taking batches first (the one in flight is stored and committed), then the ticks.
-    await ending.subscription.close();
-    await Promise.all(ending.loops.map((loop) => loop.close()));
-  };
-  /** Term changes run one after the other. */
-  let changes: Promise<void> = Promise.resolve();
-  let firstTerm: Promise<void> | undefined;
-  const election = (options.election ?? ((callbacks) => alwaysLeader(callbacks)))({
-    onStartedLeading: (signal) => {
-      const begun = changes.then(() => beginWithRetry(signal));
-      firstTerm ??= begun;
-      changes = begun.catch((error: unknown) => {
-        logger.error({ err: error }, 'could not start anchoring');
+  const terms = leaderTerms({
+    election: options.election,
+    work: 'anchors',
+    metrics,
+    logger,
+    retryMs: config.maxConsumeBackoff,
+    begin: async () => {
+      const subscription = await consumeBatchSealed({
+        bus,
+        chains,
+        groupId: config.groupId,
+        partitions: config.batchSealedPartitions,
+        maxBackoffMs: config.maxConsumeBackoff,
+        logger,
+        metrics,
       });
-      logger.info({ chain: chain.id }, 'leading: this replica anchors');
+      const loops = chains.map(
+        (each) =>
+          new AnchorTickLoop({
+            chain: each,
+            store,
+            intervalMs: config.tickInterval,
+            maxBackoffMs: config.maxTickBackoff,
+            logger,
+            metrics,
+          }),
+      );
+      for (const loop of loops) loop.start();
+      term = { subscription, loops };
     },
-    onStoppedLeading: () => {
-      changes = changes.then(endTerm).catch((error: unknown) => {
-        logger.error({ err: error }, 'could not stop anchoring cleanly');
-      });
-      logger.warn({ chain: chain.id }, 'not leading any more: standing by');
-    },
-    onError: (error) => {
-      logger.warn({ err: error }, 'leader election: the lease could not be read or written');
+    end: async () => {
+      const ending = term;
+      term = undefined;
+      // No tick starts from now on (a tick in flight finishes, unable to sign); the batch in
+      // flight is stored and committed.
+      const ticks = ending?.loops.map((loop) => loop.close()) ?? [];
+      await ending?.subscription.close();
+      await Promise.all(ticks);
     },
   });
-  /** Under an election a failed start is retried for as long as the term lasts. */
-  const beginWithRetry = async (signal: AbortSignal): Promise<void> => {
-    for (let attempt = 0; ; attempt++) {
-      if (signal.aborted) return;
-      try {
-        await beginTerm();
-        return;
-      } catch (error) {
-        if (options.election === undefined) throw error;
-        logger.warn({ err: error, attempt }, 'could not start anchoring; retrying');
-        await sleep(config.maxConsumeBackoff, undefined, { signal }).catch(() => undefined);
-      }
-    }
-  };
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
-      await election.close();
-      await changes;
-      await endTerm();
+      await terms.close();
       await app.close();
       logger.info({ chain: chain.id }, 'anchorer stopped');
     })();
     return closed;
   };
 
-  election.start();
   try {
-    // A single replica (no election) leads at once: a start that fails fails the service.
-    await firstTerm;
+    await terms.start();
   } catch (error) {
     await close();
     throw error;

@@ -7,25 +7,19 @@
  * ANCHORPOST_ERGO_MNEMONIC_FILE names). Replicas elect one writer with ANCHORPOST_LEADER_ELECTION
  * (@anchorpost/leader-election).
  */
-import { electionConfigFromEnv, ElectionConfigError, electionFactory } from '@anchorpost/leader-election';
+import { electionConfigFromEnv, electionFactory } from '@anchorpost/leader-election';
 import { runServiceMain } from '@anchorpost/runtime';
-import { ConfigError, loadConfig } from '@anchorpost/service-kit';
+import { loadConfig } from '@anchorpost/service-kit';
 import { anchorerConfigSchema } from './anchorer-config.ts';
 import { startAnchorerService } from './anchorer-service.ts';
 
 await runServiceMain({
   service: 'anchorer',
   needs: ['bus', 'database', 'evm', 'signer', 'ergo', 'ergoKey'],
-  config: (env) => {
-    try {
-      // Several replicas elect one writer (ANCHORPOST_LEADER_ELECTION; off: a single replica).
-      const election = electionConfigFromEnv(env, 'anchorer');
-      return { anchorer: loadConfig(anchorerConfigSchema, env), election };
-    } catch (error) {
-      if (error instanceof ElectionConfigError) throw new ConfigError(error.variable, error.detail);
-      throw error;
-    }
-  },
+  config: (env) => ({
+    anchorer: loadConfig(anchorerConfigSchema, env),
+    election: electionConfigFromEnv(env, 'anchorer'),
+  }),
   start: ({
     config: { anchorer: config, election },
     adapters: { bus, database, evm, signer, ergo, ergoKey },
@@ -33,7 +27,7 @@ await runServiceMain({
   }) =>
     startAnchorerService({
       config,
-      ...(election.mode === 'off' ? {} : { election: electionFactory(election) }),
+      election: electionFactory(election),
       bus,
       database,
       evm,

@@ -7,9 +7,9 @@
  *   anchorpost-parser rebuild    empty the index and restore it from the chain and storage alone,
  *                                print the result as one JSON line (run it with the service stopped)
  */
-import { electionConfigFromEnv, ElectionConfigError, electionFactory } from '@anchorpost/leader-election';
+import { electionConfigFromEnv, electionFactory } from '@anchorpost/leader-election';
 import { runServiceMain, runServiceTask } from '@anchorpost/runtime';
-import { ConfigError, loadConfig } from '@anchorpost/service-kit';
+import { loadConfig } from '@anchorpost/service-kit';
 import { parserConfigSchema } from './parser-config.ts';
 import { startParserService } from './parser-service.ts';
 import { rebuildIndex } from './rebuild-index.ts';
@@ -22,7 +22,7 @@ if (rest.length > 0 || !['start', 'rebuild'].includes(command)) {
 
 const needs = ['database', 'storage', 'evm', 'ergo'] as const;
 const config = (env: NodeJS.ProcessEnv) => {
-  electionOf(env); // checked with the rest, before anything opens
+  electionConfigFromEnv(env, 'parser'); // checked with the rest, before anything opens
   return loadConfig(parserConfigSchema, env);
 };
 
@@ -49,7 +49,8 @@ if (command === 'rebuild') {
     start: ({ config, adapters: { database, storage, evm, ergo }, logger }) =>
       startParserService({
         config,
-        ...electionOf(process.env),
+        // Replicas elect one indexer (ANCHORPOST_LEADER_ELECTION; off: a single replica).
+        election: electionFactory(electionConfigFromEnv(process.env, 'parser')),
         database,
         store: storage,
         evm,
@@ -58,15 +59,4 @@ if (command === 'rebuild') {
         handleSignals: false,
       }),
   });
-}
-
-/** Replicas elect one indexer (ANCHORPOST_LEADER_ELECTION; off: a single replica). */
-function electionOf(env: NodeJS.ProcessEnv): { election?: ReturnType<typeof electionFactory> } {
-  try {
-    const election = electionConfigFromEnv(env, 'parser');
-    return election.mode === 'off' ? {} : { election: electionFactory(election) };
-  } catch (error) {
-    if (error instanceof ElectionConfigError) throw new ConfigError(error.variable, error.detail);
-    throw error;
-  }
 }

@@ -5,7 +5,7 @@
  */
 import { Module } from '@nestjs/common';
 import type { Database } from '@anchorpost/db';
-import { alwaysLeader } from '@anchorpost/leader-election';
+import { leaderTerms } from '@anchorpost/leader-election';
 import type { ElectionFactory } from '@anchorpost/leader-election';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService } from '@anchorpost/service-kit';
@@ -102,34 +102,25 @@ export async function startParserService(options: ParserServiceOptions): Promise
           ]),
     ],
   });
-  // One indexer per chain: only the elected replica parses (a standby serves /readyz and
-  // /metrics). The loops start only once the HTTP app listens (probes see them from their first run on).
-  const leader = metrics.gauge('leader', 'This replica indexes (1) or stands by (0)');
-  leader.set(0);
-  let changes: Promise<void> = Promise.resolve();
-  const election = (options.election ?? ((callbacks) => alwaysLeader(callbacks)))({
-    onStartedLeading: () => {
-      changes = changes.then(() => {
-        parser.start();
-        ergo?.parser.start();
-        leader.set(1);
-        logger.info('leading: this replica indexes');
-      });
+  // One indexer per chain (ADR 0013): only the elected replica parses; a standby stays ready.
+  // The loops start only once the HTTP app listens (probes see them from their first run on).
+  const terms = leaderTerms({
+    election: options.election,
+    work: 'indexes',
+    metrics,
+    logger,
+    retryMs: config.maxFailureDelayMs,
+    begin: () => {
+      parser.start();
+      ergo?.parser.start();
+      return Promise.resolve();
     },
-    onStoppedLeading: () => {
-      leader.set(0);
-      // Ends after the anchor being indexed, so nothing is left half-written.
-      changes = changes
-        .then(() => Promise.all([parser.stop(), ergo?.parser.stop()]))
-        .then(() => {
-          logger.warn('not leading any more: standing by');
-        });
-    },
-    onError: (error) => {
-      logger.warn({ err: error }, 'leader election: the lease could not be read or written');
+    // Ends after the anchor being indexed, so nothing is left half-written.
+    end: async () => {
+      await Promise.all([parser.stop(), ergo?.parser.stop()]);
     },
   });
-  election.start();
+  await terms.start();
   logger.info(
     {
       chainId: reader.chainId,
@@ -155,9 +146,7 @@ export async function startParserService(options: ParserServiceOptions): Promise
       closing ??= (async () => {
         try {
           // Ends after the anchor being indexed, so nothing is left half-written.
-          await election.close();
-          await changes;
-          await Promise.all([parser.stop(), ergo?.parser.stop()]);
+          await terms.close();
         } finally {
           await app.close();
         }

@@ -1,2 +1,3 @@
-/** @anchorpost/leader-election/testing — the in-memory Lease API test double. */
-export { MemoryLeaseServer } from './memory-lease-store.ts';
+/** @anchorpost/leader-election/testing — the Lease API test double (in process and over HTTP). */
+export { MemoryLeaseServer } from './memory-lease-server.ts';
+export type { LeaseWrite, MemoryLeaseApi } from './memory-lease-server.ts';

@@ -1,19 +1,28 @@
 /**
- * The embedded fallback, off Kubernetes: the lease as a JSON file on one machine's disk, so that
- * two replicas started side by side (e.g. two anchorer processes) still elect one writer. Each
- * read-modify-write holds a short mutex (an exclusive `mkdir`, atomic on POSIX file systems), and
- * the file is replaced by rename, so a reader never sees half a lease.
+ * The embedded fallback, off Kubernetes (ANCHORPOST_LEADER_ELECTION=embedded): the lease as a JSON
+ * file on one machine's disk, so replicas sharing that disk (processes side by side, containers
+ * on one volume) elect one writer with the very algorithm they would use on a Kubernetes Lease.
+ * Each compare-and-swap runs under a short mutex — an exclusive `mkdir`, atomic on POSIX file
+ * systems — and the file is replaced by rename, so a reader never sees half a lease.
+ *
+ * Why not the one-owner pid lock of the embedded database (runtime's lockEmbeddedDatabase): a
+ * pid says whether its process lives only inside one pid namespace (not across containers, and
+ * pid 1 is every container's), and taking over a dead owner's file (remove, then create) lets two
+ * waiters both win. A lease needs no pid: a holder that stops renewing is replaced after the lease
+ * duration, whatever killed it.
  */
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LeaseConflict } from './lease.ts';
-import type { LeaseRecord, LeaseSpec, LeaseStore } from './lease.ts';
+import { LeaseConflict, LeaseNotFound } from './lease.ts';
+import type { LeaseApi, LeaseRecord, LeaseSpec } from './lease.ts';
 
-/** A mutex older than this was left by a crashed process. */
+/** A mutex older than this was left by a process that died inside the few ms it holds it. */
 const STALE_MUTEX_MS = 5_000;
+const MUTEX_ATTEMPTS = 200;
+const MUTEX_WAIT_MS = 5;
 
-export class FileLeaseStore implements LeaseStore {
+export class FileLeaseApi implements LeaseApi {
   readonly description: string;
   readonly #path: string;
 
@@ -33,7 +42,8 @@ export class FileLeaseStore implements LeaseStore {
 
   create(spec: LeaseSpec): Promise<LeaseRecord> {
     return this.#locked(async () => {
-      if ((await this.get()) !== undefined) throw new LeaseConflict(`${this.description} exists`);
+      if ((await this.get()) !== undefined)
+        throw new LeaseConflict('AlreadyExists', `${this.description} already exists`);
       return this.#write(spec, 1);
     });
   }
@@ -41,8 +51,9 @@ export class FileLeaseStore implements LeaseStore {
   replace(version: string, spec: LeaseSpec): Promise<LeaseRecord> {
     return this.#locked(async () => {
       const current = await this.get();
-      if (current?.version !== version)
-        throw new LeaseConflict(`${this.description}: version ${version} is stale`);
+      if (current === undefined) throw new LeaseNotFound(`${this.description} not found`);
+      if (current.version !== version)
+        throw new LeaseConflict('Conflict', `${this.description}: version ${version} is stale`);
       return this.#write(spec, Number(version) + 1);
     });
   }
@@ -69,8 +80,8 @@ export class FileLeaseStore implements LeaseStore {
           () => 0,
         );
         if (age > STALE_MUTEX_MS) await rm(mutex, { recursive: true, force: true });
-        else if (attempt > 50) throw new LeaseConflict(`${this.description}: busy`);
-        else await sleep(10);
+        else if (attempt >= MUTEX_ATTEMPTS) throw new LeaseConflict('Conflict', `${this.description}: busy`);
+        else await sleep(MUTEX_WAIT_MS);
       }
     }
     try {
