@@ -1,24 +1,26 @@
-{{/* The settings every service reads, as ConfigMap data (ANCHORPOST_* variables, no secrets). */}}
+{{/* The settings every service reads, as ConfigMap data (ANCHORPOST_* variables, no secrets).
+     Numbers go through int64: YAML numbers are floats to Helm, and a float of 7 digits or more
+     prints as 1.048576e+06, which the services refuse as an integer. */}}
 {{- define "anchorpost.configData" -}}
 ANCHORPOST_PLATFORM_ID: {{ .Values.platformId | quote }}
 ANCHORPOST_KAFKA_BROKERS: {{ include "anchorpost.kafkaBrokers" . | quote }}
 ANCHORPOST_STORAGE: "kubo"
 ANCHORPOST_KUBO_URL: {{ include "anchorpost.kuboUrl" . | quote }}
 ANCHORPOST_EVM_RPC_URLS: {{ .Values.evm.rpcUrls | quote }}
-ANCHORPOST_EVM_CHAIN_ID: {{ .Values.evm.chainId | quote }}
+ANCHORPOST_EVM_CHAIN_ID: {{ .Values.evm.chainId | int64 | quote }}
 ANCHORPOST_EVM_ANCHOR_CONTRACT: {{ .Values.evm.anchorContract | quote }}
-ANCHORPOST_EVM_DEPLOY_BLOCK: {{ .Values.evm.deployBlock | quote }}
-ANCHORPOST_EVM_CONFIRMATIONS: {{ .Values.evm.confirmations | quote }}
+ANCHORPOST_EVM_DEPLOY_BLOCK: {{ .Values.evm.deployBlock | int64 | quote }}
+ANCHORPOST_EVM_CONFIRMATIONS: {{ .Values.evm.confirmations | int64 | quote }}
 {{- if .Values.ergo.enabled }}
 ANCHORPOST_ERGO_NODE_URLS: {{ .Values.ergo.nodeUrls | quote }}
 ANCHORPOST_ERGO_NETWORK: {{ .Values.ergo.network | quote }}
 ANCHORPOST_ERGO_TOKEN_ID: {{ .Values.ergo.tokenId | quote }}
-ANCHORPOST_ERGO_START_HEIGHT: {{ .Values.ergo.startHeight | quote }}
-ANCHORPOST_ERGO_CONFIRMATIONS: {{ .Values.ergo.confirmations | quote }}
+ANCHORPOST_ERGO_START_HEIGHT: {{ .Values.ergo.startHeight | int64 | quote }}
+ANCHORPOST_ERGO_CONFIRMATIONS: {{ .Values.ergo.confirmations | int64 | quote }}
 {{- end }}
 ANCHORPOST_BATCH_INTERVAL: {{ .Values.batcher.interval | quote }}
-ANCHORPOST_PARSER_TRUSTED_DEPTH: {{ .Values.parser.trustedDepth | quote }}
-ANCHORPOST_RELAY_MAX_TX_FILE_BYTES: {{ .Values.relay.maxTxFileBytes | quote }}
+ANCHORPOST_PARSER_TRUSTED_DEPTH: {{ .Values.parser.trustedDepth | int64 | quote }}
+ANCHORPOST_RELAY_MAX_TX_FILE_BYTES: {{ .Values.relay.maxTxFileBytes | int64 | quote }}
 ANCHORPOST_RELAY_TENANTS_FILE: "/etc/anchorpost/tenants/tenants.json"
 {{- end -}}
 
@@ -66,10 +68,10 @@ http://{{ include "anchorpost-lib.fullname" . }}-ipfs:5001
 - name: ANCHORPOST_LEADER_LEASE_NAME
   value: {{ include "anchorpost-lib.componentName" . }}
 - name: ANCHORPOST_LEADER_LEASE_DURATION_MS
-  value: {{ .root.Values.leaderElection.leaseDurationMs | quote }}
+  value: {{ .root.Values.leaderElection.leaseDurationMs | int64 | quote }}
 - name: ANCHORPOST_LEADER_RENEW_DEADLINE_MS
-  value: {{ .root.Values.leaderElection.renewDeadlineMs | quote }}
+  value: {{ .root.Values.leaderElection.renewDeadlineMs | int64 | quote }}
 - name: ANCHORPOST_LEADER_RETRY_PERIOD_MS
-  value: {{ .root.Values.leaderElection.retryPeriodMs | quote }}
+  value: {{ .root.Values.leaderElection.retryPeriodMs | int64 | quote }}
 {{- end }}
 {{- end -}}
