@@ -5,6 +5,10 @@
 ANCHORPOST_PLATFORM_ID: {{ .Values.platformId | quote }}
 ANCHORPOST_KAFKA_BROKERS: {{ include "anchorpost.kafkaBrokers" . | quote }}
 ANCHORPOST_STORAGE: "kubo"
+{{- /* Listen on the pod's address (the services default to loopback). */}}
+{{- range $v := list "RELAY" "BATCHER" "ANCHORER" "PARSER" "PROOF_API" }}
+ANCHORPOST_{{ $v }}_HOST: "0.0.0.0"
+{{- end }}
 ANCHORPOST_KUBO_URL: {{ include "anchorpost.kuboUrl" . | quote }}
 ANCHORPOST_EVM_RPC_URLS: {{ .Values.evm.rpcUrls | quote }}
 ANCHORPOST_EVM_CHAIN_ID: {{ .Values.evm.chainId | int64 | quote }}
@@ -67,11 +71,11 @@ http://{{ include "anchorpost-lib.fullname" . }}-ipfs:5001
   value: kubernetes
 - name: ANCHORPOST_LEADER_LEASE_NAME
   value: {{ include "anchorpost-lib.componentName" . }}
-- name: ANCHORPOST_LEADER_LEASE_DURATION_MS
-  value: {{ .root.Values.leaderElection.leaseDurationMs | int64 | quote }}
-- name: ANCHORPOST_LEADER_RENEW_DEADLINE_MS
-  value: {{ .root.Values.leaderElection.renewDeadlineMs | int64 | quote }}
-- name: ANCHORPOST_LEADER_RETRY_PERIOD_MS
-  value: {{ .root.Values.leaderElection.retryPeriodMs | int64 | quote }}
+- name: ANCHORPOST_LEADER_LEASE_DURATION
+  value: {{ printf "%dms" (.root.Values.leaderElection.leaseDurationMs | int64) | quote }}
+- name: ANCHORPOST_LEADER_RENEW_DEADLINE
+  value: {{ printf "%dms" (.root.Values.leaderElection.renewDeadlineMs | int64) | quote }}
+- name: ANCHORPOST_LEADER_RETRY_PERIOD
+  value: {{ printf "%dms" (.root.Values.leaderElection.retryPeriodMs | int64) | quote }}
 {{- end }}
 {{- end -}}
