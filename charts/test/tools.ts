@@ -31,11 +31,19 @@ export interface Rendered {
   readonly spec?: Record<string, unknown>;
 }
 
+let dependencies: Promise<unknown> | undefined;
+/** The library chart vendored into charts/anchorpost/charts (a clean clone has not got it yet). */
+function chartDependencies(): Promise<unknown> {
+  dependencies ??= run(join(BIN, 'helm'), ['dependency', 'build', CHART]);
+  return dependencies;
+}
+
 /** `helm template` of the chart with these values files and `--set`s; the manifests, parsed. */
 export async function render(
   valuesFiles: readonly string[],
   sets: readonly string[] = [],
 ): Promise<Rendered[]> {
+  await chartDependencies();
   const args = ['template', 'anchorpost', CHART, '--kube-version', '1.34.0'];
   for (const file of valuesFiles) args.push('-f', isAbsolute(file) ? file : join(CHART, 'ci', file));
   for (const set of sets) args.push('--set', set);
@@ -47,6 +55,7 @@ export async function render(
 
 /** `helm template` expected to fail: its stderr. */
 export async function renderFails(sets: readonly string[]): Promise<string> {
+  await chartDependencies();
   try {
     await run(join(BIN, 'helm'), [
       'template',
