@@ -82,8 +82,8 @@ describe('Dockerfile', () => {
       assert.ok(!lines.some((l) => /npm (ci|install)/.test(l)), `${name} installs nothing`);
     }
     assert.ok(
-      all.get('build')!.some((l) => l.includes('npm prune --omit=dev')),
-      'dev dependencies pruned',
+      all.get('build')!.some((l) => l.includes('npm prune --omit=dev --omit=peer')),
+      'dev dependencies, and what only peer dependencies pull in, pruned',
     );
   });
 });
