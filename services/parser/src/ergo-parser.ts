@@ -7,8 +7,9 @@ import { ErgoChainReader } from '@anchorpost/chains';
 import type { ErgoChainConfig } from '@anchorpost/chains';
 import type { Database } from '@anchorpost/db';
 import { Parser } from '@anchorpost/parser-core';
-import type { ParserObserver, ParserOptions } from '@anchorpost/parser-core';
+import type { ParserObserver, ParserOptions, ParserRunResult } from '@anchorpost/parser-core';
 import type { ContentStore } from '@anchorpost/storage';
+import { ReportingParser } from './evm-parser.ts';
 import type { EvmParserTuning } from './evm-parser.ts';
 
 /** What the parser needs of the Ergo config (an `ErgoChainConfig` from `ergoChainConfigFromEnv` fits). */
@@ -26,6 +27,8 @@ export function createErgoParser(options: {
   ergo: ParserErgoOptions;
   tuning?: EvmParserTuning;
   observer?: ParserObserver;
+  /** After every runOnce (result undefined when it failed), with its duration. */
+  onRun?: (result: ParserRunResult | undefined, seconds: number) => void;
 }): ErgoParser {
   const { ergo } = options;
   const reader = new ErgoChainReader({
@@ -51,5 +54,9 @@ export function createErgoParser(options: {
     ...(ergo.confirmations === undefined ? {} : { trustedDepth: ergo.confirmations }),
     ...(options.observer === undefined ? {} : { observer: options.observer }),
   };
-  return { reader, parser: new Parser(parserOptions) };
+  const onRun = options.onRun;
+  return {
+    reader,
+    parser: onRun === undefined ? new Parser(parserOptions) : new ReportingParser(parserOptions, onRun),
+  };
 }

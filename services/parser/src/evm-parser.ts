@@ -34,7 +34,7 @@ export interface EvmParser {
 }
 
 /** A Parser whose runs (including those of its start() loop, which calls runOnce) are reported. */
-class ReportingParser extends Parser {
+export class ReportingParser extends Parser {
   readonly #onRun: (result: ParserRunResult | undefined, seconds: number) => void;
 
   constructor(options: ParserOptions, onRun: (result: ParserRunResult | undefined, seconds: number) => void) {

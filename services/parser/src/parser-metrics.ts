@@ -7,38 +7,71 @@ export interface ParserReporting {
   readonly onRun: (result: ParserRunResult | undefined, seconds: number) => void;
 }
 
-export function parserReporting(metrics: ServiceMetrics, logger: Logger): ParserReporting {
-  const batchesIndexed = metrics.counter('batches_indexed_total', 'Anchored batches indexed');
+/**
+ * The reporting of one chain's parser: every `anchorpost_parser_*` series carries `chain` (the
+ * reader's id, `evm:<chainId>` or `ergo:<network>`, as the anchorer labels its own), so that with
+ * Ergo on, each chain's cursor and lag are their own series. Call once per chain; the metrics are
+ * registered once and shared.
+ */
+export function parserReporting(metrics: ServiceMetrics, logger: Logger, chain: string): ParserReporting {
+  const batchesIndexed = metrics.counter('batches_indexed_total', 'Anchored batches indexed, by chain', [
+    'chain',
+  ]);
   const batchesRejected = metrics.counter(
     'batches_rejected_total',
-    'Anchors skipped for good: batch-file missing, malformed or not matching',
-    ['code'],
+    'Anchors skipped for good: batch-file missing, malformed or not matching; by chain and code',
+    ['chain', 'code'],
   );
-  const txFilesIndexed = metrics.counter('tx_files_indexed_total', 'Tx-files newly indexed');
+  const txFilesIndexed = metrics.counter('tx_files_indexed_total', 'Tx-files newly indexed, by chain', [
+    'chain',
+  ]);
   const txFilesRejected = metrics.counter(
     'tx_files_rejected_total',
-    'Tx-files of valid batches left out (cannot be fetched or parsed)',
+    'Tx-files of valid batches left out (cannot be fetched or parsed), by chain',
+    ['chain'],
   );
   const runs = metrics.histogram(
     'run_duration_seconds',
-    'Parser runs (cursor to trusted head) by outcome',
-    ['outcome'],
+    'Parser runs (cursor to trusted head) by chain and outcome',
+    ['chain', 'outcome'],
     [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
   );
   const runFailures = metrics.counter(
     'run_failures_total',
-    'Parser runs that failed (retried with back-off)',
+    'Parser runs that failed (retried with back-off), by chain',
+    ['chain'],
   );
-  const storageRetries = metrics.counter('storage_retries_total', 'Storage reads tried again');
-  const reorgs = metrics.counter('reorgs_total', 'Cursor blocks found no longer canonical');
-  const cursorBlock = metrics.gauge('cursor_block', 'Last block read and saved as the cursor');
-  const headLag = metrics.gauge('head_lag_blocks', 'Blocks between the chain head and the cursor');
+  const storageRetries = metrics.counter('storage_retries_total', 'Storage reads tried again, by chain', [
+    'chain',
+  ]);
+  const reorgs = metrics.counter('reorgs_total', 'Cursor blocks found no longer canonical, by chain', [
+    'chain',
+  ]);
+  const cursorBlock = metrics.gauge('cursor_block', 'Last block read and saved as the cursor, by chain', [
+    'chain',
+  ]);
+  const headLag = metrics.gauge('head_lag_blocks', 'Blocks between the chain head and the cursor, by chain', [
+    'chain',
+  ]);
+  const labels = { chain };
+  // Zero from the start: a standby and a quiet chain show 0, and rate() has a series to work on.
+  for (const counter of [
+    batchesIndexed,
+    txFilesIndexed,
+    txFilesRejected,
+    runFailures,
+    storageRetries,
+    reorgs,
+  ]) {
+    counter.inc(labels, 0);
+  }
+  const log = logger.child({ chain });
 
   const observer: ParserObserver = {
     anchorIndexed({ anchor, batch, txFilesIndexed: count }) {
-      batchesIndexed.inc();
-      txFilesIndexed.inc(count);
-      logger.info(
+      batchesIndexed.inc(labels);
+      txFilesIndexed.inc(labels, count);
+      log.info(
         {
           batchCid: batch.cid,
           sequence: batch.sequence,
@@ -52,37 +85,37 @@ export function parserReporting(metrics: ServiceMetrics, logger: Logger): Parser
     },
     anchorRejected({ anchor, error }) {
       const code = (error as { code?: unknown }).code;
-      batchesRejected.inc({ code: typeof code === 'string' ? code : 'UNKNOWN' });
-      logger.warn(
+      batchesRejected.inc({ chain, code: typeof code === 'string' ? code : 'UNKNOWN' });
+      log.warn(
         { batchCid: anchor.batchCid, sequence: anchor.sequence, txHash: anchor.txHash, err: error },
         'anchor rejected',
       );
     },
     txFileRejected({ batchCid, index, cid, error }) {
-      txFilesRejected.inc();
-      logger.warn({ batchCid, index, cid, err: error }, 'tx-file left out');
+      txFilesRejected.inc(labels);
+      log.warn({ batchCid, index, cid, err: error }, 'tx-file left out');
     },
     headLag(blocks) {
-      headLag.set(blocks);
+      headLag.set(labels, blocks);
     },
     reorg({ cursor, fromBlock }) {
-      reorgs.inc();
-      logger.warn({ cursorBlock: cursor.lastBlock, fromBlock }, 'cursor block left the chain; re-reading');
+      reorgs.inc(labels);
+      log.warn({ cursorBlock: cursor.lastBlock, fromBlock }, 'cursor block left the chain; re-reading');
     },
     retry({ what, attempt, delayMs, error }) {
-      storageRetries.inc();
-      logger.warn({ what, attempt, delayMs, err: error }, 'storage read failed; retrying');
+      storageRetries.inc(labels);
+      log.warn({ what, attempt, delayMs, err: error }, 'storage read failed; retrying');
     },
     runFailed({ error, delayMs }) {
-      runFailures.inc();
-      logger.error({ err: error, delayMs }, 'parser run failed; backing off');
+      runFailures.inc(labels);
+      log.error({ err: error, delayMs }, 'parser run failed; backing off');
     },
   };
   return {
     observer,
     onRun: (result, seconds) => {
-      runs.observe({ outcome: result === undefined ? 'failed' : 'ok' }, seconds);
-      if (result !== undefined && result.toBlock >= result.fromBlock) cursorBlock.set(result.toBlock);
+      runs.observe({ chain, outcome: result === undefined ? 'failed' : 'ok' }, seconds);
+      if (result !== undefined && result.toBlock >= result.fromBlock) cursorBlock.set(labels, result.toBlock);
     },
   };
 }

@@ -45,7 +45,8 @@ export async function startParserService(options: ParserServiceOptions): Promise
   const { config, database } = options;
   const logger = options.logger ?? createLogger('parser');
   const metrics = new ServiceMetrics('parser');
-  const reporting = parserReporting(metrics, logger);
+  // Labelled like the chain readers' ids (evm:<chainId>, ergo:<network>) and the anchorer's metrics.
+  const reporting = parserReporting(metrics, logger, `evm:${options.evm.chainId}`);
   const tuning = {
     trustedDepth: config.trustedDepth,
     pollIntervalMs: config.pollIntervalMs,
@@ -71,7 +72,7 @@ export async function startParserService(options: ParserServiceOptions): Promise
           store: options.store,
           ergo: options.ergo,
           tuning,
-          observer: reporting.observer,
+          ...parserReporting(metrics, logger, `ergo:${options.ergo.network}`),
         });
   const app = await startServiceApp({
     service: 'parser',

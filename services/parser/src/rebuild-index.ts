@@ -33,7 +33,8 @@ export interface RebuildIndexOptions {
 export async function rebuildIndex(options: RebuildIndexOptions): Promise<ParserRunResult> {
   const logger = options.logger ?? createLogger('parser');
   // Metrics of a one-off command are not scraped; the hooks still give the per-batch log lines.
-  const reporting = parserReporting(new ServiceMetrics('parser'), logger);
+  const metrics = new ServiceMetrics('parser');
+  const reporting = parserReporting(metrics, logger, `evm:${options.evm.chainId}`);
   const { reader, parser } = createEvmParser({
     database: options.database,
     store: options.store,
@@ -54,7 +55,7 @@ export async function rebuildIndex(options: RebuildIndexOptions): Promise<Parser
       store: options.store,
       ergo: options.ergo,
       tuning: { ...options.tuning, trustedDepth: options.trustedDepth },
-      observer: reporting.observer,
+      observer: parserReporting(metrics, logger, `ergo:${options.ergo.network}`).observer,
     });
     const ergoResult = await ergo.parser.runOnce();
     logger.info({ chain: ergo.reader.id, ...ergoResult }, 'Ergo anchors re-read');

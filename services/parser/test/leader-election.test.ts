@@ -69,7 +69,11 @@ describe('parser replicas elect one indexer', { timeout: 120_000 }, () => {
     assert.match(await a.metrics(), /^anchorpost_parser_leader 1$/m);
     const standby = await b.metrics();
     assert.match(standby, /^anchorpost_parser_leader 0$/m);
-    assert.match(standby, /^anchorpost_parser_batches_indexed_total 0$/m, 'the standby indexed nothing');
+    assert.match(
+      standby,
+      /^anchorpost_parser_batches_indexed_total\{chain="evm:\d+"\} 0$/m,
+      'the standby indexed nothing',
+    );
     assert.equal((await fetch(`${b.service.urls.http!}/readyz`)).status, 200, 'a standby is ready');
 
     await a.service.close();
@@ -82,7 +86,7 @@ describe('parser replicas elect one indexer', { timeout: 120_000 }, () => {
     assert.match(leader, /^anchorpost_parser_leader 1$/m);
     assert.match(
       leader,
-      /^anchorpost_parser_batches_indexed_total 1$/m,
+      /^anchorpost_parser_batches_indexed_total\{chain="evm:\d+"\} 1$/m,
       'b indexed the batch that came after',
     );
   });

@@ -79,12 +79,22 @@ describe('parser service against anvil, Helia and PGlite', { timeout: 120_000 },
       assert.equal(row.batchIndex, 1);
 
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      assert.match(metrics, /^anchorpost_parser_batches_indexed_total 2$/m);
-      assert.match(metrics, /^anchorpost_parser_tx_files_indexed_total 8$/m);
-      assert.match(metrics, /^anchorpost_parser_run_duration_seconds_count\{outcome="ok"\} [1-9]/m);
+      // Every series is the chain's own (labelled as the anchorer labels its own).
+      const chain = `chain="evm:${world.chain.anvil.chainId}"`;
+      assert.match(metrics, new RegExp(`^anchorpost_parser_batches_indexed_total\\{${chain}\\} 2$`, 'm'));
+      assert.match(metrics, new RegExp(`^anchorpost_parser_tx_files_indexed_total\\{${chain}\\} 8$`, 'm'));
+      assert.match(metrics, new RegExp(`^anchorpost_parser_reorgs_total\\{${chain}\\} 0$`, 'm'));
+      assert.match(
+        metrics,
+        new RegExp(`^anchorpost_parser_run_duration_seconds_count\\{${chain},outcome="ok"\\} [1-9]`, 'm'),
+      );
+      assert.match(metrics, new RegExp(`^anchorpost_parser_head_lag_blocks\\{${chain}\\} \\d+$`, 'm'));
       const cursor = await world.database.index.getChainCursor('evm', String(world.chain.anvil.chainId));
       assert.ok(cursor !== null);
-      assert.match(metrics, new RegExp(`^anchorpost_parser_cursor_block ${cursor.lastBlock}$`, 'm'));
+      assert.match(
+        metrics,
+        new RegExp(`^anchorpost_parser_cursor_block\\{${chain}\\} ${cursor.lastBlock}$`, 'm'),
+      );
     } finally {
       await service.close();
       await service.close(); // idempotent
