@@ -43,7 +43,6 @@ export class ErgoDevnet {
   readonly network: DevnetNetwork;
   readonly #ledger: DevnetLedger;
   readonly #indexOrder: IndexOrder;
-  readonly #log: ((event: Record<string, unknown>) => void) | undefined;
   #server: Server | undefined;
   #timer: NodeJS.Timeout | undefined;
   url = '';
@@ -54,13 +53,13 @@ export class ErgoDevnet {
       throw new RangeError('indexerLag: expected >= 0');
     this.network = options.network ?? 'testnet';
     this.#indexOrder = options.indexOrder ?? 'newest-first';
-    this.#log = options.log;
     this.#ledger = new DevnetLedger({
       network: this.network,
       now: options.now ?? Date.now,
       startHeight: options.startHeight ?? 1,
       minFee: options.minFee ?? 1_000_000n,
       indexerLag,
+      log: options.log,
     });
     // Ten empty blocks, so that signing and validation have a full header window from the start.
     this.#ledger.mine(10);
@@ -86,19 +85,11 @@ export class ErgoDevnet {
    */
   rollback(count: number, options: { readonly dropTransactions?: boolean } = {}): void {
     this.#ledger.rollback(count, options);
-    this.#log?.({
-      event: 'rollback',
-      blocks: count,
-      dropTransactions: options.dropTransactions === true,
-      height: this.height,
-    });
   }
 
   /** Test-double power: `value` nanoERG for `address` from the faucet, mined in a new block. The new box. */
   fund(address: string, value: bigint): BoxJson {
-    const box = this.#ledger.fund(address, value);
-    this.#log?.({ event: 'fund', address, value: value.toString(), boxId: box.boxId, height: this.height });
-    return box;
+    return this.#ledger.fund(address, value);
   }
 
   /** Submits a signed transaction (node JSON), as `POST /transactions`; its id, or NodeError. */
@@ -120,20 +111,6 @@ export class ErgoDevnet {
         const url = new URL(req.url ?? '/', 'http://devnet');
         const body = Buffer.concat(chunks).toString('utf8');
         const answer = answerNodeRequest(this.#ledger, { indexOrder: this.#indexOrder }, method, url, body);
-        if (
-          this.#log !== undefined &&
-          method === 'POST' &&
-          url.pathname.replace(/\/+$/, '') === '/transactions'
-        ) {
-          this.#log(
-            answer.status === 200
-              ? { event: 'transaction accepted', id: JSON.parse(answer.body) as string }
-              : {
-                  event: 'transaction refused',
-                  detail: (JSON.parse(answer.body) as { detail: string }).detail,
-                },
-          );
-        }
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(method === 'HEAD' ? undefined : answer.body);
       });

@@ -106,6 +106,8 @@ export interface LedgerOptions {
   readonly minFee: bigint;
   /** Blocks the extra index trails the chain by (a real node's indexer catches up asynchronously). */
   readonly indexerLag: number;
+  /** One record per transaction accepted or refused, fund and rollback. */
+  readonly log?: ((event: Record<string, unknown>) => void) | undefined;
 }
 
 /** A refusal in the node's terms: HTTP status, reason and detail. */
@@ -262,6 +264,18 @@ export class DevnetLedger {
    * pools it. Answers its id; throws NodeError 400 with the node's wording otherwise.
    */
   submit(text: string, checkOnly = false): string {
+    if (checkOnly) return this.#submit(text, true);
+    try {
+      const id = this.#submit(text, false);
+      this.#options.log?.({ event: 'transaction accepted', id, pool: this.#mempool.length });
+      return id;
+    } catch (error) {
+      this.#options.log?.({ event: 'transaction refused', detail: message(error) });
+      throw error;
+    }
+  }
+
+  #submit(text: string, checkOnly: boolean): string {
     let tx: ergo.Transaction;
     try {
       tx = ergo.Transaction.from_json(text);
@@ -429,6 +443,13 @@ export class DevnetLedger {
     const returned = options.dropTransactions === true ? [] : removed.flatMap((block) => block.txs);
     this.#reindex();
     this.#mempool = this.#stillValid([...returned, ...this.#mempool]);
+    this.#options.log?.({
+      event: 'rollback',
+      blocks: count,
+      dropTransactions: options.dropTransactions === true,
+      height: this.height,
+      pool: this.#mempool.length,
+    });
   }
 
   /** Pool transactions, in order, whose inputs still exist on the chain or earlier in the pool. */
@@ -493,6 +514,7 @@ export class DevnetLedger {
     this.submit(json);
     this.mine(1);
     const boxId = outputIdOf(json, 0);
+    this.#options.log?.({ event: 'fund', address, value: value.toString(), boxId, height: this.height });
     return this.#utxo.get(boxId) ?? this.withPool(boxId)!;
   }
 
