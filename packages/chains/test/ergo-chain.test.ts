@@ -16,7 +16,8 @@ import type { ErgoTestChain } from './ergo-harness.ts';
 /** Every box that ever held the marker, oldest first (the node's index). */
 async function markerBoxes(harness: ErgoTestChain): Promise<ErgoIndexedBox[]> {
   const page = await harness.client.boxesByTokenId(harness.tokenId, 0, 1000);
-  return [...page.items];
+  // Nodes list them newest first: order by the index's global position.
+  return [...page.items].sort((a, b) => a.globalIndex - b.globalIndex);
 }
 
 async function settleAll(chain: ErgoChain, harness: ErgoTestChain, sequences: number[], state: AnchorState) {
@@ -82,6 +83,21 @@ describe('ErgoChain on the Ergo test double', () => {
       assert.equal(boxes[i]!.spentTransactionId, boxes[i + 1]!.transactionId);
     }
     assert.equal(boxes.at(-1)!.spentTransactionId, null);
+  });
+
+  it('waits for an extra index that trails the chain instead of sending a mined anchor again', async () => {
+    const harness = await fresh({ confirmations: 2, devnet: { indexerLag: 2 } });
+    const chain = harness.open(new MemoryAnchorRequestStore());
+    for (const s of [40, 41, 42]) await chain.anchor(sampleAnchorRequest(s));
+    await settleAll(chain, harness, [40, 41, 42], AnchorState.Confirmed);
+    for (const s of [40, 41, 42]) {
+      const record = (await chain.status(s))!;
+      assert.equal(record.attempts.length, 1, 'signed once');
+      assert.equal(record.inclusion?.adopted, false, 'followed, not adopted after a detour through PENDING');
+    }
+    harness.devnet.mine(3);
+    const boxes = await markerBoxes(harness);
+    assert.equal(boxes.length, 4, 'mint + one anchor per batch');
   });
 
   it('follows its transactions back into the pool when a rollback returns them (as a node does)', async () => {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startErgoDevnet } from '@anchorpost/ergo-devnet';
-import type { ErgoDevnet } from '@anchorpost/ergo-devnet';
+import type { ErgoDevnet, ErgoDevnetOptions } from '@anchorpost/ergo-devnet';
 import * as ergo from 'ergo-lib-wasm-nodejs';
 import { Mnemonic } from 'ethers';
 import type { AnchorRequest } from '../src/anchor-request.ts';
@@ -31,17 +31,32 @@ export interface ErgoTestChain extends ChainHarness {
 }
 
 export async function startErgoTestChain(
-  options: { confirmations?: number; finalityDepth?: number; pageBlocks?: number } = {},
+  options: {
+    confirmations?: number;
+    finalityDepth?: number;
+    pageBlocks?: number;
+    /** Node behaviours of the test double: index page order, index lag behind the chain. */
+    devnet?: Pick<ErgoDevnetOptions, 'indexOrder' | 'indexerLag'>;
+  } = {},
 ): Promise<ErgoTestChain> {
-  const devnet = await startErgoDevnet();
+  const devnet = await startErgoDevnet(options.devnet);
   const client = new ErgoNodeClient({ urls: [devnet.url], retries: 0 });
   const wallet = ErgoWallet.fromMnemonic({
     mnemonic: Mnemonic.fromEntropy(randomBytes(16)).phrase,
     network: 'testnet',
   });
-  devnet.fund(wallet.address, 50_000_000_000n);
-  const minted = await mintMarker({ client, wallet, float: 2_000_000_000n });
-  devnet.mine(1);
+  // A node's index may trail the chain: mine past it before reading boxes through it.
+  const lag = options.devnet?.indexerLag ?? 0;
+  let minted: Awaited<ReturnType<typeof mintMarker>>;
+  try {
+    devnet.fund(wallet.address, 50_000_000_000n);
+    devnet.mine(1 + lag);
+    minted = await mintMarker({ client, wallet, float: 2_000_000_000n });
+    devnet.mine(1 + lag);
+  } catch (error) {
+    await devnet.close();
+    throw error;
+  }
   const confirmations = options.confirmations ?? 3;
   const finalityDepth = options.finalityDepth ?? 6;
 

@@ -41,7 +41,8 @@ export class ErgoChainReader implements ChainReader {
   readonly #pageBlocks: number;
   /** Sequence → the marker box that anchors it, from the extra index (rebuilt when it shrinks). */
   readonly #bySequence = new Map<number, ErgoIndexedBox>();
-  #indexed = 0;
+  /** Ids of the token's boxes read from the index so far. */
+  readonly #seen = new Set<string>();
 
   constructor(options: ErgoChainReaderOptions) {
     if (!TOKEN_RE.test(options.tokenId))
@@ -159,7 +160,7 @@ export class ErgoChainReader implements ChainReader {
     if (tx === undefined) {
       // Rolled back since it was indexed here: start over from the node's index.
       this.#bySequence.clear();
-      this.#indexed = 0;
+      this.#seen.clear();
       box = await this.#indexedAnchorBox(sequence);
       if (box === undefined) return undefined;
       tx = await this.client.indexedTransaction(box.transactionId);
@@ -170,24 +171,51 @@ export class ErgoChainReader implements ChainReader {
     return this.toChainAnchor(box, header, tx.id, tx.index);
   }
 
+  /**
+   * The marker box anchoring `sequence`, from the token's boxes in the node's index. The index
+   * lists them newest first (nodes since 5.0.25; oldest first before): each call reads from the
+   * newest end until it meets a box it has already seen, so the work per call is what was added
+   * since the last one. When the index no longer holds what was read (a rollback), it starts afresh.
+   */
   async #indexedAnchorBox(sequence: number): Promise<ErgoIndexedBox | undefined> {
-    for (;;) {
-      const page = await this.client.boxesByTokenId(this.tokenId, this.#indexed);
-      if (page.total < this.#indexed) {
-        // The index shrank (a rollback): read it again from the start.
-        this.#bySequence.clear();
-        this.#indexed = 0;
-        continue;
-      }
-      for (const box of page.items) {
-        const anchor = decodeAnchorBox(box, this.tokenId);
-        if (anchor !== undefined && !this.#bySequence.has(anchor.sequence))
-          this.#bySequence.set(anchor.sequence, box);
-      }
-      this.#indexed += page.items.length;
-      if (page.items.length === 0 || this.#indexed >= page.total) break;
+    if (!(await this.#readNewBoxes())) {
+      this.#bySequence.clear();
+      this.#seen.clear();
+      await this.#readNewBoxes();
     }
     return this.#bySequence.get(sequence);
+  }
+
+  /** Adds the boxes new since the last read; false when the index no longer matches what was read. */
+  async #readNewBoxes(): Promise<boolean> {
+    const fresh: ErgoIndexedBox[] = [];
+    let offset = 0;
+    let total: number;
+    for (;;) {
+      const page = await this.client.boxesByTokenId(this.tokenId, offset);
+      total = page.total;
+      if (total < this.#seen.size) return false;
+      const first = page.items[0];
+      const last = page.items.at(-1);
+      const newestFirst = first === undefined || last === undefined || first.globalIndex >= last.globalIndex;
+      let metSeen = false;
+      for (const box of page.items) {
+        if (this.#seen.has(box.boxId)) metSeen = true;
+        else fresh.push(box);
+      }
+      offset += page.items.length;
+      // Newest first: what follows is known already. Oldest first: the known ones come first.
+      if (page.items.length === 0 || offset >= total || (metSeen && newestFirst)) break;
+    }
+    // Something read before is not in the index any more (a rollback).
+    if (this.#seen.size > 0 && this.#seen.size + fresh.length !== total) return false;
+    for (const box of fresh.sort((a, b) => a.globalIndex - b.globalIndex)) {
+      this.#seen.add(box.boxId);
+      const anchor = decodeAnchorBox(box, this.tokenId);
+      // The newest anchor of a sequence wins (an older one was rolled back and sent again).
+      if (anchor !== undefined) this.#bySequence.set(anchor.sequence, box);
+    }
+    return true;
   }
 }
 

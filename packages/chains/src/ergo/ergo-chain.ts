@@ -389,6 +389,10 @@ export class ErgoChain implements AnchorChain {
       }
     }
     if ((await this.reader.client.unconfirmedTransaction(attempt.txHash)) !== undefined) return record;
+    // Not in the pool and not indexed: it may be in a block the index has not reached yet (a
+    // node's index trails the chain). Wait for the index rather than call it lost.
+    const index = await this.reader.client.indexedHeight();
+    if (index !== undefined && index.indexedHeight < index.fullHeight) return record;
     // Unknown to the node: dropped, never sent (crash), or returned by a rollback. Send it again.
     try {
       await this.reader.client.submitTransaction(attempt.rawTransaction);

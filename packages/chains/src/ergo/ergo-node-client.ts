@@ -126,10 +126,11 @@ export class ErgoNodeClient {
       answer = await this.#ok('POST', '/transactions', signedTransactionJson);
     } catch (error) {
       if (error instanceof NodeAnswer) {
-        throw new ChainError(
-          ChainErrorCode.Rejected,
-          `the node refused the transaction: ${reason(error.body)}`,
-        );
+        const why = reason(error.body);
+        // A node that already holds it says so with a 400: for us it is accepted.
+        const id = (parseErgoJson(signedTransactionJson) as { id?: unknown }).id;
+        if (/already in the mempool/i.test(why) && isId(id)) return id;
+        throw new ChainError(ChainErrorCode.Rejected, `the node refused the transaction: ${why}`);
       }
       throw error;
     }
@@ -168,7 +169,23 @@ export class ErgoNodeClient {
     return tx as unknown as ErgoIndexedTransaction;
   }
 
-  /** One page of the boxes that ever held `tokenId`, oldest first (extra index). */
+  /**
+   * How far the node's extra index has got (it trails the chain): `/blockchain/indexedHeight`.
+   * Undefined from a node without the endpoint.
+   */
+  async indexedHeight(): Promise<{ indexedHeight: number; fullHeight: number } | undefined> {
+    const body = await this.#lookup('/blockchain/indexedHeight');
+    if (body === undefined) return undefined;
+    const answer = record(body, '/blockchain/indexedHeight');
+    if (!isHeight(answer.indexedHeight) || !isHeight(answer.fullHeight))
+      malformed('/blockchain/indexedHeight', 'indexedHeight/fullHeight');
+    return { indexedHeight: answer.indexedHeight, fullHeight: answer.fullHeight };
+  }
+
+  /**
+   * One page of the boxes that ever held `tokenId` (extra index). Nodes since 5.0.25 list them
+   * newest first, older ones oldest first: callers order by `globalIndex`.
+   */
   async boxesByTokenId(
     tokenId: string,
     offset: number,
