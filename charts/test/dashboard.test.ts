@@ -5,10 +5,10 @@
  * the Prometheus data source a variable, panels on a grid without overlaps.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO } from './tools.ts';
+import { REPO, sources } from './tools.ts';
 
 interface Target {
   expr: string;
@@ -42,16 +42,6 @@ const SCRAPE_LABELS = new Set([
   'container',
   'endpoint',
 ]);
-
-function sources(dir: string): string {
-  let text = '';
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) text += sources(path);
-    else if (name.endsWith('.ts')) text += readFileSync(path, 'utf8');
-  }
-  return text;
-}
 
 const SERVICES: Record<string, string> = {
   relay: 'services/relay',

@@ -4,10 +4,10 @@
  * service-kit for every service), so neither can drift from the code silently.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { missingTools, render, REPO } from './tools.ts';
+import { missingTools, render, REPO, sources } from './tools.ts';
 
 const SERVICES: Record<string, string> = {
   relay: 'services/relay',
@@ -16,16 +16,6 @@ const SERVICES: Record<string, string> = {
   parser: 'services/parser',
   proof_api: 'services/proof-api',
 };
-
-function sources(dir: string): string {
-  let text = '';
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) text += sources(path);
-    else if (name.endsWith('.ts')) text += readFileSync(path, 'utf8');
-  }
-  return text;
-}
 
 // Registered for every service by the shared packages (service-kit: HTTP; leader-election: leader).
 const shared =

@@ -1,7 +1,7 @@
 // The chart tools (scripts/install-k8s-tools.sh puts them in the tools folder): present, or the
 // test skips — unless ANCHORPOST_REQUIRE_K8S_TOOLS=1 (CI), where a missing tool fails.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,4 +73,15 @@ export async function renderFails(sets: readonly string[]): Promise<string> {
 
 export function runScript(script: string): Promise<{ stdout: string; stderr: string }> {
   return run('bash', [join(REPO, script)], { maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 });
+}
+
+/** The text of every `.ts` file under `dir` (metric names are checked against it). */
+export function sources(dir: string): string {
+  let text = '';
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) text += sources(path);
+    else if (name.endsWith('.ts')) text += readFileSync(path, 'utf8');
+  }
+  return text;
 }
