@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$(scripts/install-k8s-tools.sh)"
 export PATH="$bin:$PATH"
-root="$(dirname "$bin")"
+schemas="$(scripts/make-k8s-schemas.sh)"
 kube="1.34.0"
 chart=charts/anchorpost
 helm dependency build "$chart" >/dev/null
@@ -15,8 +15,8 @@ for values in "$chart"/ci/*-values.yaml; do
   echo "helm lint: $(basename "$values") ok"
   helm template anchorpost "$chart" --kube-version "$kube" -f "$values" |
     kubeconform -strict -summary -kubernetes-version "$kube" \
-      -schema-location "$root/schemas/{{ .NormalizedKubernetesVersion }}-standalone-strict/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
-      -schema-location "$root/schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json" \
+      -schema-location "$schemas/{{ .NormalizedKubernetesVersion }}-standalone-strict/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+      -schema-location "$schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json" \
       -schema-location "charts/schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
 done
 ct lint --config charts/ct.yaml --charts "$chart"

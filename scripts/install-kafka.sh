@@ -8,7 +8,9 @@
 # Needs Java 17+ and Maven: installed from Debian's packages (as root) when missing.
 set -euo pipefail
 version="${KAFKA_VERSION:-3.9.2}"
-lib_dir="${ANCHORPOST_TOOLS_DIR:-$HOME/.cache/anchorpost}/kafka-$version/lib"
+# shellcheck source=lib/tools-dirs.sh
+. "$(dirname "$0")/lib/tools-dirs.sh"
+lib_dir="$TOOLS_DIR/kafka-$version/lib"
 if [ -f "$lib_dir/.complete" ] && command -v java >/dev/null; then echo "$lib_dir"; exit 0; fi
 
 need_apt=()

@@ -79,7 +79,10 @@ jvm=(java $heap ${KAFKA_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1} -Dja
   "-Dlog4j.configuration=file:$dir/log4j.properties" -cp "$lib/*")
 
 if [ ! -f "$dir/data/meta.properties" ]; then
-  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  # Kafka's own generator: a random base64 id never begins with '-' there, whereas one made with
+  # `base64` does one time in 64, and the tool then reads it as an option ("--cluster-id/-t:
+  # expected one argument").
+  cluster_id=$("${jvm[@]}" kafka.tools.StorageTool random-uuid 2>"$dir/format.log") || { cat "$dir/format.log" >&2; exit 1; }
   "${jvm[@]}" kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" \
     -c "$dir/server.properties" >"$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; exit 1; }
 fi

