@@ -12,9 +12,11 @@ else
   # Sources may have changed since: turbo rebuilds only what did (seconds when nothing did).
   npx turbo run build --output-logs=errors-only >/dev/null
 fi
+# Node itself, not through npm: Ctrl-C and SIGTERM reach the platform alone, which stops cleanly
+# and exits 0 (npm would exit 130 on the same Ctrl-C).
 case "${1:-start}" in
-  start) exec npm start --silent ;;
-  demo) exec npm run demo --silent ;;
+  start) exec node services/platform/dist/main.js ;;
+  demo) exec node services/platform/dist/demo.js ;;
   rebuild) exec node services/platform/dist/main.js rebuild ;;
   *) echo "usage: scripts/start.sh [start | demo | rebuild]" >&2; exit 2 ;;
 esac
