@@ -13,7 +13,7 @@ import { kafkaBusOptionsFromEnv } from '@anchorpost/bus';
 import { ergoChainConfigFromEnv, evmChainConfigFromEnv } from '@anchorpost/chains';
 import { electionConfigFromEnv } from '@anchorpost/leader-election';
 import { parserConfigSchema } from '@anchorpost/parser-service';
-import { proofApiConfigSchema } from '@anchorpost/proof-api-service';
+import { proofApiConfigSchema, publishedTrustRoots } from '@anchorpost/proof-api-service';
 import { relayConfigSchema } from '@anchorpost/relay-service';
 import { loadConfig } from '@anchorpost/service-kit';
 import { missingTools, render } from './tools.ts';
@@ -87,4 +87,19 @@ describe('the chart configures the services with settings they accept', () => {
       assert.equal(election.leaseName, `anchorpost-${service}`);
     }
   });
+
+  it(
+    'proof API: the settings its published trust roots come from (contract, submitters, Ergo marker and mint)',
+    { skip },
+    () => {
+      const env = envs.get('proof-api')!;
+      const published = publishedTrustRoots(loadConfig(proofApiConfigSchema, env), {
+        evmChainId: Number(env.ANCHORPOST_EVM_CHAIN_ID),
+        ergoNetwork: 'mainnet',
+      });
+      assert.ok('trustRoots' in published, JSON.stringify(published));
+      assert.equal(published.trustRoots.evm[0]?.submitters.length, 1);
+      assert.equal(published.trustRoots.ergo.length, 1);
+    },
+  );
 });

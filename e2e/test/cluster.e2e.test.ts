@@ -4,9 +4,11 @@
 // the files submitted to relay A). The crash is a SIGKILL of every service at once, then a restart
 // of each; `npm run test:e2e`.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { openDatabase } from '@anchorpost/db';
 import { startCluster, type Cluster } from './cluster/cluster.ts';
 import { describeEndToEnd, type IndexRows, type SystemUnderTest } from './scenario.ts';
+import { savePublishedTrustRoots } from './trust-roots.ts';
 
 async function startOnCluster(dir: string, tenants: unknown): Promise<SystemUnderTest> {
   const cluster: Cluster = await startCluster({ dir, tenants, relays: 2 });
@@ -19,6 +21,7 @@ async function startOnCluster(dir: string, tenants: unknown): Promise<SystemUnde
     proofApiUrl: () => cluster.proofApiUrl,
     evmRpc: () => cluster.evmRpc,
     contractAddress: () => cluster.contractAddress,
+    trustFile: () => savePublishedTrustRoots(cluster.proofApiUrl, join(dir, 'trust.json')),
     async crash() {
       const services = [...cluster.services.values()];
       await Promise.all(services.map((service) => service.kill()));

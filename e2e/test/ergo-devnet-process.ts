@@ -85,7 +85,9 @@ export async function startErgoDevnetProcess(
     const setting = (name: string) => new RegExp(`^${name}=(\\S+)$`, 'm').exec(stdout)?.[1];
     const tokenId = setting('ANCHORPOST_ERGO_TOKEN_ID');
     const startHeight = setting('ANCHORPOST_ERGO_START_HEIGHT');
-    if (tokenId === undefined || startHeight === undefined) throw new Error(`mint-marker said: ${stdout}`);
+    const mintTxId = setting('ANCHORPOST_ERGO_MINT_TX_ID');
+    if (tokenId === undefined || startHeight === undefined || mintTxId === undefined)
+      throw new Error(`mint-marker said: ${stdout}`);
     return {
       url,
       tokenId,
@@ -94,6 +96,7 @@ export async function startErgoDevnetProcess(
         ANCHORPOST_ERGO_NETWORK: 'testnet',
         ANCHORPOST_ERGO_TOKEN_ID: tokenId,
         ANCHORPOST_ERGO_START_HEIGHT: startHeight,
+        ANCHORPOST_ERGO_MINT_TX_ID: mintTxId,
         ANCHORPOST_ERGO_MNEMONIC_FILE: mnemonicFile,
         // Indexed at depth 2, so a 3-block rollback reaches anchors the proofs already carry.
         ANCHORPOST_ERGO_CONFIRMATIONS: '2',

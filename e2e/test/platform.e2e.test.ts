@@ -34,6 +34,8 @@ async function startPlatform(dir: string, tenants: unknown): Promise<SystemUnder
     proofApiUrl: () => endpoint('proof-api.http'),
     evmRpc: () => endpoint('evmRpc'),
     contractAddress: () => endpoint('anchor-contract'),
+    // The one-machine platform's own trust.json, as its start banner names it.
+    trustFile: () => Promise.resolve(endpoint('trust-roots')),
     ergo: {
       nodeUrl: () => ergo.url,
       tokenId: () => ergo.tokenId,

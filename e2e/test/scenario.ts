@@ -7,14 +7,14 @@
 // storage alone, row for row.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { ErgoChainReader, EvmChainReader } from '@anchorpost/chains';
-import type { TxFileProof } from '@anchorpost/proofs';
+import { parseTrustRoots, type TxFileProof } from '@anchorpost/proofs';
 import {
   buildTxFile,
   createGroup,
@@ -29,6 +29,7 @@ import { malformedTxFiles } from '@anchorpost/protocol/testing';
 import { loadRelayProto, RELAY_SERVICE_NAME } from '@anchorpost/relay-service';
 import { Subscriber, submitUntilAccepted, waitUntil, type Receipt } from './clients.ts';
 import { REPO } from './platform-process.ts';
+import { publishedTrustRoots } from './trust-roots.ts';
 
 const run = promisify(execFile);
 const CLI = join(REPO, 'packages/cli/bin/anchorpost.js');
@@ -54,6 +55,8 @@ export interface SystemUnderTest {
   proofApiUrl(): string;
   evmRpc(): string;
   contractAddress(): string;
+  /** The auditor's trust file: the platform's trust roots (its trust.json, or GET /v1/trust-roots saved). */
+  trustFile(): Promise<string>;
   /** When the system anchors on Ergo too (the Ergo node test double). */
   readonly ergo?: {
     nodeUrl(): string;
@@ -311,8 +314,18 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
         await writeFile(path, JSON.stringify(proof));
         paths.push(path);
       }
-      // The verifier needs nothing of ours: the proof files and the chains' own nodes.
-      const nodes = ['--evm-rpc', system!.evmRpc()];
+      // The verifier needs nothing of ours at verification time: the proof files, the chains' own
+      // nodes, and the trust roots it keeps (the platform's, checked here against what it serves).
+      const trustFile = await system!.trustFile();
+      const trust = parseTrustRoots(await readFile(trustFile, 'utf8'));
+      assert.deepEqual(
+        trust,
+        await publishedTrustRoots(api),
+        'the trust file is what GET /v1/trust-roots serves',
+      );
+      assert.equal(trust.evm[0]?.contract, system!.contractAddress().toLowerCase());
+      if (system!.ergo !== undefined) assert.equal(trust.ergo[0]?.tokenId, system!.ergo.tokenId());
+      const nodes = ['--trust', trustFile, '--evm-rpc', system!.evmRpc()];
       if (system!.ergo !== undefined) nodes.push('--ergo-node', system!.ergo.nodeUrl());
       for (let i = 0; i < paths.length; i += 200) {
         const { stdout } = await run(
@@ -324,6 +337,7 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
         );
         const count = Math.min(200, paths.length - i);
         assert.equal(stdout.match(/^verified tx-file /gm)?.length, count);
+        assert.equal(stdout.match(/^ {2}trusted: every anchor is in the trust roots of /gm)?.length, count);
         if (system!.ergo !== undefined) {
           // Both anchors checked, and the time window's lower end read from the Ergo node.
           assert.equal(stdout.match(/^ {2}anchor ergo:testnet: /gm)?.length, count);
@@ -441,7 +455,8 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
       assert.equal(after!.proof.batch.sequence, before!.proof.batch.sequence);
       const freshPath = join(dir, 'updated-proof.json');
       await writeFile(freshPath, JSON.stringify(after!.proof));
-      const nodes = ['--evm-rpc', system!.evmRpc(), '--ergo-node', ergo.nodeUrl()];
+      const nodes = ['--trust', await system!.trustFile()];
+      nodes.push('--evm-rpc', system!.evmRpc(), '--ergo-node', ergo.nodeUrl());
       const { stdout } = await run(process.execPath, [CLI, 'verify', freshPath, ...nodes]);
       assert.match(stdout, /^verified tx-file /m);
       await assert.rejects(

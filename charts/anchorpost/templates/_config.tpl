@@ -13,12 +13,14 @@ ANCHORPOST_KUBO_URL: {{ include "anchorpost.kuboUrl" . | quote }}
 ANCHORPOST_EVM_RPC_URLS: {{ .Values.evm.rpcUrls | quote }}
 ANCHORPOST_EVM_CHAIN_ID: {{ .Values.evm.chainId | int64 | quote }}
 ANCHORPOST_EVM_ANCHOR_CONTRACT: {{ .Values.evm.anchorContract | quote }}
+ANCHORPOST_EVM_ANCHOR_SUBMITTERS: {{ .Values.evm.anchorSubmitters | quote }}
 ANCHORPOST_EVM_DEPLOY_BLOCK: {{ .Values.evm.deployBlock | int64 | quote }}
 ANCHORPOST_EVM_CONFIRMATIONS: {{ .Values.evm.confirmations | int64 | quote }}
 {{- if .Values.ergo.enabled }}
 ANCHORPOST_ERGO_NODE_URLS: {{ .Values.ergo.nodeUrls | quote }}
 ANCHORPOST_ERGO_NETWORK: {{ .Values.ergo.network | quote }}
 ANCHORPOST_ERGO_TOKEN_ID: {{ .Values.ergo.tokenId | quote }}
+ANCHORPOST_ERGO_MINT_TX_ID: {{ .Values.ergo.mintTxId | quote }}
 ANCHORPOST_ERGO_START_HEIGHT: {{ .Values.ergo.startHeight | int64 | quote }}
 ANCHORPOST_ERGO_CONFIRMATIONS: {{ .Values.ergo.confirmations | int64 | quote }}
 {{- end }}

@@ -1,7 +1,7 @@
 // The chaos suite's bookkeeping, against the system's own public surfaces: the proof API (is every
 // accepted file proven?), the chain's Anchored events (is every batch anchored once?), the index
 // (is every file in exactly one batch?) and `anchorpost verify` (does every proof check out
-// against the chain, trusting nothing of ours?).
+// against the chain and the platform's trust roots, trusting nothing else of ours?).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { openDatabase } from '@anchorpost/db';
 import type { TxFileProof } from '@anchorpost/proofs';
 import { waitUntil } from '../clients.ts';
 import { REPO } from '../platform-process.ts';
+import { savePublishedTrustRoots } from '../trust-roots.ts';
 
 const run = promisify(execFile);
 const CLI = join(REPO, 'packages/cli/bin/anchorpost.js');
@@ -44,6 +45,7 @@ export class Reconciler {
   readonly #options: ReconcilerOptions;
   readonly #proofs = new Map<string, TxFileProof>();
   readonly #verified = new Set<string>();
+  #trustFile: Promise<string> | undefined;
 
   constructor(options: ReconcilerOptions) {
     this.#options = options;
@@ -84,6 +86,12 @@ export class Reconciler {
   /** Checks every proof fetched and not checked yet with `anchorpost verify` against the chain. */
   async verifyNew(): Promise<void> {
     const todo = [...this.#proofs.keys()].filter((cid) => !this.#verified.has(cid));
+    // The platform's published trust roots, saved once as the auditor's trust file.
+    this.#trustFile ??= savePublishedTrustRoots(
+      this.#options.proofApiUrl,
+      join(this.#options.dir, 'trust.json'),
+    );
+    const trust = ['--trust', await this.#trustFile];
     const proofDir = join(this.#options.dir, 'proofs');
     await mkdir(proofDir, { recursive: true });
     for (let i = 0; i < todo.length; i += VERIFY_CHUNK) {
@@ -96,7 +104,7 @@ export class Reconciler {
       }
       const { stdout } = await run(
         process.execPath,
-        [CLI, 'verify', ...paths, '--evm-rpc', this.#options.evmRpc],
+        [CLI, 'verify', ...paths, ...trust, '--evm-rpc', this.#options.evmRpc],
         { maxBuffer: 64 * 1024 * 1024 },
       );
       const verified = new Set([...stdout.matchAll(/^verified tx-file (\S+)/gm)].map((m) => m[1]!));

@@ -163,6 +163,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       ANCHORPOST_DATABASE_URL: indexDb.databaseUrl,
       ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL: stateDb.databaseUrl,
       ANCHORPOST_PROOF_API_PORT: String(proofApiPort),
+      // Its published trust roots: the contract (common) and the anchorer's key.
+      ANCHORPOST_EVM_ANCHOR_SUBMITTERS: chain.owner.address,
     });
     // Relays first: they create the topics the others read.
     for (const service of services.values()) await service.start();

@@ -1,7 +1,7 @@
 // `anchorpost proof` as a child process against a real proof API service (PGlite index, anvil)
 // running in this process: 200 (printed, saved, verified), 202 pending (exit 3), 404, bad arguments.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,6 +18,7 @@ let api: string;
 let work: string;
 let anchored: FixtureBatch;
 let sealed: FixtureBatch;
+let trustFile: string;
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'anchorpost-cli-proof-'));
@@ -26,7 +27,10 @@ before(async () => {
   await fixture.chain.mine(2);
   sealed = await fixture.sealBatch(2);
   service = await startProofApiService({
-    config: loadConfig(proofApiConfigSchema, {}),
+    config: loadConfig(proofApiConfigSchema, {
+      ANCHORPOST_EVM_ANCHOR_CONTRACT: fixture.chain.contractAddress,
+      ANCHORPOST_EVM_ANCHOR_SUBMITTERS: fixture.chain.owner.address,
+    }),
     database: fixture.database,
     evm: { rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId) },
     logger: createLogger('proof-api', { destination: { write: () => undefined } }),
@@ -34,6 +38,9 @@ before(async () => {
     handleSignals: false,
   });
   api = service.urls.http!;
+  // The platform's published trust roots, kept by the auditor as a file.
+  trustFile = join(work, 'trust.json');
+  await writeFile(trustFile, await (await fetch(`${api}/v1/trust-roots`)).text());
 });
 
 after(async () => {
@@ -61,18 +68,28 @@ describe('anchorpost proof', { timeout: 60_000 }, () => {
 
   it('verifies the proof with --verify as anchorpost verify does', async () => {
     const cid = anchored.entries[2]!;
-    const verified = await cli('proof', cid, '--api', api, '--verify', '--evm-rpc', fixture.rpcUrl);
+    const verify = ['--verify', '--trust', trustFile, '--evm-rpc', fixture.rpcUrl];
+    const verified = await cli('proof', cid, '--api', api, ...verify);
     assert.equal(verified.status, 0, verified.stderr);
     assert.match(verified.stdout, new RegExp(`^verified tx-file ${cid}\n`));
     assert.match(verified.stdout, /is canonical/);
+    assert.match(verified.stdout, /trusted: every anchor is in the trust roots of anchorpost-local/);
     assertFailure(
-      await cli(
-        'proof',
-        cid,
-        ...['--api', api, '--verify', '--evm-rpc', fixture.rpcUrl, '--min-confirmations', '1000'],
-      ),
+      await cli('proof', cid, ...['--api', api, ...verify, '--min-confirmations', '1000']),
       'TOO_FEW_CONFIRMATIONS',
     );
+    const claims = await cli(
+      'proof',
+      cid,
+      '--api',
+      api,
+      '--verify',
+      '--trust-proof-claims',
+      '--evm-rpc',
+      fixture.rpcUrl,
+    );
+    assert.equal(claims.status, 0, claims.stderr);
+    assert.match(claims.stdout, /trusted: NOT CHECKED/);
   });
 
   it('exits 3 with the stage while pending, 1 with NOT_FOUND for an unknown CID', async () => {
@@ -88,6 +105,11 @@ describe('anchorpost proof', { timeout: 60_000 }, () => {
     assertFailure(await cli('proof', cid), 'USAGE', '-', 2);
     assertFailure(await cli('proof', cid, '--api', api, '--verify'), 'USAGE', '-', 2);
     assertFailure(await cli('proof', cid, '--api', api, '--evm-rpc', fixture.rpcUrl), 'USAGE', '-', 2);
+    assertFailure(await cli('proof', cid, '--api', api, '--trust', trustFile), 'USAGE', '-', 2);
+    // --verify fails closed without trust roots, before the API is asked.
+    const closed = await cli('proof', cid, '--api', api, '--verify', '--evm-rpc', fixture.rpcUrl);
+    assertFailure(closed, 'USAGE', '-', 2);
+    assert.match(closed.stderr, /--trust TRUST\.json is required/);
     assertFailure(await cli('proof', cid, '--api', 'not a url'), 'USAGE', '-', 2);
     assertFailure(await cli('proof', 'not-a-cid', '--api', api), 'BAD_CID', 'cid');
     const usage = await cli('--help');

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assembleProof } from '@anchorpost/proofs';
 import type { EvmAnchorProof, TxFileProof } from '@anchorpost/proofs';
-import { startProofFixture } from '@anchorpost/proofs/testing';
+import { forgeProof, startProofFixture } from '@anchorpost/proofs/testing';
 import type { ProofFixture } from '@anchorpost/proofs/testing';
 
 /** The EVM anchor of a proof of this suite (which anchors on anvil only). */
@@ -64,6 +64,11 @@ before(async () => {
   await fixture.chain.mine(2);
   proof = await assembleProof(fixture.database.index, batch.entries[3]!, { head: () => fixture.head() });
   await writeFile(at('proof.json'), JSON.stringify(proof, null, 2));
+  // The platform's trust roots, as an auditor keeps them: its contract, its anchorer's key.
+  await writeFile(at('trust.json'), JSON.stringify(fixture.trustRoots, null, 2));
+  // A stranger's own copy of the contract, anchoring a root over CIDs of their choosing.
+  const forged = await forgeProof(fixture.chain, { signer: fixture.chain.stranger, entries: batch.entries });
+  await writeFile(at('stranger.json'), JSON.stringify(forged, null, 2));
 });
 
 after(async () => {
@@ -76,6 +81,8 @@ describe('anchorpost verify', () => {
     const result = await cli(
       'verify',
       at('proof.json'),
+      '--trust',
+      at('trust.json'),
       '--evm-rpc',
       fixture.rpcUrl,
       '--min-confirmations',
@@ -87,9 +94,13 @@ describe('anchorpost verify', () => {
     assert.match(result.stdout, /leaf 3 of 5 in batch/);
     assert.match(result.stdout, new RegExp(`anchor evm:${fixture.chainId}: tx ${evmAnchor(proof).txHash}`));
     assert.match(result.stdout, /is canonical/);
+    assert.match(result.stdout, /^ {2}trusted: every anchor is in the trust roots of proof-fixture /m);
+    assert.match(result.stdout, new RegExp(`from ${fixture.chain.owner.address.toLowerCase()} succeeded`));
     const perChain = await cli(
       'verify',
       at('proof.json'),
+      '--trust',
+      at('trust.json'),
       '--evm-rpc',
       `${fixture.chainId}=${fixture.rpcUrl}`,
     );
@@ -102,7 +113,7 @@ describe('anchorpost verify', () => {
     tampered.inclusion.path[0] = first.slice(0, 63) + (first.endsWith('0') ? '1' : '0');
     await writeFile(at('tampered.json'), JSON.stringify(tampered));
     assertFailure(
-      await cli('verify', at('tampered.json'), '--evm-rpc', fixture.rpcUrl),
+      await cli('verify', at('tampered.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
       'BAD_INCLUSION',
       'inclusion.root',
     );
@@ -111,14 +122,14 @@ describe('anchorpost verify', () => {
     evmAnchor(otherContract).contract = fixture.chain.stranger.address.toLowerCase();
     await writeFile(at('contract.json'), JSON.stringify(otherContract));
     assertFailure(
-      await cli('verify', at('contract.json'), '--evm-rpc', fixture.rpcUrl),
+      await cli('verify', at('contract.json'), '--trust-proof-claims', '--evm-rpc', fixture.rpcUrl),
       'ANCHOR_NOT_FOUND',
       'anchors[0].contract',
     );
 
     await writeFile(at('shape.json'), JSON.stringify({ ...proof, version: 3 }));
     assertFailure(
-      await cli('verify', at('shape.json'), '--evm-rpc', fixture.rpcUrl),
+      await cli('verify', at('shape.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
       'INVALID_PROOF',
       'version',
     );
@@ -126,28 +137,94 @@ describe('anchorpost verify', () => {
 
   it('fails when the proof is not deep enough, or no node is given for its chain', async () => {
     assertFailure(
-      await cli('verify', at('proof.json'), '--evm-rpc', fixture.rpcUrl, '--min-confirmations', '1000'),
+      await cli(
+        'verify',
+        at('proof.json'),
+        ...['--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl, '--min-confirmations', '1000'],
+      ),
       'TOO_FEW_CONFIRMATIONS',
       'anchors[0].blockNumber',
     );
     assertFailure(
-      await cli('verify', at('proof.json'), '--evm-rpc', `1=${fixture.rpcUrl}`),
+      await cli('verify', at('proof.json'), '--trust-proof-claims', '--evm-rpc', `1=${fixture.rpcUrl}`),
       'NO_RPC_URL',
       'anchors[0].chainId',
     );
-    const usage = await cli('verify', at('proof.json'));
+    const usage = await cli('verify', at('proof.json'), '--trust', at('trust.json'));
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /^ERROR USAGE -: --evm-rpc or --ergo-node is required/);
   });
 
   it('verifies several proofs in one call, and exits 1 naming the file when any one fails', async () => {
-    const all = await cli('verify', at('proof.json'), at('proof.json'), '--evm-rpc', fixture.rpcUrl);
+    const trust = ['--trust', at('trust.json')];
+    const all = await cli(
+      'verify',
+      at('proof.json'),
+      at('proof.json'),
+      ...trust,
+      '--evm-rpc',
+      fixture.rpcUrl,
+    );
     assert.equal(all.status, 0, all.stderr);
     assert.equal(all.stdout.match(/^verified tx-file /gm)?.length, 2);
-    const mixed = await cli('verify', at('proof.json'), at('tampered.json'), '--evm-rpc', fixture.rpcUrl);
+    const mixed = await cli(
+      'verify',
+      ...[at('proof.json'), at('tampered.json'), ...trust, '--evm-rpc', fixture.rpcUrl],
+    );
     assert.equal(mixed.status, 1);
     assert.equal(mixed.stdout.match(/^verified tx-file /gm)?.length, 1);
     assert.match(mixed.stderr, /^ERROR \S+ \S+: .*\(.*tampered\.json\)$/m);
     assert.match(mixed.stderr, /^1 of 2 proofs failed$/m);
+  });
+
+  it('fails closed without --trust, naming it; --trust-proof-claims must be explicit and says what it means', async () => {
+    const closed = await cli('verify', at('proof.json'), '--evm-rpc', fixture.rpcUrl);
+    assert.equal(closed.status, 2);
+    assert.match(closed.stderr, /^ERROR USAGE -: --trust TRUST\.json is required/);
+    assert.equal(closed.stdout, '');
+    const both = await cli(
+      'verify',
+      ...[at('proof.json'), '--trust', at('trust.json'), '--trust-proof-claims', '--evm-rpc', fixture.rpcUrl],
+    );
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /exclude each other/);
+    const claims = await cli('verify', at('proof.json'), '--trust-proof-claims', '--evm-rpc', fixture.rpcUrl);
+    assert.equal(claims.status, 0, claims.stderr);
+    assert.match(claims.stdout, /^ {2}trusted: NOT CHECKED \(--trust-proof-claims\)/m);
+  });
+
+  it("passes the platform's proof and fails the stranger's under the platform's trust file", async () => {
+    const real = await cli(
+      'verify',
+      at('proof.json'),
+      '--trust',
+      at('trust.json'),
+      '--evm-rpc',
+      fixture.rpcUrl,
+    );
+    assert.equal(real.status, 0, real.stderr);
+    assertFailure(
+      await cli('verify', at('stranger.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
+      'UNTRUSTED_ANCHOR',
+      'anchors[0].contract',
+    );
+    // The chain alone cannot tell: on the proof's own claims the stranger's proof holds.
+    const claimed = await cli(
+      'verify',
+      at('stranger.json'),
+      '--trust-proof-claims',
+      '--evm-rpc',
+      fixture.rpcUrl,
+    );
+    assert.equal(claimed.status, 0, claimed.stderr);
+  });
+
+  it('refuses a trust file that is not TrustRoots v1, naming the field', async () => {
+    await writeFile(at('bad-trust.json'), JSON.stringify({ ...fixture.trustRoots, extra: true }));
+    assertFailure(
+      await cli('verify', at('proof.json'), '--trust', at('bad-trust.json'), '--evm-rpc', fixture.rpcUrl),
+      'INVALID_TRUST_ROOTS',
+      'extra',
+    );
   });
 });

@@ -5,7 +5,9 @@
  * holding the proof's marker token with exactly this batch's root, CID and sequence in R4–R6; and
  * it is deep enough. The block's transactions are read in full, so the node needs no extra index.
  */
-import { ChainError, ChainErrorCode, decodeAnchorBox, ErgoNodeClient } from '@anchorpost/chains';
+import { decodeAnchorBox, ErgoNodeClient } from '@anchorpost/chains';
+import { nodeCall } from './ergo-node-call.ts';
+import type { VerifiedErgoMint } from './ergo-mint-check.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import type { ErgoAnchorProof, ProofBatch, TrustedBlockBound } from './tx-file-proof.ts';
 
@@ -13,19 +15,9 @@ export type VerifiedErgoAnchor = Omit<ErgoAnchorProof, 'status'> & {
   /** head − height + 1, at verification time. */
   confirmations: number;
   head: number;
+  /** Where the trusted marker was minted (checked when verifying under trust roots). */
+  mint?: VerifiedErgoMint;
 };
-
-/** Runs a node call, turning chain-port errors into the verifier's codes. */
-async function nodeCall<T>(call: () => Promise<T>, field: string): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!(error instanceof ChainError)) throw error;
-    const code =
-      error.code === ChainErrorCode.Unavailable ? ProofErrorCode.RpcUnavailable : ProofErrorCode.RpcError;
-    throw new ProofError(code, field, error.message, { cause: error });
-  }
-}
 
 export async function checkErgoAnchor(
   client: ErgoNodeClient,

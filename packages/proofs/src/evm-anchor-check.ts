@@ -2,11 +2,14 @@
  * Checks one EVM anchor of a proof against a node's JSON-RPC, trusting nothing else: the node
  * serves the anchor's chain; the block at the anchor's height is the proof's block (still
  * canonical) with the proof's time; the transaction succeeded in that block and carries an
- * `Anchored` event of the anchor contract for exactly this batch; and it is deep enough.
+ * `Anchored` event of the anchor contract for exactly this batch, sent by a trusted submitter when
+ * a trust root is given; and it is deep enough.
  */
 import { ChainError, ChainErrorCode, decodeAnchoredLog } from '@anchorpost/chains';
 import type { JsonRpcPool } from '@anchorpost/chains';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
+import { checkEvmSubmitter } from './trust-policy.ts';
+import type { EvmTrustRoot } from './trust-roots.ts';
 import type { EvmAnchorProof, ProofBatch } from './tx-file-proof.ts';
 
 type AnchoredLog = Parameters<typeof decodeAnchoredLog>[0];
@@ -19,6 +22,8 @@ export type VerifiedAnchor = Omit<EvmAnchorProof, 'status'> & {
   /** head − blockNumber + 1, at verification time. */
   confirmations: number;
   head: number;
+  /** The account that sent the anchor (the `Anchored` event's submitter), lower-case. */
+  submitter: string;
 };
 
 const HASH_RE = /^0x[0-9a-fA-F]{64}$/;
@@ -79,7 +84,7 @@ export async function checkEvmAnchor(
   rpc: JsonRpcPool,
   anchor: EvmAnchorProof,
   batch: ProofBatch,
-  options: { field: string; minConfirmations: number },
+  options: { field: string; minConfirmations: number; root?: EvmTrustRoot },
 ): Promise<VerifiedAnchor> {
   const at = (key: string) => `${options.field}.${key}`;
   const fail = (code: ProofErrorCode, key: string, message: string): never => {
@@ -187,6 +192,8 @@ export async function checkEvmAnchor(
       `${anchor.txHash} anchors sequence ${event.sequence}, not ${batch.sequence}`,
     );
   }
+  if (options.root !== undefined)
+    checkEvmSubmitter(options.root, match.submitter, anchor.txHash, options.field);
 
   const head = quantity(await rpcCall(rpc, 'eth_blockNumber', []), 'eth_blockNumber', 'head');
   const confirmations = Math.max(0, head - anchor.blockNumber + 1);
@@ -207,5 +214,6 @@ export async function checkEvmAnchor(
     blockTime,
     confirmations,
     head,
+    submitter: match.submitter,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * @anchorpost/proofs — the TxFileProof v2 document: assembled from the index (for the proof
- * API) and verified with SHA-256 and a chain node only (for auditors and `anchorpost verify`).
+ * API) and verified with SHA-256, a chain node and the auditor's trust roots only (for auditors
+ * and `anchorpost verify`).
  */
 export { ProofError, ProofErrorCode, isProofError } from './proof-error.ts';
 export { READABLE_PROOF_VERSIONS, TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
@@ -23,3 +24,6 @@ export { verifyProof } from './verify-proof.ts';
 export type { VerifiedProof, VerifyProofObserver, VerifyProofOptions } from './verify-proof.ts';
 export type { VerifiedAnchor } from './evm-anchor-check.ts';
 export type { VerifiedErgoAnchor } from './ergo-anchor-check.ts';
+export type { VerifiedErgoMint } from './ergo-mint-check.ts';
+export { MAX_TRUST_ROOTS, parseTrustRoots, TRUST_ROOTS_VERSION } from './trust-roots.ts';
+export type { ErgoTrustRoot, EvmTrustRoot, TrustRoots } from './trust-roots.ts';

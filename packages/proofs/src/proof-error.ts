@@ -7,7 +7,7 @@
 import { AnchorpostError } from '@anchorpost/protocol';
 
 export const ProofErrorCode = {
-  /** The proof JSON does not have the TxFileProof v1 shape. */
+  /** The proof JSON does not have the TxFileProof v1/v2 shape. */
   InvalidProof: 'INVALID_PROOF',
   /** Options (RPC URLs, minimum confirmations...) are missing or wrong. */
   InvalidOptions: 'INVALID_OPTIONS',
@@ -37,6 +37,15 @@ export const ProofErrorCode = {
   RpcUnavailable: 'RPC_UNAVAILABLE',
   /** The endpoint answered with an error or a malformed response. */
   RpcError: 'RPC_ERROR',
+  /**
+   * The anchor is real but outside the verifier's trust roots: another chain, contract or marker
+   * token, an anchor sent by an account that is no trusted submitter, a marker minted elsewhere.
+   */
+  UntrustedAnchor: 'UNTRUSTED_ANCHOR',
+  /** No trust roots were given (and trusting the proof's own claims was not asked for). */
+  NoTrustRoots: 'NO_TRUST_ROOTS',
+  /** The trust roots JSON does not have the TrustRoots v1 shape. */
+  InvalidTrustRoots: 'INVALID_TRUST_ROOTS',
 } as const;
 
 export type ProofErrorCode = (typeof ProofErrorCode)[keyof typeof ProofErrorCode];

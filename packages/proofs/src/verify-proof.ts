@@ -1,7 +1,7 @@
 /**
- * Verifies a TxFileProof trusting nothing but SHA-256, each EVM anchor chain's JSON-RPC and an
- * Ergo node's REST API: no Anchorpost server is asked anything. Throws a ProofError whose code
- * names what failed.
+ * Verifies a TxFileProof trusting nothing but SHA-256, each EVM anchor chain's JSON-RPC, an Ergo
+ * node's REST API and the caller's own trust roots (whose contract, submitters and marker token
+ * count): no Anchorpost server is asked anything. Throws a ProofError whose code names what failed.
  */
 import { ErgoNodeClient, JsonRpcPool } from '@anchorpost/chains';
 import { isProtocolError, verifyInclusionProof } from '@anchorpost/protocol';
@@ -9,15 +9,36 @@ import { checkEvmAnchor } from './evm-anchor-check.ts';
 import type { VerifiedAnchor } from './evm-anchor-check.ts';
 import { checkErgoAnchor, checkTrustedBlockTime } from './ergo-anchor-check.ts';
 import type { VerifiedErgoAnchor } from './ergo-anchor-check.ts';
+import { checkErgoMint } from './ergo-mint-check.ts';
 import { parseTxFileProof } from './parse-tx-file-proof.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
-import type { ProofTimeBound, TxFileProof } from './tx-file-proof.ts';
+import { ergoTrustRootOf, evmTrustRootOf } from './trust-policy.ts';
+import { parseTrustRoots } from './trust-roots.ts';
+import type { TrustRoots } from './trust-roots.ts';
+import type {
+  ErgoAnchorProof,
+  EvmAnchorProof,
+  ProofBatch,
+  ProofTimeBound,
+  TxFileProof,
+} from './tx-file-proof.ts';
 
 export interface VerifyProofOptions {
   /** One JSON-RPC URL per decimal EVM chain id; every anchor's chain needs one. */
   evmRpcUrls: Readonly<Record<string, string>>;
   /** An Ergo node (or explorer-compatible node API) URL per network (`mainnet`, `testnet`). */
   ergoNodeUrls?: Readonly<Record<string, string>>;
+  /**
+   * The anchors the caller accepts, chosen by the caller — never taken from the proof. Every
+   * anchor must fall under them (else UNTRUSTED_ANCHOR). Required unless `trustProofClaims`.
+   */
+  trust?: TrustRoots;
+  /**
+   * Check each anchor against the contract and marker token the proof names itself. That shows
+   * only that someone anchored the root, not that the platform did: the result says
+   * `trusted: 'proof-claims'`. Never together with `trust`.
+   */
+  trustProofClaims?: boolean;
   /** Blocks (counting the anchor's own) each anchor must have; default 1. */
   minConfirmations?: number;
   /** Per RPC request; default 10 s. */
@@ -32,6 +53,14 @@ export interface VerifyProofObserver {
 
 export interface VerifiedProof {
   ok: true;
+  /**
+   * 'trust-roots': every anchor is one the caller's trust roots name, sent by a trusted submitter
+   * (EVM) or holding a trusted marker minted as trusted (Ergo). 'proof-claims': the anchors are
+   * real, but whose they are was taken from the proof itself.
+   */
+  trusted: 'trust-roots' | 'proof-claims';
+  /** The `platform` of the trust roots, with 'trust-roots'. */
+  trustedPlatform?: string;
   txFile: string;
   batch: { cid: string; sequence: number; merkleRoot: string; count: number };
   /** The leaf index the Merkle path was checked for. */
@@ -47,7 +76,14 @@ export interface VerifiedProof {
   };
 }
 
-function checkOptions(options: VerifyProofOptions): { minConfirmations: number; timeoutMs: number } {
+/** The checked options; `trust` undefined means the caller asked to trust the proof's claims. */
+interface Checks {
+  minConfirmations: number;
+  timeoutMs: number;
+  trust: TrustRoots | undefined;
+}
+
+function checkOptions(options: VerifyProofOptions): Checks {
   const minConfirmations = options.minConfirmations ?? 1;
   if (!Number.isSafeInteger(minConfirmations) || minConfirmations < 1) {
     throw new ProofError(ProofErrorCode.InvalidOptions, 'minConfirmations', 'expected an integer >= 1');
@@ -56,15 +92,30 @@ function checkOptions(options: VerifyProofOptions): { minConfirmations: number; 
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
     throw new ProofError(ProofErrorCode.InvalidOptions, 'rpcTimeoutMs', 'expected a positive integer');
   }
-  return { minConfirmations, timeoutMs };
+  return { minConfirmations, timeoutMs, trust: trustOption(options) };
 }
 
-async function verify(json: unknown, options: VerifyProofOptions): Promise<VerifiedProof> {
-  const { minConfirmations, timeoutMs } = checkOptions(options);
-  // Re-read even typed input: proofs come from untrusted JSON.
-  const proof: TxFileProof = parseTxFileProof(json);
-  const { batch, inclusion } = proof;
+/** Fails closed: trust roots, or an explicit `trustProofClaims`, never neither nor both. */
+function trustOption(options: VerifyProofOptions): TrustRoots | undefined {
+  if (options.trust !== undefined && options.trustProofClaims === true) {
+    throw new ProofError(
+      ProofErrorCode.InvalidOptions,
+      'trustProofClaims',
+      'give trust roots or trustProofClaims, not both',
+    );
+  }
+  // Re-read even typed input: it may come from a hand-written file.
+  if (options.trust !== undefined) return parseTrustRoots(options.trust);
+  if (options.trustProofClaims === true) return undefined;
+  throw new ProofError(
+    ProofErrorCode.NoTrustRoots,
+    'trust',
+    "no trust roots: whose contract and marker token count is the verifier's choice (the platform publishes its own at GET /v1/trust-roots); pass trustProofClaims: true to trust the proof's own",
+  );
+}
 
+function checkInclusion(proof: TxFileProof): void {
+  const { batch, inclusion } = proof;
   if (inclusion.leaf !== proof.txFile) {
     throw new ProofError(
       ProofErrorCode.WrongLeaf,
@@ -79,46 +130,90 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
     if (!isProtocolError(cause)) throw cause;
     throw new ProofError(ProofErrorCode.BadInclusion, `inclusion.${cause.field}`, cause.message, { cause });
   }
+}
 
+async function verify(json: unknown, options: VerifyProofOptions): Promise<VerifiedProof> {
+  const checks = checkOptions(options);
+  // Re-read even typed input: proofs come from untrusted JSON.
+  const proof: TxFileProof = parseTxFileProof(json);
+  checkInclusion(proof);
   const anchors: (VerifiedAnchor | VerifiedErgoAnchor)[] = [];
   for (const [i, anchor] of proof.anchors.entries()) {
-    if (anchor.chain === 'ergo') {
-      const client = ergoClient(options, anchor.chainId, `anchors[${i}].chainId`, timeoutMs);
-      anchors.push(
-        await checkErgoAnchor(client, anchor, batch, { field: `anchors[${i}]`, minConfirmations }),
-      );
-      continue;
-    }
-    const url = options.evmRpcUrls[anchor.chainId];
-    if (url === undefined) {
-      throw new ProofError(
-        ProofErrorCode.NoRpcUrl,
-        `anchors[${i}].chainId`,
-        `no RPC URL given for EVM chain ${anchor.chainId}`,
-      );
-    }
-    let rpc: JsonRpcPool;
-    try {
-      rpc = new JsonRpcPool({ urls: [url], timeoutMs });
-    } catch (cause) {
-      throw new ProofError(
-        ProofErrorCode.InvalidOptions,
-        `evmRpcUrls.${anchor.chainId}`,
-        (cause as Error).message,
-        { cause },
-      );
-    }
-    anchors.push(await checkEvmAnchor(rpc, anchor, batch, { field: `anchors[${i}]`, minConfirmations }));
+    const field = `anchors[${i}]`;
+    anchors.push(
+      anchor.chain === 'ergo'
+        ? await verifyErgoAnchor(anchor, proof.batch, field, options, checks)
+        : await verifyEvmAnchor(anchor, proof.batch, field, options, checks),
+    );
   }
-  const timeBound = await checkTimeBound(proof.timeBound, anchors, options, timeoutMs);
+  const timeBound = await checkTimeBound(proof.timeBound, anchors, options, checks.timeoutMs);
+  const { batch } = proof;
   return {
     ok: true,
+    ...(checks.trust === undefined
+      ? { trusted: 'proof-claims' as const }
+      : { trusted: 'trust-roots' as const, trustedPlatform: checks.trust.platform }),
     txFile: proof.txFile,
     batch: { cid: batch.cid, sequence: batch.sequence, merkleRoot: batch.merkleRoot, count: batch.count },
-    index: inclusion.index,
+    index: proof.inclusion.index,
     anchors,
     timeBound,
   };
+}
+
+/** The trust root first (no node asked for an untrusted contract), then the chain. */
+async function verifyEvmAnchor(
+  anchor: EvmAnchorProof,
+  batch: ProofBatch,
+  field: string,
+  options: VerifyProofOptions,
+  checks: Checks,
+): Promise<VerifiedAnchor> {
+  const root = checks.trust === undefined ? undefined : evmTrustRootOf(checks.trust, anchor, field);
+  const url = options.evmRpcUrls[anchor.chainId];
+  if (url === undefined) {
+    throw new ProofError(
+      ProofErrorCode.NoRpcUrl,
+      `${field}.chainId`,
+      `no RPC URL given for EVM chain ${anchor.chainId}`,
+    );
+  }
+  let rpc: JsonRpcPool;
+  try {
+    rpc = new JsonRpcPool({ urls: [url], timeoutMs: checks.timeoutMs });
+  } catch (cause) {
+    throw new ProofError(
+      ProofErrorCode.InvalidOptions,
+      `evmRpcUrls.${anchor.chainId}`,
+      (cause as Error).message,
+      {
+        cause,
+      },
+    );
+  }
+  return checkEvmAnchor(rpc, anchor, batch, {
+    field,
+    minConfirmations: checks.minConfirmations,
+    ...(root === undefined ? {} : { root }),
+  });
+}
+
+/** The trusted marker first, then its mint, then the anchor itself. */
+async function verifyErgoAnchor(
+  anchor: ErgoAnchorProof,
+  batch: ProofBatch,
+  field: string,
+  options: VerifyProofOptions,
+  checks: Checks,
+): Promise<VerifiedErgoAnchor> {
+  const root = checks.trust === undefined ? undefined : ergoTrustRootOf(checks.trust, anchor, field);
+  const client = ergoClient(options, anchor.chainId, `${field}.chainId`, checks.timeoutMs);
+  const mint = root === undefined ? undefined : await checkErgoMint(client, root, anchor.height, field);
+  const verified = await checkErgoAnchor(client, anchor, batch, {
+    field,
+    minConfirmations: checks.minConfirmations,
+  });
+  return mint === undefined ? verified : { ...verified, mint };
 }
 
 /** The Ergo node for `network`, or NO_RPC_URL. */

@@ -4,14 +4,15 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { encodeAnchorCall } from '@anchorpost/chains';
-import { cidForSmallBytes, MerkleTree, merkleLeafHashForCid, toHex } from '@anchorpost/protocol';
+import { deployAnchorContract, encodeAnchorCall } from '@anchorpost/chains';
+import { cidForBytes, cidForSmallBytes, MerkleTree, merkleLeafHashForCid, toHex } from '@anchorpost/protocol';
 import { assembleProof } from '../src/assemble-proof.ts';
 import { ProofError } from '../src/proof-error.ts';
 import type { EvmAnchorProof, TxFileProof } from '../src/tx-file-proof.ts';
 import { verifyProof } from '../src/verify-proof.ts';
 import type { VerifyProofOptions } from '../src/verify-proof.ts';
-import { FIXTURE_TRUSTEDBLOCK_HEIGHT, startProofFixture } from '../src/testing/index.ts';
+import { parseTrustRoots } from '../src/trust-roots.ts';
+import { FIXTURE_TRUSTEDBLOCK_HEIGHT, forgeProof, startProofFixture } from '../src/testing/index.ts';
 import type { FixtureAnchor, FixtureBatch, ProofFixture } from '../src/testing/index.ts';
 
 let fixture: ProofFixture;
@@ -22,6 +23,13 @@ const LEAF = 5;
 
 const options = (extra: Partial<VerifyProofOptions> = {}): VerifyProofOptions => ({
   evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
+  trust: fixture.trustRoots,
+  ...extra,
+});
+/** Checked against the proof's own contract: only for the checks that come after the trust roots'. */
+const claims = (extra: Partial<VerifyProofOptions> = {}): VerifyProofOptions => ({
+  evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
+  trustProofClaims: true,
   ...extra,
 });
 const head = () => fixture.head();
@@ -165,9 +173,13 @@ describe('verifyProof', () => {
       observer: { proofVerified: ({ outcome }) => observed.push(outcome) },
     });
     assert.equal(verified.ok, true);
+    assert.equal(verified.trusted, 'trust-roots');
+    assert.equal(verified.trustedPlatform, fixture.trustRoots.platform);
     assert.equal(verified.txFile, proof.txFile);
     assert.equal(verified.anchors.length, 1);
     assert.equal(verified.anchors[0]!.confirmations, (await head()) - batch.anchor.blockNumber + 1);
+    assert.ok(verified.anchors[0]!.chain === 'evm');
+    assert.equal(verified.anchors[0]!.submitter, fixture.chain.owner.address.toLowerCase());
     assert.deepEqual(observed, ['ok']);
   });
 
@@ -231,7 +243,7 @@ describe('verifyProof', () => {
   it('ANCHOR_NOT_FOUND for a contract that is not the anchoring one, or an unknown transaction', async () => {
     const contract = copy();
     contract.anchors[0]!.contract = fixture.chain.stranger.address.toLowerCase();
-    await rejectsWith(verifyProof(contract, options()), 'ANCHOR_NOT_FOUND', 'anchors[0].contract');
+    await rejectsWith(verifyProof(contract, claims()), 'ANCHOR_NOT_FOUND', 'anchors[0].contract');
 
     const tx = copy();
     tx.anchors[0]!.txHash = `0x${'ab'.repeat(32)}`;
@@ -288,18 +300,18 @@ describe('verifyProof', () => {
     const elsewhere = copy();
     elsewhere.anchors[0]!.chainId = '1';
     await rejectsWith(
-      verifyProof(elsewhere, { evmRpcUrls: { '1': fixture.rpcUrl } }),
+      verifyProof(elsewhere, { evmRpcUrls: { '1': fixture.rpcUrl }, trustProofClaims: true }),
       'WRONG_CHAIN',
       'anchors[0].chainId',
     );
-    await rejectsWith(verifyProof(proof, { evmRpcUrls: {} }), 'NO_RPC_URL', 'anchors[0].chainId');
+    await rejectsWith(verifyProof(proof, options({ evmRpcUrls: {} })), 'NO_RPC_URL', 'anchors[0].chainId');
     await rejectsWith(
       verifyProof(proof, options({ minConfirmations: 0 })),
       'INVALID_OPTIONS',
       'minConfirmations',
     );
     await rejectsWith(
-      verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: 'ftp://x' } }),
+      verifyProof(proof, options({ evmRpcUrls: { [fixture.chainId]: 'ftp://x' } })),
       'INVALID_OPTIONS',
     );
   });
@@ -315,10 +327,13 @@ describe('verifyProof', () => {
       }),
     );
     const error = await rejectsWith(
-      verifyProof(proof, {
-        evmRpcUrls: { [fixture.chainId]: `http://127.0.0.1:${address.port}` },
-        rpcTimeoutMs: 2_000,
-      }),
+      verifyProof(
+        proof,
+        options({
+          evmRpcUrls: { [fixture.chainId]: `http://127.0.0.1:${address.port}` },
+          rpcTimeoutMs: 2_000,
+        }),
+      ),
       'RPC_UNAVAILABLE',
     );
     assert.equal(error.retryable, true);
@@ -340,7 +355,7 @@ describe('verifyProof', () => {
       assert.ok(address !== null && typeof address === 'object');
       const url = `http://127.0.0.1:${address.port}`;
       const error = await rejectsWith(
-        verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: url } }),
+        verifyProof(proof, options({ evmRpcUrls: { [fixture.chainId]: url } })),
         'RPC_ERROR',
       );
       assert.equal(error.retryable, true);
@@ -365,5 +380,109 @@ describe('verifyProof', () => {
     await rejectsWith(verifyProof(doomedProof, options()), 'NOT_CANONICAL', 'anchors[0].blockHash');
     // The untouched older anchor still verifies.
     await verifyProof(proof, options());
+  });
+});
+
+describe('verifyProof under trust roots: the anchors the auditor chose, not the proof', () => {
+  /** Tx-files the forger picks: one the platform really sealed, one it never saw. */
+  const chosenCids = async () => [
+    batch.entries[LEAF]!,
+    await cidForBytes(new TextEncoder().encode(`never sent to the platform ${Date.now()}`)),
+  ];
+
+  it('fails closed without trust roots (NO_TRUST_ROOTS); trustProofClaims must be asked for, and says so', async () => {
+    const error = await rejectsWith(
+      verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl } }),
+      'NO_TRUST_ROOTS',
+      'trust',
+    );
+    assert.equal(error.retryable, false);
+    await rejectsWith(
+      verifyProof(proof, options({ trustProofClaims: true })),
+      'INVALID_OPTIONS',
+      'trustProofClaims',
+    );
+    const verified = await verifyProof(proof, claims());
+    assert.equal(verified.trusted, 'proof-claims');
+    assert.equal(verified.trustedPlatform, undefined);
+  });
+
+  it("UNTRUSTED_ANCHOR for a stranger's own copy of the contract anchoring a root over chosen CIDs", async () => {
+    const stranger = fixture.chain.stranger;
+    const forged = await forgeProof(fixture.chain, { signer: stranger, entries: await chosenCids() });
+    // Every chain check holds: the stranger's contract did anchor that root.
+    const claimed = await verifyProof(forged, claims());
+    assert.equal(claimed.trusted, 'proof-claims');
+    assert.ok(claimed.anchors[0]!.chain === 'evm');
+    assert.equal(claimed.anchors[0]!.submitter, stranger.address.toLowerCase());
+    const error = await rejectsWith(
+      verifyProof(forged, options()),
+      'UNTRUSTED_ANCHOR',
+      'anchors[0].contract',
+    );
+    assert.match(error.message, /is not in the trust roots of proof-fixture/);
+    assert.equal(error.retryable, false);
+  });
+
+  it('UNTRUSTED_ANCHOR for the trusted contract anchored by an account the roots do not trust', async () => {
+    const { owner, stranger, rpc } = fixture.chain;
+    // A contract that lets the stranger anchor too; the auditor trusts the owner's key alone.
+    const shared = await deployAnchorContract(owner, { rpc, submitters: [owner.address, stranger.address] });
+    const trust = parseTrustRoots({
+      version: 1,
+      platform: 'shared',
+      evm: [{ chainId: fixture.chainId, contract: shared.address, submitters: [owner.address] }],
+    });
+    const entries = await chosenCids();
+    const byStranger = await forgeProof(fixture.chain, {
+      signer: stranger,
+      contract: shared.address,
+      entries,
+    });
+    await verifyProof(byStranger, claims());
+    const error = await rejectsWith(
+      verifyProof(byStranger, options({ trust })),
+      'UNTRUSTED_ANCHOR',
+      'anchors[0].txHash',
+    );
+    assert.match(error.message, new RegExp(`anchored by ${stranger.address.toLowerCase()}`));
+    // The same contract, the trusted key: accepted.
+    const byOwner = await forgeProof(fixture.chain, {
+      signer: owner,
+      contract: shared.address,
+      entries,
+      sequence: 1,
+    });
+    assert.equal((await verifyProof(byOwner, options({ trust }))).trusted, 'trust-roots');
+    // The platform's own contract allows a second submitter the fixture's roots do not trust.
+    const bySecond = await forgeProof(fixture.chain, {
+      signer: fixture.chain.otherSubmitter,
+      contract: fixture.chain.contractAddress,
+      entries,
+      sequence: 1_000,
+    });
+    await rejectsWith(verifyProof(bySecond, options()), 'UNTRUSTED_ANCHOR', 'anchors[0].txHash');
+  });
+
+  it('UNTRUSTED_ANCHOR for a chain the roots name no contract on, before any node is asked', async () => {
+    const trust = parseTrustRoots({
+      ...fixture.trustRoots,
+      evm: [{ ...fixture.trustRoots.evm[0]!, chainId: '1' }],
+    });
+    // No RPC URL at all: the trust roots refuse first.
+    await rejectsWith(
+      verifyProof(proof, { evmRpcUrls: {}, trust }),
+      'UNTRUSTED_ANCHOR',
+      'anchors[0].chainId',
+    );
+  });
+
+  it('INVALID_TRUST_ROOTS for trust roots that are not TrustRoots v1', async () => {
+    const bad = { ...fixture.trustRoots, evm: [{ ...fixture.trustRoots.evm[0]!, submitters: [] }] };
+    await rejectsWith(
+      verifyProof(proof, options({ trust: bad })),
+      'INVALID_TRUST_ROOTS',
+      'evm[0].submitters',
+    );
   });
 });

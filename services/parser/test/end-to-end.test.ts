@@ -12,7 +12,7 @@ import type { Bus } from '@anchorpost/bus';
 import { BATCH_SEALED_TOPIC, TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
 import type { BatchSealed } from '@anchorpost/events';
 import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
-import { verifyProof } from '@anchorpost/proofs';
+import { parseTrustRoots, verifyProof } from '@anchorpost/proofs';
 import type { TxFileProof } from '@anchorpost/proofs';
 import { createLogger, loadConfig } from '@anchorpost/service-kit';
 import type { RunningService } from '@anchorpost/service-kit';
@@ -99,7 +99,10 @@ describe('accepted → sealed → anchored → indexed → proven', { timeout: 1
     });
     services.push(parser);
     const proofApi = await startProofApiService({
-      config: loadConfig(proofApiConfigSchema, {}),
+      config: loadConfig(proofApiConfigSchema, {
+        ANCHORPOST_EVM_ANCHOR_CONTRACT: world.chain.contractAddress,
+        ANCHORPOST_EVM_ANCHOR_SUBMITTERS: world.chain.owner.address,
+      }),
       database: world.database,
       evm: { rpcUrls: world.evm.rpcUrls, chainId: world.evm.chainId },
       logger: quiet('proof-api'),
@@ -111,6 +114,8 @@ describe('accepted → sealed → anchored → indexed → proven', { timeout: 1
 
     await eventually(async () => (await world.database.index.getBatch(sealed.batchCid)) !== null);
     const evmRpcUrls = { [String(world.evm.chainId)]: world.evm.rpcUrls[0]! };
+    // The auditor's trust roots: the platform's published ones, taken as they are here.
+    const trust = parseTrustRoots(await (await fetch(`${api}/v1/trust-roots`)).json());
     const leaves = new Set<number>();
     for (const file of files) {
       const response = await fetch(`${api}/v1/proofs/${file.cid}`);
@@ -118,7 +123,8 @@ describe('accepted → sealed → anchored → indexed → proven', { timeout: 1
       const proof = (await response.json()) as TxFileProof;
       // Indexed at the trusted depth: final.
       assert.equal(proof.anchors[0]?.status, 'final');
-      const verified = await verifyProof(proof, { evmRpcUrls, minConfirmations: TRUSTED_DEPTH });
+      const verified = await verifyProof(proof, { evmRpcUrls, trust, minConfirmations: TRUSTED_DEPTH });
+      assert.equal(verified.trusted, 'trust-roots');
       assert.equal(verified.batch.cid, sealed.batchCid);
       leaves.add(verified.index);
     }

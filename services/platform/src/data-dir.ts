@@ -16,6 +16,8 @@ export interface DataDir {
   readonly keys: string;
   readonly relayKey: string;
   readonly tenants: string;
+  /** The platform's trust roots (TrustRoots v1), rewritten at every start. */
+  readonly trust: string;
 }
 
 export function dataDir(root: string): DataDir {
@@ -32,5 +34,6 @@ export function dataDir(root: string): DataDir {
     keys: join(at, 'keys'),
     relayKey: join(at, 'keys', 'relay-key.pem'),
     tenants: join(at, 'tenants.json'),
+    trust: join(at, 'trust.json'),
   };
 }

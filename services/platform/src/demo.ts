@@ -3,15 +3,16 @@
  * `npm run demo`: Alice's app sends an end-to-end-encrypted tx-file to a group with Bob and Carol,
  * on a fresh platform in a temporary folder, and every step is shown as it happens: delivery to
  * both members (who decrypt it; the platform never could), the batch, the anchor on the local
- * chain, the proof, and its verification with nothing but the proof and the chain's JSON-RPC.
+ * chain, the proof, and its verification with nothing but the proof, the chain's JSON-RPC and the
+ * platform's trust file (trust.json: whose contract and key count).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TxFileProof } from '@anchorpost/proofs';
-import { verifyProof } from '@anchorpost/proofs';
+import { parseTrustRoots, verifyProof } from '@anchorpost/proofs';
 import {
   buildTxFile,
   createGroup,
@@ -175,13 +176,23 @@ async function main(): Promise<void> {
     await writeFile(proofPath, `${JSON.stringify(proof, null, 2)}\n`);
     say(`proof fetched from the proof API: ${proofPath}`);
 
+    // Whose anchors count is the auditor's choice: here the platform's own trust file, which an
+    // auditor checks once, out of band (it is also served as GET /v1/trust-roots).
+    const trust = parseTrustRoots(await readFile(platform.dirs.trust, 'utf8'));
+    const [root] = trust.evm;
+    say(
+      `trust roots from ${platform.dirs.trust}: contract ${root!.contract} on chain ${root!.chainId}, anchors sent by ${root!.submitters.join(', ')} only`,
+    );
     const verified = await verifyProof(proof, {
       evmRpcUrls: { [String(platform.chain.chainId)]: platform.chain.rpcUrl },
+      trust,
     });
     say(
-      `verified with only SHA-256 and the chain's JSON-RPC: tx-file ${verified.txFile} is in the batch, and the batch root is on chain (${verified.anchors.map((a) => (a.chain === 'evm' ? `EVM block ${a.blockNumber}` : `Ergo block ${a.height}`)).join(', ')})`,
+      `verified with only SHA-256, the chain's JSON-RPC and those trust roots: tx-file ${verified.txFile} is in the batch, and the batch root is on chain, anchored by the trusted key (${verified.anchors.map((a) => (a.chain === 'evm' ? `EVM block ${a.blockNumber}` : `Ergo block ${a.height}`)).join(', ')})`,
     );
-    say('(`anchorpost verify PROOF.json --evm-rpc URL` runs exactly this check from a shell)');
+    say(
+      `(\`anchorpost verify ${proofPath} --trust ${platform.dirs.trust} --evm-rpc ${platform.chain.rpcUrl}\` runs exactly this check from a shell)`,
+    );
     say('done');
   } finally {
     await platform.close();

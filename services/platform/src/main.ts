@@ -32,6 +32,7 @@ async function start(): Promise<void> {
     ...Object.entries(platform.endpoints).map(([name, url]) => `  ${name.padEnd(15)} ${url}`),
     `  ${'anchor-contract'.padEnd(15)} ${platform.chain.contractAddress} (chain ${platform.chain.chainId})`,
     `  ${'tenants'.padEnd(15)} ${platform.dirs.tenants}`,
+    `  ${'trust-roots'.padEnd(15)} ${platform.dirs.trust}`,
     'Ctrl-C stops it; a second start resumes from the same folder.',
     '',
   ];

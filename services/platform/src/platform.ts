@@ -3,7 +3,8 @@
  * bus, Helia with a file blockstore and a local anvil chain, all under one data folder; then the
  * relay, batcher, anchorer, parser and proof API, each its own NestJS app on its own port, sharing
  * those adapters. With ANCHORPOST_ERGO_NODE_URLS set, batches are anchored on that Ergo node too
- * (there is no embedded Ergo node). Stops in reverse order, each service finishing its work in
+ * (there is no embedded Ergo node). The platform's trust roots go to `trust.json` in the data folder
+ * and to the proof API's `GET /v1/trust-roots`. Stops in reverse order, each service finishing its work in
  * flight first.
  */
 import { anchorerConfigSchema, startAnchorerService } from '@anchorpost/anchorer-service';
@@ -13,6 +14,7 @@ import { ergoChainConfigFromEnv, ergoConfigured } from '@anchorpost/chains';
 import { parserConfigSchema, rebuildIndex, startParserService } from '@anchorpost/parser-service';
 import type { ParserRunResult } from '@anchorpost/parser-core';
 import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
+import type { TrustRoots } from '@anchorpost/proofs';
 import { openRelay, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
 import { asConfigError, readErgoMnemonicFile } from '@anchorpost/runtime';
 import {
@@ -27,6 +29,7 @@ import { dataDir, type DataDir } from './data-dir.ts';
 import { openEmbeddedInfra } from './embedded-infra.ts';
 import { ensureRelayKey, ensureTenantsFile } from './local-keys.ts';
 import { platformConfigSchema } from './platform-config.ts';
+import { checkErgoMintSetting, platformTrustRoots, writeTrustRoots } from './platform-trust-roots.ts';
 
 export interface PlatformOptions {
   /** Where settings come from; default `process.env`. */
@@ -40,6 +43,8 @@ export interface Platform {
   /** Where everything listens, for people and tests. */
   readonly endpoints: Readonly<Record<string, string>>;
   readonly chain: { rpcUrl: string; chainId: number; contractAddress: string; deployBlock: number };
+  /** What the proof API publishes and `dirs.trust` holds. */
+  readonly trustRoots: TrustRoots;
   close(): Promise<void>;
 }
 
@@ -47,6 +52,9 @@ export interface Platform {
 function loadAllConfig(env: NodeJS.ProcessEnv) {
   const platform = loadConfig(platformConfigSchema, env);
   const dirs = dataDir(platform.dataDir);
+  const proofApi = loadConfig(proofApiConfigSchema, env);
+  const ergo = ergoConfig(env);
+  checkErgoMintSetting(ergo, proofApi.ergoMintTxId);
   return {
     platform,
     dirs,
@@ -58,8 +66,8 @@ function loadAllConfig(env: NodeJS.ProcessEnv) {
     batcher: loadConfig(batcherConfigSchema, env),
     anchorer: loadConfig(anchorerConfigSchema, env),
     parser: loadConfig(parserConfigSchema, env),
-    proofApi: loadConfig(proofApiConfigSchema, env),
-    ergo: ergoConfig(env),
+    proofApi,
+    ergo,
   };
 }
 
@@ -106,6 +114,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const ergo = config.ergo;
     // Only the anchorer signs: the key is read here, not kept in the config.
     const ergoWallet = ergo === undefined ? undefined : readErgoMnemonicFile(env, ergo.network).wallet;
+    const trustRoots = platformTrustRoots({
+      platform: config.batcher.platform,
+      chain,
+      ...(ergo === undefined ? {} : { ergo }),
+      ergoMintTxId: config.proofApi.ergoMintTxId,
+    });
+    await writeTrustRoots(dirs.trust, trustRoots);
     const readiness: ReadinessCheck[] = [
       { name: 'database', check: () => database.prisma.$queryRaw`SELECT 1`.then(() => undefined) },
       { name: 'bus', check: () => bus.endOffsets(TX_FILE_ACCEPTED_TOPIC).then(() => undefined) },
@@ -164,6 +179,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         database,
         evm: { rpcUrls: evm.rpcUrls, chainId: evm.chainId },
         ...(ergo === undefined ? {} : { ergo }),
+        trustRoots,
         ...common,
       }),
     );
@@ -187,6 +203,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         contractAddress: chain.contractAddress,
         deployBlock: chain.deployBlock,
       },
+      trustRoots,
       close: () => (closing ??= close()),
     };
   } catch (error) {

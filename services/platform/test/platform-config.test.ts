@@ -47,6 +47,23 @@ describe('anchorpost-platform', () => {
     });
   }
 
+  it("refuses Ergo without the marker's minting transaction (its trust roots need it), before creating anything", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'anchorpost-platform-config-'));
+    try {
+      const result = await start({
+        ANCHORPOST_DATA_DIR: join(dir, 'data'),
+        ANCHORPOST_ERGO_NODE_URLS: 'http://127.0.0.1:9',
+        ANCHORPOST_ERGO_NETWORK: 'testnet',
+        ANCHORPOST_ERGO_TOKEN_ID: 'ab'.repeat(32),
+      });
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, /^ERROR BAD_CONFIG ANCHORPOST_ERGO_MINT_TX_ID: .*mint-marker/m);
+      assert.deepEqual(await readdir(dir), [], 'nothing was created');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('answers an unknown command with its usage (exit 2)', async () => {
     const result = await start({}, 'launch');
     assert.equal(result.status, 2);

@@ -1,6 +1,6 @@
 /**
  * @anchorpost/proof-api-service — the public proof API: `GET /v1/proofs/{cid}`,
- * `GET /v1/batches/{cid}`, `GET /v1/messages` and `/openapi.json`.
+ * `GET /v1/batches/{cid}`, `GET /v1/messages`, `GET /v1/trust-roots` and `/openapi.json`.
  */
 export { startProofApiService, PROOF_API_VERSION } from './proof-api-service.ts';
 export type { ProofApiServiceOptions } from './proof-api-service.ts';
@@ -10,6 +10,8 @@ export { ProofApiError } from './proof-api-error.ts';
 export type { ProofApiErrorCode } from './proof-api-error.ts';
 export { proofApiRoutes } from './proof-api-routes.ts';
 export type { PendingProof, ProofApiRouteDeps } from './proof-api-routes.ts';
+export { publishedTrustRoots } from './published-trust-roots.ts';
+export type { PublishedTrustRoots } from './published-trust-roots.ts';
 export { ErgoHead } from './ergo-head.ts';
 export type { ErgoHeadOptions } from './ergo-head.ts';
 export { EvmHead } from './evm-head.ts';

@@ -4,7 +4,8 @@
  * configured by the environment alone: the index database of @anchorpost/runtime, the chain's RPC
  * from `ANCHORPOST_EVM_*`, the Ergo node from `ANCHORPOST_ERGO_*` when ANCHORPOST_ERGO_NODE_URLS is
  * set, and, when the relay's receipts live in another database,
- * ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL.
+ * ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL. The published trust roots come from the contract,
+ * submitter and marker settings (proof-api-config.ts).
  */
 import { openDatabase, readDatabaseConfig } from '@anchorpost/db';
 import { runServiceMain } from '@anchorpost/runtime';

@@ -9,7 +9,9 @@ export type ProofApiErrorCode =
   /** No such tx-file or batch (404). */
   | 'NOT_FOUND'
   /** An indexed anchor is on an EVM chain this instance has no RPC for (500: a configuration fault). */
-  | 'CHAIN_NOT_SERVED';
+  | 'CHAIN_NOT_SERVED'
+  /** The settings the published trust roots come from are not all set (500: a configuration fault). */
+  | 'TRUST_ROOTS_NOT_CONFIGURED';
 
 export class ProofApiError extends AnchorpostError<ProofApiErrorCode> {
   override readonly name = 'ProofApiError';

@@ -11,11 +11,13 @@ import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { ErgoHead } from './ergo-head.ts';
 import type { EvmHead } from './evm-head.ts';
 import { ProofApiError } from './proof-api-error.ts';
+import type { PublishedTrustRoots } from './published-trust-roots.ts';
 import {
   batchRouteSchema,
   DEFAULT_MESSAGES_LIMIT,
   messagesRouteSchema,
   proofRouteSchema,
+  trustRootsRouteSchema,
 } from './route-schemas.ts';
 
 export interface ProofApiRouteDeps {
@@ -26,6 +28,8 @@ export interface ProofApiRouteDeps {
   /** The served Ergo network, when configured. */
   readonly ergoHead?: ErgoHead;
   readonly cacheMaxAgeSeconds: number;
+  /** What `GET /v1/trust-roots` answers. */
+  readonly trustRoots: PublishedTrustRoots;
   readonly observer?: AssembleProofObserver;
 }
 
@@ -145,7 +149,21 @@ export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
     };
   }
 
+  function trustRoots(_request: FastifyRequest, reply: FastifyReply) {
+    const published = deps.trustRoots;
+    if ('missing' in published) {
+      void reply.header('cache-control', NO_STORE);
+      throw new ProofApiError(
+        'TRUST_ROOTS_NOT_CONFIGURED',
+        `this proof API publishes no trust roots: set ${published.missing.join(', ')}`,
+      );
+    }
+    void reply.header('cache-control', cached);
+    return Promise.resolve(published.trustRoots);
+  }
+
   return [
+    { method: 'GET', url: '/v1/trust-roots', schema: trustRootsRouteSchema, handler: trustRoots },
     { method: 'GET', url: '/v1/proofs/:cid', schema: proofRouteSchema, handler: proof },
     { method: 'GET', url: '/v1/batches/:cid', schema: batchRouteSchema, handler: batch },
     { method: 'GET', url: '/v1/messages', schema: messagesRouteSchema, handler: messages },

@@ -1,17 +1,20 @@
 /**
- * The public proof API: TxFileProofs, batches and messages by recipient, read from the index,
- * with confirmations counted from the served EVM chain's head (and Ergo's, when configured: Ergo
- * anchors and the trusted block's time). Behind the service-kit HTTP app (/healthz, /readyz:
+ * The public proof API: TxFileProofs, batches and messages by recipient, read from the index, with
+ * confirmations counted from the served EVM chain's head (and Ergo's, when configured: Ergo
+ * anchors and the trusted block's time), and the platform's trust roots. Behind the service-kit HTTP app (/healthz, /readyz:
  * database + chain heads, /metrics, /openapi.json).
  */
 import { Module } from '@nestjs/common';
 import type { Database } from '@anchorpost/db';
+import type { TrustRoots } from '@anchorpost/proofs';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService } from '@anchorpost/service-kit';
 import { ErgoHead } from './ergo-head.ts';
 import { EvmHead } from './evm-head.ts';
 import type { ProofApiServiceConfig } from './proof-api-config.ts';
 import { proofApiRoutes } from './proof-api-routes.ts';
+import { publishedTrustRoots } from './published-trust-roots.ts';
+import type { PublishedTrustRoots } from './published-trust-roots.ts';
 
 export interface ProofApiServiceOptions {
   config: ProofApiServiceConfig;
@@ -27,6 +30,11 @@ export interface ProofApiServiceOptions {
   evm: { readonly rpcUrls: readonly string[]; readonly chainId: number; readonly rpcTimeoutMs?: number };
   /** The Ergo network whose anchors proofs carry (an `ErgoNodeConfig` of the runtime fits). */
   ergo?: Omit<ConstructorParameters<typeof ErgoHead>[0], 'cacheMs'>;
+  /**
+   * The trust roots `GET /v1/trust-roots` publishes; default: from the settings (contract,
+   * submitters, Ergo marker and mint). The one-process platform passes its own chain's.
+   */
+  trustRoots?: TrustRoots;
   logger?: Logger;
   host?: string;
   /** Overrides `config.port`; 0 picks a free port. */
@@ -39,6 +47,14 @@ class ProofApiModule {}
 Module({})(ProofApiModule);
 
 export const PROOF_API_VERSION = '1';
+
+function trustRootsOf(options: ProofApiServiceOptions): PublishedTrustRoots {
+  if (options.trustRoots !== undefined) return { trustRoots: options.trustRoots };
+  return publishedTrustRoots(options.config, {
+    evmChainId: options.evm.chainId,
+    ...(options.ergo === undefined ? {} : { ergoNetwork: options.ergo.network }),
+  });
+}
 
 export async function startProofApiService(options: ProofApiServiceOptions): Promise<RunningService> {
   const { config, database } = options;
@@ -61,8 +77,16 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     [],
     [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
   );
+  const trustRoots = trustRootsOf(options);
+  if ('missing' in trustRoots) {
+    logger.warn(
+      { missing: trustRoots.missing },
+      'no trust roots to publish: GET /v1/trust-roots answers 500',
+    );
+  }
   const routes = proofApiRoutes({
     database,
+    trustRoots,
     receipts: (options.receipts ?? database).receipts,
     head,
     ...(ergoHead === undefined ? {} : { ergoHead }),

@@ -276,3 +276,52 @@ export const messagesRouteSchema = {
     503: errorBody,
   },
 } as const;
+
+const address = { type: 'string', pattern: '^0x[0-9a-f]{40}$' } as const;
+
+/** TrustRoots v1 (packages/proofs): what `anchorpost verify --trust` reads. */
+export const trustRootsSchema = {
+  description:
+    "TrustRoots v1: the platform's anchor contract and submitters, and its Ergo marker with its mint — what an auditor may pass to `anchorpost verify --trust` after checking it out of band",
+  type: 'object',
+  required: ['version', 'platform', 'evm', 'ergo'],
+  additionalProperties: false,
+  properties: {
+    version: { type: 'integer', enum: [1] },
+    platform: string,
+    evm: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['chainId', 'contract', 'submitters'],
+        additionalProperties: false,
+        properties: {
+          chainId: { type: 'string', pattern: '^[1-9][0-9]*$' },
+          contract: address,
+          submitters: { type: 'array', minItems: 1, items: address },
+        },
+      },
+    },
+    ergo: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['network', 'tokenId', 'mintTxId'],
+        additionalProperties: false,
+        properties: {
+          network: { type: 'string', enum: ['mainnet', 'testnet'] },
+          tokenId: hex64,
+          mintTxId: hex64,
+        },
+      },
+    },
+  },
+} as const;
+
+export const trustRootsRouteSchema = {
+  summary: "The platform's trust roots",
+  description:
+    '200 with TrustRoots v1 from the settings; 500 TRUST_ROOTS_NOT_CONFIGURED naming the settings still missing.',
+  tags: ['trust'],
+  response: { 200: trustRootsSchema, 500: errorBody },
+} as const;

@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startProofFixture } from '@anchorpost/proofs/testing';
+import { FIXTURE_PLATFORM, startProofFixture } from '@anchorpost/proofs/testing';
 import type { FixtureBatch, FixtureAnchor, ProofFixture } from '@anchorpost/proofs/testing';
-import { verifyProof } from '@anchorpost/proofs';
+import { isProofError, parseTrustRoots, verifyProof } from '@anchorpost/proofs';
 import type { TxFileProof } from '@anchorpost/proofs';
 import { cidForBytes } from '@anchorpost/protocol';
 import { ConfigError, createLogger, loadConfig } from '@anchorpost/service-kit';
 import type { RunningService } from '@anchorpost/service-kit';
 import { EvmHead } from '../src/evm-head.ts';
 import { proofApiConfigSchema } from '../src/proof-api-config.ts';
+import { ProofApiError } from '../src/proof-api-error.ts';
 import { proofApiRoutes } from '../src/proof-api-routes.ts';
 import { startProofApiService } from '../src/proof-api-service.ts';
+import { publishedTrustRoots } from '../src/published-trust-roots.ts';
 
 const RECIPIENT = 'ab'.repeat(64); // every fixture tx-file's recipient
 
@@ -41,7 +43,12 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
       signature: 'ff'.repeat(64),
     });
     service = await startProofApiService({
-      config: loadConfig(proofApiConfigSchema, {}),
+      // The platform's settings the published trust roots come from.
+      config: loadConfig(proofApiConfigSchema, {
+        ANCHORPOST_PLATFORM_ID: FIXTURE_PLATFORM,
+        ANCHORPOST_EVM_ANCHOR_CONTRACT: fixture.chain.contractAddress,
+        ANCHORPOST_EVM_ANCHOR_SUBMITTERS: fixture.chain.owner.address,
+      }),
       database: fixture.database,
       evm: { rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId) },
       logger: createLogger('proof-api', { destination: { write: () => undefined } }),
@@ -79,7 +86,10 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
     assert.equal(evm.txHash, anchored.anchor.txHash);
     assert.ok(proof.anchors[0]!.confirmations >= 1);
     assert.equal(typeof proof.timeBound.notBefore?.height, 'number');
-    const verified = await verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl } });
+    const verified = await verifyProof(proof, {
+      evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
+      trust: fixture.trustRoots,
+    });
     assert.equal(verified.index, 2);
     assert.equal(verified.batch.count, 5);
   });
@@ -202,8 +212,9 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
       receipts: fixture.database.receipts,
       head: new EvmHead({ rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId), cacheMs: 0 }),
       cacheMaxAgeSeconds: 0,
+      trustRoots: { trustRoots: fixture.trustRoots },
     });
-    assert.equal(routes.length, 3);
+    assert.equal(routes.length, 4);
     for (const route of routes) {
       const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       const operation = document.paths[path]?.[String(route.method).toLowerCase()];
@@ -221,7 +232,87 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
       '/v1/batches/{cid}',
       '/v1/messages',
       '/v1/proofs/{cid}',
+      '/v1/trust-roots',
     ]);
+  });
+
+  it('publishes its trust roots, under which its proofs verify', async () => {
+    const response = await get('/v1/trust-roots');
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'public, max-age=10');
+    const trust = parseTrustRoots(await response.json());
+    assert.deepEqual(trust, fixture.trustRoots);
+    const proof = (await (await get(`/v1/proofs/${anchored.entries[1]!}`)).json()) as TxFileProof;
+    const verified = await verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl }, trust });
+    assert.equal(verified.trusted, 'trust-roots');
+    // Another key's roots: the same proof is refused.
+    const other = parseTrustRoots({
+      ...trust,
+      evm: [{ ...trust.evm[0]!, submitters: [fixture.chain.otherSubmitter.address] }],
+    });
+    await assert.rejects(
+      verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl }, trust: other }),
+      (error: unknown) => isProofError(error) && error.code === 'UNTRUSTED_ANCHOR',
+    );
+  });
+
+  it('builds the trust roots from the settings, naming what is missing; the route refuses then', async () => {
+    const settings = (env: Record<string, string>) => loadConfig(proofApiConfigSchema, env);
+    const contract = fixture.chain.contractAddress;
+    const submitters = `${fixture.chain.owner.address}, ${fixture.chain.otherSubmitter.address}`;
+    assert.deepEqual(publishedTrustRoots(settings({}), { evmChainId: 1, ergoNetwork: 'testnet' }), {
+      missing: [
+        'ANCHORPOST_EVM_ANCHOR_CONTRACT',
+        'ANCHORPOST_EVM_ANCHOR_SUBMITTERS',
+        'ANCHORPOST_ERGO_TOKEN_ID',
+        'ANCHORPOST_ERGO_MINT_TX_ID',
+      ],
+    });
+    const full = publishedTrustRoots(
+      settings({
+        ANCHORPOST_EVM_ANCHOR_CONTRACT: contract,
+        ANCHORPOST_EVM_ANCHOR_SUBMITTERS: submitters,
+        ANCHORPOST_ERGO_TOKEN_ID: 'AB'.repeat(32),
+        ANCHORPOST_ERGO_MINT_TX_ID: 'cd'.repeat(32),
+      }),
+      { evmChainId: 31_337, ergoNetwork: 'testnet' },
+    );
+    assert.ok('trustRoots' in full);
+    assert.deepEqual(full.trustRoots, {
+      version: 1,
+      platform: 'anchorpost-local',
+      evm: [
+        {
+          chainId: '31337',
+          contract: contract.toLowerCase(),
+          submitters: [fixture.chain.owner.address, fixture.chain.otherSubmitter.address].map((a) =>
+            a.toLowerCase(),
+          ),
+        },
+      ],
+      ergo: [{ network: 'testnet', tokenId: 'ab'.repeat(32), mintTxId: 'cd'.repeat(32) }],
+    });
+    assert.throws(
+      () => settings({ ANCHORPOST_EVM_ANCHOR_SUBMITTERS: `${submitters};0x12` }),
+      (error: unknown) => error instanceof ConfigError && error.key === 'ANCHORPOST_EVM_ANCHOR_SUBMITTERS',
+    );
+    const route = proofApiRoutes({
+      database: fixture.database,
+      receipts: fixture.database.receipts,
+      head: new EvmHead({ rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId), cacheMs: 0 }),
+      cacheMaxAgeSeconds: 0,
+      trustRoots: { missing: ['ANCHORPOST_EVM_ANCHOR_SUBMITTERS'] },
+    }).find((r) => r.url === '/v1/trust-roots')!;
+    const reply = { header: () => reply };
+    await assert.rejects(
+      async () => {
+        await (route.handler as (request: unknown, reply: unknown) => Promise<unknown>)({}, reply);
+      },
+      (error: unknown) =>
+        error instanceof ProofApiError &&
+        error.code === 'TRUST_ROOTS_NOT_CONFIGURED' &&
+        /ANCHORPOST_EVM_ANCHOR_SUBMITTERS/.test(error.message),
+    );
   });
 
   it('is ready with the database and chain reachable, and counts proofs served by status', async () => {

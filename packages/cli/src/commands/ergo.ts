@@ -1,9 +1,9 @@
 /**
  * `anchorpost ergo mint-marker --node URL --network NET --mnemonic-file FILE [--float ERG] [--fee NANOERG]`:
  * mints the platform's marker token once (ADR 0012), putting `--float` ERG (default 1) into the
- * first anchor box to pay later anchoring fees, and prints the settings the anchorer and the
- * parser need. `anchorpost ergo address --network NET --mnemonic-file FILE` prints the wallet's
- * address (EIP-3, m/44'/429'/0'/0/0) to fund first.
+ * first anchor box to pay later anchoring fees, and prints the settings the anchorer, the parser
+ * and the proof API (its published trust roots) need. `anchorpost ergo address --network NET
+ * --mnemonic-file FILE` prints the wallet's address (EIP-3, m/44'/429'/0'/0/0) to fund first.
  */
 import { readFile } from 'node:fs/promises';
 import { ChainError, ErgoNodeClient, ErgoWallet, mintMarker } from '@anchorpost/chains';
@@ -89,6 +89,7 @@ export async function ergoCommand(args: string[]): Promise<number> {
         `ANCHORPOST_ERGO_NETWORK=${net}`,
         `ANCHORPOST_ERGO_TOKEN_ID=${minted.tokenId}`,
         `ANCHORPOST_ERGO_START_HEIGHT=${minted.startHeight}`,
+        `ANCHORPOST_ERGO_MINT_TX_ID=${minted.txId}`,
         '',
       ].join('\n'),
     );

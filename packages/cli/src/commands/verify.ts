@@ -1,18 +1,20 @@
 /**
- * `anchorpost verify PROOF.json --evm-rpc [CHAINID=]URL --ergo-node [NETWORK=]URL
- * [--min-confirmations N]`: checks a TxFileProof with SHA-256 and the anchor chains' own nodes —
- * no Anchorpost server. A bare URL serves every chain of its kind in the proof (the node's chain
- * id or network is checked per anchor); `CHAINID=URL` / `NETWORK=URL` (repeatable) picks one per
- * chain. An Ergo node also checks the lower end of the time window (the trusted block's time).
+ * `anchorpost verify PROOF.json... (--trust TRUST.json | --trust-proof-claims) --evm-rpc
+ * [CHAINID=]URL --ergo-node [NETWORK=]URL [--min-confirmations N]`: checks a TxFileProof with
+ * SHA-256, the anchor chains' own nodes and the auditor's trust roots — no Anchorpost server. A
+ * bare URL serves every chain of its kind in the proof (the node's chain id or network is checked
+ * per anchor); `CHAINID=URL` / `NETWORK=URL` (repeatable) picks one per chain. An Ergo node also
+ * checks the lower end of the time window (the trusted block's time). Without `--trust` it fails
+ * closed, unless `--trust-proof-claims` is given explicitly.
  */
-import { isProofError, parseTxFileProof, verifyProof } from '@anchorpost/proofs';
-import type { TxFileProof, VerifiedProof } from '@anchorpost/proofs';
+import { isProofError, parseTrustRoots, parseTxFileProof, verifyProof } from '@anchorpost/proofs';
+import type { TrustRoots, TxFileProof, VerifiedProof } from '@anchorpost/proofs';
 import { CliError, failureLine, UsageError } from '../failure.ts';
 import { readJson } from '../files.ts';
 import { parseCommand } from '../options.ts';
 
 export const VERIFY_USAGE =
-  'anchorpost verify PROOF.json... [--evm-rpc [CHAINID=]URL...] [--ergo-node [NETWORK=]URL...] [--min-confirmations N]';
+  'anchorpost verify PROOF.json... (--trust TRUST.json | --trust-proof-claims) [--evm-rpc [CHAINID=]URL...] [--ergo-node [NETWORK=]URL...] [--min-confirmations N]';
 
 const CHAIN_URL_RE = /^([1-9][0-9]*)=(.+)$/;
 const NETWORK_URL_RE = /^(mainnet|testnet)=(.+)$/;
@@ -43,9 +45,18 @@ function nodeUrls(
 
 function anchorLine(anchor: VerifiedProof['anchors'][number], minConfirmations: number): string {
   if (anchor.chain === 'ergo') {
-    return `  anchor ergo:${anchor.chainId}: tx ${anchor.txId} moves marker token ${anchor.tokenId} into a box holding this root, batch and sequence; block ${anchor.height} ${anchor.headerId} is on the best chain, time ${anchor.blockTime}, ${anchor.confirmations} confirmations (at least ${minConfirmations} required)`;
+    const mint =
+      anchor.mint === undefined ? '' : ` (minted by tx ${anchor.mint.txId} in block ${anchor.mint.height})`;
+    return `  anchor ergo:${anchor.chainId}: tx ${anchor.txId} moves marker token ${anchor.tokenId}${mint} into a box holding this root, batch and sequence; block ${anchor.height} ${anchor.headerId} is on the best chain, time ${anchor.blockTime}, ${anchor.confirmations} confirmations (at least ${minConfirmations} required)`;
   }
-  return `  anchor evm:${anchor.chainId}: tx ${anchor.txHash} succeeded with the Anchored event of ${anchor.contract} for this root, batch and sequence; block ${anchor.blockNumber} ${anchor.blockHash} is canonical, time ${anchor.blockTime}, ${anchor.confirmations} confirmations (at least ${minConfirmations} required)`;
+  return `  anchor evm:${anchor.chainId}: tx ${anchor.txHash} from ${anchor.submitter} succeeded with the Anchored event of ${anchor.contract} for this root, batch and sequence; block ${anchor.blockNumber} ${anchor.blockHash} is canonical, time ${anchor.blockTime}, ${anchor.confirmations} confirmations (at least ${minConfirmations} required)`;
+}
+
+function trustLine(verified: VerifiedProof, trust: VerifyTrust): string {
+  if (verified.trusted === 'trust-roots' && trust !== 'proof-claims') {
+    return `  trusted: every anchor is in the trust roots of ${verified.trustedPlatform ?? '?'} (${trust.path}): its contract and submitters, its marker and mint`;
+  }
+  return "  trusted: NOT CHECKED (--trust-proof-claims): the contract and marker token are the proof's own claims; anyone can anchor a root through a contract or token of their own";
 }
 
 function sentAfterLine(verified: VerifiedProof): string {
@@ -56,10 +67,16 @@ function sentAfterLine(verified: VerifiedProof): string {
   return `  sent after: Ergo block ${bound.height} (the tx-file's trustedblock; its time not checked: needs --ergo-node)`;
 }
 
-function report(proof: TxFileProof, verified: VerifiedProof, minConfirmations: number): string {
+function report(
+  proof: TxFileProof,
+  verified: VerifiedProof,
+  setup: VerifySetup,
+  minConfirmations: number,
+): string {
   const { batch, inclusion } = proof;
   const lines = [
     `verified tx-file ${verified.txFile}`,
+    trustLine(verified, setup.trust),
     `  inclusion: leaf ${inclusion.index} of ${batch.count} in batch ${batch.cid} (sequence ${batch.sequence}), root ${batch.merkleRoot} (RFC 6962, SHA-256)`,
     ...verified.anchors.map((anchor) => anchorLine(anchor, minConfirmations)),
     `  sent before: ${verified.timeBound.notAfter} (earliest anchor block time)`,
@@ -78,33 +95,67 @@ export function minConfirmationsOption(text: string | undefined, usage: string):
   return Number(confirmationsText);
 }
 
-/** The chain nodes a proof is checked against: `--evm-rpc` and `--ergo-node` specs. */
-export interface VerifyNodes {
+/** The trust roots of `--trust` (and where they were read), or the explicit `--trust-proof-claims`. */
+export type VerifyTrust = { readonly roots: TrustRoots; readonly path: string } | 'proof-claims';
+
+/** What a proof is checked against: `--evm-rpc` and `--ergo-node` specs, and the trust roots. */
+export interface VerifySetup {
   readonly evm: readonly string[];
   readonly ergo: readonly string[];
+  readonly trust: VerifyTrust;
+}
+
+/** The proof package's errors carry a code and a field: the CLI's one line. */
+function asCliError(error: unknown): unknown {
+  return isProofError(error) ? new CliError(error.code, error.field, error.message) : error;
 }
 
 /**
- * Parses and verifies a TxFileProof (JSON value) against the chain nodes given and answers the
- * report; a failure is one CliError with the proof package's code and field.
+ * `--trust FILE` read strictly, or `--trust-proof-claims`; neither fails closed naming `--trust`,
+ * both are a usage mistake.
+ */
+export async function trustOption(
+  values: { trust?: string | undefined; 'trust-proof-claims'?: boolean | undefined },
+  usage: string,
+): Promise<VerifyTrust> {
+  const path = values.trust;
+  if (path !== undefined && values['trust-proof-claims'] === true) {
+    throw new UsageError(`--trust and --trust-proof-claims exclude each other; usage: ${usage}`);
+  }
+  if (values['trust-proof-claims'] === true) return 'proof-claims';
+  if (path === undefined) {
+    throw new UsageError(
+      `--trust TRUST.json is required: the trust roots you accept (the platform publishes its own at GET /v1/trust-roots and in trust.json; check them once, out of band). --trust-proof-claims checks only against the contract and token the proof names itself; usage: ${usage}`,
+    );
+  }
+  const json = await readJson(path, 'trust');
+  try {
+    return { roots: parseTrustRoots(json), path };
+  } catch (error) {
+    throw asCliError(error);
+  }
+}
+
+/**
+ * Parses and verifies a TxFileProof (JSON value) against the chain nodes and trust roots given and
+ * answers the report; a failure is one CliError with the proof package's code and field.
  */
 export async function verifyProofReport(
   value: unknown,
-  nodes: VerifyNodes,
+  setup: VerifySetup,
   minConfirmations: number,
 ): Promise<string> {
   try {
     const proof = parseTxFileProof(value);
     const verified = await verifyProof(proof, {
-      evmRpcUrls: nodeUrls(nodes.evm, proof, 'evm'),
-      ergoNodeUrls: nodeUrls(nodes.ergo, proof, 'ergo'),
+      evmRpcUrls: nodeUrls(setup.evm, proof, 'evm'),
+      ergoNodeUrls: nodeUrls(setup.ergo, proof, 'ergo'),
+      ...(setup.trust === 'proof-claims' ? { trustProofClaims: true } : { trust: setup.trust.roots }),
       minConfirmations,
     });
-    return report(proof, verified, minConfirmations);
+    return report(proof, verified, setup, minConfirmations);
   } catch (error) {
-    // The proof package's errors carry a code and a field: print them as the CLI's one line.
-    if (isProofError(error)) throw new CliError(error.code, error.field, error.message);
-    throw error;
+    throw asCliError(error);
   }
 }
 
@@ -115,14 +166,18 @@ export async function verifyCommand(args: string[]): Promise<number> {
       'evm-rpc': { type: 'string', multiple: true },
       'ergo-node': { type: 'string', multiple: true },
       'min-confirmations': { type: 'string' },
+      trust: { type: 'string' },
+      'trust-proof-claims': { type: 'boolean' },
     },
     VERIFY_USAGE,
   );
   if (positionals.length === 0) throw new UsageError(`usage: ${VERIFY_USAGE}`);
-  const specs: VerifyNodes = { evm: values['evm-rpc'] ?? [], ergo: values['ergo-node'] ?? [] };
-  if (specs.evm.length === 0 && specs.ergo.length === 0)
+  const evm = values['evm-rpc'] ?? [];
+  const ergo = values['ergo-node'] ?? [];
+  if (evm.length === 0 && ergo.length === 0)
     throw new UsageError(`--evm-rpc or --ergo-node is required; usage: ${VERIFY_USAGE}`);
   const minConfirmations = minConfirmationsOption(values['min-confirmations'], VERIFY_USAGE);
+  const specs: VerifySetup = { evm, ergo, trust: await trustOption(values, VERIFY_USAGE) };
   if (positionals.length === 1) {
     process.stdout.write(
       await verifyProofReport(await readJson(positionals[0]!, 'proof'), specs, minConfirmations),

@@ -8,12 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeAnchorCall, sendTransactionAndWait } from '@anchorpost/chains';
+import type { TransactionSigner } from '@anchorpost/chains';
 import { startEvmTestChain } from '@anchorpost/chains/testing';
 import type { EvmTestChain } from '@anchorpost/chains/testing';
 import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
 import type { AnchorRecord, BatchRecord, Database, EmbeddedPostgres, TxFileRecord } from '@anchorpost/db';
 import { cidForBytes, encodeBatchFile, toHex } from '@anchorpost/protocol';
 import type { BatchRootBlock } from '@anchorpost/protocol';
+import { parseTrustRoots } from '../trust-roots.ts';
+import type { TrustRoots } from '../trust-roots.ts';
 
 export const FIXTURE_PLATFORM = 'proof-fixture';
 export const FIXTURE_TRUSTEDBLOCK_HEIGHT = 1_204_321;
@@ -31,15 +34,26 @@ export interface FixtureAnchor {
   readonly blockTime: string;
 }
 
+/** Who sends an anchor, through which contract; default the platform's owner key and contract. */
+export interface AnchorVia {
+  readonly signer?: TransactionSigner;
+  readonly contract?: string;
+}
+
 export interface ProofFixture {
   readonly chain: EvmTestChain;
   readonly database: Database;
   readonly chainId: string;
   readonly rpcUrl: string;
+  /**
+   * The platform's trust roots: its contract on this chain, anchors sent by its owner key only
+   * (the contract also allows `chain.otherSubmitter`, which these roots do not trust).
+   */
+  readonly trustRoots: TrustRoots;
   /** Seals the next batch over `count` fresh tx-file CIDs and records it (not anchored yet). */
   sealBatch(count: number): Promise<FixtureBatch>;
   /** Puts the batch's root on anvil through the anchor contract; returns where it landed. */
-  anchorOnChain(batch: FixtureBatch): Promise<FixtureAnchor>;
+  anchorOnChain(batch: FixtureBatch, via?: AnchorVia): Promise<FixtureAnchor>;
   /** Records an anchor in the index as the parser would. */
   recordAnchor(batch: FixtureBatch, anchor: FixtureAnchor, status?: AnchorRecord['status']): Promise<void>;
   /** sealBatch + anchorOnChain + recordAnchor. */
@@ -48,7 +62,8 @@ export interface ProofFixture {
   close(): Promise<void>;
 }
 
-async function sealed(
+/** The batch-file over `entries`, encoded with the protocol's encoder: its root block and CID. */
+export async function sealed(
   platform: string,
   sequence: number,
   previous: string | null,
@@ -62,6 +77,24 @@ async function sealed(
     const step = await encoder.next();
     if (step.done === true) return step.value;
   }
+}
+
+/** Sends `anchor(root, cid, sequence)` and answers where it landed. */
+export async function anchorBatch(
+  evm: EvmTestChain,
+  batch: Pick<BatchRecord, 'merkleRoot' | 'cid' | 'sequence'>,
+  via: AnchorVia = {},
+): Promise<FixtureAnchor> {
+  const data = encodeAnchorCall(batch.merkleRoot, batch.cid, batch.sequence);
+  const to = via.contract ?? evm.contractAddress;
+  const receipt = await sendTransactionAndWait(evm.rpc, via.signer ?? evm.owner, { to, data });
+  const block = await evm.call<{ timestamp: string }>('eth_getBlockByHash', [receipt.blockHash, false]);
+  return {
+    txHash: receipt.transactionHash.toLowerCase(),
+    blockNumber: Number(BigInt(receipt.blockNumber)),
+    blockHash: receipt.blockHash.toLowerCase(),
+    blockTime: new Date(Number(BigInt(block.timestamp)) * 1000).toISOString(),
+  };
 }
 
 export async function startProofFixture(): Promise<ProofFixture> {
@@ -90,6 +123,17 @@ export async function startProofFixture(): Promise<ProofFixture> {
     database,
     chainId: String(evm.anvil.chainId),
     rpcUrl: evm.anvil.rpcUrl,
+    trustRoots: parseTrustRoots({
+      version: 1,
+      platform: FIXTURE_PLATFORM,
+      evm: [
+        {
+          chainId: String(evm.anvil.chainId),
+          contract: evm.contractAddress,
+          submitters: [evm.owner.address],
+        },
+      ],
+    }),
     async sealBatch(count) {
       const entries: string[] = [];
       for (let i = 0; i < count; i += 1) {
@@ -127,17 +171,7 @@ export async function startProofFixture(): Promise<ProofFixture> {
       sequence += 1;
       return { record, entries };
     },
-    async anchorOnChain(batch) {
-      const data = encodeAnchorCall(batch.record.merkleRoot, batch.record.cid, batch.record.sequence);
-      const receipt = await sendTransactionAndWait(evm.rpc, evm.owner, { to: evm.contractAddress, data });
-      const block = await evm.call<{ timestamp: string }>('eth_getBlockByHash', [receipt.blockHash, false]);
-      return {
-        txHash: receipt.transactionHash.toLowerCase(),
-        blockNumber: Number(BigInt(receipt.blockNumber)),
-        blockHash: receipt.blockHash.toLowerCase(),
-        blockTime: new Date(Number(BigInt(block.timestamp)) * 1000).toISOString(),
-      };
-    },
+    anchorOnChain: (batch, via = {}) => anchorBatch(evm, batch.record, via),
     async recordAnchor(batch, anchor, status = 'pending') {
       await database.index.recordAnchor({
         chain: 'evm',
