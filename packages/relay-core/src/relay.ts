@@ -19,7 +19,7 @@ import type { Bus } from '@anchorpost/bus';
 import { partitionForKey } from '@anchorpost/bus';
 import type { RelayReceipt } from '@anchorpost/events';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
-import { cidForBytes, parseTxFile, verifyClientSignature } from '@anchorpost/protocol';
+import { cidForBytes, parseCanonicalTxFile, verifyClientSignature } from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage';
 import { NewsSignal } from './news-signal.ts';
 import type { BusPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
@@ -131,7 +131,9 @@ export class Relay {
     if (!this.#tenants.hasTenant(tenantId)) {
       throw new RelayError(RelayErrorCode.UnknownTenant, `unknown tenant ${tenantId}`);
     }
-    const tx = parseTxFile(bytes, { maxBytes: max });
+    // Only the canonical form: a comment or another key order would give the same message
+    // another CID, so another receipt and another delivery (NOT_CANONICAL).
+    const tx = parseCanonicalTxFile(bytes, { maxBytes: max });
     verifyClientSignature(tx, this.#tenants.clientKey(tenantId, tx.client.id));
     const cid = await cidForBytes(bytes);
     return this.#serialize(cid, () => this.#accept(cid, tx.recipient.sha512hash, bytes));

@@ -204,6 +204,29 @@ describe('Relay.submit', { timeout: 120_000 }, () => {
     await assertNothingLeft(bytes, before);
   });
 
+  it('refuses the same message in another YAML form (NOT_CANONICAL), leaving nothing, and takes the canonical one', async () => {
+    const bytes = txFileBytes(group, f.sender, f.app);
+    const yaml = new TextDecoder().decode(bytes);
+    const variants = [
+      `${yaml}# one more CID for the same message\n`,
+      yaml.replace(/^( {2}version: .*\n)( {2}suite: .*\n)/m, '$2$1'),
+      yaml.replace("  version: '0.1'\n", "  version:   '0.1'\n"),
+      yaml.replaceAll('\n', '\r\n'),
+    ].map((text) => new TextEncoder().encode(text));
+    const before = await f.busRecords();
+    for (const variant of variants) {
+      assert.deepEqual(parseTxFile(variant), parseTxFile(bytes), 'a valid file, the same message');
+      const error = await f.relay.submit(variant, { tenantId: TENANT }).catch((caught: unknown) => caught);
+      assert.ok(error instanceof ProtocolError, String(error));
+      assert.equal(error.code, 'NOT_CANONICAL');
+      assert.equal(error.retryable, false);
+      await assertNothingLeft(variant, before);
+    }
+    const { receipt, duplicate } = await f.relay.submit(bytes, { tenantId: TENANT });
+    assert.equal(duplicate, false);
+    assert.equal(receipt.cid, await cidForBytes(bytes));
+  });
+
   it('refuses an unknown tenant (UNKNOWN_TENANT)', async () => {
     const bytes = txFileBytes(group, f.sender, f.app);
     const before = await f.busRecords();

@@ -13,6 +13,13 @@ describe('errorResponse', () => {
     });
   });
 
+  it('maps a non-canonical tx-file (a protocol refusal) to 400 / INVALID_ARGUMENT', () => {
+    const r = errorResponse(new ProtocolError('NOT_CANONICAL', '-', 'not the canonical serialization'));
+    assert.equal(r.httpStatus, 400);
+    assert.equal(r.grpcStatus, GrpcStatus.InvalidArgument);
+    assert.equal(r.body.error.code, 'NOT_CANONICAL');
+  });
+
   it('maps by code family: tenant 403, not found 404, too large 413, media type 415', () => {
     const status = (code: string, retryable = false) =>
       errorResponse(new AnchorpostError(code, 'x', retryable)).httpStatus;

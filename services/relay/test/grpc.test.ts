@@ -18,6 +18,7 @@ import type {
 } from '../src/grpc/relay-messages.ts';
 import { RELAY_SERVICE_NAME } from '../src/grpc/relay-proto.ts';
 import { openGrpcFixture, TENANT, trailers } from './grpc-fixture.ts';
+import { nonCanonicalVariants } from './non-canonical.ts';
 import type { GrpcFixture } from './grpc-fixture.ts';
 
 /** Long enough for a subscription's first pull to fix its start at the end of the log. */
@@ -158,6 +159,22 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
     const unknownTenant = await refusal(submit(f.txFile('stranger'), 'nobody'));
     assert.equal(unknownTenant.code, status.PERMISSION_DENIED);
     assert.equal(trailers(unknownTenant)['anchorpost-error-code'], 'UNKNOWN_TENANT');
+  });
+
+  it('refuses the same message with a comment, or reordered keys and whitespace (INVALID_ARGUMENT, NOT_CANONICAL), and accepts the canonical bytes', async () => {
+    const canonical = f.txFile('one message, one CID');
+    for (const variant of nonCanonicalVariants(canonical)) {
+      const error = await refusal(submit(variant));
+      assert.equal(error.code, status.INVALID_ARGUMENT);
+      const got = trailers(error);
+      assert.equal(got['anchorpost-error-code'], 'NOT_CANONICAL');
+      assert.equal(got['anchorpost-error-field'], '-');
+      assert.equal(got['anchorpost-error-retryable'], 'false');
+      assert.match(error.details, /not the canonical serialization/);
+    }
+    const { receipt, duplicate } = await submit(canonical);
+    assert.equal(duplicate, false);
+    assert.equal(receipt.cid, await cidForBytes(canonical));
   });
 
   it('refuses an oversized message with RESOURCE_EXHAUSTED, and the next submit still works', async () => {

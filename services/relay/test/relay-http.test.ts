@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { parseTxFile } from '@anchorpost/protocol';
 import { malformedTxFiles } from '@anchorpost/protocol/testing';
+import { nonCanonicalVariants } from './non-canonical.ts';
 import { openRelayServiceFixture, readSse, type RelayServiceFixture } from './relay-service-fixture.ts';
 
 interface SubmitBody {
@@ -88,6 +89,19 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
     // Nothing refused was accepted: the valid template is still unknown.
     const cid = (await (await submit(valid)).json()) as SubmitBody;
     assert.equal(cid.duplicate, false);
+  });
+
+  it('refuses the same message with a comment, or reordered keys and whitespace (400 NOT_CANONICAL), and accepts the canonical bytes', async () => {
+    const canonical = await f.txFile('one message, one CID');
+    for (const variant of nonCanonicalVariants(canonical)) {
+      const response = await submit(variant);
+      assert.equal(response.status, 400);
+      const body = (await response.json()) as ErrorBody;
+      assert.deepEqual(body.error, { ...body.error, code: 'NOT_CANONICAL', field: '-', retryable: false });
+    }
+    const accepted = await submit(canonical);
+    assert.equal(accepted.status, 201);
+    assert.equal(((await accepted.json()) as SubmitBody).duplicate, false);
   });
 
   it('answers 404 for an unknown CID and 400 for one that is not a CID', async () => {

@@ -1,2 +1,2 @@
-/** `@anchorpost/protocol/testing`: shared samples for transports' tests. */
+/** `@anchorpost/protocol/testing`: shared samples and builders for transports' tests. */
 export { malformedTxFiles, type MalformedTxFile } from './malformed-tx-files.ts';
