@@ -9,14 +9,9 @@ import type { FileLogBus } from '@anchorpost/bus';
 import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
 import type { Database, EmbeddedPostgres } from '@anchorpost/db';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
-import {
-  buildTxFile,
-  createGroup,
-  generateIdentity,
-  serializeTxFile,
-  toPublicKeyFile,
-} from '@anchorpost/protocol';
+import { createGroup, generateIdentity, toPublicKeyFile } from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
+import { StateChains } from '@anchorpost/protocol/testing';
 import { openHeliaContentStore } from '@anchorpost/storage';
 import type { HeliaContentStore } from '@anchorpost/storage';
 import { PostgresReceiptStore } from '../src/postgres-receipt-store.ts';
@@ -55,22 +50,22 @@ export async function newGroup(member: PrivateIdentity): Promise<GroupKeys> {
   return (await createGroup('modern', [member.public])).keys;
 }
 
-/** A fresh, serialized tx-file to `group` signed by `client`. */
+const chains = new StateChains();
+
+/** A fresh, serialized tx-file to `group` signed by `client`, next in the client's state chain. */
 export function txFileBytes(
   group: GroupKeys,
   sender: PrivateIdentity,
   client: PrivateIdentity,
   text = 'hi',
 ): Uint8Array {
-  return serializeTxFile(
-    buildTxFile({
-      group,
-      senders: [sender],
-      client,
-      blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
-      message: { data: new TextEncoder().encode(text) },
-    }),
-  );
+  return chains.buildBytes({
+    group,
+    senders: [sender],
+    client,
+    blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+    message: { data: new TextEncoder().encode(text) },
+  });
 }
 
 export async function openFixture(options: Partial<RelayOptions> = {}): Promise<Fixture> {

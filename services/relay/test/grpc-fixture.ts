@@ -12,14 +12,9 @@ import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
 import { openFileLogBus } from '@anchorpost/bus';
 import type { FileLogBus } from '@anchorpost/bus';
-import {
-  buildTxFile,
-  createGroup,
-  generateIdentity,
-  serializeTxFile,
-  toPublicKeyFile,
-} from '@anchorpost/protocol';
+import { createGroup, generateIdentity, toPublicKeyFile } from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
+import { StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey, MemoryReceiptStore, Relay, TenantRegistry } from '@anchorpost/relay-core';
 import { createLogger, ServiceMetrics } from '@anchorpost/service-kit';
 import { openHeliaContentStore } from '@anchorpost/storage';
@@ -111,7 +106,7 @@ export interface GrpcFixture {
   app: PrivateIdentity;
   sender: PrivateIdentity;
   group: GroupKeys;
-  /** A fresh tx-file to `group`, signed by the registered client app. */
+  /** A fresh tx-file to `group`, signed by the registered client app, next in its state chain. */
   txFile(text?: string, group?: GroupKeys): Uint8Array;
   newGroup(): Promise<GroupKeys>;
   close(): Promise<void>;
@@ -168,16 +163,15 @@ export async function openGrpcFixture(
     client = new GrpcTestClient(server.url);
     const newGroup = async (): Promise<GroupKeys> => (await createGroup('modern', [sender.public])).keys;
     const group = await newGroup();
+    const chains = new StateChains();
     const txFile = (text = 'hi', to: GroupKeys = group): Uint8Array =>
-      serializeTxFile(
-        buildTxFile({
-          group: to,
-          senders: [sender],
-          client: app,
-          blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
-          message: { data: new TextEncoder().encode(text) },
-        }),
-      );
+      chains.buildBytes({
+        group: to,
+        senders: [sender],
+        client: app,
+        blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+        message: { data: new TextEncoder().encode(text) },
+      });
     return { relay, server, client, metrics, logs, app, sender, group, txFile, newGroup, close };
   } catch (error) {
     await close();
