@@ -9,7 +9,13 @@ import type { FileLogBus } from '@anchorpost/bus';
 import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
 import type { Database, EmbeddedPostgres } from '@anchorpost/db';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
-import { createGroup, generateIdentity, toPublicKeyFile } from '@anchorpost/protocol';
+import {
+  buildTxFile,
+  createGroup,
+  generateIdentity,
+  serializeTxFile,
+  toPublicKeyFile,
+} from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { openHeliaContentStore } from '@anchorpost/storage';
@@ -51,6 +57,26 @@ export async function newGroup(member: PrivateIdentity): Promise<GroupKeys> {
 }
 
 const chains = new StateChains();
+
+/** A serialized tx-file to `group` signed by `client` at the chain position after `before`. */
+export function txFileBytesAt(
+  group: GroupKeys,
+  sender: PrivateIdentity,
+  client: PrivateIdentity,
+  before: string,
+  text = 'hi',
+): Uint8Array {
+  return serializeTxFile(
+    buildTxFile({
+      group,
+      senders: [sender],
+      client,
+      before,
+      blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+      message: { data: new TextEncoder().encode(text) },
+    }),
+  );
+}
 
 /** A fresh, serialized tx-file to `group` signed by `client`, next in the client's state chain. */
 export function txFileBytes(

@@ -12,7 +12,13 @@ import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
 import { openFileLogBus } from '@anchorpost/bus';
 import type { FileLogBus } from '@anchorpost/bus';
-import { createGroup, generateIdentity, toPublicKeyFile } from '@anchorpost/protocol';
+import {
+  buildTxFile,
+  createGroup,
+  generateIdentity,
+  serializeTxFile,
+  toPublicKeyFile,
+} from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey, MemoryReceiptStore, Relay, TenantRegistry } from '@anchorpost/relay-core';
@@ -108,6 +114,8 @@ export interface GrpcFixture {
   group: GroupKeys;
   /** A fresh tx-file to `group`, signed by the registered client app, next in its state chain. */
   txFile(text?: string, group?: GroupKeys): Uint8Array;
+  /** A tx-file to `group` signed by the registered app at the chain position after `before` (for forks). */
+  txFileAt(text: string, group: GroupKeys, before: string): Uint8Array;
   newGroup(): Promise<GroupKeys>;
   close(): Promise<void>;
 }
@@ -172,7 +180,18 @@ export async function openGrpcFixture(
         blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
         message: { data: new TextEncoder().encode(text) },
       });
-    return { relay, server, client, metrics, logs, app, sender, group, txFile, newGroup, close };
+    const txFileAt = (text: string, to: GroupKeys, before: string): Uint8Array =>
+      serializeTxFile(
+        buildTxFile({
+          group: to,
+          senders: [sender],
+          client: app,
+          before,
+          blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+          message: { data: new TextEncoder().encode(text) },
+        }),
+      );
+    return { relay, server, client, metrics, logs, app, sender, group, txFile, txFileAt, newGroup, close };
   } catch (error) {
     await close();
     throw error;

@@ -14,9 +14,11 @@ import {
   type EmbeddedPostgres,
 } from '@anchorpost/db';
 import {
+  buildTxFile,
   createGroup,
   generateIdentity,
   parseTxFile,
+  serializeTxFile,
   toPublicKeyFile,
   type GroupKeys,
   type PrivateIdentity,
@@ -39,6 +41,8 @@ export interface RelayServiceFixture {
    * next in that client's state chain in the group.
    */
   txFile(text: string, group?: GroupKeys, client?: PrivateIdentity): Promise<Uint8Array>;
+  /** A tx-file to `group` signed by the registered app at the chain position after `before` (for forks). */
+  txFileAt(text: string, group: GroupKeys, before: string): Uint8Array;
   /** The group a tx-file made by `txFile` was sent to. */
   groupOf(bytes: Uint8Array): GroupKeys;
   close(): Promise<void>;
@@ -109,6 +113,18 @@ export async function openRelayServiceFixture(): Promise<RelayServiceFixture> {
         });
         groups.set(parseTxFile(bytes).recipient.sha512hash, keys);
         return bytes;
+      },
+      txFileAt(text, group, before) {
+        return serializeTxFile(
+          buildTxFile({
+            group,
+            senders: [sender],
+            client: app,
+            before,
+            blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+            message: { data: new TextEncoder().encode(text) },
+          }),
+        );
       },
       groupOf(bytes) {
         return groups.get(parseTxFile(bytes).recipient.sha512hash)!;
