@@ -16,6 +16,8 @@ export interface BenchTxFile {
   bytes: Uint8Array;
   cid: string;
   recipientHash: string;
+  /** Its position in the app's state chain in the group (the relay keeps one file per position). */
+  chainPosition: { clientId: string; stateBefore: string };
 }
 
 export interface TxFileFactory {
@@ -54,8 +56,10 @@ export async function txFileFactory(options: {
           blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
           message: { header: new TextEncoder().encode(`bench ${made}`), data: body },
         });
-        const recipientHash = parseTxFile(bytes).recipient.sha512hash;
-        files.push({ bytes, cid: await cidForBytes(bytes), recipientHash });
+        const tx = parseTxFile(bytes);
+        const recipientHash = tx.recipient.sha512hash;
+        const chainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
+        files.push({ bytes, cid: await cidForBytes(bytes), recipientHash, chainPosition });
         if (recipientHashes.length < groups.length && !recipientHashes.includes(recipientHash)) {
           recipientHashes.push(recipientHash);
         }
