@@ -16,16 +16,14 @@ import * as grpc from '@grpc/grpc-js';
 import { ErgoChainReader, EvmChainReader } from '@anchorpost/chains';
 import { parseTrustRoots, type TxFileProof } from '@anchorpost/proofs';
 import {
-  buildTxFile,
   createGroup,
   generateIdentity,
   parseTxFile,
-  serializeTxFile,
   toPublicKeyFile,
   type GroupKeys,
   type PrivateIdentity,
 } from '@anchorpost/protocol';
-import { malformedTxFiles } from '@anchorpost/protocol/testing';
+import { malformedTxFiles, StateChains } from '@anchorpost/protocol/testing';
 import { loadRelayProto, RELAY_SERVICE_NAME } from '@anchorpost/relay-service';
 import { Subscriber, submitUntilAccepted, waitUntil, type Receipt } from './clients.ts';
 import { REPO } from './platform-process.ts';
@@ -132,35 +130,33 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
         groups.push({ name, keys, hash: '', members: name.split('+') });
       }
       const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
+      // Each app's files to a group follow its state chain: a relay refuses two at one position.
+      const chains = new StateChains();
       for (let i = 0; i < FILES; i += 1) {
         const client = clients[i % clients.length]!;
         const group = i % groups.length;
-        const bytes = serializeTxFile(
-          buildTxFile({
-            group: groups[group]!.keys,
-            senders: [alice!],
-            client: client.app,
-            blockchain: { lastblock: block(2_000_000 + i, 'a'), trustedblock: block(trustedHeight(i), 'b') },
-            message: { data: new TextEncoder().encode(`message ${i} to ${groups[group]!.name}`) },
-          }),
-        );
+        const bytes = chains.buildBytes({
+          group: groups[group]!.keys,
+          senders: [alice!],
+          client: client.app,
+          blockchain: { lastblock: block(2_000_000 + i, 'a'), trustedblock: block(trustedHeight(i), 'b') },
+          message: { data: new TextEncoder().encode(`message ${i} to ${groups[group]!.name}`) },
+        });
         files.push({ bytes, client, group });
         groups[group]!.hash = parseTxFile(bytes).recipient.sha512hash;
       }
       let fresh = 0;
       buildFreshFile = () =>
-        serializeTxFile(
-          buildTxFile({
-            group: groups[0]!.keys,
-            senders: [alice!],
-            client: clients[0]!.app,
-            blockchain: {
-              lastblock: block(3_000_000 + fresh, 'c'),
-              trustedblock: block(trustedHeight(fresh), 'd'),
-            },
-            message: { data: new TextEncoder().encode(`fresh message ${fresh++}`) },
-          }),
-        );
+        chains.buildBytes({
+          group: groups[0]!.keys,
+          senders: [alice!],
+          client: clients[0]!.app,
+          blockchain: {
+            lastblock: block(3_000_000 + fresh, 'c'),
+            trustedblock: block(trustedHeight(fresh), 'd'),
+          },
+          message: { data: new TextEncoder().encode(`fresh message ${fresh++}`) },
+        });
       system = await options.start(dir, tenants);
     });
 

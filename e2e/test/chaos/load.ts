@@ -3,15 +3,14 @@
 // ("accepted means durable" makes that safe). Every receipt is kept for the reconciliation.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  buildTxFile,
   createGroup,
   generateIdentity,
   parseTxFile,
-  serializeTxFile,
   toPublicKeyFile,
   type GroupKeys,
   type PrivateIdentity,
 } from '@anchorpost/protocol';
+import { StateChains } from '@anchorpost/protocol/testing';
 import { submitUntilAccepted, type Receipt } from '../clients.ts';
 
 export interface LoadParties {
@@ -21,29 +20,30 @@ export interface LoadParties {
   readonly groups: readonly GroupKeys[];
   /** The recipient hash of each group, what subscribers listen on. */
   readonly recipientHashes: readonly string[];
+  /** Each app's state chain per group: every file takes the next position (a relay refuses forks). */
+  readonly chains: StateChains;
 }
 
 /**
  * The i-th tx-file of these parties: from the sender, signed by client app i mod 3, to group
- * i mod 2, with `text` as its message; `height` makes its block references (and so its CID) unique.
+ * i mod 2, with `text` as its message, next in the app's state chain in the group; `height` makes
+ * its block references (and so its CID) unique.
  */
 export function partiesTxFile(
-  parties: Pick<LoadParties, 'sender' | 'apps' | 'groups'>,
+  parties: Pick<LoadParties, 'sender' | 'apps' | 'groups' | 'chains'>,
   i: number,
   height: number,
   text: string,
 ): { tenant: string; bytes: Uint8Array } {
   const { tenant, app } = parties.apps[i % parties.apps.length]!;
   const block = (at: number, fill: string) => ({ height: at, signature: fill.repeat(64) });
-  const bytes = serializeTxFile(
-    buildTxFile({
-      group: parties.groups[i % parties.groups.length]!,
-      senders: [parties.sender],
-      client: app,
-      blockchain: { lastblock: block(height, 'c'), trustedblock: block(height - 10, 'd') },
-      message: { data: new TextEncoder().encode(text) },
-    }),
-  );
+  const bytes = parties.chains.buildBytes({
+    group: parties.groups[i % parties.groups.length]!,
+    senders: [parties.sender],
+    client: app,
+    blockchain: { lastblock: block(height, 'c'), trustedblock: block(height - 10, 'd') },
+    message: { data: new TextEncoder().encode(text) },
+  });
   return { tenant, bytes };
 }
 
@@ -64,7 +64,7 @@ export async function loadParties(): Promise<LoadParties> {
     { tenant: 'acme', app: apps[1]! },
     { tenant: 'globex', app: apps[2]! },
   ];
-  const parties = { sender: sender!, apps: clientApps, groups };
+  const parties = { sender: sender!, apps: clientApps, groups, chains: new StateChains() };
   return {
     ...parties,
     // File k goes to group k mod 2: the first two name both groups' recipient hashes.

@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { openFileLogBus } from '@anchorpost/bus';
 import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
 import {
-  buildTxFile,
   createGroup,
   generateIdentity,
   parseTxFile,
-  serializeTxFile,
   toPublicKeyFile,
   type GroupKeys,
 } from '@anchorpost/protocol';
+import { StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey } from '@anchorpost/relay-core';
 import { openRelay, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
@@ -30,7 +29,7 @@ export interface RelayFixture {
   relayPublicKey: Uint8Array;
   /** A fresh group to send to. */
   group(): Promise<GroupKeys>;
-  /** A fresh tx-file to `group`, signed by the tenant's registered client key. */
+  /** A fresh tx-file to `group`, signed by the tenant's registered client key, next in its state chain. */
   txFile(text: string, group: GroupKeys): Uint8Array;
   recipientHash(bytes: Uint8Array): string;
   /** Submits straight to the Relay (not over HTTP), e.g. while the service is down. */
@@ -96,6 +95,7 @@ export async function openRelayFixture(): Promise<RelayFixture> {
     closers.push(() => gate.stop());
     const url = `http://${gate.address}`;
 
+    const chains = new StateChains();
     return {
       tenant,
       url,
@@ -104,15 +104,13 @@ export async function openRelayFixture(): Promise<RelayFixture> {
         return (await createGroup('modern', [sender.public])).keys;
       },
       txFile(text, group) {
-        return serializeTxFile(
-          buildTxFile({
-            group,
-            senders: [sender],
-            client: app,
-            blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
-            message: { data: new TextEncoder().encode(text) },
-          }),
-        );
+        return chains.buildBytes({
+          group,
+          senders: [sender],
+          client: app,
+          blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+          message: { data: new TextEncoder().encode(text) },
+        });
       },
       recipientHash(bytes) {
         return parseTxFile(bytes).recipient.sha512hash;

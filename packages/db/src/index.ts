@@ -16,6 +16,7 @@ export {
 } from './index-repository.ts';
 export {
   PrismaReceiptRepository,
+  type ChainPositionKey,
   type NewRelayReceipt,
   type ReceiptRepository,
   type RelayReceiptRecord,

@@ -1,12 +1,14 @@
 /**
  * The relay's receipts: one signed receipt per accepted tx-file CID, with the state of its
  * publication on the bus, so a relay that crashed between "signed" and "published" can finish the
- * job on a retry without signing a second receipt. Not index data: `truncateAll` leaves it alone
- * (receipts cannot be rebuilt from chains + IPFS).
+ * job on a retry without signing a second receipt. One receipt per chain position as well
+ * (recipient hash, client id, state before): a second tx-file there forks the client's state
+ * chain, and the unique index refuses it whichever relay process tries. Not index data:
+ * `truncateAll` leaves it alone (receipts cannot be rebuilt from chains + IPFS).
  */
 import { DbError } from './db-error.ts';
 import type { PrismaClient, RelayReceipt } from './generated/prisma/client.ts';
-import { withDbErrors } from './to-db-error.ts';
+import { toDbError, withDbErrors } from './to-db-error.ts';
 
 /** signed: bytes stored and receipt signed; published: the bus record is durable. */
 export type RelayReceiptState = 'signed' | 'published';
@@ -30,22 +32,39 @@ export interface RelayReceiptRecord {
    */
   busEndPartition: number | null;
   busEndOffset: number | null;
+  /**
+   * The tx-file's `client.id` and `state.before`: with `recipientHash`, its position in the
+   * client's state chain within the group. Null for receipts stored before they were kept.
+   */
+  clientId: string | null;
+  stateBefore: string | null;
 }
 
+/** Where a tx-file sits in its client's state chain within a group: one receipt at most. */
+export interface ChainPositionKey {
+  recipientHash: string;
+  clientId: string;
+  stateBefore: string;
+}
+
+/** The bus end and the chain position are each given whole or not at all (then null). */
 export type NewRelayReceipt = Omit<
   RelayReceiptRecord,
-  'state' | 'busPartition' | 'busOffset' | 'busEndPartition' | 'busEndOffset'
+  'state' | 'busPartition' | 'busOffset' | 'busEndPartition' | 'busEndOffset' | 'clientId' | 'stateBefore'
 > &
-  Partial<Pick<RelayReceiptRecord, 'busEndPartition' | 'busEndOffset'>>;
+  Partial<Pick<RelayReceiptRecord, 'busEndPartition' | 'busEndOffset' | 'clientId' | 'stateBefore'>>;
 
 export interface ReceiptRepository {
   /** A new relay sequence number, larger than every one handed out before (gaps are possible). */
   nextSequence(): Promise<number>;
   /**
-   * Stores the receipt in state `signed` unless the CID already has one; returns the stored
-   * receipt either way (the first writer wins) and whether this call inserted it.
+   * Stores the receipt in state `signed` unless its CID or its chain position already has one;
+   * returns the receipt that holds them (the first writer wins: another CID's when the position
+   * was taken by another tx-file, a fork) and whether this call inserted it.
    */
   insertReceipt(receipt: NewRelayReceipt): Promise<{ record: RelayReceiptRecord; inserted: boolean }>;
+  /** The receipt holding this chain position, or null. */
+  getReceiptAt(position: ChainPositionKey): Promise<RelayReceiptRecord | null>;
   /** Moves the receipt to `published` with its bus position; a second call keeps the first position. NOT_FOUND without a receipt. */
   markPublished(cid: string, position: { partition: number; offset: number }): Promise<void>;
   getReceipt(cid: string): Promise<RelayReceiptRecord | null>;
@@ -70,6 +89,8 @@ function toRecord(row: RelayReceipt): RelayReceiptRecord {
     busOffset: row.busOffset === null ? null : toSafeNumber(row.busOffset),
     busEndPartition: row.busEndPartition,
     busEndOffset: row.busEndOffset === null ? null : toSafeNumber(row.busEndOffset),
+    clientId: row.clientId,
+    stateBefore: row.stateBefore,
   };
 }
 
@@ -120,18 +141,52 @@ export class PrismaReceiptRepository implements ReceiptRepository {
         );
       }
     }
+    const clientId = receipt.clientId ?? null;
+    const stateBefore = receipt.stateBefore ?? null;
+    if ((clientId === null) !== (stateBefore === null) || clientId === '' || stateBefore === '') {
+      return Promise.reject(
+        new DbError(
+          'INVALID_ARGUMENT',
+          'clientId and stateBefore are given together, non-empty, or not at all',
+        ),
+      );
+    }
     return withDbErrors('insertReceipt', async () => {
-      // ON CONFLICT on the CID only: a reused sequence must still fail (UNIQUE_VIOLATION).
-      const count = await this.#prisma.$executeRaw`
-        INSERT INTO "relay_receipt" ("cid", "sequence", "recipient_hash", "accepted_at", "relay_key_id", "signature",
-                                     "bus_end_partition", "bus_end_offset")
-        VALUES (${receipt.cid}, ${BigInt(receipt.sequence)}, ${receipt.recipientHash},
-                ${receipt.acceptedAt}::timestamptz, ${receipt.relayKeyId}, ${receipt.signature},
-                ${busEndPartition}::int, ${busEndOffset === null ? null : BigInt(busEndOffset)}::bigint)
-        ON CONFLICT ("cid") DO NOTHING`;
+      // ON CONFLICT on the CID only: a reused sequence must still fail (UNIQUE_VIOLATION), and a
+      // taken chain position is told apart below.
+      let count: number;
+      try {
+        count = await this.#prisma.$executeRaw`
+          INSERT INTO "relay_receipt" ("cid", "sequence", "recipient_hash", "accepted_at", "relay_key_id", "signature",
+                                       "bus_end_partition", "bus_end_offset", "client_id", "state_before")
+          VALUES (${receipt.cid}, ${BigInt(receipt.sequence)}, ${receipt.recipientHash},
+                  ${receipt.acceptedAt}::timestamptz, ${receipt.relayKeyId}, ${receipt.signature},
+                  ${busEndPartition}::int, ${busEndOffset === null ? null : BigInt(busEndOffset)}::bigint,
+                  ${clientId}::text, ${stateBefore}::text)
+          ON CONFLICT ("cid") DO NOTHING`;
+      } catch (error) {
+        // Rows are never deleted, so the holder of a position that made the insert fail is there.
+        const failure = toDbError(error);
+        if (failure.code !== 'UNIQUE_VIOLATION' || clientId === null || stateBefore === null) throw failure;
+        const holder = await this.#rowAt({ recipientHash: receipt.recipientHash, clientId, stateBefore });
+        if (holder === null || holder.cid === receipt.cid) throw failure;
+        return { record: toRecord(holder), inserted: false };
+      }
       const row = await this.#prisma.relayReceipt.findUniqueOrThrow({ where: { cid: receipt.cid } });
       return { record: toRecord(row), inserted: count === 1 };
     });
+  }
+
+  getReceiptAt(position: ChainPositionKey): Promise<RelayReceiptRecord | null> {
+    return withDbErrors('getReceiptAt', async () => {
+      const row = await this.#rowAt(position);
+      return row === null ? null : toRecord(row);
+    });
+  }
+
+  #rowAt({ recipientHash, clientId, stateBefore }: ChainPositionKey): Promise<RelayReceipt | null> {
+    // The unique index relay_receipt_chain_position_key: one row at most.
+    return this.#prisma.relayReceipt.findFirst({ where: { recipientHash, clientId, stateBefore } });
   }
 
   markPublished(cid: string, position: { partition: number; offset: number }): Promise<void> {

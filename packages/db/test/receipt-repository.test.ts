@@ -60,6 +60,8 @@ describe('ReceiptRepository (embedded PGlite)', () => {
       busOffset: null,
       busEndPartition: null,
       busEndOffset: null,
+      clientId: null,
+      stateBefore: null,
     });
     await database.receipts.markPublished(fixtureCid('a'), { partition: 2, offset: 7 });
     await database.receipts.markPublished(fixtureCid('a'), { partition: 3, offset: 9 });
@@ -81,6 +83,8 @@ describe('ReceiptRepository (embedded PGlite)', () => {
       state: 'signed',
       busPartition: null,
       busOffset: null,
+      clientId: null,
+      stateBefore: null,
     });
     assert.deepEqual(await database.receipts.getReceipt(fixtureCid('g')), stored.record);
     await database.receipts.markPublished(fixtureCid('g'), { partition: 3, offset: 5_000_000_130 });
@@ -121,6 +125,78 @@ describe('ReceiptRepository (embedded PGlite)', () => {
     });
     assert.equal(again.inserted, false);
     assert.deepEqual(again.record, first.record);
+  });
+
+  it('keeps one receipt per chain position: another CID there gets the holder back, a retry its own', async () => {
+    const at = (label: string) => ({
+      clientId: 'c1'.repeat(32),
+      stateBefore: fixtureHash(`${label}/before`),
+    });
+    const first = await database.receipts.insertReceipt({
+      ...receipt('p', await database.receipts.nextSequence()),
+      ...at('p'),
+    });
+    assert.equal(first.inserted, true);
+    assert.deepEqual(
+      { clientId: first.record.clientId, stateBefore: first.record.stateBefore },
+      at('p'),
+      'round-trips',
+    );
+    const position = { recipientHash: first.record.recipientHash, ...at('p') };
+    assert.deepEqual(await database.receipts.getReceiptAt(position), first.record);
+
+    // Another tx-file at the same place of the same client's chain in the same group: a fork.
+    const fork = await database.receipts.insertReceipt({
+      ...receipt('q', await database.receipts.nextSequence()),
+      recipientHash: first.record.recipientHash,
+      ...at('p'),
+    });
+    assert.equal(fork.inserted, false);
+    assert.deepEqual(fork.record, first.record, "the holder's receipt");
+    assert.equal(await database.receipts.getReceipt(fixtureCid('q')), null, 'nothing stored for the fork');
+    // The same CID again stays a plain duplicate.
+    const again = await database.receipts.insertReceipt({
+      ...receipt('p', await database.receipts.nextSequence()),
+      ...at('p'),
+    });
+    assert.deepEqual(again, { record: first.record, inserted: false });
+
+    // Another group, another client, another state.before, or no position: all free.
+    for (const [label, change] of [
+      ['r', {}],
+      [
+        's',
+        {
+          recipientHash: first.record.recipientHash,
+          clientId: 'c2'.repeat(32),
+          stateBefore: at('p').stateBefore,
+        },
+      ],
+      ['t', { recipientHash: first.record.recipientHash, ...at('t') }],
+      ['u', { recipientHash: first.record.recipientHash }],
+    ] as const) {
+      const other = await database.receipts.insertReceipt({
+        ...receipt(label, await database.receipts.nextSequence()),
+        ...(label === 'r' ? at('p') : {}),
+        ...change,
+      });
+      assert.equal(other.inserted, true, label);
+    }
+    assert.equal(
+      await database.receipts.getReceiptAt({ ...position, stateBefore: fixtureHash('nothing') }),
+      null,
+    );
+    for (const bad of [
+      { clientId: 'c1'.repeat(32) },
+      { stateBefore: fixtureHash('x') },
+      { clientId: '', stateBefore: '' },
+    ]) {
+      await assert.rejects(
+        database.receipts.insertReceipt({ ...receipt('v', await database.receipts.nextSequence()), ...bad }),
+        (error: unknown) => error instanceof DbError && error.code === 'INVALID_ARGUMENT',
+        JSON.stringify(bad),
+      );
+    }
   });
 
   it('refuses a reused sequence, a bad time and an unknown CID', async () => {

@@ -26,6 +26,11 @@ export const ErrorCode = {
   YamlMultipleDocuments: 'YAML_MULTIPLE_DOCUMENTS',
   TooDeep: 'TOO_DEEP',
   TooManyNodes: 'TOO_MANY_NODES',
+  /**
+   * Valid, but not byte for byte what serializeTxFile writes for it (a comment, another key order,
+   * other quoting or whitespace, CRLF): refused where one message must have one CID (the relay).
+   */
+  NotCanonical: 'NOT_CANONICAL',
   // Schema
   UnknownVersion: 'UNKNOWN_VERSION',
   UnknownSuite: 'UNKNOWN_SUITE',

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildTxFile, createGroup, generateIdentity, parseTxFile, serializeTxFile } from '../src/index.ts';
+import {
+  buildTxFile,
+  createGroup,
+  generateIdentity,
+  parseCanonicalTxFile,
+  serializeTxFile,
+} from '../src/index.ts';
 import { ProtocolError } from '../src/errors.ts';
 import { malformedTxFiles } from '../src/testing/index.ts';
 
 describe('malformedTxFiles', () => {
-  it('gives samples that parseTxFile refuses with exactly the stated code and field', async () => {
+  it("gives samples that parseCanonicalTxFile (the relay's reader) refuses with exactly the stated code and field", async () => {
     const sender = await generateIdentity('modern');
     const { keys } = await createGroup('modern', [sender.public]);
     const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
@@ -18,12 +24,12 @@ describe('malformedTxFiles', () => {
         message: { data: new TextEncoder().encode('hi') },
       }),
     );
-    parseTxFile(valid);
+    parseCanonicalTxFile(valid);
     const cases = malformedTxFiles(valid);
     assert.ok(cases.length >= 8);
     for (const c of cases) {
       assert.throws(
-        () => parseTxFile(c.bytes),
+        () => parseCanonicalTxFile(c.bytes),
         (error: unknown) =>
           error instanceof ProtocolError &&
           error.code === c.code &&

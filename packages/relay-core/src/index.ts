@@ -16,7 +16,13 @@ export {
   RECEIPT_DOMAIN_TAG,
   type UnsignedReceipt,
 } from './receipt-signing.ts';
-export type { BusPosition, ReceiptState, ReceiptStore, StoredReceipt } from './receipt-store.ts';
+export type {
+  BusPosition,
+  ChainPosition,
+  ReceiptState,
+  ReceiptStore,
+  StoredReceipt,
+} from './receipt-store.ts';
 export { MemoryReceiptStore } from './memory-receipt-store.ts';
 export { PostgresReceiptStore } from './postgres-receipt-store.ts';
 export {

@@ -1,6 +1,6 @@
 /** An in-process ReceiptStore for unit tests and throw-away relays: nothing survives a restart. */
 import type { RelayReceipt } from '@anchorpost/events';
-import type { BusPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
+import type { BusPosition, ChainPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
 import { DbError } from '@anchorpost/db';
 
 function copy(stored: StoredReceipt): StoredReceipt {
@@ -9,11 +9,18 @@ function copy(stored: StoredReceipt): StoredReceipt {
     state: stored.state,
     published: stored.published === null ? null : { ...stored.published },
     busEndAtSign: stored.busEndAtSign === null ? null : { ...stored.busEndAtSign },
+    chainPosition: stored.chainPosition === null ? null : { ...stored.chainPosition },
   };
+}
+
+function positionKey(recipientHash: string, { clientId, stateBefore }: ChainPosition): string {
+  return `${recipientHash}/${clientId}/${stateBefore}`;
 }
 
 export class MemoryReceiptStore implements ReceiptStore {
   readonly #receipts = new Map<string, StoredReceipt>();
+  /** The CID holding each chain position, as the database's unique index. */
+  readonly #positions = new Map<string, string>();
   readonly #sequences = new Set<number>();
   #sequence = 0;
 
@@ -25,9 +32,14 @@ export class MemoryReceiptStore implements ReceiptStore {
   insert(
     receipt: RelayReceipt,
     busEndAtSign: BusPosition | null,
+    chainPosition: ChainPosition,
   ): Promise<{ stored: StoredReceipt; inserted: boolean }> {
     const existing = this.#receipts.get(receipt.cid);
     if (existing !== undefined) return Promise.resolve({ stored: copy(existing), inserted: false });
+    // Another tx-file at this place in the client's chain: a fork, the first one wins.
+    const position = positionKey(receipt.recipientHash, chainPosition);
+    const holder = this.#atPosition(position);
+    if (holder !== undefined) return Promise.resolve({ stored: copy(holder), inserted: false });
     // As the database's unique index (and with its error): one sequence belongs to one receipt.
     if (this.#sequences.has(receipt.sequence)) {
       return Promise.reject(new DbError('UNIQUE_VIOLATION', `sequence ${receipt.sequence} is already used`));
@@ -37,8 +49,10 @@ export class MemoryReceiptStore implements ReceiptStore {
       state: 'signed',
       published: null,
       busEndAtSign: busEndAtSign === null ? null : { ...busEndAtSign },
+      chainPosition: { ...chainPosition },
     };
     this.#receipts.set(receipt.cid, stored);
+    this.#positions.set(position, receipt.cid);
     this.#sequences.add(receipt.sequence);
     return Promise.resolve({ stored: copy(stored), inserted: true });
   }
@@ -51,6 +65,16 @@ export class MemoryReceiptStore implements ReceiptStore {
       stored.published = { ...position };
     }
     return Promise.resolve();
+  }
+
+  getAt(recipientHash: string, chainPosition: ChainPosition): Promise<StoredReceipt | null> {
+    const holder = this.#atPosition(positionKey(recipientHash, chainPosition));
+    return Promise.resolve(holder === undefined ? null : copy(holder));
+  }
+
+  #atPosition(position: string): StoredReceipt | undefined {
+    const cid = this.#positions.get(position);
+    return cid === undefined ? undefined : this.#receipts.get(cid);
   }
 
   get(cid: string): Promise<StoredReceipt | null> {

@@ -1,7 +1,7 @@
 /** The ReceiptStore on PostgreSQL (or the embedded PGlite) through @anchorpost/db's ReceiptRepository. */
 import type { ReceiptRepository, RelayReceiptRecord } from '@anchorpost/db';
 import type { RelayReceipt } from '@anchorpost/events';
-import type { BusPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
+import type { BusPosition, ChainPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
 
 function toStored(record: RelayReceiptRecord): StoredReceipt {
   return {
@@ -23,6 +23,10 @@ function toStored(record: RelayReceiptRecord): StoredReceipt {
       record.busEndPartition === null || record.busEndOffset === null
         ? null
         : { partition: record.busEndPartition, offset: record.busEndOffset },
+    chainPosition:
+      record.clientId === null || record.stateBefore === null
+        ? null
+        : { clientId: record.clientId, stateBefore: record.stateBefore },
   };
 }
 
@@ -41,6 +45,7 @@ export class PostgresReceiptStore implements ReceiptStore {
   async insert(
     receipt: RelayReceipt,
     busEndAtSign: BusPosition | null,
+    chainPosition: ChainPosition,
   ): Promise<{ stored: StoredReceipt; inserted: boolean }> {
     const { record, inserted } = await this.#receipts.insertReceipt({
       cid: receipt.cid,
@@ -51,8 +56,15 @@ export class PostgresReceiptStore implements ReceiptStore {
       signature: receipt.signature,
       busEndPartition: busEndAtSign?.partition ?? null,
       busEndOffset: busEndAtSign?.offset ?? null,
+      clientId: chainPosition.clientId,
+      stateBefore: chainPosition.stateBefore,
     });
     return { stored: toStored(record), inserted };
+  }
+
+  async getAt(recipientHash: string, chainPosition: ChainPosition): Promise<StoredReceipt | null> {
+    const record = await this.#receipts.getReceiptAt({ recipientHash, ...chainPosition });
+    return record === null ? null : toStored(record);
   }
 
   markPublished(cid: string, position: BusPosition): Promise<void> {

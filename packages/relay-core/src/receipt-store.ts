@@ -1,6 +1,6 @@
 /**
- * The receipt store port: where the relay keeps one signed receipt per accepted CID and how far
- * its publication got. `PostgresReceiptStore` (via @anchorpost/db, PostgreSQL or the embedded
+ * The receipt store port: where the relay keeps one signed receipt per accepted CID, and per
+ * chain position (a second tx-file there is a fork), and how far its publication got. `PostgresReceiptStore` (via @anchorpost/db, PostgreSQL or the embedded
  * PGlite) is the real one; `MemoryReceiptStore` is for unit tests. Both pass the contract in
  * `@anchorpost/relay-core/testing`.
  */
@@ -14,6 +14,16 @@ export interface BusPosition {
   offset: number;
 }
 
+/**
+ * Where a tx-file sits in its client's state chain within its group (the receipt's
+ * `recipientHash`): its `client.id` and `state.before`. One CID per position: a client's next file
+ * starts from its previous one's `state.after`, so two files at one position fork the chain.
+ */
+export interface ChainPosition {
+  clientId: string;
+  stateBefore: string;
+}
+
 export interface StoredReceipt {
   receipt: RelayReceipt;
   state: ReceiptState;
@@ -25,20 +35,26 @@ export interface StoredReceipt {
    * publishing again. Null for receipts stored without it.
    */
   busEndAtSign: BusPosition | null;
+  /** Null for receipts stored before positions were kept (they hold none). */
+  chainPosition: ChainPosition | null;
 }
 
 export interface ReceiptStore {
   /** A sequence number larger than every one handed out before by this store (gaps allowed). */
   nextSequence(): Promise<number>;
   /**
-   * Stores the receipt in state `signed`, with `busEndAtSign`, unless its CID has one already.
-   * Returns the stored receipt (the first one wins, with its own busEndAtSign) and whether this
-   * call inserted it.
+   * Stores the receipt in state `signed`, with `busEndAtSign`, at `chainPosition` in the group of
+   * `receipt.recipientHash`, unless its CID or that position has one already. Returns the receipt
+   * that holds them (the first one wins, with its own busEndAtSign; another CID's receipt when
+   * another tx-file holds the position, a fork) and whether this call inserted it.
    */
   insert(
     receipt: RelayReceipt,
     busEndAtSign: BusPosition | null,
+    chainPosition: ChainPosition,
   ): Promise<{ stored: StoredReceipt; inserted: boolean }>;
+  /** The receipt holding `chainPosition` in the group of `recipientHash`, or null. */
+  getAt(recipientHash: string, chainPosition: ChainPosition): Promise<StoredReceipt | null>;
   /** Marks the CID's receipt published at `position`; idempotent (the first position stays). */
   markPublished(cid: string, position: BusPosition): Promise<void>;
   get(cid: string): Promise<StoredReceipt | null>;

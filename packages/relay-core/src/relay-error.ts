@@ -20,6 +20,12 @@ export const RelayErrorCode = {
   BadArgument: 'BAD_ARGUMENT',
   /** An option or the tenant registry is invalid (the message names the key). */
   BadConfig: 'BAD_CONFIG',
+  /**
+   * Another tx-file already holds this one's place in its client's state chain within the group
+   * (same recipient hash, `client.id` and `state.before`): accepting it would fork the chain.
+   * The same bytes again are no fork (the same receipt comes back).
+   */
+  StateFork: 'STATE_FORK',
   /** Storage returned another CID than the relay computed: a bug, never the client's fault. */
   CidMismatch: 'CID_MISMATCH',
   /** The caller's signal aborted the call. */

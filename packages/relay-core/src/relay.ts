@@ -1,7 +1,10 @@
 /**
  * The relay: accepts a transaction-file for a tenant, stores its exact bytes (pinned), signs a
  * receipt, publishes `anchorpost.tx-file.accepted.v1`, and only then acknowledges. Delivery to
- * subscribers reads the same topic (see TxFileDelivery).
+ * subscribers reads the same topic (see TxFileDelivery). Only canonical bytes are accepted
+ * (NOT_CANONICAL), and one tx-file per position in its client's state chain within the group
+ * (recipient hash, `client.id`, `state.before`): a second one there is a fork (STATE_FORK), looked
+ * for before storing anything and refused by the receipt store's insert across relay processes.
  *
  * Order and crash safety, per CID: (1) bytes stored and pinned; (2) receipt persisted in state
  * `signed` (sequence drawn first, then signed) together with the end offset of the recipient's
@@ -19,10 +22,10 @@ import type { Bus } from '@anchorpost/bus';
 import { partitionForKey } from '@anchorpost/bus';
 import type { RelayReceipt } from '@anchorpost/events';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
-import { cidForBytes, parseTxFile, verifyClientSignature } from '@anchorpost/protocol';
+import { cidForBytes, parseCanonicalTxFile, verifyClientSignature } from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage';
 import { NewsSignal } from './news-signal.ts';
-import type { BusPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
+import type { BusPosition, ChainPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
 import { signReceipt } from './receipt-signing.ts';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
 import { loadRelayKey } from './relay-key.ts';
@@ -131,10 +134,13 @@ export class Relay {
     if (!this.#tenants.hasTenant(tenantId)) {
       throw new RelayError(RelayErrorCode.UnknownTenant, `unknown tenant ${tenantId}`);
     }
-    const tx = parseTxFile(bytes, { maxBytes: max });
+    // Only the canonical form: a comment or another key order would give the same message
+    // another CID, so another receipt and another delivery (NOT_CANONICAL).
+    const tx = parseCanonicalTxFile(bytes, { maxBytes: max });
     verifyClientSignature(tx, this.#tenants.clientKey(tenantId, tx.client.id));
     const cid = await cidForBytes(bytes);
-    return this.#serialize(cid, () => this.#accept(cid, tx.recipient.sha512hash, bytes));
+    const chainPosition: ChainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
+    return this.#serialize(cid, () => this.#accept(cid, tx.recipient.sha512hash, chainPosition, bytes));
   }
 
   /**
@@ -153,9 +159,19 @@ export class Relay {
     }
   }
 
-  async #accept(cid: string, recipientHash: string, bytes: Uint8Array): Promise<SubmitResult> {
+  async #accept(
+    cid: string,
+    recipientHash: string,
+    chainPosition: ChainPosition,
+    bytes: Uint8Array,
+  ): Promise<SubmitResult> {
     let stored: StoredReceipt | null = await this.#receipts.get(cid);
     if (stored?.state === 'published') return { receipt: stored.receipt, duplicate: true };
+    // A new CID where another tx-file holds the chain position: refused before anything is stored.
+    if (stored === null) {
+      const holder = await this.#receipts.getAt(recipientHash, chainPosition);
+      if (holder !== null) throw stateFork(cid, holder.receipt.cid, chainPosition);
+    }
 
     // (1) Bytes first: nothing is signed or published for content that is not stored. Adding
     // again on a retry is idempotent and re-pins.
@@ -181,8 +197,11 @@ export class Relay {
         { version: 1, cid, recipientHash, acceptedAt: this.#settings.clock().toISOString(), sequence },
         this.#key,
       );
-      // Another relay process may have stored one for this CID meanwhile: the first one wins.
-      ({ stored, inserted } = await this.#receipts.insert(receipt, busEndAtSign));
+      // Another relay process may have stored one for this CID meanwhile: the first one wins. Or
+      // one for another CID at this chain position (a fork sent to two relays at once): the
+      // database's unique index lets only one through; this one's stored bytes stay unreferenced.
+      ({ stored, inserted } = await this.#receipts.insert(receipt, busEndAtSign, chainPosition));
+      if (stored.receipt.cid !== cid) throw stateFork(cid, stored.receipt.cid, chainPosition);
       if (stored.state === 'published') return { receipt: stored.receipt, duplicate: true };
     }
 
@@ -273,4 +292,12 @@ export class Relay {
   messagesSince(recipientHash: string, cursor: string | null, limit: number): Promise<MessagesPage> {
     return this.#delivery.messagesSince(recipientHash, cursor, limit);
   }
+}
+
+function stateFork(cid: string, holder: string, { clientId, stateBefore }: ChainPosition): RelayError {
+  return new RelayError(
+    RelayErrorCode.StateFork,
+    `${cid} forks the state chain of client ${clientId} in this group: ${holder} already follows ` +
+      `state ${stateBefore.slice(0, 16)}…; build the next file on the latest state.after`,
+  );
 }

@@ -17,6 +17,7 @@ import {
   toPublicKeyFile,
 } from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
+import { StateChains } from '@anchorpost/protocol/testing';
 import { openHeliaContentStore } from '@anchorpost/storage';
 import type { HeliaContentStore } from '@anchorpost/storage';
 import { PostgresReceiptStore } from '../src/postgres-receipt-store.ts';
@@ -55,11 +56,14 @@ export async function newGroup(member: PrivateIdentity): Promise<GroupKeys> {
   return (await createGroup('modern', [member.public])).keys;
 }
 
-/** A fresh, serialized tx-file to `group` signed by `client`. */
-export function txFileBytes(
+const chains = new StateChains();
+
+/** A serialized tx-file to `group` signed by `client` at the chain position after `before`. */
+export function txFileBytesAt(
   group: GroupKeys,
   sender: PrivateIdentity,
   client: PrivateIdentity,
+  before: string,
   text = 'hi',
 ): Uint8Array {
   return serializeTxFile(
@@ -67,10 +71,27 @@ export function txFileBytes(
       group,
       senders: [sender],
       client,
+      before,
       blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
       message: { data: new TextEncoder().encode(text) },
     }),
   );
+}
+
+/** A fresh, serialized tx-file to `group` signed by `client`, next in the client's state chain. */
+export function txFileBytes(
+  group: GroupKeys,
+  sender: PrivateIdentity,
+  client: PrivateIdentity,
+  text = 'hi',
+): Uint8Array {
+  return chains.buildBytes({
+    group,
+    senders: [sender],
+    client,
+    blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+    message: { data: new TextEncoder().encode(text) },
+  });
 }
 
 export async function openFixture(options: Partial<RelayOptions> = {}): Promise<Fixture> {

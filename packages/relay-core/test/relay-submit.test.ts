@@ -5,13 +5,27 @@ import { after, before, describe, it } from 'node:test';
 import type { Bus, BusMessage, PublishedRecord } from '@anchorpost/bus';
 import { partitionForKey } from '@anchorpost/bus';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
-import { cidForBytes, parseTxFile, ProtocolError, serializeTxFile } from '@anchorpost/protocol';
+import {
+  cidForBytes,
+  GENESIS_STATE,
+  parseTxFile,
+  ProtocolError,
+  serializeTxFile,
+} from '@anchorpost/protocol';
 import type { GroupKeys } from '@anchorpost/protocol';
 import { CID_HEADER } from '../src/relay.ts';
 import { RelayError } from '../src/relay-error.ts';
 import type { ReceiptStore } from '../src/receipt-store.ts';
 import { verifyReceipt } from '../src/receipt-signing.ts';
-import { openFixture, PARTITIONS, take, TENANT, txFileBytes, newGroup } from './relay-fixture.ts';
+import {
+  openFixture,
+  PARTITIONS,
+  take,
+  TENANT,
+  txFileBytes,
+  txFileBytesAt,
+  newGroup,
+} from './relay-fixture.ts';
 import type { Fixture } from './relay-fixture.ts';
 
 /** The real bus, except that the next `failures` publishes reject (after nothing was written). */
@@ -54,13 +68,22 @@ function crowdedBus(bus: Bus, count: number): Bus {
   };
 }
 
+/** Every call passed on to `store` (the object spread of a class instance copies no methods). */
+function delegate(store: ReceiptStore): ReceiptStore {
+  return {
+    nextSequence: () => store.nextSequence(),
+    insert: (receipt, busEndAtSign, chainPosition) => store.insert(receipt, busEndAtSign, chainPosition),
+    getAt: (recipientHash, chainPosition) => store.getAt(recipientHash, chainPosition),
+    get: (cid) => store.get(cid),
+    markPublished: (cid, position) => store.markPublished(cid, position),
+  };
+}
+
 /** The real receipt store, except that the next markPublished rejects (a crash after publishing). */
 function forgetfulStore(store: ReceiptStore): ReceiptStore {
   let fail = true;
   return {
-    nextSequence: () => store.nextSequence(),
-    insert: (receipt, busEndAtSign) => store.insert(receipt, busEndAtSign),
-    get: (cid) => store.get(cid),
+    ...delegate(store),
     markPublished(cid, position) {
       if (fail) {
         fail = false;
@@ -202,6 +225,84 @@ describe('Relay.submit', { timeout: 120_000 }, () => {
     assert.match(error.code, /^YAML_/);
     assert.equal(typeof error.field, 'string');
     await assertNothingLeft(bytes, before);
+  });
+
+  it('refuses the same message in another YAML form (NOT_CANONICAL), leaving nothing, and takes the canonical one', async () => {
+    const bytes = txFileBytes(group, f.sender, f.app);
+    const yaml = new TextDecoder().decode(bytes);
+    const variants = [
+      `${yaml}# one more CID for the same message\n`,
+      yaml.replace(/^( {2}version: .*\n)( {2}suite: .*\n)/m, '$2$1'),
+      yaml.replace("  version: '0.1'\n", "  version:   '0.1'\n"),
+      yaml.replaceAll('\n', '\r\n'),
+    ].map((text) => new TextEncoder().encode(text));
+    const before = await f.busRecords();
+    for (const variant of variants) {
+      assert.deepEqual(parseTxFile(variant), parseTxFile(bytes), 'a valid file, the same message');
+      const error = await f.relay.submit(variant, { tenantId: TENANT }).catch((caught: unknown) => caught);
+      assert.ok(error instanceof ProtocolError, String(error));
+      assert.equal(error.code, 'NOT_CANONICAL');
+      assert.equal(error.retryable, false);
+      await assertNothingLeft(variant, before);
+    }
+    const { receipt, duplicate } = await f.relay.submit(bytes, { tenantId: TENANT });
+    assert.equal(duplicate, false);
+    assert.equal(receipt.cid, await cidForBytes(bytes));
+  });
+
+  it('refuses a second file at the same chain position (STATE_FORK), leaving nothing, and stays idempotent for the first', async () => {
+    const forked = await newGroup(f.sender);
+    const first = txFileBytesAt(forked, f.sender, f.app, GENESIS_STATE, 'the first at genesis');
+    const fork = txFileBytesAt(forked, f.sender, f.app, GENESIS_STATE, 'another at genesis');
+    const accepted = await f.relay.submit(first, { tenantId: TENANT });
+    assert.equal(accepted.duplicate, false);
+    const before = await f.busRecords();
+    const error = await f.relay.submit(fork, { tenantId: TENANT }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof RelayError, String(error));
+    assert.equal(error.code, 'STATE_FORK');
+    assert.equal(error.retryable, false);
+    assert.match(error.message, new RegExp(accepted.receipt.cid));
+    await assertNothingLeft(fork, before);
+    // The same bytes again: the same receipt, as before.
+    const again = await f.relay.submit(first, { tenantId: TENANT });
+    assert.deepEqual(again, { receipt: accepted.receipt, duplicate: true });
+    // The next position (after the first file) is free, and then taken in turn.
+    const after = parseTxFile(first).state.after;
+    const next = await f.relay.submit(txFileBytesAt(forked, f.sender, f.app, after, 'next'), {
+      tenantId: TENANT,
+    });
+    assert.equal(next.duplicate, false);
+    await assert.rejects(
+      f.relay.submit(txFileBytesAt(forked, f.sender, f.app, after, 'a fork of the next'), {
+        tenantId: TENANT,
+      }),
+      { code: 'STATE_FORK' },
+    );
+    // The same position in another group is another chain.
+    const elsewhere = txFileBytesAt(await newGroup(f.sender), f.sender, f.app, GENESIS_STATE);
+    assert.equal((await f.relay.submit(elsewhere, { tenantId: TENANT })).duplicate, false);
+  });
+
+  it('refuses a fork that got past the look-up (another relay process at the same moment) at the receipt insert', async () => {
+    const forked = await newGroup(f.sender);
+    const first = txFileBytesAt(forked, f.sender, f.app, GENESIS_STATE, 'one');
+    const fork = txFileBytesAt(forked, f.sender, f.app, GENESIS_STATE, 'two');
+    // Both relays look before either inserts: only the database's unique index decides.
+    const blind: ReceiptStore = { ...delegate(f.receipts), getAt: () => Promise.resolve(null) };
+    const [a, b] = await Promise.all([f.relayWith({ receipts: blind }), f.relayWith({ receipts: blind })]);
+    const before = await f.busRecords();
+    const results = await Promise.allSettled([
+      a.submit(first, { tenantId: TENANT }),
+      b.submit(fork, { tenantId: TENANT }),
+    ]);
+    const accepted = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected');
+    assert.equal(accepted.length, 1, 'exactly one of the two');
+    assert.equal(refused.length, 1);
+    assert.equal((refused[0]!.reason as RelayError).code, 'STATE_FORK');
+    assert.equal(await f.busRecords(), before + 1, 'only the accepted one is published');
+    const loser = results[0].status === 'rejected' ? first : fork;
+    assert.equal(await f.receipts.get(await cidForBytes(loser)), null, 'no receipt for the fork');
   });
 
   it('refuses an unknown tenant (UNKNOWN_TENANT)', async () => {

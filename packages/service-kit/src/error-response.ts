@@ -10,6 +10,7 @@ import { AnchorpostError, ProtocolError } from '@anchorpost/protocol';
 export const GrpcStatus = {
   InvalidArgument: 3,
   NotFound: 5,
+  AlreadyExists: 6,
   PermissionDenied: 7,
   ResourceExhausted: 8,
   Internal: 13,
@@ -28,6 +29,8 @@ export interface ErrorResponse {
 
 const FORBIDDEN = new Set(['UNKNOWN_TENANT', 'UNKNOWN_CLIENT']);
 const NOT_FOUND = new Set(['NOT_FOUND']);
+/** The caller's input conflicts with what is already accepted (a fork of a state chain). */
+const CONFLICT = new Set(['STATE_FORK']);
 const TOO_LARGE = new Set(['TOO_LARGE', 'FST_ERR_CTP_BODY_TOO_LARGE']);
 /** Refusals of the caller's input that are not ProtocolErrors. */
 const BAD_INPUT = new Set([
@@ -69,6 +72,7 @@ function statusesFor(error: AnchorpostError): [number, number] {
   if (code === 'UNSUPPORTED_MEDIA_TYPE') return [415, GrpcStatus.InvalidArgument];
   if (FORBIDDEN.has(code)) return [403, GrpcStatus.PermissionDenied];
   if (NOT_FOUND.has(code)) return [404, GrpcStatus.NotFound];
+  if (CONFLICT.has(code)) return [409, GrpcStatus.AlreadyExists];
   if (error instanceof ProtocolError || BAD_INPUT.has(code)) return [400, GrpcStatus.InvalidArgument];
   if (error.retryable) return [503, GrpcStatus.Unavailable];
   return [500, GrpcStatus.Internal];

@@ -13,12 +13,26 @@ describe('errorResponse', () => {
     });
   });
 
-  it('maps by code family: tenant 403, not found 404, too large 413, media type 415', () => {
+  it('maps a non-canonical tx-file (a protocol refusal) to 400 / INVALID_ARGUMENT', () => {
+    const r = errorResponse(new ProtocolError('NOT_CANONICAL', '-', 'not the canonical serialization'));
+    assert.equal(r.httpStatus, 400);
+    assert.equal(r.grpcStatus, GrpcStatus.InvalidArgument);
+    assert.equal(r.body.error.code, 'NOT_CANONICAL');
+  });
+
+  it('maps by code family: tenant 403, not found 404, fork 409, too large 413, media type 415', () => {
     const status = (code: string, retryable = false) =>
       errorResponse(new AnchorpostError(code, 'x', retryable)).httpStatus;
     assert.equal(status('UNKNOWN_TENANT'), 403);
     assert.equal(status('UNKNOWN_CLIENT'), 403);
     assert.equal(status('NOT_FOUND'), 404);
+    assert.equal(status('STATE_FORK'), 409);
+    assert.equal(
+      errorResponse(new AnchorpostError('STATE_FORK', 'x', false)).grpcStatus,
+      GrpcStatus.AlreadyExists,
+    );
+    // The database's retryable CONFLICT (a lost transaction race) is no client conflict.
+    assert.equal(status('CONFLICT', true), 503);
     assert.equal(status('TOO_LARGE'), 413);
     assert.equal(errorResponse(new RequestError('UNSUPPORTED_MEDIA_TYPE', 'x')).httpStatus, 415);
     assert.equal(status('BAD_CURSOR'), 400);

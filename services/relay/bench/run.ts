@@ -117,15 +117,21 @@ try {
   });
   const receipts = new PostgresReceiptStore(bench.database.receipts);
   const relayKey = loadRelayKey(bench.relayKeyPem);
-  const receiptsOnly = await closedLoop(componentFiles, loop, async ({ cid, recipientHash }) => {
-    if ((await receipts.get(cid)) !== null) return false;
-    const sequence = await receipts.nextSequence();
-    const acceptedAt = new Date().toISOString();
-    const receipt = signReceipt({ version: 1, cid, recipientHash, acceptedAt, sequence }, relayKey);
-    await receipts.insert(receipt, { partition: 0, offset: 0 });
-    await receipts.markPublished(cid, { partition: 0, offset: 0 });
-    return true;
-  });
+  const receiptsOnly = await closedLoop(
+    componentFiles,
+    loop,
+    async ({ cid, recipientHash, chainPosition }) => {
+      if ((await receipts.get(cid)) !== null) return false;
+      // The relay's fork look-up before storing, as in Relay.submit.
+      if ((await receipts.getAt(recipientHash, chainPosition)) !== null) return false;
+      const sequence = await receipts.nextSequence();
+      const acceptedAt = new Date().toISOString();
+      const receipt = signReceipt({ version: 1, cid, recipientHash, acceptedAt, sequence }, relayKey);
+      await receipts.insert(receipt, { partition: 0, offset: 0 }, chainPosition);
+      await receipts.markPublished(cid, { partition: 0, offset: 0 });
+      return true;
+    },
+  );
 
   const load = await runTransportLoad({
     httpUrl: bench.httpUrl,

@@ -1,21 +1,23 @@
 /**
  * The bench's tx-files, built before anything is timed: distinct files (modern suite) spread
- * round-robin over a few recipient groups, one set per phase so that no phase sends a duplicate.
+ * round-robin over a few recipient groups, one set per phase so that no phase sends a duplicate,
+ * each next in the app's state chain in its group (a relay refuses two at one position).
  */
 import {
-  buildTxFile,
   cidForBytes,
   createGroup,
   generateIdentity,
   parseTxFile,
-  serializeTxFile,
   type PrivateIdentity,
 } from '@anchorpost/protocol';
+import { StateChains } from '@anchorpost/protocol/testing';
 
 export interface BenchTxFile {
   bytes: Uint8Array;
   cid: string;
   recipientHash: string;
+  /** Its position in the app's state chain in the group (the relay keeps one file per position). */
+  chainPosition: { clientId: string; stateBefore: string };
 }
 
 export interface TxFileFactory {
@@ -38,6 +40,7 @@ export async function txFileFactory(options: {
   const body = new Uint8Array(options.bodyBytes).fill(42);
   let made = 0;
   const recipientHashes: string[] = [];
+  const chains = new StateChains();
   return {
     recipientHashes,
     async build(count) {
@@ -46,17 +49,17 @@ export async function txFileFactory(options: {
         const group = groups[made % groups.length]!;
         made += 1;
         // Each file is distinct anyway (fresh nonces); the header just makes that obvious.
-        const bytes = serializeTxFile(
-          buildTxFile({
-            group,
-            senders: [sender],
-            client: options.app,
-            blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
-            message: { header: new TextEncoder().encode(`bench ${made}`), data: body },
-          }),
-        );
-        const recipientHash = parseTxFile(bytes).recipient.sha512hash;
-        files.push({ bytes, cid: await cidForBytes(bytes), recipientHash });
+        const bytes = chains.buildBytes({
+          group,
+          senders: [sender],
+          client: options.app,
+          blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+          message: { header: new TextEncoder().encode(`bench ${made}`), data: body },
+        });
+        const tx = parseTxFile(bytes);
+        const recipientHash = tx.recipient.sha512hash;
+        const chainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
+        files.push({ bytes, cid: await cidForBytes(bytes), recipientHash, chainPosition });
         if (recipientHashes.length < groups.length && !recipientHashes.includes(recipientHash)) {
           recipientHashes.push(recipientHash);
         }

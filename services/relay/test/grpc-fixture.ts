@@ -20,6 +20,7 @@ import {
   toPublicKeyFile,
 } from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
+import { StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey, MemoryReceiptStore, Relay, TenantRegistry } from '@anchorpost/relay-core';
 import { createLogger, ServiceMetrics } from '@anchorpost/service-kit';
 import { openHeliaContentStore } from '@anchorpost/storage';
@@ -111,8 +112,10 @@ export interface GrpcFixture {
   app: PrivateIdentity;
   sender: PrivateIdentity;
   group: GroupKeys;
-  /** A fresh tx-file to `group`, signed by the registered client app. */
+  /** A fresh tx-file to `group`, signed by the registered client app, next in its state chain. */
   txFile(text?: string, group?: GroupKeys): Uint8Array;
+  /** A tx-file to `group` signed by the registered app at the chain position after `before` (for forks). */
+  txFileAt(text: string, group: GroupKeys, before: string): Uint8Array;
   newGroup(): Promise<GroupKeys>;
   close(): Promise<void>;
 }
@@ -168,17 +171,27 @@ export async function openGrpcFixture(
     client = new GrpcTestClient(server.url);
     const newGroup = async (): Promise<GroupKeys> => (await createGroup('modern', [sender.public])).keys;
     const group = await newGroup();
+    const chains = new StateChains();
     const txFile = (text = 'hi', to: GroupKeys = group): Uint8Array =>
+      chains.buildBytes({
+        group: to,
+        senders: [sender],
+        client: app,
+        blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+        message: { data: new TextEncoder().encode(text) },
+      });
+    const txFileAt = (text: string, to: GroupKeys, before: string): Uint8Array =>
       serializeTxFile(
         buildTxFile({
           group: to,
           senders: [sender],
           client: app,
+          before,
           blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
           message: { data: new TextEncoder().encode(text) },
         }),
       );
-    return { relay, server, client, metrics, logs, app, sender, group, txFile, newGroup, close };
+    return { relay, server, client, metrics, logs, app, sender, group, txFile, txFileAt, newGroup, close };
   } catch (error) {
     await close();
     throw error;

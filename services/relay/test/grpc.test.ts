@@ -18,6 +18,7 @@ import type {
 } from '../src/grpc/relay-messages.ts';
 import { RELAY_SERVICE_NAME } from '../src/grpc/relay-proto.ts';
 import { openGrpcFixture, TENANT, trailers } from './grpc-fixture.ts';
+import { nonCanonicalVariants } from './non-canonical.ts';
 import type { GrpcFixture } from './grpc-fixture.ts';
 
 /** Long enough for a subscription's first pull to fix its start at the end of the log. */
@@ -158,6 +159,54 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
     const unknownTenant = await refusal(submit(f.txFile('stranger'), 'nobody'));
     assert.equal(unknownTenant.code, status.PERMISSION_DENIED);
     assert.equal(trailers(unknownTenant)['anchorpost-error-code'], 'UNKNOWN_TENANT');
+  });
+
+  it('refuses the same message with a comment, or reordered keys and whitespace (INVALID_ARGUMENT, NOT_CANONICAL), and accepts the canonical bytes', async () => {
+    const canonical = f.txFile('one message, one CID');
+    for (const variant of nonCanonicalVariants(canonical)) {
+      const error = await refusal(submit(variant));
+      assert.equal(error.code, status.INVALID_ARGUMENT);
+      const got = trailers(error);
+      assert.equal(got['anchorpost-error-code'], 'NOT_CANONICAL');
+      assert.equal(got['anchorpost-error-field'], '-');
+      assert.equal(got['anchorpost-error-retryable'], 'false');
+      assert.match(error.details, /not the canonical serialization/);
+    }
+    const { receipt, duplicate } = await submit(canonical);
+    assert.equal(duplicate, false);
+    assert.equal(receipt.cid, await cidForBytes(canonical));
+  });
+
+  it('refuses a second file at the same chain position (ALREADY_EXISTS, STATE_FORK); the first one again gets its receipt', async () => {
+    const group = await f.newGroup();
+    const first = f.txFile('the head of a fresh chain', group);
+    const { before } = parseTxFile(first).state;
+    const accepted = await submit(first);
+    assert.equal(accepted.duplicate, false);
+
+    const fork = f.txFileAt('another file at the same position', group, before);
+    const error = await refusal(submit(fork));
+    assert.equal(error.code, status.ALREADY_EXISTS);
+    const got = trailers(error);
+    assert.equal(got['anchorpost-error-code'], 'STATE_FORK');
+    assert.equal(got['anchorpost-error-retryable'], 'false');
+    assert.match(error.details, new RegExp(accepted.receipt.cid));
+    assert.equal(await f.relay.getReceipt(await cidForBytes(fork)), null, 'no receipt for the fork');
+
+    const again = await submit(first);
+    assert.deepEqual(again, { receipt: accepted.receipt, duplicate: true });
+    // In a stream too: one result per file, the fork refused with its code.
+    const stream = f.client.bidi('SubmitTxFiles');
+    const results: SubmitTxFilesResponse[] = [];
+    stream.on('data', (message: SubmitTxFilesResponse) => results.push(message));
+    const ended = once(stream, 'status');
+    for (const txFile of [fork, f.txFile('the next one', group)]) stream.write({ tenantId: TENANT, txFile });
+    stream.end();
+    await ended;
+    assert.deepEqual(
+      results.map((r) => (r.receipt ? 'accepted' : r.error?.code)),
+      ['STATE_FORK', 'accepted'],
+    );
   });
 
   it('refuses an oversized message with RESOURCE_EXHAUSTED, and the next submit still works', async () => {

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { parseTxFile } from '@anchorpost/protocol';
+import { cidForBytes, parseTxFile } from '@anchorpost/protocol';
 import { malformedTxFiles } from '@anchorpost/protocol/testing';
+import { nonCanonicalVariants } from './non-canonical.ts';
 import { openRelayServiceFixture, readSse, type RelayServiceFixture } from './relay-service-fixture.ts';
 
 interface SubmitBody {
@@ -88,6 +89,44 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
     // Nothing refused was accepted: the valid template is still unknown.
     const cid = (await (await submit(valid)).json()) as SubmitBody;
     assert.equal(cid.duplicate, false);
+  });
+
+  it('refuses the same message with a comment, or reordered keys and whitespace (400 NOT_CANONICAL), and accepts the canonical bytes', async () => {
+    const canonical = await f.txFile('one message, one CID');
+    for (const variant of nonCanonicalVariants(canonical)) {
+      const response = await submit(variant);
+      assert.equal(response.status, 400);
+      const body = (await response.json()) as ErrorBody;
+      assert.deepEqual(body.error, { ...body.error, code: 'NOT_CANONICAL', field: '-', retryable: false });
+    }
+    const accepted = await submit(canonical);
+    assert.equal(accepted.status, 201);
+    assert.equal(((await accepted.json()) as SubmitBody).duplicate, false);
+  });
+
+  it('refuses a second file at the same chain position (409 STATE_FORK); the first one again is still 200 with its receipt', async () => {
+    const first = await f.txFile('the head of a fresh chain');
+    const group = f.groupOf(first);
+    const { before } = parseTxFile(first).state;
+    const accepted = await submit(first);
+    assert.equal(accepted.status, 201);
+    const { receipt } = (await accepted.json()) as SubmitBody;
+
+    const fork = f.txFileAt('another file at the same position', group, before);
+    const refused = await submit(fork);
+    assert.equal(refused.status, 409);
+    const body = (await refused.json()) as ErrorBody & { error: { message: string } };
+    assert.equal(body.error.code, 'STATE_FORK');
+    assert.equal(body.error.retryable, false);
+    assert.match(body.error.message, new RegExp(receipt.cid));
+    const forkCid = await cidForBytes(fork);
+    assert.equal((await fetch(`${http}/v1/receipts/${forkCid}`)).status, 404, 'no receipt for the fork');
+
+    const again = await submit(first);
+    assert.equal(again.status, 200);
+    assert.deepEqual(await again.json(), { receipt, duplicate: true });
+    // The chain goes on from the first file.
+    assert.equal((await submit(await f.txFile('the next one', group))).status, 201);
   });
 
   it('answers 404 for an unknown CID and 400 for one that is not a CID', async () => {

@@ -23,6 +23,7 @@ import {
   type GroupKeys,
   type PrivateIdentity,
 } from '@anchorpost/protocol';
+import { StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey } from '@anchorpost/relay-core';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
 import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
@@ -35,8 +36,13 @@ export interface RelayServiceFixture {
   maxTxFileBytes: number;
   service: RunningService;
   stranger: PrivateIdentity;
-  /** A fresh tx-file, to `group` (default: a new group) signed by the registered app (or `client`). */
+  /**
+   * A fresh tx-file, to `group` (default: a new group) signed by the registered app (or `client`),
+   * next in that client's state chain in the group.
+   */
   txFile(text: string, group?: GroupKeys, client?: PrivateIdentity): Promise<Uint8Array>;
+  /** A tx-file to `group` signed by the registered app at the chain position after `before` (for forks). */
+  txFileAt(text: string, group: GroupKeys, before: string): Uint8Array;
   /** The group a tx-file made by `txFile` was sent to. */
   groupOf(bytes: Uint8Array): GroupKeys;
   close(): Promise<void>;
@@ -90,6 +96,7 @@ export async function openRelayServiceFixture(): Promise<RelayServiceFixture> {
     closers.push(() => service.close());
 
     const groups = new Map<string, GroupKeys>();
+    const chains = new StateChains();
     return {
       tenant,
       maxTxFileBytes: config.maxTxFileBytes,
@@ -97,17 +104,27 @@ export async function openRelayServiceFixture(): Promise<RelayServiceFixture> {
       stranger,
       async txFile(text, group, client = app) {
         const keys = group ?? (await createGroup('modern', [sender.public])).keys;
-        const bytes = serializeTxFile(
+        const bytes = chains.buildBytes({
+          group: keys,
+          senders: [sender],
+          client,
+          blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+          message: { data: new TextEncoder().encode(text) },
+        });
+        groups.set(parseTxFile(bytes).recipient.sha512hash, keys);
+        return bytes;
+      },
+      txFileAt(text, group, before) {
+        return serializeTxFile(
           buildTxFile({
-            group: keys,
+            group,
             senders: [sender],
-            client,
+            client: app,
+            before,
             blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
             message: { data: new TextEncoder().encode(text) },
           }),
         );
-        groups.set(parseTxFile(bytes).recipient.sha512hash, keys);
-        return bytes;
       },
       groupOf(bytes) {
         return groups.get(parseTxFile(bytes).recipient.sha512hash)!;

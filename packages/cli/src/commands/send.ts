@@ -1,11 +1,13 @@
 /**
  * `anchorpost send FILE --relay URL --tenant ID [--relay-key KEY_FILE] [--json]`: submits one
  * tx-file to a relay (`POST /v1/tx-files`) and prints its receipt. A file over the protocol's size
- * limit is refused here, from its size on disk, before it is read or sent. With --relay-key (the
+ * limit is refused here, from its size on disk, before it is read or sent. The receipt must be
+ * for the bytes sent: its CID must be the CID of the file (CID_MISMATCH otherwise), or a relay
+ * could hand out a receipt, even a validly signed one, for some other file. With --relay-key (the
  * relay's Ed25519 public key: SPKI PEM, or the raw key as 64 hex characters) the receipt's
- * signature is checked too; a bad one fails with exit 1 although the relay did accept the file.
+ * signature is checked too. Either failure exits 1, although the relay may have accepted the file.
  */
-import { DEFAULT_TX_FILE_LIMITS, fromHex } from '@anchorpost/protocol';
+import { cidForBytes, DEFAULT_TX_FILE_LIMITS, fromHex } from '@anchorpost/protocol';
 import type { RelayReceipt } from '@anchorpost/relay-core';
 import { CliError, UsageError } from '../failure.ts';
 import { readBounded } from '../files.ts';
@@ -58,6 +60,15 @@ export async function sendCommand(args: string[]): Promise<number> {
   const body: unknown = await response.json().catch(() => null);
   if (!isSubmitResponse(body)) {
     throw new CliError('BAD_RESPONSE', '-', `${url.origin} answered ${response.status} without a receipt`);
+  }
+  // Always, with or without --relay-key: a signature proves who signed, not what was signed for.
+  const cid = await cidForBytes(bytes);
+  if (body.receipt.cid !== cid) {
+    throw new CliError(
+      'CID_MISMATCH',
+      'receipt.cid',
+      `${url.origin} answered a receipt for ${body.receipt.cid}, but the file sent is ${cid}`,
+    );
   }
   if (relayKey !== undefined) {
     // Loaded only when asked for: relay-core is not needed by any other command.

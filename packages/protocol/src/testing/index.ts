@@ -1,2 +1,3 @@
-/** `@anchorpost/protocol/testing`: shared samples for transports' tests. */
+/** `@anchorpost/protocol/testing`: shared samples and builders for transports' tests. */
 export { malformedTxFiles, type MalformedTxFile } from './malformed-tx-files.ts';
+export { StateChains, type ChainedTxFileInput } from './state-chains.ts';

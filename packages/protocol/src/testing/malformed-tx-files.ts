@@ -1,6 +1,6 @@
 /**
  * One sample of each malformed class a relay must refuse, made from a valid serialized tx-file,
- * with the stable code (and field) the protocol reports. Transports' tests (gRPC, HTTP, e2e) use
+ * with the stable code (and field) the protocol reports (parseCanonicalTxFile, the relay's reader). Transports' tests (gRPC, HTTP, e2e) use
  * the same list so that every class is checked on every path.
  */
 export interface MalformedTxFile {
@@ -42,6 +42,19 @@ export function malformedTxFiles(valid: Uint8Array): MalformedTxFile[] {
       bytes: replaced(/^ {2}suite: .*$/m, '  suite: [modern]'),
       code: 'WRONG_TYPE',
       field: 'transaction.suite',
+    },
+    // Valid files, but not in canonical form: the same message under another CID.
+    {
+      name: 'appended comment',
+      bytes: text(`${yaml}# the same message, another CID\n`),
+      code: 'NOT_CANONICAL',
+      field: '-',
+    },
+    {
+      name: 'reordered keys and extra whitespace',
+      bytes: replaced(/^( {2}version: .*\n)( {2}suite: .*)\n/m, '$2  \n$1'),
+      code: 'NOT_CANONICAL',
+      field: '-',
     },
     {
       name: 'depth bomb',

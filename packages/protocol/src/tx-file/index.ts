@@ -1,7 +1,7 @@
 /** Transaction-files: the v0.1 schema, safe parsing, canonical serialization, building and opening. */
 export * from './schema.ts';
 export { DEFAULT_TX_FILE_LIMITS, type TxFileLimits } from './limits.ts';
-export { parseTxFile } from './parse.ts';
+export { parseTxFile, parseCanonicalTxFile } from './parse.ts';
 export { validateTxFile } from './validate.ts';
 export { serializeTxFile, canonicalSigningBytes } from './serialize.ts';
 export {

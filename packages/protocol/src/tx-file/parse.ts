@@ -3,11 +3,13 @@
  * work of the next: size, UTF-8, characters, YAML safety (safe-yaml.ts), schema (validate.ts).
  * Every failure is a ProtocolError with a stable code and the field it concerns.
  */
+import { bytesEqual } from '../bytes.ts';
 import { ErrorCode, ProtocolError } from '../errors.ts';
 import { resolveTxFileLimits } from './limits.ts';
 import type { TxFileLimits } from './limits.ts';
 import { parseSafeYaml, position } from './safe-yaml.ts';
 import type { TxFile } from './schema.ts';
+import { serializeTxFile } from './serialize.ts';
 import { validateTxFile } from './validate.ts';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -34,6 +36,34 @@ export function parseTxFile(input: Uint8Array, limits?: Partial<TxFileLimits>): 
   const text = decodeUtf8(input);
   checkCharacters(text);
   return validateTxFile(parseSafeYaml(text, resolved));
+}
+
+/**
+ * parseTxFile, and then the bytes must be exactly the canonical serialization of what they
+ * parse to (`serializeTxFile`), else NOT_CANONICAL naming the first line that differs. YAML lets
+ * one TxFile be written in endless ways (comments, key order, quoting, whitespace, CRLF), each
+ * with its own CID; accepting only the canonical form gives one message exactly one CID.
+ */
+export function parseCanonicalTxFile(input: Uint8Array, limits?: Partial<TxFileLimits>): TxFile {
+  const tx = parseTxFile(input, limits);
+  const canonical = serializeTxFile(tx);
+  if (!bytesEqual(canonical, input)) {
+    throw new ProtocolError(
+      ErrorCode.NotCanonical,
+      '-',
+      `not the canonical serialization of this tx-file: it differs at line ${firstDifferentLine(input, canonical)}`,
+    );
+  }
+  return tx;
+}
+
+/** The 1-based line of the first byte where `a` and `b` differ (or where the shorter one ends). */
+function firstDifferentLine(a: Uint8Array, b: Uint8Array): number {
+  let line = 1;
+  for (let i = 0; i < Math.min(a.length, b.length) && a[i] === b[i]; i++) {
+    if (a[i] === 0x0a) line += 1;
+  }
+  return line;
 }
 
 function decodeUtf8(input: Uint8Array): string {

@@ -1,14 +1,15 @@
 /**
  * The ReceiptStore contract: what the relay relies on, run against the in-memory store and the
  * PostgreSQL one (embedded PGlite, and a real server when one is given). Sequences grow; the
- * first receipt of a CID wins; a reused sequence is refused; publication is recorded once;
- * values (the bus end read before signing too) round-trip exactly.
+ * first receipt of a CID wins; the first receipt at a chain position wins (a fork gets the
+ * holder back); a reused sequence is refused; publication is recorded once; values (the bus end
+ * read before signing and the chain position too) round-trip exactly.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { RelayReceipt } from '@anchorpost/events';
-import type { ReceiptStore } from '../receipt-store.ts';
+import type { ChainPosition, ReceiptStore } from '../receipt-store.ts';
 
 export interface ReceiptStoreFactory {
   /** A new, empty store and how to dispose of it. */
@@ -38,6 +39,11 @@ function receipt(label: string, sequence: number): RelayReceipt {
   };
 }
 
+/** A chain position of its own per label (the group is the receipt's recipient hash). */
+function position(label: string): ChainPosition {
+  return { clientId: hex(`${label}/client`, 64), stateBefore: hex(`${label}/before`, 128) };
+}
+
 export function receiptStoreContract(name: string, factory: ReceiptStoreFactory): void {
   describe(`ReceiptStore contract: ${name}`, () => {
     let store: ReceiptStore;
@@ -62,9 +68,15 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('stores a receipt as signed and returns it exactly', async () => {
       const stored = receipt('a', await store.nextSequence());
-      const { stored: result, inserted } = await store.insert(stored, null);
+      const { stored: result, inserted } = await store.insert(stored, null, position('a'));
       assert.equal(inserted, true);
-      assert.deepEqual(result, { receipt: stored, state: 'signed', published: null, busEndAtSign: null });
+      assert.deepEqual(result, {
+        receipt: stored,
+        state: 'signed',
+        published: null,
+        busEndAtSign: null,
+        chainPosition: position('a'),
+      });
       assert.deepEqual(await store.get(stored.cid), result);
       assert.equal(await store.get(cidFor('unknown')), null);
     });
@@ -73,8 +85,15 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
       const stored = receipt('g', await store.nextSequence());
       // Beyond 2^32: offsets are 64-bit on the bus.
       const busEndAtSign = { partition: 6, offset: 5_000_000_123 };
-      const { stored: result } = await store.insert(stored, busEndAtSign);
-      assert.deepEqual(result, { receipt: stored, state: 'signed', published: null, busEndAtSign });
+      const { stored: result } = await store.insert(stored, busEndAtSign, position('g'));
+      const chainPosition = position('g');
+      assert.deepEqual(result, {
+        receipt: stored,
+        state: 'signed',
+        published: null,
+        busEndAtSign,
+        chainPosition,
+      });
       assert.deepEqual(await store.get(stored.cid), result);
       await store.markPublished(stored.cid, { partition: 6, offset: 5_000_000_140 });
       assert.deepEqual(await store.get(stored.cid), {
@@ -82,14 +101,15 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
         state: 'published',
         published: { partition: 6, offset: 5_000_000_140 },
         busEndAtSign,
+        chainPosition,
       });
     });
 
     it('keeps the first receipt of a CID', async () => {
       const first = receipt('b', await store.nextSequence());
-      await store.insert(first, { partition: 1, offset: 10 });
+      await store.insert(first, { partition: 1, offset: 10 }, position('b'));
       const second = { ...receipt('b', await store.nextSequence()), acceptedAt: '2026-11-22T05:00:00.000Z' };
-      const { stored, inserted } = await store.insert(second, { partition: 2, offset: 20 });
+      const { stored, inserted } = await store.insert(second, { partition: 2, offset: 20 }, position('b'));
       assert.equal(inserted, false);
       assert.deepEqual(stored.receipt, first);
       assert.deepEqual(stored.busEndAtSign, { partition: 1, offset: 10 }, 'with its own bus end');
@@ -97,14 +117,16 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('refuses a sequence that another receipt has', async () => {
       const sequence = await store.nextSequence();
-      await store.insert(receipt('c', sequence), null);
-      await assert.rejects(store.insert(receipt('d', sequence), null), { code: 'UNIQUE_VIOLATION' });
+      await store.insert(receipt('c', sequence), null, position('c'));
+      await assert.rejects(store.insert(receipt('d', sequence), null, position('d')), {
+        code: 'UNIQUE_VIOLATION',
+      });
       assert.equal(await store.get(cidFor('d')), null);
     });
 
     it('marks a receipt published once, keeping the first position', async () => {
       const stored = receipt('e', await store.nextSequence());
-      await store.insert(stored, null);
+      await store.insert(stored, null, position('e'));
       await store.markPublished(stored.cid, { partition: 3, offset: 41 });
       await store.markPublished(stored.cid, { partition: 5, offset: 99 });
       assert.deepEqual(await store.get(stored.cid), {
@@ -112,8 +134,9 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
         state: 'published',
         published: { partition: 3, offset: 41 },
         busEndAtSign: null,
+        chainPosition: position('e'),
       });
-      const again = await store.insert(stored, null);
+      const again = await store.insert(stored, null, position('e'));
       assert.equal(again.inserted, false);
       assert.equal(again.stored.state, 'published');
     });
@@ -126,11 +149,55 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('returns copies: changing a result changes nothing stored', async () => {
       const stored = receipt('f', await store.nextSequence());
-      const { stored: result } = await store.insert(stored, { partition: 0, offset: 7 });
+      const { stored: result } = await store.insert(stored, { partition: 0, offset: 7 }, position('f'));
       result.receipt.signature = 'changed';
       result.busEndAtSign!.offset = 8;
+      result.chainPosition!.stateBefore = 'changed';
       assert.deepEqual((await store.get(stored.cid))?.receipt, stored);
       assert.deepEqual((await store.get(stored.cid))?.busEndAtSign, { partition: 0, offset: 7 });
+      assert.deepEqual((await store.get(stored.cid))?.chainPosition, position('f'));
+      const held = await store.getAt(stored.recipientHash, position('f'));
+      held!.receipt.cid = 'changed';
+      assert.equal((await store.getAt(stored.recipientHash, position('f')))?.receipt.cid, stored.cid);
+    });
+
+    it('keeps the first receipt at a chain position: another CID there (a fork) gets the holder back', async () => {
+      const first = receipt('h', await store.nextSequence());
+      await store.insert(first, { partition: 1, offset: 3 }, position('h'));
+      assert.deepEqual((await store.getAt(first.recipientHash, position('h')))?.receipt, first);
+      // Another tx-file (another CID) of the same client in the same group at the same state.before.
+      const fork = { ...receipt('i', await store.nextSequence()), recipientHash: first.recipientHash };
+      const { stored, inserted } = await store.insert(fork, { partition: 1, offset: 4 }, position('h'));
+      assert.equal(inserted, false);
+      assert.deepEqual(stored, (await store.get(first.cid))!, "the holder's receipt, as stored");
+      assert.equal(await store.get(fork.cid), null, 'nothing stored for the fork');
+      // The position stays taken once the holder is published.
+      await store.markPublished(first.cid, { partition: 1, offset: 5 });
+      const later = { ...receipt('j', await store.nextSequence()), recipientHash: first.recipientHash };
+      const again = await store.insert(later, null, position('h'));
+      assert.equal(again.inserted, false);
+      assert.equal(again.stored.receipt.cid, first.cid);
+      assert.equal(again.stored.state, 'published');
+    });
+
+    it('tells chain positions apart by group, client and state.before', async () => {
+      const first = receipt('k', await store.nextSequence());
+      await store.insert(first, null, position('k'));
+      const { clientId, stateBefore } = position('k');
+      const others: [string, string, ChainPosition][] = [
+        ['another group', receipt('l', 0).recipientHash, { clientId, stateBefore }],
+        ['another client', first.recipientHash, { clientId: hex('other client', 64), stateBefore }],
+        ['another state.before', first.recipientHash, { clientId, stateBefore: hex('other before', 128) }],
+      ];
+      for (const [name, recipientHash, chainPosition] of others) {
+        assert.equal(await store.getAt(recipientHash, chainPosition), null, name);
+        const other = { ...receipt(`k ${name}`, await store.nextSequence()), recipientHash };
+        const { stored, inserted } = await store.insert(other, null, chainPosition);
+        assert.equal(inserted, true, name);
+        assert.deepEqual(stored.chainPosition, chainPosition, name);
+        assert.equal((await store.getAt(recipientHash, chainPosition))?.receipt.cid, other.cid, name);
+      }
+      assert.equal((await store.getAt(first.recipientHash, position('k')))?.receipt.cid, first.cid);
     });
   });
 }
