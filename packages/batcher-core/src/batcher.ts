@@ -2,12 +2,13 @@
  * The batcher's domain logic: turns `anchorpost.tx-file.accepted.v1` into hash-chained batch-files.
  *
  * A seal: read the chain state (last `batch.sealed` of the platform), choose the cut (batch-cut.ts:
- * every record checked — CID of its bytes, receipt signed by a trusted relay — and its tx-file kept
- * in storage; the others refused), stream the entries through the protocol's encoder into the store
- * block by block, pin the root recursively (which keeps every tx-file), dead-letter the refused
- * records and announce `batch.sealed` unless the topic already holds this sequence. Every storage
- * call has a time limit. Everything a batch holds comes from bus records, so re-running after a
- * crash at any step rebuilds the same blocks (puts and pins are idempotent) and announces once.
+ * every record checked — CID of its bytes, receipt signed by a trusted relay — the others refused),
+ * stream the entries through the protocol's encoder into the store block by block, pin the root
+ * recursively (which keeps every tx-file; if that fails, find the files at fault and cut again,
+ * with them re-added from their records or refused), dead-letter the refused records and announce
+ * `batch.sealed` unless the topic already holds this sequence. Every storage call has a time
+ * limit (ADR 0015). Everything a batch holds comes from bus records, so re-running after a crash at
+ * any step rebuilds the same blocks (puts and pins are idempotent) and announces once.
  */
 import type { Bus } from '@anchorpost/bus';
 import { batchSealed, TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
@@ -77,7 +78,7 @@ export class Batcher {
   /**
    * Seals one batch if one is due: `maxFiles` records are waiting, or `intervalMs` has passed since
    * the last seal (or start) and at least one record is waiting. Returns the announced event, or
-   * null when nothing was due or every waiting record was a duplicate.
+   * null when nothing was due or every waiting record was a duplicate or refused.
    */
   runOnce(): Promise<BatchSealed | null> {
     return this.#serialized(() => this.#runOnce());

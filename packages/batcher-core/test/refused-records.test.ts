@@ -214,6 +214,46 @@ describe('the batcher refuses what the bus cannot prove', () => {
     assert.deepEqual(await deadLetters(world.bus), []);
   });
 
+  it('dead-letters again, and seals once, when killed between the letters and the announcement', async () => {
+    const cid = await world.store.addFile(txFileBytes(40));
+    const forged = acceptedEvent(40, cid, 7, relayKeyFromSeed(9));
+    const good = await goodEvents(world, 41, 44);
+    await publishAccepted(world.bus, [forged, ...good]);
+    // The bus, failing right after the letters were published (a crash before the announcement).
+    const crashing = new Proxy(world.bus, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const real = (value as (...args: unknown[]) => Promise<unknown>).bind(target);
+        if (property !== 'publish') return real;
+        return async (topic: string, ...rest: unknown[]) => {
+          const published = await real(topic, ...rest);
+          if (topic === TX_FILE_ACCEPTED_DLQ_TOPIC) throw new Error('crash after the letters');
+          return published;
+        };
+      },
+    });
+    const options = { store: world.store, platform: PLATFORM, relayKeys: RELAY_KEYS, pinTimeoutMs: 300 };
+    await assert.rejects(new Batcher({ ...options, bus: crashing }).sealNow(), /crash after the letters/);
+    assert.deepEqual(await sealedEvents(world.bus), []);
+
+    const sealed = await new Batcher({ ...options, bus: world.bus }).sealNow();
+    assert.equal(sealed?.count, 3);
+    assert.equal((await sealedEvents(world.bus)).length, 1, 'announced once');
+    // At least once: the letter again, told apart by its original partition and offset.
+    const letters = await deadLetters(world.bus);
+    assert.equal(letters.length, 2);
+    assert.equal(
+      new Set(
+        letters.map(
+          (l) =>
+            `${l.headers[DeadLetterHeader.OriginalPartition]}/${l.headers[DeadLetterHeader.OriginalOffset]}`,
+        ),
+      ).size,
+      1,
+    );
+  });
+
   it('keeps refused records waiting, not lost, while no good file comes to seal them with', async () => {
     const cid = await world.store.addFile(txFileBytes(30));
     const event = acceptedEvent(30, cid);
