@@ -2,12 +2,11 @@
  * Chooses what the next batch holds, from bus positions alone: the `tx-file.accepted` records after
  * the last sealed offsets, read partition by partition in offset order, up to the end offsets seen
  * when the seal began, and cut after `maxFiles` distinct CIDs. Each record is checked first
- * (accepted-record-check.ts: decodes, CID of its bytes, receipt signed by a trusted relay) and its
- * tx-file, if a failed root pin made it a suspect, made sure of in storage (tx-file-custody.ts); a
- * record that fails is refused — covered by the
- * offsets, left out of the batch, dead-lettered when the batch is announced. Records are read a
- * page at a time and only each entry's 36 CID bytes are kept (36 MB for a million), plus the
- * duplicate set and a small note per refusal.
+ * (accepted-record-check.ts: decodes, CID of its bytes, receipt signed by a trusted relay), and a
+ * tx-file a failed root pin made a suspect must be kept by storage on its own (tx-file-custody.ts);
+ * a record that fails is refused — covered by the offsets, left out of the batch, dead-lettered
+ * when the batch is announced. Records are read a page at a time and only each entry's 36 CID bytes
+ * are kept (36 MB for a million), plus the duplicate set and a small note per refusal.
  */
 import type { Bus, BusRecord } from '@anchorpost/bus';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
@@ -24,7 +23,7 @@ import type { TxFileCustody } from './tx-file-custody.ts';
 
 /** Records per bus read: bounds memory by this many records (each at most 1 MiB on the bus). */
 const READ_PAGE_RECORDS = 128;
-/** Records checked together: their tx-files' storage calls run side by side (and their bytes are held). */
+/** Records checked side by side (and suspects' storage calls); their tx-file bytes are held meanwhile. */
 const CHECK_GROUP_RECORDS = 16;
 
 const UNSUSPECTED: TxFileCustody = { kept: true, restored: false };

@@ -17,7 +17,8 @@ import { withDeadline } from './storage-deadline.ts';
 export type TxFileCustody =
   | {
       readonly kept: true;
-      /** Its block was missing and was stored again from the record. */ readonly restored: boolean;
+      /** Its block was missing and was stored again from the record. */
+      readonly restored: boolean;
     }
   | {
       readonly kept: false;
