@@ -72,6 +72,16 @@ describe('charts/anchorpost', () => {
       );
       assert.match(await renderFails(['evm.anchorContract=0x12']), /\/evm\/anchorContract/);
       assert.match(await renderFails(['ergo.enabled=true', 'ergo.tokenId=']), /tokenId/);
+      // The batcher trusts no relay key by default: without one the install is refused, and a key
+      // must be 64 hex characters.
+      assert.match(
+        await renderFails([]),
+        /batcher\.relayPublicKeys: give the public key of the relays' receipt key/,
+      );
+      assert.match(
+        await renderFails(['batcher.relayPublicKeys[0]=not-a-key']),
+        /\/batcher\/relayPublicKeys\/0/,
+      );
     },
   );
 

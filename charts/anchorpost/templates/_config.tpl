@@ -25,9 +25,21 @@ ANCHORPOST_ERGO_START_HEIGHT: {{ .Values.ergo.startHeight | int64 | quote }}
 ANCHORPOST_ERGO_CONFIRMATIONS: {{ .Values.ergo.confirmations | int64 | quote }}
 {{- end }}
 ANCHORPOST_BATCH_INTERVAL: {{ .Values.batcher.interval | quote }}
+{{- if .Values.batcher.enabled }}
+ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: {{ include "anchorpost.relayPublicKeys" . | quote }}
+{{- end }}
+ANCHORPOST_BATCHER_PIN_TIMEOUT: {{ .Values.batcher.pinTimeout | quote }}
 ANCHORPOST_PARSER_TRUSTED_DEPTH: {{ .Values.parser.trustedDepth | int64 | quote }}
 ANCHORPOST_RELAY_MAX_TX_FILE_BYTES: {{ .Values.relay.maxTxFileBytes | int64 | quote }}
 ANCHORPOST_RELAY_TENANTS_FILE: "/etc/anchorpost/tenants/tenants.json"
+{{- end -}}
+
+{{/* The relay keys the batcher trusts: at least one, or the install is refused (it would seal nothing). */}}
+{{- define "anchorpost.relayPublicKeys" -}}
+{{- if empty .Values.batcher.relayPublicKeys -}}
+{{- fail "batcher.relayPublicKeys: give the public key of the relays' receipt key (64 hex characters; docs/operations.md): the batcher seals only what it signed" -}}
+{{- end -}}
+{{- join "," .Values.batcher.relayPublicKeys -}}
 {{- end -}}
 
 {{- define "anchorpost.kafkaBrokers" -}}

@@ -101,7 +101,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const tenantsFile = join(dir, 'tenants.json');
     await writeFile(tenantsFile, JSON.stringify(options.tenants));
     const relayKeyFile = join(dir, 'keys', 'relay-key.pem');
-    await writeFile(relayKeyFile, generateRelayKey().pkcs8Pem, { mode: 0o600 });
+    const relayKey = generateRelayKey();
+    await writeFile(relayKeyFile, relayKey.pkcs8Pem, { mode: 0o600 });
     const signerKeyFile = join(dir, 'keys', 'anchorer-signer.hex');
     await writeFile(signerKeyFile, chain.owner.privateKey, { mode: 0o600 });
 
@@ -146,7 +147,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       relays.push({ name, http: `http://127.0.0.1:${http}`, grpc: `127.0.0.1:${grpc}` });
     }
     const batcherPort = await freePort();
-    add('batcher', 'batcher', batcherPort, { ANCHORPOST_BATCHER_PORT: String(batcherPort) });
+    add('batcher', 'batcher', batcherPort, {
+      ANCHORPOST_BATCHER_PORT: String(batcherPort),
+      // The relays share one receipt key: the batcher seals only what it signed.
+      ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: Buffer.from(relayKey.publicKeyRaw).toString('hex'),
+    });
     const anchorerPort = await freePort();
     add('anchorer', 'anchorer', anchorerPort, {
       ANCHORPOST_DATABASE_URL: stateDb.databaseUrl,

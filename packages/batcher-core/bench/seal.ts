@@ -15,6 +15,7 @@ import {
   cidForSmallBytes,
   openWorld,
   publishAccepted,
+  RELAY_KEYS,
   reopenWorld,
   txFileBytes,
 } from '../test/fixtures.ts';
@@ -47,7 +48,13 @@ async function seal(dir: string, maxFiles: number): Promise<void> {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 10);
   const started = performance.now();
-  const batcher = new Batcher({ bus: world.bus, store: world.store, platform: 'bench', maxFiles });
+  const batcher = new Batcher({
+    bus: world.bus,
+    store: world.store,
+    platform: 'bench',
+    relayKeys: RELAY_KEYS,
+    maxFiles,
+  });
   const sealed = await batcher.sealNow();
   const sealMs = performance.now() - started;
   clearInterval(sampler);

@@ -1,21 +1,36 @@
 /**
  * Chooses what the next batch holds, from bus positions alone: the `tx-file.accepted` records after
  * the last sealed offsets, read partition by partition in offset order, up to the end offsets seen
- * when the seal began, and cut after `maxFiles` distinct CIDs. Records are read a page at a time and
- * only each entry's 36 CID bytes are kept (36 MB for a million), plus the duplicate set.
+ * when the seal began, and cut after `maxFiles` distinct CIDs. Each record is checked first
+ * (accepted-record-check.ts: decodes, CID of its bytes, receipt signed by a trusted relay), and a
+ * tx-file a failed root pin made a suspect must be kept by storage on its own (tx-file-custody.ts);
+ * a record that fails is refused — covered by the offsets, left out of the batch, dead-lettered
+ * when the batch is announced. Records are read a page at a time and only each entry's 36 CID bytes
+ * are kept (36 MB for a million), plus the duplicate set and a small note per refusal.
  */
-import type { Bus } from '@anchorpost/bus';
-import { txFileAccepted, TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
-import { CID_BYTE_LENGTH, CidCodec, cidToBytes } from '@anchorpost/protocol';
+import type { Bus, BusRecord } from '@anchorpost/bus';
+import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
+import { CID_BYTE_LENGTH } from '@anchorpost/protocol';
+import type { ContentStore } from '@anchorpost/storage';
+import { checkAcceptedRecord } from './accepted-record-check.ts';
+import type { RecordCheck } from './accepted-record-check.ts';
 import type { BatcherObserver } from './batcher-observer.ts';
 import { CidSet } from './cid-set.ts';
+import type { RecordRefusal } from './record-refusal.ts';
+import type { RelayKeyRing } from './relay-key-ring.ts';
+import { keepTxFile, probeStore } from './tx-file-custody.ts';
+import type { TxFileCustody } from './tx-file-custody.ts';
 
 /** Records per bus read: bounds memory by this many records (each at most 1 MiB on the bus). */
 const READ_PAGE_RECORDS = 128;
-const TX_FILE_CODECS = [CidCodec.Raw, CidCodec.DagPb];
+/** Records checked side by side (and suspects' storage calls); their tx-file bytes are held meanwhile. */
+const CHECK_GROUP_RECORDS = 16;
+
+const UNSUSPECTED: TxFileCustody = { kept: true, restored: false };
 
 export interface BatchCutInput {
   bus: Bus;
+  store: ContentStore;
   /** Partition → last sealed offset (inclusive), from the previous `batch.sealed`. */
   sealedOffsets: Readonly<Record<string, number>>;
   /** End offsets (exclusive) per partition, read once when the seal began. */
@@ -23,6 +38,11 @@ export interface BatchCutInput {
   maxFiles: number;
   /** CIDs sealed in earlier batches that must not be named again (see README: duplicates). */
   sealedBefore: CidSet;
+  relayKeys: RelayKeyRing;
+  /** Time limit of each storage call for one tx-file. */
+  pinTimeoutMs: number;
+  /** Tx-files named in a batch root whose pin failed: each must be pinned on its own to go in. */
+  suspects: ReadonlySet<string>;
   observer: BatcherObserver;
 }
 
@@ -34,6 +54,8 @@ export interface BatchCut {
   sealedOffsets: Record<string, number>;
   /** The latest receipt `acceptedAt` among the entries ('' when there are none). */
   sealedAt: string;
+  /** The records covered but refused, in bus order. */
+  refusals: RecordRefusal[];
 }
 
 /** The first offset of each partition not yet covered by a sealed batch. */
@@ -49,49 +71,107 @@ export async function chooseBatchCut(input: BatchCutInput): Promise<BatchCut> {
   let count = 0;
   let sealedAt = '';
   const sealedOffsets: Record<string, number> = { ...input.sealedOffsets };
+  const refusals: RecordRefusal[] = [];
+  const isNew = (cidBytes: Uint8Array): boolean => !sealedBefore.has(cidBytes) && !seen.has(cidBytes);
 
   partitions: for (let partition = 0; partition < endOffsets.length; partition += 1) {
     const end = endOffsets[partition]!;
     let offset = nextOffset(input.sealedOffsets, partition);
     while (offset < end) {
-      const records = await bus.read(
+      const page = await bus.read(
         TX_FILE_ACCEPTED_TOPIC,
         partition,
         offset,
         Math.min(READ_PAGE_RECORDS, end - offset),
       );
+      const records = page.filter((record) => record.offset < end);
       if (records.length === 0) break;
-      for (const record of records) {
-        if (record.offset >= end) break;
-        offset = record.offset + 1;
-        sealedOffsets[String(partition)] = record.offset;
-        let cid: Uint8Array;
-        let acceptedAt: string;
-        try {
-          const event = txFileAccepted.decode(record.value);
-          cid = cidToBytes(event.cid, 'cid', TX_FILE_CODECS);
-          acceptedAt = event.receipt.acceptedAt;
-        } catch {
-          // Deterministic: the same bytes are skipped on every run.
-          observer.onRecordSkipped?.('undecodable', partition, record.offset);
-          continue;
+      for (let from = 0; from < records.length; from += CHECK_GROUP_RECORDS) {
+        const group = records.slice(from, from + CHECK_GROUP_RECORDS);
+        const checks = await Promise.all(group.map((record) => checkAcceptedRecord(record, input.relayKeys)));
+        const custody = await keepNewTxFiles(input, checks, isNew);
+
+        for (const [i, record] of group.entries()) {
+          const check = checks[i]!;
+          offset = record.offset + 1;
+          sealedOffsets[String(partition)] = record.offset;
+          if (!check.ok) {
+            refusals.push(check.refusal);
+            continue;
+          }
+          if (!isNew(check.cidBytes)) {
+            observer.onRecordSkipped?.('duplicate', partition, record.offset);
+            continue;
+          }
+          const kept = custody.get(check.cid)!;
+          if (!kept.kept) {
+            refusals.push(storageRefusal(record, check.cid, kept));
+            continue;
+          }
+          if (kept.restored) observer.onTxFileRestored?.(check.cid);
+          seen.add(check.cidBytes);
+          if ((count + 1) * CID_BYTE_LENGTH > entries.length) {
+            const grown = new Uint8Array(Math.min(maxFiles, count * 2) * CID_BYTE_LENGTH);
+            grown.set(entries);
+            entries = grown;
+          }
+          entries.set(check.cidBytes, count * CID_BYTE_LENGTH);
+          count += 1;
+          // Fixed-width ISO times order as text.
+          if (check.acceptedAt > sealedAt) sealedAt = check.acceptedAt;
+          if (count === maxFiles) break partitions;
         }
-        if (sealedBefore.has(cid) || !seen.add(cid)) {
-          observer.onRecordSkipped?.('duplicate', partition, record.offset);
-          continue;
-        }
-        if ((count + 1) * CID_BYTE_LENGTH > entries.length) {
-          const grown = new Uint8Array(Math.min(maxFiles, count * 2) * CID_BYTE_LENGTH);
-          grown.set(entries);
-          entries = grown;
-        }
-        entries.set(cid, count * CID_BYTE_LENGTH);
-        count += 1;
-        // Fixed-width ISO times order as text.
-        if (acceptedAt > sealedAt) sealedAt = acceptedAt;
-        if (count === maxFiles) break partitions;
       }
     }
   }
-  return { entries: entries.subarray(0, count * CID_BYTE_LENGTH), count, sealedOffsets, sealedAt };
+  return {
+    entries: entries.subarray(0, count * CID_BYTE_LENGTH),
+    count,
+    sealedOffsets,
+    sealedAt,
+    refusals,
+  };
+}
+
+/**
+ * The storage verdict on the group's new tx-files, once per CID. Only suspects (named in a root pin
+ * that failed) are checked, side by side: the others go in and the root pin keeps them. If a
+ * suspect could not be kept, the store is probed first: a store that is down throws (the seal is
+ * retried, nothing refused).
+ */
+async function keepNewTxFiles(
+  input: BatchCutInput,
+  checks: readonly RecordCheck[],
+  isNew: (cidBytes: Uint8Array) => boolean,
+): Promise<Map<string, TxFileCustody>> {
+  const pending = new Map<string, Promise<TxFileCustody>>();
+  for (const check of checks) {
+    if (!check.ok || pending.has(check.cid) || !isNew(check.cidBytes)) continue;
+    pending.set(
+      check.cid,
+      input.suspects.has(check.cid)
+        ? keepTxFile(input.store, check.cid, check.txFile, input.pinTimeoutMs)
+        : Promise.resolve(UNSUSPECTED),
+    );
+  }
+  // All awaited together: one store-wide failure rejects at once, and no rejection goes unhandled.
+  const results = new Map(
+    await Promise.all([...pending].map(async ([cid, result]) => [cid, await result] as const)),
+  );
+  if ([...results.values()].some((result) => !result.kept)) await probeStore(input.store, input.pinTimeoutMs);
+  return results;
+}
+
+function storageRefusal(
+  record: BusRecord,
+  cid: string,
+  failed: Extract<TxFileCustody, { kept: false }>,
+): RecordRefusal {
+  return {
+    reason: failed.reason,
+    partition: record.partition,
+    offset: record.offset,
+    cid,
+    detail: failed.detail,
+  };
 }

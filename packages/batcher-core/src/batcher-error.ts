@@ -10,6 +10,11 @@ export const BatcherErrorCode = {
   SequenceConflict: 'SEQUENCE_CONFLICT',
   /** The batch chain read back from the bus or storage is inconsistent (never fixed by retrying). */
   BadState: 'BAD_STATE',
+  /**
+   * Storage did not answer (a tx-file, a batch block or the root pin timed out, and the store's
+   * probe failed too). Retryable: nothing was refused or announced; the next run seals the same cut.
+   */
+  StorageUnavailable: 'STORAGE_UNAVAILABLE',
 } as const;
 
 export type BatcherErrorCode = (typeof BatcherErrorCode)[keyof typeof BatcherErrorCode];

@@ -1,4 +1,5 @@
 import type { BatchSealed } from '@anchorpost/events';
+import type { RecordRefusal } from './record-refusal.ts';
 
 /** Hooks for metrics and logs (the service hangs prom-client on them). Every hook is optional. */
 export interface BatcherObserver {
@@ -6,8 +7,15 @@ export interface BatcherObserver {
   onBatchSealed?(event: BatchSealed, details: { durationMs: number; announced: boolean }): void;
   /** Records of `tx-file.accepted` not yet covered by a sealed batch, after each check. */
   onBacklog?(records: number): void;
-  /** A record was left out of a batch: undecodable, or its CID already sealed. */
-  onRecordSkipped?(reason: 'undecodable' | 'duplicate', partition: number, offset: number): void;
+  /** A record was left out of a batch because its CID is already sealed (a repeat, not a fault). */
+  onRecordSkipped?(reason: 'duplicate', partition: number, offset: number): void;
+  /**
+   * A record was refused and dead-lettered (once per announced batch that covers it): never its
+   * bytes, only where it is, why, and what it claimed.
+   */
+  onRecordRefused?(refusal: RecordRefusal, deadLetterTopic: string): void;
+  /** A tx-file's block was missing from storage and was stored again from its bus record. */
+  onTxFileRestored?(cid: string): void;
   /** A run of the start() loop failed; the loop goes on at the next tick. */
   onError?(error: unknown): void;
 }

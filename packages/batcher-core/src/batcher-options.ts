@@ -4,15 +4,21 @@ import { BatcherError, BatcherErrorCode } from './batcher-error.ts';
 import type { BatcherObserver } from './batcher-observer.ts';
 import { systemClock } from './clock.ts';
 import type { BatcherClock } from './clock.ts';
+import { RelayKeyRing } from './relay-key-ring.ts';
+import type { RelayPublicKey } from './relay-key-ring.ts';
 
 export const BATCHER_DEFAULTS = {
   intervalMs: 60_000,
   maxFiles: 10_000,
   tickMs: 1_000,
+  pinTimeoutMs: 30_000,
 } as const;
 
 /** The largest `maxFiles` accepted: a million-file batch seals in well under 512 MiB. */
 export const MAX_FILES_LIMIT = 1_000_000;
+
+/** What the batch root's recursive pin may take per tx-file on top of `pinTimeoutMs` (measured ~1 ms). */
+export const ROOT_PIN_MS_PER_FILE = 10;
 
 export interface BatcherOptions {
   bus: Bus;
@@ -25,6 +31,17 @@ export interface BatcherOptions {
   maxFiles?: number;
   /** How often the start() loop checks whether a seal is due (ms, default min(1,000, intervalMs)). */
   tickMs?: number;
+  /**
+   * The relays' receipt public keys (at least one): a record whose receipt none of them signed is
+   * refused. Raw 32 bytes, 64 hex characters, SPKI PEM or a KeyObject.
+   */
+  relayKeys: readonly RelayPublicKey[];
+  /**
+   * Time limit of each storage call of a seal (ms, default 30,000): a tx-file's check, re-add or
+   * pin, a batch block's put. The batch root's recursive pin, which walks every file, gets this
+   * plus `ROOT_PIN_MS_PER_FILE` per file.
+   */
+  pinTimeoutMs?: number;
   clock?: BatcherClock;
   observer?: BatcherObserver;
 }
@@ -36,6 +53,8 @@ export interface ResolvedBatcherOptions {
   intervalMs: number;
   maxFiles: number;
   tickMs: number;
+  relayKeys: RelayKeyRing;
+  pinTimeoutMs: number;
   clock: BatcherClock;
   observer: BatcherObserver;
 }
@@ -62,6 +81,12 @@ export function resolveBatcherOptions(options: BatcherOptions): ResolvedBatcherO
     Math.min(BATCHER_DEFAULTS.tickMs, intervalMs),
     86_400_000,
   );
+  const pinTimeoutMs = wholeNumber(
+    'pinTimeoutMs',
+    options.pinTimeoutMs,
+    BATCHER_DEFAULTS.pinTimeoutMs,
+    86_400_000,
+  );
   return {
     bus: options.bus,
     store: options.store,
@@ -69,6 +94,8 @@ export function resolveBatcherOptions(options: BatcherOptions): ResolvedBatcherO
     intervalMs,
     maxFiles,
     tickMs,
+    relayKeys: RelayKeyRing.of(options.relayKeys),
+    pinTimeoutMs,
     clock: options.clock ?? systemClock,
     observer: options.observer ?? {},
   };

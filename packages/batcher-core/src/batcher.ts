@@ -1,11 +1,14 @@
 /**
  * The batcher's domain logic: turns `anchorpost.tx-file.accepted.v1` into hash-chained batch-files.
  *
- * A seal: read the chain state (last `batch.sealed` of the platform), choose the cut (batch-cut.ts),
+ * A seal: read the chain state (last `batch.sealed` of the platform), choose the cut (batch-cut.ts:
+ * every record checked — CID of its bytes, receipt signed by a trusted relay — the others refused),
  * stream the entries through the protocol's encoder into the store block by block, pin the root
- * recursively (which keeps every tx-file), and announce `batch.sealed` unless the topic already
- * holds this sequence. Everything a batch holds comes from bus records, so re-running after a crash
- * at any step rebuilds the same blocks (puts and pins are idempotent) and announces once.
+ * recursively (which keeps every tx-file; if that fails, find the files at fault and cut again,
+ * with them re-added from their records or refused), dead-letter the refused records and announce
+ * `batch.sealed` unless the topic already holds this sequence. Every storage call has a time
+ * limit (ADR 0016). Everything a batch holds comes from bus records, so re-running after a crash at
+ * any step rebuilds the same blocks (puts and pins are idempotent) and announces once.
  */
 import type { Bus } from '@anchorpost/bus';
 import { batchSealed, TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
@@ -19,13 +22,33 @@ import {
   writeBatchFile,
 } from '@anchorpost/protocol';
 import type { BatchHeader } from '@anchorpost/protocol';
+import { isStorageError, StorageErrorCode } from '@anchorpost/storage';
 import type { ContentStore } from '@anchorpost/storage';
 import { readLastBatchSealed } from './batch-chain-state.ts';
 import { chooseBatchCut, nextOffset } from './batch-cut.ts';
 import { BatcherError, BatcherErrorCode } from './batcher-error.ts';
-import { resolveBatcherOptions } from './batcher-options.ts';
+import { resolveBatcherOptions, ROOT_PIN_MS_PER_FILE } from './batcher-options.ts';
 import type { BatcherOptions, ResolvedBatcherOptions } from './batcher-options.ts';
 import { CidSet } from './cid-set.ts';
+import type { RecordRefusal } from './record-refusal.ts';
+import { batcherLetterGroup, publishRefusals, TX_FILE_ACCEPTED_DLQ_TOPIC } from './refused-record-letters.ts';
+import { withDeadline } from './storage-deadline.ts';
+import { findUnpinnable, probeStore } from './tx-file-custody.ts';
+
+/**
+ * Announcements through one bus handle, one at a time. Batchers in one process (tests, a twin
+ * started by mistake) then announce a sequence once; across processes the batcher is one replica.
+ */
+const announcing = new WeakMap<Bus, Promise<unknown>>();
+
+/** Seal attempts within one run when root pins fail on files at fault: then the error stands. */
+const MAX_SEAL_ROUNDS = 3;
+
+/** The batch's CIDs as text, in order, from their 36-byte forms. */
+function* entryCids(entries: Uint8Array, count: number): Generator<string> {
+  for (let i = 0; i < count; i += 1)
+    yield cidBytesToText(entries.subarray(i * CID_BYTE_LENGTH, (i + 1) * CID_BYTE_LENGTH));
+}
 
 export class Batcher {
   readonly #options: ResolvedBatcherOptions;
@@ -37,6 +60,8 @@ export class Batcher {
   #running = false;
   #timer: unknown = undefined;
   #tick: Promise<void> = Promise.resolve();
+  /** The chain state and end offsets of the last due seal that found nothing to seal. */
+  #nothingSealableAt: string | undefined;
 
   constructor(options: BatcherOptions) {
     this.#options = resolveBatcherOptions(options);
@@ -45,10 +70,15 @@ export class Batcher {
     this.#intervalStart = this.#options.clock.now();
   }
 
+  /** The ids (`relayKeyId`) of the relay keys whose receipts this batcher accepts. */
+  get relayKeyIds(): string[] {
+    return this.#options.relayKeys.ids;
+  }
+
   /**
    * Seals one batch if one is due: `maxFiles` records are waiting, or `intervalMs` has passed since
    * the last seal (or start) and at least one record is waiting. Returns the announced event, or
-   * null when nothing was due or every waiting record was a duplicate.
+   * null when nothing was due or every waiting record was a duplicate or refused.
    */
   runOnce(): Promise<BatchSealed | null> {
     return this.#serialized(() => this.#runOnce());
@@ -123,57 +153,127 @@ export class Batcher {
       return null;
     }
     if (backlog < maxFiles && now - this.#intervalStart < intervalMs) return null;
+    // Only repeats or refused records wait, and nothing new came since they were found so: a full
+    // backlog of them would otherwise be re-checked on every tick.
+    const position = JSON.stringify([last?.sequence ?? null, last?.batchCid ?? null, ends]);
+    if (position === this.#nothingSealableAt) {
+      this.#intervalStart = now;
+      return null;
+    }
     const sealed = await this.#seal(last, ends);
+    this.#nothingSealableAt = sealed === null ? position : undefined;
     this.#intervalStart = now;
     return sealed;
   }
 
   async #seal(last: BatchSealed | null, ends: readonly number[]): Promise<BatchSealed | null> {
-    const { clock, maxFiles, observer, platform } = this.#options;
+    const { clock, maxFiles, observer, platform, pinTimeoutMs } = this.#options;
     const started = clock.now();
-    const cut = await chooseBatchCut({
-      bus: this.#bus,
-      sealedOffsets: last?.sealedOffsets ?? {},
-      endOffsets: ends,
-      maxFiles,
-      sealedBefore: await this.#lastPageEntries(last),
-      observer,
-    });
-    if (cut.count === 0) return null;
+    const sealedBefore = await this.#lastPageEntries(last);
+    // Files found at fault when a root pin failed: the next round pins them one by one.
+    const suspects = new Set<string>();
+    for (let round = 1; ; round += 1) {
+      const cut = await chooseBatchCut({
+        bus: this.#bus,
+        store: this.#store,
+        sealedOffsets: last?.sealedOffsets ?? {},
+        endOffsets: ends,
+        maxFiles,
+        sealedBefore,
+        relayKeys: this.#options.relayKeys,
+        pinTimeoutMs,
+        suspects,
+        observer,
+      });
+      // Refused records wait with the repeats for a batch that covers them (a batch is never empty).
+      if (cut.count === 0) return null;
 
-    const header: BatchHeader = {
-      platform,
-      sequence: last === null ? 0 : last.sequence + 1,
-      previous: last === null ? null : last.batchCid,
-      sealedAt: cut.sealedAt,
-    };
-    const entries = function* (): Generator<string> {
-      for (let i = 0; i < cut.count; i += 1)
-        yield cidBytesToText(cut.entries.subarray(i * CID_BYTE_LENGTH, (i + 1) * CID_BYTE_LENGTH));
-    };
-    const rootBlock = await writeBatchFile(header, entries(), (block) =>
-      this.#store.putBlock(block.cid, block.bytes),
-    );
-    const batchCid = rootBlock.cid.toString();
-    await this.#store.pin(batchCid, { recursive: true });
+      const header: BatchHeader = {
+        platform,
+        sequence: last === null ? 0 : last.sequence + 1,
+        previous: last === null ? null : last.batchCid,
+        sealedAt: cut.sealedAt,
+      };
+      const rootBlock = await writeBatchFile(header, entryCids(cut.entries, cut.count), (block) =>
+        withDeadline(`put batch block ${block.cid.toString()}`, pinTimeoutMs, (options) =>
+          this.#store.putBlock(block.cid, block.bytes, options),
+        ),
+      );
+      const batchCid = rootBlock.cid.toString();
+      try {
+        await withDeadline(
+          `pin batch ${batchCid}`,
+          pinTimeoutMs + cut.count * ROOT_PIN_MS_PER_FILE,
+          (options) => this.#store.pin(batchCid, { ...options, recursive: true }),
+        );
+      } catch (error) {
+        for (const cid of await this.#filesAtFault(error, cut.entries, cut.count, round)) suspects.add(cid);
+        continue;
+      }
 
-    const event: BatchSealed = {
-      platform,
-      sequence: header.sequence,
-      batchCid,
-      previousCid: last === null ? null : last.batchCid,
-      merkleRoot: toHex(rootBlock.root.merkleRoot),
-      count: cut.count,
-      sealedAt: cut.sealedAt,
-      sealedOffsets: cut.sealedOffsets,
-    };
-    const announced = await this.#announce(event, last);
-    observer.onBatchSealed?.(event, { durationMs: clock.now() - started, announced });
-    return event;
+      const event: BatchSealed = {
+        platform,
+        sequence: header.sequence,
+        batchCid,
+        previousCid: last === null ? null : last.batchCid,
+        merkleRoot: toHex(rootBlock.root.merkleRoot),
+        count: cut.count,
+        sealedAt: cut.sealedAt,
+        sealedOffsets: cut.sealedOffsets,
+      };
+      const announced = await this.#announce(event, last, cut.refusals);
+      if (announced)
+        for (const refusal of cut.refusals) observer.onRecordRefused?.(refusal, TX_FILE_ACCEPTED_DLQ_TOPIC);
+      observer.onBatchSealed?.(event, { durationMs: clock.now() - started, announced });
+      return event;
+    }
   }
 
-  /** Publishes `batch.sealed` unless the topic already holds this sequence; never twice. */
-  async #announce(event: BatchSealed, last: BatchSealed | null): Promise<boolean> {
+  /**
+   * After the batch root's pin failed: the files that cannot be pinned on their own. Throws the
+   * pin's error when no file is at fault (or it is not a file's kind of failure, or the rounds are
+   * spent), and STORAGE_UNAVAILABLE when the store no longer answers.
+   */
+  async #filesAtFault(
+    error: unknown,
+    entries: Uint8Array,
+    count: number,
+    round: number,
+  ): Promise<Set<string>> {
+    const byFile =
+      isStorageError(error, StorageErrorCode.Timeout) || isStorageError(error, StorageErrorCode.NotFound);
+    if (!byFile || round >= MAX_SEAL_ROUNDS) throw error;
+    const { pinTimeoutMs } = this.#options;
+    const atFault = await findUnpinnable(this.#store, entryCids(entries, count), pinTimeoutMs);
+    if (atFault.size === 0) throw error;
+    await probeStore(this.#store, pinTimeoutMs);
+    return atFault;
+  }
+
+  /**
+   * Publishes `batch.sealed` unless the topic already holds this sequence; never twice. The
+   * records the batch covers but refused are dead-lettered just before (by whoever announces).
+   */
+  #announce(
+    event: BatchSealed,
+    last: BatchSealed | null,
+    refusals: readonly RecordRefusal[],
+  ): Promise<boolean> {
+    // The re-read and the publish must not interleave with another batcher's on the same bus handle.
+    const before = announcing.get(this.#bus) ?? Promise.resolve();
+    const mine = before.then(() => this.#announceAfterReread(event, last, refusals));
+    announcing.set(
+      this.#bus,
+      mine.catch(() => undefined),
+    );
+    return mine;
+  }
+
+  async #announceAfterReread(
+    event: BatchSealed,
+    last: BatchSealed | null,
+    refusals: readonly RecordRefusal[],
+  ): Promise<boolean> {
     const current = await readLastBatchSealed(this.#bus, event.platform);
     if (current !== null && current.sequence === event.sequence && current.batchCid === event.batchCid)
       return false;
@@ -184,6 +284,7 @@ export class Batcher {
         true,
       );
     }
+    await publishRefusals(this.#bus, refusals, batcherLetterGroup(event.platform));
     await this.#bus.publish(batchSealed.topic, [
       { key: batchSealed.key(event), value: batchSealed.encode(event) },
     ]);
@@ -196,7 +297,12 @@ export class Batcher {
    */
   async #lastPageEntries(last: BatchSealed | null): Promise<CidSet> {
     if (last === null) return new CidSet(0);
-    const root = decodeBatchRoot(await this.#store.getBlock(last.batchCid));
+    const { pinTimeoutMs } = this.#options;
+    const root = decodeBatchRoot(
+      await withDeadline(`get batch ${last.batchCid}`, pinTimeoutMs, (options) =>
+        this.#store.getBlock(last.batchCid, options),
+      ),
+    );
     if (root.sequence !== last.sequence || root.platform !== last.platform) {
       throw new BatcherError(
         BatcherErrorCode.BadState,
@@ -206,7 +312,11 @@ export class Batcher {
     }
     const lastPage = root.pages.at(-1);
     if (lastPage === undefined) return new CidSet(0);
-    const page = decodeBatchPage(await this.#store.getBlock(lastPage));
+    const page = decodeBatchPage(
+      await withDeadline(`get batch page ${lastPage.toString()}`, pinTimeoutMs, (options) =>
+        this.#store.getBlock(lastPage, options),
+      ),
+    );
     const set = new CidSet(page.entries.length);
     for (const entry of page.entries) set.add(entry.bytes);
     return set;

@@ -4,13 +4,17 @@ import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import type { BatchSealed } from '@anchorpost/events';
 import { toHex, verifyBatchFile } from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage';
-import { Batcher, BatcherError, readLastBatchSealed } from '../src/index.ts';
+import { DeadLetterHeader } from '@anchorpost/bus';
+import { Batcher, BatcherError, readLastBatchSealed, RelayKeyRing } from '../src/index.ts';
 import {
   acceptedEvent,
   acceptTxFiles,
+  deadLetters,
   expectedOrder,
   openWorld,
   PLATFORM,
+  RELAY_KEY,
+  RELAY_KEYS,
   publishAccepted,
   sealedEvents,
   txFileBytes,
@@ -49,6 +53,7 @@ describe('Batcher', () => {
       bus: world.bus,
       store: world.store,
       platform: PLATFORM,
+      relayKeys: RELAY_KEYS,
       maxFiles: 5,
       intervalMs: 60_000,
       clock,
@@ -105,6 +110,7 @@ describe('Batcher', () => {
       bus: world.bus,
       store: world.store,
       platform: PLATFORM,
+      relayKeys: RELAY_KEYS,
       maxFiles: 100,
       intervalMs: 1000,
       clock,
@@ -123,7 +129,13 @@ describe('Batcher', () => {
   });
 
   it('names a CID published twice only once, and not again after it was sealed', async () => {
-    const batcher = new Batcher({ bus: world.bus, store: world.store, platform: PLATFORM, maxFiles: 100 });
+    const batcher = new Batcher({
+      bus: world.bus,
+      store: world.store,
+      platform: PLATFORM,
+      relayKeys: RELAY_KEYS,
+      maxFiles: 100,
+    });
     const [a, b] = await acceptTxFiles(world, 200, 202);
     // A relay retry: the same acceptance again (it may land on the same partition, after b).
     await publishAccepted(world.bus, [acceptedEvent(200, a!)]);
@@ -139,26 +151,30 @@ describe('Batcher', () => {
     assert.deepEqual(await verifiedEntries(world.store, next!), [c]);
   });
 
-  it('skips a record that does not decode, deterministically', async () => {
-    const skipped: string[] = [];
+  it('refuses a record that does not decode and dead-letters it as UNDECODABLE', async () => {
+    const refused: string[] = [];
     const batcher = new Batcher({
       bus: world.bus,
       store: world.store,
       platform: PLATFORM,
-      observer: { onRecordSkipped: (reason) => void skipped.push(reason) },
+      relayKeys: RELAY_KEYS,
+      observer: { onRecordRefused: (refusal) => void refused.push(refusal.reason) },
     });
-    await world.bus.publish(TX_FILE_ACCEPTED_TOPIC, [
-      { key: 'x', value: new TextEncoder().encode('{"not":"an event"}') },
-    ]);
+    const value = new TextEncoder().encode('{"not":"an event"}');
+    await world.bus.publish(TX_FILE_ACCEPTED_TOPIC, [{ key: 'x', value }]);
     const [d] = await acceptTxFiles(world, 300, 301);
     const sealed = await batcher.sealNow();
     assert.deepEqual(await verifiedEntries(world.store, sealed!), [d]);
-    assert.deepEqual(skipped, ['undecodable']);
+    assert.deepEqual(refused, ['UNDECODABLE']);
+    const letters = await deadLetters(world.bus);
+    assert.equal(letters.length, 1);
+    assert.equal(letters[0]!.headers[DeadLetterHeader.ErrorCode], 'UNDECODABLE');
+    assert.deepEqual(letters[0]!.value, value);
   });
 
   it('announces a sequence once when two batchers race on the same input', async () => {
     await acceptTxFiles(world, 400, 410);
-    const options = { bus: world.bus, store: world.store, platform: PLATFORM };
+    const options = { bus: world.bus, store: world.store, platform: PLATFORM, relayKeys: RELAY_KEYS };
     const before = (await sealedEvents(world.bus)).length;
     const results = await Promise.allSettled([
       new Batcher(options).sealNow(),
@@ -174,7 +190,12 @@ describe('Batcher', () => {
   });
 
   it('keeps every sealed tx-file through garbage collection (recursive pin)', async () => {
-    const batcher = new Batcher({ bus: world.bus, store: world.store, platform: PLATFORM });
+    const batcher = new Batcher({
+      bus: world.bus,
+      store: world.store,
+      platform: PLATFORM,
+      relayKeys: RELAY_KEYS,
+    });
     const kept = await acceptTxFiles(world, 500, 505);
     await batcher.sealNow();
     const [unsealed] = await acceptTxFiles(world, 600, 601);
@@ -197,6 +218,7 @@ describe('Batcher', () => {
       bus: world.bus,
       store: world.store,
       platform: PLATFORM,
+      relayKeys: RELAY_KEYS,
       intervalMs: 10_000,
       tickMs: 1000,
       clock,
@@ -225,10 +247,29 @@ describe('Batcher', () => {
   });
 
   it('refuses bad options, naming the key', () => {
-    const base = { bus: world.bus, store: world.store, platform: PLATFORM };
+    const base = { bus: world.bus, store: world.store, platform: PLATFORM, relayKeys: RELAY_KEYS };
     assert.throws(() => new Batcher({ ...base, maxFiles: 1_000_001 }), /maxFiles/);
     assert.throws(() => new Batcher({ ...base, intervalMs: 0 }), /intervalMs/);
     assert.throws(() => new Batcher({ ...base, platform: '' }), /platform/);
+    assert.throws(() => new Batcher({ ...base, pinTimeoutMs: 0 }), /pinTimeoutMs/);
+    assert.throws(() => new Batcher({ ...base, relayKeys: [] }), /relayKeys must name at least one/);
+    assert.throws(
+      () => new Batcher({ ...base, relayKeys: [new Uint8Array(31)] }),
+      /relayKeys\[0\] must be 32 bytes/,
+    );
+    assert.throws(
+      () => new Batcher({ ...base, relayKeys: [RELAY_KEY.publicKeyRaw, 'not a key'] }),
+      (error: unknown) =>
+        error instanceof BatcherError && error.code === 'BAD_OPTIONS' && /relayKeys\[1\]/.test(error.message),
+    );
+    // A private key is not a public key, even of the right kind.
+    assert.throws(() => new Batcher({ ...base, relayKeys: [RELAY_KEY.privateKey] }), /relayKeys\[0\]/);
     assert.doesNotThrow(() => new Batcher({ ...base, maxFiles: 1_000_000 }));
+  });
+
+  it('trusts a relay key given as raw bytes, 64 hex characters, SPKI PEM or a KeyObject', () => {
+    const pem = RELAY_KEY.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    for (const key of [RELAY_KEY.publicKeyRaw, toHex(RELAY_KEY.publicKeyRaw), pem, RELAY_KEY.publicKey])
+      assert.deepEqual(RelayKeyRing.of([key]).ids, [RELAY_KEY.keyId]);
   });
 });

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Bus } from '@anchorpost/bus';
 import type { ContentStore } from '@anchorpost/storage';
 import { Batcher } from '../src/index.ts';
-import { acceptTxFiles, openWorld, PLATFORM, reopenWorld, sealedEvents } from './fixtures.ts';
+import { acceptTxFiles, openWorld, PLATFORM, RELAY_KEYS, reopenWorld, sealedEvents } from './fixtures.ts';
 import type { World } from './fixtures.ts';
 
 class Crash extends Error {}
@@ -59,6 +59,7 @@ describe('Batcher after a crash', () => {
       bus: control.bus,
       store: control.store,
       platform: PLATFORM,
+      relayKeys: RELAY_KEYS,
       maxFiles: FILES,
     }).sealNow();
     expected = { batchCid: sealed!.batchCid, merkleRoot: sealed!.merkleRoot };
@@ -85,7 +86,12 @@ describe('Batcher after a crash', () => {
       let world = await openWorld();
       try {
         await acceptTxFiles(world, 0, FILES);
-        const crashing = new Batcher({ ...point.wrap(world), platform: PLATFORM, maxFiles: FILES });
+        const crashing = new Batcher({
+          ...point.wrap(world),
+          platform: PLATFORM,
+          relayKeys: RELAY_KEYS,
+          maxFiles: FILES,
+        });
         await assert.rejects(crashing.runOnce(), Crash);
 
         world = await reopenWorld(world);
@@ -93,6 +99,7 @@ describe('Batcher after a crash', () => {
           bus: world.bus,
           store: world.store,
           platform: PLATFORM,
+          relayKeys: RELAY_KEYS,
           maxFiles: FILES,
         });
         const sealed = await rerun.runOnce();

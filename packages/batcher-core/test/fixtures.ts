@@ -1,17 +1,38 @@
-/** Temp-dir FileLogBus + HeliaContentStore, and `tx-file.accepted` records as the relay would publish them. */
+/**
+ * Temp-dir FileLogBus + HeliaContentStore, and `tx-file.accepted` records as the relay publishes
+ * them: receipts signed with a fixed test relay key (fixed, so a child process — bench/seal.ts —
+ * trusts the same key).
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFileLogBus } from '@anchorpost/bus';
-import type { Bus } from '@anchorpost/bus';
+import type { Bus, BusRecord } from '@anchorpost/bus';
 import { BATCH_SEALED_TOPIC, batchSealed, txFileAccepted, TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import type { BatchSealed, TxFileAccepted } from '@anchorpost/events';
-import { cidForSmallBytes } from '@anchorpost/protocol';
+import { cidForSmallBytes, fromHex } from '@anchorpost/protocol';
+import { loadRelayKey, signReceipt } from '@anchorpost/relay-core/receipts';
+import type { RelayKey } from '@anchorpost/relay-core/receipts';
 import { openHeliaContentStore } from '@anchorpost/storage';
+import { TX_FILE_ACCEPTED_DLQ_TOPIC } from '../src/index.ts';
 import type { ContentStore } from '@anchorpost/storage';
 
 export const PLATFORM = 'test-platform';
 export const TX_PARTITIONS = 3;
+
+/** An Ed25519 key from a fixed 32-byte seed (PKCS#8 DER: a fixed prefix, then the seed). */
+export function relayKeyFromSeed(seedByte: number): RelayKey {
+  const prefix = fromHex('302e020100300506032b657004220420');
+  const der = new Uint8Array(prefix.length + 32);
+  der.set(prefix);
+  der.fill(seedByte, prefix.length);
+  return loadRelayKey(der);
+}
+
+/** The relay whose receipts the batcher under test trusts. */
+export const RELAY_KEY = relayKeyFromSeed(7);
+/** What the batcher is configured with: that relay's raw public key. */
+export const RELAY_KEYS = [RELAY_KEY.publicKeyRaw];
 
 export interface World {
   dir: string;
@@ -62,24 +83,26 @@ export function txFileBytes(n: number): Uint8Array {
 
 const hex = (n: number, length: number): string => n.toString(16).padStart(length, '0').slice(-length);
 
-/** A well-formed (unsigned, fake) acceptance of tx-file `n`, for recipient `n % recipients`. */
-export function acceptedEvent(n: number, cid: string, recipients = 7): TxFileAccepted {
+/** The acceptance of tx-file `n` for recipient `n % recipients`, its receipt signed by `key`. */
+export function acceptedEvent(
+  n: number,
+  cid: string,
+  recipients = 7,
+  key: RelayKey = RELAY_KEY,
+): TxFileAccepted {
   const recipientHash = hex(n % recipients, 128);
-  return {
-    cid,
-    recipientHash,
-    receipt: {
+  const receipt = signReceipt(
+    {
       version: 1,
       cid,
       recipientHash,
       // One second apart, so the latest acceptedAt is predictable.
       acceptedAt: new Date(Date.UTC(2026, 10, 22, 3, 0, 0) + n * 1000).toISOString(),
       sequence: n,
-      relayKeyId: hex(1, 64),
-      signature: 'AAAA',
     },
-    txFile: txFileBytes(n),
-  };
+    key,
+  );
+  return { cid, recipientHash, receipt, txFile: txFileBytes(n) };
 }
 
 /** Stores tx-files `from..to-1` and publishes their acceptances; returns the CIDs in publish order. */
@@ -124,6 +147,15 @@ export async function sealedEvents(bus: Bus): Promise<BatchSealed[]> {
   const [end = 0] = await bus.endOffsets(BATCH_SEALED_TOPIC);
   const records = end === 0 ? [] : await bus.read(BATCH_SEALED_TOPIC, 0, 0, end);
   return records.map((record) => batchSealed.decode(record.value));
+}
+
+/** Every letter in `anchorpost.tx-file.accepted.v1.dlq`, partition by partition. */
+export async function deadLetters(bus: Bus): Promise<BusRecord[]> {
+  const ends = await bus.endOffsets(TX_FILE_ACCEPTED_DLQ_TOPIC).catch(() => []);
+  const letters: BusRecord[] = [];
+  for (const [partition, end] of ends.entries())
+    if (end > 0) letters.push(...(await bus.read(TX_FILE_ACCEPTED_DLQ_TOPIC, partition, 0, end)));
+  return letters;
 }
 
 export { cidForSmallBytes };

@@ -21,7 +21,7 @@ export { BusError, BusErrorCode, isBusError } from './bus-error.ts';
 export { assertTopicName, deadLetterTopic } from './topic-name.ts';
 export { assertGroupId } from './group-id.ts';
 export { murmur2, partitionForKey, toPositive } from './partitioner.ts';
-export { DeadLetterHeader } from './dead-letter.ts';
+export { DeadLetterHeader, deadLetterMessage } from './dead-letter.ts';
 export { SUBSCRIBE_DEFAULTS } from './subscribe-options.ts';
 export * from './file-log/index.ts';
 export * from './kafka/index.ts';

@@ -1,8 +1,9 @@
 /**
  * The batcher service: batcher-core's loop (seal every interval or every N files, hash-chained,
- * written and pinned, announced on `anchorpost.batch.sealed.v1`) in a NestJS app with health,
- * readiness and `anchorpost_batcher_*` metrics. The loop starts once the app listens and stops,
- * finishing a seal in progress, before the app closes.
+ * written and pinned, announced on `anchorpost.batch.sealed.v1`; records whose bytes, receipt or
+ * storage fail the checks dead-lettered) in a NestJS app with health, readiness and
+ * `anchorpost_batcher_*` metrics. The loop starts once the app listens and stops, finishing a seal
+ * in progress, before the app closes.
  */
 import { Module } from '@nestjs/common';
 import { Batcher } from '@anchorpost/batcher-core';
@@ -18,6 +19,7 @@ import {
   type RunningService,
 } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
+import { relayPublicKeyList } from './batcher-config.ts';
 import type { BatcherConfig } from './batcher-config.ts';
 
 export interface BatcherServiceOptions {
@@ -47,7 +49,18 @@ export async function startBatcherService(options: BatcherServiceOptions): Promi
     [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120, 600],
   );
   const backlog = metrics.gauge('backlog_records', 'Accepted tx-files not yet in a sealed batch');
-  const skipped = metrics.counter('records_skipped_total', 'Records left out of batches', ['reason']);
+  const skipped = metrics.counter('records_skipped_total', 'Repeated records left out of batches', [
+    'reason',
+  ]);
+  const refused = metrics.counter(
+    'records_refused_total',
+    'Accepted-topic records refused and dead-lettered, by reason (CID_MISMATCH, UNKNOWN_RELAY_KEY, …)',
+    ['reason'],
+  );
+  const restored = metrics.counter(
+    'tx_files_restored_total',
+    'Tx-files whose block was missing from storage, stored again from their bus record',
+  );
   const failures = metrics.counter('failures_total', 'Seal attempts that failed (retried next tick)');
   const lastSequence = metrics.gauge('last_sequence', 'Sequence of the last sealed batch');
 
@@ -59,6 +72,8 @@ export async function startBatcherService(options: BatcherServiceOptions): Promi
     platform: config.platform,
     intervalMs: config.intervalMs,
     maxFiles: config.maxFiles,
+    relayKeys: relayPublicKeyList(config),
+    pinTimeoutMs: config.pinTimeoutMs,
     ...(options.clock ? { clock: options.clock } : {}),
     observer: {
       onBatchSealed(event, details) {
@@ -85,6 +100,15 @@ export async function startBatcherService(options: BatcherServiceOptions): Promi
         skipped.inc({ reason });
         logger.warn({ reason, partition, offset }, 'record left out of the batch');
       },
+      onRecordRefused(refusal, deadLetterTopic) {
+        refused.inc({ reason: refusal.reason });
+        // Where it is, why, what it claimed: never the record itself.
+        logger.warn({ ...refusal, deadLetterTopic }, 'record refused and dead-lettered');
+      },
+      onTxFileRestored(cid) {
+        restored.inc();
+        logger.warn({ cid }, 'tx-file block was missing: stored again from its bus record');
+      },
       onError(error) {
         failures.inc();
         const { code, retryable } = error as { code?: unknown; retryable?: unknown };
@@ -105,7 +129,13 @@ export async function startBatcherService(options: BatcherServiceOptions): Promi
   });
   batcher.start();
   logger.info(
-    { platform: config.platform, intervalMs: config.intervalMs, maxFiles: config.maxFiles },
+    {
+      platform: config.platform,
+      intervalMs: config.intervalMs,
+      maxFiles: config.maxFiles,
+      pinTimeoutMs: config.pinTimeoutMs,
+      relayKeyIds: batcher.relayKeyIds,
+    },
     'batcher started',
   );
 

@@ -1,5 +1,6 @@
 // The batcher service over a real FileLogBus and Helia store: it seals by count and by interval,
-// announces on batch.sealed, reports metrics, and refuses bad config naming the variable.
+// announces on batch.sealed, refuses (dead-letters) a receipt no trusted relay signed, reports
+// metrics, and refuses bad config naming the variable.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,14 +8,19 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { openFileLogBus, type FileLogBus } from '@anchorpost/bus';
-import { readLastBatchSealed } from '@anchorpost/batcher-core';
+import { readLastBatchSealed, TX_FILE_ACCEPTED_DLQ_TOPIC } from '@anchorpost/batcher-core';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
+import { toHex } from '@anchorpost/protocol';
+import { generateRelayKey, loadRelayKey, signReceipt, type RelayKey } from '@anchorpost/relay-core/receipts';
 import { ConfigError, createLogger, loadConfig, type RunningService } from '@anchorpost/service-kit';
 import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
 import { batcherConfigSchema } from '../src/batcher-config.ts';
 import { startBatcherService } from '../src/batcher-service.ts';
 
 const PLATFORM = 'test-platform';
+const relayKey = loadRelayKey(generateRelayKey().pkcs8Pem);
+const otherRelayKey = loadRelayKey(generateRelayKey().pkcs8Pem);
+const strangerKey = loadRelayKey(generateRelayKey().pkcs8Pem);
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -33,7 +39,7 @@ describe('batcher service', { timeout: 60_000 }, () => {
   let service: RunningService;
   let n = 0;
 
-  async function accept(count: number): Promise<string[]> {
+  async function accept(count: number, key: RelayKey = relayKey): Promise<string[]> {
     const cids: string[] = [];
     const records = [];
     for (let i = 0; i < count; i += 1, n += 1) {
@@ -41,20 +47,11 @@ describe('batcher service', { timeout: 60_000 }, () => {
       const cid = await store.addFile(bytes, { pin: true });
       cids.push(cid);
       const recipientHash = (n % 3).toString(16).padStart(128, '0');
-      const event = {
-        cid,
-        recipientHash,
-        receipt: {
-          version: 1 as const,
-          cid,
-          recipientHash,
-          acceptedAt: new Date().toISOString(),
-          sequence: n,
-          relayKeyId: '1'.padStart(64, '0'),
-          signature: 'AAAA',
-        },
-        txFile: bytes,
-      };
+      const receipt = signReceipt(
+        { version: 1, cid, recipientHash, acceptedAt: new Date().toISOString(), sequence: n },
+        key,
+      );
+      const event = { cid, recipientHash, receipt, txFile: bytes };
       records.push({ key: txFileAccepted.key(event), value: txFileAccepted.encode(event) });
     }
     await bus.publish(TX_FILE_ACCEPTED_TOPIC, records);
@@ -71,6 +68,11 @@ describe('batcher service', { timeout: 60_000 }, () => {
       ANCHORPOST_PLATFORM_ID: PLATFORM,
       ANCHORPOST_BATCH_INTERVAL: '1500ms',
       ANCHORPOST_BATCH_MAX_FILES: '5',
+      // Two relays with keys of their own; the stranger is neither.
+      ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: [otherRelayKey, relayKey]
+        .map((k) => toHex(k.publicKeyRaw))
+        .join(','),
+      ANCHORPOST_BATCHER_PIN_TIMEOUT: '5s',
     });
     service = await startBatcherService({
       config,
@@ -103,10 +105,31 @@ describe('batcher service', { timeout: 60_000 }, () => {
     assert.ok(await store.isPinned(second.batchCid), 'the batch-file is stored and pinned');
   });
 
-  it('counts what it sealed in /metrics', async () => {
+  it("dead-letters a record whose receipt a stranger's key signed, and seals the others", async () => {
+    const [forged] = await accept(1, strangerKey);
+    const good = await accept(4);
+    const sealed = await waitFor('the batch after the forged record', async () => {
+      const last = await readLastBatchSealed(bus, PLATFORM);
+      return last !== null && last.sequence === 2 ? last : null;
+    });
+    assert.equal(sealed.count, good.length);
+    const letters = [];
+    for (const [partition, end] of (await bus.endOffsets(TX_FILE_ACCEPTED_DLQ_TOPIC)).entries())
+      if (end > 0) letters.push(...(await bus.read(TX_FILE_ACCEPTED_DLQ_TOPIC, partition, 0, end)));
+    assert.deepEqual(
+      letters.map((letter) => [
+        txFileAccepted.decode(letter.value).cid,
+        letter.headers['anchorpost-dlq-error-code'],
+      ]),
+      [[forged, 'UNKNOWN_RELAY_KEY']],
+    );
+  });
+
+  it('counts what it sealed and refused in /metrics', async () => {
     const text = await (await fetch(`${service.urls.http!}/metrics`)).text();
-    assert.match(text, /^anchorpost_batcher_batches_sealed_total 2$/m);
-    assert.match(text, /^anchorpost_batcher_tx_files_sealed_total 7$/m);
+    assert.match(text, /^anchorpost_batcher_batches_sealed_total 3$/m);
+    assert.match(text, /^anchorpost_batcher_tx_files_sealed_total 11$/m);
+    assert.match(text, /^anchorpost_batcher_records_refused_total\{reason="UNKNOWN_RELAY_KEY"\} 1$/m);
     assert.equal((await fetch(`${service.urls.http!}/healthz`)).status, 200);
   });
 
@@ -118,6 +141,21 @@ describe('batcher service', { timeout: 60_000 }, () => {
     assert.throws(
       () => loadConfig(batcherConfigSchema, { ANCHORPOST_BATCH_MAX_FILES: '0' }),
       (error: unknown) => error instanceof ConfigError && error.key === 'ANCHORPOST_BATCH_MAX_FILES',
+    );
+    // No relay key, or one that is not 64 hex characters: no default key is ever trusted.
+    for (const keys of [undefined, 'abc', `${toHex(relayKey.publicKeyRaw)};${toHex(relayKey.publicKeyRaw)}`])
+      assert.throws(
+        () => loadConfig(batcherConfigSchema, { ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: keys }),
+        (error: unknown) =>
+          error instanceof ConfigError && error.key === 'ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS',
+      );
+    assert.throws(
+      () =>
+        loadConfig(batcherConfigSchema, {
+          ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: toHex(relayKey.publicKeyRaw),
+          ANCHORPOST_BATCHER_PIN_TIMEOUT: 'never',
+        }),
+      (error: unknown) => error instanceof ConfigError && error.key === 'ANCHORPOST_BATCHER_PIN_TIMEOUT',
     );
   });
 });

@@ -13,6 +13,7 @@ import { BATCH_SEALED_TOPIC, TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anc
 import type { BatchSealed } from '@anchorpost/events';
 import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
 import { parseTrustRoots, verifyProof } from '@anchorpost/proofs';
+import { generateRelayKey, loadRelayKey, signReceipt } from '@anchorpost/relay-core/receipts';
 import type { TxFileProof } from '@anchorpost/proofs';
 import { createLogger, loadConfig } from '@anchorpost/service-kit';
 import type { RunningService } from '@anchorpost/service-kit';
@@ -22,6 +23,8 @@ import { eventually, startWorld } from './environment.ts';
 import type { SentTxFile, World } from './environment.ts';
 
 const TRUSTED_DEPTH = 3;
+/** The relay that signs the receipts; the batcher trusts it. */
+const relayKey = loadRelayKey(generateRelayKey().pkcs8Pem);
 const quiet = (service: string) => createLogger(service, { destination: { write: () => undefined } });
 
 describe('accepted → sealed → anchored → indexed → proven', { timeout: 120_000 }, () => {
@@ -35,15 +38,16 @@ describe('accepted → sealed → anchored → indexed → proven', { timeout: 1
   async function accept(files: readonly SentTxFile[]): Promise<void> {
     for (const file of files) {
       sequence += 1;
-      const receipt = {
-        version: 1 as const,
-        cid: file.cid,
-        recipientHash: file.recipientHash,
-        acceptedAt: new Date().toISOString(),
-        sequence,
-        relayKeyId: 'ab'.repeat(32),
-        signature: 'AAAA',
-      };
+      const receipt = signReceipt(
+        {
+          version: 1,
+          cid: file.cid,
+          recipientHash: file.recipientHash,
+          acceptedAt: new Date().toISOString(),
+          sequence,
+        },
+        relayKey,
+      );
       await world.database.receipts.insertReceipt({
         cid: receipt.cid,
         sequence: receipt.sequence,
@@ -76,7 +80,12 @@ describe('accepted → sealed → anchored → indexed → proven', { timeout: 1
   it('serves proofs that verify against the chain, and 202 for a file still waiting', async () => {
     const files = await world.sendTxFiles(6);
     await accept(files);
-    const batcher = new Batcher({ bus, store: world.store, platform: 'e2e' });
+    const batcher = new Batcher({
+      bus,
+      store: world.store,
+      platform: 'e2e',
+      relayKeys: [relayKey.publicKeyRaw],
+    });
     const sealed: BatchSealed | null = await batcher.sealNow();
     assert.ok(sealed !== null);
     assert.equal(sealed.count, 6);

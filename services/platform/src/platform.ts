@@ -8,9 +8,10 @@
  * flight first.
  */
 import { anchorerConfigSchema, startAnchorerService } from '@anchorpost/anchorer-service';
-import { batcherConfigSchema, startBatcherService } from '@anchorpost/batcher-service';
+import { batcherConfigSchema, startBatcherService, type BatcherConfig } from '@anchorpost/batcher-service';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import { ergoChainConfigFromEnv, ergoConfigured } from '@anchorpost/chains';
+import { toHex } from '@anchorpost/protocol';
 import { parserConfigSchema, rebuildIndex, startParserService } from '@anchorpost/parser-service';
 import type { ParserRunResult } from '@anchorpost/parser-core';
 import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
@@ -48,6 +49,14 @@ export interface Platform {
   close(): Promise<void>;
 }
 
+/**
+ * The batcher's settings but its relay keys: the platform's batcher trusts the platform's own relay
+ * (its key exists only once the data folder does), and the keys of
+ * ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS besides, when set (other relays on the same bus).
+ */
+const { relayPublicKeys: relayPublicKeysField, ...batcherSettingsSchema } = batcherConfigSchema;
+const moreRelayKeysSchema = { keys: { ...relayPublicKeysField, default: '' } } as const;
+
 /** Every setting of every service, checked before anything starts. */
 function loadAllConfig(env: NodeJS.ProcessEnv) {
   const platform = loadConfig(platformConfigSchema, env);
@@ -63,7 +72,8 @@ function loadAllConfig(env: NodeJS.ProcessEnv) {
       ANCHORPOST_RELAY_KEY_FILE: dirs.relayKey,
       ...env,
     }),
-    batcher: loadConfig(batcherConfigSchema, env),
+    batcher: loadConfig(batcherSettingsSchema, env),
+    moreRelayKeys: loadConfig(moreRelayKeysSchema, env).keys,
     anchorer: loadConfig(anchorerConfigSchema, env),
     parser: loadConfig(parserConfigSchema, env),
     proofApi,
@@ -147,8 +157,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         ...common,
       }),
     );
+    const batcherConfig: BatcherConfig = {
+      ...config.batcher,
+      relayPublicKeys: [toHex(relay.publicKey), config.moreRelayKeys].filter((keys) => keys !== '').join(','),
+    };
     services.push(
-      await startBatcherService({ config: config.batcher, bus, store: storage, readiness, ...common }),
+      await startBatcherService({ config: batcherConfig, bus, store: storage, readiness, ...common }),
     );
     services.push(
       await startAnchorerService({

@@ -99,10 +99,15 @@ export async function stop(main: MainProcess): Promise<number | null> {
   return (await main.exited).code;
 }
 
-/** The relay's tenants file and key file in `dir`, and a tx-file the tenant's app may submit. */
-export async function relayFiles(
-  dir: string,
-): Promise<{ settings: Record<string, string>; txFile: () => Promise<Uint8Array> }> {
+/**
+ * The relay's tenants file and key file in `dir`, the key's public half in hex (what a batcher is
+ * told to trust), and a tx-file the tenant's app may submit.
+ */
+export async function relayFiles(dir: string): Promise<{
+  settings: Record<string, string>;
+  relayPublicKey: string;
+  txFile: () => Promise<Uint8Array>;
+}> {
   const [app, sender]: [PrivateIdentity, PrivateIdentity] = await Promise.all([
     generateIdentity('modern'),
     generateIdentity('modern'),
@@ -112,7 +117,8 @@ export async function relayFiles(
     join(dir, 'tenants.json'),
     JSON.stringify({ tenants: [{ id: TENANT, clientKeys: [toPublicKeyFile(app.public)] }] }),
   );
-  await writeFile(join(dir, 'relay-key.pem'), generateRelayKey().pkcs8Pem, { mode: 0o600 });
+  const relayKey = generateRelayKey();
+  await writeFile(join(dir, 'relay-key.pem'), relayKey.pkcs8Pem, { mode: 0o600 });
   const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
   return {
     settings: {
@@ -121,6 +127,7 @@ export async function relayFiles(
       ANCHORPOST_RELAY_HTTP_PORT: '0',
       ANCHORPOST_RELAY_GRPC_PORT: '0',
     },
+    relayPublicKey: Buffer.from(relayKey.publicKeyRaw).toString('hex'),
     async txFile() {
       const { keys } = await createGroup('modern', [sender.public]);
       return serializeTxFile(

@@ -33,6 +33,8 @@ describe('anchorpost-platform', () => {
     ['ANCHORPOST_PARSER_TRUSTED_DEPTH', '-1'],
     ['ANCHORPOST_ANVIL_BLOCK_TIME', 'fast'],
     ['ANCHORPOST_PLATFORM_ID', 'has spaces'],
+    ['ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS', 'not-a-key'],
+    ['ANCHORPOST_BATCHER_PIN_TIMEOUT', 'forever'],
   ] as const) {
     it(`refuses ${key}=${value} and names it, before creating anything`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'anchorpost-platform-config-'));

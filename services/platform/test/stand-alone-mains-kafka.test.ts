@@ -66,6 +66,7 @@ describe('stand-alone service mains on Kafka and Kubo', { timeout: 120_000 }, as
         ANCHORPOST_DATA_DIR: join(dir, 'batcher'),
         ANCHORPOST_BATCHER_PORT: '0',
         ANCHORPOST_BATCH_INTERVAL: '500ms',
+        ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: files.relayPublicKey,
       });
       await batcher.log((line) => line['msg'] === 'batcher listening');
       await submit(http, await files.txFile());

@@ -64,6 +64,7 @@ describe('stand-alone service mains', { timeout: 120_000 }, () => {
     const batcher = startMain('batcher', {
       ANCHORPOST_DATA_DIR: join(dir, 'batcher'),
       ANCHORPOST_BATCHER_PORT: '0',
+      ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: 'ab'.repeat(32),
     });
     const url = (await batcher.log((line) => line['msg'] === 'batcher listening'))['url'] as string;
     assert.equal((await fetch(`${url}/readyz`)).status, 200);
@@ -81,6 +82,11 @@ describe('stand-alone service mains', { timeout: 120_000 }, () => {
     }).exited;
     assert.equal(relay.code, 2);
     assert.match(relay.stderr, /^ERROR BAD_CONFIG ANCHORPOST_RELAY_PARTITIONS: /m);
+
+    // The batcher trusts no relay key unless told which.
+    const batcher = await startMain('batcher', { ANCHORPOST_DATA_DIR: data }).exited;
+    assert.equal(batcher.code, 2);
+    assert.match(batcher.stderr, /^ERROR BAD_CONFIG ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: is required/m);
 
     const anchorer = await startMain('anchorer', {
       ANCHORPOST_DATA_DIR: data,

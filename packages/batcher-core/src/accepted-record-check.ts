@@ -1,0 +1,55 @@
+/**
+ * What the batcher checks of each `tx-file.accepted` record before it may go into a batch: that it
+ * decodes, that the tx-file bytes it carries hash to the CID it names (the protocol's `cidForBytes`,
+ * Kubo-identical), and that its receipt is signed by a relay key the batcher trusts. The receipt
+ * signs the CID, so together the bytes are the relay's. Deterministic: the same record gets the
+ * same answer on every run (for the same trusted keys).
+ */
+import type { BusRecord } from '@anchorpost/bus';
+import { txFileAccepted } from '@anchorpost/events';
+import type { TxFileAccepted } from '@anchorpost/events';
+import { cidForBytes, CidCodec, cidToBytes } from '@anchorpost/protocol';
+import { RecordRefusalReason } from './record-refusal.ts';
+import type { RecordRefusal } from './record-refusal.ts';
+import type { RelayKeyRing } from './relay-key-ring.ts';
+
+const TX_FILE_CODECS = [CidCodec.Raw, CidCodec.DagPb];
+
+export interface CheckedTxFile {
+  readonly ok: true;
+  readonly cid: string;
+  /** The CID's 36 bytes, as the batch holds it. */
+  readonly cidBytes: Uint8Array;
+  readonly acceptedAt: string;
+  readonly txFile: Uint8Array;
+}
+
+export type RecordCheck = CheckedTxFile | { readonly ok: false; readonly refusal: RecordRefusal };
+
+export async function checkAcceptedRecord(record: BusRecord, relayKeys: RelayKeyRing): Promise<RecordCheck> {
+  const at = { partition: record.partition, offset: record.offset };
+  let event: TxFileAccepted;
+  let cidBytes: Uint8Array;
+  try {
+    event = txFileAccepted.decode(record.value);
+    cidBytes = cidToBytes(event.cid, 'cid', TX_FILE_CODECS);
+  } catch (error) {
+    const detail = `not a tx-file.accepted event: ${(error as Error).message}`.slice(0, 300);
+    return { ok: false, refusal: { reason: RecordRefusalReason.Undecodable, ...at, detail } };
+  }
+  const claimed = { ...at, cid: event.cid, relayKeyId: event.receipt.relayKeyId };
+  const actual = await cidForBytes(event.txFile);
+  if (actual !== event.cid) {
+    const detail = `the tx-file bytes (${event.txFile.length}) have CID ${actual}, the record names ${event.cid}`;
+    return { ok: false, refusal: { reason: RecordRefusalReason.CidMismatch, ...claimed, detail } };
+  }
+  const reason = relayKeys.refusal(event.receipt);
+  if (reason !== undefined) {
+    const detail =
+      reason === RecordRefusalReason.UnknownRelayKey
+        ? `the receipt names relay key ${event.receipt.relayKeyId}, which this batcher does not trust`
+        : `the receipt's signature does not verify with relay key ${event.receipt.relayKeyId}`;
+    return { ok: false, refusal: { reason, ...claimed, detail } };
+  }
+  return { ok: true, cid: event.cid, cidBytes, acceptedAt: event.receipt.acceptedAt, txFile: event.txFile };
+}
