@@ -95,7 +95,7 @@ interface ValidCase {
     lastblock: number;
     totals: Record<string, number>;
     counted: number;
-    rejected: Array<{ index: number; publickey: string; reason: string }>;
+    rejected: Array<{ index: number; publickey: string; reason: string; code?: string }>;
   };
 }
 
@@ -124,7 +124,13 @@ function validCase(
   const totals: Record<string, number> = {};
   OPTIONS.forEach((label, i) => (totals[optionHashes[i]!] = counts[label]));
   const rejected = rejections
-    .map(({ vote, reason }) => ({ index: sorted.indexOf(vote), publickey: vote.publickey, reason }))
+    .map(({ vote, reason }) => ({
+      index: sorted.indexOf(vote),
+      publickey: vote.publickey,
+      reason,
+      // A refused signature does not cover this voting and this voter (the v2 vote signing bytes).
+      ...(reason === 'bad-signature' ? { code: 'VOTE_NOT_FOR_THIS_VOTING' } : {}),
+    }))
     .sort((a, b) => a.index - b.index);
   const counted = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const result: ValidCase = {
@@ -463,7 +469,8 @@ export function buildVotingVectors(): VotingVectors {
       'tallying `file` with `optionHashes` gives `tally`, where a verify callback refuses exactly the ' +
       'signatures listed in `badSignatures` (none when absent). Counting rule: votes are taken in ' +
       'canonical order (publickey, then option, then signature, then txfile, absent first; code-unit ' +
-      'string order); unknown option -> unknown-option; refused signature -> bad-signature; otherwise ' +
+      'string order); unknown option -> unknown-option; refused signature -> bad-signature with code ' +
+      'VOTE_NOT_FOR_THIS_VOTING; otherwise ' +
       'a voter whose vote was already counted -> duplicate-voter; rejected votes do not use up the ' +
       "voter's vote; rejected[].index is the position in file.votes, listed in canonical order. " +
       'invalid[]: parsing `xml` with `options` fails with ProtocolError `code` at `field`. ' +

@@ -55,6 +55,16 @@ export const ErrorCode = {
   // Voting
   BadVotesFile: 'BAD_VOTES_FILE',
   TooManyVotes: 'TOO_MANY_VOTES',
+  /**
+   * A vote's signature does not verify over this voting, this voter and this option (the v2 vote
+   * signing bytes): forged, altered, or copied from another voting or re-attributed to another voter.
+   */
+  VoteNotForThisVoting: 'VOTE_NOT_FOR_THIS_VOTING',
+  /**
+   * A vote signed the old way, over `"anchorpost/v1/vote" ‖ option` only: it names no voting and no
+   * voter, so it could have been moved from another voting; refused.
+   */
+  LegacyVoteSignature: 'LEGACY_VOTE_SIGNATURE',
   // XML safety (the Votes file reader accepts one fixed, entity-free subset of XML)
   XmlSyntax: 'XML_SYNTAX',
   XmlDoctype: 'XML_DOCTYPE',

@@ -8,6 +8,7 @@ import {
   serializeVotesFile,
   tallyFromVoteFiles,
   tallyVotes,
+  voteSigningBytes,
 } from '../src/voting/index.ts';
 import type { CollectedVote, VotesFile, VotesFileVote } from '../src/voting/index.ts';
 import { votingCid } from '../scripts/voting-vectors.ts';
@@ -116,16 +117,21 @@ void describe('tallyVotes', () => {
     const seen: number[] = [];
     const result = tallyVotes(file(votes), {
       optionHashes: OPTIONS,
-      verify: (vote, index) => {
+      verify: (vote, index, signingBytes) => {
         seen.push(index);
         assert.deepEqual(vote, votes[index]);
+        assert.deepEqual(
+          signingBytes,
+          voteSigningBytes({ voting: VOTING, voter: vote.publickey, option: vote.option }),
+          'verify is given the signing bytes of this voting and this voter',
+        );
         return vote.signature !== SIG(9);
       },
     });
     assert.deepEqual(result.totals, { [A]: 0, [B]: 1, [C]: 1 });
     assert.deepEqual(result.rejected, [
-      { index: 0, publickey: H('1'), reason: 'bad-signature' },
-      { index: 2, publickey: H('2'), reason: 'bad-signature' },
+      { index: 0, publickey: H('1'), reason: 'bad-signature', code: 'VOTE_NOT_FOR_THIS_VOTING' },
+      { index: 2, publickey: H('2'), reason: 'bad-signature', code: 'VOTE_NOT_FOR_THIS_VOTING' },
     ]);
     assert.deepEqual(seen, [0, 1, 2, 3], 'verify is called in canonical order');
   });

@@ -12,7 +12,8 @@ import { ErrorCode, ProtocolError } from '../errors.ts';
 import { CONTENT_KEY_CONTEXT, fieldContext } from './contexts.ts';
 import type { BlockRef, MessageReference, SealedField, TxFile, TxVoting } from './schema.ts';
 import { TX_FILE_VERSION } from './schema.ts';
-import { afterStateMessage, computeAfterState, GENESIS_STATE, hmacHex, voteMessage } from './state.ts';
+import { signVote } from '../voting/vote-signature.ts';
+import { afterStateMessage, computeAfterState, GENESIS_STATE, hmacHex } from './state.ts';
 
 export interface BuildTxFileInput {
   group: Pick<GroupKeys, 'suite' | 'publicKey' | 'secret'>;
@@ -92,6 +93,7 @@ export function buildTxFile(input: BuildTxFileInput): TxFile {
 
   const voter = input.senders[0]!;
   const optionHash = input.vote ? hmacHex(group.secret, input.vote.optionTitle) : '';
+  const voterHash = hmacHex(group.secret, publicKeyBytes(voter.public));
   const tx: TxFile = {
     version: TX_FILE_VERSION,
     suite: group.suite,
@@ -109,8 +111,8 @@ export function buildTxFile(input: BuildTxFileInput): TxFile {
           vote: {
             voting: input.vote.voting,
             option: optionHash,
-            voter: hmacHex(group.secret, publicKeyBytes(voter.public)),
-            signature: toBase64(suite.sign(voter.signing, voteMessage(optionHash))),
+            voter: voterHash,
+            signature: signVote(voter, { voting: input.vote.voting, voter: voterHash, option: optionHash }),
           },
         }
       : {}),

@@ -4,13 +4,6 @@ export { DEFAULT_TX_FILE_LIMITS, type TxFileLimits } from './limits.ts';
 export { parseTxFile, parseCanonicalTxFile } from './parse.ts';
 export { validateTxFile } from './validate.ts';
 export { serializeTxFile, canonicalSigningBytes } from './serialize.ts';
-export {
-  GENESIS_STATE,
-  hmacHex,
-  hmacSha512,
-  computeAfterState,
-  afterStateMessage,
-  voteMessage,
-} from './state.ts';
+export { GENESIS_STATE, hmacHex, hmacSha512, computeAfterState, afterStateMessage } from './state.ts';
 export { buildTxFile, type BuildTxFileInput } from './build.ts';
 export { openTxFile, verifyClientSignature, type OpenTxFileOptions, type OpenedTxFile } from './open.ts';

@@ -11,7 +11,8 @@ import type { CryptoSuite } from '../crypto/suite.ts';
 import { ErrorCode, ProtocolError } from '../errors.ts';
 import { CONTENT_KEY_CONTEXT, fieldContext } from './contexts.ts';
 import type { MessageReference, SealedField, TxFile } from './schema.ts';
-import { afterStateMessage, computeAfterState, hashesEqual, hmacHex, voteMessage } from './state.ts';
+import { verifyVote } from '../voting/vote-signature.ts';
+import { afterStateMessage, computeAfterState, hashesEqual, hmacHex } from './state.ts';
 
 export interface OpenTxFileOptions {
   group: GroupKeys;
@@ -151,13 +152,8 @@ export function openTxFile(tx: TxFile, options: OpenTxFileOptions): OpenedTxFile
         'voter hash is not the first sender',
       );
     }
-    checkSignature(
-      suite,
-      voter.signing,
-      voteMessage(tx.vote.option),
-      tx.vote.signature,
-      'transaction.vote.signature',
-    );
+    // Over this voting and this voter too: a signature copied from another vote fails here.
+    verifyVote(voter, tx.vote, 'transaction.vote.signature');
   }
 
   const clientKey = options.clientKey?.(tx.client.id);

@@ -63,7 +63,7 @@ export interface TxVote {
   option: string;
   /** HMAC of the voter's public key. */
   voter: string;
-  /** The voter's signature over the option hash bytes. */
+  /** The voter's signature over this voting, this voter and the option (voting/vote-signature.ts). */
   signature: string;
 }
 

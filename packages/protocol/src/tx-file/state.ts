@@ -44,7 +44,4 @@ export function afterStateMessage(after: string): Uint8Array {
   return concatBytes(utf8('anchorpost/v1/after-state'), fromHex(after, 'transaction.state.after'));
 }
 
-/** What a voter signs: the chosen option's title hash, domain-separated. */
-export function voteMessage(optionHash: string): Uint8Array {
-  return concatBytes(utf8('anchorpost/v1/vote'), fromHex(optionHash, 'transaction.vote.option'));
-}
+// What a voter signs is in voting/vote-signature.ts: it covers the voting and the voter too.

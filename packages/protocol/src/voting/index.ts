@@ -10,6 +10,15 @@ export {
   VOTES_FILE_VERSION,
 } from './votes-file.ts';
 export type { ParseVotesFileOptions, VotesFile, VotesFileVote } from './votes-file.ts';
+export {
+  legacyVoteSigningBytes,
+  LEGACY_VOTE_SIGNATURE_DOMAIN,
+  signVote,
+  verifyVote,
+  VOTE_SIGNATURE_DOMAIN,
+  voteSigningBytes,
+} from './vote-signature.ts';
+export type { VoteSignedFields } from './vote-signature.ts';
 export { optionHashesOf, tallyFromVoteFiles, tallyVotes } from './tally.ts';
 export type {
   CollectedVote,

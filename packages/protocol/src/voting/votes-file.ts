@@ -27,7 +27,8 @@
  *   comparing strings by code unit, so one set of votes always has one byte form;
  * - values: `voting`, `option`, `publickey` are 128 lower-case hex characters (HMAC-SHA512 with
  *   the group secret; `voting` is the voting transaction-file's `state.after`); `signature` is
- *   canonical padded base64 (the voter's signature over the 64 raw bytes of the option hash);
+ *   canonical padded base64 (the voter's signature over the v2 vote signing bytes of this voting,
+ *   this voter and this option, see vote-signature.ts);
  *   `txfile` is the CIDv1 (base32) of the voter's transaction-file; `lastblock` is a decimal
  *   non-negative safe integer without leading zeros.
  *
@@ -71,7 +72,7 @@ export interface VotesFileVote {
   option: string;
   /** The voter: HMAC of the voter's public key (128 hex); the seed calls it `publickey`. */
   publickey: string;
-  /** The voter's signature over the 64 raw bytes of `option` (canonical base64). */
+  /** The voter's signature over this voting, this voter and `option` (vote-signature.ts; base64). */
   signature: string;
   /** CIDv1 (base32) of the voter's transaction-file, when the organizer includes it. */
   txfile?: string;
