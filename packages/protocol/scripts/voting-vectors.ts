@@ -8,10 +8,22 @@
  * (counts per option label), not computed by the code under test; only the positions of the
  * rejected votes are looked up, by sorting with the canonical rule stated in the vector file.
  */
-import { createHash, createHmac } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import {
+  constants,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  privateDecrypt,
+} from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
+import { publicKeyBytes, type PublicIdentity } from '../src/crypto/identity.ts';
+import { getSuite } from '../src/crypto/suites.ts';
+import { isProtocolError } from '../src/errors.ts';
+import type { SuiteName } from '../src/tx-file/schema.ts';
+import { legacyVoteSigningBytes, verifyVote, voteSigningBytes } from '../src/voting/vote-signature.ts';
 
 const GROUP_SECRET = 'anchorpost voting test vectors: not a real group secret';
 const RAW_CODEC = 0x55;
@@ -451,12 +463,160 @@ function invalidCases(): InvalidCase[] {
   return cases;
 }
 
+// ---- signatures: the vote signing bytes and real signatures, both suites ----
+
+interface RefusedVote {
+  name: string;
+  voting: string;
+  voter: string;
+  option: string;
+  signature: string;
+  code: string;
+}
+
+interface SignatureCase {
+  suite: SuiteName;
+  /** Test keys, published on purpose: never use them for anything else. */
+  voterKey: { encryption: string; signing: string; signingPrivate: string };
+  /** How `signature` was made, so it can be reproduced byte for byte. */
+  signatureMethod: string;
+  groupSecret: string;
+  optionTitle: string;
+  voting: string;
+  option: string;
+  voter: string;
+  signingBytes: string;
+  signingBytesSha512: string;
+  signature: string;
+  refused: RefusedVote[];
+}
+
+const ED25519_PKCS8_PREFIX = '302e020100300506032b657004220420';
+const X25519_PKCS8_PREFIX = '302e020100300506032b656e04220420';
+/** A fixed RSA-4096 key made once for these vectors (committed; it protects nothing). */
+const RSA_TEST_KEY = new URL('fixtures/voting-vectors-rsa-4096.test-key.pem', import.meta.url);
+
+const der = (key: ReturnType<typeof createPrivateKey>, kind: 'pkcs8' | 'spki'): Buffer =>
+  kind === 'pkcs8'
+    ? key.export({ type: 'pkcs8', format: 'der' })
+    : createPublicKey(key).export({ type: 'spki', format: 'der' });
+
+function seededKey(prefix: string, label: string): ReturnType<typeof createPrivateKey> {
+  const seed = createHash('sha256').update(label).digest();
+  return createPrivateKey({
+    key: Buffer.concat([Buffer.from(prefix, 'hex'), seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+}
+
+/**
+ * RSA-PSS-SHA256 (MGF1-SHA256, salt 32) with a salt fixed by a label instead of a random one, so
+ * the vectors are reproducible: EMSA-PSS-ENCODE (RFC 8017 §9.1.1), then the raw RSA operation.
+ */
+function deterministicPss(
+  key: ReturnType<typeof createPrivateKey>,
+  message: Uint8Array,
+  label: string,
+): Uint8Array {
+  const sha256 = (...parts: Uint8Array[]): Buffer => {
+    const h = createHash('sha256');
+    for (const part of parts) h.update(part);
+    return h.digest();
+  };
+  const emLength = 512; // emBits = 4095: one octet, its top bit cleared
+  const salt = sha256(Buffer.from(`salt:${label}`));
+  const h = sha256(Buffer.alloc(8), sha256(message), salt);
+  const db = Buffer.concat([Buffer.alloc(emLength - 32 - 32 - 2), Buffer.from([1]), salt]);
+  const mask = Buffer.alloc(db.length);
+  for (let counter = 0, at = 0; at < mask.length; counter++, at += 32) {
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(counter);
+    sha256(h, c).copy(mask, at);
+  }
+  for (let i = 0; i < db.length; i++) db[i]! ^= mask[i]!;
+  db[0]! &= 0x7f;
+  const em = Buffer.concat([db, h, Buffer.from([0xbc])]);
+  return new Uint8Array(privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, em));
+}
+
+function signatureCase(suite: SuiteName): SignatureCase {
+  const signingKey =
+    suite === 'modern'
+      ? seededKey(ED25519_PKCS8_PREFIX, 'voting vectors: alice ed25519')
+      : createPrivateKey(readFileSync(RSA_TEST_KEY, 'utf8'));
+  const encryptionKey =
+    suite === 'modern' ? seededKey(X25519_PKCS8_PREFIX, 'voting vectors: alice x25519') : signingKey;
+  const identity: PublicIdentity = {
+    suite,
+    encryption: new Uint8Array(der(encryptionKey, 'spki')),
+    signing: new Uint8Array(der(signingKey, 'spki')),
+  };
+  const secret = Buffer.from(GROUP_SECRET);
+  const hmac = (data: Uint8Array): string => createHmac('sha512', secret).update(data).digest('hex');
+  const optionTitle = 'Yes';
+  const fields = {
+    voting: votingHash(`voting:signatures:${suite}`),
+    voter: hmac(publicKeyBytes(identity)),
+    option: hmac(Buffer.from(optionTitle)),
+  };
+  const sign = (bytes: Uint8Array, label: string): string =>
+    Buffer.from(
+      suite === 'modern'
+        ? getSuite(suite).sign(new Uint8Array(der(signingKey, 'pkcs8')), bytes)
+        : deterministicPss(signingKey, bytes, label),
+    ).toString('base64');
+  const signingBytes = voteSigningBytes(fields);
+  const signature = sign(signingBytes, `${suite}:vote`);
+  verifyVote(identity, { ...fields, signature }); // the generator refuses to write a vector that fails
+  const other = { voting: votingHash(`voting:signatures:${suite}:earlier`), voter: votingHash('voter:bob') };
+  const refusedInputs: Omit<RefusedVote, 'code'>[] = [
+    { name: 'copied into another voting of the group', ...fields, voting: other.voting, signature },
+    { name: 're-attributed to another voter', ...fields, voter: other.voter, signature },
+    { name: 'another option', ...fields, option: hmac(Buffer.from('No')), signature },
+    {
+      name: 'v1 signature (over the option alone)',
+      ...fields,
+      signature: sign(legacyVoteSigningBytes(fields.option), `${suite}:v1`),
+    },
+  ];
+  const refused = refusedInputs.map((input) => {
+    try {
+      verifyVote(identity, input);
+    } catch (error) {
+      if (isProtocolError(error)) return { ...input, code: error.code };
+      throw error;
+    }
+    throw new Error(`refused vote "${input.name}" was accepted`);
+  });
+  return {
+    suite,
+    voterKey: {
+      encryption: Buffer.from(identity.encryption).toString('base64'),
+      signing: Buffer.from(identity.signing).toString('base64'),
+      signingPrivate: der(signingKey, 'pkcs8').toString('base64'),
+    },
+    signatureMethod:
+      suite === 'modern'
+        ? 'Ed25519 (deterministic); private key = PKCS#8 of seed SHA-256("voting vectors: alice ed25519")'
+        : 'RSA-PSS-SHA256, MGF1-SHA256, salt = SHA-256("salt:rsa-4096:vote") (v1: "salt:rsa-4096:v1"); any valid salt verifies',
+    groupSecret: secret.toString('hex'),
+    optionTitle,
+    ...fields,
+    signingBytes: Buffer.from(signingBytes).toString('hex'),
+    signingBytesSha512: createHash('sha512').update(signingBytes).digest('hex'),
+    signature,
+    refused,
+  };
+}
+
 export interface VotingVectors {
   name: 'voting';
   version: 1;
   description: string;
   valid: ValidCase[];
   invalid: InvalidCase[];
+  signatures: { description: string; cases: SignatureCase[] };
 }
 
 export function buildVotingVectors(): VotingVectors {
@@ -477,6 +637,15 @@ export function buildVotingVectors(): VotingVectors {
       'Signatures are opaque placeholders, not real signatures.',
     valid: validCases(),
     invalid: invalidCases(),
+    signatures: {
+      description:
+        'Vote signatures: signingBytes = "anchorpost/v2/vote" || u32be(64) || voting || u32be(64) || voter || ' +
+        'u32be(64) || option (each hash as its 64 raw bytes); voter = HMAC-SHA512(groupSecret, publicKeyBytes), ' +
+        'publicKeyBytes = "anchorpost/v1/public-key\\0<suite>\\0" || u32be(len) || encryption SPKI || u32be(len) || ' +
+        'signing SPKI; option = HMAC-SHA512(groupSecret, optionTitle). `signature` verifies over signingBytes ' +
+        'with voterKey.signing; each refused[] vote must be refused with `code`.',
+      cases: (['modern', 'rsa-4096'] as const).map(signatureCase),
+    },
   };
 }
 

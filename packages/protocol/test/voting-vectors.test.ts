@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ProtocolError } from '../src/errors.ts';
-import { parseVotesFile, serializeVotesFile, tallyVotes } from '../src/voting/index.ts';
+import { createHash } from 'node:crypto';
+import { publicKeyBytes } from '../src/crypto/identity.ts';
+import { hmacHex } from '../src/tx-file/state.ts';
+import {
+  parseVotesFile,
+  serializeVotesFile,
+  tallyVotes,
+  verifyVote,
+  voteSigningBytes,
+} from '../src/voting/index.ts';
 import type { ParseVotesFileOptions, TallyResult, VotesFile } from '../src/voting/index.ts';
 import { VOTING_VECTORS_PATH, votingVectorsJson } from '../scripts/voting-vectors.ts';
 
@@ -20,6 +29,28 @@ interface Vectors {
     tally: TallyResult;
   }>;
   invalid: Array<{ name: string; xml: string; options?: ParseVotesFileOptions; code: string; field: string }>;
+  signatures: {
+    cases: Array<{
+      suite: 'modern' | 'rsa-4096';
+      voterKey: { encryption: string; signing: string };
+      groupSecret: string;
+      optionTitle: string;
+      voting: string;
+      option: string;
+      voter: string;
+      signingBytes: string;
+      signingBytesSha512: string;
+      signature: string;
+      refused: Array<{
+        name: string;
+        voting: string;
+        voter: string;
+        option: string;
+        signature: string;
+        code: string;
+      }>;
+    }>;
+  };
 }
 
 const text = readFileSync(VOTING_VECTORS_PATH, 'utf8');
@@ -64,6 +95,33 @@ void describe('voting-v1.json test vectors', () => {
           return true;
         },
       );
+    });
+  }
+
+  for (const vector of vectors.signatures.cases) {
+    void it(`signatures: ${vector.suite}`, () => {
+      const key = {
+        suite: vector.suite,
+        encryption: new Uint8Array(Buffer.from(vector.voterKey.encryption, 'base64')),
+        signing: new Uint8Array(Buffer.from(vector.voterKey.signing, 'base64')),
+      };
+      const secret = new Uint8Array(Buffer.from(vector.groupSecret, 'hex'));
+      assert.equal(hmacHex(secret, publicKeyBytes(key)), vector.voter);
+      assert.equal(hmacHex(secret, utf8(vector.optionTitle)), vector.option);
+      const bytes = voteSigningBytes(vector);
+      assert.equal(Buffer.from(bytes).toString('hex'), vector.signingBytes);
+      assert.equal(createHash('sha512').update(bytes).digest('hex'), vector.signingBytesSha512);
+      verifyVote(key, vector);
+      assert.ok(vector.refused.length >= 4);
+      for (const refused of vector.refused) {
+        assert.throws(
+          () => {
+            verifyVote(key, refused);
+          },
+          { code: refused.code },
+          refused.name,
+        );
+      }
     });
   }
 });
