@@ -92,6 +92,10 @@ describe('anchorpost verify', () => {
     assert.equal(result.stderr, '');
     assert.match(result.stdout, new RegExp(`^verified tx-file ${proof.txFile}\n`));
     assert.match(result.stdout, /leaf 3 of 5 in batch/);
+    assert.match(
+      result.stdout,
+      /batch header: platform proof-fixture, .* 5 tx-files — read from the batch-file's root block/,
+    );
     assert.match(result.stdout, new RegExp(`anchor evm:${fixture.chainId}: tx ${evmAnchor(proof).txHash}`));
     assert.match(result.stdout, /is canonical/);
     assert.match(result.stdout, /^ {2}trusted: every anchor is in the trust roots of proof-fixture /m);
