@@ -131,11 +131,21 @@ describe('anchorpost verify', () => {
       'anchors[0].contract',
     );
 
-    await writeFile(at('shape.json'), JSON.stringify({ ...proof, version: 3 }));
+    await writeFile(at('shape.json'), JSON.stringify({ ...proof, version: 4 }));
     assertFailure(
       await cli('verify', at('shape.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
       'INVALID_PROOF',
       'version',
+    );
+
+    // The batch header is the anchored root block's: an edited sealing time is refused.
+    const resealed = structuredClone(proof);
+    resealed.batch.sealedAt = '2020-01-01T00:00:00.000Z';
+    await writeFile(at('resealed.json'), JSON.stringify(resealed));
+    assertFailure(
+      await cli('verify', at('resealed.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
+      'BATCH_HEADER_MISMATCH',
+      'batch.sealedAt',
     );
   });
 
