@@ -92,6 +92,10 @@ describe('anchorpost verify', () => {
     assert.equal(result.stderr, '');
     assert.match(result.stdout, new RegExp(`^verified tx-file ${proof.txFile}\n`));
     assert.match(result.stdout, /leaf 3 of 5 in batch/);
+    assert.match(
+      result.stdout,
+      /batch header: platform proof-fixture, .* 5 tx-files — read from the batch-file's root block/,
+    );
     assert.match(result.stdout, new RegExp(`anchor evm:${fixture.chainId}: tx ${evmAnchor(proof).txHash}`));
     assert.match(result.stdout, /is canonical/);
     assert.match(result.stdout, /^ {2}trusted: every anchor is in the trust roots of proof-fixture /m);
@@ -127,11 +131,21 @@ describe('anchorpost verify', () => {
       'anchors[0].contract',
     );
 
-    await writeFile(at('shape.json'), JSON.stringify({ ...proof, version: 3 }));
+    await writeFile(at('shape.json'), JSON.stringify({ ...proof, version: 4 }));
     assertFailure(
       await cli('verify', at('shape.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
       'INVALID_PROOF',
       'version',
+    );
+
+    // The batch header is the anchored root block's: an edited sealing time is refused.
+    const resealed = structuredClone(proof);
+    resealed.batch.sealedAt = '2020-01-01T00:00:00.000Z';
+    await writeFile(at('resealed.json'), JSON.stringify(resealed));
+    assertFailure(
+      await cli('verify', at('resealed.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
+      'BATCH_HEADER_MISMATCH',
+      'batch.sealedAt',
     );
   });
 

@@ -87,6 +87,7 @@ function toBatchRecord(row: Batch): BatchRecord {
     sealedAt: row.sealedAt.toISOString(),
     merkleRoot: row.merkleRoot,
     count: row.count,
+    ...(row.rootBlock === null ? {} : { rootBlock: new Uint8Array(row.rootBlock) }),
   };
 }
 
@@ -153,6 +154,7 @@ export class PrismaIndexRepository implements IndexRepository {
             sealedAt: new Date(batch.sealedAt),
             merkleRoot: batch.merkleRoot,
             count: batch.count,
+            rootBlock: batch.rootBlock === undefined ? null : new Uint8Array(batch.rootBlock),
           },
         });
         // unnest() of one text[] per chunk rather than createMany's 3 bind parameters per row:

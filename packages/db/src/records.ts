@@ -22,6 +22,11 @@ export interface BatchRecord {
   /** RFC 6962 root over the entries, 64 hex characters. */
   merkleRoot: string;
   count: number;
+  /**
+   * The root block's DAG-CBOR bytes (they hash to `cid`). Left out when the batch was indexed
+   * before the index kept them; a rebuild fills them.
+   */
+  rootBlock?: Uint8Array;
 }
 
 /** The routing and state-chain fields of a tx-file (its ciphertexts stay in IPFS). */

@@ -70,7 +70,7 @@ export class AnchorIndexer {
       return { batch: existing, txFilesIndexed: 0 };
     }
 
-    const root = await this.#verify(anchor);
+    const { root, rootBlock } = await this.#verify(anchor);
     const batch: BatchRecord = {
       cid: anchor.batchCid,
       platform: root.platform,
@@ -79,6 +79,9 @@ export class AnchorIndexer {
       sealedAt: root.sealedAt,
       merkleRoot: toHex(root.merkleRoot),
       count: root.count,
+      // Kept so a proof carries the header as anchored without asking storage (a few hundred
+      // bytes; about 2.6 KB for a million entries).
+      rootBlock,
     };
     const other = await index.getBatchBySequence(batch.platform, batch.sequence);
     if (other !== null) {
@@ -121,11 +124,12 @@ export class AnchorIndexer {
     return { batch, txFilesIndexed };
   }
 
-  /** Fetches and fully verifies the batch-file; returns its root once it matches the anchor. */
-  async #verify(anchor: ChainAnchor): Promise<BatchRoot> {
+  /** Fetches and fully verifies the batch-file; returns its root (and its bytes) once it matches the anchor. */
+  async #verify(anchor: ChainAnchor): Promise<{ root: BatchRoot; rootBlock: Uint8Array }> {
     let verified;
+    let rootBytes: Uint8Array;
     try {
-      const rootBytes = await this.#options.fetcher.block(anchor.batchCid);
+      rootBytes = await this.#options.fetcher.block(anchor.batchCid);
       verified = await verifyBatchFile(rootBytes, this.#page(anchor.batchCid), {
         duplicateCheck: this.#options.duplicateCheck,
       });
@@ -143,7 +147,7 @@ export class AnchorIndexer {
     if (root.sequence !== anchor.sequence) {
       throw mismatch(anchor, `batch-file has sequence ${root.sequence}, anchored ${anchor.sequence}`);
     }
-    return root;
+    return { root, rootBlock: rootBytes };
   }
 
   #page(batchCid: string): GetBatchPage {

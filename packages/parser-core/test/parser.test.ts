@@ -3,7 +3,13 @@ import { createHash } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ChainAnchor } from '@anchorpost/chains';
 import { sampleAnchorRequest } from '@anchorpost/chains/testing';
-import { AnchorpostError, BATCH_PAGE_SIZE, cidBytesToText } from '@anchorpost/protocol';
+import {
+  AnchorpostError,
+  BATCH_PAGE_SIZE,
+  cidBytesToText,
+  dagCborCid,
+  decodeBatchRoot,
+} from '@anchorpost/protocol';
 import { StorageError, StorageErrorCode } from '@anchorpost/storage';
 import type { ContentStore } from '@anchorpost/storage';
 import { isParserError } from '../src/parser-error.ts';
@@ -102,7 +108,10 @@ describe('Parser against anvil, Helia and PGlite', { timeout: 240_000 }, () => {
     assert.equal(events.indexed.length, 1);
     assert.equal(run.headLag, parser.trustedDepth - 1, 'caught up to the trusted head');
 
-    assert.deepEqual(await w().db.index.getBatch(batch.cid), {
+    const indexed = await w().db.index.getBatch(batch.cid);
+    assert.ok(indexed?.rootBlock !== undefined, 'the root block is kept');
+    assert.equal(dagCborCid(indexed.rootBlock).toString(), batch.cid, 'as read: it hashes to the batch CID');
+    assert.deepEqual(indexed, {
       cid: batch.cid,
       platform: PLATFORM,
       sequence: 0,
@@ -110,6 +119,7 @@ describe('Parser against anvil, Helia and PGlite', { timeout: 240_000 }, () => {
       sealedAt: batch.sealedAt,
       merkleRoot: batch.root,
       count: 5,
+      rootBlock: indexed.rootBlock,
     });
     const entries: string[] = [];
     for await (const cid of w().db.index.batchEntries(batch.cid)) entries.push(cid);
@@ -203,6 +213,12 @@ describe('Parser against anvil, Helia and PGlite', { timeout: 240_000 }, () => {
         [1, second.cid, first.cid],
       ],
     );
+    // The root block as read from storage, so the proof API can hand it out without storage.
+    for (const batch of dump.batches) {
+      assert.ok(batch.rootBlock !== undefined, `root block of ${batch.cid} kept`);
+      assert.equal(dagCborCid(batch.rootBlock).toString(), batch.cid);
+      assert.equal(decodeBatchRoot(batch.rootBlock).sequence, batch.sequence);
+    }
     assert.equal(dump.txFiles.length, 5);
     assert.equal(dump.anchors.length, 2);
   });

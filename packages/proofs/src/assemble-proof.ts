@@ -3,11 +3,13 @@
  * Merkle path from the batch's ordered entries (read page by page), and the batch's anchors with
  * their depth below the chain's current head.
  */
-import type { AnchorRecord, ChainKind, IndexRepository } from '@anchorpost/db';
+import type { AnchorRecord, BatchRecord, ChainKind, IndexRepository } from '@anchorpost/db';
+import { toBase64 } from '@anchorpost/protocol';
+import { checkBatchHeader } from './batch-header-check.ts';
 import { inclusionFromEntries } from './inclusion-from-entries.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import { TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
-import type { AnchorProof, ProofTimeBound, TxFileProof } from './tx-file-proof.ts';
+import type { AnchorProof, ProofBatch, ProofTimeBound, TxFileProof } from './tx-file-proof.ts';
 
 export interface AssembleProofOptions {
   /** The chain's current head height (the service asks its ChainReader); confirmations count from it. */
@@ -63,6 +65,43 @@ function anchorProof(record: AnchorRecord, head: number): AnchorProof {
 }
 
 /**
+ * The proof's `batch`, with the root block the parser kept, checked as a verifier will: a root
+ * block that is missing (indexed before the index kept it), or that contradicts the index row,
+ * is INDEX_INCONSISTENT rather than a proof that would fail verification.
+ */
+function proofBatch(batch: BatchRecord): ProofBatch & { rootBlock: string } {
+  if (batch.rootBlock === undefined) {
+    throw new ProofError(
+      ProofErrorCode.IndexInconsistent,
+      'batch.rootBlock',
+      `batch ${batch.cid} was indexed without its root block; rebuild the index to prove its tx-files`,
+    );
+  }
+  const proof = {
+    cid: batch.cid,
+    platform: batch.platform,
+    sequence: batch.sequence,
+    count: batch.count,
+    merkleRoot: batch.merkleRoot,
+    sealedAt: batch.sealedAt,
+    previous: batch.previousCid,
+    rootBlock: toBase64(batch.rootBlock),
+  };
+  try {
+    checkBatchHeader(proof);
+  } catch (cause) {
+    if (!(cause instanceof ProofError)) throw cause;
+    throw new ProofError(
+      ProofErrorCode.IndexInconsistent,
+      cause.field,
+      `the index row of batch ${batch.cid} contradicts its root block: ${cause.message}`,
+      { cause },
+    );
+  }
+  return proof;
+}
+
+/**
  * NOT_FOUND (field `txFile`) when the tx-file is in no indexed batch — unknown, or not sealed yet;
  * NOT_FOUND (field `anchors`) when its batch has no live anchor on any chain yet. INDEX_INCONSISTENT when
  * the index contradicts itself. DbErrors from the repository pass through unchanged.
@@ -104,6 +143,7 @@ export async function assembleProof(
       );
     }
   }
+  const provenBatch = proofBatch(batch);
   const inclusion = await inclusionFromEntries(index.batchEntries(batch.cid, options.entryPageSize), {
     leaf: txFileCid,
     index: found.index,
@@ -125,15 +165,7 @@ export async function assembleProof(
   const proof: TxFileProof = {
     version: TX_FILE_PROOF_VERSION,
     txFile: txFileCid,
-    batch: {
-      cid: batch.cid,
-      platform: batch.platform,
-      sequence: batch.sequence,
-      count: batch.count,
-      merkleRoot: batch.merkleRoot,
-      sealedAt: batch.sealedAt,
-      previous: batch.previousCid,
-    },
+    batch: provenBatch,
     inclusion,
     anchors,
     timeBound,

@@ -1,10 +1,10 @@
 /**
- * @anchorpost/proofs — the TxFileProof v2 document: assembled from the index (for the proof
+ * @anchorpost/proofs — the TxFileProof v3 document: assembled from the index (for the proof
  * API) and verified with SHA-256, a chain node and the auditor's trust roots only (for auditors
  * and `anchorpost verify`).
  */
 export { ProofError, ProofErrorCode, isProofError } from './proof-error.ts';
-export { READABLE_PROOF_VERSIONS, TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
+export { READABLE_PROOF_VERSIONS, ROOT_BLOCK_PROOF_VERSION, TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
 export type {
   AnchorProof,
   ErgoAnchorProof,

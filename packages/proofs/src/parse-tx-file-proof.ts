@@ -1,12 +1,19 @@
 /**
- * Strict reading of TxFileProof v1 and v2 from untrusted JSON: exact key sets at every level, canonical
+ * Strict reading of TxFileProof v1, v2 and v3 from untrusted JSON: exact key sets at every level, canonical
  * CIDs, lower-case hex, safe integers, RFC 3339 times. Every failure is INVALID_PROOF naming the
  * field. Shape only: `verifyProof` checks the content against SHA-256 and the chain.
  */
-import { CidCodec, isProtocolError, parseCid, parseInclusionProof } from '@anchorpost/protocol';
+import {
+  CidCodec,
+  fromBase64,
+  isProtocolError,
+  MAX_BATCH_BLOCK_SIZE,
+  parseCid,
+  parseInclusionProof,
+} from '@anchorpost/protocol';
 import type { InclusionProof } from '@anchorpost/protocol';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
-import { READABLE_PROOF_VERSIONS } from './tx-file-proof.ts';
+import { READABLE_PROOF_VERSIONS, ROOT_BLOCK_PROOF_VERSION } from './tx-file-proof.ts';
 import type {
   AnchorProof,
   ErgoAnchorProof,
@@ -29,6 +36,8 @@ const CHAIN_ID_RE = /^[1-9][0-9]{0,18}$/;
 const ERGO_ID_RE = /^[0-9a-f]{64}$/;
 const ERGO_NETWORKS: readonly string[] = ['mainnet', 'testnet'];
 const STATUSES: readonly ProofAnchorStatus[] = ['pending', 'anchored', 'final'];
+/** Base64 characters of the largest root block the protocol allows. */
+const MAX_ROOT_BLOCK_BASE64 = Math.ceil(MAX_BATCH_BLOCK_SIZE / 3) * 4;
 
 function fail(field: string, message: string, cause?: unknown): never {
   throw new ProofError(
@@ -87,16 +96,24 @@ function cid(value: unknown, field: string, codecs: readonly CidCodec[]): string
   }
 }
 
-function parseBatch(value: unknown): ProofBatch {
-  const v = record(value, 'batch', [
-    'cid',
-    'platform',
-    'sequence',
-    'count',
-    'merkleRoot',
-    'sealedAt',
-    'previous',
-  ]);
+const BATCH_KEYS = ['cid', 'platform', 'sequence', 'count', 'merkleRoot', 'sealedAt', 'previous'];
+
+/** Shape only (canonical base64, size); `verifyProof` hashes and decodes it. */
+function rootBlock(value: unknown): string {
+  const field = 'batch.rootBlock';
+  if (typeof value !== 'string' || value.length === 0) fail(field, 'expected base64 text');
+  if (value.length > MAX_ROOT_BLOCK_BASE64) fail(field, `longer than a ${MAX_BATCH_BLOCK_SIZE}-byte block`);
+  try {
+    fromBase64(value, field);
+  } catch (cause) {
+    fail(field, 'expected canonical padded base64', cause);
+  }
+  return value;
+}
+
+function parseBatch(value: unknown, version: number): ProofBatch {
+  const withRootBlock = version >= ROOT_BLOCK_PROOF_VERSION;
+  const v = record(value, 'batch', withRootBlock ? [...BATCH_KEYS, 'rootBlock'] : BATCH_KEYS);
   if (typeof v.platform !== 'string' || v.platform.length === 0)
     fail('batch.platform', 'expected a non-empty string');
   const sequence = integer(v.sequence, 'batch.sequence', 0);
@@ -112,6 +129,7 @@ function parseBatch(value: unknown): ProofBatch {
     merkleRoot: matching(v.merkleRoot, 'batch.merkleRoot', ROOT_RE, '64 lower-case hex characters'),
     sealedAt: time(v.sealedAt, 'batch.sealedAt'),
     previous,
+    ...(withRootBlock ? { rootBlock: rootBlock(v.rootBlock) } : {}),
   };
 }
 
@@ -241,9 +259,9 @@ export function parseTxFileProof(json: unknown): TxFileProof {
   const v = record(value, '-', ['version', 'txFile', 'batch', 'inclusion', 'anchors', 'timeBound']);
   if (typeof v.version !== 'number' || !READABLE_PROOF_VERSIONS.includes(v.version))
     fail('version', `unsupported version, expected one of ${READABLE_PROOF_VERSIONS.join(', ')}`);
-  const version = v.version as 1 | 2;
+  const version = v.version as 1 | 2 | 3;
   const txFile = cid(v.txFile, 'txFile', [CidCodec.Raw, CidCodec.DagPb]);
-  const batch = parseBatch(v.batch);
+  const batch = parseBatch(v.batch, version);
   const inclusion = parseInclusion(v.inclusion);
   const anchors = parseAnchors(v.anchors, version);
   const timeBound = parseTimeBound(v.timeBound, anchors, version);

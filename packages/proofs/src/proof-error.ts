@@ -7,7 +7,7 @@
 import { AnchorpostError } from '@anchorpost/protocol';
 
 export const ProofErrorCode = {
-  /** The proof JSON does not have the TxFileProof v1/v2 shape. */
+  /** The proof JSON does not have the TxFileProof v1/v2/v3 shape. */
   InvalidProof: 'INVALID_PROOF',
   /** Options (RPC URLs, minimum confirmations...) are missing or wrong. */
   InvalidOptions: 'INVALID_OPTIONS',
@@ -17,6 +17,12 @@ export const ProofErrorCode = {
   IndexInconsistent: 'INDEX_INCONSISTENT',
   /** The Merkle path does not lead from the leaf to the batch root for a tree of `batch.count` leaves. */
   BadInclusion: 'BAD_INCLUSION',
+  /**
+   * v3: the batch-file root block does not hash to `batch.cid` (field `batch.rootBlock`), is no
+   * batch-file root (`batch.rootBlock.<field>`), or says otherwise than a `batch` field
+   * (`batch.count`, `batch.sealedAt`, …).
+   */
+  BatchHeaderMismatch: 'BATCH_HEADER_MISMATCH',
   /** The inclusion proof is about another tx-file than `txFile`. */
   WrongLeaf: 'WRONG_LEAF',
   /** No RPC URL was given for an anchor's chain id. */

@@ -1,14 +1,18 @@
 /**
- * TxFileProof v2: everything a third party needs to check, with SHA-256 and chain nodes only,
- * that a tx-file was sealed in a batch and that the batch's root is on chain — on EVM chains and
- * on Ergo. It is what `GET /v1/proofs/{cid}` returns and what `anchorpost verify` reads. v1 (EVM
- * anchors only, no trusted-block time) is still read. See the package README.
+ * TxFileProof v3: everything a third party needs to check, with SHA-256 and chain nodes only,
+ * that a tx-file was sealed in a batch, that the batch's root is on chain — on EVM chains and
+ * on Ergo — and what the batch's header says (v3 carries the batch-file's root block, whose CID
+ * is the anchored one). It is what `GET /v1/proofs/{cid}` returns and what `anchorpost verify`
+ * reads. v1 (EVM anchors only, no trusted-block time) and v2 (no root block: the header fields
+ * are the proof's word) are still read. See the package README.
  */
 import type { InclusionProof } from '@anchorpost/protocol';
 
-export const TX_FILE_PROOF_VERSION = 2;
+export const TX_FILE_PROOF_VERSION = 3;
 /** Versions `parseTxFileProof` reads. */
-export const READABLE_PROOF_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_PROOF_VERSIONS: readonly number[] = [1, 2, 3];
+/** The first version that carries `batch.rootBlock`. */
+export const ROOT_BLOCK_PROOF_VERSION = 3;
 
 /**
  * pending: submitted, not yet in a block (reserved: the index only holds mined anchors);
@@ -29,6 +33,11 @@ export interface ProofBatch {
   sealedAt: string;
   /** CID of the previous batch; null for sequence 0. */
   previous: string | null;
+  /**
+   * v3: the batch-file's root block, its DAG-CBOR bytes in canonical padded base64. It hashes to
+   * `cid` (which the anchors bind to the chain), and every field above is checked against it.
+   */
+  rootBlock?: string;
 }
 
 export interface EvmAnchorProof {
@@ -86,7 +95,7 @@ export interface ProofTimeBound {
 }
 
 export interface TxFileProof {
-  version: 1 | 2;
+  version: 1 | 2 | 3;
   /** The tx-file CID (CIDv1 base32). */
   txFile: string;
   batch: ProofBatch;

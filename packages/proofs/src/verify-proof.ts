@@ -5,6 +5,7 @@
  */
 import { ErgoNodeClient, JsonRpcPool } from '@anchorpost/chains';
 import { isProtocolError, verifyInclusionProof } from '@anchorpost/protocol';
+import { checkBatchHeader } from './batch-header-check.ts';
 import { checkEvmAnchor } from './evm-anchor-check.ts';
 import type { VerifiedAnchor } from './evm-anchor-check.ts';
 import { checkErgoAnchor, checkTrustedBlockTime } from './ergo-anchor-check.ts';
@@ -63,6 +64,12 @@ export interface VerifiedProof {
   trustedPlatform?: string;
   txFile: string;
   batch: { cid: string; sequence: number; merkleRoot: string; count: number };
+  /**
+   * 'anchored' (v3): the batch's header fields were read from its root block, whose CID the
+   * anchors bind to the chain. 'unchecked' (v1, v2): `count`, `platform`, `previous` and
+   * `sealedAt` are the proof's word (the tree size only as far as the path pins it).
+   */
+  batchHeader: 'anchored' | 'unchecked';
   /** The leaf index the Merkle path was checked for. */
   index: number;
   anchors: (VerifiedAnchor | VerifiedErgoAnchor)[];
@@ -123,7 +130,15 @@ function checkInclusion(proof: TxFileProof): void {
       `the inclusion proof is for ${inclusion.leaf}, not ${proof.txFile}`,
     );
   }
-  // The root and the tree size come from the batch, which the anchors bind to the chain.
+  // The root and the tree size come from the batch, which the anchors bind to the chain (and,
+  // from v3, its root block: a path alone does not pin the tree size).
+  if (inclusion.treeSize !== batch.count) {
+    throw new ProofError(
+      ProofErrorCode.BadInclusion,
+      'inclusion.treeSize',
+      `the inclusion proof is for a tree of ${inclusion.treeSize} leaves, the batch has ${batch.count}`,
+    );
+  }
   try {
     verifyInclusionProof(inclusion, { root: batch.merkleRoot, treeSize: batch.count });
   } catch (cause) {
@@ -136,6 +151,9 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
   const checks = checkOptions(options);
   // Re-read even typed input: proofs come from untrusted JSON.
   const proof: TxFileProof = parseTxFileProof(json);
+  const { rootBlock } = proof.batch;
+  // SHA-256 only, before any node is asked: the header the anchors' CID stands for.
+  if (rootBlock !== undefined) checkBatchHeader({ ...proof.batch, rootBlock });
   checkInclusion(proof);
   const anchors: (VerifiedAnchor | VerifiedErgoAnchor)[] = [];
   for (const [i, anchor] of proof.anchors.entries()) {
@@ -155,6 +173,7 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
       : { trusted: 'trust-roots' as const, trustedPlatform: checks.trust.platform }),
     txFile: proof.txFile,
     batch: { cid: batch.cid, sequence: batch.sequence, merkleRoot: batch.merkleRoot, count: batch.count },
+    batchHeader: rootBlock === undefined ? 'unchecked' : 'anchored',
     index: proof.inclusion.index,
     anchors,
     timeBound,

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cidForSmallBytes, encodeBatchFile, MerkleTree, toHex } from '@anchorpost/protocol';
+import {
+  cidForSmallBytes,
+  encodeBatchFile,
+  MAX_BATCH_BLOCK_SIZE,
+  MerkleTree,
+  toBase64,
+  toHex,
+} from '@anchorpost/protocol';
 import type { BatchRootBlock } from '@anchorpost/protocol';
 import { parseTxFileProof } from '../src/parse-tx-file-proof.ts';
 import { ProofError } from '../src/proof-error.ts';
@@ -83,7 +90,10 @@ describe('parseTxFileProof', () => {
     assert.throws(() => parseTxFileProof([]), { code: 'INVALID_PROOF', field: '-' });
     rejects((p) => (p.extra = 1), 'extra');
     rejects((p) => delete (p as Partial<TxFileProof>).timeBound, 'timeBound');
-    rejects((p) => ((p as { version: number }).version = 3), 'version');
+    rejects((p) => ((p as { version: number }).version = 4), 'version');
+    // v3 needs the root block, v1 and v2 have none.
+    rejects((p) => ((p as { version: number }).version = 3), 'batch.rootBlock');
+    rejects((p) => (p.batch.rootBlock = toBase64(sealed.bytes)), 'batch.rootBlock');
     rejects((p) => (p.txFile = sealed.cid.toString()), 'txFile');
     rejects((p) => (p.txFile = p.txFile.toUpperCase()), 'txFile');
     rejects((p) => (p.batch.cid = entries[0]!), 'batch.cid');
@@ -175,5 +185,32 @@ describe('parseTxFileProof v2: Ergo anchors and the trusted block time', () => {
       code: 'INVALID_PROOF',
       field: 'timeBound.notBefore.time',
     });
+  });
+});
+
+describe('parseTxFileProof v3: the batch-file root block', () => {
+  const v3 = (rootBlock: unknown): unknown => {
+    const proof = valid();
+    return { ...proof, version: 3, batch: { ...proof.batch, rootBlock } };
+  };
+
+  it('reads the root block as canonical base64 (shape only: verifyProof hashes and decodes it)', () => {
+    const parsed = parseTxFileProof(v3(toBase64(sealed.bytes)));
+    assert.equal(parsed.version, 3);
+    assert.equal(parsed.batch.rootBlock, toBase64(sealed.bytes));
+  });
+
+  it('refuses a root block that is no canonical base64, empty or larger than a block', () => {
+    for (const bad of [
+      '',
+      'QQ',
+      'QQ==\n',
+      'QR==',
+      42,
+      null,
+      'A'.repeat(Math.ceil(MAX_BATCH_BLOCK_SIZE / 3) * 4 + 4),
+    ]) {
+      assert.throws(() => parseTxFileProof(v3(bad)), { code: 'INVALID_PROOF', field: 'batch.rootBlock' });
+    }
   });
 });

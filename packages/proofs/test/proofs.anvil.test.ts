@@ -5,7 +5,15 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { deployAnchorContract, encodeAnchorCall } from '@anchorpost/chains';
-import { cidForBytes, cidForSmallBytes, MerkleTree, merkleLeafHashForCid, toHex } from '@anchorpost/protocol';
+import {
+  cidForBytes,
+  cidForSmallBytes,
+  dagCborCid,
+  MerkleTree,
+  merkleLeafHashForCid,
+  toBase64,
+  toHex,
+} from '@anchorpost/protocol';
 import { assembleProof } from '../src/assemble-proof.ts';
 import { ProofError } from '../src/proof-error.ts';
 import type { EvmAnchorProof, TxFileProof } from '../src/tx-file-proof.ts';
@@ -37,6 +45,13 @@ const head = () => fixture.head();
 const copy = (): Omit<TxFileProof, 'anchors'> & { anchors: EvmAnchorProof[] } =>
   structuredClone(proof) as Omit<TxFileProof, 'anchors'> & { anchors: EvmAnchorProof[] };
 
+/** The same proof as a v2 document: no root block, so its header fields are its own word. */
+function asV2(from: TxFileProof): TxFileProof {
+  const copied = structuredClone(from);
+  delete copied.batch.rootBlock;
+  return { ...copied, version: 2 };
+}
+
 async function rejectsWith(promise: Promise<unknown>, code: string, field?: string): Promise<ProofError> {
   let caught: unknown;
   await assert.rejects(promise, (error: unknown) => {
@@ -64,11 +79,11 @@ after(async () => {
 });
 
 describe('assembleProof', () => {
-  it('builds the v2 document from the index: batch, protocol Merkle path, anchors, time bounds', async () => {
+  it('builds the v3 document from the index: batch with its root block, protocol Merkle path, anchors, time bounds', async () => {
     const tree = MerkleTree.fromCids(batch.entries);
     const now = await head();
     assert.deepEqual(proof, {
-      version: 2,
+      version: 3,
       txFile: batch.entries[LEAF],
       batch: {
         cid: batch.record.cid,
@@ -78,6 +93,7 @@ describe('assembleProof', () => {
         merkleRoot: tree.rootHex,
         sealedAt: batch.record.sealedAt,
         previous: null,
+        rootBlock: toBase64(batch.record.rootBlock!),
       },
       inclusion: tree.proof(LEAF),
       anchors: [
@@ -163,6 +179,25 @@ describe('assembleProof', () => {
       'anchors',
     );
   });
+
+  it("INDEX_INCONSISTENT for a batch indexed without its root block, or with another batch's", async () => {
+    const sealedEarlier = await fixture.sealBatch(2, { keepRootBlock: false });
+    await fixture.recordAnchor(sealedEarlier, await fixture.anchorOnChain(sealedEarlier));
+    const missing = await rejectsWith(
+      assembleProof(fixture.database.index, sealedEarlier.entries[0]!, { head }),
+      'INDEX_INCONSISTENT',
+      'batch.rootBlock',
+    );
+    assert.match(missing.message, /rebuild the index/);
+
+    const crossed = await fixture.sealBatch(2, { rootBlock: other.record.rootBlock! });
+    await fixture.recordAnchor(crossed, await fixture.anchorOnChain(crossed));
+    await rejectsWith(
+      assembleProof(fixture.database.index, crossed.entries[0]!, { head }),
+      'INDEX_INCONSISTENT',
+      'batch.rootBlock',
+    );
+  });
 });
 
 describe('verifyProof', () => {
@@ -206,7 +241,7 @@ describe('verifyProof', () => {
     treeSize.inclusion.treeSize = 12;
     await rejectsWith(verifyProof(treeSize, options()), 'BAD_INCLUSION', 'inclusion.treeSize');
 
-    const root = copy();
+    const root = asV2(proof);
     root.batch.merkleRoot = 'f'.repeat(64);
     await rejectsWith(verifyProof(root, options()), 'BAD_INCLUSION', 'inclusion.root');
   });
@@ -218,7 +253,9 @@ describe('verifyProof', () => {
     fake.batch.count = 1;
     fake.batch.merkleRoot = root;
     fake.inclusion = { ...fake.inclusion, index: 0, treeSize: 1, path: [], root };
-    await rejectsWith(verifyProof(fake, options()), 'ANCHOR_MISMATCH', 'batch.merkleRoot');
+    // v3: the root block says otherwise, before any node is asked; v2 has only the chain to tell.
+    await rejectsWith(verifyProof(fake, options()), 'BATCH_HEADER_MISMATCH', 'batch.count');
+    await rejectsWith(verifyProof(asV2(fake), options()), 'ANCHOR_MISMATCH', 'batch.merkleRoot');
   });
 
   it('ANCHOR_MISMATCH for the anchor transaction of another batch', async () => {
@@ -380,6 +417,93 @@ describe('verifyProof', () => {
     await rejectsWith(verifyProof(doomedProof, options()), 'NOT_CANONICAL', 'anchors[0].blockHash');
     // The untouched older anchor still verifies.
     await verifyProof(proof, options());
+  });
+});
+
+describe('verifyProof: the batch header is the anchored root block (v3)', () => {
+  let later: TxFileProof;
+
+  before(async () => {
+    // `other` is sequence 1: it has a previous batch to lie about.
+    later = await assembleProof(fixture.database.index, other.entries[0]!, { head });
+  });
+
+  it('reads the header from the root block of the anchored CID', async () => {
+    const verified = await verifyProof(JSON.parse(JSON.stringify(later)), options());
+    assert.equal(verified.batchHeader, 'anchored');
+    assert.equal(verified.batch.count, 3);
+  });
+
+  it('BATCH_HEADER_MISMATCH for an edited count, sealedAt, previous, platform, sequence or root', async () => {
+    const edits: [keyof TxFileProof['batch'], (p: TxFileProof) => void][] = [
+      // The attacker keeps the tree consistent: a 12-leaf path the root block does not back.
+      [
+        'count',
+        (p) => {
+          p.batch.count = 12;
+          p.inclusion.treeSize = 12;
+        },
+      ],
+      ['sealedAt', (p) => (p.batch.sealedAt = '2020-01-01T00:00:00.000Z')],
+      ['previous', (p) => (p.batch.previous = other.record.cid)],
+      ['platform', (p) => (p.batch.platform = 'anchorpost-elsewhere')],
+      ['sequence', (p) => (p.batch.sequence = 7)],
+      ['merkleRoot', (p) => (p.batch.merkleRoot = 'f'.repeat(64))],
+    ];
+    for (const [field, edit] of edits) {
+      const edited = structuredClone(later);
+      edit(edited);
+      const error = await rejectsWith(
+        verifyProof(edited, options()),
+        'BATCH_HEADER_MISMATCH',
+        `batch.${field}`,
+      );
+      assert.equal(error.retryable, false);
+      // The same edit in a v2 proof is not caught by the header (what v3 adds).
+      if (field === 'sealedAt' || field === 'platform') {
+        const unchecked = await verifyProof(asV2(edited), options());
+        assert.equal(unchecked.batchHeader, 'unchecked');
+      }
+    }
+  });
+
+  it("BATCH_HEADER_MISMATCH for another batch's root block (its CID is not the anchored one)", async () => {
+    const replaced = structuredClone(proof);
+    replaced.batch.rootBlock = later.batch.rootBlock!;
+    const error = await rejectsWith(
+      verifyProof(replaced, options()),
+      'BATCH_HEADER_MISMATCH',
+      'batch.rootBlock',
+    );
+    assert.match(error.message, new RegExp(other.record.cid));
+  });
+
+  it('BATCH_HEADER_MISMATCH for a root block that hashes to batch.cid but is no batch-file root', async () => {
+    const notRoot = structuredClone(proof);
+    const bytes = new TextEncoder().encode('not dag-cbor');
+    notRoot.batch.rootBlock = toBase64(bytes);
+    notRoot.batch.cid = dagCborCid(bytes).toString();
+    await rejectsWith(verifyProof(notRoot, options()), 'BATCH_HEADER_MISMATCH', 'batch.rootBlock');
+  });
+
+  it('BAD_INCLUSION when the inclusion treeSize differs from the header count', async () => {
+    const bigger = structuredClone(later);
+    bigger.inclusion.treeSize = 4;
+    await rejectsWith(verifyProof(bigger, options()), 'BAD_INCLUSION', 'inclusion.treeSize');
+  });
+
+  it('INVALID_PROOF for a v3 proof without its root block and a v2 proof with one', async () => {
+    const without = structuredClone(later) as unknown as { batch: Record<string, unknown> };
+    delete without.batch.rootBlock;
+    await rejectsWith(verifyProof(without, options()), 'INVALID_PROOF', 'batch.rootBlock');
+    await rejectsWith(
+      verifyProof({ ...structuredClone(later), version: 2 }, options()),
+      'INVALID_PROOF',
+      'batch.rootBlock',
+    );
+    const badBase64 = structuredClone(later);
+    badBase64.batch.rootBlock = 'not base64!';
+    await rejectsWith(verifyProof(badBase64, options()), 'INVALID_PROOF', 'batch.rootBlock');
   });
 });
 

@@ -97,18 +97,19 @@ const ergoAnchorProof = {
   },
 } as const;
 
-/** TxFileProof v2 (packages/proofs): checkable with SHA-256 and the chains' own nodes only. */
+/** TxFileProof v3 (packages/proofs): checkable with SHA-256 and the chains' own nodes only. */
 export const txFileProofSchema = {
-  description: 'TxFileProof v2: the tx-file is in the batch, and the batch root is on chain (EVM and Ergo)',
+  description:
+    'TxFileProof v3: the tx-file is in the batch, the batch root is on chain (EVM and Ergo), and the batch header is the anchored root block',
   type: 'object',
   required: ['version', 'txFile', 'batch', 'inclusion', 'anchors', 'timeBound'],
   additionalProperties: false,
   properties: {
-    version: { type: 'integer', enum: [2] },
+    version: { type: 'integer', enum: [3] },
     txFile: string,
     batch: {
       type: 'object',
-      required: ['cid', 'platform', 'sequence', 'count', 'merkleRoot', 'sealedAt', 'previous'],
+      required: ['cid', 'platform', 'sequence', 'count', 'merkleRoot', 'sealedAt', 'previous', 'rootBlock'],
       additionalProperties: false,
       properties: {
         cid: string,
@@ -118,6 +119,10 @@ export const txFileProofSchema = {
         merkleRoot: hex64,
         sealedAt: time,
         previous: { type: ['string', 'null'] },
+        rootBlock: {
+          type: 'string',
+          description: "The batch-file's root block (DAG-CBOR, base64); it hashes to `cid`",
+        },
       },
     },
     inclusion: inclusionProof,

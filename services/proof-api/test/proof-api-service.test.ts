@@ -4,7 +4,7 @@ import { FIXTURE_PLATFORM, startProofFixture } from '@anchorpost/proofs/testing'
 import type { FixtureBatch, FixtureAnchor, ProofFixture } from '@anchorpost/proofs/testing';
 import { isProofError, parseTrustRoots, verifyProof } from '@anchorpost/proofs';
 import type { TxFileProof } from '@anchorpost/proofs';
-import { cidForBytes } from '@anchorpost/protocol';
+import { cidForBytes, dagCborCid, fromBase64 } from '@anchorpost/protocol';
 import { ConfigError, createLogger, loadConfig } from '@anchorpost/service-kit';
 import type { RunningService } from '@anchorpost/service-kit';
 import { EvmHead } from '../src/evm-head.ts';
@@ -92,6 +92,16 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
     });
     assert.equal(verified.index, 2);
     assert.equal(verified.batch.count, 5);
+    // v3: the header comes with the root block the index kept (no storage asked), bound to the CID.
+    assert.equal(proof.version, 3);
+    assert.equal(dagCborCid(fromBase64(proof.batch.rootBlock!)).toString(), proof.batch.cid);
+    assert.equal(verified.batchHeader, 'anchored');
+    const edited = { ...proof, batch: { ...proof.batch, count: 6 } };
+    await assert.rejects(
+      verifyProof(edited, { evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl }, trust: fixture.trustRoots }),
+      (error: unknown) =>
+        isProofError(error) && error.code === 'BATCH_HEADER_MISMATCH' && error.field === 'batch.count',
+    );
   });
 
   it('answers 202 pending while a tx-file is sealed but not anchored, or only accepted', async () => {

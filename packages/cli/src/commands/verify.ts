@@ -81,7 +81,9 @@ function report(
     ...verified.anchors.map((anchor) => anchorLine(anchor, minConfirmations)),
     `  sent before: ${verified.timeBound.notAfter} (earliest anchor block time)`,
     sentAfterLine(verified),
-    '  not checked: batch platform, sealedAt, previous and count beyond the Merkle tree (they are in the batch-file at the batch CID)',
+    verified.batchHeader === 'anchored'
+      ? `  batch header: platform ${batch.platform}, sealed ${batch.sealedAt}, previous ${batch.previous ?? 'none'}, ${batch.count} tx-files — read from the batch-file's root block, which hashes to the anchored CID`
+      : `  not checked: batch platform, sealedAt, previous and count beyond the Merkle tree (a v${proof.version} proof carries no root block; they are in the batch-file at the batch CID)`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,7 @@
 import { deployAnchorContract } from '@anchorpost/chains';
 import type { TransactionSigner } from '@anchorpost/chains';
 import type { EvmTestChain } from '@anchorpost/chains/testing';
-import { MerkleTree, toHex } from '@anchorpost/protocol';
+import { MerkleTree, toBase64, toHex } from '@anchorpost/protocol';
 import { TX_FILE_PROOF_VERSION } from '../tx-file-proof.ts';
 import type { TxFileProof } from '../tx-file-proof.ts';
 import { anchorBatch, sealed } from './proof-fixture.ts';
@@ -52,7 +52,8 @@ export async function forgeProof(chain: EvmTestChain, options: ForgeProofOptions
   return {
     version: TX_FILE_PROOF_VERSION,
     txFile: options.entries[options.leaf ?? 0]!,
-    batch,
+    // A forger has the root block of their own batch: the header holds, only the anchor's owner does not.
+    batch: { ...batch, rootBlock: toBase64(block.bytes) },
     inclusion: MerkleTree.fromCids(options.entries).proof(options.leaf ?? 0),
     anchors: [
       {

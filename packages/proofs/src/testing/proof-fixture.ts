@@ -51,7 +51,14 @@ export interface ProofFixture {
    */
   readonly trustRoots: TrustRoots;
   /** Seals the next batch over `count` fresh tx-file CIDs and records it (not anchored yet). */
-  sealBatch(count: number): Promise<FixtureBatch>;
+  /**
+   * Seals and indexes a batch of `count` new tx-files. `keepRootBlock: false` indexes it as before
+   * the index kept root blocks; `rootBlock` indexes other bytes as its root block (a broken index).
+   */
+  sealBatch(
+    count: number,
+    index?: { keepRootBlock?: boolean; rootBlock?: Uint8Array },
+  ): Promise<FixtureBatch>;
   /** Puts the batch's root on anvil through the anchor contract; returns where it landed. */
   anchorOnChain(batch: FixtureBatch, via?: AnchorVia): Promise<FixtureAnchor>;
   /** Records an anchor in the index as the parser would. */
@@ -134,7 +141,7 @@ export async function startProofFixture(): Promise<ProofFixture> {
         },
       ],
     }),
-    async sealBatch(count) {
+    async sealBatch(count, index = {}) {
       const entries: string[] = [];
       for (let i = 0; i < count; i += 1) {
         // Distinct bytes per tx-file; the proof only sees their content addresses.
@@ -150,6 +157,7 @@ export async function startProofFixture(): Promise<ProofFixture> {
         sealedAt: root.root.sealedAt,
         merkleRoot: toHex(root.root.merkleRoot),
         count: root.root.count,
+        ...(index.keepRootBlock === false ? {} : { rootBlock: index.rootBlock ?? root.bytes }),
       };
       await database.index.recordBatch(record, entries);
       const rows: TxFileRecord[] = entries.map((cid, batchIndex) => ({

@@ -1,4 +1,5 @@
 /** Batch-file v1: streaming DAG-CBOR encoder, strict decoders and a full verifier. */
+export { dagCborCid } from './block.ts';
 export { decodeBatchPage, decodeBatchRoot } from './decode-batch-file.ts';
 export { encodeBatchFile, writeBatchFile } from './encode-batch-file.ts';
 export type {
