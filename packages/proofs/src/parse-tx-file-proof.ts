@@ -13,6 +13,8 @@ import {
 } from '@anchorpost/protocol';
 import type { InclusionProof } from '@anchorpost/protocol';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
+import { failWith, isRecord, readJson, readRecord } from './strict-json.ts';
+import type { Fail } from './strict-json.ts';
 import { READABLE_PROOF_VERSIONS, ROOT_BLOCK_PROOF_VERSION } from './tx-file-proof.ts';
 import type {
   AnchorProof,
@@ -39,32 +41,10 @@ const STATUSES: readonly ProofAnchorStatus[] = ['pending', 'anchored', 'final'];
 /** Base64 characters of the largest root block the protocol allows. */
 const MAX_ROOT_BLOCK_BASE64 = Math.ceil(MAX_BATCH_BLOCK_SIZE / 3) * 4;
 
-function fail(field: string, message: string, cause?: unknown): never {
-  throw new ProofError(
-    ProofErrorCode.InvalidProof,
-    field,
-    message,
-    cause === undefined ? undefined : { cause },
-  );
-}
+const fail: Fail = failWith(ProofErrorCode.InvalidProof);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function record(
-  value: unknown,
-  field: string,
-  required: readonly string[],
-  optional: readonly string[] = [],
-): Record<string, unknown> {
-  if (!isRecord(value)) fail(field, 'expected a JSON object');
-  const at = (key: string) => (field === '-' ? key : `${field}.${key}`);
-  for (const key of Object.keys(value)) {
-    if (!required.includes(key) && !optional.includes(key)) fail(at(key), 'unknown field');
-  }
-  for (const key of required) if (!(key in value)) fail(at(key), 'missing field');
-  return value;
+function record(value: unknown, field: string, required: readonly string[], optional?: readonly string[]) {
+  return readRecord(fail, value, field, required, optional);
 }
 
 function integer(value: unknown, field: string, min: number): number {
@@ -248,14 +228,7 @@ function parseTimeBound(value: unknown, anchors: readonly AnchorProof[], version
 
 /** Strictly reads a TxFileProof from parsed JSON or JSON text; INVALID_PROOF names the field. */
 export function parseTxFileProof(json: unknown): TxFileProof {
-  let value = json;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value) as unknown;
-    } catch (cause) {
-      fail('-', 'not valid JSON', cause);
-    }
-  }
+  const value = readJson(fail, json);
   const v = record(value, '-', ['version', 'txFile', 'batch', 'inclusion', 'anchors', 'timeBound']);
   if (typeof v.version !== 'number' || !READABLE_PROOF_VERSIONS.includes(v.version))
     fail('version', `unsupported version, expected one of ${READABLE_PROOF_VERSIONS.join(', ')}`);

@@ -8,7 +8,9 @@
  * `parseTrustRoots` is strict: exact key sets, lower-case normalised hex, no duplicates. Every
  * failure is INVALID_TRUST_ROOTS naming the field (`evm[0].submitters[1]`).
  */
-import { ProofError, ProofErrorCode } from './proof-error.ts';
+import { ProofErrorCode } from './proof-error.ts';
+import { failWith, readJson, readRecord } from './strict-json.ts';
+import type { Fail } from './strict-json.ts';
 
 export const TRUST_ROOTS_VERSION = 1;
 
@@ -47,32 +49,10 @@ const CHAIN_ID_RE = /^[1-9][0-9]{0,18}$/;
 const ERGO_ID_RE = /^[0-9a-fA-F]{64}$/;
 const PLATFORM_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-function fail(field: string, message: string, cause?: unknown): never {
-  throw new ProofError(
-    ProofErrorCode.InvalidTrustRoots,
-    field,
-    message,
-    cause === undefined ? undefined : { cause },
-  );
-}
+const fail: Fail = failWith(ProofErrorCode.InvalidTrustRoots);
 
-function record(
-  value: unknown,
-  field: string,
-  required: readonly string[],
-  optional: readonly string[] = [],
-) {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail(field, 'expected a JSON object');
-  const v = value as Record<string, unknown>;
-  const at = (key: string) => (field === '-' ? key : `${field}.${key}`);
-  for (const key of Object.keys(v)) {
-    if (!required.includes(key) && !optional.includes(key)) {
-      fail(at(key), `unknown field (expected ${[...required, ...optional].join(', ')})`);
-    }
-  }
-  for (const key of required) if (!(key in v)) fail(at(key), 'missing field');
-  return v;
+function record(value: unknown, field: string, required: readonly string[], optional?: readonly string[]) {
+  return readRecord(fail, value, field, required, optional);
 }
 
 function list(value: unknown, field: string, min: number): unknown[] {
@@ -134,14 +114,7 @@ function parseErgoRoot(value: unknown, field: string): ErgoTrustRoot {
 
 /** Strictly reads TrustRoots from parsed JSON or JSON text; INVALID_TRUST_ROOTS names the field. */
 export function parseTrustRoots(json: unknown): TrustRoots {
-  let value = json;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value) as unknown;
-    } catch (cause) {
-      fail('-', 'not valid JSON', cause);
-    }
-  }
+  const value = readJson(fail, json);
   const v = record(value, '-', ['version', 'platform'], ['evm', 'ergo']);
   if (v.version !== TRUST_ROOTS_VERSION)
     fail('version', `unsupported version, expected ${TRUST_ROOTS_VERSION}`);
