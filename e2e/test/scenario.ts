@@ -474,6 +474,13 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
         all.length,
         'still one Ergo anchor per sequence',
       );
+      // The batch's EVM anchor reaches the index on its own clock (the trusted depth): wait for it,
+      // or the rebuild below would find an anchor the live index had not taken in yet.
+      await waitUntil(
+        'the batch anchored on EVM too',
+        async () => (await ergoAnchorOf())?.proof.anchors.some((a) => a.chain === 'evm') === true,
+        3 * 60_000,
+      );
     });
 
     it('rebuilds the index from chain and storage alone, row for row', async () => {
