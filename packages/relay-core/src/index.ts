@@ -8,14 +8,8 @@ export { RELAY_DEFAULTS, type RelayOptions } from './relay-options.ts';
 export type { RelayObserver } from './relay-observer.ts';
 export { RelayError, RelayErrorCode, isRelayError } from './relay-error.ts';
 export { TenantRegistry, type TenantRegistryFile } from './tenant-registry.ts';
-export { generateRelayKey, loadRelayKey, relayKeyId, type RelayKey } from './relay-key.ts';
-export {
-  receiptSigningBytes,
-  signReceipt,
-  verifyReceipt,
-  RECEIPT_DOMAIN_TAG,
-  type UnsignedReceipt,
-} from './receipt-signing.ts';
+// Receipts and relay keys: the same surface as the `@anchorpost/relay-core/receipts` subpath.
+export * from './receipts.ts';
 export type {
   BusPosition,
   ChainPosition,
