@@ -11,6 +11,7 @@ import type { AnchorRequest } from '../anchor-request.ts';
 import { ChainError, ChainErrorCode } from '../chain-error.ts';
 import { encodeAnchorRegisters, holdsMarker } from './anchor-box.ts';
 import { toBigInt } from './ergo-json.ts';
+import { buildFailure } from './ergo-node-errors.ts';
 import { toErgoBoxes } from './ergo-wallet.ts';
 import type { ErgoWallet } from './ergo-wallet.ts';
 import type { ErgoBoxJson } from './node-types.ts';
@@ -37,10 +38,7 @@ function sum(boxes: readonly ErgoBoxJson[]): bigint {
 
 function rethrow(what: string, error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  if (/not enough|insufficient|NotEnough/i.test(message)) {
-    throw new ChainError(ChainErrorCode.InsufficientFunds, `${what}: ${message}`, { cause: error });
-  }
-  throw new ChainError(ChainErrorCode.InvalidRequest, `${what}: ${message}`, { cause: error });
+  throw new ChainError(buildFailure(message), `${what}: ${message}`, { cause: error });
 }
 
 /** Mints the marker into the first anchor box, which holds `float` nanoERG; the token id is the first input's box id. */

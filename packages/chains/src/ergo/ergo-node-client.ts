@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChainError, ChainErrorCode } from '../chain-error.ts';
 import { parseErgoJson, stringifyErgoJson } from './ergo-json.ts';
+import { submitRefusal } from './ergo-node-errors.ts';
 import type {
   ErgoBlockJson,
   ErgoBoxJson,
@@ -129,7 +130,8 @@ export class ErgoNodeClient {
         const why = reason(error.body);
         // A node that already holds it says so with a 400: for us it is accepted.
         const id = (parseErgoJson(signedTransactionJson) as { id?: unknown }).id;
-        if (/already in the mempool/i.test(why) && isId(id)) return id;
+        const refusal = submitRefusal(why);
+        if (refusal === 'known' && isId(id)) return id;
         throw new ChainError(ChainErrorCode.Rejected, `the node refused the transaction: ${why}`);
       }
       throw error;

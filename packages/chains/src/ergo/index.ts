@@ -4,6 +4,7 @@ export * from './anchor-transaction.ts';
 export * from './ergo-chain.ts';
 export * from './ergo-chain-reader.ts';
 export * from './ergo-config.ts';
+export * from './ergo-driver.ts';
 export * from './ergo-json.ts';
 export * from './ergo-node-client.ts';
 export * from './ergo-wallet.ts';

@@ -1,4 +1,4 @@
-/** The EVM adapters: anchor contract, anvil, the chain reader and the EvmChain anchorer. */
+/** The EVM adapters: anchor contract, anvil, the chain reader, the EVM driver of the anchoring engine and EvmChain. */
 export {
   ANCHORED_TOPIC,
   anchorContractInterface,
@@ -17,6 +17,8 @@ export { anvilBinaryPath, startAnvil } from './anvil.ts';
 export type { Anvil, AnvilOptions } from './anvil.ts';
 export { EvmChain } from './evm-chain.ts';
 export type { EvmChainOptions } from './evm-chain.ts';
+export { EvmDriver } from './evm-driver.ts';
+export type { EvmDriverOptions, EvmTick } from './evm-driver.ts';
 export { EvmChainReader } from './evm-chain-reader.ts';
 export type { EvmChainReaderOptions } from './evm-chain-reader.ts';
 export { bumpedFees, initialFees, minimumReplacementFees } from './fee-policy.ts';
