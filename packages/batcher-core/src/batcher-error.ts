@@ -1,4 +1,4 @@
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 
 export const BatcherErrorCode = {
   /** An option is missing or out of range (the message names the key). */
@@ -19,6 +19,17 @@ export const BatcherErrorCode = {
 
 export type BatcherErrorCode = (typeof BatcherErrorCode)[keyof typeof BatcherErrorCode];
 
+const KINDS = errorKinds<BatcherErrorCode>(BatcherErrorCode, {
+  BAD_OPTIONS: 'internal',
+  SEQUENCE_CONFLICT: 'conflict',
+  BAD_STATE: 'internal',
+  STORAGE_UNAVAILABLE: 'unavailable',
+});
+
 export class BatcherError extends AnchorpostError<BatcherErrorCode> {
   override readonly name = 'BatcherError';
+
+  constructor(code: BatcherErrorCode, message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super(code, KINDS[code], message, retryable, options);
+  }
 }

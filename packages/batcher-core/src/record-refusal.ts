@@ -4,7 +4,7 @@
  * with the reason as `anchorpost-dlq-error-code` (ADR 0016). Codes are part of the public contract:
  * never renamed, only added.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 
 export const RecordRefusalReason = {
   /** The record is not a `tx-file.accepted` event, or its CID is not a tx-file's (raw or dag-pb). */
@@ -22,6 +22,15 @@ export const RecordRefusalReason = {
 } as const;
 
 export type RecordRefusalReason = (typeof RecordRefusalReason)[keyof typeof RecordRefusalReason];
+
+const KINDS = errorKinds<RecordRefusalReason>(RecordRefusalReason, {
+  UNDECODABLE: 'invalid',
+  CID_MISMATCH: 'invalid',
+  UNKNOWN_RELAY_KEY: 'forbidden',
+  BAD_RECEIPT_SIGNATURE: 'invalid',
+  STORAGE_TIMEOUT: 'unavailable',
+  STORAGE_FAILED: 'internal',
+});
 
 /** One refused record: where it is on the bus, why, and what it claimed (never its bytes). */
 export interface RecordRefusal {
@@ -41,6 +50,6 @@ export class RecordRefusedError extends AnchorpostError<RecordRefusalReason> {
   override readonly name = 'RecordRefused';
 
   constructor(refusal: RecordRefusal) {
-    super(refusal.reason, refusal.detail, false);
+    super(refusal.reason, KINDS[refusal.reason], refusal.detail, false);
   }
 }

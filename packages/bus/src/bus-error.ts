@@ -3,7 +3,7 @@
  * whether trying the same call again can help, so callers can choose between retry and giving up
  * (and consumers between retry and dead-letter).
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 export const BusErrorCode = {
   /** A topic name does not have the shape `anchorpost.<entity>.<event>.v<N>`. */
   InvalidTopic: 'INVALID_TOPIC',
@@ -37,6 +37,24 @@ export const BusErrorCode = {
 
 export type BusErrorCode = (typeof BusErrorCode)[keyof typeof BusErrorCode];
 
+const KINDS = errorKinds<BusErrorCode>(BusErrorCode, {
+  // A bad argument or topic reaching the bus is our bug, whoever sent the request.
+  INVALID_TOPIC: 'internal',
+  UNKNOWN_TOPIC: 'internal',
+  UNKNOWN_PARTITION: 'internal',
+  TOPIC_CONFLICT: 'internal',
+  INVALID_ARGUMENT: 'internal',
+  TOO_LARGE: 'too-large',
+  OFFSET_OUT_OF_RANGE: 'internal',
+  CORRUPT: 'internal',
+  LOCKED: 'unavailable',
+  STORAGE_FAILED: 'internal',
+  UNAVAILABLE: 'unavailable',
+  TIMEOUT: 'unavailable',
+  CLOSED: 'unavailable',
+  BAD_CONFIG: 'internal',
+});
+
 const RETRYABLE: ReadonlySet<BusErrorCode> = new Set<BusErrorCode>([
   BusErrorCode.Locked,
   BusErrorCode.Unavailable,
@@ -47,7 +65,7 @@ export class BusError extends AnchorpostError<BusErrorCode> {
   override readonly name = 'BusError';
 
   constructor(code: BusErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
-    super(code, message, options?.retryable ?? RETRYABLE.has(code), options);
+    super(code, KINDS[code], message, options?.retryable ?? RETRYABLE.has(code), options);
   }
 }
 

@@ -2,7 +2,7 @@
  * Every failure of the chain port is a ChainError: a stable code (never renamed, only added) and
  * whether trying again can help, so a driver loop can choose between retry and giving up.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 export const ChainErrorCode = {
   /** The request itself is malformed (root, batch CID, sequence). */
   InvalidRequest: 'INVALID_REQUEST',
@@ -38,6 +38,25 @@ export const ChainErrorCode = {
 
 export type ChainErrorCode = (typeof ChainErrorCode)[keyof typeof ChainErrorCode];
 
+const KINDS = errorKinds<ChainErrorCode>(ChainErrorCode, {
+  INVALID_REQUEST: 'invalid',
+  CONFLICT: 'conflict',
+  NOT_SUBMITTER: 'forbidden',
+  REVERTED: 'internal',
+  INSUFFICIENT_FUNDS: 'exhausted',
+  UNAVAILABLE: 'unavailable',
+  RPC_ERROR: 'unavailable',
+  REJECTED: 'unavailable',
+  FEE_CAP_REACHED: 'exhausted',
+  NONCE_CONSUMED: 'conflict',
+  REORGANIZED: 'conflict',
+  STORE_CONFLICT: 'conflict',
+  NOT_FOUND: 'not-found',
+  BAD_CONFIG: 'internal',
+  TIMEOUT: 'unavailable',
+  NODE_PROCESS: 'internal',
+});
+
 const RETRYABLE: ReadonlySet<ChainErrorCode> = new Set<ChainErrorCode>([
   ChainErrorCode.InsufficientFunds,
   ChainErrorCode.Unavailable,
@@ -54,7 +73,7 @@ export class ChainError extends AnchorpostError<ChainErrorCode> {
   override readonly name: string = 'ChainError';
 
   constructor(code: ChainErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
-    super(code, message, options?.retryable ?? RETRYABLE.has(code), options);
+    super(code, KINDS[code], message, options?.retryable ?? RETRYABLE.has(code), options);
   }
 }
 

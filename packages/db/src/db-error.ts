@@ -3,7 +3,7 @@
  * call may succeed later (the database was down, a transaction lost a race), so a Kafka consumer
  * can choose between retry and dead-letter without parsing messages.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, type ErrorKind } from '@anchorpost/protocol';
 export type DbErrorCode =
   /** A row with the same key exists (primary key or unique index). */
   | 'UNIQUE_VIOLATION'
@@ -28,13 +28,29 @@ export type DbErrorCode =
   | 'SCHEMA_MISMATCH'
   | 'INTERNAL';
 
+const KINDS: Readonly<Record<DbErrorCode, ErrorKind>> = {
+  UNIQUE_VIOLATION: 'conflict',
+  FOREIGN_KEY_VIOLATION: 'internal',
+  INVALID_VALUE: 'internal',
+  INVALID_ARGUMENT: 'invalid',
+  NOT_FOUND: 'not-found',
+  UNAVAILABLE: 'unavailable',
+  TIMEOUT: 'unavailable',
+  // A lost transaction race: ours to run again, no conflict with anything the caller sent.
+  CONFLICT: 'unavailable',
+  MIGRATION_FAILED: 'internal',
+  ACCESS_DENIED: 'internal',
+  SCHEMA_MISMATCH: 'internal',
+  INTERNAL: 'internal',
+};
+
 const RETRYABLE: ReadonlySet<DbErrorCode> = new Set(['UNAVAILABLE', 'TIMEOUT', 'CONFLICT']);
 
 export class DbError extends AnchorpostError<DbErrorCode> {
   override readonly name = 'DbError';
 
   constructor(code: DbErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
-    super(code, message, options?.retryable ?? RETRYABLE.has(code), options);
+    super(code, KINDS[code], message, options?.retryable ?? RETRYABLE.has(code), options);
   }
 }
 

@@ -5,7 +5,7 @@ export class EventDecodeError extends AnchorpostError<'BAD_EVENT'> {
   override readonly name = 'EventDecodeError';
   readonly topic: string;
   constructor(topic: string, message: string) {
-    super('BAD_EVENT', `${topic}: ${message}`, false);
+    super('BAD_EVENT', 'invalid', `${topic}: ${message}`, false);
     this.topic = topic;
   }
 }

@@ -2,7 +2,7 @@
  * Failures of the parser itself, with a stable code and whether a retry can help. Storage,
  * chain and database errors pass through as their own AnchorpostError subclasses.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 
 export const ParserErrorCode = {
   /** An option is missing or invalid (the message names the key). */
@@ -21,12 +21,21 @@ export const ParserErrorCode = {
 
 export type ParserErrorCode = (typeof ParserErrorCode)[keyof typeof ParserErrorCode];
 
+const KINDS = errorKinds<ParserErrorCode>(ParserErrorCode, {
+  BAD_CONFIG: 'internal',
+  BATCH_MISMATCH: 'invalid',
+  BATCH_INVALID: 'invalid',
+  BATCH_UNAVAILABLE: 'not-found',
+  BATCH_CONFLICT: 'conflict',
+  TX_FILE_INVALID: 'invalid',
+});
+
 export class ParserError extends AnchorpostError<ParserErrorCode> {
   override readonly name = 'ParserError';
 
   constructor(code: ParserErrorCode, message: string, options?: { cause?: unknown }) {
     // Every parser-level failure is about content that will not change by waiting.
-    super(code, message, false, options);
+    super(code, KINDS[code], message, false, options);
   }
 }
 

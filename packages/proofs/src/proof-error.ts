@@ -4,7 +4,7 @@
  * trying again can help — a node that is down or a block that is not deep enough yet, yes; a
  * proof that does not match the chain, no.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 
 export const ProofErrorCode = {
   /** The proof JSON does not have the TxFileProof v1/v2/v3 shape. */
@@ -56,6 +56,29 @@ export const ProofErrorCode = {
 
 export type ProofErrorCode = (typeof ProofErrorCode)[keyof typeof ProofErrorCode];
 
+const KINDS = errorKinds<ProofErrorCode>(ProofErrorCode, {
+  // A proof that fails a check is invalid input to the verifier; a node that cannot answer yet is not.
+  INVALID_PROOF: 'invalid',
+  INVALID_OPTIONS: 'invalid',
+  NOT_FOUND: 'not-found',
+  INDEX_INCONSISTENT: 'internal',
+  BAD_INCLUSION: 'invalid',
+  BATCH_HEADER_MISMATCH: 'invalid',
+  WRONG_LEAF: 'invalid',
+  NO_RPC_URL: 'invalid',
+  WRONG_CHAIN: 'invalid',
+  NOT_CANONICAL: 'invalid',
+  ANCHOR_NOT_FOUND: 'invalid',
+  ANCHOR_REVERTED: 'invalid',
+  ANCHOR_MISMATCH: 'invalid',
+  TOO_FEW_CONFIRMATIONS: 'unavailable',
+  RPC_UNAVAILABLE: 'unavailable',
+  RPC_ERROR: 'unavailable',
+  UNTRUSTED_ANCHOR: 'invalid',
+  NO_TRUST_ROOTS: 'invalid',
+  INVALID_TRUST_ROOTS: 'invalid',
+});
+
 const RETRYABLE: ReadonlySet<ProofErrorCode> = new Set<ProofErrorCode>([
   ProofErrorCode.TooFewConfirmations,
   ProofErrorCode.RpcUnavailable,
@@ -68,7 +91,7 @@ export class ProofError extends AnchorpostError<ProofErrorCode> {
   readonly field: string;
 
   constructor(code: ProofErrorCode, field: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, RETRYABLE.has(code), options);
+    super(code, KINDS[code], message, RETRYABLE.has(code), options);
     this.field = field;
   }
 

@@ -77,21 +77,86 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
- * What every Anchorpost error has, whichever package raised it: a stable machine code and whether
- * trying the same call again can help. Transports map errors, and consumers choose between retry
- * and dead-letter, on these two fields alone. Each package keeps its own table of codes.
+ * What family of failure a code belongs to. Transports answer by kind alone (HTTP status, gRPC
+ * status), so a new code needs a kind, not an entry in some transport's list:
+ * - `invalid`: the caller's input is wrong; `too-large`: it is larger than allowed;
+ *   `unsupported`: it comes in a form (media type) that is not served;
+ * - `unauthenticated`: the caller could not be identified; `forbidden`: it may not do this;
+ * - `not-found`: what was named does not exist (yet); `conflict`: it contradicts what is accepted;
+ * - `exhausted`: a quota or limit of the caller's is used up;
+ * - `unavailable`: a dependency is down or slow (retryable); `internal`: our fault or our
+ *   configuration's, never the caller's.
+ */
+export const ERROR_KINDS = [
+  'invalid',
+  'too-large',
+  'unsupported',
+  'unauthenticated',
+  'forbidden',
+  'not-found',
+  'conflict',
+  'exhausted',
+  'unavailable',
+  'internal',
+] as const;
+
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/**
+ * A package's kind per code, checked when the package loads: every code of the table has a kind
+ * and there is none for a code it does not have. (The type already demands one per code; this
+ * catches a table assembled in a way the compiler cannot see through.)
+ */
+export function errorKinds<Code extends string>(
+  codes: Readonly<Record<string, Code>> | readonly Code[],
+  kinds: Readonly<Record<Code, ErrorKind>>,
+): Readonly<Record<Code, ErrorKind>> {
+  const all = new Set<string>(Array.isArray(codes) ? codes : Object.values(codes));
+  for (const code of all) {
+    const kind = (kinds as Record<string, ErrorKind | undefined>)[code];
+    if (kind === undefined || !(ERROR_KINDS as readonly string[]).includes(kind)) {
+      throw new Error(`error code ${code} has no kind`);
+    }
+  }
+  for (const code of Object.keys(kinds)) {
+    if (!all.has(code)) throw new Error(`error kind given for ${code}, which is no code of this table`);
+  }
+  return Object.freeze({ ...kinds });
+}
+
+/**
+ * What every Anchorpost error has, whichever package raised it: a stable machine code, its kind,
+ * and whether trying the same call again can help. Transports map errors by kind, and consumers
+ * choose between retry and dead-letter by `retryable`. Each package keeps its own table of codes
+ * and their kinds.
  */
 export class AnchorpostError<Code extends string = string> extends Error {
   readonly code: Code;
+  readonly kind: ErrorKind;
   /** True when the same call may succeed later (a server back up, a timeout, a lock released). */
   readonly retryable: boolean;
 
-  constructor(code: Code, message: string, retryable: boolean, options?: { cause?: unknown }) {
+  constructor(
+    code: Code,
+    kind: ErrorKind,
+    message: string,
+    retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.kind = kind;
     this.retryable = retryable;
   }
 }
+
+/** Protocol errors describe the input itself: all are `invalid`, but one that is only too large. */
+const PROTOCOL_ERROR_KINDS = errorKinds(
+  ErrorCode,
+  Object.fromEntries(
+    Object.values(ErrorCode).map((code) => [code, code === ErrorCode.TooLarge ? 'too-large' : 'invalid']),
+  ) as Record<ErrorCode, ErrorKind>,
+);
 
 export class ProtocolError extends AnchorpostError<ErrorCode> {
   override readonly name = 'ProtocolError';
@@ -100,7 +165,7 @@ export class ProtocolError extends AnchorpostError<ErrorCode> {
 
   /** Protocol errors describe the input itself: sending the same input again cannot succeed. */
   constructor(code: ErrorCode, field: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, false, options);
+    super(code, PROTOCOL_ERROR_KINDS[code], message, false, options);
     this.field = field;
   }
 

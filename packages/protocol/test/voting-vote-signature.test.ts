@@ -1,5 +1,5 @@
 /**
- * The attack of issue "Trust", finding 6: an organizer moves a member's vote from one voting into
+ * A vote moved between votings: an organizer moves a member's vote from one voting into
  * the Votes file of another voting of the same group, or lists it under another voter. Both are
  * refused, in both suites; a genuine vote still counts.
  */

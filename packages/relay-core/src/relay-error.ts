@@ -3,7 +3,7 @@
  * protocol (parse, signature), the bus, storage and the database pass through with their own codes.
  * Codes are part of the public contract (transports map them): never renamed, only added.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 
 export const RelayErrorCode = {
   /** The tx-file is larger than the relay accepts (checked before parsing). */
@@ -34,13 +34,26 @@ export const RelayErrorCode = {
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
 
+const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
+  TOO_LARGE: 'too-large',
+  UNKNOWN_TENANT: 'forbidden',
+  UNKNOWN_CLIENT: 'forbidden',
+  BAD_RECIPIENT: 'invalid',
+  BAD_CURSOR: 'invalid',
+  BAD_ARGUMENT: 'invalid',
+  BAD_CONFIG: 'internal',
+  STATE_FORK: 'conflict',
+  CID_MISMATCH: 'internal',
+  ABORTED: 'unavailable',
+});
+
 const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([RelayErrorCode.Aborted]);
 
 export class RelayError extends AnchorpostError<RelayErrorCode> {
   override readonly name = 'RelayError';
 
   constructor(code: RelayErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, RETRYABLE.has(code), options);
+    super(code, KINDS[code], message, RETRYABLE.has(code), options);
   }
 }
 

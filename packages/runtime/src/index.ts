@@ -1,6 +1,6 @@
 /**
  * @anchorpost/runtime — what a stand-alone service process shares: its adapters opened from the
- * environment alone, and the main that runs one service on them (issue 4).
+ * environment alone, and the main that runs one service on them.
  */
 export {
   busConfigFromEnv,

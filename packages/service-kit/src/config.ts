@@ -10,7 +10,7 @@ export class ConfigError extends AnchorpostError<'BAD_CONFIG'> {
   /** The environment variable at fault. */
   readonly key: string;
   constructor(key: string, message: string) {
-    super('BAD_CONFIG', `${key}: ${message}`, false);
+    super('BAD_CONFIG', 'internal', `${key}: ${message}`, false);
     this.key = key;
   }
 }

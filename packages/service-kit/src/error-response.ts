@@ -1,10 +1,12 @@
 /**
- * One table from error codes to HTTP and gRPC statuses, for every transport of every service
- * (docs/api.md). Errors keep their stable code; the status only tells a client which family of
- * failure it met. A thrown error that is no AnchorpostError is a bug: 500, and its message is not
- * shown (it may carry internals).
+ * One table from error kinds to HTTP and gRPC statuses, for every transport of every service
+ * (docs/api.md). Each package declares the kind of each of its codes beside the code (see
+ * `errorKinds` in @anchorpost/protocol), so a new code cannot fall through to a wrong status.
+ * Errors keep their stable code; the status only tells a client which family of failure it met.
+ * A thrown error that is no AnchorpostError is a bug: 500, and its message is not shown (it may
+ * carry internals).
  */
-import { AnchorpostError, ProtocolError } from '@anchorpost/protocol';
+import { AnchorpostError, type ErrorKind, ProtocolError } from '@anchorpost/protocol';
 
 /** gRPC status codes (grpc/status.proto), so this package needs no gRPC dependency. */
 export const GrpcStatus = {
@@ -15,7 +17,22 @@ export const GrpcStatus = {
   ResourceExhausted: 8,
   Internal: 13,
   Unavailable: 14,
+  Unauthenticated: 16,
 } as const;
+
+/** [HTTP status, gRPC status] per kind. */
+const STATUS: Readonly<Record<ErrorKind, readonly [number, number]>> = {
+  invalid: [400, GrpcStatus.InvalidArgument],
+  'too-large': [413, GrpcStatus.ResourceExhausted],
+  unsupported: [415, GrpcStatus.InvalidArgument],
+  unauthenticated: [401, GrpcStatus.Unauthenticated],
+  forbidden: [403, GrpcStatus.PermissionDenied],
+  'not-found': [404, GrpcStatus.NotFound],
+  conflict: [409, GrpcStatus.AlreadyExists],
+  exhausted: [429, GrpcStatus.ResourceExhausted],
+  unavailable: [503, GrpcStatus.Unavailable],
+  internal: [500, GrpcStatus.Internal],
+};
 
 export interface ErrorBody {
   error: { code: string; field?: string; message: string; retryable: boolean };
@@ -26,21 +43,6 @@ export interface ErrorResponse {
   grpcStatus: number;
   body: ErrorBody;
 }
-
-const FORBIDDEN = new Set(['UNKNOWN_TENANT', 'UNKNOWN_CLIENT']);
-const NOT_FOUND = new Set(['NOT_FOUND']);
-/** The caller's input conflicts with what is already accepted (a fork of a state chain). */
-const CONFLICT = new Set(['STATE_FORK']);
-const TOO_LARGE = new Set(['TOO_LARGE', 'FST_ERR_CTP_BODY_TOO_LARGE']);
-/** Refusals of the caller's input that are not ProtocolErrors. */
-const BAD_INPUT = new Set([
-  'BAD_RECIPIENT',
-  'BAD_CURSOR',
-  'BAD_ARGUMENT',
-  'BAD_REQUEST',
-  'BAD_CID',
-  'UNSUPPORTED_MEDIA_TYPE',
-]);
 
 export function errorResponse(error: unknown): ErrorResponse {
   if (!(error instanceof AnchorpostError)) return internal();
@@ -66,30 +68,27 @@ function internal(): ErrorResponse {
   };
 }
 
-function statusesFor(error: AnchorpostError): [number, number] {
-  const { code } = error;
-  if (TOO_LARGE.has(code)) return [413, GrpcStatus.ResourceExhausted];
-  if (code === 'UNSUPPORTED_MEDIA_TYPE') return [415, GrpcStatus.InvalidArgument];
-  if (FORBIDDEN.has(code)) return [403, GrpcStatus.PermissionDenied];
-  if (NOT_FOUND.has(code)) return [404, GrpcStatus.NotFound];
-  if (CONFLICT.has(code)) return [409, GrpcStatus.AlreadyExists];
-  if (error instanceof ProtocolError || BAD_INPUT.has(code)) return [400, GrpcStatus.InvalidArgument];
-  if (error.retryable) return [503, GrpcStatus.Unavailable];
-  return [500, GrpcStatus.Internal];
+function statusesFor(error: AnchorpostError): readonly [number, number] {
+  // A failure that may pass by waiting is never answered as a bug of ours.
+  if (error.kind === 'internal' && error.retryable) return STATUS.unavailable;
+  return STATUS[error.kind];
 }
 
+type RequestErrorCode = 'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE' | 'NOT_FOUND' | 'TOO_LARGE';
+
+const REQUEST_ERROR_KINDS: Readonly<Record<RequestErrorCode, ErrorKind>> = {
+  BAD_REQUEST: 'invalid',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported',
+  NOT_FOUND: 'not-found',
+  TOO_LARGE: 'too-large',
+};
+
 /** An input refusal raised by a transport itself (a bad path parameter, a wrong content type). */
-export class RequestError extends AnchorpostError<
-  'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE' | 'NOT_FOUND' | 'TOO_LARGE'
-> {
+export class RequestError extends AnchorpostError<RequestErrorCode> {
   override readonly name = 'RequestError';
   readonly field: string | undefined;
-  constructor(
-    code: 'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE' | 'NOT_FOUND' | 'TOO_LARGE',
-    message: string,
-    field?: string,
-  ) {
-    super(code, message, false);
+  constructor(code: RequestErrorCode, message: string, field?: string) {
+    super(code, REQUEST_ERROR_KINDS[code], message, false);
     this.field = field;
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AnchorpostError, ProtocolError } from '@anchorpost/protocol';
+import { AnchorpostError, ERROR_KINDS, type ErrorKind, ProtocolError } from '@anchorpost/protocol';
+import { ConfigError } from '../src/config.ts';
 import { errorResponse, GrpcStatus, RequestError } from '../src/error-response.ts';
 
 describe('errorResponse', () => {
@@ -20,26 +21,35 @@ describe('errorResponse', () => {
     assert.equal(r.body.error.code, 'NOT_CANONICAL');
   });
 
-  it('maps by code family: tenant 403, not found 404, fork 409, too large 413, media type 415', () => {
-    const status = (code: string, retryable = false) =>
-      errorResponse(new AnchorpostError(code, 'x', retryable)).httpStatus;
-    assert.equal(status('UNKNOWN_TENANT'), 403);
-    assert.equal(status('UNKNOWN_CLIENT'), 403);
-    assert.equal(status('NOT_FOUND'), 404);
-    assert.equal(status('STATE_FORK'), 409);
-    assert.equal(
-      errorResponse(new AnchorpostError('STATE_FORK', 'x', false)).grpcStatus,
-      GrpcStatus.AlreadyExists,
-    );
-    // The database's retryable CONFLICT (a lost transaction race) is no client conflict.
-    assert.equal(status('CONFLICT', true), 503);
-    assert.equal(status('TOO_LARGE'), 413);
+  it('maps by kind, whatever the code: every kind has its HTTP and gRPC status', () => {
+    const statuses = (kind: ErrorKind, retryable = false) => {
+      const r = errorResponse(new AnchorpostError('ANY_CODE', kind, 'x', retryable));
+      return [r.httpStatus, r.grpcStatus];
+    };
+    assert.deepEqual(statuses('invalid'), [400, GrpcStatus.InvalidArgument]);
+    assert.deepEqual(statuses('too-large'), [413, GrpcStatus.ResourceExhausted]);
+    assert.deepEqual(statuses('unsupported'), [415, GrpcStatus.InvalidArgument]);
+    assert.deepEqual(statuses('unauthenticated'), [401, GrpcStatus.Unauthenticated]);
+    assert.deepEqual(statuses('forbidden'), [403, GrpcStatus.PermissionDenied]);
+    assert.deepEqual(statuses('not-found'), [404, GrpcStatus.NotFound]);
+    assert.deepEqual(statuses('conflict'), [409, GrpcStatus.AlreadyExists]);
+    assert.deepEqual(statuses('exhausted'), [429, GrpcStatus.ResourceExhausted]);
+    assert.deepEqual(statuses('unavailable', true), [503, GrpcStatus.Unavailable]);
+    assert.deepEqual(statuses('internal'), [500, GrpcStatus.Internal]);
+    // An error whose instance says it may pass by waiting is never answered as our bug.
+    assert.deepEqual(statuses('internal', true), [503, GrpcStatus.Unavailable]);
+    assert.equal(ERROR_KINDS.length, 10);
+  });
+
+  it("maps the transports' own refusals and the protocol's by their kinds", () => {
     assert.equal(errorResponse(new RequestError('UNSUPPORTED_MEDIA_TYPE', 'x')).httpStatus, 415);
-    assert.equal(status('BAD_CURSOR'), 400);
+    assert.equal(errorResponse(new RequestError('NOT_FOUND', 'x')).httpStatus, 404);
+    assert.equal(errorResponse(new ProtocolError('TOO_LARGE', '-', 'x')).httpStatus, 413);
+    assert.equal(errorResponse(new ConfigError('ANCHORPOST_X', 'is required')).httpStatus, 500);
   });
 
   it('says 503 for retryable failures and 500 without internals for anything else', () => {
-    const down = errorResponse(new AnchorpostError('UNAVAILABLE', 'kubo is down', true));
+    const down = errorResponse(new AnchorpostError('UNAVAILABLE', 'unavailable', 'kubo is down', true));
     assert.equal(down.httpStatus, 503);
     assert.equal(down.grpcStatus, GrpcStatus.Unavailable);
     assert.equal(down.body.error.retryable, true);

@@ -4,7 +4,7 @@
  * dead-letter. Codes are part of the public contract: never renamed, only added.
  * Bad CID text is not a storage failure; it comes out as the protocol's ProtocolError BAD_CID.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 export const StorageErrorCode = {
   /** The store does not have the content and cannot get it (an offline node, an unknown CID). */
   NotFound: 'NOT_FOUND',
@@ -30,6 +30,19 @@ export const StorageErrorCode = {
 
 export type StorageErrorCode = (typeof StorageErrorCode)[keyof typeof StorageErrorCode];
 
+const KINDS = errorKinds<StorageErrorCode>(StorageErrorCode, {
+  NOT_FOUND: 'not-found',
+  TIMEOUT: 'unavailable',
+  UNAVAILABLE: 'unavailable',
+  TOO_LARGE: 'too-large',
+  CID_MISMATCH: 'internal',
+  NOT_A_FILE: 'invalid',
+  ABORTED: 'unavailable',
+  CLOSED: 'unavailable',
+  BAD_CONFIG: 'internal',
+  INTERNAL: 'internal',
+});
+
 const RETRYABLE: ReadonlySet<StorageErrorCode> = new Set<StorageErrorCode>([
   StorageErrorCode.Timeout,
   StorageErrorCode.Unavailable,
@@ -40,7 +53,7 @@ export class StorageError extends AnchorpostError<StorageErrorCode> {
   override readonly name = 'StorageError';
 
   constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, RETRYABLE.has(code), options);
+    super(code, KINDS[code], message, RETRYABLE.has(code), options);
   }
 }
 

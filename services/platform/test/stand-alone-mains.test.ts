@@ -1,4 +1,4 @@
-// Every service as its own process, configured by the environment alone (issue 4): the mains
+// Every service as its own process, configured by the environment alone: the mains
 // started as child processes on real components. The embedded database and a file-log bus
 // directory each have one owner, so on them the relay runs alone; a second process on the same
 // folder is refused with a clear error.

@@ -1,5 +1,5 @@
 /** The proof API's own refusals; their HTTP statuses come from service-kit's errorResponse table. */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, type ErrorKind } from '@anchorpost/protocol';
 
 export type ProofApiErrorCode =
   /** The path holds no canonical CIDv1 (400). */
@@ -13,12 +13,20 @@ export type ProofApiErrorCode =
   /** The settings the published trust roots come from are not all set (500: a configuration fault). */
   | 'TRUST_ROOTS_NOT_CONFIGURED';
 
+const KINDS: Readonly<Record<ProofApiErrorCode, ErrorKind>> = {
+  BAD_CID: 'invalid',
+  BAD_CURSOR: 'invalid',
+  NOT_FOUND: 'not-found',
+  CHAIN_NOT_SERVED: 'internal',
+  TRUST_ROOTS_NOT_CONFIGURED: 'internal',
+};
+
 export class ProofApiError extends AnchorpostError<ProofApiErrorCode> {
   override readonly name = 'ProofApiError';
   readonly field: string | undefined;
 
   constructor(code: ProofApiErrorCode, message: string, field?: string, options?: { cause?: unknown }) {
-    super(code, message, false, options);
+    super(code, KINDS[code], message, false, options);
     this.field = field;
   }
 }
