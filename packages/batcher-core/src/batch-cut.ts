@@ -10,12 +10,11 @@
  */
 import type { Bus, BusRecord } from '@anchorpost/bus';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
-import { CID_BYTE_LENGTH } from '@anchorpost/protocol';
+import { CID_BYTE_LENGTH, CidSet } from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage';
 import { checkAcceptedRecord } from './accepted-record-check.ts';
 import type { RecordCheck } from './accepted-record-check.ts';
 import type { BatcherObserver } from './batcher-observer.ts';
-import { CidSet } from './cid-set.ts';
 import type { RecordRefusal } from './record-refusal.ts';
 import type { RelayKeyRing } from './relay-key-ring.ts';
 import { keepTxFile, probeStore } from './tx-file-custody.ts';

@@ -15,6 +15,7 @@ import { batchSealed, TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import type { BatchSealed } from '@anchorpost/events';
 import {
   CID_BYTE_LENGTH,
+  CidSet,
   cidBytesToText,
   decodeBatchPage,
   decodeBatchRoot,
@@ -29,7 +30,6 @@ import { chooseBatchCut, nextOffset } from './batch-cut.ts';
 import { BatcherError, BatcherErrorCode } from './batcher-error.ts';
 import { resolveBatcherOptions, ROOT_PIN_MS_PER_FILE } from './batcher-options.ts';
 import type { BatcherOptions, ResolvedBatcherOptions } from './batcher-options.ts';
-import { CidSet } from './cid-set.ts';
 import type { RecordRefusal } from './record-refusal.ts';
 import { batcherLetterGroup, publishRefusals, TX_FILE_ACCEPTED_DLQ_TOPIC } from './refused-record-letters.ts';
 import { withDeadline } from './storage-deadline.ts';

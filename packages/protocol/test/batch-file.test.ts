@@ -499,13 +499,17 @@ void describe('CidSet (the duplicate check behind DuplicateCheck)', () => {
     for (const cid of entries) assert.equal(set.add(cid.bytes), true);
     assert.equal(set.size, 50_000);
     for (const cid of entries) assert.equal(set.add(cid.bytes), false);
+    for (const cid of entries) assert.equal(set.has(cid.bytes), true);
+    assert.equal(set.has(txCids(1, 99)[0]!.bytes), false);
     // Same digest, other codec: a different CID.
     assert.equal(set.add(CID.createV1(0x70, entries[0]!.multihash).bytes), true);
     // Reads at an offset, as the encoder does from its page buffer.
     const padded = Uint8Array.from([9, 9, ...entries[7]!.bytes]);
     assert.equal(set.add(padded, 2), false);
+    assert.equal(set.has(padded, 2), true);
     set.clear();
     assert.equal(set.size, 0);
+    assert.equal(set.has(entries[7]!.bytes), false);
     assert.equal(set.add(entries[7]!.bytes), true);
   });
 

@@ -38,6 +38,17 @@ export class CidSet {
     return added;
   }
 
+  /** True if the 36 CID bytes at `bytes[offset]` are in the set. */
+  has(bytes: Uint8Array, offset = 0): boolean {
+    if (bytes.byteLength < offset + SLOT) throw new RangeError(`CidSet holds ${SLOT}-byte CIDs`);
+    const table = this.#table;
+    for (let slot = this.#slotFor(bytes, offset); ; slot = slot + 1 === this.#capacity ? 0 : slot + 1) {
+      const at = slot * SLOT;
+      if (table[at] === 0) return false;
+      if (this.#equalAt(at, bytes, offset)) return true;
+    }
+  }
+
   clear(): void {
     this.#table.fill(0);
     this.#size = 0;

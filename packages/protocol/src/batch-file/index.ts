@@ -1,5 +1,6 @@
 /** Batch-file v1: streaming DAG-CBOR encoder, strict decoders and a full verifier. */
 export { dagCborCid } from './block.ts';
+export { CidSet } from './cid-set.ts';
 export { decodeBatchPage, decodeBatchRoot } from './decode-batch-file.ts';
 export { encodeBatchFile, writeBatchFile } from './encode-batch-file.ts';
 export type {
