@@ -32,8 +32,14 @@ const NOT_FOUND = new Set(['NOT_FOUND']);
 /** The caller's input conflicts with what is already accepted (a fork of a state chain). */
 const CONFLICT = new Set(['STATE_FORK']);
 const TOO_LARGE = new Set(['TOO_LARGE', 'FST_ERR_CTP_BODY_TOO_LARGE']);
-/** Refusals of the caller's input that are not ProtocolErrors. */
+/**
+ * Refusals of the caller's input that are not ProtocolErrors (BLOCK_ABOVE_TIP too: the file names
+ * a block the server's chain does not have; its retryable flag says a later try may pass).
+ */
 const BAD_INPUT = new Set([
+  'BLOCK_NOT_ON_CHAIN',
+  'BLOCK_ABOVE_TIP',
+  'TRUSTEDBLOCK_TOO_OLD',
   'BAD_RECIPIENT',
   'BAD_CURSOR',
   'BAD_ARGUMENT',
