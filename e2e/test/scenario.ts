@@ -35,10 +35,35 @@ const CONCURRENCY = 6;
 
 /**
  * The Ergo heights the tx-files name as `trustedblock`: an Ergo-enabled system's chain must have
- * these blocks (the Ergo test double starts its chain at `from`, with ten blocks).
+ * these blocks (the Ergo test double starts its chain at `from`), and the files name their real
+ * ids, read from its node, so that a verifier finds them there ("sent after" is checked).
  */
 export const TRUSTED_BLOCK_HEIGHTS = { from: 1_999_990, count: 10 } as const;
 const trustedHeight = (i: number) => TRUSTED_BLOCK_HEIGHTS.from + (i % TRUSTED_BLOCK_HEIGHTS.count);
+
+/**
+ * The ids of the trusted heights on the system's Ergo chain (`GET /blocks/at/{height}`, once they
+ * are mined), or undefined without Ergo.
+ */
+async function trustedBlockIds(system: SystemUnderTest): Promise<Map<number, string> | undefined> {
+  if (system.ergo === undefined) return undefined;
+  const ids = new Map<number, string>();
+  for (let i = 0; i < TRUSTED_BLOCK_HEIGHTS.count; i += 1) {
+    const height = TRUSTED_BLOCK_HEIGHTS.from + i;
+    await waitUntil(
+      `Ergo block ${height}`,
+      async () => {
+        const found = (await (
+          await fetch(`${system.ergo!.nodeUrl()}/blocks/at/${height}`)
+        ).json()) as string[];
+        if (found[0] !== undefined) ids.set(height, found[0]);
+        return found[0] !== undefined;
+      },
+      60_000,
+    );
+  }
+  return ids;
+}
 
 /** The rows of the index that a rebuild must restore exactly. */
 export type IndexRows = Record<'batches' | 'batchEntries' | 'txFiles' | 'anchors', unknown[]>;
@@ -129,7 +154,14 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
         const { keys } = await createGroup('modern', [alice!.public, ...members.map((m) => m.public)]);
         groups.push({ name, keys, hash: '', members: name.split('+') });
       }
+      system = await options.start(dir, tenants);
       const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
+      const trustedIds = await trustedBlockIds(system);
+      /** The i-th file's trustedblock: a real block of the Ergo chain when there is one. */
+      const trusted = (i: number, fill: string) => {
+        const height = trustedHeight(i);
+        return { height, signature: trustedIds?.get(height) ?? fill.repeat(64) };
+      };
       // Each app's files to a group follow its state chain: a relay refuses two at one position.
       const chains = new StateChains();
       for (let i = 0; i < FILES; i += 1) {
@@ -139,7 +171,7 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
           group: groups[group]!.keys,
           senders: [alice!],
           client: client.app,
-          blockchain: { lastblock: block(2_000_000 + i, 'a'), trustedblock: block(trustedHeight(i), 'b') },
+          blockchain: { lastblock: block(2_000_000 + i, 'a'), trustedblock: trusted(i, 'b') },
           message: { data: new TextEncoder().encode(`message ${i} to ${groups[group]!.name}`) },
         });
         files.push({ bytes, client, group });
@@ -153,11 +185,10 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
           client: clients[0]!.app,
           blockchain: {
             lastblock: block(3_000_000 + fresh, 'c'),
-            trustedblock: block(trustedHeight(fresh), 'd'),
+            trustedblock: trusted(fresh, 'd'),
           },
           message: { data: new TextEncoder().encode(`fresh message ${fresh++}`) },
         });
-      system = await options.start(dir, tenants);
     });
 
     after(async () => {
@@ -322,7 +353,10 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
       assert.equal(trust.evm[0]?.contract, system!.contractAddress().toLowerCase());
       if (system!.ergo !== undefined) assert.equal(trust.ergo[0]?.tokenId, system!.ergo.tokenId());
       const nodes = ['--trust', trustFile, '--evm-rpc', system!.evmRpc()];
-      if (system!.ergo !== undefined) nodes.push('--ergo-node', system!.ergo.nodeUrl());
+      // Without an Ergo node "sent after" cannot be established: said explicitly, as a user must.
+      nodes.push(
+        ...(system!.ergo === undefined ? ['--no-lower-bound'] : ['--ergo-node', system!.ergo.nodeUrl()]),
+      );
       for (let i = 0; i < paths.length; i += 200) {
         const { stdout } = await run(
           process.execPath,
@@ -338,6 +372,17 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
           // Both anchors checked, and the time window's lower end read from the Ergo node.
           assert.equal(stdout.match(/^ {2}anchor ergo:testnet: /gm)?.length, count);
           assert.equal(stdout.match(/^ {2}anchor evm:31337: /gm)?.length, count);
+          // The trustedblock each file names was found on the Ergo chain.
+          assert.equal(
+            stdout.match(/^ {2}sent after: \S+ \(the tx-file's trustedblock, .* is on the best chain\)$/gm)
+              ?.length,
+            count,
+          );
+        } else {
+          assert.equal(
+            stdout.match(/^ {2}sent after: NOT ESTABLISHED \(--no-lower-bound\)/gm)?.length,
+            count,
+          );
         }
       }
       // And a tampered proof is refused with exit 1: one file's proof claiming another file.
