@@ -16,9 +16,11 @@ import * as grpc from '@grpc/grpc-js';
 import { ErgoChainReader, EvmChainReader } from '@anchorpost/chains';
 import { parseTrustRoots, type TxFileProof } from '@anchorpost/proofs';
 import {
+  buildTxFile,
   createGroup,
   generateIdentity,
   parseTxFile,
+  serializeTxFile,
   toPublicKeyFile,
   type GroupKeys,
   type PrivateIdentity,
@@ -88,6 +90,8 @@ export interface SystemUnderTest {
     startHeight(): number;
     /** Rolls the Ergo chain back `blocks` blocks, dropping their transactions. */
     rollback(blocks: number): Promise<void>;
+    /** The relays check the blocks each tx-file names on this chain (ANCHORPOST_RELAY_ERGO_NODE_URL). */
+    readonly relayChecksBlocks: boolean;
   };
   /** SIGKILL, with requests in flight, and start again on the same state. */
   crash(): Promise<void>;
@@ -130,6 +134,8 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
     let buildFreshFile: () => Uint8Array = () => new Uint8Array();
     /** Files sent after the load, by such checks. */
     let extraFiles = 0;
+    /** With Ergo on: a registered app's file naming a made-up trustedblock id (for the relays' check). */
+    let madeUpBlockFile: Uint8Array | undefined;
 
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'anchorpost-e2e-'));
@@ -162,6 +168,26 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
         const height = trustedHeight(i);
         return { height, signature: trustedIds?.get(height) ?? fill.repeat(64) };
       };
+      /** The lastblock: with Ergo, its newest trusted height (real, at or below any tip since). */
+      const newest = TRUSTED_BLOCK_HEIGHTS.from + TRUSTED_BLOCK_HEIGHTS.count - 1;
+      const last = (height: number, fill: string) =>
+        trustedIds === undefined
+          ? block(height, fill)
+          : { height: newest, signature: trustedIds.get(newest)! };
+      if (trustedIds !== undefined) {
+        madeUpBlockFile = serializeTxFile(
+          buildTxFile({
+            group: (await createGroup('modern', [alice!.public])).keys,
+            senders: [alice!],
+            client: clients[0]!.app,
+            blockchain: {
+              lastblock: last(0, 'e'),
+              trustedblock: { height: newest - 1, signature: 'e'.repeat(64) },
+            },
+            message: { data: new TextEncoder().encode('names a block the chain does not have') },
+          }),
+        );
+      }
       // Each app's files to a group follow its state chain: a relay refuses two at one position.
       const chains = new StateChains();
       for (let i = 0; i < FILES; i += 1) {
@@ -171,7 +197,7 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
           group: groups[group]!.keys,
           senders: [alice!],
           client: client.app,
-          blockchain: { lastblock: block(2_000_000 + i, 'a'), trustedblock: trusted(i, 'b') },
+          blockchain: { lastblock: last(2_000_000 + i, 'a'), trustedblock: trusted(i, 'b') },
           message: { data: new TextEncoder().encode(`message ${i} to ${groups[group]!.name}`) },
         });
         files.push({ bytes, client, group });
@@ -184,7 +210,7 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
           senders: [alice!],
           client: clients[0]!.app,
           blockchain: {
-            lastblock: block(3_000_000 + fresh, 'c'),
+            lastblock: last(3_000_000 + fresh, 'c'),
             trustedblock: trusted(fresh, 'd'),
           },
           message: { data: new TextEncoder().encode(`fresh message ${fresh++}`) },
@@ -290,6 +316,23 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
             { status: grpc.status.INVALID_ARGUMENT, code: c.code },
             c.name,
           );
+        }
+        if (system!.ergo?.relayChecksBlocks === true) {
+          // A registered app's well-formed file naming a block the Ergo chain does not have.
+          const response = await fetch(`${system!.submitUrl(0)}/v1/tx-files`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': 'acme' },
+            body: madeUpBlockFile!,
+          });
+          assert.equal(response.status, 400);
+          assert.equal(
+            ((await response.json()) as { error: { code: string } }).error.code,
+            'BLOCK_NOT_ON_CHAIN',
+          );
+          assert.deepEqual(await grpcCode(madeUpBlockFile!), {
+            status: grpc.status.INVALID_ARGUMENT,
+            code: 'BLOCK_NOT_ON_CHAIN',
+          });
         }
         const oversized = await fetch(`${system!.submitUrl(0)}/v1/tx-files`, {
           method: 'POST',
