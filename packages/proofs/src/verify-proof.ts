@@ -15,7 +15,7 @@ import type { VerifiedErgoAnchor } from './ergo-anchor-check.ts';
 import { checkErgoMint } from './ergo-mint-check.ts';
 import { parseTxFileProof } from './parse-tx-file-proof.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
-import { checkTrustedBlock } from './trusted-block-check.ts';
+import { checkLowerBound, lowerBoundPlan } from './trusted-block-check.ts';
 import { ergoTrustRootOf, evmTrustRootOf } from './trust-policy.ts';
 import { parseTrustRoots } from './trust-roots.ts';
 import type { TrustRoots } from './trust-roots.ts';
@@ -169,7 +169,7 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
   // Re-read even typed input: proofs come from untrusted JSON.
   const proof: TxFileProof = parseTxFileProof(json);
   // Before any node is asked: a lower bound that cannot be established fails closed here.
-  const lowerBound = lowerBoundPlan(proof, options, checks);
+  const lowerBound = lowerBoundPlan(proof, options.ergoNodeUrls, checks.acceptNoLowerBound);
   const { rootBlock } = proof.batch;
   // SHA-256 only, before any node is asked: the header the anchors' CID stands for.
   if (rootBlock !== undefined) checkBatchHeader({ ...proof.batch, rootBlock });
@@ -195,7 +195,9 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
     batchHeader: rootBlock === undefined ? 'unchecked' : 'anchored',
     index: proof.inclusion.index,
     anchors,
-    ...(await checkLowerBound(lowerBound, notAfter, options, checks.timeoutMs)),
+    ...(await checkLowerBound(lowerBound, notAfter, (network, field) =>
+      ergoClient(options, network, field, checks.timeoutMs),
+    )),
   };
 }
 
@@ -272,61 +274,6 @@ function ergoClient(
       cause,
     });
   }
-}
-
-/** How the lower bound will be checked (a trustedblock and the network to read it on), or why it cannot. */
-type LowerBoundPlan =
-  { check: { height: number; blockId: string; time?: string }; network: string } | { missing: string };
-
-/** NO_LOWER_BOUND when the bound cannot be established and the caller did not accept that. */
-function lowerBoundPlan(proof: TxFileProof, options: VerifyProofOptions, checks: Checks): LowerBoundPlan {
-  const bound = proof.timeBound.notBefore;
-  const network =
-    proof.anchors.find((anchor) => anchor.chain === 'ergo')?.chainId ??
-    Object.keys(options.ergoNodeUrls ?? {})[0];
-  let plan: LowerBoundPlan;
-  if (bound === undefined) plan = { missing: 'the proof names no trustedblock' };
-  else if (bound.blockId === undefined)
-    plan = { missing: `a v${proof.version} proof carries no trustedblock id (v4 does)` };
-  else if (network === undefined) plan = { missing: 'no Ergo node was given to find the trustedblock on' };
-  else {
-    const { height, blockId, time } = bound;
-    plan = { check: { height, blockId, ...(time === undefined ? {} : { time }) }, network };
-  }
-  if ('missing' in plan && !checks.acceptNoLowerBound) {
-    throw new ProofError(
-      ProofErrorCode.NoLowerBound,
-      'timeBound.notBefore',
-      `"sent after" cannot be established: ${plan.missing}; pass acceptNoLowerBound: true to accept a proof without it`,
-    );
-  }
-  return plan;
-}
-
-/**
- * The lower end: the trustedblock the tx-file names is on the chain, and its time is the chain's
- * (no later than the upper end, the earliest anchor, which was checked above).
- */
-async function checkLowerBound(
-  plan: LowerBoundPlan,
-  notAfter: string,
-  options: VerifyProofOptions,
-  timeoutMs: number,
-): Promise<Pick<VerifiedProof, 'lowerBound' | 'noLowerBoundReason' | 'timeBound'>> {
-  if ('missing' in plan) {
-    return { lowerBound: 'not-established', noLowerBoundReason: plan.missing, timeBound: { notAfter } };
-  }
-  const field = 'timeBound.notBefore';
-  const time = await checkTrustedBlock(ergoClient(options, plan.network, field, timeoutMs), plan.check);
-  if (time > notAfter) {
-    throw new ProofError(
-      ProofErrorCode.AnchorMismatch,
-      field,
-      `the trusted block (${time}) is later than the earliest anchor (${notAfter})`,
-    );
-  }
-  const { height, blockId } = plan.check;
-  return { lowerBound: 'on-chain', timeBound: { notBefore: { height, blockId, time }, notAfter } };
 }
 
 /** Checks the proof (parsed JSON, JSON text or a TxFileProof); resolves only when every check passes. */
