@@ -63,8 +63,10 @@ describe('the chart configures the services with settings they accept', () => {
   });
 
   it('relay, batcher, proof API: their own settings and Kafka', { skip }, () => {
-    loadConfig(relayConfigSchema, envs.get('relay'));
-    assert.equal(loadConfig(relayConfigSchema, envs.get('relay')).host, '0.0.0.0');
+    const relay = loadConfig(relayConfigSchema, envs.get('relay'));
+    assert.equal(relay.host, '0.0.0.0');
+    assert.equal(relay.ergoNodeUrl, 'http://ergo-node:9053');
+    assert.equal(relay.trustedblockMaxAge, 360);
     loadConfig(batcherConfigSchema, envs.get('batcher'));
     loadConfig(proofApiConfigSchema, envs.get('proof-api'));
     for (const service of ['relay', 'batcher', 'anchorer']) kafkaBusOptionsFromEnv(envs.get(service));

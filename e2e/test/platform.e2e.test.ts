@@ -18,7 +18,14 @@ async function startPlatform(dir: string, tenants: unknown): Promise<SystemUnder
   await writeFile(join(dir, 'tenants.json'), JSON.stringify(tenants));
   const logPath = join(dir, 'platform.log');
   const ergo = await startErgoDevnetProcess(dir, TRUSTED_BLOCK_HEIGHTS.from);
-  const env = () => e2eEnv(dir, ergo.env);
+  // The relay checks the blocks each file names on the double; its window is wide because the
+  // double mines every 400 ms (a day of mainnet blocks passes in minutes here).
+  const env = () =>
+    e2eEnv(dir, {
+      ...ergo.env,
+      ANCHORPOST_RELAY_ERGO_NODE_URL: ergo.url,
+      ANCHORPOST_RELAY_TRUSTEDBLOCK_MAX_AGE: '1000000',
+    });
   let platform: PlatformProcess;
   try {
     platform = await startPlatformProcess(env(), logPath);
@@ -41,6 +48,7 @@ async function startPlatform(dir: string, tenants: unknown): Promise<SystemUnder
       tokenId: () => ergo.tokenId,
       startHeight: () => Number(ergo.env.ANCHORPOST_ERGO_START_HEIGHT),
       rollback: (blocks) => ergo.rollback(blocks),
+      relayChecksBlocks: true,
     },
     async crash() {
       await platform.kill();

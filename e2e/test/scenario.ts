@@ -16,9 +16,11 @@ import * as grpc from '@grpc/grpc-js';
 import { ErgoChainReader, EvmChainReader } from '@anchorpost/chains';
 import { parseTrustRoots, type TxFileProof } from '@anchorpost/proofs';
 import {
+  buildTxFile,
   createGroup,
   generateIdentity,
   parseTxFile,
+  serializeTxFile,
   toPublicKeyFile,
   type GroupKeys,
   type PrivateIdentity,
@@ -35,10 +37,35 @@ const CONCURRENCY = 6;
 
 /**
  * The Ergo heights the tx-files name as `trustedblock`: an Ergo-enabled system's chain must have
- * these blocks (the Ergo test double starts its chain at `from`, with ten blocks).
+ * these blocks (the Ergo test double starts its chain at `from`), and the files name their real
+ * ids, read from its node, so that a verifier finds them there ("sent after" is checked).
  */
 export const TRUSTED_BLOCK_HEIGHTS = { from: 1_999_990, count: 10 } as const;
 const trustedHeight = (i: number) => TRUSTED_BLOCK_HEIGHTS.from + (i % TRUSTED_BLOCK_HEIGHTS.count);
+
+/**
+ * The ids of the trusted heights on the system's Ergo chain (`GET /blocks/at/{height}`, once they
+ * are mined), or undefined without Ergo.
+ */
+async function trustedBlockIds(system: SystemUnderTest): Promise<Map<number, string> | undefined> {
+  if (system.ergo === undefined) return undefined;
+  const ids = new Map<number, string>();
+  for (let i = 0; i < TRUSTED_BLOCK_HEIGHTS.count; i += 1) {
+    const height = TRUSTED_BLOCK_HEIGHTS.from + i;
+    await waitUntil(
+      `Ergo block ${height}`,
+      async () => {
+        const found = (await (
+          await fetch(`${system.ergo!.nodeUrl()}/blocks/at/${height}`)
+        ).json()) as string[];
+        if (found[0] !== undefined) ids.set(height, found[0]);
+        return found[0] !== undefined;
+      },
+      60_000,
+    );
+  }
+  return ids;
+}
 
 /** The rows of the index that a rebuild must restore exactly. */
 export type IndexRows = Record<'batches' | 'batchEntries' | 'txFiles' | 'anchors', unknown[]>;
@@ -63,6 +90,8 @@ export interface SystemUnderTest {
     startHeight(): number;
     /** Rolls the Ergo chain back `blocks` blocks, dropping their transactions. */
     rollback(blocks: number): Promise<void>;
+    /** The relays check the blocks each tx-file names on this chain (ANCHORPOST_RELAY_ERGO_NODE_URL). */
+    readonly relayChecksBlocks: boolean;
   };
   /** SIGKILL, with requests in flight, and start again on the same state. */
   crash(): Promise<void>;
@@ -105,6 +134,8 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
     let buildFreshFile: () => Uint8Array = () => new Uint8Array();
     /** Files sent after the load, by such checks. */
     let extraFiles = 0;
+    /** With Ergo on: a registered app's file naming a made-up trustedblock id (for the relays' check). */
+    let madeUpBlockFile: Uint8Array | undefined;
 
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'anchorpost-e2e-'));
@@ -129,7 +160,34 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
         const { keys } = await createGroup('modern', [alice!.public, ...members.map((m) => m.public)]);
         groups.push({ name, keys, hash: '', members: name.split('+') });
       }
+      system = await options.start(dir, tenants);
       const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
+      const trustedIds = await trustedBlockIds(system);
+      /** The i-th file's trustedblock: a real block of the Ergo chain when there is one. */
+      const trusted = (i: number, fill: string) => {
+        const height = trustedHeight(i);
+        return { height, signature: trustedIds?.get(height) ?? fill.repeat(64) };
+      };
+      /** The lastblock: with Ergo, its newest trusted height (real, at or below any tip since). */
+      const newest = TRUSTED_BLOCK_HEIGHTS.from + TRUSTED_BLOCK_HEIGHTS.count - 1;
+      const last = (height: number, fill: string) =>
+        trustedIds === undefined
+          ? block(height, fill)
+          : { height: newest, signature: trustedIds.get(newest)! };
+      if (trustedIds !== undefined) {
+        madeUpBlockFile = serializeTxFile(
+          buildTxFile({
+            group: (await createGroup('modern', [alice!.public])).keys,
+            senders: [alice!],
+            client: clients[0]!.app,
+            blockchain: {
+              lastblock: last(0, 'e'),
+              trustedblock: { height: newest - 1, signature: 'e'.repeat(64) },
+            },
+            message: { data: new TextEncoder().encode('names a block the chain does not have') },
+          }),
+        );
+      }
       // Each app's files to a group follow its state chain: a relay refuses two at one position.
       const chains = new StateChains();
       for (let i = 0; i < FILES; i += 1) {
@@ -139,7 +197,7 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
           group: groups[group]!.keys,
           senders: [alice!],
           client: client.app,
-          blockchain: { lastblock: block(2_000_000 + i, 'a'), trustedblock: block(trustedHeight(i), 'b') },
+          blockchain: { lastblock: last(2_000_000 + i, 'a'), trustedblock: trusted(i, 'b') },
           message: { data: new TextEncoder().encode(`message ${i} to ${groups[group]!.name}`) },
         });
         files.push({ bytes, client, group });
@@ -152,12 +210,11 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
           senders: [alice!],
           client: clients[0]!.app,
           blockchain: {
-            lastblock: block(3_000_000 + fresh, 'c'),
-            trustedblock: block(trustedHeight(fresh), 'd'),
+            lastblock: last(3_000_000 + fresh, 'c'),
+            trustedblock: trusted(fresh, 'd'),
           },
           message: { data: new TextEncoder().encode(`fresh message ${fresh++}`) },
         });
-      system = await options.start(dir, tenants);
     });
 
     after(async () => {
@@ -260,6 +317,23 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
             c.name,
           );
         }
+        if (system!.ergo?.relayChecksBlocks === true) {
+          // A registered app's well-formed file naming a block the Ergo chain does not have.
+          const response = await fetch(`${system!.submitUrl(0)}/v1/tx-files`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': 'acme' },
+            body: madeUpBlockFile!,
+          });
+          assert.equal(response.status, 400);
+          assert.equal(
+            ((await response.json()) as { error: { code: string } }).error.code,
+            'BLOCK_NOT_ON_CHAIN',
+          );
+          assert.deepEqual(await grpcCode(madeUpBlockFile!), {
+            status: grpc.status.INVALID_ARGUMENT,
+            code: 'BLOCK_NOT_ON_CHAIN',
+          });
+        }
         const oversized = await fetch(`${system!.submitUrl(0)}/v1/tx-files`, {
           method: 'POST',
           headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': 'acme' },
@@ -322,7 +396,10 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
       assert.equal(trust.evm[0]?.contract, system!.contractAddress().toLowerCase());
       if (system!.ergo !== undefined) assert.equal(trust.ergo[0]?.tokenId, system!.ergo.tokenId());
       const nodes = ['--trust', trustFile, '--evm-rpc', system!.evmRpc()];
-      if (system!.ergo !== undefined) nodes.push('--ergo-node', system!.ergo.nodeUrl());
+      // Without an Ergo node "sent after" cannot be established: said explicitly, as a user must.
+      nodes.push(
+        ...(system!.ergo === undefined ? ['--no-lower-bound'] : ['--ergo-node', system!.ergo.nodeUrl()]),
+      );
       for (let i = 0; i < paths.length; i += 200) {
         const { stdout } = await run(
           process.execPath,
@@ -338,6 +415,17 @@ export function describeEndToEnd(title: string, options: ScenarioOptions): void 
           // Both anchors checked, and the time window's lower end read from the Ergo node.
           assert.equal(stdout.match(/^ {2}anchor ergo:testnet: /gm)?.length, count);
           assert.equal(stdout.match(/^ {2}anchor evm:31337: /gm)?.length, count);
+          // The trustedblock each file names was found on the Ergo chain.
+          assert.equal(
+            stdout.match(/^ {2}sent after: \S+ \(the tx-file's trustedblock, .* is on the best chain\)$/gm)
+              ?.length,
+            count,
+          );
+        } else {
+          assert.equal(
+            stdout.match(/^ {2}sent after: NOT ESTABLISHED \(--no-lower-bound\)/gm)?.length,
+            count,
+          );
         }
       }
       // And a tampered proof is refused with exit 1: one file's proof claiming another file.

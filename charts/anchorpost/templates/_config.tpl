@@ -32,6 +32,10 @@ ANCHORPOST_BATCHER_PIN_TIMEOUT: {{ .Values.batcher.pinTimeout | quote }}
 ANCHORPOST_PARSER_TRUSTED_DEPTH: {{ .Values.parser.trustedDepth | int64 | quote }}
 ANCHORPOST_RELAY_MAX_TX_FILE_BYTES: {{ .Values.relay.maxTxFileBytes | int64 | quote }}
 ANCHORPOST_RELAY_TENANTS_FILE: "/etc/anchorpost/tenants/tenants.json"
+{{- if .Values.relay.ergoNodeUrl }}
+ANCHORPOST_RELAY_ERGO_NODE_URL: {{ .Values.relay.ergoNodeUrl | quote }}
+ANCHORPOST_RELAY_TRUSTEDBLOCK_MAX_AGE: {{ .Values.relay.trustedblockMaxAge | int64 | quote }}
+{{- end }}
 {{- end -}}
 
 {{/* The relay keys the batcher trusts: at least one, or the install is refused (it would seal nothing). */}}

@@ -104,7 +104,8 @@ export class Reconciler {
       }
       const { stdout } = await run(
         process.execPath,
-        [CLI, 'verify', ...paths, ...trust, '--evm-rpc', this.#options.evmRpc],
+        // No Ergo here: "sent after" cannot be established, and the verifier is told so explicitly.
+        [CLI, 'verify', ...paths, ...trust, '--evm-rpc', this.#options.evmRpc, '--no-lower-bound'],
         { maxBuffer: 64 * 1024 * 1024 },
       );
       const verified = new Set([...stdout.matchAll(/^verified tx-file (\S+)/gm)].map((m) => m[1]!));

@@ -68,7 +68,8 @@ describe('anchorpost proof', { timeout: 60_000 }, () => {
 
   it('verifies the proof with --verify as anchorpost verify does', async () => {
     const cid = anchored.entries[2]!;
-    const verify = ['--verify', '--trust', trustFile, '--evm-rpc', fixture.rpcUrl];
+    // No Ergo node here: the lower time bound is explicitly not asked for.
+    const verify = ['--verify', '--trust', trustFile, '--evm-rpc', fixture.rpcUrl, '--no-lower-bound'];
     const verified = await cli('proof', cid, '--api', api, ...verify);
     assert.equal(verified.status, 0, verified.stderr);
     assert.match(verified.stdout, new RegExp(`^verified tx-file ${cid}\n`));
@@ -87,6 +88,7 @@ describe('anchorpost proof', { timeout: 60_000 }, () => {
       '--trust-proof-claims',
       '--evm-rpc',
       fixture.rpcUrl,
+      '--no-lower-bound',
     );
     assert.equal(claims.status, 0, claims.stderr);
     assert.match(claims.stdout, /trusted: NOT CHECKED/);

@@ -1,5 +1,6 @@
 // `anchorpost verify` against a real anvil: a proof assembled from the embedded index verifies
-// (exit 0, a report of what was checked); a tampered one fails with one ERROR line (exit 1).
+// (exit 0, a report of what was checked); a tampered one fails with one ERROR line (exit 1). The
+// lower time bound is checked on the Ergo node test double, whose blocks the proof's trustedblock names.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assembleProof } from '@anchorpost/proofs';
 import type { EvmAnchorProof, TxFileProof } from '@anchorpost/proofs';
+import { startErgoDevnet } from '@anchorpost/ergo-devnet';
+import type { ErgoDevnet } from '@anchorpost/ergo-devnet';
 import { forgeProof, startProofFixture } from '@anchorpost/proofs/testing';
 import type { ProofFixture } from '@anchorpost/proofs/testing';
 
@@ -40,6 +43,14 @@ function cli(...args: string[]): Promise<Run> {
       },
     );
   });
+}
+
+/**
+ * Most cases here have no Ergo node, so no lower time bound: `--no-lower-bound` says so
+ * explicitly (refusing without it, and checking with a node, are the cases that call `cli`).
+ */
+function verifyWithoutLowerBound(...args: string[]): Promise<Run> {
+  return cli('verify', ...args, '--no-lower-bound');
 }
 
 function assertFailure(result: Run, code: string, field?: string): void {
@@ -78,8 +89,7 @@ after(async () => {
 
 describe('anchorpost verify', () => {
   it('verifies a proof against the chain node and reports what it checked', async () => {
-    const result = await cli(
-      'verify',
+    const result = await verifyWithoutLowerBound(
       at('proof.json'),
       '--trust',
       at('trust.json'),
@@ -100,8 +110,7 @@ describe('anchorpost verify', () => {
     assert.match(result.stdout, /is canonical/);
     assert.match(result.stdout, /^ {2}trusted: every anchor is in the trust roots of proof-fixture /m);
     assert.match(result.stdout, new RegExp(`from ${fixture.chain.owner.address.toLowerCase()} succeeded`));
-    const perChain = await cli(
-      'verify',
+    const perChain = await verifyWithoutLowerBound(
       at('proof.json'),
       '--trust',
       at('trust.json'),
@@ -117,7 +126,13 @@ describe('anchorpost verify', () => {
     tampered.inclusion.path[0] = first.slice(0, 63) + (first.endsWith('0') ? '1' : '0');
     await writeFile(at('tampered.json'), JSON.stringify(tampered));
     assertFailure(
-      await cli('verify', at('tampered.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
+      await verifyWithoutLowerBound(
+        at('tampered.json'),
+        '--trust',
+        at('trust.json'),
+        '--evm-rpc',
+        fixture.rpcUrl,
+      ),
       'BAD_INCLUSION',
       'inclusion.root',
     );
@@ -126,14 +141,20 @@ describe('anchorpost verify', () => {
     evmAnchor(otherContract).contract = fixture.chain.stranger.address.toLowerCase();
     await writeFile(at('contract.json'), JSON.stringify(otherContract));
     assertFailure(
-      await cli('verify', at('contract.json'), '--trust-proof-claims', '--evm-rpc', fixture.rpcUrl),
+      await verifyWithoutLowerBound(at('contract.json'), '--trust-proof-claims', '--evm-rpc', fixture.rpcUrl),
       'ANCHOR_NOT_FOUND',
       'anchors[0].contract',
     );
 
-    await writeFile(at('shape.json'), JSON.stringify({ ...proof, version: 4 }));
+    await writeFile(at('shape.json'), JSON.stringify({ ...proof, version: 5 }));
     assertFailure(
-      await cli('verify', at('shape.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
+      await verifyWithoutLowerBound(
+        at('shape.json'),
+        '--trust',
+        at('trust.json'),
+        '--evm-rpc',
+        fixture.rpcUrl,
+      ),
       'INVALID_PROOF',
       'version',
     );
@@ -143,7 +164,13 @@ describe('anchorpost verify', () => {
     resealed.batch.sealedAt = '2020-01-01T00:00:00.000Z';
     await writeFile(at('resealed.json'), JSON.stringify(resealed));
     assertFailure(
-      await cli('verify', at('resealed.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
+      await verifyWithoutLowerBound(
+        at('resealed.json'),
+        '--trust',
+        at('trust.json'),
+        '--evm-rpc',
+        fixture.rpcUrl,
+      ),
       'BATCH_HEADER_MISMATCH',
       'batch.sealedAt',
     );
@@ -151,8 +178,7 @@ describe('anchorpost verify', () => {
 
   it('fails when the proof is not deep enough, or no node is given for its chain', async () => {
     assertFailure(
-      await cli(
-        'verify',
+      await verifyWithoutLowerBound(
         at('proof.json'),
         ...['--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl, '--min-confirmations', '1000'],
       ),
@@ -160,19 +186,23 @@ describe('anchorpost verify', () => {
       'anchors[0].blockNumber',
     );
     assertFailure(
-      await cli('verify', at('proof.json'), '--trust-proof-claims', '--evm-rpc', `1=${fixture.rpcUrl}`),
+      await verifyWithoutLowerBound(
+        at('proof.json'),
+        '--trust-proof-claims',
+        '--evm-rpc',
+        `1=${fixture.rpcUrl}`,
+      ),
       'NO_RPC_URL',
       'anchors[0].chainId',
     );
-    const usage = await cli('verify', at('proof.json'), '--trust', at('trust.json'));
+    const usage = await verifyWithoutLowerBound(at('proof.json'), '--trust', at('trust.json'));
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /^ERROR USAGE -: --evm-rpc or --ergo-node is required/);
   });
 
   it('verifies several proofs in one call, and exits 1 naming the file when any one fails', async () => {
     const trust = ['--trust', at('trust.json')];
-    const all = await cli(
-      'verify',
+    const all = await verifyWithoutLowerBound(
       at('proof.json'),
       at('proof.json'),
       ...trust,
@@ -181,8 +211,7 @@ describe('anchorpost verify', () => {
     );
     assert.equal(all.status, 0, all.stderr);
     assert.equal(all.stdout.match(/^verified tx-file /gm)?.length, 2);
-    const mixed = await cli(
-      'verify',
+    const mixed = await verifyWithoutLowerBound(
       ...[at('proof.json'), at('tampered.json'), ...trust, '--evm-rpc', fixture.rpcUrl],
     );
     assert.equal(mixed.status, 1);
@@ -192,24 +221,27 @@ describe('anchorpost verify', () => {
   });
 
   it('fails closed without --trust, naming it; --trust-proof-claims must be explicit and says what it means', async () => {
-    const closed = await cli('verify', at('proof.json'), '--evm-rpc', fixture.rpcUrl);
+    const closed = await verifyWithoutLowerBound(at('proof.json'), '--evm-rpc', fixture.rpcUrl);
     assert.equal(closed.status, 2);
     assert.match(closed.stderr, /^ERROR USAGE -: --trust TRUST\.json is required/);
     assert.equal(closed.stdout, '');
-    const both = await cli(
-      'verify',
+    const both = await verifyWithoutLowerBound(
       ...[at('proof.json'), '--trust', at('trust.json'), '--trust-proof-claims', '--evm-rpc', fixture.rpcUrl],
     );
     assert.equal(both.status, 2);
     assert.match(both.stderr, /exclude each other/);
-    const claims = await cli('verify', at('proof.json'), '--trust-proof-claims', '--evm-rpc', fixture.rpcUrl);
+    const claims = await verifyWithoutLowerBound(
+      at('proof.json'),
+      '--trust-proof-claims',
+      '--evm-rpc',
+      fixture.rpcUrl,
+    );
     assert.equal(claims.status, 0, claims.stderr);
     assert.match(claims.stdout, /^ {2}trusted: NOT CHECKED \(--trust-proof-claims\)/m);
   });
 
   it("passes the platform's proof and fails the stranger's under the platform's trust file", async () => {
-    const real = await cli(
-      'verify',
+    const real = await verifyWithoutLowerBound(
       at('proof.json'),
       '--trust',
       at('trust.json'),
@@ -218,13 +250,18 @@ describe('anchorpost verify', () => {
     );
     assert.equal(real.status, 0, real.stderr);
     assertFailure(
-      await cli('verify', at('stranger.json'), '--trust', at('trust.json'), '--evm-rpc', fixture.rpcUrl),
+      await verifyWithoutLowerBound(
+        at('stranger.json'),
+        '--trust',
+        at('trust.json'),
+        '--evm-rpc',
+        fixture.rpcUrl,
+      ),
       'UNTRUSTED_ANCHOR',
       'anchors[0].contract',
     );
     // The chain alone cannot tell: on the proof's own claims the stranger's proof holds.
-    const claimed = await cli(
-      'verify',
+    const claimed = await verifyWithoutLowerBound(
       at('stranger.json'),
       '--trust-proof-claims',
       '--evm-rpc',
@@ -236,9 +273,103 @@ describe('anchorpost verify', () => {
   it('refuses a trust file that is not TrustRoots v1, naming the field', async () => {
     await writeFile(at('bad-trust.json'), JSON.stringify({ ...fixture.trustRoots, extra: true }));
     assertFailure(
-      await cli('verify', at('proof.json'), '--trust', at('bad-trust.json'), '--evm-rpc', fixture.rpcUrl),
+      await verifyWithoutLowerBound(
+        at('proof.json'),
+        '--trust',
+        at('bad-trust.json'),
+        '--evm-rpc',
+        fixture.rpcUrl,
+      ),
       'INVALID_TRUST_ROOTS',
       'extra',
+    );
+  });
+
+  it('fails closed without a lower bound (NO_LOWER_BOUND); --no-lower-bound must be explicit and says so', async () => {
+    const closed = await cli(
+      'verify',
+      at('proof.json'),
+      '--trust',
+      at('trust.json'),
+      '--evm-rpc',
+      fixture.rpcUrl,
+    );
+    assertFailure(closed, 'NO_LOWER_BOUND', 'timeBound.notBefore');
+    assert.match(closed.stderr, /no Ergo node was given/);
+    const open = await verifyWithoutLowerBound(
+      at('proof.json'),
+      '--trust',
+      at('trust.json'),
+      '--evm-rpc',
+      fixture.rpcUrl,
+    );
+    assert.equal(open.status, 0, open.stderr);
+    assert.match(
+      open.stdout,
+      /^ {2}sent after: NOT ESTABLISHED \(--no-lower-bound\): no Ergo node was given/m,
+    );
+  });
+
+  it('prints what each option establishes with --help', async () => {
+    const help = await cli('verify', '--help');
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^usage: anchorpost verify PROOF\.json\.\.\./);
+    assert.match(help.stdout, /--no-lower-bound {10}accept a proof whose "sent after" cannot be established/);
+    assert.match(help.stdout, /NO_LOWER_BOUND/);
+  });
+});
+
+describe('anchorpost verify --ergo-node: "sent after" from the trustedblock on the chain', () => {
+  let devnet: ErgoDevnet;
+  let onChain: { height: number; blockId: string };
+
+  before(async () => {
+    // Blocks an hour old: mined before the anvil anchors, as a real trustedblock is.
+    devnet = await startErgoDevnet({ now: () => Date.now() - 3_600_000 });
+    devnet.mine(3);
+    const ids = (await (await fetch(`${devnet.url}/blocks/at/2`)).json()) as string[];
+    onChain = { height: 2, blockId: ids[0]! };
+    const batch = await fixture.anchoredBatch(2);
+    const named = await assembleProof(fixture.database.index, batch.entries[0]!, {
+      head: () => fixture.head(),
+      trustedblock: () => Promise.resolve(onChain),
+    });
+    await writeFile(at('on-chain.json'), JSON.stringify(named));
+  });
+  after(() => devnet.close());
+
+  const withNode = (file: string, ...more: string[]) =>
+    cli(
+      'verify',
+      at(file),
+      '--trust',
+      at('trust.json'),
+      '--evm-rpc',
+      fixture.rpcUrl,
+      '--ergo-node',
+      devnet.url,
+      ...more,
+    );
+
+  it('reports the trustedblock found on the chain, with its time', async () => {
+    const result = await withNode('on-chain.json');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^ {2}sent after: \\S+ \\(the tx-file's trustedblock, Ergo block 2 ${onChain.blockId}, is on the best chain\\)$`,
+        'm',
+      ),
+    );
+  });
+
+  it('TRUSTEDBLOCK_NOT_ON_CHAIN for a block id the chain does not hold, with or without --no-lower-bound', async () => {
+    // The fixture's tx-files name a made-up block id.
+    assertFailure(await withNode('proof.json'), 'TRUSTEDBLOCK_NOT_ON_CHAIN', 'timeBound.notBefore.blockId');
+    assertFailure(
+      await withNode('proof.json', '--no-lower-bound'),
+      'TRUSTEDBLOCK_NOT_ON_CHAIN',
+      'timeBound.notBefore.blockId',
     );
   });
 });

@@ -105,6 +105,7 @@ function toTxFileRecord(row: TxFile & { senders: TxFileSender[] }): TxFileRecord
     size: row.size,
     lastblockHeight: toNumber(row.lastblockHeight),
     trustedblockHeight: toNumber(row.trustedblockHeight),
+    ...(row.trustedblockId === null ? {} : { trustedblockId: row.trustedblockId }),
   };
 }
 
@@ -193,7 +194,8 @@ export class PrismaIndexRepository implements IndexRepository {
           // One array per column, as for batch entries: createMany managed ~7,000 rows/s here.
           inserted += await tx.$executeRaw`
             INSERT INTO "tx_file" ("cid", "batch_sequence", "batch_index", "recipient_hash", "client_id", "suite",
-              "state_before", "state_after", "size", "lastblock_height", "trustedblock_height")
+              "state_before", "state_after", "size", "lastblock_height", "trustedblock_height",
+              "trustedblock_id")
             SELECT * FROM unnest(
               ${chunk.map((row) => row.cid)}::text[],
               ${chunk.map((row) => row.batchSequence)}::int8[],
@@ -205,7 +207,8 @@ export class PrismaIndexRepository implements IndexRepository {
               ${chunk.map((row) => row.stateAfter)}::text[],
               ${chunk.map((row) => row.size)}::int4[],
               ${chunk.map((row) => row.lastblockHeight)}::int8[],
-              ${chunk.map((row) => row.trustedblockHeight)}::int8[])
+              ${chunk.map((row) => row.trustedblockHeight)}::int8[],
+              ${chunk.map((row) => row.trustedblockId ?? null)}::text[])
             ON CONFLICT ("cid") DO NOTHING`;
           const senders = chunk.flatMap((row) =>
             row.senderHashes.map((senderHash, position) => ({ txFileCid: row.cid, position, senderHash })),

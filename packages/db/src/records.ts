@@ -47,6 +47,11 @@ export interface TxFileRecord {
   size: number;
   lastblockHeight: number;
   trustedblockHeight: number;
+  /**
+   * The block id (64 hex) the tx-file names at `trustedblockHeight`; absent on rows indexed
+   * before the index kept it (a rebuild fills it in).
+   */
+  trustedblockId?: string;
 }
 
 /** A batch root found on a chain; at most one per batch and chain. */

@@ -22,5 +22,7 @@ export function toTxFileRecord(
     size: bytes.byteLength,
     lastblockHeight: tx.blockchain.lastblock.height,
     trustedblockHeight: tx.blockchain.trustedblock.height,
+    // The id makes a proof's "sent after" checkable: the verifier finds this block on the chain.
+    trustedblockId: tx.blockchain.trustedblock.signature.toLowerCase(),
   };
 }

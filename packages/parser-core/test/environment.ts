@@ -40,6 +40,8 @@ export interface SentTxFile {
   stateAfter: string;
   clientId: string;
   size: number;
+  /** The block id the file names as its trustedblock (one of its own, to tell files apart). */
+  trustedblockId: string;
 }
 
 export interface SealedBatch {
@@ -116,6 +118,7 @@ export async function startWorld(): Promise<World> {
         for (let i = 0; i < count; i++) {
           const group = groups[sent % groups.length]!;
           sent += 1;
+          const trustedblockId = sent.toString(16).padStart(64, 'b');
           const tx = buildTxFile({
             group,
             senders: sent % 3 === 0 ? [alice, bob] : [alice],
@@ -123,7 +126,7 @@ export async function startWorld(): Promise<World> {
             ...(states.has(group) ? { before: states.get(group)! } : {}),
             blockchain: {
               lastblock: { height: 1000 + sent, signature: 'a'.repeat(64) },
-              trustedblock: { height: 990 + sent, signature: 'b'.repeat(64) },
+              trustedblock: { height: 990 + sent, signature: trustedblockId },
             },
             message: { data: new TextEncoder().encode(`message ${sent}`) },
           });
@@ -138,6 +141,7 @@ export async function startWorld(): Promise<World> {
             stateAfter: tx.state.after,
             clientId: tx.client.id,
             size: bytes.byteLength,
+            trustedblockId,
           });
         }
         return files;

@@ -145,6 +145,7 @@ describe('Parser against anvil, Helia and PGlite', { timeout: 240_000 }, () => {
         size: file.size,
         lastblockHeight: dump.txFiles.find((r) => r.cid === file.cid)!.lastblockHeight,
         trustedblockHeight: dump.txFiles.find((r) => r.cid === file.cid)!.trustedblockHeight,
+        trustedblockId: file.trustedblockId,
       });
       assert.equal(byCid.get(file.cid)!.lastblockHeight - byCid.get(file.cid)!.trustedblockHeight, 10);
     }

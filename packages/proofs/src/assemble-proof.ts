@@ -15,19 +15,27 @@ export interface AssembleProofOptions {
   /** The chain's current head height (the service asks its ChainReader); confirmations count from it. */
   head(chain: ChainKind, chainId: string): Promise<number>;
   /**
-   * The tx-file's `trustedblock` height; by default read from the index (`getTxFile`). Without one
-   * (a tx-file batched but not parsed) the proof has no `timeBound.notBefore`.
+   * The tx-file's `trustedblock` (height and block id); by default read from the index
+   * (`getTxFile`). Without one — a tx-file batched but not parsed, or a row indexed before the
+   * index kept the block id — the proof has no `timeBound.notBefore`, and a verifier establishes
+   * no lower time bound.
    */
-  trustedblockHeight?(txFileCid: string): Promise<number | null>;
+  trustedblock?(txFileCid: string): Promise<TrustedBlockRef | null>;
   /**
-   * The time of the Ergo block at `height` (RFC 3339), for the lower end of the time window; the
-   * service reads the header from its Ergo node. Without it (or when it answers undefined) the
-   * window's lower end is the height alone.
+   * The time (RFC 3339) of the Ergo block `blockId` at `height`, for the lower end of the time
+   * window; the service reads the header from its Ergo node. Without it (or when it answers
+   * undefined) the proof carries the block without its time; the verifier reads it anyway.
    */
-  ergoBlockTime?(height: number): Promise<string | undefined>;
+  ergoBlockTime?(height: number, blockId: string): Promise<string | undefined>;
   /** Entries read per database round trip; default: the repository's own page size. */
   entryPageSize?: number;
   observer?: AssembleProofObserver;
+}
+
+/** A tx-file's `blockchain.trustedblock`: the height and the block id it names. */
+export interface TrustedBlockRef {
+  height: number;
+  blockId: string;
 }
 
 /** Hooks for metrics (the service hangs prom-client on them). */
@@ -101,6 +109,16 @@ function proofBatch(batch: BatchRecord): ProofBatch & { rootBlock: string } {
   return proof;
 }
 
+/** The trustedblock the index kept for the tx-file; null without a row or (older rows) an id. */
+async function indexedTrustedblock(
+  index: IndexRepository,
+  txFileCid: string,
+): Promise<TrustedBlockRef | null> {
+  const row = await index.getTxFile(txFileCid);
+  if (row?.trustedblockId === undefined) return null;
+  return { height: row.trustedblockHeight, blockId: row.trustedblockId };
+}
+
 /**
  * NOT_FOUND (field `txFile`) when the tx-file is in no indexed batch — unknown, or not sealed yet;
  * NOT_FOUND (field `anchors`) when its batch has no live anchor on any chain yet. INDEX_INCONSISTENT when
@@ -154,13 +172,16 @@ export async function assembleProof(
   for (const anchor of live)
     anchors.push(anchorProof(anchor, await options.head(anchor.chain, anchor.chainId)));
   const timeBound: ProofTimeBound = { notAfter: anchors.map((anchor) => anchor.blockTime).sort()[0]! };
-  const trusted =
-    options.trustedblockHeight === undefined
-      ? ((await index.getTxFile(txFileCid))?.trustedblockHeight ?? null)
-      : await options.trustedblockHeight(txFileCid);
+  const trusted = await (options.trustedblock ?? ((cid) => indexedTrustedblock(index, cid)))(txFileCid);
   if (trusted !== null) {
-    const time = await options.ergoBlockTime?.(trusted);
-    timeBound.notBefore = { chain: 'ergo', height: trusted, ...(time === undefined ? {} : { time }) };
+    const blockId = trusted.blockId.toLowerCase();
+    const time = await options.ergoBlockTime?.(trusted.height, blockId);
+    timeBound.notBefore = {
+      chain: 'ergo',
+      height: trusted.height,
+      blockId,
+      ...(time === undefined ? {} : { time }),
+    };
   }
   const proof: TxFileProof = {
     version: TX_FILE_PROOF_VERSION,

@@ -9,7 +9,7 @@ import { decodeAnchorBox, ErgoNodeClient } from '@anchorpost/chains';
 import { nodeCall } from './ergo-node-call.ts';
 import type { VerifiedErgoMint } from './ergo-mint-check.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
-import type { ErgoAnchorProof, ProofBatch, TrustedBlockBound } from './tx-file-proof.ts';
+import type { ErgoAnchorProof, ProofBatch } from './tx-file-proof.ts';
 
 export type VerifiedErgoAnchor = Omit<ErgoAnchorProof, 'status'> & {
   /** head − height + 1, at verification time. */
@@ -117,34 +117,4 @@ export async function checkErgoAnchor(
     confirmations,
     head,
   };
-}
-
-/**
- * Checks the lower end of the time window: the best chain's header at the trusted height has the
- * proof's time. Returns that time.
- */
-export async function checkTrustedBlockTime(
-  client: ErgoNodeClient,
-  bound: TrustedBlockBound,
-): Promise<string> {
-  const field = 'timeBound.notBefore';
-  const id = await nodeCall(() => client.bestHeaderIdAt(bound.height), `${field}.height`);
-  if (id === undefined)
-    throw new ProofError(
-      ProofErrorCode.NotCanonical,
-      `${field}.height`,
-      `the Ergo node has no block at height ${bound.height}`,
-    );
-  const header = await nodeCall(() => client.header(id), `${field}.height`);
-  if (header === undefined)
-    throw new ProofError(ProofErrorCode.NotCanonical, `${field}.height`, `header ${id} is gone`);
-  const time = new Date(header.timestamp).toISOString();
-  if (bound.time !== undefined && bound.time !== time) {
-    throw new ProofError(
-      ProofErrorCode.AnchorMismatch,
-      `${field}.time`,
-      `block ${bound.height} has time ${time}, not ${bound.time}`,
-    );
-  }
-  return time;
 }

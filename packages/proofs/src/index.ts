@@ -1,10 +1,15 @@
 /**
- * @anchorpost/proofs — the TxFileProof v3 document: assembled from the index (for the proof
+ * @anchorpost/proofs — the TxFileProof v4 document: assembled from the index (for the proof
  * API) and verified with SHA-256, a chain node and the auditor's trust roots only (for auditors
  * and `anchorpost verify`).
  */
 export { ProofError, ProofErrorCode, isProofError } from './proof-error.ts';
-export { READABLE_PROOF_VERSIONS, ROOT_BLOCK_PROOF_VERSION, TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
+export {
+  READABLE_PROOF_VERSIONS,
+  ROOT_BLOCK_PROOF_VERSION,
+  TRUSTED_BLOCK_ID_PROOF_VERSION,
+  TX_FILE_PROOF_VERSION,
+} from './tx-file-proof.ts';
 export type {
   AnchorProof,
   ErgoAnchorProof,
@@ -19,7 +24,7 @@ export { MAX_PROOF_ANCHORS, parseTxFileProof } from './parse-tx-file-proof.ts';
 export { inclusionFromEntries, inclusionSubtrees } from './inclusion-from-entries.ts';
 export type { InclusionTarget } from './inclusion-from-entries.ts';
 export { assembleProof } from './assemble-proof.ts';
-export type { AssembleProofObserver, AssembleProofOptions } from './assemble-proof.ts';
+export type { AssembleProofObserver, AssembleProofOptions, TrustedBlockRef } from './assemble-proof.ts';
 export { verifyProof } from './verify-proof.ts';
 export type { VerifiedProof, VerifyProofObserver, VerifyProofOptions } from './verify-proof.ts';
 export type { VerifiedAnchor } from './evm-anchor-check.ts';

@@ -1,5 +1,5 @@
 /**
- * Strict reading of TxFileProof v1, v2 and v3 from untrusted JSON: exact key sets at every level, canonical
+ * Strict reading of TxFileProof v1 to v4 from untrusted JSON: exact key sets at every level, canonical
  * CIDs, lower-case hex, safe integers, RFC 3339 times. Every failure is INVALID_PROOF naming the
  * field. Shape only: `verifyProof` checks the content against SHA-256 and the chain.
  */
@@ -15,7 +15,11 @@ import type { InclusionProof } from '@anchorpost/protocol';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import { failWith, isRecord, readJson, readRecord } from './strict-json.ts';
 import type { Fail } from './strict-json.ts';
-import { READABLE_PROOF_VERSIONS, ROOT_BLOCK_PROOF_VERSION } from './tx-file-proof.ts';
+import {
+  READABLE_PROOF_VERSIONS,
+  ROOT_BLOCK_PROOF_VERSION,
+  TRUSTED_BLOCK_ID_PROOF_VERSION,
+} from './tx-file-proof.ts';
 import type {
   AnchorProof,
   ErgoAnchorProof,
@@ -213,12 +217,26 @@ function parseTimeBound(value: unknown, anchors: readonly AnchorProof[], version
   const earliest = anchors.map((anchor) => anchor.blockTime).sort()[0]!;
   if (notAfter !== earliest) fail('timeBound.notAfter', `expected the earliest anchor time ${earliest}`);
   if (v.notBefore === undefined) return { notAfter };
-  const b = record(v.notBefore, 'timeBound.notBefore', ['chain', 'height'], version >= 2 ? ['time'] : []);
+  const withId = version >= TRUSTED_BLOCK_ID_PROOF_VERSION;
+  const b = record(
+    v.notBefore,
+    'timeBound.notBefore',
+    withId ? ['chain', 'height', 'blockId'] : ['chain', 'height'],
+    version >= 2 ? ['time'] : [],
+  );
   if (b.chain !== 'ergo') fail('timeBound.notBefore.chain', 'expected "ergo"');
   const notBefore: TrustedBlockBound = {
     chain: 'ergo',
     height: integer(b.height, 'timeBound.notBefore.height', 0),
   };
+  if (withId) {
+    notBefore.blockId = matching(
+      b.blockId,
+      'timeBound.notBefore.blockId',
+      ERGO_ID_RE,
+      '64 lower-case hex characters',
+    );
+  }
   if (b.time !== undefined) {
     notBefore.time = time(b.time, 'timeBound.notBefore.time');
     if (notBefore.time > notAfter) fail('timeBound.notBefore.time', `is after notAfter ${notAfter}`);
@@ -232,7 +250,7 @@ export function parseTxFileProof(json: unknown): TxFileProof {
   const v = record(value, '-', ['version', 'txFile', 'batch', 'inclusion', 'anchors', 'timeBound']);
   if (typeof v.version !== 'number' || !READABLE_PROOF_VERSIONS.includes(v.version))
     fail('version', `unsupported version, expected one of ${READABLE_PROOF_VERSIONS.join(', ')}`);
-  const version = v.version as 1 | 2 | 3;
+  const version = v.version as TxFileProof['version'];
   const txFile = cid(v.txFile, 'txFile', [CidCodec.Raw, CidCodec.DagPb]);
   const batch = parseBatch(v.batch, version);
   const inclusion = parseInclusion(v.inclusion);

@@ -7,7 +7,7 @@
 import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 
 export const ProofErrorCode = {
-  /** The proof JSON does not have the TxFileProof v1/v2/v3 shape. */
+  /** The proof JSON does not have the TxFileProof v1–v4 shape. */
   InvalidProof: 'INVALID_PROOF',
   /** Options (RPC URLs, minimum confirmations...) are missing or wrong. */
   InvalidOptions: 'INVALID_OPTIONS',
@@ -52,6 +52,18 @@ export const ProofErrorCode = {
   NoTrustRoots: 'NO_TRUST_ROOTS',
   /** The trust roots JSON does not have the TrustRoots v1 shape. */
   InvalidTrustRoots: 'INVALID_TRUST_ROOTS',
+  /**
+   * The Ergo node's best chain holds another block than the proof's `timeBound.notBefore.blockId`
+   * at its height, or none: the tx-file's trustedblock is not a block of the chain, so "sent
+   * after" it means nothing.
+   */
+  TrustedblockNotOnChain: 'TRUSTEDBLOCK_NOT_ON_CHAIN',
+  /**
+   * The lower time bound cannot be established: the proof names no trustedblock id (v1–v3, or an
+   * index that does not know it) or no Ergo node was given. Refused unless the caller explicitly
+   * accepts a proof without one (`acceptNoLowerBound`, `--no-lower-bound`).
+   */
+  NoLowerBound: 'NO_LOWER_BOUND',
 } as const;
 
 export type ProofErrorCode = (typeof ProofErrorCode)[keyof typeof ProofErrorCode];
@@ -77,6 +89,8 @@ const KINDS = errorKinds<ProofErrorCode>(ProofErrorCode, {
   UNTRUSTED_ANCHOR: 'invalid',
   NO_TRUST_ROOTS: 'invalid',
   INVALID_TRUST_ROOTS: 'invalid',
+  TRUSTEDBLOCK_NOT_ON_CHAIN: 'invalid',
+  NO_LOWER_BOUND: 'invalid',
 });
 
 const RETRYABLE: ReadonlySet<ProofErrorCode> = new Set<ProofErrorCode>([

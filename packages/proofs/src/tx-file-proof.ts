@@ -1,18 +1,22 @@
 /**
- * TxFileProof v3: everything a third party needs to check, with SHA-256 and chain nodes only,
+ * TxFileProof v4: everything a third party needs to check, with SHA-256 and chain nodes only,
  * that a tx-file was sealed in a batch, that the batch's root is on chain — on EVM chains and
- * on Ergo — and what the batch's header says (v3 carries the batch-file's root block, whose CID
- * is the anchored one). It is what `GET /v1/proofs/{cid}` returns and what `anchorpost verify`
- * reads. v1 (EVM anchors only, no trusted-block time) and v2 (no root block: the header fields
- * are the proof's word) are still read. See the package README.
+ * on Ergo — what the batch's header says (from v3: the batch-file's root block, whose CID is the
+ * anchored one), and after which Ergo block it was sent (v4: the tx-file's trustedblock height
+ * and block id, which the verifier finds on the chain). It is what `GET /v1/proofs/{cid}` returns
+ * and what `anchorpost verify` reads. v1 (EVM anchors only), v2 (no root block) and v3 are still
+ * read, but carry no trustedblock id: their lower time bound cannot be established. See the
+ * package README.
  */
 import type { InclusionProof } from '@anchorpost/protocol';
 
-export const TX_FILE_PROOF_VERSION = 3;
+export const TX_FILE_PROOF_VERSION = 4;
 /** Versions `parseTxFileProof` reads. */
-export const READABLE_PROOF_VERSIONS: readonly number[] = [1, 2, 3];
+export const READABLE_PROOF_VERSIONS: readonly number[] = [1, 2, 3, 4];
 /** The first version that carries `batch.rootBlock`. */
 export const ROOT_BLOCK_PROOF_VERSION = 3;
+/** The first version whose `timeBound.notBefore` carries the trustedblock's `blockId`. */
+export const TRUSTED_BLOCK_ID_PROOF_VERSION = 4;
 
 /**
  * pending: submitted, not yet in a block (reserved: the index only holds mined anchors);
@@ -78,24 +82,33 @@ export interface ErgoAnchorProof {
 
 export type AnchorProof = EvmAnchorProof | ErgoAnchorProof;
 
-/** The tx-file's own trustedblock: an Ergo height the sender saw, and that block's time. */
+/** The tx-file's own trustedblock: an Ergo block the sender saw, and that block's time. */
 export interface TrustedBlockBound {
   chain: 'ergo';
   height: number;
-  /** The header time at `height` (v2, when the proof API reads Ergo); the lower end of the window. */
+  /**
+   * v4: the block id (64 lower-case hex) the tx-file names at `height`. The verifier requires
+   * the chain to hold exactly this block there: a sender could not have named it before it was
+   * mined. Absent in v1–v3, which therefore establish no lower bound.
+   */
+  blockId?: string;
+  /** The header time of that block (v2, when the proof API reads Ergo); the lower end of the window. */
   time?: string;
 }
 
 /** The window the tx-file was sent in: [notBefore.time, notAfter]. */
 export interface ProofTimeBound {
-  /** Sent after this block (from the tx-file's `trustedblock`); absent when unknown to the index. */
+  /**
+   * Sent after this block (from the tx-file's `trustedblock`); absent when the index does not
+   * know it (a tx-file batched but not parsed, or a row indexed before the index kept the id).
+   */
   notBefore?: TrustedBlockBound;
   /** Sent before this time: the earliest anchor's block time (any chain). */
   notAfter: string;
 }
 
 export interface TxFileProof {
-  version: 1 | 2 | 3;
+  version: 1 | 2 | 3 | 4;
   /** The tx-file CID (CIDv1 base32). */
   txFile: string;
   batch: ProofBatch;

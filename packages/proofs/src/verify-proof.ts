@@ -2,27 +2,24 @@
  * Verifies a TxFileProof trusting nothing but SHA-256, each EVM anchor chain's JSON-RPC, an Ergo
  * node's REST API and the caller's own trust roots (whose contract, submitters and marker token
  * count): no Anchorpost server is asked anything. Throws a ProofError whose code names what failed.
+ * Both ends of the time window fail closed: without trust roots (NO_TRUST_ROOTS) and without a
+ * lower bound checked on the chain (NO_LOWER_BOUND), unless the caller explicitly accepts less.
  */
 import { ErgoNodeClient, JsonRpcPool } from '@anchorpost/chains';
 import { isProtocolError, verifyInclusionProof } from '@anchorpost/protocol';
 import { checkBatchHeader } from './batch-header-check.ts';
 import { checkEvmAnchor } from './evm-anchor-check.ts';
 import type { VerifiedAnchor } from './evm-anchor-check.ts';
-import { checkErgoAnchor, checkTrustedBlockTime } from './ergo-anchor-check.ts';
+import { checkErgoAnchor } from './ergo-anchor-check.ts';
 import type { VerifiedErgoAnchor } from './ergo-anchor-check.ts';
 import { checkErgoMint } from './ergo-mint-check.ts';
 import { parseTxFileProof } from './parse-tx-file-proof.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
+import { checkLowerBound, lowerBoundPlan } from './trusted-block-check.ts';
 import { ergoTrustRootOf, evmTrustRootOf } from './trust-policy.ts';
 import { parseTrustRoots } from './trust-roots.ts';
 import type { TrustRoots } from './trust-roots.ts';
-import type {
-  ErgoAnchorProof,
-  EvmAnchorProof,
-  ProofBatch,
-  ProofTimeBound,
-  TxFileProof,
-} from './tx-file-proof.ts';
+import type { ErgoAnchorProof, EvmAnchorProof, ProofBatch, TxFileProof } from './tx-file-proof.ts';
 
 export interface VerifyProofOptions {
   /** One JSON-RPC URL per decimal EVM chain id; every anchor's chain needs one. */
@@ -40,6 +37,13 @@ export interface VerifyProofOptions {
    * `trusted: 'proof-claims'`. Never together with `trust`.
    */
   trustProofClaims?: boolean;
+  /**
+   * Accept a proof whose lower time bound ("sent after") cannot be established — a v1–v3 proof,
+   * one without `timeBound.notBefore`, or no Ergo node given: the result then says
+   * `lowerBound: 'not-established'`. Without it such a proof is NO_LOWER_BOUND. A trustedblock
+   * that can be checked is checked either way (TRUSTEDBLOCK_NOT_ON_CHAIN).
+   */
+  acceptNoLowerBound?: boolean;
   /** Blocks (counting the anchor's own) each anchor must have; default 1. */
   minConfirmations?: number;
   /** Per RPC request; default 10 s. */
@@ -74,11 +78,15 @@ export interface VerifiedProof {
   index: number;
   anchors: (VerifiedAnchor | VerifiedErgoAnchor)[];
   /**
-   * The window the tx-file was sent in. `notBefore.verified` is true when its time was read from
-   * an Ergo node; without one the height is reported as the proof states it.
+   * 'on-chain': the Ergo node's best chain holds the tx-file's trustedblock (the proof's height
+   * and block id), and `timeBound.notBefore.time` is that block's time. 'not-established' (only
+   * with `acceptNoLowerBound`): there is no lower bound; `noLowerBoundReason` says why.
    */
+  lowerBound: 'on-chain' | 'not-established';
+  noLowerBoundReason?: string;
+  /** The window the tx-file was sent in: after `notBefore` (when established), before `notAfter`. */
   timeBound: {
-    notBefore?: { height: number; time?: string; verified: boolean };
+    notBefore?: { height: number; blockId: string; time: string };
     notAfter: string;
   };
 }
@@ -88,6 +96,7 @@ interface Checks {
   minConfirmations: number;
   timeoutMs: number;
   trust: TrustRoots | undefined;
+  acceptNoLowerBound: boolean;
 }
 
 function checkOptions(options: VerifyProofOptions): Checks {
@@ -99,7 +108,15 @@ function checkOptions(options: VerifyProofOptions): Checks {
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
     throw new ProofError(ProofErrorCode.InvalidOptions, 'rpcTimeoutMs', 'expected a positive integer');
   }
-  return { minConfirmations, timeoutMs, trust: trustOption(options) };
+  if (options.acceptNoLowerBound !== undefined && typeof options.acceptNoLowerBound !== 'boolean') {
+    throw new ProofError(ProofErrorCode.InvalidOptions, 'acceptNoLowerBound', 'expected a boolean');
+  }
+  return {
+    minConfirmations,
+    timeoutMs,
+    trust: trustOption(options),
+    acceptNoLowerBound: options.acceptNoLowerBound === true,
+  };
 }
 
 /** Fails closed: trust roots, or an explicit `trustProofClaims`, never neither nor both. */
@@ -151,6 +168,8 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
   const checks = checkOptions(options);
   // Re-read even typed input: proofs come from untrusted JSON.
   const proof: TxFileProof = parseTxFileProof(json);
+  // Before any node is asked: a lower bound that cannot be established fails closed here.
+  const lowerBound = lowerBoundPlan(proof, options.ergoNodeUrls, checks.acceptNoLowerBound);
   const { rootBlock } = proof.batch;
   // SHA-256 only, before any node is asked: the header the anchors' CID stands for.
   if (rootBlock !== undefined) checkBatchHeader({ ...proof.batch, rootBlock });
@@ -164,7 +183,7 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
         : await verifyEvmAnchor(anchor, proof.batch, field, options, checks),
     );
   }
-  const timeBound = await checkTimeBound(proof.timeBound, anchors, options, checks.timeoutMs);
+  const notAfter = anchors.map((anchor) => anchor.blockTime).sort()[0]!;
   const { batch } = proof;
   return {
     ok: true,
@@ -176,7 +195,9 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
     batchHeader: rootBlock === undefined ? 'unchecked' : 'anchored',
     index: proof.inclusion.index,
     anchors,
-    timeBound,
+    ...(await checkLowerBound(lowerBound, notAfter, (network, field) =>
+      ergoClient(options, network, field, checks.timeoutMs),
+    )),
   };
 }
 
@@ -253,42 +274,6 @@ function ergoClient(
       cause,
     });
   }
-}
-
-/**
- * The upper end is the earliest anchor's block time as the chains said it (checked above); the
- * lower end is checked against an Ergo node when the proof has an Ergo anchor or one is given.
- */
-async function checkTimeBound(
-  bound: ProofTimeBound,
-  anchors: readonly (VerifiedAnchor | VerifiedErgoAnchor)[],
-  options: VerifyProofOptions,
-  timeoutMs: number,
-): Promise<VerifiedProof['timeBound']> {
-  const notAfter = anchors.map((anchor) => anchor.blockTime).sort()[0]!;
-  if (bound.notBefore === undefined) return { notAfter };
-  const network =
-    anchors.find((anchor) => anchor.chain === 'ergo')?.chainId ?? Object.keys(options.ergoNodeUrls ?? {})[0];
-  if (network === undefined) {
-    return {
-      notBefore: {
-        height: bound.notBefore.height,
-        ...(bound.notBefore.time === undefined ? {} : { time: bound.notBefore.time }),
-        verified: false,
-      },
-      notAfter,
-    };
-  }
-  const client = ergoClient(options, network, 'timeBound.notBefore', timeoutMs);
-  const time = await checkTrustedBlockTime(client, bound.notBefore);
-  if (time > notAfter) {
-    throw new ProofError(
-      ProofErrorCode.AnchorMismatch,
-      'timeBound.notBefore',
-      `the trusted block (${time}) is later than the earliest anchor (${notAfter})`,
-    );
-  }
-  return { notBefore: { height: bound.notBefore.height, time, verified: true }, notAfter };
 }
 
 /** Checks the proof (parsed JSON, JSON text or a TxFileProof); resolves only when every check passes. */

@@ -90,7 +90,7 @@ describe('parseTxFileProof', () => {
     assert.throws(() => parseTxFileProof([]), { code: 'INVALID_PROOF', field: '-' });
     rejects((p) => (p.extra = 1), 'extra');
     rejects((p) => delete (p as Partial<TxFileProof>).timeBound, 'timeBound');
-    rejects((p) => ((p as { version: number }).version = 4), 'version');
+    rejects((p) => ((p as { version: number }).version = 5), 'version');
     // v3 needs the root block, v1 and v2 have none.
     rejects((p) => ((p as { version: number }).version = 3), 'batch.rootBlock');
     rejects((p) => (p.batch.rootBlock = toBase64(sealed.bytes)), 'batch.rootBlock');
@@ -212,5 +212,38 @@ describe('parseTxFileProof v3: the batch-file root block', () => {
     ]) {
       assert.throws(() => parseTxFileProof(v3(bad)), { code: 'INVALID_PROOF', field: 'batch.rootBlock' });
     }
+  });
+});
+
+describe('parseTxFileProof v4: the trustedblock id', () => {
+  const blockId = '9a'.repeat(32);
+  const v4 = (notBefore: Record<string, unknown>): Record<string, unknown> => {
+    const proof = valid();
+    return {
+      ...proof,
+      version: 4,
+      batch: { ...proof.batch, rootBlock: toBase64(sealed.bytes) },
+      timeBound: { ...proof.timeBound, notBefore },
+    };
+  };
+
+  it('reads the trustedblock height and block id', () => {
+    const parsed = parseTxFileProof(v4({ chain: 'ergo', height: 1_204_321, blockId }));
+    assert.equal(parsed.version, 4);
+    assert.deepEqual(parsed.timeBound.notBefore, { chain: 'ergo', height: 1_204_321, blockId });
+  });
+
+  it('requires the id in v4, as 64 lower-case hex, and refuses it before v4', () => {
+    for (const bad of [undefined, '', 'AB'.repeat(32), 'ab'.repeat(31), 42]) {
+      assert.throws(() => parseTxFileProof(v4({ chain: 'ergo', height: 1, blockId: bad })), {
+        code: 'INVALID_PROOF',
+        field: 'timeBound.notBefore.blockId',
+      });
+    }
+    const v3 = { ...v4({ chain: 'ergo', height: 1, blockId }), version: 3 };
+    assert.throws(() => parseTxFileProof(v3), {
+      code: 'INVALID_PROOF',
+      field: 'timeBound.notBefore.blockId',
+    });
   });
 });

@@ -20,7 +20,12 @@ import type { EvmAnchorProof, TxFileProof } from '../src/tx-file-proof.ts';
 import { verifyProof } from '../src/verify-proof.ts';
 import type { VerifyProofOptions } from '../src/verify-proof.ts';
 import { parseTrustRoots } from '../src/trust-roots.ts';
-import { FIXTURE_TRUSTEDBLOCK_HEIGHT, forgeProof, startProofFixture } from '../src/testing/index.ts';
+import {
+  FIXTURE_TRUSTEDBLOCK_HEIGHT,
+  FIXTURE_TRUSTEDBLOCK_ID,
+  forgeProof,
+  startProofFixture,
+} from '../src/testing/index.ts';
 import type { FixtureAnchor, FixtureBatch, ProofFixture } from '../src/testing/index.ts';
 
 let fixture: ProofFixture;
@@ -29,15 +34,19 @@ let other: FixtureBatch & { anchor: FixtureAnchor };
 let proof: TxFileProof;
 const LEAF = 5;
 
+// There is no Ergo node in this suite, so no lower time bound: accepted explicitly (the on-chain
+// trustedblock check is proofs.ergo.test.ts'; refusing without it is tested below).
 const options = (extra: Partial<VerifyProofOptions> = {}): VerifyProofOptions => ({
   evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
   trust: fixture.trustRoots,
+  acceptNoLowerBound: true,
   ...extra,
 });
 /** Checked against the proof's own contract: only for the checks that come after the trust roots'. */
 const claims = (extra: Partial<VerifyProofOptions> = {}): VerifyProofOptions => ({
   evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
   trustProofClaims: true,
+  acceptNoLowerBound: true,
   ...extra,
 });
 const head = () => fixture.head();
@@ -49,6 +58,7 @@ const copy = (): Omit<TxFileProof, 'anchors'> & { anchors: EvmAnchorProof[] } =>
 function asV2(from: TxFileProof): TxFileProof {
   const copied = structuredClone(from);
   delete copied.batch.rootBlock;
+  delete copied.timeBound.notBefore?.blockId;
   return { ...copied, version: 2 };
 }
 
@@ -79,11 +89,11 @@ after(async () => {
 });
 
 describe('assembleProof', () => {
-  it('builds the v3 document from the index: batch with its root block, protocol Merkle path, anchors, time bounds', async () => {
+  it('builds the v4 document from the index: batch with its root block, protocol Merkle path, anchors, trustedblock', async () => {
     const tree = MerkleTree.fromCids(batch.entries);
     const now = await head();
     assert.deepEqual(proof, {
-      version: 3,
+      version: 4,
       txFile: batch.entries[LEAF],
       batch: {
         cid: batch.record.cid,
@@ -107,7 +117,7 @@ describe('assembleProof', () => {
         },
       ],
       timeBound: {
-        notBefore: { chain: 'ergo', height: FIXTURE_TRUSTEDBLOCK_HEIGHT },
+        notBefore: { chain: 'ergo', height: FIXTURE_TRUSTEDBLOCK_HEIGHT, blockId: FIXTURE_TRUSTEDBLOCK_ID },
         notAfter: batch.anchor.blockTime,
       },
     });
@@ -121,7 +131,7 @@ describe('assembleProof', () => {
         head,
         entryPageSize: 64,
         // A caller's own lookup wins over the index: here it knows of no trusted block.
-        trustedblockHeight: () => Promise.resolve(null),
+        trustedblock: () => Promise.resolve(null),
       });
       assert.deepEqual(built.inclusion, tree.proof(index));
       assert.equal(built.batch.previous, other.record.cid);
@@ -208,6 +218,9 @@ describe('verifyProof', () => {
       observer: { proofVerified: ({ outcome }) => observed.push(outcome) },
     });
     assert.equal(verified.ok, true);
+    assert.equal(verified.lowerBound, 'not-established');
+    assert.match(verified.noLowerBoundReason ?? '', /no Ergo node/);
+    assert.deepEqual(verified.timeBound, { notAfter: batch.anchor.blockTime });
     assert.equal(verified.trusted, 'trust-roots');
     assert.equal(verified.trustedPlatform, fixture.trustRoots.platform);
     assert.equal(verified.txFile, proof.txFile);
@@ -216,6 +229,40 @@ describe('verifyProof', () => {
     assert.ok(verified.anchors[0]!.chain === 'evm');
     assert.equal(verified.anchors[0]!.submitter, fixture.chain.owner.address.toLowerCase());
     assert.deepEqual(observed, ['ok']);
+  });
+
+  it('fails closed without a lower bound (NO_LOWER_BOUND): no Ergo node, a v3 proof, no trustedblock', async () => {
+    const noNode = await rejectsWith(
+      verifyProof(proof, options({ acceptNoLowerBound: false })),
+      'NO_LOWER_BOUND',
+      'timeBound.notBefore',
+    );
+    assert.equal(noNode.retryable, false);
+    assert.match(noNode.message, /no Ergo node was given/);
+    // A v3 proof names no trustedblock id: no node could establish its bound (none is asked).
+    const v3 = { ...structuredClone(proof), version: 3 } as TxFileProof;
+    delete v3.timeBound.notBefore!.blockId;
+    const unreachable = { mainnet: 'http://127.0.0.1:9' };
+    const legacy = await rejectsWith(
+      verifyProof(v3, options({ acceptNoLowerBound: false, ergoNodeUrls: unreachable })),
+      'NO_LOWER_BOUND',
+      'timeBound.notBefore',
+    );
+    assert.match(legacy.message, /v3 proof carries no trustedblock id/);
+    const accepted = await verifyProof(v3, options());
+    assert.equal(accepted.lowerBound, 'not-established');
+    const withoutBound = copy();
+    delete withoutBound.timeBound.notBefore;
+    await rejectsWith(
+      verifyProof(withoutBound, options({ acceptNoLowerBound: false })),
+      'NO_LOWER_BOUND',
+      'timeBound.notBefore',
+    );
+    await rejectsWith(
+      verifyProof(proof, options({ acceptNoLowerBound: 'yes' as unknown as boolean })),
+      'INVALID_OPTIONS',
+      'acceptNoLowerBound',
+    );
   });
 
   it('BAD_INCLUSION / WRONG_LEAF for a tampered Merkle proof', async () => {
@@ -269,6 +316,8 @@ describe('verifyProof', () => {
     block.anchors[0]!.blockNumber = other.anchor.blockNumber;
     // The whole block moves (hash, number, time: all canonical), so only the receipt's block disagrees.
     block.anchors[0]!.blockTime = other.anchor.blockTime;
+    // The two batches may land in blocks of different seconds: the window follows the anchor.
+    block.timeBound.notAfter = other.anchor.blockTime;
     await rejectsWith(verifyProof(block, options()), 'ANCHOR_MISMATCH', 'anchors[0].blockNumber');
 
     const time = copy();
@@ -337,7 +386,7 @@ describe('verifyProof', () => {
     const elsewhere = copy();
     elsewhere.anchors[0]!.chainId = '1';
     await rejectsWith(
-      verifyProof(elsewhere, { evmRpcUrls: { '1': fixture.rpcUrl }, trustProofClaims: true }),
+      verifyProof(elsewhere, claims({ evmRpcUrls: { '1': fixture.rpcUrl } })),
       'WRONG_CHAIN',
       'anchors[0].chainId',
     );
@@ -595,7 +644,7 @@ describe('verifyProof under trust roots: the anchors the auditor chose, not the 
     });
     // No RPC URL at all: the trust roots refuse first.
     await rejectsWith(
-      verifyProof(proof, { evmRpcUrls: {}, trust }),
+      verifyProof(proof, { evmRpcUrls: {}, trust, acceptNoLowerBound: true }),
       'UNTRUSTED_ANCHOR',
       'anchors[0].chainId',
     );

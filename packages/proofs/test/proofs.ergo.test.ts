@@ -16,7 +16,8 @@ import { sampleAnchorRequest } from '@anchorpost/chains/testing';
 import { startErgoDevnet } from '@anchorpost/ergo-devnet';
 import type { ErgoDevnet } from '@anchorpost/ergo-devnet';
 import { Mnemonic } from 'ethers';
-import { checkErgoAnchor, checkTrustedBlockTime } from '../src/ergo-anchor-check.ts';
+import { checkErgoAnchor } from '../src/ergo-anchor-check.ts';
+import { checkTrustedBlock } from '../src/trusted-block-check.ts';
 import { ProofError } from '../src/proof-error.ts';
 import type { ErgoAnchorProof, ProofBatch } from '../src/tx-file-proof.ts';
 
@@ -115,22 +116,40 @@ describe('checkErgoAnchor on the Ergo node test double', () => {
     await fails(check({}, {}, 1000), 'TOO_FEW_CONFIRMATIONS', 'anchors[1].height');
   });
 
-  it('checks the trusted block time at a height, and refuses a wrong one', async () => {
+  it('finds the trustedblock on the chain by height and id, takes its time, and refuses any other', async () => {
     const height = anchor.height - 2;
-    const time = await checkTrustedBlockTime(client, { chain: 'ergo', height });
-    const header = (await client.header((await client.bestHeaderIdAt(height))!))!;
+    const blockId = (await client.bestHeaderIdAt(height))!;
+    const header = (await client.header(blockId))!;
+    const time = await checkTrustedBlock(client, { height, blockId });
     assert.equal(time, new Date(header.timestamp).toISOString());
-    assert.equal(await checkTrustedBlockTime(client, { chain: 'ergo', height, time }), time);
+    assert.equal(await checkTrustedBlock(client, { height, blockId, time }), time);
     await fails(
-      checkTrustedBlockTime(client, { chain: 'ergo', height, time: '2001-01-01T00:00:00.000Z' }),
+      checkTrustedBlock(client, { height, blockId, time: '2001-01-01T00:00:00.000Z' }),
       'ANCHOR_MISMATCH',
       'timeBound.notBefore.time',
     );
-    await fails(
-      checkTrustedBlockTime(client, { chain: 'ergo', height: devnet.height + 5 }),
-      'NOT_CANONICAL',
-      'timeBound.notBefore.height',
+    // A garbage id, a real block named at another height, a height above the tip.
+    for (const claim of [
+      { height, blockId: 'ab'.repeat(32) },
+      { height: height - 1, blockId },
+      { height: devnet.height + 5, blockId },
+    ]) {
+      await fails(
+        checkTrustedBlock(client, claim),
+        'TRUSTEDBLOCK_NOT_ON_CHAIN',
+        'timeBound.notBefore.blockId',
+      );
+    }
+  });
+
+  it('RPC_UNAVAILABLE (retryable) when the node cannot be reached: never an unchecked bound', async () => {
+    const down = new ErgoNodeClient({ urls: ['http://127.0.0.1:9'], retries: 0, timeoutMs: 500 });
+    const error = await checkTrustedBlock(down, { height: 1, blockId: 'ab'.repeat(32) }).then(
+      () => assert.fail('expected RPC_UNAVAILABLE'),
+      (e: unknown) => e,
     );
+    assert.ok(error instanceof ProofError && error.code === 'RPC_UNAVAILABLE', String(error));
+    assert.equal(error.retryable, true);
   });
 
   it('refuses the anchor once its block is rolled back', async () => {

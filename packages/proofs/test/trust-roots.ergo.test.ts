@@ -2,7 +2,8 @@
  * Ergo anchors under trust roots, on the Ergo node test double: the platform mints its marker and
  * anchors; a stranger mints a marker of their own and anchors a root over CIDs of their choosing.
  * Both proofs hold on the chain; only the platform's holds under the platform's trust roots. The
- * mint check needs the node's extra index, and says so when it is missing or behind.
+ * mint check needs the node's extra index, and says so when it is missing or behind. The proofs'
+ * trustedblock is a real block of the double: the lower time bound is checked on the same node.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -20,7 +21,7 @@ import {
 import type { MintedMarker } from '@anchorpost/chains';
 import { startErgoDevnet } from '@anchorpost/ergo-devnet';
 import type { ErgoDevnet } from '@anchorpost/ergo-devnet';
-import { cidForBytes, MerkleTree, toHex } from '@anchorpost/protocol';
+import { cidForBytes, MerkleTree, toBase64, toHex } from '@anchorpost/protocol';
 import { Mnemonic } from 'ethers';
 import { ProofError } from '../src/proof-error.ts';
 import { sealed } from '../src/testing/proof-fixture.ts';
@@ -96,7 +97,11 @@ describe('verifyProof of Ergo anchors under trust roots (Ergo node test double)'
       merkleRoot: toHex(block.root.merkleRoot),
       sealedAt: block.root.sealedAt,
       previous: null,
+      rootBlock: toBase64(block.bytes),
     };
+    // The tx-file's trustedblock: a block the chain had before the anchor.
+    const trustedHeight = devnet.height - 1;
+    const trustedId = (await client.bestHeaderIdAt(trustedHeight))!;
     const chain = new ErgoChain({
       nodeUrls: [devnet.url],
       network: 'testnet',
@@ -112,7 +117,7 @@ describe('verifyProof of Ergo anchors under trust roots (Ergo node test double)'
     await chain.tick();
     const inclusion = (await chain.status(0))!.inclusion!;
     return {
-      version: 2,
+      version: 4,
       txFile: entries[0]!,
       batch,
       inclusion: MerkleTree.fromCids(entries).proof(0),
@@ -129,7 +134,10 @@ describe('verifyProof of Ergo anchors under trust roots (Ergo node test double)'
           status: 'final',
         },
       ],
-      timeBound: { notAfter: inclusion.blockTime },
+      timeBound: {
+        notBefore: { chain: 'ergo', height: trustedHeight, blockId: trustedId },
+        notAfter: inclusion.blockTime,
+      },
     };
   };
 
@@ -163,10 +171,41 @@ describe('verifyProof of Ergo anchors under trust roots (Ergo node test double)'
   it("accepts the platform's anchor: its marker, minted by the trusted transaction", async () => {
     const verified = await verifyProof(platformProof, options());
     assert.equal(verified.trusted, 'trust-roots');
+    assert.equal(verified.lowerBound, 'on-chain');
+    const bound = platformProof.timeBound.notBefore!;
+    const header = (await client.header(bound.blockId!))!;
+    assert.deepEqual(verified.timeBound.notBefore, {
+      height: bound.height,
+      blockId: bound.blockId,
+      time: new Date(header.timestamp).toISOString(),
+    });
     const [anchor] = verified.anchors;
     assert.ok(anchor?.chain === 'ergo');
     assert.equal(anchor.mint?.txId, platform.marker.txId);
     assert.ok(anchor.mint.height <= anchor.height);
+  });
+
+  it('TRUSTEDBLOCK_NOT_ON_CHAIN for a trustedblock the chain does not hold there, even with acceptNoLowerBound', async () => {
+    const bound = platformProof.timeBound.notBefore!;
+    for (const notBefore of [
+      { ...bound, blockId: 'ab'.repeat(32) },
+      { ...bound, height: bound.height - 1 },
+      { ...bound, height: devnet.height + 100 },
+    ]) {
+      const lying = { ...platformProof, timeBound: { ...platformProof.timeBound, notBefore } };
+      const error = await fails(
+        verifyProof(lying, options()),
+        'TRUSTEDBLOCK_NOT_ON_CHAIN',
+        'timeBound.notBefore.blockId',
+      );
+      assert.equal(error.retryable, false);
+      // Accepting a proof without a lower bound is not accepting a false one.
+      await fails(
+        verifyProof(lying, { ...options(), acceptNoLowerBound: true }),
+        'TRUSTEDBLOCK_NOT_ON_CHAIN',
+        'timeBound.notBefore.blockId',
+      );
+    }
   });
 
   it("UNTRUSTED_ANCHOR for the stranger's own marker, though the chain holds its anchor", async () => {

@@ -7,6 +7,9 @@ export { Relay, CID_HEADER, type SubmitContext, type SubmitResult } from './rela
 export { RELAY_DEFAULTS, type RelayOptions } from './relay-options.ts';
 export type { RelayObserver } from './relay-observer.ts';
 export { RelayError, RelayErrorCode, isRelayError } from './relay-error.ts';
+export type { ErgoBlockView } from './ergo-block-view.ts';
+export { ErgoNodeBlockView, type ErgoNodeBlockViewOptions } from './ergo-node-block-view.ts';
+export { ErgoBlockCheck, type ErgoBlockCheckOptions } from './ergo-block-check.ts';
 export { TenantRegistry, type TenantRegistryFile } from './tenant-registry.ts';
 // Receipts and relay keys: the same surface as the `@anchorpost/relay-core/receipts` subpath.
 export * from './receipts.ts';

@@ -30,6 +30,24 @@ export const RelayErrorCode = {
   CidMismatch: 'CID_MISMATCH',
   /** The caller's signal aborted the call. */
   Aborted: 'ABORTED',
+  /**
+   * With an Ergo node configured: the tx-file's `lastblock` or `trustedblock` names a block id
+   * that is not the best chain's block at that height (a made-up or orphaned block). The field
+   * says which (`blockchain.trustedblock.signature`).
+   */
+  BlockNotOnChain: 'BLOCK_NOT_ON_CHAIN',
+  /**
+   * A block the tx-file names is above the relay's chain tip. Retryable: the relay's node may
+   * trail the sender's by a block or two.
+   */
+  BlockAboveTip: 'BLOCK_ABOVE_TIP',
+  /** The `trustedblock` is more blocks below the tip than the relay's window allows. */
+  TrustedblockTooOld: 'TRUSTEDBLOCK_TOO_OLD',
+  /**
+   * The relay's Ergo node cannot be asked now (down, timing out, answering nonsense, or too many
+   * lookups waiting): the file is refused unchecked, never accepted; retrying can help.
+   */
+  ErgoNodeUnavailable: 'ERGO_NODE_UNAVAILABLE',
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -45,15 +63,27 @@ const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
   STATE_FORK: 'conflict',
   CID_MISMATCH: 'internal',
   ABORTED: 'unavailable',
+  BLOCK_NOT_ON_CHAIN: 'invalid',
+  // Invalid here, though retryable: the file names a block this relay's node does not have yet.
+  BLOCK_ABOVE_TIP: 'invalid',
+  TRUSTEDBLOCK_TOO_OLD: 'invalid',
+  ERGO_NODE_UNAVAILABLE: 'unavailable',
 });
 
-const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([RelayErrorCode.Aborted]);
+const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([
+  RelayErrorCode.Aborted,
+  RelayErrorCode.BlockAboveTip,
+  RelayErrorCode.ErgoNodeUnavailable,
+]);
 
 export class RelayError extends AnchorpostError<RelayErrorCode> {
   override readonly name = 'RelayError';
+  /** The tx-file field at fault (dotted path), when one is. */
+  readonly field?: string;
 
-  constructor(code: RelayErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: RelayErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
     super(code, KINDS[code], message, RETRYABLE.has(code), options);
+    if (options?.field !== undefined) this.field = options.field;
   }
 }
 

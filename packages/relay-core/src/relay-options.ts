@@ -2,6 +2,8 @@
 import type { Bus } from '@anchorpost/bus';
 import { MAX_RECORDS_PER_READ } from '@anchorpost/bus';
 import type { ContentStore } from '@anchorpost/storage';
+import { ErgoBlockCheck } from './ergo-block-check.ts';
+import type { ErgoBlockCheckOptions } from './ergo-block-check.ts';
 import type { ReceiptStore } from './receipt-store.ts';
 import type { RelayObserver } from './relay-observer.ts';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
@@ -39,6 +41,12 @@ export interface RelayOptions {
   readonly dedupeWindow?: number;
   /** Time limit of storage calls. Default: the store's own. */
   readonly storageTimeoutMs?: number;
+  /**
+   * With it, every tx-file's `lastblock` and `trustedblock` must be blocks of this Ergo chain, at
+   * or below its tip, the trustedblock at most `trustedblockMaxAge` blocks deep (see
+   * ErgoBlockCheck). Without it the relay checks no block ids.
+   */
+  readonly ergo?: ErgoBlockCheckOptions;
   readonly observer?: RelayObserver;
 }
 
@@ -55,9 +63,9 @@ export const RELAY_DEFAULTS = {
 export type RelaySettings = Required<
   Omit<
     RelayOptions,
-    'bus' | 'storage' | 'receipts' | 'tenants' | 'relayKey' | 'observer' | 'storageTimeoutMs'
+    'bus' | 'storage' | 'receipts' | 'tenants' | 'relayKey' | 'observer' | 'storageTimeoutMs' | 'ergo'
   >
-> & { storageTimeoutMs: number | undefined };
+> & { storageTimeoutMs: number | undefined; blockCheck: ErgoBlockCheck | undefined };
 
 function integer(
   name: string,
@@ -128,5 +136,6 @@ export function relaySettings(options: RelayOptions): RelaySettings {
       options.storageTimeoutMs === undefined
         ? undefined
         : integer('storageTimeoutMs', options.storageTimeoutMs, 0, 1, 3_600_000),
+    blockCheck: options.ergo === undefined ? undefined : new ErgoBlockCheck(options.ergo),
   };
 }

@@ -5,6 +5,8 @@
  * (NOT_CANONICAL), and one tx-file per position in its client's state chain within the group
  * (recipient hash, `client.id`, `state.before`): a second one there is a fork (STATE_FORK), looked
  * for before storing anything and refused by the receipt store's insert across relay processes.
+ * With an Ergo node configured, the blocks the file names must be on its chain and recent
+ * (ErgoBlockCheck: BLOCK_NOT_ON_CHAIN, BLOCK_ABOVE_TIP, TRUSTEDBLOCK_TOO_OLD, ERGO_NODE_UNAVAILABLE).
  *
  * Order and crash safety, per CID: (1) bytes stored and pinned; (2) receipt persisted in state
  * `signed` (sequence drawn first, then signed) together with the end offset of the recipient's
@@ -138,6 +140,8 @@ export class Relay {
     // another CID, so another receipt and another delivery (NOT_CANONICAL).
     const tx = parseCanonicalTxFile(bytes, { maxBytes: max });
     verifyClientSignature(tx, this.#tenants.clientKey(tenantId, tx.client.id));
+    // Only for an authenticated client's file: the blocks it names are on the relay's chain.
+    await this.#settings.blockCheck?.check(tx.blockchain);
     const cid = await cidForBytes(bytes);
     const chainPosition: ChainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
     return this.#serialize(cid, () => this.#accept(cid, tx.recipient.sha512hash, chainPosition, bytes));

@@ -16,7 +16,7 @@ import {
   serializeTxFile,
   toPublicKeyFile,
 } from '@anchorpost/protocol';
-import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
+import type { GroupKeys, PrivateIdentity, TxBlockchain } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { openHeliaContentStore } from '@anchorpost/storage';
 import type { HeliaContentStore } from '@anchorpost/storage';
@@ -84,12 +84,13 @@ export function txFileBytes(
   sender: PrivateIdentity,
   client: PrivateIdentity,
   text = 'hi',
+  blockchain: TxBlockchain = { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
 ): Uint8Array {
   return chains.buildBytes({
     group,
     senders: [sender],
     client,
-    blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+    blockchain,
     message: { data: new TextEncoder().encode(text) },
   });
 }

@@ -186,12 +186,17 @@ async function main(): Promise<void> {
     const verified = await verifyProof(proof, {
       evmRpcUrls: { [String(platform.chain.chainId)]: platform.chain.rpcUrl },
       trust,
+      // No Ergo node in the demo: "sent after" cannot be established, and is accepted as such.
+      acceptNoLowerBound: true,
     });
     say(
       `verified with only SHA-256, the chain's JSON-RPC and those trust roots: tx-file ${verified.txFile} is in the batch, and the batch root is on chain, anchored by the trusted key (${verified.anchors.map((a) => (a.chain === 'evm' ? `EVM block ${a.blockNumber}` : `Ergo block ${a.height}`)).join(', ')})`,
     );
     say(
-      `(\`anchorpost verify ${proofPath} --trust ${platform.dirs.trust} --evm-rpc ${platform.chain.rpcUrl}\` runs exactly this check from a shell)`,
+      `sent before ${verified.timeBound.notAfter}; "sent after" NOT established (${verified.noLowerBoundReason ?? 'no trustedblock'}): with an Ergo node the file's trustedblock would be found on the chain`,
+    );
+    say(
+      `(\`anchorpost verify ${proofPath} --trust ${platform.dirs.trust} --evm-rpc ${platform.chain.rpcUrl} --no-lower-bound\` runs exactly this check from a shell)`,
     );
     say('done');
   } finally {

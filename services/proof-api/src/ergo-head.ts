@@ -1,9 +1,9 @@
 /**
  * The Ergo side of the proof API: the head height of the served network (confirmations of Ergo
- * anchors are counted from it) and the time of a block by height (the lower end of a proof's time
- * window, from the tx-file's `trustedblock`). The node is checked once to be on the configured
- * network; a head read serves `cacheMs`; block times below the trusted depth never change and are
- * kept in a bounded cache.
+ * anchors are counted from it) and the time of the tx-file's `trustedblock` (the lower end of a
+ * proof's time window) when the best chain holds that block at its height. The node is checked
+ * once to be on the configured network; a head read serves `cacheMs`; blocks below the trusted
+ * depth never change and are kept in a bounded cache.
  */
 import { ChainError, ChainErrorCode, ErgoNodeClient, isoTime } from '@anchorpost/chains';
 import type { ErgoNetwork } from '@anchorpost/chains';
@@ -24,7 +24,7 @@ export class ErgoHead {
   readonly network: ErgoNetwork;
   readonly #client: ErgoNodeClient;
   readonly #cacheMs: number;
-  readonly #times = new Map<number, string>();
+  readonly #blocks = new Map<number, { id: string; time: string }>();
   #checked: Promise<void> | undefined;
   #cached: { at: number; head: Promise<number> } | undefined;
 
@@ -64,20 +64,27 @@ export class ErgoHead {
     return info.fullHeight;
   }
 
-  /** The best chain's block time at `height` (RFC 3339), or undefined above the head. */
-  async blockTime(height: number): Promise<string | undefined> {
-    const known = this.#times.get(height);
-    if (known !== undefined) return known;
+  /**
+   * The time (RFC 3339) of block `blockId` when it is the best chain's block at `height`;
+   * undefined above the head or for another block (the proof then states no time, and a verifier
+   * refuses the block anyway).
+   */
+  async blockTime(height: number, blockId: string): Promise<string | undefined> {
+    const known = this.#blocks.get(height) ?? (await this.#readBlock(height));
+    return known?.id === blockId ? known.time : undefined;
+  }
+
+  async #readBlock(height: number): Promise<{ id: string; time: string } | undefined> {
     const id = await this.#client.bestHeaderIdAt(height);
     if (id === undefined) return undefined;
     const header = await this.#client.header(id);
     if (header === undefined) return undefined;
-    const time = isoTime(header.timestamp);
+    const block = { id, time: isoTime(header.timestamp) };
     if ((await this.current()) - height + 1 >= SETTLED_DEPTH) {
-      if (this.#times.size >= MAX_CACHED_TIMES) this.#times.delete(this.#times.keys().next().value!);
-      this.#times.set(height, time);
+      if (this.#blocks.size >= MAX_CACHED_TIMES) this.#blocks.delete(this.#blocks.keys().next().value!);
+      this.#blocks.set(height, block);
     }
-    return time;
+    return block;
   }
 
   async #check(): Promise<void> {

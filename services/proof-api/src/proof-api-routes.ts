@@ -77,7 +77,9 @@ export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
           }
           return head.current();
         },
-        ...(ergoHead === undefined ? {} : { ergoBlockTime: (height: number) => ergoHead.blockTime(height) }),
+        ...(ergoHead === undefined
+          ? {}
+          : { ergoBlockTime: (height: number, blockId: string) => ergoHead.blockTime(height, blockId) }),
         ...(deps.observer === undefined ? {} : { observer: deps.observer }),
       });
       void reply.header('cache-control', cached);

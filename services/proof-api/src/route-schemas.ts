@@ -97,15 +97,15 @@ const ergoAnchorProof = {
   },
 } as const;
 
-/** TxFileProof v3 (packages/proofs): checkable with SHA-256 and the chains' own nodes only. */
+/** TxFileProof v4 (packages/proofs): checkable with SHA-256 and the chains' own nodes only. */
 export const txFileProofSchema = {
   description:
-    'TxFileProof v3: the tx-file is in the batch, the batch root is on chain (EVM and Ergo), and the batch header is the anchored root block',
+    'TxFileProof v4: the tx-file is in the batch, the batch root is on chain (EVM and Ergo), the batch header is the anchored root block, and the tx-file names its trustedblock (height and block id)',
   type: 'object',
   required: ['version', 'txFile', 'batch', 'inclusion', 'anchors', 'timeBound'],
   additionalProperties: false,
   properties: {
-    version: { type: 'integer', enum: [3] },
+    version: { type: 'integer', enum: [4] },
     txFile: string,
     batch: {
       type: 'object',
@@ -134,9 +134,17 @@ export const txFileProofSchema = {
       properties: {
         notBefore: {
           type: 'object',
-          required: ['chain', 'height'],
+          required: ['chain', 'height', 'blockId'],
           additionalProperties: false,
-          properties: { chain: { type: 'string', enum: ['ergo'] }, height: integer, time },
+          properties: {
+            chain: { type: 'string', enum: ['ergo'] },
+            height: integer,
+            blockId: {
+              ...string,
+              description: 'The Ergo block id the tx-file names at `height` (its trustedblock)',
+            },
+            time,
+          },
         },
         notAfter: time,
       },
@@ -245,6 +253,7 @@ const message = {
     size: integer,
     lastblockHeight: integer,
     trustedblockHeight: integer,
+    trustedblockId: { ...string, description: 'Absent for rows indexed before the index kept it' },
   },
 } as const;
 

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FIXTURE_PLATFORM, startProofFixture } from '@anchorpost/proofs/testing';
+import {
+  FIXTURE_PLATFORM,
+  FIXTURE_TRUSTEDBLOCK_HEIGHT,
+  FIXTURE_TRUSTEDBLOCK_ID,
+  startProofFixture,
+} from '@anchorpost/proofs/testing';
 import type { FixtureBatch, FixtureAnchor, ProofFixture } from '@anchorpost/proofs/testing';
 import { isProofError, parseTrustRoots, verifyProof } from '@anchorpost/proofs';
 import type { TxFileProof } from '@anchorpost/proofs';
@@ -85,20 +90,31 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
     assert.ok(evm?.chain === 'evm');
     assert.equal(evm.txHash, anchored.anchor.txHash);
     assert.ok(proof.anchors[0]!.confirmations >= 1);
-    assert.equal(typeof proof.timeBound.notBefore?.height, 'number');
+    // The tx-file's trustedblock as the index kept it: height and block id.
+    assert.deepEqual(proof.timeBound.notBefore, {
+      chain: 'ergo',
+      height: FIXTURE_TRUSTEDBLOCK_HEIGHT,
+      blockId: FIXTURE_TRUSTEDBLOCK_ID,
+    });
     const verified = await verifyProof(proof, {
       evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
       trust: fixture.trustRoots,
+      // No Ergo node in this suite: the lower bound is explicitly not established.
+      acceptNoLowerBound: true,
     });
     assert.equal(verified.index, 2);
     assert.equal(verified.batch.count, 5);
     // v3: the header comes with the root block the index kept (no storage asked), bound to the CID.
-    assert.equal(proof.version, 3);
+    assert.equal(proof.version, 4);
     assert.equal(dagCborCid(fromBase64(proof.batch.rootBlock!)).toString(), proof.batch.cid);
     assert.equal(verified.batchHeader, 'anchored');
     const edited = { ...proof, batch: { ...proof.batch, count: 6 } };
     await assert.rejects(
-      verifyProof(edited, { evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl }, trust: fixture.trustRoots }),
+      verifyProof(edited, {
+        evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
+        trust: fixture.trustRoots,
+        acceptNoLowerBound: true,
+      }),
       (error: unknown) =>
         isProofError(error) && error.code === 'BATCH_HEADER_MISMATCH' && error.field === 'batch.count',
     );
@@ -253,7 +269,11 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
     const trust = parseTrustRoots(await response.json());
     assert.deepEqual(trust, fixture.trustRoots);
     const proof = (await (await get(`/v1/proofs/${anchored.entries[1]!}`)).json()) as TxFileProof;
-    const verified = await verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl }, trust });
+    const verified = await verifyProof(proof, {
+      evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
+      trust,
+      acceptNoLowerBound: true,
+    });
     assert.equal(verified.trusted, 'trust-roots');
     // Another key's roots: the same proof is refused.
     const other = parseTrustRoots({
@@ -261,7 +281,11 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
       evm: [{ ...trust.evm[0]!, submitters: [fixture.chain.otherSubmitter.address] }],
     });
     await assert.rejects(
-      verifyProof(proof, { evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl }, trust: other }),
+      verifyProof(proof, {
+        evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
+        trust: other,
+        acceptNoLowerBound: true,
+      }),
       (error: unknown) => isProofError(error) && error.code === 'UNTRUSTED_ANCHOR',
     );
   });

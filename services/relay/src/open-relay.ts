@@ -1,12 +1,13 @@
 /**
  * Builds a Relay from the relay service's config and the platform's open adapters: the tenant
  * registry and the receipt key come from files (never from the environment's values themselves,
- * so they cannot leak through `env` dumps), receipts are kept in PostgreSQL.
+ * so they cannot leak through `env` dumps), receipts are kept in PostgreSQL, and with
+ * ANCHORPOST_RELAY_ERGO_NODE_URL the blocks each tx-file names are checked on that node's chain.
  */
 import { readFile } from 'node:fs/promises';
 import type { Bus } from '@anchorpost/bus';
 import type { Database } from '@anchorpost/db';
-import { PostgresReceiptStore, Relay, TenantRegistry } from '@anchorpost/relay-core';
+import { ErgoNodeBlockView, PostgresReceiptStore, Relay, TenantRegistry } from '@anchorpost/relay-core';
 import { ConfigError, type Logger, type ServiceMetrics } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
 import type { RelayConfig } from './relay-config.ts';
@@ -54,6 +55,14 @@ export async function openRelay(options: OpenRelayOptions): Promise<Relay> {
       relayKey,
       partitions: config.partitions,
       maxTxFileBytes: config.maxTxFileBytes,
+      ...(config.ergoNodeUrl === ''
+        ? {}
+        : {
+            ergo: {
+              view: new ErgoNodeBlockView({ url: config.ergoNodeUrl }),
+              trustedblockMaxAge: config.trustedblockMaxAge,
+            },
+          }),
       observer: relayObserver(options.metrics, options.logger),
     });
   } catch (error) {

@@ -18,6 +18,22 @@ export const relayConfigSchema = {
   tenantsFile: { kind: 'string', env: 'ANCHORPOST_RELAY_TENANTS_FILE' },
   /** The relay's Ed25519 receipt-signing key, PKCS#8 PEM. */
   keyFile: { kind: 'string', env: 'ANCHORPOST_RELAY_KEY_FILE' },
+  /**
+   * An Ergo node's REST API; set, every tx-file's `lastblock` and `trustedblock` must be blocks
+   * of its chain, at or below its tip. Empty: block ids are not checked.
+   */
+  ergoNodeUrl: { kind: 'url', env: 'ANCHORPOST_RELAY_ERGO_NODE_URL', default: '' },
+  /**
+   * With an Ergo node: how many blocks below the tip a `trustedblock` may be (at least the
+   * protocol's own depth, 10; the default, 720, is about a day of Ergo blocks).
+   */
+  trustedblockMaxAge: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_TRUSTEDBLOCK_MAX_AGE',
+    default: 720,
+    min: 10,
+    max: 1_000_000,
+  },
 } as const;
 
 export type RelayConfig = ConfigOf<typeof relayConfigSchema>;

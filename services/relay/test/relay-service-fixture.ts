@@ -22,6 +22,7 @@ import {
   toPublicKeyFile,
   type GroupKeys,
   type PrivateIdentity,
+  type TxBlockchain,
 } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey } from '@anchorpost/relay-core';
@@ -40,7 +41,12 @@ export interface RelayServiceFixture {
    * A fresh tx-file, to `group` (default: a new group) signed by the registered app (or `client`),
    * next in that client's state chain in the group.
    */
-  txFile(text: string, group?: GroupKeys, client?: PrivateIdentity): Promise<Uint8Array>;
+  txFile(
+    text: string,
+    group?: GroupKeys,
+    client?: PrivateIdentity,
+    blockchain?: TxBlockchain,
+  ): Promise<Uint8Array>;
   /** A tx-file to `group` signed by the registered app at the chain position after `before` (for forks). */
   txFileAt(text: string, group: GroupKeys, before: string): Uint8Array;
   /** The group a tx-file made by `txFile` was sent to. */
@@ -49,8 +55,16 @@ export interface RelayServiceFixture {
 }
 
 const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
+/** Made-up blocks: the fixture's relay checks no block ids unless given an Ergo node. */
+const DEFAULT_BLOCKCHAIN: TxBlockchain = {
+  lastblock: block(1_204_331, 'a'),
+  trustedblock: block(1_204_321, 'b'),
+};
 
-export async function openRelayServiceFixture(): Promise<RelayServiceFixture> {
+/** `env`: more `ANCHORPOST_RELAY_*` settings (e.g. an Ergo node to check blocks on). */
+export async function openRelayServiceFixture(
+  env: Record<string, string> = {},
+): Promise<RelayServiceFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'anchorpost-relay-service-'));
   const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -74,6 +88,7 @@ export async function openRelayServiceFixture(): Promise<RelayServiceFixture> {
       ANCHORPOST_RELAY_PARTITIONS: '4',
       ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
       ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
+      ...env,
     });
 
     const server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
@@ -102,13 +117,13 @@ export async function openRelayServiceFixture(): Promise<RelayServiceFixture> {
       maxTxFileBytes: config.maxTxFileBytes,
       service,
       stranger,
-      async txFile(text, group, client = app) {
+      async txFile(text, group, client = app, blockchain = DEFAULT_BLOCKCHAIN) {
         const keys = group ?? (await createGroup('modern', [sender.public])).keys;
         const bytes = chains.buildBytes({
           group: keys,
           senders: [sender],
           client,
-          blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+          blockchain,
           message: { data: new TextEncoder().encode(text) },
         });
         groups.set(parseTxFile(bytes).recipient.sha512hash, keys);

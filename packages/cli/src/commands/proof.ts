@@ -1,5 +1,5 @@
 /**
- * `anchorpost proof CID --api URL [--out FILE] [--verify (--trust TRUST.json | --trust-proof-claims) --evm-rpc [CHAINID=]URL... --ergo-node [NETWORK=]URL... [--min-confirmations N]]`:
+ * `anchorpost proof CID --api URL [--out FILE] [--verify (--trust TRUST.json | --trust-proof-claims) --evm-rpc [CHAINID=]URL... --ergo-node [NETWORK=]URL... [--no-lower-bound] [--min-confirmations N]]`:
  * fetches a tx-file's TxFileProof from the proof API (`GET /v1/proofs/{cid}`); `--verify` checks
  * it as `anchorpost verify` does, against the auditor's trust roots (never the API's say-so).
  *
@@ -17,7 +17,7 @@ import { minConfirmationsOption, trustOption, verifyProofReport } from './verify
 import type { VerifySetup } from './verify.ts';
 
 export const PROOF_USAGE = [
-  'anchorpost proof CID --api URL [--out FILE] [--verify (--trust TRUST.json | --trust-proof-claims) [--evm-rpc [CHAINID=]URL...] [--ergo-node [NETWORK=]URL...] [--min-confirmations N]]',
+  'anchorpost proof CID --api URL [--out FILE] [--verify (--trust TRUST.json | --trust-proof-claims) [--evm-rpc [CHAINID=]URL...] [--ergo-node [NETWORK=]URL...] [--no-lower-bound] [--min-confirmations N]]',
   '    (exit 0 proof, 1 error, 2 usage, 3 pending: not anchored yet)',
 ].join('\n  ');
 
@@ -36,6 +36,7 @@ export async function proofCommand(args: string[]): Promise<number> {
       'min-confirmations': { type: 'string' },
       trust: { type: 'string' },
       'trust-proof-claims': { type: 'boolean' },
+      'no-lower-bound': { type: 'boolean' },
     },
     PROOF_USAGE,
   );
@@ -43,20 +44,30 @@ export async function proofCommand(args: string[]): Promise<number> {
   if (values.api === undefined) throw new UsageError(`--api is required; usage: ${PROOF_USAGE}`);
   const evm = values['evm-rpc'] ?? [];
   const ergo = values['ergo-node'] ?? [];
-  const verifyOnly = [evm.length > 0, ergo.length > 0, values['min-confirmations'] !== undefined];
+  const verifyOnly = [
+    evm.length > 0,
+    ergo.length > 0,
+    values['min-confirmations'] !== undefined,
+    values['no-lower-bound'] === true,
+  ];
   const trustGiven = values.trust !== undefined || values['trust-proof-claims'] === true;
   if (values.verify && evm.length + ergo.length === 0) {
     throw new UsageError(`--verify needs --evm-rpc or --ergo-node; usage: ${PROOF_USAGE}`);
   }
   if (!values.verify && (verifyOnly.includes(true) || trustGiven)) {
     throw new UsageError(
-      `--evm-rpc, --ergo-node, --trust, --trust-proof-claims and --min-confirmations go with --verify; usage: ${PROOF_USAGE}`,
+      `--evm-rpc, --ergo-node, --trust, --trust-proof-claims, --no-lower-bound and --min-confirmations go with --verify; usage: ${PROOF_USAGE}`,
     );
   }
   const minConfirmations = minConfirmationsOption(values['min-confirmations'], PROOF_USAGE);
   // Read before the API is asked: a missing or bad trust file stops here.
   const specs: VerifySetup | undefined = values.verify
-    ? { evm, ergo, trust: await trustOption(values, PROOF_USAGE) }
+    ? {
+        evm,
+        ergo,
+        trust: await trustOption(values, PROOF_USAGE),
+        acceptNoLowerBound: values['no-lower-bound'] === true,
+      }
     : undefined;
   const cid = positionals[0]!;
   parseCid(cid, 'cid');

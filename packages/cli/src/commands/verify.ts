@@ -1,11 +1,13 @@
 /**
  * `anchorpost verify PROOF.json... (--trust TRUST.json | --trust-proof-claims) --evm-rpc
- * [CHAINID=]URL --ergo-node [NETWORK=]URL [--min-confirmations N]`: checks a TxFileProof with
- * SHA-256, the anchor chains' own nodes and the auditor's trust roots — no Anchorpost server. A
- * bare URL serves every chain of its kind in the proof (the node's chain id or network is checked
- * per anchor); `CHAINID=URL` / `NETWORK=URL` (repeatable) picks one per chain. An Ergo node also
- * checks the lower end of the time window (the trusted block's time). Without `--trust` it fails
- * closed, unless `--trust-proof-claims` is given explicitly.
+ * [CHAINID=]URL --ergo-node [NETWORK=]URL [--no-lower-bound] [--min-confirmations N]`: checks a
+ * TxFileProof with SHA-256, the anchor chains' own nodes and the auditor's trust roots — no
+ * Anchorpost server. A bare URL serves every chain of its kind in the proof (the node's chain id
+ * or network is checked per anchor); `CHAINID=URL` / `NETWORK=URL` (repeatable) picks one per
+ * chain. The Ergo node also establishes the lower end of the time window: the tx-file's
+ * trustedblock must be on its chain. Both fail closed: without `--trust` unless
+ * `--trust-proof-claims`, without a lower bound (no Ergo node, a v1–v3 proof) unless
+ * `--no-lower-bound`, each given explicitly and named in the report.
  */
 import { isProofError, parseTrustRoots, parseTxFileProof, verifyProof } from '@anchorpost/proofs';
 import type { TrustRoots, TxFileProof, VerifiedProof } from '@anchorpost/proofs';
@@ -14,7 +16,25 @@ import { readJson } from '../files.ts';
 import { parseCommand } from '../options.ts';
 
 export const VERIFY_USAGE =
-  'anchorpost verify PROOF.json... (--trust TRUST.json | --trust-proof-claims) [--evm-rpc [CHAINID=]URL...] [--ergo-node [NETWORK=]URL...] [--min-confirmations N]';
+  'anchorpost verify PROOF.json... (--trust TRUST.json | --trust-proof-claims) [--evm-rpc [CHAINID=]URL...] [--ergo-node [NETWORK=]URL...] [--no-lower-bound] [--min-confirmations N]';
+
+/** `anchorpost verify --help`: what each option establishes, and what leaving it out costs. */
+export const VERIFY_HELP = `usage: ${VERIFY_USAGE}
+
+Checks TxFileProofs with SHA-256 and chain nodes of your choosing; no Anchorpost server is asked.
+  --trust TRUST.json        the trust roots you accept (contract and submitters, Ergo marker and mint)
+  --trust-proof-claims      instead: check anchors against the contract and token the proof names itself
+  --evm-rpc [CHAINID=]URL   an EVM JSON-RPC per anchor chain (a bare URL serves every EVM anchor)
+  --ergo-node [NETWORK=]URL an Ergo node: checks Ergo anchors, and establishes "sent after": the
+                            tx-file's trustedblock (height and block id) must be on its best chain
+  --no-lower-bound          accept a proof whose "sent after" cannot be established (no --ergo-node,
+                            or a v1-v3 proof without the trustedblock id); the report then says
+                            "sent after: NOT ESTABLISHED". A trustedblock that can be checked still is.
+  --min-confirmations N     blocks each anchor must have, counting its own (default 1)
+
+Without --trust (or --trust-proof-claims) and without a lower bound (or --no-lower-bound) it
+refuses: NO_TRUST_ROOTS, NO_LOWER_BOUND. Exit 0 verified, 1 a failure (one ERROR line), 2 usage.
+`;
 
 const CHAIN_URL_RE = /^([1-9][0-9]*)=(.+)$/;
 const NETWORK_URL_RE = /^(mainnet|testnet)=(.+)$/;
@@ -61,10 +81,10 @@ function trustLine(verified: VerifiedProof, trust: VerifyTrust): string {
 
 function sentAfterLine(verified: VerifiedProof): string {
   const bound = verified.timeBound.notBefore;
-  if (bound === undefined) return '  sent after: not stated in the proof';
-  if (bound.verified)
-    return `  sent after: ${bound.time ?? '?'} (Ergo block ${bound.height}, the tx-file's trustedblock)`;
-  return `  sent after: Ergo block ${bound.height} (the tx-file's trustedblock; its time not checked: needs --ergo-node)`;
+  if (verified.lowerBound === 'on-chain' && bound !== undefined) {
+    return `  sent after: ${bound.time} (the tx-file's trustedblock, Ergo block ${bound.height} ${bound.blockId}, is on the best chain)`;
+  }
+  return `  sent after: NOT ESTABLISHED (--no-lower-bound): ${verified.noLowerBoundReason ?? 'no trustedblock'}; the tx-file may have been written at any time before ${verified.timeBound.notAfter}`;
 }
 
 function report(
@@ -105,6 +125,8 @@ export interface VerifySetup {
   readonly evm: readonly string[];
   readonly ergo: readonly string[];
   readonly trust: VerifyTrust;
+  /** `--no-lower-bound`: accept a proof whose "sent after" cannot be established. */
+  readonly acceptNoLowerBound: boolean;
 }
 
 /** The proof package's errors carry a code and a field: the CLI's one line. */
@@ -153,6 +175,7 @@ export async function verifyProofReport(
       evmRpcUrls: nodeUrls(setup.evm, proof, 'evm'),
       ergoNodeUrls: nodeUrls(setup.ergo, proof, 'ergo'),
       ...(setup.trust === 'proof-claims' ? { trustProofClaims: true } : { trust: setup.trust.roots }),
+      acceptNoLowerBound: setup.acceptNoLowerBound,
       minConfirmations,
     });
     return report(proof, verified, setup, minConfirmations);
@@ -162,6 +185,10 @@ export async function verifyProofReport(
 }
 
 export async function verifyCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(VERIFY_HELP);
+    return 0;
+  }
   const { values, positionals } = parseCommand(
     args,
     {
@@ -170,6 +197,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
       'min-confirmations': { type: 'string' },
       trust: { type: 'string' },
       'trust-proof-claims': { type: 'boolean' },
+      'no-lower-bound': { type: 'boolean' },
     },
     VERIFY_USAGE,
   );
@@ -179,7 +207,12 @@ export async function verifyCommand(args: string[]): Promise<number> {
   if (evm.length === 0 && ergo.length === 0)
     throw new UsageError(`--evm-rpc or --ergo-node is required; usage: ${VERIFY_USAGE}`);
   const minConfirmations = minConfirmationsOption(values['min-confirmations'], VERIFY_USAGE);
-  const specs: VerifySetup = { evm, ergo, trust: await trustOption(values, VERIFY_USAGE) };
+  const specs: VerifySetup = {
+    evm,
+    ergo,
+    trust: await trustOption(values, VERIFY_USAGE),
+    acceptNoLowerBound: values['no-lower-bound'] === true,
+  };
   if (positionals.length === 1) {
     process.stdout.write(
       await verifyProofReport(await readJson(positionals[0]!, 'proof'), specs, minConfirmations),

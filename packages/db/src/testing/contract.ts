@@ -388,6 +388,15 @@ export function databaseContract(name: string, factory: DatabaseFactory): void {
           'a tx-file reads back by CID, senders in order',
         );
         assert.equal(await db.index.getTxFile(fixtureCid('never indexed')), null);
+        // A row without the trustedblock id (as indexed before it was kept) reads back without one.
+        const withoutId = fixtureTxFile(
+          fixtureCid('paged/without-id'),
+          { batchSequence: 9, batchIndex: 0 },
+          other,
+        );
+        delete withoutId.trustedblockId;
+        await db.index.recordTxFiles([withoutId]);
+        assert.deepEqual(await db.index.getTxFile(withoutId.cid), withoutId);
 
         const expected = rows.filter((row) => row.recipientHash === recipient);
         const seen: TxFileRecord[] = [];

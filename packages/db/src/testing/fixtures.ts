@@ -61,6 +61,7 @@ export function fixtureTxFile(
     size: 1000 + (position.batchIndex % 500),
     lastblockHeight: 1_204_331 + position.batchSequence,
     trustedblockHeight: 1_204_321 + position.batchSequence,
+    trustedblockId: hex(`${cid}/trustedblock`, 64),
   };
 }
 

@@ -20,6 +20,8 @@ import type { TrustRoots } from '../trust-roots.ts';
 
 export const FIXTURE_PLATFORM = 'proof-fixture';
 export const FIXTURE_TRUSTEDBLOCK_HEIGHT = 1_204_321;
+/** The block id the fixture's tx-files name as their trustedblock (no chain holds it). */
+export const FIXTURE_TRUSTEDBLOCK_ID = 'c0ffee'.padEnd(64, '0');
 
 export interface FixtureBatch {
   readonly record: BatchRecord;
@@ -173,6 +175,7 @@ export async function startProofFixture(): Promise<ProofFixture> {
         size: 100,
         lastblockHeight: FIXTURE_TRUSTEDBLOCK_HEIGHT + 10,
         trustedblockHeight: FIXTURE_TRUSTEDBLOCK_HEIGHT,
+        trustedblockId: FIXTURE_TRUSTEDBLOCK_ID,
       }));
       await database.index.recordTxFiles(rows);
       previous = record.cid;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "tx_file" ADD COLUMN     "trustedblock_id" TEXT;
