@@ -1,7 +1,9 @@
 /**
  * Codegen: compiles a package's contracts/*.sol with the pinned npm `solc` (standard JSON,
  * optimizer on, pinned EVM version) and writes src/generated/<contract>.ts (ABI, bytecode,
- * compiler, source hash). Any compiler error or warning fails the build. Skips work when every
+ * compiler, source hash). Any compiler error, and any warning about the package's own sources,
+ * fails the build; a warning inside a pinned library (which nobody here can edit) is printed and
+ * let through, so a new solc's deprecation notes about OpenZeppelin do not block a build. Skips work when every
  * generated file already matches its inputs (the fingerprint in its header); otherwise compiles
  * all stale targets in one solc run, since loading soljson and the imported libraries dominates.
  */
@@ -47,6 +49,7 @@ interface SolcMessage {
   severity: 'error' | 'warning' | 'info';
   formattedMessage?: string;
   message: string;
+  sourceLocation?: { file: string };
 }
 
 interface SolcContractOutput {
@@ -191,6 +194,13 @@ async function staleTargets(options: CompileContractsOptions, libraryVersions: R
   return stale;
 }
 
+function isProblem(message: SolcMessage, libraries: ReadonlyMap<string, string>): boolean {
+  if (message.severity === 'info') return false;
+  if (message.severity === 'error') return true;
+  const file = message.sourceLocation?.file;
+  return file === undefined || ![...libraries.keys()].some((library) => file.startsWith(`${library}/`));
+}
+
 export async function compileContracts(options: CompileContractsOptions): Promise<void> {
   const libraries = await resolveLibraries(options);
   const stale = await staleTargets(options, libraries.versions);
@@ -200,7 +210,7 @@ export async function compileContracts(options: CompileContractsOptions): Promis
   const input = { language: 'Solidity', sources, settings: settingsFor(options) };
   const raw = solc.compile(JSON.stringify(input), { import: importReader(libraries.dirs) });
   const output = JSON.parse(raw) as SolcOutput;
-  const problems = (output.errors ?? []).filter((m) => m.severity !== 'info');
+  const problems = (output.errors ?? []).filter((m) => isProblem(m, libraries.dirs));
   for (const message of output.errors ?? []) console.error(message.formattedMessage ?? message.message);
   if (problems.length > 0) {
     const names = stale.map((s) => s.target.source).join(', ');

@@ -1,0 +1,37 @@
+/** Test helper: the custom error a transaction reverted with, by name. */
+import assert from 'node:assert/strict';
+import { RpcResponseError, sendTransactionAndWait } from '@anchorpost/chains';
+import type { JsonRpcPool, TransactionSigner } from '@anchorpost/chains';
+import type { Interface } from 'ethers';
+import { decodeReleaseRevert } from '../src/contracts.ts';
+
+/** Sends `name(args)` straight to the contract (no client pre-checks) and returns its revert's name. */
+export async function revertOf(
+  rpc: JsonRpcPool,
+  signer: TransactionSigner,
+  to: string,
+  contract: Interface,
+  name: string,
+  args: readonly unknown[],
+): Promise<string> {
+  try {
+    await sendTransactionAndWait(rpc, signer, { to, data: contract.encodeFunctionData(name, args) });
+  } catch (error) {
+    assert.ok(error instanceof RpcResponseError, String(error));
+    const revert = decodeReleaseRevert(error.data);
+    assert.ok(revert, `undecodable revert: ${error.message}`);
+    return revert.name;
+  }
+  return assert.fail(`${name} did not revert`);
+}
+
+export async function send(
+  rpc: JsonRpcPool,
+  signer: TransactionSigner,
+  to: string,
+  contract: Interface,
+  name: string,
+  args: readonly unknown[],
+): Promise<void> {
+  await sendTransactionAndWait(rpc, signer, { to, data: contract.encodeFunctionData(name, args) });
+}
