@@ -28,13 +28,9 @@ export interface DecodedRevert {
 
 /** The custom error in revert data (a hex string, or an RPC error's `data` object), if any contract's. */
 export function decodeReleaseRevert(data: unknown): DecodedRevert | undefined {
-  const hex =
-    typeof data === 'string'
-      ? data
-      : typeof data === 'object' && data !== null && 'data' in data
-        ? data.data
-        : undefined;
-  if (typeof hex !== 'string' || !hex.startsWith('0x') || hex.length < 10) return undefined;
+  // Nodes send revert data either bare or wrapped as `{ data }`.
+  const hex: unknown = typeof data === 'object' && data !== null && 'data' in data ? data.data : data;
+  if (typeof hex !== 'string' || !/^0x[0-9a-fA-F]{8}/.test(hex)) return undefined;
   for (const contract of ALL) {
     try {
       const parsed = contract.parseError(hex);

@@ -17,7 +17,7 @@ import { ReleaseGovernanceError } from '../src/release-governance-error.ts';
 import type { ReleaseApproval } from '../src/release-proposal.ts';
 import { startReleaseGovernanceTestChain } from '../src/testing/index.ts';
 import type { ReleaseGovernanceTestChain } from '../src/testing/index.ts';
-import { revertOf } from './revert.ts';
+import { revertOf, send } from './revert.ts';
 
 const approval = (version: bigint, rollback = false): ReleaseApproval => ({
   manifestSha256: version.toString(16).padStart(64, 'a'),
@@ -43,6 +43,15 @@ describe('release governance on anvil', () => {
   after(async () => {
     await chain.close();
   });
+
+  /** Calls the Governor's queue or execute straight (no client pre-checks) and returns its revert. */
+  function governorRefusal(step: 'queue' | 'execute', release: ReleaseApproval): Promise<string> {
+    const { targets, values, calldatas, descriptionHash } = chain.client.proposal(release);
+    const args = [targets, values, calldatas, descriptionHash];
+    return revertOf(
+      send(chain.rpc, chain.stranger, chain.deployment.governor, releaseGovernorInterface, step, args),
+    );
+  }
 
   /** Proposes and runs the vote to its end: `for`/`against` name which voters vote which way. */
   async function voted(release: ReleaseApproval, votes: readonly ('for' | 'against')[]): Promise<string> {
@@ -104,16 +113,7 @@ describe('release governance on anvil', () => {
     assert.equal(queued.eta, (await chain.latestTimestamp()) + BigInt(chain.parameters.reviewWindow));
     await rejects(chain.client.execute(chain.stranger, release), 'NOT_YET', true);
     // The timelock itself refuses too, not only the client's check.
-    const proposal = chain.client.proposal(release);
-    const early = await revertOf(
-      chain.rpc,
-      chain.stranger,
-      chain.deployment.governor,
-      releaseGovernorInterface,
-      'execute',
-      [proposal.targets, proposal.values, proposal.calldatas, proposal.descriptionHash],
-    );
-    assert.equal(early, 'TimelockUnexpectedOperationState');
+    assert.equal(await governorRefusal('execute', release), 'TimelockUnexpectedOperationState');
     await chain.advanceTime(chain.parameters.reviewWindow);
     await chain.client.execute(chain.stranger, release);
     assert.equal((await chain.client.proposalStatus(proposalId)).state, 'Executed');
@@ -129,16 +129,7 @@ describe('release governance on anvil', () => {
     const proposalId = await voted(release, ['against', 'against', 'for']);
     assert.equal((await chain.client.proposalStatus(proposalId)).state, 'Defeated');
     await rejects(chain.client.queue(chain.stranger, release), 'WRONG_STATE', false);
-    const proposal = chain.client.proposal(release);
-    const refused = await revertOf(
-      chain.rpc,
-      chain.stranger,
-      chain.deployment.governor,
-      releaseGovernorInterface,
-      'queue',
-      [proposal.targets, proposal.values, proposal.calldatas, proposal.descriptionHash],
-    );
-    assert.equal(refused, 'GovernorUnexpectedProposalState');
+    assert.equal(await governorRefusal('queue', release), 'GovernorUnexpectedProposalState');
   });
 
   it('lets the guardian cancel a queued proposal during the review window, and no one else', async () => {

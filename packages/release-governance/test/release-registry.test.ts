@@ -27,7 +27,7 @@ describe('ReleaseRegistry', () => {
   const approve = (name: string, sha: string, version: number, signer = owner) =>
     send(rpc, signer, registry, releaseRegistryInterface, name, [sha, CID, version]);
   const refusal = (name: string, args: readonly unknown[], signer = owner) =>
-    revertOf(rpc, signer, registry, releaseRegistryInterface, name, args);
+    revertOf(send(rpc, signer, registry, releaseRegistryInterface, name, args));
   const read = async (name: string): Promise<unknown> =>
     (await ethCall(rpc, registry, releaseRegistryInterface, name, []))[0] as unknown;
   const advance = async (seconds: number) => {

@@ -5,26 +5,20 @@ import type { JsonRpcPool, TransactionSigner } from '@anchorpost/chains';
 import type { Interface } from 'ethers';
 import { decodeReleaseRevert } from '../src/contracts.ts';
 
-/** Sends `name(args)` straight to the contract (no client pre-checks) and returns its revert's name. */
-export async function revertOf(
-  rpc: JsonRpcPool,
-  signer: TransactionSigner,
-  to: string,
-  contract: Interface,
-  name: string,
-  args: readonly unknown[],
-): Promise<string> {
+/** Awaits a transaction sent straight to a contract (no client pre-checks) and returns its revert's name. */
+export async function revertOf(sending: Promise<unknown>): Promise<string> {
   try {
-    await sendTransactionAndWait(rpc, signer, { to, data: contract.encodeFunctionData(name, args) });
+    await sending;
   } catch (error) {
     assert.ok(error instanceof RpcResponseError, String(error));
     const revert = decodeReleaseRevert(error.data);
     assert.ok(revert, `undecodable revert: ${error.message}`);
     return revert.name;
   }
-  return assert.fail(`${name} did not revert`);
+  return assert.fail('the transaction did not revert');
 }
 
+/** Sends `name(args)` to the contract and waits for its receipt. */
 export async function send(
   rpc: JsonRpcPool,
   signer: TransactionSigner,
