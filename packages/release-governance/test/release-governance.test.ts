@@ -184,6 +184,29 @@ describe('release governance on anvil', () => {
     assert.equal((await chain.client.registryStatus()).current?.version, 4n);
   });
 
+  it('rolls back through a vote only to a version approved before (after the releases above)', async () => {
+    const passAndQueue = async (release: ReleaseApproval) => {
+      await voted(release, ['for', 'for', 'for']);
+      await chain.client.queue(chain.stranger, release);
+      await chain.advanceTime(chain.parameters.reviewWindow + 1);
+    };
+    // Version 3 was cancelled, never approved: the registry refuses it even after a passed vote.
+    const toCancelled = approval(3n, true);
+    await passAndQueue(toCancelled);
+    await assert.rejects(chain.client.execute(chain.stranger, toCancelled), (error: unknown) => {
+      assert.ok(error instanceof ReleaseGovernanceError && error.code === 'REVERTED', String(error));
+      assert.match(error.message, /UnknownRollbackTarget\(3\)/);
+      return true;
+    });
+    const back = approval(1n, true);
+    await passAndQueue(back);
+    await chain.client.execute(chain.stranger, back);
+    const registry = await chain.client.registryStatus();
+    assert.equal(registry.current?.version, 1n);
+    assert.equal(registry.current.rollback, true);
+    assert.equal(registry.highestVersion, 4n);
+  });
+
   it('reports an unknown proposal by its code', async () => {
     await rejects(chain.client.proposalStatus('12345'), 'UNKNOWN_PROPOSAL', false);
   });

@@ -6,7 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { Wallet } from 'ethers';
 import { JsonRpcPool } from '@anchorpost/chains';
-import { publishedManifest, trustedKeyFromPem, verifyReleaseManifest } from '@anchorpost/release';
+import {
+  MAX_MANIFEST_BYTES,
+  publishedManifest,
+  trustedKeyFromPem,
+  verifyReleaseManifest,
+} from '@anchorpost/release';
 import type { PublishedManifest } from '@anchorpost/release';
 import { ReleaseGovernanceClient } from '@anchorpost/release-governance';
 import type { ReleaseApproval, VoteSupport } from '@anchorpost/release-governance';
@@ -65,7 +70,7 @@ async function signer(values: Values): Promise<Wallet> {
 
 async function manifest(values: Values): Promise<PublishedManifest> {
   const path = required(values, 'manifest');
-  return asCliFailure(async () => publishedManifest(await readBounded(path, 256 * 1024, 'manifest')));
+  return asCliFailure(async () => publishedManifest(await readBounded(path, MAX_MANIFEST_BYTES, 'manifest')));
 }
 
 const approvalOf = (published: PublishedManifest): ReleaseApproval => ({

@@ -15,7 +15,7 @@ import { parseCommand } from '../../options.ts';
 import { asCliFailure } from './release-failure.ts';
 
 export const RELEASE_MANIFEST_USAGE =
-  'anchorpost release manifest --version N [--rollback] --repository URL --commit SHA --chart-version V ' +
+  'anchorpost release manifest --version N [--rollback] --repository URL --commit SHA [--chart-name NAME] --chart-version V ' +
   `--image SERVICE=NAME@sha256:HEX (each of ${RELEASE_SERVICES.join(', ')}) --builder-id URI --signing-key PEM --out FILE`;
 
 const IMAGE_RE = /^([a-z-]+)=([^@=\s]+)@(sha256:[0-9a-f]{64})$/;
