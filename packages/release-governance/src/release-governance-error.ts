@@ -4,7 +4,7 @@
  * (voting still open, review window not over) can; one asked of a proposal that was defeated or
  * cancelled cannot. RPC failures keep their ChainError from @anchorpost/chains.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 
 export const ReleaseGovernanceErrorCode = {
   /** No proposal with this id on the Governor (never proposed, or another Governor). */
@@ -28,6 +28,17 @@ export const ReleaseGovernanceErrorCode = {
 export type ReleaseGovernanceErrorCode =
   (typeof ReleaseGovernanceErrorCode)[keyof typeof ReleaseGovernanceErrorCode];
 
+const KINDS = errorKinds<ReleaseGovernanceErrorCode>(ReleaseGovernanceErrorCode, {
+  UNKNOWN_PROPOSAL: 'not-found',
+  NOT_YET: 'conflict',
+  WRONG_STATE: 'conflict',
+  REGISTRY_PAUSED: 'unavailable',
+  REVERTED: 'conflict',
+  NOT_A_RELEASE_PROPOSAL: 'invalid',
+  BAD_DEPLOYMENT: 'internal',
+  INVALID_ARGUMENT: 'invalid',
+});
+
 const RETRYABLE: ReadonlySet<ReleaseGovernanceErrorCode> = new Set<ReleaseGovernanceErrorCode>([
   ReleaseGovernanceErrorCode.NotYet,
   ReleaseGovernanceErrorCode.RegistryPaused,
@@ -37,6 +48,6 @@ export class ReleaseGovernanceError extends AnchorpostError<ReleaseGovernanceErr
   override readonly name = 'ReleaseGovernanceError';
 
   constructor(code: ReleaseGovernanceErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, RETRYABLE.has(code), options);
+    super(code, KINDS[code], message, RETRYABLE.has(code), options);
   }
 }

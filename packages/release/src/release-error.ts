@@ -3,7 +3,7 @@
  * added), the field it concerns (a dotted path, '-' for the whole manifest), and `retryable`
  * false — a manifest that fails today fails tomorrow; the verdict is final for these bytes.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 
 export const ReleaseErrorCode = {
   // Reading
@@ -51,12 +51,35 @@ export const ReleaseErrorCode = {
 
 export type ReleaseErrorCode = (typeof ReleaseErrorCode)[keyof typeof ReleaseErrorCode];
 
+/** Malformed input is `invalid`; a manifest that contradicts its proposal or the registry, `conflict`. */
+const KINDS = errorKinds<ReleaseErrorCode>(ReleaseErrorCode, {
+  TOO_LARGE: 'too-large',
+  NOT_JSON: 'invalid',
+  NOT_CANONICAL: 'invalid',
+  UNSUPPORTED_SCHEMA: 'unsupported',
+  MALFORMED: 'invalid',
+  MISSING_IMAGE: 'invalid',
+  UNKNOWN_IMAGE: 'invalid',
+  CID_MISMATCH: 'conflict',
+  SHA256_MISMATCH: 'conflict',
+  VERSION_MISMATCH: 'conflict',
+  ROLLBACK_MISMATCH: 'conflict',
+  DOWNGRADE: 'conflict',
+  NOT_A_ROLLBACK: 'conflict',
+  UNTRUSTED_SIGNER: 'forbidden',
+  BAD_SIGNATURE: 'invalid',
+  BAD_STATEMENT: 'invalid',
+  SUBJECT_MISMATCH: 'conflict',
+  SOURCE_MISMATCH: 'conflict',
+  BAD_KEY: 'invalid',
+});
+
 export class ReleaseError extends AnchorpostError<ReleaseErrorCode> {
   override readonly name = 'ReleaseError';
   readonly field: string;
 
   constructor(code: ReleaseErrorCode, field: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, false, options);
+    super(code, KINDS[code], message, false, options);
     this.field = field;
   }
 
