@@ -41,6 +41,7 @@ const LAYERS: Record<string, Layer> = {
   '@anchorpost/batcher-core': 'core',
   '@anchorpost/parser-core': 'core',
   '@anchorpost/proofs': 'core',
+  '@anchorpost/release': 'core',
   '@anchorpost/bus': 'adapter',
   '@anchorpost/storage': 'adapter',
   '@anchorpost/db': 'adapter',
@@ -48,6 +49,7 @@ const LAYERS: Record<string, Layer> = {
   '@anchorpost/leader-election': 'adapter',
   '@anchorpost/service-kit': 'adapter',
   '@anchorpost/runtime': 'adapter',
+  '@anchorpost/release-governance': 'adapter',
   '@anchorpost/relay-service': 'service',
   '@anchorpost/batcher-service': 'service',
   '@anchorpost/anchorer-service': 'service',
@@ -58,6 +60,7 @@ const LAYERS: Record<string, Layer> = {
   '@anchorpost/e2e': 'tool',
   '@anchorpost/ergo-devnet': 'tool',
   '@anchorpost/charts': 'tool',
+  '@anchorpost/solidity-codegen': 'tool',
 };
 
 /** The one service allowed to depend on other services: it runs them all in one process. */

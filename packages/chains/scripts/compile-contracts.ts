@@ -1,149 +1,23 @@
 /**
- * Codegen: compiles contracts/*.sol with the pinned npm `solc` (standard JSON, optimizer on, pinned
- * EVM version) and writes src/generated/<contract>.ts (ABI, bytecode, compiler, source hash).
- * Any compiler error or warning fails the build: the contract is small enough to be warning-free.
- * Skips work when the generated file already matches the inputs (the fingerprint in its header).
+ * Codegen: contracts/AnchorpostAnchor.sol into src/generated/anchorpost-anchor.ts, through the
+ * shared compile step (@anchorpost/solidity-codegen): any compiler error or warning fails the build;
+ * the contract is small enough to be warning-free.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import * as prettier from 'prettier';
+import { runCodegen } from '@anchorpost/solidity-codegen';
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-// Overridable for the codegen tests only: `--source-dir <dir> --out-dir <dir>`.
-const { values: cli } = parseArgs({
-  options: { 'source-dir': { type: 'string' }, 'out-dir': { type: 'string' } },
+await runCodegen(import.meta.url, {
+  /** Pinned together with the `pragma solidity` line; a different solc must be a deliberate change. */
+  solcVersion: '0.8.37',
+  /** Cancun: supported by Ethereum and the major L2s; newer opcodes buy nothing for this contract. */
+  evmVersion: 'cancun',
+  /** Tuned for cheap `anchor` calls (run many times), not for deployment (once). */
+  optimizerRuns: 10_000,
+  targets: [
+    {
+      source: 'AnchorpostAnchor.sol',
+      contract: 'AnchorpostAnchor',
+      output: 'anchorpost-anchor.ts',
+      exportPrefix: 'anchorpostAnchor',
+    },
+  ],
 });
-const sourceDir = cli['source-dir'] ?? join(packageDir, 'contracts');
-const outDir = cli['out-dir'] ?? join(packageDir, 'src', 'generated');
-
-/** Pinned together with the `pragma solidity` line; a different solc must be a deliberate change. */
-const SOLC_VERSION = '0.8.37';
-/** Cancun: supported by Ethereum and the major L2s; newer opcodes buy nothing for this contract. */
-const EVM_VERSION = 'cancun';
-/** Tuned for cheap `anchor` calls (run many times), not for deployment (once). */
-const OPTIMIZER_RUNS = 10_000;
-
-interface ContractTarget {
-  source: string;
-  contract: string;
-  output: string;
-  exportPrefix: string;
-}
-
-const TARGETS: ContractTarget[] = [
-  {
-    source: 'AnchorpostAnchor.sol',
-    contract: 'AnchorpostAnchor',
-    output: 'anchorpost-anchor.ts',
-    exportPrefix: 'anchorpostAnchor',
-  },
-];
-
-interface SolcMessage {
-  severity: 'error' | 'warning' | 'info';
-  type: string;
-  formattedMessage?: string;
-  message: string;
-}
-
-interface SolcContractOutput {
-  abi: unknown[];
-  evm: { bytecode: { object: string }; deployedBytecode: { object: string } };
-}
-
-interface SolcOutput {
-  errors?: SolcMessage[];
-  contracts?: Record<string, Record<string, SolcContractOutput>>;
-}
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-function settingsFor(): Record<string, unknown> {
-  return {
-    optimizer: { enabled: true, runs: OPTIMIZER_RUNS },
-    evmVersion: EVM_VERSION,
-    outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
-  };
-}
-
-async function existingFingerprint(path: string): Promise<string | undefined> {
-  try {
-    const text = await readFile(path, 'utf8');
-    return /^\/\/ fingerprint: ([0-9a-f]{64})$/m.exec(text)?.[1];
-  } catch {
-    return undefined;
-  }
-}
-
-async function compileTarget(target: ContractTarget, scriptText: string): Promise<void> {
-  const sourcePath = join(sourceDir, target.source);
-  const outputPath = join(outDir, target.output);
-  const source = await readFile(sourcePath, 'utf8');
-  const settings = settingsFor();
-  const fingerprint = sha256(JSON.stringify([SOLC_VERSION, source, settings, scriptText]));
-  if ((await existingFingerprint(outputPath)) === fingerprint) {
-    console.log(`codegen: ${target.output} is up to date`);
-    return;
-  }
-
-  if (!new RegExp(`^pragma solidity ${SOLC_VERSION.replaceAll('.', '\\.')};$`, 'm').test(source)) {
-    throw new Error(`${target.source}: expected 'pragma solidity ${SOLC_VERSION};'`);
-  }
-  // Loaded lazily: soljson takes a moment to start, and an up-to-date tree does not need it.
-  const solc = require('solc') as { version: () => string; compile: (input: string) => string };
-  const compilerVersion = solc.version();
-  if (!compilerVersion.startsWith(`${SOLC_VERSION}+`)) {
-    throw new Error(`solc ${compilerVersion} installed, ${SOLC_VERSION} expected`);
-  }
-  const input = { language: 'Solidity', sources: { [target.source]: { content: source } }, settings };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
-  const problems = (output.errors ?? []).filter((m) => m.severity !== 'info');
-  for (const message of output.errors ?? []) console.error(message.formattedMessage ?? message.message);
-  if (problems.length > 0) {
-    throw new Error(`${target.source}: ${problems.length} compiler error(s)/warning(s), see above`);
-  }
-  const compiled = output.contracts?.[target.source]?.[target.contract];
-  if (compiled === undefined) throw new Error(`${target.source}: contract ${target.contract} not in output`);
-  if (compiled.evm.bytecode.object.length === 0) throw new Error(`${target.contract}: empty bytecode`);
-
-  const p = target.exportPrefix;
-  const text = [
-    `// Generated by scripts/compile-contracts.ts from contracts/${target.source}. Do not edit.`,
-    `// fingerprint: ${fingerprint}`,
-    `export const ${p}Abi = ${JSON.stringify(compiled.abi)} as const;`,
-    `export const ${p}Bytecode = '0x${compiled.evm.bytecode.object}';`,
-    `export const ${p}DeployedBytecode = '0x${compiled.evm.deployedBytecode.object}';`,
-    `/** What produced the bytecode: enough to reproduce it or verify it on an explorer. */`,
-    `export const ${p}Build = ${JSON.stringify({
-      contract: target.contract,
-      source: `contracts/${target.source}`,
-      sourceSha256: sha256(source),
-      compilerVersion: `v${compilerVersion.replace(/\.Emscripten\.clang$/, '')}`,
-      evmVersion: EVM_VERSION,
-      optimizerRuns: OPTIMIZER_RUNS,
-    })} as const;`,
-    '',
-  ].join('\n');
-  // The repository's Prettier settings, wherever the output goes: same input, same bytes.
-  const options = (await prettier.resolveConfig(join(packageDir, 'src', 'generated', target.output))) ?? {};
-  const formatted = await prettier.format(text, { ...options, filepath: outputPath });
-  await mkdir(dirname(outputPath), { recursive: true });
-  // Write then rename: a crash never leaves a half-written module that looks up to date.
-  const temporary = `${outputPath}.${process.pid}.tmp`;
-  await writeFile(temporary, formatted);
-  await rename(temporary, outputPath);
-  console.log(`codegen: wrote ${outputPath} (${compilerVersion})`);
-}
-
-try {
-  const scriptText = await readFile(fileURLToPath(import.meta.url), 'utf8');
-  for (const target of TARGETS) await compileTarget(target, scriptText);
-} catch (error) {
-  console.error(`codegen failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-}

@@ -5,6 +5,7 @@ import { GROUP_USAGE, groupCommand } from './commands/group.ts';
 import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
 import { MERKLE_USAGE, merkleCommand } from './commands/merkle.ts';
 import { PROOF_USAGE, proofCommand } from './commands/proof.ts';
+import { RELEASE_USAGE, releaseCommand } from './commands/release.ts';
 import { SEND_USAGE, sendCommand } from './commands/send.ts';
 import { SUBSCRIBE_USAGE, subscribeCommand } from './commands/subscribe.ts';
 import { TX_USAGE, txCommand } from './commands/tx.ts';
@@ -22,6 +23,7 @@ const USAGE = `usage:
   ${SUBSCRIBE_USAGE}
   ${PROOF_USAGE}
   ${ERGO_USAGE}
+  ${RELEASE_USAGE}
 
 Every failure is one line on stderr, ERROR <code> <field>: <message>; exit 1 (2 for a usage mistake).
 `;
@@ -37,6 +39,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   subscribe: subscribeCommand,
   proof: proofCommand,
   ergo: ergoCommand,
+  release: releaseCommand,
 };
 
 /** Runs one command and returns the process exit code; never throws. */
