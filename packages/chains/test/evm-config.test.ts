@@ -1,7 +1,7 @@
 /** Start-up configuration from ANCHORPOST_* variables: defaults, and errors that name the key. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ChainError, ChainErrorCode } from '../src/chain-error.ts';
+import { ConfigError } from '@anchorpost/config';
 import { anvilOptionsFromEnv, evmChainConfigFromEnv } from '../src/evm/evm-config.ts';
 
 const minimal = {
@@ -14,7 +14,10 @@ function failsOn(env: Record<string, string>, key: string): void {
   assert.throws(
     () => evmChainConfigFromEnv(env),
     (error: unknown) =>
-      error instanceof ChainError && error.code === ChainErrorCode.BadConfig && error.message.startsWith(key),
+      error instanceof ConfigError &&
+      error.code === 'BAD_CONFIG' &&
+      error.key === key &&
+      error.message.startsWith(key),
     key,
   );
 }
