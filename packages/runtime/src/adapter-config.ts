@@ -20,7 +20,7 @@ import {
 } from '@anchorpost/chains';
 import { isSet, loadConfig, type ConfigSchema } from '@anchorpost/config';
 import { readDatabaseConfig, type DatabaseConfig } from '@anchorpost/db';
-import type { StorageConfig } from '@anchorpost/storage';
+import { storageConfigFromEnv, type StorageConfig } from '@anchorpost/storage/settings';
 import { readErgoMnemonicFile, type ErgoKey } from './ergo-mnemonic-file.ts';
 import { readSignerKeyFile, type SignerKey } from './signer-key-file.ts';
 
@@ -97,13 +97,9 @@ export async function readAdapterConfig(
   needs: readonly AdapterName[],
 ): Promise<AdapterConfig> {
   const wants = new Set(needs);
-  // Helia takes seconds to load: only the services that keep files load it.
-  const { storageConfigFromEnv } = wants.has('storage')
-    ? await import('@anchorpost/storage')
-    : { storageConfigFromEnv: undefined };
   return {
     ...(wants.has('bus') ? { bus: busConfigFromEnv(env) } : {}),
-    ...(storageConfigFromEnv
+    ...(wants.has('storage')
       ? {
           storage: storageConfigFromEnv({
             ANCHORPOST_STORAGE_DIR: join(dataRoot(env), 'storage'),

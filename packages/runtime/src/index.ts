@@ -36,3 +36,9 @@ export {
   type ServiceMainOptions,
   type ServiceTaskOptions,
 } from './run-service-main.ts';
+export {
+  requiredVariables,
+  serviceSettings,
+  settingsFields,
+  type ServiceSettings,
+} from './service-settings.ts';
