@@ -13,11 +13,7 @@ const minimal = {
 function failsOn(env: Record<string, string>, key: string): void {
   assert.throws(
     () => evmChainConfigFromEnv(env),
-    (error: unknown) =>
-      error instanceof ConfigError &&
-      error.code === 'BAD_CONFIG' &&
-      error.key === key &&
-      error.message.startsWith(key),
+    (error: unknown) => error instanceof ConfigError && error.key === key && error.message.startsWith(key),
     key,
   );
 }

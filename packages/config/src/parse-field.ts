@@ -15,7 +15,7 @@ function url(field: UrlField | ListField, raw: string, fail: Fail): string {
     fail('must be a URL');
   }
   const protocols = field.protocols ?? ['http:', 'https:'];
-  if (!protocols.includes(parsed!.protocol)) fail(`must use ${protocols.join(' or ')}`);
+  if (!protocols.includes(parsed.protocol)) fail(`must use ${protocols.join(' or ')}`);
   return raw;
 }
 
@@ -69,7 +69,7 @@ export function parseField(field: ConfigField, raw: string): unknown {
     case 'duration': {
       const match = DURATION.exec(raw);
       if (!match) fail('must be a duration such as 500ms, 60s, 5m or 1h');
-      return Number(match![1]) * UNIT_MS[match![2] ?? 'ms']!;
+      return Number(match[1]) * UNIT_MS[match[2] ?? 'ms']!;
     }
     case 'bool':
       if (raw === 'true' || raw === '1') return true;

@@ -19,7 +19,6 @@ function refuses(run: () => unknown, key: string, secret?: string): void {
     (error: unknown) =>
       error instanceof ConfigError &&
       error.key === key &&
-      error.code === 'BAD_CONFIG' &&
       error.kind === 'internal' &&
       !error.retryable &&
       error.message.startsWith(`${key}: `) &&

@@ -92,10 +92,7 @@ export function busConfigFromEnv(env: NodeJS.ProcessEnv): BusConfig {
   return { kind: 'file-log', where: dir, env: busEnv };
 }
 
-export async function readAdapterConfig(
-  env: NodeJS.ProcessEnv,
-  needs: readonly AdapterName[],
-): Promise<AdapterConfig> {
+export function readAdapterConfig(env: NodeJS.ProcessEnv, needs: readonly AdapterName[]): AdapterConfig {
   const wants = new Set(needs);
   return {
     ...(wants.has('bus') ? { bus: busConfigFromEnv(env) } : {}),

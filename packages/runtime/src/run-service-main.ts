@@ -67,7 +67,7 @@ async function readSettings<N extends AdapterName, C>(
       env,
       logger,
       config: await options.config(env),
-      adapterConfig: await readAdapterConfig(env, options.needs),
+      adapterConfig: readAdapterConfig(env, options.needs),
     };
   } catch (error) {
     exitWith(error);
