@@ -17,7 +17,7 @@ type Layer = 'protocol' | 'contract' | 'core' | 'adapter' | 'service' | 'tool';
 
 const LAYER_MEANING: Record<Layer, string> = {
   protocol: 'wire formats and their cryptography; depends on nothing of ours',
-  contract: 'shapes shared between services (event schemas)',
+  contract: 'shapes shared between services (event schemas, the settings schema)',
   core: 'framework-free engines, written against ports',
   adapter: 'packages that bring an outside system (Kafka, IPFS, PostgreSQL, chains, NestJS, Kubernetes)',
   service: 'the deployable processes: thin shells that wire cores to adapters',
@@ -37,6 +37,7 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
 const LAYERS: Record<string, Layer> = {
   '@anchorpost/protocol': 'protocol',
   '@anchorpost/events': 'contract',
+  '@anchorpost/config': 'contract',
   '@anchorpost/relay-core': 'core',
   '@anchorpost/batcher-core': 'core',
   '@anchorpost/parser-core': 'core',

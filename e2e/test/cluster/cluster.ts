@@ -14,7 +14,8 @@ import { findKuboBinary, startKuboDaemon, type KuboDaemon } from '@anchorpost/st
 import { REPO } from '../platform-process.ts';
 import { freePort } from './free-port.ts';
 import { postgresServer, startKafkaBroker, type KafkaBroker, type PostgresServer } from './servers.ts';
-import { ServiceProcess, type ServiceName } from './service-process.ts';
+import { clusterInstances, commonEnvironment, type ClusterSetup } from './cluster-env.ts';
+import { ServiceProcess } from './service-process.ts';
 
 const run = promisify(execFile);
 
@@ -46,22 +47,6 @@ export interface Cluster {
   rebuildIndex(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
-
-/** Settings for a fast, bounded run: short batches, few confirmations, quick polls. */
-const FAST: Readonly<Record<string, string>> = {
-  ANCHORPOST_BATCH_INTERVAL: '2s',
-  ANCHORPOST_BATCH_MAX_FILES: '200',
-  ANCHORPOST_EVM_CONFIRMATIONS: '2',
-  ANCHORPOST_EVM_CHAIN_ID: '31337',
-  ANCHORPOST_ANCHORER_TICK_INTERVAL: '500ms',
-  ANCHORPOST_ANCHORER_MAX_TICK_BACKOFF: '5s',
-  ANCHORPOST_ANCHORER_MAX_CONSUME_BACKOFF: '5s',
-  ANCHORPOST_PARSER_TRUSTED_DEPTH: '3',
-  ANCHORPOST_PARSER_POLL_INTERVAL: '500ms',
-  ANCHORPOST_PARSER_MAX_FAILURE_DELAY: '5s',
-  ANCHORPOST_STORAGE_TIMEOUT_MS: '10000',
-  ANCHORPOST_DATABASE_POOL_SIZE: '4',
-};
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const { dir } = options;
@@ -106,71 +91,56 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const signerKeyFile = join(dir, 'keys', 'anchorer-signer.hex');
     await writeFile(signerKeyFile, chain.owner.privateKey, { mode: 0o600 });
 
+    const relayPorts: { http: number; grpc: number }[] = [];
+    for (let i = 0; i < (options.relays ?? 2); i += 1) {
+      relayPorts.push({ http: await freePort(), grpc: await freePort() });
+    }
+    const setup: ClusterSetup = {
+      dataDir: join(dir, 'data'),
+      kafkaBrokers: kafka.brokers,
+      kuboUrl: kubo.url,
+      evmRpcUrl: chain.anvil.rpcUrl,
+      contractAddress: chain.contractAddress,
+      deployBlock: chain.deployBlock,
+      submitter: chain.owner.address,
+      stateDatabaseUrl: stateDb.databaseUrl,
+      indexDatabaseUrl: indexDb.databaseUrl,
+      tenantsFile,
+      relayKeyFile,
+      relayPublicKey: Buffer.from(relayKey.publicKeyRaw).toString('hex'),
+      signerKeyFile,
+      relayPorts,
+      ports: {
+        batcher: await freePort(),
+        anchorer: await freePort(),
+        parser: await freePort(),
+        'proof-api': await freePort(),
+      },
+      ...(options.env === undefined ? {} : { env: options.env }),
+    };
     const common: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      ANCHORPOST_DATA_DIR: join(dir, 'data'),
-      ANCHORPOST_KAFKA_BROKERS: kafka.brokers,
-      ANCHORPOST_STORAGE: 'kubo',
-      ANCHORPOST_KUBO_URL: kubo.url,
-      ANCHORPOST_EVM_RPC_URLS: chain.anvil.rpcUrl,
-      ANCHORPOST_EVM_ANCHOR_CONTRACT: chain.contractAddress,
-      ANCHORPOST_EVM_DEPLOY_BLOCK: String(chain.deployBlock),
-      ...FAST,
-      ...options.env,
+      ...commonEnvironment(setup),
     };
     const services = new Map<string, ServiceProcess>();
-    const add = (name: string, service: ServiceName, port: number, env: NodeJS.ProcessEnv) => {
+    for (const { name, service, port, env } of clusterInstances(setup)) {
       const instance = new ServiceProcess({
         name,
         service,
         url: `http://127.0.0.1:${port}`,
         logPath: join(dir, 'logs', `${name}.log`),
-        env: { ...common, ANCHORPOST_KAFKA_CLIENT_ID: `anchorpost-${name}`, ...env },
+        env: { ...common, ...env },
       });
       services.set(name, instance);
       closers.push(() => instance.close());
-      return instance;
-    };
-
-    const relays: { name: string; http: string; grpc: string }[] = [];
-    for (let i = 0; i < (options.relays ?? 2); i += 1) {
-      const name = `relay-${String.fromCharCode(97 + i)}`;
-      const [http, grpc] = [await freePort(), await freePort()];
-      add(name, 'relay', http, {
-        ANCHORPOST_DATABASE_URL: stateDb.databaseUrl,
-        ANCHORPOST_RELAY_HTTP_PORT: String(http),
-        ANCHORPOST_RELAY_GRPC_PORT: String(grpc),
-        ANCHORPOST_RELAY_TENANTS_FILE: tenantsFile,
-        ANCHORPOST_RELAY_KEY_FILE: relayKeyFile,
-      });
-      relays.push({ name, http: `http://127.0.0.1:${http}`, grpc: `127.0.0.1:${grpc}` });
     }
-    const batcherPort = await freePort();
-    add('batcher', 'batcher', batcherPort, {
-      ANCHORPOST_BATCHER_PORT: String(batcherPort),
-      // The relays share one receipt key: the batcher seals only what it signed.
-      ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: Buffer.from(relayKey.publicKeyRaw).toString('hex'),
-    });
-    const anchorerPort = await freePort();
-    add('anchorer', 'anchorer', anchorerPort, {
-      ANCHORPOST_DATABASE_URL: stateDb.databaseUrl,
-      ANCHORPOST_ANCHORER_PORT: String(anchorerPort),
-      ANCHORPOST_EVM_SIGNER_KEY_FILE: signerKeyFile,
-    });
-    const parserPort = await freePort();
-    add('parser', 'parser', parserPort, {
-      ANCHORPOST_DATABASE_URL: indexDb.databaseUrl,
-      ANCHORPOST_PARSER_PORT: String(parserPort),
-    });
-    const proofApiPort = await freePort();
-    add('proof-api', 'proof-api', proofApiPort, {
-      ANCHORPOST_DATABASE_URL: indexDb.databaseUrl,
-      ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL: stateDb.databaseUrl,
-      ANCHORPOST_PROOF_API_PORT: String(proofApiPort),
-      // Its published trust roots: the contract (common) and the anchorer's key.
-      ANCHORPOST_EVM_ANCHOR_SUBMITTERS: chain.owner.address,
-    });
+    const relays = relayPorts.map(({ http, grpc }, i) => ({
+      name: `relay-${String.fromCharCode(97 + i)}`,
+      http: `http://127.0.0.1:${http}`,
+      grpc: `127.0.0.1:${grpc}`,
+    }));
+    const proofApiPort = setup.ports['proof-api'];
     // Relays first: they create the topics the others read.
     for (const service of services.values()) await service.start();
 

@@ -1,7 +1,8 @@
+import { isSet } from '@anchorpost/config';
 import type { Bus } from './bus.ts';
 import { fileLogBusOptionsFromEnv } from './file-log/config.ts';
 import { openFileLogBus } from './file-log/file-log-bus.ts';
-import { KAFKA_ENV, kafkaBusOptionsFromEnv } from './kafka/config.ts';
+import { kafkaBusConfigSchema, kafkaBusOptionsFromEnv } from './kafka/config.ts';
 import { openKafkaBus } from './kafka/kafka-bus.ts';
 
 /**
@@ -11,7 +12,6 @@ import { openKafkaBus } from './kafka/kafka-bus.ts';
 export async function openBusFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<Bus> {
-  const brokers = env[KAFKA_ENV.brokers]?.trim();
-  if (brokers !== undefined && brokers !== '') return openKafkaBus(kafkaBusOptionsFromEnv(env));
+  if (isSet(kafkaBusConfigSchema.brokers, env)) return openKafkaBus(kafkaBusOptionsFromEnv(env));
   return openFileLogBus(fileLogBusOptionsFromEnv(env));
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ConfigError } from '@anchorpost/config';
 import { BusError, fileLogBusOptionsFromEnv, openFileLogBus } from '../src/index.ts';
 
 describe('FileLogBus configuration', () => {
@@ -22,8 +23,7 @@ describe('FileLogBus configuration', () => {
     const refuses = (env: Record<string, string>, key: string): void => {
       assert.throws(
         () => fileLogBusOptionsFromEnv(env),
-        (error: unknown) =>
-          error instanceof BusError && error.code === 'BAD_CONFIG' && error.message.includes(key),
+        (error: unknown) => error instanceof ConfigError && error.key === key && error.message.includes(key),
       );
     };
     refuses({}, 'ANCHORPOST_BUS_DIR');

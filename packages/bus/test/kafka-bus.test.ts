@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError } from '@anchorpost/config';
 import {
   BusError,
   DeadLetterHeader,
@@ -186,8 +187,7 @@ describe('Kafka bus configuration', () => {
     const refuses = (env: Record<string, string>, key: string): void => {
       assert.throws(
         () => kafkaBusOptionsFromEnv(env),
-        (error: unknown) =>
-          error instanceof BusError && error.code === 'BAD_CONFIG' && error.message.includes(key),
+        (error: unknown) => error instanceof ConfigError && error.key === key && error.message.includes(key),
       );
     };
     refuses({}, 'ANCHORPOST_KAFKA_BROKERS');

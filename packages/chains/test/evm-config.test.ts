@@ -1,7 +1,7 @@
 /** Start-up configuration from ANCHORPOST_* variables: defaults, and errors that name the key. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ChainError, ChainErrorCode } from '../src/chain-error.ts';
+import { ConfigError } from '@anchorpost/config';
 import { anvilOptionsFromEnv, evmChainConfigFromEnv } from '../src/evm/evm-config.ts';
 
 const minimal = {
@@ -13,8 +13,7 @@ const minimal = {
 function failsOn(env: Record<string, string>, key: string): void {
   assert.throws(
     () => evmChainConfigFromEnv(env),
-    (error: unknown) =>
-      error instanceof ChainError && error.code === ChainErrorCode.BadConfig && error.message.startsWith(key),
+    (error: unknown) => error instanceof ConfigError && error.key === key && error.message.startsWith(key),
     key,
   );
 }

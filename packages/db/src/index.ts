@@ -45,4 +45,4 @@ export {
   type PlanMigrationOptions,
 } from './migrations/index.ts';
 export { openDatabase, type OpenedDatabase } from './open-database.ts';
-export { readDatabaseConfig, type DatabaseConfig } from './database-config.ts';
+export { databaseConfigSchema, readDatabaseConfig, type DatabaseConfig } from './database-config.ts';

@@ -38,11 +38,19 @@ describe('readDatabaseConfig', () => {
       [{ ANCHORPOST_EMBEDDED_POSTGRES_PORT: '70000' }, 'ANCHORPOST_EMBEDDED_POSTGRES_PORT'],
     ] as const) {
       assert.throws(() => readDatabaseConfig(env), {
-        name: 'DbError',
-        code: 'INVALID_ARGUMENT',
-        message: new RegExp(key),
+        name: 'ConfigError',
+        code: 'BAD_CONFIG',
+        key,
+        message: new RegExp(`^${key}: `),
       });
     }
+  });
+
+  it('never echoes the URL: it may carry the password', () => {
+    assert.throws(
+      () => readDatabaseConfig({ ANCHORPOST_DATABASE_URL: 'mysql://u:hunter2@db/x' }),
+      (error: unknown) => error instanceof Error && !error.message.includes('hunter2'),
+    );
   });
 });
 

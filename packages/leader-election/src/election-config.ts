@@ -1,5 +1,5 @@
 /**
- * A service's election from the environment, read once at start-up with service-kit's loadConfig
+ * A service's election from the environment, read once at start-up with @anchorpost/config's loadConfig
  * (a bad value is a ConfigError naming the variable):
  *   ANCHORPOST_LEADER_ELECTION         off (default: one replica, always the leader)
  *                                      | kubernetes (a coordination.k8s.io Lease)
@@ -13,8 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '@anchorpost/service-kit';
-import type { ConfigOf } from '@anchorpost/service-kit';
+import { ConfigError, loadConfig, type ConfigOf, type ConfigSchema } from '@anchorpost/config';
 import { FileLeaseApi } from './file-lease-api.ts';
 import { KubernetesLeaseApi } from './kubernetes-lease-api.ts';
 import type { ElectionFactory } from './leader-elector.ts';
@@ -38,7 +37,14 @@ export const electionConfigSchema = {
   leaseDurationMs: { kind: 'duration', env: 'ANCHORPOST_LEADER_LEASE_DURATION', default: 15_000 },
   renewDeadlineMs: { kind: 'duration', env: 'ANCHORPOST_LEADER_RENEW_DEADLINE', default: 10_000 },
   retryPeriodMs: { kind: 'duration', env: 'ANCHORPOST_LEADER_RETRY_PERIOD', default: 2_000 },
-} as const;
+} as const satisfies ConfigSchema;
+
+/** Where the election's defaults come from: the pod (downward API) and the data folder. */
+export const electionDefaultsSchema = {
+  podNamespace: { kind: 'string', env: 'POD_NAMESPACE', optional: true },
+  podName: { kind: 'string', env: 'POD_NAME', optional: true },
+  dataDir: { kind: 'string', env: 'ANCHORPOST_DATA_DIR', default: 'data' },
+} as const satisfies ConfigSchema;
 
 /**
  * Millisecond settings of an earlier draft, refused by name so that a manifest still setting them
@@ -64,12 +70,9 @@ export function electionConfigFromEnv(env: Env, service: string): ElectionConfig
       throw new ConfigError(old, `is not read: set ${now} (a duration such as 15s; a bare number is ms)`);
   }
   const loaded = loadConfig(electionConfigSchema, env);
-  const value = (key: string) => {
-    const text = env[key]?.trim();
-    return text === undefined || text === '' ? undefined : text;
-  };
+  const pod = loadConfig(electionDefaultsSchema, env);
   const leaseName = loaded.leaseName || `anchorpost-${service}`;
-  let namespace = loaded.namespace || value('POD_NAMESPACE') || '';
+  let namespace = loaded.namespace || pod.podNamespace || '';
   if (loaded.mode === 'kubernetes' && namespace === '') {
     try {
       namespace = readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim();
@@ -84,10 +87,8 @@ export function electionConfigFromEnv(env: Env, service: string): ElectionConfig
     ...loaded,
     leaseName,
     namespace,
-    leaseFile:
-      loaded.leaseFile ||
-      join(resolve(value('ANCHORPOST_DATA_DIR') ?? 'data'), 'leases', `${leaseName}.json`),
-    identity: loaded.identity || value('POD_NAME') || `${hostname()}-${process.pid}`,
+    leaseFile: loaded.leaseFile || join(resolve(pod.dataDir), 'leases', `${leaseName}.json`),
+    identity: loaded.identity || pod.podName || `${hostname()}-${process.pid}`,
   };
   if (!(config.retryPeriodMs < config.renewDeadlineMs && config.renewDeadlineMs < config.leaseDurationMs)) {
     throw new ConfigError(

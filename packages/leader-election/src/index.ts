@@ -13,7 +13,12 @@ export type { LeaseElectorOptions, LeaseTiming } from './lease-elector.ts';
 export { defaultKubeConfig, KubernetesLeaseApi } from './kubernetes-lease-api.ts';
 export type { KubernetesLeaseApiOptions } from './kubernetes-lease-api.ts';
 export { FileLeaseApi } from './file-lease-api.ts';
-export { electionConfigFromEnv, electionConfigSchema, electionFactory } from './election-config.ts';
+export {
+  electionConfigFromEnv,
+  electionConfigSchema,
+  electionDefaultsSchema,
+  electionFactory,
+} from './election-config.ts';
 export type { ElectionConfig, ElectionMode } from './election-config.ts';
 export { leaderTerms } from './leader-terms.ts';
 export type { LeaderTerms, LeaderTermsOptions } from './leader-terms.ts';

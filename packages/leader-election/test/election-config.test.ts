@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError } from '@anchorpost/service-kit';
+import { ConfigError } from '@anchorpost/config';
 import { electionConfigFromEnv, electionFactory } from '../src/index.ts';
 
 const refused = (variable: string) => (error: unknown) =>

@@ -1,24 +1,26 @@
 /**
- * Every adapter setting a stand-alone service needs, read from the environment and checked before
- * anything is opened: a bad value throws ConfigError naming the variable.
+ * Every adapter setting a stand-alone service needs, read from the environment with each
+ * adapter's schema (loadConfig) and checked before anything is opened: a bad value throws
+ * ConfigError naming the variable.
  *
  * Paths default into the one data folder of `npm start` (ANCHORPOST_DATA_DIR, default ./data:
  * `bus/`, `storage/`, `postgres/`), so a service started alone finds the platform's state.
  */
 import { join, resolve } from 'node:path';
-import { ZeroAddress } from 'ethers';
-import { fileLogBusOptionsFromEnv, KAFKA_ENV, kafkaBusOptionsFromEnv } from '@anchorpost/bus';
+import { fileLogBusOptionsFromEnv, kafkaBusConfigSchema, kafkaBusOptionsFromEnv } from '@anchorpost/bus';
 import {
   ergoChainConfigFromEnv,
   ergoConfigured,
   ergoNodeConfigFromEnv,
   evmChainConfigFromEnv,
+  evmRpcConfigSchema,
   type ErgoChainConfig,
+  type ErgoNodeConfig,
   type EvmChainConfig,
 } from '@anchorpost/chains';
+import { isSet, loadConfig, type ConfigSchema } from '@anchorpost/config';
 import { readDatabaseConfig, type DatabaseConfig } from '@anchorpost/db';
-import type { StorageConfig } from '@anchorpost/storage';
-import { readConfig } from './as-config-error.ts';
+import { storageConfigFromEnv, type StorageConfig } from '@anchorpost/storage/settings';
 import { readErgoMnemonicFile, type ErgoKey } from './ergo-mnemonic-file.ts';
 import { readSignerKeyFile, type SignerKey } from './signer-key-file.ts';
 
@@ -30,7 +32,12 @@ export type AdapterName =
   'bus' | 'storage' | 'database' | 'evm' | 'evmRpc' | 'signer' | 'ergo' | 'ergoNode' | 'ergoKey';
 
 /** An Ergo node and its network alone, for readers of heads and headers (the proof API). */
-export type ErgoNodeConfig = ReturnType<typeof ergoNodeConfigFromEnv>;
+export type { ErgoNodeConfig };
+
+/** The one folder of a stand-alone service's embedded state. */
+export const dataConfigSchema = {
+  dataDir: { kind: 'string', env: 'ANCHORPOST_DATA_DIR', default: 'data' },
+} as const satisfies ConfigSchema;
 
 /** The chain's RPC alone, for readers of the head (the proof API): no contract needed. */
 export interface EvmRpcConfig {
@@ -67,8 +74,7 @@ export interface AdapterConfig {
 const DEFAULT_BUS_MAX_RECORD_BYTES = String(2 * 1_048_576);
 
 export function dataRoot(env: NodeJS.ProcessEnv): string {
-  const dir = env['ANCHORPOST_DATA_DIR']?.trim();
-  return resolve(dir === undefined || dir === '' ? 'data' : dir);
+  return resolve(loadConfig(dataConfigSchema, env).dataDir);
 }
 
 /** Checks the bus settings the way `openBusFromEnv` will read them. */
@@ -78,41 +84,28 @@ export function busConfigFromEnv(env: NodeJS.ProcessEnv): BusConfig {
     ANCHORPOST_BUS_MAX_RECORD_BYTES: DEFAULT_BUS_MAX_RECORD_BYTES,
     ...withoutEmpty(env),
   };
-  if (busEnv[KAFKA_ENV.brokers] !== undefined) {
-    const { brokers } = readConfig(KAFKA_ENV.brokers, () => kafkaBusOptionsFromEnv(busEnv));
+  if (isSet(kafkaBusConfigSchema.brokers, busEnv)) {
+    const { brokers } = kafkaBusOptionsFromEnv(busEnv);
     return { kind: 'kafka', where: brokers.join(','), env: busEnv };
   }
-  const { dir } = readConfig('ANCHORPOST_BUS_DIR', () => fileLogBusOptionsFromEnv(busEnv));
+  const { dir } = fileLogBusOptionsFromEnv(busEnv);
   return { kind: 'file-log', where: dir, env: busEnv };
 }
 
-export async function readAdapterConfig(
-  env: NodeJS.ProcessEnv,
-  needs: readonly AdapterName[],
-): Promise<AdapterConfig> {
+export function readAdapterConfig(env: NodeJS.ProcessEnv, needs: readonly AdapterName[]): AdapterConfig {
   const wants = new Set(needs);
-  // Helia takes seconds to load: only the services that keep files load it.
-  const { storageConfigFromEnv } = wants.has('storage')
-    ? await import('@anchorpost/storage')
-    : { storageConfigFromEnv: undefined };
   return {
     ...(wants.has('bus') ? { bus: busConfigFromEnv(env) } : {}),
-    ...(storageConfigFromEnv
+    ...(wants.has('storage')
       ? {
-          storage: readConfig('ANCHORPOST_STORAGE', () =>
-            storageConfigFromEnv({
-              ANCHORPOST_STORAGE_DIR: join(dataRoot(env), 'storage'),
-              ...withoutEmpty(env),
-            }),
-          ),
+          storage: storageConfigFromEnv({
+            ANCHORPOST_STORAGE_DIR: join(dataRoot(env), 'storage'),
+            ...withoutEmpty(env),
+          }),
         }
       : {}),
-    ...(wants.has('database')
-      ? { database: readConfig('ANCHORPOST_DATABASE_URL', () => readDatabaseConfig(env)) }
-      : {}),
-    ...(wants.has('evm')
-      ? { evm: readConfig('ANCHORPOST_EVM_RPC_URLS', () => evmChainConfigFromEnv(env)) }
-      : {}),
+    ...(wants.has('database') ? { database: readDatabaseConfig(env) } : {}),
+    ...(wants.has('evm') ? { evm: evmChainConfigFromEnv(env) } : {}),
     ...(wants.has('evmRpc') ? { evmRpc: evmRpcConfigFromEnv(env) } : {}),
     ...(wants.has('signer') ? { signer: readSignerKeyFile(env) } : {}),
     ...ergoAdapterConfig(env, wants),
@@ -124,22 +117,18 @@ function ergoAdapterConfig(
   wants: ReadonlySet<AdapterName>,
 ): Pick<AdapterConfig, 'ergo' | 'ergoNode' | 'ergoKey'> {
   if (!ergoConfigured(env)) return {};
-  const ergo = readConfig('ANCHORPOST_ERGO_NODE_URLS', () => ergoNodeConfigFromEnv(env));
+  const ergo = ergoNodeConfigFromEnv(env);
   return {
-    ...(wants.has('ergo')
-      ? { ergo: readConfig('ANCHORPOST_ERGO_TOKEN_ID', () => ergoChainConfigFromEnv(env)) }
-      : {}),
+    ...(wants.has('ergo') ? { ergo: ergoChainConfigFromEnv(env) } : {}),
     ...(wants.has('ergoNode') ? { ergoNode: ergo } : {}),
     ...(wants.has('ergoKey') ? { ergoKey: readErgoMnemonicFile(env, ergo.network) } : {}),
   };
 }
 
-/** `evmChainConfigFromEnv`'s checks of the RPC settings, without asking for a contract. */
+/** The RPC settings alone, without asking for a contract. */
 export function evmRpcConfigFromEnv(env: NodeJS.ProcessEnv): EvmRpcConfig {
-  const { rpcUrls, chainId, rpcTimeoutMs } = readConfig('ANCHORPOST_EVM_RPC_URLS', () =>
-    evmChainConfigFromEnv({ ...env, ANCHORPOST_EVM_ANCHOR_CONTRACT: ZeroAddress }),
-  );
-  return { rpcUrls, chainId, ...(rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs }) };
+  const { rpcUrls, chainId, rpcTimeoutMs } = loadConfig(evmRpcConfigSchema, env);
+  return { rpcUrls: [...rpcUrls], chainId, rpcTimeoutMs };
 }
 
 /** Empty values count as unset, so that a default still applies under them. */

@@ -6,7 +6,7 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError } from '@anchorpost/service-kit';
+import { ConfigError } from '@anchorpost/config';
 
 export interface EmbeddedDatabaseLock {
   release(): Promise<void>;

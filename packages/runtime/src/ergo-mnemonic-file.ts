@@ -6,11 +6,18 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ErgoWallet } from '@anchorpost/chains';
 import type { ErgoNetwork } from '@anchorpost/chains';
-import { ConfigError } from '@anchorpost/service-kit';
+import { ConfigError, loadConfig, type ConfigSchema } from '@anchorpost/config';
 
-export const ERGO_MNEMONIC_FILE_ENV = 'ANCHORPOST_ERGO_MNEMONIC_FILE';
-const PASSWORD_FILE_ENV = 'ANCHORPOST_ERGO_MNEMONIC_PASSWORD_FILE';
-const INDEX_ENV = 'ANCHORPOST_ERGO_ADDRESS_INDEX';
+export const ergoKeyConfigSchema = {
+  /** A file holding the wallet's BIP-39 mnemonic (0600 recommended). */
+  mnemonicFile: { kind: 'string', env: 'ANCHORPOST_ERGO_MNEMONIC_FILE' },
+  /** A file holding the mnemonic's passphrase; unset: none. */
+  passwordFile: { kind: 'string', env: 'ANCHORPOST_ERGO_MNEMONIC_PASSWORD_FILE', optional: true },
+  /** The EIP-3 address index. */
+  addressIndex: { kind: 'int', env: 'ANCHORPOST_ERGO_ADDRESS_INDEX', default: 0, min: 0, max: 999_999_999 },
+} as const satisfies ConfigSchema;
+
+export const ERGO_MNEMONIC_FILE_ENV = ergoKeyConfigSchema.mnemonicFile.env;
 
 export interface ErgoKey {
   readonly wallet: ErgoWallet;
@@ -19,8 +26,7 @@ export interface ErgoKey {
   readonly readableByOthers: boolean;
 }
 
-function readSecretFile(env: NodeJS.ProcessEnv, key: string): { text: string; path: string; mode: number } {
-  const path = env[key]?.trim() ?? '';
+function readSecretFile(key: string, path: string): { text: string; path: string; mode: number } {
   try {
     const mode = statSync(path).mode;
     return { text: readFileSync(path, 'utf8').trim(), path, mode };
@@ -30,23 +36,19 @@ function readSecretFile(env: NodeJS.ProcessEnv, key: string): { text: string; pa
 }
 
 export function readErgoMnemonicFile(env: NodeJS.ProcessEnv, network: ErgoNetwork): ErgoKey {
-  if ((env[ERGO_MNEMONIC_FILE_ENV]?.trim() ?? '') === '') {
-    throw new ConfigError(ERGO_MNEMONIC_FILE_ENV, 'is required: a file holding the wallet mnemonic');
-  }
-  const { text, path, mode } = readSecretFile(env, ERGO_MNEMONIC_FILE_ENV);
+  const config = loadConfig(ergoKeyConfigSchema, env);
+  const { text, path, mode } = readSecretFile(ERGO_MNEMONIC_FILE_ENV, config.mnemonicFile);
   const password =
-    (env[PASSWORD_FILE_ENV]?.trim() ?? '') === '' ? '' : readSecretFile(env, PASSWORD_FILE_ENV).text;
-  const indexText = env[INDEX_ENV]?.trim() ?? '';
-  if (indexText !== '' && !/^\d{1,9}$/.test(indexText)) {
-    throw new ConfigError(INDEX_ENV, `expected an integer, got '${indexText}'`);
-  }
+    config.passwordFile === undefined
+      ? ''
+      : readSecretFile(ergoKeyConfigSchema.passwordFile.env, config.passwordFile).text;
   let wallet: ErgoWallet;
   try {
     wallet = ErgoWallet.fromMnemonic({
       mnemonic: text,
       password,
       network,
-      index: indexText === '' ? 0 : Number(indexText),
+      index: config.addressIndex,
     });
   } catch {
     // The error may quote words of the phrase: say only where the problem is.

@@ -4,6 +4,7 @@
  */
 export {
   busConfigFromEnv,
+  dataConfigSchema,
   dataRoot,
   evmRpcConfigFromEnv,
   readAdapterConfig,
@@ -13,11 +14,20 @@ export {
   type ErgoNodeConfig,
   type EvmRpcConfig,
 } from './adapter-config.ts';
-export { ERGO_MNEMONIC_FILE_ENV, readErgoMnemonicFile, type ErgoKey } from './ergo-mnemonic-file.ts';
-export { asConfigError } from './as-config-error.ts';
+export {
+  ERGO_MNEMONIC_FILE_ENV,
+  ergoKeyConfigSchema,
+  readErgoMnemonicFile,
+  type ErgoKey,
+} from './ergo-mnemonic-file.ts';
 export { lockEmbeddedDatabase, type EmbeddedDatabaseLock } from './embedded-database-lock.ts';
 export { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';
-export { readSignerKeyFile, SIGNER_KEY_FILE_ENV, type SignerKey } from './signer-key-file.ts';
+export {
+  readSignerKeyFile,
+  SIGNER_KEY_FILE_ENV,
+  signerKeyConfigSchema,
+  type SignerKey,
+} from './signer-key-file.ts';
 export {
   reportFailure,
   runServiceMain,
@@ -26,3 +36,9 @@ export {
   type ServiceMainOptions,
   type ServiceTaskOptions,
 } from './run-service-main.ts';
+export {
+  requiredVariables,
+  serviceSettings,
+  settingsFields,
+  type ServiceSettings,
+} from './service-settings.ts';

@@ -7,7 +7,8 @@
  * Signals are handled here, not by Nest's shutdown hooks: those close only the HTTP app and then
  * re-raise the signal, which would skip the service's loops, its adapters and a clean exit code.
  */
-import { ConfigError, createLogger, type Logger, type RunningService } from '@anchorpost/service-kit';
+import { ConfigError } from '@anchorpost/config';
+import { createLogger, type Logger, type RunningService } from '@anchorpost/service-kit';
 import { readAdapterConfig, type AdapterConfig, type AdapterName } from './adapter-config.ts';
 import { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';
 
@@ -66,7 +67,7 @@ async function readSettings<N extends AdapterName, C>(
       env,
       logger,
       config: await options.config(env),
-      adapterConfig: await readAdapterConfig(env, options.needs),
+      adapterConfig: readAdapterConfig(env, options.needs),
     };
   } catch (error) {
     exitWith(error);

@@ -5,9 +5,14 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { Wallet } from 'ethers';
-import { ConfigError } from '@anchorpost/service-kit';
+import { ConfigError, loadConfig, type ConfigSchema } from '@anchorpost/config';
 
-export const SIGNER_KEY_FILE_ENV = 'ANCHORPOST_EVM_SIGNER_KEY_FILE';
+export const signerKeyConfigSchema = {
+  /** A file holding the hex private key (0600 recommended). */
+  keyFile: { kind: 'string', env: 'ANCHORPOST_EVM_SIGNER_KEY_FILE' },
+} as const satisfies ConfigSchema;
+
+export const SIGNER_KEY_FILE_ENV = signerKeyConfigSchema.keyFile.env;
 
 const HEX_KEY = /^(0x)?[0-9a-fA-F]{64}$/;
 
@@ -19,9 +24,7 @@ export interface SignerKey {
 }
 
 export function readSignerKeyFile(env: NodeJS.ProcessEnv): SignerKey {
-  const path = env[SIGNER_KEY_FILE_ENV]?.trim() ?? '';
-  if (path === '')
-    throw new ConfigError(SIGNER_KEY_FILE_ENV, 'is required: a file holding the hex private key');
+  const path = loadConfig(signerKeyConfigSchema, env).keyFile;
   let text: string;
   let mode: number;
   try {

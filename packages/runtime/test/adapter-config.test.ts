@@ -15,9 +15,9 @@ const EVM = {
   ANCHORPOST_EVM_ANCHOR_CONTRACT: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
 };
 
-async function refusal(env: NodeJS.ProcessEnv, needs: readonly AdapterName[]): Promise<ConfigError> {
+function refusal(env: NodeJS.ProcessEnv, needs: readonly AdapterName[]): ConfigError {
   try {
-    await readAdapterConfig(env, needs);
+    readAdapterConfig(env, needs);
   } catch (error) {
     assert.ok(error instanceof ConfigError, String(error));
     return error;
@@ -32,8 +32,8 @@ describe('readAdapterConfig', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('defaults the bus, storage and embedded database into the data folder', async () => {
-    const config = await readAdapterConfig({ ANCHORPOST_DATA_DIR: dir }, ['bus', 'storage', 'database']);
+  it('defaults the bus, storage and embedded database into the data folder', () => {
+    const config = readAdapterConfig({ ANCHORPOST_DATA_DIR: dir }, ['bus', 'storage', 'database']);
     const bus = config.bus!;
     assert.equal(bus.kind, 'file-log');
     assert.equal(bus.where, join(dir, 'bus'));
@@ -44,7 +44,7 @@ describe('readAdapterConfig', () => {
     assert.equal(config.signer, undefined);
   });
 
-  it('names the variable at fault, whichever adapter reads it', async () => {
+  it('names the variable at fault, whichever adapter reads it', () => {
     const cases: [NodeJS.ProcessEnv, AdapterName, string][] = [
       [{ ANCHORPOST_DATABASE_URL: 'mysql://x' }, 'database', 'ANCHORPOST_DATABASE_URL'],
       [
@@ -67,21 +67,21 @@ describe('readAdapterConfig', () => {
       [{}, 'signer', 'ANCHORPOST_EVM_SIGNER_KEY_FILE'],
     ];
     for (const [env, need, key] of cases) {
-      const error = await refusal(env, [need]);
+      const error = refusal(env, [need]);
       assert.equal(error.key, key, JSON.stringify(env));
       assert.match(reportFailure(error).line, new RegExp(`^ERROR BAD_CONFIG ${key}: \\S`));
       assert.equal(reportFailure(error).exitCode, 2);
     }
   });
 
-  it('chooses Kafka when brokers are given', async () => {
-    const bus = (await readAdapterConfig({ ANCHORPOST_KAFKA_BROKERS: 'k1:9092, k2:9092' }, ['bus'])).bus!;
+  it('chooses Kafka when brokers are given', () => {
+    const bus = readAdapterConfig({ ANCHORPOST_KAFKA_BROKERS: 'k1:9092, k2:9092' }, ['bus']).bus!;
     assert.equal(bus.kind, 'kafka');
     assert.equal(bus.where, 'k1:9092,k2:9092');
   });
 
-  it('reads the proof API’s RPC settings without asking for a contract', async () => {
-    const config = await readAdapterConfig(
+  it('reads the proof API’s RPC settings without asking for a contract', () => {
+    const config = readAdapterConfig(
       { ANCHORPOST_EVM_RPC_URLS: EVM.ANCHORPOST_EVM_RPC_URLS, ANCHORPOST_EVM_CHAIN_ID: '31337' },
       ['evmRpc'],
     );
@@ -95,22 +95,22 @@ describe('readAdapterConfig', () => {
   it('takes the signer key from a file, and never echoes a bad one', async () => {
     const good = join(dir, 'signer.key');
     await writeFile(good, `0x${KEY}\n`, { mode: 0o600 });
-    const config = await readAdapterConfig({ ANCHORPOST_EVM_SIGNER_KEY_FILE: good }, ['signer']);
+    const config = readAdapterConfig({ ANCHORPOST_EVM_SIGNER_KEY_FILE: good }, ['signer']);
     const signer = config.signer!;
     assert.equal(signer.wallet.address, '0x70997970C51812dc3A010C7d01b50e0d17dc79C8');
     assert.equal(signer.readableByOthers, false);
 
     const bad = join(dir, 'bad.key');
     await writeFile(bad, `${KEY.slice(0, 60)}zzzz`, { mode: 0o644 });
-    const error = await refusal({ ANCHORPOST_EVM_SIGNER_KEY_FILE: bad }, ['signer']);
+    const error = refusal({ ANCHORPOST_EVM_SIGNER_KEY_FILE: bad }, ['signer']);
     assert.equal(error.key, 'ANCHORPOST_EVM_SIGNER_KEY_FILE');
     assert.ok(!error.message.includes(KEY.slice(0, 16)), 'the key must not be echoed');
 
-    const missing = await refusal({ ANCHORPOST_EVM_SIGNER_KEY_FILE: join(dir, 'none') }, ['signer']);
+    const missing = refusal({ ANCHORPOST_EVM_SIGNER_KEY_FILE: join(dir, 'none') }, ['signer']);
     assert.match(missing.message, /ENOENT/);
     // The variable's own value is never taken as the key.
     assert.equal(
-      (await refusal({ ANCHORPOST_EVM_SIGNER_KEY_FILE: KEY }, ['signer'])).key,
+      refusal({ ANCHORPOST_EVM_SIGNER_KEY_FILE: KEY }, ['signer']).key,
       'ANCHORPOST_EVM_SIGNER_KEY_FILE',
     );
   });

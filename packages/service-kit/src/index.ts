@@ -1,6 +1,13 @@
 /** What every Anchorpost service shares. */
-export { ConfigError, loadConfig, type ConfigField, type ConfigOf, type ConfigSchema } from './config.ts';
-export { createLogger, nestLogger, type Logger } from './logger.ts';
+export {
+  ConfigError,
+  loadConfig,
+  redactConfig,
+  type ConfigField,
+  type ConfigOf,
+  type ConfigSchema,
+} from './config.ts';
+export { createLogger, loggerConfigSchema, nestLogger, type Logger } from './logger.ts';
 export { ServiceMetrics } from './metrics.ts';
 export { runReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
 export { currentRequestId, requestContext } from './request-context.ts';

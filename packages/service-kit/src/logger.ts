@@ -2,6 +2,7 @@
  * Structured JSON logs (pino): one object per line with the service name, and the request id when a
  * request is being served. Known secret-bearing fields are redacted.
  */
+import { loadConfig, type ConfigSchema } from '@anchorpost/config';
 import type { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { currentRequestId } from './request-context.ts';
@@ -10,10 +11,14 @@ export type { Logger };
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-/** `ANCHORPOST_LOG_LEVEL` (fatal … trace, or silent); info when unset or not a level. */
+export const loggerConfigSchema = {
+  /** fatal … trace, or silent; info when unset or not a level (a log level never stops a service). */
+  level: { kind: 'string', env: 'ANCHORPOST_LOG_LEVEL', default: 'info' },
+} as const satisfies ConfigSchema;
+
 function defaultLevel(): string {
-  const level = process.env.ANCHORPOST_LOG_LEVEL;
-  return level !== undefined && LEVELS.has(level) ? level : 'info';
+  const { level } = loadConfig(loggerConfigSchema, process.env);
+  return LEVELS.has(level) ? level : 'info';
 }
 
 export function createLogger(

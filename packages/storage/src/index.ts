@@ -24,5 +24,6 @@ export {
   DEFAULT_STORAGE_DIR,
   openContentStore,
   storageConfigFromEnv,
+  storageConfigSchema,
 } from './storage-config.ts';
 export type { StorageConfig } from './storage-config.ts';

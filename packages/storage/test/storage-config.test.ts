@@ -1,12 +1,11 @@
 /** Start-up configuration from ANCHORPOST_* variables: defaults, and BAD_CONFIG naming the key. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StorageError } from '../src/storage-error.ts';
+import { ConfigError } from '@anchorpost/config';
 import { storageConfigFromEnv } from '../src/storage-config.ts';
 
 function badConfig(key: string): (error: unknown) => boolean {
-  return (error) =>
-    error instanceof StorageError && error.code === 'BAD_CONFIG' && error.message.startsWith(`${key}:`);
+  return (error) => error instanceof ConfigError && error.key === key && error.message.startsWith(`${key}:`);
 }
 
 describe('storageConfigFromEnv', () => {
@@ -27,6 +26,10 @@ describe('storageConfigFromEnv', () => {
       storageConfigFromEnv({ ANCHORPOST_STORAGE: 'helia', ANCHORPOST_STORAGE_DIR: '/data/ipfs' }).kind,
       'helia',
     );
+  });
+
+  it('reads only the settings of the chosen store', () => {
+    assert.equal(storageConfigFromEnv({ ANCHORPOST_KUBO_URL: 'not a url' }).kind, 'helia');
   });
 
   it('names the variable that is wrong', () => {

@@ -3,3 +3,4 @@ export { startAnchorerService, type AnchorerServiceOptions } from './anchorer-se
 export { anchorerConfigSchema, type AnchorerConfig } from './anchorer-config.ts';
 export { PostgresAnchorRequestStore } from './postgres-anchor-request-store.ts';
 export { AnchorTickLoop, type AnchorTickLoopOptions } from './anchor-tick-loop.ts';
+export { anchorerAdapters, anchorerSettings } from './anchorer-settings.ts';

@@ -11,11 +11,12 @@ import { electionConfigFromEnv, electionFactory } from '@anchorpost/leader-elect
 import { runServiceMain } from '@anchorpost/runtime';
 import { loadConfig } from '@anchorpost/service-kit';
 import { anchorerConfigSchema } from './anchorer-config.ts';
+import { anchorerAdapters } from './anchorer-settings.ts';
 import { startAnchorerService } from './anchorer-service.ts';
 
 await runServiceMain({
   service: 'anchorer',
-  needs: ['bus', 'database', 'evm', 'signer', 'ergo', 'ergoKey'],
+  needs: anchorerAdapters,
   config: (env) => ({
     anchorer: loadConfig(anchorerConfigSchema, env),
     election: electionConfigFromEnv(env, 'anchorer'),

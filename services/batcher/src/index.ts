@@ -1,2 +1,3 @@
 export { batcherConfigSchema, type BatcherConfig } from './batcher-config.ts';
 export { startBatcherService, type BatcherServiceOptions } from './batcher-service.ts';
+export { batcherAdapters, batcherSettings } from './batcher-settings.ts';

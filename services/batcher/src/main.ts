@@ -7,11 +7,12 @@ import { BATCH_SEALED_TOPIC } from '@anchorpost/events';
 import { runServiceMain } from '@anchorpost/runtime';
 import { loadConfig } from '@anchorpost/service-kit';
 import { batcherConfigSchema } from './batcher-config.ts';
+import { batcherAdapters } from './batcher-settings.ts';
 import { startBatcherService } from './batcher-service.ts';
 
 await runServiceMain({
   service: 'batcher',
-  needs: ['bus', 'storage'],
+  needs: batcherAdapters,
   config: (env) => loadConfig(batcherConfigSchema, env),
   start: ({ config, adapters: { bus, storage }, logger }) =>
     startBatcherService({

@@ -9,3 +9,4 @@ export type { ParserServiceConfig } from './parser-config.ts';
 export { rebuildIndex } from './rebuild-index.ts';
 export type { RebuildIndexOptions } from './rebuild-index.ts';
 export type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
+export { parserAdapters, parserSettings } from './parser-settings.ts';

@@ -11,6 +11,7 @@ import { electionConfigFromEnv, electionFactory } from '@anchorpost/leader-elect
 import { runServiceMain, runServiceTask } from '@anchorpost/runtime';
 import { loadConfig } from '@anchorpost/service-kit';
 import { parserConfigSchema } from './parser-config.ts';
+import { parserAdapters } from './parser-settings.ts';
 import { startParserService } from './parser-service.ts';
 import { rebuildIndex } from './rebuild-index.ts';
 
@@ -20,7 +21,7 @@ if (rest.length > 0 || !['start', 'rebuild'].includes(command)) {
   process.exit(2);
 }
 
-const needs = ['database', 'storage', 'evm', 'ergo'] as const;
+const needs = parserAdapters;
 const config = (env: NodeJS.ProcessEnv) => {
   electionConfigFromEnv(env, 'parser'); // checked with the rest, before anything opens
   return loadConfig(parserConfigSchema, env);

@@ -17,7 +17,7 @@ import type { ParserRunResult } from '@anchorpost/parser-core';
 import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
 import type { TrustRoots } from '@anchorpost/proofs';
 import { openRelay, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
-import { asConfigError, readErgoMnemonicFile } from '@anchorpost/runtime';
+import { readErgoMnemonicFile } from '@anchorpost/runtime';
 import {
   createLogger,
   loadConfig,
@@ -83,12 +83,7 @@ function loadAllConfig(env: NodeJS.ProcessEnv) {
 
 /** Ergo anchoring, when ANCHORPOST_ERGO_NODE_URLS is set; a bad setting is a ConfigError naming it. */
 function ergoConfig(env: NodeJS.ProcessEnv) {
-  if (!ergoConfigured(env)) return undefined;
-  try {
-    return ergoChainConfigFromEnv(env);
-  } catch (error) {
-    throw asConfigError(error, 'ANCHORPOST_ERGO_NODE_URLS');
-  }
+  return ergoConfigured(env) ? ergoChainConfigFromEnv(env) : undefined;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {

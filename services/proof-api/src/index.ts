@@ -16,3 +16,4 @@ export { ErgoHead } from './ergo-head.ts';
 export type { ErgoHeadOptions } from './ergo-head.ts';
 export { EvmHead } from './evm-head.ts';
 export type { EvmHeadOptions } from './evm-head.ts';
+export { proofApiAdapters, proofApiSettings } from './proof-api-settings.ts';

@@ -7,28 +7,23 @@
  * ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL. The published trust roots come from the contract,
  * submitter and marker settings (proof-api-config.ts).
  */
-import { openDatabase, readDatabaseConfig } from '@anchorpost/db';
+import { openDatabase } from '@anchorpost/db';
 import { runServiceMain } from '@anchorpost/runtime';
-import { ConfigError, loadConfig } from '@anchorpost/service-kit';
+import { loadConfig } from '@anchorpost/service-kit';
 import { proofApiConfigSchema } from './proof-api-config.ts';
 import { startProofApiService } from './proof-api-service.ts';
-
-const RECEIPTS_URL_ENV = 'ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL';
+import { proofApiAdapters } from './proof-api-settings.ts';
 
 await runServiceMain({
   service: 'proof-api',
-  needs: ['database', 'evmRpc', 'ergoNode'],
+  needs: proofApiAdapters,
   config(env) {
     const config = loadConfig(proofApiConfigSchema, env);
-    if (config.receiptsDatabaseUrl === '') return { config, receipts: undefined };
-    try {
-      const receipts = readDatabaseConfig({ ANCHORPOST_DATABASE_URL: config.receiptsDatabaseUrl });
-      // Read a few rows now and then: a small pool.
-      return { config, receipts: { ...receipts, poolSize: 2 } };
-    } catch {
-      // Never echo the URL: it carries a password.
-      throw new ConfigError(RECEIPTS_URL_ENV, 'is not a postgresql:// URL');
-    }
+    const databaseUrl = config.receiptsDatabaseUrl;
+    // Read a few rows now and then: a small pool.
+    const receipts =
+      databaseUrl === undefined ? undefined : { mode: 'postgres' as const, databaseUrl, poolSize: 2 };
+    return { config, receipts };
   },
   async start({ config: { config, receipts }, adapters: { database, evmRpc, ergoNode }, logger }) {
     const receiptsDb = receipts === undefined ? undefined : await openDatabase(receipts);

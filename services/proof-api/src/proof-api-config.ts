@@ -27,9 +27,16 @@ export const proofApiConfigSchema = {
   headCacheMs: { kind: 'duration', env: 'ANCHORPOST_PROOF_API_HEAD_CACHE', default: 1_000 },
   /**
    * PostgreSQL URL of the relay's receipts when they are kept apart from the index
-   * (ANCHORPOST_DATABASE_URL); empty: the same database. Only read.
+   * (ANCHORPOST_DATABASE_URL); unset: the same database. Only read.
    */
-  receiptsDatabaseUrl: { kind: 'string', env: 'ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL', default: '' },
+  receiptsDatabaseUrl: {
+    kind: 'url',
+    env: 'ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL',
+    protocols: ['postgresql:', 'postgres:'],
+    optional: true,
+    // It carries a password: never echoed.
+    secret: true,
+  },
   /** The platform id (the batcher's): the `platform` of the published trust roots. */
   platform: {
     kind: 'string',

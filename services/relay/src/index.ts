@@ -13,3 +13,4 @@ export {
   type RelayGrpcServer,
   type RelayGrpcServerOptions,
 } from './grpc/index.ts';
+export { relayAdapters, relaySettings } from './relay-settings.ts';

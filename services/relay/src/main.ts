@@ -11,6 +11,7 @@ import { dataRoot, runServiceMain } from '@anchorpost/runtime';
 import { ConfigError, loadConfig, ServiceMetrics } from '@anchorpost/service-kit';
 import { openRelay } from './open-relay.ts';
 import { relayConfigSchema } from './relay-config.ts';
+import { relayAdapters } from './relay-settings.ts';
 import { startRelayService } from './relay-service.ts';
 
 async function readable(key: string, path: string): Promise<void> {
@@ -23,7 +24,7 @@ async function readable(key: string, path: string): Promise<void> {
 
 await runServiceMain({
   service: 'relay',
-  needs: ['bus', 'storage', 'database'],
+  needs: relayAdapters,
   async config(env) {
     const root = dataRoot(env);
     const config = loadConfig(relayConfigSchema, {

@@ -1,32 +1,29 @@
-import { BusError, BusErrorCode } from '../bus-error.ts';
+import { loadConfig, type ConfigSchema } from '@anchorpost/config';
 import type { FileLogBusOptions } from './file-log-bus.ts';
 
-/** The environment keys FileLogBus reads; the process refuses to start on a bad value, naming its key. */
+/**
+ * FileLogBus's settings, read with loadConfig: the process refuses to start on a bad value
+ * (ConfigError, BAD_CONFIG), naming its variable. The sizes are optional (unset: the bus's defaults).
+ */
+export const fileLogBusConfigSchema = {
+  dir: { kind: 'string', env: 'ANCHORPOST_BUS_DIR' },
+  segmentBytes: { kind: 'int', env: 'ANCHORPOST_BUS_SEGMENT_BYTES', optional: true, min: 1 },
+  indexIntervalBytes: { kind: 'int', env: 'ANCHORPOST_BUS_INDEX_INTERVAL_BYTES', optional: true, min: 1 },
+  maxRecordBytes: { kind: 'int', env: 'ANCHORPOST_BUS_MAX_RECORD_BYTES', optional: true, min: 1 },
+} as const satisfies ConfigSchema;
+
+/** The environment keys FileLogBus reads, by option. */
 export const FILE_LOG_ENV = {
-  dir: 'ANCHORPOST_BUS_DIR',
-  segmentBytes: 'ANCHORPOST_BUS_SEGMENT_BYTES',
-  indexIntervalBytes: 'ANCHORPOST_BUS_INDEX_INTERVAL_BYTES',
-  maxRecordBytes: 'ANCHORPOST_BUS_MAX_RECORD_BYTES',
+  dir: fileLogBusConfigSchema.dir.env,
+  segmentBytes: fileLogBusConfigSchema.segmentBytes.env,
+  indexIntervalBytes: fileLogBusConfigSchema.indexIntervalBytes.env,
+  maxRecordBytes: fileLogBusConfigSchema.maxRecordBytes.env,
 } as const;
 
 export function fileLogBusOptionsFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): FileLogBusOptions {
-  const dir = env[FILE_LOG_ENV.dir]?.trim() ?? '';
-  if (dir === '')
-    throw new BusError(BusErrorCode.BadConfig, `${FILE_LOG_ENV.dir} is required: the bus log directory`);
-  const options: { -readonly [K in keyof FileLogBusOptions]: FileLogBusOptions[K] } = { dir };
-  for (const name of ['segmentBytes', 'indexIntervalBytes', 'maxRecordBytes'] as const) {
-    const key = FILE_LOG_ENV[name];
-    const text = env[key]?.trim();
-    if (text === undefined || text === '') continue;
-    if (!/^[1-9][0-9]*$/.test(text) || !Number.isSafeInteger(Number(text))) {
-      throw new BusError(
-        BusErrorCode.BadConfig,
-        `${key} must be a positive whole number of bytes, got ${JSON.stringify(text)}`,
-      );
-    }
-    options[name] = Number(text);
-  }
-  return options;
+  const { dir, ...sizes } = loadConfig(fileLogBusConfigSchema, env);
+  // Unset sizes stay absent, so the bus's defaults apply.
+  return { dir, ...Object.fromEntries(Object.entries(sizes).filter(([, value]) => value !== undefined)) };
 }

@@ -1,3 +1,4 @@
+import { loadConfig, type ConfigSchema } from '@anchorpost/config';
 import { BusError, BusErrorCode } from '../bus-error.ts';
 
 export interface KafkaBusOptions {
@@ -29,47 +30,43 @@ export const KAFKA_BUS_DEFAULTS = {
   maxRecordBytes: 2 * 1024 * 1024,
 } as const;
 
-/** The environment keys the Kafka adapter reads; a bad value is BAD_CONFIG naming its key. */
-export const KAFKA_ENV = {
-  brokers: 'ANCHORPOST_KAFKA_BROKERS',
-  clientId: 'ANCHORPOST_KAFKA_CLIENT_ID',
-  connectionTimeoutMs: 'ANCHORPOST_KAFKA_CONNECTION_TIMEOUT_MS',
-  requestTimeoutMs: 'ANCHORPOST_KAFKA_REQUEST_TIMEOUT_MS',
-  retries: 'ANCHORPOST_KAFKA_RETRIES',
-  maxRecordBytes: 'ANCHORPOST_KAFKA_MAX_RECORD_BYTES',
-  replicationFactor: 'ANCHORPOST_KAFKA_REPLICATION_FACTOR',
-} as const;
-
 const BROKER = /^[A-Za-z0-9.-]+:[0-9]{1,5}$|^\[[0-9A-Fa-f:.]+\]:[0-9]{1,5}$/;
 
-/** `ANCHORPOST_KAFKA_BROKERS` is a comma list of `host:port`; the rest are optional whole numbers. */
+/**
+ * The Kafka adapter's settings, read with loadConfig: a bad value is ConfigError (BAD_CONFIG)
+ * naming its variable. `ANCHORPOST_KAFKA_BROKERS` is a comma list of `host:port`; the rest are
+ * optional whole numbers (unset: the adapter's defaults).
+ */
+export const kafkaBusConfigSchema = {
+  brokers: { kind: 'list', of: 'string', env: 'ANCHORPOST_KAFKA_BROKERS', pattern: BROKER },
+  clientId: { kind: 'string', env: 'ANCHORPOST_KAFKA_CLIENT_ID', optional: true },
+  connectionTimeoutMs: { kind: 'int', env: 'ANCHORPOST_KAFKA_CONNECTION_TIMEOUT_MS', optional: true, min: 1 },
+  requestTimeoutMs: { kind: 'int', env: 'ANCHORPOST_KAFKA_REQUEST_TIMEOUT_MS', optional: true, min: 1 },
+  retries: { kind: 'int', env: 'ANCHORPOST_KAFKA_RETRIES', optional: true, min: 0 },
+  maxRecordBytes: { kind: 'int', env: 'ANCHORPOST_KAFKA_MAX_RECORD_BYTES', optional: true, min: 1 },
+  replicationFactor: { kind: 'int', env: 'ANCHORPOST_KAFKA_REPLICATION_FACTOR', optional: true, min: 1 },
+} as const satisfies ConfigSchema;
+
+/** The environment keys the Kafka adapter reads, by option. */
+export const KAFKA_ENV = {
+  brokers: kafkaBusConfigSchema.brokers.env,
+  clientId: kafkaBusConfigSchema.clientId.env,
+  connectionTimeoutMs: kafkaBusConfigSchema.connectionTimeoutMs.env,
+  requestTimeoutMs: kafkaBusConfigSchema.requestTimeoutMs.env,
+  retries: kafkaBusConfigSchema.retries.env,
+  maxRecordBytes: kafkaBusConfigSchema.maxRecordBytes.env,
+  replicationFactor: kafkaBusConfigSchema.replicationFactor.env,
+} as const;
+
 export function kafkaBusOptionsFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): KafkaBusOptions {
-  const brokers = parseBrokers(env[KAFKA_ENV.brokers], KAFKA_ENV.brokers);
-  const options: { -readonly [K in keyof KafkaBusOptions]: KafkaBusOptions[K] } = { brokers };
-  const clientId = env[KAFKA_ENV.clientId]?.trim();
-  if (clientId !== undefined && clientId !== '') options.clientId = clientId;
-  const numbers = [
-    ['connectionTimeoutMs', 1],
-    ['requestTimeoutMs', 1],
-    ['retries', 0],
-    ['maxRecordBytes', 1],
-    ['replicationFactor', 1],
-  ] as const;
-  for (const [name, min] of numbers) {
-    const key = KAFKA_ENV[name];
-    const text = env[key]?.trim();
-    if (text === undefined || text === '') continue;
-    if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < min) {
-      throw new BusError(
-        BusErrorCode.BadConfig,
-        `${key} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`,
-      );
-    }
-    options[name] = Number(text);
-  }
-  return options;
+  const { brokers, ...rest } = loadConfig(kafkaBusConfigSchema, env);
+  // Unset options stay absent, so the adapter's defaults apply.
+  return {
+    brokers: [...brokers],
+    ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
+  };
 }
 
 /** Checks brokers given in code the same way as from the environment. */

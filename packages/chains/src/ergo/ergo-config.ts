@@ -1,93 +1,81 @@
 /**
- * Configuration of the Ergo adapters from the environment (`ANCHORPOST_ERGO_*`), checked once at
- * start-up: a bad value throws ChainError BAD_CONFIG naming the variable. The wallet's mnemonic is
- * not read here: it comes from a file, through whoever holds keys (@anchorpost/runtime).
+ * Configuration of the Ergo adapters from the environment (`ANCHORPOST_ERGO_*`), declared as
+ * schemas and read once at start-up with loadConfig: a bad value throws ConfigError naming the
+ * variable. The wallet's mnemonic is not read here: it comes from a file, through whoever holds
+ * keys (@anchorpost/runtime).
  */
-import { ChainError, ChainErrorCode } from '../chain-error.ts';
+import { isSet, loadConfig, type ConfigSchema } from '@anchorpost/config';
+import { finalityDepthOf } from '../finality-depth.ts';
 import type { ErgoChainOptions } from './ergo-chain.ts';
 import type { ErgoNetwork } from './ergo-wallet.ts';
 
 export type ErgoChainConfig = Omit<ErgoChainOptions, 'wallet' | 'store' | 'now'>;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** Whether Ergo anchoring is configured at all (ANCHORPOST_ERGO_NODE_URLS set). */
-export function ergoConfigured(env: Env = process.env): boolean {
-  return (env.ANCHORPOST_ERGO_NODE_URLS?.trim() ?? '') !== '';
-}
-
 /** The node and network settings; without the marker token (what minting it needs). */
-export function ergoNodeConfigFromEnv(env: Env = process.env): {
+export interface ErgoNodeConfig {
   nodeUrls: string[];
   network: ErgoNetwork;
   apiKey?: string;
   timeoutMs: number;
-} {
-  const nodeUrls = required(env, 'ANCHORPOST_ERGO_NODE_URLS')
-    .split(',')
-    .map((url) => url.trim())
-    .filter((url) => url !== '');
-  for (const url of nodeUrls) {
-    let protocol: string;
-    try {
-      protocol = new URL(url).protocol;
-    } catch (cause) {
-      throw bad('ANCHORPOST_ERGO_NODE_URLS', `not a URL: ${url}`, cause);
-    }
-    if (protocol !== 'http:' && protocol !== 'https:')
-      throw bad('ANCHORPOST_ERGO_NODE_URLS', `not http(s): ${url}`);
-  }
-  const network = required(env, 'ANCHORPOST_ERGO_NETWORK');
-  if (network !== 'mainnet' && network !== 'testnet')
-    throw bad('ANCHORPOST_ERGO_NETWORK', `expected mainnet or testnet, got '${network}'`);
-  const apiKey = env.ANCHORPOST_ERGO_API_KEY?.trim();
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const ergoNodeConfigSchema = {
+  nodeUrls: { kind: 'list', of: 'url', env: 'ANCHORPOST_ERGO_NODE_URLS' },
+  network: { kind: 'enum', env: 'ANCHORPOST_ERGO_NETWORK', values: ['mainnet', 'testnet'] },
+  apiKey: { kind: 'string', env: 'ANCHORPOST_ERGO_API_KEY', optional: true, secret: true },
+  timeoutMs: { kind: 'int', env: 'ANCHORPOST_ERGO_TIMEOUT_MS', default: 10_000, min: 1 },
+} as const satisfies ConfigSchema;
+
+export const ergoChainConfigSchema = {
+  ...ergoNodeConfigSchema,
+  /** The marker token's id. */
+  tokenId: { kind: 'hex', env: 'ANCHORPOST_ERGO_TOKEN_ID', bytes: 32 },
+  startHeight: { kind: 'int', env: 'ANCHORPOST_ERGO_START_HEIGHT', default: 0, min: 0 },
+  confirmations: { kind: 'int', env: 'ANCHORPOST_ERGO_CONFIRMATIONS', default: 10, min: 1 },
+  /** Default max(30, confirmations); never below confirmations. */
+  finalityDepth: { kind: 'int', env: 'ANCHORPOST_ERGO_FINALITY_DEPTH', optional: true, min: 1 },
+  fee: { kind: 'amount', env: 'ANCHORPOST_ERGO_FEE_NANOERG', decimals: 0, default: 1_100_000n },
+  topUpBelow: {
+    kind: 'amount',
+    env: 'ANCHORPOST_ERGO_TOP_UP_BELOW_NANOERG',
+    decimals: 0,
+    default: 50_000_000n,
+  },
+  maxInFlight: { kind: 'int', env: 'ANCHORPOST_ERGO_MAX_IN_FLIGHT', default: 16, min: 1 },
+} as const satisfies ConfigSchema;
+
+/** Whether Ergo anchoring is configured at all (ANCHORPOST_ERGO_NODE_URLS set). */
+export function ergoConfigured(env: Env = process.env): boolean {
+  return isSet(ergoNodeConfigSchema.nodeUrls, env);
+}
+
+export function ergoNodeConfigFromEnv(env: Env = process.env): ErgoNodeConfig {
+  const c = loadConfig(ergoNodeConfigSchema, env);
   return {
-    nodeUrls,
-    network,
-    ...(apiKey === undefined || apiKey === '' ? {} : { apiKey }),
-    timeoutMs: integer(env, 'ANCHORPOST_ERGO_TIMEOUT_MS', 10_000, 1),
+    nodeUrls: [...c.nodeUrls],
+    network: c.network,
+    ...(c.apiKey === undefined ? {} : { apiKey: c.apiKey }),
+    timeoutMs: c.timeoutMs,
   };
 }
 
 export function ergoChainConfigFromEnv(env: Env = process.env): ErgoChainConfig {
-  const tokenId = required(env, 'ANCHORPOST_ERGO_TOKEN_ID').toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(tokenId)) throw bad('ANCHORPOST_ERGO_TOKEN_ID', 'expected 64 hex characters');
-  const confirmations = integer(env, 'ANCHORPOST_ERGO_CONFIRMATIONS', 10, 1);
+  const c = loadConfig(ergoChainConfigSchema, env);
   return {
     ...ergoNodeConfigFromEnv(env),
-    tokenId,
-    startHeight: integer(env, 'ANCHORPOST_ERGO_START_HEIGHT', 0, 0),
-    confirmations,
-    finalityDepth: integer(env, 'ANCHORPOST_ERGO_FINALITY_DEPTH', Math.max(30, confirmations), confirmations),
-    fee: nanoErg(env, 'ANCHORPOST_ERGO_FEE_NANOERG', 1_100_000n),
-    topUpBelow: nanoErg(env, 'ANCHORPOST_ERGO_TOP_UP_BELOW_NANOERG', 50_000_000n),
-    maxInFlight: integer(env, 'ANCHORPOST_ERGO_MAX_IN_FLIGHT', 16, 1),
+    tokenId: c.tokenId,
+    startHeight: c.startHeight,
+    confirmations: c.confirmations,
+    finalityDepth: finalityDepthOf(
+      c.finalityDepth,
+      c.confirmations,
+      30,
+      ergoChainConfigSchema.finalityDepth.env,
+    ),
+    fee: c.fee,
+    topUpBelow: c.topUpBelow,
+    maxInFlight: c.maxInFlight,
   };
-}
-
-function required(env: Env, key: string): string {
-  const value = env[key];
-  if (value === undefined || value.trim() === '') throw bad(key, 'is required');
-  return value.trim();
-}
-
-function integer(env: Env, key: string, fallback: number, minimum: number): number {
-  const text = env[key]?.trim();
-  if (text === undefined || text === '') return fallback;
-  if (!/^\d+$/.test(text)) throw bad(key, `expected an integer, got '${text}'`);
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < minimum)
-    throw bad(key, `expected an integer >= ${minimum}, got ${text}`);
-  return value;
-}
-
-function nanoErg(env: Env, key: string, fallback: bigint): bigint {
-  const text = env[key]?.trim();
-  if (text === undefined || text === '') return fallback;
-  if (!/^\d{1,19}$/.test(text)) throw bad(key, `expected nanoERG as an integer, got '${text}'`);
-  return BigInt(text);
-}
-
-function bad(key: string, message: string, cause?: unknown): ChainError {
-  return new ChainError(ChainErrorCode.BadConfig, `${key} ${message}`, { cause });
 }

@@ -1,10 +1,11 @@
 /**
  * Configuration of the EVM adapters from the environment (`ANCHORPOST_EVM_*`, `ANCHORPOST_ANVIL_*`),
- * checked once at start-up: a bad value throws ChainError BAD_CONFIG naming the variable.
- * Keys are not configured here: the signer comes from whoever holds keys (the sponsor).
+ * declared as schemas and read once at start-up with loadConfig: a bad value throws ConfigError
+ * naming the variable. Keys are not configured here: the signer comes from whoever holds keys.
  */
-import { getAddress, parseUnits } from 'ethers';
-import { ChainError, ChainErrorCode } from '../chain-error.ts';
+import { loadConfig, type ConfigSchema } from '@anchorpost/config';
+import { getAddress } from 'ethers';
+import { finalityDepthOf } from '../finality-depth.ts';
 import type { AnvilOptions } from './anvil.ts';
 import type { EvmChainOptions } from './evm-chain.ts';
 
@@ -12,93 +13,78 @@ export type EvmChainConfig = Omit<EvmChainOptions, 'signer' | 'store' | 'now'>;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function evmChainConfigFromEnv(env: Env = process.env): EvmChainConfig {
-  const rpcUrls = required(env, 'ANCHORPOST_EVM_RPC_URLS')
-    .split(',')
-    .map((url) => url.trim())
-    .filter((url) => url !== '');
-  for (const url of rpcUrls) {
-    let protocol: string;
-    try {
-      protocol = new URL(url).protocol;
-    } catch (cause) {
-      throw bad('ANCHORPOST_EVM_RPC_URLS', `not a URL: ${url}`, cause);
-    }
-    if (protocol !== 'http:' && protocol !== 'https:')
-      throw bad('ANCHORPOST_EVM_RPC_URLS', `not http(s): ${url}`);
-  }
-  if (rpcUrls.length === 0) throw bad('ANCHORPOST_EVM_RPC_URLS', 'no URL given');
-  const contract = required(env, 'ANCHORPOST_EVM_ANCHOR_CONTRACT');
-  let contractAddress: string;
-  try {
-    contractAddress = getAddress(contract.toLowerCase());
-  } catch (cause) {
-    throw bad('ANCHORPOST_EVM_ANCHOR_CONTRACT', `not an address: ${contract}`, cause);
-  }
-  const confirmations = integer(env, 'ANCHORPOST_EVM_CONFIRMATIONS', 12, 1);
-  const finalityDepth = integer(
-    env,
-    'ANCHORPOST_EVM_FINALITY_DEPTH',
-    Math.max(64, confirmations),
-    confirmations,
-  );
-  const name = env.ANCHORPOST_EVM_CHAIN_NAME;
-  return {
-    rpcUrls,
-    chainId: integer(env, 'ANCHORPOST_EVM_CHAIN_ID', undefined, 1),
-    contractAddress,
-    deployBlock: integer(env, 'ANCHORPOST_EVM_DEPLOY_BLOCK', 0, 0),
-    confirmations,
-    finalityDepth,
-    replaceAfterMs: integer(env, 'ANCHORPOST_EVM_REPLACE_AFTER_SECONDS', 180, 1) * 1000,
-    maxFeePerGasCap: gwei(env, 'ANCHORPOST_EVM_MAX_FEE_PER_GAS_GWEI', '500'),
-    minPriorityFeePerGas: gwei(env, 'ANCHORPOST_EVM_MIN_PRIORITY_FEE_GWEI', '0'),
-    maxInFlight: integer(env, 'ANCHORPOST_EVM_MAX_IN_FLIGHT', 16, 1),
-    logPageBlocks: integer(env, 'ANCHORPOST_EVM_LOG_PAGE_BLOCKS', 2_000, 1),
-    rpcTimeoutMs: integer(env, 'ANCHORPOST_EVM_RPC_TIMEOUT_MS', 10_000, 1),
-    ...(name === undefined || name === '' ? {} : { id: name }),
-  };
-}
+/** The chain's RPC alone: what readers of the head need (no contract). */
+export const evmRpcConfigSchema = {
+  rpcUrls: { kind: 'list', of: 'url', env: 'ANCHORPOST_EVM_RPC_URLS' },
+  chainId: { kind: 'int', env: 'ANCHORPOST_EVM_CHAIN_ID', min: 1 },
+  rpcTimeoutMs: { kind: 'int', env: 'ANCHORPOST_EVM_RPC_TIMEOUT_MS', default: 10_000, min: 1 },
+} as const satisfies ConfigSchema;
+
+export const evmChainConfigSchema = {
+  ...evmRpcConfigSchema,
+  /** Checksummed on reading; with or without 0x. */
+  contract: { kind: 'string', env: 'ANCHORPOST_EVM_ANCHOR_CONTRACT', pattern: /^(0x)?[0-9a-fA-F]{40}$/ },
+  deployBlock: { kind: 'int', env: 'ANCHORPOST_EVM_DEPLOY_BLOCK', default: 0, min: 0 },
+  confirmations: { kind: 'int', env: 'ANCHORPOST_EVM_CONFIRMATIONS', default: 12, min: 1 },
+  /** Default max(64, confirmations); never below confirmations. */
+  finalityDepth: { kind: 'int', env: 'ANCHORPOST_EVM_FINALITY_DEPTH', optional: true, min: 1 },
+  replaceAfterSeconds: { kind: 'int', env: 'ANCHORPOST_EVM_REPLACE_AFTER_SECONDS', default: 180, min: 1 },
+  maxFeePerGasCap: {
+    kind: 'amount',
+    env: 'ANCHORPOST_EVM_MAX_FEE_PER_GAS_GWEI',
+    decimals: 9,
+    default: 500_000_000_000n,
+  },
+  minPriorityFeePerGas: {
+    kind: 'amount',
+    env: 'ANCHORPOST_EVM_MIN_PRIORITY_FEE_GWEI',
+    decimals: 9,
+    default: 0n,
+  },
+  maxInFlight: { kind: 'int', env: 'ANCHORPOST_EVM_MAX_IN_FLIGHT', default: 16, min: 1 },
+  logPageBlocks: { kind: 'int', env: 'ANCHORPOST_EVM_LOG_PAGE_BLOCKS', default: 2_000, min: 1 },
+  /** The chain's name in anchors and logs; unset: derived from the chain id. */
+  name: { kind: 'string', env: 'ANCHORPOST_EVM_CHAIN_NAME', optional: true },
+} as const satisfies ConfigSchema;
 
 /** The embedded chain of `npm start`. */
-export function anvilOptionsFromEnv(env: Env = process.env): AnvilOptions {
-  const stateFile = env.ANCHORPOST_ANVIL_STATE_FILE;
-  const blockTime = env.ANCHORPOST_ANVIL_BLOCK_TIME;
+export const anvilConfigSchema = {
+  port: { kind: 'int', env: 'ANCHORPOST_ANVIL_PORT', default: 0, min: 0 },
+  chainId: { kind: 'int', env: 'ANCHORPOST_ANVIL_CHAIN_ID', default: 31337, min: 1 },
+  blockTime: { kind: 'int', env: 'ANCHORPOST_ANVIL_BLOCK_TIME', optional: true, min: 1 },
+  stateFile: { kind: 'string', env: 'ANCHORPOST_ANVIL_STATE_FILE', optional: true },
+} as const satisfies ConfigSchema;
+
+export function evmChainConfigFromEnv(env: Env = process.env): EvmChainConfig {
+  const c = loadConfig(evmChainConfigSchema, env);
   return {
-    port: integer(env, 'ANCHORPOST_ANVIL_PORT', 0, 0),
-    chainId: integer(env, 'ANCHORPOST_ANVIL_CHAIN_ID', 31337, 1),
-    ...(blockTime === undefined || blockTime === ''
-      ? {}
-      : { blockTime: integer(env, 'ANCHORPOST_ANVIL_BLOCK_TIME', 1, 1) }),
-    ...(stateFile === undefined || stateFile === '' ? {} : { stateFile }),
+    rpcUrls: [...c.rpcUrls],
+    chainId: c.chainId,
+    contractAddress: getAddress(c.contract.toLowerCase()),
+    deployBlock: c.deployBlock,
+    confirmations: c.confirmations,
+    finalityDepth: finalityDepthOf(
+      c.finalityDepth,
+      c.confirmations,
+      64,
+      evmChainConfigSchema.finalityDepth.env,
+    ),
+    replaceAfterMs: c.replaceAfterSeconds * 1000,
+    maxFeePerGasCap: c.maxFeePerGasCap,
+    minPriorityFeePerGas: c.minPriorityFeePerGas,
+    maxInFlight: c.maxInFlight,
+    logPageBlocks: c.logPageBlocks,
+    rpcTimeoutMs: c.rpcTimeoutMs,
+    ...(c.name === undefined ? {} : { id: c.name }),
   };
 }
 
-function required(env: Env, key: string): string {
-  const value = env[key];
-  if (value === undefined || value.trim() === '') throw bad(key, 'is required');
-  return value.trim();
-}
-
-function integer(env: Env, key: string, fallback: number | undefined, minimum: number): number {
-  const text = env[key]?.trim();
-  if (text === undefined || text === '') {
-    if (fallback === undefined) throw bad(key, 'is required');
-    return fallback;
-  }
-  if (!/^\d+$/.test(text)) throw bad(key, `expected an integer, got '${text}'`);
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < minimum)
-    throw bad(key, `expected an integer >= ${minimum}, got ${text}`);
-  return value;
-}
-
-function gwei(env: Env, key: string, fallback: string): bigint {
-  const text = env[key]?.trim() || fallback;
-  if (!/^\d+(\.\d{1,9})?$/.test(text)) throw bad(key, `expected gwei as a decimal number, got '${text}'`);
-  return parseUnits(text, 'gwei');
-}
-
-function bad(key: string, message: string, cause?: unknown): ChainError {
-  return new ChainError(ChainErrorCode.BadConfig, `${key} ${message}`, { cause });
+export function anvilOptionsFromEnv(env: Env = process.env): AnvilOptions {
+  const c = loadConfig(anvilConfigSchema, env);
+  return {
+    port: c.port,
+    chainId: c.chainId,
+    ...(c.blockTime === undefined ? {} : { blockTime: c.blockTime }),
+    ...(c.stateFile === undefined ? {} : { stateFile: c.stateFile }),
+  };
 }

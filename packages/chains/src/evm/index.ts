@@ -32,5 +32,11 @@ export {
   anchorpostAnchorBuild,
   anchorpostAnchorBytecode,
 } from '../generated/anchorpost-anchor.ts';
-export { anvilOptionsFromEnv, evmChainConfigFromEnv } from './evm-config.ts';
+export {
+  anvilConfigSchema,
+  anvilOptionsFromEnv,
+  evmChainConfigFromEnv,
+  evmChainConfigSchema,
+  evmRpcConfigSchema,
+} from './evm-config.ts';
 export type { EvmChainConfig } from './evm-config.ts';
