@@ -19,7 +19,8 @@ export function submitTxFilesHandler({
   serve,
   failed,
 }: GrpcCalls): RelayServiceHandlers['SubmitTxFiles'] {
-  async function answer(request: SubmitTxFilesRequest__Output, at: number, requestId: string) {
+  /** The file's receipt, or why it was refused: a refusal is an answer, not a failure of the stream. */
+  async function resultOf(request: SubmitTxFilesRequest__Output, at: number, requestId: string) {
     try {
       const { receipt, duplicate } = await relay.submit(request.txFile, {
         tenantId: request.tenantId,
@@ -50,7 +51,7 @@ export function submitTxFilesHandler({
       let index = 0;
       try {
         for await (const request of call as AsyncIterable<SubmitTxFilesRequest__Output>) {
-          const response = await answer(request, index, requestId);
+          const response = await resultOf(request, index, requestId);
           index += 1;
           if (gone.signal.aborted) return status.CANCELLED;
           if (!call.write(response)) await drained(call, gone.signal);
