@@ -36,6 +36,7 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
 
 const LAYERS: Record<string, Layer> = {
   '@anchorpost/protocol': 'protocol',
+  '@anchorpost/proto': 'protocol',
   '@anchorpost/events': 'contract',
   '@anchorpost/config': 'contract',
   '@anchorpost/relay-core': 'core',

@@ -1,67 +1,36 @@
 /**
- * The relay's gRPC messages as @grpc/proto-loader hands them over (camelCase fields, uint64 as
- * decimal text, bytes as Buffer, defaults filled in) and the conversions from relay-core types.
+ * Conversions between relay-core's types and the relay's gRPC messages. The message types are
+ * generated from the .proto (src/generated) with the loader's options: camelCase fields, uint64
+ * as decimal text, bytes as Buffer, defaults filled in.
  */
 import type { DeliveredTxFile, RelayReceipt } from '@anchorpost/relay-core';
 import type { ErrorBody } from '@anchorpost/service-kit';
+import type { GetReceiptResponse__Output } from '../generated/anchorpost/relay/v1/GetReceiptResponse.ts';
+import type { Receipt__Output } from '../generated/anchorpost/relay/v1/Receipt.ts';
+import type { SubmitTxFileResponse__Output } from '../generated/anchorpost/relay/v1/SubmitTxFileResponse.ts';
+import type { SubmitTxFilesRequest as SubmitTxFilesRequestIn } from '../generated/anchorpost/relay/v1/SubmitTxFilesRequest.ts';
+import type { SubmitTxFilesResponse__Output } from '../generated/anchorpost/relay/v1/SubmitTxFilesResponse.ts';
+import type {
+  SubscribeResponse as SubscribeResponseIn,
+  SubscribeResponse__Output,
+} from '../generated/anchorpost/relay/v1/SubscribeResponse.ts';
+import type { TxFileError__Output } from '../generated/anchorpost/relay/v1/TxFileError.ts';
 
-export interface ReceiptMessage {
-  version: number;
-  cid: string;
-  recipientHash: string;
-  acceptedAt: string;
-  /** uint64 as decimal text, so it round-trips exactly. */
-  sequence: string;
-  relayKeyId: string;
-  signature: string;
-}
+/** A receipt as a client receives it: every field present, `sequence` as decimal text so it round-trips exactly. */
+export type ReceiptMessage = Receipt__Output;
 
-export interface TxFileErrorMessage {
-  code: string;
-  field: string;
-  message: string;
-  retryable: boolean;
-}
+/**
+ * The loader leaves an unset message field null; this relay sets the receipt in every successful
+ * answer, so a client of it may count on one.
+ */
+type WithReceipt<Message> = Message & { receipt: ReceiptMessage };
 
-export interface SubmitTxFileRequest {
-  tenantId: string;
-  txFile: Uint8Array;
-}
-
-export interface SubmitTxFileResponse {
-  receipt: ReceiptMessage;
-  duplicate: boolean;
-}
-
-export type SubmitTxFilesRequest = SubmitTxFileRequest;
-
-export interface SubmitTxFilesResponse {
-  index: string;
-  receipt?: ReceiptMessage;
-  error?: TxFileErrorMessage;
-  duplicate: boolean;
-}
-
-export interface SubscribeRequest {
-  recipientHash: string;
-  /** Absent (or empty): the live end. */
-  cursor?: string;
-}
-
-export interface SubscribeResponse {
-  cid: string;
-  txFile: Uint8Array;
-  receipt: ReceiptMessage;
-  cursor: string;
-}
-
-export interface GetReceiptRequest {
-  cid: string;
-}
-
-export interface GetReceiptResponse {
-  receipt: ReceiptMessage;
-}
+/** The answers as a client of this relay receives them. */
+export type SubmitTxFileResponse = WithReceipt<SubmitTxFileResponse__Output>;
+export type SubmitTxFilesRequest = SubmitTxFilesRequestIn;
+export type SubmitTxFilesResponse = SubmitTxFilesResponse__Output;
+export type SubscribeResponse = WithReceipt<SubscribeResponse__Output>;
+export type GetReceiptResponse = WithReceipt<GetReceiptResponse__Output>;
 
 export function receiptMessage(receipt: RelayReceipt): ReceiptMessage {
   return {
@@ -92,12 +61,12 @@ export function receiptFromMessage(message: ReceiptMessage): RelayReceipt {
   };
 }
 
-export function txFileErrorMessage(body: ErrorBody): TxFileErrorMessage {
+export function txFileErrorMessage(body: ErrorBody): TxFileError__Output {
   const { code, field, message, retryable } = body.error;
   return { code, field: field ?? '', message, retryable };
 }
 
-export function subscribeResponse(delivered: DeliveredTxFile): SubscribeResponse {
+export function subscribeResponse(delivered: DeliveredTxFile): SubscribeResponseIn {
   return {
     cid: delivered.cid,
     txFile: delivered.txFile,

@@ -1,0 +1,82 @@
+/**
+ * What every RPC handler shares: the relay, and `serve`, which runs a call under its request id
+ * (a plain `x-request-id` from the client, else a random one) carried into the relay and the logs,
+ * and logs and counts the one status it ends with.
+ */
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { status } from '@grpc/grpc-js';
+import type { Metadata } from '@grpc/grpc-js';
+import type { Relay } from '@anchorpost/relay-core';
+import { requestContext } from '@anchorpost/service-kit';
+import type { Logger } from '@anchorpost/service-kit';
+import { grpcError } from './grpc-error.ts';
+import type { GrpcStatusObject } from './grpc-error.ts';
+
+/** The relay calls the transport makes (a Relay; narrowed so tests can watch the calls). */
+export type RelayCalls = Pick<Relay, 'submit' | 'subscribe' | 'getReceipt'>;
+
+export interface GrpcCallOptions {
+  relay: RelayCalls;
+  logger: Logger;
+  /** Called once per finished call with its method and final status code. */
+  onCallEnd?: (method: string, code: status) => void;
+}
+
+export interface GrpcCalls {
+  relay: RelayCalls;
+  logger: Logger;
+  /** Runs `run` under the call's request id; `run` answers the call and resolves to its status. */
+  serve: (method: string, metadata: Metadata, run: (requestId: string) => Promise<status>) => void;
+  /** The status answering `error`; an unexpected one is logged. */
+  failed: (error: unknown) => GrpcStatusObject;
+}
+
+/** Same rule as the HTTP side: a client's id is kept only if it is plain. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestIdOf(metadata: Metadata): string {
+  const [given] = metadata.get('x-request-id');
+  return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export function grpcCalls(options: GrpcCallOptions): GrpcCalls {
+  const { relay, logger } = options;
+  return {
+    relay,
+    logger,
+    serve(method, metadata, run) {
+      const requestId = requestIdOf(metadata);
+      const started = performance.now();
+      requestContext.run({ requestId }, () => {
+        const finish = (code: status): void => {
+          const durationMs = Math.round(performance.now() - started);
+          const fields = { method, code: status[code], durationMs };
+          if (code === status.INTERNAL || code === status.UNKNOWN) logger.error(fields, 'grpc call failed');
+          else logger.info(fields, 'grpc call');
+          options.onCallEnd?.(method, code);
+        };
+        run(requestId).then(finish, (error: unknown) => {
+          // The handlers answer every error themselves; this is a bug in them.
+          logger.error({ method, err: error }, 'grpc handler threw');
+          finish(status.INTERNAL);
+        });
+      });
+    },
+    failed(error) {
+      const answer = grpcError(error);
+      if (answer.code === status.INTERNAL) logger.error({ err: error }, 'internal error');
+      return answer;
+    },
+  };
+}
+
+/** Waits until `stream` can take more, or the signal aborts: a slow reader never grows our buffer. */
+export async function drained(stream: Writable, signal: AbortSignal): Promise<void> {
+  try {
+    await once(stream, 'drain', { signal });
+  } catch (error) {
+    if (!signal.aborted) throw error;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Subscribe: the relay's deliveries for a recipient, written as the reader takes them. The
+ * relay's stream ends only when aborted: by the client going away, or by the server closing
+ * (UNAVAILABLE, retryable, so clients reconnect elsewhere with their last cursor).
+ */
+import { status } from '@grpc/grpc-js';
+import type { RelayServiceHandlers } from '../../generated/anchorpost/relay/v1/RelayService.ts';
+import { transportError } from '../grpc-error.ts';
+import { drained } from '../grpc-call.ts';
+import type { GrpcCalls } from '../grpc-call.ts';
+import type { OpenSubscriptions } from '../open-subscriptions.ts';
+import { subscribeResponse } from '../relay-messages.ts';
+
+export function subscribeHandler(
+  { relay, serve, failed }: GrpcCalls,
+  subscriptions: OpenSubscriptions,
+): RelayServiceHandlers['Subscribe'] {
+  return (call) => {
+    serve('Subscribe', call.metadata, async () => {
+      const controller = subscriptions.open();
+      const { signal } = controller;
+      const stop = (): void => {
+        controller.abort();
+      };
+      call.on('cancelled', stop);
+      call.on('close', stop);
+      try {
+        const { recipientHash, cursor } = call.request;
+        const deliveries = relay.subscribe(recipientHash, {
+          ...(cursor === undefined || cursor === '' ? {} : { cursor }),
+          signal,
+        });
+        for await (const delivered of deliveries) {
+          if (signal.aborted) break;
+          if (!call.write(subscribeResponse(delivered))) await drained(call, signal);
+        }
+        if (call.cancelled) return status.CANCELLED;
+        const answer = transportError(status.UNAVAILABLE, 'UNAVAILABLE', 'the relay is shutting down', true);
+        call.emit('error', answer);
+        return answer.code;
+      } catch (error) {
+        if (call.cancelled) return status.CANCELLED;
+        const answer = failed(error);
+        call.emit('error', answer);
+        return answer.code;
+      } finally {
+        subscriptions.close(controller);
+      }
+    });
+  };
+}
