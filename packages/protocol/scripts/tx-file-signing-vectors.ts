@@ -69,7 +69,10 @@ const hmac = (label: string | Uint8Array): string =>
 /** Canonical base64 of placeholder bytes derived from a label. */
 const placeholder = (label: string, bytes = 48): string =>
   createHash('sha512').update(`placeholder:${label}`).digest().subarray(0, bytes).toString('base64');
-const sealed = (label: string) => ({ ciphertext: placeholder(`${label}:ciphertext`), sha512hash: hmac(label) });
+const sealed = (label: string) => ({
+  ciphertext: placeholder(`${label}:ciphertext`),
+  sha512hash: hmac(label),
+});
 const blockId = (label: string): string => createHash('sha256').update(`block:${label}`).digest('hex');
 
 function party(suite: SuiteName, who: 'client' | 'sender'): { identity: PublicIdentity; signing: VectorKey } {
@@ -109,7 +112,11 @@ function signingCase(suite: SuiteName): SigningCase {
     version: '0.2',
     suite,
     key: placeholder('key', 64),
-    client: { id: fingerprint(client.identity), sha512hash: hmac(publicKeyBytes(client.identity)), signature: '' },
+    client: {
+      id: fingerprint(client.identity),
+      sha512hash: hmac(publicKeyBytes(client.identity)),
+      signature: '',
+    },
     recipient: sealed('recipient'),
     message: { header: sealed('header'), data: sealed('data') },
     blockchain: {
@@ -159,7 +166,10 @@ function refusedFiles(tx: TxFile, clientKey: PublicIdentity): RefusedFile[] {
     ['message.data replaced', { ...tx, message: { ...tx.message, data: sealed('other data') } }],
     [
       'lastblock height changed',
-      { ...tx, blockchain: { ...tx.blockchain, lastblock: { ...tx.blockchain.lastblock, height: 1_204_332 } } },
+      {
+        ...tx,
+        blockchain: { ...tx.blockchain, lastblock: { ...tx.blockchain.lastblock, height: 1_204_332 } },
+      },
     ],
     ['another recipient', { ...tx, recipient: sealed('another group') }],
     ['state.after changed', { ...tx, state: { ...tx.state, after: hmac('another chain position') } }],
@@ -169,7 +179,12 @@ function refusedFiles(tx: TxFile, clientKey: PublicIdentity): RefusedFile[] {
       verifyClientSignature(forged, clientKey);
     } catch (error) {
       if (isProtocolError(error))
-        return { name, file: new TextDecoder().decode(serializeTxFile(forged)), code: error.code, field: error.field };
+        return {
+          name,
+          file: new TextDecoder().decode(serializeTxFile(forged)),
+          code: error.code,
+          field: error.field,
+        };
       throw error;
     }
     throw new Error(`forgery "${name}" was accepted`);
@@ -192,7 +207,7 @@ export async function buildTxFileSigningVectors(): Promise<TxFileSigningVectors>
     description:
       'Transaction-file v0.2 signatures (ADR 0017). For each case: `file` is the signed canonical YAML. ' +
       '`stateBytes` = `file` with state.after, client.signature and every sender[i].signature written as ' +
-      "'' (canonicalSigningBytes); after = HMAC-SHA512(groupSecret, \"anchorpost/v1/state\" || before (64 raw " +
+      '\'\' (canonicalSigningBytes); after = HMAC-SHA512(groupSecret, "anchorpost/v1/state" || before (64 raw ' +
       'bytes) || SHA-512(stateBytes)). `digestBytes` = `file` with client.signature and every sender[i].signature ' +
       "written as '' and state.after kept (canonicalDigestBytes); digest = SHA-512(digestBytes); signedMessage = " +
       '"anchorpost/v2/tx-file" (21 ASCII bytes) || digest (64 bytes). clientSignature and senderSignature verify ' +
@@ -206,7 +221,10 @@ export async function buildTxFileSigningVectors(): Promise<TxFileSigningVectors>
   };
 }
 
-export const TX_FILE_SIGNING_VECTORS_PATH = new URL('../test-vectors/tx-file-signing-v2.json', import.meta.url);
+export const TX_FILE_SIGNING_VECTORS_PATH = new URL(
+  '../test-vectors/tx-file-signing-v2.json',
+  import.meta.url,
+);
 
 export async function txFileSigningVectorsJson(): Promise<string> {
   return `${JSON.stringify(await buildTxFileSigningVectors(), null, 2)}\n`;

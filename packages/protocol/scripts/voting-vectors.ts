@@ -490,8 +490,7 @@ function signatureCase(suite: SuiteName): SignatureCase {
     suite === 'modern'
       ? seededKey('ed25519', 'voting vectors: alice ed25519')
       : committedRsaKey('voting-vectors-rsa-4096');
-  const encryptionKey =
-    suite === 'modern' ? seededKey('x25519', 'voting vectors: alice x25519') : signingKey;
+  const encryptionKey = suite === 'modern' ? seededKey('x25519', 'voting vectors: alice x25519') : signingKey;
   const identity: PublicIdentity = {
     suite,
     encryption: new Uint8Array(der(encryptionKey, 'spki')),

@@ -238,7 +238,8 @@ describe('canonicalDigestBytes', () => {
           const moved = { ...tx, state: { ...tx.state, after: other.state.after } };
           assert.ok(!bytesEqual(canonicalDigestBytes(moved), digest));
         }
-        if (other.key !== tx.key) assert.ok(!bytesEqual(canonicalDigestBytes({ ...tx, key: other.key }), digest));
+        if (other.key !== tx.key)
+          assert.ok(!bytesEqual(canonicalDigestBytes({ ...tx, key: other.key }), digest));
       }),
       { seed: SEED, numRuns: RUNS },
     );

@@ -123,17 +123,23 @@ for (const suite of SUITES) {
       // And the signed after-state itself cannot be swapped for another chain position.
       const moved = structuredClone(victim);
       moved.state.after = other.state.after;
-      assert.throws(() => {
-        verifyClientSignature(moved, c.app.public);
-      }, refusedWith(ErrorCode.BadSignature, 'transaction.client.signature'));
+      assert.throws(
+        () => {
+          verifyClientSignature(moved, c.app.public);
+        },
+        refusedWith(ErrorCode.BadSignature, 'transaction.client.signature'),
+      );
     });
 
     it('refuses a v0.1 file where a signature is checked without the secret (LEGACY_TX_FILE)', () => {
       const legacy = buildLegacyTxFile(input(c, 'written the old way'));
       assert.equal(legacy.version, '0.1');
-      assert.throws(() => {
-        verifyClientSignature(parseCanonicalTxFile(serializeTxFile(legacy)), c.app.public);
-      }, refusedWith(ErrorCode.LegacyTxFile, 'transaction.version'));
+      assert.throws(
+        () => {
+          verifyClientSignature(parseCanonicalTxFile(serializeTxFile(legacy)), c.app.public);
+        },
+        refusedWith(ErrorCode.LegacyTxFile, 'transaction.version'),
+      );
       // Why: v0.1's check took a harvested signature on other bytes (the attack v0.2 stops).
       const forged = harvested(legacy, (tx) => (tx.blockchain.lastblock = block(1_204_999, 'f')));
       const oldCheck = getSuite(suite).verify(

@@ -4,7 +4,15 @@
  * keys), then checked against the protocol code, so a drift in either shows.
  */
 import assert from 'node:assert/strict';
-import { constants, createHash, createHmac, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  sign,
+  verify,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { cidForBytes } from '../src/cid/index.ts';
@@ -93,7 +101,11 @@ void describe('tx-file-signing-v2.json test vectors', () => {
       vectors.cases.map((c) => c.suite),
       ['modern', 'rsa-4096'],
     );
-    assert.equal(text, await txFileSigningVectorsJson(), 'regenerate with: node scripts/tx-file-signing-vectors.ts');
+    assert.equal(
+      text,
+      await txFileSigningVectorsJson(),
+      'regenerate with: node scripts/tx-file-signing-vectors.ts',
+    );
   });
 
   for (const v of vectors.cases) {
@@ -129,7 +141,11 @@ void describe('tx-file-signing-v2.json test vectors', () => {
       assert.ok(v.file.includes(`sha512hash: '${clientHash}'`));
       if (v.suite === 'modern') {
         // Ed25519 is deterministic: the published private key signs to the same bytes.
-        const privateKey = createPrivateKey({ key: b64(v.client.signingPrivate), format: 'der', type: 'pkcs8' });
+        const privateKey = createPrivateKey({
+          key: b64(v.client.signingPrivate),
+          format: 'der',
+          type: 'pkcs8',
+        });
         assert.equal(sign(null, message, privateKey).toString('base64'), v.clientSignature);
       }
 
@@ -142,7 +158,11 @@ void describe('tx-file-signing-v2.json test vectors', () => {
       assert.equal(computeAfterState(tx, new Uint8Array(secret)), v.after);
       assert.equal(Buffer.from(txFileDigest(tx)).toString('hex'), v.digest);
       assert.equal(Buffer.from(txFileSigningMessage(tx)).toString('hex'), v.signedMessage);
-      const clientKey = { suite: v.suite, encryption: b64(v.client.encryption), signing: b64(v.client.signing) };
+      const clientKey = {
+        suite: v.suite,
+        encryption: b64(v.client.encryption),
+        signing: b64(v.client.signing),
+      };
       verifyClientSignature(tx, {
         suite: clientKey.suite,
         encryption: new Uint8Array(clientKey.encryption),
@@ -159,10 +179,15 @@ void describe('tx-file-signing-v2.json test vectors', () => {
       };
       assert.ok(v.refused.length >= 4);
       for (const refused of v.refused) {
-        assert.ok(refused.file.includes(`    signature: '${v.clientSignature}'\n`), `${refused.name}: signature kept`);
+        assert.ok(
+          refused.file.includes(`    signature: '${v.clientSignature}'\n`),
+          `${refused.name}: signature kept`,
+        );
         const message = Buffer.concat([
           utf8('anchorpost/v2/tx-file'),
-          createHash('sha512').update(utf8(blankSignatures(refused.file))).digest(),
+          createHash('sha512')
+            .update(utf8(blankSignatures(refused.file)))
+            .digest(),
         ]);
         assert.ok(!verifies(v.suite, v.client.signing, message, v.clientSignature), refused.name);
         assert.throws(

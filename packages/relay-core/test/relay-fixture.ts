@@ -79,7 +79,11 @@ export function txFileBytesAt(
 }
 
 /** A serialized v0.1 tx-file (signatures over the after-state only), at the head of a fresh chain. */
-export function legacyTxFileBytes(group: GroupKeys, sender: PrivateIdentity, client: PrivateIdentity): Uint8Array {
+export function legacyTxFileBytes(
+  group: GroupKeys,
+  sender: PrivateIdentity,
+  client: PrivateIdentity,
+): Uint8Array {
   return serializeTxFile(
     buildLegacyTxFile({
       group,

@@ -91,12 +91,17 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
     assert.equal(cid.duplicate, false);
   });
 
-  it("refuses a file forged under a harvested client signature (400 BAD_SIGNATURE): nothing pinned, no receipt", async () => {
+  it('refuses a file forged under a harvested client signature (400 BAD_SIGNATURE): nothing pinned, no receipt', async () => {
     const victim = await f.txFile('pay Bob 10');
     const accepted = (await (await submit(victim)).json()) as SubmitBody;
     // What anyone can read back: the accepted file's bytes.
-    const seen = new Uint8Array(await (await fetch(`${http}/v1/tx-files/${accepted.receipt.cid}`)).arrayBuffer());
-    const forged = forgeWithHarvestedSignature(seen, await f.txFile('pay Mallory 10 000', undefined, f.stranger));
+    const seen = new Uint8Array(
+      await (await fetch(`${http}/v1/tx-files/${accepted.receipt.cid}`)).arrayBuffer(),
+    );
+    const forged = forgeWithHarvestedSignature(
+      seen,
+      await f.txFile('pay Mallory 10 000', undefined, f.stranger),
+    );
     const refused = await submit(forged, { 'anchorpost-tenant': f.tenant });
     assert.equal(refused.status, 400);
     const body = (await refused.json()) as ErrorBody;
