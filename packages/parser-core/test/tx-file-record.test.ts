@@ -38,6 +38,7 @@ describe('toTxFileRecord', () => {
           size: bytes.byteLength,
           lastblockHeight: 1_204_331,
           trustedblockHeight: 1_204_321,
+          trustedblockId: 'b'.repeat(64),
         },
         `v${tx.version}`,
       );
