@@ -183,7 +183,7 @@ describe('anchorpost tx validate: malformed input', () => {
     { name: 'non-UTF-8', make: () => new Uint8Array([0x74, 0x3a, 0x20, 0xff, 0xfe, 0x0a]), code: 'NOT_UTF8' },
     {
       name: 'unknown version',
-      make: () => valid().replace("version: '0.1'", "version: '9.9'"),
+      make: () => valid().replace("version: '0.2'", "version: '9.9'"),
       code: 'UNKNOWN_VERSION',
       field: 'transaction.version',
     },

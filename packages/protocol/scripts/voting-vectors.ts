@@ -8,15 +8,8 @@
  * (counts per option label), not computed by the code under test; only the positions of the
  * rejected votes are looked up, by sorting with the canonical rule stated in the vector file.
  */
-import {
-  constants,
-  createHash,
-  createHmac,
-  createPrivateKey,
-  createPublicKey,
-  privateDecrypt,
-} from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
 import { publicKeyBytes, type PublicIdentity } from '../src/crypto/identity.ts';
@@ -24,6 +17,7 @@ import { getSuite } from '../src/crypto/suites.ts';
 import { isProtocolError } from '../src/errors.ts';
 import type { SuiteName } from '../src/tx-file/schema.ts';
 import { legacyVoteSigningBytes, verifyVote, voteSigningBytes } from '../src/voting/vote-signature.ts';
+import { committedRsaKey, der, deterministicPss, seededKey } from './vector-keys.ts';
 
 const GROUP_SECRET = 'anchorpost voting test vectors: not a real group secret';
 const RAW_CODEC = 0x55;
@@ -491,62 +485,12 @@ interface SignatureCase {
   refused: RefusedVote[];
 }
 
-const ED25519_PKCS8_PREFIX = '302e020100300506032b657004220420';
-const X25519_PKCS8_PREFIX = '302e020100300506032b656e04220420';
-/** A fixed RSA-4096 key made once for these vectors (committed; it protects nothing). */
-const RSA_TEST_KEY = new URL('fixtures/voting-vectors-rsa-4096.test-key.pem', import.meta.url);
-
-const der = (key: ReturnType<typeof createPrivateKey>, kind: 'pkcs8' | 'spki'): Buffer =>
-  kind === 'pkcs8'
-    ? key.export({ type: 'pkcs8', format: 'der' })
-    : createPublicKey(key).export({ type: 'spki', format: 'der' });
-
-function seededKey(prefix: string, label: string): ReturnType<typeof createPrivateKey> {
-  const seed = createHash('sha256').update(label).digest();
-  return createPrivateKey({
-    key: Buffer.concat([Buffer.from(prefix, 'hex'), seed]),
-    format: 'der',
-    type: 'pkcs8',
-  });
-}
-
-/**
- * RSA-PSS-SHA256 (MGF1-SHA256, salt 32) with a salt fixed by a label instead of a random one, so
- * the vectors are reproducible: EMSA-PSS-ENCODE (RFC 8017 §9.1.1), then the raw RSA operation.
- */
-function deterministicPss(
-  key: ReturnType<typeof createPrivateKey>,
-  message: Uint8Array,
-  label: string,
-): Uint8Array {
-  const sha256 = (...parts: Uint8Array[]): Buffer => {
-    const h = createHash('sha256');
-    for (const part of parts) h.update(part);
-    return h.digest();
-  };
-  const emLength = 512; // emBits = 4095: one octet, its top bit cleared
-  const salt = sha256(Buffer.from(`salt:${label}`));
-  const h = sha256(Buffer.alloc(8), sha256(message), salt);
-  const db = Buffer.concat([Buffer.alloc(emLength - 32 - 32 - 2), Buffer.from([1]), salt]);
-  const mask = Buffer.alloc(db.length);
-  for (let counter = 0, at = 0; at < mask.length; counter++, at += 32) {
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(counter);
-    sha256(h, c).copy(mask, at);
-  }
-  for (let i = 0; i < db.length; i++) db[i]! ^= mask[i]!;
-  db[0]! &= 0x7f;
-  const em = Buffer.concat([db, h, Buffer.from([0xbc])]);
-  return new Uint8Array(privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, em));
-}
-
 function signatureCase(suite: SuiteName): SignatureCase {
   const signingKey =
     suite === 'modern'
-      ? seededKey(ED25519_PKCS8_PREFIX, 'voting vectors: alice ed25519')
-      : createPrivateKey(readFileSync(RSA_TEST_KEY, 'utf8'));
-  const encryptionKey =
-    suite === 'modern' ? seededKey(X25519_PKCS8_PREFIX, 'voting vectors: alice x25519') : signingKey;
+      ? seededKey('ed25519', 'voting vectors: alice ed25519')
+      : committedRsaKey('voting-vectors-rsa-4096');
+  const encryptionKey = suite === 'modern' ? seededKey('x25519', 'voting vectors: alice x25519') : signingKey;
   const identity: PublicIdentity = {
     suite,
     encryption: new Uint8Array(der(encryptionKey, 'spki')),

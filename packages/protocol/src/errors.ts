@@ -33,6 +33,12 @@ export const ErrorCode = {
   NotCanonical: 'NOT_CANONICAL',
   // Schema
   UnknownVersion: 'UNKNOWN_VERSION',
+  /**
+   * A v0.1 transaction-file: its signatures cover only the after-state, which is keyed by the group
+   * secret, so nobody outside the group can tie them to the file's bytes. Read, opened by members
+   * and indexed, but refused wherever a signature must be checked without the secret (the relay).
+   */
+  LegacyTxFile: 'LEGACY_TX_FILE',
   UnknownSuite: 'UNKNOWN_SUITE',
   MissingField: 'MISSING_FIELD',
   UnknownField: 'UNKNOWN_FIELD',

@@ -46,14 +46,14 @@ describe('parseCanonicalTxFile', () => {
     const lines = FULL.split('\n');
     const count = lines.length - 1;
     notCanonical(bytes(`${FULL}# a comment\n`), count + 1);
-    notCanonical(bytes(FULL.replace("  version: '0.1'\n", "  version: '0.1' # the version\n")), 2);
+    notCanonical(bytes(FULL.replace("  version: '0.2'\n", "  version: '0.2' # the version\n")), 2);
     notCanonical(
-      bytes(FULL.replace("  version: '0.1'\n  suite: 'modern'\n", "  suite: 'modern'\n  version: '0.1'\n")),
+      bytes(FULL.replace("  version: '0.2'\n  suite: 'modern'\n", "  suite: 'modern'\n  version: '0.2'\n")),
       2,
     );
-    notCanonical(bytes(FULL.replace("  version: '0.1'\n", '  version: "0.1"\n')), 2);
-    notCanonical(bytes(FULL.replace("  version: '0.1'\n", "  version:  '0.1'\n")), 2);
-    notCanonical(bytes(FULL.replace("  version: '0.1'\n", "  version: '0.1'  \n")), 2);
+    notCanonical(bytes(FULL.replace("  version: '0.2'\n", '  version: "0.2"\n')), 2);
+    notCanonical(bytes(FULL.replace("  version: '0.2'\n", "  version:  '0.2'\n")), 2);
+    notCanonical(bytes(FULL.replace("  version: '0.2'\n", "  version: '0.2'  \n")), 2);
     notCanonical(bytes(`${FULL}\n`), count + 1);
     notCanonical(bytes(FULL.slice(0, -1)), count);
     notCanonical(bytes(`---\n${FULL}`), 1);

@@ -148,6 +148,7 @@ const SNIPPETS = [
   'transaction:',
   'version: ',
   "'0.1'",
+  "'0.2'",
   '__proto__: ',
 ];
 
@@ -245,11 +246,13 @@ const KEYS = [
   '<<',
   '',
   '0.1',
+  '0.2',
   'yes',
   '__proto__',
 ];
 const WORDS = [
   '0.1',
+  '0.2',
   'modern',
   'yes',
   'no',

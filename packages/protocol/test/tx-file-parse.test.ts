@@ -66,9 +66,17 @@ function senderSignature(text: string): string {
 const HASH = 'ab'.repeat(64);
 
 describe('parseTxFile: valid files', () => {
+  it('still reads a v0.1 file (the legacy version), and writes it back byte for byte', () => {
+    const legacy = fixtureBytes('valid-minimal-v0.1.yaml.txt');
+    const tx = parseTxFile(legacy);
+    assert.equal(tx.version, '0.1');
+    assert.deepEqual(serializeTxFile(tx), legacy);
+    assert.deepEqual({ ...tx, version: '0.2' }, parseTxFile(fixtureBytes('valid-minimal.yaml.txt')));
+  });
+
   it('parses the full canonical fixture into a plain TxFile', () => {
     const tx = parseTxFile(fixtureBytes('valid-full.yaml.txt'));
-    assert.equal(tx.version, '0.1');
+    assert.equal(tx.version, '0.2');
     assert.equal(tx.suite, 'modern');
     assert.equal(tx.sender.length, 2);
     assert.equal(tx.message.attachment?.length, 2);
@@ -141,7 +149,7 @@ describe('parseTxFile: input envelope', () => {
   it('honours a configured maxBytes', () => {
     const input = bytes(FULL);
     expectError(input, ErrorCode.TooLarge, '-', { maxBytes: input.byteLength - 1 });
-    assert.equal(parseTxFile(input, { maxBytes: input.byteLength }).version, '0.1');
+    assert.equal(parseTxFile(input, { maxBytes: input.byteLength }).version, '0.2');
   });
 
   for (const [name, input] of [
@@ -159,7 +167,7 @@ describe('parseTxFile: input envelope', () => {
   it('rejects a UTF-8 byte-order mark at the start or anywhere else', () => {
     expectError(Uint8Array.of(0xef, 0xbb, 0xbf, ...bytes(MINIMAL)), ErrorCode.ByteOrderMark, '-');
     const error = expectError(
-      edit(MINIMAL, "version: '0.1'", "version: '0.1\uFEFF'"),
+      edit(MINIMAL, "version: '0.2'", "version: '0.2\uFEFF'"),
       ErrorCode.ByteOrderMark,
       '-',
     );
@@ -307,7 +315,7 @@ describe('parseTxFile: YAML safety', () => {
     expectError(nest(16), ErrorCode.WrongType, '-'); // parsed fine; a list is not a transaction-file
     expectError(nest(17), ErrorCode.TooDeep, '-');
     const full = bytes(FULL); // root, transaction, voting, option list, option, title: 6 levels
-    assert.equal(parseTxFile(full, { maxDepth: 6 }).version, '0.1');
+    assert.equal(parseTxFile(full, { maxDepth: 6 }).version, '0.2');
     const error = expectError(full, ErrorCode.TooDeep, '-', { maxDepth: 5 });
     assert.match(error.message, /transaction\.voting\.option\[0\]\.title/);
   });
@@ -317,7 +325,7 @@ describe('parseTxFile: YAML safety', () => {
     expectError('-\n'.repeat(10_001), ErrorCode.TooManyNodes, '-');
     expectError(Array.from({ length: 5_001 }, (_, i) => `k${i}: v`).join('\n'), ErrorCode.TooManyNodes, '-');
     expectError(bytes(FULL), ErrorCode.TooManyNodes, '-', { maxNodes: 100 });
-    assert.equal(parseTxFile(bytes(FULL), { maxNodes: 200 }).version, '0.1');
+    assert.equal(parseTxFile(bytes(FULL), { maxNodes: 200 }).version, '0.2');
   });
 
   it('bounds the work on content-free input too (a megabyte of comment lines)', () => {
@@ -426,7 +434,7 @@ describe('parseTxFile: YAML 1.1 and core-schema traps stay text', () => {
     const digits = '1'.repeat(128);
     const tx = parseTxFile(bytes(edit(MINIMAL, lineWith(MINIMAL, '    before:'), `    before: ${digits}`)));
     assert.equal(tx.state.before, digits);
-    assert.equal(parseTxFile(bytes(edit(MINIMAL, "version: '0.1'", 'version: 0.1'))).version, '0.1');
+    assert.equal(parseTxFile(bytes(edit(MINIMAL, "version: '0.2'", 'version: 0.2'))).version, '0.2');
   });
 
   it('an integer may be quoted; it is still read from its canonical decimal text', () => {
@@ -447,21 +455,21 @@ describe('parseTxFile: schema', () => {
 
   it('checks the version before any other rule', () => {
     expectError(
-      "transaction:\n  version: '0.2'\n  nonsense: [1]\nmore: x\n",
+      "transaction:\n  version: '0.3'\n  nonsense: [1]\nmore: x\n",
       ErrorCode.UnknownVersion,
       'transaction.version',
     );
     expectError(
-      edit(MINIMAL, "version: '0.1'", "version: '1.0'"),
+      edit(MINIMAL, "version: '0.2'", "version: '1.0'"),
       ErrorCode.UnknownVersion,
       'transaction.version',
     );
     expectError(
-      edit(MINIMAL, "version: '0.1'", 'version: [0.1]'),
+      edit(MINIMAL, "version: '0.2'", 'version: [0.2]'),
       ErrorCode.WrongType,
       'transaction.version',
     );
-    expectError(edit(MINIMAL, "  version: '0.1'\n", ''), ErrorCode.MissingField, 'transaction.version');
+    expectError(edit(MINIMAL, "  version: '0.2'\n", ''), ErrorCode.MissingField, 'transaction.version');
   });
 
   it('UNKNOWN_SUITE for a suite this reader does not know', () => {

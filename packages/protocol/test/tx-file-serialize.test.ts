@@ -1,4 +1,4 @@
-/** serializeTxFile / canonicalSigningBytes: golden bytes, round trip, determinism, quoting. */
+/** serializeTxFile / canonicalSigningBytes / canonicalDigestBytes: golden bytes, round trip, determinism, quoting. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -7,7 +7,7 @@ import { bytesEqual } from '../src/bytes.ts';
 import { ErrorCode, ProtocolError } from '../src/errors.ts';
 import { parseTxFile } from '../src/tx-file/parse.ts';
 import type { TxFile } from '../src/tx-file/schema.ts';
-import { canonicalSigningBytes, serializeTxFile } from '../src/tx-file/serialize.ts';
+import { canonicalDigestBytes, canonicalSigningBytes, serializeTxFile } from '../src/tx-file/serialize.ts';
 import { shuffleKeys, txFile } from './fixtures/tx-file/arbitrary.ts';
 
 const FIXTURES = new URL('./fixtures/tx-file/', import.meta.url);
@@ -64,7 +64,7 @@ describe('serializeTxFile', () => {
     fc.assert(
       fc.property(txFile, (tx) => {
         const text = decode(serializeTxFile(tx));
-        assert.ok(text.startsWith("transaction:\n  version: '0.1'\n"));
+        assert.ok(text.startsWith(`transaction:\n  version: '${tx.version}'\n`));
         assert.ok(text.endsWith('\n') && !text.endsWith('\n\n'));
         assert.ok(!text.includes('\r') && !text.includes('\t') && !text.includes('{') && !text.includes('['));
         for (const line of text.slice(0, -1).split('\n')) {
@@ -127,7 +127,7 @@ describe('serializeTxFile', () => {
       'transaction.sender',
     );
     expectError(
-      () => serializeTxFile({ ...MINIMAL, version: '0.2' as '0.1' }),
+      () => serializeTxFile({ ...MINIMAL, version: '0.3' as '0.2' }),
       ErrorCode.UnknownVersion,
       'transaction.version',
     );
@@ -200,6 +200,57 @@ describe('canonicalSigningBytes', () => {
       () => canonicalSigningBytes({ ...MINIMAL, sender: [] }),
       ErrorCode.OutOfRange,
       'transaction.sender',
+    );
+  });
+});
+
+describe('canonicalDigestBytes', () => {
+  it('is pinned: the full fixture gives exactly the golden digest bytes', () => {
+    assert.equal(decode(canonicalDigestBytes(FULL)), decode(fixture('valid-full.digest.yaml.txt')));
+  });
+
+  it('equals the canonical form with client.signature and sender signatures empty, and state.after kept', () => {
+    const expected = decode(serializeTxFile(FULL))
+      .replace(`signature: '${FULL.client.signature}'`, "signature: ''")
+      .replace(`signature: '${FULL.sender[0]!.signature}'`, "signature: ''")
+      .replace(`signature: '${FULL.sender[1]!.signature}'`, "signature: ''");
+    assert.equal(decode(canonicalDigestBytes(FULL)), expected);
+    assert.ok(expected.includes(`after: '${FULL.state.after}'`));
+  });
+
+  it('ignores the signatures (any value, or missing) and depends on state.after and every other field', () => {
+    fc.assert(
+      fc.property(txFile, txFile, (tx, other) => {
+        const digest = canonicalDigestBytes(tx);
+        const resigned: TxFile = {
+          ...tx,
+          client: { ...tx.client, signature: other.client.signature },
+          sender: tx.sender.map((sender) => ({ ...sender, signature: other.sender[0]!.signature })),
+        };
+        assert.ok(bytesEqual(canonicalDigestBytes(resigned), digest));
+        const unsigned = {
+          ...tx,
+          client: { id: tx.client.id, sha512hash: tx.client.sha512hash },
+          sender: tx.sender.map(({ ciphertext, sha512hash }) => ({ ciphertext, sha512hash })),
+        } as unknown as TxFile;
+        assert.ok(bytesEqual(canonicalDigestBytes(unsigned), digest));
+        if (other.state.after !== tx.state.after) {
+          const moved = { ...tx, state: { ...tx.state, after: other.state.after } };
+          assert.ok(!bytesEqual(canonicalDigestBytes(moved), digest));
+        }
+        if (other.key !== tx.key)
+          assert.ok(!bytesEqual(canonicalDigestBytes({ ...tx, key: other.key }), digest));
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('needs state.after (it is covered, not blanked)', () => {
+    const { before } = MINIMAL.state;
+    expectError(
+      () => canonicalDigestBytes({ ...MINIMAL, state: { before } } as unknown as TxFile),
+      ErrorCode.MissingField,
+      'transaction.state.after',
     );
   });
 });

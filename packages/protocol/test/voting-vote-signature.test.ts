@@ -17,7 +17,8 @@ import { getSuite } from '../src/crypto/suites.ts';
 import { ErrorCode } from '../src/errors.ts';
 import { buildTxFile, type BuildTxFileInput } from '../src/tx-file/build.ts';
 import { openTxFile } from '../src/tx-file/open.ts';
-import { afterStateMessage, computeAfterState, hmacHex } from '../src/tx-file/state.ts';
+import { signTxFile } from '../src/tx-file/signature.ts';
+import { computeAfterState, hmacHex } from '../src/tx-file/state.ts';
 import { SUITES, type TxFile } from '../src/tx-file/schema.ts';
 import {
   legacyVoteSigningBytes,
@@ -159,14 +160,11 @@ for (const suite of SUITES) {
 
     void it('openTxFile refuses a vote section whose signature covers another voting', () => {
       // Alice's vote section from voting A, pointed at voting B; the file is re-chained and its
-      // after-state re-signed, so that only the vote signature can catch it.
+      // file re-signed, so that only the vote signature can catch it.
       const moved = structuredClone(aliceInA);
       moved.vote!.voting = votingB.state.after;
       moved.state.after = computeAfterState(moved, c.group.secret);
-      const signed = afterStateMessage(moved.state.after);
-      const cryptoSuite = getSuite(suite);
-      moved.sender[0]!.signature = toBase64(cryptoSuite.sign(c.alice.signing, signed));
-      moved.client.signature = toBase64(cryptoSuite.sign(c.app.signing, signed));
+      signTxFile(moved, c.app, [c.alice]);
       assert.throws(() => openTxFile(moved, { group: c.group }), {
         code: ErrorCode.VoteNotForThisVoting,
         field: 'transaction.vote.signature',

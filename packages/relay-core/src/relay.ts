@@ -1,8 +1,8 @@
 /**
  * The relay: accepts a transaction-file for a tenant, stores its exact bytes (pinned), signs a
  * receipt, publishes `anchorpost.tx-file.accepted.v1`, and only then acknowledges. Delivery to
- * subscribers reads the same topic (see TxFileDelivery). Only canonical bytes are accepted
- * (NOT_CANONICAL), and one tx-file per position in its client's state chain within the group
+ * subscribers reads the same topic (see TxFileDelivery). Only canonical v0.2 bytes are accepted
+ * (NOT_CANONICAL, LEGACY_TX_FILE) whose client signature verifies, and one tx-file per position in its client's state chain within the group
  * (recipient hash, `client.id`, `state.before`): a second one there is a fork (STATE_FORK), looked
  * for before storing anything and refused by the receipt store's insert across relay processes.
  * With an Ergo node configured, the blocks the file names must be on its chain and recent
@@ -24,7 +24,12 @@ import type { Bus } from '@anchorpost/bus';
 import { partitionForKey } from '@anchorpost/bus';
 import type { RelayReceipt } from '@anchorpost/events';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
-import { cidForBytes, parseCanonicalTxFile, verifyClientSignature } from '@anchorpost/protocol';
+import {
+  cidForBytes,
+  parseCanonicalTxFile,
+  refuseLegacyTxFile,
+  verifyClientSignature,
+} from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage';
 import { NewsSignal } from './news-signal.ts';
 import type { BusPosition, ChainPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
@@ -139,6 +144,10 @@ export class Relay {
     // Only the canonical form: a comment or another key order would give the same message
     // another CID, so another receipt and another delivery (NOT_CANONICAL).
     const tx = parseCanonicalTxFile(bytes, { maxBytes: max });
+    // A v0.1 signature covers only the group-keyed after-state: one seen on any accepted file
+    // could be put on other bytes, so no v0.1 file is taken, whoever it claims to be from.
+    refuseLegacyTxFile(tx);
+    // v0.2: the client's signature covers the file's public digest, so it ties this client to these bytes.
     verifyClientSignature(tx, this.#tenants.clientKey(tenantId, tx.client.id));
     // Only for an authenticated client's file: the blocks it names are on the relay's chain.
     await this.#settings.blockCheck?.check(tx.blockchain);

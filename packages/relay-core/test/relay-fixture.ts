@@ -17,7 +17,7 @@ import {
   toPublicKeyFile,
 } from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity, TxBlockchain } from '@anchorpost/protocol';
-import { StateChains } from '@anchorpost/protocol/testing';
+import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
 import { openHeliaContentStore } from '@anchorpost/storage';
 import type { HeliaContentStore } from '@anchorpost/storage';
 import { PostgresReceiptStore } from '../src/postgres-receipt-store.ts';
@@ -74,6 +74,23 @@ export function txFileBytesAt(
       before,
       blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
       message: { data: new TextEncoder().encode(text) },
+    }),
+  );
+}
+
+/** A serialized v0.1 tx-file (signatures over the after-state only), at the head of a fresh chain. */
+export function legacyTxFileBytes(
+  group: GroupKeys,
+  sender: PrivateIdentity,
+  client: PrivateIdentity,
+): Uint8Array {
+  return serializeTxFile(
+    buildLegacyTxFile({
+      group,
+      senders: [sender],
+      client,
+      blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+      message: { data: new TextEncoder().encode('written the v0.1 way') },
     }),
   );
 }

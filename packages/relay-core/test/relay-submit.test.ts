@@ -13,6 +13,7 @@ import {
   serializeTxFile,
 } from '@anchorpost/protocol';
 import type { GroupKeys } from '@anchorpost/protocol';
+import { forgeWithHarvestedSignature } from '@anchorpost/protocol/testing';
 import { CID_HEADER } from '../src/relay.ts';
 import { RelayError } from '../src/relay-error.ts';
 import type { ReceiptStore } from '../src/receipt-store.ts';
@@ -24,6 +25,7 @@ import {
   TENANT,
   txFileBytes,
   txFileBytesAt,
+  legacyTxFileBytes,
   newGroup,
 } from './relay-fixture.ts';
 import type { Fixture } from './relay-fixture.ts';
@@ -233,7 +235,7 @@ describe('Relay.submit', { timeout: 120_000 }, () => {
     const variants = [
       `${yaml}# one more CID for the same message\n`,
       yaml.replace(/^( {2}version: .*\n)( {2}suite: .*\n)/m, '$2$1'),
-      yaml.replace("  version: '0.1'\n", "  version:   '0.1'\n"),
+      yaml.replace("  version: '0.2'\n", "  version:   '0.2'\n"),
       yaml.replaceAll('\n', '\r\n'),
     ].map((text) => new TextEncoder().encode(text));
     const before = await f.busRecords();
@@ -332,6 +334,36 @@ describe('Relay.submit', { timeout: 120_000 }, () => {
     assert.equal(error.code, 'BAD_SIGNATURE');
     assert.equal(error.field, 'transaction.client.signature');
     await assertNothingLeft(bytes, before);
+  });
+
+  it("refuses another file under a harvested client signature (BAD_SIGNATURE): an accepted file's signature does not carry over", async () => {
+    const victim = txFileBytes(group, f.sender, f.app, 'pay Bob 10');
+    await f.relay.submit(victim, { tenantId: TENANT });
+    // The outsider's own content, at a fresh chain position, under the victim's signed fields.
+    const donor = txFileBytes(await newGroup(f.stranger), f.stranger, f.stranger, 'pay Mallory 10 000');
+    const forged = forgeWithHarvestedSignature(victim, donor);
+    assert.equal(parseTxFile(forged).client.id, parseTxFile(victim).client.id);
+    const before = await f.busRecords();
+    const error = await f.relay.submit(forged, { tenantId: TENANT }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof ProtocolError, String(error));
+    assert.deepEqual(
+      { code: error.code, field: error.field },
+      { code: 'BAD_SIGNATURE', field: 'transaction.client.signature' },
+    );
+    await assertNothingLeft(forged, before);
+  });
+
+  it('refuses a v0.1 file (LEGACY_TX_FILE), even one its registered client really signed', async () => {
+    const legacy = legacyTxFileBytes(await newGroup(f.sender), f.sender, f.app);
+    assert.equal(parseTxFile(legacy).version, '0.1');
+    const before = await f.busRecords();
+    const error = await f.relay.submit(legacy, { tenantId: TENANT }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof ProtocolError, String(error));
+    assert.deepEqual(
+      { code: error.code, field: error.field, retryable: error.retryable },
+      { code: 'LEGACY_TX_FILE', field: 'transaction.version', retryable: false },
+    );
+    await assertNothingLeft(legacy, before);
   });
 
   it('signs receipts that fail to verify once tampered with or under another key', async () => {

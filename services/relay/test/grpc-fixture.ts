@@ -20,7 +20,7 @@ import {
   toPublicKeyFile,
 } from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
-import { StateChains } from '@anchorpost/protocol/testing';
+import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey, MemoryReceiptStore, Relay, TenantRegistry } from '@anchorpost/relay-core';
 import { createLogger, ServiceMetrics } from '@anchorpost/service-kit';
 import { openHeliaContentStore } from '@anchorpost/storage';
@@ -116,6 +116,8 @@ export interface GrpcFixture {
   txFile(text?: string, group?: GroupKeys): Uint8Array;
   /** A tx-file to `group` signed by the registered app at the chain position after `before` (for forks). */
   txFileAt(text: string, group: GroupKeys, before: string): Uint8Array;
+  /** A v0.1 tx-file (signed the old way, over the after-state) by the registered app, to a new group. */
+  legacyTxFile(text: string): Promise<Uint8Array>;
   newGroup(): Promise<GroupKeys>;
   close(): Promise<void>;
 }
@@ -191,7 +193,31 @@ export async function openGrpcFixture(
           message: { data: new TextEncoder().encode(text) },
         }),
       );
-    return { relay, server, client, metrics, logs, app, sender, group, txFile, txFileAt, newGroup, close };
+    const legacyTxFile = async (text: string): Promise<Uint8Array> =>
+      serializeTxFile(
+        buildLegacyTxFile({
+          group: await newGroup(),
+          senders: [sender],
+          client: app,
+          blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+          message: { data: new TextEncoder().encode(text) },
+        }),
+      );
+    return {
+      relay,
+      server,
+      client,
+      metrics,
+      logs,
+      app,
+      sender,
+      group,
+      txFile,
+      txFileAt,
+      legacyTxFile,
+      newGroup,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

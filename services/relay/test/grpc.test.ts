@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { Metadata, status } from '@grpc/grpc-js';
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 import { cidForBytes, parseTxFile, serializeTxFile } from '@anchorpost/protocol';
+import { forgeWithHarvestedSignature } from '@anchorpost/protocol/testing';
 import { verifyReceipt } from '@anchorpost/relay-core';
 import { receiptFromMessage } from '../src/grpc/relay-messages.ts';
 import type {
@@ -112,21 +113,21 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
     const cases: [string, Uint8Array, string, status, string | undefined][] = [
       [
         'alias',
-        utf8(text.replace("version: '0.1'", 'version: *v')),
+        utf8(text.replace("version: '0.2'", 'version: *v')),
         'YAML_ALIAS',
         status.INVALID_ARGUMENT,
         '-',
       ],
       [
         'duplicate key',
-        utf8(text.replace("version: '0.1'", "version: '0.1'\n  version: '0.1'")),
+        utf8(text.replace("version: '0.2'", "version: '0.2'\n  version: '0.2'")),
         'YAML_DUPLICATE_KEY',
         status.INVALID_ARGUMENT,
         'transaction.version',
       ],
       [
         'tag',
-        utf8(text.replace("version: '0.1'", "version: !!str '0.1'")),
+        utf8(text.replace("version: '0.2'", "version: !!str '0.2'")),
         'YAML_TAG',
         status.INVALID_ARGUMENT,
         '-',
@@ -134,7 +135,7 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
       ['not UTF-8', notUtf8, 'NOT_UTF8', status.INVALID_ARGUMENT, '-'],
       [
         'wrong version',
-        utf8(text.replace("version: '0.1'", "version: '0.2'")),
+        utf8(text.replace("version: '0.2'", "version: '0.3'")),
         'UNKNOWN_VERSION',
         status.INVALID_ARGUMENT,
         'transaction.version',
@@ -159,6 +160,31 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
     const unknownTenant = await refusal(submit(f.txFile('stranger'), 'nobody'));
     assert.equal(unknownTenant.code, status.PERMISSION_DENIED);
     assert.equal(trailers(unknownTenant)['anchorpost-error-code'], 'UNKNOWN_TENANT');
+  });
+
+  it('refuses a file forged under a harvested client signature (BAD_SIGNATURE) and a v0.1 file (LEGACY_TX_FILE): no receipt, nothing pinned', async () => {
+    const victim = f.txFile('pay Bob 10');
+    await submit(victim);
+    const donor = f.txFile('pay Mallory 10 000', await f.newGroup());
+    const forged = forgeWithHarvestedSignature(victim, donor);
+    const legacy = await f.legacyTxFile('written the v0.1 way');
+    const cases: [Uint8Array, string, string][] = [
+      [forged, 'BAD_SIGNATURE', 'transaction.client.signature'],
+      [legacy, 'LEGACY_TX_FILE', 'transaction.version'],
+    ];
+    for (const [bytes, code, field] of cases) {
+      const error = await refusal(submit(bytes));
+      assert.equal(error.code, status.INVALID_ARGUMENT, code);
+      assert.deepEqual(trailers(error), {
+        ...trailers(error),
+        'anchorpost-error-code': code,
+        'anchorpost-error-field': field,
+        'anchorpost-error-retryable': 'false',
+      });
+      const cid = await cidForBytes(bytes);
+      assert.equal(await f.relay.getReceipt(cid), null, `${code}: no receipt`);
+      await assert.rejects(f.relay.getTxFile(cid), { code: 'NOT_FOUND' }, `${code}: nothing pinned`);
+    }
   });
 
   it('refuses the same message with a comment, or reordered keys and whitespace (INVALID_ARGUMENT, NOT_CANONICAL), and accepts the canonical bytes', async () => {

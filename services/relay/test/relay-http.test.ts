@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { cidForBytes, parseTxFile } from '@anchorpost/protocol';
-import { malformedTxFiles } from '@anchorpost/protocol/testing';
+import { forgeWithHarvestedSignature, malformedTxFiles } from '@anchorpost/protocol/testing';
 import { nonCanonicalVariants } from './non-canonical.ts';
 import { openRelayServiceFixture, readSse, type RelayServiceFixture } from './relay-service-fixture.ts';
 
@@ -63,8 +63,8 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
       if (c.field !== undefined) assert.equal(body.error.field, c.field, c.name);
       assert.equal(body.error.retryable, false);
     }
-    // A relay has no group secret, so it checks the client's signature over the after-state
-    // (ADR 0002); recipients check that the after-state covers every byte.
+    // A relay has no group secret; it checks the client's signature over the file's public
+    // digest (ADR 0017), which covers every byte but the signatures.
     const signature = parseTxFile(valid).client.signature;
     const forged = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
     const yaml = new TextDecoder().decode(valid);
@@ -89,6 +89,48 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
     // Nothing refused was accepted: the valid template is still unknown.
     const cid = (await (await submit(valid)).json()) as SubmitBody;
     assert.equal(cid.duplicate, false);
+  });
+
+  it('refuses a file forged under a harvested client signature (400 BAD_SIGNATURE): nothing pinned, no receipt', async () => {
+    const victim = await f.txFile('pay Bob 10');
+    const accepted = (await (await submit(victim)).json()) as SubmitBody;
+    // What anyone can read back: the accepted file's bytes.
+    const seen = new Uint8Array(
+      await (await fetch(`${http}/v1/tx-files/${accepted.receipt.cid}`)).arrayBuffer(),
+    );
+    const forged = forgeWithHarvestedSignature(
+      seen,
+      await f.txFile('pay Mallory 10 000', undefined, f.stranger),
+    );
+    const refused = await submit(forged, { 'anchorpost-tenant': f.tenant });
+    assert.equal(refused.status, 400);
+    const body = (await refused.json()) as ErrorBody;
+    assert.deepEqual(body.error, {
+      ...body.error,
+      code: 'BAD_SIGNATURE',
+      field: 'transaction.client.signature',
+      retryable: false,
+    });
+    const cid = await cidForBytes(forged);
+    assert.equal((await fetch(`${http}/v1/receipts/${cid}`)).status, 404, 'no receipt');
+    assert.equal((await fetch(`${http}/v1/tx-files/${cid}`)).status, 404, 'nothing pinned');
+  });
+
+  it('refuses a v0.1 file (400 LEGACY_TX_FILE), even one the registered client signed: nothing pinned, no receipt', async () => {
+    const legacy = await f.legacyTxFile('written the v0.1 way');
+    assert.equal(parseTxFile(legacy).version, '0.1');
+    const refused = await submit(legacy);
+    assert.equal(refused.status, 400);
+    const body = (await refused.json()) as ErrorBody;
+    assert.deepEqual(body.error, {
+      ...body.error,
+      code: 'LEGACY_TX_FILE',
+      field: 'transaction.version',
+      retryable: false,
+    });
+    const cid = await cidForBytes(legacy);
+    assert.equal((await fetch(`${http}/v1/receipts/${cid}`)).status, 404, 'no receipt');
+    assert.equal((await fetch(`${http}/v1/tx-files/${cid}`)).status, 404, 'nothing pinned');
   });
 
   it('refuses the same message with a comment, or reordered keys and whitespace (400 NOT_CANONICAL), and accepts the canonical bytes', async () => {

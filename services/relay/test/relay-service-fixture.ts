@@ -24,7 +24,7 @@ import {
   type PrivateIdentity,
   type TxBlockchain,
 } from '@anchorpost/protocol';
-import { StateChains } from '@anchorpost/protocol/testing';
+import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey } from '@anchorpost/relay-core';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
 import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
@@ -49,6 +49,8 @@ export interface RelayServiceFixture {
   ): Promise<Uint8Array>;
   /** A tx-file to `group` signed by the registered app at the chain position after `before` (for forks). */
   txFileAt(text: string, group: GroupKeys, before: string): Uint8Array;
+  /** A v0.1 tx-file (signed the old way, over the after-state) by the registered app, to a new group. */
+  legacyTxFile(text: string): Promise<Uint8Array>;
   /** The group a tx-file made by `txFile` was sent to. */
   groupOf(bytes: Uint8Array): GroupKeys;
   close(): Promise<void>;
@@ -136,6 +138,17 @@ export async function openRelayServiceFixture(
             senders: [sender],
             client: app,
             before,
+            blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
+            message: { data: new TextEncoder().encode(text) },
+          }),
+        );
+      },
+      async legacyTxFile(text) {
+        return serializeTxFile(
+          buildLegacyTxFile({
+            group: (await createGroup('modern', [sender.public])).keys,
+            senders: [sender],
+            client: app,
             blockchain: { lastblock: block(1_204_331, 'a'), trustedblock: block(1_204_321, 'b') },
             message: { data: new TextEncoder().encode(text) },
           }),

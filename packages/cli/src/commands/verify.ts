@@ -7,16 +7,18 @@
  * chain. The Ergo node also establishes the lower end of the time window: the tx-file's
  * trustedblock must be on its chain. Both fail closed: without `--trust` unless
  * `--trust-proof-claims`, without a lower bound (no Ergo node, a v1–v3 proof) unless
- * `--no-lower-bound`, each given explicitly and named in the report.
+ * `--no-lower-bound`, each given explicitly and named in the report. `--tx-file FILE --client-key
+ * KEY` also checks the file's bytes and client signature (tx-file-authorship.ts), first.
  */
 import { isProofError, parseTrustRoots, parseTxFileProof, verifyProof } from '@anchorpost/proofs';
 import type { TrustRoots, TxFileProof, VerifiedProof } from '@anchorpost/proofs';
 import { CliError, failureLine, UsageError } from '../failure.ts';
 import { readJson } from '../files.ts';
 import { parseCommand } from '../options.ts';
+import { txFileAuthorshipOption } from './tx-file-authorship.ts';
 
 export const VERIFY_USAGE =
-  'anchorpost verify PROOF.json... (--trust TRUST.json | --trust-proof-claims) [--evm-rpc [CHAINID=]URL...] [--ergo-node [NETWORK=]URL...] [--no-lower-bound] [--min-confirmations N]';
+  'anchorpost verify PROOF.json... (--trust TRUST.json | --trust-proof-claims) [--evm-rpc [CHAINID=]URL...] [--ergo-node [NETWORK=]URL...] [--no-lower-bound] [--min-confirmations N] [--tx-file FILE --client-key CLIENT_PUBLIC_KEY.json]';
 
 /** `anchorpost verify --help`: what each option establishes, and what leaving it out costs. */
 export const VERIFY_HELP = `usage: ${VERIFY_USAGE}
@@ -31,6 +33,9 @@ Checks TxFileProofs with SHA-256 and chain nodes of your choosing; no Anchorpost
                             or a v1-v3 proof without the trustedblock id); the report then says
                             "sent after: NOT ESTABLISHED". A trustedblock that can be checked still is.
   --min-confirmations N     blocks each anchor must have, counting its own (default 1)
+  --tx-file FILE --client-key CLIENT_PUBLIC_KEY.json
+                            also: FILE is the proof's tx-file (its CID) and its client signed it
+                            (a v0.2 signature over the file's public digest; no group secret)
 
 Without --trust (or --trust-proof-claims) and without a lower bound (or --no-lower-bound) it
 refuses: NO_TRUST_ROOTS, NO_LOWER_BOUND. Exit 0 verified, 1 a failure (one ERROR line), 2 usage.
@@ -198,6 +203,8 @@ export async function verifyCommand(args: string[]): Promise<number> {
       trust: { type: 'string' },
       'trust-proof-claims': { type: 'boolean' },
       'no-lower-bound': { type: 'boolean' },
+      'tx-file': { type: 'string' },
+      'client-key': { type: 'string' },
     },
     VERIFY_USAGE,
   );
@@ -213,10 +220,13 @@ export async function verifyCommand(args: string[]): Promise<number> {
     trust: await trustOption(values, VERIFY_USAGE),
     acceptNoLowerBound: values['no-lower-bound'] === true,
   };
+  // The tx-file's bytes and signature first: hashes and the suite alone, before any node is asked.
+  const authorship = await txFileAuthorshipOption(values, positionals, VERIFY_USAGE);
   if (positionals.length === 1) {
     process.stdout.write(
       await verifyProofReport(await readJson(positionals[0]!, 'proof'), specs, minConfirmations),
     );
+    process.stdout.write(authorship);
     return 0;
   }
   // Several proofs: each is reported (or its failure line, naming the file, printed); the exit

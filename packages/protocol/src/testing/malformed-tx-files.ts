@@ -27,7 +27,7 @@ export function malformedTxFiles(valid: Uint8Array): MalformedTxFile[] {
     { name: 'non-UTF-8', bytes: new Uint8Array([0x74, 0x3a, 0x20, 0xff, 0xfe, 0x0a]), code: 'NOT_UTF8' },
     {
       name: 'unknown version',
-      bytes: replaced(/^( {2}version: )'0\.1'$/m, "$1'9.9'"),
+      bytes: replaced(/^( {2}version: )'0\.[12]'$/m, "$1'9.9'"),
       code: 'UNKNOWN_VERSION',
       field: 'transaction.version',
     },

@@ -1,6 +1,7 @@
 /**
  * Building a transaction-file on the client: encrypt every field under a fresh content key sealed
- * to the group, HMAC every plaintext with the group secret, chain the state, and sign.
+ * to the group, HMAC every plaintext with the group secret, chain the state, then sign the file's
+ * public digest (which includes the after-state; signature.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { toBase64 } from '../bytes.ts';
@@ -13,7 +14,8 @@ import { CONTENT_KEY_CONTEXT, fieldContext } from './contexts.ts';
 import type { BlockRef, MessageReference, SealedField, TxFile, TxVoting } from './schema.ts';
 import { TX_FILE_VERSION } from './schema.ts';
 import { signVote } from '../voting/vote-signature.ts';
-import { afterStateMessage, computeAfterState, GENESIS_STATE, hmacHex } from './state.ts';
+import { signTxFile } from './signature.ts';
+import { computeAfterState, GENESIS_STATE, hmacHex } from './state.ts';
 
 export interface BuildTxFileInput {
   group: Pick<GroupKeys, 'suite' | 'publicKey' | 'secret'>;
@@ -124,12 +126,8 @@ export function buildTxFile(input: BuildTxFileInput): TxFile {
     })),
   };
 
-  const after = computeAfterState(tx, group.secret);
-  const signed = afterStateMessage(after);
-  tx.state.after = after;
-  tx.client.signature = toBase64(suite.sign(input.client.signing, signed));
-  input.senders.forEach((sender, i) => {
-    tx.sender[i]!.signature = toBase64(suite.sign(sender.signing, signed));
-  });
+  // The after-state first: the digest every signature covers includes it.
+  tx.state.after = computeAfterState(tx, group.secret);
+  signTxFile(tx, input.client, input.senders);
   return tx;
 }

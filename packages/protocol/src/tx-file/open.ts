@@ -1,18 +1,20 @@
 /**
  * Opening a transaction-file as a group member: decrypt every field, check every HMAC, recompute
  * the state chain, and verify every signature. Any altered byte fails with a code naming the field.
+ * v0.2 signatures cover the file's public digest; v0.1 files still open (LEGACY: their signatures
+ * cover the after-state, which is tied to the bytes only by the check members make here).
  */
 import { bytesEqual, fromBase64 } from '../bytes.ts';
 import { aeadDecrypt } from '../crypto/aead.ts';
 import { groupPublicKeyBytes, type GroupKeys } from '../crypto/group.ts';
 import { fingerprint, parsePublicKeyBytes, publicKeyBytes, type PublicIdentity } from '../crypto/identity.ts';
 import { getSuite } from '../crypto/suites.ts';
-import type { CryptoSuite } from '../crypto/suite.ts';
 import { ErrorCode, ProtocolError } from '../errors.ts';
 import { CONTENT_KEY_CONTEXT, fieldContext } from './contexts.ts';
 import type { MessageReference, SealedField, TxFile } from './schema.ts';
 import { verifyVote } from '../voting/vote-signature.ts';
-import { afterStateMessage, computeAfterState, hashesEqual, hmacHex } from './state.ts';
+import { checkSignature, messageSignedBy } from './signature.ts';
+import { computeAfterState, hashesEqual, hmacHex } from './state.ts';
 
 export interface OpenTxFileOptions {
   group: GroupKeys;
@@ -132,7 +134,8 @@ export function openTxFile(tx: TxFile, options: OpenTxFileOptions): OpenedTxFile
       'after-state does not match the file content and before-state',
     );
   }
-  const signed = afterStateMessage(tx.state.after);
+  // v0.2: the public digest (which includes the after-state just checked); LEGACY v0.1: the after-state.
+  const signed = messageSignedBy(tx);
   senders.forEach((sender, i) => {
     checkSignature(
       suite,
@@ -185,37 +188,4 @@ export function openTxFile(tx: TxFile, options: OpenTxFileOptions): OpenedTxFile
     state: tx.state,
     client: { id: tx.client.id, verified: clientKey !== undefined },
   };
-}
-
-/**
- * What a relay can check without the group secret: the client's signature over the after-state,
- * against the tenant's registered client key.
- */
-export function verifyClientSignature(tx: TxFile, clientKey: PublicIdentity): void {
-  if (fingerprint(clientKey) !== tx.client.id) {
-    throw new ProtocolError(
-      ErrorCode.BadKey,
-      'transaction.client.id',
-      'file is not signed by this client key',
-    );
-  }
-  checkSignature(
-    getSuite(tx.suite),
-    clientKey.signing,
-    afterStateMessage(tx.state.after),
-    tx.client.signature,
-    'transaction.client.signature',
-  );
-}
-
-function checkSignature(
-  suite: CryptoSuite,
-  publicKey: Uint8Array,
-  message: Uint8Array,
-  signature: string,
-  field: string,
-): void {
-  if (!suite.verify(publicKey, message, fromBase64(signature, field))) {
-    throw new ProtocolError(ErrorCode.BadSignature, field, 'signature does not verify');
-  }
 }

@@ -1,5 +1,7 @@
 /**
- * Transaction-file v0.1 (seed 001, "Transaction-file"), as TypeScript types.
+ * Transaction-file v0.2 (seed 001, "Transaction-file", with the signatures of ADR 0017), as
+ * TypeScript types. v0.1 has the same fields; only what its signatures cover differs (see
+ * signature.ts), so the reader still reads it.
  *
  * Encodings: every `sha512hash`-like field is 128 lower-case hex characters (HMAC-SHA512 keyed with
  * the group secret); every `ciphertext`, `key` and `signature` is canonical padded base64; block
@@ -10,7 +12,9 @@
  * - `key` is the per-file content key, sealed to the group public key; every `ciphertext` is
  *   AES-256-GCM under it, bound to its field path;
  * - `client.id` is the SHA-256 fingerprint of the client's public key, so that a relay (which has no
- *   group secret) can find the tenant's registered key and check `client.signature`.
+ *   group secret) can find the tenant's registered key and check `client.signature`;
+ * - (v0.2) every signature covers a public digest of the file (signature.ts), so anyone with the
+ *   file's bytes and a signer's public key can check it.
  * Fields the seed names "single or plural" (`sender`, `message.attachment`, `voting.option`) are
  * lists in the canonical form; the parser also accepts a single mapping.
  *
@@ -19,7 +23,16 @@
  * 2..256 voting options, with distinct title hashes; `trustedblock.height` ≤ `lastblock.height`.
  * Block ids carry no `0x` prefix (strip it from EVM block hashes).
  */
-export const TX_FILE_VERSION = '0.1';
+/** The version every new file is written in. */
+export const TX_FILE_VERSION = '0.2';
+/**
+ * The first version: its signatures cover only the after-state, a value keyed by the group secret,
+ * so nobody outside the group can tie them to the file's bytes. Still read, opened by members and
+ * indexed; a relay refuses it (LEGACY_TX_FILE).
+ */
+export const LEGACY_TX_FILE_VERSION = '0.1';
+export const TX_FILE_VERSIONS = [LEGACY_TX_FILE_VERSION, TX_FILE_VERSION] as const;
+export type TxFileVersion = (typeof TX_FILE_VERSIONS)[number];
 export const SUITES = ['modern', 'rsa-4096'] as const;
 export type SuiteName = (typeof SUITES)[number];
 
@@ -88,13 +101,14 @@ export interface TxSender {
   /** The sender's public key, encrypted under the content key. */
   ciphertext: string;
   sha512hash: string;
-  /** The sender's signature over `state.after`. */
+  /** The sender's signature over the file's public digest (signature.ts; v0.1: over `state.after`). */
   signature: string;
 }
 
 /**
  * The client application. Unlike the seed's sketch (which signs the hash of the client key), the
- * client signs `state.after`, like the senders: that signature then covers the whole file.
+ * client signs the file's public digest, like the senders: that signature covers the whole file,
+ * and anyone with the client's public key can check it.
  */
 export interface TxClient {
   id: string;
@@ -103,7 +117,7 @@ export interface TxClient {
 }
 
 export interface TxFile {
-  version: typeof TX_FILE_VERSION;
+  version: TxFileVersion;
   suite: SuiteName;
   key: string;
   client: TxClient;

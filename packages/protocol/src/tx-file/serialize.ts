@@ -7,7 +7,7 @@
  * their key).
  *
  *   transaction:
- *     version: '0.1'
+ *     version: '0.2'
  *     ...
  *     blockchain:
  *       lastblock:
@@ -17,12 +17,13 @@
  *       - ciphertext: '…'
  *         sha512hash: '…'
  *
- * The format is a contract: canonicalSigningBytes (and so every state hash and signature ever
- * made) depends on these exact bytes. Do not change it without a new `version`.
+ * The format is a contract: canonicalSigningBytes and canonicalDigestBytes (and so every state
+ * hash and signature ever made) depend on these exact bytes. Do not change it without a new
+ * `version`.
  */
 import { utf8 } from '../bytes.ts';
 import type { SealedField, TxFile, VotingOption } from './schema.ts';
-import { validateTxFile, validateTxFileForSigning } from './validate.ts';
+import { validateTxFile, validateTxFileForDigest, validateTxFileForSigning } from './validate.ts';
 
 /** Validates `tx` (throws ProtocolError like parseTxFile) and returns its canonical YAML bytes. */
 export function serializeTxFile(tx: TxFile): Uint8Array {
@@ -30,16 +31,28 @@ export function serializeTxFile(tx: TxFile): Uint8Array {
 }
 
 /**
- * The bytes that the state hash and the signatures cover: the canonical serialization of `tx`
- * with `state.after`, `client.signature` and every `sender[i].signature` replaced by '' (their
- * values in `tx` are ignored and may be missing). Everything else is validated as in
- * serializeTxFile.
+ * The bytes that the state hash covers (and, through it, a v0.1 file's signatures): the canonical
+ * serialization of `tx` with `state.after`, `client.signature` and every `sender[i].signature`
+ * replaced by '' (their values in `tx` are ignored and may be missing). Everything else is
+ * validated as in serializeTxFile.
  *
- * STABILITY: every `state.after` and signature ever made depends on these exact bytes; any change
- * to this function or to the canonical form breaks verification of existing files.
+ * STABILITY: every `state.after` ever made depends on these exact bytes; any change to this
+ * function or to the canonical form breaks verification of existing files.
  */
 export function canonicalSigningBytes(tx: TxFile): Uint8Array {
   return emit(validateTxFileForSigning({ transaction: tx }));
+}
+
+/**
+ * The bytes whose SHA-512 a v0.2 signature covers (signature.ts): the canonical serialization of
+ * `tx` with `client.signature` and every `sender[i].signature` replaced by '', and `state.after`
+ * kept, so the signatures bind the chain position too. No secret goes in: anyone with the file can
+ * rebuild these bytes.
+ *
+ * STABILITY: every v0.2 signature depends on these exact bytes.
+ */
+export function canonicalDigestBytes(tx: TxFile): Uint8Array {
+  return emit(validateTxFileForDigest({ transaction: tx }));
 }
 
 // ---- a minimal YAML emitter for exactly the shapes a TxFile has -------------------------------

@@ -6,8 +6,9 @@
  *
  * where `before` is the previous file's `after` (GENESIS_STATE for the first) and the signing
  * bytes are the canonical serialization of the whole file with `state.after` and every signature
- * blanked. So `after` covers every byte of the file — ciphertexts, hashes, block references —
- * and signatures over `after` sign the whole file.
+ * blanked. So `after` covers every byte of the file — ciphertexts, hashes, block references — for
+ * members. It is keyed, so it proves nothing to anyone else: signatures cover a public digest that
+ * includes `after` (signature.ts), not `after` alone.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { concatBytes, fromHex, toHex, utf8 } from '../bytes.ts';
@@ -38,10 +39,3 @@ export function computeAfterState(tx: TxFile, secret: Uint8Array): string {
     concatBytes(utf8('anchorpost/v1/state'), fromHex(tx.state.before, 'transaction.state.before'), digest),
   );
 }
-
-/** What senders and the client sign: the after-state, domain-separated. */
-export function afterStateMessage(after: string): Uint8Array {
-  return concatBytes(utf8('anchorpost/v1/after-state'), fromHex(after, 'transaction.state.after'));
-}
-
-// What a voter signs is in voting/vote-signature.ts: it covers the voting and the voter too.

@@ -15,7 +15,7 @@
 import { fromBase64 } from '../bytes.ts';
 import { ErrorCode, ProtocolError } from '../errors.ts';
 import { TX_FILE_MAX_ATTACHMENTS, TX_FILE_MAX_OPTIONS, TX_FILE_MAX_SENDERS } from './limits.ts';
-import { SUITES, TX_FILE_VERSION } from './schema.ts';
+import { SUITES, TX_FILE_VERSIONS } from './schema.ts';
 import type {
   BlockRef,
   MessageReference,
@@ -24,6 +24,7 @@ import type {
   TxBlockchain,
   TxClient,
   TxFile,
+  TxFileVersion,
   TxMessage,
   TxSender,
   TxState,
@@ -41,16 +42,18 @@ const SIMPLE_KEY_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const MAX_KEY_IN_PATH = 64;
 
 /**
- * In signing mode the three fields that depend on the signing bytes (`state.after`,
- * `client.signature`, every `sender[i].signature`) are not read at all and come out as ''.
+ * Fields that depend on bytes computed from the rest of the file are not read at all in some modes
+ * and come out as '': `state.after` (blankAfter), `client.signature` and every
+ * `sender[i].signature` (blankSignatures).
  */
 interface Mode {
-  readonly signing: boolean;
+  readonly blankAfter: boolean;
+  readonly blankSignatures: boolean;
 }
 
 /** Validates a parsed document (`{ transaction: … }`) and returns the TxFile inside it. */
 export function validateTxFile(doc: unknown): TxFile {
-  return readDocument(doc, { signing: false });
+  return readDocument(doc, { blankAfter: false, blankSignatures: false });
 }
 
 /**
@@ -58,7 +61,15 @@ export function validateTxFile(doc: unknown): TxFile {
  * every `sender[i].signature` are ignored (they may be missing or anything) and come out as ''.
  */
 export function validateTxFileForSigning(doc: unknown): TxFile {
-  return readDocument(doc, { signing: true });
+  return readDocument(doc, { blankAfter: true, blankSignatures: true });
+}
+
+/**
+ * For canonicalDigestBytes only: like validateTxFile, but `client.signature` and every
+ * `sender[i].signature` are ignored and come out as ''; `state.after` is read and kept.
+ */
+export function validateTxFileForDigest(doc: unknown): TxFile {
+  return readDocument(doc, { blankAfter: false, blankSignatures: true });
 }
 
 /** `parent.key`, or `parent["odd key"]` when the key is not a plain identifier (long keys are cut). */
@@ -83,16 +94,17 @@ function readDocument(doc: unknown, mode: Mode): TxFile {
   }
   const tx = mapping(required(doc, '', 'transaction'), 'transaction');
   // The version decides how everything else is read, so it is checked before any other rule.
-  const version = text(required(tx, 'transaction', 'version'), 'transaction.version');
-  if (version !== TX_FILE_VERSION) {
+  const written = text(required(tx, 'transaction', 'version'), 'transaction.version');
+  const version = TX_FILE_VERSIONS.find((known) => known === written);
+  if (version === undefined) {
     throw new ProtocolError(
       ErrorCode.UnknownVersion,
       'transaction.version',
-      `unsupported version ${JSON.stringify(version.slice(0, 32))}; this reader knows '${TX_FILE_VERSION}'`,
+      `unsupported version ${JSON.stringify(written.slice(0, 32))}; this reader knows ${TX_FILE_VERSIONS.map((v) => `'${v}'`).join(', ')}`,
     );
   }
   onlyKeys(doc, '', ['transaction']);
-  return readTransaction(tx, mode);
+  return readTransaction(tx, version, mode);
 }
 
 const TRANSACTION_KEYS = [
@@ -109,7 +121,7 @@ const TRANSACTION_KEYS = [
   'sender',
 ] as const;
 
-function readTransaction(tx: Fields, mode: Mode): TxFile {
+function readTransaction(tx: Fields, version: TxFileVersion, mode: Mode): TxFile {
   const path = 'transaction';
   const suite = readSuite(required(tx, path, 'suite'), `${path}.suite`);
   onlyKeys(tx, path, TRANSACTION_KEYS);
@@ -127,7 +139,7 @@ function readTransaction(tx: Fields, mode: Mode): TxFile {
     readSender(value, at, mode),
   );
   return {
-    version: TX_FILE_VERSION,
+    version,
     suite,
     key,
     client,
@@ -159,7 +171,9 @@ function readClient(value: unknown, path: string, mode: Mode): TxClient {
   onlyKeys(fields, path, ['id', 'sha512hash', 'signature']);
   const id = hex64(required(fields, path, 'id'), `${path}.id`, 'a SHA-256 key fingerprint');
   const sha512hash = hash(required(fields, path, 'sha512hash'), `${path}.sha512hash`);
-  const signature = mode.signing ? '' : base64(required(fields, path, 'signature'), `${path}.signature`);
+  const signature = mode.blankSignatures
+    ? ''
+    : base64(required(fields, path, 'signature'), `${path}.signature`);
   return { id, sha512hash, signature };
 }
 
@@ -277,7 +291,7 @@ function readState(value: unknown, path: string, mode: Mode): TxState {
   const fields = mapping(value, path);
   onlyKeys(fields, path, ['before', 'after']);
   const before = hash(required(fields, path, 'before'), `${path}.before`);
-  const after = mode.signing ? '' : hash(required(fields, path, 'after'), `${path}.after`);
+  const after = mode.blankAfter ? '' : hash(required(fields, path, 'after'), `${path}.after`);
   return { before, after };
 }
 
@@ -287,7 +301,7 @@ function readSender(value: unknown, path: string, mode: Mode): TxSender {
   return {
     ciphertext: base64(required(fields, path, 'ciphertext'), `${path}.ciphertext`),
     sha512hash: hash(required(fields, path, 'sha512hash'), `${path}.sha512hash`),
-    signature: mode.signing ? '' : base64(required(fields, path, 'signature'), `${path}.signature`),
+    signature: mode.blankSignatures ? '' : base64(required(fields, path, 'signature'), `${path}.signature`),
   };
 }
 
