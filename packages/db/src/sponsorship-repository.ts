@@ -106,7 +106,10 @@ function toRow(raw: Raw): SponsorshipRow {
 type Sql = Pick<PrismaClient, '$queryRawUnsafe'>;
 
 async function selectOne(sql: Sql, digest: string): Promise<SponsorshipRow | null> {
-  const rows = await sql.$queryRawUnsafe<Raw[]>(`SELECT ${COLUMNS} FROM sponsorship WHERE digest = $1`, digest);
+  const rows = await sql.$queryRawUnsafe<Raw[]>(
+    `SELECT ${COLUMNS} FROM sponsorship WHERE digest = $1`,
+    digest,
+  );
   return rows[0] === undefined ? null : toRow(rows[0]);
 }
 
@@ -136,7 +139,10 @@ export class PrismaSponsorshipRepository {
     this.#prisma = prisma;
   }
 
-  reserve(sponsorship: NewSponsorshipRow, decide: SponsorshipBudgetDecision): Promise<SponsorshipReserveOutcome> {
+  reserve(
+    sponsorship: NewSponsorshipRow,
+    decide: SponsorshipBudgetDecision,
+  ): Promise<SponsorshipReserveOutcome> {
     return withDbErrors('reserveSponsorship', () =>
       this.#prisma.$transaction(async (tx): Promise<SponsorshipReserveOutcome> => {
         const first = await selectOne(tx, sponsorship.digest);

@@ -33,7 +33,11 @@ export async function forwardRequestBody(
     deadline: options.deadline ?? (await chain.latestTimestamp()) + 3600n,
     data: contract.encodeFunctionData(name, args),
   };
-  const signature = await user.signTypedData(forwarderDomain(chainId, forwarder), FORWARD_REQUEST_TYPES, fields);
+  const signature = await user.signTypedData(
+    forwarderDomain(chainId, forwarder),
+    FORWARD_REQUEST_TYPES,
+    fields,
+  );
   return {
     kind: 'forward',
     forwarder,

@@ -8,11 +8,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Wallet, id, keccak256, toUtf8Bytes, zeroPadValue } from 'ethers';
+import type { Result } from 'ethers';
 import { sendTransactionAndWait } from '@anchorpost/chains';
 import { SponsorDesk, SponsorError } from '@anchorpost/sponsor-core';
 import type { SponsorshipRecord, TenantPolicy } from '@anchorpost/sponsor-core';
 import { MemorySponsorshipStoreDouble } from '@anchorpost/sponsor-core/testing';
-import { ROTATION_TYPES, anchorpostKeyRegistryInterface as registry, decodeSponsorRevert, keyRegistryDomain } from '../src/contracts.ts';
+import {
+  ROTATION_TYPES,
+  anchorpostKeyRegistryInterface as registry,
+  decodeSponsorRevert,
+  keyRegistryDomain,
+} from '../src/contracts.ts';
 import { RpcSponsorChain } from '../src/rpc-sponsor-chain.ts';
 import { startSponsorTestChain } from '../src/testing/index.ts';
 import type { SponsorTestChain } from '../src/testing/index.ts';
@@ -63,7 +69,9 @@ describe('sponsored key registry on anvil', () => {
   });
 
   /** Accepts the body through the desk, sends what was accepted, settles it from the receipt. */
-  async function sponsored(body: Record<string, unknown>): Promise<{ record: SponsorshipRecord; topics: string[][] }> {
+  async function sponsored(
+    body: Record<string, unknown>,
+  ): Promise<{ record: SponsorshipRecord; topics: string[][] }> {
     now = await chain.latestTimestamp();
     const { record } = await desk.accept('acme', body);
     assert.equal(record.state, 'reserved');
@@ -71,31 +79,50 @@ describe('sponsored key registry on anvil', () => {
     const receipt = await sendAccepted(chain.rpc, chain.sponsor, chain.deployment.chainId, record);
     const settled = await store.settle(record.digest, { ...receipt, succeeded: receipt.status });
     assert.ok(settled);
-    assert.equal(before - (await chain.balanceOf(chain.sponsor.address)), settled.chargedWei, 'charged exactly');
+    assert.equal(
+      before - (await chain.balanceOf(chain.sponsor.address)),
+      settled.chargedWei,
+      'charged exactly',
+    );
     assert.equal(await chain.balanceOf(user.address), 0n, 'the user never holds or pays anything');
     return {
       record: settled,
-      topics: receipt.logs.filter((log) => log.address.toLowerCase() === chain.deployment.keyRegistry.toLowerCase()).map((log) => [...log.topics]),
+      topics: receipt.logs
+        .filter((log) => log.address.toLowerCase() === chain.deployment.keyRegistry.toLowerCase())
+        .map((log) => [...log.topics]),
     };
   }
 
   async function refused(body: Record<string, unknown>, code: string): Promise<void> {
     now = await chain.latestTimestamp();
-    const sponsorNonce = await chain.rpc.request<string>('eth_getTransactionCount', [chain.sponsor.address, 'pending']);
+    const sponsorNonce = await chain.rpc.request<string>('eth_getTransactionCount', [
+      chain.sponsor.address,
+      'pending',
+    ]);
     await assert.rejects(desk.accept('acme', body), (error: unknown) => {
       assert.ok(error instanceof SponsorError, String(error));
       assert.equal(error.code, code, error.message);
       return true;
     });
-    const after = await chain.rpc.request<string>('eth_getTransactionCount', [chain.sponsor.address, 'pending']);
+    const after = await chain.rpc.request<string>('eth_getTransactionCount', [
+      chain.sponsor.address,
+      'pending',
+    ]);
     assert.equal(after, sponsorNonce, 'nothing was sent');
   }
 
-  async function keyOf(identity: string): Promise<{ fingerprint: string; suite: string; keyCid: string; rotationSigner: string }> {
+  async function keyOf(
+    identity: string,
+  ): Promise<{ fingerprint: string; suite: string; keyCid: string; rotationSigner: string }> {
     const data = registry.encodeFunctionData('keyOf', [identity]);
-    const result = await chain.rpc.request<string>('eth_call', [{ to: chain.deployment.keyRegistry, data }, 'latest']);
-    const [key] = registry.decodeFunctionResult('keyOf', result);
-    return { fingerprint: key.fingerprint, suite: key.suite, keyCid: key.keyCid, rotationSigner: key.rotationSigner };
+    const result = await chain.rpc.request<string>('eth_call', [
+      { to: chain.deployment.keyRegistry, data },
+      'latest',
+    ]);
+    const [fingerprint, suite, keyCid, rotationSigner] = (
+      registry.decodeFunctionResult('keyOf', result)[0] as Result
+    ).toArray() as [string, string, string, string];
+    return { fingerprint, suite, keyCid, rotationSigner };
   }
 
   let registerBody: Record<string, unknown>;
@@ -111,7 +138,11 @@ describe('sponsored key registry on anvil', () => {
     ]);
     const { record, topics } = await sponsored(registerBody);
     assert.deepEqual(topics, [
-      [id('KeyRegistered(address,bytes32,string,string,address)'), zeroPadValue(user.address.toLowerCase(), 32), fingerprint('key 1')],
+      [
+        id('KeyRegistered(address,bytes32,string,string,address)'),
+        zeroPadValue(user.address.toLowerCase(), 32),
+        fingerprint('key 1'),
+      ],
     ]);
     assert.deepEqual(await keyOf(user.address), {
       fingerprint: fingerprint('key 1'),
@@ -119,16 +150,24 @@ describe('sponsored key registry on anvil', () => {
       keyCid: CID_1,
       rotationSigner: rotationKey1.address,
     });
-    const sponsorNonce = await chain.rpc.request<string>('eth_getTransactionCount', [chain.sponsor.address, 'pending']);
+    const sponsorNonce = await chain.rpc.request<string>('eth_getTransactionCount', [
+      chain.sponsor.address,
+      'pending',
+    ]);
     const replay = await desk.accept('acme', registerBody);
     assert.equal(replay.firstTime, false);
     assert.deepEqual(replay.record, record);
-    assert.equal(await chain.rpc.request<string>('eth_getTransactionCount', [chain.sponsor.address, 'pending']), sponsorNonce);
+    assert.equal(
+      await chain.rpc.request<string>('eth_getTransactionCount', [chain.sponsor.address, 'pending']),
+      sponsorNonce,
+    );
   });
 
   it('refuses a second request on a used forwarder nonce (FORWARDER_REFUSED) and an expired one (EXPIRED)', async () => {
     const { keyRegistry } = chain.deployment;
-    const reusedNonce = await forwardRequestBody(chain, user, keyRegistry, registry, 'revoke', [], { nonce: 0n });
+    const reusedNonce = await forwardRequestBody(chain, user, keyRegistry, registry, 'revoke', [], {
+      nonce: 0n,
+    });
     await refused(reusedNonce, 'FORWARDER_REFUSED');
     const expired = await forwardRequestBody(chain, user, keyRegistry, registry, 'revoke', [], {
       deadline: (await chain.latestTimestamp()) - 1n,
@@ -148,7 +187,11 @@ describe('sponsored key registry on anvil', () => {
       newRotationSigner: rotationKey2.address,
       rotation: 0n,
     };
-    const signature = await signer.signTypedData(keyRegistryDomain(chainId, keyRegistry), ROTATION_TYPES, change);
+    const signature = await signer.signTypedData(
+      keyRegistryDomain(chainId, keyRegistry),
+      ROTATION_TYPES,
+      change,
+    );
     return [change.newFingerprint, change.newSuite, change.newKeyCid, change.newRotationSigner, signature];
   }
 
@@ -160,8 +203,14 @@ describe('sponsored key registry on anvil', () => {
       { from: user.address, to: keyRegistry, data: registry.encodeFunctionData('rotate', forged) },
       'latest',
     ]);
-    await assert.rejects(direct, (error: { data?: unknown }) => decodeSponsorRevert(error.data)?.name === 'BadRotationSignature');
-    await refused(await forwardRequestBody(chain, user, keyRegistry, registry, 'rotate', forged), 'CALL_REVERTED');
+    await assert.rejects(
+      direct,
+      (error: { data?: unknown }) => decodeSponsorRevert(error.data)?.name === 'BadRotationSignature',
+    );
+    await refused(
+      await forwardRequestBody(chain, user, keyRegistry, registry, 'rotate', forged),
+      'CALL_REVERTED',
+    );
 
     const { topics } = await sponsored(
       await forwardRequestBody(chain, user, keyRegistry, registry, 'rotate', await rotation(rotationKey1)),
@@ -195,7 +244,15 @@ describe('sponsored key registry on anvil', () => {
     });
     assert.deepEqual(history, [
       ['KeyRegistered', user.address, fingerprint('key 1'), 'ed25519', CID_1, rotationKey1.address],
-      ['KeyRotated', user.address, fingerprint('key 1'), fingerprint('key 2'), 'ed25519', CID_2, rotationKey2.address],
+      [
+        'KeyRotated',
+        user.address,
+        fingerprint('key 1'),
+        fingerprint('key 2'),
+        'ed25519',
+        CID_2,
+        rotationKey2.address,
+      ],
       ['KeyRevoked', user.address, fingerprint('key 2')],
     ]);
   });
@@ -206,6 +263,10 @@ describe('sponsored key registry on anvil', () => {
     const data = registry.encodeFunctionData('register', args) + user.address.slice(2).toLowerCase();
     await sendTransactionAndWait(chain.rpc, chain.stranger, { to: keyRegistry, data });
     assert.equal((await keyOf(user.address)).fingerprint, `0x${'00'.repeat(32)}`, 'the user has no key');
-    assert.equal((await keyOf(chain.stranger.address)).fingerprint, fingerprint('spoofed'), 'the caller registered itself');
+    assert.equal(
+      (await keyOf(chain.stranger.address)).fingerprint,
+      fingerprint('spoofed'),
+      'the caller registered itself',
+    );
   });
 });

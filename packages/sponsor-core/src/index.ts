@@ -6,7 +6,11 @@
  */
 export * from './sponsor-error.ts';
 export * from './eip712.ts';
-export { MAX_CALLDATA_BYTES, parseSponsorshipRequest, verifySponsorshipRequest } from './sponsorship-request.ts';
+export {
+  MAX_CALLDATA_BYTES,
+  parseSponsorshipRequest,
+  verifySponsorshipRequest,
+} from './sponsorship-request.ts';
 export type {
   BallotData,
   ForwardRequestData,

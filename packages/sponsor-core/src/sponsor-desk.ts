@@ -44,7 +44,8 @@ export class SponsorDesk {
   async accept(tenant: string, body: unknown): Promise<SponsorshipAnswer> {
     const { network, store, policyOf, now } = this.#options;
     const policy = policyOf(tenant);
-    if (policy === undefined) throw new SponsorError(SponsorErrorCode.UnknownTenant, `no policy for tenant ${tenant}`);
+    if (policy === undefined)
+      throw new SponsorError(SponsorErrorCode.UnknownTenant, `no policy for tenant ${tenant}`);
     const request = parseSponsorshipRequest(body);
     const acceptedAt = now();
     const sponsorship = verifySponsorshipRequest(request, network, acceptedAt);
@@ -91,7 +92,10 @@ export class SponsorDesk {
   ): Promise<{ gasLimit: bigint; maxFeePerGas: bigint }> {
     const { chain, sponsorAccount } = this.#options;
     try {
-      if (request.kind === 'forward' && !(await chain.verifyForwardRequest(request.forwarder, request.request))) {
+      if (
+        request.kind === 'forward' &&
+        !(await chain.verifyForwardRequest(request.forwarder, request.request))
+      ) {
         throw new SponsorError(
           SponsorErrorCode.ForwarderRefused,
           'the forwarder refuses the request (nonce used, deadline passed, or the target does not trust it)',
@@ -100,11 +104,14 @@ export class SponsorDesk {
       const call = await chain.call(sponsorAccount, sponsorship.transaction);
       if (!call.ok) throw new SponsorError(SponsorErrorCode.CallReverted, `the call reverts: ${call.reason}`);
       const estimate = await chain.estimateGas(sponsorAccount, sponsorship.transaction);
-      if (!estimate.ok) throw new SponsorError(SponsorErrorCode.EstimateFailed, `no gas estimate: ${estimate.reason}`);
+      if (!estimate.ok)
+        throw new SponsorError(SponsorErrorCode.EstimateFailed, `no gas estimate: ${estimate.reason}`);
       return { gasLimit: estimate.gas, maxFeePerGas: await chain.maxFeePerGas() };
     } catch (error) {
       if (error instanceof SponsorError) throw error;
-      throw new SponsorError(SponsorErrorCode.ChainUnavailable, 'the chain could not be asked', { cause: error });
+      throw new SponsorError(SponsorErrorCode.ChainUnavailable, 'the chain could not be asked', {
+        cause: error,
+      });
     }
   }
 }

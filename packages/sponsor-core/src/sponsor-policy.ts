@@ -50,14 +50,20 @@ export function checkAllowed(policy: TenantPolicy, sponsorship: VerifiedSponsors
 /** Refuses a request whose deadline has passed or is too near to mine it. */
 export function checkDeadline(policy: TenantPolicy, deadline: bigint, now: bigint): void {
   if (deadline < now + BigInt(policy.minDeadlineSeconds)) {
-    throw new SponsorError(SponsorErrorCode.Expired, `deadline ${deadline} has passed or is too near (now ${now})`);
+    throw new SponsorError(
+      SponsorErrorCode.Expired,
+      `deadline ${deadline} has passed or is too near (now ${now})`,
+    );
   }
 }
 
 /** Refuses a transaction that needs more gas than the policy allows. */
 export function checkGas(policy: TenantPolicy, gasLimit: bigint): void {
   if (gasLimit > policy.maxGas) {
-    throw new SponsorError(SponsorErrorCode.GasTooHigh, `gas ${gasLimit} exceeds the tenant's ${policy.maxGas}`);
+    throw new SponsorError(
+      SponsorErrorCode.GasTooHigh,
+      `gas ${gasLimit} exceeds the tenant's ${policy.maxGas}`,
+    );
   }
 }
 

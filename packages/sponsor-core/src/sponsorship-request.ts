@@ -92,7 +92,8 @@ function address(object: Record<string, unknown>, name: string): string {
 /** Integers arrive as decimal strings (JSON numbers lose precision past 2^53). */
 function uint(object: Record<string, unknown>, name: string, max: bigint): bigint {
   const value = field(object, name);
-  if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,77})$/.test(value)) throw bad(name, 'not a decimal integer');
+  if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,77})$/.test(value))
+    throw bad(name, 'not a decimal integer');
   const parsed = BigInt(value);
   if (parsed > max) throw bad(name, 'out of range');
   return parsed;
@@ -100,7 +101,8 @@ function uint(object: Record<string, unknown>, name: string, max: bigint): bigin
 
 function hex(object: Record<string, unknown>, name: string, maxBytes: number): string {
   const value = field(object, name);
-  if (typeof value !== 'string' || !isHexString(value) || value.length % 2 !== 0) throw bad(name, 'not hex bytes');
+  if (typeof value !== 'string' || !isHexString(value) || value.length % 2 !== 0)
+    throw bad(name, 'not hex bytes');
   if ((value.length - 2) / 2 > maxBytes) throw bad(name, `longer than ${maxBytes} bytes`);
   return value.toLowerCase();
 }
@@ -178,7 +180,10 @@ export function verifySponsorshipRequest(
 ): VerifiedSponsorship {
   if (request.kind === 'forward') {
     if (request.forwarder !== getAddress(network.forwarder)) {
-      throw new SponsorError(SponsorErrorCode.NotAllowed, `forwarder ${request.forwarder} is not the sponsor's`);
+      throw new SponsorError(
+        SponsorErrorCode.NotAllowed,
+        `forwarder ${request.forwarder} is not the sponsor's`,
+      );
     }
     const { signature, ...message } = request.request;
     const domain = forwarderDomain(network.chainId, request.forwarder);
@@ -188,7 +193,9 @@ export function verifySponsorshipRequest(
     if (message.value !== 0n) {
       throw new SponsorError(SponsorErrorCode.NotAllowed, 'the sponsor pays gas, never value');
     }
-    const { nonce: _signedOnly, ...sent } = request.request;
+    // The nonce is signed but not sent: the forwarder uses its own count for the signer.
+    const { from, to, value, gas, deadline, data } = request.request;
+    const sent = { from, to, value, gas, deadline, data, signature };
     return {
       kind: 'forward',
       digest: TypedDataEncoder.hash(domain, FORWARD_REQUEST_TYPES, message).toLowerCase(),

@@ -50,7 +50,11 @@ export async function forwardBody(
   signer: Wallet = alice,
   forwarder = FORWARDER,
 ): Promise<Record<string, unknown>> {
-  const signature = await signer.signTypedData(forwarderDomain(network.chainId, forwarder), FORWARD_REQUEST_TYPES, fields);
+  const signature = await signer.signTypedData(
+    forwarderDomain(network.chainId, forwarder),
+    FORWARD_REQUEST_TYPES,
+    fields,
+  );
   return {
     kind: 'forward',
     forwarder,
@@ -65,7 +69,10 @@ export async function forwardBody(
   };
 }
 
-export async function ballotBody(signer: Wallet = alice, voter = alice.address): Promise<Record<string, unknown>> {
+export async function ballotBody(
+  signer: Wallet = alice,
+  voter = alice.address,
+): Promise<Record<string, unknown>> {
   const ballot = { proposalId: 42n, support: 1, voter, nonce: 0n };
   const signature = await signer.signTypedData(
     governorDomain(network.chainId, GOVERNOR, 'ReleaseGovernor', '1'),

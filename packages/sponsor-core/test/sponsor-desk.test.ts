@@ -94,7 +94,10 @@ describe('SponsorDesk', () => {
     assert.equal(again.firstTime, false);
     assert.deepEqual(again.record, first.record);
     assert.equal(chain.calls, asked);
-    assert.deepEqual(await store.spending('acme', first.record.periodStart), { wei: first.record.reservedWei, count: 1 });
+    assert.deepEqual(await store.spending('acme', first.record.periodStart), {
+      wei: first.record.reservedWei,
+      count: 1,
+    });
   });
 
   it('refuses, reserving nothing: bad signature, expired, selector not allowed, inner gas over the cap', async () => {
@@ -134,7 +137,13 @@ describe('SponsorDesk', () => {
     await desk.accept('acme', await forwardBody(forwardFields({ nonce: 2n })));
     await refusedWith(await forwardBody(forwardFields({ nonce: 3n })), 'OVER_BUDGET');
     await desk.accept('acme', await forwardBody(forwardFields({ from: mallory.address }), mallory));
-    await refusedWith(await forwardBody(forwardFields({ from: mallory.address, nonce: 1n }), mallory), 'OVER_BUDGET');
-    assert.deepEqual(await store.spending('acme', NOW - (NOW % 86_400n)), { wei: 3n * 80_000n * 10n * GWEI, count: 3 });
+    await refusedWith(
+      await forwardBody(forwardFields({ from: mallory.address, nonce: 1n }), mallory),
+      'OVER_BUDGET',
+    );
+    assert.deepEqual(await store.spending('acme', NOW - (NOW % 86_400n)), {
+      wei: 3n * 80_000n * 10n * GWEI,
+      count: 3,
+    });
   });
 });

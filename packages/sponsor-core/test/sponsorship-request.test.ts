@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TypedDataEncoder } from 'ethers';
-import { CAST_VOTE_BY_SIG_SELECTOR, FORWARD_REQUEST_TYPES, forwarderCalls, forwarderDomain, governorCalls } from '../src/eip712.ts';
+import {
+  CAST_VOTE_BY_SIG_SELECTOR,
+  FORWARD_REQUEST_TYPES,
+  forwarderCalls,
+  forwarderDomain,
+  governorCalls,
+} from '../src/eip712.ts';
 import { SponsorError } from '../src/sponsor-error.ts';
 import { parseSponsorshipRequest, verifySponsorshipRequest } from '../src/sponsorship-request.ts';
 import {
@@ -44,7 +50,10 @@ describe('a forward request', () => {
     assert.equal(sponsorship.innerGas, 100_000n);
     assert.equal(sponsorship.deadline, NOW + 600n);
     assert.equal(sponsorship.transaction.to, FORWARDER);
-    const [sent] = forwarderCalls.decodeFunctionData('execute', sponsorship.transaction.data);
+    const sent = forwarderCalls.decodeFunctionData('execute', sponsorship.transaction.data)[0] as {
+      from: string;
+      data: string;
+    };
     assert.equal(sent.from, alice.address);
     assert.equal(sent.data, fields.data);
   });
@@ -96,7 +105,10 @@ describe('a Governor ballot', () => {
     assert.equal(sponsorship.target, GOVERNOR);
     assert.equal(sponsorship.selector, CAST_VOTE_BY_SIG_SELECTOR);
     assert.equal(sponsorship.deadline, NOW + 3600n);
-    const [proposalId, support, voter] = governorCalls.decodeFunctionData('castVoteBySig', sponsorship.transaction.data);
+    const [proposalId, support, voter] = governorCalls.decodeFunctionData(
+      'castVoteBySig',
+      sponsorship.transaction.data,
+    );
     assert.deepEqual([proposalId, support, voter], [42n, 1n, alice.address]);
   });
 

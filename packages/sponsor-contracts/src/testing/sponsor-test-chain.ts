@@ -45,7 +45,9 @@ export async function startSponsorTestChain(): Promise<SponsorTestChain> {
       newUser: () => new Wallet(Wallet.createRandom().privateKey),
       balanceOf: async (address) => BigInt(await rpc.request<string>('eth_getBalance', [address, 'latest'])),
       latestTimestamp: async () =>
-        BigInt((await rpc.request<{ timestamp: string }>('eth_getBlockByNumber', ['latest', false])).timestamp),
+        BigInt(
+          (await rpc.request<{ timestamp: string }>('eth_getBlockByNumber', ['latest', false])).timestamp,
+        ),
       close: () => anvil.stop(),
     };
   } catch (error) {

@@ -88,7 +88,8 @@ export class MemorySponsorshipStoreDouble implements SponsorshipStore {
     let wei = 0n;
     let count = 0;
     for (const record of this.#records.values()) {
-      if (record.tenant !== tenant || record.periodStart !== periodStart || record.state === 'released') continue;
+      if (record.tenant !== tenant || record.periodStart !== periodStart || record.state === 'released')
+        continue;
       if (user !== undefined && record.user !== user) continue;
       wei += record.chargedWei ?? record.reservedWei;
       count += 1;

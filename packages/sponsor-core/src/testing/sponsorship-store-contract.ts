@@ -73,7 +73,7 @@ export function sponsorshipStoreContract(name: string, factory: SponsorshipStore
         txHash: null,
         succeeded: null,
       };
-      assert.deepEqual(result.outcome === 'accepted' ? result.record : null, expected);
+      assert.deepEqual(result, { outcome: 'accepted', record: expected });
       assert.deepEqual(await store.get(wanted.digest), expected);
       assert.deepEqual(await store.spending('t-accept', PERIOD), { wei: WORST, count: 1 });
       assert.equal(await store.get(`0x${'ff'.repeat(32)}`), null);
@@ -85,32 +85,44 @@ export function sponsorshipStoreContract(name: string, factory: SponsorshipStore
       const again = await store.reserve({ ...first, gasLimit: 999_999n, acceptedAt: PERIOD + 9n }, () => {
         throw new Error('a replay must not reach the budget decision');
       });
-      assert.equal(again.outcome, 'replay');
-      assert.equal(again.outcome === 'replay' ? again.record.gasLimit : null, 100_000n);
+      assert.deepEqual(again, { outcome: 'replay', record: await store.get(first.digest) });
+      assert.equal((await store.get(first.digest))?.gasLimit, 100_000n);
       assert.deepEqual(await store.spending('t-replay', PERIOD), { wei: WORST, count: 1 });
     });
 
     it('refuses past the tenant budget in wei and in count, and past one user’s budget only for that user', async () => {
       const byWei: Budget = { wei: 2n * WORST, count: 100 };
-      assert.equal((await store.reserve(sample('t-wei', ALICE), decision(byWei, PLENTY))).outcome, 'accepted');
+      assert.equal(
+        (await store.reserve(sample('t-wei', ALICE), decision(byWei, PLENTY))).outcome,
+        'accepted',
+      );
       assert.equal((await store.reserve(sample('t-wei', BOB), decision(byWei, PLENTY))).outcome, 'accepted');
       assert.deepEqual(await store.reserve(sample('t-wei', BOB), decision(byWei, PLENTY)), {
         outcome: 'over-budget',
         budget: 'tenant',
       });
       const byCount: Budget = { wei: 10n ** 24n, count: 1 };
-      assert.equal((await store.reserve(sample('t-count', ALICE), decision(byCount, PLENTY))).outcome, 'accepted');
+      assert.equal(
+        (await store.reserve(sample('t-count', ALICE), decision(byCount, PLENTY))).outcome,
+        'accepted',
+      );
       assert.deepEqual(await store.reserve(sample('t-count', BOB), decision(byCount, PLENTY)), {
         outcome: 'over-budget',
         budget: 'tenant',
       });
       const perUser: Budget = { wei: WORST, count: 10 };
-      assert.equal((await store.reserve(sample('t-user', ALICE), decision(PLENTY, perUser))).outcome, 'accepted');
+      assert.equal(
+        (await store.reserve(sample('t-user', ALICE), decision(PLENTY, perUser))).outcome,
+        'accepted',
+      );
       assert.deepEqual(await store.reserve(sample('t-user', ALICE), decision(PLENTY, perUser)), {
         outcome: 'over-budget',
         budget: 'user',
       });
-      assert.equal((await store.reserve(sample('t-user', BOB), decision(PLENTY, perUser))).outcome, 'accepted');
+      assert.equal(
+        (await store.reserve(sample('t-user', BOB), decision(PLENTY, perUser))).outcome,
+        'accepted',
+      );
       assert.deepEqual(await store.spending('t-user', PERIOD, ALICE), { wei: WORST, count: 1 });
       assert.deepEqual(await store.spending('t-user', PERIOD), { wei: 2n * WORST, count: 2 });
     });
@@ -128,23 +140,43 @@ export function sponsorshipStoreContract(name: string, factory: SponsorshipStore
       const b = sample('t-settle', ALICE);
       await store.reserve(a, decision(budget, PLENTY));
       await store.reserve(b, decision(budget, PLENTY));
-      assert.equal((await store.reserve(sample('t-settle', BOB), decision(budget, PLENTY))).outcome, 'over-budget');
+      assert.equal(
+        (await store.reserve(sample('t-settle', BOB), decision(budget, PLENTY))).outcome,
+        'over-budget',
+      );
       const txHash = `0x${'1a'.repeat(32)}`;
       const sent = await store.markSent(a.digest, txHash);
-      assert.equal(sent?.state, 'sent');
-      assert.equal(sent?.txHash, txHash);
+      assert.ok(sent);
+      assert.equal(sent.state, 'sent');
+      assert.equal(sent.txHash, txHash);
       const receipt = { txHash, gasUsed: 40_000n, effectiveGasPrice: 3n * GWEI, succeeded: false };
       const settled = await store.settle(a.digest, receipt);
-      assert.equal(settled?.state, 'settled');
-      assert.equal(settled?.chargedWei, 120_000n * GWEI);
-      assert.equal(settled?.succeeded, false);
-      assert.deepEqual(await store.settle(a.digest, receipt), settled, 'settling again with the same receipt');
+      assert.ok(settled);
+      assert.equal(settled.state, 'settled');
+      assert.equal(settled.chargedWei, 120_000n * GWEI);
+      assert.equal(settled.succeeded, false);
+      assert.deepEqual(
+        await store.settle(a.digest, receipt),
+        settled,
+        'settling again with the same receipt',
+      );
       assert.equal(await store.settle(a.digest, { ...receipt, txHash: `0x${'2b'.repeat(32)}` }), null);
       assert.deepEqual(await store.spending('t-settle', PERIOD), { wei: WORST + 120_000n * GWEI, count: 2 });
       // 0.00088 ETH freed: still less than another worst case, so refused; settling b frees enough.
-      assert.equal((await store.reserve(sample('t-settle', BOB), decision(budget, PLENTY))).outcome, 'over-budget');
-      await store.settle(b.digest, { txHash: `0x${'3c'.repeat(32)}`, gasUsed: 1n, effectiveGasPrice: 1n, succeeded: true });
-      assert.equal((await store.reserve(sample('t-settle', BOB), decision(budget, PLENTY))).outcome, 'accepted');
+      assert.equal(
+        (await store.reserve(sample('t-settle', BOB), decision(budget, PLENTY))).outcome,
+        'over-budget',
+      );
+      await store.settle(b.digest, {
+        txHash: `0x${'3c'.repeat(32)}`,
+        gasUsed: 1n,
+        effectiveGasPrice: 1n,
+        succeeded: true,
+      });
+      assert.equal(
+        (await store.reserve(sample('t-settle', BOB), decision(budget, PLENTY))).outcome,
+        'accepted',
+      );
     });
 
     it('releases unsent reservations past their deadline, and only those', async () => {
@@ -157,7 +189,10 @@ export function sponsorshipStoreContract(name: string, factory: SponsorshipStore
       assert.equal((await store.reserve(later, decision(budget, PLENTY))).outcome, 'over-budget');
       const released = await store.releaseExpired(PERIOD + 101n);
       assert.ok(released.includes(expiring.digest));
-      assert.ok(!released.includes(sentOne.digest), 'a sent transaction may still be mined: it is settled, not released');
+      assert.ok(
+        !released.includes(sentOne.digest),
+        'a sent transaction may still be mined: it is settled, not released',
+      );
       assert.equal((await store.get(expiring.digest))?.state, 'released');
       assert.equal(await store.markSent(expiring.digest, `0x${'5e'.repeat(32)}`), null);
       assert.equal((await store.reserve(later, decision(budget, PLENTY))).outcome, 'accepted');
