@@ -31,38 +31,54 @@ function code(run: () => unknown): string {
 describe('tenant policy', () => {
   it('allows only listed targets and selectors (addresses in any case)', () => {
     assert.equal(
-      code(() => { checkAllowed(policy, call(TARGET, SELECTOR)); }),
+      code(() => {
+        checkAllowed(policy, call(TARGET, SELECTOR));
+      }),
       'accepted',
     );
     assert.equal(
-      code(() => { checkAllowed(policy, call(TARGET, '0x87654321')); }),
+      code(() => {
+        checkAllowed(policy, call(TARGET, '0x87654321'));
+      }),
       'NOT_ALLOWED',
     );
     assert.equal(
-      code(() => { checkAllowed(policy, call('0x0000000000000000000000000000000000000001', SELECTOR)); }),
+      code(() => {
+        checkAllowed(policy, call('0x0000000000000000000000000000000000000001', SELECTOR));
+      }),
       'NOT_ALLOWED',
     );
   });
 
   it('refuses deadlines passed or too near, gas over the cap', () => {
     assert.equal(
-      code(() => { checkDeadline(policy, 1030n, 1000n); }),
+      code(() => {
+        checkDeadline(policy, 1030n, 1000n);
+      }),
       'accepted',
     );
     assert.equal(
-      code(() => { checkDeadline(policy, 1029n, 1000n); }),
+      code(() => {
+        checkDeadline(policy, 1029n, 1000n);
+      }),
       'EXPIRED',
     );
     assert.equal(
-      code(() => { checkDeadline(policy, 999n, 1000n); }),
+      code(() => {
+        checkDeadline(policy, 999n, 1000n);
+      }),
       'EXPIRED',
     );
     assert.equal(
-      code(() => { checkGas(policy, 200_000n); }),
+      code(() => {
+        checkGas(policy, 200_000n);
+      }),
       'accepted',
     );
     assert.equal(
-      code(() => { checkGas(policy, 200_001n); }),
+      code(() => {
+        checkGas(policy, 200_001n);
+      }),
       'GAS_TOO_HIGH',
     );
   });
