@@ -33,6 +33,17 @@ export interface SponsorshipAnswer {
   readonly record: SponsorshipRecord;
 }
 
+/** The first answer, to the tenant it was given to only: another tenant learns nothing of it. */
+function replayFor(tenant: string, first: SponsorshipRecord): SponsorshipAnswer {
+  if (first.tenant !== tenant) {
+    throw new SponsorError(
+      SponsorErrorCode.OtherTenant,
+      'this signed request was accepted for another tenant',
+    );
+  }
+  return { firstTime: false, record: first };
+}
+
 export class SponsorDesk {
   readonly #options: SponsorDeskOptions;
 
@@ -50,7 +61,7 @@ export class SponsorDesk {
     const acceptedAt = now();
     const sponsorship = verifySponsorshipRequest(request, network, acceptedAt);
     const first = await store.get(sponsorship.digest);
-    if (first !== null) return { firstTime: false, record: first };
+    if (first !== null) return replayFor(tenant, first);
     checkDeadline(policy, sponsorship.deadline, acceptedAt);
     checkAllowed(policy, sponsorship);
     if (sponsorship.innerGas !== null) checkGas(policy, sponsorship.innerGas);
@@ -83,7 +94,9 @@ export class SponsorDesk {
         `${outcome.budget === 'tenant' ? `tenant ${tenant}` : `user ${sponsorship.user}`} has no budget left for ${worstCase} wei this period`,
       );
     }
-    return { firstTime: outcome.outcome === 'accepted', record: outcome.record };
+    return outcome.outcome === 'accepted'
+      ? { firstTime: true, record: outcome.record }
+      : replayFor(tenant, outcome.record);
   }
 
   async #chainChecks(

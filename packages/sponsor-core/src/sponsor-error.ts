@@ -29,6 +29,8 @@ export const SponsorErrorCode = {
   ChainUnavailable: 'CHAIN_UNAVAILABLE',
   /** No policy is configured for this tenant. */
   UnknownTenant: 'UNKNOWN_TENANT',
+  /** The same signed request was accepted for another tenant: its answer is not this tenant's to read. */
+  OtherTenant: 'OTHER_TENANT',
 } as const;
 
 export type SponsorErrorCode = (typeof SponsorErrorCode)[keyof typeof SponsorErrorCode];
@@ -45,6 +47,7 @@ const KINDS = errorKinds<SponsorErrorCode>(SponsorErrorCode, {
   ESTIMATE_FAILED: 'conflict',
   CHAIN_UNAVAILABLE: 'unavailable',
   UNKNOWN_TENANT: 'forbidden',
+  OTHER_TENANT: 'conflict',
 });
 
 const RETRYABLE: ReadonlySet<SponsorErrorCode> = new Set<SponsorErrorCode>([

@@ -61,7 +61,7 @@ describe('SponsorDesk', () => {
       network,
       store,
       chain,
-      policyOf: (tenant) => (tenant === 'acme' ? policy : undefined),
+      policyOf: (tenant) => (tenant === 'acme' || tenant === 'globex' ? policy : undefined),
       sponsorAccount: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
       now: () => NOW,
     });
@@ -97,6 +97,17 @@ describe('SponsorDesk', () => {
     assert.deepEqual(await store.spending('acme', first.record.periodStart), {
       wei: first.record.reservedWei,
       count: 1,
+    });
+  });
+
+  it('refuses a request accepted for another tenant (OTHER_TENANT), telling it nothing of the first answer', async () => {
+    const body = await forwardBody();
+    await desk.accept('acme', body);
+    await assert.rejects(desk.accept('globex', body), (error: unknown) => {
+      assert.ok(error instanceof SponsorError);
+      assert.equal(error.code, 'OTHER_TENANT');
+      assert.ok(!error.message.includes('acme'));
+      return true;
     });
   });
 
