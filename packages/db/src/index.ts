@@ -33,6 +33,16 @@ export {
   type AnchorRequestState,
   type AnchorRequestUpdate,
 } from './anchor-request-repository.ts';
+export {
+  PrismaSponsorshipRepository,
+  type NewSponsorshipRow,
+  type SponsorshipBudgetDecision,
+  type SponsorshipReceiptRow,
+  type SponsorshipReserveOutcome,
+  type SponsorshipRow,
+  type SponsorshipSpending,
+  type SponsorshipState,
+} from './sponsorship-repository.ts';
 export type * from './records.ts';
 export {
   migrate,
