@@ -23,6 +23,7 @@ fail() {
 }
 
 started=$(date +%s)
+: >"$log" # so the first grep below does not race the redirection that creates it
 # Its own session and process group, like a terminal's foreground job.
 ANCHORPOST_DATA_DIR="$work/data" setsid scripts/start.sh >"$log" 2>&1 </dev/null &
 pid=$!

@@ -1,12 +1,12 @@
-import type { AnchorRecord, AnchorRequest, AnchorState } from './anchor-request.ts';
+import type { AnchorRecord, AnchorRequest, AnchorState, EngineRecord } from './anchor-request.ts';
 import type { ChainReader } from './chain-reader.ts';
 
 /** One state change made by `tick()`, for the driver to log and publish. */
-export interface AnchorTransition {
+export interface AnchorTransition<Rec extends EngineRecord = AnchorRecord> {
   readonly sequence: number;
   readonly from: AnchorState;
   readonly to: AnchorState;
-  readonly record: AnchorRecord;
+  readonly record: Rec;
 }
 
 /**

@@ -65,7 +65,13 @@ export interface AnchorProblem {
   readonly at: string;
 }
 
-export interface AnchorRecord extends AnchorRequest {
+/** What every request the engine sends has: a sequence, unique per chain (or account) in its store. */
+export interface EngineRequest {
+  readonly sequence: number;
+}
+
+/** A request's progress through the engine, whatever it asks for (an anchor, a sponsored call). */
+export interface RequestProgress {
   /** The chain's id in the store, e.g. `evm:31337`. */
   readonly chain: string;
   readonly state: AnchorState;
@@ -84,6 +90,12 @@ export interface AnchorRecord extends AnchorRequest {
   /** Why the request FAILED. */
   readonly failure: AnchorProblem | null;
 }
+
+/** A request and its progress: what the engine persists for any kind of request. */
+export type EngineRecord<R extends EngineRequest = EngineRequest> = R & RequestProgress;
+
+/** The anchorer's record: an AnchorRequest and its progress (the persisted format of ADR 0005). */
+export interface AnchorRecord extends AnchorRequest, RequestProgress {}
 
 const ROOT_RE = /^[0-9a-f]{64}$/;
 const ZERO_ROOT = '0'.repeat(64);
@@ -134,12 +146,20 @@ export function canTransition(from: AnchorState, to: AnchorState): boolean {
 }
 
 export function newAnchorRecord(chain: string, request: AnchorRequest, now: Date): AnchorRecord {
+  const { sequence, root, batchCid } = request;
+  return newEngineRecord(chain, { sequence, root, batchCid }, now);
+}
+
+/** A new PENDING record of `request` (a plain copy: exactly the fields it should persist). */
+export function newEngineRecord<R extends EngineRequest>(
+  chain: string,
+  request: R,
+  now: Date,
+): EngineRecord<R> {
   const at = now.toISOString();
   return {
     chain,
-    sequence: request.sequence,
-    root: request.root,
-    batchCid: request.batchCid,
+    ...request,
     state: AnchorState.Pending,
     version: 1,
     createdAt: at,
@@ -154,16 +174,16 @@ export function newAnchorRecord(chain: string, request: AnchorRequest, now: Date
 }
 
 export type AnchorRecordChange = Partial<
-  Pick<AnchorRecord, 'nonce' | 'attempts' | 'inclusion' | 'confirmations' | 'lastError' | 'failure'>
+  Pick<RequestProgress, 'nonce' | 'attempts' | 'inclusion' | 'confirmations' | 'lastError' | 'failure'>
 >;
 
 /** The next version of `record` in state `to`; throws on an edge the state machine does not have. */
-export function transition(
-  record: AnchorRecord,
+export function transition<Rec extends EngineRecord>(
+  record: Rec,
   to: AnchorState,
   change: AnchorRecordChange,
   now: Date,
-): AnchorRecord {
+): Rec {
   if (!canTransition(record.state, to)) {
     throw new Error(`anchor ${record.chain}#${record.sequence}: no transition ${record.state} -> ${to}`);
   }

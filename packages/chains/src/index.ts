@@ -6,7 +6,7 @@
  */
 export * from './chain-error.ts';
 export * from './anchor-request.ts';
-export type { AnchorRequestStore } from './anchor-request-store.ts';
+export type { AnchorRequestStore, RequestStore } from './anchor-request-store.ts';
 export { MemoryAnchorRequestStore } from './memory-anchor-request-store.ts';
 export type { ChainAnchor, ChainAnchorPage, ChainHead, ChainReader } from './chain-reader.ts';
 export type { AnchorChain, AnchorTransition } from './anchor-chain.ts';

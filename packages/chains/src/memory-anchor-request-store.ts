@@ -1,16 +1,17 @@
 import { OPEN_ANCHOR_STATES } from './anchor-request.ts';
-import type { AnchorRecord } from './anchor-request.ts';
-import type { AnchorRequestStore } from './anchor-request-store.ts';
+import type { AnchorRecord, EngineRecord } from './anchor-request.ts';
+import type { RequestStore } from './anchor-request-store.ts';
 import { ChainError, ChainErrorCode } from './chain-error.ts';
 
 /**
- * AnchorRequestStore in process memory: for tests and for a driver whose process owns the whole
- * lifetime. Records are deep-frozen copies, so a caller can never change what is stored.
+ * AnchorRequestStore (or any engine's RequestStore) in process memory: for tests and for a driver
+ * whose process owns the whole lifetime. Records are deep-frozen copies, so a caller can never
+ * change what is stored.
  */
-export class MemoryAnchorRequestStore implements AnchorRequestStore {
-  readonly #records = new Map<string, Map<number, AnchorRecord>>();
+export class MemoryAnchorRequestStore<Rec extends EngineRecord = AnchorRecord> implements RequestStore<Rec> {
+  readonly #records = new Map<string, Map<number, Rec>>();
 
-  create(record: AnchorRecord): Promise<AnchorRecord> {
+  create(record: Rec): Promise<Rec> {
     const chain = this.#chain(record.chain);
     const existing = chain.get(record.sequence);
     if (existing !== undefined) return Promise.resolve(existing);
@@ -19,11 +20,11 @@ export class MemoryAnchorRequestStore implements AnchorRequestStore {
     return Promise.resolve(stored);
   }
 
-  get(chain: string, sequence: number): Promise<AnchorRecord | undefined> {
+  get(chain: string, sequence: number): Promise<Rec | undefined> {
     return Promise.resolve(this.#records.get(chain)?.get(sequence));
   }
 
-  update(record: AnchorRecord): Promise<void> {
+  update(record: Rec): Promise<void> {
     const chain = this.#chain(record.chain);
     const stored = chain.get(record.sequence);
     if (stored === undefined) {
@@ -43,8 +44,8 @@ export class MemoryAnchorRequestStore implements AnchorRequestStore {
     return Promise.resolve();
   }
 
-  listOpen(chain: string, page: { afterSequence: number; limit: number }): Promise<AnchorRecord[]> {
-    const open: AnchorRecord[] = [];
+  listOpen(chain: string, page: { afterSequence: number; limit: number }): Promise<Rec[]> {
+    const open: Rec[] = [];
     for (const record of this.#records.get(chain)?.values() ?? []) {
       if (record.sequence > page.afterSequence && OPEN_ANCHOR_STATES.includes(record.state))
         open.push(record);
@@ -53,7 +54,7 @@ export class MemoryAnchorRequestStore implements AnchorRequestStore {
     return Promise.resolve(open.slice(0, page.limit));
   }
 
-  #chain(chain: string): Map<number, AnchorRecord> {
+  #chain(chain: string): Map<number, Rec> {
     let records = this.#records.get(chain);
     if (records === undefined) {
       records = new Map();
@@ -63,7 +64,7 @@ export class MemoryAnchorRequestStore implements AnchorRequestStore {
   }
 }
 
-function freeze(record: AnchorRecord): AnchorRecord {
+function freeze<Rec>(record: Rec): Rec {
   return deepFreeze(structuredClone(record));
 }
 

@@ -11,6 +11,7 @@ import type { IndexRepository, ReceiptRepository } from '@anchorpost/db-port';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { PrismaIndexRepository } from './index-repository.ts';
 import { PrismaReceiptRepository } from './receipt-repository.ts';
+import { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
 import { toDbError } from './to-db-error.ts';
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -32,6 +33,8 @@ export interface Database {
   readonly receipts: ReceiptRepository;
   /** The anchorer's requests (compare-and-swap on a version). */
   readonly anchorRequests: AnchorRequestRepository;
+  /** The sponsor's sponsorships and budget reservations (@anchorpost/sponsor-core's SponsorshipStore). */
+  readonly sponsorships: PrismaSponsorshipRepository;
   /** Resolves when the database answers; UNAVAILABLE (retryable) otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -57,6 +60,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     index: new PrismaIndexRepository(prisma),
     receipts: new PrismaReceiptRepository(prisma),
     anchorRequests: new PrismaAnchorRequestRepository(prisma),
+    sponsorships: new PrismaSponsorshipRepository(prisma),
     async ping() {
       try {
         await prisma.$queryRaw`SELECT 1`;

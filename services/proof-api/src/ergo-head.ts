@@ -7,6 +7,7 @@
  */
 import { ChainError, ChainErrorCode, ErgoNodeClient, isoTime } from '@anchorpost/chains';
 import type { ErgoNetwork } from '@anchorpost/chains';
+import { CachedHead } from './cached-head.ts';
 
 export interface ErgoHeadOptions {
   readonly nodeUrls: readonly string[];
@@ -23,10 +24,8 @@ const MAX_CACHED_TIMES = 10_000;
 export class ErgoHead {
   readonly network: ErgoNetwork;
   readonly #client: ErgoNodeClient;
-  readonly #cacheMs: number;
+  readonly #head: CachedHead;
   readonly #blocks = new Map<number, { id: string; time: string }>();
-  #checked: Promise<void> | undefined;
-  #cached: { at: number; head: Promise<number> } | undefined;
 
   constructor(options: ErgoHeadOptions) {
     this.network = options.network;
@@ -36,28 +35,24 @@ export class ErgoHead {
       ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
-    this.#cacheMs = options.cacheMs;
+    this.#head = new CachedHead(
+      () => this.#check(),
+      () => this.#fullHeight(),
+      options.cacheMs,
+    );
   }
 
   /** The head height, at most `cacheMs` old. */
   current(): Promise<number> {
-    const now = Date.now();
-    if (this.#cached !== undefined && now - this.#cached.at < this.#cacheMs) return this.#cached.head;
-    const head = this.read();
-    this.#cached = { at: now, head };
-    head.catch(() => {
-      if (this.#cached?.head === head) this.#cached = undefined;
-    });
-    return head;
+    return this.#head.current();
   }
 
   /** A fresh read (readiness). */
-  async read(): Promise<number> {
-    this.#checked ??= this.#check().catch((error: unknown) => {
-      this.#checked = undefined;
-      throw error;
-    });
-    await this.#checked;
+  read(): Promise<number> {
+    return this.#head.read();
+  }
+
+  async #fullHeight(): Promise<number> {
     const info = await this.#client.info();
     if (info.fullHeight === null)
       throw new ChainError(ChainErrorCode.Unavailable, 'the Ergo node has no full blocks yet');

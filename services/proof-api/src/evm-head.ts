@@ -1,9 +1,9 @@
 /**
- * The current head of the served EVM chain, for counting proofs' confirmations. The endpoints are
- * checked once to serve the configured chain id; a read is reused for `cacheMs` so a burst of
- * proof requests costs one RPC call.
+ * The current head of the served EVM chain, for counting proofs' confirmations; the endpoints
+ * must serve the configured chain id (checked once, see CachedHead).
  */
 import { ChainError, ChainErrorCode, JsonRpcPool } from '@anchorpost/chains';
+import { CachedHead } from './cached-head.ts';
 
 export interface EvmHeadOptions {
   readonly rpcUrls: readonly string[];
@@ -16,9 +16,7 @@ export class EvmHead {
   readonly chainId: string;
   readonly #expectedChainId: number;
   readonly #rpc: JsonRpcPool;
-  readonly #cacheMs: number;
-  #checked: Promise<void> | undefined;
-  #cached: { at: number; head: Promise<number> } | undefined;
+  readonly #head: CachedHead;
 
   constructor(options: EvmHeadOptions) {
     this.#expectedChainId = options.chainId;
@@ -27,29 +25,24 @@ export class EvmHead {
       urls: options.rpcUrls,
       ...(options.rpcTimeoutMs === undefined ? {} : { timeoutMs: options.rpcTimeoutMs }),
     });
-    this.#cacheMs = options.cacheMs;
+    this.#head = new CachedHead(
+      () => this.#check(),
+      () => this.#blockNumber(),
+      options.cacheMs,
+    );
   }
 
   /** The head block number, at most `cacheMs` old. */
   current(): Promise<number> {
-    const now = Date.now();
-    if (this.#cached !== undefined && now - this.#cached.at < this.#cacheMs) return this.#cached.head;
-    const head = this.read();
-    this.#cached = { at: now, head };
-    // A failed read is not reused.
-    head.catch(() => {
-      if (this.#cached?.head === head) this.#cached = undefined;
-    });
-    return head;
+    return this.#head.current();
   }
 
   /** A fresh read (readiness). */
-  async read(): Promise<number> {
-    this.#checked ??= this.#check().catch((error: unknown) => {
-      this.#checked = undefined;
-      throw error;
-    });
-    await this.#checked;
+  read(): Promise<number> {
+    return this.#head.read();
+  }
+
+  async #blockNumber(): Promise<number> {
     const quantity = await this.#rpc.request<string>('eth_blockNumber', []);
     const head = /^0x[0-9a-f]{1,16}$/i.test(quantity) ? Number(BigInt(quantity)) : Number.NaN;
     if (!Number.isSafeInteger(head)) {

@@ -4,7 +4,7 @@
  * once per tick, how it signs and sends, how it follows a sent transaction, and which block is
  * canonical at a height. A driver never writes to the store: it answers, and the engine persists.
  */
-import type { AnchorAttempt, AnchorInclusion, AnchorRecord } from '../anchor-request.ts';
+import type { AnchorAttempt, AnchorInclusion, AnchorRecord, EngineRecord } from '../anchor-request.ts';
 import type { ChainAnchor } from '../chain-reader.ts';
 import type { ChainError } from '../chain-error.ts';
 
@@ -49,18 +49,21 @@ export type FollowOutcome =
 /** Whether a broadcast is a request's first transaction or a replacement of one in flight. */
 export type BroadcastPurpose = 'first' | 'replacement';
 
-export interface AnchorDriver<Tick extends DriverTick = DriverTick> {
+export interface AnchorDriver<Tick extends DriverTick = DriverTick, Rec extends EngineRecord = AnchorRecord> {
   /** Reads what all requests of one tick share (head, account, fees), once. */
   beginTick(): Promise<Tick>;
   /**
    * Called for each request still sent or included after its steps of the first pass (in the
    * order they were sent), so that new transactions avoid what it holds (a nonce, a box).
    */
-  holds(record: AnchorRecord, tick: Tick): void;
-  /** The anchor of `record.sequence` on the canonical chain, whoever put it there. */
-  findAnchor(record: AnchorRecord, tick: Tick): Promise<ChainAnchor | undefined>;
+  holds(record: Rec, tick: Tick): void;
+  /**
+   * The anchor of `record.sequence` on the canonical chain, whoever put it there; always
+   * undefined for requests that nothing but our own attempts can put on chain.
+   */
+  findAnchor(record: Rec, tick: Tick): Promise<ChainAnchor | undefined>;
   /** Builds and signs the request's transaction; sends nothing. */
-  sign(record: AnchorRecord, tick: Tick): Promise<SignOutcome>;
+  sign(record: Rec, tick: Tick): Promise<SignOutcome>;
   /**
    * Sends a signed transaction the engine has already persisted. For a 'first' one the driver
    * keeps its tick up to date (the next box, a nonce handed back). Throws when the answer is
@@ -71,7 +74,7 @@ export interface AnchorDriver<Tick extends DriverTick = DriverTick> {
    * Follows a SUBMITTED request (it has at least one attempt): looks for it in a block, sends it
    * again when the node does not know it. Throws a retryable ChainError for a problem to note.
    */
-  follow(record: AnchorRecord, tick: Tick): Promise<FollowOutcome>;
+  follow(record: Rec, tick: Tick): Promise<FollowOutcome>;
   /** The canonical block's hash at `blockNumber` (lower-case, as inclusions store it), if any. */
   blockHash(blockNumber: number, tick: Tick): Promise<string | undefined>;
 }

@@ -1,5 +1,6 @@
 /**
- * AnchorEngine: the AnchorChain port on any chain, given that chain's reader and driver.
+ * AnchorEngine: the AnchorChain port on any chain, given that chain's reader and driver — the
+ * RequestEngine (request-engine.ts) for anchor requests, plus the chain's read side.
  *
  * Each request runs through the state machine of anchor-request.ts, one persisted step at a time
  * (tick-run.ts has the steps):
@@ -17,16 +18,15 @@
  * and to notice when it is gone. One writer per chain account (the anchorer is a leader-elected
  * singleton); the store's compare-and-swap stops a second writer that slipped through.
  */
-import type { AnchorChain, AnchorTransition } from '../anchor-chain.ts';
-import { AnchorState, checkAnchorRequest, newAnchorRecord, transition } from '../anchor-request.ts';
+import type { AnchorChain } from '../anchor-chain.ts';
+import { checkAnchorRequest, newAnchorRecord } from '../anchor-request.ts';
 import type { AnchorRecord, AnchorRequest } from '../anchor-request.ts';
 import type { AnchorRequestStore } from '../anchor-request-store.ts';
 import type { ChainAnchorPage, ChainHead, ChainReader } from '../chain-reader.ts';
 import { ChainError, ChainErrorCode } from '../chain-error.ts';
 import type { AnchorDriver, DriverTick } from './anchor-driver.ts';
-import { atLeast, sendOrder } from './anchor-policy.ts';
-import { TickRun } from './tick-run.ts';
-import type { TickRunContext } from './tick-run.ts';
+import { atLeast } from './anchor-policy.ts';
+import { RequestEngine } from './request-engine.ts';
 
 /** What every chain's AnchorChain takes, whatever the chain. */
 export interface AnchorEngineSettings {
@@ -52,34 +52,25 @@ export interface AnchorEngineOptions<
   readonly defaults: { readonly confirmations: number; readonly finalityDepth: number };
 }
 
-const PAGE = 100;
-
-export class AnchorEngine<
-  Tick extends DriverTick = DriverTick,
-  Reader extends ChainReader = ChainReader,
-> implements AnchorChain {
-  readonly id: string;
+export class AnchorEngine<Tick extends DriverTick = DriverTick, Reader extends ChainReader = ChainReader>
+  extends RequestEngine<Tick, AnchorRecord>
+  implements AnchorChain
+{
   /** The chain's read side (keyless), for what the port does not cover. */
   readonly reader: Reader;
-  readonly #context: TickRunContext<Tick>;
-  readonly #maxInFlight: number;
-  #ticking: Promise<AnchorTransition[]> | undefined;
 
   constructor(options: AnchorEngineOptions<Tick, Reader>) {
-    this.reader = options.reader;
-    this.id = options.reader.id;
     const { defaults } = options;
     const confirmations = atLeast(options.confirmations ?? defaults.confirmations, 1, 'confirmations');
-    const finalityDepth = options.finalityDepth ?? Math.max(defaults.finalityDepth, confirmations);
-    this.#context = {
-      chain: this.id,
-      driver: options.driver,
-      store: options.store,
+    super({
+      ...options,
+      id: options.reader.id,
       confirmations,
-      finalityDepth: atLeast(finalityDepth, confirmations, 'finalityDepth'),
-      now: options.now ?? (() => new Date()),
-    };
-    this.#maxInFlight = atLeast(options.maxInFlight ?? 16, 1, 'maxInFlight');
+      finalityDepth: options.finalityDepth ?? Math.max(defaults.finalityDepth, confirmations),
+      // Our anchor, whoever sent it, is adopted; another root or batch under our sequence fails.
+      matchesOnChain: (record, found) => found.root === record.root && found.batchCid === record.batchCid,
+    });
+    this.reader = options.reader;
   }
 
   head(): Promise<ChainHead> {
@@ -96,8 +87,7 @@ export class AnchorEngine<
 
   async anchor(request: AnchorRequest): Promise<AnchorRecord> {
     const checked = checkAnchorRequest(request);
-    const { store, now } = this.#context;
-    const stored = await store.create(newAnchorRecord(this.id, checked, now()));
+    const stored = await this.create(newAnchorRecord(this.id, checked, this.now()));
     if (stored.root !== checked.root || stored.batchCid !== checked.batchCid) {
       throw new ChainError(
         ChainErrorCode.Conflict,
@@ -105,62 +95,5 @@ export class AnchorEngine<
       );
     }
     return stored;
-  }
-
-  status(sequence: number): Promise<AnchorRecord | undefined> {
-    return this.#context.store.get(this.id, sequence);
-  }
-
-  async retry(sequence: number): Promise<AnchorRecord> {
-    const { store, now } = this.#context;
-    const record = await store.get(this.id, sequence);
-    if (record === undefined)
-      throw new ChainError(ChainErrorCode.NotFound, `no anchor request for sequence ${sequence}`);
-    if (record.state !== AnchorState.Failed) return record;
-    const next = transition(record, AnchorState.Pending, { failure: null, nonce: null, attempts: [] }, now());
-    await store.update(next);
-    return next;
-  }
-
-  /** Concurrent calls share one run: a tick never overlaps another. */
-  tick(): Promise<AnchorTransition[]> {
-    this.#ticking ??= this.#tick().finally(() => {
-      this.#ticking = undefined;
-    });
-    return this.#ticking;
-  }
-
-  async #tick(): Promise<AnchorTransition[]> {
-    const { driver } = this.#context;
-    const run = new TickRun(this.#context, await driver.beginTick());
-    // Pass 1: everything sent or included, so that what is in use (nonces, boxes) is known
-    // before pass 2 sends anything new.
-    const sent: AnchorRecord[] = [];
-    for await (const record of this.#open()) if (record.state !== AnchorState.Pending) sent.push(record);
-    let inFlight = 0;
-    for (const record of sent.sort(sendOrder)) {
-      const after = await run.advance(record, false);
-      if (after.state === AnchorState.Submitted) inFlight++;
-      if (after.state !== AnchorState.Pending) driver.holds(after, run.tick);
-    }
-    // Pass 2: new submissions, lowest sequence first, as long as there is room. Read afresh: a
-    // request pass 1 sent back to PENDING goes out again in this tick.
-    for await (const record of this.#open()) {
-      if (record.state !== AnchorState.Pending) continue;
-      if (inFlight >= this.#maxInFlight || run.stopSubmitting) break;
-      const after = await run.advance(record, true);
-      if (after.state === AnchorState.Submitted) inFlight++;
-    }
-    return run.transitions;
-  }
-
-  async *#open(): AsyncGenerator<AnchorRecord> {
-    let afterSequence = -1;
-    for (;;) {
-      const page = await this.#context.store.listOpen(this.id, { afterSequence, limit: PAGE });
-      yield* page;
-      if (page.length < PAGE) return;
-      afterSequence = page.at(-1)!.sequence;
-    }
   }
 }

@@ -4,7 +4,7 @@
  * followed in. Kept beside the engine (like the EVM fee policy) so each is tested alone.
  */
 import { AnchorState } from '../anchor-request.ts';
-import type { AnchorRecord } from '../anchor-request.ts';
+import type { EngineRecord } from '../anchor-request.ts';
 import { ChainError, ChainErrorCode } from '../chain-error.ts';
 
 /**
@@ -47,11 +47,11 @@ export function includedState(
  * transaction may build on an earlier one (an Ergo anchor box, an EVM nonce), so an earlier one
  * goes out again first after a reorg.
  */
-export function sendOrder(a: AnchorRecord, b: AnchorRecord): number {
+export function sendOrder(a: EngineRecord, b: EngineRecord): number {
   return sentAt(a).localeCompare(sentAt(b)) || a.sequence - b.sequence;
 }
 
-function sentAt(record: AnchorRecord): string {
+function sentAt(record: EngineRecord): string {
   return record.attempts[0]?.submittedAt ?? record.updatedAt;
 }
 

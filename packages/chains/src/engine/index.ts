@@ -1,9 +1,12 @@
 /**
- * The chain-neutral anchoring engine: persisted requests, their transitions and the tick, over a
- * small per-chain AnchorDriver (see anchor-driver.ts for what a driver must do).
+ * The chain-neutral engine: persisted requests, their transitions and the tick, over a small
+ * per-chain AnchorDriver (see anchor-driver.ts for what a driver must do). RequestEngine sends
+ * any kind of request; AnchorEngine is it for anchor requests.
  */
 export { AnchorEngine } from './anchor-engine.ts';
 export type { AnchorEngineOptions, AnchorEngineSettings } from './anchor-engine.ts';
+export { RequestEngine } from './request-engine.ts';
+export type { RequestEngineOptions } from './request-engine.ts';
 export type {
   AnchorDriver,
   BroadcastOutcome,

@@ -11,18 +11,21 @@ import type {
   AnchorProblem,
   AnchorRecord,
   AnchorRecordChange,
+  EngineRecord,
 } from '../anchor-request.ts';
-import type { AnchorRequestStore } from '../anchor-request-store.ts';
+import type { RequestStore } from '../anchor-request-store.ts';
 import type { ChainAnchor } from '../chain-reader.ts';
 import { ChainError, ChainErrorCode } from '../chain-error.ts';
 import type { AnchorDriver, DriverTick } from './anchor-driver.ts';
 import { depth, endsTick, includedState, stopsSubmitting } from './anchor-policy.ts';
 
 /** What a tick run needs from its engine. */
-export interface TickRunContext<Tick extends DriverTick> {
+export interface TickRunContext<Tick extends DriverTick, Rec extends EngineRecord = AnchorRecord> {
   readonly chain: string;
-  readonly driver: AnchorDriver<Tick>;
-  readonly store: AnchorRequestStore;
+  readonly driver: AnchorDriver<Tick, Rec>;
+  readonly store: RequestStore<Rec>;
+  /** Whether what the chain holds under the record's sequence is what the record asks for. */
+  readonly matchesOnChain: (record: Rec, found: ChainAnchor) => boolean;
   readonly confirmations: number;
   readonly finalityDepth: number;
   readonly now: () => Date;
@@ -31,24 +34,24 @@ export interface TickRunContext<Tick extends DriverTick> {
 /** Steps one request may take in one tick (e.g. MINED → reorg → SUBMITTED → rebroadcast). */
 const MAX_STEPS_PER_TICK = 4;
 
-export class TickRun<Tick extends DriverTick> {
+export class TickRun<Tick extends DriverTick, Rec extends EngineRecord = AnchorRecord> {
   readonly tick: Tick;
-  readonly transitions: AnchorTransition[] = [];
+  readonly transitions: AnchorTransition<Rec>[] = [];
   /** Set when sending is pointless for the rest of this tick (no funds, no anchor box). */
   stopSubmitting = false;
-  readonly #context: TickRunContext<Tick>;
+  readonly #context: TickRunContext<Tick, Rec>;
 
-  constructor(context: TickRunContext<Tick>, tick: Tick) {
+  constructor(context: TickRunContext<Tick, Rec>, tick: Tick) {
     this.#context = context;
     this.tick = tick;
   }
 
   /** Takes as many steps as possible without waiting; records retryable problems on the request. */
-  async advance(record: AnchorRecord, mayLeavePending: boolean): Promise<AnchorRecord> {
+  async advance(record: Rec, mayLeavePending: boolean): Promise<Rec> {
     let current = record;
     for (let step = 0; step < MAX_STEPS_PER_TICK; step++) {
       if (current.state === AnchorState.Pending && (!mayLeavePending || step > 0)) return current;
-      let next: AnchorRecord;
+      let next: Rec;
       try {
         next = await this.#step(current);
       } catch (error) {
@@ -61,7 +64,7 @@ export class TickRun<Tick extends DriverTick> {
     return current;
   }
 
-  #step(record: AnchorRecord): Promise<AnchorRecord> {
+  #step(record: Rec): Promise<Rec> {
     switch (record.state) {
       case AnchorState.Pending:
         return this.#submit(record);
@@ -78,7 +81,7 @@ export class TickRun<Tick extends DriverTick> {
   // ---- PENDING ----
 
   /** Adopt what is on chain already; else sign, persist SUBMITTED, and only then broadcast. */
-  async #submit(record: AnchorRecord): Promise<AnchorRecord> {
+  async #submit(record: Rec): Promise<Rec> {
     const { driver } = this.#context;
     const found = await driver.findAnchor(record, this.tick);
     if (found !== undefined) return this.#adoptOrFail(record, found);
@@ -113,8 +116,8 @@ export class TickRun<Tick extends DriverTick> {
     return this.#backToPending(submitted, sent.error);
   }
 
-  async #adoptOrFail(record: AnchorRecord, found: ChainAnchor): Promise<AnchorRecord> {
-    if (found.root !== record.root || found.batchCid !== record.batchCid) {
+  async #adoptOrFail(record: Rec, found: ChainAnchor): Promise<Rec> {
+    if (!this.#context.matchesOnChain(record, found)) {
       const conflict = new ChainError(
         ChainErrorCode.Conflict,
         `sequence ${record.sequence} is anchored on ${this.#context.chain} with root ${found.root} and batch ${found.batchCid}`,
@@ -136,7 +139,7 @@ export class TickRun<Tick extends DriverTick> {
 
   // ---- SUBMITTED ----
 
-  async #followSubmitted(record: AnchorRecord): Promise<AnchorRecord> {
+  async #followSubmitted(record: Rec): Promise<Rec> {
     if (record.attempts.length === 0) {
       return this.#move(record, AnchorState.Pending, { nonce: null, attempts: [] });
     }
@@ -158,7 +161,7 @@ export class TickRun<Tick extends DriverTick> {
   }
 
   /** A replacement is persisted beside the attempts before it is sent, like a first one. */
-  async #replace(record: AnchorRecord, attempt: AnchorAttempt): Promise<AnchorRecord> {
+  async #replace(record: Rec, attempt: AnchorAttempt): Promise<Rec> {
     const replacing = await this.#move(record, AnchorState.Submitted, {
       attempts: [...record.attempts, attempt],
       lastError: null,
@@ -174,7 +177,7 @@ export class TickRun<Tick extends DriverTick> {
 
   // ---- MINED / CONFIRMED ----
 
-  async #followIncluded(record: AnchorRecord): Promise<AnchorRecord> {
+  async #followIncluded(record: Rec): Promise<Rec> {
     const inclusion = record.inclusion;
     const hash =
       inclusion === null ? undefined : await this.#context.driver.blockHash(inclusion.blockNumber, this.tick);
@@ -196,7 +199,7 @@ export class TickRun<Tick extends DriverTick> {
   // ---- persistence ----
 
   /** Back to PENDING with the transaction (and nonce) given up: the next step starts afresh. */
-  #backToPending(record: AnchorRecord, error: ChainError | undefined): Promise<AnchorRecord> {
+  #backToPending(record: Rec, error: ChainError | undefined): Promise<Rec> {
     const change: AnchorRecordChange = { nonce: null, attempts: [] };
     return this.#move(
       record,
@@ -205,7 +208,7 @@ export class TickRun<Tick extends DriverTick> {
     );
   }
 
-  async #move(record: AnchorRecord, to: AnchorState, change: AnchorRecordChange): Promise<AnchorRecord> {
+  async #move(record: Rec, to: AnchorState, change: AnchorRecordChange): Promise<Rec> {
     const next = transition(record, to, change, this.#context.now());
     await this.#context.store.update(next);
     this.transitions.push({ sequence: next.sequence, from: record.state, to, record: next });
@@ -213,7 +216,7 @@ export class TickRun<Tick extends DriverTick> {
   }
 
   /** Writes a retryable problem onto the stored record (only when it changes, to spare the store). */
-  async #noteProblem(record: AnchorRecord, error: ChainError): Promise<AnchorRecord> {
+  async #noteProblem(record: Rec, error: ChainError): Promise<Rec> {
     const { store, chain, now } = this.#context;
     const problem = this.#problem(error);
     const stored = (await store.get(chain, record.sequence)) ?? record;

@@ -8,6 +8,7 @@ import type { AnchorEngineSettings } from '../engine/anchor-engine.ts';
 import { EvmChainReader } from './evm-chain-reader.ts';
 import type { EvmChainReaderOptions } from './evm-chain-reader.ts';
 import { EvmDriver } from './evm-driver.ts';
+import { AnchorContractBody } from './evm-transaction-body.ts';
 import type { EvmTick } from './evm-driver.ts';
 import type { TransactionSigner } from './send-transaction.ts';
 
@@ -33,6 +34,11 @@ export interface EvmChainOptions extends EvmChainReaderOptions, AnchorEngineSett
 export class EvmChain extends AnchorEngine<EvmTick, EvmChainReader> {
   constructor(options: EvmChainOptions) {
     const reader = new EvmChainReader(options);
-    super({ ...options, reader, driver: new EvmDriver({ ...options, reader }), defaults: EVM_DEFAULTS });
+    super({
+      ...options,
+      reader,
+      driver: new EvmDriver({ ...options, reader, body: new AnchorContractBody(reader) }),
+      defaults: EVM_DEFAULTS,
+    });
   }
 }

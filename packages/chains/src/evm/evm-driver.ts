@@ -1,7 +1,7 @@
 /**
- * The anchoring engine's driver for an EVM chain with the AnchorpostAnchor contract.
- * - Before signing it asks the contract (`anchoredRoot`) whether the sequence is taken, then
- *   simulates; a revert fails the request (or, AlreadyAnchored, waits to adopt).
+ * The engine's driver for an EVM chain, for any request whose transaction a body describes
+ * (evm-transaction-body.ts: the anchor contract's, or the sponsor's).
+ * - What the chain already holds, the gas limit and what a receipt means are the body's.
  * - Nonces: the lowest nonce ≥ the account's latest one not held by a request in flight; a
  *   refused transaction gives its nonce back.
  * - Following: a receipt for any attempt → included; nonce used by someone else → lost. Not mined
@@ -10,14 +10,14 @@
  *   again.
  */
 import { Transaction, getAddress } from 'ethers';
-import type { AnchorAttempt, AnchorRecord } from '../anchor-request.ts';
+import type { AnchorAttempt, AnchorRecord, EngineRecord } from '../anchor-request.ts';
 import type { ChainAnchor } from '../chain-reader.ts';
 import { ChainError, ChainErrorCode } from '../chain-error.ts';
 import type * as driver from '../engine/anchor-driver.ts';
 import { atLeast } from '../engine/anchor-policy.ts';
-import { decodeAnchoredLog, encodeAnchorCall } from './anchor-contract.ts';
 import type { EvmChainReader } from './evm-chain-reader.ts';
-import { broadcastRefusal, simulationVerdict } from './evm-node-errors.ts';
+import { broadcastRefusal } from './evm-node-errors.ts';
+import type { EvmTransactionBody } from './evm-transaction-body.ts';
 import { bumpedFees, initialFees } from './fee-policy.ts';
 import type { Eip1559Fees, NetworkFees } from './fee-policy.ts';
 import { RpcResponseError } from './json-rpc-pool.ts';
@@ -25,9 +25,11 @@ import { fromQuantity } from './rpc-types.ts';
 import type { RpcBlock, RpcReceipt, RpcTransaction } from './rpc-types.ts';
 import type { TransactionSigner } from './send-transaction.ts';
 
-export interface EvmDriverOptions {
+export interface EvmDriverOptions<Rec extends EngineRecord = AnchorRecord> {
   readonly reader: EvmChainReader;
   readonly signer: TransactionSigner;
+  /** What each request's transaction is. */
+  readonly body: EvmTransactionBody<Rec>;
   /** A transaction not mined after this long is replaced with higher fees. Default 3 minutes. */
   readonly replaceAfterMs?: number;
   /** Never offer more than this per gas (wei). Default 500 gwei. */
@@ -47,22 +49,23 @@ export interface EvmTick extends driver.DriverTick {
   readonly blocks: Map<number, RpcBlock | null>;
 }
 
-const GAS_MARGIN_PERCENT = 125n;
 /** Codes of a refused replacement (noted on the request), which counts as a try. */
 const REFUSALS: ReadonlySet<string> = new Set([ChainErrorCode.Rejected, ChainErrorCode.InsufficientFunds]);
 
-export class EvmDriver implements driver.AnchorDriver<EvmTick> {
+export class EvmDriver<Rec extends EngineRecord = AnchorRecord> implements driver.AnchorDriver<EvmTick, Rec> {
   readonly #reader: EvmChainReader;
   readonly #signer: TransactionSigner;
+  readonly #body: EvmTransactionBody<Rec>;
   readonly #replaceAfterMs: number;
   readonly #maxFeePerGasCap: bigint;
   readonly #minPriorityFeePerGas: bigint;
   readonly #now: () => Date;
   #address: string | undefined;
 
-  constructor(options: EvmDriverOptions) {
+  constructor(options: EvmDriverOptions<Rec>) {
     this.#reader = options.reader;
     this.#signer = options.signer;
+    this.#body = options.body;
     this.#replaceAfterMs = atLeast(options.replaceAfterMs ?? 180_000, 0, 'replaceAfterMs');
     this.#maxFeePerGasCap = options.maxFeePerGasCap ?? 500_000_000_000n;
     this.#minPriorityFeePerGas = options.minPriorityFeePerGas ?? 0n;
@@ -81,41 +84,22 @@ export class EvmDriver implements driver.AnchorDriver<EvmTick> {
     };
   }
 
-  holds(record: AnchorRecord, tick: EvmTick): void {
+  holds(record: Rec, tick: EvmTick): void {
     // Mined ones too: tick.latestNonce may predate their block.
     if (record.nonce !== null) tick.usedNonces.add(record.nonce);
   }
 
-  async findAnchor(record: AnchorRecord): Promise<ChainAnchor | undefined> {
-    // One eth_call usually settles it; the event is searched only when the sequence is taken.
-    if ((await this.#reader.anchoredRoot(record.sequence)) === undefined) return undefined;
-    const anchor = await this.#reader.findAnchor(record.sequence);
-    if (anchor === undefined) {
-      throw new ChainError(
-        ChainErrorCode.RpcError,
-        `sequence ${record.sequence} is anchored but its event was not found`,
-      );
-    }
-    return anchor;
+  findAnchor(record: Rec): Promise<ChainAnchor | undefined> {
+    return this.#body.findOnChain(record);
   }
 
-  async sign(record: AnchorRecord, tick: EvmTick): Promise<driver.SignOutcome> {
-    const data = encodeAnchorCall(record.root, record.batchCid, record.sequence);
-    let gas: bigint;
-    try {
-      const call = { from: await this.#ownAddress(), to: this.#reader.contractAddress, data };
-      gas = BigInt(await this.#reader.rpc.request<string>('eth_estimateGas', [call]));
-    } catch (error) {
-      if (!(error instanceof RpcResponseError)) throw error;
-      const verdict = simulationVerdict(error, this.#reader.contractAddress);
-      if (verdict.kind === 'already-anchored') return { kind: 'wait' };
-      if (verdict.kind === 'failed') return verdict;
-      throw verdict.error;
-    }
-    const fees = initialFees(await this.#networkFees(tick), this.#maxFeePerGasCap);
+  async sign(record: Rec, tick: EvmTick): Promise<driver.SignOutcome> {
+    const gasLimit = await this.#body.gasLimit(record, await this.#ownAddress());
+    if (typeof gasLimit !== 'bigint') return gasLimit;
+    const fees = initialFees(await this.#networkFees(tick), this.#feeCap(record));
     let nonce = tick.latestNonce;
     while (tick.usedNonces.has(nonce)) nonce++;
-    const attempt = await this.#sign(record, nonce, (gas * GAS_MARGIN_PERCENT) / 100n, fees);
+    const attempt = await this.#sign(record, nonce, gasLimit, fees);
     tick.usedNonces.add(nonce);
     return { kind: 'signed', attempt, nonce };
   }
@@ -134,7 +118,7 @@ export class EvmDriver implements driver.AnchorDriver<EvmTick> {
     return outcome;
   }
 
-  async follow(record: AnchorRecord, tick: EvmTick): Promise<driver.FollowOutcome> {
+  async follow(record: Rec, tick: EvmTick): Promise<driver.FollowOutcome> {
     const nonce = record.nonce;
     const latest = record.attempts.at(-1);
     if (nonce === null || latest === undefined) return { kind: 'lost' };
@@ -142,7 +126,7 @@ export class EvmDriver implements driver.AnchorDriver<EvmTick> {
       const receipt = await this.#reader.rpc.request<RpcReceipt | null>('eth_getTransactionReceipt', [
         attempt.txHash,
       ]);
-      if (receipt !== null) return this.#onReceipt(record, receipt, tick);
+      if (receipt !== null) return this.#body.onReceipt(record, receipt, tick.blocks);
     }
     // tick.latestNonce was read before these receipts: a nonce used by then with no receipt of
     // ours means another transaction took it, and none of our attempts can ever be mined.
@@ -156,7 +140,7 @@ export class EvmDriver implements driver.AnchorDriver<EvmTick> {
     const refusedAt = problem !== null && REFUSALS.has(problem.code) ? Date.parse(problem.at) : 0;
     const lastTry = Math.max(Date.parse(latest.submittedAt), refusedAt);
     if (this.#now().getTime() - lastTry >= this.#replaceAfterMs) {
-      const fees = bumpedFees(feesOf(latest), await this.#networkFees(tick), this.#maxFeePerGasCap);
+      const fees = bumpedFees(feesOf(latest), await this.#networkFees(tick), this.#feeCap(record));
       if (fees !== undefined) {
         const gasLimit = BigInt(latest.fees.gasLimit ?? '0');
         return { kind: 'replacement', attempt: await this.#sign(record, nonce, gasLimit, fees) };
@@ -176,7 +160,7 @@ export class EvmDriver implements driver.AnchorDriver<EvmTick> {
       // The cap is the reason, even when the node also refuses the (now underpriced) original.
       throw new ChainError(
         ChainErrorCode.FeeCapReached,
-        `nonce ${nonce}: not mined yet and a replacement would exceed maxFeePerGasCap ${this.#maxFeePerGasCap}` +
+        `nonce ${nonce}: not mined yet and a replacement would exceed maxFeePerGasCap ${this.#feeCap(record)}` +
           (refused === undefined ? '' : `; the node refuses the current offer: ${refused.message}`),
       );
     }
@@ -190,23 +174,10 @@ export class EvmDriver implements driver.AnchorDriver<EvmTick> {
     return tick.blocks.get(blockNumber)?.hash.toLowerCase();
   }
 
-  async #onReceipt(record: AnchorRecord, receipt: RpcReceipt, tick: EvmTick): Promise<driver.FollowOutcome> {
-    if (fromQuantity(receipt.status) === 1) {
-      const event = receipt.logs
-        .filter((log) => log.address.toLowerCase() === this.#reader.contractAddress)
-        .map(decodeAnchoredLog)
-        .find((e) => e?.sequence === record.sequence);
-      const anchor = event === undefined ? undefined : await this.#reader.toChainAnchor(event, tick.blocks);
-      if (anchor !== undefined) {
-        const { txHash, blockNumber, blockHash, blockTime, logIndex } = anchor;
-        return { kind: 'included', inclusion: { txHash, blockNumber, blockHash, blockTime, logIndex } };
-      }
-      if (event !== undefined) return { kind: 'waiting' }; // receipt from a block just reorganized away: look again
-    }
-    // Reverted (or no event): the nonce is spent. PENDING asks the contract what happened —
-    // anchored by someone else (adopt), or a reason that fails the request.
-    const reverted = `transaction ${receipt.transactionHash} reverted`;
-    return { kind: 'lost', error: new ChainError(ChainErrorCode.Reverted, reverted) };
+  /** The driver's cap, or the request's own when lower. */
+  #feeCap(record: Rec): bigint {
+    const own = this.#body.maxFeePerGas(record);
+    return own !== undefined && own < this.#maxFeePerGasCap ? own : this.#maxFeePerGasCap;
   }
 
   async #ownAddress(): Promise<string> {
@@ -233,18 +204,12 @@ export class EvmDriver implements driver.AnchorDriver<EvmTick> {
     return tick.network;
   }
 
-  async #sign(
-    record: AnchorRecord,
-    nonce: number,
-    gasLimit: bigint,
-    fees: Eip1559Fees,
-  ): Promise<AnchorAttempt> {
+  async #sign(record: Rec, nonce: number, gasLimit: bigint, fees: Eip1559Fees): Promise<AnchorAttempt> {
     const rawTransaction = await this.#signer.signTransaction({
       type: 2,
       chainId: BigInt(this.#reader.chainId),
       nonce,
-      to: this.#reader.contractAddress,
-      data: encodeAnchorCall(record.root, record.batchCid, record.sequence),
+      ...this.#body.call(record),
       value: 0n,
       gasLimit,
       maxFeePerGas: fees.maxFeePerGas,

@@ -18,6 +18,8 @@ export type { Anvil, AnvilOptions } from './anvil.ts';
 export { EvmChain } from './evm-chain.ts';
 export type { EvmChainOptions } from './evm-chain.ts';
 export { EvmDriver } from './evm-driver.ts';
+export { AnchorContractBody } from './evm-transaction-body.ts';
+export type { EvmTransactionBody } from './evm-transaction-body.ts';
 export type { EvmDriverOptions, EvmTick } from './evm-driver.ts';
 export { EvmChainReader } from './evm-chain-reader.ts';
 export type { EvmChainReaderOptions } from './evm-chain-reader.ts';

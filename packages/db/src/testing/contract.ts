@@ -176,6 +176,7 @@ export function databaseContract(name: string, factory: DatabaseFactory): void {
               'batch_entry',
               'chain_cursor',
               'relay_receipt',
+              'sponsorship',
               'tx_file',
               'tx_file_sender',
             ],

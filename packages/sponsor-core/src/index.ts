@@ -1,0 +1,36 @@
+/**
+ * @anchorpost/sponsor-core — the sponsor's decisions without a framework: reading and verifying a
+ * user's EIP-712 signed request (a forward request or a Governor ballot), the tenant's policy, the
+ * budget reservation through the SponsorshipStore port, and the chain checks through the
+ * SponsorChain port, put together by SponsorDesk.
+ */
+export * from './sponsor-error.ts';
+export * from './eip712.ts';
+export {
+  MAX_CALLDATA_BYTES,
+  parseSponsorshipRequest,
+  verifySponsorshipRequest,
+} from './sponsorship-request.ts';
+export type {
+  BallotData,
+  ForwardRequestData,
+  SponsorNetwork,
+  SponsorTransaction,
+  SponsorshipRequest,
+  VerifiedSponsorship,
+} from './sponsorship-request.ts';
+export { checkAllowed, checkDeadline, checkGas, fitsBudget, periodStart } from './sponsor-policy.ts';
+export type { Budget, Spent, TenantPolicy } from './sponsor-policy.ts';
+export type {
+  BudgetDecision,
+  NewSponsorship,
+  PeriodSpending,
+  Receipt,
+  ReserveOutcome,
+  SponsorshipRecord,
+  SponsorshipState,
+  SponsorshipStore,
+} from './sponsorship-store.ts';
+export type { ChainVerdict, SponsorChain } from './sponsor-chain.ts';
+export { SponsorDesk } from './sponsor-desk.ts';
+export type { SponsorDeskOptions, SponsorshipAnswer } from './sponsor-desk.ts';
