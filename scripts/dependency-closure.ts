@@ -7,7 +7,7 @@
  *
  * `--forbid NAME` exits 1 when NAME is in the closure (e.g. to keep Prisma out of the verifier's).
  * Needs `npm ci` first. Optional dependencies that are not installed (other platforms' binaries)
- * are skipped, as npm skips them.
+ * are skipped, as npm skips them; so are optional peer dependencies, which npm never installs.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -48,10 +48,11 @@ function ownSize(dir: string): number {
 }
 
 function requiredDependencies(manifest: Manifest): { name: string; optional: boolean }[] {
-  const peers = Object.keys(manifest.peerDependencies ?? {}).map((name) => ({
-    name,
-    optional: manifest.peerDependenciesMeta?.[name]?.optional === true,
-  }));
+  // npm installs a package's peer dependencies unless they are marked optional: an optional peer
+  // (an adapter's outside system, a test suite's fixtures) is the installer's choice, not brought.
+  const peers = Object.keys(manifest.peerDependencies ?? {})
+    .filter((name) => manifest.peerDependenciesMeta?.[name]?.optional !== true)
+    .map((name) => ({ name, optional: false }));
   return [
     ...Object.keys(manifest.dependencies ?? {}).map((name) => ({ name, optional: false })),
     ...Object.keys(manifest.optionalDependencies ?? {}).map((name) => ({ name, optional: true })),

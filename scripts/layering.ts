@@ -13,11 +13,12 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-type Layer = 'protocol' | 'contract' | 'core' | 'adapter' | 'service' | 'tool';
+type Layer = 'protocol' | 'contract' | 'port' | 'core' | 'adapter' | 'service' | 'tool';
 
 const LAYER_MEANING: Record<Layer, string> = {
   protocol: 'wire formats and their cryptography; depends on nothing of ours',
   contract: 'shapes shared between services (event schemas, the settings schema)',
+  port: 'what a core needs from an outside system, as interfaces, rows and error tables; no adapter code',
   core: 'framework-free engines, written against ports',
   adapter: 'packages that bring an outside system (Kafka, IPFS, PostgreSQL, chains, NestJS, Kubernetes)',
   service: 'the deployable processes: thin shells that wire cores to adapters',
@@ -28,10 +29,11 @@ const LAYER_MEANING: Record<Layer, string> = {
 const ALLOWED: Record<Layer, readonly Layer[]> = {
   protocol: [],
   contract: ['protocol'],
-  core: ['protocol', 'contract', 'core'],
-  adapter: ['protocol', 'contract', 'adapter'],
-  service: ['protocol', 'contract', 'core', 'adapter'],
-  tool: ['protocol', 'contract', 'core', 'adapter', 'service', 'tool'],
+  port: ['protocol', 'contract'],
+  core: ['protocol', 'contract', 'port', 'core'],
+  adapter: ['protocol', 'contract', 'port', 'adapter'],
+  service: ['protocol', 'contract', 'port', 'core', 'adapter'],
+  tool: ['protocol', 'contract', 'port', 'core', 'adapter', 'service', 'tool'],
 };
 
 const LAYERS: Record<string, Layer> = {
@@ -39,6 +41,9 @@ const LAYERS: Record<string, Layer> = {
   '@anchorpost/proto': 'protocol',
   '@anchorpost/events': 'contract',
   '@anchorpost/config': 'contract',
+  '@anchorpost/bus-port': 'port',
+  '@anchorpost/storage-port': 'port',
+  '@anchorpost/db-port': 'port',
   '@anchorpost/relay-core': 'core',
   '@anchorpost/batcher-core': 'core',
   '@anchorpost/parser-core': 'core',
@@ -72,19 +77,12 @@ const COMPOSING_SERVICE = '@anchorpost/platform';
 
 /**
  * Core packages that still depend on an adapter package, because the port lives with its
- * adapters (bus, storage, db, chains). Each goes when its port moves to a light package.
+ * adapters: the chains port (the node clients and anchor decoders the parser and the proof
+ * verifier read chains with) is still in @anchorpost/chains. Each goes when its port moves out.
  */
 const KNOWN_CORE_TO_ADAPTER: readonly string[] = [
-  '@anchorpost/batcher-core -> @anchorpost/bus',
-  '@anchorpost/batcher-core -> @anchorpost/storage',
   '@anchorpost/parser-core -> @anchorpost/chains',
-  '@anchorpost/parser-core -> @anchorpost/db',
-  '@anchorpost/parser-core -> @anchorpost/storage',
   '@anchorpost/proofs -> @anchorpost/chains',
-  '@anchorpost/proofs -> @anchorpost/db',
-  '@anchorpost/relay-core -> @anchorpost/bus',
-  '@anchorpost/relay-core -> @anchorpost/db',
-  '@anchorpost/relay-core -> @anchorpost/storage',
 ];
 
 interface Workspace {
@@ -162,7 +160,7 @@ function ruleProblems(all: readonly Workspace[]): string[] {
   return problems;
 }
 
-const LAYER_ORDER: readonly Layer[] = ['service', 'tool', 'core', 'adapter', 'contract', 'protocol'];
+const LAYER_ORDER: readonly Layer[] = ['service', 'tool', 'core', 'adapter', 'port', 'contract', 'protocol'];
 
 function mermaidId(name: string): string {
   return name.replace('@anchorpost/', '').replace(/[^a-z0-9]/g, '_');

@@ -5,7 +5,7 @@
  * signs the CID, so together the bytes are the relay's. Deterministic: the same record gets the
  * same answer on every run (for the same trusted keys).
  */
-import type { BusRecord } from '@anchorpost/bus';
+import type { BusRecord } from '@anchorpost/bus-port';
 import { txFileAccepted } from '@anchorpost/events';
 import type { TxFileAccepted } from '@anchorpost/events';
 import { cidForBytes, CidCodec, cidToBytes } from '@anchorpost/protocol';

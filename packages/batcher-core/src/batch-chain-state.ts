@@ -3,8 +3,8 @@
  * platform. That record is keyed by the platform, so it sits on one partition; it is the last
  * record there carrying this platform (other platforms may share the partition).
  */
-import { partitionForKey } from '@anchorpost/bus';
-import type { Bus } from '@anchorpost/bus';
+import { partitionForKey } from '@anchorpost/bus-port';
+import type { Bus } from '@anchorpost/bus-port';
 import { batchSealed, BATCH_SEALED_TOPIC } from '@anchorpost/events';
 import type { BatchSealed } from '@anchorpost/events';
 

@@ -8,10 +8,10 @@
  * when the batch is announced. Records are read a page at a time and only each entry's 36 CID bytes
  * are kept (36 MB for a million), plus the duplicate set and a small note per refusal.
  */
-import type { Bus, BusRecord } from '@anchorpost/bus';
+import type { Bus, BusRecord } from '@anchorpost/bus-port';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import { CID_BYTE_LENGTH, CidSet } from '@anchorpost/protocol';
-import type { ContentStore } from '@anchorpost/storage';
+import type { ContentStore } from '@anchorpost/storage-port';
 import { checkAcceptedRecord } from './accepted-record-check.ts';
 import type { RecordCheck } from './accepted-record-check.ts';
 import type { BatcherObserver } from './batcher-observer.ts';

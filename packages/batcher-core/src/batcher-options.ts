@@ -1,5 +1,5 @@
-import type { Bus } from '@anchorpost/bus';
-import type { ContentStore } from '@anchorpost/storage';
+import type { Bus } from '@anchorpost/bus-port';
+import type { ContentStore } from '@anchorpost/storage-port';
 import { BatcherError, BatcherErrorCode } from './batcher-error.ts';
 import type { BatcherObserver } from './batcher-observer.ts';
 import { systemClock } from './clock.ts';

@@ -10,7 +10,7 @@
  * limit (ADR 0016). Everything a batch holds comes from bus records, so re-running after a crash at
  * any step rebuilds the same blocks (puts and pins are idempotent) and announces once.
  */
-import type { Bus } from '@anchorpost/bus';
+import type { Bus } from '@anchorpost/bus-port';
 import { batchSealed, TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import type { BatchSealed } from '@anchorpost/events';
 import {
@@ -23,8 +23,8 @@ import {
   writeBatchFile,
 } from '@anchorpost/protocol';
 import type { BatchHeader } from '@anchorpost/protocol';
-import { isStorageError, StorageErrorCode } from '@anchorpost/storage';
-import type { ContentStore } from '@anchorpost/storage';
+import { isStorageError, StorageErrorCode } from '@anchorpost/storage-port';
+import type { ContentStore } from '@anchorpost/storage-port';
 import { readLastBatchSealed } from './batch-chain-state.ts';
 import { chooseBatchCut, nextOffset } from './batch-cut.ts';
 import { BatcherError, BatcherErrorCode } from './batcher-error.ts';

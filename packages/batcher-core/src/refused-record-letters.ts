@@ -6,8 +6,8 @@
  * partition and offset headers tell repeats apart). Only notes are kept per refusal: each record
  * is read back from the bus when its letter is written.
  */
-import { deadLetterMessage, deadLetterTopic } from '@anchorpost/bus';
-import type { Bus, BusMessage } from '@anchorpost/bus';
+import { deadLetterMessage, deadLetterTopic } from '@anchorpost/bus-port';
+import type { Bus, BusMessage } from '@anchorpost/bus-port';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import { BatcherError, BatcherErrorCode } from './batcher-error.ts';
 import { RecordRefusedError } from './record-refusal.ts';

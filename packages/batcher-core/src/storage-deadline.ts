@@ -4,8 +4,8 @@
  * ignores it — hung on a block it cannot find — still frees the seal. Real timers, not the
  * BatcherClock: the clock decides when to seal, this bounds how long one call may take.
  */
-import { StorageError, StorageErrorCode } from '@anchorpost/storage';
-import type { OperationOptions } from '@anchorpost/storage';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
+import type { OperationOptions } from '@anchorpost/storage-port';
 
 export async function withDeadline<T>(
   what: string,

@@ -8,8 +8,8 @@
  * outage never dead-letters good files.
  */
 import { cidForSmallBytes } from '@anchorpost/protocol';
-import { isStorageError, StorageErrorCode } from '@anchorpost/storage';
-import type { ContentStore } from '@anchorpost/storage';
+import { isStorageError, StorageErrorCode } from '@anchorpost/storage-port';
+import type { ContentStore } from '@anchorpost/storage-port';
 import { BatcherError, BatcherErrorCode } from './batcher-error.ts';
 import { RecordRefusalReason } from './record-refusal.ts';
 import { withDeadline } from './storage-deadline.ts';

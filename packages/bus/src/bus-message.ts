@@ -1,5 +1,5 @@
-import { BusError, BusErrorCode } from './bus-error.ts';
-import type { BusMessage } from './bus.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
+import type { BusMessage } from '@anchorpost/bus-port';
 
 /** Checks what TypeScript cannot promise at run time (callers may be plain JavaScript or decoded JSON). */
 export function assertBusMessage(message: BusMessage, index: number): void {

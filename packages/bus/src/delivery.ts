@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BatchHandler, BusRecord, DeliveryFailure } from './bus.ts';
+import type { BatchHandler, BusRecord, DeliveryFailure } from '@anchorpost/bus-port';
 import type { DeliveryPolicy } from './subscribe-options.ts';
 
 /**

@@ -1,27 +1,10 @@
 /**
- * @anchorpost/bus — the bus port (Kafka's model: keyed partitions, offsets, consumer groups with
- * at-least-once delivery and dead letters) and its embedded adapter, FileLogBus.
- * The contract tests both adapters pass are in `@anchorpost/bus/testing`.
+ * @anchorpost/bus — the bus adapters: the embedded FileLogBus and KafkaBus, and openBusFromEnv that
+ * picks one. The port they implement (Kafka's model: keyed partitions, offsets, consumer groups
+ * with at-least-once delivery and dead letters) is @anchorpost/bus-port, re-exported here so a
+ * service needs one import. The contract tests both adapters pass are in `@anchorpost/bus/testing`.
  */
-export type {
-  BatchHandler,
-  Bus,
-  BusMessage,
-  BusRecord,
-  DeliveryFailure,
-  PartitionLag,
-  PublishedRecord,
-  RetryOptions,
-  SubscribeOptions,
-  Subscription,
-  TopicSpec,
-} from './bus.ts';
-export { MAX_RECORDS_PER_READ } from './bus.ts';
-export { BusError, BusErrorCode, isBusError } from './bus-error.ts';
-export { assertTopicName, deadLetterTopic } from './topic-name.ts';
-export { assertGroupId } from './group-id.ts';
-export { murmur2, partitionForKey, toPositive } from './partitioner.ts';
-export { DeadLetterHeader, deadLetterMessage } from './dead-letter.ts';
+export * from '@anchorpost/bus-port';
 export { SUBSCRIBE_DEFAULTS } from './subscribe-options.ts';
 export * from './file-log/index.ts';
 export * from './kafka/index.ts';

@@ -1,4 +1,4 @@
-import { BusError, BusErrorCode } from './bus-error.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
 
 /** A whole-number argument in [min, max], or INVALID_ARGUMENT naming it. */
 export function integerArgument(

@@ -1,5 +1,5 @@
 import { isSet } from '@anchorpost/config';
-import type { Bus } from './bus.ts';
+import type { Bus } from '@anchorpost/bus-port';
 import { fileLogBusOptionsFromEnv } from './file-log/config.ts';
 import { openFileLogBus } from './file-log/file-log-bus.ts';
 import { kafkaBusConfigSchema, kafkaBusOptionsFromEnv } from './kafka/config.ts';

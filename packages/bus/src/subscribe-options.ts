@@ -1,13 +1,14 @@
-import { BusError, BusErrorCode } from './bus-error.ts';
 import {
-  MAX_RECORDS_PER_READ,
+  assertGroupId,
+  assertTopicName,
   type BatchHandler,
+  BusError,
+  BusErrorCode,
   type DeliveryFailure,
+  MAX_RECORDS_PER_READ,
   type SubscribeOptions,
-} from './bus.ts';
-import { assertGroupId } from './group-id.ts';
+} from '@anchorpost/bus-port';
 import { integerArgument } from './integer-argument.ts';
-import { assertTopicName } from './topic-name.ts';
 
 /** How the consumer loop treats a failing handler (defaults filled in). */
 export interface DeliveryPolicy {

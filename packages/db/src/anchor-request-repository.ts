@@ -5,7 +5,7 @@
  * depending on that package; the anchorer maps between the two. Not index data: `truncateAll`
  * leaves it alone (requests cannot be rebuilt from chains + IPFS).
  */
-import { DbError } from './db-error.ts';
+import { DbError } from '@anchorpost/db-port';
 import { Prisma } from './generated/prisma/client.ts';
 import type { AnchorRequest as Row, PrismaClient } from './generated/prisma/client.ts';
 import { withDbErrors } from './to-db-error.ts';

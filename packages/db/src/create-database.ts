@@ -6,12 +6,11 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaAnchorRequestRepository } from './anchor-request-repository.ts';
 import type { AnchorRequestRepository } from './anchor-request-repository.ts';
-import { DbError } from './db-error.ts';
+import { DbError } from '@anchorpost/db-port';
+import type { IndexRepository, ReceiptRepository } from '@anchorpost/db-port';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { PrismaIndexRepository } from './index-repository.ts';
-import type { IndexRepository } from './index-repository.ts';
 import { PrismaReceiptRepository } from './receipt-repository.ts';
-import type { ReceiptRepository } from './receipt-repository.ts';
 import { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
 import { toDbError } from './to-db-error.ts';
 

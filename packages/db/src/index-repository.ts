@@ -3,13 +3,14 @@
  * rebuilt) and the proof API reads. `PrismaIndexRepository` is its one implementation; the
  * same code runs against PostgreSQL and the embedded PGlite (see createDatabase).
  */
-import { DbError } from './db-error.ts';
+import { DbError } from '@anchorpost/db-port';
 import { withDbErrors } from './to-db-error.ts';
 import { decodeMessageCursor, encodeMessageCursor } from './message-cursor.ts';
 import { Prisma } from './generated/prisma/client.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { Anchor, Batch, ChainCursor, TxFile, TxFileSender } from './generated/prisma/client.ts';
 import type {
+  IndexRepository,
   AnchorRecord,
   BatchEntryRecord,
   BatchRecord,
@@ -19,50 +20,7 @@ import type {
   InclusionRecord,
   Page,
   TxFileRecord,
-} from './records.ts';
-
-export interface IndexRepository {
-  /**
-   * Writes a batch and its entries (tx-file CIDs in batch order) in one transaction: either
-   * all of it is indexed or nothing. The number of entries must equal `batch.count`.
-   * UNIQUE_VIOLATION if the batch (cid, or platform + sequence) is already indexed.
-   * Entries are inserted in chunks, so an iterable of a million CIDs is fine; an async one
-   * keeps the transaction (and, on an embedded database, the only connection) open while
-   * it is read.
-   */
-  recordBatch(batch: BatchRecord, entries: Iterable<string> | AsyncIterable<string>): Promise<void>;
-  /** Writes tx-files and their senders in one transaction; ones already indexed are skipped. Returns how many were new. */
-  recordTxFiles(rows: readonly TxFileRecord[]): Promise<number>;
-  /** Inserts or replaces the anchor of a batch on a chain. FOREIGN_KEY_VIOLATION if the batch is not indexed. */
-  recordAnchor(anchor: AnchorRecord): Promise<void>;
-  getBatch(cid: string): Promise<BatchRecord | null>;
-  /** One indexed tx-file with its senders; null if it is not indexed. */
-  getTxFile(cid: string): Promise<TxFileRecord | null>;
-  getBatchBySequence(platform: string, sequence: number): Promise<BatchRecord | null>;
-  /** A batch's anchors, ordered by chain and chain id (empty when it has none or is not indexed). */
-  getBatchAnchors(batchCid: string): Promise<AnchorRecord[]>;
-  /**
-   * The batch each tx-file was first sealed in (lowest sequence, as getProof), by tx-file CID;
-   * CIDs in no indexed batch are left out.
-   */
-  firstBatchOf(txFileCids: readonly string[]): Promise<Map<string, string>>;
-  /** The batch's tx-file CIDs in leaf order, read page by page (for Merkle paths). */
-  batchEntries(batchCid: string, pageSize?: number): AsyncIterable<string>;
-  /** Where a tx-file was sealed and anchored; null if it is in no indexed batch. */
-  getProof(txFileCid: string): Promise<InclusionRecord | null>;
-  /** Tx-files sent to a recipient, in batch order, keyset-paginated (limit 1…1000). */
-  messagesByRecipient(
-    recipientHash: string,
-    cursor: string | null,
-    limit: number,
-  ): Promise<Page<TxFileRecord>>;
-  getChainCursor(chain: ChainKind, chainId: string): Promise<ChainCursorRecord | null>;
-  saveChainCursor(cursor: ChainCursorRecord): Promise<void>;
-  /** Empties every index table (for a rebuild from chains + IPFS); the anchorer's requests stay. */
-  truncateAll(): Promise<void>;
-  /** Every index row in a fixed order, for comparing a rebuilt index with the original. Tests and small databases only. */
-  dumpAll(): Promise<IndexDump>;
-}
+} from '@anchorpost/db-port';
 
 /** Rows per INSERT statement. */
 export const ENTRY_CHUNK = 10_000;

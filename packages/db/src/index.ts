@@ -3,25 +3,12 @@
  * stand-in (PGlite over its socket server), migrations that the Prisma CLI and this package
  * both understand, and the repository the parser and the proof API use.
  */
-export { DbError, isDbError, type DbErrorCode } from './db-error.ts';
 export { toDbError } from './to-db-error.ts';
 export { startEmbeddedPostgres, EMBEDDED_POOL_SIZE } from './embedded-postgres.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-postgres.ts';
 export { createDatabase, DEFAULT_POOL_SIZE, type Database, type DatabaseOptions } from './create-database.ts';
-export {
-  PrismaIndexRepository,
-  ENTRY_CHUNK,
-  MAX_PAGE_LIMIT,
-  type IndexRepository,
-} from './index-repository.ts';
-export {
-  PrismaReceiptRepository,
-  type ChainPositionKey,
-  type NewRelayReceipt,
-  type ReceiptRepository,
-  type RelayReceiptRecord,
-  type RelayReceiptState,
-} from './receipt-repository.ts';
+export { PrismaIndexRepository, ENTRY_CHUNK, MAX_PAGE_LIMIT } from './index-repository.ts';
+export { PrismaReceiptRepository } from './receipt-repository.ts';
 export {
   PrismaAnchorRequestRepository,
   OPEN_ANCHOR_REQUEST_STATES,
@@ -43,7 +30,9 @@ export {
   type SponsorshipSpending,
   type SponsorshipState,
 } from './sponsorship-repository.ts';
-export type * from './records.ts';
+// The port (errors, rows, repository interfaces) is @anchorpost/db-port; re-exported so the
+// services that open a database need one import.
+export * from '@anchorpost/db-port';
 export {
   migrate,
   planMigration,

@@ -3,7 +3,7 @@
  * (batch sequence, batch index, cid) as base64url JSON. Keyset, not offset, so a page costs
  * the same at any depth and rows added meanwhile neither repeat nor shift earlier pages.
  */
-import { DbError } from './db-error.ts';
+import { DbError } from '@anchorpost/db-port';
 
 export interface MessagePosition {
   batchSequence: number;

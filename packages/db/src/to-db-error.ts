@@ -2,8 +2,8 @@
  * One place that turns whatever the stack threw — Prisma client errors (P-codes), driver
  * adapter errors, pg errors (SQLSTATE) or Node socket errors — into a DbError.
  */
-import { DbError } from './db-error.ts';
-import type { DbErrorCode } from './db-error.ts';
+import { DbError } from '@anchorpost/db-port';
+import type { DbErrorCode } from '@anchorpost/db-port';
 
 const PRISMA_CODES: Readonly<Record<string, DbErrorCode>> = {
   P1000: 'ACCESS_DENIED',

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AnchorRequestRecord } from '../src/anchor-request-repository.ts';
 import { createDatabase } from '../src/create-database.ts';
 import type { Database } from '../src/create-database.ts';
-import { DbError } from '../src/db-error.ts';
+import { DbError } from '@anchorpost/db-port';
 import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres } from '../src/embedded-postgres.ts';
 import type { EmbeddedPostgres } from '../src/embedded-postgres.ts';
 import { migrate } from '../src/migrations/migrate.ts';

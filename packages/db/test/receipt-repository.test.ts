@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDatabase } from '../src/create-database.ts';
 import type { Database } from '../src/create-database.ts';
-import { DbError } from '../src/db-error.ts';
+import { DbError } from '@anchorpost/db-port';
+import type { NewRelayReceipt } from '@anchorpost/db-port';
 import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres } from '../src/embedded-postgres.ts';
 import type { EmbeddedPostgres } from '../src/embedded-postgres.ts';
 import { migrate } from '../src/migrations/migrate.ts';
-import type { NewRelayReceipt } from '../src/receipt-repository.ts';
 import { fixtureCid, fixtureHash } from '../src/testing/fixtures.ts';
 
 function receipt(label: string, sequence: number): NewRelayReceipt {

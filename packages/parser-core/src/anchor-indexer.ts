@@ -8,11 +8,11 @@
  * stays at one page and one chunk of tx-files whatever the batch size; pages are small blocks.
  */
 import type { ChainAnchor } from '@anchorpost/chains';
-import { isDbError } from '@anchorpost/db';
-import type { BatchRecord, ChainKind, IndexRepository, TxFileRecord } from '@anchorpost/db';
+import { isDbError } from '@anchorpost/db-port';
+import type { BatchRecord, ChainKind, IndexRepository, TxFileRecord } from '@anchorpost/db-port';
 import { AnchorpostError, ProtocolError, readBatchPages, toHex, verifyBatchFile } from '@anchorpost/protocol';
 import type { BatchRoot, DuplicateCheck, GetBatchPage } from '@anchorpost/protocol';
-import { isStorageError } from '@anchorpost/storage';
+import { isStorageError } from '@anchorpost/storage-port';
 import type { ContentFetcher } from './content-fetcher.ts';
 import { ParserError, ParserErrorCode } from './parser-error.ts';
 import { notify } from './parser-observer.ts';

@@ -4,7 +4,7 @@
  * retryable one, is thrown as it came.
  */
 import { AnchorpostError } from '@anchorpost/protocol';
-import type { ContentAddress, ContentStore } from '@anchorpost/storage';
+import type { ContentAddress, ContentStore } from '@anchorpost/storage-port';
 import { notify } from './parser-observer.ts';
 import type { ParserObserver } from './parser-observer.ts';
 import { MAX_TX_FILE_BYTES } from './parser-options.ts';

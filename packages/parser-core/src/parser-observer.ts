@@ -3,7 +3,7 @@
  * must not throw; a throwing hook is ignored so that metrics never stop the parser.
  */
 import type { ChainAnchor } from '@anchorpost/chains';
-import type { BatchRecord, ChainCursorRecord } from '@anchorpost/db';
+import type { BatchRecord, ChainCursorRecord } from '@anchorpost/db-port';
 
 export interface ParserObserver {
   /** A batch, its tx-files and its anchor are in the index. */

@@ -1,8 +1,8 @@
 /** The parser's options, validated once at construction (a bad one throws BAD_CONFIG naming the key). */
 import type { ChainReader } from '@anchorpost/chains';
-import type { ChainKind, IndexRepository } from '@anchorpost/db';
+import type { ChainKind, IndexRepository } from '@anchorpost/db-port';
 import type { DuplicateCheck } from '@anchorpost/protocol';
-import type { ContentStore } from '@anchorpost/storage';
+import type { ContentStore } from '@anchorpost/storage-port';
 import type { ChainBlockHashes } from './chain-block-hashes.ts';
 import { ParserError, ParserErrorCode } from './parser-error.ts';
 import type { ParserObserver } from './parser-observer.ts';

@@ -17,7 +17,7 @@
  * A batch-file that is missing for good, malformed or does not match its anchor is reported
  * (`anchorRejected`) and skipped, never indexed.
  */
-import type { ChainCursorRecord } from '@anchorpost/db';
+import type { ChainCursorRecord } from '@anchorpost/db-port';
 import { AnchorIndexer } from './anchor-indexer.ts';
 import { ContentFetcher } from './content-fetcher.ts';
 import { notify } from './parser-observer.ts';

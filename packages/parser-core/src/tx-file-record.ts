@@ -1,6 +1,6 @@
 /** The index row of a tx-file: its routing and state-chain fields, parsed from the file's bytes. */
 import { parseTxFile } from '@anchorpost/protocol';
-import type { TxFileRecord } from '@anchorpost/db';
+import type { TxFileRecord } from '@anchorpost/db-port';
 
 export function toTxFileRecord(
   cid: string,

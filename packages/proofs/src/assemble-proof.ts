@@ -3,7 +3,7 @@
  * Merkle path from the batch's ordered entries (read page by page), and the batch's anchors with
  * their depth below the chain's current head.
  */
-import type { AnchorRecord, BatchRecord, ChainKind, IndexRepository } from '@anchorpost/db';
+import type { AnchorRecord, BatchRecord, ChainKind, IndexRepository } from '@anchorpost/db-port';
 import { toBase64 } from '@anchorpost/protocol';
 import { checkBatchHeader } from './batch-header-check.ts';
 import { inclusionFromEntries } from './inclusion-from-entries.ts';

@@ -1,7 +1,7 @@
 /** An in-process ReceiptStore for unit tests and throw-away relays: nothing survives a restart. */
 import type { RelayReceipt } from '@anchorpost/events';
 import type { BusPosition, ChainPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
-import { DbError } from '@anchorpost/db';
+import { DbError } from '@anchorpost/db-port';
 
 function copy(stored: StoredReceipt): StoredReceipt {
   return {

@@ -1,5 +1,5 @@
 /** The ReceiptStore on PostgreSQL (or the embedded PGlite) through @anchorpost/db's ReceiptRepository. */
-import type { ReceiptRepository, RelayReceiptRecord } from '@anchorpost/db';
+import type { ReceiptRepository, RelayReceiptRecord } from '@anchorpost/db-port';
 import type { RelayReceipt } from '@anchorpost/events';
 import type { BusPosition, ChainPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
 

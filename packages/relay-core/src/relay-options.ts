@@ -1,7 +1,7 @@
 /** What a Relay is built from, checked once at start-up: a bad value names its key (BAD_CONFIG). */
-import type { Bus } from '@anchorpost/bus';
-import { MAX_RECORDS_PER_READ } from '@anchorpost/bus';
-import type { ContentStore } from '@anchorpost/storage';
+import { MAX_RECORDS_PER_READ } from '@anchorpost/bus-port';
+import type { Bus } from '@anchorpost/bus-port';
+import type { ContentStore } from '@anchorpost/storage-port';
 import { ErgoBlockCheck } from './ergo-block-check.ts';
 import type { ErgoBlockCheckOptions } from './ergo-block-check.ts';
 import type { ReceiptStore } from './receipt-store.ts';

@@ -20,8 +20,8 @@
  * beyond that bound, a receipt stored before `busEndAtSign` was kept, and two relay processes
  * retrying the same CID at the same moment.
  */
-import type { Bus } from '@anchorpost/bus';
-import { partitionForKey } from '@anchorpost/bus';
+import { partitionForKey } from '@anchorpost/bus-port';
+import type { Bus } from '@anchorpost/bus-port';
 import type { RelayReceipt } from '@anchorpost/events';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
 import {
@@ -30,7 +30,7 @@ import {
   refuseLegacyTxFile,
   verifyClientSignature,
 } from '@anchorpost/protocol';
-import type { ContentStore } from '@anchorpost/storage';
+import type { ContentStore } from '@anchorpost/storage-port';
 import { NewsSignal } from './news-signal.ts';
 import type { BusPosition, ChainPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
 import { signReceipt } from './receipt-signing.ts';

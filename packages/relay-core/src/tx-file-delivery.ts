@@ -4,8 +4,8 @@
  * filtered by recipient hash. Pull-based: a bounded batch is read only when the consumer asks for
  * more, so a slow consumer never makes the relay buffer.
  */
-import type { Bus, BusRecord } from '@anchorpost/bus';
-import { partitionForKey } from '@anchorpost/bus';
+import { partitionForKey } from '@anchorpost/bus-port';
+import type { Bus, BusRecord } from '@anchorpost/bus-port';
 import type { RelayReceipt } from '@anchorpost/events';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
 import { decodeCursor, encodeCursor } from './delivery-cursor.ts';

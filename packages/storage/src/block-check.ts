@@ -6,7 +6,7 @@
 import { hash } from 'node:crypto';
 import { MAX_BATCH_BLOCK_SIZE } from '@anchorpost/protocol';
 import type { CID } from 'multiformats/cid';
-import { StorageError, StorageErrorCode } from './storage-error.ts';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 
 /** The largest block a store accepts: 1 MiB, the block size every IPFS implementation transfers. */
 export const MAX_BLOCK_SIZE = MAX_BATCH_BLOCK_SIZE;

@@ -3,7 +3,7 @@
  * and then fails with TOO_LARGE before the chunk that crosses the limit is handed on — so a
  * caller never holds more than it allowed, and the source is not read further.
  */
-import { StorageError, StorageErrorCode } from './storage-error.ts';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 
 export function checkMaxBytes(maxBytes: number): void {
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {

@@ -1,18 +1,9 @@
 /**
- * @anchorpost/storage — the storage port (content-addressed files, blocks and pins) and its two
- * adapters: embedded Helia (offline, file-backed) and a Kubo daemon over RPC.
+ * @anchorpost/storage — the two storage adapters: embedded Helia (offline, file-backed) and a Kubo
+ * daemon over RPC. The port they implement (content-addressed files, blocks and pins) is
+ * @anchorpost/storage-port, re-exported here so a service needs one import.
  */
-export type {
-  AddFileOptions,
-  ContentAddress,
-  ContentStore,
-  GetFileOptions,
-  OperationOptions,
-  PinOptions,
-  ReadFileOptions,
-  StoreHealth,
-} from './content-store.ts';
-export { isStorageError, StorageError, StorageErrorCode } from './storage-error.ts';
+export * from '@anchorpost/storage-port';
 export { MAX_BLOCK_SIZE } from './block-check.ts';
 export { DEFAULT_TIMEOUT_MS } from './operation-signal.ts';
 export { HeliaContentStore, openHeliaContentStore } from './helia/helia-content-store.ts';

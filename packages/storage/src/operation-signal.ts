@@ -2,7 +2,7 @@
  * One AbortSignal per store operation, combining the time limit and the caller's signal, so
  * every backend call is bounded and an abort can be reported as TIMEOUT (ours) or ABORTED (theirs).
  */
-import { StorageError, StorageErrorCode } from './storage-error.ts';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 
 export class OperationSignal {
   readonly signal: AbortSignal | undefined;

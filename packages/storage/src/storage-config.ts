@@ -1,4 +1,4 @@
-import type { ContentStore } from './content-store.ts';
+import type { ContentStore } from '@anchorpost/storage-port';
 import { openHeliaContentStore } from './helia/helia-content-store.ts';
 import { connectKubo } from './kubo/kubo-content-store.ts';
 import type { StorageConfig } from './storage-settings.ts';

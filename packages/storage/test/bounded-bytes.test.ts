@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { limitBytes, readBounded } from '../src/bounded-bytes.ts';
-import { StorageError } from '../src/storage-error.ts';
+import { StorageError } from '@anchorpost/storage-port';
 
 /** A source of `count` chunks of `size` bytes that counts how many were pulled. */
 function countingSource(

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encodeBatchFile } from '@anchorpost/protocol';
 import { openHeliaContentStore } from '../src/helia/helia-content-store.ts';
-import { StorageError } from '../src/storage-error.ts';
+import { StorageError } from '@anchorpost/storage-port';
 
 const onLinux = process.platform === 'linux';
 

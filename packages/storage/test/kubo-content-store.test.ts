@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { cidForSmallBytes } from '@anchorpost/protocol';
 import { connectKubo } from '../src/kubo/kubo-content-store.ts';
-import { StorageError } from '../src/storage-error.ts';
-import type { StorageErrorCode } from '../src/storage-error.ts';
+import { StorageError } from '@anchorpost/storage-port';
+import type { StorageErrorCode } from '@anchorpost/storage-port';
 import { kuboBinaryForTests, startKuboDaemon } from '../src/testing/kubo-daemon.ts';
 import type { KuboDaemon } from '../src/testing/kubo-daemon.ts';
 

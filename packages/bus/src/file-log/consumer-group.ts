@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BusRecord } from '../bus.ts';
+import type { BusRecord } from '@anchorpost/bus-port';
 import { backoffMs, deliverBatch } from '../delivery.ts';
 import type { ResolvedSubscribeOptions } from '../subscribe-options.ts';
 import type { GroupOffsets } from './group-offsets.ts';

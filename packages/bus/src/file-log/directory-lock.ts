@@ -1,7 +1,7 @@
 import { open, readFile, realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BusError, BusErrorCode } from '../bus-error.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
 
 const LOCK_FILE = 'LOCK';
 

@@ -1,24 +1,26 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BusError, BusErrorCode } from '../bus-error.ts';
-import { assertBusMessage } from '../bus-message.ts';
 import {
-  MAX_RECORDS_PER_READ,
+  assertGroupId,
+  assertTopicName,
   type Bus,
+  BusError,
+  BusErrorCode,
   type BusMessage,
   type BusRecord,
+  deadLetterMessage,
+  deadLetterTopic,
+  MAX_RECORDS_PER_READ,
+  partitionForKey,
   type PartitionLag,
   type PublishedRecord,
   type SubscribeOptions,
   type Subscription,
   type TopicSpec,
-} from '../bus.ts';
-import { deadLetterMessage } from '../dead-letter.ts';
-import { assertGroupId } from '../group-id.ts';
+} from '@anchorpost/bus-port';
+import { assertBusMessage } from '../bus-message.ts';
 import { integerArgument } from '../integer-argument.ts';
-import { partitionForKey } from '../partitioner.ts';
 import { resolveSubscribeOptions } from '../subscribe-options.ts';
-import { assertTopicName, deadLetterTopic } from '../topic-name.ts';
 import { ConsumerGroup } from './consumer-group.ts';
 import { DirectoryLock } from './directory-lock.ts';
 import { syncDirectory } from './durable-files.ts';

@@ -1,4 +1,4 @@
-import { BusError, BusErrorCode } from '../bus-error.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
 import type { PartitionLog } from './partition-log.ts';
 
 type Round = PromiseWithResolvers<undefined>;

@@ -1,4 +1,4 @@
-import type { Subscription } from '../bus.ts';
+import type { Subscription } from '@anchorpost/bus-port';
 import type { ResolvedSubscribeOptions } from '../subscribe-options.ts';
 
 /**

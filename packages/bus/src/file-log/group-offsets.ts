@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BusError, BusErrorCode } from '../bus-error.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
 import { isMissing, syncDirectory, writeFileAtomic } from './durable-files.ts';
 
 interface OffsetsFile {

@@ -1,6 +1,6 @@
 import type { Buffer } from 'node:buffer';
 import { open, readdir, stat } from 'node:fs/promises';
-import { BusError, BusErrorCode } from '../bus-error.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
 import { syncDirectory } from './durable-files.ts';
 import { FrameReader, type FrameStep } from './frame-reader.ts';
 import { decodePayload, payloadOffset, tryPayloadOffset, type StoredRecord } from './record-frame.ts';

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { crc32 } from 'node:zlib';
-import { BusError, BusErrorCode } from '../bus-error.ts';
-import type { BusMessage } from '../bus.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
+import type { BusMessage } from '@anchorpost/bus-port';
 
 /**
  * On-disk record framing: `length u32 ‖ crc32 u32 ‖ payload`, big-endian, the CRC (zlib's CRC-32)

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BusError, BusErrorCode } from '../bus-error.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
 import { syncDirectory, writeFileAtomic } from './durable-files.ts';
 import { PartitionLog, type PartitionLogOptions } from './partition-log.ts';
 

@@ -1,5 +1,5 @@
 import { loadConfig, type ConfigSchema } from '@anchorpost/config';
-import { BusError, BusErrorCode } from '../bus-error.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
 
 export interface KafkaBusOptions {
   /** Bootstrap brokers, `host:port`. */

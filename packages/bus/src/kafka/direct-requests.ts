@@ -1,6 +1,6 @@
 import type { Cluster, Kafka } from 'kafkajs';
-import { BusError, BusErrorCode } from '../bus-error.ts';
-import type { BusRecord } from '../bus.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
+import type { BusRecord } from '@anchorpost/bus-port';
 import { isRebalanceError, kafkaBusError } from './kafka-error.ts';
 import { recordHeaders } from './record-headers.ts';
 

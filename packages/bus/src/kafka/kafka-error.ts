@@ -1,4 +1,4 @@
-import { BusError, BusErrorCode } from '../bus-error.ts';
+import { BusError, BusErrorCode } from '@anchorpost/bus-port';
 
 /**
  * Kafka protocol error types (kafkajs's `error.type`) that have a port code of their own; any other

@@ -1,5 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { BusRecord, Subscription } from '../bus.ts';
+import type { BusRecord, Subscription } from '@anchorpost/bus-port';
 import { deliverBatch } from '../delivery.ts';
 import type { ResolvedSubscribeOptions } from '../subscribe-options.ts';
 import type { DirectRequests } from './direct-requests.ts';

@@ -15,7 +15,7 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { DbError } from '../db-error.ts';
+import { DbError } from '@anchorpost/db-port';
 import { toDbError } from '../to-db-error.ts';
 import { DEFAULT_MIGRATIONS_DIR, readMigrationList } from './migration-list.ts';
 import { NO_FILTER, openSchemaEngine } from './schema-engine.ts';

@@ -11,7 +11,7 @@ import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { startEmbeddedPostgres } from '../embedded-postgres.ts';
 import type { EmbeddedPostgres } from '../embedded-postgres.ts';
-import { DbError } from '../db-error.ts';
+import { DbError } from '@anchorpost/db-port';
 import {
   DEFAULT_MIGRATIONS_DIR,
   DEFAULT_SCHEMA_PATH,

@@ -14,10 +14,10 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createDatabase } from '../create-database.ts';
 import type { Database } from '../create-database.ts';
-import { DbError } from '../db-error.ts';
+import { DbError } from '@anchorpost/db-port';
 import { migrate } from '../migrations/migrate.ts';
 import { DEFAULT_MIGRATIONS_DIR } from '../migrations/migration-list.ts';
-import type { TxFileRecord } from '../records.ts';
+import type { TxFileRecord } from '@anchorpost/db-port';
 import {
   fixtureAnchor,
   fixtureBatch,

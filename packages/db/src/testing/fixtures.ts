@@ -3,7 +3,7 @@
  * runs (or a rebuild) produce byte-identical data.
  */
 import { createHash } from 'node:crypto';
-import type { AnchorRecord, BatchRecord, ChainKind, TxFileRecord } from '../records.ts';
+import type { AnchorRecord, BatchRecord, ChainKind, TxFileRecord } from '@anchorpost/db-port';
 
 function hex(label: string, length: number): string {
   let out = '';

@@ -6,7 +6,7 @@ import * as dagCbor from '@ipld/dag-cbor';
 import * as dagPb from '@ipld/dag-pb';
 import { CidCodec } from '@anchorpost/protocol';
 import { CID } from 'multiformats/cid';
-import { StorageError, StorageErrorCode } from '../storage-error.ts';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 
 export function linksOf(cid: CID, bytes: Uint8Array): CID[] {
   switch (cid.code) {

@@ -24,6 +24,7 @@ import type { Helia } from 'helia';
 import type { CID } from 'multiformats/cid';
 import { checkBlockBytes, checkBlockSize, checkFileCid } from '../block-check.ts';
 import { checkMaxBytes, limitBytes, readBounded } from '../bounded-bytes.ts';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 import type {
   AddFileOptions,
   ContentAddress,
@@ -33,10 +34,9 @@ import type {
   PinOptions,
   ReadFileOptions,
   StoreHealth,
-} from '../content-store.ts';
+} from '@anchorpost/storage-port';
 import { ExpectedCid } from '../expected-cid.ts';
 import { DEFAULT_TIMEOUT_MS, OperationSignal } from '../operation-signal.ts';
-import { StorageError, StorageErrorCode } from '../storage-error.ts';
 import { GcGate } from './gc-gate.ts';
 import { heliaStorageError } from './helia-errors.ts';
 import { PinIndex } from './pin-index.ts';

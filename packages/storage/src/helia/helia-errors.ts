@@ -1,5 +1,5 @@
 /** What Helia, its UnixFS exporter and the file stores throw, in the port's words. */
-import { StorageError, StorageErrorCode } from '../storage-error.ts';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 
 const NOT_FOUND = new Set([
   'BlockNotFoundWhileOfflineError',

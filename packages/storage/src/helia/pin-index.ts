@@ -20,7 +20,7 @@ import { base32 } from 'multiformats/bases/base32';
 import { CID } from 'multiformats/cid';
 import { CidCodec } from '@anchorpost/protocol';
 import { readBounded } from '../bounded-bytes.ts';
-import { StorageError, StorageErrorCode } from '../storage-error.ts';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 import { linksOf } from './dag-links.ts';
 
 const PIN_PREFIX = '/anchorpost/pin/';

@@ -11,7 +11,7 @@ import type { FsBlockstore } from 'blockstore-fs';
 import { UnixFS } from 'ipfs-unixfs';
 import type { CID } from 'multiformats/cid';
 import { readBounded } from '../bounded-bytes.ts';
-import { StorageError, StorageErrorCode } from '../storage-error.ts';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 
 export interface UnixfsFile {
   /** The size the root declares (the reader still counts what it hands out). */

@@ -13,6 +13,7 @@ import type { KuboRPCClient } from 'kubo-rpc-client';
 import type { CID } from 'multiformats/cid';
 import { checkBlockBytes, checkBlockSize, checkFileCid } from '../block-check.ts';
 import { checkMaxBytes, limitBytes, readBounded } from '../bounded-bytes.ts';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 import type {
   AddFileOptions,
   ContentAddress,
@@ -22,10 +23,9 @@ import type {
   PinOptions,
   ReadFileOptions,
   StoreHealth,
-} from '../content-store.ts';
+} from '@anchorpost/storage-port';
 import { ExpectedCid } from '../expected-cid.ts';
 import { DEFAULT_TIMEOUT_MS, OperationSignal } from '../operation-signal.ts';
-import { StorageError, StorageErrorCode } from '../storage-error.ts';
 import { kuboAdd } from './kubo-add.ts';
 import { kuboAddFlags } from './kubo-add-options.ts';
 import { kuboMessage, kuboStorageError } from './kubo-errors.ts';

@@ -2,7 +2,7 @@
  * What kubo-rpc-client and the daemon report, in the port's words. Kubo answers every failure
  * with HTTP 500 and a message, so the message is what there is to classify.
  */
-import { StorageError, StorageErrorCode } from '../storage-error.ts';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 
 /** Connection-level failures: the daemon is not there (or not answering) right now. */
 const UNREACHABLE_CODES = new Set([

@@ -5,10 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BusError } from '../../bus-error.ts';
-import type { DeliveryFailure, SubscribeOptions } from '../../bus.ts';
-import { DeadLetterHeader } from '../../dead-letter.ts';
-import { deadLetterTopic } from '../../topic-name.ts';
+import { BusError, DeadLetterHeader, deadLetterTopic } from '@anchorpost/bus-port';
+import type { DeliveryFailure, SubscribeOptions } from '@anchorpost/bus-port';
 import {
   assertOffsetOrder,
   bytes,

@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BusError, type BusErrorCode } from '../../bus-error.ts';
-import type { Bus, BusMessage, BusRecord } from '../../bus.ts';
-import { partitionForKey } from '../../partitioner.ts';
+import { BusError, type BusErrorCode, partitionForKey } from '@anchorpost/bus-port';
+import type { Bus, BusMessage, BusRecord } from '@anchorpost/bus-port';
 
 /** What a contract test gets from the adapter under test. */
 export interface BusFixture {

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BusMessage } from '../../bus.ts';
-import { partitionForKey } from '../../partitioner.ts';
+import { partitionForKey } from '@anchorpost/bus-port';
+import type { BusMessage } from '@anchorpost/bus-port';
 import { bytes, keyFor, message, readAll, rejectsWith, text, topicName } from './fixture.ts';
 import type { BusGroupContext } from './fixture.ts';
 

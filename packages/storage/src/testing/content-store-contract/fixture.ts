@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { cidForSmallBytes, encodeBatchFile } from '@anchorpost/protocol';
 import type { BatchFileBlock, BatchRootBlock } from '@anchorpost/protocol';
-import type { ContentStore } from '../../content-store.ts';
-import { StorageError } from '../../storage-error.ts';
-import type { StorageErrorCode } from '../../storage-error.ts';
+import { StorageError } from '@anchorpost/storage-port';
+import type { ContentStore, StorageErrorCode } from '@anchorpost/storage-port';
 
 export interface ContentStoreHarness {
   /** A store over this harness's data. Called again after `close()`, it must see the same data. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { murmur2, partitionForKey, toPositive } from '../src/index.ts';
 
@@ -61,5 +62,14 @@ describe('Kafka default partitioner', () => {
     for (let partitions = 1; partitions <= 16; partitions++) {
       assert.equal(partitionForKey('100:48069', partitions), 1009543857 % partitions);
     }
+  });
+});
+
+describe('the bus port', () => {
+  it('depends on the protocol alone, so a core can name it without kafkajs', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    assert.deepEqual(Object.keys(manifest.dependencies ?? {}), ['@anchorpost/protocol']);
   });
 });

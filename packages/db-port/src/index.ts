@@ -1,0 +1,16 @@
+/**
+ * @anchorpost/db-port — the database port of Anchorpost: the index and receipt repositories as
+ * interfaces, the rows they hold and the DbError table. No database code and no dependency but the
+ * protocol, so the cores and the proof verifier can name them without installing Prisma or PGlite;
+ * the implementations are in @anchorpost/db.
+ */
+export { DbError, isDbError, type DbErrorCode } from './db-error.ts';
+export type * from './records.ts';
+export type { IndexRepository } from './index-repository.ts';
+export type {
+  ChainPositionKey,
+  NewRelayReceipt,
+  ReceiptRepository,
+  RelayReceiptRecord,
+  RelayReceiptState,
+} from './receipt-repository.ts';
