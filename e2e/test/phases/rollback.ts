@@ -1,4 +1,4 @@
-// Phase rollback (Ergo only): a file anchored in the newest Ergo blocks survives a 3-block rollback
+// Phase rollback (Ergo only): a file anchored in the newest Ergo blocks survives a rollback (3 blocks or more)
 // that drops its transaction: the proof moves to the new block and verifies, the stale proof fails,
 // and the batch is still anchored once.
 import assert from 'node:assert/strict';
@@ -48,8 +48,11 @@ export async function rollback(
     fullHeight: number;
   };
   const depth = head - before!.anchor.height + 1;
-  assert.ok(depth <= 3, `the anchor is ${depth} blocks deep, within reach of a 3-block rollback`);
-  await ergo.rollback(3);
+  // On a busy machine the node mines on while the parser indexes: reach back past the anchor's
+  // block (one block more, for one mined meanwhile), and never less than 3 blocks.
+  const reach = Math.max(3, depth + 1);
+  assert.ok(reach <= 8, `the anchor is ${depth} blocks deep, beyond a short rollback`);
+  await ergo.rollback(reach);
   const stalePath = join(dir, 'stale-proof.json');
   await writeFile(stalePath, JSON.stringify(before!.proof));
   // The proof moves to the new block once the anchor is mined again and indexed.
