@@ -51,7 +51,8 @@ export async function rollback(
   // On a busy machine the node mines on while the parser indexes: reach back past the anchor's
   // block (one block more, for one mined meanwhile), and never less than 3 blocks.
   const reach = Math.max(3, depth + 1);
-  assert.ok(reach <= 8, `the anchor is ${depth} blocks deep, beyond a short rollback`);
+  // Well short of the finality depth (40) the anchorer stops following at.
+  assert.ok(reach <= 20, `the anchor is ${depth} blocks deep, beyond a short rollback`);
   await ergo.rollback(reach);
   const stalePath = join(dir, 'stale-proof.json');
   await writeFile(stalePath, JSON.stringify(before!.proof));
