@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fingerprint, parsePublicKeyFile } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
+import type { TenantDirectory } from './tenants/tenant-directory.ts';
 
 /** `{ tenants: [{ id, clientKeys: [<public key file>, …] }] }` */
 export interface TenantRegistryFile {
@@ -18,7 +19,7 @@ function bad(where: string, message: string, cause?: unknown): RelayError {
   return new RelayError(RelayErrorCode.BadConfig, `${where}: ${message}`, { cause });
 }
 
-export class TenantRegistry {
+export class TenantRegistry implements TenantDirectory {
   readonly #tenants: Map<string, Map<string, PublicIdentity>>;
 
   private constructor(tenants: Map<string, Map<string, PublicIdentity>>) {
@@ -70,6 +71,17 @@ export class TenantRegistry {
 
   hasTenant(tenantId: string): boolean {
     return this.#tenants.has(tenantId);
+  }
+
+  checkTenant(tenantId: string): void {
+    if (!this.#tenants.has(tenantId)) {
+      throw new RelayError(RelayErrorCode.UnknownTenant, `unknown tenant ${tenantId}`);
+    }
+  }
+
+  /** Every tenant with its client keys (for the first-start import into a TenantStore). */
+  entries(): { id: string; clientKeys: PublicIdentity[] }[] {
+    return [...this.#tenants.entries()].map(([id, keys]) => ({ id, clientKeys: [...keys.values()] }));
   }
 
   /** The tenant's client key with this id; UNKNOWN_TENANT or UNKNOWN_CLIENT otherwise. */
