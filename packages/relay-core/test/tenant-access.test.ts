@@ -6,6 +6,9 @@ import { isRelayError } from '../src/relay-error.ts';
 import { MemoryTenantStore } from '../src/testing/memory-tenant-store.ts';
 import { TenantAccess, UNAUTHENTICATED_MESSAGE } from '../src/tenants/tenant-access.ts';
 import { TenantAdministration } from '../src/tenants/tenant-administration.ts';
+import { TenantRegistry } from '../src/tenant-registry.ts';
+import { importTenants } from '../src/tenants/import-tenants.ts';
+import { newApiKey } from '../src/tenants/api-key.ts';
 
 async function setUp(ttlMs = 5_000) {
   let now = Date.parse('2026-12-06T20:00:00.000Z');
@@ -134,5 +137,26 @@ describe('TenantAccess', () => {
     await assert.rejects(admin.revokeApiKey('0123456789abcdef'), { code: 'BAD_ARGUMENT', field: 'id' });
     await assert.rejects(admin.addClientKey('acme', { not: 'a key' }), { code: 'BAD_ARGUMENT', field: 'publicKey' });
     await assert.rejects(admin.removeClientKey('acme', 'f'.repeat(64)), { code: 'BAD_ARGUMENT', field: 'clientId' });
+  });
+});
+
+describe('importTenants', () => {
+  it('imports a tenants file once, API keys hashed, into an empty store only', async () => {
+    const app = await generateIdentity('modern');
+    const { key } = newApiKey();
+    const registry = TenantRegistry.fromObject({
+      tenants: [{ id: 'acme', clientKeys: [toPublicKeyFile(app.public)], apiKeys: [{ key, scopes: ['submit'] }] }],
+    });
+    const store = new MemoryTenantStore();
+    assert.deepEqual(await importTenants(store, registry), ['acme']);
+    const access = new TenantAccess({ store });
+    assert.equal((await access.authenticate(`Bearer ${key}`, 'submit')).tenantId, 'acme');
+    assert.ok(!JSON.stringify(await store.apiKey(key.slice(4, 20))).includes(key.slice(21)), 'only a hash');
+    await store.removeClientKey('acme', fingerprint(app.public));
+    assert.deepEqual(await importTenants(store, registry), [], 'not again over what the operator changed');
+    assert.equal((await store.clientKeys('acme'))!.size, 0);
+    assert.throws(() => TenantRegistry.fromObject({ tenants: [{ id: 'a', clientKeys: [], apiKeys: [{ key: 'x', scopes: [] }] }] }), {
+      code: 'BAD_CONFIG',
+    });
   });
 });
