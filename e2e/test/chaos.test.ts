@@ -130,7 +130,12 @@ describe(
       parties.recipientHashes.forEach((hash, k) => {
         let connects = k;
         subscribers.push(
-          new Subscriber(`group-${k}`, hash, () => relays[connects++ % relays.length]!.http, parties.apps[0]!.apiKey),
+          new Subscriber(
+            `group-${k}`,
+            hash,
+            () => relays[connects++ % relays.length]!.http,
+            parties.apps[0]!.apiKey,
+          ),
         );
       });
       await Promise.all(subscribers.map((subscriber) => subscriber.ready()));

@@ -18,7 +18,9 @@ export function tenantsSetup(apps: readonly { tenant: string; app: PrivateIdenti
     tenants: {
       tenants: ids.map((id) => ({
         id,
-        clientKeys: apps.filter((entry) => entry.tenant === id).map((entry) => toPublicKeyFile(entry.app.public)),
+        clientKeys: apps
+          .filter((entry) => entry.tenant === id)
+          .map((entry) => toPublicKeyFile(entry.app.public)),
         apiKeys: [{ key: apiKeys[id], scopes: ['submit', 'subscribe'] }],
       })),
     },

@@ -6,7 +6,6 @@ import {
   createGroup,
   generateIdentity,
   parseTxFile,
-  toPublicKeyFile,
   type GroupKeys,
   type PrivateIdentity,
 } from '@anchorpost/protocol';

@@ -6,7 +6,6 @@ import {
   generateIdentity,
   parseTxFile,
   serializeTxFile,
-  toPublicKeyFile,
   type PrivateIdentity,
 } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';

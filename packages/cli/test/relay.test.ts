@@ -125,7 +125,10 @@ describe('anchorpost send', { timeout: 60_000 }, () => {
     );
     const { path } = await txFile(await relay.group());
     assertFailure(await cli('send', path, '--relay', relay.url, '--tenant', 'nobody'), 'UNAUTHENTICATED');
-    assertFailure(await cli('send', path, '--relay', relay.url, '--api-key', 'apk_made_up'), 'UNAUTHENTICATED');
+    assertFailure(
+      await cli('send', path, '--relay', relay.url, '--api-key', 'apk_made_up'),
+      'UNAUTHENTICATED',
+    );
   });
 
   it('refuses a file over 1 MiB before reading or sending it, and names an unreachable relay', async () => {

@@ -45,7 +45,16 @@ describe('anchorpost tenant', { timeout: 120_000 }, () => {
   });
 
   it('issues a key shown once that sends, and revokes it so that it no longer does', async () => {
-    const issued = await cli('tenant', 'key', 'new', relay.tenant, '--scopes', 'submit', '--json', ...admin());
+    const issued = await cli(
+      'tenant',
+      'key',
+      'new',
+      relay.tenant,
+      '--scopes',
+      'submit',
+      '--json',
+      ...admin(),
+    );
     assert.equal(issued.status, 0, issued.stderr);
     const { key, id } = JSON.parse(issued.stdout) as { key: string; id: string };
     const group = await relay.group();
@@ -64,9 +73,15 @@ describe('anchorpost tenant', { timeout: 120_000 }, () => {
   it('refuses a wrong admin key, an API key as admin key, and a usage mistake', async () => {
     const wrong = join(work, 'wrong-admin-key');
     await writeFile(wrong, `adm_${'x'.repeat(40)}\n`);
-    assertFailure(await cli('tenant', 'list', '--admin', relay.adminUrl, '--admin-key-file', wrong), 'UNAUTHENTICATED');
+    assertFailure(
+      await cli('tenant', 'list', '--admin', relay.adminUrl, '--admin-key-file', wrong),
+      'UNAUTHENTICATED',
+    );
     await writeFile(wrong, relay.apiKey);
-    assertFailure(await cli('tenant', 'list', '--admin', relay.adminUrl, '--admin-key-file', wrong), 'UNAUTHENTICATED');
+    assertFailure(
+      await cli('tenant', 'list', '--admin', relay.adminUrl, '--admin-key-file', wrong),
+      'UNAUTHENTICATED',
+    );
     assertFailure(await cli('tenant', 'key', 'new', ...admin()), 'USAGE', '-', 2);
   });
 });

@@ -25,7 +25,7 @@ async function setUp(ttlMs = 5_000) {
     admin,
     access,
     app,
-    advance(ms: number) {
+    advance: (ms: number) => {
       now += ms;
     },
   };
@@ -46,7 +46,10 @@ describe('TenantAccess', () => {
   it('names the tenant of a valid key with the scope', async () => {
     const { admin, access } = await setUp();
     const { key, id } = await admin.issueApiKey('acme', ['submit']);
-    assert.deepEqual(await access.authenticate(`Bearer ${key}`, 'submit'), { tenantId: 'acme', apiKeyId: id });
+    assert.deepEqual(await access.authenticate(`Bearer ${key}`, 'submit'), {
+      tenantId: 'acme',
+      apiKeyId: id,
+    });
     assert.deepEqual(await access.authenticate(`bearer ${key}`, 'submit', 'acme'), {
       tenantId: 'acme',
       apiKeyId: id,
@@ -84,7 +87,13 @@ describe('TenantAccess', () => {
     answers.add(await refusal(access.checkTenant('nobody')));
     assert.deepEqual(
       [...answers],
-      [JSON.stringify({ code: 'UNAUTHENTICATED', message: UNAUTHENTICATED_MESSAGE, kind: 'unauthenticated' })],
+      [
+        JSON.stringify({
+          code: 'UNAUTHENTICATED',
+          message: UNAUTHENTICATED_MESSAGE,
+          kind: 'unauthenticated',
+        }),
+      ],
     );
   });
 
@@ -135,8 +144,14 @@ describe('TenantAccess', () => {
     });
     await assert.rejects(admin.issueApiKey('nobody', ['submit']), { code: 'TENANT_NOT_FOUND' });
     await assert.rejects(admin.revokeApiKey('0123456789abcdef'), { code: 'BAD_ARGUMENT', field: 'id' });
-    await assert.rejects(admin.addClientKey('acme', { not: 'a key' }), { code: 'BAD_ARGUMENT', field: 'publicKey' });
-    await assert.rejects(admin.removeClientKey('acme', 'f'.repeat(64)), { code: 'BAD_ARGUMENT', field: 'clientId' });
+    await assert.rejects(admin.addClientKey('acme', { not: 'a key' }), {
+      code: 'BAD_ARGUMENT',
+      field: 'publicKey',
+    });
+    await assert.rejects(admin.removeClientKey('acme', 'f'.repeat(64)), {
+      code: 'BAD_ARGUMENT',
+      field: 'clientId',
+    });
   });
 });
 
@@ -145,7 +160,9 @@ describe('importTenants', () => {
     const app = await generateIdentity('modern');
     const { key } = newApiKey();
     const registry = TenantRegistry.fromObject({
-      tenants: [{ id: 'acme', clientKeys: [toPublicKeyFile(app.public)], apiKeys: [{ key, scopes: ['submit'] }] }],
+      tenants: [
+        { id: 'acme', clientKeys: [toPublicKeyFile(app.public)], apiKeys: [{ key, scopes: ['submit'] }] },
+      ],
     });
     const store = new MemoryTenantStore();
     assert.deepEqual(await importTenants(store, registry), ['acme']);
@@ -155,8 +172,14 @@ describe('importTenants', () => {
     await store.removeClientKey('acme', fingerprint(app.public));
     assert.deepEqual(await importTenants(store, registry), [], 'not again over what the operator changed');
     assert.equal((await store.clientKeys('acme'))!.size, 0);
-    assert.throws(() => TenantRegistry.fromObject({ tenants: [{ id: 'a', clientKeys: [], apiKeys: [{ key: 'x', scopes: [] }] }] }), {
-      code: 'BAD_CONFIG',
-    });
+    assert.throws(
+      () =>
+        TenantRegistry.fromObject({
+          tenants: [{ id: 'a', clientKeys: [], apiKeys: [{ key: 'x', scopes: [] }] }],
+        }),
+      {
+        code: 'BAD_CONFIG',
+      },
+    );
   });
 });

@@ -156,7 +156,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     );
     const batcherConfig: BatcherConfig = {
       ...config.batcher,
-      relayPublicKeys: [toHex(relay.relay.publicKey), config.moreRelayKeys].filter((keys) => keys !== '').join(','),
+      relayPublicKeys: [toHex(relay.relay.publicKey), config.moreRelayKeys]
+        .filter((keys) => keys !== '')
+        .join(','),
     };
     services.push(
       await startBatcherService({ config: batcherConfig, bus, store: storage, readiness, ...common }),

@@ -155,7 +155,9 @@ async function grpcThroughput(input: TransportLoadInput): Promise<ThroughputResu
   const service = loadRelayProto()[RELAY_SERVICE_NAME] as ServiceDefinition;
   const method = service.SubmitTxFiles as unknown as SubmitTxFilesMethod;
   const client = new Client(input.grpcUrl, credentials.createInsecure());
-  const streams = Array.from({ length: input.concurrency }, () => submitStream(client, method, input.tenant, input.apiKey));
+  const streams = Array.from({ length: input.concurrency }, () =>
+    submitStream(client, method, input.tenant, input.apiKey),
+  );
   try {
     // Lane i of the closed loop always uses stream i: `concurrency` files in flight, as over HTTP.
     return await closedLoop(

@@ -69,7 +69,10 @@ async function readAdminKey(path: string): Promise<string | null> {
   if (path === '') return null;
   const key = (await readConfigFile('ANCHORPOST_RELAY_ADMIN_KEY_FILE', path)).trim();
   if (!/^[!-~]{32,256}$/.test(key)) {
-    throw new ConfigError('ANCHORPOST_RELAY_ADMIN_KEY_FILE', 'must hold one line of 32 to 256 printable characters');
+    throw new ConfigError(
+      'ANCHORPOST_RELAY_ADMIN_KEY_FILE',
+      'must hold one line of 32 to 256 printable characters',
+    );
   }
   return key;
 }
@@ -79,7 +82,8 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
   const store: TenantStore = new PostgresTenantStore(options.database.prisma);
   if (config.tenantsFile !== '') {
     const imported = await importTenants(store, await readTenantsFile(config.tenantsFile));
-    if (imported.length > 0) options.logger.info({ tenants: imported }, 'tenants imported from the tenants file');
+    if (imported.length > 0)
+      options.logger.info({ tenants: imported }, 'tenants imported from the tenants file');
   }
   const access = new TenantAccess({ store, cacheTtlMs: config.tenantsCacheTtlMs });
   const adminKey = await readAdminKey(config.adminKeyFile);

@@ -60,7 +60,11 @@ describe('relay gRPC authentication', () => {
     await f.administration.removeClientKey(TENANT, fingerprint(f.app.public));
     answers.push(await answer(submit(f.client, TENANT)));
     assert.deepEqual(new Set(answers).size, 1, answers.join('\n'));
-    const parsed = JSON.parse(answers[0]!) as { code: number; details: string; trailers: Record<string, string> };
+    const parsed = JSON.parse(answers[0]!) as {
+      code: number;
+      details: string;
+      trailers: Record<string, string>;
+    };
     assert.equal(parsed.code, status.UNAUTHENTICATED);
     assert.equal(parsed.details, 'missing or invalid credentials');
     assert.equal(parsed.trailers['anchorpost-error-code'], 'UNAUTHENTICATED');
@@ -80,7 +84,11 @@ describe('relay gRPC authentication', () => {
     stream.on('data', (message) => results.push(message));
     stream.on('error', () => undefined);
     // Not events.once: it rejects on the 'error' the stream emits first.
-    const ended = new Promise((resolve) => stream.on('status', (value) => resolve([value])));
+    const ended = new Promise((resolve) =>
+      stream.on('status', (value) => {
+        resolve([value]);
+      }),
+    );
     stream.write({ tenantId: TENANT, txFile: f.txFile('never read') });
     stream.end();
     const [final] = (await ended) as [{ code: status; details: string }];

@@ -155,15 +155,13 @@ describe('relay HTTP authentication', { timeout: 120_000 }, () => {
     const { key, id } = await f.administration.issueApiKey(f.tenant, ['submit']);
     const headers = { authorization: `Bearer ${key}` };
     const post = (url: string) =>
-      f
-        .txFile(`replica ${Math.random()}`)
-        .then((bytes) =>
-          fetch(`${url}/v1/tx-files`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/yaml', ...headers },
-            body: bytes,
-          }),
-        );
+      f.txFile(`replica ${Math.random()}`).then((bytes) =>
+        fetch(`${url}/v1/tx-files`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/yaml', ...headers },
+          body: bytes,
+        }),
+      );
     assert.equal((await post(http)).status, 201);
     assert.equal((await post(replica.urls.http!)).status, 201);
     await f.administration.revokeApiKey(id);

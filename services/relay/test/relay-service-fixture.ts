@@ -149,8 +149,20 @@ export async function openRelayServiceFixture(
           ...env,
           ...more,
         });
-        const opened = await openRelay({ config: replicaConfig, bus, storage, database, metrics: new ServiceMetrics('relay'), logger });
-        const running = await startRelayService({ config: replicaConfig, relay: opened, logger, handleSignals: false });
+        const opened = await openRelay({
+          config: replicaConfig,
+          bus,
+          storage,
+          database,
+          metrics: new ServiceMetrics('relay'),
+          logger,
+        });
+        const running = await startRelayService({
+          config: replicaConfig,
+          relay: opened,
+          logger,
+          handleSignals: false,
+        });
         closers.push(() => running.close());
         return running;
       },

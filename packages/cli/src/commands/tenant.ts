@@ -39,9 +39,9 @@ function admin(base: string, key: string): Admin {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       if (!response.ok) throw await refusal(response);
-      return (await response.json().catch(() => {
+      return await response.json().catch((): unknown => {
         throw new CliError('BAD_RESPONSE', '-', `${url.origin} answered ${response.status} without JSON`);
-      })) as unknown;
+      });
     },
   };
 }
@@ -62,7 +62,8 @@ function printTenants(body: unknown, json: boolean): void {
     process.stdout.write(`${tenant.id}\n`);
     for (const client of tenant.clientIds) process.stdout.write(`  client ${client}\n`);
     for (const key of tenant.apiKeys) {
-      const state = key.revokedAt !== null ? 'revoked' : key.expiresAt !== null ? `expires ${key.expiresAt}` : 'active';
+      const state =
+        key.revokedAt !== null ? 'revoked' : key.expiresAt !== null ? `expires ${key.expiresAt}` : 'active';
       process.stdout.write(`  key ${key.id} ${key.scopes.join(',')} ${state}\n`);
     }
   }
@@ -84,7 +85,14 @@ export async function tenantCommand(args: string[]): Promise<number> {
     throw new UsageError(`usage: ${TENANT_USAGE}`);
   };
   const [verb, ...rest] = positionals;
-  const shapes: Record<string, number> = { add: 1, list: 0, 'key new': 2, 'key revoke': 2, 'client add': 3, 'client remove': 3 };
+  const shapes: Record<string, number> = {
+    add: 1,
+    list: 0,
+    'key new': 2,
+    'key revoke': 2,
+    'client add': 3,
+    'client remove': 3,
+  };
   const shape = verb === 'key' || verb === 'client' ? `${verb} ${rest[0] ?? ''}` : (verb ?? '');
   if (shapes[shape] !== rest.length) usage();
   const api = admin(

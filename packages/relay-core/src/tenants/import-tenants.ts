@@ -18,7 +18,13 @@ export async function importTenants(store: TenantStore, registry: TenantRegistry
       // Replicas starting together may import the same file at once: a key already there is fine.
       if ((await store.apiKey(key.id)) !== null) continue;
       try {
-        await store.addApiKey({ ...key, tenantId: id, createdAt: new Date(), expiresAt: null, revokedAt: null });
+        await store.addApiKey({
+          ...key,
+          tenantId: id,
+          createdAt: new Date(),
+          expiresAt: null,
+          revokedAt: null,
+        });
       } catch (error) {
         if ((await store.apiKey(key.id)) === null) throw error;
       }

@@ -26,6 +26,11 @@ function toStored(row: ApiKeyRow): StoredApiKey {
   return { ...row, scopes: row.scopes.filter(isApiKeyScope) };
 }
 
+/** A public key file as a JSON column value (it is plain JSON: strings and numbers only). */
+function asJson(file: unknown): object {
+  return file as object;
+}
+
 async function withErrors<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
@@ -102,7 +107,7 @@ export class PostgresTenantStore implements TenantStore {
           {
             tenantId,
             clientId: fingerprint(identity),
-            publicKeyFile: toPublicKeyFile(identity) as unknown as object,
+            publicKeyFile: asJson(toPublicKeyFile(identity)),
           },
         ],
         skipDuplicates: true,

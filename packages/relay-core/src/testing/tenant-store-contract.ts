@@ -84,7 +84,13 @@ export function tenantStoreContract(name: string, factory: TenantStoreFactory): 
       assert.equal(await store.apiKey('0000000000000000'), null);
       const listed = (await store.listTenants()).find((tenant) => tenant.id === 'keys')!;
       assert.deepEqual(listed.apiKeys, [
-        { id: key.id, scopes: ['admin'], createdAt: key.createdAt, expiresAt: key.expiresAt, revokedAt: null },
+        {
+          id: key.id,
+          scopes: ['admin'],
+          createdAt: key.createdAt,
+          expiresAt: key.expiresAt,
+          revokedAt: null,
+        },
       ]);
     });
 

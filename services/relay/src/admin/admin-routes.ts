@@ -30,9 +30,13 @@ function tenantJson(tenant: TenantSummary) {
 }
 
 export function adminRoutes(fastify: FastifyInstance, administration: TenantAdministration): void {
-  fastify.get('/v1/admin/tenants', { schema: { summary: 'Every tenant', tags: ['admin'], response: errors } }, async () => ({
-    tenants: (await administration.listTenants()).map(tenantJson),
-  }));
+  fastify.get(
+    '/v1/admin/tenants',
+    { schema: { summary: 'Every tenant', tags: ['admin'], response: errors } },
+    async () => ({
+      tenants: (await administration.listTenants()).map(tenantJson),
+    }),
+  );
 
   fastify.post(
     '/v1/admin/tenants',
@@ -79,7 +83,9 @@ export function adminRoutes(fastify: FastifyInstance, administration: TenantAdmi
       const { tenant } = request.params as { tenant: string };
       const { scopes, expiresAt } = request.body as { scopes: string[]; expiresAt?: string };
       const issued = await administration.issueApiKey(tenant, scopes, expiresAt);
-      return reply.code(201).send({ apiKey: { ...issued, expiresAt: issued.expiresAt?.toISOString() ?? null } });
+      return reply
+        .code(201)
+        .send({ apiKey: { ...issued, expiresAt: issued.expiresAt?.toISOString() ?? null } });
     },
   );
 

@@ -24,7 +24,7 @@ export interface AdminServiceOptions {
 /** The running admin API, or null when no admin key is configured. */
 export async function startAdminService(
   options: AdminServiceOptions,
-): Promise<Pick<RunningService, 'close'> & { url: string } | null> {
+): Promise<(Pick<RunningService, 'close'> & { url: string }) | null> {
   const { adminKey, administration } = options.opened;
   if (adminKey === null) return null;
   const service = await startServiceApp({

@@ -80,7 +80,8 @@ export function txFileRoutes(fastify: FastifyInstance, options: TxFileRoutesOpti
         result = await relay.submit(bytes, { tenantId, requestId: request.id });
       } catch (error) {
         // An unknown client is answered exactly as a bad key is, header included.
-        if (isRelayError(error, RelayErrorCode.Unauthenticated)) void reply.header('www-authenticate', 'Bearer');
+        if (isRelayError(error, RelayErrorCode.Unauthenticated))
+          void reply.header('www-authenticate', 'Bearer');
         throw error;
       }
       return reply.code(result.duplicate ? 200 : 201).send(result);
