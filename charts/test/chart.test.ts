@@ -55,6 +55,40 @@ describe('charts/anchorpost', () => {
   );
 
   it(
+    'never routes or exposes the relay admin API: no Ingress path, no Service port, loopback only',
+    { skip },
+    () => {
+      for (const [scenario, docs] of manifests) {
+        for (const ingress of docs.filter((doc) => doc.kind === 'Ingress')) {
+          const rules = (
+            ingress.spec as {
+              rules: {
+                http: { paths: { backend: { service: { port: { name?: string; number?: number } } } }[] };
+              }[];
+            }
+          ).rules;
+          for (const path of rules.flatMap((rule) => rule.http.paths)) {
+            const { port } = path.backend.service;
+            assert.ok(
+              port.name === 'http' || port.name === 'grpc',
+              `${scenario}: Ingress routes port ${JSON.stringify(port)}`,
+            );
+          }
+        }
+        for (const service of docs.filter((doc) => doc.kind === 'Service')) {
+          const ports = (service.spec as { ports?: { port: number; name?: string }[] }).ports ?? [];
+          assert.ok(
+            !ports.some((port) => port.port === 7412 || port.name === 'admin'),
+            `${scenario}: ${service.metadata.name}`,
+          );
+        }
+        // The admin host is never set: the admin API stays on the pod's loopback interface.
+        assert.ok(!JSON.stringify(docs).includes('ANCHORPOST_RELAY_ADMIN_HOST'), scenario);
+      }
+    },
+  );
+
+  it(
     'refuses bad values at install: a wrong type, an unknown key, a negative replica count',
     { skip },
     async () => {

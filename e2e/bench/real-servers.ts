@@ -147,7 +147,7 @@ try {
       method: 'POST',
       headers: {
         'content-type': 'application/yaml',
-        'anchorpost-tenant': parties.apps[i % parties.apps.length]!.tenant,
+        authorization: `Bearer ${parties.apps[i % parties.apps.length]!.apiKey}`,
       },
       body: file.bytes,
     });

@@ -129,7 +129,14 @@ describe(
       const relays = cluster.relays;
       parties.recipientHashes.forEach((hash, k) => {
         let connects = k;
-        subscribers.push(new Subscriber(`group-${k}`, hash, () => relays[connects++ % relays.length]!.http));
+        subscribers.push(
+          new Subscriber(
+            `group-${k}`,
+            hash,
+            () => relays[connects++ % relays.length]!.http,
+            parties.apps[0]!.apiKey,
+          ),
+        );
       });
       await Promise.all(subscribers.map((subscriber) => subscriber.ready()));
       load = new SteadyLoad({

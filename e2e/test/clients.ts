@@ -16,7 +16,7 @@ export interface Receipt {
 /** Submits until a receipt comes back; `relayUrl()` may change while the platform restarts. */
 export async function submitUntilAccepted(
   relayUrl: () => string,
-  tenant: string,
+  apiKey: string,
   bytes: Uint8Array,
   deadline: number,
 ): Promise<Receipt> {
@@ -24,7 +24,7 @@ export async function submitUntilAccepted(
     try {
       const response = await fetch(`${relayUrl()}/v1/tx-files`, {
         method: 'POST',
-        headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': tenant },
+        headers: { 'content-type': 'application/yaml', authorization: `Bearer ${apiKey}` },
         body: bytes,
         signal: AbortSignal.timeout(10_000),
       });
@@ -63,9 +63,12 @@ export class Subscriber {
   readonly name: string;
   readonly recipientHash: string;
   readonly #relayUrl: () => string;
+  readonly #apiKey: string;
 
-  constructor(name: string, recipientHash: string, relayUrl: () => string) {
+  /** `apiKey`: a key with the `subscribe` scope, sent as `Authorization: Bearer`. */
+  constructor(name: string, recipientHash: string, relayUrl: () => string, apiKey: string) {
     this.name = name;
+    this.#apiKey = apiKey;
     this.recipientHash = recipientHash;
     this.#relayUrl = relayUrl;
     this.#ready = new Promise((resolve) => (this.#markReady = resolve));
@@ -94,7 +97,10 @@ export class Subscriber {
 
   #stream(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      const headers: Record<string, string> = {
+        accept: 'text/event-stream',
+        authorization: `Bearer ${this.#apiKey}`,
+      };
       if (this.#lastId !== undefined) headers['last-event-id'] = this.#lastId;
       const request = httpRequest(`${this.#relayUrl()}/v1/subscriptions/${this.recipientHash}`, { headers });
       this.#request = request;

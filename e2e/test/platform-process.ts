@@ -27,6 +27,7 @@ export function e2eEnv(dataDir: string, extra: Record<string, string> = {}): Nod
     ANCHORPOST_ANVIL_PORT: '0',
     ANCHORPOST_RELAY_HTTP_PORT: '0',
     ANCHORPOST_RELAY_GRPC_PORT: '0',
+    ANCHORPOST_RELAY_ADMIN_PORT: '0',
     ANCHORPOST_BATCHER_PORT: '0',
     ANCHORPOST_ANCHORER_PORT: '0',
     ANCHORPOST_PARSER_PORT: '0',

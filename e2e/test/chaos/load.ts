@@ -6,17 +6,17 @@ import {
   createGroup,
   generateIdentity,
   parseTxFile,
-  toPublicKeyFile,
   type GroupKeys,
   type PrivateIdentity,
 } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { submitUntilAccepted, type Receipt } from '../clients.ts';
+import { tenantsSetup } from '../tenant-keys.ts';
 
 export interface LoadParties {
   readonly tenants: unknown;
   readonly sender: PrivateIdentity;
-  readonly apps: readonly { tenant: string; app: PrivateIdentity }[];
+  readonly apps: readonly { tenant: string; app: PrivateIdentity; apiKey: string }[];
   readonly groups: readonly GroupKeys[];
   /** The recipient hash of each group, what subscribers listen on. */
   readonly recipientHashes: readonly string[];
@@ -34,8 +34,8 @@ export function partiesTxFile(
   i: number,
   height: number,
   text: string,
-): { tenant: string; bytes: Uint8Array } {
-  const { tenant, app } = parties.apps[i % parties.apps.length]!;
+): { tenant: string; apiKey: string; bytes: Uint8Array } {
+  const { tenant, app, apiKey } = parties.apps[i % parties.apps.length]!;
   const block = (at: number, fill: string) => ({ height: at, signature: fill.repeat(64) });
   const bytes = parties.chains.buildBytes({
     group: parties.groups[i % parties.groups.length]!,
@@ -44,7 +44,7 @@ export function partiesTxFile(
     blockchain: { lastblock: block(height, 'c'), trustedblock: block(height - 10, 'd') },
     message: { data: new TextEncoder().encode(text) },
   });
-  return { tenant, bytes };
+  return { tenant, apiKey, bytes };
 }
 
 /** Two tenants, three client apps, two groups of two (plus the sender). */
@@ -59,10 +59,15 @@ export async function loadParties(): Promise<LoadParties> {
   ]) {
     groups.push((await createGroup('modern', [sender!.public, ...members.map((m) => m.public)])).keys);
   }
-  const clientApps = [
+  const { tenants, apiKeys } = tenantsSetup([
     { tenant: 'acme', app: apps[0]! },
     { tenant: 'acme', app: apps[1]! },
     { tenant: 'globex', app: apps[2]! },
+  ]);
+  const clientApps = [
+    { tenant: 'acme', app: apps[0]!, apiKey: apiKeys.acme! },
+    { tenant: 'acme', app: apps[1]!, apiKey: apiKeys.acme! },
+    { tenant: 'globex', app: apps[2]!, apiKey: apiKeys.globex! },
   ];
   const parties = { sender: sender!, apps: clientApps, groups, chains: new StateChains() };
   return {
@@ -71,12 +76,7 @@ export async function loadParties(): Promise<LoadParties> {
     recipientHashes: groups.map(
       (_, k) => parseTxFile(partiesTxFile(parties, k, 1_000, 'recipient').bytes).recipient.sha512hash,
     ),
-    tenants: {
-      tenants: [
-        { id: 'acme', clientKeys: [toPublicKeyFile(apps[0]!.public), toPublicKeyFile(apps[1]!.public)] },
-        { id: 'globex', clientKeys: [toPublicKeyFile(apps[2]!.public)] },
-      ],
-    },
+    tenants,
   };
 }
 
@@ -111,11 +111,11 @@ export class SteadyLoad {
     while (!this.#stopped) {
       const started = Date.now();
       const i = this.#next++;
-      const { tenant, bytes } = partiesTxFile(parties, i, 3_000_000 + i, `chaos load file ${i}`);
+      const { apiKey, bytes } = partiesTxFile(parties, i, 3_000_000 + i, `chaos load file ${i}`);
       let tries = 0;
       const receipt = await submitUntilAccepted(
         () => relayUrls[(i + tries++) % relayUrls.length]!,
-        tenant,
+        apiKey,
         bytes,
         Date.now() + 10 * 60_000,
       );

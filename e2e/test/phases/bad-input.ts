@@ -14,6 +14,9 @@ export async function badInput(scene: Scene): Promise<void> {
     loadRelayProto()[RELAY_SERVICE_NAME] as Record<string, grpc.MethodDefinition<object, object>>
   ).SubmitTxFile!;
   const client = new grpc.Client(system.grpcAddress(), grpc.credentials.createInsecure());
+  const apiKey = scene.load.clients.find((entry) => entry.tenant === 'acme')!.apiKey;
+  const bearer = new grpc.Metadata();
+  bearer.set('authorization', `Bearer ${apiKey}`);
   const grpcCode = (bytes: Uint8Array) =>
     new Promise<{ status: number | undefined; code: string | undefined }>((resolve) => {
       client.makeUnaryRequest(
@@ -21,6 +24,7 @@ export async function badInput(scene: Scene): Promise<void> {
         submit.requestSerialize,
         submit.responseDeserialize,
         { tenantId: 'acme', txFile: bytes },
+        bearer,
         (error: grpc.ServiceError | null) => {
           resolve({
             status: error?.code,
@@ -33,7 +37,7 @@ export async function badInput(scene: Scene): Promise<void> {
     for (const c of malformedTxFiles(valid)) {
       const response = await fetch(`${system.submitUrl(0)}/v1/tx-files`, {
         method: 'POST',
-        headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': 'acme' },
+        headers: { 'content-type': 'application/yaml', authorization: `Bearer ${apiKey}` },
         body: c.bytes,
       });
       assert.equal(response.status, 400, c.name);
@@ -49,7 +53,7 @@ export async function badInput(scene: Scene): Promise<void> {
       // A registered app's well-formed file naming a block the Ergo chain does not have.
       const response = await fetch(`${system.submitUrl(0)}/v1/tx-files`, {
         method: 'POST',
-        headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': 'acme' },
+        headers: { 'content-type': 'application/yaml', authorization: `Bearer ${apiKey}` },
         body: madeUpBlockFile!,
       });
       assert.equal(response.status, 400);
@@ -61,7 +65,7 @@ export async function badInput(scene: Scene): Promise<void> {
     }
     const oversized = await fetch(`${system.submitUrl(0)}/v1/tx-files`, {
       method: 'POST',
-      headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': 'acme' },
+      headers: { 'content-type': 'application/yaml', authorization: `Bearer ${apiKey}` },
       body: new Uint8Array(2 * 1024 * 1024),
     });
     assert.equal(oversized.status, 413);

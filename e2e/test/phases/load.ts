@@ -6,11 +6,11 @@ import {
   generateIdentity,
   parseTxFile,
   serializeTxFile,
-  toPublicKeyFile,
   type PrivateIdentity,
 } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { waitUntil } from '../clients.ts';
+import { tenantsSetup } from '../tenant-keys.ts';
 import { TRUSTED_BLOCK_HEIGHTS, type Client, type Group, type Load, type SystemUnderTest } from './state.ts';
 
 const trustedHeight = (i: number) => TRUSTED_BLOCK_HEIGHTS.from + (i % TRUSTED_BLOCK_HEIGHTS.count);
@@ -45,7 +45,7 @@ export interface Parties {
   readonly clients: readonly Client[];
   /** Their recipient hashes are set by buildLoad. */
   readonly groups: readonly Group[];
-  /** The tenants file content the system starts with: the client apps' keys. */
+  /** The tenants file content the system starts with: the client apps' keys and API keys. */
   readonly tenants: unknown;
 }
 
@@ -55,17 +55,13 @@ export async function createParties(): Promise<Parties> {
   const [alice, bob, carol, dave, erin, ...apps] = await Promise.all(
     Array.from({ length: 8 }, () => generateIdentity('modern')),
   );
-  clients.push(
+  const apps3 = [
     { tenant: 'acme', app: apps[0]! },
     { tenant: 'acme', app: apps[1]! },
     { tenant: 'globex', app: apps[2]! },
-  );
-  const tenants = {
-    tenants: [
-      { id: 'acme', clientKeys: [toPublicKeyFile(apps[0]!.public), toPublicKeyFile(apps[1]!.public)] },
-      { id: 'globex', clientKeys: [toPublicKeyFile(apps[2]!.public)] },
-    ],
-  };
+  ];
+  const { tenants, apiKeys } = tenantsSetup(apps3);
+  clients.push(...apps3.map((entry) => ({ ...entry, apiKey: apiKeys[entry.tenant]! })));
   for (const [name, members] of [
     ['bob+carol', [bob!, carol!]],
     ['dave+erin', [dave!, erin!]],

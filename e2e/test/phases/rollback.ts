@@ -24,7 +24,7 @@ export async function rollback(
   const fresh = scene.load.buildFreshFile();
   const receipt = await submitUntilAccepted(
     () => system.submitUrl(0),
-    file.client.tenant,
+    file.client.apiKey,
     fresh,
     Date.now() + 60_000,
   );

@@ -20,7 +20,8 @@ export async function send(scene: Scene, subscribers: Subscriber[]): Promise<Map
   for (const group of groups) {
     for (const member of group.members) {
       const k = subscribers.length;
-      subscribers.push(new Subscriber(member, group.hash, () => system.subscribeUrl(k)));
+      const apiKey = scene.load.clients[0]!.apiKey;
+      subscribers.push(new Subscriber(member, group.hash, () => system.subscribeUrl(k), apiKey));
     }
   }
   await Promise.all(subscribers.map((s) => s.ready()));
@@ -35,7 +36,7 @@ export async function send(scene: Scene, subscribers: Subscriber[]): Promise<Map
       const i = next - 1;
       const receipt = await submitUntilAccepted(
         () => system.submitUrl(i),
-        file.client.tenant,
+        file.client.apiKey,
         file.bytes,
         deadline,
       );

@@ -50,6 +50,8 @@ export interface SystemUnderTest {
 export interface Client {
   tenant: string;
   app: PrivateIdentity;
+  /** The tenant's API key, which its callers send. */
+  apiKey: string;
 }
 
 export interface Group {

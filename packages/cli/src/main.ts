@@ -8,6 +8,7 @@ import { PROOF_USAGE, proofCommand } from './commands/proof.ts';
 import { RELEASE_USAGE, releaseCommand } from './commands/release.ts';
 import { SEND_USAGE, sendCommand } from './commands/send.ts';
 import { SUBSCRIBE_USAGE, subscribeCommand } from './commands/subscribe.ts';
+import { TENANT_USAGE, tenantCommand } from './commands/tenant.ts';
 import { TX_USAGE, txCommand } from './commands/tx.ts';
 import { VERIFY_USAGE, verifyCommand } from './commands/verify.ts';
 import { failureLine, UsageError } from './failure.ts';
@@ -21,6 +22,7 @@ const USAGE = `usage:
   ${VERIFY_USAGE}
   ${SEND_USAGE}
   ${SUBSCRIBE_USAGE}
+  ${TENANT_USAGE}
   ${PROOF_USAGE}
   ${ERGO_USAGE}
   ${RELEASE_USAGE}
@@ -37,6 +39,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   verify: verifyCommand,
   send: sendCommand,
   subscribe: subscribeCommand,
+  tenant: tenantCommand,
   proof: proofCommand,
   ergo: ergoCommand,
   release: releaseCommand,

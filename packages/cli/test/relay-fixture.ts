@@ -23,6 +23,11 @@ import { startTcpGate } from '@anchorpost/service-kit/testing';
 
 export interface RelayFixture {
   tenant: string;
+  /** The tenant's API key (submit and subscribe); the tests hand it to the CLI as ANCHORPOST_API_KEY. */
+  apiKey: string;
+  /** The relay's admin API and the file holding its admin key. */
+  adminUrl: string;
+  adminKeyFile: string;
   /** The relay's HTTP base URL, through the gate (the same across restarts). */
   url: string;
   /** The raw Ed25519 public key that signs the receipts. */
@@ -61,12 +66,18 @@ export async function openRelayFixture(): Promise<RelayFixture> {
     );
     const relayKey = generateRelayKey();
     await writeFile(join(dir, 'relay-key.pem'), relayKey.pkcs8Pem, { mode: 0o600 });
+    const adminKeyFile = join(dir, 'admin-key');
+    await writeFile(adminKeyFile, `adm_${'k'.repeat(40)}\n`, { mode: 0o600 });
     const config = loadConfig(relayConfigSchema, {
       ANCHORPOST_RELAY_HTTP_PORT: '0',
       ANCHORPOST_RELAY_GRPC_PORT: '0',
       ANCHORPOST_RELAY_PARTITIONS: '2',
       ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
       ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
+      ANCHORPOST_RELAY_ADMIN_KEY_FILE: adminKeyFile,
+      ANCHORPOST_RELAY_ADMIN_PORT: '0',
+      // Every read goes to the database: a revocation shows at once.
+      ANCHORPOST_RELAY_TENANTS_CACHE_TTL: '0ms',
     });
 
     const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
@@ -90,6 +101,7 @@ export async function openRelayFixture(): Promise<RelayFixture> {
       handleSignals: false,
     });
     closers.push(() => service.close());
+    const { key: apiKey } = await relay.administration.issueApiKey(tenant, ['submit', 'subscribe']);
     const port = Number(new URL(service.urls.http!).port);
     const gate = await startTcpGate('127.0.0.1', port);
     closers.push(() => gate.stop());
@@ -98,6 +110,9 @@ export async function openRelayFixture(): Promise<RelayFixture> {
     const chains = new StateChains();
     return {
       tenant,
+      apiKey,
+      adminUrl: service.urls.admin!,
+      adminKeyFile,
       url,
       relayPublicKey: relayKey.publicKeyRaw,
       async group() {
@@ -116,7 +131,7 @@ export async function openRelayFixture(): Promise<RelayFixture> {
         return parseTxFile(bytes).recipient.sha512hash;
       },
       async submit(bytes) {
-        await relay.submit(bytes, { tenantId: tenant });
+        await relay.relay.submit(bytes, { tenantId: tenant });
       },
       async openSubscriptions() {
         const text = await (await fetch(`${url}/metrics`)).text();

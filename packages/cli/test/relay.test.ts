@@ -51,6 +51,8 @@ async function closedPort(): Promise<number> {
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'anchorpost-cli-relay-test-'));
   relay = await openRelayFixture();
+  // The CLI reads its key from the environment; the child processes inherit it.
+  process.env.ANCHORPOST_API_KEY = relay.apiKey;
 });
 
 after(async () => {
@@ -122,7 +124,11 @@ describe('anchorpost send', { timeout: 60_000 }, () => {
       'YAML_SYNTAX',
     );
     const { path } = await txFile(await relay.group());
-    assertFailure(await cli('send', path, '--relay', relay.url, '--tenant', 'nobody'), 'UNKNOWN_TENANT');
+    assertFailure(await cli('send', path, '--relay', relay.url, '--tenant', 'nobody'), 'UNAUTHENTICATED');
+    assertFailure(
+      await cli('send', path, '--relay', relay.url, '--api-key', 'apk_made_up'),
+      'UNAUTHENTICATED',
+    );
   });
 
   it('refuses a file over 1 MiB before reading or sending it, and names an unreachable relay', async () => {
@@ -133,7 +139,7 @@ describe('anchorpost send', { timeout: 60_000 }, () => {
     assertFailure(await cli('send', at('large.yaml'), '--relay', nowhere, '--tenant', 't'), 'TOO_LARGE');
     const { path } = await txFile(await relay.group());
     assertFailure(await cli('send', path, '--relay', nowhere, '--tenant', 't'), 'UNAVAILABLE', '-');
-    assertFailure(await cli('send', path, '--relay', relay.url), 'USAGE', '-', 2);
+    assertFailure(await cli('send', path, '--relay', relay.url, '--api-key', ''), 'USAGE', '-', 2);
     assertFailure(await cli('send', path, '--relay', 'ftp://x', '--tenant', 't'), 'USAGE', '-', 2);
   });
 });

@@ -59,7 +59,15 @@ describe('anchorpost send checks that the receipt is for the file sent', { timeo
 
   it('fails with CID_MISMATCH and exit 1 on a validly signed receipt for another CID', async () => {
     for (const extra of [['--relay-key', keyFile], [], ['--json']]) {
-      const result = await cli('send', file, '--relay', dishonest.url, '--tenant', 'acme', ...extra);
+      const result = await cli(
+        'send',
+        file,
+        '--relay',
+        dishonest.url,
+        '--api-key',
+        'apk_for_the_test_double',
+        ...extra,
+      );
       assertFailure(result, 'CID_MISMATCH', 'receipt.cid');
       assert.ok(result.stderr.includes(otherCid), result.stderr);
       assert.ok(result.stderr.includes(await cidForBytes(bytes)), result.stderr);
@@ -70,7 +78,7 @@ describe('anchorpost send checks that the receipt is for the file sent', { timeo
   });
 
   it('accepts a receipt for the CID of the bytes sent (the double is otherwise a faithful relay)', async () => {
-    const result = await cli('send', file, '--relay', honest.url, '--tenant', 'acme');
+    const result = await cli('send', file, '--relay', honest.url, '--api-key', 'apk_for_the_test_double');
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`^cid ${await cidForBytes(bytes)}\\n`));
   });

@@ -10,7 +10,8 @@ export { RelayError, RelayErrorCode, isRelayError } from './relay-error.ts';
 export type { ErgoBlockView } from './ergo-block-view.ts';
 export { ErgoNodeBlockView, type ErgoNodeBlockViewOptions } from './ergo-node-block-view.ts';
 export { ErgoBlockCheck, type ErgoBlockCheckOptions } from './ergo-block-check.ts';
-export { TenantRegistry, type TenantRegistryFile } from './tenant-registry.ts';
+export { TenantRegistry, type RegistryApiKey, type TenantRegistryFile } from './tenant-registry.ts';
+export * from './tenants/index.ts';
 // Receipts and relay keys: the same surface as the `@anchorpost/relay-core/receipts` subpath.
 export * from './receipts.ts';
 export type {

@@ -8,7 +8,15 @@ import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
 export const RelayErrorCode = {
   /** The tx-file is larger than the relay accepts (checked before parsing). */
   TooLarge: 'TOO_LARGE',
-  /** The tenant is not registered with this relay. */
+  /**
+   * The caller's API key is missing, unknown, revoked, expired or lacks the scope, or names
+   * another tenant than the request, or the tx-file's client is not the tenant's: one answer
+   * with one message for all of them, so that a stranger learns nothing.
+   */
+  Unauthenticated: 'UNAUTHENTICATED',
+  /** An operator named a tenant that does not exist (admin calls only). */
+  TenantNotFound: 'TENANT_NOT_FOUND',
+  /** The tenant is not registered with this relay (the tenants file; callers with API keys get UNAUTHENTICATED). */
   UnknownTenant: 'UNKNOWN_TENANT',
   /** The tx-file's `client.id` is none of the tenant's registered client keys. */
   UnknownClient: 'UNKNOWN_CLIENT',
@@ -54,6 +62,8 @@ export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode
 
 const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
   TOO_LARGE: 'too-large',
+  UNAUTHENTICATED: 'unauthenticated',
+  TENANT_NOT_FOUND: 'not-found',
   UNKNOWN_TENANT: 'forbidden',
   UNKNOWN_CLIENT: 'forbidden',
   BAD_RECIPIENT: 'invalid',

@@ -7,13 +7,14 @@ import type { ErgoBlockCheckOptions } from './ergo-block-check.ts';
 import type { ReceiptStore } from './receipt-store.ts';
 import type { RelayObserver } from './relay-observer.ts';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
-import type { TenantRegistry } from './tenant-registry.ts';
+import type { TenantDirectory } from './tenants/tenant-directory.ts';
 
 export interface RelayOptions {
   readonly bus: Bus;
   readonly storage: ContentStore;
   readonly receipts: ReceiptStore;
-  readonly tenants: TenantRegistry;
+  /** Who is served: TenantAccess over a TenantStore, or a TenantRegistry read from a file. */
+  readonly tenants: TenantDirectory;
   /** The relay's Ed25519 private key, PKCS#8 DER bytes or PEM text. */
   readonly relayKey: Uint8Array | string;
   /** Partitions of `anchorpost.tx-file.accepted.v1` (created with this count if missing). Default 8. */

@@ -41,7 +41,7 @@ import { notify } from './relay-observer.ts';
 import type { RelayObserver } from './relay-observer.ts';
 import { relaySettings } from './relay-options.ts';
 import type { RelayOptions, RelaySettings } from './relay-options.ts';
-import type { TenantRegistry } from './tenant-registry.ts';
+import type { TenantDirectory } from './tenants/tenant-directory.ts';
 import { TxFileDelivery } from './tx-file-delivery.ts';
 import type { DeliveredTxFile, MessagesPage, SubscribeOptions } from './tx-file-delivery.ts';
 
@@ -64,7 +64,7 @@ export class Relay {
   readonly #bus: Bus;
   readonly #storage: ContentStore;
   readonly #receipts: ReceiptStore;
-  readonly #tenants: TenantRegistry;
+  readonly #tenants: TenantDirectory;
   readonly #key: RelayKey;
   readonly #settings: RelaySettings;
   readonly #observer: RelayObserver | undefined;
@@ -138,9 +138,7 @@ export class Relay {
       );
     }
     // A tenant we do not serve costs no YAML parsing.
-    if (!this.#tenants.hasTenant(tenantId)) {
-      throw new RelayError(RelayErrorCode.UnknownTenant, `unknown tenant ${tenantId}`);
-    }
+    await this.#tenants.checkTenant(tenantId);
     // Only the canonical form: a comment or another key order would give the same message
     // another CID, so another receipt and another delivery (NOT_CANONICAL).
     const tx = parseCanonicalTxFile(bytes, { maxBytes: max });
@@ -148,7 +146,7 @@ export class Relay {
     // could be put on other bytes, so no v0.1 file is taken, whoever it claims to be from.
     refuseLegacyTxFile(tx);
     // v0.2: the client's signature covers the file's public digest, so it ties this client to these bytes.
-    verifyClientSignature(tx, this.#tenants.clientKey(tenantId, tx.client.id));
+    verifyClientSignature(tx, await this.#tenants.clientKey(tenantId, tx.client.id));
     // Only for an authenticated client's file: the blocks it names are on the relay's chain.
     await this.#settings.blockCheck?.check(tx.blockchain);
     const cid = await cidForBytes(bytes);

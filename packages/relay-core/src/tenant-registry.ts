@@ -6,10 +6,24 @@ import { readFile } from 'node:fs/promises';
 import { fingerprint, parsePublicKeyFile } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
+import type { TenantDirectory } from './tenants/tenant-directory.ts';
+import { hashApiKeySecret, isApiKeyScope, parseApiKey } from './tenants/api-key.ts';
+import type { ApiKeyScope } from './tenants/api-key.ts';
 
-/** `{ tenants: [{ id, clientKeys: [<public key file>, …] }] }` */
+/**
+ * `{ tenants: [{ id, clientKeys: [<public key file>, …], apiKeys?: [{ key, scopes }] }] }`.
+ * `apiKeys` lets a first start (a test, a demo, a seeded install) come up with keys its callers
+ * already hold; only their hashes reach the database.
+ */
 export interface TenantRegistryFile {
-  tenants: { id: string; clientKeys: unknown[] }[];
+  tenants: { id: string; clientKeys: unknown[]; apiKeys?: { key: string; scopes: string[] }[] }[];
+}
+
+/** An API key of the tenants file, as it is imported (hashed). */
+export interface RegistryApiKey {
+  id: string;
+  secretHash: string;
+  scopes: ApiKeyScope[];
 }
 
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -18,11 +32,34 @@ function bad(where: string, message: string, cause?: unknown): RelayError {
   return new RelayError(RelayErrorCode.BadConfig, `${where}: ${message}`, { cause });
 }
 
-export class TenantRegistry {
-  readonly #tenants: Map<string, Map<string, PublicIdentity>>;
+function registryApiKeys(value: unknown, at: string): RegistryApiKey[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw bad(at, 'expected an array');
+  return value.map((entry: unknown, i) => {
+    const { key, scopes } = (entry ?? {}) as { key?: unknown; scopes?: unknown };
+    const parsed = typeof key === 'string' ? parseApiKey(key) : null;
+    if (parsed === null) throw bad(`${at}[${i}].key`, 'expected an API key (apk_<16 hex>_<43 base64url>)');
+    if (
+      !Array.isArray(scopes) ||
+      scopes.length === 0 ||
+      !scopes.every((scope): scope is ApiKeyScope => typeof scope === 'string' && isApiKeyScope(scope))
+    ) {
+      throw bad(`${at}[${i}].scopes`, 'expected one or more of submit, subscribe, admin');
+    }
+    return { id: parsed.id, secretHash: hashApiKeySecret(parsed.secret), scopes: [...new Set(scopes)] };
+  });
+}
 
-  private constructor(tenants: Map<string, Map<string, PublicIdentity>>) {
+export class TenantRegistry implements TenantDirectory {
+  readonly #tenants: Map<string, Map<string, PublicIdentity>>;
+  readonly #apiKeys: Map<string, RegistryApiKey[]>;
+
+  private constructor(
+    tenants: Map<string, Map<string, PublicIdentity>>,
+    apiKeys: Map<string, RegistryApiKey[]>,
+  ) {
     this.#tenants = tenants;
+    this.#apiKeys = apiKeys;
   }
 
   /** Validates the whole registry; BAD_CONFIG names the first bad entry (e.g. `tenants[1].clientKeys[0].id`). */
@@ -35,6 +72,7 @@ export class TenantRegistry {
       throw bad(where, 'expected { tenants: [...] }');
     }
     const tenants = new Map<string, Map<string, PublicIdentity>>();
+    const apiKeys = new Map<string, RegistryApiKey[]>();
     for (const [i, entry] of (value as TenantRegistryFile).tenants.entries()) {
       const at = `${where}[${i}]`;
       if (typeof entry !== 'object' || typeof entry.id !== 'string' || !TENANT_ID.test(entry.id)) {
@@ -54,8 +92,9 @@ export class TenantRegistry {
         keys.set(fingerprint(identity), identity);
       }
       tenants.set(entry.id, keys);
+      apiKeys.set(entry.id, registryApiKeys(entry.apiKeys, `${at}.apiKeys`));
     }
-    return new TenantRegistry(tenants);
+    return new TenantRegistry(tenants, apiKeys);
   }
 
   static async fromFile(path: string): Promise<TenantRegistry> {
@@ -70,6 +109,21 @@ export class TenantRegistry {
 
   hasTenant(tenantId: string): boolean {
     return this.#tenants.has(tenantId);
+  }
+
+  checkTenant(tenantId: string): void {
+    if (!this.#tenants.has(tenantId)) {
+      throw new RelayError(RelayErrorCode.UnknownTenant, `unknown tenant ${tenantId}`);
+    }
+  }
+
+  /** Every tenant with its client keys (for the first-start import into a TenantStore). */
+  entries(): { id: string; clientKeys: PublicIdentity[]; apiKeys: RegistryApiKey[] }[] {
+    return [...this.#tenants.entries()].map(([id, keys]) => ({
+      id,
+      clientKeys: [...keys.values()],
+      apiKeys: this.#apiKeys.get(id) ?? [],
+    }));
   }
 
   /** The tenant's client key with this id; UNKNOWN_TENANT or UNKNOWN_CLIENT otherwise. */

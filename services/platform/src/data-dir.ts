@@ -15,6 +15,8 @@ export interface DataDir {
   readonly deployment: string;
   readonly keys: string;
   readonly relayKey: string;
+  /** The operator's key for the relay's admin API (`anchorpost tenant …` reads it), 0600. */
+  readonly adminKey: string;
   readonly tenants: string;
   /** The platform's trust roots (TrustRoots v1), rewritten at every start. */
   readonly trust: string;
@@ -33,6 +35,7 @@ export function dataDir(root: string): DataDir {
     deployment: join(at, 'evm', 'deployment.json'),
     keys: join(at, 'keys'),
     relayKey: join(at, 'keys', 'relay-key.pem'),
+    adminKey: join(at, 'keys', 'admin-key'),
     tenants: join(at, 'tenants.json'),
     trust: join(at, 'trust.json'),
   };

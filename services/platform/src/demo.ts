@@ -24,6 +24,7 @@ import {
   toPublicKeyFile,
   type PrivateIdentity,
 } from '@anchorpost/protocol';
+import { newApiKey } from '@anchorpost/relay-core';
 import { createLogger } from '@anchorpost/service-kit';
 import { startPlatform } from './platform.ts';
 
@@ -34,9 +35,14 @@ const say = (line: string) => {
 };
 
 /** Waits for the first `tx-file` event of an SSE stream; resolves its data. */
-function receiveOne(url: string, onReady: () => void): Promise<{ cid: string; txFile: string }> {
+function receiveOne(
+  url: string,
+  apiKey: string,
+  onReady: () => void,
+): Promise<{ cid: string; txFile: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { headers: { accept: 'text/event-stream' } }, (response) => {
+    const headers = { accept: 'text/event-stream', authorization: `Bearer ${apiKey}` };
+    const request = httpRequest(url, { headers }, (response) => {
       let buffer = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
@@ -76,9 +82,19 @@ async function main(): Promise<void> {
   const [alice, bob, carol, app] = (await Promise.all(
     Array.from({ length: 4 }, () => generateIdentity('modern')),
   )) as [PrivateIdentity, PrivateIdentity, PrivateIdentity, PrivateIdentity];
+  // The demo tenant's API key, imported (hashed) with the tenants file on this first start.
+  const apiKey = newApiKey().key;
   await writeFile(
     join(dir, 'tenants.json'),
-    JSON.stringify({ tenants: [{ id: 'demo', clientKeys: [toPublicKeyFile(app.public)] }] }),
+    JSON.stringify({
+      tenants: [
+        {
+          id: 'demo',
+          clientKeys: [toPublicKeyFile(app.public)],
+          apiKeys: [{ key: apiKey, scopes: ['submit', 'subscribe'] }],
+        },
+      ],
+    }),
   );
   const platform = await startPlatform({
     logger: createLogger('platform', { destination: { write: () => undefined } }),
@@ -88,6 +104,7 @@ async function main(): Promise<void> {
       ANCHORPOST_ANVIL_PORT: '0',
       ANCHORPOST_RELAY_HTTP_PORT: '0',
       ANCHORPOST_RELAY_GRPC_PORT: '0',
+      ANCHORPOST_RELAY_ADMIN_PORT: '0',
       ANCHORPOST_BATCHER_PORT: '0',
       ANCHORPOST_ANCHORER_PORT: '0',
       ANCHORPOST_PARSER_PORT: '0',
@@ -125,7 +142,7 @@ async function main(): Promise<void> {
     const allReady = poll('subscriptions', () => Promise.resolve(ready === 2 ? true : null));
     let sent = 0;
     const deliveries = ['Bob', 'Carol'].map((name) =>
-      receiveOne(`${relay}/v1/subscriptions/${recipient}`, () => (ready += 1)).then((event) => ({
+      receiveOne(`${relay}/v1/subscriptions/${recipient}`, apiKey, () => (ready += 1)).then((event) => ({
         name,
         event,
         ms: performance.now() - sent,
@@ -137,7 +154,7 @@ async function main(): Promise<void> {
     sent = performance.now();
     const response = await fetch(`${relay}/v1/tx-files`, {
       method: 'POST',
-      headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': 'demo' },
+      headers: { 'content-type': 'application/yaml', authorization: `Bearer ${apiKey}` },
       body: bytes,
     });
     const { receipt } = (await response.json()) as { receipt: { cid: string; sequence: number } };

@@ -1,7 +1,9 @@
 /**
  * Keys and files the embedded platform creates on first start: the relay's receipt-signing key
- * (0600, never overwritten, never logged) and an empty tenant registry for the operator to fill.
+ * and the operator's admin key (0600, never overwritten, never logged), and an empty tenants file
+ * (imported into the database on a first start; tenants are managed with `anchorpost tenant` after).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { generateRelayKey } from '@anchorpost/relay-core';
@@ -36,4 +38,9 @@ export function ensureRelayKey(path: string): Promise<boolean> {
 
 export function ensureTenantsFile(path: string): Promise<boolean> {
   return createOnce(path, `${JSON.stringify({ tenants: [] }, null, 2)}\n`, 0o644);
+}
+
+/** A 256-bit random admin key for the relay's admin API. */
+export function ensureAdminKey(path: string): Promise<boolean> {
+  return createOnce(path, `adm_${randomBytes(32).toString('base64url')}\n`, 0o600);
 }

@@ -28,7 +28,7 @@ import {
 } from '@anchorpost/service-kit';
 import { dataDir, type DataDir } from './data-dir.ts';
 import { openEmbeddedInfra } from './embedded-infra.ts';
-import { ensureRelayKey, ensureTenantsFile } from './local-keys.ts';
+import { ensureAdminKey, ensureRelayKey, ensureTenantsFile } from './local-keys.ts';
 import { platformConfigSchema } from './platform-config.ts';
 import { checkErgoMintSetting, platformTrustRoots, writeTrustRoots } from './platform-trust-roots.ts';
 
@@ -70,6 +70,7 @@ function loadAllConfig(env: NodeJS.ProcessEnv) {
     relay: loadConfig(relayConfigSchema, {
       ANCHORPOST_RELAY_TENANTS_FILE: dirs.tenants,
       ANCHORPOST_RELAY_KEY_FILE: dirs.relayKey,
+      ANCHORPOST_RELAY_ADMIN_KEY_FILE: dirs.adminKey,
       ...env,
     }),
     batcher: loadConfig(batcherSettingsSchema, env),
@@ -95,8 +96,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const infra = await openEmbeddedInfra({ config: config.platform, dirs, env, logger });
   try {
     if (await ensureRelayKey(dirs.relayKey)) logger.info({ path: dirs.relayKey }, 'relay key created');
+    if (await ensureAdminKey(dirs.adminKey)) logger.info({ path: dirs.adminKey }, 'admin key created');
     if (await ensureTenantsFile(dirs.tenants)) {
-      logger.warn({ path: dirs.tenants }, 'no tenants yet: add client keys to the tenants file and restart');
+      logger.warn({ path: dirs.tenants }, 'no tenants yet: add them with `anchorpost tenant add`');
     }
   } catch (error) {
     await infra.close();
@@ -154,7 +156,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     );
     const batcherConfig: BatcherConfig = {
       ...config.batcher,
-      relayPublicKeys: [toHex(relay.publicKey), config.moreRelayKeys].filter((keys) => keys !== '').join(','),
+      relayPublicKeys: [toHex(relay.relay.publicKey), config.moreRelayKeys]
+        .filter((keys) => keys !== '')
+        .join(','),
     };
     services.push(
       await startBatcherService({ config: batcherConfig, bus, store: storage, readiness, ...common }),

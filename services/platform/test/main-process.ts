@@ -12,10 +12,12 @@ import {
   toPublicKeyFile,
   type PrivateIdentity,
 } from '@anchorpost/protocol';
-import { generateRelayKey } from '@anchorpost/relay-core';
+import { generateRelayKey, newApiKey } from '@anchorpost/relay-core';
 
 const SERVICES = join(import.meta.dirname, '..', '..');
 export const TENANT = 'acme';
+/** The tenant's API key, imported (hashed) with the tenants file on the relay's first start. */
+export const API_KEY = newApiKey().key;
 
 export interface MainProcess {
   readonly child: ChildProcess;
@@ -115,7 +117,15 @@ export async function relayFiles(dir: string): Promise<{
   await mkdir(dir, { recursive: true });
   await writeFile(
     join(dir, 'tenants.json'),
-    JSON.stringify({ tenants: [{ id: TENANT, clientKeys: [toPublicKeyFile(app.public)] }] }),
+    JSON.stringify({
+      tenants: [
+        {
+          id: TENANT,
+          clientKeys: [toPublicKeyFile(app.public)],
+          apiKeys: [{ key: API_KEY, scopes: ['submit', 'subscribe'] }],
+        },
+      ],
+    }),
   );
   const relayKey = generateRelayKey();
   await writeFile(join(dir, 'relay-key.pem'), relayKey.pkcs8Pem, { mode: 0o600 });
@@ -146,7 +156,7 @@ export async function relayFiles(dir: string): Promise<{
 export async function submit(http: string, bytes: Uint8Array): Promise<string> {
   const response = await fetch(`${http}/v1/tx-files`, {
     method: 'POST',
-    headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': TENANT },
+    headers: { 'content-type': 'application/yaml', authorization: `Bearer ${API_KEY}` },
     body: bytes,
   });
   assert.equal(response.status, 201, await response.clone().text());

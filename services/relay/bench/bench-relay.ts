@@ -24,6 +24,8 @@ import { startRelayService } from '../src/relay-service.ts';
 
 export interface BenchRelay {
   tenant: string;
+  /** The tenant's API key (submit and subscribe), for the transports. */
+  apiKey: string;
   /** The client app registered for `tenant`: it signs every bench tx-file. */
   app: PrivateIdentity;
   /** The receipt key the relay signs with (PKCS#8 PEM), for baseline records of the same size. */
@@ -79,21 +81,23 @@ export async function openBenchRelay(): Promise<BenchRelay> {
     // Logs off: a line per request would measure the log writer.
     const logger = createLogger('relay', { destination: { write: () => undefined } });
     const metrics = new ServiceMetrics('relay');
-    const relay = await openRelay({ config, bus, storage, database, metrics, logger });
-    const service = await startRelayService({ config, relay, metrics, logger, handleSignals: false });
+    const opened = await openRelay({ config, bus, storage, database, metrics, logger });
+    const service = await startRelayService({ config, relay: opened, metrics, logger, handleSignals: false });
     closers.push(() => service.close());
+    const { key: apiKey } = await opened.administration.issueApiKey(tenant, ['submit', 'subscribe']);
 
     const { http, grpc } = service.urls;
     if (http === undefined || grpc === undefined) throw new Error('the relay service gave no http/grpc url');
     return {
       tenant,
+      apiKey,
       app,
       relayKeyPem,
       partitions: config.partitions,
       bus,
       storage,
       database,
-      relay,
+      relay: opened.relay,
       service,
       httpUrl: http,
       grpcUrl: grpc,

@@ -137,6 +137,7 @@ try {
     httpUrl: bench.httpUrl,
     grpcUrl: bench.grpcUrl,
     tenant: bench.tenant,
+    apiKey: bench.apiKey,
     concurrency: config.concurrency,
     phaseMs: config.phaseMs,
     maxBacklog: config.maxBacklog,

@@ -8,7 +8,7 @@
 import { Agent, request as httpRequest, type ClientRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Client, credentials } from '@grpc/grpc-js';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
 import { loadRelayProto, RELAY_SERVICE_NAME } from '../src/grpc/relay-proto.ts';
 import type { SubmitTxFilesRequest, SubmitTxFilesResponse } from '../src/grpc/relay-messages.ts';
@@ -20,6 +20,8 @@ export interface TransportLoadInput {
   httpUrl: string;
   grpcUrl: string;
   tenant: string;
+  /** Sent as `Authorization: Bearer` (HTTP) and `authorization` metadata (gRPC). */
+  apiKey: string;
   concurrency: number;
   phaseMs: number;
   maxBacklog: number;
@@ -66,7 +68,7 @@ export interface TransportLoadResult {
 }
 
 /** POSTs one tx-file; resolves its status once the whole answer is read (so the socket is reused). */
-function post(agent: Agent, url: string, tenant: string, bytes: Uint8Array): Promise<number> {
+function post(agent: Agent, url: string, apiKey: string, bytes: Uint8Array): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       url,
@@ -76,7 +78,7 @@ function post(agent: Agent, url: string, tenant: string, bytes: Uint8Array): Pro
         headers: {
           'content-type': 'application/yaml',
           'content-length': bytes.byteLength,
-          'anchorpost-tenant': tenant,
+          authorization: `Bearer ${apiKey}`,
         },
       },
       (response) => {
@@ -99,7 +101,7 @@ async function httpThroughput(input: TransportLoadInput): Promise<ThroughputResu
     return await closedLoop(
       input.httpFiles,
       { concurrency: input.concurrency, maxMs: input.phaseMs },
-      async (file) => (await post(agent, url, input.tenant, file.bytes)) === 201,
+      async (file) => (await post(agent, url, input.apiKey, file.bytes)) === 201,
     );
   } finally {
     agent.destroy();
@@ -112,11 +114,14 @@ type SubmitTxFilesMethod = MethodDefinition<SubmitTxFilesRequest, SubmitTxFilesR
  * One `SubmitTxFiles` bidi stream used call by call: `submit` writes a file and resolves when its
  * answer comes back (answers come in order), so a stream has one file in flight, like a socket.
  */
-function submitStream(client: Client, method: SubmitTxFilesMethod, tenant: string) {
+function submitStream(client: Client, method: SubmitTxFilesMethod, tenant: string, apiKey: string) {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${apiKey}`);
   const stream = client.makeBidiStreamRequest(
     method.path,
     method.requestSerialize,
     method.responseDeserialize,
+    metadata,
   );
   const waiting: { resolve: (accepted: boolean) => void; reject: (error: Error) => void }[] = [];
   let failure: Error | undefined;
@@ -150,7 +155,9 @@ async function grpcThroughput(input: TransportLoadInput): Promise<ThroughputResu
   const service = loadRelayProto()[RELAY_SERVICE_NAME] as ServiceDefinition;
   const method = service.SubmitTxFiles as unknown as SubmitTxFilesMethod;
   const client = new Client(input.grpcUrl, credentials.createInsecure());
-  const streams = Array.from({ length: input.concurrency }, () => submitStream(client, method, input.tenant));
+  const streams = Array.from({ length: input.concurrency }, () =>
+    submitStream(client, method, input.tenant, input.apiKey),
+  );
   try {
     // Lane i of the closed loop always uses stream i: `concurrency` files in flight, as over HTTP.
     return await closedLoop(
@@ -244,7 +251,7 @@ async function rateRun(
       const entry = entries[i]!;
       entry.sentAt = performance.now();
       sent += 1;
-      void post(agent, url, input.tenant, files[i]!.bytes).then(
+      void post(agent, url, input.apiKey, files[i]!.bytes).then(
         (status) => {
           receiptAt[i] = performance.now();
           answered += 1;

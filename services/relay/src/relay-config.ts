@@ -14,8 +14,25 @@ export const relayConfigSchema = {
   },
   partitions: { kind: 'int', env: 'ANCHORPOST_RELAY_PARTITIONS', default: 8, min: 1, max: 10_000 },
   sseHeartbeatMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_SSE_HEARTBEAT', default: 15_000 },
-  /** Tenants and their client keys (`{ tenants: [{ id, clientKeys: [...] }] }`, JSON). */
-  tenantsFile: { kind: 'string', env: 'ANCHORPOST_RELAY_TENANTS_FILE' },
+  /**
+   * Tenants and their client keys (`{ tenants: [{ id, clientKeys: [...] }] }`, JSON), imported
+   * into the database only while it holds no tenant (a first start); after that the admin API
+   * and `anchorpost tenant` manage tenants. Empty: nothing to import.
+   */
+  tenantsFile: { kind: 'string', env: 'ANCHORPOST_RELAY_TENANTS_FILE', default: '' },
+  /**
+   * How long a relay trusts what it read about an API key or a tenant's client keys: a revoked
+   * key or a removed client is refused by every replica at most this long after the change.
+   */
+  tenantsCacheTtlMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_TENANTS_CACHE_TTL', default: 5_000 },
+  /** The admin API's interface: operators only, so loopback unless the operator says otherwise. */
+  adminHost: { kind: 'string', env: 'ANCHORPOST_RELAY_ADMIN_HOST', default: '127.0.0.1' },
+  adminPort: { kind: 'int', env: 'ANCHORPOST_RELAY_ADMIN_PORT', default: 7412, min: 0, max: 65_535 },
+  /**
+   * The operator's admin key (a file holding one line of at least 32 characters); the admin API
+   * takes `Authorization: Bearer <it>`. Empty: no admin API.
+   */
+  adminKeyFile: { kind: 'string', env: 'ANCHORPOST_RELAY_ADMIN_KEY_FILE', default: '' },
   /** The relay's Ed25519 receipt-signing key, PKCS#8 PEM. */
   keyFile: { kind: 'string', env: 'ANCHORPOST_RELAY_KEY_FILE' },
   /**

@@ -4,7 +4,6 @@
  * one-process platform and a stand-alone process wire it the same way.
  */
 import { Module } from '@nestjs/common';
-import type { Relay } from '@anchorpost/relay-core';
 import {
   createLogger,
   startServiceApp,
@@ -14,14 +13,17 @@ import {
   ServiceMetrics,
 } from '@anchorpost/service-kit';
 import { startRelayGrpcServer } from './grpc/relay-grpc-server.ts';
+import { startAdminService } from './admin/admin-service.ts';
 import { OpenStreams, subscriptionRoute } from './http/subscription-route.ts';
 import { txFileRoutes } from './http/tx-file-routes.ts';
+import type { OpenedRelay } from './open-relay.ts';
 import type { RelayConfig } from './relay-config.ts';
 import { relayMetrics } from './relay-metrics.ts';
 
 export interface RelayServiceOptions {
   config: RelayConfig;
-  relay: Relay;
+  /** The relay with its tenant access and administration, from openRelay. */
+  relay: OpenedRelay;
   logger?: Logger;
   /** The registry the Relay's observer (see openRelay) already counts into. */
   metrics?: ServiceMetrics;
@@ -35,7 +37,8 @@ class RelayModule {}
 Module({})(RelayModule);
 
 export async function startRelayService(options: RelayServiceOptions): Promise<RunningService> {
-  const { config, relay } = options;
+  const { config } = options;
+  const { relay, access } = options.relay;
   const logger = options.logger ?? createLogger('relay');
   const metrics = options.metrics ?? new ServiceMetrics('relay');
   const counters = relayMetrics(metrics);
@@ -57,11 +60,12 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
       description: 'Submit end-to-end-encrypted tx-files, get receipts, subscribe by recipient hash.',
     },
     configure(fastify) {
-      txFileRoutes(fastify, { relay, maxTxFileBytes: config.maxTxFileBytes });
+      txFileRoutes(fastify, { relay, access, maxTxFileBytes: config.maxTxFileBytes });
       subscriptionRoute(
         fastify,
         {
           relay,
+          access,
           logger,
           heartbeatMs: config.sseHeartbeatMs,
           onOpen: () => {
@@ -79,6 +83,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
   try {
     grpc = await startRelayGrpcServer({
       relay,
+      access,
       host: config.host,
       port: config.grpcPort,
       logger,
@@ -89,17 +94,31 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     await service.close();
     throw error;
   }
-  logger.info({ http: service.url, grpc: grpc.url }, 'relay ready');
+  let admin: Awaited<ReturnType<typeof startAdminService>>;
+  try {
+    admin = await startAdminService({
+      config,
+      opened: options.relay,
+      logger,
+      handleSignals: options.handleSignals,
+    });
+  } catch (error) {
+    await grpc.close();
+    await service.close();
+    throw error;
+  }
+  logger.info({ http: service.url, grpc: grpc.url, admin: admin?.url ?? 'off' }, 'relay ready');
 
   let closing: Promise<void> | undefined;
   return {
     name: 'relay',
-    urls: { http: service.url, grpc: grpc.url },
+    urls: { http: service.url, grpc: grpc.url, ...(admin === null ? {} : { admin: admin.url }) },
     close: () =>
       (closing ??= (async () => {
         await grpc.close();
         streams.closeAll();
         await service.close();
+        await admin?.close();
       })()),
   };
 }

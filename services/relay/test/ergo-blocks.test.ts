@@ -44,7 +44,7 @@ describe(
     const overHttp = (bytes: Uint8Array) =>
       fetch(`${f.service.urls.http!}/v1/tx-files`, {
         method: 'POST',
-        headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': f.tenant },
+        headers: { 'content-type': 'application/yaml', ...f.auth },
         body: bytes,
       });
     const overGrpc = (bytes: Uint8Array) => grpc.unary('SubmitTxFile', { tenantId: TENANT, txFile: bytes });
@@ -82,7 +82,7 @@ describe(
         ANCHORPOST_RELAY_ERGO_NODE_URL: devnet.url,
         ANCHORPOST_RELAY_TRUSTEDBLOCK_MAX_AGE: String(MAX_AGE),
       });
-      grpc = new GrpcTestClient(f.service.urls.grpc!);
+      grpc = new GrpcTestClient(f.service.urls.grpc!, f.apiKey);
     });
     after(async () => {
       grpc.close();
@@ -139,11 +139,11 @@ describe(
       const down = await openRelayServiceFixture({
         ANCHORPOST_RELAY_ERGO_NODE_URL: `http://127.0.0.1:${port}`,
       });
-      const downGrpc = new GrpcTestClient(down.service.urls.grpc!);
+      const downGrpc = new GrpcTestClient(down.service.urls.grpc!, down.apiKey);
       try {
         const response = await fetch(`${down.service.urls.http!}/v1/tx-files`, {
           method: 'POST',
-          headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': down.tenant },
+          headers: { 'content-type': 'application/yaml', ...down.auth },
           body: await down.txFile('node down', undefined, undefined, blocks(tip)),
         });
         const body = (await response.json()) as { error: { code: string; retryable: boolean } };

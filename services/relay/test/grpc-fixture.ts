@@ -1,5 +1,6 @@
-// A real Relay (FileLogBus and Helia in a temp dir, in-memory receipts) behind the real gRPC
-// server, and a grpc-js client over the same .proto files, with typed promise helpers.
+// A real Relay (FileLogBus and Helia in a temp dir, in-memory receipts, tenants in the in-memory
+// TenantStore test double) behind the real gRPC server, and a grpc-js client over the same .proto
+// files, with typed promise helpers, calling with the tenant's API key unless told otherwise.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,14 @@ import {
 } from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
 import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
-import { generateRelayKey, MemoryReceiptStore, Relay, TenantRegistry } from '@anchorpost/relay-core';
+import {
+  generateRelayKey,
+  MemoryReceiptStore,
+  Relay,
+  TenantAccess,
+  TenantAdministration,
+} from '@anchorpost/relay-core';
+import { MemoryTenantStore } from '@anchorpost/relay-core/testing';
 import { createLogger, ServiceMetrics } from '@anchorpost/service-kit';
 import { openHeliaContentStore } from '@anchorpost/storage';
 import type { HeliaContentStore } from '@anchorpost/storage';
@@ -39,7 +47,11 @@ export class GrpcTestClient {
   readonly #client: Client;
   readonly #methods: Record<string, Method>;
 
-  constructor(url: string) {
+  readonly #authorization: string | undefined;
+
+  /** `apiKey`: sent as `authorization: Bearer <it>` on every call whose metadata has none. */
+  constructor(url: string, apiKey?: string) {
+    this.#authorization = apiKey === undefined ? undefined : `Bearer ${apiKey}`;
     this.#client = new Client(url, credentials.createInsecure());
     const relay = loadRelayProto()[RELAY_SERVICE_NAME] as ServiceDefinition;
     const reflectionProto = fileURLToPath(
@@ -53,6 +65,13 @@ export class GrpcTestClient {
       HealthCheck: (healthService as Record<string, Method>).Check!,
       ServerReflectionInfo: (reflection as Record<string, Method>).ServerReflectionInfo!,
     };
+  }
+
+  #metadata(given = new Metadata()): Metadata {
+    if (this.#authorization !== undefined && given.get('authorization').length === 0) {
+      given.set('authorization', this.#authorization);
+    }
+    return given;
   }
 
   #method(name: string): Method {
@@ -69,7 +88,7 @@ export class GrpcTestClient {
         method.requestSerialize,
         method.responseDeserialize,
         request,
-        metadata,
+        this.#metadata(metadata),
         (error: ServiceError | null, response?: object) => {
           if (error) reject(error);
           else resolve(response as Res);
@@ -78,22 +97,24 @@ export class GrpcTestClient {
     });
   }
 
-  serverStream(name: string, request: object): ClientReadableStream<object> {
+  serverStream(name: string, request: object, metadata?: Metadata): ClientReadableStream<object> {
     const method = this.#method(name);
     return this.#client.makeServerStreamRequest(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
       request,
+      this.#metadata(metadata),
     );
   }
 
-  bidi(name: string): ClientDuplexStream<object, object> {
+  bidi(name: string, metadata?: Metadata): ClientDuplexStream<object, object> {
     const method = this.#method(name);
     return this.#client.makeBidiStreamRequest(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
+      this.#metadata(metadata),
     );
   }
 
@@ -104,6 +125,9 @@ export class GrpcTestClient {
 
 export interface GrpcFixture {
   relay: Relay;
+  /** The tenant's API key (scopes submit and subscribe), which `client` sends. */
+  apiKey: string;
+  administration: TenantAdministration;
   server: RelayGrpcServer;
   client: GrpcTestClient;
   metrics: ServiceMetrics;
@@ -145,13 +169,18 @@ export async function openGrpcFixture(
     const [app, sender] = await Promise.all([generateIdentity('modern'), generateIdentity('modern')]);
     bus = await openFileLogBus({ dir: join(dir, 'bus'), maxRecordBytes: 2 * 1024 * 1024 });
     storage = await openHeliaContentStore({ dir: join(dir, 'storage') });
+    const tenantStore = new MemoryTenantStore();
+    const administration = new TenantAdministration(tenantStore);
+    await administration.addTenant(TENANT);
+    await administration.addClientKey(TENANT, toPublicKeyFile(app.public));
+    const { key: apiKey } = await administration.issueApiKey(TENANT, ['submit', 'subscribe']);
+    // TTL 0: a test's change is seen at once.
+    const access = new TenantAccess({ store: tenantStore, cacheTtlMs: 0 });
     const relay = await Relay.open({
       bus,
       storage,
       receipts: new MemoryReceiptStore(),
-      tenants: TenantRegistry.fromObject({
-        tenants: [{ id: TENANT, clientKeys: [toPublicKeyFile(app.public)] }],
-      }),
+      tenants: access,
       relayKey: generateRelayKey().pkcs8Der,
       partitions: 4,
       pollIntervalMs: 20,
@@ -169,8 +198,8 @@ export async function openGrpcFixture(
     });
     const logger = createLogger('relay', { destination });
     const metrics = new ServiceMetrics('relay');
-    server = await startRelayGrpcServer({ relay: serve(relay), logger, metrics, ...options });
-    client = new GrpcTestClient(server.url);
+    server = await startRelayGrpcServer({ relay: serve(relay), access, logger, metrics, ...options });
+    client = new GrpcTestClient(server.url, apiKey);
     const newGroup = async (): Promise<GroupKeys> => (await createGroup('modern', [sender.public])).keys;
     const group = await newGroup();
     const chains = new StateChains();
@@ -205,6 +234,8 @@ export async function openGrpcFixture(
       );
     return {
       relay,
+      apiKey,
+      administration,
       server,
       client,
       metrics,

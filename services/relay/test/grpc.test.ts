@@ -157,9 +157,9 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
       assert.equal(got['anchorpost-error-retryable'], 'false', name);
       assert.ok(error.details.length > 0, name);
     }
-    const unknownTenant = await refusal(submit(f.txFile('stranger'), 'nobody'));
-    assert.equal(unknownTenant.code, status.PERMISSION_DENIED);
-    assert.equal(trailers(unknownTenant)['anchorpost-error-code'], 'UNKNOWN_TENANT');
+    const otherTenant = await refusal(submit(f.txFile('stranger'), 'nobody'));
+    assert.equal(otherTenant.code, status.UNAUTHENTICATED);
+    assert.equal(trailers(otherTenant)['anchorpost-error-code'], 'UNAUTHENTICATED');
   });
 
   it('refuses a file forged under a harvested client signature (BAD_SIGNATURE) and a v0.1 file (LEGACY_TX_FILE): no receipt, nothing pinned', async () => {
@@ -259,7 +259,7 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
         ['0', 'accepted'],
         ['1', 'YAML_SYNTAX'],
         ['2', 'accepted'],
-        ['3', 'UNKNOWN_TENANT'],
+        ['3', 'UNAUTHENTICATED'],
       ],
     );
     assert.equal(results[1]?.error?.retryable, false);

@@ -23,7 +23,7 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
   const submit = (bytes: Uint8Array, headers: Record<string, string> = {}) =>
     fetch(`${http}/v1/tx-files`, {
       method: 'POST',
-      headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': f.tenant, ...headers },
+      headers: { 'content-type': 'application/yaml', ...f.auth, ...headers },
       body: bytes,
     });
 
@@ -53,7 +53,7 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
     assert.deepEqual(new Uint8Array(await stored.arrayBuffer()), bytes);
   });
 
-  it('refuses every malformed class with its stable code, and a bad signature and unknown tenant', async () => {
+  it('refuses every malformed class with its stable code, and a bad signature', async () => {
     const valid = await f.txFile('template');
     for (const c of malformedTxFiles(valid)) {
       const response = await submit(c.bytes);
@@ -71,19 +71,6 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
     const bad = await submit(new TextEncoder().encode(yaml.replace(signature, forged)));
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as ErrorBody).error.code, 'BAD_SIGNATURE');
-    const unregistered = await submit(await f.txFile('from an unknown app', undefined, f.stranger));
-    assert.equal(unregistered.status, 403);
-    assert.equal(((await unregistered.json()) as ErrorBody).error.code, 'UNKNOWN_CLIENT');
-    const stranger = await submit(valid, { 'anchorpost-tenant': 'nobody' });
-    assert.equal(stranger.status, 403);
-    assert.equal(((await stranger.json()) as ErrorBody).error.code, 'UNKNOWN_TENANT');
-    const noTenant = await fetch(`${http}/v1/tx-files`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/yaml' },
-      body: valid,
-    });
-    assert.equal(noTenant.status, 400);
-    assert.equal(((await noTenant.json()) as ErrorBody).error.code, 'BAD_REQUEST');
     const json = await submit(valid, { 'content-type': 'application/json' });
     assert.equal(json.status, 415);
     // Nothing refused was accepted: the valid template is still unknown.
@@ -187,7 +174,7 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
         method: 'POST',
         headers: {
           'content-type': 'application/yaml',
-          'anchorpost-tenant': f.tenant,
+          ...f.auth,
           'content-length': String(64 * 1024 * 1024),
         },
       });
@@ -209,7 +196,7 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
   it('streams files over SSE and resumes from Last-Event-ID with every missed file exactly once', async () => {
     const first = await f.txFile('sse 1');
     const recipient = parseTxFile(first).recipient.sha512hash;
-    const live = readSse(`${http}/v1/subscriptions/${recipient}`);
+    const live = readSse(`${http}/v1/subscriptions/${recipient}`, f.auth);
     const ready = await live.next();
     assert.equal(ready.event, 'ready');
     const sent = [((await (await submit(first)).json()) as SubmitBody).receipt.cid];
@@ -224,7 +211,7 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
       const bytes = await f.txFile(`missed ${i}`, f.groupOf(first));
       sent.push(((await (await submit(bytes)).json()) as SubmitBody).receipt.cid);
     }
-    const resumed = readSse(`${http}/v1/subscriptions/${recipient}`, { 'last-event-id': got.id });
+    const resumed = readSse(`${http}/v1/subscriptions/${recipient}`, { ...f.auth, 'last-event-id': got.id });
     assert.equal((await resumed.next()).id, got.id);
     const missed = [];
     for (let i = 0; i < 3; i += 1)
@@ -232,10 +219,10 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
     resumed.close();
     assert.deepEqual(missed, sent.slice(1));
 
-    const badCursor = await fetch(`${http}/v1/subscriptions/${recipient}?cursor=c1.x`);
+    const badCursor = await fetch(`${http}/v1/subscriptions/${recipient}?cursor=c1.x`, { headers: f.auth });
     assert.equal(badCursor.status, 400);
     assert.equal(((await badCursor.json()) as ErrorBody).error.code, 'BAD_CURSOR');
-    assert.equal((await fetch(`${http}/v1/subscriptions/abc`)).status, 400);
+    assert.equal((await fetch(`${http}/v1/subscriptions/abc`, { headers: f.auth })).status, 400);
   });
 
   it('describes its routes in /openapi.json and counts outcomes in /metrics', async () => {
@@ -257,7 +244,7 @@ describe('relay service shutdown', { timeout: 60_000 }, () => {
     const f = await openRelayServiceFixture();
     try {
       const recipient = parseTxFile(await f.txFile('x')).recipient.sha512hash;
-      const stream = readSse(`${f.service.urls.http!}/v1/subscriptions/${recipient}`);
+      const stream = readSse(`${f.service.urls.http!}/v1/subscriptions/${recipient}`, f.auth);
       assert.equal((await stream.next()).event, 'ready');
       const started = Date.now();
       await f.service.close();

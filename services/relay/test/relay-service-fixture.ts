@@ -1,5 +1,8 @@
 // A relay service over the real embedded adapters in one temp folder (FileLogBus, Helia, PGlite),
-// configured the way the platform does it: a tenants file and a key file.
+// configured the way the platform does it: a tenants file (imported into the database on this
+// first start), a key file and an admin key file; the tenant gets an API key through the
+// administration, as an operator's `anchorpost tenant key new` would.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -25,7 +28,7 @@ import {
   type TxBlockchain,
 } from '@anchorpost/protocol';
 import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
-import { generateRelayKey } from '@anchorpost/relay-core';
+import { generateRelayKey, type TenantAdministration } from '@anchorpost/relay-core';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
 import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
 import { openRelay } from '../src/open-relay.ts';
@@ -34,6 +37,18 @@ import { startRelayService } from '../src/relay-service.ts';
 
 export interface RelayServiceFixture {
   tenant: string;
+  /** The tenant's API key (scopes submit and subscribe). */
+  apiKey: string;
+  /** `{ authorization: 'Bearer <apiKey>' }`, to spread into request headers. */
+  auth: Record<string, string>;
+  /** The operator's admin key (for the admin API at `service.urls.admin`). */
+  adminKey: string;
+  administration: TenantAdministration;
+  /**
+   * Another relay service (its own ports, its own tenants cache) over the same database, bus and
+   * storage, as a second replica would be; closed with the fixture.
+   */
+  replica(env?: Record<string, string>): Promise<RunningService>;
   maxTxFileBytes: number;
   service: RunningService;
   stranger: PrivateIdentity;
@@ -84,12 +99,16 @@ export async function openRelayServiceFixture(
       JSON.stringify({ tenants: [{ id: tenant, clientKeys: [toPublicKeyFile(app.public)] }] }),
     );
     await writeFile(join(dir, 'relay-key.pem'), generateRelayKey().pkcs8Pem, { mode: 0o600 });
+    const adminKey = `adm_${randomBytes(32).toString('base64url')}`;
+    await writeFile(join(dir, 'admin-key'), `${adminKey}\n`, { mode: 0o600 });
     const config = loadConfig(relayConfigSchema, {
       ANCHORPOST_RELAY_HTTP_PORT: '0',
       ANCHORPOST_RELAY_GRPC_PORT: '0',
       ANCHORPOST_RELAY_PARTITIONS: '4',
       ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
       ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
+      ANCHORPOST_RELAY_ADMIN_KEY_FILE: join(dir, 'admin-key'),
+      ANCHORPOST_RELAY_ADMIN_PORT: '0',
       ...env,
     });
 
@@ -111,11 +130,42 @@ export async function openRelayServiceFixture(
     const relay = await openRelay({ config, bus, storage, database, metrics, logger });
     const service = await startRelayService({ config, relay, metrics, logger, handleSignals: false });
     closers.push(() => service.close());
+    const { key: apiKey } = await relay.administration.issueApiKey(tenant, ['submit', 'subscribe']);
 
     const groups = new Map<string, GroupKeys>();
     const chains = new StateChains();
     return {
       tenant,
+      apiKey,
+      auth: { authorization: `Bearer ${apiKey}` },
+      adminKey,
+      administration: relay.administration,
+      async replica(more = {}) {
+        const replicaConfig = loadConfig(relayConfigSchema, {
+          ANCHORPOST_RELAY_HTTP_PORT: '0',
+          ANCHORPOST_RELAY_GRPC_PORT: '0',
+          ANCHORPOST_RELAY_PARTITIONS: '4',
+          ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
+          ...env,
+          ...more,
+        });
+        const opened = await openRelay({
+          config: replicaConfig,
+          bus,
+          storage,
+          database,
+          metrics: new ServiceMetrics('relay'),
+          logger,
+        });
+        const running = await startRelayService({
+          config: replicaConfig,
+          relay: opened,
+          logger,
+          handleSignals: false,
+        });
+        closers.push(() => running.close());
+        return running;
+      },
       maxTxFileBytes: config.maxTxFileBytes,
       service,
       stranger,

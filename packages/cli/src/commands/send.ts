@@ -1,6 +1,7 @@
 /**
- * `anchorpost send FILE --relay URL --tenant ID [--relay-key KEY_FILE] [--json]`: submits one
- * tx-file to a relay (`POST /v1/tx-files`) and prints its receipt. A file over the protocol's size
+ * `anchorpost send FILE --relay URL [--api-key KEY] [--tenant ID] [--relay-key KEY_FILE] [--json]`:
+ * submits one tx-file to a relay (`POST /v1/tx-files`) with the tenant's API key (or
+ * ANCHORPOST_API_KEY), which names the tenant, and prints its receipt. A file over the protocol's size
  * limit is refused here, from its size on disk, before it is read or sent. The receipt must be
  * for the bytes sent: its CID must be the CID of the file (CID_MISMATCH otherwise), or a relay
  * could hand out a receipt, even a validly signed one, for some other file. With --relay-key (the
@@ -9,12 +10,14 @@
  */
 import { cidForBytes, DEFAULT_TX_FILE_LIMITS, fromHex } from '@anchorpost/protocol';
 import type { RelayReceipt } from '@anchorpost/relay-core';
+import { apiKeyOf } from '../api-key.ts';
 import { CliError, UsageError } from '../failure.ts';
 import { readBounded } from '../files.ts';
 import { refusal, request, serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
 
-export const SEND_USAGE = 'anchorpost send FILE --relay URL --tenant ID [--relay-key KEY_FILE] [--json]';
+export const SEND_USAGE =
+  'anchorpost send FILE --relay URL [--api-key KEY] [--tenant ID] [--relay-key KEY_FILE] [--json]';
 
 interface SubmitResponse {
   receipt: RelayReceipt;
@@ -36,6 +39,7 @@ export async function sendCommand(args: string[]): Promise<number> {
     args,
     {
       relay: { type: 'string' },
+      'api-key': { type: 'string' },
       tenant: { type: 'string' },
       'relay-key': { type: 'string' },
       json: { type: 'boolean' },
@@ -44,16 +48,19 @@ export async function sendCommand(args: string[]): Promise<number> {
   );
   if (positionals.length !== 1) throw new UsageError(`usage: ${SEND_USAGE}`);
   if (values.relay === undefined) throw new UsageError(`--relay is required; usage: ${SEND_USAGE}`);
-  if (values.tenant === undefined || values.tenant === '') {
-    throw new UsageError(`--tenant is required; usage: ${SEND_USAGE}`);
-  }
+  const apiKey = apiKeyOf(values['api-key'], SEND_USAGE);
   const url = serviceUrl(values.relay, '--relay', 'v1/tx-files');
   const relayKey = values['relay-key'] === undefined ? undefined : await readRelayKey(values['relay-key']);
   const bytes = await readBounded(positionals[0]!, DEFAULT_TX_FILE_LIMITS.maxBytes);
 
   const response = await request(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/yaml', 'anchorpost-tenant': values.tenant },
+    headers: {
+      'content-type': 'application/yaml',
+      authorization: `Bearer ${apiKey}`,
+      // Optional: a relay refuses it (401) unless it is the key's own tenant.
+      ...(values.tenant === undefined ? {} : { 'anchorpost-tenant': values.tenant }),
+    },
     body: bytes,
   });
   if (!response.ok) throw await refusal(response);

@@ -15,9 +15,10 @@ import { CliError, UsageError } from '../failure.ts';
 import { refusal, request, serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
 import { readSse } from '../sse.ts';
+import { apiKeyOf } from '../api-key.ts';
 
 export const SUBSCRIBE_USAGE =
-  'anchorpost subscribe RECIPIENT_HASH --relay URL [--cursor CURSOR] [--out DIR] [--count N] [--json]';
+  'anchorpost subscribe RECIPIENT_HASH --relay URL [--api-key KEY] [--cursor CURSOR] [--out DIR] [--count N] [--json]';
 
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 10_000;
@@ -52,6 +53,7 @@ export async function subscribeCommand(args: string[]): Promise<number> {
     args,
     {
       relay: { type: 'string' },
+      'api-key': { type: 'string' },
       cursor: { type: 'string' },
       out: { type: 'string' },
       count: { type: 'string' },
@@ -61,6 +63,7 @@ export async function subscribeCommand(args: string[]): Promise<number> {
   );
   if (positionals.length !== 1) throw new UsageError(`usage: ${SUBSCRIBE_USAGE}`);
   if (values.relay === undefined) throw new UsageError(`--relay is required; usage: ${SUBSCRIBE_USAGE}`);
+  const apiKey = apiKeyOf(values['api-key'], SUBSCRIBE_USAGE);
   if (values.count !== undefined && !/^[1-9][0-9]{0,8}$/.test(values.count)) {
     throw new UsageError(`--count must be a positive integer; usage: ${SUBSCRIBE_USAGE}`);
   }
@@ -101,7 +104,10 @@ export async function subscribeCommand(args: string[]): Promise<number> {
   /** One connection: returns when done (count reached), throws Dropped to reconnect. */
   async function connect(): Promise<void> {
     const url = new URL(base);
-    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    const headers: Record<string, string> = {
+      accept: 'text/event-stream',
+      authorization: `Bearer ${apiKey}`,
+    };
     if (cursor !== undefined) {
       url.searchParams.set('cursor', cursor);
       headers['last-event-id'] = cursor;

@@ -1,5 +1,6 @@
 /**
- * What every RPC handler shares: the relay, and `serve`, which runs a call under its request id
+ * What every RPC handler shares: the relay, `authenticate` (the `authorization` metadata, as
+ * `Bearer <API key>` like HTTP's header), and `serve`, which runs a call under its request id
  * (a plain `x-request-id` from the client, else a random one) carried into the relay and the logs,
  * and logs and counts the one status it ends with.
  */
@@ -8,7 +9,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { status } from '@grpc/grpc-js';
 import type { Metadata } from '@grpc/grpc-js';
-import type { Relay } from '@anchorpost/relay-core';
+import type { ApiKeyScope, Caller, Relay, TenantAccess } from '@anchorpost/relay-core';
 import { requestContext } from '@anchorpost/service-kit';
 import type { Logger } from '@anchorpost/service-kit';
 import { grpcError } from './grpc-error.ts';
@@ -17,8 +18,12 @@ import type { GrpcStatusObject } from './grpc-error.ts';
 /** The relay calls the transport makes (a Relay; narrowed so tests can watch the calls). */
 export type RelayCalls = Pick<Relay, 'submit' | 'subscribe' | 'getReceipt'>;
 
+/** Who a caller is (a TenantAccess; narrowed so tests can give their own). */
+export type CallerCheck = Pick<TenantAccess, 'authenticate'>;
+
 export interface GrpcCallOptions {
   relay: RelayCalls;
+  access: CallerCheck;
   logger: Logger;
   /** Called once per finished call with its method and final status code. */
   onCallEnd?: (method: string, code: status) => void;
@@ -27,6 +32,11 @@ export interface GrpcCallOptions {
 export interface GrpcCalls {
   relay: RelayCalls;
   logger: Logger;
+  /**
+   * The caller named by the call's `authorization` metadata, allowed `scope`; with a non-empty
+   * `claimedTenant` (a request's `tenant_id`) it must be the key's tenant. UNAUTHENTICATED otherwise.
+   */
+  authenticate: (metadata: Metadata, scope: ApiKeyScope, claimedTenant?: string) => Promise<Caller>;
   /** Runs `run` under the call's request id; `run` answers the call and resolves to its status. */
   serve: (method: string, metadata: Metadata, run: (requestId: string) => Promise<status>) => void;
   /** The status answering `error`; an unexpected one is logged. */
@@ -42,10 +52,18 @@ function requestIdOf(metadata: Metadata): string {
 }
 
 export function grpcCalls(options: GrpcCallOptions): GrpcCalls {
-  const { relay, logger } = options;
+  const { relay, logger, access } = options;
   return {
     relay,
     logger,
+    authenticate(metadata, scope, claimedTenant) {
+      const [authorization] = metadata.get('authorization');
+      return access.authenticate(
+        typeof authorization === 'string' ? authorization : undefined,
+        scope,
+        claimedTenant === '' ? undefined : claimedTenant,
+      );
+    },
     serve(method, metadata, run) {
       const requestId = requestIdOf(metadata);
       const started = performance.now();

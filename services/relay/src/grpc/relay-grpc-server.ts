@@ -8,6 +8,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { RELAY_DEFAULTS } from '@anchorpost/relay-core';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
+import type { CallerCheck } from './grpc-call.ts';
 import { relayGrpcService } from './relay-grpc-service.ts';
 import type { RelayCalls } from './relay-grpc-service.ts';
 import { loadRelayProto, RELAY_SERVICE_NAME } from './relay-proto.ts';
@@ -15,6 +16,8 @@ import { loadRelayProto, RELAY_SERVICE_NAME } from './relay-proto.ts';
 export interface RelayGrpcServerOptions {
   /** A Relay (only submit, subscribe and getReceipt are called). */
   relay: RelayCalls;
+  /** Authenticates every call but GetReceipt (a TenantAccess). */
+  access: CallerCheck;
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 (the default): any free port. */
@@ -58,6 +61,7 @@ export async function startRelayGrpcServer(options: RelayGrpcServerOptions): Pro
   const definition = loadRelayProto();
   const service = relayGrpcService({
     relay,
+    access: options.access,
     logger,
     onCallEnd(method, code) {
       requests?.inc({ method, code: status[code] });

@@ -26,16 +26,20 @@ export const recipientParam = {
   required: ['recipientHash'],
 } as const;
 
-export const tenantHeader = {
+/** The headers of an authenticated route (checked by the route's `requireCaller` hook). */
+export const authHeaders = {
   type: 'object',
   properties: {
+    authorization: {
+      type: 'string',
+      description: '`Bearer <API key>`: the key names the tenant (docs/api.md, Authentication)',
+    },
     'anchorpost-tenant': {
       type: 'string',
       pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$',
-      description: 'The tenant; the tx-file must be signed by one of its registered client keys',
+      description: "Optional, for older clients: must be the API key's tenant (else 401)",
     },
   },
-  required: ['anchorpost-tenant'],
 } as const;
 
 export const receiptSchema = {

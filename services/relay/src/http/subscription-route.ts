@@ -11,10 +11,13 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Relay } from '@anchorpost/relay-core';
 import type { Logger } from '@anchorpost/service-kit';
+import { requireCaller, type CallerCheck } from './authentication.ts';
 import { errorSchema, recipientParam } from './schemas.ts';
 
 export interface SubscriptionRouteOptions {
   relay: Relay;
+  /** Subscribers need an API key with the `subscribe` scope. */
+  access: CallerCheck;
   logger: Logger;
   /** Comment lines sent this often keep proxies from closing an idle stream. */
   heartbeatMs: number;
@@ -70,6 +73,7 @@ export function subscriptionRoute(
   fastify.get(
     '/v1/subscriptions/:recipientHash',
     {
+      onRequest: requireCaller(options.access, 'subscribe'),
       schema: {
         summary: 'Files for a recipient as they are accepted (Server-Sent Events)',
         description:
@@ -82,7 +86,10 @@ export function subscriptionRoute(
         },
         headers: {
           type: 'object',
-          properties: { 'last-event-id': { type: 'string', maxLength: 128 } },
+          properties: {
+            'last-event-id': { type: 'string', maxLength: 128 },
+            authorization: { type: 'string', description: '`Bearer <API key>` with the `subscribe` scope' },
+          },
         },
         response: { '4xx': errorSchema, '5xx': errorSchema },
       },

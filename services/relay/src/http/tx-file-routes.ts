@@ -7,14 +7,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { parseCid } from '@anchorpost/protocol';
-import type { Relay } from '@anchorpost/relay-core';
+import { isRelayError, RelayErrorCode, type Relay } from '@anchorpost/relay-core';
 import { RequestError } from '@anchorpost/service-kit';
-import { cidParam, errorSchema, receiptSchema, submitResponse, tenantHeader } from './schemas.ts';
+import { callerOf, requireCaller, type CallerCheck } from './authentication.ts';
+import { authHeaders, cidParam, errorSchema, receiptSchema, submitResponse } from './schemas.ts';
 
 export const TX_FILE_CONTENT_TYPES = ['application/yaml', 'text/yaml', 'application/octet-stream'] as const;
 
 export interface TxFileRoutesOptions {
   relay: Relay;
+  access: CallerCheck;
   /** Largest body accepted: the relay's own tx-file limit. */
   maxTxFileBytes: number;
 }
@@ -26,7 +28,7 @@ function checkedCid(cid: string): string {
 }
 
 export function txFileRoutes(fastify: FastifyInstance, options: TxFileRoutesOptions): void {
-  const { relay, maxTxFileBytes } = options;
+  const { relay, access, maxTxFileBytes } = options;
 
   // The relay takes no JSON bodies: anything but a tx-file's bytes is 415, not a parse error.
   fastify.removeAllContentTypeParsers();
@@ -42,12 +44,13 @@ export function txFileRoutes(fastify: FastifyInstance, options: TxFileRoutesOpti
     '/v1/tx-files',
     {
       bodyLimit: maxTxFileBytes,
+      onRequest: requireCaller(access, 'submit'),
       schema: {
         summary: 'Submit one tx-file',
         description:
           'Validates, stores (pinned) and publishes the tx-file, then answers its signed receipt. The same bytes again give the same receipt with `duplicate: true`.',
         tags: ['relay'],
-        headers: tenantHeader,
+        headers: authHeaders,
         response: { 200: submitResponse, 201: submitResponse, '4xx': errorSchema, '5xx': errorSchema },
       },
       config: {
@@ -70,9 +73,17 @@ export function txFileRoutes(fastify: FastifyInstance, options: TxFileRoutesOpti
           'content-type',
         );
       }
-      const tenantId = request.headers['anchorpost-tenant'] as string;
+      const { tenantId } = callerOf(request);
       const bytes = new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength);
-      const result = await relay.submit(bytes, { tenantId, requestId: request.id });
+      let result;
+      try {
+        result = await relay.submit(bytes, { tenantId, requestId: request.id });
+      } catch (error) {
+        // An unknown client is answered exactly as a bad key is, header included.
+        if (isRelayError(error, RelayErrorCode.Unauthenticated))
+          void reply.header('www-authenticate', 'Bearer');
+        throw error;
+      }
       return reply.code(result.duplicate ? 200 : 201).send(result);
     },
   );

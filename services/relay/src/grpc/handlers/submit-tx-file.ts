@@ -6,14 +6,15 @@ import { receiptMessage } from '../relay-messages.ts';
 
 export function submitTxFileHandler({
   relay,
+  authenticate,
   serve,
   failed,
 }: GrpcCalls): RelayServiceHandlers['SubmitTxFile'] {
   return (call, callback) => {
     serve('SubmitTxFile', call.metadata, async (requestId) => {
-      const { tenantId, txFile } = call.request;
       try {
-        const { receipt, duplicate } = await relay.submit(txFile, { tenantId, requestId });
+        const { tenantId } = await authenticate(call.metadata, 'submit', call.request.tenantId);
+        const { receipt, duplicate } = await relay.submit(call.request.txFile, { tenantId, requestId });
         callback(null, { receipt: receiptMessage(receipt), duplicate });
         return status.OK;
       } catch (error) {

@@ -5,6 +5,7 @@
  * is answered in its own response; only a transport failure ends the stream.
  */
 import { status } from '@grpc/grpc-js';
+import { unauthenticated } from '@anchorpost/relay-core';
 import { errorResponse, GrpcStatus } from '@anchorpost/service-kit';
 import type { RelayServiceHandlers } from '../../generated/anchorpost/relay/v1/RelayService.ts';
 import type { SubmitTxFilesRequest__Output } from '../../generated/anchorpost/relay/v1/SubmitTxFilesRequest.ts';
@@ -16,14 +17,22 @@ import { receiptMessage, txFileErrorMessage } from '../relay-messages.ts';
 export function submitTxFilesHandler({
   relay,
   logger,
+  authenticate,
   serve,
   failed,
 }: GrpcCalls): RelayServiceHandlers['SubmitTxFiles'] {
   /** The file's receipt, or why it was refused: a refusal is an answer, not a failure of the stream. */
-  async function resultOf(request: SubmitTxFilesRequest__Output, at: number, requestId: string) {
+  async function resultOf(
+    request: SubmitTxFilesRequest__Output,
+    at: number,
+    requestId: string,
+    tenantId: string,
+  ) {
     try {
+      // A file naming another tenant than the key's gets the same answer as a bad key.
+      if (request.tenantId !== '' && request.tenantId !== tenantId) throw unauthenticated();
       const { receipt, duplicate } = await relay.submit(request.txFile, {
-        tenantId: request.tenantId,
+        tenantId,
         requestId: `${requestId}/${at}`,
       });
       return {
@@ -50,8 +59,10 @@ export function submitTxFilesHandler({
       });
       let index = 0;
       try {
+        // Once per stream, before any file is read: a stranger's stream ends at once.
+        const { tenantId } = await authenticate(call.metadata, 'submit');
         for await (const request of call as AsyncIterable<SubmitTxFilesRequest__Output>) {
-          const response = await resultOf(request, index, requestId);
+          const response = await resultOf(request, index, requestId, tenantId);
           index += 1;
           if (gone.signal.aborted) return status.CANCELLED;
           if (!call.write(response)) await drained(call, gone.signal);

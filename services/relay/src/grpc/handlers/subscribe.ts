@@ -12,7 +12,7 @@ import type { OpenSubscriptions } from '../open-subscriptions.ts';
 import { subscribeResponse } from '../relay-messages.ts';
 
 export function subscribeHandler(
-  { relay, serve, failed }: GrpcCalls,
+  { relay, authenticate, serve, failed }: GrpcCalls,
   subscriptions: OpenSubscriptions,
 ): RelayServiceHandlers['Subscribe'] {
   return (call) => {
@@ -25,6 +25,7 @@ export function subscribeHandler(
       call.on('cancelled', stop);
       call.on('close', stop);
       try {
+        await authenticate(call.metadata, 'subscribe');
         const { recipientHash, cursor } = call.request;
         const deliveries = relay.subscribe(recipientHash, {
           ...(cursor === undefined || cursor === '' ? {} : { cursor }),

@@ -1,0 +1,87 @@
+// `anchorpost tenant …` as child processes against a real relay's admin API: tenants, client
+// keys and API keys are managed by the operator, and a key it revokes is refused.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fingerprint, generateIdentity, toPublicKeyFile } from '@anchorpost/protocol';
+import { assertFailure, cli } from './cli-process.ts';
+import { openRelayFixture, type RelayFixture } from './relay-fixture.ts';
+
+let relay: RelayFixture;
+let work: string;
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'anchorpost-cli-tenant-test-'));
+  relay = await openRelayFixture();
+});
+after(async () => {
+  await relay.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('anchorpost tenant', { timeout: 120_000 }, () => {
+  const admin = () => ['--admin', relay.adminUrl, '--admin-key-file', relay.adminKeyFile];
+
+  it('adds and lists tenants, adds and removes client keys', async () => {
+    assert.equal((await cli('tenant', 'add', 'zeta', ...admin())).stdout, 'added zeta\n');
+    assert.equal((await cli('tenant', 'add', 'zeta', ...admin())).stdout, 'zeta exists\n');
+    const app = await generateIdentity('modern');
+    const keyFile = join(work, 'app.public.json');
+    await writeFile(keyFile, JSON.stringify(toPublicKeyFile(app.public)));
+    const added = await cli('tenant', 'client', 'add', 'zeta', keyFile, ...admin());
+    assert.equal(added.stdout, `${fingerprint(app.public)}\n`, added.stderr);
+    const listed = await cli('tenant', 'list', '--json', ...admin());
+    const { tenants } = JSON.parse(listed.stdout) as { tenants: { id: string; clientIds: string[] }[] };
+    assert.deepEqual(tenants.find((tenant) => tenant.id === 'zeta')?.clientIds, [fingerprint(app.public)]);
+    const removed = await cli('tenant', 'client', 'remove', 'zeta', fingerprint(app.public), ...admin());
+    assert.equal(removed.status, 0, removed.stderr);
+    assertFailure(
+      await cli('tenant', 'client', 'remove', 'zeta', fingerprint(app.public), ...admin()),
+      'BAD_ARGUMENT',
+      'clientId',
+    );
+  });
+
+  it('issues a key shown once that sends, and revokes it so that it no longer does', async () => {
+    const issued = await cli(
+      'tenant',
+      'key',
+      'new',
+      relay.tenant,
+      '--scopes',
+      'submit',
+      '--json',
+      ...admin(),
+    );
+    assert.equal(issued.status, 0, issued.stderr);
+    const { key, id } = JSON.parse(issued.stdout) as { key: string; id: string };
+    const group = await relay.group();
+    const file = join(work, 'one.yaml');
+    await writeFile(file, relay.txFile('with a new key', group));
+    const sent = await cli('send', file, '--relay', relay.url, '--api-key', key);
+    assert.equal(sent.status, 0, sent.stderr);
+    assert.equal((await cli('tenant', 'key', 'revoke', id, ...admin())).stdout, `revoked ${id}\n`);
+    await writeFile(file, relay.txFile('after the revocation', group));
+    assertFailure(await cli('send', file, '--relay', relay.url, '--api-key', key), 'UNAUTHENTICATED');
+    const listed = await cli('tenant', 'list', ...admin());
+    assert.match(listed.stdout, new RegExp(`key ${id} submit revoked`));
+    assert.ok(!listed.stdout.includes(key.slice(21)), 'the secret is never listed');
+  });
+
+  it('refuses a wrong admin key, an API key as admin key, and a usage mistake', async () => {
+    const wrong = join(work, 'wrong-admin-key');
+    await writeFile(wrong, `adm_${'x'.repeat(40)}\n`);
+    assertFailure(
+      await cli('tenant', 'list', '--admin', relay.adminUrl, '--admin-key-file', wrong),
+      'UNAUTHENTICATED',
+    );
+    await writeFile(wrong, relay.apiKey);
+    assertFailure(
+      await cli('tenant', 'list', '--admin', relay.adminUrl, '--admin-key-file', wrong),
+      'UNAUTHENTICATED',
+    );
+    assertFailure(await cli('tenant', 'key', 'new', ...admin()), 'USAGE', '-', 2);
+  });
+});

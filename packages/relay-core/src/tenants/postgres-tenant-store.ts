@@ -1,0 +1,145 @@
+/**
+ * The TenantStore on PostgreSQL (or the embedded PGlite) through the Prisma client of an opened
+ * @anchorpost/db Database: tables `tenant`, `tenant_client_key`, `api_key`.
+ */
+import type { Database } from '@anchorpost/db';
+import { toDbError } from '@anchorpost/db';
+import { fingerprint, parsePublicKeyFile, toPublicKeyFile } from '@anchorpost/protocol';
+import type { PublicIdentity } from '@anchorpost/protocol';
+import { RelayError, RelayErrorCode } from '../relay-error.ts';
+import { isApiKeyScope } from './api-key.ts';
+import type { StoredApiKey, TenantStore, TenantSummary } from './tenant-store.ts';
+
+type Prisma = Database['prisma'];
+
+interface ApiKeyRow {
+  id: string;
+  tenantId: string;
+  secretHash: string;
+  scopes: string[];
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+function toStored(row: ApiKeyRow): StoredApiKey {
+  return { ...row, scopes: row.scopes.filter(isApiKeyScope) };
+}
+
+/** A public key file as a JSON column value (it is plain JSON: strings and numbers only). */
+function asJson(file: unknown): object {
+  return file as object;
+}
+
+async function withErrors<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof RelayError) throw error;
+    throw toDbError(error, operation);
+  }
+}
+
+export class PostgresTenantStore implements TenantStore {
+  readonly #prisma: Prisma;
+
+  /** `prisma`: `database.prisma` of an opened @anchorpost/db Database. */
+  constructor(prisma: Prisma) {
+    this.#prisma = prisma;
+  }
+
+  async #requireTenant(tenantId: string): Promise<void> {
+    const found = await this.#prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } });
+    if (found === null) {
+      throw new RelayError(RelayErrorCode.TenantNotFound, `no tenant ${tenantId}`, { field: 'tenant' });
+    }
+  }
+
+  addTenant(tenantId: string): Promise<boolean> {
+    return withErrors('addTenant', async () => {
+      const { count } = await this.#prisma.tenant.createMany({
+        data: [{ id: tenantId }],
+        skipDuplicates: true,
+      });
+      return count === 1;
+    });
+  }
+
+  listTenants(): Promise<TenantSummary[]> {
+    return withErrors('listTenants', async () => {
+      const rows = await this.#prisma.tenant.findMany({
+        orderBy: { id: 'asc' },
+        include: {
+          clientKeys: { select: { clientId: true }, orderBy: { clientId: 'asc' } },
+          apiKeys: { orderBy: { id: 'asc' } },
+        },
+      });
+      return rows.map((row) => ({
+        id: row.id,
+        createdAt: row.createdAt,
+        clientIds: row.clientKeys.map((key) => key.clientId),
+        apiKeys: row.apiKeys.map((key) => {
+          const { id, scopes, createdAt, expiresAt, revokedAt } = toStored(key);
+          return { id, scopes, createdAt, expiresAt, revokedAt };
+        }),
+      }));
+    });
+  }
+
+  clientKeys(tenantId: string): Promise<Map<string, PublicIdentity> | null> {
+    return withErrors('clientKeys', async () => {
+      const tenant = await this.#prisma.tenant.findUnique({
+        where: { id: tenantId },
+        include: { clientKeys: true },
+      });
+      if (tenant === null) return null;
+      return new Map(
+        tenant.clientKeys.map((row) => [row.clientId, parsePublicKeyFile(row.publicKeyFile, row.clientId)]),
+      );
+    });
+  }
+
+  addClientKey(tenantId: string, identity: PublicIdentity): Promise<void> {
+    return withErrors('addClientKey', async () => {
+      await this.#requireTenant(tenantId);
+      await this.#prisma.tenantClientKey.createMany({
+        data: [
+          {
+            tenantId,
+            clientId: fingerprint(identity),
+            publicKeyFile: asJson(toPublicKeyFile(identity)),
+          },
+        ],
+        skipDuplicates: true,
+      });
+    });
+  }
+
+  removeClientKey(tenantId: string, clientId: string): Promise<boolean> {
+    return withErrors('removeClientKey', async () => {
+      const { count } = await this.#prisma.tenantClientKey.deleteMany({ where: { tenantId, clientId } });
+      return count > 0;
+    });
+  }
+
+  addApiKey(key: StoredApiKey): Promise<void> {
+    return withErrors('addApiKey', async () => {
+      await this.#requireTenant(key.tenantId);
+      await this.#prisma.apiKey.create({ data: { ...key, scopes: [...key.scopes] } });
+    });
+  }
+
+  apiKey(id: string): Promise<StoredApiKey | null> {
+    return withErrors('apiKey', async () => {
+      const row = await this.#prisma.apiKey.findUnique({ where: { id } });
+      return row === null ? null : toStored(row);
+    });
+  }
+
+  revokeApiKey(id: string, at: Date): Promise<boolean> {
+    return withErrors('revokeApiKey', async () => {
+      await this.#prisma.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
+      return (await this.#prisma.apiKey.count({ where: { id } })) === 1;
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/** A TEST DOUBLE of the TenantStore in memory, held to the same contract as the PostgreSQL one. */
+import { fingerprint } from '@anchorpost/protocol';
+import type { PublicIdentity } from '@anchorpost/protocol';
+import { RelayError, RelayErrorCode } from '../relay-error.ts';
+import type { StoredApiKey, TenantStore, TenantSummary } from '../tenants/tenant-store.ts';
+
+interface MemoryTenant {
+  createdAt: Date;
+  clientKeys: Map<string, PublicIdentity>;
+}
+
+function copyKey(key: StoredApiKey): StoredApiKey {
+  return {
+    ...key,
+    scopes: [...key.scopes],
+    createdAt: new Date(key.createdAt),
+    expiresAt: key.expiresAt === null ? null : new Date(key.expiresAt),
+    revokedAt: key.revokedAt === null ? null : new Date(key.revokedAt),
+  };
+}
+
+function withoutSecret(key: StoredApiKey): TenantSummary['apiKeys'][number] {
+  const { id, scopes, createdAt, expiresAt, revokedAt } = copyKey(key);
+  return { id, scopes, createdAt, expiresAt, revokedAt };
+}
+
+export class MemoryTenantStore implements TenantStore {
+  readonly #tenants = new Map<string, MemoryTenant>();
+  readonly #apiKeys = new Map<string, StoredApiKey>();
+
+  #tenant(tenantId: string): MemoryTenant {
+    const tenant = this.#tenants.get(tenantId);
+    if (tenant === undefined) {
+      throw new RelayError(RelayErrorCode.TenantNotFound, `no tenant ${tenantId}`, { field: 'tenant' });
+    }
+    return tenant;
+  }
+
+  addTenant(tenantId: string): Promise<boolean> {
+    if (this.#tenants.has(tenantId)) return Promise.resolve(false);
+    this.#tenants.set(tenantId, { createdAt: new Date(), clientKeys: new Map() });
+    return Promise.resolve(true);
+  }
+
+  listTenants(): Promise<TenantSummary[]> {
+    const keys = [...this.#apiKeys.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return Promise.resolve(
+      [...this.#tenants.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([id, tenant]) => ({
+          id,
+          createdAt: new Date(tenant.createdAt),
+          clientIds: [...tenant.clientKeys.keys()].sort(),
+          apiKeys: keys.filter((key) => key.tenantId === id).map(withoutSecret),
+        })),
+    );
+  }
+
+  clientKeys(tenantId: string): Promise<Map<string, PublicIdentity> | null> {
+    const tenant = this.#tenants.get(tenantId);
+    return Promise.resolve(tenant === undefined ? null : new Map(tenant.clientKeys));
+  }
+
+  async addClientKey(tenantId: string, identity: PublicIdentity): Promise<void> {
+    this.#tenant(tenantId).clientKeys.set(fingerprint(identity), identity);
+    await Promise.resolve();
+  }
+
+  removeClientKey(tenantId: string, clientId: string): Promise<boolean> {
+    return Promise.resolve(this.#tenants.get(tenantId)?.clientKeys.delete(clientId) ?? false);
+  }
+
+  async addApiKey(key: StoredApiKey): Promise<void> {
+    this.#tenant(key.tenantId);
+    if (this.#apiKeys.has(key.id)) {
+      throw new RelayError(RelayErrorCode.BadArgument, `API key id ${key.id} exists`, { field: 'id' });
+    }
+    this.#apiKeys.set(key.id, copyKey(key));
+    await Promise.resolve();
+  }
+
+  apiKey(id: string): Promise<StoredApiKey | null> {
+    const key = this.#apiKeys.get(id);
+    return Promise.resolve(key === undefined ? null : copyKey(key));
+  }
+
+  revokeApiKey(id: string, at: Date): Promise<boolean> {
+    const key = this.#apiKeys.get(id);
+    if (key === undefined) return Promise.resolve(false);
+    key.revokedAt ??= new Date(at);
+    return Promise.resolve(true);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The admin API (operators only, on its own port): tenants, their API keys and client keys.
+ * A new API key's text is in the answer that creates it and nowhere else.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { TenantAdministration, TenantSummary } from '@anchorpost/relay-core';
+import { errorSchema } from '../http/schemas.ts';
+
+const tenantParam = {
+  type: 'object',
+  properties: { tenant: { type: 'string', maxLength: 128 } },
+  required: ['tenant'],
+} as const;
+
+const errors = { '4xx': errorSchema, '5xx': errorSchema } as const;
+
+function tenantJson(tenant: TenantSummary) {
+  return {
+    id: tenant.id,
+    createdAt: tenant.createdAt.toISOString(),
+    clientIds: tenant.clientIds,
+    apiKeys: tenant.apiKeys.map((key) => ({
+      id: key.id,
+      scopes: key.scopes,
+      createdAt: key.createdAt.toISOString(),
+      expiresAt: key.expiresAt?.toISOString() ?? null,
+      revokedAt: key.revokedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+export function adminRoutes(fastify: FastifyInstance, administration: TenantAdministration): void {
+  fastify.get(
+    '/v1/admin/tenants',
+    { schema: { summary: 'Every tenant', tags: ['admin'], response: errors } },
+    async () => ({
+      tenants: (await administration.listTenants()).map(tenantJson),
+    }),
+  );
+
+  fastify.post(
+    '/v1/admin/tenants',
+    {
+      schema: {
+        summary: 'Add a tenant (adding one that exists changes nothing: created false)',
+        tags: ['admin'],
+        body: {
+          type: 'object',
+          properties: { id: { type: 'string', maxLength: 128 } },
+          required: ['id'],
+          additionalProperties: false,
+        },
+        response: errors,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.body as { id: string };
+      const created = await administration.addTenant(id);
+      return reply.code(created ? 201 : 200).send({ tenant: { id }, created });
+    },
+  );
+
+  fastify.post(
+    '/v1/admin/tenants/:tenant/api-keys',
+    {
+      schema: {
+        summary: 'Issue an API key: its text is in this answer only',
+        tags: ['admin'],
+        params: tenantParam,
+        body: {
+          type: 'object',
+          properties: {
+            scopes: { type: 'array', items: { type: 'string', maxLength: 32 }, maxItems: 8 },
+            expiresAt: { type: 'string', maxLength: 64 },
+          },
+          required: ['scopes'],
+          additionalProperties: false,
+        },
+        response: errors,
+      },
+    },
+    async (request, reply) => {
+      const { tenant } = request.params as { tenant: string };
+      const { scopes, expiresAt } = request.body as { scopes: string[]; expiresAt?: string };
+      const issued = await administration.issueApiKey(tenant, scopes, expiresAt);
+      return reply
+        .code(201)
+        .send({ apiKey: { ...issued, expiresAt: issued.expiresAt?.toISOString() ?? null } });
+    },
+  );
+
+  fastify.post(
+    '/v1/admin/api-keys/:id/revoke',
+    {
+      schema: {
+        summary: 'Revoke an API key (every relay refuses it within the tenants cache TTL)',
+        tags: ['admin'],
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', maxLength: 64 } },
+          required: ['id'],
+        },
+        response: errors,
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      await administration.revokeApiKey(id);
+      return { revoked: id };
+    },
+  );
+
+  fastify.post(
+    '/v1/admin/tenants/:tenant/clients',
+    {
+      schema: {
+        summary: "Add a client app's public key file (as `anchorpost keys new` writes it)",
+        tags: ['admin'],
+        params: tenantParam,
+        body: {
+          type: 'object',
+          properties: { publicKey: { type: 'object' } },
+          required: ['publicKey'],
+          additionalProperties: false,
+        },
+        response: errors,
+      },
+    },
+    async (request, reply) => {
+      const { tenant } = request.params as { tenant: string };
+      const { publicKey } = request.body as { publicKey: unknown };
+      const clientId = await administration.addClientKey(tenant, publicKey);
+      return reply.code(201).send({ clientId });
+    },
+  );
+
+  fastify.delete(
+    '/v1/admin/tenants/:tenant/clients/:clientId',
+    {
+      schema: {
+        summary: 'Remove a client key',
+        tags: ['admin'],
+        params: {
+          type: 'object',
+          properties: {
+            tenant: { type: 'string', maxLength: 128 },
+            clientId: { type: 'string', maxLength: 128 },
+          },
+          required: ['tenant', 'clientId'],
+        },
+        response: errors,
+      },
+    },
+    async (request) => {
+      const { tenant, clientId } = request.params as { tenant: string; clientId: string };
+      await administration.removeClientKey(tenant, clientId);
+      return { removed: clientId };
+    },
+  );
+}
