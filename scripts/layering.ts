@@ -11,7 +11,7 @@
  * so the list can only shrink.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 type Layer = 'protocol' | 'contract' | 'port' | 'core' | 'adapter' | 'service' | 'tool';
 
@@ -89,6 +89,9 @@ interface Workspace {
   name: string;
   dir: string;
   dependsOn: string[];
+  /** Everything its code may import at run time: dependencies, peer and optional dependencies. */
+  runtimeDeps: Set<string>;
+  devDeps: Set<string>;
 }
 
 const root = join(import.meta.dirname, '..');
@@ -107,11 +110,15 @@ function workspaces(): Workspace[] {
   return dirs
     .map((dir) => {
       const manifest = readJson(join(root, dir, 'package.json'));
-      const deps = Object.keys((manifest.dependencies as Record<string, string> | undefined) ?? {});
+      const keys = (field: string): string[] =>
+        Object.keys((manifest[field] as Record<string, string> | undefined) ?? {});
+      const deps = keys('dependencies');
       return {
         name: manifest.name as string,
         dir,
         dependsOn: deps.filter((d) => d.startsWith('@anchorpost/')).sort(),
+        runtimeDeps: new Set([...deps, ...keys('peerDependencies'), ...keys('optionalDependencies')]),
+        devDeps: new Set(keys('devDependencies')),
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -123,6 +130,55 @@ function packageFolders(dir: string): string[] {
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'package.json')))
     .map((entry) => entry.name)
     .sort();
+}
+
+const IMPORT_FROM = /\b(import|export)\s+(type\s+)?[^;'"]*?\bfrom\s+'([^']+)'/g;
+const BARE_IMPORT = /(?:^|\n)\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g;
+
+/** `@scope/name/sub/path` → `@scope/name`; `name/sub` → `name`; undefined for node: and relative. */
+function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith('.') || specifier.startsWith('node:') || specifier.startsWith('/'))
+    return undefined;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function sourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'generated' ? [] : sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/**
+ * What a package's production code (`src/`) imports but its package.json does not declare: it
+ * works inside this monorepo (hoisting), and breaks or hides a dependency once installed alone.
+ * Type-only imports may name dev dependencies: they are gone at run time.
+ */
+function undeclaredImports(all: readonly Workspace[]): string[] {
+  const problems: string[] = [];
+  for (const pkg of all) {
+    const seen = new Set<string>();
+    for (const file of sourceFiles(join(root, pkg.dir, 'src'))) {
+      const text = readFileSync(file, 'utf8');
+      const found: { specifier: string; typeOnly: boolean }[] = [];
+      for (const m of text.matchAll(IMPORT_FROM))
+        found.push({ specifier: m[3]!, typeOnly: m[2] !== undefined });
+      for (const m of text.matchAll(BARE_IMPORT)) found.push({ specifier: (m[1] ?? m[2])!, typeOnly: false });
+      for (const { specifier, typeOnly } of found) {
+        const name = packageOf(specifier);
+        if (name === undefined || name === pkg.name || pkg.runtimeDeps.has(name)) continue;
+        if (typeOnly && pkg.devDeps.has(name)) continue;
+        const key = `${pkg.name} -> ${name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        problems.push(`${key}: ${relative(root, file)} imports it, but it is not among its dependencies`);
+      }
+    }
+  }
+  return problems;
 }
 
 function layerOf(name: string, problems: string[]): Layer {
@@ -226,7 +282,7 @@ const BEGIN = /<!-- layering:begin[^>]*-->[\s\S]*<!-- layering:end -->/;
 
 function main(): void {
   const all = workspaces();
-  const problems = ruleProblems(all);
+  const problems = [...ruleProblems(all), ...undeclaredImports(all)];
   const doc = readFileSync(DOC, 'utf8');
   if (!BEGIN.test(doc)) throw new Error('docs/architecture.md has no layering:begin/end markers');
   const updated = doc.replace(BEGIN, generated(all));

@@ -12,7 +12,6 @@ import {
   ErgoNodeBlockView,
   importTenants,
   PostgresReceiptStore,
-  PostgresTenantStore,
   Relay,
   TenantAccess,
   TenantAdministration,
@@ -22,6 +21,7 @@ import {
 import { ConfigError, type Logger, type ServiceMetrics } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
 import type { RelayConfig } from './relay-config.ts';
+import { PostgresTenantStore } from './postgres-tenant-store.ts';
 import { relayObserver } from './relay-metrics.ts';
 
 export interface OpenRelayOptions {

@@ -1,4 +1,4 @@
-/** Tenants, their client keys and API keys: the port, its PostgreSQL adapter, and who a caller is. */
+/** Tenants, their client keys and API keys: the port and who a caller is (the PostgreSQL adapter is in the relay service). */
 export {
   API_KEY_SCOPES,
   hashApiKeySecret,
@@ -9,7 +9,6 @@ export {
 } from './api-key.ts';
 export type { StoredApiKey, TenantStore, TenantSummary } from './tenant-store.ts';
 export type { TenantDirectory } from './tenant-directory.ts';
-export { PostgresTenantStore } from './postgres-tenant-store.ts';
 export {
   TENANT_ACCESS_DEFAULTS,
   TenantAccess,

@@ -1,14 +1,14 @@
 /**
  * The TenantStore on PostgreSQL (or the embedded PGlite) through the Prisma client of an opened
- * @anchorpost/db Database: tables `tenant`, `tenant_client_key`, `api_key`.
+ * @anchorpost/db Database: tables `tenant`, `tenant_client_key`, `api_key`. An adapter, so it lives
+ * with the service that wires it, not in relay-core (which depends on ports only).
  */
 import type { Database } from '@anchorpost/db';
 import { toDbError } from '@anchorpost/db';
 import { fingerprint, parsePublicKeyFile, toPublicKeyFile } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
-import { RelayError, RelayErrorCode } from '../relay-error.ts';
-import { isApiKeyScope } from './api-key.ts';
-import type { StoredApiKey, TenantStore, TenantSummary } from './tenant-store.ts';
+import { isApiKeyScope, RelayError, RelayErrorCode } from '@anchorpost/relay-core';
+import type { StoredApiKey, TenantStore, TenantSummary } from '@anchorpost/relay-core';
 
 type Prisma = Database['prisma'];
 
