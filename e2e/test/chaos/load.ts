@@ -2,16 +2,10 @@
 // a fixed rate across every relay, each retried with the same bytes until a receipt comes back
 // ("accepted means durable" makes that safe). Every receipt is kept for the reconciliation.
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  createGroup,
-  generateIdentity,
-  parseTxFile,
-  type GroupKeys,
-  type PrivateIdentity,
-} from '@anchorpost/protocol';
+import { createGroup, generateIdentity, type GroupKeys, type PrivateIdentity } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { submitUntilAccepted, type Receipt } from '../clients.ts';
-import { tenantsSetup } from '../tenant-keys.ts';
+import { recipientHashOf, tenantsSetup } from '../tenant-keys.ts';
 
 export interface LoadParties {
   readonly tenants: unknown;
@@ -59,25 +53,23 @@ export async function loadParties(): Promise<LoadParties> {
   ]) {
     groups.push((await createGroup('modern', [sender!.public, ...members.map((m) => m.public)])).keys);
   }
-  const { tenants, apiKeys } = tenantsSetup([
-    { tenant: 'acme', app: apps[0]! },
-    { tenant: 'acme', app: apps[1]! },
-    { tenant: 'globex', app: apps[2]! },
-  ]);
+  // The subscribers listen with acme's key from the start: both groups are registered for acme.
+  const recipientHashes = groups.map(recipientHashOf);
+  const { tenants, apiKeys } = tenantsSetup(
+    [
+      { tenant: 'acme', app: apps[0]! },
+      { tenant: 'acme', app: apps[1]! },
+      { tenant: 'globex', app: apps[2]! },
+    ],
+    { acme: recipientHashes },
+  );
   const clientApps = [
     { tenant: 'acme', app: apps[0]!, apiKey: apiKeys.acme! },
     { tenant: 'acme', app: apps[1]!, apiKey: apiKeys.acme! },
     { tenant: 'globex', app: apps[2]!, apiKey: apiKeys.globex! },
   ];
   const parties = { sender: sender!, apps: clientApps, groups, chains: new StateChains() };
-  return {
-    ...parties,
-    // File k goes to group k mod 2: the first two name both groups' recipient hashes.
-    recipientHashes: groups.map(
-      (_, k) => parseTxFile(partiesTxFile(parties, k, 1_000, 'recipient').bytes).recipient.sha512hash,
-    ),
-    tenants,
-  };
+  return { ...parties, recipientHashes, tenants };
 }
 
 export interface SteadyLoadOptions {

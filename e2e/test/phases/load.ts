@@ -10,7 +10,7 @@ import {
 } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { waitUntil } from '../clients.ts';
-import { tenantsSetup } from '../tenant-keys.ts';
+import { recipientHashOf, tenantsSetup } from '../tenant-keys.ts';
 import { TRUSTED_BLOCK_HEIGHTS, type Client, type Group, type Load, type SystemUnderTest } from './state.ts';
 
 const trustedHeight = (i: number) => TRUSTED_BLOCK_HEIGHTS.from + (i % TRUSTED_BLOCK_HEIGHTS.count);
@@ -60,8 +60,6 @@ export async function createParties(): Promise<Parties> {
     { tenant: 'acme', app: apps[1]! },
     { tenant: 'globex', app: apps[2]! },
   ];
-  const { tenants, apiKeys } = tenantsSetup(apps3);
-  clients.push(...apps3.map((entry) => ({ ...entry, apiKey: apiKeys[entry.tenant]! })));
   for (const [name, members] of [
     ['bob+carol', [bob!, carol!]],
     ['dave+erin', [dave!, erin!]],
@@ -69,6 +67,12 @@ export async function createParties(): Promise<Parties> {
     const { keys } = await createGroup('modern', [alice!.public, ...members.map((m) => m.public)]);
     groups.push({ name, keys, hash: '', members: name.split('+') });
   }
+  // The send phase's subscribers listen with acme's key before any file is sent: the operator
+  // registers both groups for acme.
+  const { tenants, apiKeys } = tenantsSetup(apps3, {
+    acme: groups.map((group) => recipientHashOf(group.keys)),
+  });
+  clients.push(...apps3.map((entry) => ({ ...entry, apiKey: apiKeys[entry.tenant]! })));
   return { alice: alice!, clients, groups, tenants };
 }
 

@@ -10,6 +10,8 @@ import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } fr
 import {
   createGroup,
   generateIdentity,
+  groupPublicKeyBytes,
+  hmacHex,
   parseTxFile,
   toPublicKeyFile,
   type GroupKeys,
@@ -32,8 +34,12 @@ export interface RelayFixture {
   url: string;
   /** The raw Ed25519 public key that signs the receipts. */
   relayPublicKey: Uint8Array;
-  /** A fresh group to send to. */
-  group(): Promise<GroupKeys>;
+  /**
+   * A fresh group to send to, registered for the tenant (as an operator would for members that
+   * only receive) so that a subscriber may listen before the first file; `register` false leaves
+   * the tenant unentitled until it sends there.
+   */
+  group(register?: boolean): Promise<GroupKeys>;
   /** A fresh tx-file to `group`, signed by the tenant's registered client key, next in its state chain. */
   txFile(text: string, group: GroupKeys): Uint8Array;
   recipientHash(bytes: Uint8Array): string;
@@ -115,8 +121,13 @@ export async function openRelayFixture(): Promise<RelayFixture> {
       adminKeyFile,
       url,
       relayPublicKey: relayKey.publicKeyRaw,
-      async group() {
-        return (await createGroup('modern', [sender.public])).keys;
+      async group(register = true) {
+        const { keys } = await createGroup('modern', [sender.public]);
+        if (register) {
+          const hash = hmacHex(keys.secret, groupPublicKeyBytes(keys.suite, keys.publicKey));
+          await relay.administration.registerRecipient(tenant, hash);
+        }
+        return keys;
       },
       txFile(text, group) {
         return chains.buildBytes({

@@ -1,12 +1,13 @@
 // `anchorpost tenant …` as child processes against a real relay's admin API: tenants, client
-// keys and API keys are managed by the operator, and a key it revokes is refused.
+// keys, API keys and registered recipients are managed by the operator, a key it revokes is
+// refused, and a recipient it registers (and only while it does) may be subscribed to.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fingerprint, generateIdentity, toPublicKeyFile } from '@anchorpost/protocol';
-import { assertFailure, cli } from './cli-process.ts';
+import { assertFailure, cli, eventually, spawnCli } from './cli-process.ts';
 import { openRelayFixture, type RelayFixture } from './relay-fixture.ts';
 
 let relay: RelayFixture;
@@ -68,6 +69,59 @@ describe('anchorpost tenant', { timeout: 120_000 }, () => {
     const listed = await cli('tenant', 'list', ...admin());
     assert.match(listed.stdout, new RegExp(`key ${id} submit revoked`));
     assert.ok(!listed.stdout.includes(key.slice(21)), 'the secret is never listed');
+  });
+
+  it('registers a recipient so that the tenant may subscribe, lists it, and removes it again', async () => {
+    const group = await relay.group(false);
+    const hash = relay.recipientHash(relay.txFile('names the recipient', group));
+    const subscribeArgs = ['subscribe', hash, '--relay', relay.url, '--api-key', relay.apiKey];
+    assertFailure(await cli(...subscribeArgs), 'NOT_ENTITLED');
+    assertFailure(await cli(...subscribeArgs, '--cursor', 'c1.0.0'), 'NOT_ENTITLED');
+
+    assert.equal(
+      (await cli('tenant', 'recipient', 'add', relay.tenant, hash, ...admin())).stdout,
+      `registered ${hash}\n`,
+    );
+    assert.equal(
+      (await cli('tenant', 'recipient', 'add', relay.tenant, hash, ...admin())).stdout,
+      `${hash} was registered\n`,
+    );
+    const listed = await cli('tenant', 'recipient', 'list', relay.tenant, '--json', ...admin());
+    const { recipients } = JSON.parse(listed.stdout) as {
+      recipients: { recipientHash: string; sentAt: string | null; registeredAt: string | null }[];
+    };
+    const entry = recipients.find((recipient) => recipient.recipientHash === hash);
+    assert.ok(entry, 'the recipient is listed');
+    assert.equal(entry.sentAt, null);
+    assert.match(entry.registeredAt ?? '', /^\d{4}-/);
+
+    const open = await relay.openSubscriptions();
+    const subscriber = spawnCli(...subscribeArgs, '--count', '1');
+    await eventually(async () => (await relay.openSubscriptions()) > open, 'the subscription to open');
+    const file = join(work, 'to-registered.yaml');
+    await writeFile(file, relay.txFile('to a registered recipient', group));
+    assert.equal((await cli('send', file, '--relay', relay.url, '--api-key', relay.apiKey)).status, 0);
+    assert.equal(await subscriber.exit, 0, subscriber.stderr());
+
+    const removed = await cli('tenant', 'recipient', 'remove', relay.tenant, hash, ...admin());
+    assert.equal(removed.stdout, `removed ${hash}\n`, removed.stderr);
+    // It has sent there meanwhile: that entitlement stays, only the registration went.
+    const after = await cli('tenant', 'recipient', 'list', relay.tenant, ...admin());
+    assert.match(after.stdout, new RegExp(`^${hash} sent \\S+$`, 'm'));
+    assertFailure(
+      await cli('tenant', 'recipient', 'remove', relay.tenant, hash, ...admin()),
+      'BAD_ARGUMENT',
+      'recipientHash',
+    );
+    assertFailure(await cli('tenant', 'recipient', 'add', relay.tenant, 'nope', ...admin()), 'BAD_ARGUMENT');
+
+    // Registered, never sent to, then removed: refused again (the fixture's cache TTL is 0).
+    const other = relay.recipientHash(relay.txFile('another recipient', await relay.group()));
+    assert.equal((await cli('tenant', 'recipient', 'remove', relay.tenant, other, ...admin())).status, 0);
+    assertFailure(
+      await cli('subscribe', other, '--relay', relay.url, '--api-key', relay.apiKey),
+      'NOT_ENTITLED',
+    );
   });
 
   it('refuses a wrong admin key, an API key as admin key, and a usage mistake', async () => {

@@ -14,6 +14,12 @@ export const RelayErrorCode = {
    * with one message for all of them, so that a stranger learns nothing.
    */
   Unauthenticated: 'UNAUTHENTICATED',
+  /**
+   * An authenticated tenant asked to subscribe to a recipient hash it is not entitled to (it has
+   * not sent to it, and the operator has not registered it for the tenant). One message whether
+   * or not the recipient has ever had a file, so it tells nothing about other tenants' traffic.
+   */
+  NotEntitled: 'NOT_ENTITLED',
   /** An operator named a tenant that does not exist (admin calls only). */
   TenantNotFound: 'TENANT_NOT_FOUND',
   /** The tenant is not registered with this relay (the tenants file; callers with API keys get UNAUTHENTICATED). */
@@ -63,6 +69,7 @@ export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode
 const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
   TOO_LARGE: 'too-large',
   UNAUTHENTICATED: 'unauthenticated',
+  NOT_ENTITLED: 'forbidden',
   TENANT_NOT_FOUND: 'not-found',
   UNKNOWN_TENANT: 'forbidden',
   UNKNOWN_CLIENT: 'forbidden',

@@ -151,6 +151,10 @@ export class Relay {
     await this.#settings.blockCheck?.check(tx.blockchain);
     const cid = await cidForBytes(bytes);
     const chainPosition: ChainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
+    // Before the receipt, so a sender may subscribe as soon as it holds one. A file refused after
+    // this (a fork, storage down) leaves the entitlement: its client did sign a file to this
+    // recipient, so the tenant could as well have sent one that is accepted.
+    await this.#tenants.recordRecipient?.(tenantId, tx.recipient.sha512hash);
     return this.#serialize(cid, () => this.#accept(cid, tx.recipient.sha512hash, chainPosition, bytes));
   }
 

@@ -8,15 +8,22 @@ import type { PublicIdentity } from '@anchorpost/protocol';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
 import type { TenantDirectory } from './tenants/tenant-directory.ts';
 import { hashApiKeySecret, isApiKeyScope, parseApiKey } from './tenants/api-key.ts';
+import { isRecipientHash } from './tenants/recipient-hash.ts';
 import type { ApiKeyScope } from './tenants/api-key.ts';
 
 /**
- * `{ tenants: [{ id, clientKeys: [<public key file>, …], apiKeys?: [{ key, scopes }] }] }`.
+ * `{ tenants: [{ id, clientKeys: [<public key file>, …], apiKeys?: [{ key, scopes }], recipients?: [<hash>, …] }] }`.
  * `apiKeys` lets a first start (a test, a demo, a seeded install) come up with keys its callers
- * already hold; only their hashes reach the database.
+ * already hold; only their hashes reach the database. `recipients` are registered for the tenant,
+ * so that it may subscribe to them before it has sent to them.
  */
 export interface TenantRegistryFile {
-  tenants: { id: string; clientKeys: unknown[]; apiKeys?: { key: string; scopes: string[] }[] }[];
+  tenants: {
+    id: string;
+    clientKeys: unknown[];
+    apiKeys?: { key: string; scopes: string[] }[];
+    recipients?: string[];
+  }[];
 }
 
 /** An API key of the tenants file, as it is imported (hashed). */
@@ -50,16 +57,28 @@ function registryApiKeys(value: unknown, at: string): RegistryApiKey[] {
   });
 }
 
+function registryRecipients(value: unknown, at: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw bad(at, 'expected an array');
+  for (const [i, hash] of value.entries()) {
+    if (!isRecipientHash(hash)) throw bad(`${at}[${i}]`, 'expected a recipient hash (128 lower-case hex)');
+  }
+  return [...new Set(value as string[])];
+}
+
 export class TenantRegistry implements TenantDirectory {
   readonly #tenants: Map<string, Map<string, PublicIdentity>>;
   readonly #apiKeys: Map<string, RegistryApiKey[]>;
+  readonly #recipients: Map<string, string[]>;
 
   private constructor(
     tenants: Map<string, Map<string, PublicIdentity>>,
     apiKeys: Map<string, RegistryApiKey[]>,
+    recipients: Map<string, string[]>,
   ) {
     this.#tenants = tenants;
     this.#apiKeys = apiKeys;
+    this.#recipients = recipients;
   }
 
   /** Validates the whole registry; BAD_CONFIG names the first bad entry (e.g. `tenants[1].clientKeys[0].id`). */
@@ -73,6 +92,7 @@ export class TenantRegistry implements TenantDirectory {
     }
     const tenants = new Map<string, Map<string, PublicIdentity>>();
     const apiKeys = new Map<string, RegistryApiKey[]>();
+    const recipients = new Map<string, string[]>();
     for (const [i, entry] of (value as TenantRegistryFile).tenants.entries()) {
       const at = `${where}[${i}]`;
       if (typeof entry !== 'object' || typeof entry.id !== 'string' || !TENANT_ID.test(entry.id)) {
@@ -93,8 +113,9 @@ export class TenantRegistry implements TenantDirectory {
       }
       tenants.set(entry.id, keys);
       apiKeys.set(entry.id, registryApiKeys(entry.apiKeys, `${at}.apiKeys`));
+      recipients.set(entry.id, registryRecipients(entry.recipients, `${at}.recipients`));
     }
-    return new TenantRegistry(tenants, apiKeys);
+    return new TenantRegistry(tenants, apiKeys, recipients);
   }
 
   static async fromFile(path: string): Promise<TenantRegistry> {
@@ -117,12 +138,18 @@ export class TenantRegistry implements TenantDirectory {
     }
   }
 
-  /** Every tenant with its client keys (for the first-start import into a TenantStore). */
-  entries(): { id: string; clientKeys: PublicIdentity[]; apiKeys: RegistryApiKey[] }[] {
+  /** Every tenant with its client keys, API keys and recipients (for the first-start import into a TenantStore). */
+  entries(): {
+    id: string;
+    clientKeys: PublicIdentity[];
+    apiKeys: RegistryApiKey[];
+    recipients: string[];
+  }[] {
     return [...this.#tenants.entries()].map(([id, keys]) => ({
       id,
       clientKeys: [...keys.values()],
       apiKeys: this.#apiKeys.get(id) ?? [],
+      recipients: this.#recipients.get(id) ?? [],
     }));
   }
 

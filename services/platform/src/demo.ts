@@ -17,6 +17,8 @@ import {
   buildTxFile,
   createGroup,
   generateIdentity,
+  groupPublicKeyBytes,
+  hmacHex,
   openGroup,
   openTxFile,
   parseTxFile,
@@ -43,6 +45,11 @@ function receiveOne(
   return new Promise((resolve, reject) => {
     const headers = { accept: 'text/event-stream', authorization: `Bearer ${apiKey}` };
     const request = httpRequest(url, { headers }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        reject(new Error(`the subscription was refused with ${response.statusCode}`));
+        return;
+      }
       let buffer = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
@@ -82,6 +89,10 @@ async function main(): Promise<void> {
   const [alice, bob, carol, app] = (await Promise.all(
     Array.from({ length: 4 }, () => generateIdentity('modern')),
   )) as [PrivateIdentity, PrivateIdentity, PrivateIdentity, PrivateIdentity];
+  const { keys, bundle } = await createGroup('modern', [alice.public, bob.public, carol.public]);
+  // The group's recipient hash, as every tx-file to it names it: Bob and Carol subscribe before
+  // Alice's first file, so it is registered for the demo tenant.
+  const recipient = hmacHex(keys.secret, groupPublicKeyBytes(keys.suite, keys.publicKey));
   // The demo tenant's API key, imported (hashed) with the tenants file on this first start.
   const apiKey = newApiKey().key;
   await writeFile(
@@ -92,6 +103,7 @@ async function main(): Promise<void> {
           id: 'demo',
           clientKeys: [toPublicKeyFile(app.public)],
           apiKeys: [{ key: apiKey, scopes: ['submit', 'subscribe'] }],
+          recipients: [recipient],
         },
       ],
     }),
@@ -121,7 +133,6 @@ async function main(): Promise<void> {
     const api = platform.endpoints['proof-api.http']!;
     say(`platform up: relay ${relay}, proof API ${api}, chain ${platform.chain.rpcUrl}`);
 
-    const { keys, bundle } = await createGroup('modern', [alice.public, bob.public, carol.public]);
     const text = 'Lunch on Friday? — Alice';
     const bytes = serializeTxFile(
       buildTxFile({
@@ -135,7 +146,6 @@ async function main(): Promise<void> {
         message: { data: new TextEncoder().encode(text) },
       }),
     );
-    const recipient = parseTxFile(bytes).recipient.sha512hash;
     say(`Alice wrote to the group {Bob, Carol}; encrypted tx-file of ${bytes.byteLength} bytes`);
 
     let ready = 0;

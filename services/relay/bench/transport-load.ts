@@ -171,12 +171,19 @@ async function grpcThroughput(input: TransportLoadInput): Promise<ThroughputResu
   }
 }
 
-/** One SSE stream; calls `onTxFile(cid, arrivedAt)` per `tx-file` event; resolves once `ready` came. */
+/**
+ * One SSE stream with the tenant's key (the throughput phases have sent to every group by then, so
+ * the tenant is entitled); calls `onTxFile(cid, arrivedAt)` per `tx-file` event; resolves once `ready` came.
+ */
 async function subscribe(
   url: string,
+  apiKey: string,
   onTxFile: (cid: string, arrivedAt: number) => void,
 ): Promise<ClientRequest> {
-  const request = httpRequest(url, { agent: false, headers: { accept: 'text/event-stream' } });
+  const request = httpRequest(url, {
+    agent: false,
+    headers: { accept: 'text/event-stream', authorization: `Bearer ${apiKey}` },
+  });
   let buffer = '';
   const ready = new Promise<void>((resolve, reject) => {
     request.on('error', reject);
@@ -318,7 +325,9 @@ async function rateRuns(input: TransportLoadInput): Promise<RateResult[]> {
   const subscriptions: ClientRequest[] = [];
   try {
     for (const hash of input.recipientHashes) {
-      subscriptions.push(await subscribe(`${input.httpUrl}/v1/subscriptions/${hash}`, onTxFile));
+      subscriptions.push(
+        await subscribe(`${input.httpUrl}/v1/subscriptions/${hash}`, input.apiKey, onTxFile),
+      );
     }
     const results: RateResult[] = [];
     for (const run of input.rateRuns) results.push(await rateRun(input, run, pending));

@@ -1,6 +1,6 @@
 /**
  * The TenantStore on PostgreSQL (or the embedded PGlite) through the Prisma client of an opened
- * @anchorpost/db Database: tables `tenant`, `tenant_client_key`, `api_key`. An adapter, so it lives
+ * @anchorpost/db Database: tables `tenant`, `tenant_client_key`, `api_key`, `tenant_recipient`. An adapter, so it lives
  * with the service that wires it, not in relay-core (which depends on ports only).
  */
 import type { Database } from '@anchorpost/db';
@@ -8,7 +8,7 @@ import { toDbError } from '@anchorpost/db';
 import { fingerprint, parsePublicKeyFile, toPublicKeyFile } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
 import { isApiKeyScope, RelayError, RelayErrorCode } from '@anchorpost/relay-core';
-import type { StoredApiKey, TenantStore, TenantSummary } from '@anchorpost/relay-core';
+import type { StoredApiKey, TenantRecipient, TenantStore, TenantSummary } from '@anchorpost/relay-core';
 
 type Prisma = Database['prisma'];
 
@@ -40,6 +40,20 @@ async function withErrors<T>(operation: string, run: () => Promise<T>): Promise<
   }
 }
 
+function tenantNotFound(tenantId: string): RelayError {
+  return new RelayError(RelayErrorCode.TenantNotFound, `no tenant ${tenantId}`, { field: 'tenant' });
+}
+
+/** A write whose only foreign key is the tenant's: its violation means there is no such tenant. */
+async function withTenant<T>(operation: string, tenantId: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await withErrors(operation, run);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'FOREIGN_KEY_VIOLATION') throw tenantNotFound(tenantId);
+    throw error;
+  }
+}
+
 export class PostgresTenantStore implements TenantStore {
   readonly #prisma: Prisma;
 
@@ -50,9 +64,7 @@ export class PostgresTenantStore implements TenantStore {
 
   async #requireTenant(tenantId: string): Promise<void> {
     const found = await this.#prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } });
-    if (found === null) {
-      throw new RelayError(RelayErrorCode.TenantNotFound, `no tenant ${tenantId}`, { field: 'tenant' });
-    }
+    if (found === null) throw tenantNotFound(tenantId);
   }
 
   addTenant(tenantId: string): Promise<boolean> {
@@ -140,6 +152,66 @@ export class PostgresTenantStore implements TenantStore {
     return withErrors('revokeApiKey', async () => {
       await this.#prisma.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
       return (await this.#prisma.apiKey.count({ where: { id } })) === 1;
+    });
+  }
+
+  /** One statement on the accept path; a second send to the recipient changes no row. */
+  recordSentRecipient(tenantId: string, recipientHash: string, at: Date): Promise<void> {
+    return withTenant('recordSentRecipient', tenantId, async () => {
+      await this.#prisma.$executeRaw`
+        INSERT INTO tenant_recipient (tenant_id, recipient_hash, sent_at)
+        VALUES (${tenantId}, ${recipientHash}, ${at})
+        ON CONFLICT (tenant_id, recipient_hash) DO UPDATE SET sent_at = EXCLUDED.sent_at
+        WHERE tenant_recipient.sent_at IS NULL`;
+    });
+  }
+
+  registerRecipient(tenantId: string, recipientHash: string, at: Date): Promise<boolean> {
+    return withTenant('registerRecipient', tenantId, async () => {
+      const changed = await this.#prisma.$executeRaw`
+        INSERT INTO tenant_recipient (tenant_id, recipient_hash, registered_at)
+        VALUES (${tenantId}, ${recipientHash}, ${at})
+        ON CONFLICT (tenant_id, recipient_hash) DO UPDATE SET registered_at = EXCLUDED.registered_at
+        WHERE tenant_recipient.registered_at IS NULL`;
+      return changed === 1;
+    });
+  }
+
+  unregisterRecipient(tenantId: string, recipientHash: string): Promise<boolean> {
+    return withErrors('unregisterRecipient', async () => {
+      const { count } = await this.#prisma.tenantRecipient.updateMany({
+        where: { tenantId, recipientHash, registeredAt: { not: null } },
+        data: { registeredAt: null },
+      });
+      // A row with neither time entitles nobody; one the tenant sent to (or that was registered
+      // again meanwhile) stays.
+      await this.#prisma.tenantRecipient.deleteMany({
+        where: { tenantId, recipientHash, sentAt: null, registeredAt: null },
+      });
+      return count > 0;
+    });
+  }
+
+  isEntitled(tenantId: string, recipientHash: string): Promise<boolean> {
+    return withErrors('isEntitled', async () => {
+      const row = await this.#prisma.tenantRecipient.findUnique({
+        where: { tenantId_recipientHash: { tenantId, recipientHash } },
+        select: { tenantId: true },
+      });
+      return row !== null;
+    });
+  }
+
+  recipients(tenantId: string, after: string | null, limit: number): Promise<TenantRecipient[] | null> {
+    return withErrors('recipients', async () => {
+      const tenant = await this.#prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } });
+      if (tenant === null) return null;
+      return await this.#prisma.tenantRecipient.findMany({
+        where: { tenantId, ...(after === null ? {} : { recipientHash: { gt: after } }) },
+        orderBy: { recipientHash: 'asc' },
+        take: limit,
+        select: { recipientHash: true, sentAt: true, registeredAt: true },
+      });
     });
   }
 }

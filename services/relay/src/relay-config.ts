@@ -21,8 +21,9 @@ export const relayConfigSchema = {
    */
   tenantsFile: { kind: 'string', env: 'ANCHORPOST_RELAY_TENANTS_FILE', default: '' },
   /**
-   * How long a relay trusts what it read about an API key or a tenant's client keys: a revoked
-   * key or a removed client is refused by every replica at most this long after the change.
+   * How long a relay trusts what it read about an API key, a tenant's client keys or its
+   * entitlement to a recipient: a revoked key, a removed client or a withdrawn registration is
+   * refused by every replica at most this long after the change.
    */
   tenantsCacheTtlMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_TENANTS_CACHE_TTL', default: 5_000 },
   /** The admin API's interface: operators only, so loopback unless the operator says otherwise. */

@@ -276,6 +276,8 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
   it('delivers files submitted after subscribing, and a reconnect with the cursor gets exactly the missed ones', async () => {
     const group = await f.newGroup();
     const recipientHash = parseTxFile(f.txFile('probe', group)).recipient.sha512hash;
+    // Subscribed before the tenant sends there: the operator registered the recipient for it.
+    await f.administration.registerRecipient(TENANT, recipientHash);
     const live = f.client.serverStream('Subscribe', { recipientHash });
     const firstTwo = take<SubscribeResponse>(live, 2);
     await sleep(SETTLE_MS);
@@ -360,6 +362,7 @@ describe('relay gRPC shutdown', { timeout: 60_000 }, () => {
     const f = await openGrpcFixture({ shutdownTimeoutMs: 10_000 });
     try {
       const recipientHash = parseTxFile(f.txFile()).recipient.sha512hash;
+      await f.administration.registerRecipient(TENANT, recipientHash);
       const stream = f.client.serverStream('Subscribe', { recipientHash });
       const ended = refusal(take(stream, 1));
       await sleep(SETTLE_MS);
@@ -395,6 +398,7 @@ describe('relay gRPC back-pressure', { timeout: 60_000 }, () => {
     try {
       const files = Array.from({ length: FILES }, (_, i) => f.txFile(`${i} `.padEnd(48_000, 'x')));
       const recipientHash = parseTxFile(files[0]!).recipient.sha512hash;
+      await f.administration.registerRecipient(TENANT, recipientHash);
       const stream = f.client.serverStream('Subscribe', { recipientHash });
       // grpc-js asks for messages only once read from: a read(0) starts reading, and the stream then
       // stops at its high-water mark like any slow consumer.

@@ -61,7 +61,10 @@ describe('generated gRPC types', () => {
     const declared = Object.keys(loadRelayProto()[RELAY_SERVICE_NAME]!).sort();
     const { implementation } = relayGrpcService({
       relay: relayNeverCalled,
-      access: { authenticate: () => Promise.reject(new Error('never called')) },
+      access: {
+        authenticate: () => Promise.reject(new Error('never called')),
+        checkEntitled: () => Promise.reject(new Error('never called')),
+      },
       logger: createLogger('relay'),
     });
     assert.deepEqual(Object.keys(implementation).sort(), declared);

@@ -83,6 +83,7 @@ describe('relay HTTP authentication', { timeout: 120_000 }, () => {
 
   it('refuses a subscription without a key with the same 401, and serves one with a key', async () => {
     const recipient = parseTxFile(await f.txFile('sub')).recipient.sha512hash;
+    await f.administration.registerRecipient(f.tenant, recipient);
     const refused = await fetch(`${http}/v1/subscriptions/${recipient}`);
     assert.equal(refused.status, 401);
     assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');

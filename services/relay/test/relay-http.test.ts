@@ -196,6 +196,8 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
   it('streams files over SSE and resumes from Last-Event-ID with every missed file exactly once', async () => {
     const first = await f.txFile('sse 1');
     const recipient = parseTxFile(first).recipient.sha512hash;
+    // Subscribed before the tenant sends there: the operator registered the recipient for it.
+    await f.administration.registerRecipient(f.tenant, recipient);
     const live = readSse(`${http}/v1/subscriptions/${recipient}`, f.auth);
     const ready = await live.next();
     assert.equal(ready.event, 'ready');
@@ -244,6 +246,7 @@ describe('relay service shutdown', { timeout: 60_000 }, () => {
     const f = await openRelayServiceFixture();
     try {
       const recipient = parseTxFile(await f.txFile('x')).recipient.sha512hash;
+      await f.administration.registerRecipient(f.tenant, recipient);
       const stream = readSse(`${f.service.urls.http!}/v1/subscriptions/${recipient}`, f.auth);
       assert.equal((await stream.next()).event, 'ready');
       const started = Date.now();

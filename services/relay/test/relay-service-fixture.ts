@@ -1,7 +1,9 @@
 // A relay service over the real embedded adapters in one temp folder (FileLogBus, Helia, PGlite),
 // configured the way the platform does it: a tenants file (imported into the database on this
 // first start), a key file and an admin key file; the tenant gets an API key through the
-// administration, as an operator's `anchorpost tenant key new` would.
+// administration, as an operator's `anchorpost tenant key new` would. Its database may be a real
+// PostgreSQL instead, and its tenants the in-memory TenantStore test double, so that a test runs
+// the same against each tenant store.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -14,8 +16,8 @@ import {
   migrate,
   startEmbeddedPostgres,
   type Database,
-  type EmbeddedPostgres,
 } from '@anchorpost/db';
+import { createTestDatabase } from '@anchorpost/db/testing';
 import {
   buildTxFile,
   createGroup,
@@ -28,11 +30,20 @@ import {
   type TxBlockchain,
 } from '@anchorpost/protocol';
 import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
-import { generateRelayKey, type TenantAdministration } from '@anchorpost/relay-core';
+import {
+  generateRelayKey,
+  importTenants,
+  PostgresReceiptStore,
+  Relay,
+  TenantAccess,
+  TenantAdministration,
+  TenantRegistry,
+} from '@anchorpost/relay-core';
+import { MemoryTenantStore } from '@anchorpost/relay-core/testing';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
 import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
-import { openRelay } from '../src/open-relay.ts';
-import { relayConfigSchema } from '../src/relay-config.ts';
+import { openRelay, type OpenedRelay } from '../src/open-relay.ts';
+import { relayConfigSchema, type RelayConfig } from '../src/relay-config.ts';
 import { startRelayService } from '../src/relay-service.ts';
 
 export interface RelayServiceFixture {
@@ -78,9 +89,17 @@ const DEFAULT_BLOCKCHAIN: TxBlockchain = {
   trustedblock: block(1_204_321, 'b'),
 };
 
+export interface RelayServiceFixtureOptions {
+  /** A real PostgreSQL server (a role that may CREATE DATABASE) instead of an embedded PGlite. */
+  postgresAdminUrl?: string;
+  /** `memory`: tenants in the MemoryTenantStore test double instead of the database. */
+  tenantStore?: 'database' | 'memory';
+}
+
 /** `env`: more `ANCHORPOST_RELAY_*` settings (e.g. an Ergo node to check blocks on). */
 export async function openRelayServiceFixture(
   env: Record<string, string> = {},
+  options: RelayServiceFixtureOptions = {},
 ): Promise<RelayServiceFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'anchorpost-relay-service-'));
   const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
@@ -112,12 +131,20 @@ export async function openRelayServiceFixture(
       ...env,
     });
 
-    const server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
-    closers.push(() => server.stop());
-    await migrate(server.databaseUrl);
+    let databaseUrl: string;
+    if (options.postgresAdminUrl === undefined) {
+      const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
+      closers.push(() => server.stop());
+      databaseUrl = server.databaseUrl;
+    } else {
+      const testDatabase = await createTestDatabase(options.postgresAdminUrl, 'anchorpost_relay_service');
+      closers.push(() => testDatabase.drop());
+      databaseUrl = testDatabase.databaseUrl;
+    }
+    await migrate(databaseUrl);
     const database: Database = createDatabase({
-      databaseUrl: server.databaseUrl,
-      poolSize: EMBEDDED_POOL_SIZE,
+      databaseUrl,
+      poolSize: options.postgresAdminUrl === undefined ? EMBEDDED_POOL_SIZE : 4,
     });
     closers.push(() => database.close());
     const bus: FileLogBus = await openFileLogBus({ dir: join(dir, 'bus'), maxRecordBytes: 2 * 1024 * 1024 });
@@ -127,7 +154,10 @@ export async function openRelayServiceFixture(
 
     const logger = createLogger('relay', { destination: { write: () => undefined } });
     const metrics = new ServiceMetrics('relay');
-    const relay = await openRelay({ config, bus, storage, database, metrics, logger });
+    const relay =
+      options.tenantStore === 'memory'
+        ? await openRelayOnMemoryTenants(config, { bus, storage, database, dir, adminKey })
+        : await openRelay({ config, bus, storage, database, metrics, logger });
     const service = await startRelayService({ config, relay, metrics, logger, handleSignals: false });
     closers.push(() => service.close());
     const { key: apiKey } = await relay.administration.issueApiKey(tenant, ['submit', 'subscribe']);
@@ -263,4 +293,24 @@ export function readSse(url: string, headers: Record<string, string> = {}) {
       request.destroy();
     },
   };
+}
+
+/** What openRelay builds, but with tenants in the MemoryTenantStore test double (imported the same way). */
+async function openRelayOnMemoryTenants(
+  config: RelayConfig,
+  parts: { bus: FileLogBus; storage: HeliaContentStore; database: Database; dir: string; adminKey: string },
+): Promise<OpenedRelay> {
+  const store = new MemoryTenantStore();
+  await importTenants(store, await TenantRegistry.fromFile(join(parts.dir, 'tenants.json')));
+  const access = new TenantAccess({ store, cacheTtlMs: config.tenantsCacheTtlMs });
+  const relay = await Relay.open({
+    bus: parts.bus,
+    storage: parts.storage,
+    receipts: new PostgresReceiptStore(parts.database.receipts),
+    tenants: access,
+    relayKey: generateRelayKey().pkcs8Der,
+    partitions: config.partitions,
+    maxTxFileBytes: config.maxTxFileBytes,
+  });
+  return { relay, access, administration: new TenantAdministration(store), adminKey: parts.adminKey };
 }

@@ -2,7 +2,8 @@
  * `anchorpost tenant …`: the operator's side of tenants, over the relay's admin API (its own
  * port, 127.0.0.1:7412 by default; `--admin URL` or ANCHORPOST_ADMIN_URL), with the admin key
  * from ANCHORPOST_ADMIN_KEY or `--admin-key-file FILE` (the platform writes keys/admin-key).
- * A new API key is printed once: only its hash is kept.
+ * A new API key is printed once: only its hash is kept. `recipient add` lets a tenant subscribe to
+ * a recipient hash it does not send to (members that only receive).
  */
 import { readFile } from 'node:fs/promises';
 import { CliError, UsageError } from '../failure.ts';
@@ -10,7 +11,7 @@ import { readJson } from '../files.ts';
 import { refusal, request, serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
 
-export const TENANT_USAGE = `anchorpost tenant add ID | list [--json] | key new ID [--scopes submit,subscribe] [--expires TIME] | key revoke KEY_ID | client add ID PUBLIC_KEY_FILE | client remove ID CLIENT_ID  [--admin URL] [--admin-key-file FILE]`;
+export const TENANT_USAGE = `anchorpost tenant add ID | list [--json] | key new ID [--scopes submit,subscribe] [--expires TIME] | key revoke KEY_ID | client add ID PUBLIC_KEY_FILE | client remove ID CLIENT_ID | recipient add ID RECIPIENT_HASH | recipient remove ID RECIPIENT_HASH | recipient list ID [--json]  [--admin URL] [--admin-key-file FILE]`;
 
 const DEFAULT_ADMIN_URL = 'http://127.0.0.1:7412';
 
@@ -69,6 +70,41 @@ function printTenants(body: unknown, json: boolean): void {
   }
 }
 
+interface ListedRecipient {
+  recipientHash: string;
+  sentAt: string | null;
+  registeredAt: string | null;
+}
+
+/** Every page of the tenant's recipients, one line each (or one JSON array). */
+async function listRecipients(api: Admin, tenant: string, json: boolean): Promise<void> {
+  const all: ListedRecipient[] = [];
+  let after: string | null = null;
+  do {
+    const query: string = after === null ? '' : `?after=${after}`;
+    const page = (await api.call(
+      'GET',
+      `v1/admin/tenants/${encodeURIComponent(tenant)}/recipients${query}`,
+    )) as {
+      recipients: ListedRecipient[];
+      next: string | null;
+    };
+    all.push(...page.recipients);
+    after = page.next;
+  } while (after !== null);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ recipients: all })}\n`);
+    return;
+  }
+  for (const { recipientHash, sentAt, registeredAt } of all) {
+    const why = [
+      sentAt === null ? '' : `sent ${sentAt}`,
+      registeredAt === null ? '' : `registered ${registeredAt}`,
+    ];
+    process.stdout.write(`${recipientHash} ${why.filter((part) => part !== '').join(' ')}\n`);
+  }
+}
+
 export async function tenantCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
@@ -92,8 +128,12 @@ export async function tenantCommand(args: string[]): Promise<number> {
     'key revoke': 2,
     'client add': 3,
     'client remove': 3,
+    'recipient add': 3,
+    'recipient remove': 3,
+    'recipient list': 2,
   };
-  const shape = verb === 'key' || verb === 'client' ? `${verb} ${rest[0] ?? ''}` : (verb ?? '');
+  const shape =
+    verb === 'key' || verb === 'client' || verb === 'recipient' ? `${verb} ${rest[0] ?? ''}` : (verb ?? '');
   if (shapes[shape] !== rest.length) usage();
   const api = admin(
     values.admin ?? process.env.ANCHORPOST_ADMIN_URL ?? DEFAULT_ADMIN_URL,
@@ -130,6 +170,16 @@ export async function tenantCommand(args: string[]): Promise<number> {
   } else if (verb === 'client' && rest[0] === 'remove' && rest.length === 3) {
     await api.call('DELETE', `v1/admin/tenants/${at(rest[1]!)}/clients/${at(rest[2]!)}`);
     out(`removed ${rest[2]!}`);
+  } else if (verb === 'recipient' && rest[0] === 'add' && rest.length === 3) {
+    const body = (await api.call('POST', `v1/admin/tenants/${at(rest[1]!)}/recipients`, {
+      recipientHash: rest[2],
+    })) as { registered: boolean };
+    out(body.registered ? `registered ${rest[2]!}` : `${rest[2]!} was registered`);
+  } else if (verb === 'recipient' && rest[0] === 'remove' && rest.length === 3) {
+    await api.call('DELETE', `v1/admin/tenants/${at(rest[1]!)}/recipients/${at(rest[2]!)}`);
+    out(`removed ${rest[2]!}`);
+  } else if (verb === 'recipient' && rest[0] === 'list' && rest.length === 2) {
+    await listRecipients(api, rest[1]!, values.json === true);
   } else usage();
   return 0;
 }

@@ -180,6 +180,7 @@ export function databaseContract(name: string, factory: DatabaseFactory): void {
               'sponsorship',
               'tenant',
               'tenant_client_key',
+              'tenant_recipient',
               'tx_file',
               'tx_file_sender',
             ],

@@ -1,6 +1,6 @@
 /**
- * The first-start import: a tenants file's tenants, client keys and API keys (hashed) into an
- * empty TenantStore.
+ * The first-start import: a tenants file's tenants, client keys, API keys (hashed) and registered
+ * recipients into an empty TenantStore.
  * Only when the store holds no tenant at all, so that the file never overrides what an operator
  * changed since (a removed client key stays removed).
  */
@@ -11,9 +11,11 @@ import type { TenantStore } from './tenant-store.ts';
 export async function importTenants(store: TenantStore, registry: TenantRegistry): Promise<string[]> {
   if ((await store.listTenants()).length > 0) return [];
   const imported: string[] = [];
-  for (const { id, clientKeys, apiKeys } of registry.entries()) {
+  for (const { id, clientKeys, apiKeys, recipients } of registry.entries()) {
     await store.addTenant(id);
     for (const identity of clientKeys) await store.addClientKey(id, identity);
+    // Registering twice keeps the first registration: replicas importing together agree.
+    for (const hash of recipients) await store.registerRecipient(id, hash, new Date());
     for (const key of apiKeys) {
       // Replicas starting together may import the same file at once: a key already there is fine.
       if ((await store.apiKey(key.id)) !== null) continue;

@@ -7,9 +7,12 @@ export {
   parseApiKey,
   type ApiKeyScope,
 } from './api-key.ts';
-export type { StoredApiKey, TenantStore, TenantSummary } from './tenant-store.ts';
+export type { StoredApiKey, TenantRecipient, TenantStore, TenantSummary } from './tenant-store.ts';
+export { checkRecipientHash, isRecipientHash } from './recipient-hash.ts';
 export type { TenantDirectory } from './tenant-directory.ts';
 export {
+  NOT_ENTITLED_MESSAGE,
+  notEntitled,
   TENANT_ACCESS_DEFAULTS,
   TenantAccess,
   UNAUTHENTICATED_MESSAGE,
@@ -18,4 +21,9 @@ export {
   type TenantAccessOptions,
 } from './tenant-access.ts';
 export { importTenants } from './import-tenants.ts';
-export { TenantAdministration, type IssuedApiKey } from './tenant-administration.ts';
+export {
+  TenantAdministration,
+  TENANT_RECIPIENTS_PAGE,
+  type IssuedApiKey,
+  type TenantRecipientsPage,
+} from './tenant-administration.ts';

@@ -6,11 +6,16 @@
  *
  * Every refusal is the same UNAUTHENTICATED error with the same message: unknown key, wrong
  * secret, revoked, expired, missing scope, another tenant named, unknown client.
+ *
+ * Entitlement to subscribe (recipients the tenant has sent to or has registered) goes through a
+ * third cache of the same kind: an authenticated tenant probing made-up recipient hashes costs one
+ * read per hash per TTL at most, and a registration or its removal is seen within the TTL.
  */
 import type { PublicIdentity } from '@anchorpost/protocol';
 import { RelayError, RelayErrorCode } from '../relay-error.ts';
 import { parseApiKey, secretMatches } from './api-key.ts';
 import type { ApiKeyScope } from './api-key.ts';
+import { checkRecipientHash } from './recipient-hash.ts';
 import type { StoredApiKey, TenantStore } from './tenant-store.ts';
 
 export const UNAUTHENTICATED_MESSAGE = 'missing or invalid credentials';
@@ -19,11 +24,17 @@ export function unauthenticated(): RelayError {
   return new RelayError(RelayErrorCode.Unauthenticated, UNAUTHENTICATED_MESSAGE);
 }
 
+export const NOT_ENTITLED_MESSAGE = 'the tenant may not subscribe to this recipient';
+
+export function notEntitled(): RelayError {
+  return new RelayError(RelayErrorCode.NotEntitled, NOT_ENTITLED_MESSAGE);
+}
+
 export interface TenantAccessOptions {
   store: TenantStore;
   /** How long a read is trusted: a change takes at most this long to be seen. Default 5 s. */
   cacheTtlMs?: number;
-  /** Entries per cache (keys, tenants); the oldest go first. Default 10,000. */
+  /** Entries per cache (keys, tenants, entitlements); the oldest go first. Default 10,000. */
   cacheEntries?: number;
   clock?: () => number;
 }
@@ -43,15 +54,26 @@ class ReadCache<V> {
     this.#clock = clock;
   }
 
+  /** The value read less than a TTL ago; undefined when there is none. */
+  peek(key: string, now = this.#clock()): V | null | undefined {
+    const cached = this.#entries.get(key);
+    return cached !== undefined && now - cached.at < this.#ttlMs ? cached.value : undefined;
+  }
+
   async get(key: string, read: () => Promise<V | null>): Promise<V | null> {
     const now = this.#clock();
-    const cached = this.#entries.get(key);
-    if (cached !== undefined && now - cached.at < this.#ttlMs) return cached.value;
+    const cached = this.peek(key, now);
+    if (cached !== undefined) return cached;
     const value = await read();
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, at: now });
-    if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
+    this.set(key, value, now);
     return value;
+  }
+
+  /** Remembers a value this process knows to be current (it just wrote it). */
+  set(key: string, value: V | null, at = this.#clock()): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, at });
+    if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
   }
 }
 
@@ -63,6 +85,8 @@ export interface Caller {
 export class TenantAccess {
   readonly #keys: ReadCache<StoredApiKey>;
   readonly #clients: ReadCache<Map<string, PublicIdentity>>;
+  /** `tenant \n recipient hash` → true when entitled; a refusal is cached as null. */
+  readonly #entitled: ReadCache<true>;
   readonly #store: TenantStore;
   readonly #clock: () => number;
 
@@ -81,6 +105,7 @@ export class TenantAccess {
     this.#clock = options.clock ?? Date.now;
     this.#keys = new ReadCache(ttl, entries, this.#clock);
     this.#clients = new ReadCache(ttl, entries, this.#clock);
+    this.#entitled = new ReadCache(ttl, entries, this.#clock);
   }
 
   /**
@@ -126,5 +151,31 @@ export class TenantAccess {
 
   #clientsOf(tenantId: string): Promise<Map<string, PublicIdentity> | null> {
     return this.#clients.get(tenantId, () => this.#store.clientKeys(tenantId));
+  }
+
+  /**
+   * NOT_ENTITLED unless the tenant has sent to the recipient or has it registered (BAD_RECIPIENT
+   * for what is no recipient hash, before any lookup). Checked when a subscription opens, before
+   * its cursor: a cursor from the past is no way around it.
+   */
+  async checkEntitled(tenantId: string, recipientHash: string): Promise<void> {
+    const hash = checkRecipientHash(recipientHash);
+    const entitled = await this.#entitled.get(`${tenantId}\n${hash}`, async () =>
+      (await this.#store.isEntitled(tenantId, hash)) ? true : null,
+    );
+    if (entitled === null) throw notEntitled();
+  }
+
+  /**
+   * The relay calls this for every file it is about to accept, before the receipt is stored: the
+   * sender may subscribe as soon as its submit returns (at once on this replica, which remembers
+   * it; on another within the TTL if that one had cached a refusal). Skips the write while this
+   * replica knows the tenant entitled.
+   */
+  async recordRecipient(tenantId: string, recipientHash: string): Promise<void> {
+    const key = `${tenantId}\n${checkRecipientHash(recipientHash)}`;
+    if (this.#entitled.peek(key) === true) return;
+    await this.#store.recordSentRecipient(tenantId, recipientHash, new Date(this.#clock()));
+    this.#entitled.set(key, true);
   }
 }

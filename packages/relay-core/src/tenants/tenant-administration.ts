@@ -1,13 +1,15 @@
 /**
  * What an operator does to tenants (the admin API calls these): add and list tenants, issue an
- * API key (its text returned once, only its hash kept), revoke one, add and remove client keys.
+ * API key (its text returned once, only its hash kept), revoke one, add and remove client keys,
+ * register, remove and list the recipients a tenant may subscribe to.
  * Arguments are checked here, so every transport refuses the same things with the same codes.
  */
 import { fingerprint, parsePublicKeyFile } from '@anchorpost/protocol';
 import { RelayError, RelayErrorCode } from '../relay-error.ts';
 import { isApiKeyScope, newApiKey } from './api-key.ts';
 import type { ApiKeyScope } from './api-key.ts';
-import type { TenantStore, TenantSummary } from './tenant-store.ts';
+import { isRecipientHash } from './recipient-hash.ts';
+import type { TenantRecipient, TenantStore, TenantSummary } from './tenant-store.ts';
 
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const KEY_ID = /^[0-9a-f]{16}$/;
@@ -22,6 +24,24 @@ function tenantId(value: unknown): string {
     throw invalid('tenant', 'expected a tenant id (letters, digits, . _ -; at most 128)');
   }
   return value;
+}
+
+function recipientHash(value: unknown, field = 'recipientHash'): string {
+  if (!isRecipientHash(value)) throw invalid(field, 'expected a recipient hash (128 lower-case hex)');
+  return value;
+}
+
+function tenantNotFound(tenant: string): RelayError {
+  return new RelayError(RelayErrorCode.TenantNotFound, `no tenant ${tenant}`, { field: 'tenant' });
+}
+
+/** Recipients per page of `listRecipients`, by default and at most. */
+export const TENANT_RECIPIENTS_PAGE = { default: 1_000, max: 10_000 } as const;
+
+export interface TenantRecipientsPage {
+  recipients: TenantRecipient[];
+  /** The `after` of the next page; null on the last one. */
+  next: string | null;
 }
 
 export interface IssuedApiKey {
@@ -110,5 +130,38 @@ export class TenantAdministration {
     ) {
       throw invalid('clientId', 'the tenant has no client key with this id');
     }
+  }
+
+  /** Lets the tenant subscribe to a recipient it does not send to; false when it was registered already. */
+  async registerRecipient(tenant: unknown, hash: unknown): Promise<boolean> {
+    return await this.#store.registerRecipient(tenantId(tenant), recipientHash(hash), this.#clock());
+  }
+
+  /** Withdraws a registration (BAD_ARGUMENT when there is none); a recipient the tenant sent to stays its own. */
+  async unregisterRecipient(tenant: unknown, hash: unknown): Promise<void> {
+    if (!(await this.#store.unregisterRecipient(tenantId(tenant), recipientHash(hash)))) {
+      throw invalid('recipientHash', 'the tenant has no registration of this recipient');
+    }
+  }
+
+  /** One page of the tenant's recipients, by hash after `after`. */
+  async listRecipients(tenant: unknown, after?: unknown, limit?: unknown): Promise<TenantRecipientsPage> {
+    const id = tenantId(tenant);
+    const from = after === undefined || after === null || after === '' ? null : recipientHash(after, 'after');
+    const count = limit ?? TENANT_RECIPIENTS_PAGE.default;
+    if (
+      !Number.isSafeInteger(count) ||
+      (count as number) < 1 ||
+      (count as number) > TENANT_RECIPIENTS_PAGE.max
+    ) {
+      throw invalid('limit', `expected an integer in 1…${TENANT_RECIPIENTS_PAGE.max}`);
+    }
+    const recipients = await this.#store.recipients(id, from, count as number);
+    if (recipients === null) throw tenantNotFound(id);
+    const last = recipients.at(-1);
+    return {
+      recipients,
+      next: recipients.length === count && last !== undefined ? last.recipientHash : null,
+    };
   }
 }

@@ -10,4 +10,9 @@ export interface TenantDirectory {
   checkTenant(tenantId: string): void | Promise<void>;
   /** The tenant's client key with this id; throws otherwise. */
   clientKey(tenantId: string, clientId: string): PublicIdentity | Promise<PublicIdentity>;
+  /**
+   * Records that the tenant is sending to the recipient, so it may subscribe to it; durable when
+   * it resolves. Absent where subscriptions are not checked (a relay on a tenants file).
+   */
+  recordRecipient?(tenantId: string, recipientHash: string): Promise<void>;
 }

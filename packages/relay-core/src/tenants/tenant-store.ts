@@ -1,7 +1,8 @@
 /**
  * The TenantStore port: tenants, their client public keys and their API keys (hashed), kept
  * where every relay replica reads them (PostgreSQL in production). Reads go through TenantAccess,
- * which caches them briefly; writes come from the operator (admin API, CLI, first-start import).
+ * which caches them briefly; writes come from the operator (admin API, CLI, first-start import),
+ * except the recipients a tenant has sent to, which the relay records as it accepts its files.
  */
 import type { PublicIdentity } from '@anchorpost/protocol';
 import type { ApiKeyScope } from './api-key.ts';
@@ -27,6 +28,15 @@ export interface TenantSummary {
   apiKeys: Omit<StoredApiKey, 'secretHash' | 'tenantId'>[];
 }
 
+/** A recipient hash a tenant is entitled to subscribe to, and why (at least one time is set). */
+export interface TenantRecipient {
+  recipientHash: string;
+  /** When the tenant first sent to it (a file of its own was accepted for it). */
+  sentAt: Date | null;
+  /** When the operator registered it for the tenant (a member that only receives). */
+  registeredAt: Date | null;
+}
+
 export interface TenantStore {
   /** Adds a tenant; false if it exists already (nothing changes then). */
   addTenant(tenantId: string): Promise<boolean>;
@@ -42,4 +52,20 @@ export interface TenantStore {
   apiKey(id: string): Promise<StoredApiKey | null>;
   /** Marks the key revoked at `at` (an earlier revocation is kept); false if there is no such key. */
   revokeApiKey(id: string, at: Date): Promise<boolean>;
+  /**
+   * Records that the tenant sent to `recipientHash` (the first time is kept); TENANT_NOT_FOUND
+   * without the tenant. Durable when it resolves.
+   */
+  recordSentRecipient(tenantId: string, recipientHash: string, at: Date): Promise<void>;
+  /** Registers the recipient for the tenant; false if it was registered already (the first time is kept). TENANT_NOT_FOUND without the tenant. */
+  registerRecipient(tenantId: string, recipientHash: string, at: Date): Promise<boolean>;
+  /** Withdraws a registration (a recipient the tenant sent to stays); false if there was none. */
+  unregisterRecipient(tenantId: string, recipientHash: string): Promise<boolean>;
+  /** Whether the tenant has sent to the recipient or has it registered. */
+  isEntitled(tenantId: string, recipientHash: string): Promise<boolean>;
+  /**
+   * The tenant's recipients ordered by hash, after `after` (exclusive), at most `limit`; null
+   * when there is no such tenant.
+   */
+  recipients(tenantId: string, after: string | null, limit: number): Promise<TenantRecipient[] | null>;
 }

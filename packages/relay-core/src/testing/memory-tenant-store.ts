@@ -2,11 +2,12 @@
 import { fingerprint } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
 import { RelayError, RelayErrorCode } from '../relay-error.ts';
-import type { StoredApiKey, TenantStore, TenantSummary } from '../tenants/tenant-store.ts';
+import type { StoredApiKey, TenantRecipient, TenantStore, TenantSummary } from '../tenants/tenant-store.ts';
 
 interface MemoryTenant {
   createdAt: Date;
   clientKeys: Map<string, PublicIdentity>;
+  recipients: Map<string, { sentAt: Date | null; registeredAt: Date | null }>;
 }
 
 function copyKey(key: StoredApiKey): StoredApiKey {
@@ -38,7 +39,7 @@ export class MemoryTenantStore implements TenantStore {
 
   addTenant(tenantId: string): Promise<boolean> {
     if (this.#tenants.has(tenantId)) return Promise.resolve(false);
-    this.#tenants.set(tenantId, { createdAt: new Date(), clientKeys: new Map() });
+    this.#tenants.set(tenantId, { createdAt: new Date(), clientKeys: new Map(), recipients: new Map() });
     return Promise.resolve(true);
   }
 
@@ -89,5 +90,54 @@ export class MemoryTenantStore implements TenantStore {
     if (key === undefined) return Promise.resolve(false);
     key.revokedAt ??= new Date(at);
     return Promise.resolve(true);
+  }
+
+  async recordSentRecipient(tenantId: string, recipientHash: string, at: Date): Promise<void> {
+    const recipients = this.#tenant(tenantId).recipients;
+    const entry = recipients.get(recipientHash) ?? { sentAt: null, registeredAt: null };
+    entry.sentAt ??= new Date(at);
+    recipients.set(recipientHash, entry);
+    await Promise.resolve();
+  }
+
+  async registerRecipient(tenantId: string, recipientHash: string, at: Date): Promise<boolean> {
+    const recipients = this.#tenant(tenantId).recipients;
+    const entry = recipients.get(recipientHash) ?? { sentAt: null, registeredAt: null };
+    recipients.set(recipientHash, entry);
+    await Promise.resolve();
+    if (entry.registeredAt !== null) return false;
+    entry.registeredAt = new Date(at);
+    return true;
+  }
+
+  unregisterRecipient(tenantId: string, recipientHash: string): Promise<boolean> {
+    const recipients = this.#tenants.get(tenantId)?.recipients;
+    const entry = recipients?.get(recipientHash);
+    if (recipients === undefined || entry === undefined || entry.registeredAt === null) {
+      return Promise.resolve(false);
+    }
+    entry.registeredAt = null;
+    if (entry.sentAt === null) recipients.delete(recipientHash);
+    return Promise.resolve(true);
+  }
+
+  isEntitled(tenantId: string, recipientHash: string): Promise<boolean> {
+    return Promise.resolve(this.#tenants.get(tenantId)?.recipients.has(recipientHash) ?? false);
+  }
+
+  recipients(tenantId: string, after: string | null, limit: number): Promise<TenantRecipient[] | null> {
+    const tenant = this.#tenants.get(tenantId);
+    if (tenant === undefined) return Promise.resolve(null);
+    return Promise.resolve(
+      [...tenant.recipients.entries()]
+        .filter(([hash]) => after === null || hash > after)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .slice(0, limit)
+        .map(([recipientHash, { sentAt, registeredAt }]) => ({
+          recipientHash,
+          sentAt: sentAt === null ? null : new Date(sentAt),
+          registeredAt: registeredAt === null ? null : new Date(registeredAt),
+        })),
+    );
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The TenantStore contract, run against the in-memory test double and the PostgreSQL store
  * (embedded PGlite, and a real server when one is given): tenants are added once, client keys
- * round-trip as identities, API keys round-trip exactly and are revoked once, and a tenant that
- * does not exist is TENANT_NOT_FOUND for writes and null for reads.
+ * round-trip as identities, API keys round-trip exactly and are revoked once, recipients a tenant
+ * sent to or had registered entitle that tenant alone, and a tenant that does not exist is
+ * TENANT_NOT_FOUND for writes and null for reads.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,9 @@ export interface TenantStoreFactory {
   /** A new, empty store and how to dispose of it. */
   create(): Promise<{ store: TenantStore; destroy(): Promise<void> }>;
 }
+
+/** A recipient hash (128 hex) from one hex digit, so that tests can order them. */
+const hashOf = (digit: string): string => digit.repeat(128);
 
 function apiKeyFor(tenantId: string, overrides: Partial<StoredApiKey> = {}): StoredApiKey {
   const { id, secretHash } = newApiKey();
@@ -113,6 +117,69 @@ export function tenantStoreContract(name: string, factory: TenantStoreFactory): 
       read.scopes.push('admin');
       read.createdAt.setTime(0);
       assert.deepEqual(await store.apiKey(key.id), key);
+    });
+
+    it('records a recipient the tenant sent to, keeping the first time, for that tenant alone', async () => {
+      await store.addTenant('sender');
+      await store.addTenant('stranger');
+      const first = new Date('2026-12-06T21:00:00.000Z');
+      await store.recordSentRecipient('sender', hashOf('a'), first);
+      await store.recordSentRecipient('sender', hashOf('a'), new Date('2026-12-06T21:05:00.000Z'));
+      assert.equal(await store.isEntitled('sender', hashOf('a')), true);
+      assert.equal(await store.isEntitled('stranger', hashOf('a')), false);
+      assert.equal(await store.isEntitled('sender', hashOf('b')), false);
+      assert.deepEqual(await store.recipients('sender', null, 10), [
+        { recipientHash: hashOf('a'), sentAt: first, registeredAt: null },
+      ]);
+      assert.deepEqual(await store.recipients('stranger', null, 10), []);
+      assert.equal(await store.recipients('nobody', null, 10), null);
+      assert.equal(await store.isEntitled('nobody', hashOf('a')), false);
+    });
+
+    it('registers a recipient once and withdraws only the registration', async () => {
+      await store.addTenant('member');
+      const at = new Date('2026-12-06T21:10:00.000Z');
+      assert.equal(await store.registerRecipient('member', hashOf('c'), at), true);
+      assert.equal(await store.registerRecipient('member', hashOf('c'), new Date()), false);
+      assert.equal(await store.isEntitled('member', hashOf('c')), true);
+      assert.deepEqual(await store.recipients('member', null, 10), [
+        { recipientHash: hashOf('c'), sentAt: null, registeredAt: at },
+      ]);
+      assert.equal(await store.unregisterRecipient('member', hashOf('c')), true);
+      assert.equal(await store.unregisterRecipient('member', hashOf('c')), false);
+      assert.equal(await store.isEntitled('member', hashOf('c')), false);
+      assert.deepEqual(await store.recipients('member', null, 10), []);
+      // Registered and sent to: withdrawing the registration leaves what the tenant sent to.
+      const sent = new Date('2026-12-06T21:20:00.000Z');
+      await store.registerRecipient('member', hashOf('d'), at);
+      await store.recordSentRecipient('member', hashOf('d'), sent);
+      assert.equal(await store.unregisterRecipient('member', hashOf('d')), true);
+      assert.equal(await store.isEntitled('member', hashOf('d')), true);
+      assert.deepEqual(await store.recipients('member', null, 10), [
+        { recipientHash: hashOf('d'), sentAt: sent, registeredAt: null },
+      ]);
+      assert.equal(await store.unregisterRecipient('member', hashOf('d')), false);
+      assert.equal(await store.unregisterRecipient('nobody', hashOf('d')), false);
+    });
+
+    it('refuses recipients for a tenant that does not exist', async () => {
+      await assert.rejects(store.recordSentRecipient('nobody', hashOf('a'), new Date()), {
+        code: 'TENANT_NOT_FOUND',
+      });
+      await assert.rejects(store.registerRecipient('nobody', hashOf('a'), new Date()), {
+        code: 'TENANT_NOT_FOUND',
+      });
+    });
+
+    it('lists recipients by hash, a page after another', async () => {
+      await store.addTenant('pages');
+      const at = new Date('2026-12-06T21:30:00.000Z');
+      for (const digit of ['5', '1', '9', '3']) await store.registerRecipient('pages', hashOf(digit), at);
+      const page = async (after: string | null, limit: number) =>
+        (await store.recipients('pages', after, limit))!.map((entry) => entry.recipientHash[0]);
+      assert.deepEqual(await page(null, 2), ['1', '3']);
+      assert.deepEqual(await page(hashOf('3'), 2), ['5', '9']);
+      assert.deepEqual(await page(hashOf('9'), 2), []);
     });
   });
 }

@@ -1,9 +1,10 @@
 /**
- * The admin API (operators only, on its own port): tenants, their API keys and client keys.
+ * The admin API (operators only, on its own port): tenants, their API keys, client keys and the
+ * recipients registered for them (so that members that only receive may subscribe).
  * A new API key's text is in the answer that creates it and nowhere else.
  */
 import type { FastifyInstance } from 'fastify';
-import type { TenantAdministration, TenantSummary } from '@anchorpost/relay-core';
+import type { TenantAdministration, TenantRecipient, TenantSummary } from '@anchorpost/relay-core';
 import { errorSchema } from '../http/schemas.ts';
 
 const tenantParam = {
@@ -13,6 +14,23 @@ const tenantParam = {
 } as const;
 
 const errors = { '4xx': errorSchema, '5xx': errorSchema } as const;
+
+const tenantRecipientParams = {
+  type: 'object',
+  properties: {
+    tenant: { type: 'string', maxLength: 128 },
+    recipientHash: { type: 'string', maxLength: 128 },
+  },
+  required: ['tenant', 'recipientHash'],
+} as const;
+
+function recipientJson(recipient: TenantRecipient) {
+  return {
+    recipientHash: recipient.recipientHash,
+    sentAt: recipient.sentAt?.toISOString() ?? null,
+    registeredAt: recipient.registeredAt?.toISOString() ?? null,
+  };
+}
 
 function tenantJson(tenant: TenantSummary) {
   return {
@@ -155,6 +173,75 @@ export function adminRoutes(fastify: FastifyInstance, administration: TenantAdmi
       const { tenant, clientId } = request.params as { tenant: string; clientId: string };
       await administration.removeClientKey(tenant, clientId);
       return { removed: clientId };
+    },
+  );
+
+  fastify.get(
+    '/v1/admin/tenants/:tenant/recipients',
+    {
+      schema: {
+        summary:
+          'The recipients the tenant may subscribe to (sent to or registered), by hash, a page at a time',
+        tags: ['admin'],
+        params: tenantParam,
+        querystring: {
+          type: 'object',
+          properties: {
+            after: { type: 'string', maxLength: 128, description: 'The `next` of the previous page' },
+            limit: { type: 'integer', minimum: 1, maximum: 10_000 },
+          },
+        },
+        response: errors,
+      },
+    },
+    async (request) => {
+      const { tenant } = request.params as { tenant: string };
+      const { after, limit } = request.query as { after?: string; limit?: number };
+      const page = await administration.listRecipients(tenant, after, limit);
+      return { recipients: page.recipients.map(recipientJson), next: page.next };
+    },
+  );
+
+  fastify.post(
+    '/v1/admin/tenants/:tenant/recipients',
+    {
+      schema: {
+        summary:
+          'Register a recipient hash for the tenant, so that it may subscribe without sending (registering again changes nothing: registered false)',
+        tags: ['admin'],
+        params: tenantParam,
+        body: {
+          type: 'object',
+          properties: { recipientHash: { type: 'string', maxLength: 128 } },
+          required: ['recipientHash'],
+          additionalProperties: false,
+        },
+        response: errors,
+      },
+    },
+    async (request, reply) => {
+      const { tenant } = request.params as { tenant: string };
+      const { recipientHash } = request.body as { recipientHash: string };
+      const registered = await administration.registerRecipient(tenant, recipientHash);
+      return reply.code(registered ? 201 : 200).send({ recipientHash, registered });
+    },
+  );
+
+  fastify.delete(
+    '/v1/admin/tenants/:tenant/recipients/:recipientHash',
+    {
+      schema: {
+        summary:
+          'Withdraw a registration (every relay refuses new subscriptions within the tenants cache TTL; a recipient the tenant sent to stays)',
+        tags: ['admin'],
+        params: tenantRecipientParams,
+        response: errors,
+      },
+    },
+    async (request) => {
+      const { tenant, recipientHash } = request.params as { tenant: string; recipientHash: string };
+      await administration.unregisterRecipient(tenant, recipientHash);
+      return { removed: recipientHash };
     },
   );
 }

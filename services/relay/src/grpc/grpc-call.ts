@@ -1,6 +1,6 @@
 /**
  * What every RPC handler shares: the relay, `authenticate` (the `authorization` metadata, as
- * `Bearer <API key>` like HTTP's header), and `serve`, which runs a call under its request id
+ * `Bearer <API key>` like HTTP's header), `checkEntitled` (may the tenant subscribe), and `serve`, which runs a call under its request id
  * (a plain `x-request-id` from the client, else a random one) carried into the relay and the logs,
  * and logs and counts the one status it ends with.
  */
@@ -18,8 +18,8 @@ import type { GrpcStatusObject } from './grpc-error.ts';
 /** The relay calls the transport makes (a Relay; narrowed so tests can watch the calls). */
 export type RelayCalls = Pick<Relay, 'submit' | 'subscribe' | 'getReceipt'>;
 
-/** Who a caller is (a TenantAccess; narrowed so tests can give their own). */
-export type CallerCheck = Pick<TenantAccess, 'authenticate'>;
+/** Who a caller is and what it may subscribe to (a TenantAccess; narrowed so tests can give their own). */
+export type CallerCheck = Pick<TenantAccess, 'authenticate' | 'checkEntitled'>;
 
 export interface GrpcCallOptions {
   relay: RelayCalls;
@@ -37,6 +37,8 @@ export interface GrpcCalls {
    * `claimedTenant` (a request's `tenant_id`) it must be the key's tenant. UNAUTHENTICATED otherwise.
    */
   authenticate: (metadata: Metadata, scope: ApiKeyScope, claimedTenant?: string) => Promise<Caller>;
+  /** NOT_ENTITLED unless the tenant sent to the recipient or has it registered (BAD_RECIPIENT for no hash). */
+  checkEntitled: (tenantId: string, recipientHash: string) => Promise<void>;
   /** Runs `run` under the call's request id; `run` answers the call and resolves to its status. */
   serve: (method: string, metadata: Metadata, run: (requestId: string) => Promise<status>) => void;
   /** The status answering `error`; an unexpected one is logged. */
@@ -63,6 +65,9 @@ export function grpcCalls(options: GrpcCallOptions): GrpcCalls {
         scope,
         claimedTenant === '' ? undefined : claimedTenant,
       );
+    },
+    checkEntitled(tenantId, recipientHash) {
+      return access.checkEntitled(tenantId, recipientHash);
     },
     serve(method, metadata, run) {
       const requestId = requestIdOf(metadata);

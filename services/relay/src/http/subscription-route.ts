@@ -1,6 +1,10 @@
 /**
  * `GET /v1/subscriptions/:recipientHash`: Server-Sent Events of the files for one recipient.
  *
+ * Only for a recipient the caller's tenant is entitled to (it sent to it, or the operator
+ * registered it): 403 NOT_ENTITLED otherwise, checked before the cursor, so a cursor from the past
+ * replays nothing either.
+ *
  * The start (cursor, `Last-Event-ID`, or the live end) is checked before the stream opens, so a
  * bad one is an ordinary 400. The first event, `ready`, carries the start as its id: a client that
  * reconnects with the last id it saw gets every file it missed exactly once, even if none had
@@ -9,15 +13,15 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { Relay } from '@anchorpost/relay-core';
+import type { Relay, TenantAccess } from '@anchorpost/relay-core';
 import type { Logger } from '@anchorpost/service-kit';
-import { requireCaller, type CallerCheck } from './authentication.ts';
+import { callerOf, requireCaller, type CallerCheck } from './authentication.ts';
 import { errorSchema, recipientParam } from './schemas.ts';
 
 export interface SubscriptionRouteOptions {
   relay: Relay;
-  /** Subscribers need an API key with the `subscribe` scope. */
-  access: CallerCheck;
+  /** Subscribers need an API key with the `subscribe` scope, and their tenant an entitlement. */
+  access: CallerCheck & Pick<TenantAccess, 'checkEntitled'>;
   logger: Logger;
   /** Comment lines sent this often keep proxies from closing an idle stream. */
   heartbeatMs: number;
@@ -77,7 +81,7 @@ export function subscriptionRoute(
       schema: {
         summary: 'Files for a recipient as they are accepted (Server-Sent Events)',
         description:
-          'Events: `ready` (id = the start cursor), then `tx-file` with data `{cid, receipt, txFile (base64), cursor}` and id = cursor. Resume with `Last-Event-ID` or `?cursor=`.',
+          'Events: `ready` (id = the start cursor), then `tx-file` with data `{cid, receipt, txFile (base64), cursor}` and id = cursor. Resume with `Last-Event-ID` or `?cursor=`. Only for a recipient the tenant has sent to or has registered (403 NOT_ENTITLED otherwise).',
         tags: ['relay'],
         params: recipientParam,
         querystring: {
@@ -108,6 +112,7 @@ export function subscriptionRoute(
       const { recipientHash } = request.params as { recipientHash: string };
       const query = request.query as { cursor?: string };
       const lastEventId = request.headers['last-event-id'];
+      await options.access.checkEntitled(callerOf(request).tenantId, recipientHash);
       const start = await relay.subscriptionStart(
         recipientHash,
         query.cursor ?? (typeof lastEventId === 'string' ? lastEventId : undefined),

@@ -1,5 +1,6 @@
 /**
- * Subscribe: the relay's deliveries for a recipient, written as the reader takes them. The
+ * Subscribe: the relay's deliveries for a recipient the caller's tenant is entitled to (checked
+ * before the cursor, so history is under the same rule), written as the reader takes them. The
  * relay's stream ends only when aborted: by the client going away, or by the server closing
  * (UNAVAILABLE, retryable, so clients reconnect elsewhere with their last cursor).
  */
@@ -12,7 +13,7 @@ import type { OpenSubscriptions } from '../open-subscriptions.ts';
 import { subscribeResponse } from '../relay-messages.ts';
 
 export function subscribeHandler(
-  { relay, authenticate, serve, failed }: GrpcCalls,
+  { relay, authenticate, checkEntitled, serve, failed }: GrpcCalls,
   subscriptions: OpenSubscriptions,
 ): RelayServiceHandlers['Subscribe'] {
   return (call) => {
@@ -25,8 +26,9 @@ export function subscribeHandler(
       call.on('cancelled', stop);
       call.on('close', stop);
       try {
-        await authenticate(call.metadata, 'subscribe');
+        const { tenantId } = await authenticate(call.metadata, 'subscribe');
         const { recipientHash, cursor } = call.request;
+        await checkEntitled(tenantId, recipientHash);
         const deliveries = relay.subscribe(recipientHash, {
           ...(cursor === undefined || cursor === '' ? {} : { cursor }),
           signal,
