@@ -23,6 +23,8 @@ export const UpdaterErrorCode = {
   RenderedDigestMismatch: 'RENDERED_DIGEST_MISMATCH',
   /** Argo CD answered with something that is not an Application. */
   BadArgoCdResponse: 'BAD_ARGO_CD_RESPONSE',
+  /** The chain node serves another chain than the configured one. */
+  WrongChain: 'WRONG_CHAIN',
   /** The deploy log's hash chain is broken (a record changed or removed). */
   DeployLogBroken: 'DEPLOY_LOG_BROKEN',
 } as const;
@@ -38,6 +40,7 @@ const KINDS = errorKinds<UpdaterErrorCode>(UpdaterErrorCode, {
   DRY_RUN_FAILED: 'invalid',
   RENDERED_DIGEST_MISMATCH: 'conflict',
   BAD_ARGO_CD_RESPONSE: 'unavailable',
+  WRONG_CHAIN: 'invalid',
   DEPLOY_LOG_BROKEN: 'internal',
 });
 

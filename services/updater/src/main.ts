@@ -25,6 +25,7 @@ await runServiceMain({
     startUpdaterService({
       config: updater,
       rpcUrls: rpc.rpcUrls,
+      chainId: rpc.chainId,
       election: electionFactory(election),
       database,
       store: storage,

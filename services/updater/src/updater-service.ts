@@ -14,7 +14,7 @@ import { trustedKeyFromPem } from '@anchorpost/release';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
-import { ArgoCdHttpApi, GitCliRepository, KustomizeDryRun, Updater } from '@anchorpost/updater-core';
+import { ArgoCdHttpApi, GitCliRepository, KustomizeDryRun, Updater, UpdaterError } from '@anchorpost/updater-core';
 import type { ArgoCdApi, ReleaseDryRun } from '@anchorpost/updater-core';
 import { EvmGovernanceChain } from './evm-governance-chain.ts';
 import { PostgresUpdaterStore } from './postgres-updater-store.ts';
@@ -24,6 +24,8 @@ import { updaterReporting } from './updater-reporting.ts';
 export interface UpdaterServiceOptions {
   readonly config: UpdaterConfig;
   readonly rpcUrls: readonly string[];
+  /** The chain the Governor is on (`ANCHORPOST_EVM_CHAIN_ID`): a node of another chain is refused at start. */
+  readonly chainId: number;
   readonly database: Database;
   readonly store: ContentStore;
   readonly election?: ElectionFactory;
@@ -44,6 +46,10 @@ export async function startUpdaterService(options: UpdaterServiceOptions): Promi
   const logger = options.logger ?? createLogger('updater');
   const metrics = new ServiceMetrics('updater');
   const rpc = new JsonRpcPool({ urls: [...options.rpcUrls] });
+  const nodeChainId = Number(BigInt(await rpc.request<string>('eth_chainId', [])));
+  if (nodeChainId !== options.chainId) {
+    throw new UpdaterError('WRONG_CHAIN', `the RPC node serves chain ${nodeChainId}, not ${options.chainId}`);
+  }
   const chain = new EvmGovernanceChain({ rpc, governor: config.governor, registry: config.registry });
   const trustedKeys = await Promise.all(
     config.trustedKeyFiles.map(async (file) => trustedKeyFromPem(await readFile(file, 'utf8'))),
