@@ -51,7 +51,10 @@ export class ArgoCdHttpApi implements ArgoCdApi {
       throw new UpdaterError('UNAVAILABLE', `Argo CD did not answer: ${String(error)}`, { cause: error });
     }
     if (!response.ok) {
-      throw new UpdaterError('UNAVAILABLE', `Argo CD answered ${response.status} for the Application ${name}`);
+      throw new UpdaterError(
+        'UNAVAILABLE',
+        `Argo CD answered ${response.status} for the Application ${name}`,
+      );
     }
     return applicationStatus(await response.json().catch(() => undefined));
   }
@@ -59,10 +62,11 @@ export class ArgoCdHttpApi implements ArgoCdApi {
 
 /** The fields the updater reads from an Argo CD Application object. */
 export function applicationStatus(body: unknown): ApplicationStatus {
-  const status = (body as { status?: Record<string, unknown> } | undefined)?.status;
-  if (typeof status !== 'object' || status === null) {
+  const found: unknown = (body as { status?: unknown } | undefined)?.status;
+  if (typeof found !== 'object' || found === null) {
     throw new UpdaterError('BAD_ARGO_CD_RESPONSE', 'the answer has no Application status');
   }
+  const status = found as Record<string, unknown>;
   const sync = status['sync'] as { status?: unknown; revision?: unknown } | undefined;
   const health = status['health'] as { status?: unknown } | undefined;
   const images = (status['summary'] as { images?: unknown } | undefined)?.images;

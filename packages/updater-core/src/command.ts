@@ -18,7 +18,11 @@ export interface CommandOptions {
 }
 
 /** Runs a program; `runCommand` is the real one, tests may wrap it to interleave events. */
-export type CommandRunner = (file: string, args: readonly string[], options?: CommandOptions) => Promise<CommandResult>;
+export type CommandRunner = (
+  file: string,
+  args: readonly string[],
+  options?: CommandOptions,
+) => Promise<CommandResult>;
 
 export const runCommand: CommandRunner = (file, args, options = {}) =>
   new Promise((resolve, reject) => {
@@ -33,13 +37,13 @@ export const runCommand: CommandRunner = (file, args, options = {}) =>
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
-    child.on('close', (code, signal) =>
+    child.on('close', (code, signal) => {
       resolve({
         code: code ?? (signal === null ? 1 : 128),
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
+      });
+    });
     child.stdin.on('error', () => undefined); // a program that exits without reading stdin
     child.stdin.end(options.input ?? '');
   });

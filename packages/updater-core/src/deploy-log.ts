@@ -80,7 +80,10 @@ export function verifyDeployLog(entries: readonly DeployLogEntry[]): void {
     const expectedSeq = (previous?.seq ?? 0) + 1;
     const expectedPrev = previous?.hash ?? GENESIS_HASH;
     if (entry.seq !== expectedSeq || entry.prevHash !== expectedPrev || deployLogHash(unhashed) !== hash) {
-      throw new UpdaterError('DEPLOY_LOG_BROKEN', `deploy log record ${entry.seq} does not follow record ${expectedSeq - 1}`);
+      throw new UpdaterError(
+        'DEPLOY_LOG_BROKEN',
+        `deploy log record ${entry.seq} does not follow record ${expectedSeq - 1}`,
+      );
     }
     previous = entry;
   }

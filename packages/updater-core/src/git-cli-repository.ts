@@ -39,7 +39,8 @@ export interface GitCliRepositoryOptions {
 }
 
 /** What git prints when the remote branch moved since our fetch. */
-const LOST_RACE = /non-fast-forward|\[rejected\]|fetch first|stale info|failed to update ref|cannot lock ref/i;
+const LOST_RACE =
+  /non-fast-forward|\[rejected\]|fetch first|stale info|failed to update ref|cannot lock ref/i;
 
 export class GitCliRepository implements GitOpsRepository {
   readonly #o: Required<Omit<GitCliRepositoryOptions, 'run'>> & { run: CommandRunner };
@@ -121,14 +122,23 @@ export class GitCliRepository implements GitOpsRepository {
         { env: gitEnv() },
       );
       if (push.code === 0) {
-        return { commit, alreadyThere: false, attempts: attempt, pinned: change_.pinned, unlisted: change_.unlisted };
+        return {
+          commit,
+          alreadyThere: false,
+          attempts: attempt,
+          pinned: change_.pinned,
+          unlisted: change_.unlisted,
+        };
       }
       const output = `${push.stdout}\n${push.stderr}`;
       if (!LOST_RACE.test(output)) {
         throw new UpdaterError('GIT_FAILED', `git push failed: ${lastLines(output)}`);
       }
       if (attempt >= this.#o.maxPushAttempts) {
-        throw new UpdaterError('PUSH_RACE_LOST', `the push was rejected ${attempt} times: ${lastLines(output)}`);
+        throw new UpdaterError(
+          'PUSH_RACE_LOST',
+          `the push was rejected ${attempt} times: ${lastLines(output)}`,
+        );
       }
     }
   }
@@ -161,12 +171,20 @@ export class GitCliRepository implements GitOpsRepository {
     const full = ['-C', cwd, ...args];
     let result;
     try {
-      result = await this.#o.run(this.#o.git, full, { env: gitEnv(), ...(input === undefined ? {} : { input }) });
+      result = await this.#o.run(this.#o.git, full, {
+        env: gitEnv(),
+        ...(input === undefined ? {} : { input }),
+      });
     } catch (error) {
-      throw new UpdaterError('GIT_FAILED', `git ${args[0]} could not run: ${String(error)}`, { cause: error });
+      throw new UpdaterError('GIT_FAILED', `git ${args[0]} could not run: ${String(error)}`, {
+        cause: error,
+      });
     }
     if (result.code !== 0) {
-      throw new UpdaterError('GIT_FAILED', `git ${args.join(' ')}: ${lastLines(result.stderr || result.stdout)}`);
+      throw new UpdaterError(
+        'GIT_FAILED',
+        `git ${args.join(' ')}: ${lastLines(result.stderr || result.stdout)}`,
+      );
     }
     return result.stdout;
   }

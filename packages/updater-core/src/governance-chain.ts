@@ -46,14 +46,7 @@ export interface RegistryState {
 
 /** The Governor's ProposalState names. */
 export type GovernorProposalState =
-  | 'Pending'
-  | 'Active'
-  | 'Canceled'
-  | 'Defeated'
-  | 'Succeeded'
-  | 'Queued'
-  | 'Expired'
-  | 'Executed';
+  'Pending' | 'Active' | 'Canceled' | 'Defeated' | 'Succeeded' | 'Queued' | 'Expired' | 'Executed';
 
 export interface GovernanceChain {
   /** The newest block number. */

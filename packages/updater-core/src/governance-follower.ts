@@ -44,12 +44,22 @@ export async function followGovernance(o: FollowOptions): Promise<void> {
     const blockHash = await o.chain.blockHash(to);
     if (blockHash === undefined) return; // the chain shrank under us: the next run rechecks
     await o.store.saveCursor({ block: to, blockHash });
-    notify(o.observer, 'followed', { fromBlock: from, toBlock: to, events: events.length, headLag: head - to });
+    notify(o.observer, 'followed', {
+      fromBlock: from,
+      toBlock: to,
+      events: events.length,
+      headLag: head - to,
+    });
     from = to + 1;
   }
 }
 
-const stored = (a: { manifestSha256: string; manifestCid: string; version: bigint; rollback: boolean }): StoredApproval => ({
+const stored = (a: {
+  manifestSha256: string;
+  manifestCid: string;
+  version: bigint;
+  rollback: boolean;
+}): StoredApproval => ({
   manifestSha256: a.manifestSha256,
   manifestCid: a.manifestCid,
   version: a.version.toString(),
@@ -84,7 +94,8 @@ async function applyEvent(o: FollowOptions, event: GovernanceEvent): Promise<voi
     }
     case 'ProposalCanceled': {
       const record = await store.proposal(event.proposalId);
-      if (record === undefined || !['created', 'queued', 'reviewed', 'refused'].includes(record.phase)) return;
+      if (record === undefined || !['created', 'queued', 'reviewed', 'refused'].includes(record.phase))
+        return;
       await store.save({ ...record, phase: 'ignored' }, [
         {
           proposalId: record.proposalId,

@@ -25,7 +25,8 @@ export interface OverlayChange {
 
 export function pinReleaseImages(kustomization: string, images: readonly ImagePin[]): OverlayChange {
   const doc = parseDocument(kustomization);
-  if (doc.errors.length > 0) throw new UpdaterError('BAD_OVERLAY', `the overlay is not YAML: ${doc.errors[0]!.message}`);
+  if (doc.errors.length > 0)
+    throw new UpdaterError('BAD_OVERLAY', `the overlay is not YAML: ${doc.errors[0]!.message}`);
   const list = doc.get('images');
   if (!isSeq(list)) throw new UpdaterError('BAD_OVERLAY', 'the overlay has no `images:` list');
   const byName = new Map(images.map((image) => [image.name, image.digest]));
@@ -36,7 +37,10 @@ export function pinReleaseImages(kustomization: string, images: readonly ImagePi
     if (typeof name !== 'string') throw new UpdaterError('BAD_OVERLAY', 'an `images:` entry has no name');
     const digest = byName.get(name);
     if (digest === undefined) {
-      throw new UpdaterError('OVERLAY_IMAGE_NOT_IN_MANIFEST', `the prod overlay pins ${name}, the manifest has no digest for it`);
+      throw new UpdaterError(
+        'OVERLAY_IMAGE_NOT_IN_MANIFEST',
+        `the prod overlay pins ${name}, the manifest has no digest for it`,
+      );
     }
     item.set('digest', digest);
     item.delete('newTag');

@@ -51,7 +51,13 @@ export class KustomizeDryRun implements ReleaseDryRun {
     const file = join(overlay, 'kustomization.yaml');
     const change = pinReleaseImages(await readFile(file, 'utf8'), images);
     await writeFile(file, change.text);
-    const build = await this.#run(this.#o.kustomize, ['build', '--enable-helm', '--helm-command', this.#o.helm, overlay]);
+    const build = await this.#run(this.#o.kustomize, [
+      'build',
+      '--enable-helm',
+      '--helm-command',
+      this.#o.helm,
+      overlay,
+    ]);
     if (build.code !== 0) throw new UpdaterError('DRY_RUN_FAILED', `kustomize build: ${tail(build.stderr)}`);
     const validate = await this.#run(
       this.#o.kubeconform,
@@ -65,7 +71,10 @@ export class KustomizeDryRun implements ReleaseDryRun {
       { input: build.stdout },
     );
     if (validate.code !== 0) {
-      throw new UpdaterError('DRY_RUN_FAILED', `kubeconform -strict: ${tail(validate.stdout + validate.stderr)}`);
+      throw new UpdaterError(
+        'DRY_RUN_FAILED',
+        `kubeconform -strict: ${tail(validate.stdout + validate.stderr)}`,
+      );
     }
     const rendered = [...new Set(renderedImages(build.stdout))].sort();
     const expected = change.pinned.map((pin) => `${pin.name}@${pin.digest}`).sort();
@@ -75,7 +84,11 @@ export class KustomizeDryRun implements ReleaseDryRun {
         `the render runs ${rendered.join(', ')}; the release pins ${expected.join(', ')}`,
       );
     }
-    return { pinned: change.pinned, unlisted: change.unlisted, elapsedMs: Math.round(performance.now() - started) };
+    return {
+      pinned: change.pinned,
+      unlisted: change.unlisted,
+      elapsedMs: Math.round(performance.now() - started),
+    };
   }
 }
 

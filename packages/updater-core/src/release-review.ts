@@ -68,7 +68,8 @@ export async function reviewRelease(
   try {
     const { images } = await verifiedRelease(deps, approval, registryBlock);
     const result = await deps.gitops.withCheckout((dir) => deps.dryRun.check(dir, images));
-    const unlisted = result.unlisted.length === 0 ? '' : `; not deployed by the overlay: ${result.unlisted.join(', ')}`;
+    const unlisted =
+      result.unlisted.length === 0 ? '' : `; not deployed by the overlay: ${result.unlisted.join(', ')}`;
     return {
       ok: true,
       reason: `manifest, signatures, provenance and dry run (${result.elapsedMs} ms) pass${unlisted}`,
@@ -76,7 +77,8 @@ export async function reviewRelease(
     };
   } catch (error) {
     if (error instanceof AnchorpostError && !error.retryable) {
-      return { ok: false, code: error.code, reason: error.message };
+      const { code, message } = error as AnchorpostError;
+      return { ok: false, code, reason: message };
     }
     throw error;
   }

@@ -47,7 +47,9 @@ async function dropIfNeverQueued(deps: ReleaseStepDeps, record: ReleaseProposalR
   const state = await deps.chain.proposalState(record.proposalId);
   if (!NEVER_QUEUED.has(state)) return;
   await deps.store.save({ ...record, phase: 'ignored' }, [
-    entry(record, 'ignored', 'ignored', state.toUpperCase(), { reason: `the proposal is ${state}: nothing to deploy` }),
+    entry(record, 'ignored', 'ignored', state.toUpperCase(), {
+      reason: `the proposal is ${state}: nothing to deploy`,
+    }),
   ]);
 }
 
@@ -58,9 +60,15 @@ function verdictEntry(record: ReleaseProposalRecord, verdict: StoredVerdict): De
   });
 }
 
-async function review(deps: ReleaseStepDeps, record: ReleaseProposalRecord, registryBlock: number): Promise<void> {
+async function review(
+  deps: ReleaseStepDeps,
+  record: ReleaseProposalRecord,
+  registryBlock: number,
+): Promise<void> {
   const verdict = await reviewRelease(deps, record.approval!, registryBlock);
-  await deps.store.save({ ...record, phase: verdict.ok ? 'reviewed' : 'refused', verdict }, [verdictEntry(record, verdict)]);
+  await deps.store.save({ ...record, phase: verdict.ok ? 'reviewed' : 'refused', verdict }, [
+    verdictEntry(record, verdict),
+  ]);
 }
 
 async function commit(deps: ReleaseStepDeps, record: ReleaseProposalRecord): Promise<void> {
@@ -85,7 +93,9 @@ async function commit(deps: ReleaseStepDeps, record: ReleaseProposalRecord): Pro
     if (!verdict.ok) {
       await deps.store.save({ ...record, phase: 'refused', verdict, waitingLogged: 'approved-refused' }, [
         verdictEntry(record, verdict),
-        entry(record, 'commit', 'refused', verdict.code, { reason: 'approved on chain, but its review refused it: not deployed' }),
+        entry(record, 'commit', 'refused', verdict.code, {
+          reason: 'approved on chain, but its review refused it: not deployed',
+        }),
       ]);
       return;
     }
@@ -103,7 +113,8 @@ async function commit(deps: ReleaseStepDeps, record: ReleaseProposalRecord): Pro
   });
   const committedAt = deps.now();
   const sinceApprovalMs = committedAt - (record.approvedSeenAt ?? committedAt);
-  const { waitingLogged: _, ...rest } = record;
+  const rest = { ...record };
+  delete rest.waitingLogged; // a hold while paused is over
   await deps.store.save({ ...rest, phase: 'committed', verdict, commit: result.commit, committedAt }, [
     entry(record, 'commit', 'ok', undefined, {
       commit: result.commit,
@@ -113,7 +124,11 @@ async function commit(deps: ReleaseStepDeps, record: ReleaseProposalRecord): Pro
       alreadyOnBranch: String(result.alreadyThere),
     }),
   ]);
-  notify(deps.observer, 'committed', { proposalId: record.proposalId, commit: result.commit, sinceApprovalMs });
+  notify(deps.observer, 'committed', {
+    proposalId: record.proposalId,
+    commit: result.commit,
+    sinceApprovalMs,
+  });
 }
 
 async function followSync(deps: ReleaseStepDeps, record: ReleaseProposalRecord): Promise<void> {
@@ -124,10 +139,16 @@ async function followSync(deps: ReleaseStepDeps, record: ReleaseProposalRecord):
     const running = new Set(status.images);
     const pinnedNames = new Set(pins.map((pin) => pin.split('@')[0]!));
     const missing = pins.filter((pin) => !running.has(pin));
-    const other = status.images.filter((image) => pinnedNames.has(image.split('@')[0]!) && !pins.includes(image));
+    const other = status.images.filter(
+      (image) => pinnedNames.has(image.split('@')[0]!) && !pins.includes(image),
+    );
     const match = missing.length === 0 && other.length === 0;
     await deps.store.save({ ...record, phase: 'done' }, [
-      entry(record, 'sync', 'ok', undefined, { application: deps.application, revision: commit, health: status.health }),
+      entry(record, 'sync', 'ok', undefined, {
+        application: deps.application,
+        revision: commit,
+        health: status.health,
+      }),
       entry(record, 'running', match ? 'ok' : 'mismatch', match ? undefined : 'RUNNING_DIGEST_MISMATCH', {
         running: [...status.images].sort().join(' '),
         ...(match ? {} : { missing: missing.join(' '), unexpected: other.join(' ') }),

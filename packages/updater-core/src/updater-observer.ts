@@ -8,11 +8,20 @@ export interface UpdaterObserver {
   /** The cursor's block left the chain: the follower stepped back. */
   reorg?(info: { readonly cursor: FollowCursor; readonly fromBlock: number }): void;
   /** A page of blocks was read at confirmation depth. */
-  followed?(info: { readonly fromBlock: number; readonly toBlock: number; readonly events: number; readonly headLag: number }): void;
+  followed?(info: {
+    readonly fromBlock: number;
+    readonly toBlock: number;
+    readonly events: number;
+    readonly headLag: number;
+  }): void;
   /** A step failed in a way that may pass on the next run (it is tried again then). */
   stepFailed?(info: { readonly proposalId: string; readonly phase: string; readonly error: unknown }): void;
   /** A release was committed; `sinceApprovalMs` counts from when the approval was seen at depth. */
-  committed?(info: { readonly proposalId: string; readonly commit: string; readonly sinceApprovalMs: number }): void;
+  committed?(info: {
+    readonly proposalId: string;
+    readonly commit: string;
+    readonly sinceApprovalMs: number;
+  }): void;
 }
 
 export function notify<K extends keyof UpdaterObserver>(

@@ -18,7 +18,8 @@ export interface FollowCursor {
  * → `done`; `refused` (the review failed), `ignored` (not a release, defeated, cancelled) and
  * `done` are final.
  */
-export type ProposalPhase = 'created' | 'queued' | 'reviewed' | 'refused' | 'approved' | 'committed' | 'done' | 'ignored';
+export type ProposalPhase =
+  'created' | 'queued' | 'reviewed' | 'refused' | 'approved' | 'committed' | 'done' | 'ignored';
 
 export interface StoredApproval {
   readonly manifestSha256: string;
@@ -62,7 +63,10 @@ export interface UpdaterStore {
   /** Every proposal not in a final phase, oldest first. */
   openProposals(): Promise<readonly ReleaseProposalRecord[]>;
   /** Writes the record (insert or replace) and appends the log entries, in order; atomically. */
-  save(record: ReleaseProposalRecord, entries?: readonly DeployLogEntryInput[]): Promise<readonly DeployLogEntry[]>;
+  save(
+    record: ReleaseProposalRecord,
+    entries?: readonly DeployLogEntryInput[],
+  ): Promise<readonly DeployLogEntry[]>;
   /** The deploy log from `afterSeq` on (default: all), in order. */
   deployLog(afterSeq?: number): Promise<readonly DeployLogEntry[]>;
 }

@@ -45,16 +45,22 @@ describe('ArgoCdHttpApi, against the Argo CD API test double', () => {
       ['stolen', 'anchorpost-prod'],
       ['project-role-token', 'anchorpost-dev'],
     ] as const) {
-      await assert.rejects(new ArgoCdHttpApi({ baseUrl: argo.url, token }).application(name), (error: unknown) => {
-        assert.ok(error instanceof UpdaterError);
-        assert.equal(error.code, 'UNAVAILABLE');
-        assert.equal(error.retryable, true);
-        return true;
-      });
+      await assert.rejects(
+        new ArgoCdHttpApi({ baseUrl: argo.url, token }).application(name),
+        (error: unknown) => {
+          assert.ok(error instanceof UpdaterError);
+          assert.equal(error.code, 'UNAVAILABLE');
+          assert.equal(error.retryable, true);
+          return true;
+        },
+      );
     }
   });
 
   it('refuses an answer that is not an Application', () => {
-    assert.throws(() => applicationStatus({ items: [] }), (e: unknown) => (e as UpdaterError).code === 'BAD_ARGO_CD_RESPONSE');
+    assert.throws(
+      () => applicationStatus({ items: [] }),
+      (e: unknown) => (e as UpdaterError).code === 'BAD_ARGO_CD_RESPONSE',
+    );
   });
 });

@@ -4,15 +4,20 @@ import { chainDeployLogEntry, GENESIS_HASH, verifyDeployLog } from '../src/deplo
 import type { DeployLogEntry } from '../src/deploy-log.ts';
 import { MemoryUpdaterStoreTestDouble, updaterStoreContract } from '../src/testing/index.ts';
 
-updaterStoreContract('MemoryUpdaterStoreTestDouble', async () => ({
-  store: new MemoryUpdaterStoreTestDouble(),
-  close: async () => undefined,
-}));
+updaterStoreContract('MemoryUpdaterStoreTestDouble', () =>
+  Promise.resolve({ store: new MemoryUpdaterStoreTestDouble(), close: () => Promise.resolve() }),
+);
 
 describe('the deploy log hash chain', () => {
   const log: DeployLogEntry[] = [];
   for (const step of ['verdict', 'commit', 'sync'] as const) {
-    log.push(chainDeployLogEntry(log.at(-1), { proposalId: '9', step, outcome: 'ok', detail: { n: step } }, new Date(0)));
+    log.push(
+      chainDeployLogEntry(
+        log.at(-1),
+        { proposalId: '9', step, outcome: 'ok', detail: { n: step } },
+        new Date(0),
+      ),
+    );
   }
 
   it('starts at the genesis hash and links each record to the one before', () => {
@@ -22,8 +27,14 @@ describe('the deploy log hash chain', () => {
   });
 
   it('breaks at a changed, removed or reordered record (DEPLOY_LOG_BROKEN)', () => {
-    const broken = (entries: DeployLogEntry[]) =>
-      assert.throws(() => verifyDeployLog(entries), (e: unknown) => (e as { code?: string }).code === 'DEPLOY_LOG_BROKEN');
+    const broken = (entries: DeployLogEntry[]): void => {
+      assert.throws(
+        () => {
+          verifyDeployLog(entries);
+        },
+        (e: unknown) => (e as { code?: string }).code === 'DEPLOY_LOG_BROKEN',
+      );
+    };
     broken([log[0]!, { ...log[1]!, detail: { n: 'forged' } }, log[2]!]);
     broken([log[0]!, log[2]!]);
     broken([log[1]!, log[0]!, log[2]!]);

@@ -75,7 +75,10 @@ describe('GitCliRepository', () => {
     const overlay = await remote.git(['show', `${result.commit}:k8s/overlays/prod/kustomization.yaml`]);
     assert.deepEqual(
       [...overlayPins(overlay)].sort(),
-      release.images.filter((i) => !i.name.endsWith('/updater')).map((i) => `${i.name}@${i.digest}`).sort(),
+      release.images
+        .filter((i) => !i.name.endsWith('/updater'))
+        .map((i) => `${i.name}@${i.digest}`)
+        .sort(),
     );
     assert.match(overlay, /# The released images, by digest/, 'comments survive');
     const verify = await runCommand('git', [
@@ -104,7 +107,10 @@ describe('GitCliRepository', () => {
       if (args.includes('push')) throw new Error('killed after the push');
       return result;
     };
-    await assert.rejects(repository('wt3', crashing).commitRelease(change('102', 'b')), /killed after the push/);
+    await assert.rejects(
+      repository('wt3', crashing).commitRelease(change('102', 'b')),
+      /killed after the push/,
+    );
     const result = await repository('wt3').commitRelease(change('102', 'b'));
     assert.equal(result.alreadyThere, true);
     assert.equal(await trailerCount('102'), 1);
@@ -115,7 +121,11 @@ describe('GitCliRepository', () => {
     const racing: CommandRunner = async (file, args, options) => {
       if (args.includes('push') && !raced) {
         raced = true;
-        await remote.pushOtherCommit('k8s/overlays/prod/values.yaml', '# changed by someone else\n', 'prod: a value by hand');
+        await remote.pushOtherCommit(
+          'k8s/overlays/prod/values.yaml',
+          '# changed by someone else\n',
+          'prod: a value by hand',
+        );
       }
       return runCommand(file, args, options);
     };

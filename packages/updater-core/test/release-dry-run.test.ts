@@ -36,7 +36,7 @@ describe('KustomizeDryRun', { skip: 'skip' in tools ? tools.skip : false }, () =
     dryRun = new KustomizeDryRun(tools.dryRun);
   });
   after(async () => {
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    if (!('skip' in tools)) await rm(dir, { recursive: true, force: true });
   });
 
   it('renders prod with the new digests, validates it strictly, and finds exactly them in the render', async () => {
@@ -52,7 +52,8 @@ describe('KustomizeDryRun', { skip: 'skip' in tools ? tools.skip : false }, () =
         await writeFile(file, (await readFile(file, 'utf8')).replace('- ../../base', '- ../../missing'));
         return dryRun.check(checkout, images);
       }),
-      (error: unknown) => error instanceof UpdaterError && error.code === 'DRY_RUN_FAILED' && !error.retryable,
+      (error: unknown) =>
+        error instanceof UpdaterError && error.code === 'DRY_RUN_FAILED' && !error.retryable,
     );
   });
 

@@ -58,21 +58,33 @@ export class EvmGovernanceChain implements GovernanceChain {
   }
 
   async blockHash(block: number): Promise<string | undefined> {
-    const found = await this.#request<{ hash: string } | null>('eth_getBlockByNumber', [toQuantity(block), false]);
+    const found = await this.#request<{ hash: string } | null>('eth_getBlockByNumber', [
+      toQuantity(block),
+      false,
+    ]);
     return found === null ? undefined : found.hash.toLowerCase();
   }
 
   async events(fromBlock: number, toBlock: number): Promise<readonly GovernanceEvent[]> {
     const logs = await this.#request<RpcLog[]>('eth_getLogs', [
-      { address: [this.#governor, this.#registry], fromBlock: toQuantity(fromBlock), toBlock: toQuantity(toBlock) },
+      {
+        address: [this.#governor, this.#registry],
+        fromBlock: toQuantity(fromBlock),
+        toBlock: toQuantity(toBlock),
+      },
     ]);
     const sorted = logs
       .filter((log) => log.removed !== true)
-      .sort((a, b) => fromQuantity(a.blockNumber) - fromQuantity(b.blockNumber) || fromQuantity(a.logIndex) - fromQuantity(b.logIndex));
+      .sort(
+        (a, b) =>
+          fromQuantity(a.blockNumber) - fromQuantity(b.blockNumber) ||
+          fromQuantity(a.logIndex) - fromQuantity(b.logIndex),
+      );
     const executedIn = new Map<string, string>();
     for (const log of sorted) {
       const parsed = this.#parse(log);
-      if (parsed?.name === 'ProposalExecuted') executedIn.set(log.transactionHash, (parsed.args[0] as bigint).toString());
+      if (parsed?.name === 'ProposalExecuted')
+        executedIn.set(log.transactionHash, (parsed.args[0] as bigint).toString());
     }
     const events: GovernanceEvent[] = [];
     for (const log of sorted) {
@@ -100,12 +112,19 @@ export class EvmGovernanceChain implements GovernanceChain {
   }
 
   async proposalState(proposalId: string): Promise<GovernorProposalState> {
-    const [state] = await this.#call(this.#governor, releaseGovernorInterface, 'state', [proposalId], 'latest');
+    const [state] = await this.#call(
+      this.#governor,
+      releaseGovernorInterface,
+      'state',
+      [proposalId],
+      'latest',
+    );
     return PROPOSAL_STATES[Number(state)]!;
   }
 
   #parse(log: RpcLog): ReturnType<Interface['parseLog']> {
-    const contract = getAddress(log.address) === this.#registry ? releaseRegistryInterface : releaseGovernorInterface;
+    const contract =
+      getAddress(log.address) === this.#registry ? releaseRegistryInterface : releaseGovernorInterface;
     try {
       return contract.parseLog({ topics: [...log.topics], data: log.data });
     } catch {
@@ -120,12 +139,25 @@ export class EvmGovernanceChain implements GovernanceChain {
     const id = (): string => (parsed.args[0] as bigint).toString();
     switch (parsed.name) {
       case 'ProposalCreated': {
-        const [, , targets, values, , calldatas] = parsed.args as unknown as [bigint, string, string[], bigint[], string[], string[]];
+        const [, , targets, values, , calldatas] = parsed.args as unknown as [
+          bigint,
+          string,
+          string[],
+          bigint[],
+          string[],
+          string[],
+        ];
         try {
           const approval = decodeReleaseProposal(this.#registry, { targets, values, calldatas });
           return { kind: 'ProposalCreated', proposalId: id(), approval, ...at };
         } catch (error) {
-          return { kind: 'ProposalCreated', proposalId: id(), approval: undefined, notRelease: String((error as Error).message), ...at };
+          return {
+            kind: 'ProposalCreated',
+            proposalId: id(),
+            approval: undefined,
+            notRelease: (error as Error).message,
+            ...at,
+          };
         }
       }
       case 'ProposalQueued':
@@ -139,7 +171,12 @@ export class EvmGovernanceChain implements GovernanceChain {
         // Only the timelock calls approve, and only from the Governor's execute: a ReleaseApproved
         // without its ProposalExecuted would be a broken deployment, not a release to deploy.
         if (proposalId === undefined) return undefined;
-        const [version, manifestSha256, manifestCid, rollback] = parsed.args as unknown as [bigint, string, string, boolean];
+        const [version, manifestSha256, manifestCid, rollback] = parsed.args as unknown as [
+          bigint,
+          string,
+          string,
+          boolean,
+        ];
         return {
           kind: 'ReleaseApproved',
           proposalId,
@@ -162,7 +199,13 @@ export class EvmGovernanceChain implements GovernanceChain {
     try {
       return await this.#rpc.request<T>(method, params);
     } catch (error) {
-      throw new UpdaterError('UNAVAILABLE', `${method}: ${String((error as Error).message ?? error)}`, { cause: error });
+      throw new UpdaterError(
+        'UNAVAILABLE',
+        `${method}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

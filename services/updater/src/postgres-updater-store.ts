@@ -74,7 +74,11 @@ export class PostgresUpdaterStore implements UpdaterStore {
   saveCursor(cursor: FollowCursor): Promise<void> {
     return withErrors('save updater cursor', async () => {
       const data = { block: BigInt(cursor.block), blockHash: cursor.blockHash };
-      await this.#prisma.updaterCursor.upsert({ where: { id: CURSOR_ID }, create: { id: CURSOR_ID, ...data }, update: data });
+      await this.#prisma.updaterCursor.upsert({
+        where: { id: CURSOR_ID },
+        create: { id: CURSOR_ID, ...data },
+        update: data,
+      });
     });
   }
 
@@ -95,7 +99,10 @@ export class PostgresUpdaterStore implements UpdaterStore {
     });
   }
 
-  save(record: ReleaseProposalRecord, entries: readonly DeployLogEntryInput[] = []): Promise<readonly DeployLogEntry[]> {
+  save(
+    record: ReleaseProposalRecord,
+    entries: readonly DeployLogEntryInput[] = [],
+  ): Promise<readonly DeployLogEntry[]> {
     return withErrors('save updater proposal', () =>
       this.#prisma.$transaction(async (tx) => {
         const json = record as unknown as object;
@@ -106,7 +113,10 @@ export class PostgresUpdaterStore implements UpdaterStore {
         });
         if (entries.length === 0) return [];
         await tx.$queryRaw`SELECT pg_advisory_xact_lock(${DEPLOY_LOG_LOCK}::bigint)::text AS locked`;
-        let previous = await tx.updaterDeployLog.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+        let previous = await tx.updaterDeployLog.findFirst({
+          orderBy: { seq: 'desc' },
+          select: { seq: true, hash: true },
+        });
         const appended: DeployLogEntry[] = [];
         for (const input of entries) {
           const entry = chainDeployLogEntry(previous ?? undefined, input, new Date());
@@ -133,7 +143,10 @@ export class PostgresUpdaterStore implements UpdaterStore {
 
   deployLog(afterSeq = 0): Promise<readonly DeployLogEntry[]> {
     return withErrors('updater deploy log', async () => {
-      const rows = await this.#prisma.updaterDeployLog.findMany({ where: { seq: { gt: afterSeq } }, orderBy: { seq: 'asc' } });
+      const rows = await this.#prisma.updaterDeployLog.findMany({
+        where: { seq: { gt: afterSeq } },
+        orderBy: { seq: 'asc' },
+      });
       return rows.map(toEntry);
     });
   }

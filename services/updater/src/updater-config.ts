@@ -19,22 +19,40 @@ export const updaterConfigSchema = {
   trustedKeyFiles: { kind: 'list', of: 'string', env: 'ANCHORPOST_UPDATER_TRUSTED_KEY_FILES' },
   /** The GitOps repository (URL or path) and the branch prod follows. */
   gitRemote: { kind: 'string', env: 'ANCHORPOST_UPDATER_GIT_REMOTE' },
-  gitBranch: { kind: 'string', env: 'ANCHORPOST_UPDATER_GIT_BRANCH', default: 'release', pattern: /^[A-Za-z0-9._/-]{1,200}$/ },
+  gitBranch: {
+    kind: 'string',
+    env: 'ANCHORPOST_UPDATER_GIT_BRANCH',
+    default: 'release',
+    pattern: /^[A-Za-z0-9._/-]{1,200}$/,
+  },
   /** The updater's clone (an emptyDir in the cluster). */
   gitWorkDir: { kind: 'string', env: 'ANCHORPOST_UPDATER_GIT_WORK_DIR', default: 'data/gitops' },
   /** The SSH private key release commits are signed with (from a Secret). */
   signingKeyFile: { kind: 'string', env: 'ANCHORPOST_UPDATER_SIGNING_KEY_FILE' },
   authorName: { kind: 'string', env: 'ANCHORPOST_UPDATER_GIT_AUTHOR_NAME', default: 'Anchorpost updater' },
-  authorEmail: { kind: 'string', env: 'ANCHORPOST_UPDATER_GIT_AUTHOR_EMAIL', default: 'updater@anchorpost.invalid' },
+  authorEmail: {
+    kind: 'string',
+    env: 'ANCHORPOST_UPDATER_GIT_AUTHOR_EMAIL',
+    default: 'updater@anchorpost.invalid',
+  },
   overlay: { kind: 'string', env: 'ANCHORPOST_UPDATER_OVERLAY', default: 'k8s/overlays/prod' },
   /** The dry run's tools and kubeconform's schema locations (comma-separated). */
   kustomize: { kind: 'string', env: 'ANCHORPOST_UPDATER_KUSTOMIZE', default: 'kustomize' },
   helm: { kind: 'string', env: 'ANCHORPOST_UPDATER_HELM', default: 'helm' },
   kubeconform: { kind: 'string', env: 'ANCHORPOST_UPDATER_KUBECONFORM', default: 'kubeconform' },
-  schemaLocations: { kind: 'list', of: 'string', env: 'ANCHORPOST_UPDATER_SCHEMA_LOCATIONS', default: ['default'] },
+  schemaLocations: {
+    kind: 'list',
+    of: 'string',
+    env: 'ANCHORPOST_UPDATER_SCHEMA_LOCATIONS',
+    default: ['default'],
+  },
   /** Argo CD's API, the prod Application, and the file holding the project-role token. */
   argoCdUrl: { kind: 'url', env: 'ANCHORPOST_UPDATER_ARGOCD_URL' },
-  argoCdApplication: { kind: 'string', env: 'ANCHORPOST_UPDATER_ARGOCD_APPLICATION', default: 'anchorpost-prod' },
+  argoCdApplication: {
+    kind: 'string',
+    env: 'ANCHORPOST_UPDATER_ARGOCD_APPLICATION',
+    default: 'anchorpost-prod',
+  },
   argoCdTokenFile: { kind: 'string', env: 'ANCHORPOST_UPDATER_ARGOCD_TOKEN_FILE' },
   /** A release not Synced and Healthy this long after its commit is logged stuck (and alerted). */
   deployStuckAfterMs: { kind: 'duration', env: 'ANCHORPOST_UPDATER_DEPLOY_STUCK_AFTER', default: 900_000 },

@@ -17,7 +17,10 @@ export function updaterReporting(metrics: ServiceMetrics, logger: Logger): Updat
     'Steps that failed for now and run again (node, storage, Git or Argo CD unreachable)',
     ['phase'],
   );
-  const lag = metrics.gauge('head_lag_blocks', 'Blocks between the chain head and the last block read at depth');
+  const lag = metrics.gauge(
+    'head_lag_blocks',
+    'Blocks between the chain head and the last block read at depth',
+  );
   const commitSeconds = metrics.histogram(
     'commit_seconds',
     'From an approval seen at confirmation depth to its commit pushed on the release branch',
@@ -28,10 +31,16 @@ export function updaterReporting(metrics: ServiceMetrics, logger: Logger): Updat
     recorded(entry) {
       records.inc({ step: entry.step, outcome: entry.outcome, code: entry.code ?? '' });
       const log = entry.outcome === 'ok' ? logger.info.bind(logger) : logger.warn.bind(logger);
-      log({ deployLog: entry }, `release ${entry.step}: ${entry.outcome}${entry.code === undefined ? '' : ` ${entry.code}`}`);
+      log(
+        { deployLog: entry },
+        `release ${entry.step}: ${entry.outcome}${entry.code === undefined ? '' : ` ${entry.code}`}`,
+      );
     },
     reorg({ cursor, fromBlock }) {
-      logger.warn({ cursor, fromBlock }, 'the cursor block left the chain: reading again from an earlier block');
+      logger.warn(
+        { cursor, fromBlock },
+        'the cursor block left the chain: reading again from an earlier block',
+      );
     },
     followed({ headLag }) {
       lag.set(headLag);

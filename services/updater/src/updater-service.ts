@@ -14,7 +14,13 @@ import { trustedKeyFromPem } from '@anchorpost/release';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
-import { ArgoCdHttpApi, GitCliRepository, KustomizeDryRun, Updater, UpdaterError } from '@anchorpost/updater-core';
+import {
+  ArgoCdHttpApi,
+  GitCliRepository,
+  KustomizeDryRun,
+  Updater,
+  UpdaterError,
+} from '@anchorpost/updater-core';
 import type { ArgoCdApi, ReleaseDryRun } from '@anchorpost/updater-core';
 import { EvmGovernanceChain } from './evm-governance-chain.ts';
 import { PostgresUpdaterStore } from './postgres-updater-store.ts';
@@ -96,7 +102,12 @@ export async function startUpdaterService(options: UpdaterServiceOptions): Promi
     ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
     readiness: [
       { name: 'database', check: () => database.ping() },
-      { name: 'chain', check: async () => void (await chain.head()) },
+      {
+        name: 'chain',
+        check: async () => {
+          await chain.head();
+        },
+      },
     ],
   });
   // One writer (ADR 0013): two updaters committing the same release would race on the branch.
@@ -106,7 +117,10 @@ export async function startUpdaterService(options: UpdaterServiceOptions): Promi
     metrics,
     logger,
     retryMs: config.pollIntervalMs,
-    begin: async () => updater.start(),
+    begin: () => {
+      updater.start();
+      return Promise.resolve();
+    },
     end: () => updater.stop(),
   });
   let closed: Promise<void> | undefined;
@@ -124,6 +138,9 @@ export async function startUpdaterService(options: UpdaterServiceOptions): Promi
     await close();
     throw error;
   }
-  logger.info({ governor: config.governor, registry: config.registry, branch: config.gitBranch }, 'updater started');
+  logger.info(
+    { governor: config.governor, registry: config.registry, branch: config.gitBranch },
+    'updater started',
+  );
   return { name: 'updater', urls: { http: app.url }, close };
 }

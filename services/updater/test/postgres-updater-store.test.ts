@@ -23,7 +23,11 @@ updaterStoreContract('PostgresUpdaterStore on PGlite', async () => {
 const realPostgres = testPostgresForTests();
 
 if ('skip' in realPostgres) {
-  it('UpdaterStore contract: PostgresUpdaterStore on PostgreSQL', { skip: realPostgres.skip }, () => undefined);
+  it(
+    'UpdaterStore contract: PostgresUpdaterStore on PostgreSQL',
+    { skip: realPostgres.skip },
+    () => undefined,
+  );
 } else {
   updaterStoreContract('PostgresUpdaterStore on PostgreSQL', async () => {
     const testDatabase = await createTestDatabase(realPostgres.adminUrl, 'anchorpost_updater');

@@ -51,308 +51,356 @@ function keyPair(): { privateKey: KeyObject; trusted: TrustedKey } {
   return { privateKey, trusted: { keyId: keyIdOf(publicKey), publicKey } };
 }
 
-describe('the release pipeline, vote to running digests', { skip: 'skip' in tools ? tools.skip : false }, () => {
-  let dir: string;
-  let chain: ReleaseGovernanceTestChain;
-  let content: HeliaContentStore;
-  let postgres: EmbeddedPostgres;
-  let database: Database;
-  let store: PostgresUpdaterStore;
-  let remote: GitOpsRemote;
-  let argo: ArgoCdApiTestDouble;
-  const builder = keyPair();
-  const attacker = keyPair();
-  const metrics = new ServiceMetrics('updater');
-  let workDirs = 0;
+describe(
+  'the release pipeline, vote to running digests',
+  { skip: 'skip' in tools ? tools.skip : false },
+  () => {
+    let dir: string;
+    let chain: ReleaseGovernanceTestChain;
+    let content: HeliaContentStore;
+    let postgres: EmbeddedPostgres;
+    let database: Database;
+    let store: PostgresUpdaterStore;
+    let remote: GitOpsRemote;
+    let argo: ArgoCdApiTestDouble;
+    const builder = keyPair();
+    const attacker = keyPair();
+    const metrics = new ServiceMetrics('updater');
+    let workDirs = 0;
 
-  before(async () => {
-    if ('skip' in tools) return;
-    dir = await mkdtemp(join(tmpdir(), 'updater-flow-'));
-    chain = await startReleaseGovernanceTestChain();
-    content = await openHeliaContentStore({ dir: join(dir, 'ipfs') });
-    postgres = await startEmbeddedPostgres();
-    await migrate(postgres.databaseUrl);
-    database = createDatabase({ databaseUrl: postgres.databaseUrl, poolSize: EMBEDDED_POOL_SIZE });
-    store = new PostgresUpdaterStore(database.prisma);
-    remote = await createGitOpsRemote(dir, REPO);
-    argo = await ArgoCdApiTestDouble.start({
-      application: 'anchorpost-prod',
-      repository: remote.remote,
-      branch: 'release',
-      token: TOKEN,
-      pollsToSync: 1,
+    before(async () => {
+      if ('skip' in tools) return;
+      dir = await mkdtemp(join(tmpdir(), 'updater-flow-'));
+      chain = await startReleaseGovernanceTestChain();
+      content = await openHeliaContentStore({ dir: join(dir, 'ipfs') });
+      postgres = await startEmbeddedPostgres();
+      await migrate(postgres.databaseUrl);
+      database = createDatabase({ databaseUrl: postgres.databaseUrl, poolSize: EMBEDDED_POOL_SIZE });
+      store = new PostgresUpdaterStore(database.prisma);
+      remote = await createGitOpsRemote(dir, REPO);
+      argo = await ArgoCdApiTestDouble.start({
+        application: 'anchorpost-prod',
+        repository: remote.remote,
+        branch: 'release',
+        token: TOKEN,
+        pollsToSync: 1,
+      });
     });
-  });
-  after(async () => {
-    await argo?.close();
-    await database?.close();
-    await postgres?.stop();
-    await content?.close();
-    await chain?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
-
-  /** An updater with its own clone (a fresh process), on the shared database. */
-  function updater(run?: CommandRunner): Updater {
-    if ('skip' in tools) throw new Error('no tools');
-    workDirs += 1;
-    return new Updater({
-      chain: new EvmGovernanceChain({
-        rpc: chain.rpc,
-        governor: chain.deployment.governor,
-        registry: chain.deployment.registry,
-      }),
-      store,
-      content,
-      gitops: new GitCliRepository({
-        remote: remote.remote,
-        workDir: join(dir, `updater-${workDirs}`),
-        signingKeyFile: remote.signingKeyFile,
-        author: { name: 'Anchorpost updater', email: remote.authorEmail },
-        ...(run === undefined ? {} : { run }),
-      }),
-      dryRun: new KustomizeDryRun(tools.dryRun),
-      argoCd: new ArgoCdHttpApi({ baseUrl: argo.url, token: TOKEN }),
-      trustedKeys: [builder.trusted],
-      startBlock: 0,
-      trustedDepth: DEPTH,
-      pollIntervalMs: 50,
-      observer: updaterReporting(metrics, createLogger('updater', { level: 'silent' })),
+    after(async () => {
+      if ('skip' in tools) return;
+      await argo.close();
+      await database.close();
+      await postgres.stop();
+      await content.close();
+      await chain.close();
+      await rm(dir, { recursive: true, force: true });
     });
-  }
 
-  async function manifest(
-    version: number,
-    options: { salt?: string; signingKey?: KeyObject; rollback?: boolean } = {},
-  ): Promise<PublishedManifest> {
-    const salt = options.salt ?? `v${version}`;
-    const published = await buildReleaseManifest({
-      version,
-      rollback: options.rollback ?? false,
-      source: { repository: 'https://github.com/anchorpost/anchorpost', commit: createHash('sha1').update(salt).digest('hex') },
-      chart: { name: 'anchorpost', version: '0.1.0' },
-      images: Object.fromEntries(
-        RELEASE_SERVICES.map((s) => [
-          s,
-          { name: `ghcr.io/anchorpost/${s}`, digest: `sha256:${createHash('sha256').update(`${s}/${salt}`).digest('hex')}` },
-        ]),
-      ) as Parameters<typeof buildReleaseManifest>[0]['images'],
-      builderId: 'https://github.com/anchorpost/anchorpost/.github/workflows/release.yaml@refs/heads/main',
-      signingKey: options.signingKey ?? builder.privateKey,
-    });
-    assert.equal(await content.addFile(published.bytes, { pin: true }), published.cid);
-    return published;
-  }
-
-  const approvalOf = (m: PublishedManifest): ReleaseApproval => ({
-    manifestSha256: m.sha256,
-    manifestCid: m.cid,
-    version: BigInt(m.manifest.version),
-    rollback: m.manifest.rollback,
-  });
-
-  const mine = (blocks: number) => chain.rpc.request('anvil_mine', [`0x${blocks.toString(16)}`]);
-
-  /** Proposed, voted (two voters, `support`), and — when it passed — queued; then confirmed. */
-  async function voted(approval: ReleaseApproval, support: 'for' | 'against' = 'for'): Promise<string> {
-    const { proposalId } = await chain.client.propose(chain.voters[0], approval);
-    await chain.advanceTime(chain.parameters.votingDelay + 1);
-    await chain.client.castVote(chain.voters[0], proposalId, support);
-    await chain.client.castVote(chain.voters[1], proposalId, support);
-    await chain.advanceTime(chain.parameters.votingPeriod + 1);
-    if (support === 'for') await chain.client.queue(chain.voters[0], approval);
-    await mine(DEPTH);
-    return proposalId;
-  }
-
-  async function execute(approval: ReleaseApproval): Promise<void> {
-    await chain.advanceTime(chain.parameters.reviewWindow + 1);
-    await chain.client.execute(chain.voters[0], approval);
-  }
-
-  const logOf = async (proposalId: string): Promise<DeployLogEntry[]> =>
-    (await store.deployLog()).filter((entry) => entry.proposalId === proposalId);
-  const steps = async (proposalId: string) =>
-    (await logOf(proposalId)).map((e) => `${e.step}:${e.outcome}${e.code === undefined ? '' : `:${e.code}`}`);
-  const releaseTip = async () => (await remote.git(['rev-parse', 'release'])).trim();
-  const trailerCount = async (proposalId: string) =>
-    (await remote.git(['log', '--format=%(trailers:key=Anchorpost-Proposal,valueonly)', 'release']))
-      .split('\n')
-      .filter((line) => line.trim() === proposalId).length;
-
-  async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    /** An updater with its own clone (a fresh process), on the shared database. */
+    function updater(run?: CommandRunner): Updater {
+      if ('skip' in tools) throw new Error('no tools');
+      workDirs += 1;
+      return new Updater({
+        chain: new EvmGovernanceChain({
+          rpc: chain.rpc,
+          governor: chain.deployment.governor,
+          registry: chain.deployment.registry,
+        }),
+        store,
+        content,
+        gitops: new GitCliRepository({
+          remote: remote.remote,
+          workDir: join(dir, `updater-${workDirs}`),
+          signingKeyFile: remote.signingKeyFile,
+          author: { name: 'Anchorpost updater', email: remote.authorEmail },
+          ...(run === undefined ? {} : { run }),
+        }),
+        dryRun: new KustomizeDryRun(tools.dryRun),
+        argoCd: new ArgoCdHttpApi({ baseUrl: argo.url, token: TOKEN }),
+        trustedKeys: [builder.trusted],
+        startBlock: 0,
+        trustedDepth: DEPTH,
+        pollIntervalMs: 50,
+        observer: updaterReporting(metrics, createLogger('updater', { level: 'silent' })),
+      });
     }
-  }
 
-  it('deploys a release: verdict in the review window, commit on release, Synced and Healthy, the voted digests running', async () => {
-    const m1 = await manifest(1);
-    const approval = approvalOf(m1);
-    const proposalId = await voted(approval);
-    const u = updater();
-    await u.runOnce();
-    assert.deepEqual(await steps(proposalId), ['verdict:ok']);
-    assert.equal((await chain.client.proposalStatus(proposalId)).state, 'Queued', 'the verdict comes during the review window');
-
-    const before_ = await releaseTip();
-    u.start();
-    try {
-      await execute(approval);
-      const executedAt = performance.now();
-      await mine(DEPTH - 1); // the execute block now has DEPTH confirmations
-      await until('the release commit', async () => (await releaseTip()) !== before_);
-      const executeToCommitMs = performance.now() - executedAt;
-      await until('the running digests', async () => (await steps(proposalId)).includes('running:ok'));
-      console.log(`execute → commit on release: ${Math.round(executeToCommitMs)} ms (depth ${DEPTH}, poll 50 ms)`);
-    } finally {
-      await u.stop();
+    async function manifest(
+      version: number,
+      options: { salt?: string; signingKey?: KeyObject; rollback?: boolean } = {},
+    ): Promise<PublishedManifest> {
+      const salt = options.salt ?? `v${version}`;
+      const published = await buildReleaseManifest({
+        version,
+        rollback: options.rollback ?? false,
+        source: {
+          repository: 'https://github.com/anchorpost/anchorpost',
+          commit: createHash('sha1').update(salt).digest('hex'),
+        },
+        chart: { name: 'anchorpost', version: '0.1.0' },
+        images: Object.fromEntries(
+          RELEASE_SERVICES.map((s) => [
+            s,
+            {
+              name: `ghcr.io/anchorpost/${s}`,
+              digest: `sha256:${createHash('sha256').update(`${s}/${salt}`).digest('hex')}`,
+            },
+          ]),
+        ) as Parameters<typeof buildReleaseManifest>[0]['images'],
+        builderId: 'https://github.com/anchorpost/anchorpost/.github/workflows/release.yaml@refs/heads/main',
+        signingKey: options.signingKey ?? builder.privateKey,
+      });
+      assert.equal(await content.addFile(published.bytes, { pin: true }), published.cid);
+      return published;
     }
-    assert.deepEqual(await steps(proposalId), ['verdict:ok', 'commit:ok', 'sync:ok', 'running:ok']);
 
-    const tip = await releaseTip();
-    const message = await remote.git(['log', '-1', '--format=%B', tip]);
-    assert.match(message, new RegExp(`^Anchorpost-Proposal: ${proposalId}$`, 'm'));
-    assert.match(message, new RegExp(`^Anchorpost-Manifest: ${m1.cid}$`, 'm'));
-    const verify = await runCommand('git', ['-C', remote.remote, '-c', `gpg.ssh.allowedSignersFile=${remote.allowedSignersFile}`, 'verify-commit', tip]);
-    assert.equal(verify.code, 0, verify.stderr);
+    const approvalOf = (m: PublishedManifest): ReleaseApproval => ({
+      manifestSha256: m.sha256,
+      manifestCid: m.cid,
+      version: BigInt(m.manifest.version),
+      rollback: m.manifest.rollback,
+    });
 
-    // What Argo CD would apply: kustomize build of prod at the release commit.
-    const checkout = join(dir, 'prod-check');
-    await runCommand('git', ['clone', '-q', '-b', 'release', remote.remote, checkout]);
-    if ('skip' in tools) return;
-    const build = await runCommand(join(tools.dryRun.kustomize), [
-      'build',
-      '--enable-helm',
-      '--helm-command',
-      tools.dryRun.helm,
-      join(checkout, 'k8s/overlays/prod'),
-    ]);
-    assert.equal(build.code, 0, build.stderr);
-    const deployed = RELEASE_SERVICES.filter((s) => s !== 'updater').map(
-      (s) => `${m1.manifest.images[s].name}@${m1.manifest.images[s].digest}`,
-    );
-    assert.deepEqual([...new Set(renderedImages(build.stdout))].sort(), deployed.sort());
-  });
+    const mine = (blocks: number) => chain.rpc.request('anvil_mine', [`0x${blocks.toString(16)}`]);
 
-  it('changes nothing when a reorg undoes the execute before confirmation depth', async () => {
-    const m2 = await manifest(2);
-    const approval = approvalOf(m2);
-    const proposalId = await voted(approval);
-    const u = updater();
-    await u.runOnce();
-    const tip = await releaseTip();
-    const snapshot = await chain.rpc.request<string>('evm_snapshot', []);
-    await execute(approval);
-    await mine(1); // the execute block has DEPTH - 1 confirmations: one short
-    await u.runOnce();
-    assert.equal((await store.proposal(proposalId))?.phase, 'reviewed');
-    assert.equal(await chain.rpc.request('evm_revert', [snapshot]), true);
-    await mine(DEPTH + 2); // another branch, longer, without the execute
-    await u.runOnce();
-    assert.equal((await store.proposal(proposalId))?.phase, 'reviewed');
-    assert.equal(await releaseTip(), tip);
-    assert.deepEqual(await steps(proposalId), ['verdict:ok']);
-    assert.equal((await chain.client.registryStatus()).highestVersion, 1n);
+    /** Proposed, voted (two voters, `support`), and — when it passed — queued; then confirmed. */
+    async function voted(approval: ReleaseApproval, support: 'for' | 'against' = 'for'): Promise<string> {
+      const { proposalId } = await chain.client.propose(chain.voters[0], approval);
+      await chain.advanceTime(chain.parameters.votingDelay + 1);
+      await chain.client.castVote(chain.voters[0], proposalId, support);
+      await chain.client.castVote(chain.voters[1], proposalId, support);
+      await chain.advanceTime(chain.parameters.votingPeriod + 1);
+      if (support === 'for') await chain.client.queue(chain.voters[0], approval);
+      await mine(DEPTH);
+      return proposalId;
+    }
 
-    // Executed for real this time, and then deployed.
-    await execute(approval);
-    await mine(DEPTH - 1);
-    await u.runOnce();
-    assert.equal((await store.proposal(proposalId))?.phase, 'committed');
-    assert.equal(await trailerCount(proposalId), 1);
-  });
+    async function execute(approval: ReleaseApproval): Promise<void> {
+      await chain.advanceTime(chain.parameters.reviewWindow + 1);
+      await chain.client.execute(chain.voters[0], approval);
+    }
 
-  it('ignores a defeated proposal and one cancelled by the guardian while queued, with the reason', async () => {
-    const defeated = await voted(approvalOf(await manifest(3, { salt: 'defeated' })), 'against');
-    const queued = approvalOf(await manifest(3, { salt: 'cancelled' }));
-    const cancelled = await voted(queued);
-    const u = updater();
-    await u.runOnce();
-    assert.deepEqual(await steps(defeated), ['ignored:ignored:DEFEATED']);
-    assert.deepEqual(await steps(cancelled), ['verdict:ok']);
-    await chain.client.cancel(chain.guardian, queued);
-    await mine(DEPTH);
-    await u.runOnce();
-    assert.deepEqual(await steps(cancelled), ['verdict:ok', 'ignored:ignored:CANCELED']);
-  });
-
-  it('refuses, in its verdict, a hash mismatch, an untrusted signer and a downgrade without rollback', async () => {
-    const m = await manifest(4, { salt: 'hash' });
-    const wrongHash = await voted({ ...approvalOf(m), manifestSha256: createHash('sha256').update('other bytes').digest('hex') });
-    const wrongSigner = await voted(approvalOf(await manifest(4, { salt: 'signer', signingKey: attacker.privateKey })));
-    const downgrade = await voted(approvalOf(await manifest(1, { salt: 'downgrade' })));
-    await updater().runOnce();
-    assert.deepEqual(await steps(wrongHash), ['verdict:refused:SHA256_MISMATCH']);
-    assert.deepEqual(await steps(wrongSigner), ['verdict:refused:UNTRUSTED_SIGNER']);
-    assert.deepEqual(await steps(downgrade), ['verdict:refused:DOWNGRADE']);
-  });
-
-  it('holds an approved release while the registry is paused, and deploys it when the pause ends', async () => {
-    const approval = approvalOf(await manifest(5));
-    const proposalId = await voted(approval);
-    const u = updater();
-    await u.runOnce();
-    const tip = await releaseTip();
-    await execute(approval);
-    const pauseSeconds = 3_600n;
-    await chain.client.pauseRegistry(chain.guardian, (await chain.latestTimestamp()) + pauseSeconds);
-    await mine(DEPTH);
-    await u.runOnce();
-    await u.runOnce();
-    assert.deepEqual(await steps(proposalId), ['verdict:ok', 'held:held:REGISTRY_PAUSED'], 'logged once');
-    assert.equal(await releaseTip(), tip);
-    await chain.advanceTime(Number(pauseSeconds) + 1);
-    await u.runOnce();
-    assert.equal((await store.proposal(proposalId))?.phase, 'committed');
-    assert.notEqual(await releaseTip(), tip);
-  });
-
-  it('an updater killed after a push that raced another commit leaves one release commit, over the other one', async () => {
-    const approval = approvalOf(await manifest(6));
-    const proposalId = await voted(approval);
-    await updater().runOnce();
-    await execute(approval);
-    await mine(DEPTH - 1);
-    let otherCommit = '';
-    let pushes = 0;
-    const racingThenKilled: CommandRunner = async (file, args, options) => {
-      if (args.includes('push') && pushes++ === 0) {
-        otherCommit = await remote.pushOtherCommit('k8s/overlays/prod/values.yaml', '# tuned by an operator\n', 'prod: tuned by hand');
-      }
-      const result = await runCommand(file, args, options);
-      if (args.includes('push') && result.code === 0) throw new Error('killed right after the push');
-      return result;
-    };
-    await updater(racingThenKilled).runOnce();
-    assert.equal((await store.proposal(proposalId))?.phase, 'approved', 'the kill came before the commit was recorded');
-    await updater().runOnce();
-    const record = await store.proposal(proposalId);
-    assert.equal(record?.phase, 'committed');
-    assert.equal(await trailerCount(proposalId), 1, 'no duplicate commit');
-    assert.equal((await remote.git(['rev-parse', 'release~1'])).trim(), otherCommit, 'built on the other commit');
-    assert.equal(await remote.git(['show', 'release:k8s/overlays/prod/values.yaml']), '# tuned by an operator\n');
-    const commitEntry = (await logOf(proposalId)).find((e) => e.step === 'commit');
-    assert.equal(commitEntry?.detail['alreadyOnBranch'], 'true');
-  });
-
-  it('keeps an unbroken hash-chained deploy log, and counts every refusal in the metrics', async () => {
-    verifyDeployLog(await store.deployLog());
-    const text = await metrics.registry.metrics();
-    for (const [step, outcome, code] of [
-      ['ignored', 'ignored', 'DEFEATED'],
-      ['ignored', 'ignored', 'CANCELED'],
-      ['verdict', 'refused', 'SHA256_MISMATCH'],
-      ['verdict', 'refused', 'UNTRUSTED_SIGNER'],
-      ['verdict', 'refused', 'DOWNGRADE'],
-      ['held', 'held', 'REGISTRY_PAUSED'],
-    ]) {
-      assert.match(
-        text,
-        new RegExp(`anchorpost_updater_deploy_log_records_total\\{step="${step}",outcome="${outcome}",code="${code}"\\} 1`),
+    const logOf = async (proposalId: string): Promise<DeployLogEntry[]> =>
+      (await store.deployLog()).filter((entry) => entry.proposalId === proposalId);
+    const steps = async (proposalId: string) =>
+      (await logOf(proposalId)).map(
+        (e) => `${e.step}:${e.outcome}${e.code === undefined ? '' : `:${e.code}`}`,
       );
+    const releaseTip = async () => (await remote.git(['rev-parse', 'release'])).trim();
+    const trailerCount = async (proposalId: string) =>
+      (await remote.git(['log', '--format=%(trailers:key=Anchorpost-Proposal,valueonly)', 'release']))
+        .split('\n')
+        .filter((line) => line.trim() === proposalId).length;
+
+    async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     }
-  });
-});
+
+    it('deploys a release: verdict in the review window, commit on release, Synced and Healthy, the voted digests running', async () => {
+      const m1 = await manifest(1);
+      const approval = approvalOf(m1);
+      const proposalId = await voted(approval);
+      const u = updater();
+      await u.runOnce();
+      assert.deepEqual(await steps(proposalId), ['verdict:ok']);
+      assert.equal(
+        (await chain.client.proposalStatus(proposalId)).state,
+        'Queued',
+        'the verdict comes during the review window',
+      );
+
+      const before_ = await releaseTip();
+      u.start();
+      try {
+        await execute(approval);
+        const executedAt = performance.now();
+        await mine(DEPTH - 1); // the execute block now has DEPTH confirmations
+        await until('the release commit', async () => (await releaseTip()) !== before_);
+        const executeToCommitMs = performance.now() - executedAt;
+        await until('the running digests', async () => (await steps(proposalId)).includes('running:ok'));
+        console.log(
+          `execute → commit on release: ${Math.round(executeToCommitMs)} ms (depth ${DEPTH}, poll 50 ms)`,
+        );
+      } finally {
+        await u.stop();
+      }
+      assert.deepEqual(await steps(proposalId), ['verdict:ok', 'commit:ok', 'sync:ok', 'running:ok']);
+
+      const tip = await releaseTip();
+      const message = await remote.git(['log', '-1', '--format=%B', tip]);
+      assert.match(message, new RegExp(`^Anchorpost-Proposal: ${proposalId}$`, 'm'));
+      assert.match(message, new RegExp(`^Anchorpost-Manifest: ${m1.cid}$`, 'm'));
+      const verify = await runCommand('git', [
+        '-C',
+        remote.remote,
+        '-c',
+        `gpg.ssh.allowedSignersFile=${remote.allowedSignersFile}`,
+        'verify-commit',
+        tip,
+      ]);
+      assert.equal(verify.code, 0, verify.stderr);
+
+      // What Argo CD would apply: kustomize build of prod at the release commit.
+      const checkout = join(dir, 'prod-check');
+      await runCommand('git', ['clone', '-q', '-b', 'release', remote.remote, checkout]);
+      if ('skip' in tools) return;
+      const build = await runCommand(join(tools.dryRun.kustomize), [
+        'build',
+        '--enable-helm',
+        '--helm-command',
+        tools.dryRun.helm,
+        join(checkout, 'k8s/overlays/prod'),
+      ]);
+      assert.equal(build.code, 0, build.stderr);
+      const deployed = RELEASE_SERVICES.filter((s) => s !== 'updater').map(
+        (s) => `${m1.manifest.images[s].name}@${m1.manifest.images[s].digest}`,
+      );
+      assert.deepEqual([...new Set(renderedImages(build.stdout))].sort(), deployed.sort());
+    });
+
+    it('changes nothing when a reorg undoes the execute before confirmation depth', async () => {
+      const m2 = await manifest(2);
+      const approval = approvalOf(m2);
+      const proposalId = await voted(approval);
+      const u = updater();
+      await u.runOnce();
+      const tip = await releaseTip();
+      const snapshot = await chain.rpc.request<string>('evm_snapshot', []);
+      await execute(approval);
+      await mine(1); // the execute block has DEPTH - 1 confirmations: one short
+      await u.runOnce();
+      assert.equal((await store.proposal(proposalId))?.phase, 'reviewed');
+      assert.equal(await chain.rpc.request('evm_revert', [snapshot]), true);
+      await mine(DEPTH + 2); // another branch, longer, without the execute
+      await u.runOnce();
+      assert.equal((await store.proposal(proposalId))?.phase, 'reviewed');
+      assert.equal(await releaseTip(), tip);
+      assert.deepEqual(await steps(proposalId), ['verdict:ok']);
+      assert.equal((await chain.client.registryStatus()).highestVersion, 1n);
+
+      // Executed for real this time, and then deployed.
+      await execute(approval);
+      await mine(DEPTH - 1);
+      await u.runOnce();
+      assert.equal((await store.proposal(proposalId))?.phase, 'committed');
+      assert.equal(await trailerCount(proposalId), 1);
+    });
+
+    it('ignores a defeated proposal and one cancelled by the guardian while queued, with the reason', async () => {
+      const defeated = await voted(approvalOf(await manifest(3, { salt: 'defeated' })), 'against');
+      const queued = approvalOf(await manifest(3, { salt: 'cancelled' }));
+      const cancelled = await voted(queued);
+      const u = updater();
+      await u.runOnce();
+      assert.deepEqual(await steps(defeated), ['ignored:ignored:DEFEATED']);
+      assert.deepEqual(await steps(cancelled), ['verdict:ok']);
+      await chain.client.cancel(chain.guardian, queued);
+      await mine(DEPTH);
+      await u.runOnce();
+      assert.deepEqual(await steps(cancelled), ['verdict:ok', 'ignored:ignored:CANCELED']);
+    });
+
+    it('refuses, in its verdict, a hash mismatch, an untrusted signer and a downgrade without rollback', async () => {
+      const m = await manifest(4, { salt: 'hash' });
+      const wrongHash = await voted({
+        ...approvalOf(m),
+        manifestSha256: createHash('sha256').update('other bytes').digest('hex'),
+      });
+      const wrongSigner = await voted(
+        approvalOf(await manifest(4, { salt: 'signer', signingKey: attacker.privateKey })),
+      );
+      const downgrade = await voted(approvalOf(await manifest(1, { salt: 'downgrade' })));
+      await updater().runOnce();
+      assert.deepEqual(await steps(wrongHash), ['verdict:refused:SHA256_MISMATCH']);
+      assert.deepEqual(await steps(wrongSigner), ['verdict:refused:UNTRUSTED_SIGNER']);
+      assert.deepEqual(await steps(downgrade), ['verdict:refused:DOWNGRADE']);
+    });
+
+    it('holds an approved release while the registry is paused, and deploys it when the pause ends', async () => {
+      const approval = approvalOf(await manifest(5));
+      const proposalId = await voted(approval);
+      const u = updater();
+      await u.runOnce();
+      const tip = await releaseTip();
+      await execute(approval);
+      const pauseSeconds = 3_600n;
+      await chain.client.pauseRegistry(chain.guardian, (await chain.latestTimestamp()) + pauseSeconds);
+      await mine(DEPTH);
+      await u.runOnce();
+      await u.runOnce();
+      assert.deepEqual(await steps(proposalId), ['verdict:ok', 'held:held:REGISTRY_PAUSED'], 'logged once');
+      assert.equal(await releaseTip(), tip);
+      await chain.advanceTime(Number(pauseSeconds) + 1);
+      await u.runOnce();
+      assert.equal((await store.proposal(proposalId))?.phase, 'committed');
+      assert.notEqual(await releaseTip(), tip);
+    });
+
+    it('an updater killed after a push that raced another commit leaves one release commit, over the other one', async () => {
+      const approval = approvalOf(await manifest(6));
+      const proposalId = await voted(approval);
+      await updater().runOnce();
+      await execute(approval);
+      await mine(DEPTH - 1);
+      let otherCommit = '';
+      let pushes = 0;
+      const racingThenKilled: CommandRunner = async (file, args, options) => {
+        if (args.includes('push') && pushes++ === 0) {
+          otherCommit = await remote.pushOtherCommit(
+            'k8s/overlays/prod/values.yaml',
+            '# tuned by an operator\n',
+            'prod: tuned by hand',
+          );
+        }
+        const result = await runCommand(file, args, options);
+        if (args.includes('push') && result.code === 0) throw new Error('killed right after the push');
+        return result;
+      };
+      await updater(racingThenKilled).runOnce();
+      assert.equal(
+        (await store.proposal(proposalId))?.phase,
+        'approved',
+        'the kill came before the commit was recorded',
+      );
+      await updater().runOnce();
+      const record = await store.proposal(proposalId);
+      assert.equal(record?.phase, 'committed');
+      assert.equal(await trailerCount(proposalId), 1, 'no duplicate commit');
+      assert.equal(
+        (await remote.git(['rev-parse', 'release~1'])).trim(),
+        otherCommit,
+        'built on the other commit',
+      );
+      assert.equal(
+        await remote.git(['show', 'release:k8s/overlays/prod/values.yaml']),
+        '# tuned by an operator\n',
+      );
+      const commitEntry = (await logOf(proposalId)).find((e) => e.step === 'commit');
+      assert.equal(commitEntry?.detail['alreadyOnBranch'], 'true');
+    });
+
+    it('keeps an unbroken hash-chained deploy log, and counts every refusal in the metrics', async () => {
+      verifyDeployLog(await store.deployLog());
+      const text = await metrics.registry.metrics();
+      for (const [step, outcome, code] of [
+        ['ignored', 'ignored', 'DEFEATED'],
+        ['ignored', 'ignored', 'CANCELED'],
+        ['verdict', 'refused', 'SHA256_MISMATCH'],
+        ['verdict', 'refused', 'UNTRUSTED_SIGNER'],
+        ['verdict', 'refused', 'DOWNGRADE'],
+        ['held', 'held', 'REGISTRY_PAUSED'],
+      ]) {
+        assert.match(
+          text,
+          new RegExp(
+            `anchorpost_updater_deploy_log_records_total\\{step="${step}",outcome="${outcome}",code="${code}"\\} 1`,
+          ),
+        );
+      }
+    });
+  },
+);

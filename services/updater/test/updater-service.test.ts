@@ -45,7 +45,12 @@ describe('startUpdaterService', { skip: 'skip' in tools ? tools.skip : false }, 
     await migrate(postgres.databaseUrl);
     database = createDatabase({ databaseUrl: postgres.databaseUrl, poolSize: EMBEDDED_POOL_SIZE });
     const remote = await createGitOpsRemote(dir, REPO);
-    argo = await ArgoCdApiTestDouble.start({ application: 'anchorpost-prod', repository: remote.remote, branch: 'release', token: 't0ken' });
+    argo = await ArgoCdApiTestDouble.start({
+      application: 'anchorpost-prod',
+      repository: remote.remote,
+      branch: 'release',
+      token: 't0ken',
+    });
     await writeFile(join(dir, 'argocd-token'), 't0ken\n');
     await writeFile(join(dir, 'builder.pub.pem'), builder.publicKey.export({ type: 'spki', format: 'pem' }));
     env = {
@@ -66,12 +71,13 @@ describe('startUpdaterService', { skip: 'skip' in tools ? tools.skip : false }, 
     };
   });
   after(async () => {
-    await argo?.close();
-    await database?.close();
-    await postgres?.stop();
-    await content?.close();
-    await chain?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    if ('skip' in tools) return;
+    await argo.close();
+    await database.close();
+    await postgres.stop();
+    await content.close();
+    await chain.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   const start = (chainId: number): Promise<RunningService> =>
@@ -87,7 +93,10 @@ describe('startUpdaterService', { skip: 'skip' in tools ? tools.skip : false }, 
     });
 
   it('refuses a node of another chain (WRONG_CHAIN)', async () => {
-    await assert.rejects(start(1), (error: unknown) => error instanceof UpdaterError && error.code === 'WRONG_CHAIN');
+    await assert.rejects(
+      start(1),
+      (error: unknown) => error instanceof UpdaterError && error.code === 'WRONG_CHAIN',
+    );
   });
 
   it('runs from its settings: ready, and publishes the verdict on a queued release', async () => {
@@ -97,13 +106,24 @@ describe('startUpdaterService', { skip: 'skip' in tools ? tools.skip : false }, 
       source: { repository: 'https://github.com/anchorpost/anchorpost', commit: 'a'.repeat(40) },
       chart: { name: 'anchorpost', version: '0.1.0' },
       images: Object.fromEntries(
-        RELEASE_SERVICES.map((s) => [s, { name: `ghcr.io/anchorpost/${s}`, digest: `sha256:${createHash('sha256').update(s).digest('hex')}` }]),
+        RELEASE_SERVICES.map((s) => [
+          s,
+          {
+            name: `ghcr.io/anchorpost/${s}`,
+            digest: `sha256:${createHash('sha256').update(s).digest('hex')}`,
+          },
+        ]),
       ) as Parameters<typeof buildReleaseManifest>[0]['images'],
       builderId: 'https://github.com/anchorpost/anchorpost/.github/workflows/release.yaml@refs/heads/main',
       signingKey: builder.privateKey,
     });
     await content.addFile(published.bytes, { pin: true });
-    const approval = { manifestSha256: published.sha256, manifestCid: published.cid, version: 1n, rollback: false };
+    const approval = {
+      manifestSha256: published.sha256,
+      manifestCid: published.cid,
+      version: 1n,
+      rollback: false,
+    };
     const { proposalId } = await chain.client.propose(chain.voters[0], approval);
     await chain.advanceTime(chain.parameters.votingDelay + 1);
     await chain.client.castVote(chain.voters[0], proposalId, 'for');
@@ -117,7 +137,11 @@ describe('startUpdaterService', { skip: 'skip' in tools ? tools.skip : false }, 
       assert.equal(ready.status, 200);
       const deadline = Date.now() + 60_000;
       let metrics = '';
-      while (!metrics.includes('anchorpost_updater_deploy_log_records_total{step="verdict",outcome="ok",code=""} 1')) {
+      while (
+        !metrics.includes(
+          'anchorpost_updater_deploy_log_records_total{step="verdict",outcome="ok",code=""} 1',
+        )
+      ) {
         assert.ok(Date.now() < deadline, `no verdict published:\n${metrics}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
         metrics = await (await fetch(`${service.urls['http']}/metrics`)).text();

@@ -64,12 +64,17 @@ export class ArgoCdApiTestDouble {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    return new Promise((resolve) => {
+      this.#server.close(() => {
+        resolve();
+      });
+    });
   }
 
   async #answer(url: string, authorization: string | undefined): Promise<{ status: number; body: unknown }> {
     this.requests += 1;
-    if (authorization !== `Bearer ${this.#o.token}`) return { status: 401, body: { error: 'invalid session' } };
+    if (authorization !== `Bearer ${this.#o.token}`)
+      return { status: 401, body: { error: 'invalid session' } };
     const path = new URL(url, 'http://argocd').pathname;
     if (path !== `/api/v1/applications/${this.#o.application}`) {
       return { status: 404, body: { error: `application ${path} not found` } };

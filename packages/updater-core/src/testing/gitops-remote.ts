@@ -46,14 +46,31 @@ export async function createGitOpsRemote(dir: string, repoRoot: string): Promise
       filter: (source) => !SKIP.test(source.slice(repoRoot.length)),
     });
   }
-  const identity = ['-c', 'user.name=Seed', '-c', 'user.email=seed@anchorpost.invalid', '-c', 'commit.gpgsign=false'];
+  const identity = [
+    '-c',
+    'user.name=Seed',
+    '-c',
+    'user.email=seed@anchorpost.invalid',
+    '-c',
+    'commit.gpgsign=false',
+  ];
   await git(['init', '-q', '-b', branch, seed]);
   await git(['add', '-A'], seed);
   await git([...identity, 'commit', '-q', '-m', 'seed: k8s/ and charts/ as main has them'], seed);
   await git(['push', '-q', remote, `${branch}:refs/heads/${branch}`], seed);
 
   const signingKeyFile = join(dir, 'updater-signing-key');
-  const keygen = await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', authorEmail, '-f', signingKeyFile]);
+  const keygen = await runCommand('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    authorEmail,
+    '-f',
+    signingKeyFile,
+  ]);
   if (keygen.code !== 0) throw new Error(`ssh-keygen: ${keygen.stderr}`);
   const allowedSignersFile = join(dir, 'allowed-signers');
   await writeFile(allowedSignersFile, `${authorEmail} ${await readFile(`${signingKeyFile}.pub`, 'utf8')}`);
@@ -72,7 +89,18 @@ export async function createGitOpsRemote(dir: string, repoRoot: string): Promise
       await writeFile(join(other, file), content);
       await git(['add', '--', file], other);
       await git(
-        ['-c', 'user.name=Someone Else', '-c', 'user.email=else@anchorpost.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', message],
+        [
+          '-c',
+          'user.name=Someone Else',
+          '-c',
+          'user.email=else@anchorpost.invalid',
+          '-c',
+          'commit.gpgsign=false',
+          'commit',
+          '-q',
+          '-m',
+          message,
+        ],
         other,
       );
       await git(['push', '-q', 'origin', `HEAD:refs/heads/${branch}`], other);

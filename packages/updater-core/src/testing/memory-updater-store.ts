@@ -13,27 +13,29 @@ export class MemoryUpdaterStoreTestDouble implements UpdaterStore {
   readonly #log: DeployLogEntry[] = [];
   #order = 0;
 
-  async cursor(): Promise<FollowCursor | undefined> {
-    return this.#cursor;
+  cursor(): Promise<FollowCursor | undefined> {
+    return Promise.resolve(this.#cursor);
   }
 
-  async saveCursor(cursor: FollowCursor): Promise<void> {
+  saveCursor(cursor: FollowCursor): Promise<void> {
     this.#cursor = { ...cursor };
+    return Promise.resolve();
   }
 
-  async proposal(proposalId: string): Promise<ReleaseProposalRecord | undefined> {
+  proposal(proposalId: string): Promise<ReleaseProposalRecord | undefined> {
     const found = this.#proposals.get(proposalId);
-    return found === undefined ? undefined : structuredClone(found.record);
+    return Promise.resolve(found === undefined ? undefined : structuredClone(found.record));
   }
 
-  async openProposals(): Promise<readonly ReleaseProposalRecord[]> {
-    return [...this.#proposals.values()]
+  openProposals(): Promise<readonly ReleaseProposalRecord[]> {
+    const open = [...this.#proposals.values()]
       .filter(({ record }) => !FINAL_PHASES.has(record.phase))
       .sort((a, b) => a.order - b.order)
       .map(({ record }) => structuredClone(record));
+    return Promise.resolve(open);
   }
 
-  async save(
+  save(
     record: ReleaseProposalRecord,
     entries: Parameters<UpdaterStore['save']>[1] = [],
   ): Promise<readonly DeployLogEntry[]> {
@@ -44,10 +46,12 @@ export class MemoryUpdaterStoreTestDouble implements UpdaterStore {
       this.#log.push(entry);
       return entry;
     });
-    return appended;
+    return Promise.resolve(appended);
   }
 
-  async deployLog(afterSeq = 0): Promise<readonly DeployLogEntry[]> {
-    return this.#log.filter((entry) => entry.seq > afterSeq).map((entry) => structuredClone(entry));
+  deployLog(afterSeq = 0): Promise<readonly DeployLogEntry[]> {
+    return Promise.resolve(
+      this.#log.filter((entry) => entry.seq > afterSeq).map((entry) => structuredClone(entry)),
+    );
   }
 }

@@ -13,7 +13,12 @@ export interface UpdaterStoreUnderTest {
   close(): Promise<void>;
 }
 
-const approval = { manifestSha256: 'ab'.repeat(32), manifestCid: 'bafkreitest', version: '7', rollback: false };
+const approval = {
+  manifestSha256: 'ab'.repeat(32),
+  manifestCid: 'bafkreitest',
+  version: '7',
+  rollback: false,
+};
 
 export function updaterStoreContract(name: string, open: () => Promise<UpdaterStoreUnderTest>): void {
   describe(`UpdaterStore contract: ${name}`, () => {
@@ -42,7 +47,13 @@ export function updaterStoreContract(name: string, open: () => Promise<UpdaterSt
         await store.save({ proposalId: '2', phase: 'created', approval });
         await store.save({ proposalId: '1', phase: 'ignored' });
         await store.save({ proposalId: '3', phase: 'queued', approval, queuedBlock: 9 });
-        await store.save({ proposalId: '2', phase: 'approved', approval, approvedBlock: 20, approvedSeenAt: 1_765_000_000_000 });
+        await store.save({
+          proposalId: '2',
+          phase: 'approved',
+          approval,
+          approvedBlock: 20,
+          approvedSeenAt: 1_765_000_000_000,
+        });
         assert.deepEqual(await store.proposal('2'), {
           proposalId: '2',
           phase: 'approved',
