@@ -58,4 +58,9 @@ export interface GovernanceChain {
   /** The registry as it was after `block` ('latest' for now). */
   registry(block: number | 'latest'): Promise<RegistryState>;
   proposalState(proposalId: string): Promise<GovernorProposalState>;
+  /** The manifest the registry approved, forward, as `version` (as of `block`); undefined if none. */
+  approvedRelease(
+    version: bigint,
+    block: number,
+  ): Promise<{ readonly manifestSha256: string; readonly manifestCid: string } | undefined>;
 }

@@ -6,14 +6,20 @@
  * (signatures, provenance); then the dry run of the prod overlay with the new digests. A failure
  * that may pass later (storage, Git, tools unreachable) is thrown; a final one is the verdict.
  */
-import { MAX_MANIFEST_BYTES, RELEASE_SERVICES, verifyReleaseManifest } from '@anchorpost/release';
-import type { PublishedManifest, TrustedKey } from '@anchorpost/release';
+import {
+  MAX_MANIFEST_BYTES,
+  publishedManifest,
+  RELEASE_SERVICES,
+  verifyReleaseManifest,
+} from '@anchorpost/release';
+import type { PublishedManifest, ReleaseManifest, TrustedKey } from '@anchorpost/release';
 import { AnchorpostError } from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage-port';
 import type { GovernanceChain } from './governance-chain.ts';
 import type { GitOpsRepository } from './gitops-repository.ts';
 import type { ImagePin } from './prod-overlay.ts';
 import type { ReleaseDryRun } from './release-dry-run.ts';
+import { UpdaterError } from './updater-error.ts';
 import type { StoredApproval, StoredVerdict } from './updater-store.ts';
 
 export interface ReleaseReviewDeps {
@@ -52,11 +58,55 @@ export async function verifiedRelease(
     registry,
     trustedKeys: deps.trustedKeys,
   });
-  const images = RELEASE_SERVICES.map((service) => {
-    const image = published.manifest.images[service];
+  const images = imagesOf(published.manifest);
+  if (approval.rollback) await checkRollbackTarget(deps, BigInt(approval.version), images, registryBlock);
+  return { published, images };
+}
+
+function imagesOf(manifest: ReleaseManifest): ImagePin[] {
+  return RELEASE_SERVICES.map((service) => {
+    const image = manifest.images[service];
     return { name: image.name, digest: image.digest };
   });
-  return { published, images };
+}
+
+/**
+ * A rollback returns to what was voted before: its images must be, one for one, those of the
+ * manifest the registry approved forward as that version (fetched by the CID its approval named,
+ * and checked against the digest the registry keeps).
+ */
+async function checkRollbackTarget(
+  deps: ReleaseReviewDeps,
+  version: bigint,
+  images: readonly ImagePin[],
+  registryBlock: number,
+): Promise<void> {
+  const target = await deps.chain.approvedRelease(version, registryBlock);
+  if (target === undefined) {
+    throw new UpdaterError(
+      'UNKNOWN_ROLLBACK_TARGET',
+      `the registry never approved version ${version} forward`,
+    );
+  }
+  const bytes = await deps.content.getFile(target.manifestCid, {
+    maxBytes: MAX_MANIFEST_BYTES,
+    timeoutMs: deps.storageTimeoutMs,
+  });
+  const earlier = await publishedManifest(bytes);
+  if (earlier.sha256 !== target.manifestSha256) {
+    throw new UpdaterError(
+      'ROLLBACK_DIGEST_MISMATCH',
+      `the manifest of version ${version} does not hash to the approved digest`,
+    );
+  }
+  const expected = imagesOf(earlier.manifest).map((pin) => `${pin.name}@${pin.digest}`);
+  const differing = images.filter((pin, i) => `${pin.name}@${pin.digest}` !== expected[i]);
+  if (differing.length > 0) {
+    throw new UpdaterError(
+      'ROLLBACK_DIGEST_MISMATCH',
+      `a rollback to version ${version} must run its images; these differ: ${differing.map((pin) => pin.name).join(', ')}`,
+    );
+  }
 }
 
 /** The verdict on a release: every check, then the dry run. Throws only what may pass on a later run. */

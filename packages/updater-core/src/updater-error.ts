@@ -23,6 +23,10 @@ export const UpdaterErrorCode = {
   RenderedDigestMismatch: 'RENDERED_DIGEST_MISMATCH',
   /** Argo CD answered with something that is not an Application. */
   BadArgoCdResponse: 'BAD_ARGO_CD_RESPONSE',
+  /** A rollback to a version the registry never approved forward. */
+  UnknownRollbackTarget: 'UNKNOWN_ROLLBACK_TARGET',
+  /** A rollback whose images are not those of the release it returns to. */
+  RollbackDigestMismatch: 'ROLLBACK_DIGEST_MISMATCH',
   /** The chain node serves another chain than the configured one. */
   WrongChain: 'WRONG_CHAIN',
   /** The deploy log's hash chain is broken (a record changed or removed). */
@@ -40,6 +44,8 @@ const KINDS = errorKinds<UpdaterErrorCode>(UpdaterErrorCode, {
   DRY_RUN_FAILED: 'invalid',
   RENDERED_DIGEST_MISMATCH: 'conflict',
   BAD_ARGO_CD_RESPONSE: 'unavailable',
+  UNKNOWN_ROLLBACK_TARGET: 'conflict',
+  ROLLBACK_DIGEST_MISMATCH: 'conflict',
   WRONG_CHAIN: 'invalid',
   DEPLOY_LOG_BROKEN: 'internal',
 });

@@ -40,17 +40,21 @@ export interface EvmGovernanceChainOptions {
   readonly rpc: JsonRpcPool;
   readonly governor: string;
   readonly registry: string;
+  /** The block the contracts were deployed in: searches for past events start there. Default 0. */
+  readonly startBlock?: number;
 }
 
 export class EvmGovernanceChain implements GovernanceChain {
   readonly #rpc: JsonRpcPool;
   readonly #governor: string;
   readonly #registry: string;
+  readonly #startBlock: number;
 
   constructor(options: EvmGovernanceChainOptions) {
     this.#rpc = options.rpc;
     this.#governor = getAddress(options.governor);
     this.#registry = getAddress(options.registry);
+    this.#startBlock = options.startBlock ?? 0;
   }
 
   async head(): Promise<number> {
@@ -120,6 +124,40 @@ export class EvmGovernanceChain implements GovernanceChain {
       'latest',
     );
     return PROPOSAL_STATES[Number(state)]!;
+  }
+
+  async approvedRelease(
+    version: bigint,
+    block: number,
+  ): Promise<{ manifestSha256: string; manifestCid: string } | undefined> {
+    const [sha256] = await this.#call(
+      this.#registry,
+      releaseRegistryInterface,
+      'approvedManifest',
+      [version],
+      toQuantity(block),
+    );
+    if (BigInt(sha256 as string) === 0n) return undefined;
+    // The registry keeps the digest; the CID is in the event that approved it.
+    const topics = releaseRegistryInterface.encodeFilterTopics('ReleaseApproved', [version, sha256]);
+    const logs = await this.#request<RpcLog[]>('eth_getLogs', [
+      {
+        address: this.#registry,
+        topics,
+        fromBlock: toQuantity(this.#startBlock),
+        toBlock: toQuantity(block),
+      },
+    ]);
+    for (const log of logs) {
+      const parsed = this.#parse(log);
+      if (parsed?.name === 'ReleaseApproved' && parsed.args[3] === false) {
+        return {
+          manifestSha256: (sha256 as string).slice(2).toLowerCase(),
+          manifestCid: parsed.args[2] as string,
+        };
+      }
+    }
+    return undefined;
   }
 
   #parse(log: RpcLog): ReturnType<Interface['parseLog']> {

@@ -56,7 +56,12 @@ export async function startUpdaterService(options: UpdaterServiceOptions): Promi
   if (nodeChainId !== options.chainId) {
     throw new UpdaterError('WRONG_CHAIN', `the RPC node serves chain ${nodeChainId}, not ${options.chainId}`);
   }
-  const chain = new EvmGovernanceChain({ rpc, governor: config.governor, registry: config.registry });
+  const chain = new EvmGovernanceChain({
+    rpc,
+    governor: config.governor,
+    registry: config.registry,
+    startBlock: config.startBlock,
+  });
   const trustedKeys = await Promise.all(
     config.trustedKeyFiles.map(async (file) => trustedKeyFromPem(await readFile(file, 'utf8'))),
   );

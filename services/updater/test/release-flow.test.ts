@@ -67,6 +67,8 @@ describe(
     const attacker = keyPair();
     const metrics = new ServiceMetrics('updater');
     let workDirs = 0;
+    let reorgs = 0;
+    const reporting = updaterReporting(metrics, createLogger('updater', { level: 'silent' }));
 
     before(async () => {
       if ('skip' in tools) return;
@@ -121,7 +123,13 @@ describe(
         startBlock: 0,
         trustedDepth: DEPTH,
         pollIntervalMs: 50,
-        observer: updaterReporting(metrics, createLogger('updater', { level: 'silent' })),
+        observer: {
+          ...reporting,
+          reorg: (info) => {
+            reorgs += 1;
+            reporting.reorg?.(info);
+          },
+        },
       });
     }
 
@@ -276,7 +284,9 @@ describe(
       assert.equal((await store.proposal(proposalId))?.phase, 'reviewed');
       assert.equal(await chain.rpc.request('evm_revert', [snapshot]), true);
       await mine(DEPTH + 2); // another branch, longer, without the execute
+      const reorgsBefore = reorgs;
       await u.runOnce();
+      assert.equal(reorgs, reorgsBefore + 1, "the cursor's block left the chain: read again");
       assert.equal((await store.proposal(proposalId))?.phase, 'reviewed');
       assert.equal(await releaseTip(), tip);
       assert.deepEqual(await steps(proposalId), ['verdict:ok']);
@@ -351,9 +361,9 @@ describe(
       const racingThenKilled: CommandRunner = async (file, args, options) => {
         if (args.includes('push') && pushes++ === 0) {
           otherCommit = await remote.pushOtherCommit(
-            'k8s/overlays/prod/values.yaml',
-            '# tuned by an operator\n',
-            'prod: tuned by hand',
+            'k8s/overlays/prod/OPERATOR-NOTES.md',
+            'a note by an operator\n',
+            'prod: a note by an operator',
           );
         }
         const result = await runCommand(file, args, options);
@@ -376,11 +386,34 @@ describe(
         'built on the other commit',
       );
       assert.equal(
-        await remote.git(['show', 'release:k8s/overlays/prod/values.yaml']),
-        '# tuned by an operator\n',
+        await remote.git(['show', 'release:k8s/overlays/prod/OPERATOR-NOTES.md']),
+        'a note by an operator\n',
       );
       const commitEntry = (await logOf(proposalId)).find((e) => e.step === 'commit');
       assert.equal(commitEntry?.detail['alreadyOnBranch'], 'true');
+    });
+
+    it('deploys a rollback only when it returns to the images of the version it names', async () => {
+      const forged = await voted(approvalOf(await manifest(5, { rollback: true, salt: 'not-v5' })));
+      const rollback = approvalOf(await manifest(5, { rollback: true, salt: 'v5' }));
+      const proposalId = await voted(rollback);
+      const u = updater();
+      await u.runOnce();
+      assert.deepEqual(await steps(forged), ['verdict:refused:ROLLBACK_DIGEST_MISMATCH']);
+      assert.deepEqual(await steps(proposalId), ['verdict:ok']);
+      await execute(rollback);
+      await mine(DEPTH - 1);
+      await u.runOnce();
+      assert.equal((await store.proposal(proposalId))?.phase, 'committed');
+      assert.match(await remote.git(['log', '-1', '--format=%s', 'release']), /^prod: rollback to version 5/);
+      // The forward release 5's verdict named the pins; the rollback pins them again.
+      const forward = (await store.deployLog()).find(
+        (e) => e.step === 'verdict' && e.outcome === 'ok' && e.detail['version'] === '5',
+      );
+      const overlay = await remote.git(['show', 'release:k8s/overlays/prod/kustomization.yaml']);
+      const pins = forward?.detail['pins']?.split(' ') ?? [];
+      assert.equal(pins.length, 6);
+      for (const pin of pins) assert.ok(overlay.includes(`digest: ${pin.split('@')[1]!}`), pin);
     });
 
     it('keeps an unbroken hash-chained deploy log, and counts every refusal in the metrics', async () => {
@@ -393,6 +426,7 @@ describe(
         ['verdict', 'refused', 'UNTRUSTED_SIGNER'],
         ['verdict', 'refused', 'DOWNGRADE'],
         ['held', 'held', 'REGISTRY_PAUSED'],
+        ['verdict', 'refused', 'ROLLBACK_DIGEST_MISMATCH'],
       ]) {
         assert.match(
           text,
