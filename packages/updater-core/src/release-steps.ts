@@ -5,7 +5,8 @@
  *   approved   while the registry is paused: held (logged once); else the release commit on the
  *              GitOps branch, after the manifest is fetched and verified again;
  *   committed  Argo CD followed until Synced and Healthy at that commit, then the running images'
- *              digests compared with the release's; a deploy that takes too long is logged stuck.
+ *              digests compared with the release's; a deploy that takes too long is logged stuck,
+ *              one overtaken by a newer commit is closed as superseded.
  */
 import type { ArgoCdApi } from './argo-cd.ts';
 import type { DeployLogEntryInput } from './deploy-log.ts';
@@ -129,6 +130,24 @@ async function commit(deps: ReleaseStepDeps, record: ReleaseProposalRecord): Pro
     commit: result.commit,
     sinceApprovalMs,
   });
+  await supersede(deps, record.proposalId, result.commit);
+}
+
+/**
+ * Releases committed before this one and not yet seen running never will be at their own commit:
+ * Argo CD syncs the branch's tip. They are closed here instead of being followed until stuck.
+ */
+async function supersede(deps: ReleaseStepDeps, by: string, commit: string): Promise<void> {
+  for (const older of await deps.store.openProposals()) {
+    if (older.phase !== 'committed' || older.proposalId === by) continue;
+    await deps.store.save({ ...older, phase: 'done' }, [
+      entry(older, 'sync', 'ignored', 'SUPERSEDED', {
+        reason: 'a newer release was committed before Argo CD ran this one',
+        by,
+        commit,
+      }),
+    ]);
+  }
 }
 
 async function followSync(deps: ReleaseStepDeps, record: ReleaseProposalRecord): Promise<void> {

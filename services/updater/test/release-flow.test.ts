@@ -417,7 +417,13 @@ describe(
     });
 
     it('keeps an unbroken hash-chained deploy log, and counts every refusal in the metrics', async () => {
-      verifyDeployLog(await store.deployLog());
+      const log = await store.deployLog();
+      verifyDeployLog(log);
+      assert.deepEqual(
+        (await store.openProposals()).map((record) => record.phase),
+        ['committed'],
+        'only the newest release is still followed',
+      );
       const text = await metrics.registry.metrics();
       for (const [step, outcome, code] of [
         ['ignored', 'ignored', 'DEFEATED'],
