@@ -141,6 +141,7 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
         published: { partition: 3, offset: 41 },
         busEndAtSign: null,
         chainPosition: position('e'),
+        tenantId: TENANT,
       });
       const again = await store.insert(stored, null, position('e'), TENANT);
       assert.equal(again.inserted, false);

@@ -12,7 +12,7 @@ import type { OpenSubscriptions } from '../open-subscriptions.ts';
 import { subscribeResponse } from '../relay-messages.ts';
 
 export function subscribeHandler(
-  { relay, authenticate, serve, failed }: GrpcCalls,
+  { relay, authenticate, serve, failed, openStream }: GrpcCalls,
   subscriptions: OpenSubscriptions,
 ): RelayServiceHandlers['Subscribe'] {
   return (call) => {
@@ -24,8 +24,10 @@ export function subscribeHandler(
       };
       call.on('cancelled', stop);
       call.on('close', stop);
+      let tenantStream: Awaited<ReturnType<typeof openStream>> | undefined;
       try {
-        await authenticate(call.metadata, 'subscribe');
+        const { tenantId } = await authenticate(call.metadata, 'subscribe');
+        tenantStream = await openStream(tenantId);
         const { recipientHash, cursor } = call.request;
         const deliveries = relay.subscribe(recipientHash, {
           ...(cursor === undefined || cursor === '' ? {} : { cursor }),
@@ -34,6 +36,7 @@ export function subscribeHandler(
         for await (const delivered of deliveries) {
           if (signal.aborted) break;
           if (!call.write(subscribeResponse(delivered))) await drained(call, signal);
+          tenantStream.delivered();
         }
         if (call.cancelled) return status.CANCELLED;
         const answer = transportError(status.UNAVAILABLE, 'UNAVAILABLE', 'the relay is shutting down', true);
@@ -45,6 +48,7 @@ export function subscribeHandler(
         call.emit('error', answer);
         return answer.code;
       } finally {
+        void tenantStream?.close();
         subscriptions.close(controller);
       }
     });
