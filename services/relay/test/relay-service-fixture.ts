@@ -27,6 +27,7 @@ import {
   type PrivateIdentity,
   type TxBlockchain,
 } from '@anchorpost/protocol';
+import { createTestDatabase } from '@anchorpost/db/testing';
 import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey, type TenantAdministration } from '@anchorpost/relay-core';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
@@ -44,6 +45,8 @@ export interface RelayServiceFixture {
   /** The operator's admin key (for the admin API at `service.urls.admin`). */
   adminKey: string;
   administration: TenantAdministration;
+  /** The database every replica shares (to look at rows, or index batches as the parser would). */
+  database: Database;
   /**
    * Another relay service (its own ports, its own tenants cache) over the same database, bus and
    * storage, as a second replica would be; closed with the fixture.
@@ -78,9 +81,18 @@ const DEFAULT_BLOCKCHAIN: TxBlockchain = {
   trustedblock: block(1_204_321, 'b'),
 };
 
+export interface RelayServiceFixtureOptions {
+  /**
+   * A real PostgreSQL server (ANCHORPOST_TEST_POSTGRES_URL's admin URL): a fresh database on it,
+   * where replicas' connections really run side by side. Default: an embedded PGlite.
+   */
+  postgresAdminUrl?: string;
+}
+
 /** `env`: more `ANCHORPOST_RELAY_*` settings (e.g. an Ergo node to check blocks on). */
 export async function openRelayServiceFixture(
   env: Record<string, string> = {},
+  options: RelayServiceFixtureOptions = {},
 ): Promise<RelayServiceFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'anchorpost-relay-service-'));
   const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
@@ -112,12 +124,20 @@ export async function openRelayServiceFixture(
       ...env,
     });
 
-    const server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
-    closers.push(() => server.stop());
-    await migrate(server.databaseUrl);
+    let databaseUrl: string;
+    if (options.postgresAdminUrl === undefined) {
+      const server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
+      closers.push(() => server.stop());
+      databaseUrl = server.databaseUrl;
+    } else {
+      const testDatabase = await createTestDatabase(options.postgresAdminUrl, 'anchorpost_relay_service');
+      closers.push(() => testDatabase.drop());
+      databaseUrl = testDatabase.databaseUrl;
+    }
+    await migrate(databaseUrl);
     const database: Database = createDatabase({
-      databaseUrl: server.databaseUrl,
-      poolSize: EMBEDDED_POOL_SIZE,
+      databaseUrl,
+      poolSize: options.postgresAdminUrl === undefined ? EMBEDDED_POOL_SIZE : 8,
     });
     closers.push(() => database.close());
     const bus: FileLogBus = await openFileLogBus({ dir: join(dir, 'bus'), maxRecordBytes: 2 * 1024 * 1024 });
@@ -140,6 +160,7 @@ export async function openRelayServiceFixture(
       auth: { authorization: `Bearer ${apiKey}` },
       adminKey,
       administration: relay.administration,
+      database,
       async replica(more = {}) {
         const replicaConfig = loadConfig(relayConfigSchema, {
           ANCHORPOST_RELAY_HTTP_PORT: '0',
