@@ -54,7 +54,9 @@ export type NewRelayReceipt = Omit<
   | 'stateBefore'
   | 'tenantId'
 > &
-  Partial<Pick<RelayReceiptRecord, 'busEndPartition' | 'busEndOffset' | 'clientId' | 'stateBefore' | 'tenantId'>>;
+  Partial<
+    Pick<RelayReceiptRecord, 'busEndPartition' | 'busEndOffset' | 'clientId' | 'stateBefore' | 'tenantId'>
+  >;
 
 export interface ReceiptRepository {
   /** A new relay sequence number, larger than every one handed out before (gaps are possible). */

@@ -123,6 +123,10 @@ describe('Relay with quotas', () => {
     assert.equal(await f.busRecords(), records, 'nothing published');
     assert.equal(await f.receipts.get(await cidForBytes(second)), null, 'no receipt');
     assert.equal(await f.relay.getReceipt(accepted.receipt.cid).then((r) => r?.cid), accepted.receipt.cid);
-    assert.equal((await f.receipts.get(accepted.receipt.cid))?.tenantId, TENANT, 'the receipt records its tenant');
+    assert.equal(
+      (await f.receipts.get(accepted.receipt.cid))?.tenantId,
+      TENANT,
+      'the receipt records its tenant',
+    );
   });
 });

@@ -67,7 +67,9 @@ export function errorResponse(error: unknown): ErrorResponse {
     httpStatus,
     grpcStatus,
     body,
-    ...(typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? { retryAfterMs: Math.ceil(retryAfterMs) } : {}),
+    ...(typeof retryAfterMs === 'number' && retryAfterMs >= 0
+      ? { retryAfterMs: Math.ceil(retryAfterMs) }
+      : {}),
   };
 }
 

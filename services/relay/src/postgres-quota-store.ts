@@ -79,7 +79,13 @@ export class PostgresQuotaStore implements QuotaStore {
     });
   }
 
-  openStream(tenantId: string, id: string, replica: string, ttlMs: number, maxStreams: number): Promise<boolean> {
+  openStream(
+    tenantId: string,
+    id: string,
+    replica: string,
+    ttlMs: number,
+    maxStreams: number,
+  ): Promise<boolean> {
     return withErrors('openStream', () =>
       this.#prisma.$transaction(async (tx) => {
         await tx.$queryRaw`

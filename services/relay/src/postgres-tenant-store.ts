@@ -7,7 +7,13 @@ import type { Database } from '@anchorpost/db';
 import { toDbError } from '@anchorpost/db';
 import { fingerprint, parsePublicKeyFile, toPublicKeyFile } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
-import { isApiKeyScope, isPlanName, parseOverrides, RelayError, RelayErrorCode } from '@anchorpost/relay-core';
+import {
+  isApiKeyScope,
+  isPlanName,
+  parseOverrides,
+  RelayError,
+  RelayErrorCode,
+} from '@anchorpost/relay-core';
 import type { StoredApiKey, TenantPlan, TenantStore, TenantSummary } from '@anchorpost/relay-core';
 
 type Prisma = Database['prisma'];

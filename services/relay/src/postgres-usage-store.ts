@@ -47,7 +47,8 @@ export class PostgresUsageStore implements UsageStore {
   add(rows: readonly UsageDay[]): Promise<void> {
     const sums = summed(rows);
     if (sums.length === 0) return Promise.resolve();
-    const column = (name: 'files' | 'bytes' | 'deliveries' | 'streams') => sums.map((row) => String(row[name]));
+    const column = (name: 'files' | 'bytes' | 'deliveries' | 'streams') =>
+      sums.map((row) => String(row[name]));
     return withErrors('addUsage', async () => {
       await this.#prisma.$executeRaw`
         INSERT INTO "tenant_usage_day" ("tenant_id", "day", "files", "bytes", "deliveries", "streams")
@@ -66,7 +67,14 @@ export class PostgresUsageStore implements UsageStore {
   days(tenantId: string | null, from: string, to: string): Promise<UsageDay[]> {
     return withErrors('usageDays', async () => {
       const rows = await this.#prisma.$queryRaw<
-        { tenant_id: string; day: string; files: bigint; bytes: bigint; deliveries: bigint; streams: bigint }[]
+        {
+          tenant_id: string;
+          day: string;
+          files: bigint;
+          bytes: bigint;
+          deliveries: bigint;
+          streams: bigint;
+        }[]
       >`
         SELECT "tenant_id", to_char("day", 'YYYY-MM-DD') AS day, "files", "bytes", "deliveries", "streams"
         FROM "tenant_usage_day"
@@ -106,14 +114,12 @@ export class PostgresUsageStore implements UsageStore {
       return {
         tenantId,
         receipts: Number(totals!.receipts),
-        batches: batches.map(
-          (row): UsageBatch => ({
-            platform: row.platform,
-            sequence: Number(row.sequence),
-            cid: row.cid,
-            files: Number(row.files),
-          }),
-        ),
+        batches: batches.map((row): UsageBatch => ({
+          platform: row.platform,
+          sequence: Number(row.sequence),
+          cid: row.cid,
+          files: Number(row.files),
+        })),
         unbatched: Number(totals!.unbatched),
       };
     });

@@ -31,7 +31,12 @@ export const relayConfigSchema = {
    * second's worth; bytes per day count newly accepted tx-files per UTC day; streams are open
    * subscriptions across all replicas; the file limit is capped by ANCHORPOST_RELAY_MAX_TX_FILE_BYTES.
    */
-  freeFilesPerSecond: { kind: 'int', env: 'ANCHORPOST_RELAY_PLAN_FREE_FILES_PER_SECOND', default: 50, min: 1 },
+  freeFilesPerSecond: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_PLAN_FREE_FILES_PER_SECOND',
+    default: 50,
+    min: 1,
+  },
   freeBytesPerDay: {
     kind: 'int',
     env: 'ANCHORPOST_RELAY_PLAN_FREE_BYTES_PER_DAY',
@@ -45,7 +50,12 @@ export const relayConfigSchema = {
     default: 1_048_576,
     min: 1024,
   },
-  proFilesPerSecond: { kind: 'int', env: 'ANCHORPOST_RELAY_PLAN_PRO_FILES_PER_SECOND', default: 1_000, min: 1 },
+  proFilesPerSecond: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_PLAN_PRO_FILES_PER_SECOND',
+    default: 1_000,
+    min: 1,
+  },
   proBytesPerDay: {
     kind: 'int',
     env: 'ANCHORPOST_RELAY_PLAN_PRO_BYTES_PER_DAY',

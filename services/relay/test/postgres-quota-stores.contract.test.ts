@@ -91,7 +91,11 @@ contracts('PostgreSQL (embedded PGlite)', embedded);
 
 const realPostgres = testPostgresForTests();
 if ('skip' in realPostgres) {
-  it('QuotaStore and UsageStore contracts: PostgreSQL (server)', { skip: realPostgres.skip }, () => undefined);
+  it(
+    'QuotaStore and UsageStore contracts: PostgreSQL (server)',
+    { skip: realPostgres.skip },
+    () => undefined,
+  );
 } else {
   contracts('PostgreSQL (server)', async () => {
     const testDatabase = await createTestDatabase(realPostgres.adminUrl, 'anchorpost_quotas');

@@ -5,11 +5,14 @@
 // limit refused and a slot freed on close; a retry of an accepted file costs no quota; usage
 // counts what was sent and its report lists the batches; no tenant reads another's usage.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testPostgresForTests } from '@anchorpost/db/testing';
 import { cidForBytes, parseTxFile, toPublicKeyFile, type GroupKeys } from '@anchorpost/protocol';
 import type { QuotaOverrides } from '@anchorpost/relay-core';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { GrpcTestClient } from './grpc-fixture.ts';
 import { openRelayServiceFixture, readSse, type RelayServiceFixture } from './relay-service-fixture.ts';
 
 const ENV = {
@@ -76,7 +79,7 @@ async function openStream(url: string, recipientHash: string, auth: Record<strin
   };
 }
 
-describe('relay quotas over HTTP', { timeout: 300_000 }, () => {
+describe('relay quotas over HTTP and gRPC', { timeout: 300_000 }, () => {
   let f: RelayServiceFixture;
   let http: string;
 
@@ -219,13 +222,18 @@ describe('relay quotas over HTTP', { timeout: 300_000 }, () => {
     });
 
     // Another tenant's key reads its own usage only, whatever it asks for.
-    const theirs = await fetch(`${http}/v1/usage?from=${day}&to=${day}&tenant=usage`, { headers: other.auth });
+    const theirs = await fetch(`${http}/v1/usage?from=${day}&to=${day}&tenant=usage`, {
+      headers: other.auth,
+    });
     const their = (await theirs.json()) as { tenantId: string; days: { files: number }[] };
     assert.equal(their.tenantId, 'stranger-tenant');
     assert.ok(their.days.every((row) => row.files <= 1));
     // A key without the admin scope reads no usage.
     const { key } = await f.administration.issueApiKey('usage', ['submit']);
-    assert.equal((await fetch(`${http}/v1/usage`, { headers: { authorization: `Bearer ${key}` } })).status, 401);
+    assert.equal(
+      (await fetch(`${http}/v1/usage`, { headers: { authorization: `Bearer ${key}` } })).status,
+      401,
+    );
     // The operator sees every tenant (the other tenant's file may be in the next flush).
     let tenants: string[] = [];
     for (let tries = 0; tries < 50 && !tenants.includes('stranger-tenant'); tries += 1) {
@@ -243,9 +251,48 @@ describe('relay quotas over HTTP', { timeout: 300_000 }, () => {
     assert.doesNotMatch(metrics, /tenant="stranger-tenant"/);
   });
 
+  it('answers over gRPC with RESOURCE_EXHAUSTED, the code and the retry time in trailers', async () => {
+    const grpc = await tenant(f, 'grpc', { filesPerSecond: 1, maxStreams: 1 });
+    const client = new GrpcTestClient(f.service.urls.grpc!);
+    const metadata = new Metadata();
+    metadata.set('authorization', grpc.auth.authorization!);
+    try {
+      const refused: ServiceError[] = [];
+      for (const txFile of await files(f, 4, 'grpc')) {
+        await client.unary('SubmitTxFile', { txFile }, metadata).catch((error: unknown) => {
+          refused.push(error as ServiceError);
+        });
+      }
+      assert.ok(refused.length > 0, 'some files were over the rate');
+      for (const error of refused) {
+        assert.equal(error.code, status.RESOURCE_EXHAUSTED);
+        const trailers = error.metadata.getMap();
+        assert.equal(trailers['anchorpost-error-code'], 'RATE_LIMITED');
+        assert.equal(trailers['anchorpost-error-retryable'], 'true');
+        assert.ok(Number(trailers['anchorpost-error-retry-after-ms']) > 0);
+      }
+
+      const [bytes] = await files(f, 1, 'grpc stream');
+      const recipientHash = parseTxFile(bytes!).recipient.sha512hash;
+      const held = await openStream(http, recipientHash, grpc.auth);
+      assert.equal(held.response.status, 200);
+      const subscription = client.serverStream('Subscribe', { recipientHash }, metadata);
+      const [error] = (await once(subscription, 'error')) as [ServiceError];
+      held.close();
+      assert.equal(error.code, status.RESOURCE_EXHAUSTED);
+      assert.equal(error.metadata.getMap()['anchorpost-error-code'], 'TOO_MANY_STREAMS');
+    } finally {
+      client.close();
+    }
+  });
+
   it('answers 400 for a period that is no period', async () => {
     const period = await tenant(f, 'period', {});
-    for (const query of ['from=2026-13-01', 'from=2026-12-06&to=2026-12-01', 'from=2020-01-01&to=2026-01-01']) {
+    for (const query of [
+      'from=2026-13-01',
+      'from=2026-12-06&to=2026-12-01',
+      'from=2020-01-01&to=2026-01-01',
+    ]) {
       const response = await fetch(`${http}/v1/usage?${query}`, { headers: period.auth });
       assert.equal(response.status, 400, query);
     }

@@ -38,7 +38,10 @@ export function limitsFor(plans: PlanTable, tenant: TenantPlan): PlanLimits {
   return { ...plans[tenant.plan], ...tenant.overrides };
 }
 
-/** Checks overrides from an operator (admin API) or the database: positive safe integers only. */
+/**
+ * Checks overrides from an operator (admin API) or the database: positive safe integers only,
+ * given back in LIMIT_NAMES order (jsonb keeps keys in an order of its own).
+ */
 export function parseOverrides(value: unknown): QuotaOverrides {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new RelayError(RelayErrorCode.BadArgument, 'overrides must be an object', { field: 'overrides' });
@@ -55,7 +58,10 @@ export function parseOverrides(value: unknown): QuotaOverrides {
         field: `overrides.${name}`,
       });
     }
-    overrides[name as keyof PlanLimits] = limit;
+  }
+  for (const name of LIMIT_NAMES) {
+    const limit = (value as Record<string, unknown>)[name];
+    if (typeof limit === 'number') overrides[name] = limit;
   }
   return overrides;
 }

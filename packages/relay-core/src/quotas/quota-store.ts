@@ -27,7 +27,13 @@ export interface QuotaStore {
    * Opens stream lease `id` for the tenant unless `maxStreams` unexpired leases are open (then
    * false); expired leases do not count. Atomic across replicas.
    */
-  openStream(tenantId: string, id: string, replica: string, ttlMs: number, maxStreams: number): Promise<boolean>;
+  openStream(
+    tenantId: string,
+    id: string,
+    replica: string,
+    ttlMs: number,
+    maxStreams: number,
+  ): Promise<boolean>;
   /** Extends the given leases to `ttlMs` from now (a replica's heartbeat for its open streams). */
   renewStreams(ids: readonly string[], ttlMs: number): Promise<void>;
   /** Releases a lease (a closed stream); releasing an unknown or expired one is no error. */

@@ -30,9 +30,12 @@ export class StreamSlots {
 
   constructor(options: StreamSlotsOptions) {
     this.#options = options;
-    this.#timer = setInterval(() => {
-      this.#renew();
-    }, Math.max(10, Math.floor(options.ttlMs / 3)));
+    this.#timer = setInterval(
+      () => {
+        this.#renew();
+      },
+      Math.max(10, Math.floor(options.ttlMs / 3)),
+    );
     this.#timer.unref();
   }
 

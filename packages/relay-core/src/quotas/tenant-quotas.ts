@@ -86,7 +86,11 @@ export class TenantQuotas {
     if (local.tokens < 1) {
       if (local.ratedUntil > now) throw rateLimited(local.ratedUntil - now);
       const { filesPerSecond } = local.limits;
-      const lease = await this.#options.store.takeFileTokens(tenantId, fileSlice(filesPerSecond), filesPerSecond);
+      const lease = await this.#options.store.takeFileTokens(
+        tenantId,
+        fileSlice(filesPerSecond),
+        filesPerSecond,
+      );
       if (lease.granted === 0) {
         local.ratedUntil = now + lease.retryAfterMs;
         throw rateLimited(lease.retryAfterMs);

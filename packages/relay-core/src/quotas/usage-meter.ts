@@ -66,7 +66,8 @@ export class UsageMeter {
         const key = `${tenantId}\n${day}`;
         const now = this.#pending.get(key);
         if (now === undefined) this.#pending.set(key, row);
-        else for (const name of ['files', 'bytes', 'deliveries', 'streams'] as const) now[name] += counts[name];
+        else
+          for (const name of ['files', 'bytes', 'deliveries', 'streams'] as const) now[name] += counts[name];
       }
       throw error;
     }

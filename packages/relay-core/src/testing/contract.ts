@@ -115,7 +115,12 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
       const first = receipt('b', await store.nextSequence());
       await store.insert(first, { partition: 1, offset: 10 }, position('b'), TENANT);
       const second = { ...receipt('b', await store.nextSequence()), acceptedAt: '2026-11-22T05:00:00.000Z' };
-      const { stored, inserted } = await store.insert(second, { partition: 2, offset: 20 }, position('b'), TENANT);
+      const { stored, inserted } = await store.insert(
+        second,
+        { partition: 2, offset: 20 },
+        position('b'),
+        TENANT,
+      );
       assert.equal(inserted, false);
       assert.deepEqual(stored.receipt, first);
       assert.deepEqual(stored.busEndAtSign, { partition: 1, offset: 10 }, 'with its own bus end');
@@ -156,7 +161,12 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('returns copies: changing a result changes nothing stored', async () => {
       const stored = receipt('f', await store.nextSequence());
-      const { stored: result } = await store.insert(stored, { partition: 0, offset: 7 }, position('f'), TENANT);
+      const { stored: result } = await store.insert(
+        stored,
+        { partition: 0, offset: 7 },
+        position('f'),
+        TENANT,
+      );
       result.receipt.signature = 'changed';
       result.busEndAtSign!.offset = 8;
       result.chainPosition!.stateBefore = 'changed';
@@ -174,7 +184,12 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
       assert.deepEqual((await store.getAt(first.recipientHash, position('h')))?.receipt, first);
       // Another tx-file (another CID) of the same client in the same group at the same state.before.
       const fork = { ...receipt('i', await store.nextSequence()), recipientHash: first.recipientHash };
-      const { stored, inserted } = await store.insert(fork, { partition: 1, offset: 4 }, position('h'), TENANT);
+      const { stored, inserted } = await store.insert(
+        fork,
+        { partition: 1, offset: 4 },
+        position('h'),
+        TENANT,
+      );
       assert.equal(inserted, false);
       assert.deepEqual(stored, (await store.get(first.cid))!, "the holder's receipt, as stored");
       assert.equal(await store.get(fork.cid), null, 'nothing stored for the fork');

@@ -36,7 +36,13 @@ export class MemoryQuotaStore implements QuotaStore {
     return Promise.resolve(taken);
   }
 
-  openStream(tenantId: string, id: string, _replica: string, ttlMs: number, maxStreams: number): Promise<boolean> {
+  openStream(
+    tenantId: string,
+    id: string,
+    _replica: string,
+    ttlMs: number,
+    maxStreams: number,
+  ): Promise<boolean> {
     this.calls += 1;
     const now = this.#clock().getTime();
     let open = 0;

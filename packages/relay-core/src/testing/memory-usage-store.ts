@@ -44,7 +44,10 @@ export class MemoryUsageStore implements UsageStore {
   report(tenantId: string, from: string, to: string): Promise<UsageReport> {
     const cids = new Set(
       this.#receipts
-        .filter((r) => r.tenantId === tenantId && r.acceptedAt.slice(0, 10) >= from && r.acceptedAt.slice(0, 10) <= to)
+        .filter(
+          (r) =>
+            r.tenantId === tenantId && r.acceptedAt.slice(0, 10) >= from && r.acceptedAt.slice(0, 10) <= to,
+        )
         .map((r) => r.cid),
     );
     const batched = new Set<string>();

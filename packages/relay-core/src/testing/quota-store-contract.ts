@@ -46,7 +46,10 @@ export function quotaStoreContract(name: string, factory: QuotaStoreFactory): vo
       const elapsedMs = performance.now() - started;
       const total = leases.reduce((sum, lease) => sum + lease.granted, 0);
       // The store's clock starts the bucket a little before ours can: one more token of slack.
-      assert.ok(total >= 5 && total <= 5 + Math.floor((5 * elapsedMs) / 1000) + 1, `${total} in ${elapsedMs} ms`);
+      assert.ok(
+        total >= 5 && total <= 5 + Math.floor((5 * elapsedMs) / 1000) + 1,
+        `${total} in ${elapsedMs} ms`,
+      );
     });
 
     it("never grants more of a day's bytes than its limit, and keeps days apart", async () => {
@@ -59,7 +62,11 @@ export function quotaStoreContract(name: string, factory: QuotaStoreFactory): vo
       );
       assert.equal(await store.takeDayBytes('bytes', '2026-12-06', 1, 1_000), 0);
       assert.equal(await store.takeDayBytes('bytes', '2026-12-07', 5_000_000_000, 2 ** 40), 5_000_000_000);
-      assert.equal(await store.takeDayBytes('bytes', '2026-12-06', 10, 1_010), 10, 'a raised limit grants more');
+      assert.equal(
+        await store.takeDayBytes('bytes', '2026-12-06', 10, 1_010),
+        10,
+        'a raised limit grants more',
+      );
     });
 
     it('caps open streams per tenant, frees a slot on close and when a lease expires', async () => {

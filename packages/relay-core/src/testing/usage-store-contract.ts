@@ -19,7 +19,12 @@ export interface UsageStoreFactory {
   create(): Promise<{ store: UsageStore; seed: UsageStoreSeed; destroy(): Promise<void> }>;
 }
 
-const counts = (files: number, bytes: number, deliveries = 0, streams = 0) => ({ files, bytes, deliveries, streams });
+const counts = (files: number, bytes: number, deliveries = 0, streams = 0) => ({
+  files,
+  bytes,
+  deliveries,
+  streams,
+});
 
 export function usageStoreContract(name: string, factory: UsageStoreFactory): void {
   describe(`UsageStore contract: ${name}`, () => {

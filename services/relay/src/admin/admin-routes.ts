@@ -5,7 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { TenantAdministration, TenantSummary, UsageStore } from '@anchorpost/relay-core';
 import { errorSchema } from '../http/schemas.ts';
-import { tenantUsage, tenantUsageSchema, usageDaysSchema, usagePeriod, usageQuery } from '../http/usage-route.ts';
+import {
+  tenantUsage,
+  tenantUsageSchema,
+  usageDaysSchema,
+  usagePeriod,
+  usageQuery,
+} from '../http/usage-route.ts';
 
 const tenantParam = {
   type: 'object',
@@ -52,7 +58,8 @@ export function adminRoutes(
     '/v1/admin/tenants/:tenant/plan',
     {
       schema: {
-        summary: "Put a tenant on a plan, with limits that replace the plan's for it (every relay within the tenants cache TTL)",
+        summary:
+          "Put a tenant on a plan, with limits that replace the plan's for it (every relay within the tenants cache TTL)",
         tags: ['admin'],
         params: tenantParam,
         body: {

@@ -38,7 +38,8 @@ export async function startAdminService(
     openapi: {
       title: 'Anchorpost relay admin',
       version: '1',
-      description: 'Tenants, their plans, API keys and client keys, and usage (operators only; Bearer admin key).',
+      description:
+        'Tenants, their plans, API keys and client keys, and usage (operators only; Bearer admin key).',
     },
     configure(fastify) {
       fastify.addHook('onRequest', async (request, reply) => {

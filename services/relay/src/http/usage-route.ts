@@ -16,8 +16,16 @@ export const MAX_USAGE_DAYS = 366;
 export const usageQuery = {
   type: 'object',
   properties: {
-    from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'First UTC day (default: today)' },
-    to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Last UTC day, inclusive (default: from)' },
+    from: {
+      type: 'string',
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'First UTC day (default: today)',
+    },
+    to: {
+      type: 'string',
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'Last UTC day, inclusive (default: from)',
+    },
   },
   additionalProperties: false,
 } as const;
@@ -73,7 +81,11 @@ export function usagePeriod(query: { from?: string; to?: string }, today = new D
     ['from', from],
     ['to', to],
   ] as const) {
-    if (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || utcDay(new Date(`${day}T00:00:00Z`)) !== day) {
+    if (
+      !DAY.test(day) ||
+      Number.isNaN(Date.parse(`${day}T00:00:00Z`)) ||
+      utcDay(new Date(`${day}T00:00:00Z`)) !== day
+    ) {
       throw invalidDay(field, 'expected a day as YYYY-MM-DD');
     }
   }
@@ -85,7 +97,10 @@ export function usagePeriod(query: { from?: string; to?: string }, today = new D
 
 /** One tenant's usage and report for a period, as both this route and the admin API answer it. */
 export async function tenantUsage(usage: UsageStore, tenantId: string, from: string, to: string) {
-  const [days, report] = await Promise.all([usage.days(tenantId, from, to), usage.report(tenantId, from, to)]);
+  const [days, report] = await Promise.all([
+    usage.days(tenantId, from, to),
+    usage.report(tenantId, from, to),
+  ]);
   const { receipts, batches, unbatched } = report;
   return { tenantId, from, to, days, report: { receipts, batches, unbatched } };
 }
@@ -102,7 +117,10 @@ export const tenantUsageSchema = {
   required: ['tenantId', 'from', 'to', 'days', 'report'],
 } as const;
 
-export function usageRoute(fastify: FastifyInstance, options: { access: CallerCheck; usage: UsageStore }): void {
+export function usageRoute(
+  fastify: FastifyInstance,
+  options: { access: CallerCheck; usage: UsageStore },
+): void {
   fastify.get(
     '/v1/usage',
     {
@@ -110,7 +128,7 @@ export function usageRoute(fastify: FastifyInstance, options: { access: CallerCh
       schema: {
         summary: "The calling tenant's usage per day and its usage report",
         description:
-          'Needs an API key with the `admin` scope; answers only for the key\'s tenant. Days are UTC; usage rows are written in batches every few seconds, the report is read from the receipts.',
+          "Needs an API key with the `admin` scope; answers only for the key's tenant. Days are UTC; usage rows are written in batches every few seconds, the report is read from the receipts.",
         tags: ['relay'],
         headers: authHeaders,
         querystring: usageQuery,
