@@ -37,6 +37,8 @@ export interface OpenRelayOptions {
   bus: Bus;
   storage: ContentStore;
   database: Database;
+  /** The parser's index, when apart from `database` (ANCHORPOST_RELAY_INDEX_DATABASE_URL). */
+  index?: Database;
   metrics: ServiceMetrics;
   logger: Logger;
 }
@@ -122,7 +124,7 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
   const adminKey = await readAdminKey(config.adminKeyFile);
   const relayKey = await readConfigFile('ANCHORPOST_RELAY_KEY_FILE', config.keyFile);
   const quotaStore = new PostgresQuotaStore(options.database.prisma);
-  const usage = new PostgresUsageStore(options.database.prisma);
+  const usage = new PostgresUsageStore(options.database.prisma, (options.index ?? options.database).prisma);
   const quotas = new TenantQuotas({
     store: quotaStore,
     plans: planTable(config),

@@ -1,7 +1,9 @@
 /**
  * The UsageStore on PostgreSQL (or the embedded PGlite): `tenant_usage_day`, added to with one
- * upsert per flush (`unnest`), and the usage report, which joins the relay's receipts (their
+ * upsert per flush (`unnest`), and the usage report, which matches the relay's receipts (their
  * tenant) with the parser's index of which tx-file is in which batch (`batch_entry`, `batch`).
+ * The index may be another database (a deployment keeps the relay's state and the parser's index
+ * apart), so the report reads the tenant's CIDs in pages and looks each page up in the index.
  */
 import type { Database } from '@anchorpost/db';
 import { toDbError } from '@anchorpost/db';
@@ -36,12 +38,20 @@ function period(from: string, to: string): [Date, Date] {
   return [new Date(`${from}T00:00:00.000Z`), end];
 }
 
+/** Receipts looked up in the index per query: bounds memory and the size of a query's array. */
+const REPORT_PAGE = 5_000;
+
 export class PostgresUsageStore implements UsageStore {
   readonly #prisma: Prisma;
+  readonly #index: Prisma;
 
-  /** `prisma`: `database.prisma` of an opened @anchorpost/db Database. */
-  constructor(prisma: Prisma) {
+  /**
+   * `prisma`: `database.prisma` of the relay's opened @anchorpost/db Database (receipts, usage);
+   * `index`: that of the parser's index, when it is another database.
+   */
+  constructor(prisma: Prisma, index: Prisma = prisma) {
     this.#prisma = prisma;
+    this.#index = index;
   }
 
   add(rows: readonly UsageDay[]): Promise<void> {
@@ -95,33 +105,55 @@ export class PostgresUsageStore implements UsageStore {
   report(tenantId: string, from: string, to: string): Promise<UsageReport> {
     const [start, end] = period(from, to);
     return withErrors('usageReport', async () => {
-      const batches = await this.#prisma.$queryRaw<
-        { platform: string; sequence: bigint; cid: string; files: bigint }[]
-      >`
-        SELECT b."platform", b."sequence", b."cid", count(DISTINCT r."cid") AS files
-        FROM "relay_receipt" r
-        JOIN "batch_entry" e ON e."tx_file_cid" = r."cid"
-        JOIN "batch" b ON b."cid" = e."batch_cid"
-        WHERE r."tenant_id" = ${tenantId} AND r."accepted_at" >= ${start} AND r."accepted_at" < ${end}
-        GROUP BY b."platform", b."sequence", b."cid"
-        ORDER BY b."platform", b."sequence"`;
-      const [totals] = await this.#prisma.$queryRaw<{ receipts: bigint; unbatched: bigint }[]>`
-        SELECT count(*) AS receipts,
-               count(*) FILTER (WHERE NOT EXISTS (
-                 SELECT 1 FROM "batch_entry" e WHERE e."tx_file_cid" = r."cid")) AS unbatched
-        FROM "relay_receipt" r
-        WHERE r."tenant_id" = ${tenantId} AND r."accepted_at" >= ${start} AND r."accepted_at" < ${end}`;
+      const batches = new Map<string, UsageBatch>();
+      let receipts = 0;
+      let batched = 0;
+      let after = '';
+      for (;;) {
+        const page = await this.#prisma.$queryRaw<{ cid: string }[]>`
+          SELECT "cid" FROM "relay_receipt"
+          WHERE "tenant_id" = ${tenantId} AND "accepted_at" >= ${start} AND "accepted_at" < ${end}
+            AND "cid" > ${after}
+          ORDER BY "cid" LIMIT ${REPORT_PAGE}`;
+        if (page.length === 0) break;
+        const cids = page.map((row) => row.cid);
+        receipts += cids.length;
+        after = cids.at(-1)!;
+        batched += await this.#countIndexed(cids, batches);
+      }
       return {
         tenantId,
-        receipts: Number(totals!.receipts),
-        batches: batches.map((row): UsageBatch => ({
+        receipts,
+        batches: [...batches.values()].sort(
+          (a, b) => a.platform.localeCompare(b.platform) || a.sequence - b.sequence,
+        ),
+        unbatched: receipts - batched,
+      };
+    });
+  }
+
+  /** Adds the batches holding `cids` to `batches`; returns how many of them are in any. */
+  async #countIndexed(cids: string[], batches: Map<string, UsageBatch>): Promise<number> {
+    const rows = await this.#index.$queryRaw<
+      { platform: string; sequence: bigint; cid: string; files: bigint }[]
+    >`
+      SELECT b."platform", b."sequence", b."cid", count(DISTINCT e."tx_file_cid") AS files
+      FROM "batch_entry" e JOIN "batch" b ON b."cid" = e."batch_cid"
+      WHERE e."tx_file_cid" = ANY(${cids}::text[])
+      GROUP BY b."platform", b."sequence", b."cid"`;
+    for (const row of rows) {
+      const known = batches.get(row.cid);
+      if (known !== undefined) known.files += Number(row.files);
+      else
+        batches.set(row.cid, {
           platform: row.platform,
           sequence: Number(row.sequence),
           cid: row.cid,
           files: Number(row.files),
-        })),
-        unbatched: Number(totals!.unbatched),
-      };
-    });
+        });
+    }
+    const [indexed] = await this.#index.$queryRaw<{ count: bigint }[]>`
+      SELECT count(DISTINCT "tx_file_cid") AS count FROM "batch_entry" WHERE "tx_file_cid" = ANY(${cids}::text[])`;
+    return Number(indexed!.count);
   }
 }

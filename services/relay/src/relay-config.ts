@@ -87,6 +87,19 @@ export const relayConfigSchema = {
     pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
     default: [],
   },
+  /**
+   * PostgreSQL URL of the parser's index (batches and their entries) when it is kept apart from
+   * the relay's database (ANCHORPOST_DATABASE_URL); unset: the same database. Only read, by the
+   * usage report (which batch holds which of a tenant's files).
+   */
+  indexDatabaseUrl: {
+    kind: 'url',
+    env: 'ANCHORPOST_RELAY_INDEX_DATABASE_URL',
+    protocols: ['postgresql:', 'postgres:'],
+    optional: true,
+    // It carries a password: never echoed.
+    secret: true,
+  },
   /** The admin API's interface: operators only, so loopback unless the operator says otherwise. */
   adminHost: { kind: 'string', env: 'ANCHORPOST_RELAY_ADMIN_HOST', default: '127.0.0.1' },
   adminPort: { kind: 'int', env: 'ANCHORPOST_RELAY_ADMIN_PORT', default: 7412, min: 0, max: 65_535 },

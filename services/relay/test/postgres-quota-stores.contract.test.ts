@@ -89,6 +89,21 @@ function contracts(name: string, open: () => Promise<Opened>): void {
 
 contracts('PostgreSQL (embedded PGlite)', embedded);
 
+// A deployment keeps the relay's database and the parser's index apart: the report reads both.
+usageStoreContract('PostgreSQL, the index in another database (embedded PGlite)', {
+  async create() {
+    const [state, index] = await Promise.all([embedded(), embedded()]);
+    const seeds = { state: seedOf(state.database), index: seedOf(index.database) };
+    return {
+      store: new PostgresUsageStore(state.database.prisma, index.database.prisma),
+      seed: { receipt: seeds.state.receipt, batch: seeds.index.batch },
+      async destroy() {
+        await Promise.all([state.destroy(), index.destroy()]);
+      },
+    };
+  },
+});
+
 const realPostgres = testPostgresForTests();
 if ('skip' in realPostgres) {
   it(

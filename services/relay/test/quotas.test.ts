@@ -47,7 +47,7 @@ function submit(url: string, bytes: Uint8Array, auth: Record<string, string>): P
 interface Refusal {
   status: number;
   retryAfter: string | null;
-  error: { code: string; retryable: boolean; field?: string };
+  error: { code: string; message: string; retryable: boolean; field?: string };
 }
 
 async function refusal(response: Response): Promise<Refusal> {
