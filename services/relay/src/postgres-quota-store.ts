@@ -52,8 +52,8 @@ export class PostgresQuotaStore implements QuotaStore {
         RETURNING lease.granted AS granted, lease.available AS available`;
       const { granted, available } = rows[0]!;
       return {
-        granted: Number(granted),
-        retryAfterMs: granted > 0 ? 0 : Math.ceil(((1 - Number(available)) * 1000) / filesPerSecond),
+        granted,
+        retryAfterMs: granted > 0 ? 0 : Math.ceil(((1 - available) * 1000) / filesPerSecond),
       };
     });
   }

@@ -56,7 +56,7 @@ export function tenantUsageCounter(
   return (tenantId, counts) => {
     const tenant = named.has(tenantId) ? tenantId : 'other';
     for (const [what, value] of Object.entries(counts)) {
-      if (value !== undefined && value > 0) tenantUsage.inc({ tenant, what }, value);
+      if (value > 0) tenantUsage.inc({ tenant, what }, value);
     }
   };
 }

@@ -21,7 +21,7 @@ import { PostgresUsageStore } from '../src/postgres-usage-store.ts';
 function seedOf(database: Database): UsageStoreSeed {
   let sequence = 0;
   return {
-    async receipt(tenantId, cid, acceptedAt) {
+    receipt: async (tenantId, cid, acceptedAt) => {
       sequence += 1;
       await database.prisma.relayReceipt.create({
         data: {
@@ -36,7 +36,7 @@ function seedOf(database: Database): UsageStoreSeed {
         },
       });
     },
-    async batch(platform, batchSequence, cid, entries) {
+    batch: async (platform, batchSequence, cid, entries) => {
       await database.prisma.batch.create({
         data: {
           cid,
@@ -54,7 +54,7 @@ function seedOf(database: Database): UsageStoreSeed {
 
 interface Opened {
   database: Database;
-  destroy(): Promise<void>;
+  destroy: () => Promise<void>;
 }
 
 async function embedded(): Promise<Opened> {

@@ -114,7 +114,7 @@ describe('relay quotas over HTTP and gRPC', { timeout: 300_000 }, () => {
         field: 'filesPerSecond',
         message: answer.error.message,
         retryable: true,
-      } as Refusal['error']);
+      });
       assert.ok(Number(answer.retryAfter) >= 1, `Retry-After ${answer.retryAfter}`);
     }
     for (const bytes of accepted) {

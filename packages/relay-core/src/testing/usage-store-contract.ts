@@ -10,9 +10,9 @@ import type { UsageStore } from '../quotas/usage-store.ts';
 
 export interface UsageStoreSeed {
   /** As if the relay had accepted `cid` for the tenant at `acceptedAt` (RFC 3339 UTC). */
-  receipt(tenantId: string, cid: string, acceptedAt: string): Promise<void>;
+  receipt: (tenantId: string, cid: string, acceptedAt: string) => Promise<void>;
   /** As if the parser had indexed batch-file `cid` (sequence on platform) holding `entries`. */
-  batch(platform: string, sequence: number, cid: string, entries: string[]): Promise<void>;
+  batch: (platform: string, sequence: number, cid: string, entries: string[]) => Promise<void>;
 }
 
 export interface UsageStoreFactory {
