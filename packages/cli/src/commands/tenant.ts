@@ -193,7 +193,10 @@ export async function tenantCommand(args: string[]): Promise<number> {
     if (values.from !== undefined) query.set('from', values.from);
     if (values.to !== undefined) query.set('to', values.to);
     const path = rest[0] === undefined ? 'v1/admin/usage' : `v1/admin/tenants/${at(rest[0])}/usage`;
-    printUsage(await api.call('GET', `${path}${query.size === 0 ? '' : `?${query.toString()}`}`), values.json === true);
+    printUsage(
+      await api.call('GET', `${path}${query.size === 0 ? '' : `?${query.toString()}`}`),
+      values.json === true,
+    );
   } else if (verb === 'key' && rest[0] === 'new' && rest.length === 2) {
     const scopes = (values.scopes ?? 'submit,subscribe').split(',').filter((scope) => scope !== '');
     const body = (await api.call('POST', `v1/admin/tenants/${at(rest[1]!)}/api-keys`, {
