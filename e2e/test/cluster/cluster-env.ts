@@ -80,6 +80,8 @@ export function clusterInstances(setup: ClusterSetup): ClusterInstance[] {
     ...setup.relayPorts.map(({ http, grpc }, i) =>
       instance(`relay-${String.fromCharCode(97 + i)}`, 'relay', http, {
         ANCHORPOST_DATABASE_URL: setup.stateDatabaseUrl,
+        // The usage report looks up which batch holds a tenant's files in the parser's index.
+        ANCHORPOST_RELAY_INDEX_DATABASE_URL: setup.indexDatabaseUrl,
         ANCHORPOST_RELAY_HTTP_PORT: String(http),
         ANCHORPOST_RELAY_GRPC_PORT: String(grpc),
         ANCHORPOST_RELAY_TENANTS_FILE: setup.tenantsFile,

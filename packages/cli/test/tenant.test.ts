@@ -124,6 +124,55 @@ describe('anchorpost tenant', { timeout: 120_000 }, () => {
     );
   });
 
+  it('puts a tenant on a plan with overrides, and shows usage with its batch report', async () => {
+    const set = await cli(
+      'tenant',
+      'plan',
+      'set',
+      relay.tenant,
+      'pro',
+      '--files-per-second',
+      '3',
+      '--max-streams',
+      '2',
+      ...admin(),
+    );
+    assert.equal(set.stdout, `${relay.tenant} pro filesPerSecond=3 maxStreams=2\n`, set.stderr);
+    const listed = await cli('tenant', 'list', ...admin());
+    assert.match(listed.stdout, new RegExp(`^${relay.tenant} pro filesPerSecond=3 maxStreams=2$`, 'm'));
+    assertFailure(
+      await cli('tenant', 'plan', 'set', relay.tenant, 'gold', ...admin()),
+      'BAD_ARGUMENT',
+      'plan',
+    );
+    assertFailure(
+      await cli('tenant', 'plan', 'set', relay.tenant, 'free', '--bytes-per-day', '-1', ...admin()),
+      'USAGE',
+      '-',
+      2,
+    );
+
+    const today = new Date().toISOString().slice(0, 10);
+    const usage = await cli(
+      'tenant',
+      'usage',
+      relay.tenant,
+      '--from',
+      today,
+      '--to',
+      today,
+      '--json',
+      ...admin(),
+    );
+    assert.equal(usage.status, 0, usage.stderr);
+    const body = JSON.parse(usage.stdout) as { tenantId: string; report: { receipts: number } };
+    assert.equal(body.tenantId, relay.tenant);
+    assert.ok(body.report.receipts >= 1, 'the file sent with a new key counts');
+    const all = await cli('tenant', 'usage', ...admin());
+    assert.equal(all.status, 0, all.stderr);
+    assertFailure(await cli('tenant', 'usage', '--from', 'yesterday', ...admin()), 'BAD_REQUEST');
+  });
+
   it('refuses a wrong admin key, an API key as admin key, and a usage mistake', async () => {
     const wrong = join(work, 'wrong-admin-key');
     await writeFile(wrong, `adm_${'x'.repeat(40)}\n`);

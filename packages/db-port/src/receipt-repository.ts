@@ -31,6 +31,8 @@ export interface RelayReceiptRecord {
    */
   clientId: string | null;
   stateBefore: string | null;
+  /** The tenant that submitted the tx-file; null for receipts stored before it was kept. */
+  tenantId: string | null;
 }
 
 /** Where a tx-file sits in its client's state chain within a group: one receipt at most. */
@@ -43,9 +45,18 @@ export interface ChainPositionKey {
 /** The bus end and the chain position are each given whole or not at all (then null). */
 export type NewRelayReceipt = Omit<
   RelayReceiptRecord,
-  'state' | 'busPartition' | 'busOffset' | 'busEndPartition' | 'busEndOffset' | 'clientId' | 'stateBefore'
+  | 'state'
+  | 'busPartition'
+  | 'busOffset'
+  | 'busEndPartition'
+  | 'busEndOffset'
+  | 'clientId'
+  | 'stateBefore'
+  | 'tenantId'
 > &
-  Partial<Pick<RelayReceiptRecord, 'busEndPartition' | 'busEndOffset' | 'clientId' | 'stateBefore'>>;
+  Partial<
+    Pick<RelayReceiptRecord, 'busEndPartition' | 'busEndOffset' | 'clientId' | 'stateBefore' | 'tenantId'>
+  >;
 
 export interface ReceiptRepository {
   /** A new relay sequence number, larger than every one handed out before (gaps are possible). */

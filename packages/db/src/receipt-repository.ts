@@ -37,6 +37,7 @@ function toRecord(row: RelayReceipt): RelayReceiptRecord {
     busEndOffset: row.busEndOffset === null ? null : toSafeNumber(row.busEndOffset),
     clientId: row.clientId,
     stateBefore: row.stateBefore,
+    tenantId: row.tenantId,
   };
 }
 
@@ -104,11 +105,12 @@ export class PrismaReceiptRepository implements ReceiptRepository {
       try {
         count = await this.#prisma.$executeRaw`
           INSERT INTO "relay_receipt" ("cid", "sequence", "recipient_hash", "accepted_at", "relay_key_id", "signature",
-                                       "bus_end_partition", "bus_end_offset", "client_id", "state_before")
+                                       "bus_end_partition", "bus_end_offset", "client_id", "state_before",
+                                       "tenant_id")
           VALUES (${receipt.cid}, ${BigInt(receipt.sequence)}, ${receipt.recipientHash},
                   ${receipt.acceptedAt}::timestamptz, ${receipt.relayKeyId}, ${receipt.signature},
                   ${busEndPartition}::int, ${busEndOffset === null ? null : BigInt(busEndOffset)}::bigint,
-                  ${clientId}::text, ${stateBefore}::text)
+                  ${clientId}::text, ${stateBefore}::text, ${receipt.tenantId ?? null}::text)
           ON CONFLICT ("cid") DO NOTHING`;
       } catch (error) {
         // Rows are never deleted, so the holder of a position that made the insert fail is there.

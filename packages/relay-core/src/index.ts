@@ -12,6 +12,7 @@ export { ErgoNodeBlockView, type ErgoNodeBlockViewOptions } from './ergo-node-bl
 export { ErgoBlockCheck, type ErgoBlockCheckOptions } from './ergo-block-check.ts';
 export { TenantRegistry, type RegistryApiKey, type TenantRegistryFile } from './tenant-registry.ts';
 export * from './tenants/index.ts';
+export * from './quotas/index.ts';
 // Receipts and relay keys: the same surface as the `@anchorpost/relay-core/receipts` subpath.
 export * from './receipts.ts';
 export type {

@@ -10,6 +10,7 @@ function copy(stored: StoredReceipt): StoredReceipt {
     published: stored.published === null ? null : { ...stored.published },
     busEndAtSign: stored.busEndAtSign === null ? null : { ...stored.busEndAtSign },
     chainPosition: stored.chainPosition === null ? null : { ...stored.chainPosition },
+    tenantId: stored.tenantId,
   };
 }
 
@@ -33,6 +34,7 @@ export class MemoryReceiptStore implements ReceiptStore {
     receipt: RelayReceipt,
     busEndAtSign: BusPosition | null,
     chainPosition: ChainPosition,
+    tenantId: string,
   ): Promise<{ stored: StoredReceipt; inserted: boolean }> {
     const existing = this.#receipts.get(receipt.cid);
     if (existing !== undefined) return Promise.resolve({ stored: copy(existing), inserted: false });
@@ -50,6 +52,7 @@ export class MemoryReceiptStore implements ReceiptStore {
       published: null,
       busEndAtSign: busEndAtSign === null ? null : { ...busEndAtSign },
       chainPosition: { ...chainPosition },
+      tenantId,
     };
     this.#receipts.set(receipt.cid, stored);
     this.#positions.set(position, receipt.cid);

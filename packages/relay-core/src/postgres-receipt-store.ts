@@ -27,6 +27,7 @@ function toStored(record: RelayReceiptRecord): StoredReceipt {
       record.clientId === null || record.stateBefore === null
         ? null
         : { clientId: record.clientId, stateBefore: record.stateBefore },
+    tenantId: record.tenantId,
   };
 }
 
@@ -46,6 +47,7 @@ export class PostgresReceiptStore implements ReceiptStore {
     receipt: RelayReceipt,
     busEndAtSign: BusPosition | null,
     chainPosition: ChainPosition,
+    tenantId: string,
   ): Promise<{ stored: StoredReceipt; inserted: boolean }> {
     const { record, inserted } = await this.#receipts.insertReceipt({
       cid: receipt.cid,
@@ -58,6 +60,7 @@ export class PostgresReceiptStore implements ReceiptStore {
       busEndOffset: busEndAtSign?.offset ?? null,
       clientId: chainPosition.clientId,
       stateBefore: chainPosition.stateBefore,
+      tenantId,
     });
     return { stored: toStored(record), inserted };
   }

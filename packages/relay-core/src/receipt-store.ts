@@ -37,6 +37,8 @@ export interface StoredReceipt {
   busEndAtSign: BusPosition | null;
   /** Null for receipts stored before positions were kept (they hold none). */
   chainPosition: ChainPosition | null;
+  /** The tenant that submitted the file; null for receipts stored before it was kept. */
+  tenantId: string | null;
 }
 
 export interface ReceiptStore {
@@ -44,7 +46,7 @@ export interface ReceiptStore {
   nextSequence(): Promise<number>;
   /**
    * Stores the receipt in state `signed`, with `busEndAtSign`, at `chainPosition` in the group of
-   * `receipt.recipientHash`, unless its CID or that position has one already. Returns the receipt
+   * `receipt.recipientHash`, submitted by `tenantId`, unless its CID or that position has one already. Returns the receipt
    * that holds them (the first one wins, with its own busEndAtSign; another CID's receipt when
    * another tx-file holds the position, a fork) and whether this call inserted it.
    */
@@ -52,6 +54,7 @@ export interface ReceiptStore {
     receipt: RelayReceipt,
     busEndAtSign: BusPosition | null,
     chainPosition: ChainPosition,
+    tenantId: string,
   ): Promise<{ stored: StoredReceipt; inserted: boolean }>;
   /** The receipt holding `chainPosition` in the group of `recipientHash`, or null. */
   getAt(recipientHash: string, chainPosition: ChainPosition): Promise<StoredReceipt | null>;

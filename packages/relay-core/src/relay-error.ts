@@ -62,6 +62,12 @@ export const RelayErrorCode = {
    * lookups waiting): the file is refused unchecked, never accepted; retrying can help.
    */
   ErgoNodeUnavailable: 'ERGO_NODE_UNAVAILABLE',
+  /** The tenant sends more files per second than its plan allows; retry after `retryAfterMs`. */
+  RateLimited: 'RATE_LIMITED',
+  /** The tenant's bytes for this UTC day are used up; retry after `retryAfterMs` (the next day). */
+  DailyBytesExhausted: 'DAILY_BYTES_EXHAUSTED',
+  /** The tenant has as many subscription streams open as its plan allows; close one first. */
+  TooManyStreams: 'TOO_MANY_STREAMS',
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -85,22 +91,35 @@ const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
   BLOCK_ABOVE_TIP: 'invalid',
   TRUSTEDBLOCK_TOO_OLD: 'invalid',
   ERGO_NODE_UNAVAILABLE: 'unavailable',
+  RATE_LIMITED: 'exhausted',
+  DAILY_BYTES_EXHAUSTED: 'exhausted',
+  TOO_MANY_STREAMS: 'exhausted',
 });
 
 const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([
   RelayErrorCode.Aborted,
   RelayErrorCode.BlockAboveTip,
   RelayErrorCode.ErgoNodeUnavailable,
+  RelayErrorCode.RateLimited,
+  RelayErrorCode.DailyBytesExhausted,
+  RelayErrorCode.TooManyStreams,
 ]);
 
 export class RelayError extends AnchorpostError<RelayErrorCode> {
   override readonly name = 'RelayError';
   /** The tx-file field at fault (dotted path), when one is. */
   readonly field?: string;
+  /** For a quota refusal: how long until a retry can pass (HTTP Retry-After, a gRPC trailer). */
+  readonly retryAfterMs?: number;
 
-  constructor(code: RelayErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
+  constructor(
+    code: RelayErrorCode,
+    message: string,
+    options?: { cause?: unknown; field?: string; retryAfterMs?: number },
+  ) {
     super(code, KINDS[code], message, RETRYABLE.has(code), options);
     if (options?.field !== undefined) this.field = options.field;
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -8,6 +8,7 @@ import type { ReceiptStore } from './receipt-store.ts';
 import type { RelayObserver } from './relay-observer.ts';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
 import type { TenantDirectory } from './tenants/tenant-directory.ts';
+import type { TenantQuotas } from './quotas/tenant-quotas.ts';
 
 export interface RelayOptions {
   readonly bus: Bus;
@@ -48,6 +49,12 @@ export interface RelayOptions {
    * ErgoBlockCheck). Without it the relay checks no block ids.
    */
   readonly ergo?: ErgoBlockCheckOptions;
+  /**
+   * Tenants' plan limits: a file larger than its tenant's plan allows is TOO_LARGE before it is
+   * parsed; a new file (not a retry of an accepted one) spends a file and its bytes before
+   * anything is stored (RATE_LIMITED, DAILY_BYTES_EXHAUSTED). Without it: no quotas.
+   */
+  readonly quotas?: Pick<TenantQuotas, 'checkSize' | 'admit'>;
   readonly observer?: RelayObserver;
 }
 
@@ -64,7 +71,15 @@ export const RELAY_DEFAULTS = {
 export type RelaySettings = Required<
   Omit<
     RelayOptions,
-    'bus' | 'storage' | 'receipts' | 'tenants' | 'relayKey' | 'observer' | 'storageTimeoutMs' | 'ergo'
+    | 'bus'
+    | 'storage'
+    | 'receipts'
+    | 'tenants'
+    | 'relayKey'
+    | 'observer'
+    | 'storageTimeoutMs'
+    | 'ergo'
+    | 'quotas'
   >
 > & { storageTimeoutMs: number | undefined; blockCheck: ErgoBlockCheck | undefined };
 

@@ -68,6 +68,7 @@ export class Relay {
   readonly #key: RelayKey;
   readonly #settings: RelaySettings;
   readonly #observer: RelayObserver | undefined;
+  readonly #quotas: RelayOptions['quotas'];
   readonly #news = new NewsSignal();
   readonly #delivery: TxFileDelivery;
   /** Submits of one CID in this process run one after another (see #serialize). */
@@ -81,6 +82,7 @@ export class Relay {
     this.#key = key;
     this.#settings = settings;
     this.#observer = options.observer;
+    this.#quotas = options.quotas;
     this.#delivery = new TxFileDelivery(options.bus, settings, this.#news, options.observer);
   }
 
@@ -139,6 +141,7 @@ export class Relay {
     }
     // A tenant we do not serve costs no YAML parsing.
     await this.#tenants.checkTenant(tenantId);
+    await this.#quotas?.checkSize(tenantId, bytes.byteLength);
     // Only the canonical form: a comment or another key order would give the same message
     // another CID, so another receipt and another delivery (NOT_CANONICAL).
     const tx = parseCanonicalTxFile(bytes, { maxBytes: max });
@@ -152,10 +155,12 @@ export class Relay {
     const cid = await cidForBytes(bytes);
     const chainPosition: ChainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
     // Before the receipt, so a sender may subscribe as soon as it holds one. A file refused after
-    // this (a fork, storage down) leaves the entitlement: its client did sign a file to this
-    // recipient, so the tenant could as well have sent one that is accepted.
+    // this (a fork, a quota, storage down) leaves the entitlement: its client did sign a file to
+    // this recipient, so the tenant could as well have sent one that is accepted.
     await this.#tenants.recordRecipient?.(tenantId, tx.recipient.sha512hash);
-    return this.#serialize(cid, () => this.#accept(cid, tx.recipient.sha512hash, chainPosition, bytes));
+    return this.#serialize(cid, () =>
+      this.#accept(cid, tenantId, tx.recipient.sha512hash, chainPosition, bytes),
+    );
   }
 
   /**
@@ -176,6 +181,7 @@ export class Relay {
 
   async #accept(
     cid: string,
+    tenantId: string,
     recipientHash: string,
     chainPosition: ChainPosition,
     bytes: Uint8Array,
@@ -186,6 +192,9 @@ export class Relay {
     if (stored === null) {
       const holder = await this.#receipts.getAt(recipientHash, chainPosition);
       if (holder !== null) throw stateFork(cid, holder.receipt.cid, chainPosition);
+      // Quotas only for a file not accepted before: a retry (even of a half-done attempt, which
+      // already paid) costs nothing, and a refusal here leaves nothing stored or receipted.
+      await this.#quotas?.admit(tenantId, bytes.byteLength);
     }
 
     // (1) Bytes first: nothing is signed or published for content that is not stored. Adding
@@ -215,7 +224,7 @@ export class Relay {
       // Another relay process may have stored one for this CID meanwhile: the first one wins. Or
       // one for another CID at this chain position (a fork sent to two relays at once): the
       // database's unique index lets only one through; this one's stored bytes stay unreferenced.
-      ({ stored, inserted } = await this.#receipts.insert(receipt, busEndAtSign, chainPosition));
+      ({ stored, inserted } = await this.#receipts.insert(receipt, busEndAtSign, chainPosition, tenantId));
       if (stored.receipt.cid !== cid) throw stateFork(cid, stored.receipt.cid, chainPosition);
       if (stored.state === 'published') return { receipt: stored.receipt, duplicate: true };
     }

@@ -74,7 +74,8 @@ function crowdedBus(bus: Bus, count: number): Bus {
 function delegate(store: ReceiptStore): ReceiptStore {
   return {
     nextSequence: () => store.nextSequence(),
-    insert: (receipt, busEndAtSign, chainPosition) => store.insert(receipt, busEndAtSign, chainPosition),
+    insert: (receipt, busEndAtSign, chainPosition, tenantId) =>
+      store.insert(receipt, busEndAtSign, chainPosition, tenantId),
     getAt: (recipientHash, chainPosition) => store.getAt(recipientHash, chainPosition),
     get: (cid) => store.get(cid),
     markPublished: (cid, position) => store.markPublished(cid, position),

@@ -42,6 +42,11 @@ export interface ErrorResponse {
   httpStatus: number;
   grpcStatus: number;
   body: ErrorBody;
+  /**
+   * For a refusal that passes by waiting (a quota): how long, from the error's `retryAfterMs`.
+   * HTTP sends it as `Retry-After` (whole seconds, rounded up), gRPC as a trailer.
+   */
+  retryAfterMs?: number;
 }
 
 export function errorResponse(error: unknown): ErrorResponse {
@@ -57,7 +62,15 @@ export function errorResponse(error: unknown): ErrorResponse {
     },
   };
   const [httpStatus, grpcStatus] = statusesFor(known);
-  return { httpStatus, grpcStatus, body };
+  const retryAfterMs = (known as { retryAfterMs?: unknown }).retryAfterMs;
+  return {
+    httpStatus,
+    grpcStatus,
+    body,
+    ...(typeof retryAfterMs === 'number' && retryAfterMs >= 0
+      ? { retryAfterMs: Math.ceil(retryAfterMs) }
+      : {}),
+  };
 }
 
 function internal(): ErrorResponse {

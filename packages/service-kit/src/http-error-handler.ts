@@ -37,6 +37,9 @@ export function httpErrorHandler(logger: Logger) {
     if (mapped.httpStatus >= 500) {
       logger.error({ requestId: request.id, code: mapped.body.error.code, err: error }, 'request failed');
     }
+    if (mapped.retryAfterMs !== undefined) {
+      void reply.header('retry-after', String(Math.max(1, Math.ceil(mapped.retryAfterMs / 1000))));
+    }
     return reply.code(mapped.httpStatus).send(mapped.body);
   };
 }

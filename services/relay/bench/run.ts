@@ -127,7 +127,7 @@ try {
       const sequence = await receipts.nextSequence();
       const acceptedAt = new Date().toISOString();
       const receipt = signReceipt({ version: 1, cid, recipientHash, acceptedAt, sequence }, relayKey);
-      await receipts.insert(receipt, { partition: 0, offset: 0 }, chainPosition);
+      await receipts.insert(receipt, { partition: 0, offset: 0 }, chainPosition, 'bench');
       await receipts.markPublished(cid, { partition: 0, offset: 0 });
       return true;
     },

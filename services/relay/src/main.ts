@@ -7,6 +7,7 @@
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
+import { openDatabase } from '@anchorpost/db';
 import { dataRoot, runServiceMain } from '@anchorpost/runtime';
 import { ConfigError, loadConfig, ServiceMetrics } from '@anchorpost/service-kit';
 import { openRelay } from './open-relay.ts';
@@ -38,17 +39,47 @@ await runServiceMain({
   },
   async start({ config, adapters: { bus, storage, database }, logger }) {
     const metrics = new ServiceMetrics('relay');
-    const relay = await openRelay({ config, bus, storage, database, metrics, logger });
-    return startRelayService({
-      config,
-      relay,
-      metrics,
-      logger,
-      readiness: [
-        { name: 'database', check: () => database.ping() },
-        { name: 'bus', check: () => bus.endOffsets(TX_FILE_ACCEPTED_TOPIC).then(() => undefined) },
-      ],
-      handleSignals: false,
-    });
+    // The parser's index, when apart: read now and then by the usage report, so a small pool.
+    const index =
+      config.indexDatabaseUrl === undefined
+        ? undefined
+        : await openDatabase({ mode: 'postgres', databaseUrl: config.indexDatabaseUrl, poolSize: 2 });
+    try {
+      const relay = await openRelay({
+        config,
+        bus,
+        storage,
+        database,
+        ...(index === undefined ? {} : { index: index.database }),
+        metrics,
+        logger,
+      });
+      const service = await startRelayService({
+        config,
+        relay,
+        metrics,
+        logger,
+        readiness: [
+          { name: 'database', check: () => database.ping() },
+          { name: 'bus', check: () => bus.endOffsets(TX_FILE_ACCEPTED_TOPIC).then(() => undefined) },
+        ],
+        handleSignals: false,
+      });
+      let closing: Promise<void> | undefined;
+      return {
+        ...service,
+        close: () =>
+          (closing ??= (async () => {
+            try {
+              await service.close();
+            } finally {
+              await index?.close();
+            }
+          })()),
+      };
+    } catch (error) {
+      await index?.close();
+      throw error;
+    }
   },
 });

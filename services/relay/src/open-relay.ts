@@ -8,27 +8,37 @@
 import { readFile } from 'node:fs/promises';
 import type { Bus } from '@anchorpost/bus';
 import type { Database } from '@anchorpost/db';
+import { hostname } from 'node:os';
 import {
   ErgoNodeBlockView,
   importTenants,
   PostgresReceiptStore,
   Relay,
+  StreamSlots,
   TenantAccess,
   TenantAdministration,
+  TenantQuotas,
   TenantRegistry,
+  UsageMeter,
+  type PlanTable,
   type TenantStore,
+  type UsageStore,
 } from '@anchorpost/relay-core';
 import { ConfigError, type Logger, type ServiceMetrics } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
 import type { RelayConfig } from './relay-config.ts';
+import { PostgresQuotaStore } from './postgres-quota-store.ts';
 import { PostgresTenantStore } from './postgres-tenant-store.ts';
-import { relayObserver } from './relay-metrics.ts';
+import { PostgresUsageStore } from './postgres-usage-store.ts';
+import { relayObserver, tenantUsageCounter } from './relay-metrics.ts';
 
 export interface OpenRelayOptions {
   config: RelayConfig;
   bus: Bus;
   storage: ContentStore;
   database: Database;
+  /** The parser's index, when apart from `database` (ANCHORPOST_RELAY_INDEX_DATABASE_URL). */
+  index?: Database;
   metrics: ServiceMetrics;
   logger: Logger;
 }
@@ -48,6 +58,31 @@ export interface OpenedRelay {
   administration: TenantAdministration;
   /** The operator's admin key; null without ANCHORPOST_RELAY_ADMIN_KEY_FILE (no admin API then). */
   adminKey: string | null;
+  /** Subscription stream slots per tenant (held across replicas); the transports open one per stream. */
+  streams: StreamSlots;
+  /** Usage counted in memory and flushed in batches; `close` it when the service stops. */
+  meter: UsageMeter;
+  /** Daily usage and the usage report, for `GET /v1/usage` and the admin API. */
+  usage: UsageStore;
+}
+
+/** The plans' limits from the settings; no plan accepts a file larger than the relay does. */
+export function planTable(config: RelayConfig): PlanTable {
+  const cap = (bytes: number) => Math.min(bytes, config.maxTxFileBytes);
+  return {
+    free: {
+      filesPerSecond: config.freeFilesPerSecond,
+      bytesPerDay: config.freeBytesPerDay,
+      maxStreams: config.freeMaxStreams,
+      maxFileBytes: cap(config.freeMaxFileBytes),
+    },
+    pro: {
+      filesPerSecond: config.proFilesPerSecond,
+      bytesPerDay: config.proBytesPerDay,
+      maxStreams: config.proMaxStreams,
+      maxFileBytes: cap(config.proMaxFileBytes),
+    },
+  };
 }
 
 async function readTenantsFile(path: string): Promise<TenantRegistry> {
@@ -88,6 +123,32 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
   const access = new TenantAccess({ store, cacheTtlMs: config.tenantsCacheTtlMs });
   const adminKey = await readAdminKey(config.adminKeyFile);
   const relayKey = await readConfigFile('ANCHORPOST_RELAY_KEY_FILE', config.keyFile);
+  const quotaStore = new PostgresQuotaStore(options.database.prisma);
+  const usage = new PostgresUsageStore(options.database.prisma, (options.index ?? options.database).prisma);
+  const quotas = new TenantQuotas({
+    store: quotaStore,
+    plans: planTable(config),
+    planOf: (tenantId) => store.plan(tenantId),
+    cacheTtlMs: config.tenantsCacheTtlMs,
+  });
+  const countUsage = tenantUsageCounter(options.metrics, config.metricsTenants);
+  const meter = new UsageMeter({
+    store: usage,
+    flushMs: config.usageFlushMs,
+    onCount: countUsage,
+    onFlushError: (error) => {
+      options.logger.warn({ err: error }, 'usage not written yet; kept for the next flush');
+    },
+  });
+  const streams = new StreamSlots({
+    store: quotaStore,
+    maxStreams: async (tenantId) => (await quotas.limits(tenantId)).maxStreams,
+    replica: `${hostname()}:${process.pid}`,
+    ttlMs: config.streamLeaseTtlMs,
+    onRenewError: (error) => {
+      options.logger.warn({ err: error }, 'stream leases not renewed; retried on the next beat');
+    },
+  });
   try {
     const relay = await Relay.open({
       bus: options.bus,
@@ -105,10 +166,21 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
               trustedblockMaxAge: config.trustedblockMaxAge,
             },
           }),
-      observer: relayObserver(options.metrics, options.logger),
+      quotas,
+      observer: relayObserver(options.metrics, options.logger, meter),
     });
-    return { relay, access, administration: new TenantAdministration(store), adminKey };
+    return {
+      relay,
+      access,
+      administration: new TenantAdministration(store),
+      adminKey,
+      streams,
+      meter,
+      usage,
+    };
   } catch (error) {
+    streams.close();
+    await meter.close();
     if ((error as { code?: unknown }).code === 'BAD_CONFIG' && /key/i.test((error as Error).message)) {
       throw new ConfigError('ANCHORPOST_RELAY_KEY_FILE', 'is not an Ed25519 private key (PKCS#8 PEM)');
     }

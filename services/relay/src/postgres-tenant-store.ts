@@ -7,8 +7,20 @@ import type { Database } from '@anchorpost/db';
 import { toDbError } from '@anchorpost/db';
 import { fingerprint, parsePublicKeyFile, toPublicKeyFile } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
-import { isApiKeyScope, RelayError, RelayErrorCode } from '@anchorpost/relay-core';
-import type { StoredApiKey, TenantRecipient, TenantStore, TenantSummary } from '@anchorpost/relay-core';
+import {
+  isApiKeyScope,
+  isPlanName,
+  parseOverrides,
+  RelayError,
+  RelayErrorCode,
+} from '@anchorpost/relay-core';
+import type {
+  StoredApiKey,
+  TenantPlan,
+  TenantRecipient,
+  TenantStore,
+  TenantSummary,
+} from '@anchorpost/relay-core';
 
 type Prisma = Database['prisma'];
 
@@ -24,6 +36,11 @@ interface ApiKeyRow {
 
 function toStored(row: ApiKeyRow): StoredApiKey {
   return { ...row, scopes: row.scopes.filter(isApiKeyScope) };
+}
+
+/** The plan columns as a TenantPlan (values the admin API checked on the way in). */
+function toPlan(row: { plan: string; quotaOverrides: unknown }): TenantPlan {
+  return { plan: isPlanName(row.plan) ? row.plan : 'free', overrides: parseOverrides(row.quotaOverrides) };
 }
 
 /** A public key file as a JSON column value (it is plain JSON: strings and numbers only). */
@@ -94,6 +111,7 @@ export class PostgresTenantStore implements TenantStore {
           const { id, scopes, createdAt, expiresAt, revokedAt } = toStored(key);
           return { id, scopes, createdAt, expiresAt, revokedAt };
         }),
+        plan: toPlan(row),
       }));
     });
   }
@@ -145,6 +163,28 @@ export class PostgresTenantStore implements TenantStore {
     return withErrors('apiKey', async () => {
       const row = await this.#prisma.apiKey.findUnique({ where: { id } });
       return row === null ? null : toStored(row);
+    });
+  }
+
+  plan(tenantId: string): Promise<TenantPlan | null> {
+    return withErrors('plan', async () => {
+      const row = await this.#prisma.tenant.findUnique({
+        where: { id: tenantId },
+        select: { plan: true, quotaOverrides: true },
+      });
+      return row === null ? null : toPlan(row);
+    });
+  }
+
+  setPlan(tenantId: string, plan: TenantPlan): Promise<void> {
+    return withErrors('setPlan', async () => {
+      const { count } = await this.#prisma.tenant.updateMany({
+        where: { id: tenantId },
+        data: { plan: plan.plan, quotaOverrides: { ...plan.overrides } },
+      });
+      if (count === 0) {
+        throw new RelayError(RelayErrorCode.TenantNotFound, `no tenant ${tenantId}`, { field: 'tenant' });
+      }
     });
   }
 

@@ -26,6 +26,81 @@ export const relayConfigSchema = {
    * refused by every replica at most this long after the change.
    */
   tenantsCacheTtlMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_TENANTS_CACHE_TTL', default: 5_000 },
+  /*
+   * Plans: the limits of the `free` and `pro` plans (a tenant's overrides, set with `anchorpost
+   * tenant plan set`, replace single limits). Files per second is a token bucket holding one
+   * second's worth; bytes per day count newly accepted tx-files per UTC day; streams are open
+   * subscriptions across all replicas; the file limit is capped by ANCHORPOST_RELAY_MAX_TX_FILE_BYTES.
+   */
+  freeFilesPerSecond: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_PLAN_FREE_FILES_PER_SECOND',
+    default: 50,
+    min: 1,
+  },
+  freeBytesPerDay: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_PLAN_FREE_BYTES_PER_DAY',
+    default: 1024 * 1_048_576,
+    min: 1024,
+  },
+  freeMaxStreams: { kind: 'int', env: 'ANCHORPOST_RELAY_PLAN_FREE_MAX_STREAMS', default: 50, min: 1 },
+  freeMaxFileBytes: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_PLAN_FREE_MAX_FILE_BYTES',
+    default: 1_048_576,
+    min: 1024,
+  },
+  proFilesPerSecond: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_PLAN_PRO_FILES_PER_SECOND',
+    default: 1_000,
+    min: 1,
+  },
+  proBytesPerDay: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_PLAN_PRO_BYTES_PER_DAY',
+    default: 100 * 1024 * 1_048_576,
+    min: 1024,
+  },
+  proMaxStreams: { kind: 'int', env: 'ANCHORPOST_RELAY_PLAN_PRO_MAX_STREAMS', default: 1_000, min: 1 },
+  proMaxFileBytes: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_PLAN_PRO_MAX_FILE_BYTES',
+    default: 1_048_576,
+    min: 1024,
+  },
+  /**
+   * How long a subscription stream's lease lives unless its replica renews it (every third of
+   * it): a replica that dies frees its tenants' stream slots within this time.
+   */
+  streamLeaseTtlMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_STREAM_LEASE_TTL', default: 30_000 },
+  /** How often usage counted in memory is added to the daily usage rows (and lost at most on a crash). */
+  usageFlushMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_USAGE_FLUSH_INTERVAL', default: 5_000 },
+  /**
+   * Tenants whose usage `/metrics` labels with their id (a bounded set the operator picks, e.g.
+   * the paid ones); every other tenant is counted under `tenant="other"`.
+   */
+  metricsTenants: {
+    kind: 'list',
+    of: 'string',
+    env: 'ANCHORPOST_RELAY_METRICS_TENANTS',
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    default: [],
+  },
+  /**
+   * PostgreSQL URL of the parser's index (batches and their entries) when it is kept apart from
+   * the relay's database (ANCHORPOST_DATABASE_URL); unset: the same database. Only read, by the
+   * usage report (which batch holds which of a tenant's files).
+   */
+  indexDatabaseUrl: {
+    kind: 'url',
+    env: 'ANCHORPOST_RELAY_INDEX_DATABASE_URL',
+    protocols: ['postgresql:', 'postgres:'],
+    optional: true,
+    // It carries a password: never echoed.
+    secret: true,
+  },
   /** The admin API's interface: operators only, so loopback unless the operator says otherwise. */
   adminHost: { kind: 'string', env: 'ANCHORPOST_RELAY_ADMIN_HOST', default: '127.0.0.1' },
   adminPort: { kind: 'int', env: 'ANCHORPOST_RELAY_ADMIN_PORT', default: 7412, min: 0, max: 65_535 },

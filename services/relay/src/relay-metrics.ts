@@ -2,7 +2,7 @@
  * The relay's own metrics (`anchorpost_relay_*`) and the RelayObserver that feeds them and the
  * log: one line per refusal with its code, never the tx-file's bytes.
  */
-import type { RelayObserver } from '@anchorpost/relay-core';
+import type { RelayObserver, UsageCounts, UsageMeter } from '@anchorpost/relay-core';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 
 export type RelayMetrics = ReturnType<typeof createRelayMetrics>;
@@ -34,15 +34,43 @@ function createRelayMetrics(metrics: ServiceMetrics) {
       [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     ),
     badRecords: metrics.counter('bad_bus_records_total', 'Accepted-topic records delivery skipped'),
+    tenantUsage: metrics.counter(
+      'tenant_usage_total',
+      'Usage by tenant (the configured ones; the rest as "other") and what: files, bytes, deliveries, streams',
+      ['tenant', 'what'],
+    ),
   };
 }
 
-export function relayObserver(metrics: ServiceMetrics, logger: Logger): RelayObserver {
+/**
+ * Counts usage into `anchorpost_relay_tenant_usage_total{tenant, what}`. The tenant label takes
+ * only the ids the operator listed (ANCHORPOST_RELAY_METRICS_TENANTS) and `other`, so the series
+ * stay bounded however many tenants sign up; exact per-tenant numbers are at /v1/usage.
+ */
+export function tenantUsageCounter(
+  metrics: ServiceMetrics,
+  labelled: readonly string[],
+): (tenantId: string, counts: Partial<UsageCounts>) => void {
+  const { tenantUsage } = relayMetrics(metrics);
+  const named = new Set(labelled);
+  return (tenantId, counts) => {
+    const tenant = named.has(tenantId) ? tenantId : 'other';
+    for (const [what, value] of Object.entries(counts)) {
+      if (value > 0) tenantUsage.inc({ tenant, what }, value);
+    }
+  };
+}
+
+/** `meter`: where newly accepted files count as their tenant's usage. */
+export function relayObserver(metrics: ServiceMetrics, logger: Logger, meter?: UsageMeter): RelayObserver {
   const m = relayMetrics(metrics);
   return {
     accepted(event) {
       m.txFiles.inc({ outcome: event.duplicate ? 'duplicate' : 'accepted', code: 'OK' });
-      if (!event.duplicate) m.acceptedBytes.inc(event.bytes);
+      if (!event.duplicate) {
+        m.acceptedBytes.inc(event.bytes);
+        meter?.count(event.tenantId, { files: 1, bytes: event.bytes });
+      }
       m.submitSeconds.observe(event.durationMs / 1000);
     },
     rejected(event) {

@@ -16,9 +16,11 @@ import { startRelayGrpcServer } from './grpc/relay-grpc-server.ts';
 import { startAdminService } from './admin/admin-service.ts';
 import { OpenStreams, subscriptionRoute } from './http/subscription-route.ts';
 import { txFileRoutes } from './http/tx-file-routes.ts';
+import { usageRoute } from './http/usage-route.ts';
 import type { OpenedRelay } from './open-relay.ts';
 import type { RelayConfig } from './relay-config.ts';
 import { relayMetrics } from './relay-metrics.ts';
+import { tenantStreams } from './tenant-streams.ts';
 
 export interface RelayServiceOptions {
   config: RelayConfig;
@@ -38,8 +40,11 @@ Module({})(RelayModule);
 
 export async function startRelayService(options: RelayServiceOptions): Promise<RunningService> {
   const { config } = options;
-  const { relay, access } = options.relay;
+  const { relay, access, streams: slots, meter, usage } = options.relay;
   const logger = options.logger ?? createLogger('relay');
+  const openStream = tenantStreams(slots, meter, (error) => {
+    logger.warn({ err: error }, 'stream lease not released; it expires by itself');
+  });
   const metrics = options.metrics ?? new ServiceMetrics('relay');
   const counters = relayMetrics(metrics);
   const streams = new OpenStreams();
@@ -61,12 +66,14 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     },
     configure(fastify) {
       txFileRoutes(fastify, { relay, access, maxTxFileBytes: config.maxTxFileBytes });
+      usageRoute(fastify, { access, usage });
       subscriptionRoute(
         fastify,
         {
           relay,
           access,
           logger,
+          openStream,
           heartbeatMs: config.sseHeartbeatMs,
           onOpen: () => {
             counters.openSubscriptions.inc({ transport: 'sse' });
@@ -89,6 +96,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
       logger,
       metrics: service.metrics,
       maxTxFileBytes: config.maxTxFileBytes,
+      openStream,
     });
   } catch (error) {
     await service.close();
@@ -119,6 +127,10 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
         streams.closeAll();
         await service.close();
         await admin?.close();
+        slots.close();
+        await meter.close().catch((error: unknown) => {
+          logger.warn({ err: error }, 'usage of the last interval not written');
+        });
       })()),
   };
 }

@@ -234,6 +234,7 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
       '/v1/subscriptions/{recipientHash}',
       '/v1/tx-files',
       '/v1/tx-files/{cid}',
+      '/v1/usage',
     ]);
     const metrics = await (await fetch(`${http}/metrics`)).text();
     assert.match(metrics, /^anchorpost_relay_tx_files_total\{outcome="accepted",code="OK"\} \d+$/m);

@@ -29,6 +29,7 @@ import {
   type PrivateIdentity,
   type TxBlockchain,
 } from '@anchorpost/protocol';
+import { createTestDatabase } from '@anchorpost/db/testing';
 import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
 import {
   generateRelayKey,
@@ -55,6 +56,8 @@ export interface RelayServiceFixture {
   /** The operator's admin key (for the admin API at `service.urls.admin`). */
   adminKey: string;
   administration: TenantAdministration;
+  /** The database every replica shares (to look at rows, or index batches as the parser would). */
+  database: Database;
   /**
    * Another relay service (its own ports, its own tenants cache) over the same database, bus and
    * storage, as a second replica would be; closed with the fixture.
@@ -90,7 +93,10 @@ const DEFAULT_BLOCKCHAIN: TxBlockchain = {
 };
 
 export interface RelayServiceFixtureOptions {
-  /** A real PostgreSQL server (a role that may CREATE DATABASE) instead of an embedded PGlite. */
+  /**
+   * A real PostgreSQL server (ANCHORPOST_TEST_POSTGRES_URL's admin URL): a fresh database on it,
+   * where replicas' connections really run side by side. Default: an embedded PGlite.
+   */
   postgresAdminUrl?: string;
   /** `memory`: tenants in the MemoryTenantStore test double instead of the database. */
   tenantStore?: 'database' | 'memory';
@@ -133,7 +139,7 @@ export async function openRelayServiceFixture(
 
     let databaseUrl: string;
     if (options.postgresAdminUrl === undefined) {
-      const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
+      const server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
       closers.push(() => server.stop());
       databaseUrl = server.databaseUrl;
     } else {
@@ -144,7 +150,7 @@ export async function openRelayServiceFixture(
     await migrate(databaseUrl);
     const database: Database = createDatabase({
       databaseUrl,
-      poolSize: options.postgresAdminUrl === undefined ? EMBEDDED_POOL_SIZE : 4,
+      poolSize: options.postgresAdminUrl === undefined ? EMBEDDED_POOL_SIZE : 8,
     });
     closers.push(() => database.close());
     const bus: FileLogBus = await openFileLogBus({ dir: join(dir, 'bus'), maxRecordBytes: 2 * 1024 * 1024 });
@@ -170,6 +176,7 @@ export async function openRelayServiceFixture(
       auth: { authorization: `Bearer ${apiKey}` },
       adminKey,
       administration: relay.administration,
+      database,
       async replica(more = {}) {
         const replicaConfig = loadConfig(relayConfigSchema, {
           ANCHORPOST_RELAY_HTTP_PORT: '0',

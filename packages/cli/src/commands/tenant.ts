@@ -11,7 +11,15 @@ import { readJson } from '../files.ts';
 import { refusal, request, serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
 
-export const TENANT_USAGE = `anchorpost tenant add ID | list [--json] | key new ID [--scopes submit,subscribe] [--expires TIME] | key revoke KEY_ID | client add ID PUBLIC_KEY_FILE | client remove ID CLIENT_ID | recipient add ID RECIPIENT_HASH | recipient remove ID RECIPIENT_HASH | recipient list ID [--json]  [--admin URL] [--admin-key-file FILE]`;
+export const TENANT_USAGE = `anchorpost tenant add ID | list [--json] | plan set ID PLAN [--files-per-second N] [--bytes-per-day N] [--max-streams N] [--max-file-bytes N] | usage [ID] [--from DAY] [--to DAY] [--json] | key new ID [--scopes submit,subscribe] [--expires TIME] | key revoke KEY_ID | client add ID PUBLIC_KEY_FILE | client remove ID CLIENT_ID | recipient add ID RECIPIENT_HASH | recipient remove ID RECIPIENT_HASH | recipient list ID [--json]  [--admin URL] [--admin-key-file FILE]`;
+
+/** `plan set` options and the limit each overrides. */
+const LIMIT_OPTIONS = {
+  'files-per-second': 'filesPerSecond',
+  'bytes-per-day': 'bytesPerDay',
+  'max-streams': 'maxStreams',
+  'max-file-bytes': 'maxFileBytes',
+} as const;
 
 const DEFAULT_ADMIN_URL = 'http://127.0.0.1:7412';
 
@@ -30,7 +38,10 @@ async function adminKey(file: string | undefined): Promise<string> {
 function admin(base: string, key: string): Admin {
   return {
     async call(method, path, body) {
-      const url = serviceUrl(base, '--admin', path);
+      // The query goes in `search`: as part of the path its `?` would be escaped.
+      const [pathname, search] = path.split('?', 2) as [string, string | undefined];
+      const url = serviceUrl(base, '--admin', pathname);
+      if (search !== undefined) url.search = search;
       const response = await request(url, {
         method,
         headers: {
@@ -49,8 +60,62 @@ function admin(base: string, key: string): Admin {
 
 interface ListedTenant {
   id: string;
+  plan: string;
+  overrides: Record<string, number>;
   clientIds: string[];
   apiKeys: { id: string; scopes: string[]; expiresAt: string | null; revokedAt: string | null }[];
+}
+
+/** The limits given as options, as overrides (USAGE for one that is no positive integer). */
+function overridesOf(values: Record<string, unknown>): Record<string, number> {
+  const overrides: Record<string, number> = {};
+  for (const [option, limit] of Object.entries(LIMIT_OPTIONS)) {
+    const text = values[option];
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (typeof text !== 'string' || !/^[1-9][0-9]*$/.test(text) || !Number.isSafeInteger(value)) {
+      throw new UsageError(`--${option} must be a positive integer; usage: ${TENANT_USAGE}`);
+    }
+    overrides[limit] = value;
+  }
+  return overrides;
+}
+
+interface UsageDay {
+  tenantId: string;
+  day: string;
+  files: number;
+  bytes: number;
+  deliveries: number;
+  streams: number;
+}
+
+interface TenantUsage {
+  tenantId: string;
+  days: UsageDay[];
+  report: {
+    receipts: number;
+    batches: { platform: string; sequence: number; cid: string; files: number }[];
+    unbatched: number;
+  };
+}
+
+function printUsage(body: unknown, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(body)}\n`);
+    return;
+  }
+  const { days, report } = body as Partial<TenantUsage> & { days: UsageDay[] };
+  for (const day of days) {
+    process.stdout.write(
+      `${day.day} ${day.tenantId} files ${day.files} bytes ${day.bytes} deliveries ${day.deliveries} streams ${day.streams}\n`,
+    );
+  }
+  if (report === undefined) return;
+  process.stdout.write(`receipts ${report.receipts} unbatched ${report.unbatched}\n`);
+  for (const batch of report.batches) {
+    process.stdout.write(`  batch ${batch.platform} #${batch.sequence} ${batch.cid} files ${batch.files}\n`);
+  }
 }
 
 function printTenants(body: unknown, json: boolean): void {
@@ -60,7 +125,8 @@ function printTenants(body: unknown, json: boolean): void {
     return;
   }
   for (const tenant of tenants) {
-    process.stdout.write(`${tenant.id}\n`);
+    const overrides = Object.entries(tenant.overrides).map(([name, value]) => ` ${name}=${value}`);
+    process.stdout.write(`${tenant.id} ${tenant.plan}${overrides.join('')}\n`);
     for (const client of tenant.clientIds) process.stdout.write(`  client ${client}\n`);
     for (const key of tenant.apiKeys) {
       const state =
@@ -114,6 +180,12 @@ export async function tenantCommand(args: string[]): Promise<number> {
       scopes: { type: 'string' },
       expires: { type: 'string' },
       json: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'files-per-second': { type: 'string' },
+      'bytes-per-day': { type: 'string' },
+      'max-streams': { type: 'string' },
+      'max-file-bytes': { type: 'string' },
     },
     TENANT_USAGE,
   );
@@ -131,10 +203,11 @@ export async function tenantCommand(args: string[]): Promise<number> {
     'recipient add': 3,
     'recipient remove': 3,
     'recipient list': 2,
+    'plan set': 3,
   };
-  const shape =
-    verb === 'key' || verb === 'client' || verb === 'recipient' ? `${verb} ${rest[0] ?? ''}` : (verb ?? '');
-  if (shapes[shape] !== rest.length) usage();
+  const grouped = new Set(['key', 'client', 'recipient', 'plan']);
+  const shape = verb !== undefined && grouped.has(verb) ? `${verb} ${rest[0] ?? ''}` : (verb ?? '');
+  if (shapes[shape] !== rest.length && !(verb === 'usage' && rest.length <= 1)) usage();
   const api = admin(
     values.admin ?? process.env.ANCHORPOST_ADMIN_URL ?? DEFAULT_ADMIN_URL,
     await adminKey(values['admin-key-file']),
@@ -147,6 +220,22 @@ export async function tenantCommand(args: string[]): Promise<number> {
     out(body.created ? `added ${rest[0]!}` : `${rest[0]!} exists`);
   } else if (verb === 'list' && rest.length === 0) {
     printTenants(await api.call('GET', 'v1/admin/tenants'), values.json === true);
+  } else if (verb === 'plan' && rest[0] === 'set' && rest.length === 3) {
+    const body = (await api.call('PUT', `v1/admin/tenants/${at(rest[1]!)}/plan`, {
+      plan: rest[2],
+      overrides: overridesOf(values),
+    })) as { plan: string; overrides: Record<string, number> };
+    const overrides = Object.entries(body.overrides).map(([name, value]) => ` ${name}=${value}`);
+    out(`${rest[1]!} ${body.plan}${overrides.join('')}`);
+  } else if (verb === 'usage') {
+    const query = new URLSearchParams();
+    if (values.from !== undefined) query.set('from', values.from);
+    if (values.to !== undefined) query.set('to', values.to);
+    const path = rest[0] === undefined ? 'v1/admin/usage' : `v1/admin/tenants/${at(rest[0])}/usage`;
+    printUsage(
+      await api.call('GET', `${path}${query.size === 0 ? '' : `?${query.toString()}`}`),
+      values.json === true,
+    );
   } else if (verb === 'key' && rest[0] === 'new' && rest.length === 2) {
     const scopes = (values.scopes ?? 'submit,subscribe').split(',').filter((scope) => scope !== '');
     const body = (await api.call('POST', `v1/admin/tenants/${at(rest[1]!)}/api-keys`, {

@@ -6,6 +6,8 @@
  */
 import { fingerprint, parsePublicKeyFile } from '@anchorpost/protocol';
 import { RelayError, RelayErrorCode } from '../relay-error.ts';
+import { isPlanName, parseOverrides } from '../quotas/plan.ts';
+import type { TenantPlan } from '../quotas/plan.ts';
 import { isApiKeyScope, newApiKey } from './api-key.ts';
 import type { ApiKeyScope } from './api-key.ts';
 import { isRecipientHash } from './recipient-hash.ts';
@@ -69,6 +71,15 @@ export class TenantAdministration {
 
   listTenants(): Promise<TenantSummary[]> {
     return this.#store.listTenants();
+  }
+
+  /** Puts the tenant on a plan with these overrides (replacing earlier ones); returns what is stored. */
+  async setPlan(tenant: unknown, plan: unknown, overrides: unknown = {}): Promise<TenantPlan> {
+    const id = tenantId(tenant);
+    if (!isPlanName(plan)) throw invalid('plan', 'expected a plan: free or pro');
+    const set: TenantPlan = { plan, overrides: parseOverrides(overrides) };
+    await this.#store.setPlan(id, set);
+    return set;
   }
 
   async issueApiKey(tenant: unknown, scopes: unknown, expiresAt?: unknown): Promise<IssuedApiKey> {

@@ -5,6 +5,7 @@
  * except the recipients a tenant has sent to, which the relay records as it accepts its files.
  */
 import type { PublicIdentity } from '@anchorpost/protocol';
+import type { TenantPlan } from '../quotas/plan.ts';
 import type { ApiKeyScope } from './api-key.ts';
 
 export interface StoredApiKey {
@@ -26,6 +27,8 @@ export interface TenantSummary {
   clientIds: string[];
   /** Its API keys without their hashes. */
   apiKeys: Omit<StoredApiKey, 'secretHash' | 'tenantId'>[];
+  /** Its plan and the limits overridden for it. */
+  plan: TenantPlan;
 }
 
 /** A recipient hash a tenant is entitled to subscribe to, and why (at least one time is set). */
@@ -50,6 +53,10 @@ export interface TenantStore {
   /** Stores a new API key; TENANT_NOT_FOUND without the tenant. */
   addApiKey(key: StoredApiKey): Promise<void>;
   apiKey(id: string): Promise<StoredApiKey | null>;
+  /** The tenant's plan and overrides (a new tenant: `free`, none); null when there is no such tenant. */
+  plan(tenantId: string): Promise<TenantPlan | null>;
+  /** Puts the tenant on `plan` with exactly these overrides; TENANT_NOT_FOUND without the tenant. */
+  setPlan(tenantId: string, plan: TenantPlan): Promise<void>;
   /** Marks the key revoked at `at` (an earlier revocation is kept); false if there is no such key. */
   revokeApiKey(id: string, at: Date): Promise<boolean>;
   /**

@@ -16,6 +16,9 @@ export interface ReceiptStoreFactory {
   create(): Promise<{ store: ReceiptStore; destroy(): Promise<void> }>;
 }
 
+/** The tenant every receipt here is stored for: it round-trips. */
+const TENANT = 'acme';
+
 function hex(label: string, length: number): string {
   return createHash('sha512').update(label).digest('hex').slice(0, length);
 }
@@ -68,7 +71,7 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('stores a receipt as signed and returns it exactly', async () => {
       const stored = receipt('a', await store.nextSequence());
-      const { stored: result, inserted } = await store.insert(stored, null, position('a'));
+      const { stored: result, inserted } = await store.insert(stored, null, position('a'), TENANT);
       assert.equal(inserted, true);
       assert.deepEqual(result, {
         receipt: stored,
@@ -76,6 +79,7 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
         published: null,
         busEndAtSign: null,
         chainPosition: position('a'),
+        tenantId: TENANT,
       });
       assert.deepEqual(await store.get(stored.cid), result);
       assert.equal(await store.get(cidFor('unknown')), null);
@@ -85,7 +89,7 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
       const stored = receipt('g', await store.nextSequence());
       // Beyond 2^32: offsets are 64-bit on the bus.
       const busEndAtSign = { partition: 6, offset: 5_000_000_123 };
-      const { stored: result } = await store.insert(stored, busEndAtSign, position('g'));
+      const { stored: result } = await store.insert(stored, busEndAtSign, position('g'), TENANT);
       const chainPosition = position('g');
       assert.deepEqual(result, {
         receipt: stored,
@@ -93,6 +97,7 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
         published: null,
         busEndAtSign,
         chainPosition,
+        tenantId: TENANT,
       });
       assert.deepEqual(await store.get(stored.cid), result);
       await store.markPublished(stored.cid, { partition: 6, offset: 5_000_000_140 });
@@ -102,14 +107,20 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
         published: { partition: 6, offset: 5_000_000_140 },
         busEndAtSign,
         chainPosition,
+        tenantId: TENANT,
       });
     });
 
     it('keeps the first receipt of a CID', async () => {
       const first = receipt('b', await store.nextSequence());
-      await store.insert(first, { partition: 1, offset: 10 }, position('b'));
+      await store.insert(first, { partition: 1, offset: 10 }, position('b'), TENANT);
       const second = { ...receipt('b', await store.nextSequence()), acceptedAt: '2026-11-22T05:00:00.000Z' };
-      const { stored, inserted } = await store.insert(second, { partition: 2, offset: 20 }, position('b'));
+      const { stored, inserted } = await store.insert(
+        second,
+        { partition: 2, offset: 20 },
+        position('b'),
+        TENANT,
+      );
       assert.equal(inserted, false);
       assert.deepEqual(stored.receipt, first);
       assert.deepEqual(stored.busEndAtSign, { partition: 1, offset: 10 }, 'with its own bus end');
@@ -117,8 +128,8 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('refuses a sequence that another receipt has', async () => {
       const sequence = await store.nextSequence();
-      await store.insert(receipt('c', sequence), null, position('c'));
-      await assert.rejects(store.insert(receipt('d', sequence), null, position('d')), {
+      await store.insert(receipt('c', sequence), null, position('c'), TENANT);
+      await assert.rejects(store.insert(receipt('d', sequence), null, position('d'), TENANT), {
         code: 'UNIQUE_VIOLATION',
       });
       assert.equal(await store.get(cidFor('d')), null);
@@ -126,7 +137,7 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('marks a receipt published once, keeping the first position', async () => {
       const stored = receipt('e', await store.nextSequence());
-      await store.insert(stored, null, position('e'));
+      await store.insert(stored, null, position('e'), TENANT);
       await store.markPublished(stored.cid, { partition: 3, offset: 41 });
       await store.markPublished(stored.cid, { partition: 5, offset: 99 });
       assert.deepEqual(await store.get(stored.cid), {
@@ -135,8 +146,9 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
         published: { partition: 3, offset: 41 },
         busEndAtSign: null,
         chainPosition: position('e'),
+        tenantId: TENANT,
       });
-      const again = await store.insert(stored, null, position('e'));
+      const again = await store.insert(stored, null, position('e'), TENANT);
       assert.equal(again.inserted, false);
       assert.equal(again.stored.state, 'published');
     });
@@ -149,7 +161,12 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('returns copies: changing a result changes nothing stored', async () => {
       const stored = receipt('f', await store.nextSequence());
-      const { stored: result } = await store.insert(stored, { partition: 0, offset: 7 }, position('f'));
+      const { stored: result } = await store.insert(
+        stored,
+        { partition: 0, offset: 7 },
+        position('f'),
+        TENANT,
+      );
       result.receipt.signature = 'changed';
       result.busEndAtSign!.offset = 8;
       result.chainPosition!.stateBefore = 'changed';
@@ -163,18 +180,23 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('keeps the first receipt at a chain position: another CID there (a fork) gets the holder back', async () => {
       const first = receipt('h', await store.nextSequence());
-      await store.insert(first, { partition: 1, offset: 3 }, position('h'));
+      await store.insert(first, { partition: 1, offset: 3 }, position('h'), TENANT);
       assert.deepEqual((await store.getAt(first.recipientHash, position('h')))?.receipt, first);
       // Another tx-file (another CID) of the same client in the same group at the same state.before.
       const fork = { ...receipt('i', await store.nextSequence()), recipientHash: first.recipientHash };
-      const { stored, inserted } = await store.insert(fork, { partition: 1, offset: 4 }, position('h'));
+      const { stored, inserted } = await store.insert(
+        fork,
+        { partition: 1, offset: 4 },
+        position('h'),
+        TENANT,
+      );
       assert.equal(inserted, false);
       assert.deepEqual(stored, (await store.get(first.cid))!, "the holder's receipt, as stored");
       assert.equal(await store.get(fork.cid), null, 'nothing stored for the fork');
       // The position stays taken once the holder is published.
       await store.markPublished(first.cid, { partition: 1, offset: 5 });
       const later = { ...receipt('j', await store.nextSequence()), recipientHash: first.recipientHash };
-      const again = await store.insert(later, null, position('h'));
+      const again = await store.insert(later, null, position('h'), TENANT);
       assert.equal(again.inserted, false);
       assert.equal(again.stored.receipt.cid, first.cid);
       assert.equal(again.stored.state, 'published');
@@ -182,7 +204,7 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
 
     it('tells chain positions apart by group, client and state.before', async () => {
       const first = receipt('k', await store.nextSequence());
-      await store.insert(first, null, position('k'));
+      await store.insert(first, null, position('k'), TENANT);
       const { clientId, stateBefore } = position('k');
       const others: [string, string, ChainPosition][] = [
         ['another group', receipt('l', 0).recipientHash, { clientId, stateBefore }],
@@ -192,7 +214,7 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
       for (const [name, recipientHash, chainPosition] of others) {
         assert.equal(await store.getAt(recipientHash, chainPosition), null, name);
         const other = { ...receipt(`k ${name}`, await store.nextSequence()), recipientHash };
-        const { stored, inserted } = await store.insert(other, null, chainPosition);
+        const { stored, inserted } = await store.insert(other, null, chainPosition, TENANT);
         assert.equal(inserted, true, name);
         assert.deepEqual(stored.chainPosition, chainPosition, name);
         assert.equal((await store.getAt(recipientHash, chainPosition))?.receipt.cid, other.cid, name);

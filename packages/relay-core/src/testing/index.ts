@@ -1,6 +1,6 @@
 /**
- * `@anchorpost/relay-core/testing`: the ReceiptStore, TenantStore and ErgoBlockView contract
- * suites, and the in-memory Ergo block view and tenant store TEST DOUBLES.
+ * `@anchorpost/relay-core/testing`: the ReceiptStore, TenantStore, QuotaStore, UsageStore and ErgoBlockView contract
+ * suites, and the in-memory Ergo block view, tenant, quota and usage store TEST DOUBLES.
  */
 export { receiptStoreContract, type ReceiptStoreFactory } from './contract.ts';
 export {
@@ -11,3 +11,7 @@ export {
 export { MemoryErgoBlockView } from './memory-ergo-block-view.ts';
 export { tenantStoreContract, type TenantStoreFactory } from './tenant-store-contract.ts';
 export { MemoryTenantStore } from './memory-tenant-store.ts';
+export { quotaStoreContract, type QuotaStoreFactory } from './quota-store-contract.ts';
+export { MemoryQuotaStore } from './memory-quota-store.ts';
+export { usageStoreContract, type UsageStoreFactory, type UsageStoreSeed } from './usage-store-contract.ts';
+export { MemoryUsageStore } from './memory-usage-store.ts';

@@ -2,12 +2,18 @@
 import { fingerprint } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
 import { RelayError, RelayErrorCode } from '../relay-error.ts';
+import type { TenantPlan } from '../quotas/plan.ts';
 import type { StoredApiKey, TenantRecipient, TenantStore, TenantSummary } from '../tenants/tenant-store.ts';
 
 interface MemoryTenant {
   createdAt: Date;
   clientKeys: Map<string, PublicIdentity>;
   recipients: Map<string, { sentAt: Date | null; registeredAt: Date | null }>;
+  plan: TenantPlan;
+}
+
+function copyPlan(plan: TenantPlan): TenantPlan {
+  return { plan: plan.plan, overrides: { ...plan.overrides } };
 }
 
 function copyKey(key: StoredApiKey): StoredApiKey {
@@ -39,7 +45,12 @@ export class MemoryTenantStore implements TenantStore {
 
   addTenant(tenantId: string): Promise<boolean> {
     if (this.#tenants.has(tenantId)) return Promise.resolve(false);
-    this.#tenants.set(tenantId, { createdAt: new Date(), clientKeys: new Map(), recipients: new Map() });
+    this.#tenants.set(tenantId, {
+      createdAt: new Date(),
+      clientKeys: new Map(),
+      recipients: new Map(),
+      plan: { plan: 'free', overrides: {} },
+    });
     return Promise.resolve(true);
   }
 
@@ -53,6 +64,7 @@ export class MemoryTenantStore implements TenantStore {
           createdAt: new Date(tenant.createdAt),
           clientIds: [...tenant.clientKeys.keys()].sort(),
           apiKeys: keys.filter((key) => key.tenantId === id).map(withoutSecret),
+          plan: copyPlan(tenant.plan),
         })),
     );
   }
@@ -83,6 +95,16 @@ export class MemoryTenantStore implements TenantStore {
   apiKey(id: string): Promise<StoredApiKey | null> {
     const key = this.#apiKeys.get(id);
     return Promise.resolve(key === undefined ? null : copyKey(key));
+  }
+
+  plan(tenantId: string): Promise<TenantPlan | null> {
+    const tenant = this.#tenants.get(tenantId);
+    return Promise.resolve(tenant === undefined ? null : copyPlan(tenant.plan));
+  }
+
+  async setPlan(tenantId: string, plan: TenantPlan): Promise<void> {
+    this.#tenant(tenantId).plan = copyPlan(plan);
+    await Promise.resolve();
   }
 
   revokeApiKey(id: string, at: Date): Promise<boolean> {

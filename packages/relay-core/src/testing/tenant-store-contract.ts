@@ -109,6 +109,24 @@ export function tenantStoreContract(name: string, factory: TenantStoreFactory): 
       assert.equal(await store.revokeApiKey('0000000000000000', first), false);
     });
 
+    it('keeps a plan with its overrides; a new tenant is on the free plan', async () => {
+      await store.addTenant('planned');
+      assert.deepEqual(await store.plan('planned'), { plan: 'free', overrides: {} });
+      await store.setPlan('planned', { plan: 'pro', overrides: { filesPerSecond: 7, bytesPerDay: 2 ** 40 } });
+      assert.deepEqual(await store.plan('planned'), {
+        plan: 'pro',
+        overrides: { filesPerSecond: 7, bytesPerDay: 2 ** 40 },
+      });
+      await store.setPlan('planned', { plan: 'free', overrides: {} });
+      assert.deepEqual(await store.plan('planned'), { plan: 'free', overrides: {} });
+      const listed = (await store.listTenants()).find((tenant) => tenant.id === 'planned');
+      assert.deepEqual(listed?.plan, { plan: 'free', overrides: {} });
+      assert.equal(await store.plan('nobody'), null);
+      await assert.rejects(store.setPlan('nobody', { plan: 'pro', overrides: {} }), {
+        code: 'TENANT_NOT_FOUND',
+      });
+    });
+
     it('returns copies: changing a result changes nothing stored', async () => {
       await store.addTenant('copies');
       const key = apiKeyFor('copies');

@@ -4,8 +4,20 @@
  * A new API key's text is in the answer that creates it and nowhere else.
  */
 import type { FastifyInstance } from 'fastify';
-import type { TenantAdministration, TenantRecipient, TenantSummary } from '@anchorpost/relay-core';
+import type {
+  TenantAdministration,
+  TenantRecipient,
+  TenantSummary,
+  UsageStore,
+} from '@anchorpost/relay-core';
 import { errorSchema } from '../http/schemas.ts';
+import {
+  tenantUsage,
+  tenantUsageSchema,
+  usageDaysSchema,
+  usagePeriod,
+  usageQuery,
+} from '../http/usage-route.ts';
 
 const tenantParam = {
   type: 'object',
@@ -44,10 +56,93 @@ function tenantJson(tenant: TenantSummary) {
       expiresAt: key.expiresAt?.toISOString() ?? null,
       revokedAt: key.revokedAt?.toISOString() ?? null,
     })),
+    plan: tenant.plan.plan,
+    overrides: tenant.plan.overrides,
   };
 }
 
-export function adminRoutes(fastify: FastifyInstance, administration: TenantAdministration): void {
+const limitsSchema = {
+  type: 'object',
+  properties: {
+    filesPerSecond: { type: 'integer', minimum: 1 },
+    bytesPerDay: { type: 'integer', minimum: 1 },
+    maxStreams: { type: 'integer', minimum: 1 },
+    maxFileBytes: { type: 'integer', minimum: 1 },
+  },
+  additionalProperties: false,
+} as const;
+
+export function adminRoutes(
+  fastify: FastifyInstance,
+  administration: TenantAdministration,
+  usage: UsageStore,
+): void {
+  fastify.put(
+    '/v1/admin/tenants/:tenant/plan',
+    {
+      schema: {
+        summary:
+          "Put a tenant on a plan, with limits that replace the plan's for it (every relay within the tenants cache TTL)",
+        tags: ['admin'],
+        params: tenantParam,
+        body: {
+          type: 'object',
+          properties: { plan: { type: 'string', maxLength: 32 }, overrides: limitsSchema },
+          required: ['plan'],
+          additionalProperties: false,
+        },
+        response: errors,
+      },
+    },
+    async (request) => {
+      const { tenant } = request.params as { tenant: string };
+      const { plan, overrides } = request.body as { plan: string; overrides?: Record<string, number> };
+      const set = await administration.setPlan(tenant, plan, overrides ?? {});
+      return { tenant, ...set };
+    },
+  );
+
+  fastify.get(
+    '/v1/admin/usage',
+    {
+      schema: {
+        summary: "Every tenant's usage per UTC day",
+        tags: ['admin'],
+        querystring: usageQuery,
+        response: {
+          200: {
+            type: 'object',
+            properties: { from: { type: 'string' }, to: { type: 'string' }, days: usageDaysSchema },
+            required: ['from', 'to', 'days'],
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const [from, to] = usagePeriod(request.query as { from?: string; to?: string });
+      return { from, to, days: await usage.days(null, from, to) };
+    },
+  );
+
+  fastify.get(
+    '/v1/admin/tenants/:tenant/usage',
+    {
+      schema: {
+        summary: "A tenant's usage per day and its usage report (receipts per anchored batch)",
+        tags: ['admin'],
+        params: tenantParam,
+        querystring: usageQuery,
+        response: { 200: tenantUsageSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { tenant } = request.params as { tenant: string };
+      const [from, to] = usagePeriod(request.query as { from?: string; to?: string });
+      return tenantUsage(usage, tenant, from, to);
+    },
+  );
+
   fastify.get(
     '/v1/admin/tenants',
     { schema: { summary: 'Every tenant', tags: ['admin'], response: errors } },

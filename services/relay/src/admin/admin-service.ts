@@ -25,7 +25,7 @@ export interface AdminServiceOptions {
 export async function startAdminService(
   options: AdminServiceOptions,
 ): Promise<(Pick<RunningService, 'close'> & { url: string }) | null> {
-  const { adminKey, administration } = options.opened;
+  const { adminKey, administration, usage } = options.opened;
   if (adminKey === null) return null;
   const service = await startServiceApp({
     service: 'relay-admin',
@@ -38,14 +38,15 @@ export async function startAdminService(
     openapi: {
       title: 'Anchorpost relay admin',
       version: '1',
-      description: 'Tenants, their API keys and client keys (operators only; Bearer admin key).',
+      description:
+        'Tenants, their plans, API keys and client keys, and usage (operators only; Bearer admin key).',
     },
     configure(fastify) {
       fastify.addHook('onRequest', async (request, reply) => {
         if (!request.url.startsWith('/v1/admin/')) return;
         await requireAdmin(adminKey).call(fastify, request, reply);
       });
-      adminRoutes(fastify, administration);
+      adminRoutes(fastify, administration, usage);
     },
   });
   return { url: service.url, close: () => service.close() };

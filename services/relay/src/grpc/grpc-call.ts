@@ -12,6 +12,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { ApiKeyScope, Caller, Relay, TenantAccess } from '@anchorpost/relay-core';
 import { requestContext } from '@anchorpost/service-kit';
 import type { Logger } from '@anchorpost/service-kit';
+import type { OpenTenantStream } from '../tenant-streams.ts';
 import { grpcError } from './grpc-error.ts';
 import type { GrpcStatusObject } from './grpc-error.ts';
 
@@ -27,6 +28,8 @@ export interface GrpcCallOptions {
   logger: Logger;
   /** Called once per finished call with its method and final status code. */
   onCallEnd?: (method: string, code: status) => void;
+  /** Takes a stream slot of the tenant per Subscribe (the relay service wires it); without it, no stream quota. */
+  openStream?: OpenTenantStream;
 }
 
 export interface GrpcCalls {
@@ -43,7 +46,12 @@ export interface GrpcCalls {
   serve: (method: string, metadata: Metadata, run: (requestId: string) => Promise<status>) => void;
   /** The status answering `error`; an unexpected one is logged. */
   failed: (error: unknown) => GrpcStatusObject;
+  openStream: OpenTenantStream;
 }
+
+/** No stream quota and no usage: for a server built without them. */
+const unlimitedStream: OpenTenantStream = () =>
+  Promise.resolve({ delivered: () => undefined, close: () => Promise.resolve() });
 
 /** Same rule as the HTTP side: a client's id is kept only if it is plain. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -58,6 +66,7 @@ export function grpcCalls(options: GrpcCallOptions): GrpcCalls {
   return {
     relay,
     logger,
+    openStream: options.openStream ?? unlimitedStream,
     authenticate(metadata, scope, claimedTenant) {
       const [authorization] = metadata.get('authorization');
       return access.authenticate(

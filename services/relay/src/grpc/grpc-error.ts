@@ -10,6 +10,8 @@ import type { ErrorBody } from '@anchorpost/service-kit';
 export const ERROR_CODE_TRAILER = 'anchorpost-error-code';
 export const ERROR_FIELD_TRAILER = 'anchorpost-error-field';
 export const ERROR_RETRYABLE_TRAILER = 'anchorpost-error-retryable';
+/** Milliseconds until a retry can pass, on quota refusals (RESOURCE_EXHAUSTED). */
+export const ERROR_RETRY_AFTER_TRAILER = 'anchorpost-error-retry-after-ms';
 
 export type GrpcStatusObject = Pick<ServiceError, 'code' | 'details' | 'metadata'> & { message: string };
 
@@ -28,13 +30,10 @@ function toStatus(code: number): status {
 }
 
 export function grpcError(error: unknown): GrpcStatusObject {
-  const { grpcStatus, body } = errorResponse(error);
-  return {
-    code: toStatus(grpcStatus),
-    details: body.error.message,
-    message: body.error.message,
-    metadata: errorTrailers(body),
-  };
+  const { grpcStatus, body, retryAfterMs } = errorResponse(error);
+  const metadata = errorTrailers(body);
+  if (retryAfterMs !== undefined) metadata.set(ERROR_RETRY_AFTER_TRAILER, String(retryAfterMs));
+  return { code: toStatus(grpcStatus), details: body.error.message, message: body.error.message, metadata };
 }
 
 /** A status built by the transport itself (e.g. shutting down), with the same trailers. */

@@ -8,6 +8,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { RELAY_DEFAULTS } from '@anchorpost/relay-core';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
+import type { OpenTenantStream } from '../tenant-streams.ts';
 import type { CallerCheck } from './grpc-call.ts';
 import { relayGrpcService } from './relay-grpc-service.ts';
 import type { RelayCalls } from './relay-grpc-service.ts';
@@ -32,6 +33,8 @@ export interface RelayGrpcServerOptions {
    * over. Default: `maxTxFileBytes` (default the relay's 1 MiB) + 64 KiB for the other fields.
    */
   maxReceiveMessageBytes?: number;
+  /** Takes a stream slot of the tenant per Subscribe and counts its usage; without it, no stream quota. */
+  openStream?: OpenTenantStream;
   /** How long close() lets calls finish before cancelling them. Default 5000 ms. */
   shutdownTimeoutMs?: number;
 }
@@ -63,6 +66,7 @@ export async function startRelayGrpcServer(options: RelayGrpcServerOptions): Pro
     relay,
     access: options.access,
     logger,
+    ...(options.openStream === undefined ? {} : { openStream: options.openStream }),
     onCallEnd(method, code) {
       requests?.inc({ method, code: status[code] });
     },

@@ -15,6 +15,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Relay, TenantAccess } from '@anchorpost/relay-core';
 import type { Logger } from '@anchorpost/service-kit';
+import type { OpenTenantStream } from '../tenant-streams.ts';
 import { callerOf, requireCaller, type CallerCheck } from './authentication.ts';
 import { errorSchema, recipientParam } from './schemas.ts';
 
@@ -25,6 +26,8 @@ export interface SubscriptionRouteOptions {
   logger: Logger;
   /** Comment lines sent this often keep proxies from closing an idle stream. */
   heartbeatMs: number;
+  /** Takes one of the tenant's stream slots (TOO_MANY_STREAMS) and counts its usage. */
+  openStream: OpenTenantStream;
   /** Counts open streams (a gauge), if given. */
   onOpen?(): void;
   onClose?(): void;
@@ -118,6 +121,7 @@ export function subscriptionRoute(
         query.cursor ?? (typeof lastEventId === 'string' ? lastEventId : undefined),
       );
 
+      const tenantStream = await options.openStream(callerOf(request).tenantId);
       const controller = new AbortController();
       const { signal } = controller;
       streams.add(controller);
@@ -148,6 +152,7 @@ export function subscriptionRoute(
             cursor: delivered.cursor,
           };
           if (!(await write(raw, event('tx-file', delivered.cursor, data), signal))) break;
+          tenantStream.delivered();
         }
       } catch (error) {
         if (!signal.aborted) {
@@ -157,6 +162,7 @@ export function subscriptionRoute(
         }
       } finally {
         clearInterval(heartbeat);
+        void tenantStream.close();
         streams.delete(controller);
         options.onClose?.();
         raw.end();

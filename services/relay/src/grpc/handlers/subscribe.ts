@@ -13,7 +13,7 @@ import type { OpenSubscriptions } from '../open-subscriptions.ts';
 import { subscribeResponse } from '../relay-messages.ts';
 
 export function subscribeHandler(
-  { relay, authenticate, checkEntitled, serve, failed }: GrpcCalls,
+  { relay, authenticate, checkEntitled, serve, failed, openStream }: GrpcCalls,
   subscriptions: OpenSubscriptions,
 ): RelayServiceHandlers['Subscribe'] {
   return (call) => {
@@ -25,10 +25,12 @@ export function subscribeHandler(
       };
       call.on('cancelled', stop);
       call.on('close', stop);
+      let tenantStream: Awaited<ReturnType<typeof openStream>> | undefined;
       try {
         const { tenantId } = await authenticate(call.metadata, 'subscribe');
         const { recipientHash, cursor } = call.request;
         await checkEntitled(tenantId, recipientHash);
+        tenantStream = await openStream(tenantId);
         const deliveries = relay.subscribe(recipientHash, {
           ...(cursor === undefined || cursor === '' ? {} : { cursor }),
           signal,
@@ -36,6 +38,7 @@ export function subscribeHandler(
         for await (const delivered of deliveries) {
           if (signal.aborted) break;
           if (!call.write(subscribeResponse(delivered))) await drained(call, signal);
+          tenantStream.delivered();
         }
         if (call.cancelled) return status.CANCELLED;
         const answer = transportError(status.UNAVAILABLE, 'UNAVAILABLE', 'the relay is shutting down', true);
@@ -47,6 +50,7 @@ export function subscribeHandler(
         call.emit('error', answer);
         return answer.code;
       } finally {
+        void tenantStream?.close();
         subscriptions.close(controller);
       }
     });
