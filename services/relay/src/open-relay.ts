@@ -41,6 +41,8 @@ export interface OpenRelayOptions {
   index?: Database;
   metrics: ServiceMetrics;
   logger: Logger;
+  /** Where tenants live; default PostgreSQL in `database`. Tests pass the MemoryTenantStore test double. */
+  tenantStore?: TenantStore;
 }
 
 async function readConfigFile(key: string, path: string): Promise<string> {
@@ -114,7 +116,7 @@ async function readAdminKey(path: string): Promise<string | null> {
 
 export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay> {
   const { config } = options;
-  const store: TenantStore = new PostgresTenantStore(options.database.prisma);
+  const store: TenantStore = options.tenantStore ?? new PostgresTenantStore(options.database.prisma);
   if (config.tenantsFile !== '') {
     const imported = await importTenants(store, await readTenantsFile(config.tenantsFile));
     if (imported.length > 0)

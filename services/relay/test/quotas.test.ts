@@ -173,6 +173,8 @@ describe('relay quotas over HTTP and gRPC', { timeout: 300_000 }, () => {
     const other = await tenant(f, 'stranger-tenant', {});
     const sent = await files(f, 3, 'usage');
     const recipientHash = parseTxFile(sent[0]!).recipient.sha512hash;
+    // Subscribed before its first send: entitled by the operator's registration.
+    await f.administration.registerRecipient(usage.id, recipientHash);
     const stream = readSse(`${http}/v1/subscriptions/${recipientHash}`, usage.auth);
     assert.equal((await stream.next()).event, 'ready');
     for (const bytes of sent) assert.equal((await submit(http, bytes, usage.auth)).status, 201);
@@ -274,6 +276,7 @@ describe('relay quotas over HTTP and gRPC', { timeout: 300_000 }, () => {
 
       const [bytes] = await files(f, 1, 'grpc stream');
       const recipientHash = parseTxFile(bytes!).recipient.sha512hash;
+      await f.administration.registerRecipient(grpc.id, recipientHash);
       const held = await openStream(http, recipientHash, grpc.auth);
       assert.equal(held.response.status, 200);
       const subscription = client.serverStream('Subscribe', { recipientHash }, metadata);
@@ -338,6 +341,7 @@ function acrossReplicas(name: string, postgresAdminUrl?: string): void {
       const streams = await tenant(f, 'shared-streams', { maxStreams: 1 });
       const [bytes] = await files(f, 1, 'streams');
       const recipientHash = parseTxFile(bytes!).recipient.sha512hash;
+      await f.administration.registerRecipient(streams.id, recipientHash);
       const first = await openStream(urls[0], recipientHash, streams.auth);
       assert.equal(first.response.status, 200);
       for (const url of urls) {

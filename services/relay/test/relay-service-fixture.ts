@@ -17,7 +17,6 @@ import {
   startEmbeddedPostgres,
   type Database,
 } from '@anchorpost/db';
-import { createTestDatabase } from '@anchorpost/db/testing';
 import {
   buildTxFile,
   createGroup,
@@ -31,20 +30,12 @@ import {
 } from '@anchorpost/protocol';
 import { createTestDatabase } from '@anchorpost/db/testing';
 import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
-import {
-  generateRelayKey,
-  importTenants,
-  PostgresReceiptStore,
-  Relay,
-  TenantAccess,
-  TenantAdministration,
-  TenantRegistry,
-} from '@anchorpost/relay-core';
+import { generateRelayKey, TenantAdministration } from '@anchorpost/relay-core';
 import { MemoryTenantStore } from '@anchorpost/relay-core/testing';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
 import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
-import { openRelay, type OpenedRelay } from '../src/open-relay.ts';
-import { relayConfigSchema, type RelayConfig } from '../src/relay-config.ts';
+import { openRelay } from '../src/open-relay.ts';
+import { relayConfigSchema } from '../src/relay-config.ts';
 import { startRelayService } from '../src/relay-service.ts';
 
 export interface RelayServiceFixture {
@@ -139,7 +130,7 @@ export async function openRelayServiceFixture(
 
     let databaseUrl: string;
     if (options.postgresAdminUrl === undefined) {
-      const server: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
+      const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
       closers.push(() => server.stop());
       databaseUrl = server.databaseUrl;
     } else {
@@ -160,10 +151,15 @@ export async function openRelayServiceFixture(
 
     const logger = createLogger('relay', { destination: { write: () => undefined } });
     const metrics = new ServiceMetrics('relay');
-    const relay =
-      options.tenantStore === 'memory'
-        ? await openRelayOnMemoryTenants(config, { bus, storage, database, dir, adminKey })
-        : await openRelay({ config, bus, storage, database, metrics, logger });
+    const relay = await openRelay({
+      config,
+      bus,
+      storage,
+      database,
+      metrics,
+      logger,
+      ...(options.tenantStore === 'memory' ? { tenantStore: new MemoryTenantStore() } : {}),
+    });
     const service = await startRelayService({ config, relay, metrics, logger, handleSignals: false });
     closers.push(() => service.close());
     const { key: apiKey } = await relay.administration.issueApiKey(tenant, ['submit', 'subscribe']);
@@ -300,24 +296,4 @@ export function readSse(url: string, headers: Record<string, string> = {}) {
       request.destroy();
     },
   };
-}
-
-/** What openRelay builds, but with tenants in the MemoryTenantStore test double (imported the same way). */
-async function openRelayOnMemoryTenants(
-  config: RelayConfig,
-  parts: { bus: FileLogBus; storage: HeliaContentStore; database: Database; dir: string; adminKey: string },
-): Promise<OpenedRelay> {
-  const store = new MemoryTenantStore();
-  await importTenants(store, await TenantRegistry.fromFile(join(parts.dir, 'tenants.json')));
-  const access = new TenantAccess({ store, cacheTtlMs: config.tenantsCacheTtlMs });
-  const relay = await Relay.open({
-    bus: parts.bus,
-    storage: parts.storage,
-    receipts: new PostgresReceiptStore(parts.database.receipts),
-    tenants: access,
-    relayKey: generateRelayKey().pkcs8Der,
-    partitions: config.partitions,
-    maxTxFileBytes: config.maxTxFileBytes,
-  });
-  return { relay, access, administration: new TenantAdministration(store), adminKey: parts.adminKey };
 }
