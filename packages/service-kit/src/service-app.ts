@@ -1,9 +1,10 @@
 /**
  * Starts one Anchorpost service: a NestJS application on Fastify with what every service has —
- * `/healthz` (liveness), `/readyz` (readiness checks), `/metrics` (Prometheus), a request id on
- * every request and response (`x-request-id`, carried into every log line), JSON request logs, an
- * HTTP duration histogram, a body limit enforced before a body is buffered whole, and shutdown on
- * SIGTERM/SIGINT.
+ * `/healthz` (liveness) and a bare `/readyz` (status only) on the public port, `/metrics`
+ * (Prometheus) and the detailed `/readyz` on the management port (management-server.ts), readiness
+ * checked in the background, a request id on every request and response (`x-request-id`, carried
+ * into every log line and every error body), JSON request logs, an HTTP duration histogram, a body
+ * limit enforced before a body is buffered whole, and shutdown on SIGTERM/SIGINT.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -17,7 +18,8 @@ import { createLogger, nestLogger, type Logger } from './logger.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { httpErrorHandler } from './http-error-handler.ts';
 import { OpenApiCollector, type OpenApiInfo } from './openapi.ts';
-import { runReadiness, type ReadinessCheck } from './readiness.ts';
+import { startManagementServer } from './management-server.ts';
+import { ReadinessMonitor, type ReadinessCheck } from './readiness.ts';
 import { requestContext } from './request-context.ts';
 
 export interface ServiceAppOptions {
@@ -31,6 +33,14 @@ export interface ServiceAppOptions {
   /** Largest request body accepted; larger ones get 413 before they are read whole. */
   bodyLimitBytes?: number;
   readiness?: readonly ReadinessCheck[];
+  /** How often the readiness checks run (default 5000 ms); probes answer the last result. */
+  readinessIntervalMs?: number;
+  /**
+   * The management listener (`/metrics`, detailed `/readyz`, `/healthz`); default 127.0.0.1 and
+   * port 0 (any free port). See managementConfigSchema. `false`: none (a second app of a service,
+   * such as the relay's admin API, whose process already has one).
+   */
+  management?: { host?: string; port?: number } | false;
   logger?: Logger;
   metrics?: ServiceMetrics;
   /** When given, `/openapi.json` describes every `/v1/…` route from its own JSON schema. */
@@ -54,6 +64,8 @@ export interface ServiceAppOptions {
 export interface ServiceApp {
   app: NestFastifyApplication;
   url: string;
+  /** The management listener's base URL (undefined when started without one). */
+  managementUrl: string | undefined;
   logger: Logger;
   metrics: ServiceMetrics;
   close(): Promise<void>;
@@ -70,7 +82,7 @@ function requestId(request: IncomingMessage): string {
 export async function startServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
   const logger = options.logger ?? createLogger(options.service);
   const metrics = options.metrics ?? new ServiceMetrics(options.service);
-  const readiness = options.readiness ?? [];
+  const readiness = new ReadinessMonitor(options.readiness ?? [], options.readinessIntervalMs ?? 5_000);
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     genReqId: requestId,
@@ -112,15 +124,11 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   });
 
   fastify.get('/healthz', () => ({ status: 'ok' }));
-  fastify.get('/readyz', async (_request, reply) => {
-    const report = await runReadiness(readiness);
-    return reply
-      .code(report.ready ? 200 : 503)
-      .send({ status: report.ready ? 'ready' : 'not-ready', checks: report.checks });
+  // Status only: which dependency failed, and how, is for the management port.
+  fastify.get('/readyz', (_request, reply) => {
+    const { ready } = readiness.report();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready' });
   });
-  fastify.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
 
   if (options.openapi) {
     const collector = new OpenApiCollector(options.openapi);
@@ -137,10 +145,43 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     });
   }
   if (options.handleSignals ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  await app.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await readiness.start();
+  const where = options.management;
+  const management =
+    where === false
+      ? undefined
+      : await startManagementServer({
+          host: where?.host ?? '127.0.0.1',
+          port: where?.port ?? 0,
+          readiness,
+          metrics,
+        }).catch((error: unknown) => {
+          readiness.stop();
+          throw error;
+        });
+  try {
+    await app.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (error) {
+    readiness.stop();
+    await management?.close();
+    throw error;
+  }
   const address = fastify.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  logger.info({ url }, `${options.service} listening`);
-  return { app, url, logger, metrics, close: () => app.close() };
+  logger.info({ url, management: management?.url ?? 'none' }, `${options.service} listening`);
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    managementUrl: management?.url,
+    logger,
+    metrics,
+    close: () =>
+      (closing ??= (async () => {
+        readiness.stop();
+        await app.close();
+        await management?.close();
+      })()),
+  };
 }

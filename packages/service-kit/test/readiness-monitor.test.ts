@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { it } from 'node:test';
+import { ReadinessMonitor } from '../src/readiness.ts';
+
+it('runs the checks once per interval however often the report is read', async () => {
+  let runs = 0;
+  const monitor = new ReadinessMonitor(
+    [
+      {
+        name: 'database',
+        check: () => {
+          runs += 1;
+          return Promise.resolve();
+        },
+      },
+    ],
+    200,
+  );
+  assert.equal(monitor.report().ready, false, 'not ready before the first round');
+  await monitor.start();
+  try {
+    assert.equal(runs, 1);
+    for (let i = 0; i < 1000; i++) assert.equal(monitor.report().ready, true);
+    assert.equal(runs, 1, 'reading the report runs no check');
+    await sleep(500);
+    assert.ok(runs >= 2 && runs <= 3, `${runs} rounds in 500 ms at one per 200 ms`);
+  } finally {
+    monitor.stop();
+  }
+  const stopped = runs;
+  await sleep(300);
+  assert.equal(runs, stopped, 'no round after stop');
+});
