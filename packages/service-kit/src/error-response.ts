@@ -48,7 +48,7 @@ export interface ErrorResponse {
 }
 
 /** Longest message a caller is shown; a longer one is cut (it may quote the caller's input). */
-export const MAX_MESSAGE_CHARS = 200;
+export const MAX_MESSAGE_CHARS = 500;
 
 /** What a caller reads instead of a dependency's own words. */
 export const GENERIC_MESSAGES = {

@@ -10,6 +10,7 @@ import { drained } from '../grpc-call.ts';
 import type { GrpcCalls } from '../grpc-call.ts';
 import type { OpenSubscriptions } from '../open-subscriptions.ts';
 import { subscribeResponse } from '../relay-messages.ts';
+import { checkCursor, checkRecipientHash } from '../../request-fields.ts';
 
 export function subscribeHandler(
   { relay, authenticate, serve, failed }: GrpcCalls,
@@ -25,8 +26,11 @@ export function subscribeHandler(
       call.on('cancelled', stop);
       call.on('close', stop);
       try {
+        // Callers first, then fields, in HTTP's order: a stranger learns nothing from a refusal.
         await authenticate(call.metadata, 'subscribe');
         const { recipientHash, cursor } = call.request;
+        checkRecipientHash(recipientHash, 'recipient_hash');
+        checkCursor(cursor, 'cursor');
         const deliveries = relay.subscribe(recipientHash, {
           ...(cursor === undefined || cursor === '' ? {} : { cursor }),
           signal,
