@@ -13,7 +13,8 @@ import type { AddressInfo } from 'node:net';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bodyStrictSchemaController } from './body-validation.ts';
 import { createLogger, nestLogger, type Logger } from './logger.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { httpErrorHandler } from './http-error-handler.ts';
@@ -21,6 +22,7 @@ import { OpenApiCollector, type OpenApiInfo } from './openapi.ts';
 import { startManagementServer } from './management-server.ts';
 import { ReadinessMonitor, type ReadinessCheck } from './readiness.ts';
 import { requestContext } from './request-context.ts';
+import { RouteMethods } from './route-methods.ts';
 
 export interface ServiceAppOptions {
   /** Lower-case service name: `relay`, `batcher`... (metrics are `anchorpost_<service>_*`). */
@@ -79,6 +81,26 @@ function requestId(request: IncomingMessage): string {
   return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/**
+ * The router's own refusals (a malformed URL, a path parameter longer than `maxParamLength`) come
+ * before any hook or route; Fastify would answer them 400/414 in its own shape, quoting the whole
+ * path. They get our shape instead: 400 BAD_REQUEST on `path`, the request id, no echo.
+ */
+function frameworkErrors(_error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  void reply
+    .code(400)
+    .header('x-request-id', request.id)
+    .send({
+      error: {
+        code: 'BAD_REQUEST',
+        field: 'path',
+        message: 'the path is malformed or a path parameter is longer than this route accepts',
+        retryable: false,
+        requestId: request.id,
+      },
+    });
+}
+
 export async function startServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
   const logger = options.logger ?? createLogger(options.service);
   const metrics = options.metrics ?? new ServiceMetrics(options.service);
@@ -89,6 +111,8 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     requestIdHeader: false,
     // Path parameters include 128-character recipient hashes and CIDs.
     routerOptions: { maxParamLength: 256 },
+    frameworkErrors,
+    schemaController: bodyStrictSchemaController(),
     logger: false,
   });
   // Nest types its options as a class but takes plain objects (its own docs do the same).
@@ -104,6 +128,9 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     void reply.header('x-request-id', request.id);
     done();
   });
+  const routes = new RouteMethods();
+  fastify.addHook('onRoute', routes.onRoute);
+  fastify.addHook('onRequest', routes.onRequest);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe(

@@ -53,6 +53,22 @@ describe('startServiceApp', () => {
         fastify.get('/v1/bug', () => {
           throw new TypeError(DRIVER_MESSAGE);
         });
+        fastify.get('/v1/items/:id', () => ({ ok: true }));
+        fastify.post(
+          '/v1/named',
+          {
+            schema: {
+              body: {
+                type: 'object',
+                required: ['name'],
+                properties: { name: { type: 'string' } },
+                additionalProperties: false,
+              },
+              querystring: { type: 'object', properties: { limit: { type: 'integer' } } },
+            },
+          },
+          (request) => ({ body: request.body, query: request.query }),
+        );
       },
     });
   });
@@ -82,7 +98,10 @@ describe('startServiceApp', () => {
     assert.equal(response.status, 503);
     const body = (await response.json()) as { checks: Record<string, { ok: boolean; error?: string }> };
     assert.equal(body.checks.database?.ok, false);
-    assert.match(body.checks.database?.error ?? '', /ECONNREFUSED postgres:\/\/anchorpost:\[redacted\]@db\.internal/);
+    assert.match(
+      body.checks.database?.error ?? '',
+      /ECONNREFUSED postgres:\/\/anchorpost:\[redacted\]@db\.internal/,
+    );
     assert.ok(!JSON.stringify(body).includes('hunter2'));
     assert.equal(body.checks.storage?.ok, true);
     ready = true;
@@ -164,5 +183,49 @@ describe('startServiceApp', () => {
       assert.match(logged?.err?.message ?? '', /postgres:\/\/anchorpost:\[redacted\]@db\.internal:5432/);
       assert.ok(!lines.join('').includes('hunter2'), 'the password is not logged');
     }
+  });
+
+  it('answers a method a path does not have with 405 and Allow, and an unknown path with 404', async () => {
+    for (const method of ['QUERY', 'DELETE', 'PATCH']) {
+      const response = await fetch(`${service.url}/v1/items/42`, { method });
+      assert.equal(response.status, 405, method);
+      assert.equal(response.headers.get('allow'), 'GET, HEAD');
+      const body = (await response.json()) as { error: { code: string; requestId: string } };
+      assert.equal(body.error.code, 'METHOD_NOT_ALLOWED');
+      assert.equal(body.error.requestId, response.headers.get('x-request-id'));
+    }
+    assert.equal((await fetch(`${service.url}/v1/nothing-here`, { method: 'PATCH' })).status, 404);
+  });
+
+  it('answers an over-long path parameter 400 BAD_REQUEST in the error shape, without echoing it', async () => {
+    const long = 'z'.repeat(5000);
+    const response = await fetch(`${service.url}/v1/items/${long}`);
+    assert.equal(response.status, 400);
+    const text = await response.text();
+    assert.ok(!text.includes('zzzzzzzzzz'), text);
+    const body = JSON.parse(text) as { error: { code: string; field: string; requestId: string } };
+    assert.equal(body.error.code, 'BAD_REQUEST');
+    assert.equal(body.error.field, 'path');
+    assert.equal(body.error.requestId, response.headers.get('x-request-id'));
+  });
+
+  it('refuses a JSON body of the wrong type or with an unknown property instead of fixing it; a query string is still read as its type', async () => {
+    const post = (body: string, query = '') =>
+      fetch(`${service.url}/v1/named${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    const coerced = await post('{"name":37122}');
+    assert.equal(coerced.status, 400);
+    assert.equal(((await coerced.json()) as { error: { code: string } }).error.code, 'BAD_REQUEST');
+    assert.equal(
+      (await post('{"name":"x","extra":1}')).status,
+      400,
+      'an unknown property is refused, not dropped',
+    );
+    const right = await post('{"name":"37122"}', '?limit=5');
+    assert.equal(right.status, 200);
+    assert.deepEqual(await right.json(), { body: { name: '37122' }, query: { limit: 5 } });
   });
 });

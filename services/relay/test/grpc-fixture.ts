@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
-import type { ChannelCredentials, ClientDuplexStream, ClientReadableStream, ServiceError } from '@grpc/grpc-js';
+import type {
+  ChannelCredentials,
+  ClientDuplexStream,
+  ClientReadableStream,
+  ServiceError,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';

@@ -117,5 +117,4 @@ describe('relay gRPC field checks and error answers', () => {
       receiptsDown = false;
     }
   });
-
 });

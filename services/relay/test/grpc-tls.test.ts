@@ -137,7 +137,10 @@ describe('gRPC transport settings', () => {
       [{ grpcTlsClientCaFile: '/x' }, 'ANCHORPOST_RELAY_GRPC_TLS_CLIENT_CA_FILE'],
       [{ grpcTlsCertFile: '/x' }, 'ANCHORPOST_RELAY_GRPC_TLS_KEY_FILE'],
       [{ grpcTlsKeyFile: '/x' }, 'ANCHORPOST_RELAY_GRPC_TLS_CERT_FILE'],
-      [{ grpcTlsCertFile: '/no/such/cert', grpcTlsKeyFile: '/no/such/key' }, 'ANCHORPOST_RELAY_GRPC_TLS_CERT_FILE'],
+      [
+        { grpcTlsCertFile: '/no/such/cert', grpcTlsKeyFile: '/no/such/key' },
+        'ANCHORPOST_RELAY_GRPC_TLS_CERT_FILE',
+      ],
     ];
     for (const [given, key] of cases) {
       assert.throws(

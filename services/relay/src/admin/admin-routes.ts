@@ -14,6 +14,55 @@ const tenantParam = {
 
 const errors = { '4xx': errorSchema, '5xx': errorSchema } as const;
 
+const string = { type: 'string' } as const;
+const strings = { type: 'array', items: string } as const;
+const timeOrNull = { type: ['string', 'null'] } as const;
+
+/** The answers of each route, documented (and serialized) by their schemas. */
+const tenantSchema = {
+  type: 'object',
+  required: ['id', 'createdAt', 'clientIds', 'apiKeys'],
+  properties: {
+    id: string,
+    createdAt: string,
+    clientIds: strings,
+    apiKeys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'scopes', 'createdAt', 'expiresAt', 'revokedAt'],
+        properties: {
+          id: string,
+          scopes: strings,
+          createdAt: string,
+          expiresAt: timeOrNull,
+          revokedAt: timeOrNull,
+        },
+      },
+    },
+  },
+} as const;
+const added = {
+  type: 'object',
+  required: ['tenant', 'created'],
+  properties: {
+    tenant: { type: 'object', required: ['id'], properties: { id: string } },
+    created: { type: 'boolean' },
+  },
+} as const;
+const issuedKey = {
+  type: 'object',
+  required: ['apiKey'],
+  properties: {
+    apiKey: {
+      type: 'object',
+      required: ['key', 'id', 'tenantId', 'scopes', 'expiresAt'],
+      properties: { key: string, id: string, tenantId: string, scopes: strings, expiresAt: timeOrNull },
+    },
+  },
+} as const;
+const one = (name: string) => ({ type: 'object', required: [name], properties: { [name]: string } }) as const;
+
 function tenantJson(tenant: TenantSummary) {
   return {
     id: tenant.id,
@@ -32,7 +81,20 @@ function tenantJson(tenant: TenantSummary) {
 export function adminRoutes(fastify: FastifyInstance, administration: TenantAdministration): void {
   fastify.get(
     '/v1/admin/tenants',
-    { schema: { summary: 'Every tenant', tags: ['admin'], response: errors } },
+    {
+      schema: {
+        summary: 'Every tenant',
+        tags: ['admin'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['tenants'],
+            properties: { tenants: { type: 'array', items: tenantSchema } },
+          },
+          ...errors,
+        },
+      },
+    },
     async () => ({
       tenants: (await administration.listTenants()).map(tenantJson),
     }),
@@ -50,7 +112,7 @@ export function adminRoutes(fastify: FastifyInstance, administration: TenantAdmi
           required: ['id'],
           additionalProperties: false,
         },
-        response: errors,
+        response: { 200: added, 201: added, ...errors },
       },
     },
     async (request, reply) => {
@@ -76,7 +138,7 @@ export function adminRoutes(fastify: FastifyInstance, administration: TenantAdmi
           required: ['scopes'],
           additionalProperties: false,
         },
-        response: errors,
+        response: { 201: issuedKey, ...errors },
       },
     },
     async (request, reply) => {
@@ -100,7 +162,7 @@ export function adminRoutes(fastify: FastifyInstance, administration: TenantAdmi
           properties: { id: { type: 'string', maxLength: 64 } },
           required: ['id'],
         },
-        response: errors,
+        response: { 200: one('revoked'), ...errors },
       },
     },
     async (request) => {
@@ -119,11 +181,25 @@ export function adminRoutes(fastify: FastifyInstance, administration: TenantAdmi
         params: tenantParam,
         body: {
           type: 'object',
-          properties: { publicKey: { type: 'object' } },
+          properties: {
+            publicKey: {
+              type: 'object',
+              description: 'The public key file (`anchorpost keys new`); checked in full by the relay',
+              required: ['type', 'version', 'suite', 'encryption', 'signing'],
+              properties: {
+                type: { type: 'string', maxLength: 64 },
+                version: { type: 'integer' },
+                suite: { type: 'string', maxLength: 32 },
+                id: { type: 'string', maxLength: 128 },
+                encryption: { type: 'string', maxLength: 4096 },
+                signing: { type: 'string', maxLength: 4096 },
+              },
+            },
+          },
           required: ['publicKey'],
           additionalProperties: false,
         },
-        response: errors,
+        response: { 201: one('clientId'), ...errors },
       },
     },
     async (request, reply) => {
@@ -148,7 +224,7 @@ export function adminRoutes(fastify: FastifyInstance, administration: TenantAdmi
           },
           required: ['tenant', 'clientId'],
         },
-        response: errors,
+        response: { 200: one('removed'), ...errors },
       },
     },
     async (request) => {

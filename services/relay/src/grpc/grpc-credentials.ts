@@ -42,7 +42,10 @@ export function grpcSecurity(settings: GrpcTlsSettings): GrpcSecurity {
   const { grpcTlsCertFile: cert, grpcTlsKeyFile: key, grpcTlsClientCaFile: ca } = settings;
   if (cert === '' && key === '') {
     if (ca !== '') {
-      throw new ConfigError('ANCHORPOST_RELAY_GRPC_TLS_CLIENT_CA_FILE', 'needs the server certificate and key files');
+      throw new ConfigError(
+        'ANCHORPOST_RELAY_GRPC_TLS_CLIENT_CA_FILE',
+        'needs the server certificate and key files',
+      );
     }
     if (!settings.grpcPlaintext && !isLoopback(settings.host)) {
       throw new ConfigError(
@@ -52,8 +55,10 @@ export function grpcSecurity(settings: GrpcTlsSettings): GrpcSecurity {
     }
     return { credentials: ServerCredentials.createInsecure(), mode: 'plaintext' };
   }
-  if (cert === '') throw new ConfigError('ANCHORPOST_RELAY_GRPC_TLS_CERT_FILE', 'is required with a key file');
-  if (key === '') throw new ConfigError('ANCHORPOST_RELAY_GRPC_TLS_KEY_FILE', 'is required with a certificate file');
+  if (cert === '')
+    throw new ConfigError('ANCHORPOST_RELAY_GRPC_TLS_CERT_FILE', 'is required with a key file');
+  if (key === '')
+    throw new ConfigError('ANCHORPOST_RELAY_GRPC_TLS_KEY_FILE', 'is required with a certificate file');
   if (settings.grpcPlaintext) {
     throw new ConfigError('ANCHORPOST_RELAY_GRPC_PLAINTEXT', 'cannot be true with TLS certificate files');
   }

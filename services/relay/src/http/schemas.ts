@@ -1,10 +1,5 @@
 /** JSON schemas of the relay's HTTP API: the routes validate with them and /openapi.json shows them. */
-import {
-  CID_MAX_LENGTH,
-  CID_PATTERN,
-  RECIPIENT_HASH_PATTERN,
-  TENANT_ID_PATTERN,
-} from '../request-fields.ts';
+import { CID_MAX_LENGTH, CID_PATTERN, RECIPIENT_HASH_PATTERN, TENANT_ID_PATTERN } from '../request-fields.ts';
 
 export const cidParam = {
   type: 'object',
@@ -86,4 +81,19 @@ export const submitResponse = {
   type: 'object',
   properties: { receipt: receiptSchema, duplicate: { type: 'boolean' } },
   required: ['receipt', 'duplicate'],
+} as const;
+
+/**
+ * One Server-Sent Event of a subscription, as a client's SSE parser gives it: `ready` first (id =
+ * the start cursor, data `{"cursor"}`), then one `tx-file` per file (id = its cursor, data
+ * `{"cid","receipt","txFile" (base64),"cursor"}`); both data are JSON text.
+ */
+export const subscriptionEventSchema = {
+  type: 'object',
+  required: ['event', 'id', 'data'],
+  properties: {
+    event: { type: 'string', enum: ['ready', 'tx-file'] },
+    id: { type: 'string', maxLength: 128 },
+    data: { type: 'string', contentMediaType: 'application/json' },
+  },
 } as const;

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Relay } from '@anchorpost/relay-core';
 import type { Logger } from '@anchorpost/service-kit';
 import { requireCaller, type CallerCheck } from './authentication.ts';
-import { errorSchema, recipientParam } from './schemas.ts';
+import { errorSchema, recipientParam, subscriptionEventSchema } from './schemas.ts';
 
 export interface SubscriptionRouteOptions {
   relay: Relay;
@@ -98,7 +98,7 @@ export function subscriptionRoute(
           responses: {
             200: {
               description: 'An event stream',
-              content: { 'text/event-stream': { schema: { type: 'string' } } },
+              content: { 'text/event-stream': { schema: subscriptionEventSchema } },
             },
           },
         },

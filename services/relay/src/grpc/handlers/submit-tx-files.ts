@@ -45,7 +45,8 @@ export function submitTxFilesHandler({
     } catch (error) {
       const response = errorResponse(error);
       const { body } = response;
-      if (isHiddenFromCaller(response)) logger.error({ err: error, index: at, code: body.error.code }, 'file failed');
+      if (isHiddenFromCaller(response))
+        logger.error({ err: error, index: at, code: body.error.code }, 'file failed');
       return {
         index: String(at),
         error: txFileErrorMessage(body),
