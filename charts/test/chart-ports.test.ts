@@ -119,7 +119,7 @@ describe('charts/anchorpost ports and gRPC TLS', () => {
     const pod = podOf(relay);
     const volume = pod.volumes?.find((v) => v.name === 'grpc-tls');
     assert.equal(volume?.secret?.secretName, 'relay-grpc-tls');
-    assert.equal(volume?.secret?.defaultMode, 256);
+    assert.equal(volume.secret.defaultMode, 256);
     const mount = pod.containers[0]!.volumeMounts?.find((m) => m.name === 'grpc-tls');
     assert.deepEqual(mount, { name: 'grpc-tls', mountPath: '/etc/anchorpost/grpc-tls', readOnly: true });
     const config = configOf(docs);

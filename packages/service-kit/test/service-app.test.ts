@@ -99,7 +99,7 @@ describe('startServiceApp', () => {
     const body = (await response.json()) as { checks: Record<string, { ok: boolean; error?: string }> };
     assert.equal(body.checks.database?.ok, false);
     assert.match(
-      body.checks.database?.error ?? '',
+      body.checks.database.error ?? '',
       /ECONNREFUSED postgres:\/\/anchorpost:\[redacted\]@db\.internal/,
     );
     assert.ok(!JSON.stringify(body).includes('hunter2'));
@@ -180,7 +180,7 @@ describe('startServiceApp', () => {
         .map((line) => JSON.parse(line) as { requestId?: string; err?: { message?: string } })
         .find((record) => record.err !== undefined);
       assert.equal(logged?.requestId, `req-${code}`);
-      assert.match(logged?.err?.message ?? '', /postgres:\/\/anchorpost:\[redacted\]@db\.internal:5432/);
+      assert.match(logged.err?.message ?? '', /postgres:\/\/anchorpost:\[redacted\]@db\.internal:5432/);
       assert.ok(!lines.join('').includes('hunter2'), 'the password is not logged');
     }
   });

@@ -109,7 +109,7 @@ describe('relay gRPC field checks and error answers', () => {
       const logged = f.logs.find((record) => record['err'] !== undefined);
       assert.equal(logged?.['requestId'], 'grpc-req-1');
       assert.match(
-        String((logged?.['err'] as { message?: string } | undefined)?.message),
+        String((logged['err'] as { message?: string } | undefined)?.message),
         /postgres:\/\/anchorpost:\[redacted\]@db\.internal:5432/,
       );
       assert.ok(!JSON.stringify(f.logs).includes('hunter2'), 'the password is not logged');
