@@ -22,6 +22,12 @@ interface Target {
   authorization?: string;
 }
 
+function endpoint(endpoints: Record<string, string>, name: string): string {
+  const url = endpoints[name];
+  if (url === undefined) throw new Error(`the platform printed no endpoint ${name}`);
+  return url;
+}
+
 const schemathesis = process.env.ANCHORPOST_SCHEMATHESIS_BIN ?? 'schemathesis';
 const examples = process.env.ANCHORPOST_FUZZ_EXAMPLES ?? '25';
 /** A target that takes longer is stopped and counts as failed: the whole run stays bounded. */
@@ -76,14 +82,17 @@ async function main(): Promise<number> {
     const targets: Target[] = [
       {
         name: 'relay',
-        url: platform.endpoints['relay.http']!,
+        url: endpoint(platform.endpoints, 'relay.http'),
         authorization: `Bearer ${tenants.apiKeys.fuzz!}`,
       },
-      { name: 'proof-api', url: platform.endpoints['proof-api.http']! },
-      { name: 'relay-admin', url: platform.endpoints['relay.admin']!, authorization: `Bearer ${adminKey}` },
+      { name: 'proof-api', url: endpoint(platform.endpoints, 'proof-api.http') },
+      {
+        name: 'relay-admin',
+        url: endpoint(platform.endpoints, 'relay.admin'),
+        authorization: `Bearer ${adminKey}`,
+      },
     ];
     for (const target of targets) {
-      if (target.url === undefined) throw new Error(`the platform printed no endpoint for ${target.name}`);
       results.push([target.name, await fuzz(target, dir)]);
     }
   } finally {
