@@ -6,7 +6,7 @@
 //   node e2e/fuzz/fuzz-api.ts        (scripts/fuzz-api.sh installs schemathesis and runs this)
 //
 // ANCHORPOST_SCHEMATHESIS_BIN names the schemathesis command; ANCHORPOST_FUZZ_EXAMPLES the examples
-// per operation (default 25). The reports (JUnit) and the platform's log go to the printed folder.
+// per operation (default 15). The reports (JUnit) and the platform's log go to the printed folder.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -29,7 +29,7 @@ function endpoint(endpoints: Record<string, string>, name: string): string {
 }
 
 const schemathesis = process.env.ANCHORPOST_SCHEMATHESIS_BIN ?? 'schemathesis';
-const examples = process.env.ANCHORPOST_FUZZ_EXAMPLES ?? '25';
+const examples = process.env.ANCHORPOST_FUZZ_EXAMPLES ?? '15';
 /** A target that takes longer is stopped and counts as failed: the whole run stays bounded. */
 const TARGET_LIMIT_MS = 150_000;
 
