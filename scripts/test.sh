@@ -69,3 +69,8 @@ npm run test:e2e
 step "npm run test:e2e"
 npm run test:chaos
 step "npm run test:chaos"
+# API fuzzing: schemathesis (PyPI, installed by the script) against the /openapi.json of the relay,
+# the proof API and the admin API on the embedded platform (free ports, a temp folder), with valid
+# keys and a bounded number of examples: about 2 minutes, cut at 4.
+timeout 240 scripts/fuzz-api.sh
+step "API fuzzing (scripts/fuzz-api.sh)"

@@ -151,7 +151,7 @@ describe('charts/anchorpost', () => {
   );
 
   it(
-    'gives every Deployment liveness and readiness probes on /healthz and /readyz, and resources',
+    'gives every Deployment liveness and readiness probes on /healthz and /readyz of the management port, and resources',
     { skip },
     () => {
       for (const [scenario, docs] of manifests) {
@@ -160,14 +160,15 @@ describe('charts/anchorpost', () => {
         for (const d of deployments) {
           for (const c of podSpec(d)!.containers) {
             const where = `${scenario} ${d.metadata.name}/${c.name}`;
-            assert.equal(
-              (c.livenessProbe as { httpGet?: { path: string } } | undefined)?.httpGet?.path,
-              '/healthz',
+            // On the management port, whose /readyz names the failing dependency.
+            assert.deepEqual(
+              (c.livenessProbe as { httpGet?: { path: string; port: string } } | undefined)?.httpGet,
+              { path: '/healthz', port: 'management' },
               where,
             );
-            assert.equal(
-              (c.readinessProbe as { httpGet?: { path: string } } | undefined)?.httpGet?.path,
-              '/readyz',
+            assert.deepEqual(
+              (c.readinessProbe as { httpGet?: { path: string; port: string } } | undefined)?.httpGet,
+              { path: '/readyz', port: 'management' },
               where,
             );
             assert.ok(

@@ -3,7 +3,8 @@ A service's Deployment. ctx: dict
   root        the chart's root context
   component   relay | batcher | anchorer | parser | proof-api
   values      the component's values block
-  ports       list of dict name port
+  ports       list of dict name port (the public ones; the Service of the component has these)
+  managementPort  the management listener (/metrics, detailed /readyz, /healthz): the probes' port
   env         list of EnvVar (besides the ConfigMap and Secret wiring)
   envFrom     list of EnvFromSource
   volumes / volumeMounts   extra (secret files)
@@ -52,6 +53,9 @@ spec:
               containerPort: {{ .port }}
               protocol: TCP
             {{- end }}
+            - name: management
+              containerPort: {{ required "managementPort" .managementPort }}
+              protocol: TCP
           {{- with .envFrom }}
           envFrom: {{- toYaml . | nindent 12 }}
           {{- end }}
@@ -65,18 +69,19 @@ spec:
             - name: {{ $name }}
               value: {{ $value | quote }}
             {{- end }}
+          # The management port: the public one's /readyz says only ready or not.
           livenessProbe:
-            httpGet: { path: /healthz, port: http }
+            httpGet: { path: /healthz, port: management }
             periodSeconds: 10
             timeoutSeconds: 3
             failureThreshold: 6
           readinessProbe:
-            httpGet: { path: /readyz, port: http }
+            httpGet: { path: /readyz, port: management }
             periodSeconds: 5
             timeoutSeconds: 3
             failureThreshold: 3
           startupProbe:
-            httpGet: { path: /healthz, port: http }
+            httpGet: { path: /healthz, port: management }
             periodSeconds: 2
             failureThreshold: 60
           resources: {{- toYaml $v.resources | nindent 12 }}
@@ -122,6 +127,33 @@ spec:
       appProtocol: grpc
       {{- end }}
     {{- end }}
+{{- end -}}
+
+{{/*
+The management Service of a component: its /metrics and detailed /readyz, for Prometheus only (a
+Service of its own, so no Ingress or Service that routes callers has this port). ctx: dict root
+component managementPort
+*/}}
+{{- define "anchorpost-lib.managementService" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "anchorpost-lib.componentName" . }}-management
+  labels:
+    {{- include "anchorpost-lib.labels" . | nindent 4 }}
+    anchorpost.io/listener: management
+  annotations:
+    prometheus.io/scrape: "true"
+    prometheus.io/port: {{ .managementPort | quote }}
+    prometheus.io/path: /metrics
+spec:
+  type: ClusterIP
+  selector: {{- include "anchorpost-lib.selectorLabels" . | nindent 4 }}
+  ports:
+    - name: management
+      port: {{ .managementPort }}
+      targetPort: management
+      protocol: TCP
 {{- end -}}
 
 {{/* A ServiceAccount. ctx: dict root component automountToken */}}
@@ -189,9 +221,11 @@ metadata:
   labels: {{- include "anchorpost-lib.labels" . | nindent 4 }}
 spec:
   selector:
-    matchLabels: {{- include "anchorpost-lib.selectorLabels" . | nindent 6 }}
+    matchLabels:
+      {{- include "anchorpost-lib.selectorLabels" . | nindent 6 }}
+      anchorpost.io/listener: management
   endpoints:
-    - port: http
+    - port: management
       path: /metrics
       interval: {{ .interval | default "30s" }}
 {{- end -}}

@@ -8,6 +8,8 @@ ANCHORPOST_STORAGE: "kubo"
 {{- /* Listen on the pod's address (the services default to loopback). */}}
 {{- range $v := list "RELAY" "BATCHER" "ANCHORER" "PARSER" "PROOF_API" }}
 ANCHORPOST_{{ $v }}_HOST: "0.0.0.0"
+{{- /* Prometheus and the kubelet's probes reach the management port on the pod's address too. */}}
+ANCHORPOST_{{ $v }}_MANAGEMENT_HOST: "0.0.0.0"
 {{- end }}
 ANCHORPOST_KUBO_URL: {{ include "anchorpost.kuboUrl" . | quote }}
 ANCHORPOST_EVM_RPC_URLS: {{ .Values.evm.rpcUrls | quote }}
@@ -32,9 +34,29 @@ ANCHORPOST_BATCHER_PIN_TIMEOUT: {{ .Values.batcher.pinTimeout | quote }}
 ANCHORPOST_PARSER_TRUSTED_DEPTH: {{ .Values.parser.trustedDepth | int64 | quote }}
 ANCHORPOST_RELAY_MAX_TX_FILE_BYTES: {{ .Values.relay.maxTxFileBytes | int64 | quote }}
 ANCHORPOST_RELAY_TENANTS_FILE: "/etc/anchorpost/tenants/tenants.json"
+{{- include "anchorpost.relayGrpcSecurity" . }}
 {{- if .Values.relay.ergoNodeUrl }}
 ANCHORPOST_RELAY_ERGO_NODE_URL: {{ .Values.relay.ergoNodeUrl | quote }}
 ANCHORPOST_RELAY_TRUSTEDBLOCK_MAX_AGE: {{ .Values.relay.trustedblockMaxAge | int64 | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* gRPC on the pod's address: TLS from a Secret, or plaintext because the values say so; never by default. */}}
+{{- define "anchorpost.relayGrpcSecurity" -}}
+{{- $g := .Values.relay.grpc -}}
+{{- if and .Values.relay.enabled $g.tls.existingSecret $g.plaintext -}}
+{{- fail "relay.grpc: set either tls.existingSecret or plaintext, not both" -}}
+{{- end -}}
+{{- if and .Values.relay.enabled $g.tls.existingSecret }}
+ANCHORPOST_RELAY_GRPC_TLS_CERT_FILE: "/etc/anchorpost/grpc-tls/tls.crt"
+ANCHORPOST_RELAY_GRPC_TLS_KEY_FILE: "/etc/anchorpost/grpc-tls/tls.key"
+{{- if $g.tls.requireClientCertificates }}
+ANCHORPOST_RELAY_GRPC_TLS_CLIENT_CA_FILE: "/etc/anchorpost/grpc-tls/ca.crt"
+{{- end }}
+{{- else if and .Values.relay.enabled $g.plaintext }}
+ANCHORPOST_RELAY_GRPC_PLAINTEXT: "true"
+{{- else if .Values.relay.enabled -}}
+{{- fail "relay.grpc: give tls.existingSecret (a TLS Secret for the relay's gRPC port) or set plaintext: true (e.g. when the Ingress controller terminates TLS); docs/operations.md" -}}
 {{- end }}
 {{- end -}}
 

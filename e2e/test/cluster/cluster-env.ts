@@ -84,28 +84,34 @@ export function clusterInstances(setup: ClusterSetup): ClusterInstance[] {
         ANCHORPOST_RELAY_INDEX_DATABASE_URL: setup.indexDatabaseUrl,
         ANCHORPOST_RELAY_HTTP_PORT: String(http),
         ANCHORPOST_RELAY_GRPC_PORT: String(grpc),
+        // Two relays on one machine: their management listeners take free ports.
+        ANCHORPOST_RELAY_MANAGEMENT_PORT: '0',
         ANCHORPOST_RELAY_TENANTS_FILE: setup.tenantsFile,
         ANCHORPOST_RELAY_KEY_FILE: setup.relayKeyFile,
       }),
     ),
     instance('batcher', 'batcher', ports.batcher, {
       ANCHORPOST_BATCHER_PORT: String(ports.batcher),
+      ANCHORPOST_BATCHER_MANAGEMENT_PORT: '0',
       // The relays share one receipt key: the batcher seals only what it signed.
       ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: setup.relayPublicKey,
     }),
     instance('anchorer', 'anchorer', ports.anchorer, {
       ANCHORPOST_DATABASE_URL: setup.stateDatabaseUrl,
       ANCHORPOST_ANCHORER_PORT: String(ports.anchorer),
+      ANCHORPOST_ANCHORER_MANAGEMENT_PORT: '0',
       ANCHORPOST_EVM_SIGNER_KEY_FILE: setup.signerKeyFile,
     }),
     instance('parser', 'parser', ports.parser, {
       ANCHORPOST_DATABASE_URL: setup.indexDatabaseUrl,
       ANCHORPOST_PARSER_PORT: String(ports.parser),
+      ANCHORPOST_PARSER_MANAGEMENT_PORT: '0',
     }),
     instance('proof-api', 'proof-api', ports['proof-api'], {
       ANCHORPOST_DATABASE_URL: setup.indexDatabaseUrl,
       ANCHORPOST_PROOF_API_RECEIPTS_DATABASE_URL: setup.stateDatabaseUrl,
       ANCHORPOST_PROOF_API_PORT: String(ports['proof-api']),
+      ANCHORPOST_PROOF_API_MANAGEMENT_PORT: '0',
       // Its published trust roots: the contract (common) and the anchorer's key.
       ANCHORPOST_EVM_ANCHOR_SUBMITTERS: setup.submitter,
     }),

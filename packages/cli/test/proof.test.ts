@@ -35,6 +35,7 @@ before(async () => {
     evm: { rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId) },
     logger: createLogger('proof-api', { destination: { write: () => undefined } }),
     port: 0,
+    managementPort: 0,
     handleSignals: false,
   });
   api = service.urls.http!;

@@ -77,6 +77,7 @@ export async function openRelayFixture(): Promise<RelayFixture> {
     const config = loadConfig(relayConfigSchema, {
       ANCHORPOST_RELAY_HTTP_PORT: '0',
       ANCHORPOST_RELAY_GRPC_PORT: '0',
+      ANCHORPOST_RELAY_MANAGEMENT_PORT: '0',
       ANCHORPOST_RELAY_PARTITIONS: '2',
       ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
       ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
@@ -145,7 +146,7 @@ export async function openRelayFixture(): Promise<RelayFixture> {
         await relay.relay.submit(bytes, { tenantId: tenant });
       },
       async openSubscriptions() {
-        const text = await (await fetch(`${url}/metrics`)).text();
+        const text = await (await fetch(`${service.urls.management!}/metrics`)).text();
         const match = /^anchorpost_relay_open_subscriptions\{transport="sse"\} (\d+)$/m.exec(text);
         return match ? Number(match[1]) : 0;
       },

@@ -3,8 +3,11 @@
  * (docs/api.md). Each package declares the kind of each of its codes beside the code (see
  * `errorKinds` in @anchorpost/protocol), so a new code cannot fall through to a wrong status.
  * Errors keep their stable code; the status only tells a client which family of failure it met.
- * A thrown error that is no AnchorpostError is a bug: 500, and its message is not shown (it may
- * carry internals).
+ * A thrown error that is no AnchorpostError is a bug: 500. Neither it nor an error of kind
+ * `internal` or `unavailable` shows its own message: those come from dependencies (database, Kubo,
+ * drivers) and may carry hosts, queries or credentials, so callers get a fixed sentence and the
+ * request id, and the transports log the full text (redacted) under that id. Other messages are
+ * cut to MAX_MESSAGE_CHARS, so no refusal echoes a huge input back.
  */
 import { AnchorpostError, type ErrorKind, ProtocolError } from '@anchorpost/protocol';
 
@@ -35,7 +38,7 @@ const STATUS: Readonly<Record<ErrorKind, readonly [number, number]>> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; field?: string; message: string; retryable: boolean };
+  error: { code: string; field?: string; message: string; retryable: boolean; requestId?: string };
 }
 
 export interface ErrorResponse {
@@ -49,19 +52,28 @@ export interface ErrorResponse {
   retryAfterMs?: number;
 }
 
+/** Longest message a caller is shown; a longer one is cut (it may quote the caller's input). */
+export const MAX_MESSAGE_CHARS = 500;
+
+/** What a caller reads instead of a dependency's own words. */
+export const GENERIC_MESSAGES = {
+  internal: 'internal error',
+  unavailable: 'a service this request needs is unavailable; retry later',
+} as const;
+
 export function errorResponse(error: unknown): ErrorResponse {
   if (!(error instanceof AnchorpostError)) return internal();
   const known = error as AnchorpostError;
   const field = known instanceof ProtocolError ? known.field : (known as { field?: unknown }).field;
+  const [httpStatus, grpcStatus] = statusesFor(known);
   const body: ErrorBody = {
     error: {
       code: known.code,
-      ...(typeof field === 'string' ? { field } : {}),
-      message: known.message,
+      ...(typeof field === 'string' ? { field: shortened(field) } : {}),
+      message: callerMessage(known, httpStatus),
       retryable: known.retryable,
     },
   };
-  const [httpStatus, grpcStatus] = statusesFor(known);
   const retryAfterMs = (known as { retryAfterMs?: unknown }).retryAfterMs;
   return {
     httpStatus,
@@ -73,11 +85,26 @@ export function errorResponse(error: unknown): ErrorResponse {
   };
 }
 
+/** True when the error's own text stays in the log: the caller was given a generic message. */
+export function isHiddenFromCaller(response: ErrorResponse): boolean {
+  return response.httpStatus >= 500;
+}
+
+function callerMessage(error: AnchorpostError, httpStatus: number): string {
+  if (httpStatus === 503) return GENERIC_MESSAGES.unavailable;
+  if (httpStatus >= 500) return GENERIC_MESSAGES.internal;
+  return shortened(error.message);
+}
+
+function shortened(text: string): string {
+  return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+}
+
 function internal(): ErrorResponse {
   return {
     httpStatus: 500,
     grpcStatus: GrpcStatus.Internal,
-    body: { error: { code: 'INTERNAL', message: 'internal error', retryable: false } },
+    body: { error: { code: 'INTERNAL', message: GENERIC_MESSAGES.internal, retryable: false } },
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * The error handler of a service's own routes: every refusal leaves as `{ error: { code, … } }`
  * with the status of errorResponse's table. Fastify's own refusals (schema validation, body too
- * large, unknown content type) are translated to the same codes first. Failures that are the
- * service's fault (5xx) are logged with the request id; their internals are not sent.
+ * large, unknown content type) are translated to the same codes first. Every error body carries
+ * the request id (also in `x-request-id`). Failures answered 5xx (a bug, or a dependency that
+ * failed) are logged with the request id and their full text, secrets redacted; the caller gets a
+ * generic message (errorResponse).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AnchorpostError } from '@anchorpost/protocol';
-import { errorResponse, RequestError } from './error-response.ts';
+import { errorResponse, isHiddenFromCaller, RequestError } from './error-response.ts';
 import type { Logger } from './logger.ts';
 
 function fromFastify(error: FastifyError): unknown {
@@ -34,12 +36,13 @@ function fromFastify(error: FastifyError): unknown {
 export function httpErrorHandler(logger: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const mapped = errorResponse(fromFastify(error));
-    if (mapped.httpStatus >= 500) {
+    if (isHiddenFromCaller(mapped)) {
       logger.error({ requestId: request.id, code: mapped.body.error.code, err: error }, 'request failed');
     }
     if (mapped.retryAfterMs !== undefined) {
       void reply.header('retry-after', String(Math.max(1, Math.ceil(mapped.retryAfterMs / 1000))));
     }
+    mapped.body.error.requestId = request.id;
     return reply.code(mapped.httpStatus).send(mapped.body);
   };
 }

@@ -9,12 +9,17 @@ export {
 } from './config.ts';
 export { createLogger, loggerConfigSchema, nestLogger, type Logger } from './logger.ts';
 export { ServiceMetrics } from './metrics.ts';
-export { runReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
+export { ReadinessMonitor, runReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
+export { managementConfigSchema } from './management-config.ts';
+export { redactSecrets } from './redact-secrets.ts';
 export { currentRequestId, requestContext } from './request-context.ts';
 export { startServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.ts';
 export {
   errorResponse,
+  GENERIC_MESSAGES,
   GrpcStatus,
+  isHiddenFromCaller,
+  MAX_MESSAGE_CHARS,
   RequestError,
   type ErrorBody,
   type ErrorResponse,

@@ -1,10 +1,12 @@
 /**
  * Structured JSON logs (pino): one object per line with the service name, and the request id when a
- * request is being served. Known secret-bearing fields are redacted.
+ * request is being served. Known secret-bearing fields are redacted, and so are secrets inside an
+ * error's text (`err`: message, stack, and its other string properties; see redact-secrets.ts).
  */
 import { loadConfig, type ConfigSchema } from '@anchorpost/config';
 import type { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { redactSecrets } from './redact-secrets.ts';
 import { currentRequestId } from './request-context.ts';
 
 export type { Logger };
@@ -34,6 +36,7 @@ export function createLogger(
         const requestId = currentRequestId();
         return requestId === undefined ? {} : { requestId };
       },
+      serializers: { err: serializeError, error: serializeError },
       redact: {
         paths: [
           'apiKey',
@@ -48,6 +51,21 @@ export function createLogger(
     },
     options.destination,
   );
+}
+
+function redactStrings(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactStrings(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, redactStrings(item, depth + 1)]),
+  );
+}
+
+/** pino's error serializer (type, message, stack, cause, own properties), secrets redacted. */
+function serializeError(error: unknown): unknown {
+  const serialized = error instanceof Error ? pino.stdSerializers.err(error) : error;
+  return redactStrings(serialized, 0);
 }
 
 /** Lets NestJS write its own messages through the same JSON logger. */

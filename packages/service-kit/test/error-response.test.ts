@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AnchorpostError, ERROR_KINDS, type ErrorKind, ProtocolError } from '@anchorpost/protocol';
 import { ConfigError } from '../src/config.ts';
-import { errorResponse, GrpcStatus, RequestError } from '../src/error-response.ts';
+import { errorResponse, GrpcStatus, MAX_MESSAGE_CHARS, RequestError } from '../src/error-response.ts';
 
 describe('errorResponse', () => {
   it('maps a protocol refusal to 400 / INVALID_ARGUMENT with its code and field', () => {
@@ -56,5 +56,26 @@ describe('errorResponse', () => {
     const bug = errorResponse(new TypeError('secret detail at /home/x'));
     assert.equal(bug.httpStatus, 500);
     assert.deepEqual(bug.body, { error: { code: 'INTERNAL', message: 'internal error', retryable: false } });
+  });
+
+  it("never shows a dependency's own words for an internal or unavailable failure", () => {
+    const secret = 'connect to postgres://anchorpost:hunter2@db.internal:5432/state failed';
+    for (const [kind, retryable] of [
+      ['unavailable', true],
+      ['internal', false],
+      ['internal', true],
+    ] as const) {
+      const r = errorResponse(new AnchorpostError('DATABASE_DOWN', kind, secret, retryable));
+      assert.equal(r.body.error.code, 'DATABASE_DOWN');
+      assert.ok(!JSON.stringify(r.body).includes('hunter2'), JSON.stringify(r.body));
+      assert.ok(!JSON.stringify(r.body).includes('db.internal'), JSON.stringify(r.body));
+    }
+  });
+
+  it('cuts a long refusal message and field, so no input is echoed whole', () => {
+    const huge = 'x'.repeat(1024 * 1024);
+    const r = errorResponse(new RequestError('BAD_REQUEST', `bad value ${huge}`, huge));
+    assert.ok(r.body.error.message.length <= MAX_MESSAGE_CHARS);
+    assert.ok((r.body.error.field ?? '').length <= MAX_MESSAGE_CHARS);
   });
 });

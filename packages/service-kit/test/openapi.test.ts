@@ -81,7 +81,13 @@ describe('/openapi.json and error bodies', () => {
     const refused = await fetch(`${service.url}/x/refused`);
     assert.equal(refused.status, 400);
     assert.deepEqual(await refused.json(), {
-      error: { code: 'YAML_ALIAS', field: 'recipient', message: 'aliases are not allowed', retryable: false },
+      error: {
+        code: 'YAML_ALIAS',
+        field: 'recipient',
+        message: 'aliases are not allowed',
+        retryable: false,
+        requestId: refused.headers.get('x-request-id'),
+      },
     });
     const invalid = await fetch(`${service.url}/v1/things/lower`);
     assert.equal(invalid.status, 400);

@@ -3,11 +3,12 @@
  * `anchorpost.batch.sealed.v1`). The chain itself is configured by @anchorpost/chains'
  * `evmChainConfigFromEnv` (`ANCHORPOST_EVM_*`), and the signing key by whoever holds keys.
  */
-import type { ConfigOf } from '@anchorpost/service-kit';
+import { managementConfigSchema, type ConfigOf } from '@anchorpost/service-kit';
 
 export const anchorerConfigSchema = {
   host: { kind: 'string', env: 'ANCHORPOST_ANCHORER_HOST', default: '127.0.0.1' },
   port: { kind: 'int', env: 'ANCHORPOST_ANCHORER_PORT', default: 7460, min: 0, max: 65_535 },
+  ...managementConfigSchema('ANCHORER', 7461),
   /** How often the chain is ticked (submit, watch, confirm) when all is well. */
   tickInterval: { kind: 'duration', env: 'ANCHORPOST_ANCHORER_TICK_INTERVAL', default: 2_000 },
   /** Ceiling of the backoff between ticks while the chain (or the database) keeps failing. */

@@ -46,6 +46,8 @@ export interface AnchorerServiceOptions {
   readonly host?: string;
   /** 0 (default) picks a free port. */
   readonly port?: number;
+  /** Overrides `config.managementPort` (`/metrics`, detailed `/readyz`); 0 picks a free port. */
+  readonly managementPort?: number;
   readonly handleSignals?: boolean;
 }
 
@@ -110,6 +112,11 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
     metrics,
     host: options.host ?? options.config.host,
     port: options.port ?? options.config.port,
+    management: {
+      host: options.config.managementHost,
+      port: options.managementPort ?? options.config.managementPort,
+    },
+    readinessIntervalMs: options.config.readinessInterval,
     ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
     readiness: [
       { name: 'database', check: () => database.ping() },
@@ -202,5 +209,9 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
     },
     'anchorer started',
   );
-  return { name: 'anchorer', urls: { http: app.url }, close };
+  return {
+    name: 'anchorer',
+    urls: { http: app.url, ...(app.managementUrl === undefined ? {} : { management: app.managementUrl }) },
+    close,
+  };
 }

@@ -104,6 +104,7 @@ describe('two anchorer replicas on one Lease', () => {
   const replicas = new Map<string, Replica>();
   const config = loadConfig(anchorerConfigSchema, {
     ANCHORPOST_ANCHORER_PORT: '0',
+    ANCHORPOST_ANCHORER_MANAGEMENT_PORT: '0',
     ANCHORPOST_ANCHORER_TICK_INTERVAL: '50ms',
     ANCHORPOST_ANCHORER_MAX_TICK_BACKOFF: '400ms',
     ANCHORPOST_ANCHORER_MAX_CONSUME_BACKOFF: '200ms',
@@ -157,7 +158,7 @@ describe('two anchorer replicas on one Lease', () => {
       terms,
       leading: () => elector?.isLeader ?? false,
       metric: async () => {
-        const text = await (await fetch(`${service.urls.http}/metrics`)).text();
+        const text = await (await fetch(`${service.urls.management}/metrics`)).text();
         return /^anchorpost_anchorer_leader (\d)$/m.exec(text)?.[1] ?? 'missing';
       },
     };

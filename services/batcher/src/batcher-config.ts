@@ -1,5 +1,5 @@
 /** The batcher service's settings, from the environment, checked at start-up. */
-import type { ConfigOf } from '@anchorpost/service-kit';
+import { managementConfigSchema, type ConfigOf } from '@anchorpost/service-kit';
 
 /** Comma-separated raw Ed25519 public keys, 64 lower-case hex characters each. */
 export const RELAY_PUBLIC_KEYS = /^[0-9a-f]{64}(,[0-9a-f]{64})*$/;
@@ -7,6 +7,7 @@ export const RELAY_PUBLIC_KEYS = /^[0-9a-f]{64}(,[0-9a-f]{64})*$/;
 export const batcherConfigSchema = {
   host: { kind: 'string', env: 'ANCHORPOST_BATCHER_HOST', default: '127.0.0.1' },
   port: { kind: 'int', env: 'ANCHORPOST_BATCHER_PORT', default: 7430, min: 0, max: 65_535 },
+  ...managementConfigSchema('BATCHER', 7431),
   /** The platform id written into every batch-file (and the key of `batch.sealed`). */
   platform: {
     kind: 'string',

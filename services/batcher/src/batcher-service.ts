@@ -122,6 +122,8 @@ export async function startBatcherService(options: BatcherServiceOptions): Promi
     module: BatcherModule,
     host: config.host,
     port: config.port,
+    management: { host: config.managementHost, port: config.managementPort },
+    readinessIntervalMs: config.readinessInterval,
     logger,
     metrics,
     readiness: options.readiness,
@@ -142,7 +144,10 @@ export async function startBatcherService(options: BatcherServiceOptions): Promi
   let closing: Promise<void> | undefined;
   return {
     name: 'batcher',
-    urls: { http: service.url },
+    urls: {
+      http: service.url,
+      ...(service.managementUrl === undefined ? {} : { management: service.managementUrl }),
+    },
     close: () =>
       (closing ??= (async () => {
         await batcher.stop();

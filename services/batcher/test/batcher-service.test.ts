@@ -65,6 +65,7 @@ describe('batcher service', { timeout: 60_000 }, () => {
     await bus.ensureTopic(TX_FILE_ACCEPTED_TOPIC, { partitions: 2 });
     const config = loadConfig(batcherConfigSchema, {
       ANCHORPOST_BATCHER_PORT: '0',
+      ANCHORPOST_BATCHER_MANAGEMENT_PORT: '0',
       ANCHORPOST_PLATFORM_ID: PLATFORM,
       ANCHORPOST_BATCH_INTERVAL: '1500ms',
       ANCHORPOST_BATCH_MAX_FILES: '5',
@@ -126,7 +127,7 @@ describe('batcher service', { timeout: 60_000 }, () => {
   });
 
   it('counts what it sealed and refused in /metrics', async () => {
-    const text = await (await fetch(`${service.urls.http!}/metrics`)).text();
+    const text = await (await fetch(`${service.urls.management!}/metrics`)).text();
     assert.match(text, /^anchorpost_batcher_batches_sealed_total 3$/m);
     assert.match(text, /^anchorpost_batcher_tx_files_sealed_total 11$/m);
     assert.match(text, /^anchorpost_batcher_records_refused_total\{reason="UNKNOWN_RELAY_KEY"\} 1$/m);

@@ -1,5 +1,5 @@
 /** The parser service's settings (`ANCHORPOST_PARSER_*`); the chain itself is configured by `ANCHORPOST_EVM_*`. */
-import type { ConfigOf, ConfigSchema } from '@anchorpost/service-kit';
+import { managementConfigSchema, type ConfigOf, type ConfigSchema } from '@anchorpost/service-kit';
 
 export const parserConfigSchema = {
   /** Confirmations (counting the anchor's own block) before an anchor is indexed. */
@@ -25,9 +25,10 @@ export const parserConfigSchema = {
     values: ['global', 'page'],
     default: 'global',
   },
-  /** HTTP port of /healthz, /readyz, /metrics. */
+  /** HTTP port of /healthz and the bare /readyz (the management port has /metrics). */
   host: { kind: 'string', env: 'ANCHORPOST_PARSER_HOST', default: '127.0.0.1' },
   port: { kind: 'int', env: 'ANCHORPOST_PARSER_PORT', default: 7440, min: 0, max: 65_535 },
+  ...managementConfigSchema('PARSER', 7441),
 } as const satisfies ConfigSchema;
 
 export type ParserServiceConfig = ConfigOf<typeof parserConfigSchema>;

@@ -32,6 +32,8 @@ export interface ParserServiceOptions {
   host?: string;
   /** Overrides `config.port`; 0 picks a free port. */
   port?: number;
+  /** Overrides `config.managementPort` (`/metrics`, detailed `/readyz`); 0 picks a free port. */
+  managementPort?: number;
   handleSignals?: boolean;
   /** Storage back-off and sleep, for tests. */
   tuning?: Pick<EvmParserTuning, 'storageRetry' | 'sleep'>;
@@ -81,6 +83,8 @@ export async function startParserService(options: ParserServiceOptions): Promise
     metrics,
     host: options.host ?? config.host,
     port: options.port ?? config.port,
+    management: { host: config.managementHost, port: options.managementPort ?? config.managementPort },
+    readinessIntervalMs: config.readinessInterval,
     ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
     readiness: [
       { name: 'database', check: () => database.ping() },
@@ -142,7 +146,7 @@ export async function startParserService(options: ParserServiceOptions): Promise
   let closing: Promise<void> | undefined;
   return {
     name: 'parser',
-    urls: { http: app.url },
+    urls: { http: app.url, ...(app.managementUrl === undefined ? {} : { management: app.managementUrl }) },
     close() {
       closing ??= (async () => {
         try {

@@ -104,6 +104,7 @@ describe('accepted → sealed → anchored → indexed → proven', { timeout: 1
       evm: world.evm,
       logger: quiet('parser'),
       port: 0,
+      managementPort: 0,
       handleSignals: false,
     });
     services.push(parser);
@@ -116,6 +117,7 @@ describe('accepted → sealed → anchored → indexed → proven', { timeout: 1
       evm: { rpcUrls: world.evm.rpcUrls, chainId: world.evm.chainId },
       logger: quiet('proof-api'),
       port: 0,
+      managementPort: 0,
       handleSignals: false,
     });
     services.push(proofApi);

@@ -44,10 +44,11 @@ describe('parser replicas elect one indexer', { timeout: 120_000 }, () => {
       election,
       logger: createLogger('parser', { destination: { write: () => undefined } }),
       port: 0,
+      managementPort: 0,
       handleSignals: false,
     });
     services.push(service);
-    const metrics = async () => (await fetch(`${service.urls.http!}/metrics`)).text();
+    const metrics = async () => (await fetch(`${service.urls.management!}/metrics`)).text();
     return { service, leading: () => elector?.isLeader ?? false, metrics };
   };
 

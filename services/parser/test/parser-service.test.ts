@@ -50,6 +50,7 @@ describe('parser service against anvil, Helia and PGlite', { timeout: 120_000 },
       evm: world.evm,
       logger: quiet(),
       port: 0,
+      managementPort: 0,
       handleSignals: false,
     });
     try {
@@ -78,7 +79,7 @@ describe('parser service against anvil, Helia and PGlite', { timeout: 120_000 },
       assert.equal(row.batchSequence, 0);
       assert.equal(row.batchIndex, 1);
 
-      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const metrics = await (await fetch(`${service.urls.management!}/metrics`)).text();
       // Every series is the chain's own (labelled as the anchorer labels its own).
       const chain = `chain="evm:${world.chain.anvil.chainId}"`;
       assert.match(metrics, new RegExp(`^anchorpost_parser_batches_indexed_total\\{${chain}\\} 2$`, 'm'));
@@ -111,9 +112,11 @@ describe('parser service against anvil, Helia and PGlite', { timeout: 120_000 },
         evm: { ...world.evm, rpcUrls: ['http://127.0.0.1:9'], rpcTimeoutMs: 500 },
         logger: quiet(),
         port: 0,
+        managementPort: 0,
         handleSignals: false,
       });
-      const ready = await fetch(`${service.urls.http!}/readyz`);
+      assert.equal((await fetch(`${service.urls.http!}/readyz`)).status, 503);
+      const ready = await fetch(`${service.urls.management!}/readyz`);
       assert.equal(ready.status, 503);
       const body = (await ready.json()) as { checks: Record<string, { ok: boolean }> };
       assert.equal(body.checks.database?.ok, true);

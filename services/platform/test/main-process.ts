@@ -136,6 +136,7 @@ export async function relayFiles(dir: string): Promise<{
       ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
       ANCHORPOST_RELAY_HTTP_PORT: '0',
       ANCHORPOST_RELAY_GRPC_PORT: '0',
+      ANCHORPOST_RELAY_MANAGEMENT_PORT: '0',
     },
     relayPublicKey: Buffer.from(relayKey.publicKeyRaw).toString('hex'),
     async txFile() {

@@ -59,6 +59,7 @@ describe('stand-alone EVM service mains on PostgreSQL', { timeout: 120_000 }, ()
             ...chain,
             ANCHORPOST_DATA_DIR: join(dir, 'anchorer'),
             ANCHORPOST_ANCHORER_PORT: '0',
+            ANCHORPOST_ANCHORER_MANAGEMENT_PORT: '0',
             ANCHORPOST_EVM_SIGNER_KEY_FILE: keyFile,
           }),
         ],
@@ -68,6 +69,7 @@ describe('stand-alone EVM service mains on PostgreSQL', { timeout: 120_000 }, ()
             ...chain,
             ANCHORPOST_DATA_DIR: join(dir, 'parser'),
             ANCHORPOST_PARSER_PORT: '0',
+            ANCHORPOST_PARSER_MANAGEMENT_PORT: '0',
           }),
         ],
         [
@@ -76,6 +78,7 @@ describe('stand-alone EVM service mains on PostgreSQL', { timeout: 120_000 }, ()
             ...chain,
             ANCHORPOST_DATA_DIR: join(dir, 'proof-api'),
             ANCHORPOST_PROOF_API_PORT: '0',
+            ANCHORPOST_PROOF_API_MANAGEMENT_PORT: '0',
           }),
         ],
       ];

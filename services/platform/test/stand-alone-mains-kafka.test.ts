@@ -65,6 +65,7 @@ describe('stand-alone service mains on Kafka and Kubo', { timeout: 120_000 }, as
         ...shared,
         ANCHORPOST_DATA_DIR: join(dir, 'batcher'),
         ANCHORPOST_BATCHER_PORT: '0',
+        ANCHORPOST_BATCHER_MANAGEMENT_PORT: '0',
         ANCHORPOST_BATCH_INTERVAL: '500ms',
         ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: files.relayPublicKey,
       });

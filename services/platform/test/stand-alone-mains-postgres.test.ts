@@ -39,6 +39,7 @@ describe('stand-alone service mains on PostgreSQL', { timeout: 120_000 }, () => 
         const proofApi = startMain('proof-api', {
           ...shared,
           ANCHORPOST_PROOF_API_PORT: '0',
+          ANCHORPOST_PROOF_API_MANAGEMENT_PORT: '0',
           ANCHORPOST_EVM_RPC_URLS: 'http://127.0.0.1:9',
           ANCHORPOST_EVM_CHAIN_ID: '31337',
         });

@@ -64,6 +64,7 @@ describe('stand-alone service mains', { timeout: 120_000 }, () => {
     const batcher = startMain('batcher', {
       ANCHORPOST_DATA_DIR: join(dir, 'batcher'),
       ANCHORPOST_BATCHER_PORT: '0',
+      ANCHORPOST_BATCHER_MANAGEMENT_PORT: '0',
       ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: 'ab'.repeat(32),
     });
     const url = (await batcher.log((line) => line['msg'] === 'batcher listening'))['url'] as string;

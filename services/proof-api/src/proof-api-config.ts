@@ -4,7 +4,7 @@
  * shared settings: its id, the anchor contract, the anchorer's submitter addresses and the Ergo
  * marker with its minting transaction.
  */
-import type { ConfigOf, ConfigSchema } from '@anchorpost/service-kit';
+import { managementConfigSchema, type ConfigOf, type ConfigSchema } from '@anchorpost/service-kit';
 
 const ADDRESS = '0x[0-9a-fA-F]{40}';
 const ERGO_ID = /^[0-9a-fA-F]{64}$/;
@@ -12,6 +12,7 @@ const ERGO_ID = /^[0-9a-fA-F]{64}$/;
 export const proofApiConfigSchema = {
   host: { kind: 'string', env: 'ANCHORPOST_PROOF_API_HOST', default: '127.0.0.1' },
   port: { kind: 'int', env: 'ANCHORPOST_PROOF_API_PORT', default: 7450, min: 0, max: 65_535 },
+  ...managementConfigSchema('PROOF_API', 7451),
   /**
    * `Cache-Control: max-age` of proofs and batches. Short: their confirmations and anchors move
    * with the chain. Pending answers and unknown CIDs are never cached.

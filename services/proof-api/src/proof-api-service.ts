@@ -39,6 +39,8 @@ export interface ProofApiServiceOptions {
   host?: string;
   /** Overrides `config.port`; 0 picks a free port. */
   port?: number;
+  /** Overrides `config.managementPort` (`/metrics`, detailed `/readyz`); 0 picks a free port. */
+  managementPort?: number;
   handleSignals?: boolean;
 }
 
@@ -104,6 +106,8 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     metrics,
     host: options.host ?? config.host,
     port: options.port ?? config.port,
+    management: { host: config.managementHost, port: options.managementPort ?? config.managementPort },
+    readinessIntervalMs: config.readinessInterval,
     ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
     openapi: {
       title: 'Anchorpost proof API',
@@ -144,7 +148,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
   let closing: Promise<void> | undefined;
   return {
     name: 'proof-api',
-    urls: { http: app.url },
+    urls: { http: app.url, ...(app.managementUrl === undefined ? {} : { management: app.managementUrl }) },
     close() {
       closing ??= app.close();
       return closing;

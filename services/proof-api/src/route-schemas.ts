@@ -17,7 +17,13 @@ const errorBody = {
     error: {
       type: 'object',
       required: ['code', 'message', 'retryable'],
-      properties: { code: string, field: string, message: string, retryable: { type: 'boolean' } },
+      properties: {
+        code: string,
+        field: string,
+        message: string,
+        retryable: { type: 'boolean' },
+        requestId: { type: 'string', description: 'The x-request-id of this request, for support and logs' },
+      },
     },
   },
 } as const;

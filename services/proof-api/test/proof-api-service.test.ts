@@ -58,6 +58,7 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
       evm: { rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId) },
       logger: createLogger('proof-api', { destination: { write: () => undefined } }),
       port: 0,
+      managementPort: 0,
       handleSignals: false,
     });
     url = service.urls.http!;
@@ -351,7 +352,7 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
 
   it('is ready with the database and chain reachable, and counts proofs served by status', async () => {
     assert.equal((await get('/readyz')).status, 200);
-    const metrics = await (await get('/metrics')).text();
+    const metrics = await (await fetch(`${service.urls.management!}/metrics`)).text();
     assert.match(metrics, /^anchorpost_proof_api_proofs_served_total\{status="200"\} [1-9]/m);
     assert.match(metrics, /^anchorpost_proof_api_proofs_served_total\{status="202"\} 2$/m);
     assert.match(metrics, /^anchorpost_proof_api_proofs_served_total\{status="404"\} 1$/m);
@@ -365,10 +366,12 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
       evm: { rpcUrls: ['http://127.0.0.1:9'], chainId: Number(fixture.chainId), rpcTimeoutMs: 500 },
       logger: createLogger('proof-api', { destination: { write: () => undefined } }),
       port: 0,
+      managementPort: 0,
       handleSignals: false,
     });
     try {
-      const ready = await fetch(`${stray.urls.http!}/readyz`);
+      assert.deepEqual(await (await fetch(`${stray.urls.http!}/readyz`)).json(), { status: 'not-ready' });
+      const ready = await fetch(`${stray.urls.management!}/readyz`);
       assert.equal(ready.status, 503);
       const body = (await ready.json()) as { checks: Record<string, { ok: boolean }> };
       assert.equal(body.checks.database?.ok, true);

@@ -10,6 +10,8 @@ export {
   ERROR_CODE_TRAILER,
   ERROR_FIELD_TRAILER,
   ERROR_RETRYABLE_TRAILER,
+  REQUEST_ID_TRAILER,
+  grpcSecurity,
   type RelayGrpcServer,
   type RelayGrpcServerOptions,
 } from './grpc/index.ts';

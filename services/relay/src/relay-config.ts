@@ -1,10 +1,24 @@
 /** The relay service's settings, from `ANCHORPOST_RELAY_*`, checked at start-up. */
-import type { ConfigOf } from '@anchorpost/service-kit';
+import { managementConfigSchema, type ConfigOf } from '@anchorpost/service-kit';
 
 export const relayConfigSchema = {
   host: { kind: 'string', env: 'ANCHORPOST_RELAY_HOST', default: '127.0.0.1' },
   httpPort: { kind: 'int', env: 'ANCHORPOST_RELAY_HTTP_PORT', default: 7410, min: 0, max: 65_535 },
   grpcPort: { kind: 'int', env: 'ANCHORPOST_RELAY_GRPC_PORT', default: 7411, min: 0, max: 65_535 },
+  ...managementConfigSchema('RELAY', 7413),
+  /**
+   * gRPC over TLS: the server's certificate chain and private key (PEM files). With a client CA
+   * file too, every client must present a certificate that CA signed (mTLS); the API key is still
+   * required on every call.
+   */
+  grpcTlsCertFile: { kind: 'string', env: 'ANCHORPOST_RELAY_GRPC_TLS_CERT_FILE', default: '' },
+  grpcTlsKeyFile: { kind: 'string', env: 'ANCHORPOST_RELAY_GRPC_TLS_KEY_FILE', default: '' },
+  grpcTlsClientCaFile: { kind: 'string', env: 'ANCHORPOST_RELAY_GRPC_TLS_CLIENT_CA_FILE', default: '' },
+  /**
+   * Serve gRPC without TLS on a non-loopback address (behind a TLS-terminating proxy, say). Without
+   * it, and without certificate files, the relay refuses to start unless gRPC listens on loopback.
+   */
+  grpcPlaintext: { kind: 'bool', env: 'ANCHORPOST_RELAY_GRPC_PLAINTEXT', default: false },
   maxTxFileBytes: {
     kind: 'int',
     env: 'ANCHORPOST_RELAY_MAX_TX_FILE_BYTES',

@@ -12,6 +12,7 @@ import {
   type RunningService,
   ServiceMetrics,
 } from '@anchorpost/service-kit';
+import { grpcSecurity } from './grpc/grpc-credentials.ts';
 import { startRelayGrpcServer } from './grpc/relay-grpc-server.ts';
 import { startAdminService } from './admin/admin-service.ts';
 import { OpenStreams, subscriptionRoute } from './http/subscription-route.ts';
@@ -48,11 +49,15 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
   const metrics = options.metrics ?? new ServiceMetrics('relay');
   const counters = relayMetrics(metrics);
   const streams = new OpenStreams();
+  // Before anything listens: a TLS setting that is wrong or missing stops the start.
+  const security = grpcSecurity(config);
   const service = await startServiceApp({
     service: 'relay',
     module: RelayModule,
     host: config.host,
     port: config.httpPort,
+    management: { host: config.managementHost, port: config.managementPort },
+    readinessIntervalMs: config.readinessInterval,
     logger,
     metrics,
     // The submit route has its own, exact limit; this one covers every other route.
@@ -97,6 +102,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
       metrics: service.metrics,
       maxTxFileBytes: config.maxTxFileBytes,
       openStream,
+      credentials: security.credentials,
     });
   } catch (error) {
     await service.close();
@@ -115,12 +121,26 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     await service.close();
     throw error;
   }
-  logger.info({ http: service.url, grpc: grpc.url, admin: admin?.url ?? 'off' }, 'relay ready');
+  logger.info(
+    {
+      http: service.url,
+      grpc: grpc.url,
+      grpcSecurity: security.mode,
+      management: service.managementUrl,
+      admin: admin?.url ?? 'off',
+    },
+    'relay ready',
+  );
 
   let closing: Promise<void> | undefined;
   return {
     name: 'relay',
-    urls: { http: service.url, grpc: grpc.url, ...(admin === null ? {} : { admin: admin.url }) },
+    urls: {
+      http: service.url,
+      grpc: grpc.url,
+      ...(service.managementUrl === undefined ? {} : { management: service.managementUrl }),
+      ...(admin === null ? {} : { admin: admin.url }),
+    },
     close: () =>
       (closing ??= (async () => {
         await grpc.close();

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
-import type { ClientDuplexStream, ClientReadableStream, ServiceError } from '@grpc/grpc-js';
+import type {
+  ChannelCredentials,
+  ClientDuplexStream,
+  ClientReadableStream,
+  ServiceError,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
@@ -49,10 +54,13 @@ export class GrpcTestClient {
 
   readonly #authorization: string | undefined;
 
-  /** `apiKey`: sent as `authorization: Bearer <it>` on every call whose metadata has none. */
-  constructor(url: string, apiKey?: string) {
+  /**
+   * `apiKey`: sent as `authorization: Bearer <it>` on every call whose metadata has none;
+   * `channel`: TLS credentials (default plaintext).
+   */
+  constructor(url: string, apiKey?: string, channel: ChannelCredentials = credentials.createInsecure()) {
     this.#authorization = apiKey === undefined ? undefined : `Bearer ${apiKey}`;
-    this.#client = new Client(url, credentials.createInsecure());
+    this.#client = new Client(url, channel);
     const relay = loadRelayProto()[RELAY_SERVICE_NAME] as ServiceDefinition;
     const reflectionProto = fileURLToPath(
       new URL('../proto/grpc/reflection/v1/reflection.proto', import.meta.resolve('@grpc/reflection')),

@@ -309,11 +309,12 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
     );
   });
 
-  it('refuses a bad recipient hash on Subscribe with INVALID_ARGUMENT', async () => {
+  it('refuses a bad recipient hash on Subscribe with INVALID_ARGUMENT BAD_REQUEST, as HTTP does', async () => {
     const stream = f.client.serverStream('Subscribe', { recipientHash: 'not-a-hash' });
     const error = await refusal(take(stream, 1));
     assert.equal(error.code, status.INVALID_ARGUMENT);
-    assert.equal(trailers(error)['anchorpost-error-code'], 'BAD_RECIPIENT');
+    assert.equal(trailers(error)['anchorpost-error-code'], 'BAD_REQUEST');
+    assert.equal(trailers(error)['anchorpost-error-field'], 'recipient_hash');
   });
 
   it('serves health (SERVING) and reflection listing the relay service', async () => {

@@ -8,13 +8,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fingerprint, parseTxFile, toPublicKeyFile } from '@anchorpost/protocol';
 import { openRelayServiceFixture, readSse, type RelayServiceFixture } from './relay-service-fixture.ts';
 
-/** Status, the headers a client could tell apart, and the body. */
+/**
+ * Status, the headers a client could tell apart, and the body, less the request id: a fresh random
+ * id per request, which tells nothing about the key.
+ */
 async function answer(response: Response): Promise<string> {
+  const text = await response.text();
+  const requestId = response.headers.get('x-request-id') ?? '';
+  assert.ok(requestId !== '' && text.includes(requestId), 'the body carries the request id');
   return JSON.stringify({
     status: response.status,
     type: response.headers.get('content-type'),
     authenticate: response.headers.get('www-authenticate'),
-    body: await response.text(),
+    body: text.replace(requestId, '<request id>'),
   });
 }
 

@@ -236,7 +236,7 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
       '/v1/tx-files/{cid}',
       '/v1/usage',
     ]);
-    const metrics = await (await fetch(`${http}/metrics`)).text();
+    const metrics = await (await fetch(`${f.service.urls.management!}/metrics`)).text();
     assert.match(metrics, /^anchorpost_relay_tx_files_total\{outcome="accepted",code="OK"\} \d+$/m);
     assert.match(metrics, /^anchorpost_relay_tx_files_total\{outcome="rejected",code="YAML_TAG"\} 1$/m);
   });

@@ -120,6 +120,7 @@ export async function openRelayServiceFixture(
     const config = loadConfig(relayConfigSchema, {
       ANCHORPOST_RELAY_HTTP_PORT: '0',
       ANCHORPOST_RELAY_GRPC_PORT: '0',
+      ANCHORPOST_RELAY_MANAGEMENT_PORT: '0',
       ANCHORPOST_RELAY_PARTITIONS: '4',
       ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
       ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),

@@ -43,6 +43,56 @@ function recipientJson(recipient: TenantRecipient) {
     registeredAt: recipient.registeredAt?.toISOString() ?? null,
   };
 }
+const string = { type: 'string' } as const;
+const strings = { type: 'array', items: string } as const;
+const timeOrNull = { type: ['string', 'null'] } as const;
+
+/** The answers of each route, documented (and serialized) by their schemas. */
+const tenantSchema = {
+  type: 'object',
+  required: ['id', 'createdAt', 'clientIds', 'apiKeys', 'plan', 'overrides'],
+  properties: {
+    id: string,
+    createdAt: string,
+    clientIds: strings,
+    plan: string,
+    overrides: { type: 'object', additionalProperties: { type: 'integer' } },
+    apiKeys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'scopes', 'createdAt', 'expiresAt', 'revokedAt'],
+        properties: {
+          id: string,
+          scopes: strings,
+          createdAt: string,
+          expiresAt: timeOrNull,
+          revokedAt: timeOrNull,
+        },
+      },
+    },
+  },
+} as const;
+const added = {
+  type: 'object',
+  required: ['tenant', 'created'],
+  properties: {
+    tenant: { type: 'object', required: ['id'], properties: { id: string } },
+    created: { type: 'boolean' },
+  },
+} as const;
+const issuedKey = {
+  type: 'object',
+  required: ['apiKey'],
+  properties: {
+    apiKey: {
+      type: 'object',
+      required: ['key', 'id', 'tenantId', 'scopes', 'expiresAt'],
+      properties: { key: string, id: string, tenantId: string, scopes: strings, expiresAt: timeOrNull },
+    },
+  },
+} as const;
+const one = (name: string) => ({ type: 'object', required: [name], properties: { [name]: string } }) as const;
 
 function tenantJson(tenant: TenantSummary) {
   return {
@@ -145,7 +195,20 @@ export function adminRoutes(
 
   fastify.get(
     '/v1/admin/tenants',
-    { schema: { summary: 'Every tenant', tags: ['admin'], response: errors } },
+    {
+      schema: {
+        summary: 'Every tenant',
+        tags: ['admin'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['tenants'],
+            properties: { tenants: { type: 'array', items: tenantSchema } },
+          },
+          ...errors,
+        },
+      },
+    },
     async () => ({
       tenants: (await administration.listTenants()).map(tenantJson),
     }),
@@ -163,7 +226,7 @@ export function adminRoutes(
           required: ['id'],
           additionalProperties: false,
         },
-        response: errors,
+        response: { 200: added, 201: added, ...errors },
       },
     },
     async (request, reply) => {
@@ -189,7 +252,7 @@ export function adminRoutes(
           required: ['scopes'],
           additionalProperties: false,
         },
-        response: errors,
+        response: { 201: issuedKey, ...errors },
       },
     },
     async (request, reply) => {
@@ -213,7 +276,7 @@ export function adminRoutes(
           properties: { id: { type: 'string', maxLength: 64 } },
           required: ['id'],
         },
-        response: errors,
+        response: { 200: one('revoked'), ...errors },
       },
     },
     async (request) => {
@@ -232,11 +295,25 @@ export function adminRoutes(
         params: tenantParam,
         body: {
           type: 'object',
-          properties: { publicKey: { type: 'object' } },
+          properties: {
+            publicKey: {
+              type: 'object',
+              description: 'The public key file (`anchorpost keys new`); checked in full by the relay',
+              required: ['type', 'version', 'suite', 'encryption', 'signing'],
+              properties: {
+                type: { type: 'string', maxLength: 64 },
+                version: { type: 'integer' },
+                suite: { type: 'string', maxLength: 32 },
+                id: { type: 'string', maxLength: 128 },
+                encryption: { type: 'string', maxLength: 4096 },
+                signing: { type: 'string', maxLength: 4096 },
+              },
+            },
+          },
           required: ['publicKey'],
           additionalProperties: false,
         },
-        response: errors,
+        response: { 201: one('clientId'), ...errors },
       },
     },
     async (request, reply) => {
@@ -261,7 +338,7 @@ export function adminRoutes(
           },
           required: ['tenant', 'clientId'],
         },
-        response: errors,
+        response: { 200: one('removed'), ...errors },
       },
     },
     async (request) => {

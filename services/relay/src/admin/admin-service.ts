@@ -34,6 +34,8 @@ export async function startAdminService(
     port: options.config.adminPort,
     logger: options.logger,
     bodyLimitBytes: 64 * 1024,
+    // The relay's own management listener serves this process's metrics and readiness.
+    management: false,
     handleSignals: options.handleSignals,
     openapi: {
       title: 'Anchorpost relay admin',

@@ -97,8 +97,10 @@ export function grpcCalls(options: GrpcCallOptions): GrpcCalls {
       });
     },
     failed(error) {
-      const answer = grpcError(error);
-      if (answer.code === status.INTERNAL) logger.error({ err: error }, 'internal error');
+      const { hidden, ...answer } = grpcError(error);
+      // The caller got a generic message: the full text (secrets redacted) is for the operator.
+      if (hidden)
+        logger.error({ err: error, code: answer.metadata.get('anchorpost-error-code')[0] }, 'call failed');
       return answer;
     },
   };

@@ -1,6 +1,7 @@
 /**
  * The relay's gRPC server: `anchorpost.relay.v1.RelayService`, the standard health service
- * (`grpc.health.v1.Health`) and server reflection, on one port.
+ * (`grpc.health.v1.Health`) and server reflection, on one port, over TLS, mTLS or plaintext
+ * (grpc-credentials.ts).
  */
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import type { ServiceDefinition } from '@grpc/grpc-js';
@@ -37,6 +38,8 @@ export interface RelayGrpcServerOptions {
   openStream?: OpenTenantStream;
   /** How long close() lets calls finish before cancelling them. Default 5000 ms. */
   shutdownTimeoutMs?: number;
+  /** Transport security (grpcSecurity); default plaintext, as a test on loopback wants it. */
+  credentials?: ServerCredentials;
 }
 
 export interface RelayGrpcServer {
@@ -79,7 +82,8 @@ export async function startRelayGrpcServer(options: RelayGrpcServerOptions): Pro
   new ReflectionService(definition).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, bound) => {
+    const credentials = options.credentials ?? ServerCredentials.createInsecure();
+    server.bindAsync(`${host}:${options.port ?? 0}`, credentials, (error, bound) => {
       if (error === null) resolve(bound);
       else reject(error);
     });

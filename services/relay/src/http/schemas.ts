@@ -1,4 +1,5 @@
 /** JSON schemas of the relay's HTTP API: the routes validate with them and /openapi.json shows them. */
+import { CID_MAX_LENGTH, CID_PATTERN, RECIPIENT_HASH_PATTERN, TENANT_ID_PATTERN } from '../request-fields.ts';
 
 export const cidParam = {
   type: 'object',
@@ -6,8 +7,8 @@ export const cidParam = {
     cid: {
       type: 'string',
       minLength: 1,
-      maxLength: 128,
-      pattern: '^[a-z0-9]+$',
+      maxLength: CID_MAX_LENGTH,
+      pattern: CID_PATTERN,
       description: 'CIDv1, base32',
     },
   },
@@ -19,7 +20,7 @@ export const recipientParam = {
   properties: {
     recipientHash: {
       type: 'string',
-      pattern: '^[0-9a-f]{128}$',
+      pattern: RECIPIENT_HASH_PATTERN,
       description: "The recipient's SHA-512 hash (the tx-file's recipient.sha512hash)",
     },
   },
@@ -36,7 +37,7 @@ export const authHeaders = {
     },
     'anchorpost-tenant': {
       type: 'string',
-      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$',
+      pattern: TENANT_ID_PATTERN,
       description: "Optional, for older clients: must be the API key's tenant (else 401)",
     },
   },
@@ -68,6 +69,7 @@ export const errorSchema = {
         field: { type: 'string' },
         message: { type: 'string' },
         retryable: { type: 'boolean' },
+        requestId: { type: 'string', description: 'The x-request-id of this request, for support and logs' },
       },
       required: ['code', 'message', 'retryable'],
     },
@@ -79,4 +81,19 @@ export const submitResponse = {
   type: 'object',
   properties: { receipt: receiptSchema, duplicate: { type: 'boolean' } },
   required: ['receipt', 'duplicate'],
+} as const;
+
+/**
+ * One Server-Sent Event of a subscription, as a client's SSE parser gives it: `ready` first (id =
+ * the start cursor, data `{"cursor"}`), then one `tx-file` per file (id = its cursor, data
+ * `{"cid","receipt","txFile" (base64),"cursor"}`); both data are JSON text.
+ */
+export const subscriptionEventSchema = {
+  type: 'object',
+  required: ['event', 'id', 'data'],
+  properties: {
+    event: { type: 'string', enum: ['ready', 'tx-file'] },
+    id: { type: 'string', maxLength: 128 },
+    data: { type: 'string', contentMediaType: 'application/json' },
+  },
 } as const;

@@ -17,7 +17,7 @@ import type { Relay, TenantAccess } from '@anchorpost/relay-core';
 import type { Logger } from '@anchorpost/service-kit';
 import type { OpenTenantStream } from '../tenant-streams.ts';
 import { callerOf, requireCaller, type CallerCheck } from './authentication.ts';
-import { errorSchema, recipientParam } from './schemas.ts';
+import { errorSchema, recipientParam, subscriptionEventSchema } from './schemas.ts';
 
 export interface SubscriptionRouteOptions {
   relay: Relay;
@@ -105,7 +105,7 @@ export function subscriptionRoute(
           responses: {
             200: {
               description: 'An event stream',
-              content: { 'text/event-stream': { schema: { type: 'string' } } },
+              content: { 'text/event-stream': { schema: subscriptionEventSchema } },
             },
           },
         },

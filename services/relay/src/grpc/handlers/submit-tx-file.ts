@@ -2,6 +2,8 @@
 import { status } from '@grpc/grpc-js';
 import type { RelayServiceHandlers } from '../../generated/anchorpost/relay/v1/RelayService.ts';
 import type { GrpcCalls } from '../grpc-call.ts';
+import { okTrailers } from '../grpc-error.ts';
+import { checkTenantId } from '../../request-fields.ts';
 import { receiptMessage } from '../relay-messages.ts';
 
 export function submitTxFileHandler({
@@ -13,9 +15,10 @@ export function submitTxFileHandler({
   return (call, callback) => {
     serve('SubmitTxFile', call.metadata, async (requestId) => {
       try {
+        checkTenantId(call.request.tenantId, 'tenant_id');
         const { tenantId } = await authenticate(call.metadata, 'submit', call.request.tenantId);
         const { receipt, duplicate } = await relay.submit(call.request.txFile, { tenantId, requestId });
-        callback(null, { receipt: receiptMessage(receipt), duplicate });
+        callback(null, { receipt: receiptMessage(receipt), duplicate }, okTrailers());
         return status.OK;
       } catch (error) {
         const answer = failed(error);

@@ -6,13 +6,14 @@
  */
 import { status } from '@grpc/grpc-js';
 import { unauthenticated } from '@anchorpost/relay-core';
-import { errorResponse, GrpcStatus } from '@anchorpost/service-kit';
+import { errorResponse, isHiddenFromCaller } from '@anchorpost/service-kit';
 import type { RelayServiceHandlers } from '../../generated/anchorpost/relay/v1/RelayService.ts';
 import type { SubmitTxFilesRequest__Output } from '../../generated/anchorpost/relay/v1/SubmitTxFilesRequest.ts';
 import type { SubmitTxFilesResponse } from '../../generated/anchorpost/relay/v1/SubmitTxFilesResponse.ts';
 import { drained } from '../grpc-call.ts';
 import type { GrpcCalls } from '../grpc-call.ts';
 import { receiptMessage, txFileErrorMessage } from '../relay-messages.ts';
+import { checkTenantId } from '../../request-fields.ts';
 
 export function submitTxFilesHandler({
   relay,
@@ -29,6 +30,7 @@ export function submitTxFilesHandler({
     tenantId: string,
   ) {
     try {
+      checkTenantId(request.tenantId, 'tenant_id');
       // A file naming another tenant than the key's gets the same answer as a bad key.
       if (request.tenantId !== '' && request.tenantId !== tenantId) throw unauthenticated();
       const { receipt, duplicate } = await relay.submit(request.txFile, {
@@ -41,8 +43,10 @@ export function submitTxFilesHandler({
         duplicate,
       } satisfies SubmitTxFilesResponse;
     } catch (error) {
-      const { grpcStatus, body } = errorResponse(error);
-      if (grpcStatus === GrpcStatus.Internal) logger.error({ err: error, index: at }, 'internal error');
+      const response = errorResponse(error);
+      const { body } = response;
+      if (isHiddenFromCaller(response))
+        logger.error({ err: error, index: at, code: body.error.code }, 'file failed');
       return {
         index: String(at),
         error: txFileErrorMessage(body),

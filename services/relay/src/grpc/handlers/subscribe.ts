@@ -11,6 +11,7 @@ import { drained } from '../grpc-call.ts';
 import type { GrpcCalls } from '../grpc-call.ts';
 import type { OpenSubscriptions } from '../open-subscriptions.ts';
 import { subscribeResponse } from '../relay-messages.ts';
+import { checkCursor, checkRecipientHash } from '../../request-fields.ts';
 
 export function subscribeHandler(
   { relay, authenticate, checkEntitled, serve, failed, openStream }: GrpcCalls,
@@ -27,8 +28,11 @@ export function subscribeHandler(
       call.on('close', stop);
       let tenantStream: Awaited<ReturnType<typeof openStream>> | undefined;
       try {
+        // Callers first, then fields, in HTTP's order: a stranger learns nothing from a refusal.
         const { tenantId } = await authenticate(call.metadata, 'subscribe');
         const { recipientHash, cursor } = call.request;
+        checkRecipientHash(recipientHash, 'recipient_hash');
+        checkCursor(cursor, 'cursor');
         await checkEntitled(tenantId, recipientHash);
         tenantStream = await openStream(tenantId);
         const deliveries = relay.subscribe(recipientHash, {

@@ -1,0 +1,144 @@
+/**
+ * What the chart exposes, and where: the Ingress and the Services that route callers carry only
+ * the public ports (never the management port with /metrics and the detailed /readyz, nor the
+ * relay's admin port); Prometheus scrapes the management Services; the relay's gRPC is TLS from a
+ * read-only Secret, or plaintext only when the values say so.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { missingTools, render, renderFails } from './tools.ts';
+import type { Rendered } from './tools.ts';
+
+const SCENARIOS = ['minimal-values.yaml', 'production-values.yaml', 'operators-values.yaml'];
+const MANAGEMENT_PORTS = [7413, 7431, 7441, 7451, 7461];
+
+interface ServicePort {
+  name?: string;
+  port: number;
+}
+interface EnvVar {
+  name: string;
+  value?: string;
+}
+interface Container {
+  name: string;
+  env?: EnvVar[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+interface PodSpec {
+  containers: Container[];
+  volumes?: { name: string; secret?: { secretName: string; defaultMode?: number } }[];
+}
+
+const portsOf = (service: Rendered): ServicePort[] => (service.spec as { ports?: ServicePort[] }).ports ?? [];
+const podOf = (doc: Rendered): PodSpec => (doc.spec as { template: { spec: PodSpec } }).template.spec;
+const configOf = (docs: Rendered[]): Record<string, string> =>
+  (
+    docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name.endsWith('-config')) as unknown as {
+      data: Record<string, string>;
+    }
+  ).data;
+
+describe('charts/anchorpost ports and gRPC TLS', () => {
+  const skip = missingTools();
+  const manifests = new Map<string, Rendered[]>();
+  before(async () => {
+    if (skip !== undefined) return;
+    for (const scenario of SCENARIOS) manifests.set(scenario, await render([scenario]));
+  });
+
+  it(
+    'keeps the management port out of every Service an Ingress routes to, and in a Service of its own',
+    { skip },
+    () => {
+      for (const [scenario, docs] of manifests) {
+        const routed = new Set(
+          docs
+            .filter((d) => d.kind === 'Ingress')
+            .flatMap(
+              (ingress) =>
+                (
+                  ingress.spec as {
+                    rules: { http: { paths: { backend: { service: { name: string } } }[] } }[];
+                  }
+                ).rules,
+            )
+            .flatMap((rule) => rule.http.paths.map((path) => path.backend.service.name)),
+        );
+        const services = docs.filter((d) => d.kind === 'Service');
+        for (const service of services) {
+          const ports = portsOf(service);
+          const management = ports.some((p) => p.name === 'management' || MANAGEMENT_PORTS.includes(p.port));
+          const isManagement = service.metadata.name.endsWith('-management');
+          assert.equal(management, isManagement, `${scenario}: ${service.metadata.name}`);
+          if (isManagement) {
+            assert.ok(
+              !routed.has(service.metadata.name),
+              `${scenario}: an Ingress routes ${service.metadata.name}`,
+            );
+            assert.deepEqual(
+              ports.map((p) => p.name),
+              ['management'],
+            );
+            const annotations =
+              (service.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+            assert.equal(annotations['prometheus.io/scrape'], 'true');
+            assert.equal(annotations['prometheus.io/port'], String(ports[0]!.port));
+          }
+        }
+        assert.equal(services.filter((s) => s.metadata.name.endsWith('-management')).length, 5, scenario);
+        // Each service listens for management on the pod's address, so the kubelet and Prometheus reach it.
+        const config = configOf(docs);
+        for (const prefix of ['RELAY', 'BATCHER', 'ANCHORER', 'PARSER', 'PROOF_API']) {
+          assert.equal(config[`ANCHORPOST_${prefix}_MANAGEMENT_HOST`], '0.0.0.0', `${scenario} ${prefix}`);
+        }
+      }
+    },
+  );
+
+  it('has the ServiceMonitors scrape the management Services', { skip }, () => {
+    const docs = manifests.get('production-values.yaml')!;
+    const monitors = docs.filter((d) => d.kind === 'ServiceMonitor');
+    assert.equal(monitors.length, 5);
+    for (const monitor of monitors) {
+      const spec = monitor.spec as {
+        selector: { matchLabels: Record<string, string> };
+        endpoints: { port: string; path: string }[];
+      };
+      assert.equal(spec.selector.matchLabels['anchorpost.io/listener'], 'management');
+      assert.deepEqual(
+        spec.endpoints.map((e) => [e.port, e.path]),
+        [['management', '/metrics']],
+      );
+    }
+  });
+
+  it('serves the relay gRPC over TLS from a read-only Secret, mTLS on request', { skip }, () => {
+    const docs = manifests.get('production-values.yaml')!;
+    const relay = docs.find((d) => d.kind === 'Deployment' && d.metadata.name.endsWith('-relay'))!;
+    const pod = podOf(relay);
+    const volume = pod.volumes?.find((v) => v.name === 'grpc-tls');
+    assert.equal(volume?.secret?.secretName, 'relay-grpc-tls');
+    assert.equal(volume.secret.defaultMode, 256);
+    const mount = pod.containers[0]!.volumeMounts?.find((m) => m.name === 'grpc-tls');
+    assert.deepEqual(mount, { name: 'grpc-tls', mountPath: '/etc/anchorpost/grpc-tls', readOnly: true });
+    const config = configOf(docs);
+    assert.equal(config['ANCHORPOST_RELAY_GRPC_TLS_CERT_FILE'], '/etc/anchorpost/grpc-tls/tls.crt');
+    assert.equal(config['ANCHORPOST_RELAY_GRPC_TLS_KEY_FILE'], '/etc/anchorpost/grpc-tls/tls.key');
+    assert.equal(config['ANCHORPOST_RELAY_GRPC_TLS_CLIENT_CA_FILE'], '/etc/anchorpost/grpc-tls/ca.crt');
+    assert.equal(config['ANCHORPOST_RELAY_GRPC_PLAINTEXT'], undefined);
+    // operators-values: TLS without client certificates.
+    const operators = configOf(manifests.get('operators-values.yaml')!);
+    assert.equal(operators['ANCHORPOST_RELAY_GRPC_TLS_CLIENT_CA_FILE'], undefined);
+    assert.equal(configOf(manifests.get('minimal-values.yaml')!)['ANCHORPOST_RELAY_GRPC_PLAINTEXT'], 'true');
+  });
+
+  it('refuses an install that chose neither TLS nor plaintext for gRPC, or both', { skip }, async () => {
+    const key = 'batcher.relayPublicKeys[0]=1f2344732c022cbc06e299290103a8feb44f0d49c646e0689aab3d56204362ab';
+    assert.match(await renderFails([key]), /relay\.grpc: give tls\.existingSecret/);
+    assert.match(
+      await renderFails([key, 'relay.grpc.plaintext=true', 'relay.grpc.tls.existingSecret=x']),
+      /relay\.grpc: set either tls\.existingSecret or plaintext, not both/,
+    );
+  });
+});
