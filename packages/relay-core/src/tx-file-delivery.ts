@@ -20,12 +20,16 @@ import { notify } from './relay-observer.ts';
 import type { RelayObserver } from './relay-observer.ts';
 import type { RelaySettings } from './relay-options.ts';
 
+/**
+ * One file as delivered. Subscribers of one partition share the object (and its bytes) for a
+ * record, so it is read-only: a transport may key what it derives from it (an encoded event) by it.
+ */
 export interface DeliveredTxFile {
-  cid: string;
-  txFile: Uint8Array;
-  receipt: RelayReceipt;
+  readonly cid: string;
+  readonly txFile: Uint8Array;
+  readonly receipt: RelayReceipt;
   /** Resume after this file: pass it back to `subscribe` or `messagesSince`. */
-  cursor: string;
+  readonly cursor: string;
 }
 
 export interface SubscribeOptions {
@@ -58,6 +62,7 @@ export class TxFileDelivery {
   readonly #observer: RelayObserver | undefined;
   readonly #permits: ReadPermits;
   readonly #tails: PartitionTails;
+  readonly #decoded = new WeakMap<BusRecord, DeliveredTxFile | null>();
 
   constructor(bus: Bus, settings: RelaySettings, news: NewsSignal, observer: RelayObserver | undefined) {
     this.#bus = bus;
@@ -101,12 +106,25 @@ export class TxFileDelivery {
     return offset;
   }
 
-  /** The record as a delivery for `recipientHash`, or null (another recipient, undecodable). */
+  /**
+   * The record as a delivery for `recipientHash`, or null (another recipient, undecodable).
+   * Decoded once per record object: the subscribers of a partition get the same records from its
+   * shared reader, so they share the delivery (and its bytes) rather than each decoding a copy.
+   */
   #deliver(record: BusRecord, recipientHash: string): DeliveredTxFile | null {
     if (record.key !== recipientHash) return null;
+    let delivery = this.#decoded.get(record);
+    if (delivery === undefined) {
+      delivery = this.#decode(record);
+      this.#decoded.set(record, delivery);
+    }
+    return delivery;
+  }
+
+  #decode(record: BusRecord): DeliveredTxFile | null {
     try {
       const event = txFileAccepted.decode(record.value);
-      if (event.recipientHash !== recipientHash) return null;
+      if (event.recipientHash !== record.key) return null;
       return {
         cid: event.cid,
         txFile: event.txFile,
@@ -145,14 +163,16 @@ export class TxFileDelivery {
     const reader = this.#tails.join(partition);
     try {
       while (!signal.aborted) {
-        const records = await reader.read(offset);
-        if (records.length === 0) {
+        // Our own copy, emptied as it goes: a consumer that stalls on a file holds that file,
+        // not the records of its batch.
+        const batch = [...(await reader.read(offset))];
+        if (batch.length === 0) {
           await this.#news.wait(this.#settings.pollIntervalMs, signal);
           continue;
         }
-        for (const record of records) {
-          offset = record.offset + 1;
-          const delivery = this.#deliver(record, recipientHash);
+        while (batch.length > 0) {
+          offset = batch[0]!.offset + 1;
+          const delivery = this.#deliver(batch.shift()!, recipientHash);
           if (delivery !== null && seen.add(delivery.cid)) {
             yield delivery;
             // The consumer may have aborted while it held this file.
