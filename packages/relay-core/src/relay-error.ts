@@ -56,6 +56,16 @@ export const RelayErrorCode = {
    * lookups waiting): the file is refused unchecked, never accepted; retrying can help.
    */
   ErgoNodeUnavailable: 'ERGO_NODE_UNAVAILABLE',
+  /**
+   * The relay process has as many subscriptions open as it allows: retryable (later, or at
+   * another replica).
+   */
+  TooManyStreams: 'TOO_MANY_STREAMS',
+  /**
+   * A subscriber did not read what the relay wrote within the drain timeout: its stream is
+   * dropped and it resumes from its last cursor. Retryable.
+   */
+  SubscriberTooSlow: 'SUBSCRIBER_TOO_SLOW',
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -78,12 +88,16 @@ const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
   BLOCK_ABOVE_TIP: 'invalid',
   TRUSTEDBLOCK_TOO_OLD: 'invalid',
   ERGO_NODE_UNAVAILABLE: 'unavailable',
+  TOO_MANY_STREAMS: 'exhausted',
+  SUBSCRIBER_TOO_SLOW: 'exhausted',
 });
 
 const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([
   RelayErrorCode.Aborted,
   RelayErrorCode.BlockAboveTip,
   RelayErrorCode.ErgoNodeUnavailable,
+  RelayErrorCode.TooManyStreams,
+  RelayErrorCode.SubscriberTooSlow,
 ]);
 
 export class RelayError extends AnchorpostError<RelayErrorCode> {

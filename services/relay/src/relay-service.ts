@@ -19,6 +19,7 @@ import { txFileRoutes } from './http/tx-file-routes.ts';
 import type { OpenedRelay } from './open-relay.ts';
 import type { RelayConfig } from './relay-config.ts';
 import { relayMetrics } from './relay-metrics.ts';
+import { StreamLimit } from './stream-limit.ts';
 
 export interface RelayServiceOptions {
   config: RelayConfig;
@@ -43,6 +44,9 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
   const metrics = options.metrics ?? new ServiceMetrics('relay');
   const counters = relayMetrics(metrics);
   const streams = new OpenStreams();
+  // One limit for SSE and gRPC: what it bounds (sockets, held events) is the process's.
+  const admission = new StreamLimit(config.maxStreams);
+  const drainTimeoutMs = config.subscriberDrainTimeoutMs;
   const service = await startServiceApp({
     service: 'relay',
     module: RelayModule,
@@ -68,6 +72,11 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
           access,
           logger,
           heartbeatMs: config.sseHeartbeatMs,
+          drainTimeoutMs,
+          admission,
+          onDropped: () => {
+            counters.droppedSubscribers.inc({ transport: 'sse' });
+          },
           onOpen: () => {
             counters.openSubscriptions.inc({ transport: 'sse' });
           },
@@ -89,6 +98,19 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
       logger,
       metrics: service.metrics,
       maxTxFileBytes: config.maxTxFileBytes,
+      streams: {
+        admission,
+        drainTimeoutMs,
+        onDropped: () => {
+          counters.droppedSubscribers.inc({ transport: 'grpc' });
+        },
+      },
+      connections: {
+        keepaliveTimeMs: config.grpcKeepaliveTimeMs,
+        keepaliveTimeoutMs: config.grpcKeepaliveTimeoutMs,
+        maxConnectionIdleMs: config.grpcMaxConnectionIdleMs,
+        maxConcurrentStreams: config.grpcMaxConcurrentStreams,
+      },
     });
   } catch (error) {
     await service.close();
