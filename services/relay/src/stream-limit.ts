@@ -32,7 +32,8 @@ export class StreamLimit implements StreamAdmission {
     return this.#open;
   }
 
-  admit(_caller?: Caller): StreamPermit {
+  /** The process's limit counts every caller alike (a per-tenant quota wraps it). */
+  admit(): StreamPermit {
     if (this.#open >= this.#max) {
       throw new RelayError(
         RelayErrorCode.TooManyStreams,

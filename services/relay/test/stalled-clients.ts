@@ -108,7 +108,11 @@ export async function stalledGrpcClient(
   const session = connectHttp2(`http://${grpc}`, { settings: { initialWindowSize: 0 } });
   session.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
-    session.once('connect', () => resolve()).once('error', reject);
+    session
+      .once('connect', () => {
+        resolve();
+      })
+      .once('error', reject);
   });
   const stream = session.request({
     [constants.HTTP2_HEADER_METHOD]: 'POST',

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { connect as connectTcp } from 'node:net';
 import { parseTxFile } from '@anchorpost/protocol';
 import type { GroupKeys } from '@anchorpost/protocol';
 import { openRelayServiceFixture, type RelayServiceFixture } from './relay-service-fixture.ts';
@@ -37,7 +36,7 @@ async function readCids(url: string, auth: Record<string, string>, count: number
     signal: controller.signal,
   });
   assert.equal(response.status, 200);
-  const reader = response.body!.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
   const cids: string[] = [];

@@ -46,7 +46,7 @@ export class SseStream {
       await once(this.#raw, 'drain', { signal: AbortSignal.any([this.#signal, timeout]) });
       return 'sent';
     } catch {
-      return this.#signal.aborted ? 'gone' : 'slow';
+      return timeout.aborted ? 'slow' : 'gone';
     }
   }
 
