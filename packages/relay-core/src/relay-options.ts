@@ -34,7 +34,7 @@ export interface RelayOptions {
   readonly readBatchBytes?: number;
   /**
    * Bytes of recent records the shared reader of a partition keeps for the subscribers there
-   * (at least its last batch). Default 4 MiB: the process holds at most this per partition with
+   * (at least its last batch). Default 2 MiB: the process holds at most this per partition with
    * subscribers, whatever their number.
    */
   readonly tailWindowBytes?: number;
@@ -73,7 +73,7 @@ export const RELAY_DEFAULTS = {
   pollIntervalMs: 250,
   readBatchRecords: 100,
   readBatchBytes: 1_048_576,
-  tailWindowBytes: 4 * 1_048_576,
+  tailWindowBytes: 2 * 1_048_576,
   catchUpReads: 8,
   maxScanRecords: 10_000,
   maxRecoveryScanRecords: 100_000,

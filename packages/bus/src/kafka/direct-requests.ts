@@ -53,7 +53,12 @@ export class DirectRequests {
           partition,
           offset,
           key: message.key === null ? '' : message.key.toString('utf8'),
-          value: message.value === null ? new Uint8Array(0) : new Uint8Array(message.value),
+          // A view, not a copy: the fetched response is already bounded by maxBytes (plus one
+          // batch), and copying each value would double what a read of large records allocates.
+          value:
+            message.value === null
+              ? new Uint8Array(0)
+              : new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength),
           headers: recordHeaders(message.headers),
           timestamp: Number(message.timestamp),
         };

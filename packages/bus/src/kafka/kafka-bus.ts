@@ -160,7 +160,7 @@ export class KafkaBus implements Bus {
     if (!Array.isArray(list)) throw new BusError(BusErrorCode.InvalidArgument, 'messages must be an array');
     const sizes = messages.map((message, index) => {
       assertBusMessage(message, index);
-      const size = recordBytes(message);
+      const size = messageBytes(message);
       if (size > this.#maxRecordBytes) {
         throw new BusError(
           BusErrorCode.TooLarge,
@@ -406,7 +406,7 @@ const portPartitioner: ICustomPartitioner =
   };
 
 /** The record's key, value and header bytes plus the batch's per-record overhead. */
-function recordBytes(message: BusMessage): number {
+function messageBytes(message: BusMessage): number {
   let bytes = Buffer.byteLength(message.key) + message.value.byteLength + RECORD_OVERHEAD_BYTES;
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
