@@ -8,6 +8,28 @@
 /** Most records one read or one handler call may ask for. */
 export const MAX_RECORDS_PER_READ = 10_000;
 
+/** Options of `Bus.read`. */
+export interface ReadOptions {
+  /**
+   * Stop before the record that would take the read past this many bytes (`recordBytes`): the
+   * first record comes back whatever its size, so a read always makes progress. Default: no
+   * bound but maxRecords. A reader that holds what it reads (delivery) bounds its memory by this.
+   */
+  readonly maxBytes?: number;
+}
+
+/** What a record counts against `ReadOptions.maxBytes`: its value, key and header bytes (UTF-8). */
+export function recordBytes(record: Pick<BusRecord, 'key' | 'value' | 'headers'>): number {
+  let bytes = record.value.byteLength + utf8.encode(record.key).byteLength;
+  for (const [name, value] of Object.entries(record.headers)) {
+    bytes += utf8.encode(name).byteLength + utf8.encode(value).byteLength;
+  }
+  return bytes;
+}
+
+// TextEncoder rather than Buffer: the port names no Node API.
+const utf8 = new TextEncoder();
+
 /** What a producer sends. The key picks the partition; headers are small string metadata. */
 export interface BusMessage {
   readonly key: string;
@@ -121,9 +143,16 @@ export interface Bus {
   publish(topic: string, messages: readonly BusMessage[]): Promise<PublishedRecord[]>;
   /**
    * Up to maxRecords (≤ MAX_RECORDS_PER_READ) records of one partition from fromOffset on, fewer
-   * near the end, [] at the end; OFFSET_OUT_OF_RANGE past it.
+   * near the end, [] at the end; OFFSET_OUT_OF_RANGE past it. With `options.maxBytes`, also no
+   * more bytes than that (but at least one record).
    */
-  read(topic: string, partition: number, fromOffset: number, maxRecords: number): Promise<BusRecord[]>;
+  read(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    maxRecords: number,
+    options?: ReadOptions,
+  ): Promise<BusRecord[]>;
   /** The next offset of each partition (the count of records in it), by partition number. */
   endOffsets(topic: string): Promise<number[]>;
   /**

@@ -13,12 +13,13 @@ export type {
   DeliveryFailure,
   PartitionLag,
   PublishedRecord,
+  ReadOptions,
   RetryOptions,
   SubscribeOptions,
   Subscription,
   TopicSpec,
 } from './bus.ts';
-export { MAX_RECORDS_PER_READ } from './bus.ts';
+export { MAX_RECORDS_PER_READ, recordBytes } from './bus.ts';
 export { BusError, BusErrorCode, isBusError } from './bus-error.ts';
 export { assertTopicName, deadLetterTopic } from './topic-name.ts';
 export { assertGroupId } from './group-id.ts';

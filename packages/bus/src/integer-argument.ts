@@ -15,3 +15,9 @@ export function integerArgument(
   }
   return value;
 }
+
+/** `ReadOptions.maxBytes` checked (at least 1 byte), or Infinity when not given. */
+export function readBytesOption(options: { readonly maxBytes?: number } | undefined): number {
+  if (options?.maxBytes === undefined) return Infinity;
+  return integerArgument('maxBytes', options.maxBytes, 1);
+}

@@ -4,8 +4,15 @@
  */
 export class NewsSignal {
   readonly #waiters = new Set<() => void>();
+  #generation = 0;
+
+  /** Counts notifications, so a reader can tell whether this process published since it looked. */
+  get generation(): number {
+    return this.#generation;
+  }
 
   notify(): void {
+    this.#generation += 1;
     for (const wake of this.#waiters) wake();
     this.#waiters.clear();
   }

@@ -66,8 +66,16 @@ export const RelayErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** The tenant's bytes for this UTC day are used up; retry after `retryAfterMs` (the next day). */
   DailyBytesExhausted: 'DAILY_BYTES_EXHAUSTED',
-  /** The tenant has as many subscription streams open as its plan allows; close one first. */
+  /**
+   * As many subscription streams are open as allowed: the tenant's plan (across replicas) or the
+   * relay process's limit. Retryable: once one closes, or at another replica.
+   */
   TooManyStreams: 'TOO_MANY_STREAMS',
+  /**
+   * A subscriber did not read what the relay wrote within the drain timeout: its stream is
+   * dropped and it resumes from its last cursor. Retryable.
+   */
+  SubscriberTooSlow: 'SUBSCRIBER_TOO_SLOW',
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -94,6 +102,7 @@ const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
   RATE_LIMITED: 'exhausted',
   DAILY_BYTES_EXHAUSTED: 'exhausted',
   TOO_MANY_STREAMS: 'exhausted',
+  SUBSCRIBER_TOO_SLOW: 'exhausted',
 });
 
 const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([
@@ -103,6 +112,7 @@ const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([
   RelayErrorCode.RateLimited,
   RelayErrorCode.DailyBytesExhausted,
   RelayErrorCode.TooManyStreams,
+  RelayErrorCode.SubscriberTooSlow,
 ]);
 
 export class RelayError extends AnchorpostError<RelayErrorCode> {

@@ -28,6 +28,22 @@ export interface RelayOptions {
   readonly pollIntervalMs?: number;
   /** Records per bus read while delivering. Default 100. */
   readonly readBatchRecords?: number;
+  /**
+   * Bytes per bus read while delivering (the first record comes whatever its size). Default
+   * 1 MiB: a subscriber holds at most one batch, so this bounds what a slow one pins.
+   */
+  readonly readBatchBytes?: number;
+  /**
+   * Bytes of recent records the shared reader of a partition keeps for the subscribers there
+   * (at least its last batch). Default 2 MiB: the process holds at most this per partition with
+   * subscribers, whatever their number.
+   */
+  readonly tailWindowBytes?: number;
+  /**
+   * Reads of subscribers behind the shared window (history replay) and of message pages running
+   * at once; more wait their turn. Default 8: with readBatchBytes, bounds what replay holds.
+   */
+  readonly catchUpReads?: number;
   /** Records `messagesSince` looks at per call at most (records of other recipients count too). Default 10,000. */
   readonly maxScanRecords?: number;
   /**
@@ -63,6 +79,9 @@ export const RELAY_DEFAULTS = {
   maxTxFileBytes: 1_048_576,
   pollIntervalMs: 250,
   readBatchRecords: 100,
+  readBatchBytes: 1_048_576,
+  tailWindowBytes: 2 * 1_048_576,
+  catchUpReads: 8,
   maxScanRecords: 10_000,
   maxRecoveryScanRecords: 100_000,
   dedupeWindow: 10_000,
@@ -133,6 +152,21 @@ export function relaySettings(options: RelayOptions): RelaySettings {
       1,
       MAX_RECORDS_PER_READ,
     ),
+    readBatchBytes: integer(
+      'readBatchBytes',
+      options.readBatchBytes,
+      RELAY_DEFAULTS.readBatchBytes,
+      1,
+      256 * 1_048_576,
+    ),
+    tailWindowBytes: integer(
+      'tailWindowBytes',
+      options.tailWindowBytes,
+      RELAY_DEFAULTS.tailWindowBytes,
+      1,
+      1_024 * 1_048_576,
+    ),
+    catchUpReads: integer('catchUpReads', options.catchUpReads, RELAY_DEFAULTS.catchUpReads, 1, 10_000),
     maxScanRecords: integer(
       'maxScanRecords',
       options.maxScanRecords,

@@ -316,6 +316,11 @@ export class Relay {
   messagesSince(recipientHash: string, cursor: string | null, limit: number): Promise<MessagesPage> {
     return this.#delivery.messagesSince(recipientHash, cursor, limit);
   }
+
+  /** Partitions this process reads now for its subscribers: one reader each, however many subscribe. */
+  get deliveryReaders(): number {
+    return this.#delivery.sharedReaders;
+  }
 }
 
 function stateFork(cid: string, holder: string, { clientId, stateBefore }: ChainPosition): RelayError {

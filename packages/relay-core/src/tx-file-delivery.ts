@@ -1,8 +1,10 @@
 /**
  * Delivery of accepted tx-files to a recipient, straight from `anchorpost.tx-file.accepted.v1`:
  * only the recipient's partition (`partitionForKey(recipientHash)`, as the relay publishes),
- * filtered by recipient hash. Pull-based: a bounded batch is read only when the consumer asks for
- * more, so a slow consumer never makes the relay buffer.
+ * filtered by recipient hash. Pull-based: a batch, bounded by records and bytes, is taken only
+ * when the consumer asks for more, so a slow consumer never makes the relay buffer. Subscribers
+ * of one partition share one reader of it (PartitionTails, ADR 0028); history replay and HTTP
+ * pages read for themselves, a bounded number at a time (ReadPermits).
  */
 import { partitionForKey } from '@anchorpost/bus-port';
 import type { Bus, BusRecord } from '@anchorpost/bus-port';
@@ -10,18 +12,24 @@ import type { RelayReceipt } from '@anchorpost/events';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
 import { decodeCursor, encodeCursor } from './delivery-cursor.ts';
 import type { NewsSignal } from './news-signal.ts';
+import { PartitionTails } from './partition-tail.ts';
+import { ReadPermits } from './read-permits.ts';
 import { RecentCids } from './recent-cids.ts';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
 import { notify } from './relay-observer.ts';
 import type { RelayObserver } from './relay-observer.ts';
 import type { RelaySettings } from './relay-options.ts';
 
+/**
+ * One file as delivered. Subscribers of one partition share the object (and its bytes) for a
+ * record, so it is read-only: a transport may key what it derives from it (an encoded event) by it.
+ */
 export interface DeliveredTxFile {
-  cid: string;
-  txFile: Uint8Array;
-  receipt: RelayReceipt;
+  readonly cid: string;
+  readonly txFile: Uint8Array;
+  readonly receipt: RelayReceipt;
   /** Resume after this file: pass it back to `subscribe` or `messagesSince`. */
-  cursor: string;
+  readonly cursor: string;
 }
 
 export interface SubscribeOptions {
@@ -52,12 +60,22 @@ export class TxFileDelivery {
   readonly #settings: RelaySettings;
   readonly #news: NewsSignal;
   readonly #observer: RelayObserver | undefined;
+  readonly #permits: ReadPermits;
+  readonly #tails: PartitionTails;
+  readonly #decoded = new WeakMap<BusRecord, DeliveredTxFile | null>();
 
   constructor(bus: Bus, settings: RelaySettings, news: NewsSignal, observer: RelayObserver | undefined) {
     this.#bus = bus;
     this.#settings = settings;
     this.#news = news;
     this.#observer = observer;
+    this.#permits = new ReadPermits(settings.catchUpReads);
+    this.#tails = new PartitionTails(bus, TX_FILE_ACCEPTED_TOPIC, settings, news, this.#permits);
+  }
+
+  /** Partitions read by a shared reader now (one per partition with subscribers in this process). */
+  get sharedReaders(): number {
+    return this.#tails.size;
   }
 
   #partition(recipientHash: string): number {
@@ -88,12 +106,25 @@ export class TxFileDelivery {
     return offset;
   }
 
-  /** The record as a delivery for `recipientHash`, or null (another recipient, undecodable). */
+  /**
+   * The record as a delivery for `recipientHash`, or null (another recipient, undecodable).
+   * Decoded once per record object: the subscribers of a partition get the same records from its
+   * shared reader, so they share the delivery (and its bytes) rather than each decoding a copy.
+   */
   #deliver(record: BusRecord, recipientHash: string): DeliveredTxFile | null {
     if (record.key !== recipientHash) return null;
+    let delivery = this.#decoded.get(record);
+    if (delivery === undefined) {
+      delivery = this.#decode(record);
+      this.#decoded.set(record, delivery);
+    }
+    return delivery;
+  }
+
+  #decode(record: BusRecord): DeliveredTxFile | null {
     try {
       const event = txFileAccepted.decode(record.value);
-      if (event.recipientHash !== recipientHash) return null;
+      if (event.recipientHash !== record.key) return null;
       return {
         cid: event.cid,
         txFile: event.txFile,
@@ -129,26 +160,28 @@ export class TxFileDelivery {
     let offset = await this.#start(partition, options.cursor, 'end');
     const seen = new RecentCids(this.#settings.dedupeWindow);
     const { signal } = options;
-    while (!signal.aborted) {
-      const records = await this.#bus.read(
-        TX_FILE_ACCEPTED_TOPIC,
-        partition,
-        offset,
-        this.#settings.readBatchRecords,
-      );
-      if (records.length === 0) {
-        await this.#news.wait(this.#settings.pollIntervalMs, signal);
-        continue;
-      }
-      for (const record of records) {
-        offset = record.offset + 1;
-        const delivery = this.#deliver(record, recipientHash);
-        if (delivery !== null && seen.add(delivery.cid)) {
-          yield delivery;
-          // The consumer may have aborted while it held this file.
-          if (isAborted(signal)) return;
+    const reader = this.#tails.join(partition);
+    try {
+      while (!signal.aborted) {
+        // Our own copy, emptied as it goes: a consumer that stalls on a file holds that file,
+        // not the records of its batch.
+        const batch = [...(await reader.read(offset))];
+        if (batch.length === 0) {
+          await this.#news.wait(this.#settings.pollIntervalMs, signal);
+          continue;
+        }
+        while (batch.length > 0) {
+          offset = batch[0]!.offset + 1;
+          const delivery = this.#deliver(batch.shift()!, recipientHash);
+          if (delivery !== null && seen.add(delivery.cid)) {
+            yield delivery;
+            // The consumer may have aborted while it held this file.
+            if (isAborted(signal)) return;
+          }
         }
       }
+    } finally {
+      reader.leave();
     }
   }
 
@@ -169,7 +202,11 @@ export class TxFileDelivery {
     let caughtUp = false;
     while (items.length < limit && scanned < this.#settings.maxScanRecords) {
       const want = Math.min(this.#settings.readBatchRecords, this.#settings.maxScanRecords - scanned);
-      const records = await this.#bus.read(TX_FILE_ACCEPTED_TOPIC, partition, offset, want);
+      const records = await this.#permits.run(() =>
+        this.#bus.read(TX_FILE_ACCEPTED_TOPIC, partition, offset, want, {
+          maxBytes: this.#settings.readBatchBytes,
+        }),
+      );
       if (records.length === 0) {
         caughtUp = true;
         break;

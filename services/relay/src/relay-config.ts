@@ -29,6 +29,44 @@ export const relayConfigSchema = {
   partitions: { kind: 'int', env: 'ANCHORPOST_RELAY_PARTITIONS', default: 8, min: 1, max: 10_000 },
   sseHeartbeatMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_SSE_HEARTBEAT', default: 15_000 },
   /**
+   * How long a subscription's write may wait for the client to read before the relay drops the
+   * stream (the client resumes from its last cursor): a client that stops reading holds one event
+   * for at most this long.
+   */
+  subscriberDrainTimeoutMs: {
+    kind: 'duration',
+    env: 'ANCHORPOST_RELAY_SUBSCRIBER_DRAIN_TIMEOUT',
+    default: 30_000,
+  },
+  /** Subscriptions open at once in this process, SSE and gRPC together; more get TOO_MANY_STREAMS. */
+  maxStreams: { kind: 'int', env: 'ANCHORPOST_RELAY_MAX_STREAMS', default: 1_000, min: 1, max: 1_000_000 },
+  /** How often the gRPC server pings a connection to find dead peers (HTTP/2 PING). */
+  grpcKeepaliveTimeMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_GRPC_KEEPALIVE_TIME', default: 60_000 },
+  /** How long the gRPC server waits for a ping's answer before it closes the connection. */
+  grpcKeepaliveTimeoutMs: {
+    kind: 'duration',
+    env: 'ANCHORPOST_RELAY_GRPC_KEEPALIVE_TIMEOUT',
+    default: 20_000,
+  },
+  /**
+   * The policy for gRPC connections without calls: the server pings them like any other (so a
+   * client's own keepalive with `permit_without_calls` is welcome), and closes one (GOAWAY) that
+   * has had no call open for this long.
+   */
+  grpcMaxConnectionIdleMs: {
+    kind: 'duration',
+    env: 'ANCHORPOST_RELAY_GRPC_MAX_CONNECTION_IDLE',
+    default: 600_000,
+  },
+  /** Calls open at once on one gRPC connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS). */
+  grpcMaxConcurrentStreams: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_GRPC_MAX_CONCURRENT_STREAMS',
+    default: 100,
+    min: 1,
+    max: 10_000,
+  },
+  /**
    * Tenants and their client keys (`{ tenants: [{ id, clientKeys: [...] }] }`, JSON), imported
    * into the database only while it holds no tenant (a first start); after that the admin API
    * and `anchorpost tenant` manage tenants. Empty: nothing to import.

@@ -22,6 +22,11 @@ export function relayMetrics(metrics: ServiceMetrics): RelayMetrics {
 function createRelayMetrics(metrics: ServiceMetrics) {
   return {
     openSubscriptions: metrics.gauge('open_subscriptions', 'Subscriptions streaming now', ['transport']),
+    droppedSubscribers: metrics.counter(
+      'dropped_subscribers_total',
+      'Subscriptions dropped because the client did not read within the drain timeout',
+      ['transport'],
+    ),
     txFiles: metrics.counter('tx_files_total', 'Tx-files submitted, by outcome and code', [
       'outcome',
       'code',

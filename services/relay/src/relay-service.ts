@@ -22,6 +22,7 @@ import type { OpenedRelay } from './open-relay.ts';
 import type { RelayConfig } from './relay-config.ts';
 import { relayMetrics } from './relay-metrics.ts';
 import { tenantStreams } from './tenant-streams.ts';
+import { StreamLimit } from './stream-limit.ts';
 
 export interface RelayServiceOptions {
   config: RelayConfig;
@@ -51,6 +52,9 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
   const streams = new OpenStreams();
   // Before anything listens: a TLS setting that is wrong or missing stops the start.
   const security = grpcSecurity(config);
+  // One limit for SSE and gRPC: what it bounds (sockets, held events) is the process's.
+  const admission = new StreamLimit(config.maxStreams);
+  const drainTimeoutMs = config.subscriberDrainTimeoutMs;
   const service = await startServiceApp({
     service: 'relay',
     module: RelayModule,
@@ -80,6 +84,11 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
           logger,
           openStream,
           heartbeatMs: config.sseHeartbeatMs,
+          drainTimeoutMs,
+          admission,
+          onDropped: () => {
+            counters.droppedSubscribers.inc({ transport: 'sse' });
+          },
           onOpen: () => {
             counters.openSubscriptions.inc({ transport: 'sse' });
           },
@@ -103,6 +112,19 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
       maxTxFileBytes: config.maxTxFileBytes,
       openStream,
       credentials: security.credentials,
+      streams: {
+        admission,
+        drainTimeoutMs,
+        onDropped: () => {
+          counters.droppedSubscribers.inc({ transport: 'grpc' });
+        },
+      },
+      connections: {
+        keepaliveTimeMs: config.grpcKeepaliveTimeMs,
+        keepaliveTimeoutMs: config.grpcKeepaliveTimeoutMs,
+        maxConnectionIdleMs: config.grpcMaxConnectionIdleMs,
+        maxConcurrentStreams: config.grpcMaxConcurrentStreams,
+      },
     });
   } catch (error) {
     await service.close();

@@ -31,6 +31,7 @@ describe('relay gRPC field checks and error answers', () => {
   before(async () => {
     f = await openGrpcFixture({}, (relay) => ({
       submit: (...args) => relay.submit(...args),
+      subscriptionStart: (recipientHash, cursor) => relay.subscriptionStart(recipientHash, cursor),
       subscribe: (...args) => relay.subscribe(...args),
       getReceipt: (cid) =>
         receiptsDown

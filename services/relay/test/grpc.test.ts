@@ -389,6 +389,7 @@ describe('relay gRPC back-pressure', { timeout: 60_000 }, () => {
     const f = await openGrpcFixture({}, (relay) => ({
       submit: (bytes, context) => relay.submit(bytes, context),
       getReceipt: (cid) => relay.getReceipt(cid),
+      subscriptionStart: (recipientHash, cursor) => relay.subscriptionStart(recipientHash, cursor),
       async *subscribe(recipientHash, options) {
         for await (const delivered of relay.subscribe(recipientHash, options)) {
           pulled += 1;

@@ -23,6 +23,7 @@ const GENERATED = fileURLToPath(new URL('../src/generated', import.meta.url));
 const relayNeverCalled: RelayCalls = {
   submit: () => Promise.reject(new Error('relayNeverCalled.submit')),
   getReceipt: () => Promise.reject(new Error('relayNeverCalled.getReceipt')),
+  subscriptionStart: () => Promise.reject(new Error('relayNeverCalled.subscriptionStart')),
   subscribe: () => {
     throw new Error('relayNeverCalled.subscribe');
   },

@@ -14,12 +14,13 @@ import {
   partitionForKey,
   type PartitionLag,
   type PublishedRecord,
+  type ReadOptions,
   type SubscribeOptions,
   type Subscription,
   type TopicSpec,
 } from '@anchorpost/bus-port';
 import { assertBusMessage } from '../bus-message.ts';
-import { integerArgument } from '../integer-argument.ts';
+import { integerArgument, readBytesOption } from '../integer-argument.ts';
 import { resolveSubscribeOptions } from '../subscribe-options.ts';
 import { ConsumerGroup } from './consumer-group.ts';
 import { DirectoryLock } from './directory-lock.ts';
@@ -183,7 +184,13 @@ export class FileLogBus implements Bus {
     return published;
   }
 
-  async read(topic: string, partition: number, fromOffset: number, maxRecords: number): Promise<BusRecord[]> {
+  async read(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    maxRecords: number,
+    options?: ReadOptions,
+  ): Promise<BusRecord[]> {
     this.assertState('open', 'closing');
     const log = this.topicLog(topic);
     const partitionLog = log.partitions[partition];
@@ -195,7 +202,8 @@ export class FileLogBus implements Bus {
     }
     integerArgument('fromOffset', fromOffset, 0);
     integerArgument('maxRecords', maxRecords, 1, MAX_RECORDS_PER_READ);
-    const records = await partitionLog.read(fromOffset, maxRecords);
+    const maxBytes = readBytesOption(options);
+    const records = await partitionLog.read(fromOffset, maxRecords, maxBytes);
     return records.map((record) => ({ topic, partition, ...record }));
   }
 

@@ -1,6 +1,6 @@
 import type { Buffer } from 'node:buffer';
 import { open, readdir, stat } from 'node:fs/promises';
-import { BusError, BusErrorCode } from '@anchorpost/bus-port';
+import { BusError, BusErrorCode, recordBytes } from '@anchorpost/bus-port';
 import { syncDirectory } from './durable-files.ts';
 import { FrameReader, type FrameStep } from './frame-reader.ts';
 import { decodePayload, payloadOffset, tryPayloadOffset, type StoredRecord } from './record-frame.ts';
@@ -139,8 +139,11 @@ export class PartitionLog {
     for (const wake of [...this.waiters]) wake();
   }
 
-  /** Up to maxRecords durable records from fromOffset on, streamed from the segment files. */
-  async read(fromOffset: number, maxRecords: number): Promise<StoredRecord[]> {
+  /**
+   * Up to maxRecords durable records from fromOffset on, streamed from the segment files, and no
+   * more than maxBytes (`recordBytes`) of them but the first.
+   */
+  async read(fromOffset: number, maxRecords: number, maxBytes = Infinity): Promise<StoredRecord[]> {
     const end = this.durableOffset;
     if (fromOffset > end) {
       throw new BusError(
@@ -150,11 +153,12 @@ export class PartitionLog {
     }
     const limit = Math.min(end, fromOffset + maxRecords);
     const records: StoredRecord[] = [];
+    const budget: ByteBudget = { left: maxBytes, spent: false };
     let offset = fromOffset;
-    for (let i = this.segmentIndexFor(offset); offset < limit; i++) {
+    for (let i = this.segmentIndexFor(offset); offset < limit && !budget.spent; i++) {
       const segment = this.segments[i];
       if (segment === undefined) throw corrupt(`${this.dir}: records ${offset}..${limit - 1} are missing`);
-      offset = await this.readSegment(segment, offset, limit, records);
+      offset = await this.readSegment(segment, offset, limit, records, budget);
     }
     return records;
   }
@@ -199,6 +203,7 @@ export class PartitionLog {
     from: number,
     limit: number,
     records: StoredRecord[],
+    budget: ByteBudget,
   ): Promise<number> {
     const end = segment.durableSize;
     const handle = await open(segment.logPath, 'r');
@@ -221,7 +226,14 @@ export class PartitionLog {
           if (recordOffset !== offset) {
             throw corrupt(`${segment.logPath}: expected offset ${offset}, found ${recordOffset}`);
           }
-          records.push(decodePayload(step.payload));
+          const record = decodePayload(step.payload);
+          const bytes = recordBytes(record);
+          if (records.length > 0 && bytes > budget.left) {
+            budget.spent = true;
+            return offset;
+          }
+          budget.left -= bytes;
+          records.push(record);
           offset += 1;
           if (offset >= limit) return offset;
         }
@@ -231,6 +243,12 @@ export class PartitionLog {
       await handle.close();
     }
   }
+}
+
+/** What a read may still take; `spent` once a record did not fit. */
+interface ByteBudget {
+  left: number;
+  spent: boolean;
 }
 
 function describeStep(

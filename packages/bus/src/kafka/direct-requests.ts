@@ -1,5 +1,5 @@
 import type { Cluster, Kafka } from 'kafkajs';
-import { BusError, BusErrorCode } from '@anchorpost/bus-port';
+import { BusError, BusErrorCode, recordBytes } from '@anchorpost/bus-port';
 import type { BusRecord } from '@anchorpost/bus-port';
 import { isRebalanceError, kafkaBusError } from './kafka-error.ts';
 import { recordHeaders } from './record-headers.ts';
@@ -25,27 +25,50 @@ export class DirectRequests {
   }
 
   /**
-   * Up to `maxRecords` records from `fromOffset`: Fetch returns whole record batches (starting
-   * before the offset asked for, and at least one batch even if larger than the byte limit), so
-   * records before the cursor are dropped and fetches repeat until enough records or the end.
+   * Up to `maxRecords` records and `maxBytes` bytes (but at least one record) from `fromOffset`:
+   * Fetch returns whole record batches (starting before the offset asked for, and at least one
+   * batch even if larger than the byte limit), so records before the cursor are dropped and
+   * fetches repeat until enough records or bytes, or the end. Each fetch asks the broker for no
+   * more than the bytes still wanted, so a read holds about `maxBytes` plus one record batch.
    */
-  async read(topic: string, partition: number, fromOffset: number, maxRecords: number): Promise<BusRecord[]> {
+  async read(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    maxRecords: number,
+    maxBytes: number,
+  ): Promise<BusRecord[]> {
     const records: BusRecord[] = [];
     let cursor = fromOffset;
-    while (records.length < maxRecords) {
-      const fetched = await this.#fetch(topic, partition, cursor);
+    let left = maxBytes;
+    let full = false;
+    while (records.length < maxRecords && !full) {
+      const fetchBytes = Math.max(1, Math.min(FETCH_BYTES, left));
+      const fetched = await this.#fetch(topic, partition, cursor, fetchBytes);
       for (const message of fetched.messages) {
         const offset = Number(message.offset);
-        if (message.isControlRecord || offset < cursor || records.length >= maxRecords) continue;
-        records.push({
+        if (message.isControlRecord || offset < cursor || records.length >= maxRecords || full) continue;
+        const record: BusRecord = {
           topic,
           partition,
           offset,
           key: message.key === null ? '' : message.key.toString('utf8'),
-          value: message.value === null ? new Uint8Array(0) : new Uint8Array(message.value),
+          // A view, not a copy: the fetched response is already bounded by maxBytes (plus one
+          // batch), and copying each value would double what a read of large records allocates.
+          value:
+            message.value === null
+              ? new Uint8Array(0)
+              : new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength),
           headers: recordHeaders(message.headers),
           timestamp: Number(message.timestamp),
-        });
+        };
+        const bytes = recordBytes(record);
+        if (records.length > 0 && bytes > left) {
+          full = true;
+          continue;
+        }
+        left -= bytes;
+        records.push(record);
         cursor = offset + 1;
       }
       if (cursor >= fetched.highWatermark || fetched.messages.length === 0) break;
@@ -86,7 +109,12 @@ export class DirectRequests {
     await this.#cluster.disconnect();
   }
 
-  async #fetch(topic: string, partition: number, offset: number): Promise<FetchedPartition> {
+  async #fetch(
+    topic: string,
+    partition: number,
+    offset: number,
+    maxBytes: number,
+  ): Promise<FetchedPartition> {
     for (let attempt = 1; ; attempt++) {
       try {
         this.#connected ??= this.#cluster.connect();
@@ -101,10 +129,8 @@ export class DirectRequests {
         const response = (await broker.fetch({
           maxWaitTime: 0,
           minBytes: 1,
-          maxBytes: FETCH_BYTES,
-          topics: [
-            { topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: FETCH_BYTES }] },
-          ],
+          maxBytes,
+          topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes }] }],
         })) as FetchResponse;
         const found = response.responses
           .find((entry) => entry.topicName === topic)
@@ -127,7 +153,7 @@ export class DirectRequests {
   }
 }
 
-/** Per fetch request; a partition's first batch comes back whole even when larger. */
+/** Most bytes per fetch request; a partition's first batch comes back whole even when larger. */
 const FETCH_BYTES = 4 * 1024 * 1024;
 
 interface FetchedMessage {

@@ -13,12 +13,13 @@ import {
   partitionForKey,
   type PartitionLag,
   type PublishedRecord,
+  type ReadOptions,
   type SubscribeOptions,
   type Subscription,
   type TopicSpec,
 } from '@anchorpost/bus-port';
 import { assertBusMessage } from '../bus-message.ts';
-import { integerArgument } from '../integer-argument.ts';
+import { integerArgument, readBytesOption } from '../integer-argument.ts';
 import { resolveSubscribeOptions } from '../subscribe-options.ts';
 import { KAFKA_BUS_DEFAULTS, parseBrokers, type KafkaBusOptions } from './config.ts';
 import { DirectRequests } from './direct-requests.ts';
@@ -159,7 +160,7 @@ export class KafkaBus implements Bus {
     if (!Array.isArray(list)) throw new BusError(BusErrorCode.InvalidArgument, 'messages must be an array');
     const sizes = messages.map((message, index) => {
       assertBusMessage(message, index);
-      const size = recordBytes(message);
+      const size = messageBytes(message);
       if (size > this.#maxRecordBytes) {
         throw new BusError(
           BusErrorCode.TooLarge,
@@ -186,7 +187,13 @@ export class KafkaBus implements Bus {
     return published;
   }
 
-  async read(topic: string, partition: number, fromOffset: number, maxRecords: number): Promise<BusRecord[]> {
+  async read(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    maxRecords: number,
+    options?: ReadOptions,
+  ): Promise<BusRecord[]> {
     this.#assertState('open', 'closing');
     const partitions = await this.#partitionCount(topic);
     if (!Number.isSafeInteger(partition) || partition < 0 || partition >= partitions) {
@@ -197,7 +204,7 @@ export class KafkaBus implements Bus {
     }
     integerArgument('fromOffset', fromOffset, 0);
     integerArgument('maxRecords', maxRecords, 1, MAX_RECORDS_PER_READ);
-    return this.#direct.read(topic, partition, fromOffset, maxRecords);
+    return this.#direct.read(topic, partition, fromOffset, maxRecords, readBytesOption(options));
   }
 
   async endOffsets(topic: string): Promise<number[]> {
@@ -399,7 +406,7 @@ const portPartitioner: ICustomPartitioner =
   };
 
 /** The record's key, value and header bytes plus the batch's per-record overhead. */
-function recordBytes(message: BusMessage): number {
+function messageBytes(message: BusMessage): number {
   let bytes = Buffer.byteLength(message.key) + message.value.byteLength + RECORD_OVERHEAD_BYTES;
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value);

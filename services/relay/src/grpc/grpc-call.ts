@@ -12,20 +12,38 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { ApiKeyScope, Caller, Relay, TenantAccess } from '@anchorpost/relay-core';
 import { requestContext } from '@anchorpost/service-kit';
 import type { Logger } from '@anchorpost/service-kit';
+import { relayConfigSchema } from '../relay-config.ts';
+import { StreamLimit, type StreamAdmission } from '../stream-limit.ts';
 import type { OpenTenantStream } from '../tenant-streams.ts';
 import { grpcError } from './grpc-error.ts';
 import type { GrpcStatusObject } from './grpc-error.ts';
 
 /** The relay calls the transport makes (a Relay; narrowed so tests can watch the calls). */
-export type RelayCalls = Pick<Relay, 'submit' | 'subscribe' | 'getReceipt'>;
+export type RelayCalls = Pick<Relay, 'submit' | 'subscriptionStart' | 'subscribe' | 'getReceipt'>;
 
 /** Who a caller is and what it may subscribe to (a TenantAccess; narrowed so tests can give their own). */
 export type CallerCheck = Pick<TenantAccess, 'authenticate' | 'checkEntitled'>;
+
+/** How Subscribe calls are bounded (shared with the HTTP side's streams). */
+export interface StreamBounds {
+  /** Takes a place for each Subscribe call (the process's limit), or refuses it. */
+  admission: StreamAdmission;
+  /** How long a write may wait for the client to read before the call is dropped. */
+  drainTimeoutMs: number;
+  /** Told when a call is dropped for not reading. */
+  onDropped?(): void;
+}
 
 export interface GrpcCallOptions {
   relay: RelayCalls;
   access: CallerCheck;
   logger: Logger;
+  /**
+   * Subscribe's limits. Default: a limit of its own with `ANCHORPOST_RELAY_MAX_STREAMS`'s and
+   * `ANCHORPOST_RELAY_SUBSCRIBER_DRAIN_TIMEOUT`'s defaults; the relay service shares one limit
+   * with its SSE streams.
+   */
+  streams?: StreamBounds;
   /** Called once per finished call with its method and final status code. */
   onCallEnd?: (method: string, code: status) => void;
   /** Takes a stream slot of the tenant per Subscribe (the relay service wires it); without it, no stream quota. */
@@ -35,6 +53,7 @@ export interface GrpcCallOptions {
 export interface GrpcCalls {
   relay: RelayCalls;
   logger: Logger;
+  streams: StreamBounds;
   /**
    * The caller named by the call's `authorization` metadata, allowed `scope`; with a non-empty
    * `claimedTenant` (a request's `tenant_id`) it must be the key's tenant. UNAUTHENTICATED otherwise.
@@ -63,10 +82,15 @@ function requestIdOf(metadata: Metadata): string {
 
 export function grpcCalls(options: GrpcCallOptions): GrpcCalls {
   const { relay, logger, access } = options;
+  const streams = options.streams ?? {
+    admission: new StreamLimit(relayConfigSchema.maxStreams.default),
+    drainTimeoutMs: relayConfigSchema.subscriberDrainTimeoutMs.default,
+  };
   return {
     relay,
     logger,
     openStream: options.openStream ?? unlimitedStream,
+    streams,
     authenticate(metadata, scope, claimedTenant) {
       const [authorization] = metadata.get('authorization');
       return access.authenticate(
@@ -112,5 +136,43 @@ export async function drained(stream: Writable, signal: AbortSignal): Promise<vo
     await once(stream, 'drain', { signal });
   } catch (error) {
     if (!signal.aborted) throw error;
+  }
+}
+
+/**
+ * Writes `message` and waits until grpc-js has handed it to HTTP/2 (its write callback, which
+ * waits for the peer's flow-control window), for at most `timeoutMs`. grpc-js's own buffer takes
+ * 16 messages before `write` says to wait, so one message in flight is the only bound that does
+ * not grow with message size. false: the time ran out (the client is not reading); true: written,
+ * or the signal aborted.
+ */
+export async function writtenWithin(
+  stream: Writable,
+  message: unknown,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<boolean> {
+  if (signal.aborted) return true;
+  const written = new Promise<void>((resolve) => {
+    stream.write(message, () => {
+      resolve();
+    });
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => {
+      resolve('late');
+    }, timeoutMs);
+  });
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return (await Promise.race([written, aborted, late])) !== 'late';
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
   }
 }

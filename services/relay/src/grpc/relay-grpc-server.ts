@@ -4,13 +4,14 @@
  * (grpc-credentials.ts).
  */
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
-import type { ServiceDefinition } from '@grpc/grpc-js';
+import type { ChannelOptions, ServiceDefinition } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { RELAY_DEFAULTS } from '@anchorpost/relay-core';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
+import { relayConfigSchema } from '../relay-config.ts';
 import type { OpenTenantStream } from '../tenant-streams.ts';
-import type { CallerCheck } from './grpc-call.ts';
+import type { CallerCheck, StreamBounds } from './grpc-call.ts';
 import { relayGrpcService } from './relay-grpc-service.ts';
 import type { RelayCalls } from './relay-grpc-service.ts';
 import { loadRelayProto, RELAY_SERVICE_NAME } from './relay-proto.ts';
@@ -40,6 +41,36 @@ export interface RelayGrpcServerOptions {
   shutdownTimeoutMs?: number;
   /** Transport security (grpcSecurity); default plaintext, as a test on loopback wants it. */
   credentials?: ServerCredentials;
+  /** Subscribe's limits (see GrpcCallOptions). */
+  streams?: StreamBounds;
+  /** Keepalive and per-connection limits. Default: the `ANCHORPOST_RELAY_GRPC_*` defaults. */
+  connections?: Partial<GrpcConnectionOptions>;
+}
+
+/** What the server does with connections (see relay-config.ts for each). */
+export interface GrpcConnectionOptions {
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
+  maxConnectionIdleMs: number;
+  maxConcurrentStreams: number;
+}
+
+const CONNECTION_DEFAULTS: GrpcConnectionOptions = {
+  keepaliveTimeMs: relayConfigSchema.grpcKeepaliveTimeMs.default,
+  keepaliveTimeoutMs: relayConfigSchema.grpcKeepaliveTimeoutMs.default,
+  maxConnectionIdleMs: relayConfigSchema.grpcMaxConnectionIdleMs.default,
+  maxConcurrentStreams: relayConfigSchema.grpcMaxConcurrentStreams.default,
+};
+
+/** grpc-js's channel options for `connections`. */
+function serverOptions(connections: GrpcConnectionOptions, maxReceiveMessageBytes: number): ChannelOptions {
+  return {
+    'grpc.max_receive_message_length': maxReceiveMessageBytes,
+    'grpc.keepalive_time_ms': connections.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': connections.keepaliveTimeoutMs,
+    'grpc.max_connection_idle_ms': connections.maxConnectionIdleMs,
+    'grpc.max_concurrent_streams': connections.maxConcurrentStreams,
+  };
 }
 
 export interface RelayGrpcServer {
@@ -65,18 +96,20 @@ export async function startRelayGrpcServer(options: RelayGrpcServerOptions): Pro
     'code',
   ]);
   const definition = loadRelayProto();
+  const connections = { ...CONNECTION_DEFAULTS, ...options.connections };
   const service = relayGrpcService({
     relay,
     access: options.access,
     logger,
     ...(options.openStream === undefined ? {} : { openStream: options.openStream }),
+    ...(options.streams === undefined ? {} : { streams: options.streams }),
     onCallEnd(method, code) {
       requests?.inc({ method, code: status[code] });
     },
   });
   const health = new HealthImplementation({ '': 'SERVING', [RELAY_SERVICE_NAME]: 'SERVING' });
 
-  const server = new Server({ 'grpc.max_receive_message_length': maxReceiveMessageBytes });
+  const server = new Server(serverOptions(connections, maxReceiveMessageBytes));
   server.addService(definition[RELAY_SERVICE_NAME] as ServiceDefinition, service.implementation);
   health.addToServer(server);
   new ReflectionService(definition).addToServer(server);
@@ -89,7 +122,7 @@ export async function startRelayGrpcServer(options: RelayGrpcServerOptions): Pro
     });
   });
   const url = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info({ url, maxReceiveMessageBytes }, 'gRPC server listening');
+  logger.info({ url, maxReceiveMessageBytes, ...connections }, 'gRPC server listening');
 
   let closing: Promise<void> | undefined;
   async function shutdown(): Promise<void> {

@@ -8,16 +8,18 @@
  * The start (cursor, `Last-Event-ID`, or the live end) is checked before the stream opens, so a
  * bad one is an ordinary 400. The first event, `ready`, carries the start as its id: a client that
  * reconnects with the last id it saw gets every file it missed exactly once, even if none had
- * arrived yet. Writes wait for the socket to drain, so a slow subscriber holds one file, not a queue.
+ * arrived yet. Writes wait for the socket to drain, so a slow subscriber holds one file, not a
+ * queue, and for at most `drainTimeoutMs`: then the stream is dropped (see SseStream). Streams
+ * past the process's limit are refused before they open (429 TOO_MANY_STREAMS).
  */
-import { once } from 'node:events';
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { Relay, TenantAccess } from '@anchorpost/relay-core';
+import type { DeliveredTxFile, Relay, TenantAccess } from '@anchorpost/relay-core';
 import type { Logger } from '@anchorpost/service-kit';
+import type { StreamAdmission } from '../stream-limit.ts';
 import type { OpenTenantStream } from '../tenant-streams.ts';
 import { callerOf, requireCaller, type CallerCheck } from './authentication.ts';
 import { errorSchema, recipientParam, subscriptionEventSchema } from './schemas.ts';
+import { sseEvent as event, SseStream, type SendResult } from './sse-stream.ts';
 
 export interface SubscriptionRouteOptions {
   relay: Relay;
@@ -28,9 +30,15 @@ export interface SubscriptionRouteOptions {
   heartbeatMs: number;
   /** Takes one of the tenant's stream slots (TOO_MANY_STREAMS) and counts its usage. */
   openStream: OpenTenantStream;
+  /** How long a write may wait for the client to read before the stream is dropped. */
+  drainTimeoutMs: number;
+  /** Takes a place for each stream (the process's limit), or refuses it. */
+  admission: StreamAdmission;
   /** Counts open streams (a gauge), if given. */
   onOpen?(): void;
   onClose?(): void;
+  /** Told when a stream is dropped because its client did not read within the drain timeout. */
+  onDropped?(): void;
 }
 
 /**
@@ -55,20 +63,25 @@ export class OpenStreams {
   }
 }
 
-function event(name: string, id: string | null, data: unknown): string {
-  return `event: ${name}\n${id === null ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`;
-}
+/**
+ * The `tx-file` event of a delivery, encoded once: subscribers of one recipient get the same
+ * delivery object from the relay, so their sockets share one buffer of it instead of a copy each.
+ */
+const txFileEvents = new WeakMap<DeliveredTxFile, Buffer>();
 
-/** Resolves false when the client went away instead of draining. */
-async function write(raw: ServerResponse, chunk: string, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return false;
-  if (raw.write(chunk)) return true;
-  try {
-    await once(raw, 'drain', { signal });
-    return true;
-  } catch {
-    return false;
+function txFileEvent(delivered: DeliveredTxFile): Buffer {
+  let encoded = txFileEvents.get(delivered);
+  if (encoded === undefined) {
+    const data = {
+      cid: delivered.cid,
+      receipt: delivered.receipt,
+      txFile: Buffer.from(delivered.txFile).toString('base64'),
+      cursor: delivered.cursor,
+    };
+    encoded = Buffer.from(event('tx-file', delivered.cursor, data));
+    txFileEvents.set(delivered, encoded);
   }
+  return encoded;
 }
 
 export function subscriptionRoute(
@@ -76,7 +89,7 @@ export function subscriptionRoute(
   options: SubscriptionRouteOptions,
   streams: OpenStreams,
 ): void {
-  const { relay, heartbeatMs } = options;
+  const { relay } = options;
   fastify.get(
     '/v1/subscriptions/:recipientHash',
     {
@@ -84,7 +97,7 @@ export function subscriptionRoute(
       schema: {
         summary: 'Files for a recipient as they are accepted (Server-Sent Events)',
         description:
-          'Events: `ready` (id = the start cursor), then `tx-file` with data `{cid, receipt, txFile (base64), cursor}` and id = cursor. Resume with `Last-Event-ID` or `?cursor=`. Only for a recipient the tenant has sent to or has registered (403 NOT_ENTITLED otherwise).',
+          "Events: `ready` (id = the start cursor), then `tx-file` with data `{cid, receipt, txFile (base64), cursor}` and id = cursor. Resume with `Last-Event-ID` or `?cursor=`. Only for a recipient the tenant has sent to or has registered (403 NOT_ENTITLED otherwise). A client that does not read for the drain timeout is disconnected (its last event id is its cursor); past the tenant's or the process's stream limit: 429 `TOO_MANY_STREAMS`.",
         tags: ['relay'],
         params: recipientParam,
         querystring: {
@@ -120,8 +133,14 @@ export function subscriptionRoute(
         recipientHash,
         query.cursor ?? (typeof lastEventId === 'string' ? lastEventId : undefined),
       );
-
-      const tenantStream = await options.openStream(callerOf(request).tenantId);
+      const permit = options.admission.admit(callerOf(request));
+      let tenantStream: Awaited<ReturnType<OpenTenantStream>>;
+      try {
+        tenantStream = await options.openStream(callerOf(request).tenantId);
+      } catch (error) {
+        permit.release();
+        throw error;
+      }
       const controller = new AbortController();
       const { signal } = controller;
       streams.add(controller);
@@ -137,21 +156,15 @@ export function subscriptionRoute(
         'x-request-id': request.id,
         'x-accel-buffering': 'no',
       });
-      const heartbeat = setInterval(() => {
-        if (!signal.aborted) raw.write(': keep-alive\n\n');
-      }, heartbeatMs);
-      heartbeat.unref();
+      const stream = new SseStream(raw, signal, options);
       options.onOpen?.();
+      let sent: SendResult = 'sent';
       try {
-        if (!(await write(raw, event('ready', start, { cursor: start }), signal))) return;
+        sent = await stream.send(event('ready', start, { cursor: start }));
+        if (sent !== 'sent') return;
         for await (const delivered of relay.subscribe(recipientHash, { cursor: start, signal })) {
-          const data = {
-            cid: delivered.cid,
-            receipt: delivered.receipt,
-            txFile: Buffer.from(delivered.txFile).toString('base64'),
-            cursor: delivered.cursor,
-          };
-          if (!(await write(raw, event('tx-file', delivered.cursor, data), signal))) break;
+          sent = await stream.send(txFileEvent(delivered));
+          if (sent !== 'sent') break;
           tenantStream.delivered();
         }
       } catch (error) {
@@ -161,11 +174,20 @@ export function subscriptionRoute(
           raw.write(event('error', null, { error: { code: 'INTERNAL', message: 'the stream failed' } }));
         }
       } finally {
-        clearInterval(heartbeat);
+        if (sent === 'slow') {
+          // The buffer is full, so no event can tell it; its last event id is where it resumes.
+          options.logger.warn(
+            { requestId: request.id, drainTimeoutMs: options.drainTimeoutMs },
+            'subscriber did not read within the drain timeout: dropped',
+          );
+          options.onDropped?.();
+        }
+        stream.close(sent === 'slow');
+        controller.abort();
         void tenantStream.close();
+        permit.release();
         streams.delete(controller);
         options.onClose?.();
-        raw.end();
       }
     },
   );

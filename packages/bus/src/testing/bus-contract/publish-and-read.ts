@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { partitionForKey } from '@anchorpost/bus-port';
-import type { BusMessage } from '@anchorpost/bus-port';
+import { partitionForKey, recordBytes } from '@anchorpost/bus-port';
+import type { BusMessage, BusRecord } from '@anchorpost/bus-port';
 import { bytes, keyFor, message, readAll, rejectsWith, text, topicName } from './fixture.ts';
 import type { BusGroupContext } from './fixture.ts';
 
@@ -128,6 +128,71 @@ export function publishAndReadGroup(context: BusGroupContext): void {
         await rejectsWith(bus.read(topic, 2, 0, 1), 'UNKNOWN_PARTITION');
         await rejectsWith(bus.read(topic, 0, -1, 1), 'INVALID_ARGUMENT');
         await rejectsWith(bus.read(topic, 0, 0, 0), 'INVALID_ARGUMENT');
+      }),
+    );
+
+    it('bounds a read by bytes as well as records, but always returns the first record', { timeout }, () =>
+      withBus(async ({ bus }) => {
+        const topic = topicName('read-bytes');
+        await bus.ensureTopic(topic, { partitions: 1 });
+        const key = 'k';
+        // 10 records of 10 KiB (value) and one of 40 KiB at offset 5.
+        const sizes = [10, 10, 10, 10, 10, 40, 10, 10, 10, 10].map((kib) => kib * 1024);
+        await bus.publish(
+          topic,
+          sizes.map((size, i) => ({ key, value: new Uint8Array(size).fill(i) })),
+        );
+        const size = (record: BusRecord): number => recordBytes(record);
+        assert.equal(recordBytes({ key: 'é', value: new Uint8Array(10), headers: { ab: 'cd' } }), 10 + 2 + 4);
+
+        const three = await bus.read(topic, 0, 0, 100, { maxBytes: 3 * (10 * 1024 + 1) });
+        assert.deepEqual(
+          three.map((record) => record.offset),
+          [0, 1, 2],
+          'exactly as many records as fit',
+        );
+        const justUnder = await bus.read(topic, 0, 0, 100, { maxBytes: 3 * (10 * 1024 + 1) - 1 });
+        assert.deepEqual(
+          justUnder.map((record) => record.offset),
+          [0, 1],
+          'a record that would pass the bound is left for the next read',
+        );
+        const large = await bus.read(topic, 0, 5, 100, { maxBytes: 1024 });
+        assert.deepEqual(
+          large.map((record) => record.offset),
+          [5],
+          'the first record comes back even when larger than the bound',
+        );
+        assert.equal(large[0]!.value.byteLength, 40 * 1024);
+        const beforeLarge = await bus.read(topic, 0, 3, 100, { maxBytes: 30 * 1024 });
+        assert.deepEqual(
+          beforeLarge.map((record) => record.offset),
+          [3, 4],
+          'stops before a large record',
+        );
+        assert.deepEqual(
+          (await bus.read(topic, 0, 6, 2, { maxBytes: 1024 * 1024 })).map((record) => record.offset),
+          [6, 7],
+          'the record bound still holds',
+        );
+        const all: number[] = [];
+        for (let offset = 0; offset < sizes.length;) {
+          const page = await bus.read(topic, 0, offset, 100, { maxBytes: 25 * 1024 });
+          assert.ok(page.length > 0);
+          assert.ok(
+            page.length === 1 || page.reduce((sum, record) => sum + size(record), 0) <= 25 * 1024,
+            'a page holds at most the bound',
+          );
+          all.push(...page.map((record) => record.offset));
+          offset = page.at(-1)!.offset + 1;
+        }
+        assert.deepEqual(
+          all,
+          sizes.map((_, i) => i),
+          'paging by bytes yields every record once, in order',
+        );
+        await rejectsWith(bus.read(topic, 0, 0, 1, { maxBytes: 0 }), 'INVALID_ARGUMENT');
+        await rejectsWith(bus.read(topic, 0, 0, 1, { maxBytes: 1.5 }), 'INVALID_ARGUMENT');
       }),
     );
 

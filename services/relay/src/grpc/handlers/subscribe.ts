@@ -2,21 +2,27 @@
  * Subscribe: the relay's deliveries for a recipient the caller's tenant is entitled to (checked
  * before the cursor, so history is under the same rule), written as the reader takes them. The
  * relay's stream ends only when aborted: by the client going away, or by the server closing
- * (UNAVAILABLE, retryable, so clients reconnect elsewhere with their last cursor).
+ * (UNAVAILABLE, retryable, so clients reconnect elsewhere with their last cursor). A client that
+ * does not take a message within the drain timeout is dropped: RESOURCE_EXHAUSTED
+ * (SUBSCRIBER_TOO_SLOW) with the cursor to resume from in the `anchorpost-cursor` trailer, and,
+ * if it does not take even that, its HTTP/2 stream is reset. Past the process's stream limit a
+ * call is refused with RESOURCE_EXHAUSTED (TOO_MANY_STREAMS) before anything is read.
  */
 import { status } from '@grpc/grpc-js';
 import type { RelayServiceHandlers } from '../../generated/anchorpost/relay/v1/RelayService.ts';
 import { transportError } from '../grpc-error.ts';
-import { drained } from '../grpc-call.ts';
+import { writtenWithin } from '../grpc-call.ts';
 import type { GrpcCalls } from '../grpc-call.ts';
 import type { OpenSubscriptions } from '../open-subscriptions.ts';
 import { subscribeResponse } from '../relay-messages.ts';
 import { checkCursor, checkRecipientHash } from '../../request-fields.ts';
+import { dropSlowSubscriber } from './slow-subscriber.ts';
 
 export function subscribeHandler(
-  { relay, authenticate, checkEntitled, serve, failed, openStream }: GrpcCalls,
+  calls: GrpcCalls,
   subscriptions: OpenSubscriptions,
 ): RelayServiceHandlers['Subscribe'] {
+  const { relay, authenticate, checkEntitled, serve, failed, streams, openStream } = calls;
   return (call) => {
     serve('Subscribe', call.metadata, async () => {
       const controller = subscriptions.open();
@@ -26,22 +32,29 @@ export function subscribeHandler(
       };
       call.on('cancelled', stop);
       call.on('close', stop);
+      let permit: { release(): void } | undefined;
       let tenantStream: Awaited<ReturnType<typeof openStream>> | undefined;
       try {
         // Callers first, then fields, in HTTP's order: a stranger learns nothing from a refusal.
-        const { tenantId } = await authenticate(call.metadata, 'subscribe');
+        const caller = await authenticate(call.metadata, 'subscribe');
         const { recipientHash, cursor } = call.request;
         checkRecipientHash(recipientHash, 'recipient_hash');
         checkCursor(cursor, 'cursor');
-        await checkEntitled(tenantId, recipientHash);
-        tenantStream = await openStream(tenantId);
-        const deliveries = relay.subscribe(recipientHash, {
-          ...(cursor === undefined || cursor === '' ? {} : { cursor }),
-          signal,
-        });
-        for await (const delivered of deliveries) {
+        await checkEntitled(caller.tenantId, recipientHash);
+        let resumeFrom = await relay.subscriptionStart(
+          recipientHash,
+          cursor === undefined || cursor === '' ? undefined : cursor,
+        );
+        permit = streams.admission.admit(caller);
+        tenantStream = await openStream(caller.tenantId);
+        for await (const delivered of relay.subscribe(recipientHash, { cursor: resumeFrom, signal })) {
           if (signal.aborted) break;
-          if (!call.write(subscribeResponse(delivered))) await drained(call, signal);
+          // Once queued, the message goes out before any status: a client that gets the
+          // status got this message too, so its cursor is where it resumes.
+          resumeFrom = delivered.cursor;
+          if (!(await writtenWithin(call, subscribeResponse(delivered), signal, streams.drainTimeoutMs))) {
+            return dropSlowSubscriber(call, resumeFrom, calls);
+          }
           tenantStream.delivered();
         }
         if (call.cancelled) return status.CANCELLED;
@@ -55,6 +68,7 @@ export function subscribeHandler(
         return answer.code;
       } finally {
         void tenantStream?.close();
+        permit?.release();
         subscriptions.close(controller);
       }
     });

@@ -1,0 +1,160 @@
+// The stand-alone relay (src/main.ts) as a child process of a test, so that what is measured of it
+// (its resident memory, from /proc) is the relay's alone; a tenant with an API key, and big
+// tx-files of one state chain for it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createGroup, generateIdentity, toPublicKeyFile } from '@anchorpost/protocol';
+import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
+import { StateChains } from '@anchorpost/protocol/testing';
+import { generateRelayKey, newApiKey } from '@anchorpost/relay-core';
+
+const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
+
+export interface RelayProcess {
+  readonly child: ChildProcess;
+  readonly http: string;
+  readonly grpc: string;
+  readonly apiKey: string;
+  /** Log lines (JSON) whose `msg` is `msg`, so far. */
+  count(msg: string): number;
+  stop(): Promise<void>;
+}
+
+/** Starts the relay with `settings` (ANCHORPOST_*, nothing inherited) and waits until it is ready. */
+export async function startRelayProcess(
+  dir: string,
+  app: PrivateIdentity,
+  settings: Record<string, string>,
+): Promise<RelayProcess> {
+  await mkdir(dir, { recursive: true });
+  const apiKey = newApiKey().key;
+  await writeFile(
+    join(dir, 'tenants.json'),
+    JSON.stringify({
+      tenants: [
+        {
+          id: 'acme',
+          clientKeys: [toPublicKeyFile(app.public)],
+          apiKeys: [{ key: apiKey, scopes: ['submit', 'subscribe'] }],
+        },
+      ],
+    }),
+  );
+  await writeFile(join(dir, 'relay-key.pem'), generateRelayKey().pkcs8Pem, { mode: 0o600 });
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('ANCHORPOST_')),
+  );
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...env,
+      ANCHORPOST_DATA_DIR: join(dir, 'data'),
+      ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
+      ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
+      ANCHORPOST_RELAY_HTTP_PORT: '0',
+      ANCHORPOST_RELAY_GRPC_PORT: '0',
+      ...settings,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const messages = new Map<string, number>();
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
+    let pending = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const text of lines) {
+        let line: Record<string, unknown>;
+        try {
+          line = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          continue;
+        }
+        const msg = String(line['msg']);
+        messages.set(msg, (messages.get(msg) ?? 0) + 1);
+        if (msg === 'relay ready') resolve(line);
+      }
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`the relay exited (${code}) before it was ready: ${stderr}`));
+    });
+  });
+  const line = await ready;
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null) resolve();
+    else
+      child.once('exit', () => {
+        resolve();
+      });
+  });
+  return {
+    child,
+    http: String(line['http']),
+    grpc: String(line['grpc']),
+    apiKey,
+    count: (msg) => messages.get(msg) ?? 0,
+    async stop() {
+      child.kill('SIGTERM');
+      const late = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(late);
+    },
+  };
+}
+
+/** Resident memory of a process now and at its peak since the last `resetPeak` (Linux, bytes). */
+export async function residentMemory(pid: number): Promise<{ rss: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (match === null) throw new Error(`no ${field} in /proc/${pid}/status`);
+    return Number(match[1]) * 1024;
+  };
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** Starts the peak (VmHWM) over at the current RSS (`clear_refs` 5, Linux ≥ 4.0). */
+export async function resetPeak(pid: number): Promise<void> {
+  await writeFile(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** Tx-files of one group and client, each of about `bytes` (under the relay's 1 MiB limit). */
+export class BigTxFiles {
+  readonly app: PrivateIdentity;
+  readonly #sender: PrivateIdentity;
+  readonly #group: GroupKeys;
+  readonly #chains = new StateChains();
+  readonly #dataBytes: number;
+
+  private constructor(app: PrivateIdentity, sender: PrivateIdentity, group: GroupKeys, dataBytes: number) {
+    this.app = app;
+    this.#sender = sender;
+    this.#group = group;
+    this.#dataBytes = dataBytes;
+  }
+
+  static async create(dataBytes: number): Promise<BigTxFiles> {
+    const [app, sender] = await Promise.all([generateIdentity('modern'), generateIdentity('modern')]);
+    const { keys } = await createGroup('modern', [sender.public]);
+    return new BigTxFiles(app, sender, keys, dataBytes);
+  }
+
+  next(index: number): Uint8Array {
+    const data = new Uint8Array(this.#dataBytes).fill(index % 251);
+    return this.#chains.buildBytes({
+      group: this.#group,
+      senders: [this.#sender],
+      client: this.app,
+      blockchain: {
+        lastblock: { height: 1_204_331, signature: 'a'.repeat(64) },
+        trustedblock: { height: 1_204_321, signature: 'b'.repeat(64) },
+      },
+      message: { data },
+    });
+  }
+}
