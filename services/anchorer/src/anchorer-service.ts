@@ -65,6 +65,8 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
           store,
         });
   const chains: AnchorChain[] = ergo === undefined ? [chain] : [chain, ergo];
+  // Before anything listens: a node on another network is a setting to fix.
+  await ergo?.reader.checkNetwork();
   // Read from the bus at each scrape; a bus that cannot answer leaves the last values in place.
   metrics.gauge(
     'consumer_lag',

@@ -74,6 +74,8 @@ export async function startParserService(options: ParserServiceOptions): Promise
           tuning,
           ...parserReporting(metrics, logger, `ergo:${options.ergo.network}`),
         });
+  // Before anything listens: a node on another network is a setting to fix.
+  await ergo?.reader.checkNetwork();
   const app = await startServiceApp({
     service: 'parser',
     module: ParserModule,

@@ -46,17 +46,22 @@ export async function rebuildIndex(options: RebuildIndexOptions): Promise<Parser
     { chainId: reader.chainId, contract: reader.contractAddress, fromBlock: reader.deployBlock },
     'rebuilding the index from chain and storage',
   );
+  const ergo =
+    options.ergo === undefined
+      ? undefined
+      : createErgoParser({
+          database: options.database,
+          store: options.store,
+          ergo: options.ergo,
+          tuning: { ...options.tuning, trustedDepth: options.trustedDepth },
+          observer: parserReporting(metrics, logger, `ergo:${options.ergo.network}`).observer,
+        });
+  // Before the index is dropped: a node on another network is a setting to fix.
+  await ergo?.reader.checkNetwork();
   const started = performance.now();
   const evmResult = await parser.rebuild();
   let result = evmResult;
-  if (options.ergo !== undefined) {
-    const ergo = createErgoParser({
-      database: options.database,
-      store: options.store,
-      ergo: options.ergo,
-      tuning: { ...options.tuning, trustedDepth: options.trustedDepth },
-      observer: parserReporting(metrics, logger, `ergo:${options.ergo.network}`).observer,
-    });
+  if (ergo !== undefined) {
     const ergoResult = await ergo.parser.runOnce();
     logger.info({ chain: ergo.reader.id, ...ergoResult }, 'Ergo anchors re-read');
     result = {

@@ -68,6 +68,8 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
   });
   const ergoHead =
     options.ergo === undefined ? undefined : new ErgoHead({ ...options.ergo, cacheMs: config.headCacheMs });
+  // Before anything listens: a node on another network is a setting to fix, not a 5xx per request.
+  await ergoHead?.checkNetwork();
   const proofsServed = metrics.counter('proofs_served_total', 'GET /v1/proofs answers by HTTP status', [
     'status',
   ]);

@@ -10,8 +10,7 @@ import type { ChainAnchor, ChainAnchorPage, ChainHead, ChainReader } from '../ch
 import { decodeAnchorBox } from './anchor-box.ts';
 import { ErgoNodeClient } from './ergo-node-client.ts';
 import type { ErgoNodeClientOptions } from './ergo-node-client.ts';
-import { networkPrefix } from './ergo-wallet.ts';
-import type { ErgoNetwork } from './ergo-wallet.ts';
+import { checkErgoNodeNetwork, networkPrefix, type ErgoNetwork } from './ergo-network.ts';
 import type { ErgoBoxJson, ErgoHeader, ErgoIndexedBox } from './node-types.ts';
 
 export interface ErgoChainReaderOptions {
@@ -62,6 +61,14 @@ export class ErgoChainReader implements ChainReader {
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     };
     this.client = new ErgoNodeClient(clientOptions);
+  }
+
+  /**
+   * Refuses a node on another network (BAD_CONFIG ANCHORPOST_ERGO_NETWORK): a service calls it
+   * once, when it starts.
+   */
+  checkNetwork(): Promise<void> {
+    return checkErgoNodeNetwork(this.client, this.network);
   }
 
   async head(): Promise<ChainHead> {
