@@ -15,7 +15,7 @@ import type { ParserErgoOptions } from './ergo-parser.ts';
 import { createEvmParser } from './evm-parser.ts';
 import type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
 import type { ParserServiceConfig } from './parser-config.ts';
-import { parserReporting } from './parser-metrics.ts';
+import { PARSER_METRICS, parserReporting } from './parser-metrics.ts';
 
 export interface ParserServiceOptions {
   config: ParserServiceConfig;
@@ -44,7 +44,7 @@ Module({})(ParserModule);
 export async function startParserService(options: ParserServiceOptions): Promise<RunningService> {
   const { config, database } = options;
   const logger = options.logger ?? createLogger('parser');
-  const metrics = new ServiceMetrics('parser');
+  const metrics = new ServiceMetrics('parser', PARSER_METRICS);
   // Labelled like the chain readers' ids (evm:<chainId>, ergo:<network>) and the anchorer's metrics.
   const reporting = parserReporting(metrics, logger, `evm:${options.evm.chainId}`);
   const tuning = {

@@ -11,7 +11,7 @@ import { createErgoParser } from './ergo-parser.ts';
 import type { ParserErgoOptions } from './ergo-parser.ts';
 import { createEvmParser } from './evm-parser.ts';
 import type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
-import { parserReporting } from './parser-metrics.ts';
+import { PARSER_METRICS, parserReporting } from './parser-metrics.ts';
 
 export interface RebuildIndexOptions {
   database: Database;
@@ -33,7 +33,7 @@ export interface RebuildIndexOptions {
 export async function rebuildIndex(options: RebuildIndexOptions): Promise<ParserRunResult> {
   const logger = options.logger ?? createLogger('parser');
   // Metrics of a one-off command are not scraped; the hooks still give the per-batch log lines.
-  const metrics = new ServiceMetrics('parser');
+  const metrics = new ServiceMetrics('parser', PARSER_METRICS);
   const reporting = parserReporting(metrics, logger, `evm:${options.evm.chainId}`);
   const { reader, parser } = createEvmParser({
     database: options.database,

@@ -16,7 +16,7 @@ import { parserConfigSchema, rebuildIndex, startParserService } from '@anchorpos
 import type { ParserRunResult } from '@anchorpost/parser-core';
 import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
 import type { TrustRoots } from '@anchorpost/proofs';
-import { openRelay, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
+import { openRelay, RELAY_METRICS, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
 import { readErgoMnemonicFile } from '@anchorpost/runtime';
 import {
   createLogger,
@@ -134,7 +134,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ];
     const common = { handleSignals: false } as const;
 
-    const relayMetrics = new ServiceMetrics('relay');
+    const relayMetrics = new ServiceMetrics('relay', RELAY_METRICS);
     const relayLogger = createLogger('relay');
     const relay = await openRelay({
       config: config.relay,

@@ -15,6 +15,7 @@ import type { ProofApiServiceConfig } from './proof-api-config.ts';
 import { proofApiRoutes } from './proof-api-routes.ts';
 import { publishedTrustRoots } from './published-trust-roots.ts';
 import type { PublishedTrustRoots } from './published-trust-roots.ts';
+import { PROOF_API_METRICS } from './proof-api-metrics.ts';
 
 export interface ProofApiServiceOptions {
   config: ProofApiServiceConfig;
@@ -59,7 +60,7 @@ function trustRootsOf(options: ProofApiServiceOptions): PublishedTrustRoots {
 export async function startProofApiService(options: ProofApiServiceOptions): Promise<RunningService> {
   const { config, database } = options;
   const logger = options.logger ?? createLogger('proof-api');
-  const metrics = new ServiceMetrics('proof-api');
+  const metrics = new ServiceMetrics('proof-api', PROOF_API_METRICS);
   const head = new EvmHead({
     rpcUrls: options.evm.rpcUrls,
     chainId: options.evm.chainId,
@@ -70,11 +71,13 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     options.ergo === undefined ? undefined : new ErgoHead({ ...options.ergo, cacheMs: config.headCacheMs });
   // Before anything listens: a node on another network is a setting to fix, not a 5xx per request.
   await ergoHead?.checkNetwork();
-  const proofsServed = metrics.counter('proofs_served_total', 'GET /v1/proofs answers by HTTP status', [
-    'status',
-  ]);
+  const proofsServed = metrics.counter(
+    PROOF_API_METRICS.proofsServedTotal,
+    'GET /v1/proofs answers by HTTP status',
+    ['status'],
+  );
   const assembly = metrics.histogram(
-    'proof_assembly_seconds',
+    PROOF_API_METRICS.proofAssemblySeconds,
     'Time to assemble one TxFileProof from the index',
     [],
     [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],

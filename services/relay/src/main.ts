@@ -13,6 +13,7 @@ import { openRelay } from './open-relay.ts';
 import { relayConfigSchema } from './relay-config.ts';
 import { relayAdapters } from './relay-settings.ts';
 import { startRelayService } from './relay-service.ts';
+import { RELAY_METRICS } from './relay-metrics.ts';
 
 async function readable(key: string, path: string): Promise<void> {
   try {
@@ -37,7 +38,7 @@ await runServiceMain({
     return config;
   },
   async start({ config, adapters: { bus, storage, database }, logger }) {
-    const metrics = new ServiceMetrics('relay');
+    const metrics = new ServiceMetrics('relay', RELAY_METRICS);
     const relay = await openRelay({ config, bus, storage, database, metrics, logger });
     return startRelayService({
       config,

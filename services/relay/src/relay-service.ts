@@ -18,7 +18,7 @@ import { OpenStreams, subscriptionRoute } from './http/subscription-route.ts';
 import { txFileRoutes } from './http/tx-file-routes.ts';
 import type { OpenedRelay } from './open-relay.ts';
 import type { RelayConfig } from './relay-config.ts';
-import { relayMetrics } from './relay-metrics.ts';
+import { RELAY_METRICS, relayMetrics } from './relay-metrics.ts';
 
 export interface RelayServiceOptions {
   config: RelayConfig;
@@ -40,7 +40,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
   const { config } = options;
   const { relay, access } = options.relay;
   const logger = options.logger ?? createLogger('relay');
-  const metrics = options.metrics ?? new ServiceMetrics('relay');
+  const metrics = options.metrics ?? new ServiceMetrics('relay', RELAY_METRICS);
   const counters = relayMetrics(metrics);
   const streams = new OpenStreams();
   const service = await startServiceApp({

@@ -34,6 +34,7 @@ import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/stora
 import { openRelay } from '../src/open-relay.ts';
 import { relayConfigSchema } from '../src/relay-config.ts';
 import { startRelayService } from '../src/relay-service.ts';
+import { RELAY_METRICS } from '../src/relay-metrics.ts';
 
 export interface RelayServiceFixture {
   tenant: string;
@@ -126,7 +127,7 @@ export async function openRelayServiceFixture(
     closers.push(() => storage.close());
 
     const logger = createLogger('relay', { destination: { write: () => undefined } });
-    const metrics = new ServiceMetrics('relay');
+    const metrics = new ServiceMetrics('relay', RELAY_METRICS);
     const relay = await openRelay({ config, bus, storage, database, metrics, logger });
     const service = await startRelayService({ config, relay, metrics, logger, handleSignals: false });
     closers.push(() => service.close());
@@ -154,7 +155,7 @@ export async function openRelayServiceFixture(
           bus,
           storage,
           database,
-          metrics: new ServiceMetrics('relay'),
+          metrics: new ServiceMetrics('relay', RELAY_METRICS),
           logger,
         });
         const running = await startRelayService({
