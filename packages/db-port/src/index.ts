@@ -14,13 +14,4 @@ export type {
   RelayReceiptRecord,
   RelayReceiptState,
 } from './receipt-repository.ts';
-export type {
-  BudgetDecision,
-  NewSponsorship,
-  PeriodSpending,
-  ReserveOutcome,
-  SponsorshipReceipt,
-  SponsorshipRecord,
-  SponsorshipState,
-  SponsorshipStore,
-} from './sponsorship-store.ts';
+export type * from './sponsorship-store.ts';
