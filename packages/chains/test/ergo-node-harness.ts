@@ -33,7 +33,7 @@ export async function startRealErgoTestChain(env: NodeJS.ProcessEnv = process.en
   const network = env.ANCHORPOST_TEST_ERGO_NETWORK ?? 'devnet';
   if (!isErgoNetwork(network)) throw new Error(`ANCHORPOST_TEST_ERGO_NETWORK: ${network} is no Ergo network`);
   const apiKey = env.ANCHORPOST_TEST_ERGO_API_KEY;
-  const client = new ErgoNodeClient({ urls: [url], ...(apiKey === undefined ? {} : { apiKey }) });
+  const client = new ErgoNodeClient({ urls: [url], apiKey });
   const wallet = ErgoWallet.fromMnemonic({ mnemonic: env.ANCHORPOST_TEST_ERGO_MNEMONIC!, network });
   const height = async (): Promise<number> => (await client.info()).fullHeight ?? 0;
   /** A real node mines on its own: wait for `blocks` more. */
@@ -58,7 +58,7 @@ export async function startRealErgoTestChain(env: NodeJS.ProcessEnv = process.en
       return new ErgoChain({
         nodeUrls: [url],
         network,
-        ...(apiKey === undefined ? {} : { apiKey }),
+        apiKey,
         tokenId: minted.tokenId,
         startHeight: minted.startHeight,
         wallet,

@@ -234,7 +234,7 @@ async function verifyEvmAnchor(
   return checkEvmAnchor(rpc, anchor, batch, {
     field,
     minConfirmations: checks.minConfirmations,
-    ...(root === undefined ? {} : { root }),
+    root,
   });
 }
 

@@ -113,7 +113,7 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
     metrics,
     host: options.host ?? options.config.host,
     port: options.port ?? options.config.port,
-    ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
+    handleSignals: options.handleSignals,
     readiness: [
       { name: 'database', check: () => database.ping() },
       {

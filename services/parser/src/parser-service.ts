@@ -25,7 +25,7 @@ export interface ParserServiceOptions {
   store: ContentStore;
   evm: ParserEvmOptions;
   /** Ergo too (ADR 0012); its trusted depth is `ergo.confirmations` (default: config.trustedDepth). */
-  ergo?: ParserErgoOptions;
+  ergo?: ParserErgoOptions | undefined;
   /** One indexer when several replicas run (@anchorpost/leader-election); without it, always. */
   election?: ElectionFactory;
   logger?: Logger;
@@ -83,7 +83,7 @@ export async function startParserService(options: ParserServiceOptions): Promise
     metrics,
     host: options.host ?? config.host,
     port: options.port ?? config.port,
-    ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
+    handleSignals: options.handleSignals,
     readiness: [
       { name: 'database', check: () => database.ping() },
       // head() first checks that the endpoints serve the configured chain and that the contract exists.

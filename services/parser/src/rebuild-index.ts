@@ -18,7 +18,7 @@ export interface RebuildIndexOptions {
   store: ContentStore;
   evm: ParserEvmOptions;
   /** Ergo too, when the service follows it. */
-  ergo?: ParserErgoOptions;
+  ergo?: ParserErgoOptions | undefined;
   /** The same trusted depth as the running parser (config.trustedDepth). */
   trustedDepth: number;
   logger?: Logger;

@@ -18,8 +18,8 @@ import { CachedHead } from './cached-head.ts';
 export interface ErgoHeadOptions {
   readonly nodeUrls: readonly string[];
   readonly network: ErgoNetwork;
-  readonly apiKey?: string;
-  readonly timeoutMs?: number;
+  readonly apiKey?: string | undefined;
+  readonly timeoutMs?: number | undefined;
   readonly cacheMs: number;
 }
 
@@ -38,8 +38,8 @@ export class ErgoHead {
     this.#client = new ErgoNodeClient({
       urls: options.nodeUrls,
       retries: 1,
-      ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      apiKey: options.apiKey,
+      timeoutMs: options.timeoutMs,
     });
     this.#head = new CachedHead(undefined, () => this.#fullHeight(), options.cacheMs);
   }

@@ -26,11 +26,11 @@ export interface ProofApiServiceOptions {
    * index, which can be dropped and rebuilt, apart from the relay's and anchorer's state, which
    * cannot). Only read, to tell "accepted, not sealed yet" (202) from "unknown" (404).
    */
-  receipts?: Database;
+  receipts?: Database | undefined;
   /** The EVM chain whose anchors the proofs carry (an `EvmChainConfig` fits). */
   evm: { readonly rpcUrls: readonly string[]; readonly chainId: number; readonly rpcTimeoutMs?: number };
   /** The Ergo network whose anchors proofs carry (an `ErgoNodeConfig` of the runtime fits). */
-  ergo?: Omit<ConstructorParameters<typeof ErgoHead>[0], 'cacheMs'>;
+  ergo?: Omit<ConstructorParameters<typeof ErgoHead>[0], 'cacheMs'> | undefined;
   /**
    * The trust roots `GET /v1/trust-roots` publishes; default: from the settings (contract,
    * submitters, Ergo marker and mint). The one-process platform passes its own chain's.
@@ -53,7 +53,7 @@ function trustRootsOf(options: ProofApiServiceOptions): PublishedTrustRoots {
   if (options.trustRoots !== undefined) return { trustRoots: options.trustRoots };
   return publishedTrustRoots(options.config, {
     evmChainId: options.evm.chainId,
-    ...(options.ergo === undefined ? {} : { ergoNetwork: options.ergo.network }),
+    ergoNetwork: options.ergo?.network,
   });
 }
 
@@ -65,7 +65,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     rpcUrls: options.evm.rpcUrls,
     chainId: options.evm.chainId,
     cacheMs: config.headCacheMs,
-    ...(options.evm.rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs: options.evm.rpcTimeoutMs }),
+    rpcTimeoutMs: options.evm.rpcTimeoutMs,
   });
   const ergoHead =
     options.ergo === undefined ? undefined : new ErgoHead({ ...options.ergo, cacheMs: config.headCacheMs });
@@ -94,7 +94,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     trustRoots,
     receipts: (options.receipts ?? database).receipts,
     head,
-    ...(ergoHead === undefined ? {} : { ergoHead }),
+    ergoHead,
     cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
     observer: {
       proofAssembled: ({ ms }) => {
@@ -109,7 +109,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     metrics,
     host: options.host ?? config.host,
     port: options.port ?? config.port,
-    ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
+    handleSignals: options.handleSignals,
     openapi: {
       title: 'Anchorpost proof API',
       version: PROOF_API_VERSION,

@@ -22,7 +22,7 @@ type TrustSettings = Pick<
 /** From the settings, for the served EVM chain and (when served) Ergo network. */
 export function publishedTrustRoots(
   config: TrustSettings,
-  served: { readonly evmChainId: number; readonly ergoNetwork?: ErgoNetwork },
+  served: { readonly evmChainId: number; readonly ergoNetwork?: ErgoNetwork | undefined },
 ): PublishedTrustRoots {
   const missing = [
     ...(config.anchorContract === '' ? ['ANCHORPOST_EVM_ANCHOR_CONTRACT'] : []),
