@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO, sources } from './tools.ts';
+import { REPO, sources, withMetricNames } from './tools.ts';
 
 interface Target {
   expr: string;
@@ -62,7 +62,7 @@ function registeredMetrics(): Map<string, Set<string>> {
   const call =
     /\.(counter|gauge|histogram)\(\s*'([a-z_]+)',\s*(?:'(?:[^'\\]|\\.)*'|`[^`]*`)\s*(?:,\s*\[([^\]]*)\])?/g;
   for (const [service, dir] of Object.entries(SERVICES)) {
-    for (const match of (sources(join(REPO, dir, 'src')) + SHARED).matchAll(call)) {
+    for (const match of withMetricNames(sources(join(REPO, dir, 'src')) + SHARED).matchAll(call)) {
       const labels = [...(match[3] ?? '').matchAll(/'([a-z_]+)'/g)].map((l) => l[1]!);
       out.set(`anchorpost_${service}_${match[2]!}`, new Set(labels));
     }

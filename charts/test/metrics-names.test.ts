@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { missingTools, render, REPO, sources } from './tools.ts';
+import { missingTools, render, REPO, sources, withMetricNames } from './tools.ts';
 
 const SERVICES: Record<string, string> = {
   relay: 'services/relay',
@@ -21,7 +21,7 @@ const SERVICES: Record<string, string> = {
 const shared =
   sources(join(REPO, 'packages/service-kit/src')) + sources(join(REPO, 'packages/leader-election/src'));
 const code = Object.fromEntries(
-  Object.entries(SERVICES).map(([s, dir]) => [s, sources(join(REPO, dir, 'src')) + shared]),
+  Object.entries(SERVICES).map(([s, dir]) => [s, withMetricNames(sources(join(REPO, dir, 'src')) + shared)]),
 );
 
 /** The metrics a PromQL text names, as [service, what]. */

@@ -66,6 +66,7 @@ describe('the chart configures the services with settings they accept', () => {
     const relay = loadConfig(relayConfigSchema, envs.get('relay'));
     assert.equal(relay.host, '0.0.0.0');
     assert.equal(relay.ergoNodeUrl, 'http://ergo-node:9053');
+    assert.equal(relay.ergoNetwork, envs.get('anchorer')?.ANCHORPOST_ERGO_NETWORK);
     assert.equal(relay.trustedblockMaxAge, 360);
     loadConfig(batcherConfigSchema, envs.get('batcher'));
     loadConfig(proofApiConfigSchema, envs.get('proof-api'));

@@ -76,6 +76,23 @@ export function runScript(script: string): Promise<{ stdout: string; stderr: str
 }
 
 /** The text of every `.ts` file under `dir` (metric names are checked against it). */
+/**
+ * The services' metric registrations with each name written out: a service names its metrics in
+ * one table (`export const RELAY_METRICS = { txFilesTotal: 'tx_files_total', … }`) and registers
+ * them as `metrics.counter(RELAY_METRICS.txFilesTotal, …)`; this puts `'tx_files_total'` in place
+ * of the reference, so the dashboard and alert checks read the registrations as written.
+ */
+export function withMetricNames(code: string): string {
+  const names = new Map<string, string>();
+  for (const [, table, body] of code.matchAll(/export const ([A-Z_]+_METRICS) = \{([^}]*)\}/g)) {
+    for (const [, key, name] of body!.matchAll(/(\w+): '([a-z_]+)'/g)) names.set(`${table!}.${key!}`, name!);
+  }
+  return code.replace(/\b([A-Z_]+_METRICS\.\w+)\b/g, (reference) => {
+    const name = names.get(reference);
+    return name === undefined ? reference : `'${name}'`;
+  });
+}
+
 export function sources(dir: string): string {
   let text = '';
   for (const name of readdirSync(dir)) {

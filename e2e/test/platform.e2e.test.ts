@@ -24,6 +24,7 @@ async function startPlatform(dir: string, tenants: unknown): Promise<SystemUnder
     e2eEnv(dir, {
       ...ergo.env,
       ANCHORPOST_RELAY_ERGO_NODE_URL: ergo.url,
+      ANCHORPOST_RELAY_ERGO_NETWORK: 'testnet',
       ANCHORPOST_RELAY_TRUSTEDBLOCK_MAX_AGE: '1000000',
     });
   let platform: PlatformProcess;

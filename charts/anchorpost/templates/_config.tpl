@@ -37,6 +37,7 @@ ANCHORPOST_RELAY_TENANTS_FILE: "/etc/anchorpost/tenants/tenants.json"
 {{- include "anchorpost.relayGrpcSecurity" . }}
 {{- if .Values.relay.ergoNodeUrl }}
 ANCHORPOST_RELAY_ERGO_NODE_URL: {{ .Values.relay.ergoNodeUrl | quote }}
+ANCHORPOST_RELAY_ERGO_NETWORK: {{ .Values.ergo.network | quote }}
 ANCHORPOST_RELAY_TRUSTEDBLOCK_MAX_AGE: {{ .Values.relay.trustedblockMaxAge | int64 | quote }}
 {{- end }}
 {{- end -}}

@@ -24,7 +24,8 @@ import {
 } from './node-json.ts';
 import type { RawJson } from './node-json.ts';
 
-export type DevnetNetwork = 'mainnet' | 'testnet';
+/** What `/info` reports; a devnet's addresses carry the testnet prefix, as a real devnet node's do. */
+export type DevnetNetwork = 'mainnet' | 'testnet' | 'devnet';
 
 /** A box in the node's JSON. Amounts above 2^53 are bigints (written back as bare numbers). */
 export interface BoxJson {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node e2e/ergo-devnet/dist/main.js [--port N] [--host H] [--network testnet|mainnet]
+ * `node e2e/ergo-devnet/dist/main.js [--port N] [--host H] [--network testnet|mainnet|devnet]
  *   [--auto-mine-ms MS] [--start-height H] [--min-fee NANOERG] [--indexer-lag BLOCKS]
  *   [--index-order newest-first|oldest-first] [--quiet]`:
  * the Ergo node TEST DOUBLE in its own process, for the e2e cluster. Prints one JSON line on stdout
@@ -34,7 +34,8 @@ const whole = (name: string, text: string): number => {
   if (!/^\d+$/.test(text)) fail(`--${name}: expected a whole number, got ${text}`);
   return Number(text);
 };
-if (values.network !== 'testnet' && values.network !== 'mainnet') fail('--network: testnet or mainnet');
+if (values.network !== 'testnet' && values.network !== 'mainnet' && values.network !== 'devnet')
+  fail('--network: testnet, mainnet or devnet');
 const indexOrder = values['index-order'];
 if (indexOrder !== 'newest-first' && indexOrder !== 'oldest-first')
   fail('--index-order: newest-first or oldest-first');

@@ -74,6 +74,6 @@ describe('the Ergo node test double as a process', () => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 2);
-    assert.match(stderr, /--network: testnet or mainnet/);
+    assert.match(stderr, /--network: testnet, mainnet or devnet/);
   });
 });

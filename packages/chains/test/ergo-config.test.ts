@@ -52,7 +52,7 @@ describe('ergoChainConfigFromEnv', () => {
   it('refuses missing or malformed values, naming the variable', () => {
     failsOn({ ...minimal, ANCHORPOST_ERGO_NODE_URLS: '' }, 'ANCHORPOST_ERGO_NODE_URLS');
     failsOn({ ...minimal, ANCHORPOST_ERGO_NODE_URLS: 'ws://x' }, 'ANCHORPOST_ERGO_NODE_URLS');
-    failsOn({ ...minimal, ANCHORPOST_ERGO_NETWORK: 'devnet' }, 'ANCHORPOST_ERGO_NETWORK');
+    failsOn({ ...minimal, ANCHORPOST_ERGO_NETWORK: 'privnet' }, 'ANCHORPOST_ERGO_NETWORK');
     failsOn({ ...minimal, ANCHORPOST_ERGO_TOKEN_ID: 'ab' }, 'ANCHORPOST_ERGO_TOKEN_ID');
     failsOn({ ...minimal, ANCHORPOST_ERGO_FEE_NANOERG: '1.5' }, 'ANCHORPOST_ERGO_FEE_NANOERG');
     failsOn({ ...minimal, ANCHORPOST_ERGO_START_HEIGHT: '-1' }, 'ANCHORPOST_ERGO_START_HEIGHT');

@@ -28,7 +28,12 @@ export function failureLine(error: unknown): { line: string; exitCode: number } 
   if (error instanceof UsageError) return { line: `ERROR USAGE -: ${oneLine(error.message)}`, exitCode: 2 };
   if (error instanceof CliError)
     return { line: `ERROR ${error.code} ${error.field}: ${oneLine(error.message)}`, exitCode: 1 };
-  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  const { code, path, key } = (error ?? {}) as { code?: unknown; path?: unknown; key?: unknown };
+  if (code === 'BAD_CONFIG' && typeof key === 'string') {
+    // A setting refused (a ConfigError): its message already begins with the setting's name.
+    const why = (error as Error).message.replace(`${key}: `, '');
+    return { line: `ERROR BAD_CONFIG ${key}: ${oneLine(why)}`, exitCode: 1 };
+  }
   if (typeof code === 'string' && IO_CODES.has(code)) {
     const where = typeof path === 'string' ? path : '-';
     return { line: `ERROR IO_${code} ${where}: ${oneLine((error as Error).message)}`, exitCode: 1 };

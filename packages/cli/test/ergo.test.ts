@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ErgoWallet } from '@anchorpost/chains';
+import { startErgoDevnet } from '@anchorpost/ergo-devnet';
 import { assertFailure, cli } from './cli-process.ts';
 
 const PHRASE =
@@ -43,6 +44,30 @@ describe('anchorpost ergo', () => {
       join(dir, 'good'),
     );
     assert.match(mainnet.stdout, /^9/, 'mainnet P2PK addresses start with 9');
+    // A private network's addresses carry the testnet prefix (what a devnet node takes).
+    const devnet = await cli('ergo', 'address', '--network', 'devnet', '--mnemonic-file', join(dir, 'good'));
+    assert.equal(devnet.stdout, testnet.stdout);
+  });
+
+  it('refuses to mint on a node of another network: BAD_CONFIG --network, nothing sent', async () => {
+    const node = await startErgoDevnet({ network: 'devnet' });
+    try {
+      const result = await cli(
+        'ergo',
+        'mint-marker',
+        '--node',
+        node.url,
+        '--network',
+        'testnet',
+        '--mnemonic-file',
+        join(dir, 'good'),
+      );
+      assertFailure(result, 'BAD_CONFIG', '--network');
+      assert.match(result.stderr, /the Ergo node is on devnet, configured testnet/);
+      assert.deepEqual(node.mempool(), []);
+    } finally {
+      await node.close();
+    }
   });
 
   it('refuses a mnemonic with a bad checksum without printing it, and bad options as usage', async () => {
@@ -50,7 +75,7 @@ describe('anchorpost ergo', () => {
     assertFailure(bad, 'BAD_CONFIG', 'mnemonic-file');
     assert.ok(!bad.stderr.includes('abandon'), 'the phrase is never echoed');
     assertFailure(
-      await cli('ergo', 'address', '--network', 'devnet', '--mnemonic-file', join(dir, 'good')),
+      await cli('ergo', 'address', '--network', 'privnet', '--mnemonic-file', join(dir, 'good')),
       'USAGE',
       '-',
       2,

@@ -18,7 +18,7 @@ import {
 } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey } from '@anchorpost/relay-core';
-import { openRelay, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
+import { openRelay, RELAY_METRICS, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
 import { openHeliaContentStore } from '@anchorpost/storage';
 import { startTcpGate } from '@anchorpost/service-kit/testing';
@@ -98,7 +98,7 @@ export async function openRelayFixture(): Promise<RelayFixture> {
     closers.push(() => storage.close());
 
     const logger = createLogger('relay', { destination: { write: () => undefined } });
-    const metrics = new ServiceMetrics('relay');
+    const metrics = new ServiceMetrics('relay', RELAY_METRICS);
     const relay = await openRelay({ config, bus, storage, database, metrics, logger });
     let service: RunningService = await startRelayService({
       config,

@@ -20,16 +20,7 @@ export {
   type AnchorRequestState,
   type AnchorRequestUpdate,
 } from './anchor-request-repository.ts';
-export {
-  PrismaSponsorshipRepository,
-  type NewSponsorshipRow,
-  type SponsorshipBudgetDecision,
-  type SponsorshipReceiptRow,
-  type SponsorshipReserveOutcome,
-  type SponsorshipRow,
-  type SponsorshipSpending,
-  type SponsorshipState,
-} from './sponsorship-repository.ts';
+export { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
 // The port (errors, rows, repository interfaces) is @anchorpost/db-port; re-exported so the
 // services that open a database need one import.
 export * from '@anchorpost/db-port';

@@ -1,7 +1,7 @@
 /**
- * The sponsor's sponsorships and budget reservations in PostgreSQL. Its shapes mirror
- * @anchorpost/sponsor-core's SponsorshipStore port without depending on it (an adapter may not
- * depend on a core package); sponsor-core runs its contract suite against this class.
+ * The sponsor's sponsorships and budget reservations in PostgreSQL: the SponsorshipStore port of
+ * @anchorpost/db-port (the sponsor core names the same port); sponsor-core runs its contract
+ * suite against this class.
  *
  * Accepting is one transaction: a transaction-scoped advisory lock per tenant (so concurrent
  * acceptances for one tenant take turns, on every connection and every sponsor process), the
@@ -10,54 +10,18 @@
  * lock — finds the first row instead of failing. Amounts cross the driver as text (numeric(78,0)
  * holds any uint256; JavaScript numbers would not).
  */
+import type {
+  BudgetDecision,
+  NewSponsorship,
+  PeriodSpending,
+  ReserveOutcome,
+  SponsorshipReceipt,
+  SponsorshipRecord,
+  SponsorshipState,
+  SponsorshipStore,
+} from '@anchorpost/db-port';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { withDbErrors } from './to-db-error.ts';
-
-export type SponsorshipState = 'reserved' | 'sent' | 'settled' | 'released';
-
-export interface NewSponsorshipRow {
-  readonly digest: string;
-  readonly tenant: string;
-  readonly user: string;
-  readonly kind: 'forward' | 'ballot';
-  readonly to: string;
-  readonly data: string;
-  readonly gasLimit: bigint;
-  readonly maxFeePerGas: bigint;
-  readonly deadline: bigint;
-  readonly periodStart: bigint;
-  readonly acceptedAt: bigint;
-}
-
-export interface SponsorshipRow extends NewSponsorshipRow {
-  readonly state: SponsorshipState;
-  readonly reservedWei: bigint;
-  readonly chargedWei: bigint | null;
-  readonly txHash: string | null;
-  readonly succeeded: boolean | null;
-}
-
-export interface SponsorshipSpending {
-  readonly wei: bigint;
-  readonly count: number;
-}
-
-export type SponsorshipBudgetDecision = (
-  tenant: SponsorshipSpending,
-  user: SponsorshipSpending,
-) => 'tenant' | 'user' | null;
-
-export type SponsorshipReserveOutcome =
-  | { readonly outcome: 'accepted'; readonly record: SponsorshipRow }
-  | { readonly outcome: 'replay'; readonly record: SponsorshipRow }
-  | { readonly outcome: 'over-budget'; readonly budget: 'tenant' | 'user' };
-
-export interface SponsorshipReceiptRow {
-  readonly txHash: string;
-  readonly gasUsed: bigint;
-  readonly effectiveGasPrice: bigint;
-  readonly succeeded: boolean;
-}
 
 interface Raw {
   digest: string;
@@ -82,7 +46,7 @@ const COLUMNS = `digest, tenant, user_address, kind, to_address, data, gas_limit
   reserved_wei::text, charged_wei::text, state::text AS state, deadline::text, period_start::text,
   accepted_at::text, tx_hash, succeeded`;
 
-function toRow(raw: Raw): SponsorshipRow {
+function toRow(raw: Raw): SponsorshipRecord {
   return {
     digest: raw.digest,
     tenant: raw.tenant,
@@ -105,7 +69,7 @@ function toRow(raw: Raw): SponsorshipRow {
 
 type Sql = Pick<PrismaClient, '$queryRawUnsafe'>;
 
-async function selectOne(sql: Sql, digest: string): Promise<SponsorshipRow | null> {
+async function selectOne(sql: Sql, digest: string): Promise<SponsorshipRecord | null> {
   const rows = await sql.$queryRawUnsafe<Raw[]>(
     `SELECT ${COLUMNS} FROM sponsorship WHERE digest = $1`,
     digest,
@@ -118,7 +82,7 @@ async function spendingIn(
   tenant: string,
   periodStart: bigint,
   user: string | undefined,
-): Promise<SponsorshipSpending> {
+): Promise<PeriodSpending> {
   // Open sponsorships count at their reserved worst case, settled ones at their charge.
   const rows = await sql.$queryRawUnsafe<{ wei: string; count: number }[]>(
     `SELECT COALESCE(SUM(COALESCE(charged_wei, reserved_wei)), 0)::text AS wei, COUNT(*)::int AS count
@@ -132,19 +96,16 @@ async function spendingIn(
   return { wei: BigInt(rows[0]!.wei), count: rows[0]!.count };
 }
 
-export class PrismaSponsorshipRepository {
+export class PrismaSponsorshipRepository implements SponsorshipStore {
   readonly #prisma: PrismaClient;
 
   constructor(prisma: PrismaClient) {
     this.#prisma = prisma;
   }
 
-  reserve(
-    sponsorship: NewSponsorshipRow,
-    decide: SponsorshipBudgetDecision,
-  ): Promise<SponsorshipReserveOutcome> {
+  reserve(sponsorship: NewSponsorship, decide: BudgetDecision): Promise<ReserveOutcome> {
     return withDbErrors('reserveSponsorship', () =>
-      this.#prisma.$transaction(async (tx): Promise<SponsorshipReserveOutcome> => {
+      this.#prisma.$transaction(async (tx): Promise<ReserveOutcome> => {
         const first = await selectOne(tx, sponsorship.digest);
         if (first !== null) return { outcome: 'replay', record: first };
         await tx.$queryRawUnsafe(
@@ -181,11 +142,11 @@ export class PrismaSponsorshipRepository {
     );
   }
 
-  get(digest: string): Promise<SponsorshipRow | null> {
+  get(digest: string): Promise<SponsorshipRecord | null> {
     return withDbErrors('getSponsorship', () => selectOne(this.#prisma, digest));
   }
 
-  markSent(digest: string, txHash: string): Promise<SponsorshipRow | null> {
+  markSent(digest: string, txHash: string): Promise<SponsorshipRecord | null> {
     return withDbErrors('markSponsorshipSent', async () => {
       const rows = await this.#prisma.$queryRawUnsafe<Raw[]>(
         `UPDATE sponsorship SET state = 'sent', tx_hash = $2
@@ -198,7 +159,7 @@ export class PrismaSponsorshipRepository {
     });
   }
 
-  settle(digest: string, receipt: SponsorshipReceiptRow): Promise<SponsorshipRow | null> {
+  settle(digest: string, receipt: SponsorshipReceipt): Promise<SponsorshipRecord | null> {
     return withDbErrors('settleSponsorship', async () => {
       const rows = await this.#prisma.$queryRawUnsafe<Raw[]>(
         `UPDATE sponsorship
@@ -230,7 +191,7 @@ export class PrismaSponsorshipRepository {
     });
   }
 
-  spending(tenant: string, periodStart: bigint, user?: string): Promise<SponsorshipSpending> {
+  spending(tenant: string, periodStart: bigint, user?: string): Promise<PeriodSpending> {
     return withDbErrors('sponsorshipSpending', () => spendingIn(this.#prisma, tenant, periodStart, user));
   }
 }

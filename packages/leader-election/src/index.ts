@@ -20,5 +20,5 @@ export {
   electionFactory,
 } from './election-config.ts';
 export type { ElectionConfig, ElectionMode } from './election-config.ts';
-export { leaderTerms } from './leader-terms.ts';
+export { LEADER_METRICS, leaderTerms } from './leader-terms.ts';
 export type { LeaderTerms, LeaderTermsOptions } from './leader-terms.ts';

@@ -36,10 +36,13 @@ export interface LeaderTerms {
   close(): Promise<void>;
 }
 
+/** The metric names leaderTerms registers: a service that elects a leader lists them in its table. */
+export const LEADER_METRICS = { leader: 'leader' } as const;
+
 export function leaderTerms(options: LeaderTermsOptions): LeaderTerms {
   const { logger, work } = options;
   const gauge = options.metrics.gauge(
-    'leader',
+    LEADER_METRICS.leader,
     `1 when this replica ${work} (the elected leader), 0 on standby`,
   );
   gauge.set(0);

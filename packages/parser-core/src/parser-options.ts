@@ -54,7 +54,7 @@ export interface ParserOptions {
   /** start(): longest pause after a failed run; default 60 s. */
   readonly maxFailureDelayMs?: number;
   readonly sleep?: Sleep;
-  readonly observer?: ParserObserver;
+  readonly observer?: ParserObserver | undefined;
 }
 
 export interface ResolvedParserOptions {

@@ -29,7 +29,7 @@ export interface AssembleProofOptions {
   ergoBlockTime?(height: number, blockId: string): Promise<string | undefined>;
   /** Entries read per database round trip; default: the repository's own page size. */
   entryPageSize?: number;
-  observer?: AssembleProofObserver;
+  observer?: AssembleProofObserver | undefined;
 }
 
 /** A tx-file's `blockchain.trustedblock`: the height and the block id it names. */

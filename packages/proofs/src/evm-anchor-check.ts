@@ -84,7 +84,7 @@ export async function checkEvmAnchor(
   rpc: JsonRpcPool,
   anchor: EvmAnchorProof,
   batch: ProofBatch,
-  options: { field: string; minConfirmations: number; root?: EvmTrustRoot },
+  options: { field: string; minConfirmations: number; root?: EvmTrustRoot | undefined },
 ): Promise<VerifiedAnchor> {
   const at = (key: string) => `${options.field}.${key}`;
   const fail = (code: ProofErrorCode, key: string, message: string): never => {

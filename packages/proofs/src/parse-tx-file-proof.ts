@@ -40,7 +40,7 @@ const HASH_RE = /^0x[0-9a-f]{64}$/;
 const ADDRESS_RE = /^0x[0-9a-f]{40}$/;
 const CHAIN_ID_RE = /^[1-9][0-9]{0,18}$/;
 const ERGO_ID_RE = /^[0-9a-f]{64}$/;
-const ERGO_NETWORKS: readonly string[] = ['mainnet', 'testnet'];
+const ERGO_NETWORKS: readonly string[] = ['mainnet', 'testnet', 'devnet'];
 const STATUSES: readonly ProofAnchorStatus[] = ['pending', 'anchored', 'final'];
 /** Base64 characters of the largest root block the protocol allows. */
 const MAX_ROOT_BLOCK_BASE64 = Math.ceil(MAX_BATCH_BLOCK_SIZE / 3) * 4;

@@ -26,7 +26,7 @@ export interface EvmTrustRoot {
 
 /** A marker token on one Ergo network, and the transaction that minted it. */
 export interface ErgoTrustRoot {
-  network: 'mainnet' | 'testnet';
+  network: 'mainnet' | 'testnet' | 'devnet';
   /** 64 lower-case hex: the id of the first input box of `mintTxId`. */
   tokenId: string;
   /** The minting transaction, 64 lower-case hex. */
@@ -103,8 +103,8 @@ function parseEvmRoot(value: unknown, field: string): EvmTrustRoot {
 
 function parseErgoRoot(value: unknown, field: string): ErgoTrustRoot {
   const v = record(value, field, ['network', 'tokenId', 'mintTxId']);
-  if (v.network !== 'mainnet' && v.network !== 'testnet')
-    fail(`${field}.network`, 'expected mainnet or testnet');
+  if (v.network !== 'mainnet' && v.network !== 'testnet' && v.network !== 'devnet')
+    fail(`${field}.network`, 'expected mainnet, testnet or devnet');
   return {
     network: v.network,
     tokenId: lowerHex(v.tokenId, `${field}.tokenId`, ERGO_ID_RE, '64 hex characters'),

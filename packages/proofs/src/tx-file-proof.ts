@@ -66,7 +66,7 @@ export interface EvmAnchorProof {
  */
 export interface ErgoAnchorProof {
   chain: 'ergo';
-  /** The Ergo network: `mainnet` or `testnet`. */
+  /** The Ergo network: `mainnet`, `testnet` or `devnet` (a private network). */
   chainId: string;
   /** The platform's marker token id, 64 lower-case hex. */
   tokenId: string;

@@ -24,7 +24,7 @@ import type { ErgoAnchorProof, EvmAnchorProof, ProofBatch, TxFileProof } from '.
 export interface VerifyProofOptions {
   /** One JSON-RPC URL per decimal EVM chain id; every anchor's chain needs one. */
   evmRpcUrls: Readonly<Record<string, string>>;
-  /** An Ergo node (or explorer-compatible node API) URL per network (`mainnet`, `testnet`). */
+  /** An Ergo node (or explorer-compatible node API) URL per network (`mainnet`, `testnet`, `devnet`). */
   ergoNodeUrls?: Readonly<Record<string, string>>;
   /**
    * The anchors the caller accepts, chosen by the caller — never taken from the proof. Every
@@ -234,7 +234,7 @@ async function verifyEvmAnchor(
   return checkEvmAnchor(rpc, anchor, batch, {
     field,
     minConfirmations: checks.minConfirmations,
-    ...(root === undefined ? {} : { root }),
+    root,
   });
 }
 

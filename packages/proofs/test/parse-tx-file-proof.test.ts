@@ -158,10 +158,14 @@ describe('parseTxFileProof v2: Ergo anchors and the trusted block time', () => {
     const parsed = parseTxFileProof(JSON.parse(JSON.stringify(v2())));
     assert.deepEqual(parsed, v2());
     assert.equal(parsed.anchors[1]!.chain, 'ergo');
+    // An anchor on a private network (devnet) reads like one on testnet.
+    const onDevnet = JSON.parse(JSON.stringify(v2())) as Record<string, unknown>;
+    ergoOf(onDevnet).chainId = 'devnet';
+    assert.equal(parseTxFileProof(onDevnet).anchors[1]!.chainId, 'devnet');
   });
 
   it('names the field of every Ergo shape error', () => {
-    rejectsV2((p) => (ergoOf(p).chainId = 'devnet'), 'anchors[1].chainId');
+    rejectsV2((p) => (ergoOf(p).chainId = 'privnet'), 'anchors[1].chainId');
     rejectsV2((p) => (ergoOf(p).tokenId = 'AB'.repeat(32)), 'anchors[1].tokenId');
     rejectsV2((p) => (ergoOf(p).txId = `0x${'cd'.repeat(32)}`), 'anchors[1].txId');
     rejectsV2((p) => (ergoOf(p).headerId = 'ef'), 'anchors[1].headerId');

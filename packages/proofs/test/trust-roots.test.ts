@@ -71,7 +71,9 @@ describe('parseTrustRoots', () => {
     refuses({ ...valid(), evm: [{ ...valid().evm[0], contract: '0x1234' }] }, 'evm[0].contract');
     refuses({ ...valid(), evm: [{ ...valid().evm[0], submitters: [] }] }, 'evm[0].submitters');
     refuses({ ...valid(), evm: [{ ...valid().evm[0], submitters: [OWNER, 'me'] }] }, 'evm[0].submitters[1]');
-    refuses({ ...valid(), ergo: [{ ...valid().ergo[0], network: 'devnet' }] }, 'ergo[0].network');
+    refuses({ ...valid(), ergo: [{ ...valid().ergo[0], network: 'privnet' }] }, 'ergo[0].network');
+    // A private network is one (its anchors carry chain id devnet).
+    parseTrustRoots({ ...valid(), ergo: [{ ...valid().ergo[0], network: 'devnet' }] });
     refuses({ ...valid(), ergo: [{ ...valid().ergo[0], tokenId: 'ab' }] }, 'ergo[0].tokenId');
     refuses({ ...valid(), ergo: [{ ...valid().ergo[0], mintTxId: 'zz'.repeat(32) }] }, 'ergo[0].mintTxId');
     refuses({ ...valid(), evm: {} }, 'evm');

@@ -1,7 +1,7 @@
 /**
  * ErgoBlockView over an Ergo node's REST API, with fetch alone (the relay needs two reads, not a
  * chain client): `GET /blocks/at/{height}` (the header ids at a height, the best chain's first)
- * and `GET /info` (`fullHeight`). Anything but a well-formed answer in time — refused connection,
+ * and `GET /info` (`fullHeight`, and `network` once at start). Anything but a well-formed answer in time — refused connection,
  * timeout, HTTP error, malformed JSON — is ERGO_NODE_UNAVAILABLE (retryable).
  */
 import type { ErgoBlockView } from './ergo-block-view.ts';
@@ -58,6 +58,15 @@ export class ErgoNodeBlockView implements ErgoBlockView {
       throw unavailable('/info has no fullHeight');
     }
     return height;
+  }
+
+  /**
+   * The network the node reports in `/info` (`mainnet`, `testnet`, `devnet`); undefined when it
+   * does not say. The relay compares it with its setting once, when it starts.
+   */
+  async network(): Promise<string | undefined> {
+    const network = ((await this.#get('/info')) as { network?: unknown } | null)?.network;
+    return typeof network === 'string' ? network : undefined;
   }
 
   async #get(path: string): Promise<unknown> {

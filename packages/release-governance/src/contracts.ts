@@ -3,6 +3,7 @@
  * at build time) and the decoding of a revert from any of them, since a revert in the registry
  * surfaces through the Governor's `execute` and the timelock.
  */
+import { decodeCustomError, type DecodedRevert } from '@anchorpost/chains';
 import { Interface } from 'ethers';
 import { releaseGovernorAbi } from './generated/release-governor.ts';
 import { releaseRegistryAbi } from './generated/release-registry.ts';
@@ -21,23 +22,7 @@ const ALL = [
   releaseVotesInterface,
 ];
 
-export interface DecodedRevert {
-  readonly name: string;
-  readonly args: readonly unknown[];
-}
-
 /** The custom error in revert data (a hex string, or an RPC error's `data` object), if any contract's. */
 export function decodeReleaseRevert(data: unknown): DecodedRevert | undefined {
-  // Nodes send revert data either bare or wrapped as `{ data }`.
-  const hex: unknown = typeof data === 'object' && data !== null && 'data' in data ? data.data : data;
-  if (typeof hex !== 'string' || !/^0x[0-9a-fA-F]{8}/.test(hex)) return undefined;
-  for (const contract of ALL) {
-    try {
-      const parsed = contract.parseError(hex);
-      if (parsed !== null) return { name: parsed.name, args: [...parsed.args] };
-    } catch {
-      // Not this contract's error; try the next.
-    }
-  }
-  return undefined;
+  return decodeCustomError(ALL, data);
 }

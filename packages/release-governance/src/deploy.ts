@@ -6,7 +6,7 @@
  */
 import { getAddress, getCreateAddress } from 'ethers';
 import type { JsonRpcPool, TransactionSigner } from '@anchorpost/chains';
-import { sendTransactionAndWait } from '@anchorpost/chains';
+import { deployContract as deploy } from '@anchorpost/chains';
 import {
   releaseGovernorInterface,
   releaseRegistryInterface,
@@ -49,21 +49,6 @@ export interface ReleaseGovernanceDeployment {
   readonly registry: string;
   /** Where to start reading the contracts' events. */
   readonly deployBlock: number;
-}
-
-async function deploy(
-  rpc: JsonRpcPool,
-  signer: TransactionSigner,
-  data: string,
-): Promise<{ address: string; block: number }> {
-  const receipt = await sendTransactionAndWait(rpc, signer, { to: null, data });
-  if (receipt.contractAddress === null) {
-    throw new ReleaseGovernanceError(
-      ReleaseGovernanceErrorCode.BadDeployment,
-      `${receipt.transactionHash} created no contract`,
-    );
-  }
-  return { address: getAddress(receipt.contractAddress), block: Number(BigInt(receipt.blockNumber)) };
 }
 
 export async function deployReleaseGovernance(
@@ -124,7 +109,7 @@ export async function deployReleaseGovernance(
     timelock: timelock.address,
     governor: governor.address,
     registry: registry.address,
-    deployBlock: token.block,
+    deployBlock: token.blockNumber,
   };
   await checkWiring(rpc, deployment, from);
   return deployment;

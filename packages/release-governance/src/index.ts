@@ -11,7 +11,7 @@ export {
   releaseTimelockInterface,
   releaseVotesInterface,
 } from './contracts.ts';
-export type { DecodedRevert } from './contracts.ts';
+export type { DecodedRevert } from '@anchorpost/chains';
 export { decodeReleaseProposal, releaseDescription, releaseProposal } from './release-proposal.ts';
 export type { ReleaseApproval, ReleaseProposal } from './release-proposal.ts';
 export { checkWiring, deployReleaseGovernance } from './deploy.ts';

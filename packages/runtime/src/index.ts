@@ -20,6 +20,8 @@ export {
   readErgoMnemonicFile,
   type ErgoKey,
 } from './ergo-mnemonic-file.ts';
+export { CloseStack } from './close-stack.ts';
+export { stopOnSignals } from './stop-on-signals.ts';
 export { lockEmbeddedDatabase, type EmbeddedDatabaseLock } from './embedded-database-lock.ts';
 export { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';
 export {

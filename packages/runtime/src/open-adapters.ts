@@ -9,6 +9,7 @@ import type { Logger } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
 import type { AdapterConfig, AdapterName, ErgoNodeConfig, EvmRpcConfig } from './adapter-config.ts';
 import { lockEmbeddedDatabase } from './embedded-database-lock.ts';
+import { CloseStack } from './close-stack.ts';
 
 export interface Adapters {
   readonly bus: Bus;
@@ -33,42 +34,31 @@ export async function openAdapters<N extends AdapterName>(
   config: AdapterConfig,
   logger: Logger,
 ): Promise<OpenAdapters<N>> {
-  const stack: { name: string; close: () => Promise<void> }[] = [];
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
-      while (stack.length > 0) {
-        const part = stack.pop()!;
-        try {
-          await part.close();
-        } catch (error) {
-          logger.error({ err: error, part: part.name }, 'failed to close cleanly');
-        }
-      }
-    })());
+  const stack = new CloseStack(logger);
+  const close = (): Promise<void> => stack.close();
   const opened: Partial<Record<AdapterName, unknown>> = {};
   try {
     // First: a file-log bus directory owned by another process is refused before a database opens.
     if (config.bus) {
       const bus = await openBusFromEnv(config.bus.env);
-      stack.push({ name: 'bus', close: () => bus.close() });
+      stack.push('bus', () => bus.close());
       opened.bus = bus;
       logger.info({ kind: config.bus.kind, at: config.bus.where }, 'bus open');
     }
     if (config.database) {
       if (config.database.mode === 'embedded') {
         const lock = await lockEmbeddedDatabase(config.database.dataDir);
-        stack.push({ name: 'database lock', close: () => lock.release() });
+        stack.push('database lock', () => lock.release());
       }
       const database = await openDatabase(config.database);
-      stack.push({ name: 'database', close: () => database.close() });
+      stack.push('database', () => database.close());
       opened.database = database.database;
       logger.info({ mode: config.database.mode }, 'database open');
     }
     if (config.storage) {
       const { openContentStore } = await import('@anchorpost/storage');
       const storage = await openContentStore(config.storage);
-      stack.push({ name: 'storage', close: () => storage.close() });
+      stack.push('storage', () => storage.close());
       opened.storage = storage;
       logger.info({ kind: config.storage.kind }, 'storage open');
     }

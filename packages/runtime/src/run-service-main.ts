@@ -11,6 +11,7 @@ import { ConfigError } from '@anchorpost/config';
 import { createLogger, type Logger, type RunningService } from '@anchorpost/service-kit';
 import { readAdapterConfig, type AdapterConfig, type AdapterName } from './adapter-config.ts';
 import { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';
+import { stopOnSignals } from './stop-on-signals.ts';
 
 /** What a service main and a one-off service command share. */
 interface ServiceProcessOptions<N extends AdapterName, C> {
@@ -92,33 +93,13 @@ export async function runServiceMain<N extends AdapterName, C>(
     exitWith(error);
   }
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write('stopping already; a second signal does not hurry it\n');
-      return;
+  stopOnSignals(logger, async () => {
+    try {
+      await service.close();
+    } finally {
+      await adapters.close();
     }
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    (async () => {
-      try {
-        await service.close();
-      } finally {
-        await adapters.close();
-      }
-    })().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  });
 }
 
 export interface ServiceTaskOptions<N extends AdapterName, C, R> extends ServiceProcessOptions<N, C> {

@@ -8,7 +8,7 @@ export {
   type ConfigSchema,
 } from './config.ts';
 export { createLogger, loggerConfigSchema, nestLogger, type Logger } from './logger.ts';
-export { ServiceMetrics } from './metrics.ts';
+export { SERVICE_KIT_METRICS, ServiceMetrics, type MetricNames } from './metrics.ts';
 export { ReadinessMonitor, runReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
 export { managementConfigSchema } from './management-config.ts';
 export { redactSecrets } from './redact-secrets.ts';

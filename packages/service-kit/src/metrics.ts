@@ -3,6 +3,10 @@
  * in a registry of its own (so two services in one process — `npm start` — do not collide).
  * Asking twice for one name answers the metric already registered (e.g. one per chain driver,
  * told apart by a `chain` label), as long as it is of the same kind.
+ *
+ * Each service declares its metric names in one table (`<service>-metrics.ts`), the way the
+ * dashboards and alerts see them; a name that is not in the table (nor service-kit's own) is
+ * refused when it is registered, so no metric appears that the table does not list.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -10,17 +14,30 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 const SERVICE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const WHAT = /^[a-z][a-z0-9_]*$/;
 
+/** A service's metric names (`what`, without the `anchorpost_<service>_` prefix), by purpose. */
+export type MetricNames = Readonly<Record<string, string>>;
+
+/** What every service has, whatever its table says. */
+export const SERVICE_KIT_METRICS = {
+  httpRequestDuration: 'http_request_duration_seconds',
+} as const satisfies MetricNames;
+
 export class ServiceMetrics {
   readonly registry = new Registry();
   readonly prefix: string;
   readonly httpDuration: Histogram;
+  readonly #service: string;
+  readonly #declared: ReadonlySet<string>;
 
-  constructor(service: string) {
+  /** `names`: the service's metric table; nothing outside it (and SERVICE_KIT_METRICS) registers. */
+  constructor(service: string, names: MetricNames = {}) {
     if (!SERVICE.test(service)) throw new Error(`service name '${service}' must match ${String(SERVICE)}`);
+    this.#service = service;
+    this.#declared = new Set([...Object.values(SERVICE_KIT_METRICS), ...Object.values(names)]);
     this.prefix = `anchorpost_${service.replaceAll('-', '_')}_`;
     collectDefaultMetrics({ register: this.registry, prefix: this.prefix });
     this.httpDuration = this.histogram(
-      'http_request_duration_seconds',
+      SERVICE_KIT_METRICS.httpRequestDuration,
       'HTTP requests by route and status',
       ['method', 'route', 'status'],
       [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
@@ -29,6 +46,8 @@ export class ServiceMetrics {
 
   #name(what: string): string {
     if (!WHAT.test(what)) throw new Error(`metric name '${what}' must match ${String(WHAT)}`);
+    if (!this.#declared.has(what))
+      throw new Error(`metric '${what}' is not in the ${this.#service} metric table (<service>-metrics.ts)`);
     return this.prefix + what;
   }
 

@@ -51,7 +51,7 @@ export interface ServiceAppOptions {
    * Close on SIGTERM/SIGINT (default true). The one-process platform turns it off and closes its
    * services itself, in order, so that one service's handler cannot end the process under the others.
    */
-  handleSignals?: boolean;
+  handleSignals?: boolean | undefined;
   /**
    * Adds the service's own routes, content-type parsers and hooks to Fastify before it listens.
    * Routes are plain Fastify routes with JSON schemas (ADR 0010): streamed bodies, SSE and raw

@@ -3,6 +3,7 @@
  * build time), the registry's EIP-712 Rotation, and the decoding of a revert from either contract.
  * The forwarder's ForwardRequest type lives with the code that verifies it (@anchorpost/sponsor-core).
  */
+import { decodeCustomError, type DecodedRevert } from '@anchorpost/chains';
 import { Interface } from 'ethers';
 import type { TypedDataDomain, TypedDataField } from 'ethers';
 import { anchorpostForwarderAbi } from './generated/anchorpost-forwarder.ts';
@@ -28,25 +29,9 @@ export const ROTATION_TYPES: Record<string, TypedDataField[]> = {
   ],
 };
 
-export interface DecodedRevert {
-  readonly name: string;
-  readonly args: readonly unknown[];
-}
-
 const ALL = [anchorpostKeyRegistryInterface, anchorpostForwarderInterface];
 
 /** The custom error in revert data (a hex string, or an RPC error's `data` object), if either contract's. */
 export function decodeSponsorRevert(data: unknown): DecodedRevert | undefined {
-  // Nodes send revert data either bare or wrapped as `{ data }`.
-  const hex: unknown = typeof data === 'object' && data !== null && 'data' in data ? data.data : data;
-  if (typeof hex !== 'string' || !/^0x[0-9a-fA-F]{8}/.test(hex)) return undefined;
-  for (const contract of ALL) {
-    try {
-      const parsed = contract.parseError(hex);
-      if (parsed !== null) return { name: parsed.name, args: [...parsed.args] };
-    } catch {
-      // Not this contract's error; try the next.
-    }
-  }
-  return undefined;
+  return decodeCustomError(ALL, data);
 }

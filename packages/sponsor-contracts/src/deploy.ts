@@ -2,8 +2,7 @@
  * Deploys the forwarder, then the key registry that trusts it. Run by hand (or by a test) with a
  * funded deployer; neither contract has an owner, so nothing is left to hand over afterwards.
  */
-import { getAddress } from 'ethers';
-import { ChainError, ChainErrorCode, sendTransactionAndWait } from '@anchorpost/chains';
+import { deployContract as deploy } from '@anchorpost/chains';
 import type { JsonRpcPool, TransactionSigner } from '@anchorpost/chains';
 import { anchorpostKeyRegistryInterface } from './contracts.ts';
 import { anchorpostForwarderBytecode } from './generated/anchorpost-forwarder.ts';
@@ -15,18 +14,6 @@ export interface SponsorContractsDeployment {
   readonly keyRegistry: string;
   /** Where to start reading the contracts' events. */
   readonly deployBlock: number;
-}
-
-async function deploy(
-  rpc: JsonRpcPool,
-  signer: TransactionSigner,
-  data: string,
-): Promise<{ address: string; block: number }> {
-  const receipt = await sendTransactionAndWait(rpc, signer, { to: null, data });
-  if (receipt.contractAddress === null) {
-    throw new ChainError(ChainErrorCode.Reverted, `${receipt.transactionHash} created no contract`);
-  }
-  return { address: getAddress(receipt.contractAddress), block: Number(BigInt(receipt.blockNumber)) };
 }
 
 export async function deploySponsorContracts(
@@ -41,6 +28,6 @@ export async function deploySponsorContracts(
     chainId,
     forwarder: forwarder.address,
     keyRegistry: keyRegistry.address,
-    deployBlock: forwarder.block,
+    deployBlock: forwarder.blockNumber,
   };
 }

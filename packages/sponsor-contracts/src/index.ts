@@ -11,7 +11,7 @@ export {
   decodeSponsorRevert,
   keyRegistryDomain,
 } from './contracts.ts';
-export type { DecodedRevert } from './contracts.ts';
+export type { DecodedRevert } from '@anchorpost/chains';
 export { deploySponsorContracts } from './deploy.ts';
 export type { SponsorContractsDeployment } from './deploy.ts';
 export { RpcSponsorChain } from './rpc-sponsor-chain.ts';

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OPEN_ANCHOR_STATES, isChainError } from '@anchorpost/chains';
 import type { AnchorChain, AnchorRequestStore, AnchorState, AnchorTransition } from '@anchorpost/chains';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
+import { ANCHORER_METRICS } from './anchorer-metrics.ts';
 
 export interface AnchorTickLoopOptions {
   readonly chain: AnchorChain;
@@ -37,17 +38,17 @@ export class AnchorTickLoop {
   constructor(options: AnchorTickLoopOptions) {
     this.#options = options;
     this.#transitions = options.metrics.counter(
-      'transitions_total',
+      ANCHORER_METRICS.transitionsTotal,
       'Anchor request state changes, by chain and the state entered',
       ['chain', 'to'],
     );
     this.#open = options.metrics.gauge(
-      'open_requests',
+      ANCHORER_METRICS.openRequests,
       'Anchor requests not yet at rest, by chain and state',
       ['chain', 'state'],
     );
     this.#failures = options.metrics.counter(
-      'tick_failures_total',
+      ANCHORER_METRICS.tickFailuresTotal,
       'Ticks that failed, by chain and error code',
       ['chain', 'code'],
     );

@@ -24,6 +24,7 @@ import { AnchorerModule } from './anchorer-module.ts';
 import { consumeBatchSealed } from './batch-sealed-consumer.ts';
 import { ergoWalletWhileLeading, signerWhileLeading } from './leader-signers.ts';
 import { PostgresAnchorRequestStore } from './postgres-anchor-request-store.ts';
+import { ANCHORER_METRICS } from './anchorer-metrics.ts';
 
 export interface AnchorerServiceOptions {
   /** `loadConfig(anchorerConfigSchema, env)`. */
@@ -54,7 +55,7 @@ export interface AnchorerServiceOptions {
 export async function startAnchorerService(options: AnchorerServiceOptions): Promise<RunningService> {
   const { config, bus, database } = options;
   const logger = options.logger ?? createLogger('anchorer');
-  const metrics = new ServiceMetrics('anchorer');
+  const metrics = new ServiceMetrics('anchorer', ANCHORER_METRICS);
   const store = new PostgresAnchorRequestStore(database.anchorRequests);
   const leads = () => terms.isLeader;
   const chain = new EvmChain({ ...options.evm, signer: signerWhileLeading(options.signer, leads), store });
@@ -67,9 +68,11 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
           store,
         });
   const chains: AnchorChain[] = ergo === undefined ? [chain] : [chain, ergo];
+  // Before anything listens: a node on another network is a setting to fix.
+  await ergo?.reader.checkNetwork();
   // Read from the bus at each scrape; a bus that cannot answer leaves the last values in place.
   metrics.gauge(
-    'consumer_lag',
+    ANCHORER_METRICS.consumerLag,
     `Records of ${BATCH_SEALED_TOPIC} not yet committed by the anchorer's consumer group, by partition`,
     ['topic', 'partition'],
     async (gauge) => {
@@ -86,7 +89,7 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
   // What the anchoring key can still pay, per chain (ETH; ERG in the marker's anchor box and the
   // wallet), read from the nodes at each scrape; a node that cannot answer leaves the last value.
   metrics.gauge(
-    'wallet_balance',
+    ANCHORER_METRICS.walletBalance,
     'Funds of the anchoring key, by chain, in the chain coin (ETH, ERG): alert before it runs dry',
     ['chain'],
     async (gauge) => {
@@ -117,7 +120,7 @@ export async function startAnchorerService(options: AnchorerServiceOptions): Pro
       port: options.managementPort ?? options.config.managementPort,
     },
     readinessIntervalMs: options.config.readinessInterval,
-    ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
+    handleSignals: options.handleSignals,
     readiness: [
       { name: 'database', check: () => database.ping() },
       {

@@ -10,6 +10,7 @@ import type { Bus, DeliveryFailure, Subscription } from '@anchorpost/bus';
 import type { AnchorChain } from '@anchorpost/chains';
 import { batchSealed } from '@anchorpost/events';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
+import { ANCHORER_METRICS } from './anchorer-metrics.ts';
 
 export interface BatchSealedConsumerOptions {
   readonly bus: Bus;
@@ -25,12 +26,12 @@ export interface BatchSealedConsumerOptions {
 export async function consumeBatchSealed(options: BatchSealedConsumerOptions): Promise<Subscription> {
   const { bus, chains, logger, metrics } = options;
   const requested = metrics.counter(
-    'requests_total',
+    ANCHORER_METRICS.requestsTotal,
     'Sealed batches handed to a chain as anchor requests, by chain',
     ['chain'],
   );
   const failures = metrics.counter(
-    'consume_failures_total',
+    ANCHORER_METRICS.consumeFailuresTotal,
     'Failed attempts at a sealed-batch record, by stage and what the consumer does next',
     ['stage', 'next'],
   );

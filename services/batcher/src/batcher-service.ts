@@ -21,6 +21,7 @@ import {
 import type { ContentStore } from '@anchorpost/storage';
 import { relayPublicKeyList } from './batcher-config.ts';
 import type { BatcherConfig } from './batcher-config.ts';
+import { BATCHER_METRICS } from './batcher-metrics.ts';
 
 export interface BatcherServiceOptions {
   config: BatcherConfig;
@@ -39,30 +40,38 @@ Module({})(BatcherModule);
 export async function startBatcherService(options: BatcherServiceOptions): Promise<RunningService> {
   const { config } = options;
   const logger = options.logger ?? createLogger('batcher');
-  const metrics = new ServiceMetrics('batcher');
-  const sealed = metrics.counter('batches_sealed_total', 'Batch-files sealed and announced');
-  const files = metrics.counter('tx_files_sealed_total', 'Tx-files sealed into batch-files');
+  const metrics = new ServiceMetrics('batcher', BATCHER_METRICS);
+  const sealed = metrics.counter(BATCHER_METRICS.batchesSealedTotal, 'Batch-files sealed and announced');
+  const files = metrics.counter(BATCHER_METRICS.txFilesSealedTotal, 'Tx-files sealed into batch-files');
   const sealSeconds = metrics.histogram(
-    'seal_duration_seconds',
+    BATCHER_METRICS.sealDurationSeconds,
     'Time to seal one batch',
     [],
     [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120, 600],
   );
-  const backlog = metrics.gauge('backlog_records', 'Accepted tx-files not yet in a sealed batch');
-  const skipped = metrics.counter('records_skipped_total', 'Repeated records left out of batches', [
-    'reason',
-  ]);
+  const backlog = metrics.gauge(
+    BATCHER_METRICS.backlogRecords,
+    'Accepted tx-files not yet in a sealed batch',
+  );
+  const skipped = metrics.counter(
+    BATCHER_METRICS.recordsSkippedTotal,
+    'Repeated records left out of batches',
+    ['reason'],
+  );
   const refused = metrics.counter(
-    'records_refused_total',
+    BATCHER_METRICS.recordsRefusedTotal,
     'Accepted-topic records refused and dead-lettered, by reason (CID_MISMATCH, UNKNOWN_RELAY_KEY, …)',
     ['reason'],
   );
   const restored = metrics.counter(
-    'tx_files_restored_total',
+    BATCHER_METRICS.txFilesRestoredTotal,
     'Tx-files whose block was missing from storage, stored again from their bus record',
   );
-  const failures = metrics.counter('failures_total', 'Seal attempts that failed (retried next tick)');
-  const lastSequence = metrics.gauge('last_sequence', 'Sequence of the last sealed batch');
+  const failures = metrics.counter(
+    BATCHER_METRICS.failuresTotal,
+    'Seal attempts that failed (retried next tick)',
+  );
+  const lastSequence = metrics.gauge(BATCHER_METRICS.lastSequence, 'Sequence of the last sealed batch');
 
   // One partition: batches form one hash chain, read in order by the anchorer.
   await options.bus.ensureTopic(BATCH_SEALED_TOPIC, { partitions: 1 });

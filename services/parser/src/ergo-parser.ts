@@ -35,9 +35,9 @@ export function createErgoParser(options: {
     nodeUrls: ergo.nodeUrls,
     network: ergo.network,
     tokenId: ergo.tokenId,
-    ...(ergo.apiKey === undefined ? {} : { apiKey: ergo.apiKey }),
-    ...(ergo.timeoutMs === undefined ? {} : { timeoutMs: ergo.timeoutMs }),
-    ...(ergo.startHeight === undefined ? {} : { startHeight: ergo.startHeight }),
+    apiKey: ergo.apiKey,
+    timeoutMs: ergo.timeoutMs,
+    startHeight: ergo.startHeight,
   });
   const parserOptions: ParserOptions = {
     reader,
@@ -52,7 +52,7 @@ export function createErgoParser(options: {
     ...options.tuning,
     // The seed's trusted depth on Ergo is the anchorer's confirmation count (default 10).
     ...(ergo.confirmations === undefined ? {} : { trustedDepth: ergo.confirmations }),
-    ...(options.observer === undefined ? {} : { observer: options.observer }),
+    observer: options.observer,
   };
   const onRun = options.onRun;
   return {

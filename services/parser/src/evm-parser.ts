@@ -69,9 +69,9 @@ export function createEvmParser(options: {
     rpcUrls: evm.rpcUrls,
     chainId: evm.chainId,
     contractAddress: evm.contractAddress,
-    ...(evm.deployBlock === undefined ? {} : { deployBlock: evm.deployBlock }),
-    ...(evm.logPageBlocks === undefined ? {} : { logPageBlocks: evm.logPageBlocks }),
-    ...(evm.rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs: evm.rpcTimeoutMs }),
+    deployBlock: evm.deployBlock,
+    logPageBlocks: evm.logPageBlocks,
+    rpcTimeoutMs: evm.rpcTimeoutMs,
   });
   const parserOptions: ParserOptions = {
     reader,
@@ -84,7 +84,7 @@ export function createEvmParser(options: {
     // The index keys anchors by the decimal chain id (what proofs carry), not by a chain's display name.
     chainId: String(evm.chainId),
     ...options.tuning,
-    ...(options.observer === undefined ? {} : { observer: options.observer }),
+    observer: options.observer,
   };
   const onRun = options.onRun;
   const parser = onRun === undefined ? new Parser(parserOptions) : new ReportingParser(parserOptions, onRun);

@@ -1,6 +1,22 @@
 /** `anchorpost_parser_*`: the parser's progress and failures, fed by parser-core's observer hooks. */
-import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
+import { LEADER_METRICS } from '@anchorpost/leader-election';
+import type { Logger, MetricNames, ServiceMetrics } from '@anchorpost/service-kit';
 import type { ParserObserver, ParserRunResult } from '@anchorpost/parser-core';
+
+/** The parser's metric names (`anchorpost_parser_<name>`): the only place they are written. */
+export const PARSER_METRICS = {
+  batchesIndexedTotal: 'batches_indexed_total',
+  batchesRejectedTotal: 'batches_rejected_total',
+  txFilesIndexedTotal: 'tx_files_indexed_total',
+  txFilesRejectedTotal: 'tx_files_rejected_total',
+  runDurationSeconds: 'run_duration_seconds',
+  runFailuresTotal: 'run_failures_total',
+  storageRetriesTotal: 'storage_retries_total',
+  reorgsTotal: 'reorgs_total',
+  cursorBlock: 'cursor_block',
+  headLagBlocks: 'head_lag_blocks',
+  ...LEADER_METRICS,
+} as const satisfies MetricNames;
 
 export interface ParserReporting {
   readonly observer: ParserObserver;
@@ -14,45 +30,57 @@ export interface ParserReporting {
  * registered once and shared.
  */
 export function parserReporting(metrics: ServiceMetrics, logger: Logger, chain: string): ParserReporting {
-  const batchesIndexed = metrics.counter('batches_indexed_total', 'Anchored batches indexed, by chain', [
-    'chain',
-  ]);
+  const batchesIndexed = metrics.counter(
+    PARSER_METRICS.batchesIndexedTotal,
+    'Anchored batches indexed, by chain',
+    ['chain'],
+  );
   const batchesRejected = metrics.counter(
-    'batches_rejected_total',
+    PARSER_METRICS.batchesRejectedTotal,
     'Anchors skipped for good: batch-file missing, malformed or not matching; by chain and code',
     ['chain', 'code'],
   );
-  const txFilesIndexed = metrics.counter('tx_files_indexed_total', 'Tx-files newly indexed, by chain', [
-    'chain',
-  ]);
+  const txFilesIndexed = metrics.counter(
+    PARSER_METRICS.txFilesIndexedTotal,
+    'Tx-files newly indexed, by chain',
+    ['chain'],
+  );
   const txFilesRejected = metrics.counter(
-    'tx_files_rejected_total',
+    PARSER_METRICS.txFilesRejectedTotal,
     'Tx-files of valid batches left out (cannot be fetched or parsed), by chain',
     ['chain'],
   );
   const runs = metrics.histogram(
-    'run_duration_seconds',
+    PARSER_METRICS.runDurationSeconds,
     'Parser runs (cursor to trusted head) by chain and outcome',
     ['chain', 'outcome'],
     [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
   );
   const runFailures = metrics.counter(
-    'run_failures_total',
+    PARSER_METRICS.runFailuresTotal,
     'Parser runs that failed (retried with back-off), by chain',
     ['chain'],
   );
-  const storageRetries = metrics.counter('storage_retries_total', 'Storage reads tried again, by chain', [
-    'chain',
-  ]);
-  const reorgs = metrics.counter('reorgs_total', 'Cursor blocks found no longer canonical, by chain', [
-    'chain',
-  ]);
-  const cursorBlock = metrics.gauge('cursor_block', 'Last block read and saved as the cursor, by chain', [
-    'chain',
-  ]);
-  const headLag = metrics.gauge('head_lag_blocks', 'Blocks between the chain head and the cursor, by chain', [
-    'chain',
-  ]);
+  const storageRetries = metrics.counter(
+    PARSER_METRICS.storageRetriesTotal,
+    'Storage reads tried again, by chain',
+    ['chain'],
+  );
+  const reorgs = metrics.counter(
+    PARSER_METRICS.reorgsTotal,
+    'Cursor blocks found no longer canonical, by chain',
+    ['chain'],
+  );
+  const cursorBlock = metrics.gauge(
+    PARSER_METRICS.cursorBlock,
+    'Last block read and saved as the cursor, by chain',
+    ['chain'],
+  );
+  const headLag = metrics.gauge(
+    PARSER_METRICS.headLagBlocks,
+    'Blocks between the chain head and the cursor, by chain',
+    ['chain'],
+  );
   const labels = { chain };
   // Zero from the start: a standby and a quiet chain show 0, and rate() has a series to work on.
   for (const counter of [

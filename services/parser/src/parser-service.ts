@@ -15,7 +15,7 @@ import type { ParserErgoOptions } from './ergo-parser.ts';
 import { createEvmParser } from './evm-parser.ts';
 import type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
 import type { ParserServiceConfig } from './parser-config.ts';
-import { parserReporting } from './parser-metrics.ts';
+import { PARSER_METRICS, parserReporting } from './parser-metrics.ts';
 
 export interface ParserServiceOptions {
   config: ParserServiceConfig;
@@ -25,7 +25,7 @@ export interface ParserServiceOptions {
   store: ContentStore;
   evm: ParserEvmOptions;
   /** Ergo too (ADR 0012); its trusted depth is `ergo.confirmations` (default: config.trustedDepth). */
-  ergo?: ParserErgoOptions;
+  ergo?: ParserErgoOptions | undefined;
   /** One indexer when several replicas run (@anchorpost/leader-election); without it, always. */
   election?: ElectionFactory;
   logger?: Logger;
@@ -46,7 +46,7 @@ Module({})(ParserModule);
 export async function startParserService(options: ParserServiceOptions): Promise<RunningService> {
   const { config, database } = options;
   const logger = options.logger ?? createLogger('parser');
-  const metrics = new ServiceMetrics('parser');
+  const metrics = new ServiceMetrics('parser', PARSER_METRICS);
   // Labelled like the chain readers' ids (evm:<chainId>, ergo:<network>) and the anchorer's metrics.
   const reporting = parserReporting(metrics, logger, `evm:${options.evm.chainId}`);
   const tuning = {
@@ -76,6 +76,8 @@ export async function startParserService(options: ParserServiceOptions): Promise
           tuning,
           ...parserReporting(metrics, logger, `ergo:${options.ergo.network}`),
         });
+  // Before anything listens: a node on another network is a setting to fix.
+  await ergo?.reader.checkNetwork();
   const app = await startServiceApp({
     service: 'parser',
     module: ParserModule,
@@ -85,7 +87,7 @@ export async function startParserService(options: ParserServiceOptions): Promise
     port: options.port ?? config.port,
     management: { host: config.managementHost, port: options.managementPort ?? config.managementPort },
     readinessIntervalMs: config.readinessInterval,
-    ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
+    handleSignals: options.handleSignals,
     readiness: [
       { name: 'database', check: () => database.ping() },
       // head() first checks that the endpoints serve the configured chain and that the contract exists.

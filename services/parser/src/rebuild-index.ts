@@ -11,14 +11,14 @@ import { createErgoParser } from './ergo-parser.ts';
 import type { ParserErgoOptions } from './ergo-parser.ts';
 import { createEvmParser } from './evm-parser.ts';
 import type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
-import { parserReporting } from './parser-metrics.ts';
+import { PARSER_METRICS, parserReporting } from './parser-metrics.ts';
 
 export interface RebuildIndexOptions {
   database: Database;
   store: ContentStore;
   evm: ParserEvmOptions;
   /** Ergo too, when the service follows it. */
-  ergo?: ParserErgoOptions;
+  ergo?: ParserErgoOptions | undefined;
   /** The same trusted depth as the running parser (config.trustedDepth). */
   trustedDepth: number;
   logger?: Logger;
@@ -33,7 +33,7 @@ export interface RebuildIndexOptions {
 export async function rebuildIndex(options: RebuildIndexOptions): Promise<ParserRunResult> {
   const logger = options.logger ?? createLogger('parser');
   // Metrics of a one-off command are not scraped; the hooks still give the per-batch log lines.
-  const metrics = new ServiceMetrics('parser');
+  const metrics = new ServiceMetrics('parser', PARSER_METRICS);
   const reporting = parserReporting(metrics, logger, `evm:${options.evm.chainId}`);
   const { reader, parser } = createEvmParser({
     database: options.database,
@@ -46,17 +46,22 @@ export async function rebuildIndex(options: RebuildIndexOptions): Promise<Parser
     { chainId: reader.chainId, contract: reader.contractAddress, fromBlock: reader.deployBlock },
     'rebuilding the index from chain and storage',
   );
+  const ergo =
+    options.ergo === undefined
+      ? undefined
+      : createErgoParser({
+          database: options.database,
+          store: options.store,
+          ergo: options.ergo,
+          tuning: { ...options.tuning, trustedDepth: options.trustedDepth },
+          observer: parserReporting(metrics, logger, `ergo:${options.ergo.network}`).observer,
+        });
+  // Before the index is dropped: a node on another network is a setting to fix.
+  await ergo?.reader.checkNetwork();
   const started = performance.now();
   const evmResult = await parser.rebuild();
   let result = evmResult;
-  if (options.ergo !== undefined) {
-    const ergo = createErgoParser({
-      database: options.database,
-      store: options.store,
-      ergo: options.ergo,
-      tuning: { ...options.tuning, trustedDepth: options.trustedDepth },
-      observer: parserReporting(metrics, logger, `ergo:${options.ergo.network}`).observer,
-    });
+  if (ergo !== undefined) {
     const ergoResult = await ergo.parser.runOnce();
     logger.info({ chain: ergo.reader.id, ...ergoResult }, 'Ergo anchors re-read');
     result = {

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLogger, ServiceMetrics } from '@anchorpost/service-kit';
-import { parserReporting } from '../src/parser-metrics.ts';
+import { PARSER_METRICS, parserReporting } from '../src/parser-metrics.ts';
 
 describe('parser metrics', () => {
   it('keeps each chain in its own series, every counter at 0 from the start', async () => {
-    const metrics = new ServiceMetrics('parser');
+    const metrics = new ServiceMetrics('parser', PARSER_METRICS);
     const logger = createLogger('parser', { level: 'silent' });
     const evm = parserReporting(metrics, logger, 'evm:1');
     const ergo = parserReporting(metrics, logger, 'ergo:mainnet');

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { openFileLogBus, type FileLogBus } from '@anchorpost/bus';
 import { evmChainConfigFromEnv, type EvmChainConfig } from '@anchorpost/chains';
 import { openDatabase, type Database } from '@anchorpost/db';
-import { lockEmbeddedDatabase } from '@anchorpost/runtime';
+import { CloseStack, lockEmbeddedDatabase } from '@anchorpost/runtime';
 import type { Logger } from '@anchorpost/service-kit';
 import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
 import type { DataDir } from './data-dir.ts';
@@ -32,31 +32,20 @@ export async function openEmbeddedInfra(options: {
   logger: Logger;
 }): Promise<EmbeddedInfra> {
   const { config, dirs, env, logger } = options;
-  const stack: { name: string; close: () => Promise<void> }[] = [];
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
-      while (stack.length > 0) {
-        const part = stack.pop()!;
-        try {
-          await part.close();
-        } catch (error) {
-          logger.error({ err: error, part: part.name }, 'failed to stop cleanly');
-        }
-      }
-    })());
+  const stack = new CloseStack(logger);
+  const close = (): Promise<void> => stack.close();
   // The same one-owner lock as a stand-alone service's, before anything is created or opened:
   // never two processes on one PGlite.
   const lock = await lockEmbeddedDatabase(dirs.postgres);
-  stack.push({ name: 'database lock', close: () => lock.release() });
+  stack.push('database lock', () => lock.release());
   try {
     await mkdir(dirs.evm, { recursive: true, mode: 0o700 });
     const opened = await openDatabase({ mode: 'embedded', dataDir: dirs.postgres, port: 0 });
-    stack.push({ name: 'database', close: () => opened.close() });
+    stack.push('database', () => opened.close());
     const bus = await openFileLogBus({ dir: dirs.bus, maxRecordBytes: config.busMaxRecordBytes });
-    stack.push({ name: 'bus', close: () => bus.close() });
+    stack.push('bus', () => bus.close());
     const storage = await openHeliaContentStore({ dir: dirs.storage });
-    stack.push({ name: 'storage', close: () => storage.close() });
+    stack.push('storage', () => storage.close());
     const chain = await startLocalChain({
       dirs,
       port: config.anvilPort,
@@ -64,7 +53,7 @@ export async function openEmbeddedInfra(options: {
       blockTime: config.anvilBlockTime,
       logger,
     });
-    stack.push({ name: 'chain', close: () => chain.stop() });
+    stack.push('chain', () => chain.stop());
     // The local chain's facts win over the environment: in embedded mode there is no other chain.
     const evm = evmChainConfigFromEnv({
       ANCHORPOST_EVM_CONFIRMATIONS: String(config.evmConfirmations),

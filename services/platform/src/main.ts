@@ -5,6 +5,7 @@
  *   anchorpost-platform rebuild    empty the index and restore it from the chain and storage alone
  * A bad setting stops it before anything starts, naming the variable.
  */
+import { stopOnSignals } from '@anchorpost/runtime';
 import { ConfigError, createLogger } from '@anchorpost/service-kit';
 import { rebuildPlatformIndex, startPlatform } from './platform.ts';
 
@@ -38,27 +39,7 @@ async function start(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write('stopping already; a second signal does not hurry it\n');
-      return;
-    }
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    platform.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(logger, () => platform.close());
 }
 
 async function rebuild(): Promise<void> {

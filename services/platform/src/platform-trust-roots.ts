@@ -27,7 +27,7 @@ export function checkErgoMintSetting(ergo: ErgoChainConfig | undefined, ergoMint
 export function platformTrustRoots(options: {
   readonly platform: string;
   readonly chain: Pick<LocalChain, 'chainId' | 'contractAddress' | 'signer'>;
-  readonly ergo?: Pick<ErgoChainConfig, 'network' | 'tokenId'>;
+  readonly ergo?: Pick<ErgoChainConfig, 'network' | 'tokenId'> | undefined;
   readonly ergoMintTxId: string;
 }): TrustRoots {
   const { chain, ergo } = options;

@@ -16,7 +16,7 @@ import { parserConfigSchema, rebuildIndex, startParserService } from '@anchorpos
 import type { ParserRunResult } from '@anchorpost/parser-core';
 import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
 import type { TrustRoots } from '@anchorpost/proofs';
-import { openRelay, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
+import { openRelay, RELAY_METRICS, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
 import { readErgoMnemonicFile } from '@anchorpost/runtime';
 import {
   createLogger,
@@ -124,7 +124,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const trustRoots = platformTrustRoots({
       platform: config.batcher.platform,
       chain,
-      ...(ergo === undefined ? {} : { ergo }),
+      ergo,
       ergoMintTxId: config.proofApi.ergoMintTxId,
     });
     await writeTrustRoots(dirs.trust, trustRoots);
@@ -134,7 +134,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ];
     const common = { handleSignals: false } as const;
 
-    const relayMetrics = new ServiceMetrics('relay');
+    const relayMetrics = new ServiceMetrics('relay', RELAY_METRICS);
     const relayLogger = createLogger('relay');
     const relay = await openRelay({
       config: config.relay,
@@ -182,7 +182,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         database,
         store: storage,
         evm,
-        ...(ergo === undefined ? {} : { ergo }),
+        ergo,
         ...common,
       }),
     );
@@ -191,7 +191,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         config: config.proofApi,
         database,
         evm: { rpcUrls: evm.rpcUrls, chainId: evm.chainId },
-        ...(ergo === undefined ? {} : { ergo }),
+        ergo,
         trustRoots,
         ...common,
       }),
@@ -239,7 +239,7 @@ export async function rebuildPlatformIndex(options: PlatformOptions = {}): Promi
       database: infra.database,
       store: infra.storage,
       evm: infra.evm,
-      ...(config.ergo === undefined ? {} : { ergo: config.ergo }),
+      ergo: config.ergo,
       trustedDepth: config.parser.trustedDepth,
       logger,
     });

@@ -1,16 +1,17 @@
 /**
- * A chain's head height as the proof API reads it: the node is checked once (that it serves the
- * configured chain), a check that failed is tried again on the next read, and a head read serves
- * `cacheMs`, so a burst of proof requests costs one node call. A failed read is not reused.
+ * A chain's head height as the proof API reads it: the node is checked once when a check is given
+ * (that it serves the configured chain; a check that failed is tried again on the next read), and
+ * a head read serves `cacheMs`, so a burst of proof requests costs one node call. A failed read is
+ * not reused.
  */
 export class CachedHead {
-  readonly #check: () => Promise<void>;
+  readonly #check: (() => Promise<void>) | undefined;
   readonly #readHead: () => Promise<number>;
   readonly #cacheMs: number;
   #checked: Promise<void> | undefined;
   #cached: { at: number; head: Promise<number> } | undefined;
 
-  constructor(check: () => Promise<void>, readHead: () => Promise<number>, cacheMs: number) {
+  constructor(check: (() => Promise<void>) | undefined, readHead: () => Promise<number>, cacheMs: number) {
     this.#check = check;
     this.#readHead = readHead;
     this.#cacheMs = cacheMs;
@@ -30,7 +31,9 @@ export class CachedHead {
 
   /** A fresh read (readiness). */
   async read(): Promise<number> {
-    this.#checked ??= this.#check().catch((error: unknown) => {
+    const check = this.#check;
+    if (check === undefined) return this.#readHead();
+    this.#checked ??= check().catch((error: unknown) => {
       this.#checked = undefined;
       throw error;
     });

@@ -1,19 +1,25 @@
 /**
  * The Ergo side of the proof API: the head height of the served network (confirmations of Ergo
  * anchors are counted from it) and the time of the tx-file's `trustedblock` (the lower end of a
- * proof's time window) when the best chain holds that block at its height. The node is checked
- * once to be on the configured network; a head read serves `cacheMs`; blocks below the trusted
- * depth never change and are kept in a bounded cache.
+ * proof's time window) when the best chain holds that block at its height. The node's network is
+ * checked when the service starts (`checkNetwork`), never by a request; a head read serves
+ * `cacheMs`; blocks below the trusted depth never change and are kept in a bounded cache.
  */
-import { ChainError, ChainErrorCode, ErgoNodeClient, isoTime } from '@anchorpost/chains';
+import {
+  ChainError,
+  ChainErrorCode,
+  checkErgoNodeNetwork,
+  ErgoNodeClient,
+  isoTime,
+} from '@anchorpost/chains';
 import type { ErgoNetwork } from '@anchorpost/chains';
 import { CachedHead } from './cached-head.ts';
 
 export interface ErgoHeadOptions {
   readonly nodeUrls: readonly string[];
   readonly network: ErgoNetwork;
-  readonly apiKey?: string;
-  readonly timeoutMs?: number;
+  readonly apiKey?: string | undefined;
+  readonly timeoutMs?: number | undefined;
   readonly cacheMs: number;
 }
 
@@ -32,14 +38,10 @@ export class ErgoHead {
     this.#client = new ErgoNodeClient({
       urls: options.nodeUrls,
       retries: 1,
-      ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      apiKey: options.apiKey,
+      timeoutMs: options.timeoutMs,
     });
-    this.#head = new CachedHead(
-      () => this.#check(),
-      () => this.#fullHeight(),
-      options.cacheMs,
-    );
+    this.#head = new CachedHead(undefined, () => this.#fullHeight(), options.cacheMs);
   }
 
   /** The head height, at most `cacheMs` old. */
@@ -82,13 +84,8 @@ export class ErgoHead {
     return block;
   }
 
-  async #check(): Promise<void> {
-    const info = await this.#client.info();
-    if (info.network !== undefined && info.network !== this.network) {
-      throw new ChainError(
-        ChainErrorCode.BadConfig,
-        `the Ergo node is on ${info.network}, configured ${this.network}`,
-      );
-    }
+  /** Refuses a node on another network (BAD_CONFIG ANCHORPOST_ERGO_NETWORK); once, at start. */
+  checkNetwork(): Promise<void> {
+    return checkErgoNodeNetwork(this.#client, this.network);
   }
 }

@@ -8,7 +8,7 @@ import { CachedHead } from './cached-head.ts';
 export interface EvmHeadOptions {
   readonly rpcUrls: readonly string[];
   readonly chainId: number;
-  readonly rpcTimeoutMs?: number;
+  readonly rpcTimeoutMs?: number | undefined;
   readonly cacheMs: number;
 }
 
@@ -21,10 +21,7 @@ export class EvmHead {
   constructor(options: EvmHeadOptions) {
     this.#expectedChainId = options.chainId;
     this.chainId = String(options.chainId);
-    this.#rpc = new JsonRpcPool({
-      urls: options.rpcUrls,
-      ...(options.rpcTimeoutMs === undefined ? {} : { timeoutMs: options.rpcTimeoutMs }),
-    });
+    this.#rpc = new JsonRpcPool({ urls: options.rpcUrls, timeoutMs: options.rpcTimeoutMs });
     this.#head = new CachedHead(
       () => this.#check(),
       () => this.#blockNumber(),

@@ -31,9 +31,9 @@ await runServiceMain({
       const service = await startProofApiService({
         config,
         database,
-        ...(receiptsDb === undefined ? {} : { receipts: receiptsDb.database }),
+        receipts: receiptsDb?.database,
         evm: evmRpc,
-        ...(ergoNode === undefined ? {} : { ergo: ergoNode }),
+        ergo: ergoNode,
         logger,
         handleSignals: false,
       });

@@ -26,7 +26,7 @@ export interface ProofApiRouteDeps {
   readonly receipts: Pick<ReceiptRepository, 'getReceipt'>;
   readonly head: EvmHead;
   /** The served Ergo network, when configured. */
-  readonly ergoHead?: ErgoHead;
+  readonly ergoHead?: ErgoHead | undefined;
   readonly cacheMaxAgeSeconds: number;
   /** What `GET /v1/trust-roots` answers. */
   readonly trustRoots: PublishedTrustRoots;
@@ -80,7 +80,7 @@ export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
         ...(ergoHead === undefined
           ? {}
           : { ergoBlockTime: (height: number, blockId: string) => ergoHead.blockTime(height, blockId) }),
-        ...(deps.observer === undefined ? {} : { observer: deps.observer }),
+        observer: deps.observer,
       });
       void reply.header('cache-control', cached);
       return assembled;

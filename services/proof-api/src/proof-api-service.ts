@@ -15,6 +15,7 @@ import type { ProofApiServiceConfig } from './proof-api-config.ts';
 import { proofApiRoutes } from './proof-api-routes.ts';
 import { publishedTrustRoots } from './published-trust-roots.ts';
 import type { PublishedTrustRoots } from './published-trust-roots.ts';
+import { PROOF_API_METRICS } from './proof-api-metrics.ts';
 
 export interface ProofApiServiceOptions {
   config: ProofApiServiceConfig;
@@ -25,11 +26,11 @@ export interface ProofApiServiceOptions {
    * index, which can be dropped and rebuilt, apart from the relay's and anchorer's state, which
    * cannot). Only read, to tell "accepted, not sealed yet" (202) from "unknown" (404).
    */
-  receipts?: Database;
+  receipts?: Database | undefined;
   /** The EVM chain whose anchors the proofs carry (an `EvmChainConfig` fits). */
   evm: { readonly rpcUrls: readonly string[]; readonly chainId: number; readonly rpcTimeoutMs?: number };
   /** The Ergo network whose anchors proofs carry (an `ErgoNodeConfig` of the runtime fits). */
-  ergo?: Omit<ConstructorParameters<typeof ErgoHead>[0], 'cacheMs'>;
+  ergo?: Omit<ConstructorParameters<typeof ErgoHead>[0], 'cacheMs'> | undefined;
   /**
    * The trust roots `GET /v1/trust-roots` publishes; default: from the settings (contract,
    * submitters, Ergo marker and mint). The one-process platform passes its own chain's.
@@ -54,27 +55,31 @@ function trustRootsOf(options: ProofApiServiceOptions): PublishedTrustRoots {
   if (options.trustRoots !== undefined) return { trustRoots: options.trustRoots };
   return publishedTrustRoots(options.config, {
     evmChainId: options.evm.chainId,
-    ...(options.ergo === undefined ? {} : { ergoNetwork: options.ergo.network }),
+    ergoNetwork: options.ergo?.network,
   });
 }
 
 export async function startProofApiService(options: ProofApiServiceOptions): Promise<RunningService> {
   const { config, database } = options;
   const logger = options.logger ?? createLogger('proof-api');
-  const metrics = new ServiceMetrics('proof-api');
+  const metrics = new ServiceMetrics('proof-api', PROOF_API_METRICS);
   const head = new EvmHead({
     rpcUrls: options.evm.rpcUrls,
     chainId: options.evm.chainId,
     cacheMs: config.headCacheMs,
-    ...(options.evm.rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs: options.evm.rpcTimeoutMs }),
+    rpcTimeoutMs: options.evm.rpcTimeoutMs,
   });
   const ergoHead =
     options.ergo === undefined ? undefined : new ErgoHead({ ...options.ergo, cacheMs: config.headCacheMs });
-  const proofsServed = metrics.counter('proofs_served_total', 'GET /v1/proofs answers by HTTP status', [
-    'status',
-  ]);
+  // Before anything listens: a node on another network is a setting to fix, not a 5xx per request.
+  await ergoHead?.checkNetwork();
+  const proofsServed = metrics.counter(
+    PROOF_API_METRICS.proofsServedTotal,
+    'GET /v1/proofs answers by HTTP status',
+    ['status'],
+  );
   const assembly = metrics.histogram(
-    'proof_assembly_seconds',
+    PROOF_API_METRICS.proofAssemblySeconds,
     'Time to assemble one TxFileProof from the index',
     [],
     [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
@@ -91,7 +96,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     trustRoots,
     receipts: (options.receipts ?? database).receipts,
     head,
-    ...(ergoHead === undefined ? {} : { ergoHead }),
+    ergoHead,
     cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
     observer: {
       proofAssembled: ({ ms }) => {
@@ -108,7 +113,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     port: options.port ?? config.port,
     management: { host: config.managementHost, port: options.managementPort ?? config.managementPort },
     readinessIntervalMs: config.readinessInterval,
-    ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
+    handleSignals: options.handleSignals,
     openapi: {
       title: 'Anchorpost proof API',
       version: PROOF_API_VERSION,

@@ -4,6 +4,7 @@
  * minting transaction when Ergo is served. What an auditor may take (after checking it once, out of
  * band) as `anchorpost verify --trust`. Missing settings are named, not guessed.
  */
+import type { ErgoNetwork } from '@anchorpost/chains';
 import { parseTrustRoots } from '@anchorpost/proofs';
 import type { TrustRoots } from '@anchorpost/proofs';
 import type { ProofApiServiceConfig } from './proof-api-config.ts';
@@ -21,7 +22,7 @@ type TrustSettings = Pick<
 /** From the settings, for the served EVM chain and (when served) Ergo network. */
 export function publishedTrustRoots(
   config: TrustSettings,
-  served: { readonly evmChainId: number; readonly ergoNetwork?: 'mainnet' | 'testnet' },
+  served: { readonly evmChainId: number; readonly ergoNetwork?: ErgoNetwork | undefined },
 ): PublishedTrustRoots {
   const missing = [
     ...(config.anchorContract === '' ? ['ANCHORPOST_EVM_ANCHOR_CONTRACT'] : []),

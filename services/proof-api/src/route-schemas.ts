@@ -92,7 +92,7 @@ const ergoAnchorProof = {
   additionalProperties: false,
   properties: {
     chain: { type: 'string', enum: ['ergo'] },
-    chainId: { type: 'string', enum: ['mainnet', 'testnet'] },
+    chainId: { type: 'string', enum: ['mainnet', 'testnet', 'devnet'] },
     tokenId: hex64,
     txId: hex64,
     height: integer,
@@ -329,7 +329,7 @@ export const trustRootsSchema = {
         required: ['network', 'tokenId', 'mintTxId'],
         additionalProperties: false,
         properties: {
-          network: { type: 'string', enum: ['mainnet', 'testnet'] },
+          network: { type: 'string', enum: ['mainnet', 'testnet', 'devnet'] },
           tokenId: hex64,
           mintTxId: hex64,
         },

@@ -7,6 +7,7 @@ import {
   startProofFixture,
 } from '@anchorpost/proofs/testing';
 import type { FixtureBatch, FixtureAnchor, ProofFixture } from '@anchorpost/proofs/testing';
+import { startErgoDevnet } from '@anchorpost/ergo-devnet';
 import { isProofError, parseTrustRoots, verifyProof } from '@anchorpost/proofs';
 import type { TxFileProof } from '@anchorpost/proofs';
 import { cidForBytes, dagCborCid, fromBase64 } from '@anchorpost/protocol';
@@ -77,6 +78,39 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
       (error: unknown) =>
         error instanceof ConfigError && error.key === 'ANCHORPOST_PROOF_API_CACHE_MAX_AGE_SECONDS',
     );
+  });
+
+  it('checks its Ergo node network once, at start: devnet starts and serves, testnet refuses to start', async () => {
+    const devnet = await startErgoDevnet({ network: 'devnet' });
+    const start = (network: 'devnet' | 'testnet') =>
+      startProofApiService({
+        config: loadConfig(proofApiConfigSchema, {}),
+        database: fixture.database,
+        evm: { rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId) },
+        ergo: { nodeUrls: [devnet.url], network },
+        logger: createLogger('proof-api', { destination: { write: () => undefined } }),
+        port: 0,
+        handleSignals: false,
+      });
+    try {
+      await assert.rejects(
+        start('testnet'),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.key === 'ANCHORPOST_ERGO_NETWORK' &&
+          /the Ergo node is on devnet, configured testnet/.test(error.message),
+      );
+      const onDevnet = await start('devnet');
+      try {
+        const proof = await fetch(`${onDevnet.urls.http!}/v1/proofs/${anchored.entries[0]!}`);
+        assert.equal(proof.status, 200, 'a proof request never meets BAD_CONFIG');
+        assert.equal((await fetch(`${onDevnet.urls.http!}/readyz`)).status, 200);
+      } finally {
+        await onDevnet.close();
+      }
+    } finally {
+      await devnet.close();
+    }
   });
 
   it('serves a proof of an anchored tx-file that verifyProof accepts against the chain', async () => {

@@ -21,6 +21,7 @@ import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/stora
 import { openRelay } from '../src/open-relay.ts';
 import { relayConfigSchema } from '../src/relay-config.ts';
 import { startRelayService } from '../src/relay-service.ts';
+import { RELAY_METRICS } from '../src/relay-metrics.ts';
 
 export interface BenchRelay {
   tenant: string;
@@ -82,7 +83,7 @@ export async function openBenchRelay(): Promise<BenchRelay> {
 
     // Logs off: a line per request would measure the log writer.
     const logger = createLogger('relay', { destination: { write: () => undefined } });
-    const metrics = new ServiceMetrics('relay');
+    const metrics = new ServiceMetrics('relay', RELAY_METRICS);
     const opened = await openRelay({ config, bus, storage, database, metrics, logger });
     const service = await startRelayService({ config, relay: opened, metrics, logger, handleSignals: false });
     closers.push(() => service.close());

@@ -1,7 +1,7 @@
 export { relayConfigSchema, type RelayConfig } from './relay-config.ts';
 export { openRelay, type OpenRelayOptions } from './open-relay.ts';
 export { startRelayService, type RelayServiceOptions } from './relay-service.ts';
-export { relayMetrics, relayObserver } from './relay-metrics.ts';
+export { RELAY_METRICS, relayMetrics, relayObserver } from './relay-metrics.ts';
 export {
   startRelayGrpcServer,
   loadRelayProto,

@@ -14,6 +14,7 @@ import { openRelay } from './open-relay.ts';
 import { relayConfigSchema } from './relay-config.ts';
 import { relayAdapters } from './relay-settings.ts';
 import { startRelayService } from './relay-service.ts';
+import { RELAY_METRICS } from './relay-metrics.ts';
 
 async function readable(key: string, path: string): Promise<void> {
   try {
@@ -38,7 +39,7 @@ await runServiceMain({
     return config;
   },
   async start({ config, adapters: { bus, storage, database }, logger }) {
-    const metrics = new ServiceMetrics('relay');
+    const metrics = new ServiceMetrics('relay', RELAY_METRICS);
     // The parser's index, when apart: read now and then by the usage report, so a small pool.
     const index =
       config.indexDatabaseUrl === undefined

@@ -3,7 +3,8 @@
  * client keys and API keys live in PostgreSQL (the tenants file is imported on a first start
  * only), the receipt key and the admin key come from files (never from the environment's values
  * themselves, so they cannot leak through `env` dumps), receipts are kept in PostgreSQL, and with
- * ANCHORPOST_RELAY_ERGO_NODE_URL the blocks each tx-file names are checked on that node's chain.
+ * ANCHORPOST_RELAY_ERGO_NODE_URL the blocks each tx-file names are checked on that node's chain
+ * (a node on another network than ANCHORPOST_RELAY_ERGO_NETWORK is refused at start).
  */
 import { readFile } from 'node:fs/promises';
 import type { Bus } from '@anchorpost/bus';
@@ -26,8 +27,8 @@ import {
 } from '@anchorpost/relay-core';
 import { ConfigError, type Logger, type ServiceMetrics } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
-import type { RelayConfig } from './relay-config.ts';
 import { PostgresQuotaStore } from './postgres-quota-store.ts';
+import { relayConfigSchema, type RelayConfig } from './relay-config.ts';
 import { PostgresTenantStore } from './postgres-tenant-store.ts';
 import { PostgresUsageStore } from './postgres-usage-store.ts';
 import { relayObserver, tenantUsageCounter } from './relay-metrics.ts';
@@ -42,7 +43,7 @@ export interface OpenRelayOptions {
   metrics: ServiceMetrics;
   logger: Logger;
   /** Where tenants live; default PostgreSQL in `database`. Tests pass the MemoryTenantStore test double. */
-  tenantStore?: TenantStore;
+  tenantStore?: TenantStore | undefined;
 }
 
 async function readConfigFile(key: string, path: string): Promise<string> {
@@ -114,8 +115,26 @@ async function readAdminKey(path: string): Promise<string | null> {
   return key;
 }
 
+/**
+ * The relay's Ergo node, refused when it reports another network than the setting: once, here at
+ * start, so that no tx-file is ever checked against another chain's blocks. A node that cannot
+ * answer now fails the start (ERGO_NODE_UNAVAILABLE, retryable: a supervisor starts it again).
+ */
+async function openErgoBlockView(config: RelayConfig): Promise<ErgoNodeBlockView> {
+  const view = new ErgoNodeBlockView({ url: config.ergoNodeUrl });
+  const served = await view.network();
+  if (served !== undefined && served !== config.ergoNetwork) {
+    throw new ConfigError(
+      relayConfigSchema.ergoNetwork.env,
+      `the Ergo node is on ${served}, configured ${config.ergoNetwork}`,
+    );
+  }
+  return view;
+}
+
 export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay> {
   const { config } = options;
+  const ergoView = config.ergoNodeUrl === '' ? undefined : await openErgoBlockView(config);
   const store: TenantStore = options.tenantStore ?? new PostgresTenantStore(options.database.prisma);
   if (config.tenantsFile !== '') {
     const imported = await importTenants(store, await readTenantsFile(config.tenantsFile));
@@ -160,14 +179,9 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
       relayKey,
       partitions: config.partitions,
       maxTxFileBytes: config.maxTxFileBytes,
-      ...(config.ergoNodeUrl === ''
+      ...(ergoView === undefined
         ? {}
-        : {
-            ergo: {
-              view: new ErgoNodeBlockView({ url: config.ergoNodeUrl }),
-              trustedblockMaxAge: config.trustedblockMaxAge,
-            },
-          }),
+        : { ergo: { view: ergoView, trustedblockMaxAge: config.trustedblockMaxAge } }),
       quotas,
       observer: relayObserver(options.metrics, options.logger, meter),
     });

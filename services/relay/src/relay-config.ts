@@ -169,6 +169,16 @@ export const relayConfigSchema = {
    */
   ergoNodeUrl: { kind: 'url', env: 'ANCHORPOST_RELAY_ERGO_NODE_URL', default: '' },
   /**
+   * With an Ergo node: the network it must be on (`mainnet`, `testnet` or `devnet`, as its
+   * `/info` says), checked once when the relay starts; a node on another one is refused then.
+   */
+  ergoNetwork: {
+    kind: 'enum',
+    env: 'ANCHORPOST_RELAY_ERGO_NETWORK',
+    values: ['mainnet', 'testnet', 'devnet'],
+    default: 'mainnet',
+  },
+  /**
    * With an Ergo node: how many blocks below the tip a `trustedblock` may be (at least the
    * protocol's own depth, 10; the default, 720, is about a day of Ergo blocks).
    */

@@ -3,7 +3,19 @@
  * log: one line per refusal with its code, never the tx-file's bytes.
  */
 import type { RelayObserver, UsageCounts, UsageMeter } from '@anchorpost/relay-core';
-import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
+import type { Logger, MetricNames, ServiceMetrics } from '@anchorpost/service-kit';
+
+/** The relay's metric names (`anchorpost_relay_<name>`): the only place they are written. */
+export const RELAY_METRICS = {
+  openSubscriptions: 'open_subscriptions',
+  droppedSubscribersTotal: 'dropped_subscribers_total',
+  txFilesTotal: 'tx_files_total',
+  acceptedBytesTotal: 'accepted_bytes_total',
+  submitDurationSeconds: 'submit_duration_seconds',
+  badBusRecordsTotal: 'bad_bus_records_total',
+  tenantUsageTotal: 'tenant_usage_total',
+  grpcRequestsTotal: 'grpc_requests_total',
+} as const satisfies MetricNames;
 
 export type RelayMetrics = ReturnType<typeof createRelayMetrics>;
 
@@ -21,26 +33,28 @@ export function relayMetrics(metrics: ServiceMetrics): RelayMetrics {
 
 function createRelayMetrics(metrics: ServiceMetrics) {
   return {
-    openSubscriptions: metrics.gauge('open_subscriptions', 'Subscriptions streaming now', ['transport']),
+    openSubscriptions: metrics.gauge(RELAY_METRICS.openSubscriptions, 'Subscriptions streaming now', [
+      'transport',
+    ]),
     droppedSubscribers: metrics.counter(
-      'dropped_subscribers_total',
+      RELAY_METRICS.droppedSubscribersTotal,
       'Subscriptions dropped because the client did not read within the drain timeout',
       ['transport'],
     ),
-    txFiles: metrics.counter('tx_files_total', 'Tx-files submitted, by outcome and code', [
+    txFiles: metrics.counter(RELAY_METRICS.txFilesTotal, 'Tx-files submitted, by outcome and code', [
       'outcome',
       'code',
     ]),
-    acceptedBytes: metrics.counter('accepted_bytes_total', 'Bytes of newly accepted tx-files'),
+    acceptedBytes: metrics.counter(RELAY_METRICS.acceptedBytesTotal, 'Bytes of newly accepted tx-files'),
     submitSeconds: metrics.histogram(
-      'submit_duration_seconds',
+      RELAY_METRICS.submitDurationSeconds,
       'Time to accept one tx-file (store, sign, publish)',
       [],
       [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     ),
-    badRecords: metrics.counter('bad_bus_records_total', 'Accepted-topic records delivery skipped'),
+    badRecords: metrics.counter(RELAY_METRICS.badBusRecordsTotal, 'Accepted-topic records delivery skipped'),
     tenantUsage: metrics.counter(
-      'tenant_usage_total',
+      RELAY_METRICS.tenantUsageTotal,
       'Usage by tenant (the configured ones; the rest as "other") and what: files, bytes, deliveries, streams',
       ['tenant', 'what'],
     ),

@@ -20,7 +20,7 @@ import { txFileRoutes } from './http/tx-file-routes.ts';
 import { usageRoute } from './http/usage-route.ts';
 import type { OpenedRelay } from './open-relay.ts';
 import type { RelayConfig } from './relay-config.ts';
-import { relayMetrics } from './relay-metrics.ts';
+import { RELAY_METRICS, relayMetrics } from './relay-metrics.ts';
 import { tenantStreams } from './tenant-streams.ts';
 import { StreamLimit } from './stream-limit.ts';
 
@@ -47,7 +47,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
   const openStream = tenantStreams(slots, meter, (error) => {
     logger.warn({ err: error }, 'stream lease not released; it expires by itself');
   });
-  const metrics = options.metrics ?? new ServiceMetrics('relay');
+  const metrics = options.metrics ?? new ServiceMetrics('relay', RELAY_METRICS);
   const counters = relayMetrics(metrics);
   const streams = new OpenStreams();
   // Before anything listens: a TLS setting that is wrong or missing stops the start.

@@ -2,9 +2,8 @@
 // and gRPC, a tx-file naming a made-up block id, a height above the tip or a trustedblock older
 // than the window is refused with its stable code, field and retryable flag; with the node down
 // the refusal is retryable (503 / UNAVAILABLE), and a file naming the chain's blocks is accepted.
+// The node's network is checked once, at start, against ANCHORPOST_RELAY_ERGO_NETWORK.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
@@ -80,6 +79,7 @@ describe(
       tip = devnet.height;
       f = await openRelayServiceFixture({
         ANCHORPOST_RELAY_ERGO_NODE_URL: devnet.url,
+        ANCHORPOST_RELAY_ERGO_NETWORK: 'testnet',
         ANCHORPOST_RELAY_TRUSTEDBLOCK_MAX_AGE: String(MAX_AGE),
       });
       grpc = new GrpcTestClient(f.service.urls.grpc!, f.apiKey);
@@ -131,14 +131,13 @@ describe(
     });
 
     it('refuses while its Ergo node is down: 503 / UNAVAILABLE ERGO_NODE_UNAVAILABLE, retryable', async () => {
-      // A relay whose node URL leads nowhere: a port that was just closed.
-      const probe = createServer();
-      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-      const { port } = probe.address() as AddressInfo;
-      await new Promise((resolve) => probe.close(resolve));
+      // A relay whose node was up when it started, and stopped since.
+      const node = await startErgoDevnet();
       const down = await openRelayServiceFixture({
-        ANCHORPOST_RELAY_ERGO_NODE_URL: `http://127.0.0.1:${port}`,
+        ANCHORPOST_RELAY_ERGO_NODE_URL: node.url,
+        ANCHORPOST_RELAY_ERGO_NETWORK: 'testnet',
       });
+      await node.close();
       const downGrpc = new GrpcTestClient(down.service.urls.grpc!, down.apiKey);
       try {
         const response = await fetch(`${down.service.urls.http!}/v1/tx-files`, {
@@ -170,6 +169,49 @@ describe(
   },
 );
 
+describe('relay service: its Ergo node on a private network (devnet)', { timeout: 60_000 }, () => {
+  let devnet: ErgoDevnet;
+  let mined: string[];
+  before(async () => {
+    devnet = await startErgoDevnet({ network: 'devnet' });
+    mined = devnet.mine(20);
+  });
+  after(() => devnet.close());
+
+  it('starts configured devnet and checks blocks on it', async () => {
+    const f = await openRelayServiceFixture({
+      ANCHORPOST_RELAY_ERGO_NODE_URL: devnet.url,
+      ANCHORPOST_RELAY_ERGO_NETWORK: 'devnet',
+    });
+    try {
+      const response = await fetch(`${f.service.urls.http!}/v1/tx-files`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/yaml', ...f.auth },
+        body: await f.txFile('on devnet', undefined, undefined, {
+          lastblock: { height: devnet.height, signature: mined.at(-1)! },
+          trustedblock: { height: devnet.height - 10, signature: mined.at(-11)! },
+        }),
+      });
+      assert.equal(response.status, 201);
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('refuses to start configured testnet: BAD_CONFIG naming ANCHORPOST_RELAY_ERGO_NETWORK', async () => {
+    await assert.rejects(
+      openRelayServiceFixture({
+        ANCHORPOST_RELAY_ERGO_NODE_URL: devnet.url,
+        ANCHORPOST_RELAY_ERGO_NETWORK: 'testnet',
+      }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.key === 'ANCHORPOST_RELAY_ERGO_NETWORK' &&
+        /the Ergo node is on devnet, configured testnet/.test(error.message),
+    );
+  });
+});
+
 describe('relay settings for the block check', () => {
   it('refuses an Ergo node URL that is no http(s) URL and a window below the protocol depth, naming the variable', () => {
     for (const [key, value] of [
@@ -191,6 +233,7 @@ describe('relay settings for the block check', () => {
       ANCHORPOST_RELAY_KEY_FILE: 'k',
     });
     assert.equal(defaults.ergoNodeUrl, '');
+    assert.equal(defaults.ergoNetwork, 'mainnet');
     assert.equal(defaults.trustedblockMaxAge, 720);
   });
 });

@@ -42,6 +42,7 @@ import { loadRelayProto, RELAY_SERVICE_NAME } from '../src/grpc/relay-proto.ts';
 import { startRelayGrpcServer } from '../src/grpc/relay-grpc-server.ts';
 import type { RelayGrpcServer, RelayGrpcServerOptions } from '../src/grpc/relay-grpc-server.ts';
 import type { RelayCalls } from '../src/grpc/relay-grpc-service.ts';
+import { RELAY_METRICS } from '../src/relay-metrics.ts';
 
 export const TENANT = 'acme';
 
@@ -205,7 +206,7 @@ export async function openGrpcFixture(
       },
     });
     const logger = createLogger('relay', { destination });
-    const metrics = new ServiceMetrics('relay');
+    const metrics = new ServiceMetrics('relay', RELAY_METRICS);
     server = await startRelayGrpcServer({ relay: serve(relay), access, logger, metrics, ...options });
     client = new GrpcTestClient(server.url, apiKey);
     const newGroup = async (): Promise<GroupKeys> => (await createGroup('modern', [sender.public])).keys;

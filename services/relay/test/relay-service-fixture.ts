@@ -37,6 +37,7 @@ import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/stora
 import { openRelay } from '../src/open-relay.ts';
 import { relayConfigSchema } from '../src/relay-config.ts';
 import { startRelayService } from '../src/relay-service.ts';
+import { RELAY_METRICS } from '../src/relay-metrics.ts';
 
 export interface RelayServiceFixture {
   tenant: string;
@@ -151,7 +152,7 @@ export async function openRelayServiceFixture(
     closers.push(() => storage.close());
 
     const logger = createLogger('relay', { destination: { write: () => undefined } });
-    const metrics = new ServiceMetrics('relay');
+    const metrics = new ServiceMetrics('relay', RELAY_METRICS);
     const relay = await openRelay({
       config,
       bus,
@@ -159,7 +160,7 @@ export async function openRelayServiceFixture(
       database,
       metrics,
       logger,
-      ...(options.tenantStore === 'memory' ? { tenantStore: new MemoryTenantStore() } : {}),
+      tenantStore: options.tenantStore === 'memory' ? new MemoryTenantStore() : undefined,
     });
     const service = await startRelayService({ config, relay, metrics, logger, handleSignals: false });
     closers.push(() => service.close());
@@ -188,7 +189,7 @@ export async function openRelayServiceFixture(
           bus,
           storage,
           database,
-          metrics: new ServiceMetrics('relay'),
+          metrics: new ServiceMetrics('relay', RELAY_METRICS),
           logger,
         });
         const running = await startRelayService({

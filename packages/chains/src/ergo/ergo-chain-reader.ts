@@ -9,21 +9,19 @@ import { ChainError, ChainErrorCode } from '../chain-error.ts';
 import type { ChainAnchor, ChainAnchorPage, ChainHead, ChainReader } from '../chain-reader.ts';
 import { decodeAnchorBox } from './anchor-box.ts';
 import { ErgoNodeClient } from './ergo-node-client.ts';
-import type { ErgoNodeClientOptions } from './ergo-node-client.ts';
-import { networkPrefix } from './ergo-wallet.ts';
-import type { ErgoNetwork } from './ergo-wallet.ts';
+import { checkErgoNodeNetwork, networkPrefix, type ErgoNetwork } from './ergo-network.ts';
 import type { ErgoBoxJson, ErgoHeader, ErgoIndexedBox } from './node-types.ts';
 
 export interface ErgoChainReaderOptions {
   /** Node URLs, tried in order. */
   readonly nodeUrls: readonly string[];
-  readonly apiKey?: string;
-  readonly timeoutMs?: number;
+  readonly apiKey?: string | undefined;
+  readonly timeoutMs?: number | undefined;
   readonly network: ErgoNetwork;
   /** The marker token id (64 hex): the id of the first input of its minting transaction. */
   readonly tokenId: string;
   /** The height the marker was minted at: nothing below is read. Default 1 (the first block). */
-  readonly startHeight?: number;
+  readonly startHeight?: number | undefined;
   /** Blocks per page of readAnchors. Default 50 (two node calls per block). */
   readonly pageBlocks?: number;
   /** Id in stores and proofs; default `ergo:<network>`. */
@@ -56,12 +54,19 @@ export class ErgoChainReader implements ChainReader {
     this.startHeight = Math.max(options.startHeight ?? 1, 1);
     this.#pageBlocks = options.pageBlocks ?? 50;
     this.id = options.id ?? `ergo:${options.network}`;
-    const clientOptions: ErgoNodeClientOptions = {
+    this.client = new ErgoNodeClient({
       urls: options.nodeUrls,
-      ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    };
-    this.client = new ErgoNodeClient(clientOptions);
+      apiKey: options.apiKey,
+      timeoutMs: options.timeoutMs,
+    });
+  }
+
+  /**
+   * Refuses a node on another network (BAD_CONFIG ANCHORPOST_ERGO_NETWORK): a service calls it
+   * once, when it starts.
+   */
+  checkNetwork(): Promise<void> {
+    return checkErgoNodeNetwork(this.client, this.network);
   }
 
   async head(): Promise<ChainHead> {

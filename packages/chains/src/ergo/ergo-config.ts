@@ -7,7 +7,7 @@
 import { isSet, loadConfig, type ConfigSchema } from '@anchorpost/config';
 import { finalityDepthOf } from '../finality-depth.ts';
 import type { ErgoChainOptions } from './ergo-chain.ts';
-import type { ErgoNetwork } from './ergo-wallet.ts';
+import { ERGO_NETWORK_SETTING, ERGO_NETWORKS, type ErgoNetwork } from './ergo-network.ts';
 
 export type ErgoChainConfig = Omit<ErgoChainOptions, 'wallet' | 'store' | 'now'>;
 
@@ -23,7 +23,11 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export const ergoNodeConfigSchema = {
   nodeUrls: { kind: 'list', of: 'url', env: 'ANCHORPOST_ERGO_NODE_URLS' },
-  network: { kind: 'enum', env: 'ANCHORPOST_ERGO_NETWORK', values: ['mainnet', 'testnet'] },
+  /**
+   * `mainnet`, `testnet`, or `devnet` (a private network); the node must report the same in
+   * `/info`, checked once when a service starts. devnet addresses carry the testnet prefix.
+   */
+  network: { kind: 'enum', env: ERGO_NETWORK_SETTING, values: ERGO_NETWORKS },
   apiKey: { kind: 'string', env: 'ANCHORPOST_ERGO_API_KEY', optional: true, secret: true },
   timeoutMs: { kind: 'int', env: 'ANCHORPOST_ERGO_TIMEOUT_MS', default: 10_000, min: 1 },
 } as const satisfies ConfigSchema;

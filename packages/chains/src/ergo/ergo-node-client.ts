@@ -24,9 +24,9 @@ export interface ErgoNodeClientOptions {
   /** One or more node URLs (e.g. http://127.0.0.1:9053); tried in order, failing over on errors. */
   readonly urls: readonly string[];
   /** Sent as the `api_key` header. Not needed for the endpoints used here, but some nodes guard all. */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** Per request. Default 10 s. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Extra rounds over all URLs after a transport failure or a 5xx. Default 2. */
   readonly retries?: number;
   /** First backoff between rounds, doubled each round. Default 250 ms. */

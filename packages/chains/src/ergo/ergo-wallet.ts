@@ -8,9 +8,8 @@ import { Mnemonic as Bip39 } from 'ethers';
 import * as ergo from 'ergo-lib-wasm-nodejs';
 import { ChainError, ChainErrorCode } from '../chain-error.ts';
 import { stringifyErgoJson } from './ergo-json.ts';
+import { networkPrefix, type ErgoNetwork } from './ergo-network.ts';
 import type { ErgoBoxJson, ErgoHeader } from './node-types.ts';
-
-export type ErgoNetwork = 'mainnet' | 'testnet';
 
 export interface ErgoWalletOptions {
   readonly mnemonic: string;
@@ -91,10 +90,6 @@ export class ErgoWallet {
     );
     return { txId: signed.id().to_str(), json: signed.to_json() };
   }
-}
-
-export function networkPrefix(network: ErgoNetwork): ergo.NetworkPrefix {
-  return network === 'mainnet' ? ergo.NetworkPrefix.Mainnet : ergo.NetworkPrefix.Testnet;
 }
 
 /**

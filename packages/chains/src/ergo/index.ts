@@ -6,6 +6,7 @@ export * from './ergo-chain-reader.ts';
 export * from './ergo-config.ts';
 export * from './ergo-driver.ts';
 export * from './ergo-json.ts';
+export * from './ergo-network.ts';
 export * from './ergo-node-client.ts';
 export * from './ergo-wallet.ts';
 export * from './mint-marker.ts';

@@ -5,7 +5,7 @@
  */
 import { AbiCoder, getAddress, Interface, toBeHex } from 'ethers';
 import { anchorpostAnchorAbi, anchorpostAnchorBytecode } from '../generated/anchorpost-anchor.ts';
-import { ChainError, ChainErrorCode } from '../chain-error.ts';
+import { decodeCustomError, deployContract, type DecodedRevert } from './contract-deployment.ts';
 import type { JsonRpcPool } from './json-rpc-pool.ts';
 import { fromQuantity } from './rpc-types.ts';
 import type { RpcLog } from './rpc-types.ts';
@@ -62,20 +62,8 @@ export function decodeAnchoredLog(log: RpcLog): AnchoredEvent | undefined {
 }
 
 /** The contract's custom error in revert data, if the data holds one. */
-export function decodeAnchorRevert(data: unknown): { name: string; args: readonly unknown[] } | undefined {
-  const hex =
-    typeof data === 'string'
-      ? data
-      : typeof data === 'object' && data !== null && 'data' in data
-        ? data.data
-        : undefined;
-  if (typeof hex !== 'string' || !hex.startsWith('0x') || hex.length < 10) return undefined;
-  try {
-    const parsed = anchorContractInterface.parseError(hex);
-    return parsed === null ? undefined : { name: parsed.name, args: [...parsed.args] };
-  } catch {
-    return undefined;
-  }
+export function decodeAnchorRevert(data: unknown): DecodedRevert | undefined {
+  return decodeCustomError([anchorContractInterface], data);
 }
 
 export interface DeployAnchorContractOptions {
@@ -98,18 +86,8 @@ export async function deployAnchorContract(
 ): Promise<DeployedAnchorContract> {
   const submitters = options.submitters ?? [await signer.getAddress()];
   const data = anchorpostAnchorBytecode + anchorContractInterface.encodeDeploy([submitters]).slice(2);
-  const receipt = await sendTransactionAndWait(options.rpc, signer, { to: null, data });
-  if (receipt.contractAddress === null) {
-    throw new ChainError(
-      ChainErrorCode.RpcError,
-      `deployment ${receipt.transactionHash} created no contract`,
-    );
-  }
-  return {
-    address: receipt.contractAddress.toLowerCase(),
-    txHash: receipt.transactionHash.toLowerCase(),
-    blockNumber: fromQuantity(receipt.blockNumber),
-  };
+  const deployed = await deployContract(options.rpc, signer, data);
+  return { ...deployed, address: deployed.address.toLowerCase() };
 }
 
 /** Owner action: allows (or stops) an account to anchor. */

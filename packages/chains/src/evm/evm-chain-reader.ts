@@ -22,10 +22,10 @@ export interface EvmChainReaderOptions {
   readonly chainId: number;
   readonly contractAddress: string;
   /** Block of the contract's deployment: nothing before it is read. Default 0. */
-  readonly deployBlock?: number;
+  readonly deployBlock?: number | undefined;
   /** Blocks per eth_getLogs call; keeps every answer small. Default 2,000. */
-  readonly logPageBlocks?: number;
-  readonly rpcTimeoutMs?: number;
+  readonly logPageBlocks?: number | undefined;
+  readonly rpcTimeoutMs?: number | undefined;
   /** Store/proof key of the chain; default `evm:<chainId>`. */
   readonly id?: string;
 }
@@ -65,10 +65,7 @@ export class EvmChainReader implements ChainReader {
       throw new ChainError(ChainErrorCode.BadConfig, 'logPageBlocks: must be > 0');
     this.chainId = options.chainId;
     this.id = options.id ?? `evm:${options.chainId}`;
-    this.rpc = new JsonRpcPool({
-      urls: options.rpcUrls,
-      ...(options.rpcTimeoutMs === undefined ? {} : { timeoutMs: options.rpcTimeoutMs }),
-    });
+    this.rpc = new JsonRpcPool({ urls: options.rpcUrls, timeoutMs: options.rpcTimeoutMs });
   }
 
   /** Checks once that the endpoints serve the configured chain and that the contract exists. */

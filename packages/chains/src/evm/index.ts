@@ -27,6 +27,8 @@ export { bumpedFees, initialFees, minimumReplacementFees } from './fee-policy.ts
 export type { Eip1559Fees, NetworkFees } from './fee-policy.ts';
 export { JsonRpcPool, RpcResponseError } from './json-rpc-pool.ts';
 export type { JsonRpcPoolOptions } from './json-rpc-pool.ts';
+export { decodeCustomError, deployContract } from './contract-deployment.ts';
+export type { DecodedRevert, DeployedContract } from './contract-deployment.ts';
 export { sendTransactionAndWait } from './send-transaction.ts';
 export type { SendTransactionOptions, TransactionSigner } from './send-transaction.ts';
 export {

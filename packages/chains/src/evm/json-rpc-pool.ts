@@ -9,7 +9,7 @@ import { ChainError, ChainErrorCode } from '../chain-error.ts';
 export interface JsonRpcPoolOptions {
   readonly urls: readonly string[];
   /** Per request. Default 10 s. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** How long a failed endpoint is skipped while others work. Default 30 s. */
   readonly cooldownMs?: number;
 }

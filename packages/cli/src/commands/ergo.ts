@@ -6,21 +6,28 @@
  * --mnemonic-file FILE` prints the wallet's address (EIP-3, m/44'/429'/0'/0/0) to fund first.
  */
 import { readFile } from 'node:fs/promises';
-import { ChainError, ErgoNodeClient, ErgoWallet, mintMarker } from '@anchorpost/chains';
+import {
+  ChainError,
+  checkErgoNodeNetwork,
+  ErgoNodeClient,
+  ErgoWallet,
+  isErgoNetwork,
+  mintMarker,
+} from '@anchorpost/chains';
 import type { ErgoNetwork } from '@anchorpost/chains';
 import { CliError, UsageError } from '../failure.ts';
 import { parseCommand } from '../options.ts';
 
 export const ERGO_USAGE = [
-  'anchorpost ergo address --network mainnet|testnet --mnemonic-file FILE',
-  'anchorpost ergo mint-marker --node URL --network mainnet|testnet --mnemonic-file FILE [--float ERG] [--fee NANOERG]',
+  'anchorpost ergo address --network mainnet|testnet|devnet --mnemonic-file FILE',
+  'anchorpost ergo mint-marker --node URL --network mainnet|testnet|devnet --mnemonic-file FILE [--float ERG] [--fee NANOERG]',
 ].join('\n  ');
 
 const ERG_RE = /^\d{1,10}(\.\d{1,9})?$/;
 
 function network(text: string | undefined): ErgoNetwork {
-  if (text !== 'mainnet' && text !== 'testnet')
-    throw new UsageError(`--network must be mainnet or testnet; usage: ${ERGO_USAGE}`);
+  if (!isErgoNetwork(text))
+    throw new UsageError(`--network must be mainnet, testnet or devnet; usage: ${ERGO_USAGE}`);
   return text;
 }
 
@@ -77,8 +84,11 @@ export async function ergoCommand(args: string[]): Promise<number> {
   if (!/^\d{1,12}$/.test(fee))
     throw new UsageError(`--fee must be nanoERG as an integer; usage: ${ERGO_USAGE}`);
   try {
+    const client = new ErgoNodeClient({ urls: [values.node] });
+    // A marker minted on another network than the settings name would anchor nothing there.
+    await checkErgoNodeNetwork(client, net, '--network');
     const minted = await mintMarker({
-      client: new ErgoNodeClient({ urls: [values.node] }),
+      client,
       wallet: key,
       float: nanoErg(float),
       fee: BigInt(fee),

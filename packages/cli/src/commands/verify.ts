@@ -42,7 +42,7 @@ refuses: NO_TRUST_ROOTS, NO_LOWER_BOUND. Exit 0 verified, 1 a failure (one ERROR
 `;
 
 const CHAIN_URL_RE = /^([1-9][0-9]*)=(.+)$/;
-const NETWORK_URL_RE = /^(mainnet|testnet)=(.+)$/;
+const NETWORK_URL_RE = /^(mainnet|testnet|devnet)=(.+)$/;
 
 /** The URL per chain id (or Ergo network) of one kind of chain, from `[ID=]URL` specs. */
 function nodeUrls(

@@ -15,6 +15,7 @@ import type { CallerCheck, StreamBounds } from './grpc-call.ts';
 import { relayGrpcService } from './relay-grpc-service.ts';
 import type { RelayCalls } from './relay-grpc-service.ts';
 import { loadRelayProto, RELAY_SERVICE_NAME } from './relay-proto.ts';
+import { RELAY_METRICS } from '../relay-metrics.ts';
 
 export interface RelayGrpcServerOptions {
   /** A Relay (only submit, subscribe and getReceipt are called). */
@@ -91,10 +92,11 @@ export async function startRelayGrpcServer(options: RelayGrpcServerOptions): Pro
     (options.maxTxFileBytes ?? RELAY_DEFAULTS.maxTxFileBytes) + ENVELOPE_BYTES;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
 
-  const requests = metrics?.counter('grpc_requests_total', 'gRPC calls by method and final status code', [
-    'method',
-    'code',
-  ]);
+  const requests = metrics?.counter(
+    RELAY_METRICS.grpcRequestsTotal,
+    'gRPC calls by method and final status code',
+    ['method', 'code'],
+  );
   const definition = loadRelayProto();
   const connections = { ...CONNECTION_DEFAULTS, ...options.connections };
   const service = relayGrpcService({

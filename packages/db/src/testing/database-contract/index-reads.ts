@@ -1,0 +1,151 @@
+/**
+ * Database contract, group "index reads": proofs with every chain's anchors, messages by recipient
+ * with a keyset cursor, and chain cursors. Each test on an empty database of its own.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { TxFileRecord } from '@anchorpost/db-port';
+import {
+  fixtureAnchor,
+  fixtureBatch,
+  fixtureCid,
+  fixtureEntries,
+  fixtureHash,
+  fixtureTxFile,
+} from '../fixtures.ts';
+import { databaseFixture, expectDbError } from './fixture.ts';
+import type { DatabaseFactory } from './fixture.ts';
+
+export function indexReadsGroup(factory: DatabaseFactory): void {
+  describe('index reads', () => {
+    const fresh = databaseFixture(factory);
+    const platform = 'contract';
+
+    it('serves a proof with the anchors of every chain, and replaces an anchor on re-anchoring', async () => {
+      const { db } = await fresh();
+      const batch = fixtureBatch(platform, 3, 5);
+      const entries = fixtureEntries('proof', 5);
+      await db.index.recordBatch(batch, entries);
+      const ergo = fixtureAnchor(batch, 'ergo', 'mainnet', 1_204_400);
+      const evm = fixtureAnchor(batch, 'evm', '31337', 17);
+      await db.index.recordAnchor(ergo);
+      await db.index.recordAnchor(evm);
+
+      const proof = await db.index.getProof(entries[3]!);
+      assert.deepEqual(proof, { txFileCid: entries[3], batch, index: 3, anchors: [evm, ergo] });
+
+      const reanchored = { ...fixtureAnchor(batch, 'evm', '31337', 21), status: 'confirmed' as const };
+      await db.index.recordAnchor(reanchored);
+      assert.deepEqual((await db.index.getProof(entries[3]!))?.anchors, [reanchored, ergo]);
+      assert.equal(await db.index.getProof(fixtureCid('never sealed')), null);
+    });
+
+    it('lists messages by recipient with a keyset cursor: each exactly once, in batch order', async () => {
+      const { db } = await fresh();
+      const recipient = fixtureHash('recipient/paged');
+      const other = fixtureHash('recipient/other');
+      const rows: TxFileRecord[] = [];
+      for (const sequence of [10, 11, 12]) {
+        for (let batchIndex = 0; batchIndex < 150; batchIndex += 1) {
+          const cid = fixtureCid(`paged/${sequence}/${batchIndex}`);
+          rows.push(
+            fixtureTxFile(
+              cid,
+              { batchSequence: sequence, batchIndex },
+              batchIndex % 3 === 0 ? other : recipient,
+            ),
+          );
+        }
+      }
+      // Inserted out of order: the listing's order comes from the index, not from insertion.
+      const shuffled = rows.map((row, i) => ({
+        row,
+        key: createHash('sha256').update(String(i)).digest('hex'),
+      }));
+      shuffled.sort((a, b) => a.key.localeCompare(b.key));
+      assert.equal(await db.index.recordTxFiles(shuffled.map((item) => item.row)), rows.length);
+      assert.equal(await db.index.recordTxFiles(rows.slice(0, 10)), 0, 'recording again adds nothing');
+      assert.deepEqual(
+        await db.index.getTxFile(rows[7]!.cid),
+        rows[7],
+        'a tx-file reads back by CID, senders in order',
+      );
+      assert.equal(await db.index.getTxFile(fixtureCid('never indexed')), null);
+      // A row without the trustedblock id (as indexed before it was kept) reads back without one.
+      const withoutId = fixtureTxFile(
+        fixtureCid('paged/without-id'),
+        { batchSequence: 9, batchIndex: 0 },
+        other,
+      );
+      delete withoutId.trustedblockId;
+      await db.index.recordTxFiles([withoutId]);
+      assert.deepEqual(await db.index.getTxFile(withoutId.cid), withoutId);
+
+      const expected = rows.filter((row) => row.recipientHash === recipient);
+      const seen: TxFileRecord[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page = await db.index.messagesByRecipient(recipient, cursor, 7);
+        assert.ok(page.items.length <= 7);
+        seen.push(...page.items);
+        cursor = page.nextCursor;
+        pages += 1;
+        if (pages === 3) {
+          // A message arriving in a later batch mid-listing shows up once, at the end.
+          const late = fixtureTxFile(
+            fixtureCid('paged/late'),
+            { batchSequence: 13, batchIndex: 0 },
+            recipient,
+          );
+          await db.index.recordTxFiles([late]);
+          expected.push(late);
+        }
+      } while (cursor !== null);
+      assert.equal(pages, Math.ceil(expected.length / 7));
+      assert.deepEqual(seen, expected);
+      assert.equal(new Set(seen.map((row) => row.cid)).size, seen.length);
+
+      const last = await db.index.messagesByRecipient(recipient, null, 1_000);
+      assert.equal(last.items.length, expected.length);
+      assert.equal(last.nextCursor, null);
+      assert.deepEqual(await db.index.messagesByRecipient(fixtureHash('nobody'), null, 10), {
+        items: [],
+        nextCursor: null,
+      });
+      await expectDbError(db.index.messagesByRecipient(recipient, 'not-a-cursor', 10), 'INVALID_ARGUMENT');
+      await expectDbError(db.index.messagesByRecipient(recipient, null, 0), 'INVALID_ARGUMENT');
+      await expectDbError(db.index.messagesByRecipient(recipient, null, 1_001), 'INVALID_ARGUMENT');
+    });
+
+    it('keeps a chain cursor per chain', async () => {
+      const { db } = await fresh();
+      assert.equal(await db.index.getChainCursor('ergo', 'mainnet'), null);
+      await db.index.saveChainCursor({
+        chain: 'ergo',
+        chainId: 'mainnet',
+        lastBlock: 10,
+        lastBlockHash: 'a'.repeat(64),
+      });
+      await db.index.saveChainCursor({
+        chain: 'evm',
+        chainId: '31337',
+        lastBlock: 5,
+        lastBlockHash: 'c'.repeat(64),
+      });
+      await db.index.saveChainCursor({
+        chain: 'ergo',
+        chainId: 'mainnet',
+        lastBlock: 11,
+        lastBlockHash: 'b'.repeat(64),
+      });
+      assert.deepEqual(await db.index.getChainCursor('ergo', 'mainnet'), {
+        chain: 'ergo',
+        chainId: 'mainnet',
+        lastBlock: 11,
+        lastBlockHash: 'b'.repeat(64),
+      });
+    });
+  });
+}
