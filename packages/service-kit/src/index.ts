@@ -9,6 +9,7 @@ export {
 } from './config.ts';
 export { createLogger, loggerConfigSchema, nestLogger, type Logger } from './logger.ts';
 export { ServiceMetrics } from './metrics.ts';
+export { LatencyHistogram, type LatencySummary } from './latency-histogram.ts';
 export { runReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
 export { currentRequestId, requestContext } from './request-context.ts';
 export { startServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.ts';
