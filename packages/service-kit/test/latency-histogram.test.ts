@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { LatencyHistogram } from '../src/latency-histogram.ts';
 
-const within = (actual: number, expected: number, relative = 0.01) =>
+const within = (actual: number, expected: number, relative = 0.01) => {
   assert.ok(Math.abs(actual - expected) <= expected * relative, `${actual} is not within 1 % of ${expected}`);
+};
 
 it('gives percentiles to within 1 % over six decades, and the exact max', () => {
   const histogram = new LatencyHistogram();
