@@ -2,13 +2,15 @@
  * Seals one batch of N tx-files (default 100,000) against FileLogBus + HeliaContentStore in a temp
  * dir and prints JSON with timings and the peak RSS of the sealing process. The input is prepared
  * first and the seal runs in a fresh child process (a batcher restart), so the figure is the
- * seal's own footprint, not the preparation's.
+ * seal's own footprint, not the preparation's. Prints the load average and writes
+ * bench-results/batcher-seal.json (scripts/bench-report.ts); the seal has no same-run baseline.
  *   node bench/seal.ts [files]
  */
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { TxFileAccepted } from '@anchorpost/events';
+import { BenchReport } from '../../../scripts/bench-report.ts';
 import { Batcher } from '../src/index.ts';
 import {
   acceptedEvent,
@@ -85,7 +87,23 @@ if (process.argv[2] === '--seal-in') {
       [fileURLToPath(import.meta.url), '--seal-in', dir, String(Math.max(1, files))],
       { encoding: 'utf8' },
     );
-    console.log(JSON.stringify({ files, prepareMs, ...JSON.parse(out) }));
+    const sealed = JSON.parse(out) as { sealMs: number; peakRssMiB: number };
+    console.log(JSON.stringify({ files, prepareMs, ...sealed }));
+    const report = new BenchReport('batcher-seal');
+    report.row({
+      path: `batcher sealing ${files.toLocaleString('en')} files (FileLogBus + Helia), seal time`,
+      measured: sealed.sealMs / 1000,
+      unit: 's',
+      target: '≤ 60 s for 1,000,000 files',
+      details: { files, prepareMs, ...sealed },
+    });
+    report.row({
+      path: `batcher sealing ${files.toLocaleString('en')} files, peak RSS of the sealing process`,
+      measured: sealed.peakRssMiB,
+      unit: 'MiB',
+      target: '< 384 MiB for 1,000,000 files',
+    });
+    await report.finish();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,8 @@ import type {
   IndexDump,
   InclusionRecord,
   Page,
+  ProofSlice,
+  ProofSliceQuery,
   TxFileRecord,
 } from './records.ts';
 
@@ -21,7 +23,7 @@ export interface IndexRepository {
    * UNIQUE_VIOLATION if the batch (cid, or platform + sequence) is already indexed.
    * Entries are inserted in chunks, so an iterable of a million CIDs is fine; an async one
    * keeps the transaction (and, on an embedded database, the only connection) open while
-   * it is read.
+   * it is read. The batch's tree nodes from its tree level up are written with it.
    */
   recordBatch(batch: BatchRecord, entries: Iterable<string> | AsyncIterable<string>): Promise<void>;
   /** Writes tx-files and their senders in one transaction; ones already indexed are skipped. Returns how many were new. */
@@ -41,6 +43,11 @@ export interface IndexRepository {
   firstBatchOf(txFileCids: readonly string[]): Promise<Map<string, string>>;
   /** The batch's tx-file CIDs in leaf order, read page by page (for Merkle paths). */
   batchEntries(batchCid: string, pageSize?: number): AsyncIterable<string>;
+  /**
+   * A run of a batch's entries and some of its stored tree nodes, in one round trip: what an
+   * O(log n) proof reads. Nodes that are not stored are left out.
+   */
+  proofSlice(batchCid: string, query: ProofSliceQuery): Promise<ProofSlice>;
   /** Where a tx-file was sealed and anchored; null if it is in no indexed batch. */
   getProof(txFileCid: string): Promise<InclusionRecord | null>;
   /** Tx-files sent to a recipient, in batch order, keyset-paginated (limit 1…1000). */

@@ -95,6 +95,34 @@ export interface InclusionRecord {
   index: number;
   /** That batch's anchors, ordered by chain and chain id. */
   anchors: AnchorRecord[];
+  /**
+   * The level from which the batch's tree nodes are stored (see `proofSlice`); absent for a batch
+   * indexed before the index kept them, whose proofs read every entry.
+   */
+  treeLevel?: number;
+}
+
+/** One stored node of a batch's Merkle tree: MTH of entries [index·2^level, min((index+1)·2^level, count)). */
+export interface BatchTreeNodeRecord {
+  batchCid: string;
+  level: number;
+  index: number;
+  /** 64 lower-case hex characters. */
+  hash: string;
+}
+
+/** Which entries and tree nodes of one batch a proof needs. */
+export interface ProofSliceQuery {
+  /** Entries [entriesFrom, entriesTo) in leaf order. */
+  entriesFrom: number;
+  entriesTo: number;
+  nodes: readonly { level: number; index: number }[];
+}
+
+/** What `proofSlice` found: entries in leaf order, and the nodes that are stored. */
+export interface ProofSlice {
+  entries: string[];
+  nodes: { level: number; index: number; hash: string }[];
 }
 
 /** One page of a keyset-paginated listing; pass `nextCursor` back for the next page. */
@@ -108,6 +136,7 @@ export interface Page<T> {
 export interface IndexDump {
   batches: BatchRecord[];
   batchEntries: BatchEntryRecord[];
+  batchTreeNodes: BatchTreeNodeRecord[];
   txFiles: TxFileRecord[];
   anchors: AnchorRecord[];
   chainCursors: ChainCursorRecord[];

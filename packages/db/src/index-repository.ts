@@ -4,6 +4,8 @@
  * same code runs against PostgreSQL and the embedded PGlite (see createDatabase).
  */
 import { DbError } from '@anchorpost/db-port';
+import { isProtocolError, MerkleUpperLevels, merkleLeafHashForCid, toHex } from '@anchorpost/protocol';
+import type { MerkleUpperLevelsResult } from '@anchorpost/protocol';
 import { withDbErrors } from './to-db-error.ts';
 import { decodeMessageCursor, encodeMessageCursor } from './message-cursor.ts';
 import { Prisma } from './generated/prisma/client.ts';
@@ -19,6 +21,8 @@ import type {
   IndexDump,
   InclusionRecord,
   Page,
+  ProofSlice,
+  ProofSliceQuery,
   TxFileRecord,
 } from '@anchorpost/db-port';
 
@@ -26,6 +30,11 @@ import type {
 export const ENTRY_CHUNK = 10_000;
 const TX_FILE_CHUNK = 5_000;
 export const MAX_PAGE_LIMIT = 1_000;
+/**
+ * Tree nodes are kept from runs of 2^4 = 16 entries up: a proof reads 16 entries and one node
+ * per level above, and the nodes cost about count / 8 rows (see ADR 0029).
+ */
+export const TREE_LEVEL = 4;
 
 /** Long enough for a batch of a million entries on a slow disk; a stuck one still ends. */
 const BULK_TRANSACTION = { maxWait: 60_000, timeout: 600_000 } as const;
@@ -94,6 +103,36 @@ function toChainCursorRecord(row: ChainCursor): ChainCursorRecord {
 
 const SENDERS_IN_ORDER = { senders: { orderBy: { position: 'asc' } } } as const;
 
+/** A Merkle leaf needs the CID's bytes: an entry that is no CID is an invalid value. */
+function leafHash(txFileCid: string, index: number): Uint8Array {
+  try {
+    return merkleLeafHashForCid(txFileCid, `entries[${index}]`);
+  } catch (cause) {
+    if (!isProtocolError(cause)) throw cause;
+    throw new DbError('INVALID_VALUE', `entry ${index} is no tx-file CID: ${cause.message}`, { cause });
+  }
+}
+
+type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** The batch's tree nodes from TREE_LEVEL up, one unnest() per chunk as for its entries. */
+async function insertTreeNodes(
+  tx: Transaction,
+  batchCid: string,
+  { base, levels }: MerkleUpperLevelsResult,
+): Promise<void> {
+  const rows = levels.flatMap((nodes, k) => nodes.map((hash, index) => ({ level: base + k, index, hash })));
+  for (let start = 0; start < rows.length; start += ENTRY_CHUNK) {
+    const chunk = rows.slice(start, start + ENTRY_CHUNK);
+    await tx.$executeRaw`
+      INSERT INTO "batch_tree_node" ("batch_cid", "level", "index", "hash")
+      SELECT ${batchCid}, * FROM unnest(
+        ${chunk.map((row) => row.level)}::int4[],
+        ${chunk.map((row) => row.index)}::int4[],
+        ${chunk.map((row) => toHex(row.hash))}::text[])`;
+  }
+}
+
 export class PrismaIndexRepository implements IndexRepository {
   readonly #prisma: PrismaClient;
 
@@ -114,8 +153,10 @@ export class PrismaIndexRepository implements IndexRepository {
             merkleRoot: batch.merkleRoot,
             count: batch.count,
             rootBlock: batch.rootBlock === undefined ? null : new Uint8Array(batch.rootBlock),
+            treeLevel: TREE_LEVEL,
           },
         });
+        const tree = new MerkleUpperLevels(TREE_LEVEL);
         // unnest() of one text[] per chunk rather than createMany's 3 bind parameters per row:
         // about 4× the rows per second on PGlite (see README), and no parameter limit.
         let index = 0;
@@ -129,6 +170,7 @@ export class PrismaIndexRepository implements IndexRepository {
         };
         for await (const txFileCid of entries) {
           chunk.push(txFileCid);
+          tree.add(leafHash(txFileCid, index));
           index += 1;
           if (chunk.length === ENTRY_CHUNK) await flush();
         }
@@ -139,6 +181,9 @@ export class PrismaIndexRepository implements IndexRepository {
             `batch ${batch.cid} has count ${batch.count} but ${index} entries`,
           );
         }
+        // Not checked against batch.merkleRoot: the parser verified the batch-file, and a proof
+        // is verified against the root before it is handed out.
+        await insertTreeNodes(tx, batch.cid, tree.finish());
       }, BULK_TRANSACTION),
     );
   }
@@ -271,6 +316,27 @@ export class PrismaIndexRepository implements IndexRepository {
     }
   }
 
+  proofSlice(batchCid: string, query: ProofSliceQuery): Promise<ProofSlice> {
+    return withDbErrors('proofSlice', async () => {
+      // One round trip: the run of entries and the nodes, told apart by a null level.
+      const rows = await this.#prisma.$queryRaw<{ level: number | null; index: number; value: string }[]>`
+        SELECT NULL::int4 AS "level", "index", "tx_file_cid" AS "value" FROM "batch_entry"
+        WHERE "batch_cid" = ${batchCid} AND "index" >= ${query.entriesFrom} AND "index" < ${query.entriesTo}
+        UNION ALL
+        SELECT n."level", n."index", n."hash" FROM "batch_tree_node" n
+        JOIN unnest(${query.nodes.map((node) => node.level)}::int4[], ${query.nodes.map((node) => node.index)}::int4[])
+          AS k("level", "index") ON n."level" = k."level" AND n."index" = k."index"
+        WHERE n."batch_cid" = ${batchCid}`;
+      const entries = rows.filter((row) => row.level === null).sort((a, b) => a.index - b.index);
+      return {
+        entries: entries.map((row) => row.value),
+        nodes: rows
+          .filter((row) => row.level !== null)
+          .map((row) => ({ level: row.level!, index: row.index, hash: row.value })),
+      };
+    });
+  }
+
   getProof(txFileCid: string): Promise<InclusionRecord | null> {
     return withDbErrors('getProof', async () => {
       const entry = await this.#prisma.batchEntry.findFirst({
@@ -284,6 +350,7 @@ export class PrismaIndexRepository implements IndexRepository {
         batch: toBatchRecord(entry.batch),
         index: entry.index,
         anchors: entry.batch.anchors.map(toAnchorRecord),
+        ...(entry.batch.treeLevel === null ? {} : { treeLevel: entry.batch.treeLevel }),
       };
     });
   }
@@ -346,7 +413,7 @@ export class PrismaIndexRepository implements IndexRepository {
   truncateAll(): Promise<void> {
     return withDbErrors('truncateAll', async () => {
       await this.#prisma.$executeRawUnsafe(
-        'TRUNCATE TABLE "batch_entry", "tx_file_sender", "anchor", "tx_file", "batch", "chain_cursor"',
+        'TRUNCATE TABLE "batch_tree_node", "batch_entry", "tx_file_sender", "anchor", "tx_file", "batch", "chain_cursor"',
       );
     });
   }
@@ -358,6 +425,9 @@ export class PrismaIndexRepository implements IndexRepository {
       });
       const batchEntries: BatchEntryRecord[] = await this.#prisma.batchEntry.findMany({
         orderBy: [{ batchCid: 'asc' }, { index: 'asc' }],
+      });
+      const batchTreeNodes = await this.#prisma.batchTreeNode.findMany({
+        orderBy: [{ batchCid: 'asc' }, { level: 'asc' }, { index: 'asc' }],
       });
       const txFiles = await this.#prisma.txFile.findMany({
         orderBy: { cid: 'asc' },
@@ -372,6 +442,7 @@ export class PrismaIndexRepository implements IndexRepository {
       return {
         batches: batches.map(toBatchRecord),
         batchEntries,
+        batchTreeNodes,
         txFiles: txFiles.map(toTxFileRecord),
         anchors: anchors.map(toAnchorRecord),
         chainCursors: chainCursors.map(toChainCursorRecord),

@@ -7,7 +7,7 @@ export { toDbError } from './to-db-error.ts';
 export { startEmbeddedPostgres, EMBEDDED_POOL_SIZE } from './embedded-postgres.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-postgres.ts';
 export { createDatabase, DEFAULT_POOL_SIZE, type Database, type DatabaseOptions } from './create-database.ts';
-export { PrismaIndexRepository, ENTRY_CHUNK, MAX_PAGE_LIMIT } from './index-repository.ts';
+export { PrismaIndexRepository, ENTRY_CHUNK, MAX_PAGE_LIMIT, TREE_LEVEL } from './index-repository.ts';
 export { PrismaReceiptRepository } from './receipt-repository.ts';
 export {
   PrismaAnchorRequestRepository,

@@ -163,23 +163,41 @@ export class AnchorIndexer {
     }
   }
 
-  /** Indexes the batch's tx-files chunk by chunk; returns how many were new. */
+  /**
+   * Indexes the batch's tx-files chunk by chunk; returns how many were new. A chunk's write runs
+   * while the next chunk is fetched (storage and database work side by side), with at most one
+   * write in flight, so memory holds two chunks of rows at most.
+   */
   async #indexTxFiles(batchCid: string, root: BatchRoot): Promise<number> {
     const { txFileChunk } = this.#options;
     let inserted = 0;
     let chunk: { cid: string; position: number }[] = [];
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
       const rows = await this.#fetchTxFiles(batchCid, root.sequence, chunk);
       chunk = [];
-      if (rows.length > 0) inserted += await this.#options.index.recordTxFiles(rows);
+      await writing;
+      if (rows.length === 0) return;
+      writing = this.#options.index.recordTxFiles(rows).then((count) => {
+        inserted += count;
+      });
+      // Awaited by the next flush or at the end; until then a failure must not go unhandled.
+      writing.catch(() => undefined);
     };
-    let position = 0;
-    for await (const entry of this.#entries(batchCid, root)) {
-      chunk.push({ cid: entry, position });
-      position += 1;
-      if (chunk.length === txFileChunk) await flush();
+    try {
+      let position = 0;
+      for await (const entry of this.#entries(batchCid, root)) {
+        chunk.push({ cid: entry, position });
+        position += 1;
+        if (chunk.length === txFileChunk) await flush();
+      }
+      if (chunk.length > 0) await flush();
+      await writing;
+    } catch (error) {
+      // A write still under way ends before the anchor is retried (it is idempotent anyway).
+      await writing.catch(() => undefined);
+      throw error;
     }
-    if (chunk.length > 0) await flush();
     return inserted;
   }
 

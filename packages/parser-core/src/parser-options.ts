@@ -45,9 +45,9 @@ export interface ParserOptions {
    * `page` keeps memory at one page but only catches repeats at most a page apart.
    */
   readonly duplicateCheck?: DuplicateCheck;
-  /** Tx-files fetched at once; default 8. */
+  /** Tx-files fetched at once (each at most 1 MiB, so this bounds the bytes in flight); default 32. */
   readonly txFileConcurrency?: number;
-  /** Tx-files written per transaction; default 500. */
+  /** Tx-files written per transaction; default 2,000 (one chunk is written while the next is fetched). */
   readonly txFileChunk?: number;
   /** start(): pause between runs once caught up; default 5 s. */
   readonly pollIntervalMs?: number;
@@ -150,8 +150,8 @@ export function resolveParserOptions(options: ParserOptions): ResolvedParserOpti
       maxDelayMs: integer('storageRetry.maxDelayMs', retry.maxDelayMs, 30_000, 0),
     },
     duplicateCheck,
-    txFileConcurrency: integer('txFileConcurrency', options.txFileConcurrency, 8, 1),
-    txFileChunk: integer('txFileChunk', options.txFileChunk, 500, 1),
+    txFileConcurrency: integer('txFileConcurrency', options.txFileConcurrency, 32, 1),
+    txFileChunk: integer('txFileChunk', options.txFileChunk, 2_000, 1),
     pollIntervalMs: integer('pollIntervalMs', options.pollIntervalMs, 5_000, 0),
     maxFailureDelayMs: integer('maxFailureDelayMs', options.maxFailureDelayMs, 60_000, 0),
     sleep: options.sleep ?? defaultSleep,

@@ -1,15 +1,18 @@
 /**
  * Builds the TxFileProof of one tx-file from the index alone: where it was sealed (getProof), the
- * Merkle path from the batch's ordered entries (read page by page), and the batch's anchors with
- * their depth below the chain's current head.
+ * Merkle path from the batch's stored tree nodes and the leaf's run of entries (or, for a batch
+ * indexed before the nodes were kept, from all its entries read page by page), and the batch's
+ * anchors with their depth below the chain's current head.
  */
 import type { AnchorRecord, BatchRecord, ChainKind, IndexRepository } from '@anchorpost/db-port';
 import { toBase64 } from '@anchorpost/protocol';
 import { checkBatchHeader } from './batch-header-check.ts';
 import { inclusionFromEntries } from './inclusion-from-entries.ts';
+import { inclusionFromTree } from './inclusion-from-tree.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import { TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
 import type { AnchorProof, ProofBatch, ProofTimeBound, TxFileProof } from './tx-file-proof.ts';
+import type { TreeNodeCache } from './tree-node-cache.ts';
 
 export interface AssembleProofOptions {
   /** The chain's current head height (the service asks its ChainReader); confirmations count from it. */
@@ -27,8 +30,13 @@ export interface AssembleProofOptions {
    * undefined) the proof carries the block without its time; the verifier reads it anyway.
    */
   ergoBlockTime?(height: number, blockId: string): Promise<string | undefined>;
-  /** Entries read per database round trip; default: the repository's own page size. */
+  /**
+   * Entries read per database round trip when the batch was indexed without its tree nodes
+   * (the full read); default: the repository's own page size.
+   */
   entryPageSize?: number;
+  /** Tree nodes kept between proofs (bounded); without one every proof reads its nodes. */
+  treeNodeCache?: TreeNodeCache | undefined;
   observer?: AssembleProofObserver | undefined;
 }
 
@@ -162,17 +170,24 @@ export async function assembleProof(
     }
   }
   const provenBatch = proofBatch(batch);
-  const inclusion = await inclusionFromEntries(index.batchEntries(batch.cid, options.entryPageSize), {
-    leaf: txFileCid,
-    index: found.index,
-    treeSize: batch.count,
-    root: batch.merkleRoot,
-  });
+  // Read beside the Merkle path rather than after it: one round trip less per proof.
+  const trustedLookup = (options.trustedblock ?? ((cid) => indexedTrustedblock(index, cid)))(txFileCid);
+  trustedLookup.catch(() => undefined); // awaited below; a path failure must not leave it unhandled
+  const target = { leaf: txFileCid, index: found.index, treeSize: batch.count, root: batch.merkleRoot };
+  // O(log n) reads from the stored tree nodes; batches indexed before they were kept read every entry.
+  const inclusion =
+    found.treeLevel === undefined
+      ? await inclusionFromEntries(index.batchEntries(batch.cid, options.entryPageSize), target)
+      : await inclusionFromTree(
+          index,
+          { ...target, batchCid: batch.cid, treeLevel: found.treeLevel },
+          options.treeNodeCache,
+        );
   const anchors: AnchorProof[] = [];
   for (const anchor of live)
     anchors.push(anchorProof(anchor, await options.head(anchor.chain, anchor.chainId)));
   const timeBound: ProofTimeBound = { notAfter: anchors.map((anchor) => anchor.blockTime).sort()[0]! };
-  const trusted = await (options.trustedblock ?? ((cid) => indexedTrustedblock(index, cid)))(txFileCid);
+  const trusted = await trustedLookup;
   if (trusted !== null) {
     const blockId = trusted.blockId.toLowerCase();
     const time = await options.ergoBlockTime?.(trusted.height, blockId);

@@ -51,7 +51,7 @@ export function inclusionSubtrees(index: number, treeSize: number): { start: num
   return ranges.reverse();
 }
 
-function inconsistent(message: string, cause?: unknown): never {
+export function inconsistent(message: string, cause?: unknown): never {
   throw new ProofError(
     ProofErrorCode.IndexInconsistent,
     'inclusion',
@@ -90,13 +90,25 @@ export async function inclusionFromEntries(
   }
   if (position !== target.treeSize)
     inconsistent(`the batch has ${position} entries, its count is ${target.treeSize}`);
+  return checkedInclusionProof(
+    target,
+    subtrees.map((subtree) => subtree.accumulator.root()),
+  );
+}
+
+/**
+ * The InclusionProof of `target` with `path` (leaf side first), checked against the recorded root
+ * and count: an index that disagrees with itself yields INDEX_INCONSISTENT, never a proof that
+ * would fail later. Shared by the full read and the tree-node read, so both give the same bytes.
+ */
+export function checkedInclusionProof(target: InclusionTarget, path: readonly Uint8Array[]): InclusionProof {
   const proof: InclusionProof = {
     version: INCLUSION_PROOF_VERSION,
     algorithm: INCLUSION_PROOF_ALGORITHM,
     leaf: target.leaf,
     index: target.index,
     treeSize: target.treeSize,
-    path: subtrees.map((subtree) => toHex(subtree.accumulator.root())),
+    path: path.map((hash) => toHex(hash)),
     root: target.root,
   };
   try {

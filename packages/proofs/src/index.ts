@@ -23,6 +23,9 @@ export type {
 export { MAX_PROOF_ANCHORS, parseTxFileProof } from './parse-tx-file-proof.ts';
 export { inclusionFromEntries, inclusionSubtrees } from './inclusion-from-entries.ts';
 export type { InclusionTarget } from './inclusion-from-entries.ts';
+export { inclusionFromTree } from './inclusion-from-tree.ts';
+export type { TreeInclusionTarget } from './inclusion-from-tree.ts';
+export { DEFAULT_TREE_NODE_CACHE_NODES, TreeNodeCache } from './tree-node-cache.ts';
 export { assembleProof } from './assemble-proof.ts';
 export type { AssembleProofObserver, AssembleProofOptions, TrustedBlockRef } from './assemble-proof.ts';
 export { verifyProof } from './verify-proof.ts';

@@ -9,6 +9,7 @@ export {
 } from './config.ts';
 export { createLogger, loggerConfigSchema, nestLogger, type Logger } from './logger.ts';
 export { SERVICE_KIT_METRICS, ServiceMetrics, type MetricNames } from './metrics.ts';
+export { LatencyHistogram, type LatencySummary } from './latency-histogram.ts';
 export { ReadinessMonitor, runReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
 export { managementConfigSchema } from './management-config.ts';
 export { redactSecrets } from './redact-secrets.ts';

@@ -10,11 +10,11 @@ export const parserConfigSchema = {
   maxFailureDelayMs: { kind: 'duration', env: 'ANCHORPOST_PARSER_MAX_FAILURE_DELAY', default: 60_000 },
   /** Time limit of one storage read. */
   storageTimeoutMs: { kind: 'duration', env: 'ANCHORPOST_PARSER_STORAGE_TIMEOUT', default: 30_000 },
-  /** Tx-files fetched from storage at once. */
+  /** Tx-files fetched from storage at once (each at most 1 MiB: this bounds the bytes in flight). */
   txFileConcurrency: {
     kind: 'int',
     env: 'ANCHORPOST_PARSER_TX_FILE_CONCURRENCY',
-    default: 8,
+    default: 32,
     min: 1,
     max: 256,
   },

@@ -23,6 +23,8 @@ import { integerArgument, readBytesOption } from '../integer-argument.ts';
 import { resolveSubscribeOptions } from '../subscribe-options.ts';
 import { KAFKA_BUS_DEFAULTS, parseBrokers, type KafkaBusOptions } from './config.ts';
 import { DirectRequests } from './direct-requests.ts';
+// Side effect: kafkajs's request queue no longer schedules negative timeouts.
+import './request-queue-schedule.ts';
 import { kafkaBusError } from './kafka-error.ts';
 import { KafkaSubscription } from './kafka-subscription.ts';
 

@@ -3,6 +3,7 @@
  * runs (or a rebuild) produce byte-identical data.
  */
 import { createHash } from 'node:crypto';
+import { cidForSmallBytes } from '@anchorpost/protocol';
 import type { AnchorRecord, BatchRecord, ChainKind, TxFileRecord } from '@anchorpost/db-port';
 
 function hex(label: string, length: number): string {
@@ -13,13 +14,9 @@ function hex(label: string, length: number): string {
   return out.slice(0, length);
 }
 
-/** A CIDv1-looking base32 string (the index does not parse CIDs). */
+/** A real CIDv1 (raw, sha2-256 of the label): the index hashes entries as Merkle leaves. */
 export function fixtureCid(label: string): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  const digest = createHash('sha256').update(label).digest();
-  let body = '';
-  for (const byte of digest) body += alphabet[byte % 32]!;
-  return `bafkrei${body}${body.slice(0, 20)}`;
+  return cidForSmallBytes(new TextEncoder().encode(label));
 }
 
 /** A 128-hex HMAC-SHA512-looking hash. */

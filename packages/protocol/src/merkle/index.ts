@@ -15,6 +15,8 @@ export {
 export type { InclusionProof } from './inclusion-proof.ts';
 export { MerkleRootAccumulator, merkleRoot, merkleRootSync } from './merkle-root.ts';
 export { MerkleTree } from './merkle-tree.ts';
+export { MAX_UPPER_LEVELS_BASE, MerkleUpperLevels, merkleNodeOfRange } from './merkle-upper-levels.ts';
+export type { MerkleUpperLevelsResult } from './merkle-upper-levels.ts';
 export {
   inclusionPathLength,
   isValidInclusionProof,

@@ -25,6 +25,12 @@ import { linksOf } from './dag-links.ts';
 
 const PIN_PREFIX = '/anchorpost/pin/';
 const PINNED_BLOCK_PREFIX = '/anchorpost/pinned-block/';
+/**
+ * Blocks a walk visits at once. Visits of one walk touch distinct block records (a DAG that links
+ * a block twice makes the same change to it twice, which is harmless); 32 keeps libuv's thread
+ * pool (4 threads) busy without queueing thousands of file operations.
+ */
+const WALK_CONCURRENCY = 32;
 
 interface PinRecord {
   recursive: boolean;
@@ -120,9 +126,12 @@ export class PinIndex {
   }
 
   /**
-   * Visits `root` and, if recursive, every block below it, depth first with an explicit stack.
-   * Raw leaves are only checked for presence, not read. A block that is not there fails the walk
-   * (NOT_FOUND) or is skipped with what lies below it.
+   * Visits `root` and, if recursive, every block below it. Blocks are taken from an explicit stack
+   * up to WALK_CONCURRENCY at a time: each visit is a few datastore round trips (a file each), so
+   * one at a time left the process idle on a million-file batch. The root is always visited alone
+   * and first (unpin relies on a pin cut short having marked it first). Raw leaves are only
+   * checked for presence, not read. A block that is not there fails the walk (NOT_FOUND, once
+   * every visit under way has ended) or is skipped with what lies below it.
    */
   async #walk(
     root: CID,
@@ -131,9 +140,7 @@ export class PinIndex {
     options: Signal,
     visit: (cid: CID) => Promise<void>,
   ): Promise<void> {
-    const stack: CID[] = [root];
-    for (let cid = stack.pop(); cid !== undefined; cid = stack.pop()) {
-      options.signal?.throwIfAborted();
+    const step = async (cid: CID): Promise<CID[]> => {
       let links: CID[] = [];
       if (recursive && cid.code !== CidCodec.Raw) {
         let bytes: Uint8Array | undefined;
@@ -148,13 +155,25 @@ export class PinIndex {
         }
         if (bytes !== undefined) links = linksOf(cid, bytes);
         else if (missing === 'fail') throw notFound(root, cid);
-        else continue;
+        else return [];
       } else if (!(await this.#blocks.has(cid, options))) {
         if (missing === 'fail') throw notFound(root, cid);
-        continue;
+        return [];
       }
       await visit(cid);
-      for (let i = links.length - 1; i >= 0; i -= 1) stack.push(links[i]!);
+      return links;
+    };
+    const stack: CID[] = [root];
+    while (stack.length > 0) {
+      options.signal?.throwIfAborted();
+      const round = stack.splice(Math.max(0, stack.length - WALK_CONCURRENCY)).reverse();
+      const outcomes = await Promise.allSettled(round.map(step));
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      for (let i = outcomes.length - 1; i >= 0; i -= 1) {
+        const links = (outcomes[i] as PromiseFulfilledResult<CID[]>).value;
+        for (let j = links.length - 1; j >= 0; j -= 1) stack.push(links[j]!);
+      }
     }
   }
 

@@ -78,6 +78,7 @@ export function durabilityGroup(factory: DatabaseFactory): void {
       assert.deepEqual(empty, {
         batches: [],
         batchEntries: [],
+        batchTreeNodes: [],
         txFiles: [],
         anchors: [],
         chainCursors: [],

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { TxFileRecord } from '@anchorpost/db-port';
+import { MerkleUpperLevels, merkleLeafHashForCid, toHex } from '@anchorpost/protocol';
+import { TREE_LEVEL } from '../../index-repository.ts';
 import {
   fixtureAnchor,
   fixtureBatch,
@@ -33,12 +35,66 @@ export function indexReadsGroup(factory: DatabaseFactory): void {
       await db.index.recordAnchor(evm);
 
       const proof = await db.index.getProof(entries[3]!);
-      assert.deepEqual(proof, { txFileCid: entries[3], batch, index: 3, anchors: [evm, ergo] });
+      assert.deepEqual(proof, {
+        txFileCid: entries[3],
+        batch,
+        index: 3,
+        anchors: [evm, ergo],
+        treeLevel: TREE_LEVEL,
+      });
 
       const reanchored = { ...fixtureAnchor(batch, 'evm', '31337', 21), status: 'confirmed' as const };
       await db.index.recordAnchor(reanchored);
       assert.deepEqual((await db.index.getProof(entries[3]!))?.anchors, [reanchored, ergo]);
       assert.equal(await db.index.getProof(fixtureCid('never sealed')), null);
+    });
+
+    it('keeps the tree nodes from its tree level up and reads a run of entries with some nodes in one call', async () => {
+      const { db } = await fresh();
+      const batch = fixtureBatch(platform, 4, 40);
+      const entries = fixtureEntries('tree', 40);
+      await db.index.recordBatch(batch, entries);
+      const { levels } = (() => {
+        const tree = new MerkleUpperLevels(TREE_LEVEL);
+        for (const entry of entries) tree.add(merkleLeafHashForCid(entry));
+        return tree.finish();
+      })();
+      // 40 entries: level 4 has 3 nodes, level 5 two, level 6 the root.
+      assert.deepEqual(
+        levels.map((nodes) => nodes.length),
+        [3, 2, 1],
+      );
+      const stored = (await db.index.dumpAll()).batchTreeNodes.filter((node) => node.batchCid === batch.cid);
+      assert.deepEqual(
+        stored,
+        levels.flatMap((nodes, k) =>
+          nodes.map((hash, index) => ({ batchCid: batch.cid, level: TREE_LEVEL + k, index, hash: toHex(hash) })),
+        ),
+      );
+      const slice = await db.index.proofSlice(batch.cid, {
+        entriesFrom: 32,
+        entriesTo: 40,
+        nodes: [
+          { level: 5, index: 0 },
+          { level: 4, index: 1 },
+          { level: 9, index: 0 },
+        ],
+      });
+      assert.deepEqual(slice.entries, entries.slice(32, 40));
+      assert.deepEqual(
+        [...slice.nodes].sort((a, b) => a.level - b.level),
+        [
+          { level: 4, index: 1, hash: toHex(levels[0]![1]!) },
+          { level: 5, index: 0, hash: toHex(levels[1]![0]!) },
+        ],
+      );
+    });
+
+    it('refuses an entry that is no CID as INVALID_VALUE: it cannot be a Merkle leaf', async () => {
+      const { db } = await fresh();
+      const batch = fixtureBatch(platform, 5, 2);
+      await expectDbError(db.index.recordBatch(batch, [fixtureCid('fine'), 'not a cid']), 'INVALID_VALUE');
+      assert.equal(await db.index.getBatch(batch.cid), null);
     });
 
     it('lists messages by recipient with a keyset cursor: each exactly once, in batch order', async () => {

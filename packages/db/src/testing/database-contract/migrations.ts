@@ -84,6 +84,7 @@ export function migrationsGroup(factory: DatabaseFactory): void {
             'api_key',
             'batch',
             'batch_entry',
+            'batch_tree_node',
             'chain_cursor',
             'relay_receipt',
             'sponsorship',
