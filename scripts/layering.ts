@@ -64,6 +64,7 @@ const LAYERS: Record<string, Layer> = {
   '@anchorpost/anchorer-service': 'service',
   '@anchorpost/parser-service': 'service',
   '@anchorpost/proof-api-service': 'service',
+  '@anchorpost/sponsor-service': 'service',
   '@anchorpost/platform': 'service',
   '@anchorpost/cli': 'tool',
   '@anchorpost/e2e': 'tool',

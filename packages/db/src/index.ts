@@ -26,10 +26,15 @@ export {
   type SponsorshipBudgetDecision,
   type SponsorshipReceiptRow,
   type SponsorshipReserveOutcome,
+  type SponsorshipReservedQuery,
   type SponsorshipRow,
   type SponsorshipSpending,
   type SponsorshipState,
 } from './sponsorship-repository.ts';
+export {
+  PrismaSponsorTransactionRepository,
+  type SponsorTransactionRow,
+} from './sponsor-transaction-repository.ts';
 // The port (errors, rows, repository interfaces) is @anchorpost/db-port; re-exported so the
 // services that open a database need one import.
 export * from '@anchorpost/db-port';

@@ -177,6 +177,7 @@ export function databaseContract(name: string, factory: DatabaseFactory): void {
               'batch_entry',
               'chain_cursor',
               'relay_receipt',
+              'sponsor_transaction',
               'sponsorship',
               'tenant',
               'tenant_client_key',
