@@ -16,6 +16,7 @@ import { acceptedValues, defaultValue, type ConfigField } from '@anchorpost/conf
 import { parserSettings } from '@anchorpost/parser-service';
 import { proofApiSettings } from '@anchorpost/proof-api-service';
 import { relaySettings } from '@anchorpost/relay-service';
+import { sponsorSettings } from '@anchorpost/sponsor-service';
 import { settingsFields, type ServiceSettings } from '@anchorpost/runtime';
 import { platformSettings } from '../services/platform/src/platform-settings.ts';
 
@@ -25,6 +26,7 @@ const SERVICES: readonly ServiceSettings[] = [
   anchorerSettings,
   parserSettings,
   proofApiSettings,
+  sponsorSettings,
   platformSettings,
 ];
 

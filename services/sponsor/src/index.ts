@@ -10,3 +10,17 @@ export type { SendPass, SponsorAccountSenderOptions } from './sending/sponsor-ac
 export { SponsorSendLoop } from './sending/sponsor-send-loop.ts';
 export { openSponsorSending } from './sending/sponsor-sending.ts';
 export type { SponsorAccount, SponsorSending, SponsorSendingOptions } from './sending/sponsor-sending.ts';
+export { sponsorConfigSchema, type SponsorConfig } from './sponsor-config.ts';
+export { sponsorAdapters, sponsorSettings } from './sponsor-settings.ts';
+export { startSponsorService, type SponsorServiceOptions } from './sponsor-service.ts';
+export { accountElections } from './account-elections.ts';
+export { PostgresTenantReads } from './postgres-tenant-reads.ts';
+export { readSponsorKeyFile } from './sponsor-key-file.ts';
+export {
+  parseSponsorPolicies,
+  PolicyFileError,
+  readSponsorPolicies,
+  type SponsorPolicies,
+} from './sponsor-policy-file.ts';
+export { SponsorshipAnswers, type AcceptedSponsorship, type SponsorshipView } from './sponsorship-answers.ts';
+export { loadSponsorProto, SPONSOR_PROTO_FILE, SPONSOR_SERVICE_NAME } from './grpc/sponsor-proto.ts';

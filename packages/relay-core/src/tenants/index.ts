@@ -16,6 +16,7 @@ export {
   unauthenticated,
   type Caller,
   type TenantAccessOptions,
+  type TenantReads,
 } from './tenant-access.ts';
 export { importTenants } from './import-tenants.ts';
 export { TenantAdministration, type IssuedApiKey } from './tenant-administration.ts';

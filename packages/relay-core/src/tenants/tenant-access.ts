@@ -19,8 +19,11 @@ export function unauthenticated(): RelayError {
   return new RelayError(RelayErrorCode.Unauthenticated, UNAUTHENTICATED_MESSAGE);
 }
 
+/** What TenantAccess reads of a TenantStore: other services authenticate with the relay's keys from it. */
+export type TenantReads = Pick<TenantStore, 'apiKey' | 'clientKeys'>;
+
 export interface TenantAccessOptions {
-  store: TenantStore;
+  store: TenantReads;
   /** How long a read is trusted: a change takes at most this long to be seen. Default 5 s. */
   cacheTtlMs?: number;
   /** Entries per cache (keys, tenants); the oldest go first. Default 10,000. */
@@ -63,7 +66,7 @@ export interface Caller {
 export class TenantAccess {
   readonly #keys: ReadCache<StoredApiKey>;
   readonly #clients: ReadCache<Map<string, PublicIdentity>>;
-  readonly #store: TenantStore;
+  readonly #store: TenantReads;
   readonly #clock: () => number;
 
   constructor(options: TenantAccessOptions) {
