@@ -13,6 +13,7 @@ import { PrismaIndexRepository } from './index-repository.ts';
 import { PrismaReceiptRepository } from './receipt-repository.ts';
 import { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
 import { PrismaSponsorTransactionRepository } from './sponsor-transaction-repository.ts';
+import { PrismaTreasuryRefillRepository } from './treasury-refill-repository.ts';
 import { toDbError } from './to-db-error.ts';
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -38,6 +39,8 @@ export interface Database {
   readonly sponsorships: PrismaSponsorshipRepository;
   /** The sponsor's transactions, one per sponsorship (compare-and-swap on a version). */
   readonly sponsorTransactions: PrismaSponsorTransactionRepository;
+  /** The treasury's refills, held against the day's cap before they are sent. */
+  readonly treasuryRefills: PrismaTreasuryRefillRepository;
   /** Resolves when the database answers; UNAVAILABLE (retryable) otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -65,6 +68,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     anchorRequests: new PrismaAnchorRequestRepository(prisma),
     sponsorships: new PrismaSponsorshipRepository(prisma),
     sponsorTransactions: new PrismaSponsorTransactionRepository(prisma),
+    treasuryRefills: new PrismaTreasuryRefillRepository(prisma),
     async ping() {
       try {
         await prisma.$queryRaw`SELECT 1`;

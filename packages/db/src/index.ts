@@ -31,6 +31,7 @@ export {
   type SponsorshipSpending,
   type SponsorshipState,
 } from './sponsorship-repository.ts';
+export { PrismaTreasuryRefillRepository } from './treasury-refill-repository.ts';
 export {
   PrismaSponsorTransactionRepository,
   type SponsorTransactionRow,

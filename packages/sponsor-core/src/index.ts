@@ -37,3 +37,4 @@ export { SponsorDesk } from './sponsor-desk.ts';
 export type { SponsorDeskOptions, SponsorshipAnswer } from './sponsor-desk.ts';
 export { SPONSORSHIP_STATUSES, sponsorshipStatus } from './sponsorship-status.ts';
 export type { SponsorshipStatus, TransactionState } from './sponsorship-status.ts';
+export { fitsDailyCap, refillAmount, treasuryDay } from './treasury-policy.ts';

@@ -33,10 +33,18 @@ await runServiceMain({
           readSponsorKeyFile(path, `${sponsorConfigSchema.policyFile.env} tenants.${tenant}.accountKeyFile`),
         ]),
       ),
+      treasurySigner:
+        sponsor.treasuryKeyFile === undefined
+          ? undefined
+          : readSponsorKeyFile(sponsor.treasuryKeyFile, sponsorConfigSchema.treasuryKeyFile.env),
       election: electionConfigFromEnv(env, 'sponsor'),
     };
   },
-  start: ({ config: { sponsor, policies, sharedSigner, tenantSigners, election }, adapters, logger }) =>
+  start: ({
+    config: { sponsor, policies, sharedSigner, tenantSigners, treasurySigner, election },
+    adapters,
+    logger,
+  }) =>
     startSponsorService({
       config: sponsor,
       database: adapters.database,
@@ -44,6 +52,7 @@ await runServiceMain({
       policies,
       sharedSigner,
       tenantSigners,
+      ...(treasurySigner === undefined ? {} : { treasurySigner }),
       tenants: new PostgresTenantReads(adapters.database.prisma),
       electionFor: accountElections(election),
       logger,

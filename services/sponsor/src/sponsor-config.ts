@@ -29,6 +29,40 @@ export const sponsorConfigSchema = {
   sendInterval: { kind: 'duration', env: 'ANCHORPOST_SPONSOR_SEND_INTERVAL', default: 2_000 },
   /** Ceiling of the backoff between passes while the chain or the database keeps failing. */
   maxSendBackoff: { kind: 'duration', env: 'ANCHORPOST_SPONSOR_MAX_SEND_BACKOFF', default: 60_000 },
+  /**
+   * The treasury's key file: when set, the sponsor accounts (and the accounts of
+   * ANCHORPOST_SPONSOR_TREASURY_ACCOUNTS) are kept above the minimum from it.
+   */
+  treasuryKeyFile: {
+    kind: 'string',
+    env: 'ANCHORPOST_SPONSOR_TREASURY_KEY_FILE',
+    optional: true,
+    secret: true,
+  },
+  /** Below this balance (ETH) an account is refilled to 120 % of it. */
+  treasuryMinimum: {
+    kind: 'amount',
+    env: 'ANCHORPOST_SPONSOR_TREASURY_MINIMUM_ETH',
+    decimals: 18,
+    default: 500_000_000_000_000_000n,
+  },
+  /** At most this much (ETH) is sent in refills per UTC day, all accounts together. */
+  treasuryDailyCap: {
+    kind: 'amount',
+    env: 'ANCHORPOST_SPONSOR_TREASURY_DAILY_CAP_ETH',
+    decimals: 18,
+    default: 5_000_000_000_000_000_000n,
+  },
+  /** More accounts the treasury keeps funded, e.g. the anchorer's EVM account. */
+  treasuryAccounts: {
+    kind: 'list',
+    of: 'string',
+    env: 'ANCHORPOST_SPONSOR_TREASURY_ACCOUNTS',
+    pattern: /^0x[0-9a-fA-F]{40}$/,
+    default: [],
+  },
+  /** How often the treasury looks at the balances. */
+  treasuryInterval: { kind: 'duration', env: 'ANCHORPOST_SPONSOR_TREASURY_INTERVAL', default: 60_000 },
 } as const;
 
 export type SponsorConfig = ConfigOf<typeof sponsorConfigSchema>;

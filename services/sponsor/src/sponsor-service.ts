@@ -2,7 +2,8 @@
  * The sponsor as a service: SponsorDesk behind HTTP (`POST /v1/sponsorships`, `GET
  * /v1/sponsorships/:digest`, with health, readiness, metrics and /openapi.json) and gRPC, callers
  * authenticated with the relay's API keys; and the sending side, one sender per sponsor account
- * under its own leader election, with every step in PostgreSQL.
+ * under its own leader election, with every step in PostgreSQL; and, with a treasury key, the
+ * treasury keeping the sponsor accounts (and others named) above their minimum.
  */
 import { Module } from '@nestjs/common';
 import { JsonRpcPool } from '@anchorpost/chains';
@@ -24,6 +25,8 @@ import type { SponsorAccount } from './sending/sponsor-sending.ts';
 import type { SponsorConfig } from './sponsor-config.ts';
 import type { SponsorPolicies } from './sponsor-policy-file.ts';
 import { SponsorshipAnswers } from './sponsorship-answers.ts';
+import { Treasury } from './treasury/treasury.ts';
+import { treasuryTerms } from './treasury/treasury-loop.ts';
 
 export interface SponsorServiceOptions {
   /** `loadConfig(sponsorConfigSchema, env)`. */
@@ -37,6 +40,8 @@ export interface SponsorServiceOptions {
   readonly sharedSigner: TransactionSigner;
   /** The tenants' own accounts' keys. */
   readonly tenantSigners: ReadonlyMap<string, TransactionSigner>;
+  /** The treasury's key, when the treasury runs (ANCHORPOST_SPONSOR_TREASURY_KEY_FILE). */
+  readonly treasurySigner?: TransactionSigner;
   /** Where API keys are read (the relay's tenants, in the same database). */
   readonly tenants: TenantReads;
   /** One election per account (`accountElections`); undefined: this replica always sends. */
@@ -99,6 +104,38 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
     metrics,
   });
 
+  const treasury =
+    options.treasurySigner === undefined
+      ? undefined
+      : treasuryTerms({
+          treasury: new Treasury({
+            rpc: pool,
+            signer: options.treasurySigner,
+            accounts: [
+              ...(await Promise.all(
+                accounts.map(async (account) => ({
+                  name: `sponsor:${account.tenant ?? 'shared'}`,
+                  address: await account.signer.getAddress(),
+                  minimumWei: config.treasuryMinimum,
+                })),
+              )),
+              ...config.treasuryAccounts.map((address) => ({
+                name: address.toLowerCase(),
+                address,
+                minimumWei: config.treasuryMinimum,
+              })),
+            ],
+            dailyCapWei: config.treasuryDailyCap,
+            refills: database.treasuryRefills,
+            logger,
+            metrics,
+          }),
+          intervalMs: config.treasuryInterval,
+          election: options.electionFor?.('treasury'),
+          logger,
+          metrics,
+        });
+
   const app = await startServiceApp({
     service: 'sponsor',
     module: SponsorModule,
@@ -136,7 +173,9 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
       logger,
     });
     await sending.start();
+    await treasury?.start();
   } catch (error) {
+    await treasury?.close();
     await sending.close();
     await app.close();
     throw error;
@@ -152,6 +191,7 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
     close: () =>
       (closing ??= (async () => {
         await grpc.close();
+        await treasury?.close();
         await sending.close();
         await app.close();
       })()),

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { credentials, loadPackageDefinition, Metadata, status } from '@grpc/grpc-js';
 import type { ServiceClientConstructor, ServiceError } from '@grpc/grpc-js';
 import { keccak256, toUtf8Bytes } from 'ethers';
-import type { Wallet } from 'ethers';
+import { Wallet } from 'ethers';
 import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
 import type { Database, EmbeddedPostgres } from '@anchorpost/db';
 import { newApiKey } from '@anchorpost/relay-core';
@@ -77,6 +77,12 @@ describe('the sponsor service on anvil with PostgreSQL', () => {
         ballotTtlSeconds: 3_600,
         sendInterval: 100,
         maxSendBackoff: 1_000,
+        treasuryKeyFile: 'unused: signer given',
+        // Above the dev accounts' 10,000 ETH: both sponsor accounts are refilled at once.
+        treasuryMinimum: 10_001n * 10n ** 18n,
+        treasuryDailyCap: 100_000n * 10n ** 18n,
+        treasuryAccounts: [],
+        treasuryInterval: 200,
       },
       database,
       rpc: { rpcUrls: [chain.anvil.rpcUrl], chainId: Number(chain.deployment.chainId) },
@@ -90,6 +96,7 @@ describe('the sponsor service on anvil with PostgreSQL', () => {
       },
       sharedSigner: chain.sponsor,
       tenantSigners: new Map([['globex', chain.stranger]]),
+      treasurySigner: new Wallet(chain.anvil.privateKeys[3]!),
       tenants: new PostgresTenantReads(database.prisma),
       logger: createLogger('sponsor', { level: 'warn' }),
       handleSignals: false,
@@ -194,6 +201,17 @@ describe('the sponsor service on anvil with PostgreSQL', () => {
     }
     const tx = await chain.rpc.request<{ from: string }>('eth_getTransactionByHash', [txHash]);
     assert.equal(tx.from.toLowerCase(), chain.stranger.address.toLowerCase());
+  });
+
+  it('keeps the sponsor accounts above the treasury minimum, refilled to 120 % of it', async () => {
+    const wanted = (12_001_2n * 10n ** 18n) / 10n;
+    for (let i = 0; i < 100 && (await chain.balanceOf(chain.stranger.address)) < wanted - 10n ** 18n; i++) {
+      await sleep(100);
+    }
+    for (const account of [chain.sponsor.address, chain.stranger.address]) {
+      const balance = await chain.balanceOf(account);
+      assert.ok(balance >= wanted - 10n ** 18n && balance <= wanted, `${account}: ${balance}`);
+    }
   });
 
   it('over gRPC: accepts, reads back, and refuses with the stable code in trailers', async () => {

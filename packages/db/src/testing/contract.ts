@@ -181,6 +181,7 @@ export function databaseContract(name: string, factory: DatabaseFactory): void {
               'sponsorship',
               'tenant',
               'tenant_client_key',
+              'treasury_refill',
               'tx_file',
               'tx_file_sender',
             ],
