@@ -77,6 +77,8 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
   });
   const answers = new SponsorshipAnswers({
     desk,
+    policyOf: (tenant) => policies.policies.get(tenant),
+    now: () => BigInt(Math.floor(Date.now() / 1000)),
     store: database.sponsorships,
     transactionState: async (digest) =>
       (await transactions.getByDigest(digest))?.state.toLowerCase() as TransactionState | undefined,

@@ -3,8 +3,10 @@
  * where a sponsorship is. The view is the same for HTTP and gRPC; amounts are decimal strings.
  * A digest accepted for another tenant is NOT_FOUND to this one: it learns nothing of it.
  */
-import { SponsorError, SponsorErrorCode, sponsorshipStatus } from '@anchorpost/sponsor-core';
+import { getAddress } from 'ethers';
+import { periodStart, SponsorError, SponsorErrorCode, sponsorshipStatus } from '@anchorpost/sponsor-core';
 import type {
+  TenantPolicy,
   SponsorDesk,
   SponsorshipRecord,
   SponsorshipStatus,
@@ -42,6 +44,26 @@ export interface SponsorshipAnswersOptions {
   readonly desk: SponsorDesk;
   readonly store: SponsorshipStore;
   readonly transactionState: TransactionStateOf;
+  readonly policyOf: (tenant: string) => TenantPolicy | undefined;
+  /** Unix seconds. */
+  readonly now: () => bigint;
+}
+
+/** A budget and what the period has used of it (reserved worst cases plus settled charges). */
+export interface BudgetUse {
+  readonly budgetWei: string;
+  readonly budgetCount: number;
+  readonly spentWei: string;
+  readonly spentCount: number;
+}
+
+export interface BudgetView {
+  /** Unix seconds: the period's start, and its length. */
+  readonly periodStart: string;
+  readonly periodSeconds: number;
+  readonly tenant: BudgetUse;
+  /** With a user asked about: that user's budget and use. */
+  readonly user?: BudgetUse & { readonly address: string };
 }
 
 const DIGEST = /^0x[0-9a-f]{64}$/;
@@ -66,6 +88,38 @@ export class SponsorshipAnswers {
     if (record?.tenant !== tenant)
       throw new SponsorError(SponsorErrorCode.NotFound, `no sponsorship ${key} for this tenant`);
     return this.#view(record);
+  }
+
+  /** The tenant's budget this period (and one user's, with `user`); UNKNOWN_TENANT without a policy. */
+  async budget(tenant: string, user?: string): Promise<BudgetView> {
+    const { policyOf, store, now } = this.#options;
+    const policy = policyOf(tenant);
+    if (policy === undefined)
+      throw new SponsorError(SponsorErrorCode.UnknownTenant, `no policy for tenant ${tenant}`);
+    let address: string | undefined;
+    if (user !== undefined) {
+      try {
+        address = getAddress(user);
+      } catch {
+        throw new SponsorError(SponsorErrorCode.BadRequest, 'user: expected an address');
+      }
+    }
+    const start = periodStart(policy, now());
+    const use = async (budget: TenantPolicy['tenantBudget'], who?: string): Promise<BudgetUse> => {
+      const spent = await store.spending(tenant, start, who);
+      return {
+        budgetWei: budget.wei.toString(),
+        budgetCount: budget.count,
+        spentWei: spent.wei.toString(),
+        spentCount: spent.count,
+      };
+    };
+    return {
+      periodStart: start.toString(),
+      periodSeconds: policy.periodSeconds,
+      tenant: await use(policy.tenantBudget),
+      ...(address === undefined ? {} : { user: { address, ...(await use(policy.userBudget, address)) } }),
+    };
   }
 
   async #view(record: SponsorshipRecord): Promise<SponsorshipView> {

@@ -203,6 +203,24 @@ describe('the sponsor service on anvil with PostgreSQL', () => {
     assert.equal(tx.from.toLowerCase(), chain.stranger.address.toLowerCase());
   });
 
+  it('answers the tenant’s budget this period, and one user’s', async () => {
+    const user = chain.newUser();
+    assert.equal((await http('/v1/sponsorships', 'acme', await body(user))).status, 201);
+    const response = await http(`/v1/budget?user=${user.address}`, 'acme');
+    assert.equal(response.status, 200);
+    const budget = (await response.json()) as {
+      tenant: { budgetWei: string; spentCount: number; spentWei: string };
+      user: { address: string; spentCount: number; budgetCount: number };
+    };
+    assert.equal(budget.tenant.budgetWei, (10n ** 18n).toString());
+    assert.ok(budget.tenant.spentCount >= 2 && BigInt(budget.tenant.spentWei) > 0n);
+    assert.equal(budget.user.address, user.address);
+    assert.equal(budget.user.spentCount, 1);
+    assert.equal(budget.user.budgetCount, 10);
+    assert.equal((await http('/v1/budget?user=nobody', 'acme')).status, 400);
+    assert.equal((await http('/v1/budget', null)).status, 401);
+  });
+
   it('keeps the sponsor accounts above the treasury minimum, refilled to 120 % of it', async () => {
     const wanted = (12_001_2n * 10n ** 18n) / 10n;
     for (let i = 0; i < 100 && (await chain.balanceOf(chain.stranger.address)) < wanted - 10n ** 18n; i++) {

@@ -1,5 +1,5 @@
 /**
- * `POST /v1/sponsorships` and `GET /v1/sponsorships/:digest`, for callers with an API key of the
+ * `POST /v1/sponsorships`, `GET /v1/sponsorships/:digest` and `GET /v1/budget`, for callers with an API key of the
  * relay's (scope `submit`: a key that may submit for its tenant may ask the sponsor for it). The
  * key is checked in `onRequest`, so a stranger is answered 401 before its body is read. Refusals
  * are SponsorErrors, mapped to a status by their kind (service-kit's errorResponse).
@@ -101,6 +101,44 @@ export function sponsorshipRoutes(fastify: FastifyInstance, options: Sponsorship
       const accepted = await answers.accept(tenantOf(request), request.body);
       return reply.code(accepted.firstTime ? 201 : 200).send(accepted);
     },
+  );
+
+  const useSchema = {
+    type: 'object',
+    properties: {
+      budgetWei: { type: 'string' },
+      budgetCount: { type: 'integer' },
+      spentWei: { type: 'string' },
+      spentCount: { type: 'integer' },
+    },
+    required: ['budgetWei', 'budgetCount', 'spentWei', 'spentCount'],
+  } as const;
+  const budgetSchema = {
+    summary: "The tenant's budget this period",
+    description:
+      'What the period has used of the budget (reserved worst cases plus settled charges); with `?user=0x…`, that user’s too.',
+    tags: ['sponsor'],
+    headers: authHeaders,
+    querystring: { type: 'object', properties: { user: { type: 'string' } } },
+    response: {
+      200: {
+        type: 'object',
+        properties: {
+          periodStart: { type: 'string' },
+          periodSeconds: { type: 'integer' },
+          tenant: useSchema,
+          user: { ...useSchema, properties: { ...useSchema.properties, address: { type: 'string' } } },
+        },
+        required: ['periodStart', 'periodSeconds', 'tenant'],
+      },
+      '4xx': errorSchema,
+      '5xx': errorSchema,
+    },
+  };
+  fastify.get<{ Querystring: { user?: string } }>(
+    '/v1/budget',
+    { onRequest, schema: budgetSchema },
+    async (request) => answers.budget(tenantOf(request), request.query.user),
   );
 
   const statusSchema = {
