@@ -66,6 +66,7 @@ const LAYERS: Record<string, Layer> = {
   '@anchorpost/parser-service': 'service',
   '@anchorpost/proof-api-service': 'service',
   '@anchorpost/updater-service': 'service',
+  '@anchorpost/sponsor-service': 'service',
   '@anchorpost/platform': 'service',
   '@anchorpost/cli': 'tool',
   '@anchorpost/e2e': 'tool',

@@ -17,6 +17,7 @@ import { parserSettings } from '@anchorpost/parser-service';
 import { proofApiSettings } from '@anchorpost/proof-api-service';
 import { relaySettings } from '@anchorpost/relay-service';
 import { updaterSettings } from '@anchorpost/updater-service';
+import { sponsorSettings } from '@anchorpost/sponsor-service';
 import { settingsFields, type ServiceSettings } from '@anchorpost/runtime';
 import { platformSettings } from '../services/platform/src/platform-settings.ts';
 
@@ -27,6 +28,7 @@ const SERVICES: readonly ServiceSettings[] = [
   parserSettings,
   proofApiSettings,
   updaterSettings,
+  sponsorSettings,
   platformSettings,
 ];
 

@@ -7,6 +7,7 @@ import { MERKLE_USAGE, merkleCommand } from './commands/merkle.ts';
 import { PROOF_USAGE, proofCommand } from './commands/proof.ts';
 import { RELEASE_USAGE, releaseCommand } from './commands/release.ts';
 import { SEND_USAGE, sendCommand } from './commands/send.ts';
+import { SPONSOR_USAGE, sponsorCommand } from './commands/sponsor.ts';
 import { SUBSCRIBE_USAGE, subscribeCommand } from './commands/subscribe.ts';
 import { TENANT_USAGE, tenantCommand } from './commands/tenant.ts';
 import { TX_USAGE, txCommand } from './commands/tx.ts';
@@ -23,6 +24,7 @@ const USAGE = `usage:
   ${SEND_USAGE}
   ${SUBSCRIBE_USAGE}
   ${TENANT_USAGE}
+  ${SPONSOR_USAGE}
   ${PROOF_USAGE}
   ${ERGO_USAGE}
   ${RELEASE_USAGE}
@@ -40,6 +42,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   send: sendCommand,
   subscribe: subscribeCommand,
   tenant: tenantCommand,
+  sponsor: sponsorCommand,
   proof: proofCommand,
   ergo: ergoCommand,
   release: releaseCommand,

@@ -70,6 +70,14 @@ export interface SponsorshipReceipt {
   readonly succeeded: boolean;
 }
 
+/** Which reserved sponsorships a sender takes: its tenants (or every tenant but some), unexpired. */
+export interface SponsorshipReservedQuery {
+  readonly tenants: { readonly only: readonly string[] } | { readonly except: readonly string[] };
+  /** Unix seconds: sponsorships whose deadline is earlier are left to be released. */
+  readonly notBefore: bigint;
+  readonly limit: number;
+}
+
 export interface SponsorshipStore {
   /**
    * Atomically: the existing record of this digest (replay), or the budget decision and, if it
@@ -84,6 +92,17 @@ export interface SponsorshipStore {
    * Settling a settled record again with the same receipt returns it unchanged; null otherwise.
    */
   settle(digest: string, receipt: SponsorshipReceipt): Promise<SponsorshipRecord | null>;
+  /**
+   * settled → sent, the charge forgotten: the block that held its transaction `txHash` was
+   * reorganized away, so it is settled again from whichever receipt the chain ends up with.
+   * Returns null when it is not settled from `txHash` (already unsettled, or never settled).
+   */
+  unsettle(digest: string, txHash: string): Promise<SponsorshipRecord | null>;
+  /**
+   * Reserved sponsorships not yet handed to a sender, oldest acceptance first (then digest), of
+   * the tenants in `tenants.only` or of all but those in `tenants.except`, deadline ≥ `notBefore`.
+   */
+  listReserved(query: SponsorshipReservedQuery): Promise<SponsorshipRecord[]>;
   /** reserved (never sent) with deadline < now → released. Returns the digests released. */
   releaseExpired(now: bigint): Promise<string[]>;
   /** The tenant's (or, with a user, that user's) spending in the period starting at `periodStart`. */

@@ -12,6 +12,8 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { PrismaIndexRepository } from './index-repository.ts';
 import { PrismaReceiptRepository } from './receipt-repository.ts';
 import { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
+import { PrismaSponsorTransactionRepository } from './sponsor-transaction-repository.ts';
+import { PrismaTreasuryRefillRepository } from './treasury-refill-repository.ts';
 import { toDbError } from './to-db-error.ts';
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -35,6 +37,10 @@ export interface Database {
   readonly anchorRequests: AnchorRequestRepository;
   /** The sponsor's sponsorships and budget reservations (@anchorpost/sponsor-core's SponsorshipStore). */
   readonly sponsorships: PrismaSponsorshipRepository;
+  /** The sponsor's transactions, one per sponsorship (compare-and-swap on a version). */
+  readonly sponsorTransactions: PrismaSponsorTransactionRepository;
+  /** The treasury's refills, held against the day's cap before they are sent. */
+  readonly treasuryRefills: PrismaTreasuryRefillRepository;
   /** Resolves when the database answers; UNAVAILABLE (retryable) otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -61,6 +67,8 @@ export function createDatabase(options: DatabaseOptions): Database {
     receipts: new PrismaReceiptRepository(prisma),
     anchorRequests: new PrismaAnchorRequestRepository(prisma),
     sponsorships: new PrismaSponsorshipRepository(prisma),
+    sponsorTransactions: new PrismaSponsorTransactionRepository(prisma),
+    treasuryRefills: new PrismaTreasuryRefillRepository(prisma),
     async ping() {
       try {
         await prisma.$queryRaw`SELECT 1`;

@@ -21,6 +21,11 @@ export {
   type AnchorRequestUpdate,
 } from './anchor-request-repository.ts';
 export { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
+export { PrismaTreasuryRefillRepository } from './treasury-refill-repository.ts';
+export {
+  PrismaSponsorTransactionRepository,
+  type SponsorTransactionRow,
+} from './sponsor-transaction-repository.ts';
 // The port (errors, rows, repository interfaces) is @anchorpost/db-port; re-exported so the
 // services that open a database need one import.
 export * from '@anchorpost/db-port';

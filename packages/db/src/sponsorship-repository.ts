@@ -17,6 +17,7 @@ import type {
   ReserveOutcome,
   SponsorshipReceipt,
   SponsorshipRecord,
+  SponsorshipReservedQuery,
   SponsorshipState,
   SponsorshipStore,
 } from '@anchorpost/db-port';
@@ -176,6 +177,38 @@ export class PrismaSponsorshipRepository implements SponsorshipStore {
       // Settling again with the same receipt is not an error: the first settlement stands.
       const existing = await selectOne(this.#prisma, digest);
       return existing?.state === 'settled' && existing.txHash === receipt.txHash ? existing : null;
+    });
+  }
+
+  unsettle(digest: string, txHash: string): Promise<SponsorshipRecord | null> {
+    return withDbErrors('unsettleSponsorship', async () => {
+      const rows = await this.#prisma.$queryRawUnsafe<Raw[]>(
+        `UPDATE sponsorship SET state = 'sent', charged_wei = NULL, succeeded = NULL
+          WHERE digest = $1 AND state = 'settled' AND tx_hash = $2
+          RETURNING ${COLUMNS}`,
+        digest,
+        txHash,
+      );
+      return rows[0] === undefined ? null : toRow(rows[0]);
+    });
+  }
+
+  listReserved(query: SponsorshipReservedQuery): Promise<SponsorshipRecord[]> {
+    return withDbErrors('listReservedSponsorships', async () => {
+      const { tenants } = query;
+      const only = 'only' in tenants;
+      const rows = await this.#prisma.$queryRawUnsafe<Raw[]>(
+        `SELECT ${COLUMNS} FROM sponsorship
+          WHERE state = 'reserved' AND deadline >= $1
+            AND (CASE WHEN $2::boolean THEN tenant = ANY($3::text[]) ELSE NOT (tenant = ANY($3::text[])) END)
+          ORDER BY accepted_at, digest
+          LIMIT $4`,
+        query.notBefore,
+        only,
+        only ? [...tenants.only] : [...tenants.except],
+        query.limit,
+      );
+      return rows.map(toRow);
     });
   }
 

@@ -27,6 +27,7 @@ export type {
   PeriodSpending,
   Receipt,
   ReserveOutcome,
+  ReservedQuery,
   SponsorshipRecord,
   SponsorshipState,
   SponsorshipStore,
@@ -34,3 +35,6 @@ export type {
 export type { ChainVerdict, SponsorChain } from './sponsor-chain.ts';
 export { SponsorDesk } from './sponsor-desk.ts';
 export type { SponsorDeskOptions, SponsorshipAnswer } from './sponsor-desk.ts';
+export { SPONSORSHIP_STATUSES, sponsorshipStatus } from './sponsorship-status.ts';
+export type { SponsorshipStatus, TransactionState } from './sponsorship-status.ts';
+export { fitsDailyCap, refillAmount, treasuryDay } from './treasury-policy.ts';

@@ -31,6 +31,8 @@ export const SponsorErrorCode = {
   UnknownTenant: 'UNKNOWN_TENANT',
   /** The same signed request was accepted for another tenant: its answer is not this tenant's to read. */
   OtherTenant: 'OTHER_TENANT',
+  /** No sponsorship with this digest was accepted for this tenant. */
+  NotFound: 'NOT_FOUND',
 } as const;
 
 export type SponsorErrorCode = (typeof SponsorErrorCode)[keyof typeof SponsorErrorCode];
@@ -48,6 +50,7 @@ const KINDS = errorKinds<SponsorErrorCode>(SponsorErrorCode, {
   CHAIN_UNAVAILABLE: 'unavailable',
   UNKNOWN_TENANT: 'forbidden',
   OTHER_TENANT: 'conflict',
+  NOT_FOUND: 'not-found',
 });
 
 const RETRYABLE: ReadonlySet<SponsorErrorCode> = new Set<SponsorErrorCode>([

@@ -9,6 +9,7 @@ export type {
   ReserveOutcome,
   SponsorshipReceipt as Receipt,
   SponsorshipRecord,
+  SponsorshipReservedQuery as ReservedQuery,
   SponsorshipState,
   SponsorshipStore,
 } from '@anchorpost/db-port';

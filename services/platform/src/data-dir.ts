@@ -20,6 +20,12 @@ export interface DataDir {
   readonly tenants: string;
   /** The platform's trust roots (TrustRoots v1), rewritten at every start. */
   readonly trust: string;
+  /** With ANCHORPOST_PLATFORM_SPONSOR: the sponsor's contracts on the local chain. */
+  readonly sponsorDeployment: string;
+  /** The sponsor's shared account key (anvil's second development key), 0600. */
+  readonly sponsorKey: string;
+  /** The tenants' sponsorship policies (docs/sponsor.md), created empty. */
+  readonly sponsorPolicy: string;
 }
 
 export function dataDir(root: string): DataDir {
@@ -38,5 +44,8 @@ export function dataDir(root: string): DataDir {
     adminKey: join(at, 'keys', 'admin-key'),
     tenants: join(at, 'tenants.json'),
     trust: join(at, 'trust.json'),
+    sponsorDeployment: join(at, 'evm', 'sponsor-deployment.json'),
+    sponsorKey: join(at, 'keys', 'sponsor-key'),
+    sponsorPolicy: join(at, 'sponsor-policy.json'),
   };
 }

@@ -40,6 +40,16 @@ export function ensureTenantsFile(path: string): Promise<boolean> {
   return createOnce(path, `${JSON.stringify({ tenants: [] }, null, 2)}\n`, 0o644);
 }
 
+/** The sponsor's shared account key (hex): on the local chain, one of anvil's development keys. */
+export function ensureSponsorKey(path: string, privateKey: string): Promise<boolean> {
+  return createOnce(path, `${privateKey}\n`, 0o600);
+}
+
+/** An empty sponsorship policy file: the sponsor serves no tenant until one is added there. */
+export function ensureSponsorPolicyFile(path: string): Promise<boolean> {
+  return createOnce(path, `${JSON.stringify({ governors: [], tenants: {} }, null, 2)}\n`, 0o644);
+}
+
 /** A 256-bit random admin key for the relay's admin API. */
 export function ensureAdminKey(path: string): Promise<boolean> {
   return createOnce(path, `adm_${randomBytes(32).toString('base64url')}\n`, 0o600);

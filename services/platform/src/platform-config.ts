@@ -14,6 +14,11 @@ export const platformConfigSchema = {
   evmChainId: { kind: 'int', env: 'ANCHORPOST_EVM_CHAIN_ID', default: 31_337, min: 1 },
   /** Confirmations before an anchor counts as CONFIRMED on the local chain. */
   evmConfirmations: { kind: 'int', env: 'ANCHORPOST_EVM_CONFIRMATIONS', default: 3, min: 1, max: 1000 },
+  /**
+   * Also run the sponsor (docs/sponsor.md) on the local chain: its contracts deployed on first
+   * start, anvil's second development account paying, policies in `sponsor-policy.json`.
+   */
+  sponsor: { kind: 'bool', env: 'ANCHORPOST_PLATFORM_SPONSOR', default: false },
   /** Largest bus record: a tx-file (≤ 1 MiB) plus its receipt and framing. */
   busMaxRecordBytes: {
     kind: 'int',

@@ -1,6 +1,7 @@
 /**
  * What `npm start` reads, as data, for the generated settings table: its own settings and every
- * service's. The EVM settings but the local chain's own facts, and Ergo when its node is set.
+ * service's. The EVM settings but the local chain's own facts, Ergo when its node is set, the
+ * sponsor's with ANCHORPOST_PLATFORM_SPONSOR.
  */
 import { anchorerConfigSchema } from '@anchorpost/anchorer-service';
 import { batcherConfigSchema } from '@anchorpost/batcher-service';
@@ -8,9 +9,20 @@ import { ergoChainConfigSchema, evmChainConfigSchema } from '@anchorpost/chains'
 import { parserConfigSchema } from '@anchorpost/parser-service';
 import { proofApiConfigSchema } from '@anchorpost/proof-api-service';
 import { relayConfigSchema } from '@anchorpost/relay-service';
+import { sponsorConfigSchema } from '@anchorpost/sponsor-service';
 import { ergoKeyConfigSchema, type ServiceSettings } from '@anchorpost/runtime';
-import { loggerConfigSchema } from '@anchorpost/service-kit';
+import { loggerConfigSchema, type ConfigSchema } from '@anchorpost/service-kit';
 import { platformConfigSchema } from './platform-config.ts';
+
+/**
+ * The sponsor's settings as the platform reads them: not the forwarder (the platform deploys its
+ * own on the local chain), and the key and policy files in the data folder unless set.
+ */
+const platformSponsorSchema: ConfigSchema = {
+  ...Object.fromEntries(Object.entries(sponsorConfigSchema).filter(([name]) => name !== 'forwarder')),
+  keyFile: { ...sponsorConfigSchema.keyFile, default: '<data folder>/keys/sponsor-key' },
+  policyFile: { ...sponsorConfigSchema.policyFile, default: '<data folder>/sponsor-policy.json' },
+};
 
 export const platformSettings: ServiceSettings = {
   service: 'platform',
@@ -23,5 +35,5 @@ export const platformSettings: ServiceSettings = {
     parserConfigSchema,
     proofApiConfigSchema,
   ],
-  sometimes: [evmChainConfigSchema, ergoChainConfigSchema, ergoKeyConfigSchema],
+  sometimes: [evmChainConfigSchema, ergoChainConfigSchema, ergoKeyConfigSchema, platformSponsorSchema],
 };

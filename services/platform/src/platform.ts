@@ -1,8 +1,8 @@
 /**
  * The whole platform in one process, on embedded adapters (`npm start`): PGlite, the file-log
  * bus, Helia with a file blockstore and a local anvil chain, all under one data folder; then the
- * relay, batcher, anchorer, parser and proof API, each its own NestJS app on its own port, sharing
- * those adapters. With ANCHORPOST_ERGO_NODE_URLS set, batches are anchored on that Ergo node too
+ * relay, batcher, anchorer, parser and proof API (and, with ANCHORPOST_PLATFORM_SPONSOR, the
+ * sponsor), each its own NestJS app on its own port, sharing those adapters. With ANCHORPOST_ERGO_NODE_URLS set, batches are anchored on that Ergo node too
  * (there is no embedded Ergo node). The platform's trust roots go to `trust.json` in the data folder
  * and to the proof API's `GET /v1/trust-roots`. Stops in reverse order, each service finishing its work in
  * flight first.
@@ -29,6 +29,7 @@ import {
 import { dataDir, type DataDir } from './data-dir.ts';
 import { openEmbeddedInfra } from './embedded-infra.ts';
 import { ensureAdminKey, ensureRelayKey, ensureTenantsFile } from './local-keys.ts';
+import { startLocalSponsor } from './local-sponsor.ts';
 import { platformConfigSchema } from './platform-config.ts';
 import { checkErgoMintSetting, platformTrustRoots, writeTrustRoots } from './platform-trust-roots.ts';
 
@@ -196,6 +197,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         ...common,
       }),
     );
+    if (config.platform.sponsor) {
+      services.push(
+        await startLocalSponsor({
+          env,
+          dirs,
+          chain: { rpcUrl: chain.rpcUrl, chainId: chain.chainId, privateKeys: chain.anvil.privateKeys },
+          database,
+          logger: createLogger('sponsor'),
+        }),
+      );
+    }
 
     const endpoints: Record<string, string> = { evmRpc: chain.rpcUrl };
     if (ergo !== undefined) {

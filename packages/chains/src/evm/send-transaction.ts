@@ -1,6 +1,6 @@
 /**
- * Sends one transaction and waits for its receipt: for deployment and owner actions, which run
- * rarely and by hand. The anchorer itself never uses this (its sending is the request state
+ * Sends one transaction and waits for its receipt: for deployment, owner actions and the
+ * treasury's top-ups, which run rarely. The anchorer itself never uses this (its sending is the request state
  * machine in EvmChain, with persisted nonces and fee bumping).
  */
 import type { Signer } from 'ethers';
@@ -15,6 +15,8 @@ export type TransactionSigner = Pick<Signer, 'getAddress' | 'signTransaction'>;
 export interface SendTransactionOptions {
   readonly to: string | null;
   readonly data: string;
+  /** Wei sent along (a transfer); default 0. */
+  readonly value?: bigint;
   readonly timeoutMs?: number;
   readonly pollMs?: number;
 }
@@ -31,7 +33,13 @@ export async function sendTransactionAndWait(
     rpc.request<RpcBlock>('eth_getBlockByNumber', ['latest', false]),
     rpc.request<string>('eth_maxPriorityFeePerGas', []),
   ]);
-  const call = { from, data: options.data, ...(options.to === null ? {} : { to: options.to }) };
+  const value = options.value ?? 0n;
+  const call = {
+    from,
+    data: options.data,
+    value: toQuantity(value),
+    ...(options.to === null ? {} : { to: options.to }),
+  };
   const gas = BigInt(await rpc.request<string>('eth_estimateGas', [call]));
   const maxPriorityFeePerGas = BigInt(priority);
   const raw = await signer.signTransaction({
@@ -40,7 +48,7 @@ export async function sendTransactionAndWait(
     nonce: fromQuantity(nonce),
     to: options.to,
     data: options.data,
-    value: 0n,
+    value,
     gasLimit: (gas * 5n) / 4n,
     maxPriorityFeePerGas,
     maxFeePerGas: BigInt(latest.baseFeePerGas ?? '0x0') * 2n + maxPriorityFeePerGas,

@@ -19,6 +19,8 @@ export {
   unauthenticated,
   type Caller,
   type TenantAccessOptions,
+  type TenantEntitlements,
+  type TenantReads,
 } from './tenant-access.ts';
 export { importTenants } from './import-tenants.ts';
 export {

@@ -30,8 +30,15 @@ export function notEntitled(): RelayError {
   return new RelayError(RelayErrorCode.NotEntitled, NOT_ENTITLED_MESSAGE);
 }
 
+/** What TenantAccess reads of a TenantStore to authenticate: other services (the sponsor) use the relay's keys from it. */
+export type TenantReads = Pick<TenantStore, 'apiKey' | 'clientKeys'>;
+
+/** What it also needs to check and record entitlements to subscribe: the relay's TenantStore has them. */
+export type TenantEntitlements = Pick<TenantStore, 'isEntitled' | 'recordSentRecipient'>;
+
 export interface TenantAccessOptions {
-  store: TenantStore;
+  /** Without the entitlement methods (a service that serves no subscriptions) nobody is entitled. */
+  store: TenantReads & Partial<TenantEntitlements>;
   /** How long a read is trusted: a change takes at most this long to be seen. Default 5 s. */
   cacheTtlMs?: number;
   /** Entries per cache (keys, tenants, entitlements); the oldest go first. Default 10,000. */
@@ -87,7 +94,7 @@ export class TenantAccess {
   readonly #clients: ReadCache<Map<string, PublicIdentity>>;
   /** `tenant \n recipient hash` → true when entitled; a refusal is cached as null. */
   readonly #entitled: ReadCache<true>;
-  readonly #store: TenantStore;
+  readonly #store: TenantReads & Partial<TenantEntitlements>;
   readonly #clock: () => number;
 
   constructor(options: TenantAccessOptions) {
@@ -160,8 +167,10 @@ export class TenantAccess {
    */
   async checkEntitled(tenantId: string, recipientHash: string): Promise<void> {
     const hash = checkRecipientHash(recipientHash);
+    const store = this.#store;
+    if (store.isEntitled === undefined) throw notEntitled();
     const entitled = await this.#entitled.get(`${tenantId}\n${hash}`, async () =>
-      (await this.#store.isEntitled(tenantId, hash)) ? true : null,
+      (await store.isEntitled?.(tenantId, hash)) === true ? true : null,
     );
     if (entitled === null) throw notEntitled();
   }
@@ -175,6 +184,9 @@ export class TenantAccess {
   async recordRecipient(tenantId: string, recipientHash: string): Promise<void> {
     const key = `${tenantId}\n${checkRecipientHash(recipientHash)}`;
     if (this.#entitled.peek(key) === true) return;
+    if (this.#store.recordSentRecipient === undefined) {
+      throw new RelayError(RelayErrorCode.BadConfig, 'this tenant store cannot record entitlements');
+    }
     await this.#store.recordSentRecipient(tenantId, recipientHash, new Date(this.#clock()));
     this.#entitled.set(key, true);
   }

@@ -8,6 +8,7 @@ import type {
   NewSponsorship,
   PeriodSpending,
   Receipt,
+  ReservedQuery,
   ReserveOutcome,
   SponsorshipRecord,
   SponsorshipStore,
@@ -62,6 +63,28 @@ export class MemorySponsorshipStoreDouble implements SponsorshipStore {
         succeeded: receipt.succeeded,
       }),
     );
+  }
+
+  unsettle(digest: string, txHash: string): Promise<SponsorshipRecord | null> {
+    const record = this.#records.get(digest);
+    if (record?.state !== 'settled' || record.txHash !== txHash) return Promise.resolve(null);
+    return Promise.resolve(this.#put({ ...record, state: 'sent', chargedWei: null, succeeded: null }));
+  }
+
+  listReserved(query: ReservedQuery): Promise<SponsorshipRecord[]> {
+    const { tenants } = query;
+    const served = (tenant: string) =>
+      'only' in tenants ? tenants.only.includes(tenant) : !tenants.except.includes(tenant);
+    const found = [...this.#records.values()]
+      .filter((r) => r.state === 'reserved' && r.deadline >= query.notBefore && served(r.tenant))
+      .sort((a, b) =>
+        a.acceptedAt === b.acceptedAt
+          ? a.digest.localeCompare(b.digest)
+          : a.acceptedAt < b.acceptedAt
+            ? -1
+            : 1,
+      );
+    return Promise.resolve(found.slice(0, query.limit));
   }
 
   releaseExpired(now: bigint): Promise<string[]> {

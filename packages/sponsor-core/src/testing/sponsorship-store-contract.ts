@@ -199,6 +199,62 @@ export function sponsorshipStoreContract(name: string, factory: SponsorshipStore
       assert.deepEqual(await store.releaseExpired(PERIOD + 101n), []);
     });
 
+    it('unsettles a settled sponsorship whose block was reorganized away, and settles it again', async () => {
+      const one = sample('t-reorg', ALICE);
+      await store.reserve(one, decision(PLENTY, PLENTY));
+      const first = `0x${'6f'.repeat(32)}`;
+      await store.markSent(one.digest, first);
+      await store.settle(one.digest, {
+        txHash: first,
+        gasUsed: 50_000n,
+        effectiveGasPrice: GWEI,
+        succeeded: true,
+      });
+      assert.equal(await store.unsettle(one.digest, `0x${'70'.repeat(32)}`), null, 'another transaction');
+      const back = await store.unsettle(one.digest, first);
+      assert.ok(back);
+      assert.equal(back.state, 'sent');
+      assert.equal(back.chargedWei, null);
+      assert.equal(back.succeeded, null);
+      assert.equal(await store.unsettle(one.digest, first), null, 'already unsettled');
+      assert.deepEqual(await store.spending('t-reorg', PERIOD), { wei: WORST, count: 1 }, 'held again');
+      const replacement = `0x${'71'.repeat(32)}`;
+      const again = await store.settle(one.digest, {
+        txHash: replacement,
+        gasUsed: 50_000n,
+        effectiveGasPrice: 2n * GWEI,
+        succeeded: true,
+      });
+      assert.ok(again);
+      assert.equal(again.chargedWei, 100_000n * GWEI);
+      assert.equal(again.txHash, replacement);
+    });
+
+    it('lists reserved sponsorships for a sender: its tenants or all but some, unexpired, oldest first', async () => {
+      const [a, b, c] = ['t-list-a', 't-list-b', 't-list-c'];
+      const older = sample(a, ALICE, { acceptedAt: PERIOD + 1n });
+      const newer = sample(a, BOB, { acceptedAt: PERIOD + 2n });
+      const expired = sample(a, BOB, { deadline: PERIOD + 10n });
+      const sent = sample(a, ALICE);
+      const other = sample(b, ALICE);
+      const third = sample(c, ALICE);
+      for (const s of [newer, older, expired, sent, other, third])
+        await store.reserve(s, decision(PLENTY, PLENTY));
+      await store.markSent(sent.digest, `0x${'72'.repeat(32)}`);
+      const digests = async (query: Parameters<SponsorshipStore['listReserved']>[0]) =>
+        (await store.listReserved(query)).map((r) => r.digest);
+      assert.deepEqual(await digests({ tenants: { only: [a] }, notBefore: PERIOD + 100n, limit: 10 }), [
+        older.digest,
+        newer.digest,
+      ]);
+      assert.deepEqual(await digests({ tenants: { only: [a] }, notBefore: PERIOD + 100n, limit: 1 }), [
+        older.digest,
+      ]);
+      const rest = await digests({ tenants: { except: [a, c] }, notBefore: PERIOD + 100n, limit: 1000 });
+      assert.ok(rest.includes(other.digest));
+      assert.ok(!rest.includes(third.digest) && !rest.includes(older.digest));
+    });
+
     it('accepts exactly as many of N concurrent requests as the budget’s reservations allow', async () => {
       const budget: Budget = { wei: 7n * WORST, count: 1000 };
       const requests = Array.from({ length: 40 }, (_, i) => sample('t-race', i % 2 === 0 ? ALICE : BOB));

@@ -1,0 +1,201 @@
+/**
+ * The sponsor as a service: SponsorDesk behind HTTP (`POST /v1/sponsorships`, `GET
+ * /v1/sponsorships/:digest`, with health, readiness, metrics and /openapi.json) and gRPC, callers
+ * authenticated with the relay's API keys; and the sending side, one sender per sponsor account
+ * under its own leader election, with every step in PostgreSQL; and, with a treasury key, the
+ * treasury keeping the sponsor accounts (and others named) above their minimum.
+ */
+import { Module } from '@nestjs/common';
+import { JsonRpcPool } from '@anchorpost/chains';
+import type { TransactionSigner } from '@anchorpost/chains';
+import type { Database } from '@anchorpost/db';
+import type { ElectionFactory } from '@anchorpost/leader-election';
+import { TenantAccess } from '@anchorpost/relay-core';
+import type { TenantReads } from '@anchorpost/relay-core';
+import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
+import type { Logger, RunningService } from '@anchorpost/service-kit';
+import { RpcSponsorChain } from '@anchorpost/sponsor-contracts';
+import { SponsorDesk } from '@anchorpost/sponsor-core';
+import type { TransactionState } from '@anchorpost/sponsor-core';
+import { startSponsorGrpcServer } from './grpc/sponsor-grpc-server.ts';
+import { sponsorshipRoutes } from './http/sponsorship-routes.ts';
+import { PostgresSponsorTransactionStore } from './sending/postgres-sponsor-transaction-store.ts';
+import { openSponsorSending } from './sending/sponsor-sending.ts';
+import type { SponsorAccount } from './sending/sponsor-sending.ts';
+import type { SponsorConfig } from './sponsor-config.ts';
+import type { SponsorPolicies } from './sponsor-policy-file.ts';
+import { SponsorshipAnswers } from './sponsorship-answers.ts';
+import { Treasury } from './treasury/treasury.ts';
+import { treasuryTerms } from './treasury/treasury-loop.ts';
+
+export interface SponsorServiceOptions {
+  /** `loadConfig(sponsorConfigSchema, env)`. */
+  readonly config: SponsorConfig;
+  /** An opened, migrated @anchorpost/db Database: sponsorships, sponsor transactions, API keys. */
+  readonly database: Database;
+  /** The chain's RPC (`evmRpc` adapter of @anchorpost/runtime). */
+  readonly rpc: { readonly rpcUrls: readonly string[]; readonly chainId: number };
+  readonly policies: SponsorPolicies;
+  /** The shared account's key: it pays for every tenant without an account of its own. */
+  readonly sharedSigner: TransactionSigner;
+  /** The tenants' own accounts' keys. */
+  readonly tenantSigners: ReadonlyMap<string, TransactionSigner>;
+  /** The treasury's key, when the treasury runs (ANCHORPOST_SPONSOR_TREASURY_KEY_FILE). */
+  readonly treasurySigner?: TransactionSigner;
+  /** Where API keys are read (the relay's tenants, in the same database). */
+  readonly tenants: TenantReads;
+  /** One election per account (`accountElections`); undefined: this replica always sends. */
+  readonly electionFor?: (account: string) => ElectionFactory | undefined;
+  readonly logger?: Logger;
+  readonly metrics?: ServiceMetrics;
+  readonly handleSignals?: boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
+class SponsorModule {}
+Module({})(SponsorModule);
+
+export async function startSponsorService(options: SponsorServiceOptions): Promise<RunningService> {
+  const { config, database, rpc, policies } = options;
+  const logger = options.logger ?? createLogger('sponsor');
+  const metrics = options.metrics ?? new ServiceMetrics('sponsor');
+  const pool = new JsonRpcPool({ urls: [...rpc.rpcUrls] });
+  const transactions = new PostgresSponsorTransactionStore(database.sponsorTransactions);
+  const sharedAccount = await options.sharedSigner.getAddress();
+  const desk = new SponsorDesk({
+    network: {
+      chainId: BigInt(rpc.chainId),
+      forwarder: config.forwarder,
+      governors: policies.governors,
+      ballotTtlSeconds: config.ballotTtlSeconds,
+    },
+    store: database.sponsorships,
+    chain: new RpcSponsorChain(pool),
+    policyOf: (tenant) => policies.policies.get(tenant),
+    sponsorAccount: sharedAccount,
+    now: () => BigInt(Math.floor(Date.now() / 1000)),
+  });
+  const answers = new SponsorshipAnswers({
+    desk,
+    policyOf: (tenant) => policies.policies.get(tenant),
+    now: () => BigInt(Math.floor(Date.now() / 1000)),
+    store: database.sponsorships,
+    transactionState: async (digest) =>
+      (await transactions.getByDigest(digest))?.state.toLowerCase() as TransactionState | undefined,
+  });
+  const access = new TenantAccess({ store: options.tenants });
+  const accounts: SponsorAccount[] = [
+    { signer: options.sharedSigner },
+    ...[...options.tenantSigners].map(([tenant, signer]) => ({ tenant, signer })),
+  ];
+  const sending = await openSponsorSending({
+    rpcUrls: rpc.rpcUrls,
+    chainId: rpc.chainId,
+    forwarder: config.forwarder,
+    accounts,
+    transactions,
+    sponsorships: database.sponsorships,
+    confirmations: config.confirmations,
+    finalityDepth: Math.max(config.finalityDepth, config.confirmations),
+    replaceAfterMs: config.replaceAfter,
+    sendMarginSeconds: config.sendMarginSeconds,
+    intervalMs: config.sendInterval,
+    maxBackoffMs: config.maxSendBackoff,
+    electionFor: options.electionFor ?? (() => undefined),
+    logger,
+    metrics,
+  });
+
+  const treasury =
+    options.treasurySigner === undefined
+      ? undefined
+      : treasuryTerms({
+          treasury: new Treasury({
+            rpc: pool,
+            signer: options.treasurySigner,
+            accounts: [
+              ...(await Promise.all(
+                accounts.map(async (account) => ({
+                  name: `sponsor:${account.tenant ?? 'shared'}`,
+                  address: await account.signer.getAddress(),
+                  minimumWei: config.treasuryMinimum,
+                })),
+              )),
+              ...config.treasuryAccounts.map((address) => ({
+                name: address.toLowerCase(),
+                address,
+                minimumWei: config.treasuryMinimum,
+              })),
+            ],
+            dailyCapWei: config.treasuryDailyCap,
+            refills: database.treasuryRefills,
+            logger,
+            metrics,
+          }),
+          intervalMs: config.treasuryInterval,
+          election: options.electionFor?.('treasury'),
+          logger,
+          metrics,
+        });
+
+  const app = await startServiceApp({
+    service: 'sponsor',
+    module: SponsorModule,
+    host: config.host,
+    port: config.httpPort,
+    logger,
+    metrics,
+    bodyLimitBytes: 64 * 1024,
+    ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
+    readiness: [
+      { name: 'database', check: () => database.ping() },
+      {
+        name: 'chain',
+        check: async () => {
+          await pool.request<string>('eth_blockNumber', []);
+        },
+      },
+    ],
+    openapi: {
+      title: 'Anchorpost sponsor',
+      version: '1',
+      description: "Gas paid for tenants' users: signed forward requests and Governor ballots.",
+    },
+    configure(fastify) {
+      sponsorshipRoutes(fastify, { answers, access });
+    },
+  });
+  let grpc: Awaited<ReturnType<typeof startSponsorGrpcServer>>;
+  try {
+    grpc = await startSponsorGrpcServer({
+      answers,
+      access,
+      host: config.host,
+      port: config.grpcPort,
+      logger,
+    });
+    await sending.start();
+    await treasury?.start();
+  } catch (error) {
+    await treasury?.close();
+    await sending.close();
+    await app.close();
+    throw error;
+  }
+  logger.info(
+    { http: app.url, grpc: grpc.url, accounts: [...sending.engines.keys()], forwarder: config.forwarder },
+    'sponsor ready',
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    name: 'sponsor',
+    urls: { http: app.url, grpc: grpc.url },
+    close: () =>
+      (closing ??= (async () => {
+        await grpc.close();
+        await treasury?.close();
+        await sending.close();
+        await app.close();
+      })()),
+  };
+}
