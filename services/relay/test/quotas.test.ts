@@ -47,7 +47,7 @@ function submit(url: string, bytes: Uint8Array, auth: Record<string, string>): P
 interface Refusal {
   status: number;
   retryAfter: string | null;
-  error: { code: string; message: string; retryable: boolean; field?: string };
+  error: { code: string; message: string; retryable: boolean; field?: string; requestId?: string };
 }
 
 async function refusal(response: Response): Promise<Refusal> {
@@ -114,6 +114,7 @@ describe('relay quotas over HTTP and gRPC', { timeout: 300_000 }, () => {
         field: 'filesPerSecond',
         message: answer.error.message,
         retryable: true,
+        requestId: answer.error.requestId,
       });
       assert.ok(Number(answer.retryAfter) >= 1, `Retry-After ${answer.retryAfter}`);
     }
@@ -247,7 +248,7 @@ describe('relay quotas over HTTP and gRPC', { timeout: 300_000 }, () => {
     }
     assert.ok(tenants.includes('usage') && tenants.includes('stranger-tenant'), tenants.join());
     // /metrics labels only the listed tenants; the rest are `other`.
-    const metrics = await (await fetch(`${http}/metrics`)).text();
+    const metrics = await (await fetch(`${f.service.urls.management!}/metrics`)).text();
     assert.match(metrics, /^anchorpost_relay_tenant_usage_total\{tenant="usage",what="files"\} 3$/m);
     assert.match(metrics, /^anchorpost_relay_tenant_usage_total\{tenant="other",what="files"\} \d+$/m);
     assert.doesNotMatch(metrics, /tenant="stranger-tenant"/);

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGroup, generateIdentity, toPublicKeyFile } from '@anchorpost/protocol';
+import { createGroup, generateIdentity, parseTxFile, toPublicKeyFile } from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey, newApiKey } from '@anchorpost/relay-core';
@@ -21,11 +21,15 @@ export interface RelayProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the relay with `settings` (ANCHORPOST_*, nothing inherited) and waits until it is ready. */
+/**
+ * Starts the relay with `settings` (ANCHORPOST_*, nothing inherited) and waits until it is ready;
+ * its tenant may subscribe to `recipients` before sending to them.
+ */
 export async function startRelayProcess(
   dir: string,
   app: PrivateIdentity,
   settings: Record<string, string>,
+  recipients: string[] = [],
 ): Promise<RelayProcess> {
   await mkdir(dir, { recursive: true });
   const apiKey = newApiKey().key;
@@ -37,6 +41,7 @@ export async function startRelayProcess(
           id: 'acme',
           clientKeys: [toPublicKeyFile(app.public)],
           apiKeys: [{ key: apiKey, scopes: ['submit', 'subscribe'] }],
+          recipients,
         },
       ],
     }),
@@ -144,9 +149,18 @@ export class BigTxFiles {
     return new BigTxFiles(app, sender, keys, dataBytes);
   }
 
+  /** The group's recipient hash, from a file built outside the chain (so no position is used). */
+  recipientHash(): string {
+    return parseTxFile(this.#build(new StateChains(), 0)).recipient.sha512hash;
+  }
+
   next(index: number): Uint8Array {
+    return this.#build(this.#chains, index);
+  }
+
+  #build(chains: StateChains, index: number): Uint8Array {
     const data = new Uint8Array(this.#dataBytes).fill(index % 251);
-    return this.#chains.buildBytes({
+    return chains.buildBytes({
       group: this.#group,
       senders: [this.#sender],
       client: this.app,

@@ -11,7 +11,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { parseTxFile } from '@anchorpost/protocol';
 import { BigTxFiles, residentMemory, resetPeak, startRelayProcess } from './relay-main-process.ts';
 import { stalledGrpcClient, stalledSseClient, type StalledClient } from './stalled-clients.ts';
 
@@ -84,12 +83,18 @@ async function until(what: string, condition: () => boolean, ms: number): Promis
 async function measure(t: TestContext, name: string, settings: Record<string, string>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'anchorpost-stalled-'));
   const files = await BigTxFiles.create(DATA_BYTES);
-  const relay = await startRelayProcess(dir, files.app, {
-    // The stalled subscribers stay for the whole measurement: the bound must hold without
-    // the drain timeout's help (its own test is elsewhere).
-    ANCHORPOST_RELAY_SUBSCRIBER_DRAIN_TIMEOUT: '10m',
-    ...settings,
-  });
+  const relay = await startRelayProcess(
+    dir,
+    files.app,
+    {
+      // The stalled subscribers stay for the whole measurement: the bound must hold without
+      // the drain timeout's help (its own test is elsewhere).
+      ANCHORPOST_RELAY_SUBSCRIBER_DRAIN_TIMEOUT: '10m',
+      ...settings,
+    },
+    // They subscribe before the first send: entitled by registration.
+    [files.recipientHash()],
+  );
   const stalled: StalledClient[] = [];
   const live = new AbortController();
   try {
@@ -103,7 +108,7 @@ async function measure(t: TestContext, name: string, settings: Record<string, st
       await response.arrayBuffer();
     };
     const first = files.next(0);
-    const recipientHash = parseTxFile(first).recipient.sha512hash;
+    const recipientHash = files.recipientHash();
     const path = `/v1/subscriptions/${recipientHash}`;
     const pid = relay.child.pid!;
     const start = await residentMemory(pid);

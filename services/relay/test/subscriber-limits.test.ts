@@ -88,6 +88,8 @@ describe('subscriber limits', { timeout: 180_000 }, () => {
   it('refuses streams past the process limit, SSE and gRPC together, with TOO_MANY_STREAMS', async () => {
     const bytes = await f.txFile('limit');
     const hash = parseTxFile(bytes).recipient.sha512hash;
+    // Subscribed before the first send: entitled by the operator's registration.
+    await f.administration.registerRecipient(f.tenant, hash);
     const path = `/v1/subscriptions/${hash}`;
     const open = new AbortController();
     const first = await fetch(`${http}${path}`, { headers: f.auth, signal: open.signal });
@@ -121,6 +123,8 @@ describe('subscriber limits', { timeout: 180_000 }, () => {
   it('drops an SSE subscriber that does not read; its last event id resumes it with nothing lost', async () => {
     const group: GroupKeys = f.groupOf(await f.txFile('first'));
     const hash = parseTxFile(await f.txFile('probe', group)).recipient.sha512hash;
+    // Subscribed before the first send: entitled by the operator's registration.
+    await f.administration.registerRecipient(f.tenant, hash);
     const url = `${http}/v1/subscriptions/${hash}`;
     // Large files, more than the kernel's socket buffers hold, so the relay's write must wait.
     const stalled = await stalledSseClient(http, `/v1/subscriptions/${hash}`, f.apiKey);
@@ -145,6 +149,8 @@ describe('subscriber limits', { timeout: 180_000 }, () => {
   it('drops a gRPC subscriber that does not read: the status names the cursor, else its stream is reset', async () => {
     const group: GroupKeys = f.groupOf(await f.txFile('grpc first'));
     const hash = parseTxFile(await f.txFile('grpc probe', group)).recipient.sha512hash;
+    // Subscribed before the first send: entitled by the operator's registration.
+    await f.administration.registerRecipient(f.tenant, hash);
     const slow = await stalledGrpcClient(grpc, f.apiKey, hash);
     const never = await stalledGrpcClient(grpc, f.apiKey, hash);
     await sleep(300);
