@@ -27,6 +27,7 @@ import type { SponsorPolicies } from './sponsor-policy-file.ts';
 import { SponsorshipAnswers } from './sponsorship-answers.ts';
 import { Treasury } from './treasury/treasury.ts';
 import { treasuryTerms } from './treasury/treasury-loop.ts';
+import { SPONSOR_METRICS } from './sponsor-metrics.ts';
 
 export interface SponsorServiceOptions {
   /** `loadConfig(sponsorConfigSchema, env)`. */
@@ -58,7 +59,7 @@ Module({})(SponsorModule);
 export async function startSponsorService(options: SponsorServiceOptions): Promise<RunningService> {
   const { config, database, rpc, policies } = options;
   const logger = options.logger ?? createLogger('sponsor');
-  const metrics = options.metrics ?? new ServiceMetrics('sponsor');
+  const metrics = options.metrics ?? new ServiceMetrics('sponsor', SPONSOR_METRICS);
   const pool = new JsonRpcPool({ urls: [...rpc.rpcUrls] });
   const transactions = new PostgresSponsorTransactionStore(database.sponsorTransactions);
   const sharedAccount = await options.sharedSigner.getAddress();

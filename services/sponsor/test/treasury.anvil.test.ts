@@ -15,6 +15,7 @@ import { createLogger, ServiceMetrics } from '@anchorpost/service-kit';
 import { treasuryDay } from '@anchorpost/sponsor-core';
 import { Treasury } from '../src/treasury/treasury.ts';
 import type { TreasuryAccount } from '../src/treasury/treasury.ts';
+import { SPONSOR_METRICS } from '../src/sponsor-metrics.ts';
 
 const ETH = 10n ** 18n;
 const NOW = 1_800_000_000n;
@@ -65,7 +66,7 @@ async function metric(metrics: ServiceMetrics, name: string, account: string): P
 }
 
 it('tops a low account up to 120 % of its minimum, leaves a funded one alone, and stops at the day’s cap', async () => {
-  const metrics = new ServiceMetrics('sponsor');
+  const metrics = new ServiceMetrics('sponsor', SPONSOR_METRICS);
   const key = new Wallet(anvil.privateKeys[5]!);
   const low = fresh('sponsor:shared', 2n * ETH);
   const funded = { name: 'anchorer', address: anvil.accounts[6]!, minimumWei: ETH };
@@ -92,7 +93,7 @@ it('tops a low account up to 120 % of its minimum, leaves a funded one alone, an
 });
 
 it('counts a refill an empty treasury cannot send as failed and releases its hold on the cap', async () => {
-  const metrics = new ServiceMetrics('sponsor');
+  const metrics = new ServiceMetrics('sponsor', SPONSOR_METRICS);
   const empty = new Wallet(Wallet.createRandom().privateKey);
   const low = fresh('sponsor:globex', ETH);
   const day = treasuryDay(NOW);

@@ -5,24 +5,25 @@
  */
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import type { UpdaterObserver } from '@anchorpost/updater-core';
+import { UPDATER_METRICS } from './updater-metrics.ts';
 
 export function updaterReporting(metrics: ServiceMetrics, logger: Logger): UpdaterObserver {
   const records = metrics.counter(
-    'deploy_log_records_total',
+    UPDATER_METRICS.deployLogRecordsTotal,
     'Deploy-log records by step (verdict, commit, held, sync, stuck, running, ignored), outcome and code',
     ['step', 'outcome', 'code'],
   );
   const failures = metrics.counter(
-    'step_failures_total',
+    UPDATER_METRICS.stepFailuresTotal,
     'Steps that failed for now and run again (node, storage, Git or Argo CD unreachable)',
     ['phase'],
   );
   const lag = metrics.gauge(
-    'head_lag_blocks',
+    UPDATER_METRICS.headLagBlocks,
     'Blocks between the chain head and the last block read at depth',
   );
   const commitSeconds = metrics.histogram(
-    'commit_seconds',
+    UPDATER_METRICS.commitSeconds,
     'From an approval seen at confirmation depth to its commit pushed on the release branch',
     [],
     [0.5, 1, 2, 5, 10, 30, 60, 300],

@@ -26,6 +26,7 @@ import { EvmGovernanceChain } from './evm-governance-chain.ts';
 import { PostgresUpdaterStore } from './postgres-updater-store.ts';
 import type { UpdaterConfig } from './updater-config.ts';
 import { updaterReporting } from './updater-reporting.ts';
+import { UPDATER_METRICS } from './updater-metrics.ts';
 
 export interface UpdaterServiceOptions {
   readonly config: UpdaterConfig;
@@ -50,7 +51,7 @@ Module({})(UpdaterModule);
 export async function startUpdaterService(options: UpdaterServiceOptions): Promise<RunningService> {
   const { config, database } = options;
   const logger = options.logger ?? createLogger('updater');
-  const metrics = new ServiceMetrics('updater');
+  const metrics = new ServiceMetrics('updater', UPDATER_METRICS);
   const rpc = new JsonRpcPool({ urls: [...options.rpcUrls] });
   const nodeChainId = Number(BigInt(await rpc.request<string>('eth_chainId', [])));
   if (nodeChainId !== options.chainId) {

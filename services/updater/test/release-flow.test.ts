@@ -40,6 +40,7 @@ import type { GitOpsRemote } from '@anchorpost/updater-core/testing';
 import { EvmGovernanceChain } from '../src/evm-governance-chain.ts';
 import { PostgresUpdaterStore } from '../src/postgres-updater-store.ts';
 import { updaterReporting } from '../src/updater-reporting.ts';
+import { UPDATER_METRICS } from '../src/updater-metrics.ts';
 
 const REPO = join(import.meta.dirname, '../../..');
 const DEPTH = 3;
@@ -65,7 +66,7 @@ describe(
     let argo: ArgoCdApiTestDouble;
     const builder = keyPair();
     const attacker = keyPair();
-    const metrics = new ServiceMetrics('updater');
+    const metrics = new ServiceMetrics('updater', UPDATER_METRICS);
     let workDirs = 0;
     let reorgs = 0;
     const reporting = updaterReporting(metrics, createLogger('updater', { level: 'silent' }));

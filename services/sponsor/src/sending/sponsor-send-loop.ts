@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isChainError } from '@anchorpost/chains';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import type { SponsorAccountSender, SendPass } from './sponsor-account-sender.ts';
+import { SPONSOR_METRICS } from '../sponsor-metrics.ts';
 
 export interface SponsorSendLoopOptions {
   readonly sender: SponsorAccountSender;
@@ -32,17 +33,17 @@ export class SponsorSendLoop {
     this.#options = options;
     const { metrics } = options;
     this.#transitions = metrics.counter(
-      'transaction_transitions_total',
+      SPONSOR_METRICS.transactionTransitionsTotal,
       'Sponsored transaction state changes, by sponsor account and the state entered',
       ['account', 'to'],
     );
     this.#ledger = metrics.counter(
-      'ledger_changes_total',
+      SPONSOR_METRICS.ledgerChangesTotal,
       'Sponsorships settled from a receipt, and settled ones put back to sent by a reorg, by account',
       ['account', 'change'],
     );
     this.#failures = metrics.counter(
-      'send_pass_failures_total',
+      SPONSOR_METRICS.sendPassFailuresTotal,
       'Sending passes that failed, by sponsor account and error code',
       ['account', 'code'],
     );

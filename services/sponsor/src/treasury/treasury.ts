@@ -9,6 +9,7 @@ import { sendTransactionAndWait } from '@anchorpost/chains';
 import type { JsonRpcPool, TransactionSigner } from '@anchorpost/chains';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import { refillAmount, treasuryDay } from '@anchorpost/sponsor-core';
+import { SPONSOR_METRICS } from '../sponsor-metrics.ts';
 
 export interface TreasuryAccount {
   /** For metrics and logs: `sponsor:<tenant|shared>`, `anchorer`. */
@@ -51,18 +52,20 @@ export class Treasury {
     this.#options = options;
     const { metrics } = options;
     this.#balance = metrics.gauge(
-      'treasury_account_balance',
+      SPONSOR_METRICS.treasuryAccountBalance,
       'Balance of an account the treasury keeps funded, in ETH, by account',
       ['account'],
     );
-    this.#refills = metrics.counter('treasury_refills_total', 'Refills sent, by account', ['account']);
+    this.#refills = metrics.counter(SPONSOR_METRICS.treasuryRefillsTotal, 'Refills sent, by account', [
+      'account',
+    ]);
     this.#failures = metrics.counter(
-      'treasury_refill_failures_total',
+      SPONSOR_METRICS.treasuryRefillFailuresTotal,
       'Refills that could not be sent (treasury empty, node down), by account',
       ['account'],
     );
     this.#capReached = metrics.counter(
-      'treasury_cap_reached_total',
+      SPONSOR_METRICS.treasuryCapReachedTotal,
       "Refills refused because the day's cap would be exceeded, by account",
       ['account'],
     );

@@ -68,7 +68,12 @@ export function indexReadsGroup(factory: DatabaseFactory): void {
       assert.deepEqual(
         stored,
         levels.flatMap((nodes, k) =>
-          nodes.map((hash, index) => ({ batchCid: batch.cid, level: TREE_LEVEL + k, index, hash: toHex(hash) })),
+          nodes.map((hash, index) => ({
+            batchCid: batch.cid,
+            level: TREE_LEVEL + k,
+            index,
+            hash: toHex(hash),
+          })),
         ),
       );
       const slice = await db.index.proofSlice(batch.cid, {

@@ -1,0 +1,17 @@
+/**
+ * The sponsor's metric names (`anchorpost_sponsor_<name>`), by purpose: the one place they are
+ * written. ServiceMetrics refuses to register a name that is not here.
+ */
+import { LEADER_METRICS } from '@anchorpost/leader-election';
+import type { MetricNames } from '@anchorpost/service-kit';
+
+export const SPONSOR_METRICS = {
+  transactionTransitionsTotal: 'transaction_transitions_total',
+  ledgerChangesTotal: 'ledger_changes_total',
+  sendPassFailuresTotal: 'send_pass_failures_total',
+  treasuryAccountBalance: 'treasury_account_balance',
+  treasuryRefillsTotal: 'treasury_refills_total',
+  treasuryRefillFailuresTotal: 'treasury_refill_failures_total',
+  treasuryCapReachedTotal: 'treasury_cap_reached_total',
+  ...LEADER_METRICS,
+} as const satisfies MetricNames;
