@@ -62,6 +62,7 @@ describe('ReceiptRepository (embedded PGlite)', () => {
       busEndOffset: null,
       clientId: null,
       stateBefore: null,
+      tenantId: null,
     });
     await database.receipts.markPublished(fixtureCid('a'), { partition: 2, offset: 7 });
     await database.receipts.markPublished(fixtureCid('a'), { partition: 3, offset: 9 });
@@ -85,6 +86,7 @@ describe('ReceiptRepository (embedded PGlite)', () => {
       busOffset: null,
       clientId: null,
       stateBefore: null,
+      tenantId: null,
     });
     assert.deepEqual(await database.receipts.getReceipt(fixtureCid('g')), stored.record);
     await database.receipts.markPublished(fixtureCid('g'), { partition: 3, offset: 5_000_000_130 });
