@@ -17,7 +17,9 @@ it(`seals ${FILES} tx-files in one batch with bounded RSS`, { timeout: 170_000 }
     encoding: 'utf8',
     timeout: 160_000,
   });
-  const result = JSON.parse(stdout) as { sealedCount: number; peakRssMiB: number; rssBeforeMiB: number };
+  // The bench prints its result as the first line, then its report (load average, JSON file).
+  const [line = ''] = stdout.split('\n');
+  const result = JSON.parse(line) as { sealedCount: number; peakRssMiB: number; rssBeforeMiB: number };
   t.diagnostic(stdout.trim());
   assert.equal(result.sealedCount, FILES);
   assert.ok(result.peakRssMiB < 512, `peak RSS ${result.peakRssMiB} MiB`);

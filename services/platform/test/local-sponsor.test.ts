@@ -43,7 +43,11 @@ after(async () => {
 
 const start = () =>
   startLocalSponsor({
-    env: { ANCHORPOST_SPONSOR_HTTP_PORT: '0', ANCHORPOST_SPONSOR_GRPC_PORT: '0' },
+    env: {
+      ANCHORPOST_SPONSOR_HTTP_PORT: '0',
+      ANCHORPOST_SPONSOR_GRPC_PORT: '0',
+      ANCHORPOST_SPONSOR_MANAGEMENT_PORT: '0',
+    },
     dirs,
     chain: { rpcUrl: anvil.rpcUrl, chainId: anvil.chainId, privateKeys: anvil.privateKeys },
     database,

@@ -3,12 +3,13 @@
  * adapter (`ANCHORPOST_EVM_RPC_URLS`, `ANCHORPOST_EVM_CHAIN_ID`); the tenants' policies, the
  * governors and the tenants' own sponsor keys from the policy file (sponsor-policy-file.ts).
  */
-import type { ConfigOf } from '@anchorpost/service-kit';
+import { managementConfigSchema, type ConfigOf } from '@anchorpost/service-kit';
 
 export const sponsorConfigSchema = {
   host: { kind: 'string', env: 'ANCHORPOST_SPONSOR_HOST', default: '127.0.0.1' },
   httpPort: { kind: 'int', env: 'ANCHORPOST_SPONSOR_HTTP_PORT', default: 7490, min: 0, max: 65_535 },
   grpcPort: { kind: 'int', env: 'ANCHORPOST_SPONSOR_GRPC_PORT', default: 7491, min: 0, max: 65_535 },
+  ...managementConfigSchema('SPONSOR', 7492),
   /** The AnchorpostForwarder (ERC-2771) the forward requests name. */
   forwarder: { kind: 'string', env: 'ANCHORPOST_SPONSOR_FORWARDER', pattern: /^0x[0-9a-fA-F]{40}$/ },
   /** JSON: the tenants' policies, the governors whose ballots are sponsored, tenants' own key files. */

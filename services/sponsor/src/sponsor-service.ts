@@ -144,6 +144,8 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
     module: SponsorModule,
     host: config.host,
     port: config.httpPort,
+    management: { host: config.managementHost, port: config.managementPort },
+    readinessIntervalMs: config.readinessInterval,
     logger,
     metrics,
     bodyLimitBytes: 64 * 1024,
@@ -190,7 +192,11 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
   let closing: Promise<void> | undefined;
   return {
     name: 'sponsor',
-    urls: { http: app.url, grpc: grpc.url },
+    urls: {
+      http: app.url,
+      grpc: grpc.url,
+      ...(app.managementUrl === undefined ? {} : { management: app.managementUrl }),
+    },
     close: () =>
       (closing ??= (async () => {
         await grpc.close();

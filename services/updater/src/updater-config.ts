@@ -3,7 +3,7 @@
  * `ANCHORPOST_EVM_RPC_URLS` (@anchorpost/chains), and the confirmation depth is the parser's own
  * variable, so the updater never acts on a block the parser would not trust yet.
  */
-import type { ConfigOf, ConfigSchema } from '@anchorpost/service-kit';
+import { managementConfigSchema, type ConfigOf, type ConfigSchema } from '@anchorpost/service-kit';
 
 const ADDRESS = /^(0x)?[0-9a-fA-F]{40}$/;
 
@@ -60,6 +60,7 @@ export const updaterConfigSchema = {
   /** HTTP port of /healthz, /readyz, /metrics. */
   host: { kind: 'string', env: 'ANCHORPOST_UPDATER_HOST', default: '127.0.0.1' },
   port: { kind: 'int', env: 'ANCHORPOST_UPDATER_PORT', default: 7480, min: 0, max: 65_535 },
+  ...managementConfigSchema('UPDATER', 7481),
 } as const satisfies ConfigSchema;
 
 export type UpdaterConfig = ConfigOf<typeof updaterConfigSchema>;

@@ -105,6 +105,8 @@ export async function startUpdaterService(options: UpdaterServiceOptions): Promi
     metrics,
     host: config.host,
     port: options.port ?? config.port,
+    management: { host: config.managementHost, port: config.managementPort },
+    readinessIntervalMs: config.readinessInterval,
     ...(options.handleSignals === undefined ? {} : { handleSignals: options.handleSignals }),
     readiness: [
       { name: 'database', check: () => database.ping() },
@@ -148,5 +150,9 @@ export async function startUpdaterService(options: UpdaterServiceOptions): Promi
     { governor: config.governor, registry: config.registry, branch: config.gitBranch },
     'updater started',
   );
-  return { name: 'updater', urls: { http: app.url }, close };
+  return {
+    name: 'updater',
+    urls: { http: app.url, ...(app.managementUrl === undefined ? {} : { management: app.managementUrl }) },
+    close,
+  };
 }

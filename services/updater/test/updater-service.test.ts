@@ -57,6 +57,7 @@ describe('startUpdaterService', { skip: 'skip' in tools ? tools.skip : false }, 
       ANCHORPOST_UPDATER_GOVERNOR: chain.deployment.governor,
       ANCHORPOST_UPDATER_REGISTRY: chain.deployment.registry,
       ANCHORPOST_PARSER_TRUSTED_DEPTH: '2',
+      ANCHORPOST_UPDATER_MANAGEMENT_PORT: '0',
       ANCHORPOST_UPDATER_POLL_INTERVAL: '100ms',
       ANCHORPOST_UPDATER_TRUSTED_KEY_FILES: join(dir, 'builder.pub.pem'),
       ANCHORPOST_UPDATER_GIT_REMOTE: remote.remote,
@@ -144,7 +145,7 @@ describe('startUpdaterService', { skip: 'skip' in tools ? tools.skip : false }, 
       ) {
         assert.ok(Date.now() < deadline, `no verdict published:\n${metrics}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
-        metrics = await (await fetch(`${service.urls['http']}/metrics`)).text();
+        metrics = await (await fetch(`${service.urls['management']}/metrics`)).text();
       }
       assert.match(metrics, /anchorpost_updater_leader 1/);
     } finally {
