@@ -92,6 +92,11 @@ const issuedKey = {
     },
   },
 } as const;
+const registeredSchema = {
+  type: 'object',
+  required: ['recipientHash', 'registered'],
+  properties: { recipientHash: string, registered: { type: 'boolean' } },
+} as const;
 const one = (name: string) => ({ type: 'object', required: [name], properties: { [name]: string } }) as const;
 
 function tenantJson(tenant: TenantSummary) {
@@ -363,7 +368,24 @@ export function adminRoutes(
             limit: { type: 'integer', minimum: 1, maximum: 10_000 },
           },
         },
-        response: errors,
+        response: {
+          200: {
+            type: 'object',
+            required: ['recipients', 'next'],
+            properties: {
+              recipients: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['recipientHash', 'sentAt', 'registeredAt'],
+                  properties: { recipientHash: string, sentAt: timeOrNull, registeredAt: timeOrNull },
+                },
+              },
+              next: { type: ['string', 'null'] },
+            },
+          },
+          ...errors,
+        },
       },
     },
     async (request) => {
@@ -388,7 +410,7 @@ export function adminRoutes(
           required: ['recipientHash'],
           additionalProperties: false,
         },
-        response: errors,
+        response: { 200: registeredSchema, 201: registeredSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -407,7 +429,7 @@ export function adminRoutes(
           'Withdraw a registration (every relay refuses new subscriptions within the tenants cache TTL; a recipient the tenant sent to stays)',
         tags: ['admin'],
         params: tenantRecipientParams,
-        response: errors,
+        response: { 200: one('removed'), ...errors },
       },
     },
     async (request) => {
