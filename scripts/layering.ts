@@ -51,6 +51,7 @@ const LAYERS: Record<string, Layer> = {
   '@anchorpost/release': 'core',
   '@anchorpost/sponsor-core': 'core',
   '@anchorpost/updater-core': 'core',
+  '@anchorpost/voting': 'core',
   '@anchorpost/bus': 'adapter',
   '@anchorpost/storage': 'adapter',
   '@anchorpost/db': 'adapter',
