@@ -12,6 +12,7 @@ import { SUBSCRIBE_USAGE, subscribeCommand } from './commands/subscribe.ts';
 import { TENANT_USAGE, tenantCommand } from './commands/tenant.ts';
 import { TX_USAGE, txCommand } from './commands/tx.ts';
 import { VERIFY_USAGE, verifyCommand } from './commands/verify.ts';
+import { VOTE_USAGE, voteCommand } from './commands/vote.ts';
 import { failureLine, UsageError } from './failure.ts';
 
 const USAGE = `usage:
@@ -28,6 +29,7 @@ const USAGE = `usage:
   ${PROOF_USAGE}
   ${ERGO_USAGE}
   ${RELEASE_USAGE}
+  ${VOTE_USAGE}
 
 Every failure is one line on stderr, ERROR <code> <field>: <message>; exit 1 (2 for a usage mistake).
 `;
@@ -46,6 +48,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   proof: proofCommand,
   ergo: ergoCommand,
   release: releaseCommand,
+  vote: voteCommand,
 };
 
 /** Runs one command and returns the process exit code; never throws. */

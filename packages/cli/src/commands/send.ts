@@ -19,7 +19,7 @@ import { parseCommand } from '../options.ts';
 export const SEND_USAGE =
   'anchorpost send FILE --relay URL [--api-key KEY] [--tenant ID] [--relay-key KEY_FILE] [--json]';
 
-interface SubmitResponse {
+export interface SubmitResponse {
   receipt: RelayReceipt;
   duplicate: boolean;
 }
@@ -53,30 +53,7 @@ export async function sendCommand(args: string[]): Promise<number> {
   const relayKey = values['relay-key'] === undefined ? undefined : await readRelayKey(values['relay-key']);
   const bytes = await readBounded(positionals[0]!, DEFAULT_TX_FILE_LIMITS.maxBytes);
 
-  const response = await request(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/yaml',
-      authorization: `Bearer ${apiKey}`,
-      // Optional: a relay refuses it (401) unless it is the key's own tenant.
-      ...(values.tenant === undefined ? {} : { 'anchorpost-tenant': values.tenant }),
-    },
-    body: bytes,
-  });
-  if (!response.ok) throw await refusal(response);
-  const body: unknown = await response.json().catch(() => null);
-  if (!isSubmitResponse(body)) {
-    throw new CliError('BAD_RESPONSE', '-', `${url.origin} answered ${response.status} without a receipt`);
-  }
-  // Always, with or without --relay-key: a signature proves who signed, not what was signed for.
-  const cid = await cidForBytes(bytes);
-  if (body.receipt.cid !== cid) {
-    throw new CliError(
-      'CID_MISMATCH',
-      'receipt.cid',
-      `${url.origin} answered a receipt for ${body.receipt.cid}, but the file sent is ${cid}`,
-    );
-  }
+  const body = await submitTxFile(url, apiKey, values.tenant, bytes);
   if (relayKey !== undefined) {
     // Loaded only when asked for: relay-core is not needed by any other command.
     const { verifyReceipt } = await import('@anchorpost/relay-core');
@@ -98,6 +75,43 @@ export async function sendCommand(args: string[]): Promise<number> {
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return 0;
+}
+
+/**
+ * Submits tx-file bytes to `url` (a relay's `v1/tx-files`) and answers its receipt, checked to be
+ * for these bytes (CID_MISMATCH otherwise).
+ */
+export async function submitTxFile(
+  url: URL,
+  apiKey: string,
+  tenant: string | undefined,
+  bytes: Uint8Array,
+): Promise<SubmitResponse> {
+  const response = await request(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/yaml',
+      authorization: `Bearer ${apiKey}`,
+      // Optional: a relay refuses it (401) unless it is the key's own tenant.
+      ...(tenant === undefined ? {} : { 'anchorpost-tenant': tenant }),
+    },
+    body: bytes,
+  });
+  if (!response.ok) throw await refusal(response);
+  const body: unknown = await response.json().catch(() => null);
+  if (!isSubmitResponse(body)) {
+    throw new CliError('BAD_RESPONSE', '-', `${url.origin} answered ${response.status} without a receipt`);
+  }
+  // Always, with or without --relay-key: a signature proves who signed, not what was signed for.
+  const cid = await cidForBytes(bytes);
+  if (body.receipt.cid !== cid) {
+    throw new CliError(
+      'CID_MISMATCH',
+      'receipt.cid',
+      `${url.origin} answered a receipt for ${body.receipt.cid}, but the file sent is ${cid}`,
+    );
+  }
+  return body;
 }
 
 /** The relay's public key file: SPKI PEM, or the raw 32-byte key in hex. */

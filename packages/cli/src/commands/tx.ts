@@ -41,7 +41,7 @@ export async function txCommand(args: string[]): Promise<number> {
   }
 }
 
-function blockRef(value: string | undefined, flag: string): BlockRef {
+export function blockRef(value: string | undefined, flag: string): BlockRef {
   const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(value ?? '');
   if (!match) throw new UsageError(`${flag} must be HEIGHT:BLOCK_ID (64 hex characters)`);
   return { height: Number(match[1]), signature: match[2]! };

@@ -166,14 +166,14 @@ export async function trustOption(
 }
 
 /**
- * Parses and verifies a TxFileProof (JSON value) against the chain nodes and trust roots given and
- * answers the report; a failure is one CliError with the proof package's code and field.
+ * Parses and verifies a TxFileProof (JSON value) against the chain nodes and trust roots given; a
+ * failure is one CliError with the proof package's code and field.
  */
-export async function verifyProofReport(
+export async function verifiedProof(
   value: unknown,
   setup: VerifySetup,
   minConfirmations: number,
-): Promise<string> {
+): Promise<{ proof: TxFileProof; verified: VerifiedProof }> {
   try {
     const proof = parseTxFileProof(value);
     const verified = await verifyProof(proof, {
@@ -183,10 +183,20 @@ export async function verifyProofReport(
       acceptNoLowerBound: setup.acceptNoLowerBound,
       minConfirmations,
     });
-    return report(proof, verified, setup, minConfirmations);
+    return { proof, verified };
   } catch (error) {
     throw asCliError(error);
   }
+}
+
+/** Verifies a TxFileProof (JSON value) as {@link verifiedProof} does and answers the report. */
+export async function verifyProofReport(
+  value: unknown,
+  setup: VerifySetup,
+  minConfirmations: number,
+): Promise<string> {
+  const { proof, verified } = await verifiedProof(value, setup, minConfirmations);
+  return report(proof, verified, setup, minConfirmations);
 }
 
 export async function verifyCommand(args: string[]): Promise<number> {
