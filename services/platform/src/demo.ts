@@ -4,7 +4,7 @@
  * on a fresh platform in a temporary folder, and every step is shown as it happens: delivery to
  * both members (who decrypt it; the platform never could), the batch, the anchor on the local
  * chain, the proof, and its verification with nothing but the proof, the chain's JSON-RPC and the
- * platform's trust file (trust.json: whose contract and key count).
+ * platform's trust file (trust.json: whose contract and key count); then a short vote (demo-vote.ts).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -28,6 +28,7 @@ import {
 } from '@anchorpost/protocol';
 import { newApiKey } from '@anchorpost/relay-core';
 import { createLogger } from '@anchorpost/service-kit';
+import { runShortVote } from './demo-vote.ts';
 import { startPlatform } from './platform.ts';
 
 const started = performance.now();
@@ -230,6 +231,21 @@ async function main(): Promise<void> {
     say(
       `(\`anchorpost verify ${proofPath} --trust ${platform.dirs.trust} --evm-rpc ${platform.chain.rpcUrl} --no-lower-bound\` runs exactly this check from a shell)`,
     );
+    await runShortVote({
+      say,
+      relay,
+      api,
+      apiKey,
+      chain: platform.chain,
+      trust,
+      keys,
+      members: bundle.members.map((member) => member.id),
+      organizer: alice,
+      voters: { bob, carol },
+      app,
+      // The app's next file in the group follows Alice's message in its chain.
+      before: parseTxFile(bytes).state.after,
+    });
     say('done');
   } finally {
     await platform.close();
