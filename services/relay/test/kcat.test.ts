@@ -14,6 +14,9 @@ import { BigTxFiles, startRelayProcess, type RelayProcess } from './relay-main-p
 import { runTool, standardToolForTests } from './standard-tool.ts';
 
 const brokers = process.env.ANCHORPOST_TEST_KAFKA_BROKERS ?? '';
+if (brokers === '' && process.env.ANCHORPOST_REQUIRE_KAFKA === '1') {
+  throw new Error('ANCHORPOST_TEST_KAFKA_BROKERS is not set; required because ANCHORPOST_REQUIRE_KAFKA=1');
+}
 const kcat = await standardToolForTests('kcat', 'ANCHORPOST_KCAT_BIN', 'scripts/install-kcat.sh');
 
 /** kcat's JSON envelope (-J) of one record. */
@@ -36,7 +39,7 @@ if ('skip' in kcat || brokers === '') {
   const bin = kcat.bin;
   describe('kcat reads what the relay published on Kafka', { timeout: 180_000 }, () => {
     let dir: string;
-    let relay: RelayProcess;
+    let relay: RelayProcess | undefined;
     let files: BigTxFiles;
 
     before(async () => {
@@ -50,6 +53,7 @@ if ('skip' in kcat || brokers === '') {
     });
 
     it('finds the record by its key and cid header, its value the documented event', async () => {
+      assert.ok(relay !== undefined);
       const bytes = files.next(0);
       const response = await fetch(`${relay.http}/v1/tx-files`, {
         method: 'POST',

@@ -104,9 +104,14 @@ export async function spawnRelay(settings: Record<string, string>): Promise<Omit
       reject(new Error(`the relay exited (${code}) before it was ready: ${stderr}`));
     });
   });
-  // It logs `relay ready` at info: a log level above that would leave this waiting for ever.
-  const late = setTimeout(() => child.kill('SIGKILL'), READY_TIMEOUT_MS);
-  const line = await ready.finally(() => clearTimeout(late));
+  // It logs `relay ready` at info: under a higher log level, or a start that hangs, the test fails
+  // after the timeout instead of waiting for ever.
+  const late = setTimeout(() => {
+    child.kill('SIGKILL');
+  }, READY_TIMEOUT_MS);
+  const line = await ready.finally(() => {
+    clearTimeout(late);
+  });
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null) resolve();
     else
