@@ -85,15 +85,16 @@ async function poll<T>(what: string, probe: () => Promise<T | null>, timeoutMs =
 }
 
 /**
- * The CLI (packages/cli): the workspace's `node_modules/.bin/anchorpost` above this file, the same
- * checkout as the platform, else `anchorpost` on PATH. Found, not imported: the platform does not
- * depend on its own command line.
+ * The CLI (packages/cli) as a command and its first arguments: the workspace's
+ * `node_modules/.bin/anchorpost` above this file (the same checkout as the platform), run by this
+ * Node, else `anchorpost` on PATH. Found, not imported: the platform does not depend on its own
+ * command line.
  */
-function cliCommand(): string {
+function cliCommand(): [string, ...string[]] {
   for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', '.bin', 'anchorpost');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) return 'anchorpost';
+    if (existsSync(candidate)) return [process.execPath, candidate];
+    if (dirname(dir) === dir) return ['anchorpost'];
   }
 }
 
@@ -102,7 +103,8 @@ function anchorpost(adminUrl: string, adminKeyFile: string, args: string[]): Pro
   const full = [...args, '--admin', adminUrl, '--admin-key-file', adminKeyFile];
   say(`$ anchorpost ${full.join(' ')}`);
   return new Promise((resolve, reject) => {
-    execFile(cliCommand(), full, { encoding: 'utf8' }, (error, stdout, stderr) => {
+    const [command, ...first] = cliCommand();
+    execFile(command, [...first, ...full], { encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error === null) resolve(stdout);
       else if (error.code === 'ENOENT') {
         reject(new Error('the `anchorpost` command (packages/cli) is not installed here nor on PATH'));

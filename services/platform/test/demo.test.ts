@@ -18,9 +18,11 @@ it(
     const env = Object.fromEntries(
       Object.entries(process.env).filter(([key]) => !key.startsWith('ANCHORPOST_') && key !== 'PATH'),
     );
+    // Not the checkout's own commands (npm puts them on PATH for its scripts): the demo finds its CLI.
+    const checkout = join(import.meta.dirname, '..', '..', '..');
     const path = (process.env.PATH ?? '')
       .split(delimiter)
-      .filter((dir) => !dir.includes(join('node_modules', '.bin')))
+      .filter((dir) => !dir.startsWith(join(checkout, 'node_modules')))
       .join(delimiter);
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
       (resolve) => {
