@@ -33,6 +33,14 @@ scripts/install-hadolint.sh >/dev/null
 export ANCHORPOST_REQUIRE_K8S_TOOLS=1
 step "chart tools ready"
 
+# The standard client tools the relay's tests call it with: grpcurl (Go module proxy, built once
+# into the binary cache) on its gRPC API, kcat (Debian's package) on its Kafka topic; with
+# ANCHORPOST_REQUIRE_STANDARD_TOOLS=1 those tests fail rather than skip without them.
+ANCHORPOST_GRPCURL_BIN="$(scripts/install-grpcurl.sh)"
+ANCHORPOST_KCAT_BIN="$(scripts/install-kcat.sh)"
+export ANCHORPOST_GRPCURL_BIN ANCHORPOST_KCAT_BIN ANCHORPOST_REQUIRE_STANDARD_TOOLS=1
+step "grpcurl and kcat ready"
+
 # Throw-away PostgreSQL (Debian's package) and Kafka (3.9 KRaft, Maven Central jars) on 127.0.0.1
 # for the suites that run against real servers; with ANCHORPOST_REQUIRE_* they fail rather than
 # skip. Both are stopped and removed on exit. The URLs carry generated passwords: never printed.

@@ -4,12 +4,16 @@
  * on a fresh platform in a temporary folder, and every step is shown as it happens: delivery to
  * both members (who decrypt it; the platform never could), the batch, the anchor on the local
  * chain, the proof, and its verification with nothing but the proof, the chain's JSON-RPC and the
- * platform's trust file (trust.json: whose contract and key count); then a short vote (demo-vote.ts).
+ * platform's trust file (trust.json: whose contract and key count); then a short vote
+ * (demo-vote.ts). The demo tenant, its app's client key, the group it may subscribe to and its API
+ * key are made as an operator makes them: with `anchorpost tenant …` over the relay's admin API.
  */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TxFileProof } from '@anchorpost/proofs';
 import { parseTrustRoots, verifyProof } from '@anchorpost/proofs';
@@ -26,7 +30,6 @@ import {
   toPublicKeyFile,
   type PrivateIdentity,
 } from '@anchorpost/protocol';
-import { newApiKey } from '@anchorpost/relay-core';
 import { createLogger } from '@anchorpost/service-kit';
 import { runShortVote } from './demo-vote.ts';
 import { startPlatform } from './platform.ts';
@@ -82,6 +85,35 @@ async function poll<T>(what: string, probe: () => Promise<T | null>, timeoutMs =
   }
 }
 
+/**
+ * The CLI (packages/cli) as a command and its first arguments: the workspace's
+ * `node_modules/.bin/anchorpost` above this file (the same checkout as the platform), run by this
+ * Node, else `anchorpost` on PATH. Found, not imported: the platform does not depend on its own
+ * command line.
+ */
+function cliCommand(): [string, ...string[]] {
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', '.bin', 'anchorpost');
+    if (existsSync(candidate)) return [process.execPath, candidate];
+    if (dirname(dir) === dir) return ['anchorpost'];
+  }
+}
+
+/** Runs `anchorpost ARGS` against the platform's admin API, shows the command, resolves its stdout. */
+function anchorpost(adminUrl: string, adminKeyFile: string, args: string[]): Promise<string> {
+  const full = [...args, '--admin', adminUrl, '--admin-key-file', adminKeyFile];
+  say(`$ anchorpost ${full.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const [command, ...first] = cliCommand();
+    execFile(command, [...first, ...full], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error === null) resolve(stdout);
+      else if (error.code === 'ENOENT') {
+        reject(new Error('the `anchorpost` command (packages/cli) is not installed here nor on PATH'));
+      } else reject(new Error(`anchorpost ${args.slice(0, 2).join(' ')} failed: ${stderr.trim()}`));
+    });
+  });
+}
+
 async function main(): Promise<void> {
   // The services' own JSON logs would bury the story; warnings and errors still show.
   process.env.ANCHORPOST_LOG_LEVEL ??= 'warn';
@@ -92,23 +124,8 @@ async function main(): Promise<void> {
   )) as [PrivateIdentity, PrivateIdentity, PrivateIdentity, PrivateIdentity];
   const { keys, bundle } = await createGroup('modern', [alice.public, bob.public, carol.public]);
   // The group's recipient hash, as every tx-file to it names it: Bob and Carol subscribe before
-  // Alice's first file, so it is registered for the demo tenant.
+  // Alice's first file, so the operator registers it for the demo tenant.
   const recipient = hmacHex(keys.secret, groupPublicKeyBytes(keys.suite, keys.publicKey));
-  // The demo tenant's API key, imported (hashed) with the tenants file on this first start.
-  const apiKey = newApiKey().key;
-  await writeFile(
-    join(dir, 'tenants.json'),
-    JSON.stringify({
-      tenants: [
-        {
-          id: 'demo',
-          clientKeys: [toPublicKeyFile(app.public)],
-          apiKeys: [{ key: apiKey, scopes: ['submit', 'subscribe'] }],
-          recipients: [recipient],
-        },
-      ],
-    }),
-  );
   const platform = await startPlatform({
     logger: createLogger('platform', { destination: { write: () => undefined } }),
     env: {
@@ -138,6 +155,22 @@ async function main(): Promise<void> {
     const relay = platform.endpoints['relay.http']!;
     const api = platform.endpoints['proof-api.http']!;
     say(`platform up: relay ${relay}, proof API ${api}, chain ${platform.chain.rpcUrl}`);
+
+    // The operator's side, as on any relay: no tenant exists until the admin API adds it.
+    const cli = (...args: string[]) =>
+      anchorpost(platform.endpoints['relay.admin']!, platform.dirs.adminKey, args);
+    const appKeyFile = join(dir, 'app.public.json');
+    await writeFile(appKeyFile, JSON.stringify(toPublicKeyFile(app.public)));
+    await cli('tenant', 'add', 'demo');
+    await cli('tenant', 'client', 'add', 'demo', appKeyFile);
+    await cli('tenant', 'recipient', 'add', 'demo', recipient);
+    const issued = JSON.parse(
+      await cli('tenant', 'key', 'new', 'demo', '--scopes', 'submit,subscribe', '--json'),
+    ) as { key: string; id: string };
+    const apiKey = issued.key;
+    say(
+      `tenant "demo" added with its app's client key, the group as a recipient, and API key ${issued.id} (shown once)`,
+    );
 
     const text = 'Lunch on Friday? — Alice';
     const bytes = serializeTxFile(

@@ -1,6 +1,7 @@
 // The stand-alone relay (src/main.ts) as a child process of a test, so that what is measured of it
-// (its resident memory, from /proc) is the relay's alone; a tenant with an API key, and big
-// tx-files of one state chain for it.
+// (its resident memory, from /proc) is the relay's alone, and so that two relays share nothing but
+// what they share in production (the database); a tenant with an API key, and big tx-files of one
+// state chain for it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,11 +11,15 @@ import { StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey, newApiKey } from '@anchorpost/relay-core';
 
 const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
+/** How long a relay may take to start on a loaded machine before it is killed and the test fails. */
+const READY_TIMEOUT_MS = 120_000;
 
 export interface RelayProcess {
   readonly child: ChildProcess;
   readonly http: string;
   readonly grpc: string;
+  /** The admin API's URL, or `off` without ANCHORPOST_RELAY_ADMIN_KEY_FILE. */
+  readonly admin: string;
   readonly apiKey: string;
   /** Log lines (JSON) whose `msg` is `msg`, so far. */
   count(msg: string): number;
@@ -47,17 +52,27 @@ export async function startRelayProcess(
     }),
   );
   await writeFile(join(dir, 'relay-key.pem'), generateRelayKey().pkcs8Pem, { mode: 0o600 });
+  const relay = await spawnRelay({
+    ANCHORPOST_DATA_DIR: join(dir, 'data'),
+    ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
+    ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
+    ...settings,
+  });
+  return { ...relay, apiKey };
+}
+
+/** The relay's main as a child process, on `settings` (ANCHORPOST_*, nothing inherited); ready when it resolves. */
+export async function spawnRelay(settings: Record<string, string>): Promise<Omit<RelayProcess, 'apiKey'>> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('ANCHORPOST_')),
   );
   const child = spawn(process.execPath, [MAIN], {
     env: {
       ...env,
-      ANCHORPOST_DATA_DIR: join(dir, 'data'),
-      ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
-      ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
       ANCHORPOST_RELAY_HTTP_PORT: '0',
       ANCHORPOST_RELAY_GRPC_PORT: '0',
+      ANCHORPOST_RELAY_MANAGEMENT_PORT: '0',
+      ANCHORPOST_RELAY_ADMIN_PORT: '0',
       ...settings,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,7 +104,14 @@ export async function startRelayProcess(
       reject(new Error(`the relay exited (${code}) before it was ready: ${stderr}`));
     });
   });
-  const line = await ready;
+  // It logs `relay ready` at info: under a higher log level, or a start that hangs, the test fails
+  // after the timeout instead of waiting for ever.
+  const late = setTimeout(() => {
+    child.kill('SIGKILL');
+  }, READY_TIMEOUT_MS);
+  const line = await ready.finally(() => {
+    clearTimeout(late);
+  });
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null) resolve();
     else
@@ -101,7 +123,7 @@ export async function startRelayProcess(
     child,
     http: String(line['http']),
     grpc: String(line['grpc']),
-    apiKey,
+    admin: String(line['admin']),
     count: (msg) => messages.get(msg) ?? 0,
     async stop() {
       child.kill('SIGTERM');

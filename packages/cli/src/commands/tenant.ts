@@ -11,7 +11,7 @@ import { readJson } from '../files.ts';
 import { refusal, request, serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
 
-export const TENANT_USAGE = `anchorpost tenant add ID | list [--json] | plan set ID PLAN [--files-per-second N] [--bytes-per-day N] [--max-streams N] [--max-file-bytes N] | usage [ID] [--from DAY] [--to DAY] [--json] | key new ID [--scopes submit,subscribe] [--expires TIME] | key revoke KEY_ID | client add ID PUBLIC_KEY_FILE | client remove ID CLIENT_ID | recipient add ID RECIPIENT_HASH | recipient remove ID RECIPIENT_HASH | recipient list ID [--json]  [--admin URL] [--admin-key-file FILE]`;
+export const TENANT_USAGE = `anchorpost tenant add ID | list [--json] | plan set ID PLAN [--files-per-second N] [--bytes-per-day N] [--max-streams N] [--max-file-bytes N] | usage [ID] [--from DAY] [--to DAY] [--json] | key new ID [--scopes submit,subscribe] [--expires TIME] [--json] | key revoke KEY_ID | client add ID PUBLIC_KEY_FILE | client remove ID CLIENT_ID | recipient add ID RECIPIENT_HASH | recipient remove ID RECIPIENT_HASH | recipient list ID [--json]  [--admin URL] [--admin-key-file FILE]`;
 
 /** `plan set` options and the limit each overrides. */
 const LIMIT_OPTIONS = {
