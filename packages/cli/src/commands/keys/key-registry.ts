@@ -145,7 +145,8 @@ export function continuityFrom(
   expected: string,
 ): 'current' | 'signed-rotation' | 'unsigned-change' | 'revoked' | 'unknown' {
   const last = history.at(-1);
-  if (last === undefined || last.event === 'revoked') return 'revoked';
+  if (last === undefined) return 'unknown';
+  if (last.event === 'revoked') return 'revoked';
   if (last.fingerprint === expected) return 'current';
   const lineStart = history.findLastIndex((event) => event.event === 'registered');
   if (history.slice(lineStart).some((event) => event.event !== 'revoked' && event.fingerprint === expected))
