@@ -1,0 +1,246 @@
+// Key transparency end to end on anvil, the CLI as child processes against a real sponsor service
+// (PGlite): an account holding 0 ETH publishes its key through the sponsor, `keys lookup` and
+// `keys history` read it back from the registry, a rotation signed by the old key shows in the
+// history, a revoke and a new registration are caught by `lookup --expect` (KEY_CHANGED_UNSIGNED).
+// Attacks: a rotation signed by a key that is not the current one is refused before anything
+// reaches the sponsor (NOT_CURRENT_KEY), and the sponsor is never asked.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
+import type { Database, EmbeddedPostgres } from '@anchorpost/db';
+import { newApiKey } from '@anchorpost/relay-core';
+import { createLogger } from '@anchorpost/service-kit';
+import type { RunningService } from '@anchorpost/service-kit';
+import { anchorpostKeyRegistryInterface as registry } from '@anchorpost/sponsor-contracts';
+import { startSponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
+import type { SponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
+import { PostgresTenantReads, startSponsorService } from '@anchorpost/sponsor-service';
+import { assertFailure, cli } from './cli-process.ts';
+
+const ETH = 10n ** 18n;
+
+let chain: SponsorTestChain;
+let server: EmbeddedPostgres;
+let database: Database;
+let service: RunningService;
+let apiKey: string;
+let work: string;
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'anchorpost-keys-'));
+  chain = await startSponsorTestChain();
+  server = await startEmbeddedPostgres();
+  await migrate(server.databaseUrl);
+  database = createDatabase({ databaseUrl: server.databaseUrl, poolSize: EMBEDDED_POOL_SIZE });
+  await database.prisma.tenant.create({ data: { id: 'acme' } });
+  const key = newApiKey();
+  await database.prisma.apiKey.create({
+    data: { id: key.id, tenantId: 'acme', secretHash: key.secretHash, scopes: ['submit'] },
+  });
+  apiKey = key.key;
+  const selectors = ['register', 'rotate', 'revoke'].map((name) => registry.getFunction(name)!.selector);
+  service = await startSponsorService({
+    config: {
+      host: '127.0.0.1',
+      httpPort: 0,
+      grpcPort: 0,
+      managementHost: '127.0.0.1',
+      managementPort: 0,
+      readinessInterval: 5_000,
+      forwarder: chain.deployment.forwarder,
+      policyFile: 'unused: policies given',
+      keyFile: 'unused: signer given',
+      confirmations: 1,
+      finalityDepth: 3,
+      replaceAfter: 60_000,
+      sendMarginSeconds: 60,
+      ballotTtlSeconds: 3_600,
+      sendInterval: 200,
+      maxSendBackoff: 1_000,
+      treasuryKeyFile: undefined,
+      treasuryMinimum: 0n,
+      treasuryDailyCap: 0n,
+      treasuryAccounts: [],
+      treasuryInterval: 60_000,
+    },
+    database,
+    rpc: { rpcUrls: [chain.anvil.rpcUrl], chainId: Number(chain.deployment.chainId) },
+    policies: {
+      policies: new Map([
+        [
+          'acme',
+          {
+            tenant: 'acme',
+            allow: new Map([[chain.deployment.keyRegistry, new Set(selectors)]]),
+            maxGas: 500_000n,
+            periodSeconds: 86_400,
+            tenantBudget: { wei: 2n * ETH, count: 100 },
+            userBudget: { wei: ETH, count: 10 },
+            minDeadlineSeconds: 30,
+          },
+        ],
+      ]),
+      governors: new Map(),
+      accountKeyFiles: new Map(),
+    },
+    sharedSigner: chain.sponsor,
+    tenantSigners: new Map(),
+    tenants: new PostgresTenantReads(database.prisma),
+    logger: createLogger('sponsor', { level: 'silent' }),
+    handleSignals: false,
+  });
+});
+after(async () => {
+  await service.close();
+  await database.close();
+  await server.stop();
+  await chain.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('anchorpost keys publish | rotate | revoke | lookup | history', { timeout: 240_000 }, () => {
+  const chainAt = () => ['--registry', chain.deployment.keyRegistry, '--rpc', chain.anvil.rpcUrl];
+  const sponsorAt = () => [
+    ...chainAt(),
+    '--sponsor',
+    service.urls['http']!,
+    '--api-key',
+    apiKey,
+    '--account-key',
+    join(work, 'account.key'),
+  ];
+  let account: string;
+  const fingerprints: Record<string, string> = {};
+
+  async function newKey(name: string): Promise<void> {
+    const made = await cli('keys', 'new', '--out', join(work, name));
+    assert.equal(made.status, 0, made.stderr);
+    fingerprints[name] = made.stdout.trim();
+  }
+
+  async function sponsorships(): Promise<number> {
+    return database.prisma.sponsorship.count();
+  }
+
+  async function history(): Promise<{ event: string; fingerprint: string; block: number }[]> {
+    const read = await cli('keys', 'history', account, ...chainAt(), '--json');
+    assert.equal(read.status, 0, read.stderr);
+    return (JSON.parse(read.stdout) as { history: { event: string; fingerprint: string; block: number }[] })
+      .history;
+  }
+
+  before(async () => {
+    const made = await cli('keys', 'account', '--out', join(work, 'account.key'));
+    assert.equal(made.status, 0, made.stderr);
+    account = made.stdout.trim();
+    for (const name of ['first', 'second', 'stranger', 'third']) await newKey(name);
+  });
+
+  it('publishes the key of an account holding 0 ETH; lookup and history read it back', async () => {
+    assert.equal(await chain.balanceOf(account), 0n);
+    const published = await cli('keys', 'publish', '--key', join(work, 'first'), ...sponsorAt());
+    assert.equal(published.status, 0, published.stderr);
+    assert.match(published.stdout, /^0x[0-9a-f]{64}\n$/);
+    const receipt = await chain.rpc.request<{ status: string; from: string }>('eth_getTransactionReceipt', [
+      published.stdout.trim(),
+    ]);
+    assert.equal(receipt.status, '0x1');
+    assert.equal(receipt.from.toLowerCase(), chain.sponsor.address.toLowerCase(), 'the sponsor paid');
+    assert.equal(await chain.balanceOf(account), 0n, 'the account still holds nothing');
+
+    const cid = await cli('cid', join(work, 'first', 'public-key.json'));
+    const lookup = await cli('keys', 'lookup', account, ...chainAt(), '--json');
+    assert.equal(lookup.status, 0, lookup.stderr);
+    const found = JSON.parse(lookup.stdout) as Record<string, unknown>;
+    assert.equal(found.fingerprint, fingerprints.first);
+    assert.equal(found.suite, 'modern');
+    assert.equal(found.keyCid, cid.stdout.trim());
+    assert.equal(typeof found.block, 'number');
+    const text = await cli('keys', 'lookup', account, ...chainAt());
+    assert.match(text.stdout, new RegExp(`^fingerprint ${fingerprints.first}\nsuite modern\nkey-file `));
+    assert.deepEqual(
+      (await history()).map(({ event, fingerprint }) => [event, fingerprint]),
+      [['registered', fingerprints.first]],
+    );
+    assertFailure(
+      await cli('keys', 'publish', '--key', join(work, 'second'), ...sponsorAt()),
+      'KEY_ALREADY_REGISTERED',
+    );
+  });
+
+  it('refuses a rotation signed by a key that is not the current one, asking the sponsor nothing', async () => {
+    const before = await sponsorships();
+    const forged = await cli(
+      'keys',
+      'rotate',
+      '--old-key',
+      join(work, 'stranger'),
+      '--key',
+      join(work, 'second'),
+      ...sponsorAt(),
+    );
+    assertFailure(forged, 'NOT_CURRENT_KEY', 'old-key');
+    assert.equal(await sponsorships(), before, 'nothing reached the sponsor');
+    assert.equal((await history()).length, 1);
+  });
+
+  it('rotates with the old key’s signature; the history shows it and --expect accepts the old key', async () => {
+    const rotated = await cli(
+      'keys',
+      'rotate',
+      '--old-key',
+      join(work, 'first'),
+      '--key',
+      join(work, 'second'),
+      ...sponsorAt(),
+    );
+    assert.equal(rotated.status, 0, rotated.stderr);
+    assert.equal(await chain.balanceOf(account), 0n);
+    const events = await history();
+    assert.deepEqual(
+      events.map(({ event, fingerprint }) => [event, fingerprint]),
+      [
+        ['registered', fingerprints.first],
+        ['rotated', fingerprints.second],
+      ],
+    );
+    assert.ok(events[0]!.block < events[1]!.block);
+    const expectOld = await cli('keys', 'lookup', account, ...chainAt(), '--expect', fingerprints.first!);
+    assert.equal(expectOld.status, 0, expectOld.stderr);
+    assert.match(expectOld.stdout, /^note: rotated from [0-9a-f]{64} by rotations the old key signed$/m);
+    assertFailure(
+      await cli('keys', 'lookup', account, ...chainAt(), '--expect', fingerprints.stranger!),
+      'EXPECTED_KEY_UNKNOWN',
+    );
+  });
+
+  it('flags a key that changed by revoke and a new registration: KEY_CHANGED_UNSIGNED', async () => {
+    const revoked = await cli('keys', 'revoke', '--key', join(work, 'second'), ...sponsorAt());
+    assert.equal(revoked.status, 0, revoked.stderr);
+    assertFailure(
+      await cli('keys', 'lookup', account, ...chainAt(), '--expect', fingerprints.second!),
+      'KEY_REVOKED',
+    );
+    const again = await cli('keys', 'publish', '--key', join(work, 'third'), ...sponsorAt());
+    assert.equal(again.status, 0, again.stderr);
+    assertFailure(
+      await cli('keys', 'lookup', account, ...chainAt(), '--expect', fingerprints.second!),
+      'KEY_CHANGED_UNSIGNED',
+    );
+    const current = await cli('keys', 'lookup', account, ...chainAt(), '--expect', fingerprints.third!);
+    assert.equal(current.status, 0, current.stderr);
+    assert.deepEqual(
+      (await history()).map(({ event, fingerprint }) => [event, fingerprint]),
+      [
+        ['registered', fingerprints.first],
+        ['rotated', fingerprints.second],
+        ['revoked', fingerprints.second],
+        ['registered', fingerprints.third],
+      ],
+    );
+    assert.equal(await chain.balanceOf(account), 0n, 'four changes, and the account never paid');
+  });
+});
