@@ -122,11 +122,20 @@ async function lookUp(parts: AcceptGroupParts, entries: readonly AcceptEntry[]):
   // already paid) costs nothing, and a refusal here leaves nothing stored or receipted.
   const quotas = parts.quotas;
   if (quotas === undefined) return accepting;
-  const admitted = await Promise.allSettled(
-    accepting.map(({ entry, receipt }) =>
-      receipt === null ? quotas.admit(entry.input.tenantId, entry.input.bytes.byteLength) : undefined,
-    ),
-  );
+  // One after another: the first takes a lease of tokens from the shared store and the others
+  // spend it locally; at once, each would ask the store for a lease and drain the bucket.
+  const admitted: PromiseSettledResult<void>[] = [];
+  for (const { entry, receipt } of accepting) {
+    const { tenantId, bytes } = entry.input;
+    admitted.push(
+      receipt === null
+        ? await quotas.admit(tenantId, bytes.byteLength).then(
+            (): PromiseSettledResult<void> => ({ status: 'fulfilled', value: undefined }),
+            (reason: unknown): PromiseSettledResult<void> => ({ status: 'rejected', reason }),
+          )
+        : { status: 'fulfilled', value: undefined },
+    );
+  }
   return keep(accepting, admitted);
 }
 
