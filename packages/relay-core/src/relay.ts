@@ -103,7 +103,21 @@ export class Relay {
         maxQueuedFiles: settings.ingestQueueMaxFiles,
         maxQueuedBytes: settings.ingestQueueMaxBytes,
       },
-      (entries) => acceptGroup(parts, entries),
+      async (entries) => {
+        const started = performance.now();
+        let failed = true;
+        try {
+          await acceptGroup(parts, entries);
+          failed = false;
+        } finally {
+          notify(this.#observer, 'grouped', {
+            files: entries.length,
+            bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
+            durationMs: performance.now() - started,
+            failed,
+          });
+        }
+      },
     );
   }
 
