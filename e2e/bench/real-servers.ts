@@ -199,7 +199,10 @@ try {
 
   type Run = (typeof runs)[number];
   const row = (name: string, r: { perSecond: number }, run: Run) =>
-    `${name.padEnd(44)} ${String(round(r.perSecond)).padStart(9)} files/s  ${round(r.perSecond / run.a.perSecond, 3)
+    `${name.padEnd(44)} ${String(round(r.perSecond)).padStart(9)} files/s  ${round(
+      r.perSecond / run.a.perSecond,
+      3,
+    )
       .toFixed(3)
       .padStart(6)} × A`;
   const load = (values: number[]) => values.map((v) => round(v, 2)).join(' ');

@@ -94,7 +94,11 @@ function positionsOf(receipts: readonly NewRelayReceipt[]): ChainPositionKey[] {
 function lookupFilter(cids: readonly string[], positions: readonly ChainPositionKey[]) {
   return [
     ...(cids.length === 0 ? [] : [{ cid: { in: [...cids] } }]),
-    ...positions.map(({ recipientHash, clientId, stateBefore }) => ({ recipientHash, clientId, stateBefore })),
+    ...positions.map(({ recipientHash, clientId, stateBefore }) => ({
+      recipientHash,
+      clientId,
+      stateBefore,
+    })),
   ];
 }
 
@@ -194,7 +198,9 @@ export class PrismaReceiptRepository implements ReceiptRepository {
           ON CONFLICT DO NOTHING
           RETURNING "cid"`;
         const inserted = new Set(insertedRows.map((row) => row.cid));
-        const rows = await tx.relayReceipt.findMany({ where: { OR: lookupFilter(cids, positionsOf(receipts)) } });
+        const rows = await tx.relayReceipt.findMany({
+          where: { OR: lookupFilter(cids, positionsOf(receipts)) },
+        });
         const byCid = new Map(rows.map((row) => [row.cid, row]));
         const byPosition = new Map(
           rows.map((row) => [positionKey(row.recipientHash, row.clientId, row.stateBefore), row]),
@@ -202,7 +208,11 @@ export class PrismaReceiptRepository implements ReceiptRepository {
         return receipts.map((receipt) => {
           const own = byCid.get(receipt.cid);
           if (own !== undefined) return { record: toRecord(own), inserted: inserted.has(receipt.cid) };
-          const key = positionKey(receipt.recipientHash, receipt.clientId ?? null, receipt.stateBefore ?? null);
+          const key = positionKey(
+            receipt.recipientHash,
+            receipt.clientId ?? null,
+            receipt.stateBefore ?? null,
+          );
           const holder = key === null ? undefined : byPosition.get(key);
           if (holder !== undefined) return { record: toRecord(holder), inserted: false };
           throw new DbError('UNIQUE_VIOLATION', `sequence ${receipt.sequence} is already used`);
@@ -250,7 +260,10 @@ export class PrismaReceiptRepository implements ReceiptRepository {
     for (const { partition, offset } of published) {
       if (!Number.isSafeInteger(partition) || partition < 0 || !Number.isSafeInteger(offset) || offset < 0) {
         return Promise.reject(
-          new DbError('INVALID_ARGUMENT', `a bus position is non-negative integers, got ${partition}/${offset}`),
+          new DbError(
+            'INVALID_ARGUMENT',
+            `a bus position is non-negative integers, got ${partition}/${offset}`,
+          ),
         );
       }
     }
@@ -270,7 +283,8 @@ export class PrismaReceiptRepository implements ReceiptRepository {
       const done = new Set(marked.map((row) => row.cid));
       const rest = published.map((p) => p.cid).filter((cid) => !done.has(cid));
       const found = await this.#prisma.relayReceipt.count({ where: { cid: { in: rest } } });
-      if (found < new Set(rest).size) throw new DbError('NOT_FOUND', `no relay receipt for one of ${rest.join(', ')}`);
+      if (found < new Set(rest).size)
+        throw new DbError('NOT_FOUND', `no relay receipt for one of ${rest.join(', ')}`);
     });
   }
 

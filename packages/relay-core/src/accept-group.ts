@@ -4,8 +4,8 @@
  * (0) one look-up of their receipts and chain positions: published ones are answered as
  * duplicates, forks refused before anything is stored; (1) quotas for the new ones, then all
  * their bytes stored and pinned at once (a file whose storage fails is refused alone: nothing of
- * it was written); (2) one bus end read, one block of sequence numbers, every receipt signed and
- * inserted in one transaction in state `signed`; (3) one publish of all their records, durable
+ * it was written) while the bus end is read and a block of sequence numbers drawn (neither
+ * writes anything); (2) every receipt signed and inserted in one transaction in state `signed`; (3) one publish of all their records, durable
  * when it resolves; (4) all marked published in one statement; (5) acknowledged. A failure in
  * (2)–(4) fails every submit still waiting in the group with that error (the bus's and the
  * database's are retryable when a retry can help): the insert writes all receipts or none, and a
@@ -77,8 +77,14 @@ export function stateFork(cid: string, holder: string, { clientId, stateBefore }
 
 export async function acceptGroup(parts: AcceptGroupParts, entries: readonly AcceptEntry[]): Promise<void> {
   const accepting = await lookUp(parts, entries);
-  await storeBytes(parts, accepting);
-  await signAndInsert(parts, accepting);
+  // Reading the bus end and drawing sequences write nothing, so they need not wait for the bytes.
+  const fresh = accepting.filter((file) => file.receipt === null).length;
+  const [, ends, sequences] = await Promise.all([
+    storeBytes(parts, accepting),
+    fresh === 0 ? [] : parts.bus.endOffsets(TX_FILE_ACCEPTED_TOPIC),
+    fresh === 0 ? [] : parts.receipts.nextSequences(fresh),
+  ]);
+  await signAndInsert(parts, accepting, ends, sequences);
   await recoverSigned(parts, accepting);
   await publish(parts, accepting);
 }
@@ -169,14 +175,19 @@ async function storeBytes(parts: AcceptGroupParts, accepting: Accepting[]): Prom
   accepting.splice(0, accepting.length, ...keep(accepting, outcomes));
 }
 
-/** (2) The receipts of the new files, before the bus records that carry them. */
-async function signAndInsert(parts: AcceptGroupParts, accepting: Accepting[]): Promise<void> {
+/**
+ * (2) The receipts of the new files, before the bus records that carry them. `ends` was read
+ * before the insert: the log only grows, so each record, if ever published, lies at or after its
+ * partition's end. `sequences` holds one per new file before storage (fewer may be used: gaps).
+ */
+async function signAndInsert(
+  parts: AcceptGroupParts,
+  accepting: Accepting[],
+  ends: readonly number[],
+  sequences: readonly number[],
+): Promise<void> {
   const fresh = accepting.filter((file) => file.receipt === null);
   if (fresh.length === 0) return;
-  // Read before the insert: the log only grows, so each record, if ever published, lies at or
-  // after this offset of its partition. One read for the whole group.
-  const ends = await parts.bus.endOffsets(TX_FILE_ACCEPTED_TOPIC);
-  const sequences = await parts.receipts.nextSequences(fresh.length);
   const acceptedAt = parts.settings.clock().toISOString();
   const results = await parts.receipts.insertMany(
     fresh.map(({ entry }, i) => {

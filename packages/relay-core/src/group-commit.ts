@@ -71,10 +71,7 @@ export class GroupCommit<I, R> {
   #waiting: NodeJS.Timeout | undefined;
   #flushing = false;
 
-  constructor(
-    settings: GroupCommitSettings,
-    flush: (entries: readonly GroupEntry<I, R>[]) => Promise<void>,
-  ) {
+  constructor(settings: GroupCommitSettings, flush: (entries: readonly GroupEntry<I, R>[]) => Promise<void>) {
     this.#settings = settings;
     this.#flush = flush;
   }
@@ -119,9 +116,13 @@ export class GroupCommit<I, R> {
       this.#timer = undefined;
     }
     if (full || windowMs === 0) {
-      this.#timer = setImmediate(() => this.#run());
+      this.#timer = setImmediate(() => {
+        this.#run();
+      });
     } else {
-      this.#waiting = setTimeout(() => this.#run(), windowMs);
+      this.#waiting = setTimeout(() => {
+        this.#run();
+      }, windowMs);
       this.#timer = this.#waiting;
     }
   }
@@ -161,7 +162,10 @@ export class GroupCommit<I, R> {
       .finally(() => {
         this.#flushing = false;
         // Whatever queued meanwhile has waited a whole flush already: it goes next, at once.
-        if (this.#queue.length > 0) this.#timer = setImmediate(() => this.#run());
+        if (this.#queue.length > 0)
+          this.#timer = setImmediate(() => {
+            this.#run();
+          });
       });
   }
 }

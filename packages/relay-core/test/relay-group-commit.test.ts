@@ -160,7 +160,9 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
     const cids = await Promise.all(files.map((bytes) => cidForBytes(bytes)));
     counts.failInsert = new BusError('UNAVAILABLE', 'the database went away');
     const before = await f.busRecords();
-    const outcomes = await Promise.allSettled(files.map((bytes) => relay.submit(bytes, { tenantId: TENANT })));
+    const outcomes = await Promise.allSettled(
+      files.map((bytes) => relay.submit(bytes, { tenantId: TENANT })),
+    );
     for (const outcome of outcomes) {
       assert.equal(outcome.status, 'rejected');
       assert.equal((outcome.reason as BusError).retryable, true);
@@ -184,7 +186,9 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
     const files = Array.from({ length: 4 }, (_, i) => txFileBytes(group, f.sender, f.app, `bus ${i}`));
     counting.failNext = new BusError('UNAVAILABLE', 'broker down');
     const before = await f.busRecords();
-    const outcomes = await Promise.allSettled(files.map((bytes) => relay.submit(bytes, { tenantId: TENANT })));
+    const outcomes = await Promise.allSettled(
+      files.map((bytes) => relay.submit(bytes, { tenantId: TENANT })),
+    );
     assert.deepEqual(
       outcomes.map((o) => (o.status === 'rejected' ? (o.reason as BusError).code : 'accepted')),
       ['UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE'],

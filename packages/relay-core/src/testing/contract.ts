@@ -236,7 +236,7 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
       assert.ok((await store.nextSequence()) > block[24]!);
     });
 
-    it('inserts many receipts at once, each answered as insert would: new, the CID\'s first, a position\'s holder', async () => {
+    it("inserts many receipts at once, each answered as insert would: new, the CID's first, a position's holder", async () => {
       const held = receipt('m held', await store.nextSequence());
       await store.insert(held, null, position('m held'), TENANT);
       const [s1, s2, s3] = await store.nextSequences(3);
@@ -244,7 +244,12 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
       const sameCid = { ...receipt('m held', s2!), acceptedAt: '2026-11-22T05:00:00.000Z' };
       const fork = { ...receipt('m fork', s3!), recipientHash: held.recipientHash };
       const results = await store.insertMany([
-        { receipt: fresh, busEndAtSign: { partition: 3, offset: 7 }, chainPosition: position('m fresh'), tenantId: TENANT },
+        {
+          receipt: fresh,
+          busEndAtSign: { partition: 3, offset: 7 },
+          chainPosition: position('m fresh'),
+          tenantId: TENANT,
+        },
         { receipt: sameCid, busEndAtSign: null, chainPosition: position('m held'), tenantId: TENANT },
         { receipt: fork, busEndAtSign: null, chainPosition: position('m held'), tenantId: TENANT },
       ]);
@@ -273,8 +278,18 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
       const free = await store.nextSequence();
       await assert.rejects(
         store.insertMany([
-          { receipt: receipt('n ok', free), busEndAtSign: null, chainPosition: position('n ok'), tenantId: TENANT },
-          { receipt: receipt('n dup', used), busEndAtSign: null, chainPosition: position('n dup'), tenantId: TENANT },
+          {
+            receipt: receipt('n ok', free),
+            busEndAtSign: null,
+            chainPosition: position('n ok'),
+            tenantId: TENANT,
+          },
+          {
+            receipt: receipt('n dup', used),
+            busEndAtSign: null,
+            chainPosition: position('n dup'),
+            tenantId: TENANT,
+          },
         ]),
         { code: 'UNIQUE_VIOLATION' },
       );
