@@ -10,6 +10,7 @@ export type { IndexRepository } from './index-repository.ts';
 export type {
   ChainPositionKey,
   NewRelayReceipt,
+  PublishedReceipt,
   ReceiptRepository,
   RelayReceiptRecord,
   RelayReceiptState,

@@ -58,18 +58,47 @@ export type NewRelayReceipt = Omit<
     Pick<RelayReceiptRecord, 'busEndPartition' | 'busEndOffset' | 'clientId' | 'stateBefore' | 'tenantId'>
   >;
 
+/** Where `markPublishedMany` records one receipt's bus record. */
+export interface PublishedReceipt {
+  cid: string;
+  partition: number;
+  offset: number;
+}
+
 export interface ReceiptRepository {
   /** A new relay sequence number, larger than every one handed out before (gaps are possible). */
   nextSequence(): Promise<number>;
+  /**
+   * `count` new sequence numbers in one round trip, increasing, each larger than every one handed
+   * out before by this process (another process's may interleave; gaps are possible).
+   */
+  nextSequences(count: number): Promise<number[]>;
   /**
    * Stores the receipt in state `signed` unless its CID or its chain position already has one;
    * returns the receipt that holds them (the first writer wins: another CID's when the position
    * was taken by another tx-file, a fork) and whether this call inserted it.
    */
   insertReceipt(receipt: NewRelayReceipt): Promise<{ record: RelayReceiptRecord; inserted: boolean }>;
+  /**
+   * `insertReceipt` for many receipts in one statement (one transaction): each result, in the
+   * order given, as `insertReceipt` would answer it. All or nothing: a failure writes no row.
+   */
+  insertReceipts(
+    receipts: readonly NewRelayReceipt[],
+  ): Promise<{ record: RelayReceiptRecord; inserted: boolean }[]>;
   /** The receipt holding this chain position, or null. */
   getReceiptAt(position: ChainPositionKey): Promise<RelayReceiptRecord | null>;
+  /**
+   * In one round trip, every receipt whose CID is one of `cids` or that holds one of `positions`
+   * (in no particular order).
+   */
+  findReceipts(
+    cids: readonly string[],
+    positions: readonly ChainPositionKey[],
+  ): Promise<RelayReceiptRecord[]>;
   /** Moves the receipt to `published` with its bus position; a second call keeps the first position. NOT_FOUND without a receipt. */
   markPublished(cid: string, position: { partition: number; offset: number }): Promise<void>;
+  /** `markPublished` for many receipts in one statement; NOT_FOUND (and nothing changed) if one has no receipt. */
+  markPublishedMany(published: readonly PublishedReceipt[]): Promise<void>;
   getReceipt(cid: string): Promise<RelayReceiptRecord | null>;
 }

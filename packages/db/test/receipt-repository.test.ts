@@ -217,4 +217,26 @@ describe('ReceiptRepository (embedded PGlite)', () => {
     );
     assert.equal(await database.receipts.getReceipt(fixtureCid('missing')), null);
   });
+
+  it('refuses a group with a bad receipt, two receipts of one CID or a bad position, storing none', async () => {
+    const [s1, s2] = await database.receipts.nextSequences(2);
+    const good = receipt('group good', s1!);
+    const invalid = async (receipts: NewRelayReceipt[]) =>
+      assert.rejects(
+        database.receipts.insertReceipts(receipts),
+        (error: unknown) => error instanceof DbError && error.code === 'INVALID_ARGUMENT',
+      );
+    await invalid([good, { ...receipt('group bad time', s2!), acceptedAt: 'yesterday' }]);
+    await invalid([good, { ...good, sequence: s2! }]);
+    assert.equal(await database.receipts.getReceipt(good.cid), null);
+    assert.deepEqual(await database.receipts.insertReceipts([]), []);
+    await assert.rejects(
+      database.receipts.markPublishedMany([{ cid: good.cid, partition: -1, offset: 0 }]),
+      (error: unknown) => error instanceof DbError && error.code === 'INVALID_ARGUMENT',
+    );
+    await assert.rejects(
+      database.receipts.nextSequences(0),
+      (error: unknown) => error instanceof DbError && error.code === 'INVALID_ARGUMENT',
+    );
+  });
 });

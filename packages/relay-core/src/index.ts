@@ -18,6 +18,8 @@ export * from './receipts.ts';
 export type {
   BusPosition,
   ChainPosition,
+  GroupChainPosition,
+  NewReceipt,
   ReceiptState,
   ReceiptStore,
   StoredReceipt,

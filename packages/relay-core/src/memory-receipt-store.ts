@@ -1,6 +1,13 @@
 /** An in-process ReceiptStore for unit tests and throw-away relays: nothing survives a restart. */
 import type { RelayReceipt } from '@anchorpost/events';
-import type { BusPosition, ChainPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
+import type {
+  BusPosition,
+  ChainPosition,
+  GroupChainPosition,
+  NewReceipt,
+  ReceiptStore,
+  StoredReceipt,
+} from './receipt-store.ts';
 import { DbError } from '@anchorpost/db-port';
 
 function copy(stored: StoredReceipt): StoredReceipt {
@@ -28,6 +35,48 @@ export class MemoryReceiptStore implements ReceiptStore {
   nextSequence(): Promise<number> {
     this.#sequence += 1;
     return Promise.resolve(this.#sequence);
+  }
+
+  nextSequences(count: number): Promise<number[]> {
+    const first = this.#sequence + 1;
+    this.#sequence += count;
+    return Promise.resolve(Array.from({ length: count }, (_, i) => first + i));
+  }
+
+  async insertMany(receipts: readonly NewReceipt[]): Promise<{ stored: StoredReceipt; inserted: boolean }[]> {
+    // All or nothing, as one transaction: a sequence already used (or used twice here) fails all.
+    const sequences = new Set<number>();
+    for (const { receipt, chainPosition } of receipts) {
+      const taken =
+        this.#receipts.has(receipt.cid) ||
+        this.#atPosition(positionKey(receipt.recipientHash, chainPosition)) !== undefined;
+      if (!taken && (this.#sequences.has(receipt.sequence) || sequences.has(receipt.sequence))) {
+        throw new DbError('UNIQUE_VIOLATION', `sequence ${receipt.sequence} is already used`);
+      }
+      sequences.add(receipt.sequence);
+    }
+    const results: { stored: StoredReceipt; inserted: boolean }[] = [];
+    for (const { receipt, busEndAtSign, chainPosition, tenantId } of receipts) {
+      results.push(await this.insert(receipt, busEndAtSign, chainPosition, tenantId));
+    }
+    return results;
+  }
+
+  find(cids: readonly string[], positions: readonly GroupChainPosition[]): Promise<StoredReceipt[]> {
+    const found = new Map<string, StoredReceipt>();
+    for (const cid of cids) {
+      const stored = this.#receipts.get(cid);
+      if (stored !== undefined) found.set(cid, stored);
+    }
+    for (const { recipientHash, chainPosition } of positions) {
+      const holder = this.#atPosition(positionKey(recipientHash, chainPosition));
+      if (holder !== undefined) found.set(holder.receipt.cid, holder);
+    }
+    return Promise.resolve([...found.values()].map(copy));
+  }
+
+  async markPublishedMany(published: readonly { cid: string; position: BusPosition }[]): Promise<void> {
+    for (const { cid, position } of published) await this.markPublished(cid, position);
   }
 
   insert(

@@ -1,7 +1,14 @@
 /** The ReceiptStore on PostgreSQL (or the embedded PGlite) through @anchorpost/db's ReceiptRepository. */
-import type { ReceiptRepository, RelayReceiptRecord } from '@anchorpost/db-port';
+import type { NewRelayReceipt, ReceiptRepository, RelayReceiptRecord } from '@anchorpost/db-port';
 import type { RelayReceipt } from '@anchorpost/events';
-import type { BusPosition, ChainPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
+import type {
+  BusPosition,
+  ChainPosition,
+  GroupChainPosition,
+  NewReceipt,
+  ReceiptStore,
+  StoredReceipt,
+} from './receipt-store.ts';
 
 function toStored(record: RelayReceiptRecord): StoredReceipt {
   return {
@@ -31,6 +38,22 @@ function toStored(record: RelayReceiptRecord): StoredReceipt {
   };
 }
 
+function toNewRecord({ receipt, busEndAtSign, chainPosition, tenantId }: NewReceipt): NewRelayReceipt {
+  return {
+    cid: receipt.cid,
+    sequence: receipt.sequence,
+    recipientHash: receipt.recipientHash,
+    acceptedAt: receipt.acceptedAt,
+    relayKeyId: receipt.relayKeyId,
+    signature: receipt.signature,
+    busEndPartition: busEndAtSign?.partition ?? null,
+    busEndOffset: busEndAtSign?.offset ?? null,
+    clientId: chainPosition.clientId,
+    stateBefore: chainPosition.stateBefore,
+    tenantId,
+  };
+}
+
 export class PostgresReceiptStore implements ReceiptStore {
   readonly #receipts: ReceiptRepository;
 
@@ -43,25 +66,36 @@ export class PostgresReceiptStore implements ReceiptStore {
     return this.#receipts.nextSequence();
   }
 
+  nextSequences(count: number): Promise<number[]> {
+    return this.#receipts.nextSequences(count);
+  }
+
+  async insertMany(receipts: readonly NewReceipt[]): Promise<{ stored: StoredReceipt; inserted: boolean }[]> {
+    const results = await this.#receipts.insertReceipts(receipts.map(toNewRecord));
+    return results.map(({ record, inserted }) => ({ stored: toStored(record), inserted }));
+  }
+
+  async find(cids: readonly string[], positions: readonly GroupChainPosition[]): Promise<StoredReceipt[]> {
+    const records = await this.#receipts.findReceipts(
+      cids,
+      positions.map(({ recipientHash, chainPosition }) => ({ recipientHash, ...chainPosition })),
+    );
+    return records.map(toStored);
+  }
+
+  markPublishedMany(published: readonly { cid: string; position: BusPosition }[]): Promise<void> {
+    return this.#receipts.markPublishedMany(published.map(({ cid, position }) => ({ cid, ...position })));
+  }
+
   async insert(
     receipt: RelayReceipt,
     busEndAtSign: BusPosition | null,
     chainPosition: ChainPosition,
     tenantId: string,
   ): Promise<{ stored: StoredReceipt; inserted: boolean }> {
-    const { record, inserted } = await this.#receipts.insertReceipt({
-      cid: receipt.cid,
-      sequence: receipt.sequence,
-      recipientHash: receipt.recipientHash,
-      acceptedAt: receipt.acceptedAt,
-      relayKeyId: receipt.relayKeyId,
-      signature: receipt.signature,
-      busEndPartition: busEndAtSign?.partition ?? null,
-      busEndOffset: busEndAtSign?.offset ?? null,
-      clientId: chainPosition.clientId,
-      stateBefore: chainPosition.stateBefore,
-      tenantId,
-    });
+    const { record, inserted } = await this.#receipts.insertReceipt(
+      toNewRecord({ receipt, busEndAtSign, chainPosition, tenantId }),
+    );
     return { stored: toStored(record), inserted };
   }
 

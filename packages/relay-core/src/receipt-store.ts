@@ -41,9 +41,34 @@ export interface StoredReceipt {
   tenantId: string | null;
 }
 
+/** One receipt to store with `insertMany`: the arguments of `insert`. */
+export interface NewReceipt {
+  receipt: RelayReceipt;
+  busEndAtSign: BusPosition | null;
+  chainPosition: ChainPosition;
+  tenantId: string;
+}
+
+/** A chain position in the group of `recipientHash`, as `getAt` takes it. */
+export interface GroupChainPosition {
+  recipientHash: string;
+  chainPosition: ChainPosition;
+}
+
 export interface ReceiptStore {
   /** A sequence number larger than every one handed out before by this store (gaps allowed). */
   nextSequence(): Promise<number>;
+  /** `count` sequence numbers at once (one round trip), increasing, as `nextSequence` would give them. */
+  nextSequences(count: number): Promise<number[]>;
+  /**
+   * `insert` for receipts of distinct CIDs at once: one transaction, results in the order given.
+   * All or nothing: when it rejects, none of them is stored.
+   */
+  insertMany(receipts: readonly NewReceipt[]): Promise<{ stored: StoredReceipt; inserted: boolean }[]>;
+  /** In one round trip, the receipts of these CIDs and those holding these positions (any order). */
+  find(cids: readonly string[], positions: readonly GroupChainPosition[]): Promise<StoredReceipt[]>;
+  /** `markPublished` for many receipts at once. */
+  markPublishedMany(published: readonly { cid: string; position: BusPosition }[]): Promise<void>;
   /**
    * Stores the receipt in state `signed`, with `busEndAtSign`, at `chainPosition` in the group of
    * `receipt.recipientHash`, submitted by `tenantId`, unless its CID or that position has one already. Returns the receipt

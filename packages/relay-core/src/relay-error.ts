@@ -76,6 +76,11 @@ export const RelayErrorCode = {
    * dropped and it resumes from its last cursor. Retryable.
    */
   SubscriberTooSlow: 'SUBSCRIBER_TOO_SLOW',
+  /**
+   * The relay's queue of files waiting to be stored and published is full (its bound in files or
+   * bytes): the file is refused before anything is done with it. Retry after `retryAfterMs`.
+   */
+  IngestQueueFull: 'INGEST_QUEUE_FULL',
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -103,6 +108,7 @@ const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
   DAILY_BYTES_EXHAUSTED: 'exhausted',
   TOO_MANY_STREAMS: 'exhausted',
   SUBSCRIBER_TOO_SLOW: 'exhausted',
+  INGEST_QUEUE_FULL: 'exhausted',
 });
 
 const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([
@@ -113,6 +119,7 @@ const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([
   RelayErrorCode.DailyBytesExhausted,
   RelayErrorCode.TooManyStreams,
   RelayErrorCode.SubscriberTooSlow,
+  RelayErrorCode.IngestQueueFull,
 ]);
 
 export class RelayError extends AnchorpostError<RelayErrorCode> {

@@ -14,6 +14,8 @@ export interface RelayObserver {
     durationMs: number;
   }): void;
   rejected?(event: { tenantId: string; requestId: string | undefined; code: string; error: unknown }): void;
+  /** A group commit finished (see GroupCommit): how many files it took, how long it ran, whether it failed. */
+  grouped?(event: { files: number; bytes: number; durationMs: number; failed: boolean }): void;
   /** A bus record of the accepted topic that does not decode; delivery skips it. */
   badRecord?(event: { partition: number; offset: number; error: unknown }): void;
 }

@@ -71,6 +71,20 @@ export interface RelayOptions {
    * anything is stored (RATE_LIMITED, DAILY_BYTES_EXHAUSTED). Without it: no quotas.
    */
   readonly quotas?: Pick<TenantQuotas, 'checkSize' | 'admit'>;
+  /**
+   * Group commit (see GroupCommit): how long the first waiting file waits for others before
+   * they are stored, receipted and published together. Default 1 ms; 0: only those that arrive in
+   * the same turn of the event loop or while the previous group is in flight.
+   */
+  readonly groupCommitWindowMs?: number;
+  /** Files in one group at most. Default 256. */
+  readonly groupCommitMaxFiles?: number;
+  /** Bytes of tx-files in one group at most (a larger file goes alone). Default 1 MiB. */
+  readonly groupCommitMaxBytes?: number;
+  /** Files waiting for a group at most; more are refused with INGEST_QUEUE_FULL. Default 4,096. */
+  readonly ingestQueueMaxFiles?: number;
+  /** Bytes of files waiting for a group at most; more are refused with INGEST_QUEUE_FULL. Default 64 MiB. */
+  readonly ingestQueueMaxBytes?: number;
   readonly observer?: RelayObserver;
 }
 
@@ -85,6 +99,11 @@ export const RELAY_DEFAULTS = {
   maxScanRecords: 10_000,
   maxRecoveryScanRecords: 100_000,
   dedupeWindow: 10_000,
+  groupCommitWindowMs: 1,
+  groupCommitMaxFiles: 256,
+  groupCommitMaxBytes: 1_048_576,
+  ingestQueueMaxFiles: 4_096,
+  ingestQueueMaxBytes: 64 * 1_048_576,
 } as const;
 
 export type RelaySettings = Required<
@@ -187,5 +206,40 @@ export function relaySettings(options: RelayOptions): RelaySettings {
         ? undefined
         : integer('storageTimeoutMs', options.storageTimeoutMs, 0, 1, 3_600_000),
     blockCheck: options.ergo === undefined ? undefined : new ErgoBlockCheck(options.ergo),
+    groupCommitWindowMs: integer(
+      'groupCommitWindowMs',
+      options.groupCommitWindowMs,
+      RELAY_DEFAULTS.groupCommitWindowMs,
+      0,
+      1_000,
+    ),
+    groupCommitMaxFiles: integer(
+      'groupCommitMaxFiles',
+      options.groupCommitMaxFiles,
+      RELAY_DEFAULTS.groupCommitMaxFiles,
+      1,
+      10_000,
+    ),
+    groupCommitMaxBytes: integer(
+      'groupCommitMaxBytes',
+      options.groupCommitMaxBytes,
+      RELAY_DEFAULTS.groupCommitMaxBytes,
+      1,
+      256 * 1_048_576,
+    ),
+    ingestQueueMaxFiles: integer(
+      'ingestQueueMaxFiles',
+      options.ingestQueueMaxFiles,
+      RELAY_DEFAULTS.ingestQueueMaxFiles,
+      1,
+      10_000_000,
+    ),
+    ingestQueueMaxBytes: integer(
+      'ingestQueueMaxBytes',
+      options.ingestQueueMaxBytes,
+      RELAY_DEFAULTS.ingestQueueMaxBytes,
+      1,
+      64 * 1_024 * 1_048_576,
+    ),
   };
 }

@@ -19,11 +19,16 @@
  * (4). Still published twice (delivery and the batcher drop the second record by CID): a record
  * beyond that bound, a receipt stored before `busEndAtSign` was kept, and two relay processes
  * retrying the same CID at the same moment.
+ *
+ * Checked files do (1)–(5) in groups (GroupCommit, acceptGroup): those that arrive within a
+ * millisecond or while the previous group is in flight share one storage round of concurrent
+ * adds, one bus end read, one block of sequences, one receipt transaction, one publish and one
+ * `published` update, with the same order and the same guarantees per file; a failure in a
+ * shared step fails every file of the group still waiting, leaving each where a single submit
+ * failing at that step would.
  */
-import { partitionForKey } from '@anchorpost/bus-port';
-import type { Bus } from '@anchorpost/bus-port';
 import type { RelayReceipt } from '@anchorpost/events';
-import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
+import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import {
   cidForBytes,
   parseCanonicalTxFile,
@@ -31,9 +36,11 @@ import {
   verifyClientSignature,
 } from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage-port';
+import { acceptGroup, CID_HEADER } from './accept-group.ts';
+import type { AcceptGroupParts, AcceptResult, PendingTxFile } from './accept-group.ts';
+import { GroupCommit } from './group-commit.ts';
 import { NewsSignal } from './news-signal.ts';
-import type { BusPosition, ChainPosition, ReceiptStore, StoredReceipt } from './receipt-store.ts';
-import { signReceipt } from './receipt-signing.ts';
+import type { ChainPosition, ReceiptStore } from './receipt-store.ts';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
 import { loadRelayKey } from './relay-key.ts';
 import type { RelayKey } from './relay-key.ts';
@@ -51,17 +58,11 @@ export interface SubmitContext {
   requestId?: string;
 }
 
-export interface SubmitResult {
-  receipt: RelayReceipt;
-  /** True when an earlier call had already accepted (and published) the same bytes. */
-  duplicate: boolean;
-}
+export type SubmitResult = AcceptResult;
 
-/** Bus header with the tx-file CID, so tools can see it without decoding the value. */
-export const CID_HEADER = 'anchorpost-cid';
+export { CID_HEADER };
 
 export class Relay {
-  readonly #bus: Bus;
   readonly #storage: ContentStore;
   readonly #receipts: ReceiptStore;
   readonly #tenants: TenantDirectory;
@@ -73,9 +74,10 @@ export class Relay {
   readonly #delivery: TxFileDelivery;
   /** Submits of one CID in this process run one after another (see #serialize). */
   readonly #inFlight = new Map<string, Promise<unknown>>();
+  /** Checked files wait here to be stored, receipted and published in groups. */
+  readonly #group: GroupCommit<PendingTxFile, AcceptResult>;
 
   private constructor(options: RelayOptions, settings: RelaySettings, key: RelayKey) {
-    this.#bus = options.bus;
     this.#storage = options.storage;
     this.#receipts = options.receipts;
     this.#tenants = options.tenants;
@@ -84,6 +86,44 @@ export class Relay {
     this.#observer = options.observer;
     this.#quotas = options.quotas;
     this.#delivery = new TxFileDelivery(options.bus, settings, this.#news, options.observer);
+    const parts: AcceptGroupParts = {
+      bus: options.bus,
+      storage: options.storage,
+      receipts: options.receipts,
+      key,
+      settings,
+      quotas: options.quotas,
+      news: this.#news,
+    };
+    this.#group = new GroupCommit(
+      {
+        windowMs: settings.groupCommitWindowMs,
+        maxFiles: settings.groupCommitMaxFiles,
+        maxBytes: settings.groupCommitMaxBytes,
+        maxQueuedFiles: settings.ingestQueueMaxFiles,
+        maxQueuedBytes: settings.ingestQueueMaxBytes,
+      },
+      async (entries) => {
+        const started = performance.now();
+        let failed = true;
+        try {
+          await acceptGroup(parts, entries);
+          failed = false;
+        } finally {
+          notify(this.#observer, 'grouped', {
+            files: entries.length,
+            bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
+            durationMs: performance.now() - started,
+            failed,
+          });
+        }
+      },
+    );
+  }
+
+  /** Checked files waiting for their group (not counting the group in flight). */
+  get queuedTxFiles(): number {
+    return this.#group.queuedFiles;
   }
 
   /** Checks the options and creates the accepted topic if missing (TOPIC_CONFLICT if it has another partition count). */
@@ -158,9 +198,14 @@ export class Relay {
     // this (a fork, a quota, storage down) leaves the entitlement: its client did sign a file to
     // this recipient, so the tenant could as well have sent one that is accepted.
     await this.#tenants.recordRecipient?.(tenantId, tx.recipient.sha512hash);
-    return this.#serialize(cid, () =>
-      this.#accept(cid, tenantId, tx.recipient.sha512hash, chainPosition, bytes),
-    );
+    const pending: PendingTxFile = {
+      cid,
+      tenantId,
+      recipientHash: tx.recipient.sha512hash,
+      chainPosition,
+      bytes,
+    };
+    return this.#serialize(cid, () => this.#group.enqueue(pending, bytes.byteLength));
   }
 
   /**
@@ -177,113 +222,6 @@ export class Relay {
     } finally {
       if (this.#inFlight.get(cid) === current) this.#inFlight.delete(cid);
     }
-  }
-
-  async #accept(
-    cid: string,
-    tenantId: string,
-    recipientHash: string,
-    chainPosition: ChainPosition,
-    bytes: Uint8Array,
-  ): Promise<SubmitResult> {
-    let stored: StoredReceipt | null = await this.#receipts.get(cid);
-    if (stored?.state === 'published') return { receipt: stored.receipt, duplicate: true };
-    // A new CID where another tx-file holds the chain position: refused before anything is stored.
-    if (stored === null) {
-      const holder = await this.#receipts.getAt(recipientHash, chainPosition);
-      if (holder !== null) throw stateFork(cid, holder.receipt.cid, chainPosition);
-      // Quotas only for a file not accepted before: a retry (even of a half-done attempt, which
-      // already paid) costs nothing, and a refusal here leaves nothing stored or receipted.
-      await this.#quotas?.admit(tenantId, bytes.byteLength);
-    }
-
-    // (1) Bytes first: nothing is signed or published for content that is not stored. Adding
-    // again on a retry is idempotent and re-pins.
-    const storedCid = await this.#storage.addFile(bytes, {
-      pin: true,
-      timeoutMs: this.#settings.storageTimeoutMs,
-    });
-    if (storedCid !== cid) {
-      throw new RelayError(
-        RelayErrorCode.CidMismatch,
-        `storage stored ${storedCid}, the relay computed ${cid}`,
-      );
-    }
-
-    // (2) The receipt, before the bus record that carries it.
-    let inserted = false;
-    if (stored === null) {
-      // Read before the insert: the log only grows, so our record, if ever published, lies at
-      // or after this offset.
-      const busEndAtSign = await this.#busEnd(recipientHash);
-      const sequence = await this.#receipts.nextSequence();
-      const receipt = signReceipt(
-        { version: 1, cid, recipientHash, acceptedAt: this.#settings.clock().toISOString(), sequence },
-        this.#key,
-      );
-      // Another relay process may have stored one for this CID meanwhile: the first one wins. Or
-      // one for another CID at this chain position (a fork sent to two relays at once): the
-      // database's unique index lets only one through; this one's stored bytes stay unreferenced.
-      ({ stored, inserted } = await this.#receipts.insert(receipt, busEndAtSign, chainPosition, tenantId));
-      if (stored.receipt.cid !== cid) throw stateFork(cid, stored.receipt.cid, chainPosition);
-      if (stored.state === 'published') return { receipt: stored.receipt, duplicate: true };
-    }
-
-    const { receipt } = stored;
-    // A `signed` receipt from an earlier attempt: that attempt may have died after (3).
-    if (!inserted && stored.busEndAtSign !== null) {
-      const found = await this.#findPublished(cid, stored.busEndAtSign);
-      if (found !== null) {
-        await this.#receipts.markPublished(cid, found);
-        return { receipt, duplicate: true };
-      }
-    }
-
-    // (3) Publish; durable when it resolves. (4) Remember that, so no retry publishes again.
-    const [position] = await this.#bus.publish(TX_FILE_ACCEPTED_TOPIC, [
-      {
-        key: recipientHash,
-        value: txFileAccepted.encode({ cid, recipientHash, receipt, txFile: bytes }),
-        headers: { [CID_HEADER]: cid },
-      },
-    ]);
-    if (position === undefined) throw new Error('the bus returned no position for the published record');
-    this.#news.notify();
-    await this.#receipts.markPublished(cid, position);
-    return { receipt, duplicate: false };
-  }
-
-  /** The current end of the recipient's partition of the accepted topic. */
-  async #busEnd(recipientHash: string): Promise<BusPosition> {
-    const partition = partitionForKey(recipientHash, this.#settings.partitions);
-    const ends = await this.#bus.endOffsets(TX_FILE_ACCEPTED_TOPIC);
-    return { partition, offset: ends[partition] ?? 0 };
-  }
-
-  /**
-   * Where an earlier attempt published the record of `cid`, or null: reads from `from` to the end
-   * of the partition, `maxRecoveryScanRecords` records at most (see RelayOptions for why that
-   * bound is safe), in batches of `readBatchRecords` (records hold whole tx-files).
-   */
-  async #findPublished(cid: string, from: BusPosition): Promise<BusPosition | null> {
-    const { partition } = from;
-    const end = (await this.#bus.endOffsets(TX_FILE_ACCEPTED_TOPIC))[partition] ?? 0;
-    // A log that is shorter than it was (a new bus) cannot hold the record.
-    if (from.offset > end) return null;
-    const limit = this.#settings.maxRecoveryScanRecords;
-    let offset = from.offset;
-    let scanned = 0;
-    while (scanned < limit && offset < end) {
-      const want = Math.min(this.#settings.readBatchRecords, limit - scanned, end - offset);
-      const records = await this.#bus.read(TX_FILE_ACCEPTED_TOPIC, partition, offset, want);
-      if (records.length === 0) break;
-      for (const record of records) {
-        if (record.headers[CID_HEADER] === cid) return { partition, offset: record.offset };
-        offset = record.offset + 1;
-        scanned += 1;
-      }
-    }
-    return null;
   }
 
   /** The receipt of an accepted (published) tx-file; null if this relay never acknowledged it. */
@@ -321,12 +259,4 @@ export class Relay {
   get deliveryReaders(): number {
     return this.#delivery.sharedReaders;
   }
-}
-
-function stateFork(cid: string, holder: string, { clientId, stateBefore }: ChainPosition): RelayError {
-  return new RelayError(
-    RelayErrorCode.StateFork,
-    `${cid} forks the state chain of client ${clientId} in this group: ${holder} already follows ` +
-      `state ${stateBefore.slice(0, 16)}…; build the next file on the latest state.after`,
-  );
 }

@@ -74,25 +74,29 @@ function crowdedBus(bus: Bus, count: number): Bus {
 function delegate(store: ReceiptStore): ReceiptStore {
   return {
     nextSequence: () => store.nextSequence(),
+    nextSequences: (count) => store.nextSequences(count),
     insert: (receipt, busEndAtSign, chainPosition, tenantId) =>
       store.insert(receipt, busEndAtSign, chainPosition, tenantId),
+    insertMany: (receipts) => store.insertMany(receipts),
     getAt: (recipientHash, chainPosition) => store.getAt(recipientHash, chainPosition),
+    find: (cids, positions) => store.find(cids, positions),
     get: (cid) => store.get(cid),
     markPublished: (cid, position) => store.markPublished(cid, position),
+    markPublishedMany: (published) => store.markPublishedMany(published),
   };
 }
 
-/** The real receipt store, except that the next markPublished rejects (a crash after publishing). */
+/** The real receipt store, except that the next markPublishedMany rejects (a crash after publishing). */
 function forgetfulStore(store: ReceiptStore): ReceiptStore {
   let fail = true;
   return {
     ...delegate(store),
-    markPublished(cid, position) {
+    markPublishedMany(published) {
       if (fail) {
         fail = false;
         return Promise.reject(new Error('crashed before recording the publish'));
       }
-      return store.markPublished(cid, position);
+      return store.markPublishedMany(published);
     },
   };
 }
@@ -291,7 +295,11 @@ describe('Relay.submit', { timeout: 120_000 }, () => {
     const first = txFileBytesAt(forked, f.sender, f.app, GENESIS_STATE, 'one');
     const fork = txFileBytesAt(forked, f.sender, f.app, GENESIS_STATE, 'two');
     // Both relays look before either inserts: only the database's unique index decides.
-    const blind: ReceiptStore = { ...delegate(f.receipts), getAt: () => Promise.resolve(null) };
+    const blind: ReceiptStore = {
+      ...delegate(f.receipts),
+      getAt: () => Promise.resolve(null),
+      find: (cids) => f.receipts.find(cids, []),
+    };
     const [a, b] = await Promise.all([f.relayWith({ receipts: blind }), f.relayWith({ receipts: blind })]);
     const before = await f.busRecords();
     const results = await Promise.allSettled([

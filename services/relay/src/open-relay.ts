@@ -179,6 +179,11 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
       relayKey,
       partitions: config.partitions,
       maxTxFileBytes: config.maxTxFileBytes,
+      groupCommitWindowMs: config.groupCommitWindowMs,
+      groupCommitMaxFiles: config.groupCommitMaxFiles,
+      groupCommitMaxBytes: config.groupCommitMaxBytes,
+      ingestQueueMaxFiles: config.ingestQueueMaxFiles,
+      ingestQueueMaxBytes: config.ingestQueueMaxBytes,
       ...(ergoView === undefined
         ? {}
         : { ergo: { view: ergoView, trustedblockMaxAge: config.trustedblockMaxAge } }),

@@ -27,6 +27,45 @@ export const relayConfigSchema = {
     max: 64 * 1_048_576,
   },
   partitions: { kind: 'int', env: 'ANCHORPOST_RELAY_PARTITIONS', default: 8, min: 1, max: 10_000 },
+  /*
+   * Group commit: accepted tx-files are stored, receipted (one database transaction) and published
+   * (one produce request) in groups. A group starts this long after its first file arrived (at
+   * most 1s; 0: the files of the same event-loop turn), or at once when the previous group is done
+   * and files waited for it, and takes at most the given files and bytes.
+   */
+  groupCommitWindowMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_GROUP_COMMIT_WINDOW', default: 1 },
+  groupCommitMaxFiles: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_GROUP_COMMIT_MAX_FILES',
+    default: 256,
+    min: 1,
+    max: 10_000,
+  },
+  groupCommitMaxBytes: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_GROUP_COMMIT_MAX_BYTES',
+    default: 1_048_576,
+    min: 1024,
+    max: 256 * 1_048_576,
+  },
+  /**
+   * Files (and their bytes) waiting for a group at most: past either bound a submit is refused at
+   * once with 429 `INGEST_QUEUE_FULL` (retryable) instead of queueing without end.
+   */
+  ingestQueueMaxFiles: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_INGEST_QUEUE_MAX_FILES',
+    default: 4_096,
+    min: 1,
+    max: 10_000_000,
+  },
+  ingestQueueMaxBytes: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_INGEST_QUEUE_MAX_BYTES',
+    default: 64 * 1_048_576,
+    min: 1024,
+    max: 64 * 1_024 * 1_048_576,
+  },
   sseHeartbeatMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_SSE_HEARTBEAT', default: 15_000 },
   /**
    * How long a subscription's write may wait for the client to read before the relay drops the

@@ -12,6 +12,8 @@ export const RELAY_METRICS = {
   txFilesTotal: 'tx_files_total',
   acceptedBytesTotal: 'accepted_bytes_total',
   submitDurationSeconds: 'submit_duration_seconds',
+  groupCommitFiles: 'group_commit_files',
+  groupCommitDurationSeconds: 'group_commit_duration_seconds',
   badBusRecordsTotal: 'bad_bus_records_total',
   tenantUsageTotal: 'tenant_usage_total',
   grpcRequestsTotal: 'grpc_requests_total',
@@ -50,6 +52,18 @@ function createRelayMetrics(metrics: ServiceMetrics) {
       RELAY_METRICS.submitDurationSeconds,
       'Time to accept one tx-file (store, sign, publish)',
       [],
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    ),
+    groupFiles: metrics.histogram(
+      RELAY_METRICS.groupCommitFiles,
+      'Tx-files per group commit (one receipt transaction and one publish each)',
+      ['outcome'],
+      [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    ),
+    groupSeconds: metrics.histogram(
+      RELAY_METRICS.groupCommitDurationSeconds,
+      'Time one group commit takes: storage, receipts, publish',
+      ['outcome'],
       [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     ),
     badRecords: metrics.counter(RELAY_METRICS.badBusRecordsTotal, 'Accepted-topic records delivery skipped'),
@@ -98,6 +112,11 @@ export function relayObserver(metrics: ServiceMetrics, logger: Logger, meter?: U
         { requestId: event.requestId, tenantId: event.tenantId, code: event.code },
         'tx-file refused',
       );
+    },
+    grouped(event) {
+      const outcome = event.failed ? 'failed' : 'done';
+      m.groupFiles.observe({ outcome }, event.files);
+      m.groupSeconds.observe({ outcome }, event.durationMs / 1000);
     },
     badRecord(event) {
       m.badRecords.inc();

@@ -2,7 +2,8 @@
  * The ReceiptStore contract: what the relay relies on, run against the in-memory store and the
  * PostgreSQL one (embedded PGlite, and a real server when one is given). Sequences grow; the
  * first receipt of a CID wins; the first receipt at a chain position wins (a fork gets the
- * holder back); a reused sequence is refused; publication is recorded once; values (the bus end
+ * holder back); a reused sequence is refused (and a group insert with one stores nothing);
+ * publication is recorded once; the group calls answer as the single ones; values (the bus end
  * read before signing and the chain position too) round-trip exactly.
  */
 import assert from 'node:assert/strict';
@@ -220,6 +221,115 @@ export function receiptStoreContract(name: string, factory: ReceiptStoreFactory)
         assert.equal((await store.getAt(recipientHash, chainPosition))?.receipt.cid, other.cid, name);
       }
       assert.equal((await store.getAt(first.recipientHash, position('k')))?.receipt.cid, first.cid);
+    });
+
+    it('hands out a block of increasing, unused sequences in one call', async () => {
+      const before = await store.nextSequence();
+      const block = await store.nextSequences(25);
+      assert.equal(block.length, 25);
+      assert.equal(new Set(block).size, 25);
+      assert.deepEqual(
+        block,
+        [...block].sort((a, b) => a - b),
+      );
+      assert.ok(block[0]! > before);
+      assert.ok((await store.nextSequence()) > block[24]!);
+    });
+
+    it("inserts many receipts at once, each answered as insert would: new, the CID's first, a position's holder", async () => {
+      const held = receipt('m held', await store.nextSequence());
+      await store.insert(held, null, position('m held'), TENANT);
+      const [s1, s2, s3] = await store.nextSequences(3);
+      const fresh = receipt('m fresh', s1!);
+      const sameCid = { ...receipt('m held', s2!), acceptedAt: '2026-11-22T05:00:00.000Z' };
+      const fork = { ...receipt('m fork', s3!), recipientHash: held.recipientHash };
+      const results = await store.insertMany([
+        {
+          receipt: fresh,
+          busEndAtSign: { partition: 3, offset: 7 },
+          chainPosition: position('m fresh'),
+          tenantId: TENANT,
+        },
+        { receipt: sameCid, busEndAtSign: null, chainPosition: position('m held'), tenantId: TENANT },
+        { receipt: fork, busEndAtSign: null, chainPosition: position('m held'), tenantId: TENANT },
+      ]);
+      assert.deepEqual(
+        results.map((r) => [r.inserted, r.stored.receipt.cid]),
+        [
+          [true, fresh.cid],
+          [false, held.cid],
+          [false, held.cid],
+        ],
+      );
+      assert.deepEqual(results[0]!.stored, {
+        receipt: fresh,
+        state: 'signed',
+        published: null,
+        busEndAtSign: { partition: 3, offset: 7 },
+        chainPosition: position('m fresh'),
+        tenantId: TENANT,
+      });
+      assert.equal(await store.get(fork.cid), null, 'the fork is not stored');
+    });
+
+    it('inserts all or nothing: a reused sequence stores none of the receipts', async () => {
+      const used = await store.nextSequence();
+      await store.insert(receipt('n used', used), null, position('n used'), TENANT);
+      const free = await store.nextSequence();
+      await assert.rejects(
+        store.insertMany([
+          {
+            receipt: receipt('n ok', free),
+            busEndAtSign: null,
+            chainPosition: position('n ok'),
+            tenantId: TENANT,
+          },
+          {
+            receipt: receipt('n dup', used),
+            busEndAtSign: null,
+            chainPosition: position('n dup'),
+            tenantId: TENANT,
+          },
+        ]),
+        { code: 'UNIQUE_VIOLATION' },
+      );
+      assert.equal(await store.get(cidFor('n ok')), null, 'rolled back');
+      assert.equal(await store.get(cidFor('n dup')), null);
+    });
+
+    it('finds receipts by CID and by chain position in one call', async () => {
+      const a = receipt('o a', await store.nextSequence());
+      const b = receipt('o b', await store.nextSequence());
+      await store.insert(a, null, position('o a'), TENANT);
+      await store.insert(b, null, position('o b'), TENANT);
+      const found = await store.find(
+        [a.cid, cidFor('o unknown')],
+        [
+          { recipientHash: b.recipientHash, chainPosition: position('o b') },
+          { recipientHash: b.recipientHash, chainPosition: position('o nobody') },
+        ],
+      );
+      assert.deepEqual(found.map((stored) => stored.receipt.cid).sort(), [a.cid, b.cid].sort());
+      assert.deepEqual(await store.find([], []), []);
+    });
+
+    it('marks many receipts published at once, keeping a first position', async () => {
+      const a = receipt('p a', await store.nextSequence());
+      const b = receipt('p b', await store.nextSequence());
+      await store.insert(a, null, position('p a'), TENANT);
+      await store.insert(b, null, position('p b'), TENANT);
+      await store.markPublished(a.cid, { partition: 1, offset: 1 });
+      await store.markPublishedMany([
+        { cid: a.cid, position: { partition: 2, offset: 2 } },
+        { cid: b.cid, position: { partition: 3, offset: 5_000_000_003 } },
+      ]);
+      assert.deepEqual((await store.get(a.cid))?.published, { partition: 1, offset: 1 });
+      assert.deepEqual((await store.get(b.cid))?.published, { partition: 3, offset: 5_000_000_003 });
+      assert.equal((await store.get(b.cid))?.state, 'published');
+      await assert.rejects(
+        store.markPublishedMany([{ cid: cidFor('p unknown'), position: { partition: 0, offset: 0 } }]),
+        { code: 'NOT_FOUND' },
+      );
     });
   });
 }
