@@ -115,9 +115,7 @@ describe('AnchorRequestRepository (embedded PGlite)', () => {
       open.map((record) => record.sequence),
       [1, 4],
     );
-    assert.deepEqual(await repo.listOpen('evm:3', { afterSequence: 1, limit: 10 }), [
-      pending('evm:3', 4),
-    ]);
+    assert.deepEqual(await repo.listOpen('evm:3', { afterSequence: 1, limit: 10 }), [pending('evm:3', 4)]);
   });
 
   it('refuses times the column could not hold exactly', async () => {
