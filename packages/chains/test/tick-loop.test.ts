@@ -35,15 +35,16 @@ describe('TickLoop', () => {
     const loop = new TickLoop({
       intervalMs: 1,
       maxBackoffMs: 3,
-      tick: async () => {
+      tick: () => {
         const outcome = outcomes.shift();
         if (outcomes.length === 0) done.resolve();
-        if (outcome !== undefined) throw outcome;
+        return outcome === undefined ? Promise.resolve() : Promise.reject(outcome);
       },
       onFailure: (failure) => failures.push(failure),
       onRecovery: (failuresInARow) => recoveries.push(failuresInARow),
-      afterTick: async () => {
+      afterTick: () => {
         afterTicks += 1;
+        return Promise.resolve();
       },
     });
     loop.start();

@@ -4,13 +4,22 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startOwning, startWithSideDatabase } from '../src/side-database.ts';
 
+function owned(events: string[]) {
+  return {
+    close: () => {
+      events.push('owned closed');
+      return Promise.resolve();
+    },
+  };
+}
+
 function recordingService(events: string[], closeFails = false) {
   return {
     name: 'test',
     urls: {},
-    close: async () => {
+    close: () => {
       events.push('service closed');
-      if (closeFails) throw new Error('service close failed');
+      return closeFails ? Promise.reject(new Error('service close failed')) : Promise.resolve();
     },
   };
 }
@@ -18,9 +27,7 @@ function recordingService(events: string[], closeFails = false) {
 describe('startOwning', () => {
   it('closes what it owns after the service, once', async () => {
     const events: string[] = [];
-    const service = await startOwning({ close: async () => void events.push('owned closed') }, async () =>
-      recordingService(events),
-    );
+    const service = await startOwning(owned(events), () => Promise.resolve(recordingService(events)));
     await Promise.all([service.close(), service.close()]);
     await service.close();
     assert.deepEqual(events, ['service closed', 'owned closed']);
@@ -28,9 +35,7 @@ describe('startOwning', () => {
 
   it('closes what it owns even when the service fails to close', async () => {
     const events: string[] = [];
-    const service = await startOwning({ close: async () => void events.push('owned closed') }, async () =>
-      recordingService(events, true),
-    );
+    const service = await startOwning(owned(events), () => Promise.resolve(recordingService(events, true)));
     await assert.rejects(service.close(), /service close failed/);
     assert.deepEqual(events, ['service closed', 'owned closed']);
   });
@@ -38,9 +43,7 @@ describe('startOwning', () => {
   it('closes what it owns at once when the start fails, and passes the failure on', async () => {
     const events: string[] = [];
     await assert.rejects(
-      startOwning({ close: async () => void events.push('owned closed') }, () =>
-        Promise.reject(new Error('port taken')),
-      ),
+      startOwning(owned(events), () => Promise.reject(new Error('port taken'))),
       /port taken/,
     );
     assert.deepEqual(events, ['owned closed']);
@@ -51,9 +54,9 @@ describe('startWithSideDatabase', () => {
   it('without a URL, opens nothing and hands the start no database', async () => {
     const events: string[] = [];
     let handed: unknown = 'not called';
-    const service = await startWithSideDatabase(undefined, async (side) => {
+    const service = await startWithSideDatabase(undefined, (side) => {
       handed = side;
-      return recordingService(events);
+      return Promise.resolve(recordingService(events));
     });
     assert.equal(handed, undefined);
     await service.close();

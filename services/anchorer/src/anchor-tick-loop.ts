@@ -54,7 +54,9 @@ export class AnchorTickLoop {
       tick: async () => {
         for (const change of await chain.tick()) this.#report(change);
       },
-      onRecovery: () => logger.info({ chain: chain.id }, 'anchor ticks succeed again'),
+      onRecovery: () => {
+        logger.info({ chain: chain.id }, 'anchor ticks succeed again');
+      },
       onFailure: ({ error, code, failuresInARow, retryInMs }) => {
         failures.inc({ chain: chain.id, code });
         logger.warn(

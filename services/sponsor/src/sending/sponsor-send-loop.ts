@@ -47,8 +47,12 @@ export class SponsorSendLoop {
     this.#loop = new TickLoop({
       intervalMs: options.intervalMs,
       maxBackoffMs: options.maxBackoffMs,
-      tick: async () => this.#report(await sender.pass()),
-      onRecovery: () => logger.info({ account }, 'sponsor sending passes succeed again'),
+      tick: async () => {
+        this.#report(await sender.pass());
+      },
+      onRecovery: () => {
+        logger.info({ account }, 'sponsor sending passes succeed again');
+      },
       onFailure: ({ error, code, failuresInARow, retryInMs }) => {
         failures.inc({ account, code });
         logger.warn(
