@@ -74,6 +74,7 @@ const LAYERS: Record<string, Layer> = {
   '@anchorpost/ergo-devnet': 'tool',
   '@anchorpost/charts': 'tool',
   '@anchorpost/solidity-codegen': 'tool',
+  '@anchorpost/proto-codegen': 'tool',
 };
 
 /** The one service allowed to depend on other services: it runs them all in one process. */

@@ -10,7 +10,7 @@ import { missingTools, render, renderFails } from './tools.ts';
 import type { Rendered } from './tools.ts';
 
 const SCENARIOS = ['minimal-values.yaml', 'production-values.yaml', 'operators-values.yaml'];
-const MANAGEMENT_PORTS = [7413, 7431, 7441, 7451, 7461];
+const MANAGEMENT_PORTS = [7413, 7431, 7441, 7451, 7461, 7481, 7492];
 
 interface ServicePort {
   name?: string;
@@ -86,10 +86,22 @@ describe('charts/anchorpost ports and gRPC TLS', () => {
             assert.equal(annotations['prometheus.io/port'], String(ports[0]!.port));
           }
         }
-        assert.equal(services.filter((s) => s.metadata.name.endsWith('-management')).length, 5, scenario);
+        // One management Service per Deployment (the sponsor and the updater run in production-values).
+        const deployments = docs.filter((d) => d.kind === 'Deployment');
+        assert.equal(
+          services.filter((s) => s.metadata.name.endsWith('-management')).length,
+          deployments.length,
+          scenario,
+        );
         // Each service listens for management on the pod's address, so the kubelet and Prometheus reach it.
         const config = configOf(docs);
-        for (const prefix of ['RELAY', 'BATCHER', 'ANCHORER', 'PARSER', 'PROOF_API']) {
+        const prefixes = deployments.map((d) =>
+          d.metadata.name
+            .replace(/^anchorpost-/, '')
+            .replace('-', '_')
+            .toUpperCase(),
+        );
+        for (const prefix of prefixes) {
           assert.equal(config[`ANCHORPOST_${prefix}_MANAGEMENT_HOST`], '0.0.0.0', `${scenario} ${prefix}`);
         }
       }
@@ -99,7 +111,7 @@ describe('charts/anchorpost ports and gRPC TLS', () => {
   it('has the ServiceMonitors scrape the management Services', { skip }, () => {
     const docs = manifests.get('production-values.yaml')!;
     const monitors = docs.filter((d) => d.kind === 'ServiceMonitor');
-    assert.equal(monitors.length, 5);
+    assert.equal(monitors.length, 7);
     for (const monitor of monitors) {
       const spec = monitor.spec as {
         selector: { matchLabels: Record<string, string> };

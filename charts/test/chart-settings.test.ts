@@ -13,6 +13,8 @@ import { parserSettings } from '@anchorpost/parser-service';
 import { proofApiSettings } from '@anchorpost/proof-api-service';
 import { relaySettings } from '@anchorpost/relay-service';
 import { requiredVariables, settingsFields, type ServiceSettings } from '@anchorpost/runtime';
+import { sponsorSettings } from '@anchorpost/sponsor-service';
+import { updaterSettings } from '@anchorpost/updater-service';
 import { missingTools, render } from './tools.ts';
 import type { Rendered } from './tools.ts';
 
@@ -22,6 +24,15 @@ const SETTINGS: Readonly<Record<string, ServiceSettings>> = {
   anchorer: anchorerSettings,
   parser: parserSettings,
   'proof-api': proofApiSettings,
+  sponsor: sponsorSettings,
+  updater: updaterSettings,
+};
+
+/** The Deployments of each scenario: the sponsor and the updater run in the production-like one. */
+const DEPLOYMENTS: Readonly<Record<string, number>> = {
+  'minimal-values.yaml': 5,
+  'production-values.yaml': 7,
+  'operators-values.yaml': 5,
 };
 
 interface Container {
@@ -96,7 +107,7 @@ describe('the chart renders only variables the services read, and all they requi
       { skip },
       async () => {
         const rendered = pods(await render([scenario]));
-        assert.equal(rendered.length, 5);
+        assert.equal(rendered.length, DEPLOYMENTS[scenario]);
         assert.deepEqual(unknownVariables(rendered), []);
       },
     );

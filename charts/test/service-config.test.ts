@@ -15,7 +15,10 @@ import { electionConfigFromEnv } from '@anchorpost/leader-election';
 import { parserConfigSchema } from '@anchorpost/parser-service';
 import { proofApiConfigSchema, publishedTrustRoots } from '@anchorpost/proof-api-service';
 import { relayConfigSchema } from '@anchorpost/relay-service';
+import { evmRpcConfigFromEnv } from '@anchorpost/runtime';
 import { loadConfig } from '@anchorpost/service-kit';
+import { sponsorConfigSchema } from '@anchorpost/sponsor-service';
+import { updaterConfigSchema } from '@anchorpost/updater-service';
 import { missingTools, render } from './tools.ts';
 import type { Rendered } from './tools.ts';
 
@@ -58,8 +61,16 @@ describe('the chart configures the services with settings they accept', () => {
     if (skip === undefined) envs = environments(await render(['production-values.yaml']));
   });
 
-  it('renders an environment for each of the five services', { skip }, () => {
-    assert.deepEqual([...envs.keys()].sort(), ['anchorer', 'batcher', 'parser', 'proof-api', 'relay']);
+  it('renders an environment for each of the seven services', { skip }, () => {
+    assert.deepEqual([...envs.keys()].sort(), [
+      'anchorer',
+      'batcher',
+      'parser',
+      'proof-api',
+      'relay',
+      'sponsor',
+      'updater',
+    ]);
   });
 
   it('relay, batcher, proof API: their own settings and Kafka', { skip }, () => {
@@ -103,6 +114,37 @@ describe('the chart configures the services with settings they accept', () => {
       assert.ok('trustRoots' in published, JSON.stringify(published));
       assert.equal(published.trustRoots.evm[0]?.submitters.length, 1);
       assert.equal(published.trustRoots.ergo.length, 1);
+    },
+  );
+
+  it(
+    'sponsor and updater: their own settings, the chain RPC, their key files and the Lease election',
+    { skip },
+    () => {
+      const sponsor = loadConfig(sponsorConfigSchema, envs.get('sponsor'));
+      assert.equal(sponsor.host, '0.0.0.0');
+      assert.equal(sponsor.managementHost, '0.0.0.0');
+      assert.equal(sponsor.keyFile, '/etc/anchorpost/secrets/sponsor-key');
+      assert.equal(sponsor.treasuryKeyFile, '/etc/anchorpost/secrets/sponsor-treasury-key');
+      assert.equal(sponsor.policyFile, '/etc/anchorpost/sponsor/policy.json');
+      const updater = loadConfig(updaterConfigSchema, envs.get('updater'));
+      assert.equal(updater.host, '0.0.0.0');
+      assert.equal(updater.managementHost, '0.0.0.0');
+      assert.deepEqual(updater.trustedKeyFiles, ['/etc/anchorpost/trusted-keys/release.pem']);
+      assert.equal(updater.gitWorkDir, '/var/lib/anchorpost/gitops');
+      assert.equal(updater.signingKeyFile, '/etc/anchorpost/secrets/updater-signing-key');
+      assert.equal(updater.argoCdTokenFile, '/etc/anchorpost/secrets/updater-argocd-token');
+      assert.equal(updater.trustedDepth, 12);
+      for (const service of ['sponsor', 'updater']) {
+        const env = envs.get(service)!;
+        evmRpcConfigFromEnv(env);
+        const election = electionConfigFromEnv(
+          { ...env, POD_NAMESPACE: 'anchorpost', POD_NAME: `${service}-0` },
+          service,
+        );
+        assert.equal(election.mode, 'kubernetes');
+        assert.equal(election.leaseName, `anchorpost-${service}`);
+      }
     },
   );
 });

@@ -35,6 +35,8 @@ ANCHORPOST_PARSER_TRUSTED_DEPTH: {{ .Values.parser.trustedDepth | int64 | quote 
 ANCHORPOST_RELAY_MAX_TX_FILE_BYTES: {{ .Values.relay.maxTxFileBytes | int64 | quote }}
 ANCHORPOST_RELAY_TENANTS_FILE: "/etc/anchorpost/tenants/tenants.json"
 {{- include "anchorpost.relayGrpcSecurity" . }}
+{{- include "anchorpost.sponsorConfig" . }}
+{{- include "anchorpost.updaterConfig" . }}
 {{- if .Values.relay.ergoNodeUrl }}
 ANCHORPOST_RELAY_ERGO_NODE_URL: {{ .Values.relay.ergoNodeUrl | quote }}
 ANCHORPOST_RELAY_ERGO_NETWORK: {{ .Values.ergo.network | quote }}
@@ -59,6 +61,46 @@ ANCHORPOST_RELAY_GRPC_PLAINTEXT: "true"
 {{- else if .Values.relay.enabled -}}
 {{- fail "relay.grpc: give tls.existingSecret (a TLS Secret for the relay's gRPC port) or set plaintext: true (e.g. when the Ingress controller terminates TLS); docs/operations.md" -}}
 {{- end }}
+{{- end -}}
+
+{{/* The sponsor's settings, when it runs; the chain's RPC is the shared ANCHORPOST_EVM_* above. */}}
+{{- define "anchorpost.sponsorConfig" -}}
+{{- if .Values.sponsor.enabled }}
+ANCHORPOST_SPONSOR_HOST: "0.0.0.0"
+ANCHORPOST_SPONSOR_MANAGEMENT_HOST: "0.0.0.0"
+ANCHORPOST_SPONSOR_FORWARDER: {{ required "sponsor.forwarder: give the AnchorpostForwarder address (docs/sponsor.md)" .Values.sponsor.forwarder | quote }}
+ANCHORPOST_SPONSOR_POLICY_FILE: "/etc/anchorpost/sponsor/policy.json"
+{{- end }}
+{{- end -}}
+
+{{/* The updater's settings, when it runs; its confirmation depth is the parser's (above). */}}
+{{- define "anchorpost.updaterConfig" -}}
+{{- $u := .Values.updater -}}
+{{- if $u.enabled }}
+{{- if empty $u.trustedKeys -}}
+{{- fail "updater.trustedKeys: give at least one PEM public key that image provenance must be signed with (docs/releases.md)" -}}
+{{- end }}
+ANCHORPOST_UPDATER_HOST: "0.0.0.0"
+ANCHORPOST_UPDATER_MANAGEMENT_HOST: "0.0.0.0"
+ANCHORPOST_UPDATER_GOVERNOR: {{ required "updater.governor: give the release Governor's address" $u.governor | quote }}
+ANCHORPOST_UPDATER_REGISTRY: {{ required "updater.registry: give the release registry's address" $u.registry | quote }}
+ANCHORPOST_UPDATER_START_BLOCK: {{ $u.startBlock | int64 | quote }}
+ANCHORPOST_UPDATER_TRUSTED_KEY_FILES: {{ include "anchorpost.updaterTrustedKeyFiles" . | quote }}
+ANCHORPOST_UPDATER_GIT_REMOTE: {{ required "updater.gitRemote: give the GitOps repository" $u.gitRemote | quote }}
+ANCHORPOST_UPDATER_GIT_BRANCH: {{ $u.gitBranch | quote }}
+ANCHORPOST_UPDATER_GIT_WORK_DIR: "/var/lib/anchorpost/gitops"
+ANCHORPOST_UPDATER_ARGOCD_URL: {{ required "updater.argoCdUrl: give Argo CD's API URL" $u.argoCdUrl | quote }}
+ANCHORPOST_UPDATER_ARGOCD_APPLICATION: {{ $u.argoCdApplication | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* The mounted trusted keys, comma-separated, in the order of their names. */}}
+{{- define "anchorpost.updaterTrustedKeyFiles" -}}
+{{- $files := list -}}
+{{- range $name := keys .Values.updater.trustedKeys | sortAlpha -}}
+{{- $files = append $files (printf "/etc/anchorpost/trusted-keys/%s" $name) -}}
+{{- end -}}
+{{- join "," $files -}}
 {{- end -}}
 
 {{/* The relay keys the batcher trusts: at least one, or the install is refused (it would seal nothing). */}}
@@ -87,7 +129,10 @@ http://{{ include "anchorpost-lib.fullname" . }}-ipfs:5001
 
 {{/* A hash of everything a pod reads from the chart: a change rolls the pods. */}}
 {{- define "anchorpost.checksum" -}}
-{{- printf "%s\n%s" (include "anchorpost.configData" .) .Values.relay.tenants | sha256sum -}}
+{{- $inputs := list (include "anchorpost.configData" .) .Values.relay.tenants -}}
+{{- if .Values.sponsor.enabled }}{{ $inputs = append $inputs .Values.sponsor.policy }}{{ end -}}
+{{- if .Values.updater.enabled }}{{ $inputs = append $inputs (toJson .Values.updater.trustedKeys) }}{{ end -}}
+{{- join "\n" $inputs | sha256sum -}}
 {{- end -}}
 
 {{/* DATABASE_URL of a component: from the existing Secret, or CloudNativePG's app secret. */}}

@@ -8,17 +8,17 @@
 import { DbError } from '@anchorpost/db-port';
 import { Prisma } from './generated/prisma/client.ts';
 import type { AnchorRequest as Row, PrismaClient } from './generated/prisma/client.ts';
+import { checkInteger, compareAndSwap, openRequestsQuery, toDate } from './request-rows.ts';
+import type {
+  AnchorRequestState,
+  AnchorRequestUpdate,
+  RequestPage,
+  RequestRowRepository,
+} from './request-rows.ts';
 import { withDbErrors } from './to-db-error.ts';
 
-export type AnchorRequestState = 'pending' | 'submitted' | 'mined' | 'confirmed' | 'finalized' | 'failed';
-
-/** The states the anchorer still works on (`finalized` and `failed` are at rest). */
-export const OPEN_ANCHOR_REQUEST_STATES: readonly AnchorRequestState[] = [
-  'pending',
-  'submitted',
-  'mined',
-  'confirmed',
-];
+export { OPEN_ANCHOR_REQUEST_STATES } from './request-rows.ts';
+export type { AnchorRequestState, AnchorRequestUpdate } from './request-rows.ts';
 
 export interface AnchorAttemptRow {
   readonly txHash: string;
@@ -63,48 +63,13 @@ export interface AnchorRequestRecord {
   readonly failure: AnchorProblemRow | null;
 }
 
-/** What a compare-and-swap write did: stored, refused (another version is stored) or no such row. */
-export type AnchorRequestUpdate =
-  | { readonly outcome: 'updated' }
-  | { readonly outcome: 'stale'; readonly storedVersion: number }
-  | { readonly outcome: 'missing' };
-
-export interface AnchorRequestRepository {
-  /** Stores the record unless (chain, sequence) exists; returns what is stored either way. */
-  createRequest(record: AnchorRequestRecord): Promise<AnchorRequestRecord>;
-  getRequest(chain: string, sequence: number): Promise<AnchorRequestRecord | null>;
-  /** Stores `record` only where the stored version is `record.version - 1` (one UPDATE … WHERE version = n - 1). */
-  updateRequest(record: AnchorRequestRecord): Promise<AnchorRequestUpdate>;
-  /** Open requests of `chain` with sequence > afterSequence, ascending, at most `limit`. */
-  listOpenRequests(
-    chain: string,
-    page: { afterSequence: number; limit: number },
-  ): Promise<AnchorRequestRecord[]>;
-}
-
-function invalid(message: string): DbError {
-  return new DbError('INVALID_ARGUMENT', message);
-}
-
-function toDate(value: string, field: string): Date {
-  const date = new Date(value);
-  // Only the canonical form survives timestamptz(3) unchanged, so nothing else is accepted.
-  if (Number.isNaN(date.getTime()) || date.toISOString() !== value) {
-    throw invalid(`${field} must be RFC 3339 UTC with milliseconds, got ${value}`);
-  }
-  return date;
-}
+export type AnchorRequestRepository = RequestRowRepository<AnchorRequestRecord>;
 
 function toSafeNumber(value: bigint, field: string): number {
   const number = Number(value);
   if (!Number.isSafeInteger(number))
     throw new DbError('INVALID_VALUE', `${field}: ${value} is not a safe integer`);
   return number;
-}
-
-function checkInteger(value: number, field: string, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min)
-    throw invalid(`${field} must be an integer >= ${min}, got ${value}`);
 }
 
 /** The columns of a record; throws INVALID_ARGUMENT for what the columns could not hold exactly. */
@@ -237,7 +202,7 @@ export class PrismaAnchorRequestRepository implements AnchorRequestRepository {
     this.#prisma = prisma;
   }
 
-  createRequest(record: AnchorRequestRecord): Promise<AnchorRequestRecord> {
+  create(record: AnchorRequestRecord): Promise<AnchorRequestRecord> {
     return withDbErrors('createRequest', async () => {
       // INSERT … ON CONFLICT DO NOTHING: the first writer wins, a second create reads its row.
       await this.#prisma.anchorRequest.createMany({ data: [toColumns(record)], skipDuplicates: true });
@@ -248,7 +213,7 @@ export class PrismaAnchorRequestRepository implements AnchorRequestRepository {
     });
   }
 
-  getRequest(chain: string, sequence: number): Promise<AnchorRequestRecord | null> {
+  get(chain: string, sequence: number): Promise<AnchorRequestRecord | null> {
     return withDbErrors('getRequest', async () => {
       checkInteger(sequence, 'sequence', 0);
       const row = await this.#prisma.anchorRequest.findUnique({
@@ -258,42 +223,29 @@ export class PrismaAnchorRequestRepository implements AnchorRequestRepository {
     });
   }
 
-  updateRequest(record: AnchorRequestRecord): Promise<AnchorRequestUpdate> {
-    return withDbErrors('updateRequest', async () => {
+  update(record: AnchorRequestRecord): Promise<AnchorRequestUpdate> {
+    return withDbErrors('updateRequest', () => {
       const columns = toColumns(record);
       const { chain, sequence } = columns;
-      const { count } = await this.#prisma.anchorRequest.updateMany({
-        where: { chain, sequence, version: record.version - 1 },
-        // createdAt is set once, by create (undefined leaves a column alone).
-        data: { ...columns, createdAt: undefined },
-      });
-      if (count === 1) return { outcome: 'updated' } as const;
-      const stored = await this.#prisma.anchorRequest.findUnique({
-        where: { chain_sequence: { chain, sequence } },
-        select: { version: true },
-      });
-      return stored === null
-        ? ({ outcome: 'missing' } as const)
-        : ({ outcome: 'stale', storedVersion: stored.version } as const);
+      return compareAndSwap(
+        () =>
+          this.#prisma.anchorRequest.updateMany({
+            where: { chain, sequence, version: record.version - 1 },
+            // createdAt is set once, by create (undefined leaves a column alone).
+            data: { ...columns, createdAt: undefined },
+          }),
+        () =>
+          this.#prisma.anchorRequest.findUnique({
+            where: { chain_sequence: { chain, sequence } },
+            select: { version: true },
+          }),
+      );
     });
   }
 
-  listOpenRequests(
-    chain: string,
-    page: { afterSequence: number; limit: number },
-  ): Promise<AnchorRequestRecord[]> {
+  listOpen(chain: string, page: RequestPage): Promise<AnchorRequestRecord[]> {
     return withDbErrors('listOpenRequests', async () => {
-      checkInteger(page.afterSequence, 'afterSequence', -1);
-      checkInteger(page.limit, 'limit', 1);
-      const rows = await this.#prisma.anchorRequest.findMany({
-        where: {
-          chain,
-          state: { in: [...OPEN_ANCHOR_REQUEST_STATES] },
-          sequence: { gt: BigInt(page.afterSequence) },
-        },
-        orderBy: { sequence: 'asc' },
-        take: page.limit,
-      });
+      const rows = await this.#prisma.anchorRequest.findMany(openRequestsQuery(chain, page));
       return rows.map(toRecord);
     });
   }

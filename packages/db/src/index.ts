@@ -22,6 +22,7 @@ export {
 } from './anchor-request-repository.ts';
 export { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
 export { PrismaTreasuryRefillRepository } from './treasury-refill-repository.ts';
+export type { RequestPage, RequestRowRepository } from './request-rows.ts';
 export {
   PrismaSponsorTransactionRepository,
   type SponsorTransactionRow,

@@ -1,15 +1,20 @@
 /**
  * The sponsor's transactions: one row per (sponsor account, sequence), written only by
- * compare-and-swap on `version` like the anchorer's requests, so a stale writer after a restart or
- * a lost leadership can never overwrite newer state. The engine's record is stored whole as JSON
- * (its format is @anchorpost/chains', which this package does not depend on); the columns repeat
+ * compare-and-swap on `version` like the anchorer's requests (request-rows.ts has what both
+ * share). The engine's record is stored whole as JSON (its format is @anchorpost/chains', which
+ * this package does not depend on); the columns repeat
  * what is looked up and what the database must guarantee: one row per sponsorship (`digest`) and
  * one row per account nonce (`chain`, `nonce`), so two transactions can never hold one nonce.
  */
 import { DbError } from '@anchorpost/db-port';
 import type { PrismaClient, SponsorTransaction as Row } from './generated/prisma/client.ts';
-import type { AnchorRequestState, AnchorRequestUpdate } from './anchor-request-repository.ts';
-import { OPEN_ANCHOR_REQUEST_STATES } from './anchor-request-repository.ts';
+import { checkInteger, compareAndSwap, openRequestsQuery, toDate } from './request-rows.ts';
+import type {
+  AnchorRequestState,
+  AnchorRequestUpdate,
+  RequestPage,
+  RequestRowRepository,
+} from './request-rows.ts';
 import { withDbErrors } from './to-db-error.ts';
 
 export interface SponsorTransactionRow {
@@ -24,23 +29,6 @@ export interface SponsorTransactionRow {
   readonly updatedAt: string;
   /** The engine's whole record, a JSON object. */
   readonly record: Readonly<Record<string, unknown>>;
-}
-
-function invalid(message: string): DbError {
-  return new DbError('INVALID_ARGUMENT', message);
-}
-
-function checkInteger(value: number, field: string, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min)
-    throw invalid(`${field} must be an integer >= ${min}, got ${value}`);
-}
-
-function toDate(value: string, field: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()) || date.toISOString() !== value) {
-    throw invalid(`${field} must be RFC 3339 UTC with milliseconds, got ${value}`);
-  }
-  return date;
 }
 
 function toColumns(row: SponsorTransactionRow) {
@@ -85,7 +73,7 @@ function toRow(row: Row): SponsorTransactionRow {
   };
 }
 
-export class PrismaSponsorTransactionRepository {
+export class PrismaSponsorTransactionRepository implements RequestRowRepository<SponsorTransactionRow> {
   readonly #prisma: PrismaClient;
 
   constructor(prisma: PrismaClient) {
@@ -131,38 +119,28 @@ export class PrismaSponsorTransactionRepository {
 
   /** Stores `row` only where the stored version is `row.version - 1`. */
   update(row: SponsorTransactionRow): Promise<AnchorRequestUpdate> {
-    return withDbErrors('updateSponsorTransaction', async () => {
+    return withDbErrors('updateSponsorTransaction', () => {
       const columns = toColumns(row);
       const { chain, sequence } = columns;
-      const { count } = await this.#prisma.sponsorTransaction.updateMany({
-        where: { chain, sequence, version: row.version - 1 },
-        data: { ...columns, createdAt: undefined, digest: undefined },
-      });
-      if (count === 1) return { outcome: 'updated' } as const;
-      const stored = await this.#prisma.sponsorTransaction.findUnique({
-        where: { chain_sequence: { chain, sequence } },
-        select: { version: true },
-      });
-      return stored === null
-        ? ({ outcome: 'missing' } as const)
-        : ({ outcome: 'stale', storedVersion: stored.version } as const);
+      return compareAndSwap(
+        () =>
+          this.#prisma.sponsorTransaction.updateMany({
+            where: { chain, sequence, version: row.version - 1 },
+            data: { ...columns, createdAt: undefined, digest: undefined },
+          }),
+        () =>
+          this.#prisma.sponsorTransaction.findUnique({
+            where: { chain_sequence: { chain, sequence } },
+            select: { version: true },
+          }),
+      );
     });
   }
 
   /** Open rows of `chain` with sequence > afterSequence, ascending, at most `limit`. */
-  listOpen(chain: string, page: { afterSequence: number; limit: number }): Promise<SponsorTransactionRow[]> {
+  listOpen(chain: string, page: RequestPage): Promise<SponsorTransactionRow[]> {
     return withDbErrors('listOpenSponsorTransactions', async () => {
-      checkInteger(page.afterSequence, 'afterSequence', -1);
-      checkInteger(page.limit, 'limit', 1);
-      const rows = await this.#prisma.sponsorTransaction.findMany({
-        where: {
-          chain,
-          state: { in: [...OPEN_ANCHOR_REQUEST_STATES] },
-          sequence: { gt: BigInt(page.afterSequence) },
-        },
-        orderBy: { sequence: 'asc' },
-        take: page.limit,
-      });
+      const rows = await this.#prisma.sponsorTransaction.findMany(openRequestsQuery(chain, page));
       return rows.map(toRow);
     });
   }

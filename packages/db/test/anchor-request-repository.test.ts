@@ -79,21 +79,21 @@ describe('AnchorRequestRepository (embedded PGlite)', () => {
   it('creates once, keeps the first writer and round-trips every field', async () => {
     const repo = database.anchorRequests;
     const first = pending('evm:1', 0);
-    assert.deepEqual(await repo.createRequest(first), first);
-    assert.deepEqual(await repo.createRequest({ ...first, root: 'cd'.repeat(32) }), first);
+    assert.deepEqual(await repo.create(first), first);
+    assert.deepEqual(await repo.create({ ...first, root: 'cd'.repeat(32) }), first);
     const next = mined(first);
-    assert.deepEqual(await repo.updateRequest(next), { outcome: 'updated' });
-    assert.deepEqual(await repo.getRequest('evm:1', 0), next);
-    assert.equal(await repo.getRequest('evm:1', 1), null);
+    assert.deepEqual(await repo.update(next), { outcome: 'updated' });
+    assert.deepEqual(await repo.get('evm:1', 0), next);
+    assert.equal(await repo.get('evm:1', 1), null);
   });
 
   it('writes only on top of the stored version and tells stale from missing', async () => {
     const repo = database.anchorRequests;
-    const created = await repo.createRequest(pending('evm:2', 5));
+    const created = await repo.create(pending('evm:2', 5));
     const next = mined(created);
-    assert.deepEqual(await repo.updateRequest(next), { outcome: 'updated' });
-    assert.deepEqual(await repo.updateRequest(next), { outcome: 'stale', storedVersion: 2 });
-    assert.deepEqual(await repo.updateRequest(mined(pending('evm:2', 6))), { outcome: 'missing' });
+    assert.deepEqual(await repo.update(next), { outcome: 'updated' });
+    assert.deepEqual(await repo.update(next), { outcome: 'stale', storedVersion: 2 });
+    assert.deepEqual(await repo.update(mined(pending('evm:2', 6))), { outcome: 'missing' });
     const failed = {
       ...next,
       state: 'failed' as const,
@@ -101,30 +101,28 @@ describe('AnchorRequestRepository (embedded PGlite)', () => {
       failure: { code: 'X', message: 'y', at: T1 },
       lastError: null,
     };
-    assert.deepEqual(await repo.updateRequest(failed), { outcome: 'updated' });
-    assert.deepEqual(await repo.getRequest('evm:2', 5), failed);
+    assert.deepEqual(await repo.update(failed), { outcome: 'updated' });
+    assert.deepEqual(await repo.get('evm:2', 5), failed);
   });
 
   it('lists open requests of one chain in sequence order', async () => {
     const repo = database.anchorRequests;
-    for (const sequence of [4, 1, 3]) await repo.createRequest(pending('evm:3', sequence));
-    await repo.createRequest(pending('evm:4', 2));
-    await repo.updateRequest({ ...pending('evm:3', 3), state: 'finalized', version: 2 });
-    const open = await repo.listOpenRequests('evm:3', { afterSequence: -1, limit: 10 });
+    for (const sequence of [4, 1, 3]) await repo.create(pending('evm:3', sequence));
+    await repo.create(pending('evm:4', 2));
+    await repo.update({ ...pending('evm:3', 3), state: 'finalized', version: 2 });
+    const open = await repo.listOpen('evm:3', { afterSequence: -1, limit: 10 });
     assert.deepEqual(
       open.map((record) => record.sequence),
       [1, 4],
     );
-    assert.deepEqual(await repo.listOpenRequests('evm:3', { afterSequence: 1, limit: 10 }), [
-      pending('evm:3', 4),
-    ]);
+    assert.deepEqual(await repo.listOpen('evm:3', { afterSequence: 1, limit: 10 }), [pending('evm:3', 4)]);
   });
 
   it('refuses times the column could not hold exactly', async () => {
     await assert.rejects(
-      database.anchorRequests.createRequest({ ...pending('evm:5', 0), createdAt: '2026-11-22T06:00:00Z' }),
+      database.anchorRequests.create({ ...pending('evm:5', 0), createdAt: '2026-11-22T06:00:00Z' }),
       (error: unknown) => error instanceof DbError && error.code === 'INVALID_ARGUMENT',
     );
-    assert.equal(await database.anchorRequests.getRequest('evm:5', 0), null);
+    assert.equal(await database.anchorRequests.get('evm:5', 0), null);
   });
 });

@@ -21,6 +21,7 @@ export {
   type ErgoKey,
 } from './ergo-mnemonic-file.ts';
 export { CloseStack } from './close-stack.ts';
+export { startOwning, startWithSideDatabase } from './side-database.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
 export { lockEmbeddedDatabase, type EmbeddedDatabaseLock } from './embedded-database-lock.ts';
 export { openAdapters, type Adapters, type OpenAdapters } from './open-adapters.ts';

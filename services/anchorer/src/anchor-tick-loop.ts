@@ -1,12 +1,10 @@
 /**
- * The driver of AnchorChain.tick(): one tick every interval, never two at once. A failing tick
- * (RPC unreachable, database down, a store conflict) is logged and the next one waits longer,
- * doubling up to a ceiling, so an outage is not hammered; the first good tick resets the wait.
- * Every transition is logged and counted, and the open requests per state are a gauge, each
- * labelled with the chain (one loop per chain shares the metrics).
+ * The anchorer's driver of AnchorChain.tick(), on the engine's TickLoop (one tick every interval,
+ * never two at once, backing off after failures). Every transition is logged and counted, and the
+ * open requests per state are a gauge, each labelled with the chain (one loop per chain shares the
+ * metrics).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { OPEN_ANCHOR_STATES, isChainError } from '@anchorpost/chains';
+import { describeTransition, OPEN_ANCHOR_STATES, TickLoop } from '@anchorpost/chains';
 import type { AnchorChain, AnchorRequestStore, AnchorState, AnchorTransition } from '@anchorpost/chains';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import { ANCHORER_METRICS } from './anchorer-metrics.ts';
@@ -30,94 +28,60 @@ export class AnchorTickLoop {
   readonly #options: AnchorTickLoopOptions;
   readonly #transitions: Counter;
   readonly #open: Gauge;
-  readonly #failures: Counter;
-  readonly #stop = new AbortController();
-  #running: Promise<void> | undefined;
-  #failuresInARow = 0;
+  readonly #loop: TickLoop;
 
   constructor(options: AnchorTickLoopOptions) {
     this.#options = options;
-    this.#transitions = options.metrics.counter(
+    const { chain, logger, metrics } = options;
+    this.#transitions = metrics.counter(
       ANCHORER_METRICS.transitionsTotal,
       'Anchor request state changes, by chain and the state entered',
       ['chain', 'to'],
     );
-    this.#open = options.metrics.gauge(
+    this.#open = metrics.gauge(
       ANCHORER_METRICS.openRequests,
       'Anchor requests not yet at rest, by chain and state',
       ['chain', 'state'],
     );
-    this.#failures = options.metrics.counter(
+    const failures = metrics.counter(
       ANCHORER_METRICS.tickFailuresTotal,
       'Ticks that failed, by chain and error code',
       ['chain', 'code'],
     );
+    this.#loop = new TickLoop({
+      intervalMs: options.intervalMs,
+      maxBackoffMs: options.maxBackoffMs,
+      tick: async () => {
+        for (const change of await chain.tick()) this.#report(change);
+      },
+      onRecovery: () => {
+        logger.info({ chain: chain.id }, 'anchor ticks succeed again');
+      },
+      onFailure: ({ error, code, failuresInARow, retryInMs }) => {
+        failures.inc({ chain: chain.id, code });
+        logger.warn(
+          { chain: chain.id, code, err: error, failuresInARow, retryInMs },
+          'anchor tick failed; retrying',
+        );
+      },
+      afterTick: () => this.#countOpen(),
+    });
   }
 
   start(): void {
-    this.#running ??= this.#loop();
+    this.#loop.start();
   }
 
   /** Stops the loop and waits for the tick in progress (a tick is never cut in half). */
-  async close(): Promise<void> {
-    this.#stop.abort();
-    await this.#running;
-  }
-
-  async #loop(): Promise<void> {
-    const signal = this.#stop.signal;
-    while (!signal.aborted) {
-      await this.#tickOnce();
-      try {
-        await sleep(this.#delayMs(), undefined, { signal });
-      } catch {
-        return;
-      }
-    }
-  }
-
-  /** One tick; never throws (the loop must survive anything a tick can do). */
-  async #tickOnce(): Promise<void> {
-    const { chain, logger } = this.#options;
-    try {
-      const transitions = await chain.tick();
-      for (const change of transitions) this.#report(change);
-      if (this.#failuresInARow > 0) logger.info({ chain: chain.id }, 'anchor ticks succeed again');
-      this.#failuresInARow = 0;
-    } catch (error) {
-      this.#failuresInARow += 1;
-      const code = isChainError(error) ? error.code : errorCode(error);
-      this.#failures.inc({ chain: chain.id, code });
-      logger.warn(
-        {
-          chain: chain.id,
-          code,
-          err: error,
-          failuresInARow: this.#failuresInARow,
-          retryInMs: this.#delayMs(),
-        },
-        'anchor tick failed; retrying',
-      );
-    }
-    await this.#countOpen();
+  close(): Promise<void> {
+    return this.#loop.close();
   }
 
   #report(change: AnchorTransition): void {
-    const { record } = change;
-    const txHash = record.inclusion?.txHash ?? record.attempts.at(-1)?.txHash ?? null;
-    // Same-state steps (a fee bump, more confirmations) are logged but not counted as transitions.
-    const moved = change.from !== change.to;
-    if (moved) this.#transitions.inc({ chain: record.chain, to: change.to });
+    const { moved, fields } = describeTransition(change);
+    if (moved) this.#transitions.inc({ chain: change.record.chain, to: change.to });
     this.#options.logger[moved ? 'info' : 'debug'](
-      {
-        chain: record.chain,
-        sequence: change.sequence,
-        from: change.from,
-        to: change.to,
-        txHash,
-        ...(record.lastError === null ? {} : { lastError: record.lastError.code }),
-        ...(record.failure === null ? {} : { failure: record.failure }),
-      },
+      { chain: change.record.chain, ...fields },
       'anchor request transition',
     );
   }
@@ -140,17 +104,4 @@ export class AnchorTickLoop {
     }
     for (const [state, count] of counts) this.#open.set({ chain: chain.id, state }, count);
   }
-
-  #delayMs(): number {
-    const { intervalMs, maxBackoffMs } = this.#options;
-    if (this.#failuresInARow === 0) return intervalMs;
-    return Math.min(Math.max(maxBackoffMs, intervalMs), intervalMs * 2 ** Math.min(this.#failuresInARow, 30));
-  }
-}
-
-function errorCode(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
-    return error.code;
-  }
-  return 'INTERNAL';
 }

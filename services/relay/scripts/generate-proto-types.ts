@@ -1,6 +1,10 @@
-// Codegen: the relay's .proto (@anchorpost/proto) into src/generated, before build, typecheck, lint and test.
-import { fileURLToPath } from 'node:url';
-import { writeRelayProtoTypes } from './proto-types.ts';
+// Codegen: the relay's .proto (@anchorpost/proto) into src/generated, before build, typecheck, lint
+// and test, through the shared generator (@anchorpost/proto-codegen) with the loader's own options.
+import { runProtoCodegen } from '@anchorpost/proto-codegen';
+import { RELAY_PROTO_FILE, RELAY_PROTO_OPTIONS, relayProtoDir } from '../src/grpc/relay-proto.ts';
 
-const changed = writeRelayProtoTypes(fileURLToPath(new URL('../src/generated', import.meta.url)));
-if (changed.length > 0) console.log(`proto types: ${changed.length} file(s) regenerated`);
+runProtoCodegen(import.meta.url, {
+  protoFile: RELAY_PROTO_FILE,
+  protoDir: relayProtoDir(),
+  options: RELAY_PROTO_OPTIONS,
+});

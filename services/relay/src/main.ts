@@ -7,8 +7,7 @@
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
-import { openDatabase } from '@anchorpost/db';
-import { dataRoot, runServiceMain } from '@anchorpost/runtime';
+import { dataRoot, runServiceMain, startWithSideDatabase } from '@anchorpost/runtime';
 import { ConfigError, loadConfig, ServiceMetrics } from '@anchorpost/service-kit';
 import { openRelay } from './open-relay.ts';
 import { relayConfigSchema } from './relay-config.ts';
@@ -40,22 +39,18 @@ await runServiceMain({
   },
   async start({ config, adapters: { bus, storage, database }, logger }) {
     const metrics = new ServiceMetrics('relay', RELAY_METRICS);
-    // The parser's index, when apart: read now and then by the usage report, so a small pool.
-    const index =
-      config.indexDatabaseUrl === undefined
-        ? undefined
-        : await openDatabase({ mode: 'postgres', databaseUrl: config.indexDatabaseUrl, poolSize: 2 });
-    try {
+    // The parser's index, when apart: read now and then by the usage report.
+    return startWithSideDatabase(config.indexDatabaseUrl, async (index) => {
       const relay = await openRelay({
         config,
         bus,
         storage,
         database,
-        ...(index === undefined ? {} : { index: index.database }),
+        ...(index === undefined ? {} : { index }),
         metrics,
         logger,
       });
-      const service = await startRelayService({
+      return startRelayService({
         config,
         relay,
         metrics,
@@ -66,21 +61,6 @@ await runServiceMain({
         ],
         handleSignals: false,
       });
-      let closing: Promise<void> | undefined;
-      return {
-        ...service,
-        close: () =>
-          (closing ??= (async () => {
-            try {
-              await service.close();
-            } finally {
-              await index?.close();
-            }
-          })()),
-      };
-    } catch (error) {
-      await index?.close();
-      throw error;
-    }
+    });
   },
 });

@@ -12,12 +12,17 @@ import type { RelayCalls } from '../src/grpc/relay-grpc-service.ts';
 import {
   loadRelayProto,
   RELAY_PROTO_FILE,
+  RELAY_PROTO_OPTIONS,
   RELAY_SERVICE_NAME,
   relayProtoDir,
 } from '../src/grpc/relay-proto.ts';
-import { readGeneratedTypes, renderRelayProtoTypes } from '../scripts/proto-types.ts';
+import { readGeneratedTypes, renderProtoTypes } from '@anchorpost/proto-codegen';
 
 const GENERATED = fileURLToPath(new URL('../src/generated', import.meta.url));
+
+function renderRelayProtoTypes(protoDir = relayProtoDir()): Map<string, string> {
+  return renderProtoTypes({ protoFile: RELAY_PROTO_FILE, protoDir, options: RELAY_PROTO_OPTIONS });
+}
 
 /** A Relay stand-in for wiring only: no call reaches it. */
 const relayNeverCalled: RelayCalls = {

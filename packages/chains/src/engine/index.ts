@@ -15,3 +15,5 @@ export type {
   FollowOutcome,
   SignOutcome,
 } from './anchor-driver.ts';
+export { describeTransition, TickLoop } from './tick-loop.ts';
+export type { TickFailure, TickLoopOptions } from './tick-loop.ts';

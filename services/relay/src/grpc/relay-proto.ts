@@ -12,7 +12,7 @@ export const RELAY_PROTO_FILE = 'anchorpost/relay/v1/relay_service.proto';
 export const RELAY_SERVICE_NAME = 'anchorpost.relay.v1.RelayService';
 
 /**
- * Loader options shared by the server, clients and the type generator (scripts/proto-types.ts):
+ * Loader options shared by the server, clients and the type generator (scripts/generate-proto-types.ts):
  * uint64 as decimal text, so no value is rounded.
  */
 export const RELAY_PROTO_OPTIONS: Options = {

@@ -1,11 +1,11 @@
 /**
  * The sponsor engine's RequestStore on PostgreSQL (or the embedded PGlite) through
- * @anchorpost/db's sponsor transaction repository: the record kept whole as JSON, its state in the
- * database's lower case, and the compare-and-swap outcomes turned into the port's ChainErrors.
- * Beyond the port: the transaction of a sponsorship (by digest) and an account's last sequence.
+ * @anchorpost/db's sponsor transaction repository, on the engine's RowRequestStore: the record
+ * kept whole as JSON, its state in the database's lower case. Beyond the port: the transaction of
+ * a sponsorship (by digest) and an account's last sequence.
  */
-import { AnchorState, ChainError, ChainErrorCode } from '@anchorpost/chains';
-import type { RequestStore } from '@anchorpost/chains';
+import { RowRequestStore } from '@anchorpost/chains';
+import type { AnchorState, RequestStore } from '@anchorpost/chains';
 import type {
   AnchorRequestState,
   PrismaSponsorTransactionRepository,
@@ -40,21 +40,16 @@ function toRecord(row: SponsorTransactionRow): SponsorTransactionRecord {
   };
 }
 
-export class PostgresSponsorTransactionStore implements RequestStore<SponsorTransactionRecord> {
+export class PostgresSponsorTransactionStore extends RowRequestStore<
+  SponsorTransactionRecord,
+  SponsorTransactionRow
+> {
   readonly #rows: PrismaSponsorTransactionRepository;
 
   /** `rows`: `database.sponsorTransactions` of an opened @anchorpost/db Database. */
   constructor(rows: PrismaSponsorTransactionRepository) {
+    super({ rows, toRow, toRecord, name: 'sponsor transaction' });
     this.#rows = rows;
-  }
-
-  async create(record: SponsorTransactionRecord): Promise<SponsorTransactionRecord> {
-    return toRecord(await this.#rows.create(toRow(record)));
-  }
-
-  async get(chain: string, sequence: number): Promise<SponsorTransactionRecord | undefined> {
-    const row = await this.#rows.get(chain, sequence);
-    return row === null ? undefined : toRecord(row);
   }
 
   async getByDigest(digest: string): Promise<SponsorTransactionRecord | undefined> {
@@ -64,29 +59,6 @@ export class PostgresSponsorTransactionStore implements RequestStore<SponsorTran
 
   lastSequence(chain: string): Promise<number> {
     return this.#rows.lastSequence(chain);
-  }
-
-  async update(record: SponsorTransactionRecord): Promise<void> {
-    const result = await this.#rows.update(toRow(record));
-    const name = `sponsor transaction ${record.chain}#${record.sequence}`;
-    switch (result.outcome) {
-      case 'updated':
-        return;
-      case 'missing':
-        throw new ChainError(ChainErrorCode.NotFound, `no ${name}`);
-      case 'stale':
-        throw new ChainError(
-          ChainErrorCode.StoreConflict,
-          `${name}: stored version ${result.storedVersion}, write based on ${record.version - 1}`,
-        );
-    }
-  }
-
-  async listOpen(
-    chain: string,
-    page: { afterSequence: number; limit: number },
-  ): Promise<SponsorTransactionRecord[]> {
-    return (await this.#rows.listOpen(chain, page)).map(toRecord);
   }
 }
 
