@@ -27,7 +27,7 @@ COPY e2e e2e
 RUN --mount=type=bind,source=.image-build/npm-cache,target=/tmp/npm-cache,rw \
     npm ci --offline --cache /tmp/npm-cache --ignore-scripts --no-audit \
  && npx turbo run build --output-logs=errors-only \
- && npm prune --offline --cache /tmp/npm-cache --omit=dev --omit=peer --ignore-scripts --no-audit \
+ && npm prune --omit=dev --omit=peer --offline --cache /tmp/npm-cache --ignore-scripts --no-audit \
  && rm -rf e2e packages/*/test services/*/test .turbo node_modules/.cache /root/.npm
 
 FROM ${NODE_IMAGE} AS runtime
