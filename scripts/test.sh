@@ -82,6 +82,9 @@ step "images run as the chart runs them (npm run test:images)"
 # suite's faults under load.
 npm run test:e2e
 step "npm run test:e2e"
+# The same scenario with every service a container from its image, run as the chart runs it.
+ANCHORPOST_E2E_IMAGES=1 npm run test:e2e
+step "npm run test:e2e on the images"
 npm run test:chaos
 step "npm run test:chaos"
 # API fuzzing: schemathesis (PyPI, installed by the script) against the /openapi.json of the relay,
