@@ -49,7 +49,9 @@ scripts/install-kafka.sh >/dev/null
 # Separate folders: the PostgreSQL one is handed to the `postgres` system user.
 pg_dir="$(mktemp -d)"
 kafka_dir="$(mktemp -d)"
+started_docker=""
 stop_servers() {
+  [ -z "$started_docker" ] || "$PWD/scripts/start-docker.sh" stop || true
   "$PWD/scripts/stop-postgres.sh" "$pg_dir" >/dev/null 2>&1 || true
   "$PWD/scripts/start-kafka.sh" stop "$kafka_dir" >/dev/null 2>&1 || true
   rm -rf "$pg_dir" "$kafka_dir"
@@ -70,11 +72,27 @@ npm run check
 step "npm run check"
 npm test
 step "npm test"
+# The images for real: a Docker engine (Debian's docker.io, started without a bridge), the base made
+# locally (debootstrap + node@24; its tarball kept in the binary cache, so made once), every target
+# of the Dockerfile built, then each service image run as the chart runs it (uid 1000, read-only
+# root, only /tmp writable, no capabilities, host network on loopback) on the PostgreSQL above and
+# a Kafka, Kubo and anvil of its own (e2e/test/images.test.ts; ANCHORPOST_REQUIRE_DOCKER=1: it
+# fails rather than skips). An engine this run started is stopped on exit.
+docker info >/dev/null 2>&1 || started_docker=1
+scripts/start-docker.sh
+step "Docker engine running"
+scripts/build-images.sh
+step "images built (scripts/build-images.sh)"
+ANCHORPOST_REQUIRE_DOCKER=1 npm run test:images -w @anchorpost/e2e
+step "images run as the chart runs them (npm run test:images)"
 # Every service in its own process on real servers (each suite starts its own Kafka broker, Kubo
 # and anvil, and takes databases on the PostgreSQL above): the end-to-end scenario, then the chaos
 # suite's faults under load.
 npm run test:e2e
 step "npm run test:e2e"
+# The same scenario with every service a container from its image, run as the chart runs it.
+ANCHORPOST_E2E_IMAGES=1 npm run test:e2e
+step "npm run test:e2e on the images"
 npm run test:chaos
 step "npm run test:chaos"
 # API fuzzing: schemathesis (PyPI, installed by the script) against the /openapi.json of the relay,

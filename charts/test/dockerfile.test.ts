@@ -13,7 +13,7 @@ import { REPO } from './tools.ts';
 
 const run = promisify(execFile);
 const DOCKERFILE = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
-const SERVICES = ['relay', 'batcher', 'anchorer', 'parser', 'proof-api'];
+const SERVICES = ['relay', 'batcher', 'anchorer', 'parser', 'proof-api', 'sponsor', 'updater'];
 
 /** Stage name → its lines (continuations joined). */
 function stages(): Map<string, string[]> {
@@ -27,6 +27,11 @@ function stages(): Map<string, string[]> {
     } else if (current !== '') out.get(current)!.push(line);
   }
   return out;
+}
+
+/** Every line of every stage. */
+function all(): string[] {
+  return [...stages().values()].flat();
 }
 
 describe('Dockerfile', () => {
@@ -65,6 +70,10 @@ describe('Dockerfile', () => {
         lines.some((l) => /^ENV ANCHORPOST_[A-Z_]+_HOST=0\.0\.0\.0/.test(l)),
         `${service}: listens beyond loopback`,
       );
+      assert.ok(
+        lines.some((l) => /ANCHORPOST_[A-Z_]+_MANAGEMENT_HOST=0\.0\.0\.0/.test(l)),
+        `${service}: its management port (the probes', Prometheus') beyond loopback too`,
+      );
     }
     assert.ok(all.has('migrate'), 'a migrate target for the chart hook');
   });
@@ -85,5 +94,16 @@ describe('Dockerfile', () => {
       all.get('build')!.some((l) => l.includes('npm prune --omit=dev --omit=peer')),
       'dev dependencies, and what only peer dependencies pull in, pruned',
     );
+  });
+
+  it("builds offline, from the npm cache bound in, with the engine's own frontend", () => {
+    assert.ok(
+      all().some((l) =>
+        /^RUN --mount=type=bind,source=\.image-build\/npm-cache,.* npm ci --offline --cache /.test(l),
+      ),
+      'npm ci --offline from the bound npm cache (scripts/build-images.sh)',
+    );
+    // A `# syntax=` line makes BuildKit pull its frontend image from Docker Hub.
+    assert.doesNotMatch(DOCKERFILE, /^# *syntax *=/m);
   });
 });

@@ -4,7 +4,7 @@
 // anchorer, the parser and the proof API, each configured by ANCHORPOST_* alone. What
 // `npm run test:e2e` and `npm run test:chaos` run against.
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startEvmTestChain, type EvmTestChain } from '@anchorpost/chains/testing';
@@ -16,6 +16,7 @@ import { freePort } from './free-port.ts';
 import { postgresServer, startKafkaBroker, type KafkaBroker, type PostgresServer } from './servers.ts';
 import { clusterInstances, commonEnvironment, type ClusterSetup } from './cluster-env.ts';
 import { ServiceProcess } from './service-process.ts';
+import { imagesFromEnvironment, managementPortVariable, type ImageOf } from './container.ts';
 
 const run = promisify(execFile);
 
@@ -28,6 +29,8 @@ export interface ClusterOptions {
   readonly relays?: number;
   /** Extra ANCHORPOST_* settings for every service. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Each service from its image (container.ts); default from ANCHORPOST_E2E_IMAGES, else processes. */
+  readonly images?: ImageOf;
 }
 
 export interface Cluster {
@@ -91,6 +94,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const signerKeyFile = join(dir, 'keys', 'anchorer-signer.hex');
     await writeFile(signerKeyFile, chain.owner.privateKey, { mode: 0o600 });
 
+    const images = options.images ?? imagesFromEnvironment();
+    // The containers run as uid 1000, as the chart's pods do (their fsGroup owns the mounted keys).
+    if (images !== undefined) {
+      for (const path of [dir, join(dir, 'keys'), tenantsFile, relayKeyFile, signerKeyFile]) {
+        await chown(path, 1000, 1000);
+      }
+    }
+
     const relayPorts: { http: number; grpc: number }[] = [];
     for (let i = 0; i < (options.relays ?? 2); i += 1) {
       relayPorts.push({ http: await freePort(), grpc: await freePort() });
@@ -125,12 +136,24 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     };
     const services = new Map<string, ServiceProcess>();
     for (const { name, service, port, env } of clusterInstances(setup)) {
+      // From images, readiness is asked where the chart's probes ask: the management port.
+      const management = images === undefined ? undefined : await freePort();
       const instance = new ServiceProcess({
         name,
         service,
         url: `http://127.0.0.1:${port}`,
         logPath: join(dir, 'logs', `${name}.log`),
-        env: { ...common, ...env },
+        env: {
+          ...common,
+          ...env,
+          ...(management === undefined ? {} : { [managementPortVariable(service)]: String(management) }),
+        },
+        ...(images === undefined
+          ? {}
+          : {
+              image: { name: images(service), readOnlyMounts: [dir] },
+              managementUrl: `http://127.0.0.1:${management}`,
+            }),
       });
       services.set(name, instance);
       closers.push(() => instance.close());

@@ -1,12 +1,15 @@
 // One Anchorpost service in its own process, as an operator runs it: `node services/<name>/dist/
-// main.js`, configured by its environment alone, ready when its /readyz answers 200. It keeps its
-// ports across restarts, so the other services and the clients find it again.
-import { spawn, type ChildProcess } from 'node:child_process';
+// main.js`, or its image as the chart runs it (container.ts), configured by its environment alone,
+// ready when its /readyz answers 200. It keeps its ports across restarts, so the other services and
+// the clients find it again.
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO } from '../platform-process.ts';
+import { containerRun, killContainer, stopContainer } from './container.ts';
 
 export type ServiceName = 'relay' | 'batcher' | 'anchorer' | 'parser' | 'proof-api';
 
@@ -17,14 +20,19 @@ export interface ServiceProcessOptions {
   readonly env: NodeJS.ProcessEnv;
   /** The HTTP base URL whose /readyz tells when it serves. */
   readonly url: string;
+  /** Its management listener's base URL, when known: its detailed /readyz is then the one asked. */
+  readonly managementUrl?: string;
   /** stdout and stderr of every start are appended here. */
   readonly logPath: string;
   readonly readyTimeoutMs?: number;
+  /** Run from this image instead (`docker run`, as the chart runs it), reading these folders. */
+  readonly image?: { readonly name: string; readonly readOnlyMounts: readonly string[] };
 }
 
 export class ServiceProcess {
   readonly name: string;
   readonly url: string;
+  readonly managementUrl: string | undefined;
   readonly #options: ServiceProcessOptions;
   #child: ChildProcess | undefined;
   #exited: Promise<unknown> = Promise.resolve();
@@ -34,10 +42,16 @@ export class ServiceProcess {
     this.#options = options;
     this.name = options.name;
     this.url = options.url;
+    this.managementUrl = options.managementUrl;
   }
 
   get running(): boolean {
     return this.#child !== undefined;
+  }
+
+  /** The container's name, when run from an image. */
+  get containerName(): string | undefined {
+    return this.#options.image === undefined ? undefined : this.#containerName();
   }
 
   get pid(): number | undefined {
@@ -47,11 +61,7 @@ export class ServiceProcess {
   /** Starts it and waits until /readyz answers 200. */
   async start(): Promise<void> {
     if (this.#child !== undefined) return;
-    const main = join(REPO, 'services', this.#options.service, 'dist', 'main.js');
-    const child = spawn(process.execPath, [main], {
-      env: this.#options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = this.#spawn();
     this.#log ??= createWriteStream(this.#options.logPath, { flags: 'a' });
     child.stdout.pipe(this.#log, { end: false });
     child.stderr.pipe(this.#log, { end: false });
@@ -71,7 +81,8 @@ export class ServiceProcess {
         );
       }
       try {
-        const response = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+        const readyz = `${this.#options.managementUrl ?? this.url}/readyz`;
+        const response = await fetch(readyz, { signal: AbortSignal.timeout(2_000) });
         await response.body?.cancel();
         if (response.status === 200) return;
       } catch {
@@ -85,11 +96,39 @@ export class ServiceProcess {
     }
   }
 
+  #spawn(): ChildProcessByStdio<null, Readable, Readable> {
+    const { image, service, env } = this.#options;
+    if (image === undefined) {
+      const main = join(REPO, 'services', service, 'dist', 'main.js');
+      return spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    }
+    const command = containerRun({
+      name: this.#containerName(),
+      image: image.name,
+      service,
+      env,
+      readOnlyMounts: image.readOnlyMounts,
+    });
+    return spawn('docker', command.args, { env: command.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  /** One name per instance and test process: a restart reuses it once the old one is gone (--rm). */
+  #containerName(): string {
+    return `anchorpost-e2e-${this.name}-${process.pid}`;
+  }
+
+  /** Sends the signal to the service itself: to the container, not its `docker run` client. */
+  async #signal(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    if (this.#options.image === undefined) child.kill(signal);
+    else if (signal === 'SIGKILL') await killContainer(this.#containerName());
+    else await stopContainer(this.#containerName());
+  }
+
   /** SIGKILL: no clean-up at all. */
   async kill(): Promise<void> {
     const child = this.#child;
     if (child === undefined) return;
-    child.kill('SIGKILL');
+    await this.#signal(child, 'SIGKILL');
     await this.#exited;
   }
 
@@ -97,11 +136,15 @@ export class ServiceProcess {
   async stop(): Promise<number | null> {
     const child = this.#child;
     if (child === undefined) return null;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    await this.#signal(child, 'SIGTERM');
+    const state = { killed: false };
+    const timer = setTimeout(() => {
+      state.killed = true;
+      void this.#signal(child, 'SIGKILL');
+    }, 60_000);
     await this.#exited;
     clearTimeout(timer);
-    if (child.signalCode === 'SIGKILL') throw new Error(`${this.name} did not stop within 60 s of SIGTERM`);
+    if (state.killed) throw new Error(`${this.name} did not stop within 60 s of SIGTERM`);
     return child.exitCode;
   }
 

@@ -1,0 +1,116 @@
+// The images (scripts/build-images.sh) run as the chart runs them — uid 1000, a read-only root
+// filesystem with only /tmp writable, no capabilities, no privilege escalation — against real
+// servers on loopback (PostgreSQL, Kafka 3.9, Kubo, anvil): the migrate image applies the
+// migrations, and every service becomes ready on its management port and stops cleanly.
+// `npm run test:images -w @anchorpost/e2e`. Without a Docker engine or the images it skips, saying
+// why; with ANCHORPOST_REQUIRE_DOCKER=1 (scripts/test.sh) it fails instead.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { generateIdentity } from '@anchorpost/protocol';
+import { migrate } from '@anchorpost/db';
+import { createTestDatabase } from '@anchorpost/db/testing';
+import { startCluster, type Cluster } from './cluster/cluster.ts';
+import { containerRun, dockerEngine, imagesFromEnvironment, missingImages } from './cluster/container.ts';
+import { postgresServer, type PostgresServer } from './cluster/servers.ts';
+import { tenantsSetup } from './tenant-keys.ts';
+
+const run = promisify(execFile);
+const SERVICES = ['relay', 'batcher', 'anchorer', 'parser', 'proof-api'] as const;
+const imageOf = imagesFromEnvironment({ ANCHORPOST_E2E_IMAGES: '1', ...process.env })!;
+
+/** Why the suite cannot run here, or undefined; throws instead when it is required to run. */
+async function whyNot(): Promise<string | undefined> {
+  const engine = await dockerEngine();
+  let why: string | undefined;
+  if (!engine.ok) why = engine.why;
+  else {
+    const missing = await missingImages([...SERVICES, 'migrate'].map(imageOf));
+    if (missing.length > 0) why = `images not built (scripts/build-images.sh): ${missing.join(', ')}`;
+  }
+  if (why !== undefined && process.env['ANCHORPOST_REQUIRE_DOCKER'] === '1') {
+    throw new Error(`${why}; required because ANCHORPOST_REQUIRE_DOCKER=1`);
+  }
+  return why;
+}
+
+const skip = await whyNot();
+
+describe('the images, run as the chart runs them', { skip }, () => {
+  let dir: string | undefined;
+  let postgres: PostgresServer | undefined;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'anchorpost-images-'));
+    postgres = await postgresServer();
+  });
+  after(async () => {
+    await postgres?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('migrate applies every migration to an empty database, then finds it up to date', async () => {
+    const database = await createTestDatabase(postgres!.adminUrl, 'images_migrate');
+    try {
+      const migrateInContainer = async () => {
+        const command = containerRun({
+          name: `anchorpost-images-migrate-${process.pid}`,
+          image: imageOf('migrate'),
+          service: 'migrate',
+          env: { ANCHORPOST_DATABASE_URL: database.databaseUrl },
+        });
+        const { stdout } = await run('docker', command.args, { env: command.env, timeout: 120_000 });
+        return stdout.trim();
+      };
+      assert.match(await migrateInContainer(), /^Applied: \S+/);
+      assert.equal(await migrateInContainer(), 'Database is up to date.');
+      // The services' own check at start (openDatabase) finds nothing left to apply either.
+      assert.deepEqual((await migrate(database.databaseUrl)).applied, []);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  describe('every service, on PostgreSQL, Kafka, Kubo and anvil', () => {
+    let cluster: Cluster | undefined;
+    let startMs = 0;
+
+    before(async () => {
+      const started = Date.now();
+      const { tenants } = tenantsSetup([{ tenant: 'images', app: await generateIdentity('modern') }]);
+      // Ready means each management port's /readyz answered 200, as the chart's readinessProbe asks.
+      cluster = await startCluster({ dir: join(dir!, 'cluster'), tenants, relays: 1, images: imageOf });
+      startMs = Date.now() - started;
+    });
+    after(async () => {
+      await cluster?.close();
+    });
+
+    for (const service of SERVICES) {
+      const instance = service === 'relay' ? 'relay-a' : service;
+      it(`${service}: ready on its management port, as uid 1000 on a read-only root, without capabilities`, async () => {
+        const running = cluster!.service(instance);
+        const response = await fetch(`${running.managementUrl!}/readyz`);
+        assert.equal(response.status, 200, await response.text());
+        const { stdout } = await run('docker', [
+          'inspect',
+          '--format',
+          '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}} {{.HostConfig.NetworkMode}}',
+          running.containerName!,
+        ]);
+        assert.equal(stdout.trim(), '1000:1000 true [ALL] [no-new-privileges] host');
+      });
+    }
+
+    it('every service stops cleanly on SIGTERM (a rolling update)', async (t) => {
+      t.diagnostic(`the containers were ready ${startMs} ms after the servers began to start`);
+      for (const running of cluster!.services.values()) {
+        assert.equal(await running.stop(), 0, `${running.name} exits 0 on SIGTERM`);
+      }
+    });
+  });
+});
