@@ -6,6 +6,7 @@
  * ANCHORPOST_RELAY_ERGO_NODE_URL the blocks each tx-file names are checked on that node's chain
  * (a node on another network than ANCHORPOST_RELAY_ERGO_NETWORK is refused at start).
  */
+import { PeerAdministration } from './admin/peer-administration.ts';
 import { readFile } from 'node:fs/promises';
 import type { Bus } from '@anchorpost/bus';
 import type { Database } from '@anchorpost/db';
@@ -67,6 +68,8 @@ export interface OpenedRelay {
   meter: UsageMeter;
   /** Daily usage and the usage report, for `GET /v1/usage` and the admin API. */
   usage: UsageStore;
+  /** The platforms followed through the chain, in the index database (the parser reads them there). */
+  peers: PeerAdministration;
 }
 
 /** The plans' limits from the settings; no plan accepts a file larger than the relay does. */
@@ -190,6 +193,7 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
       access,
       administration: new TenantAdministration(store),
       adminKey,
+      peers: new PeerAdministration((options.index ?? options.database).peers, config.platform),
       streams,
       meter,
       usage,
