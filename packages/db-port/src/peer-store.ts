@@ -23,6 +23,26 @@ export interface PeerBatchRecord {
   chainId: string;
 }
 
+/** A peer's batch in order of arrival; `indexed` false while the parser is still writing it. */
+export interface PeerBatchPosition {
+  position: number;
+  batchCid: string;
+  indexed: boolean;
+}
+
+/** Where the delivery of one peer's files from one chain stands: entries done of the batch at `position`. */
+export interface PeerDeliveryPosition {
+  position: number;
+  entry: number;
+}
+
+/** One stream of inbound files: a peer on one chain. */
+export interface PeerChain {
+  peer: string;
+  chain: ChainKind;
+  chainId: string;
+}
+
 export interface PeerStore {
   /** Adds a peer; false if one of that name exists (nothing changes then). */
   addPeer(peer: PeerRecord): Promise<boolean>;
@@ -41,4 +61,10 @@ export interface PeerStore {
   recordPeerBatch(record: PeerBatchRecord): Promise<void>;
   /** The origin of an indexed batch; null for the platform's own batches. */
   peerBatch(batchCid: string): Promise<PeerBatchRecord | null>;
+  /** Every peer and chain that batches came from, ordered. */
+  peerChains(): Promise<PeerChain[]>;
+  /** The peer's batches from the chain after `position` (exclusive), in order of arrival, at most `limit`. */
+  peerBatchesAfter(from: PeerChain, position: number, limit: number): Promise<PeerBatchPosition[]>;
+  getDeliveryCursor(from: PeerChain): Promise<PeerDeliveryPosition | null>;
+  saveDeliveryCursor(from: PeerChain, cursor: PeerDeliveryPosition): Promise<void>;
 }

@@ -6,7 +6,10 @@
 import type {
   ChainCursorRecord,
   ChainKind,
+  PeerBatchPosition,
   PeerBatchRecord,
+  PeerChain,
+  PeerDeliveryPosition,
   PeerRecord,
   PeerStore,
 } from '@anchorpost/db-port';
@@ -97,6 +100,57 @@ export class PrismaPeerRepository implements PeerStore {
       const row = await this.#prisma.peerBatch.findUnique({ where: { batchCid } });
       if (row === null) return null;
       return { batchCid: row.batchCid, peer: row.peer, chain: row.chain, chainId: row.chainId };
+    });
+  }
+
+  peerChains(): Promise<PeerChain[]> {
+    return withDbErrors('peerChains', async () =>
+      this.#prisma.peerBatch.findMany({
+        distinct: ['peer', 'chain', 'chainId'],
+        select: { peer: true, chain: true, chainId: true },
+        orderBy: [{ peer: 'asc' }, { chain: 'asc' }, { chainId: 'asc' }],
+      }),
+    );
+  }
+
+  peerBatchesAfter(from: PeerChain, position: number, limit: number): Promise<PeerBatchPosition[]> {
+    return withDbErrors('peerBatchesAfter', async () => {
+      const rows = await this.#prisma.$queryRawUnsafe<
+        { position: bigint; batch_cid: string; indexed: boolean }[]
+      >(
+        `SELECT p.position, p.batch_cid, (b.cid IS NOT NULL) AS indexed
+           FROM peer_batch p LEFT JOIN batch b ON b.cid = p.batch_cid
+          WHERE p.peer = $1 AND p.chain = $2::chain_kind AND p.chain_id = $3 AND p.position > $4
+          ORDER BY p.position LIMIT $5`,
+        from.peer,
+        from.chain,
+        from.chainId,
+        position,
+        limit,
+      );
+      return rows.map((row) => ({
+        position: Number(row.position),
+        batchCid: row.batch_cid,
+        indexed: row.indexed,
+      }));
+    });
+  }
+
+  getDeliveryCursor(from: PeerChain): Promise<PeerDeliveryPosition | null> {
+    return withDbErrors('getDeliveryCursor', async () => {
+      const row = await this.#prisma.peerDeliveryCursor.findUnique({ where: { peer_chain_chainId: from } });
+      return row === null ? null : { position: Number(row.position), entry: row.entry };
+    });
+  }
+
+  saveDeliveryCursor(from: PeerChain, cursor: PeerDeliveryPosition): Promise<void> {
+    const fields = { position: cursor.position, entry: cursor.entry };
+    return withDbErrors('saveDeliveryCursor', async () => {
+      await this.#prisma.peerDeliveryCursor.upsert({
+        where: { peer_chain_chainId: from },
+        create: { ...from, ...fields },
+        update: fields,
+      });
     });
   }
 }

@@ -98,5 +98,50 @@ export function peersGroup(factory: DatabaseFactory): void {
       assert.equal(await db.peers.getPeerCursor('c', 'evm', '31337'), null, '… and reads the peers again');
       assert.deepEqual(await db.peers.getPeer('c'), peer('c'), 'the peers themselves stay');
     });
+
+    it("lists a peer's batches in order of arrival, indexed or not, and keeps a delivery cursor per peer per chain", async () => {
+      const { db } = await fresh();
+      const from = { peer: 'b', chain: 'evm', chainId: '31337' } as const;
+      const batches = [0, 1, 2].map((sequence) => fixtureBatch('b', sequence, 1));
+      for (const batch of batches) await db.peers.recordPeerBatch({ ...from, batchCid: batch.cid });
+      await db.peers.recordPeerBatch({
+        peer: 'b',
+        chain: 'evm',
+        chainId: '1',
+        batchCid: fixtureBatch('b', 9, 1).cid,
+      });
+      await db.index.recordBatch(batches[0]!, fixtureEntries('d0', 1));
+      await db.index.recordBatch(batches[2]!, fixtureEntries('d2', 1));
+      assert.deepEqual(await db.peers.peerChains(), [
+        { peer: 'b', chain: 'evm', chainId: '1' },
+        { peer: 'b', chain: 'evm', chainId: '31337' },
+      ]);
+      const all = await db.peers.peerBatchesAfter(from, 0, 10);
+      assert.deepEqual(
+        all.map((row) => [row.batchCid, row.indexed]),
+        [
+          [batches[0]!.cid, true],
+          [batches[1]!.cid, false],
+          [batches[2]!.cid, true],
+        ],
+      );
+      assert.ok(all[0]!.position < all[1]!.position && all[1]!.position < all[2]!.position);
+      assert.deepEqual(
+        (await db.peers.peerBatchesAfter(from, all[0]!.position, 1)).map((row) => row.batchCid),
+        [batches[1]!.cid],
+      );
+
+      assert.equal(await db.peers.getDeliveryCursor(from), null);
+      await db.peers.saveDeliveryCursor(from, { position: all[1]!.position, entry: 0 });
+      await db.peers.saveDeliveryCursor(from, { position: all[2]!.position, entry: 1 });
+      assert.deepEqual(await db.peers.getDeliveryCursor(from), { position: all[2]!.position, entry: 1 });
+      assert.equal(await db.peers.getDeliveryCursor({ ...from, chainId: '1' }), null);
+      await db.index.truncateAll();
+      assert.deepEqual(
+        await db.peers.getDeliveryCursor(from),
+        { position: all[2]!.position, entry: 1 },
+        'not index data: a rebuild keeps it',
+      );
+    });
   });
 }
