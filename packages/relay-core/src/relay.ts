@@ -164,6 +164,25 @@ export class Relay {
   }
 
   /**
+   * Takes a file a peer platform anchored (ADR 0031) for delivery here: stored and pinned, a
+   * receipt of this relay, published marked with its origin — the same steps and the same crash
+   * safety as `submit`, so a second call with the same bytes (a restart of the inbound loop)
+   * publishes nothing again. No tenant, client key, quota or block check: the peer's relay did
+   * those, and its anchor, which the parser checked against the peer's trust roots, vouches for
+   * the bytes. A file that would fork a local state chain is still refused (STATE_FORK). The
+   * receipt is recorded under the tenant id `peer:<name>`.
+   */
+  async acceptInbound(bytes: Uint8Array, origin: string): Promise<SubmitResult> {
+    const tx = parseCanonicalTxFile(bytes, { maxBytes: this.#settings.maxTxFileBytes });
+    refuseLegacyTxFile(tx);
+    const cid = await cidForBytes(bytes);
+    const chainPosition: ChainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
+    return this.#serialize(cid, () =>
+      this.#accept(cid, `peer:${origin}`, tx.recipient.sha512hash, chainPosition, bytes, origin),
+    );
+  }
+
+  /**
    * Two submits of the same bytes in this process must not both publish: the second waits for
    * the first and then finds its receipt published. (Across relay processes the rare race is the
    * documented duplicate record, which delivery drops by CID.)
@@ -185,6 +204,7 @@ export class Relay {
     recipientHash: string,
     chainPosition: ChainPosition,
     bytes: Uint8Array,
+    origin?: string,
   ): Promise<SubmitResult> {
     let stored: StoredReceipt | null = await this.#receipts.get(cid);
     if (stored?.state === 'published') return { receipt: stored.receipt, duplicate: true };
@@ -194,7 +214,8 @@ export class Relay {
       if (holder !== null) throw stateFork(cid, holder.receipt.cid, chainPosition);
       // Quotas only for a file not accepted before: a retry (even of a half-done attempt, which
       // already paid) costs nothing, and a refusal here leaves nothing stored or receipted.
-      await this.#quotas?.admit(tenantId, bytes.byteLength);
+      // A peer's file is no tenant's sending.
+      if (origin === undefined) await this.#quotas?.admit(tenantId, bytes.byteLength);
     }
 
     // (1) Bytes first: nothing is signed or published for content that is not stored. Adding
@@ -243,7 +264,13 @@ export class Relay {
     const [position] = await this.#bus.publish(TX_FILE_ACCEPTED_TOPIC, [
       {
         key: recipientHash,
-        value: txFileAccepted.encode({ cid, recipientHash, receipt, txFile: bytes }),
+        value: txFileAccepted.encode({
+          cid,
+          recipientHash,
+          receipt,
+          txFile: bytes,
+          ...(origin === undefined ? {} : { origin }),
+        }),
         headers: { [CID_HEADER]: cid },
       },
     ]);

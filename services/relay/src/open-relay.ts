@@ -6,13 +6,13 @@
  * ANCHORPOST_RELAY_ERGO_NODE_URL the blocks each tx-file names are checked on that node's chain
  * (a node on another network than ANCHORPOST_RELAY_ERGO_NETWORK is refused at start).
  */
-import { PeerAdministration } from './admin/peer-administration.ts';
 import { readFile } from 'node:fs/promises';
 import type { Bus } from '@anchorpost/bus';
 import type { Database } from '@anchorpost/db';
 import { hostname } from 'node:os';
 import {
   ErgoNodeBlockView,
+  InboundDelivery,
   importTenants,
   PostgresReceiptStore,
   Relay,
@@ -28,11 +28,12 @@ import {
 } from '@anchorpost/relay-core';
 import { ConfigError, type Logger, type ServiceMetrics } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
+import { PeerAdministration } from './admin/peer-administration.ts';
 import { PostgresQuotaStore } from './postgres-quota-store.ts';
 import { relayConfigSchema, type RelayConfig } from './relay-config.ts';
 import { PostgresTenantStore } from './postgres-tenant-store.ts';
 import { PostgresUsageStore } from './postgres-usage-store.ts';
-import { relayObserver, tenantUsageCounter } from './relay-metrics.ts';
+import { inboundObserver, relayObserver, tenantUsageCounter } from './relay-metrics.ts';
 
 export interface OpenRelayOptions {
   config: RelayConfig;
@@ -70,6 +71,8 @@ export interface OpenedRelay {
   usage: UsageStore;
   /** The platforms followed through the chain, in the index database (the parser reads them there). */
   peers: PeerAdministration;
+  /** Delivers the peers' files the parser indexed (ADR 0031); the service runs it in a loop. */
+  inbound: InboundDelivery;
 }
 
 /** The plans' limits from the settings; no plan accepts a file larger than the relay does. */
@@ -194,6 +197,15 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
       administration: new TenantAdministration(store),
       adminKey,
       peers: new PeerAdministration((options.index ?? options.database).peers, config.platform),
+      inbound: new InboundDelivery({
+        peers: (options.index ?? options.database).peers,
+        index: (options.index ?? options.database).index,
+        storage: options.storage,
+        tenants: store,
+        relay,
+        maxTxFileBytes: config.maxTxFileBytes,
+        observer: inboundObserver(options.metrics, options.logger),
+      }),
       streams,
       meter,
       usage,

@@ -6,6 +6,8 @@ export const relayConfigSchema = {
   httpPort: { kind: 'int', env: 'ANCHORPOST_RELAY_HTTP_PORT', default: 7410, min: 0, max: 65_535 },
   grpcPort: { kind: 'int', env: 'ANCHORPOST_RELAY_GRPC_PORT', default: 7411, min: 0, max: 65_535 },
   ...managementConfigSchema('RELAY', 7413),
+  /** How often the files of peer platforms indexed by the parser are delivered (ADR 0031). */
+  inboundIntervalMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_INBOUND_INTERVAL', default: 5_000 },
   /** The platform id (the batcher's): the admin API refuses it as a peer's name. */
   platform: {
     kind: 'string',
