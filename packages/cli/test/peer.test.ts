@@ -50,12 +50,12 @@ describe('anchorpost peer', { timeout: 120_000 }, () => {
     const listed = await cli('peer', 'list', ...admin());
     assert.match(listed.stdout, /^platform-b added \S+Z\n {2}evm 31337 0x(ab){20} submitters 0x(cd){20}\n$/);
     const json = JSON.parse((await cli('peer', 'list', '--json', ...admin())).stdout) as {
-      peers: { name: string; trustRoots: unknown }[];
+      peers: { name: string; addedAt: string; trustRoots: unknown }[];
     };
     assert.deepEqual(json.peers, [
       {
         name: 'platform-b',
-        addedAt: (json.peers[0] as { addedAt: string }).addedAt,
+        addedAt: json.peers[0]!.addedAt,
         // Stored as parsed: lower-case hex, every key present.
         trustRoots: {
           ...roots('platform-b'),

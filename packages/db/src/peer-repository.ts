@@ -13,7 +13,7 @@ import type {
   PeerRecord,
   PeerStore,
 } from '@anchorpost/db-port';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
 import { withDbErrors } from './to-db-error.ts';
 
 interface PeerRow {
@@ -26,6 +26,11 @@ function toPeerRecord(row: PeerRow): PeerRecord {
   return { name: row.name, trustRoots: row.trustRoots as Record<string, unknown>, addedAt: row.addedAt };
 }
 
+/** The document as stored: a JSON round trip, so that only what JSON holds reaches the column. */
+function trustRootsJson(document: Record<string, unknown>): Prisma.InputJsonObject {
+  return JSON.parse(JSON.stringify(document)) as Prisma.InputJsonObject;
+}
+
 export class PrismaPeerRepository implements PeerStore {
   readonly #prisma: PrismaClient;
 
@@ -36,7 +41,7 @@ export class PrismaPeerRepository implements PeerStore {
   addPeer(peer: PeerRecord): Promise<boolean> {
     return withDbErrors('addPeer', async () => {
       const inserted = await this.#prisma.peer.createMany({
-        data: [{ name: peer.name, trustRoots: peer.trustRoots as object, addedAt: peer.addedAt }],
+        data: [{ name: peer.name, trustRoots: trustRootsJson(peer.trustRoots), addedAt: peer.addedAt }],
         skipDuplicates: true,
       });
       return inserted.count === 1;

@@ -109,25 +109,35 @@ export class InboundDelivery {
           : { timeoutMs: this.#options.storageTimeoutMs }),
       });
     } catch (error) {
-      if (isStorageError(error) && !error.retryable) return ignore('TX_FILE_UNAVAILABLE', error);
-      throw error;
+      if (!isStorageError(error) || error.retryable) throw error;
+      ignore('TX_FILE_UNAVAILABLE', error);
+      return;
     }
     let recipientHash: string;
     try {
       recipientHash = parseCanonicalTxFile(bytes, { maxBytes: this.#options.maxTxFileBytes }).recipient
         .sha512hash;
     } catch (error) {
-      if (error instanceof AnchorpostError && !error.retryable) return ignore(error.code, error);
-      throw error;
+      ignore(refusalCode(error), error);
+      return;
     }
-    if (!(await tenants.isServed(recipientHash))) return ignore('NOT_SERVED');
+    if (!(await tenants.isServed(recipientHash))) {
+      ignore('NOT_SERVED');
+      return;
+    }
     try {
       const { duplicate } = await relay.acceptInbound(bytes, peer);
       counts.delivered += 1;
       observer?.delivered?.({ peer, cid, recipientHash, duplicate });
     } catch (error) {
-      if (error instanceof AnchorpostError && !error.retryable) return ignore(error.code, error);
-      throw error;
+      ignore(refusalCode(error), error);
     }
   }
+}
+
+/** The code of a refusal that waiting will not change; anything else (retryable, a bug) is thrown on. */
+function refusalCode(error: unknown): string {
+  if (!(error instanceof AnchorpostError) || error.retryable) throw error;
+  const { code } = error as { code: unknown };
+  return typeof code === 'string' ? code : 'INTERNAL';
 }

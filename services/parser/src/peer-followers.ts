@@ -114,27 +114,27 @@ export class PeerFollowers {
     try {
       roots = parseTrustRoots(peer.trustRoots).evm.filter((root) => root.chainId === chainId);
     } catch (error) {
-      this.#reportOnce(peer.name, 'refused', () =>
-        this.#options.logger.error({ peer: peer.name, err: error }, 'peer trust roots refused; not followed'),
-      );
+      this.#reportOnce(peer.name, 'refused', () => {
+        this.#options.logger.error({ peer: peer.name, err: error }, 'peer trust roots refused; not followed');
+      });
       return undefined;
     }
     if (roots.length === 0) {
-      this.#reportOnce(peer.name, 'elsewhere', () =>
+      this.#reportOnce(peer.name, 'elsewhere', () => {
         this.#options.logger.warn(
           { peer: peer.name, chainId },
           'peer anchors nowhere on this chain; not followed',
-        ),
-      );
+        );
+      });
       return undefined;
     }
     if (roots.length > 1) {
-      this.#reportOnce(peer.name, 'several', () =>
+      this.#reportOnce(peer.name, 'several', () => {
         this.#options.logger.warn(
           { peer: peer.name, followed: roots[0]!.contract, ignored: roots.slice(1).map((r) => r.contract) },
           'peer names several contracts on this chain; following the first',
-        ),
-      );
+        );
+      });
     }
     return roots[0];
   }

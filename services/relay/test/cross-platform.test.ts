@@ -124,9 +124,9 @@ describe('cross-platform delivery through the chain', { timeout: 180_000 }, () =
   });
   after(async () => {
     await parserA?.close();
-    await proofApiA?.close();
-    await f?.close();
-    await chain?.close();
+    await proofApiA.close();
+    await f.close();
+    await chain.close();
   });
 
   it("delivers B's file to A's member once at the trusted depth; it opens, and its proof verifies with B's roots", async () => {
