@@ -22,6 +22,8 @@ export interface CheckedTxFile {
   readonly cidBytes: Uint8Array;
   readonly acceptedAt: string;
   readonly txFile: Uint8Array;
+  /** A peer platform's file (ADR 0031): anchored in the peer's batch, not to be sealed in ours. */
+  readonly origin: string | undefined;
 }
 
 export type RecordCheck = CheckedTxFile | { readonly ok: false; readonly refusal: RecordRefusal };
@@ -51,5 +53,12 @@ export async function checkAcceptedRecord(record: BusRecord, relayKeys: RelayKey
         : `the receipt's signature does not verify with relay key ${event.receipt.relayKeyId}`;
     return { ok: false, refusal: { reason, ...claimed, detail } };
   }
-  return { ok: true, cid: event.cid, cidBytes, acceptedAt: event.receipt.acceptedAt, txFile: event.txFile };
+  return {
+    ok: true,
+    cid: event.cid,
+    cidBytes,
+    acceptedAt: event.receipt.acceptedAt,
+    txFile: event.txFile,
+    origin: event.origin,
+  };
 }

@@ -98,6 +98,10 @@ export async function chooseBatchCut(input: BatchCutInput): Promise<BatchCut> {
             refusals.push(check.refusal);
             continue;
           }
+          if (check.origin !== undefined) {
+            observer.onRecordSkipped?.('inbound', partition, record.offset);
+            continue;
+          }
           if (!isNew(check.cidBytes)) {
             observer.onRecordSkipped?.('duplicate', partition, record.offset);
             continue;
@@ -145,7 +149,7 @@ async function keepNewTxFiles(
 ): Promise<Map<string, TxFileCustody>> {
   const pending = new Map<string, Promise<TxFileCustody>>();
   for (const check of checks) {
-    if (!check.ok || pending.has(check.cid) || !isNew(check.cidBytes)) continue;
+    if (!check.ok || check.origin !== undefined || pending.has(check.cid) || !isNew(check.cidBytes)) continue;
     pending.set(
       check.cid,
       input.suspects.has(check.cid)

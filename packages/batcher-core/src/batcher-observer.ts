@@ -7,8 +7,11 @@ export interface BatcherObserver {
   onBatchSealed?(event: BatchSealed, details: { durationMs: number; announced: boolean }): void;
   /** Records of `tx-file.accepted` not yet covered by a sealed batch, after each check. */
   onBacklog?(records: number): void;
-  /** A record was left out of a batch because its CID is already sealed (a repeat, not a fault). */
-  onRecordSkipped?(reason: 'duplicate', partition: number, offset: number): void;
+  /**
+   * A record was left out of a batch, not a fault: `duplicate`, its CID is already sealed;
+   * `inbound`, a peer platform's file (ADR 0031), already in the peer's anchored batch.
+   */
+  onRecordSkipped?(reason: 'duplicate' | 'inbound', partition: number, offset: number): void;
   /**
    * A record was refused and dead-lettered (once per announced batch that covers it): never its
    * bytes, only where it is, why, and what it claimed.

@@ -4,6 +4,7 @@ import { ERGO_USAGE, ergoCommand } from './commands/ergo.ts';
 import { GROUP_USAGE, groupCommand } from './commands/group.ts';
 import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
 import { MERKLE_USAGE, merkleCommand } from './commands/merkle.ts';
+import { PEER_USAGE, peerCommand } from './commands/peer.ts';
 import { PROOF_USAGE, proofCommand } from './commands/proof.ts';
 import { RELEASE_USAGE, releaseCommand } from './commands/release.ts';
 import { SEND_USAGE, sendCommand } from './commands/send.ts';
@@ -25,6 +26,7 @@ const USAGE = `usage:
   ${SEND_USAGE}
   ${SUBSCRIBE_USAGE}
   ${TENANT_USAGE}
+  ${PEER_USAGE}
   ${SPONSOR_USAGE}
   ${PROOF_USAGE}
   ${ERGO_USAGE}
@@ -44,6 +46,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   send: sendCommand,
   subscribe: subscribeCommand,
   tenant: tenantCommand,
+  peer: peerCommand,
   sponsor: sponsorCommand,
   proof: proofCommand,
   ergo: ergoCommand,

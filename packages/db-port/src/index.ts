@@ -1,6 +1,6 @@
 /**
- * @anchorpost/db-port — the database port of Anchorpost: the index and receipt repositories and
- * the sponsorship store as interfaces, the rows they hold and the DbError table. No database code
+ * @anchorpost/db-port — the database port of Anchorpost: the index and receipt repositories, the
+ * peer store and the sponsorship store as interfaces, the rows they hold and the DbError table. No database code
  * and no dependency but the protocol, so the cores and the proof verifier can name them without
  * installing Prisma or PGlite; the implementations are in @anchorpost/db.
  */
@@ -16,3 +16,4 @@ export type {
   RelayReceiptState,
 } from './receipt-repository.ts';
 export type * from './sponsorship-store.ts';
+export type * from './peer-store.ts';

@@ -10,6 +10,7 @@ import { DbError } from '@anchorpost/db-port';
 import type { IndexRepository, ReceiptRepository } from '@anchorpost/db-port';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { PrismaIndexRepository } from './index-repository.ts';
+import { PrismaPeerRepository } from './peer-repository.ts';
 import { PrismaReceiptRepository } from './receipt-repository.ts';
 import { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
 import { PrismaSponsorTransactionRepository } from './sponsor-transaction-repository.ts';
@@ -41,6 +42,8 @@ export interface Database {
   readonly sponsorTransactions: PrismaSponsorTransactionRepository;
   /** The treasury's refills, held against the day's cap before they are sent. */
   readonly treasuryRefills: PrismaTreasuryRefillRepository;
+  /** The platforms followed through the chain, their cursors and the origin of their batches. */
+  readonly peers: PrismaPeerRepository;
   /** Resolves when the database answers; UNAVAILABLE (retryable) otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -69,6 +72,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     sponsorships: new PrismaSponsorshipRepository(prisma),
     sponsorTransactions: new PrismaSponsorTransactionRepository(prisma),
     treasuryRefills: new PrismaTreasuryRefillRepository(prisma),
+    peers: new PrismaPeerRepository(prisma),
     async ping() {
       try {
         await prisma.$queryRaw`SELECT 1`;

@@ -413,7 +413,7 @@ export class PrismaIndexRepository implements IndexRepository {
   truncateAll(): Promise<void> {
     return withDbErrors('truncateAll', async () => {
       await this.#prisma.$executeRawUnsafe(
-        'TRUNCATE TABLE "batch_tree_node", "batch_entry", "tx_file_sender", "anchor", "tx_file", "batch", "chain_cursor"',
+        'TRUNCATE TABLE "batch_tree_node", "batch_entry", "tx_file_sender", "anchor", "tx_file", "peer_batch", "batch", "chain_cursor", "peer_cursor"',
       );
     });
   }

@@ -21,6 +21,7 @@ export {
   type AnchorRequestUpdate,
 } from './anchor-request-repository.ts';
 export { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
+export { PrismaPeerRepository } from './peer-repository.ts';
 export { PrismaTreasuryRefillRepository } from './treasury-refill-repository.ts';
 export type { RequestPage, RequestRowRepository } from './request-rows.ts';
 export {

@@ -50,7 +50,14 @@ export interface TxFileAccepted {
   recipientHash: string;
   receipt: RelayReceipt;
   txFile: Uint8Array;
+  /**
+   * Set on a file that came from a peer platform (ADR 0031): the peer's name. Its batch is the
+   * peer's, anchored on the peer's contract, so the batcher leaves it out of this platform's own.
+   */
+  origin?: string;
 }
+
+const PLATFORM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export const txFileAccepted = {
   topic: TX_FILE_ACCEPTED_TOPIC,
@@ -61,11 +68,12 @@ export const txFileAccepted = {
       recipientHash: event.recipientHash,
       receipt: event.receipt,
       txFile: toBase64(event.txFile),
+      ...(event.origin === undefined ? {} : { origin: event.origin }),
     });
   },
   decode(bytes: Uint8Array): TxFileAccepted {
     const t = TX_FILE_ACCEPTED_TOPIC;
-    const fields = decodeJson(t, bytes, ['cid', 'recipientHash', 'receipt', 'txFile']);
+    const fields = decodeJson(t, bytes, ['cid', 'recipientHash', 'receipt', 'txFile', 'origin']);
     const receiptFields = object(t, fields.receipt, 'receipt', RECEIPT_KEYS);
     const receipt: RelayReceipt = {
       version: literal(t, receiptFields, 'version', 1),
@@ -82,6 +90,7 @@ export const txFileAccepted = {
       receipt,
       txFile: fromBase64(text(t, fields, 'txFile', BASE64), 'txFile'),
     };
+    if (fields.origin !== undefined) event.origin = text(t, fields, 'origin', PLATFORM_NAME);
     if (receipt.cid !== event.cid || receipt.recipientHash !== event.recipientHash) {
       throw new EventDecodeError(t, 'the receipt is for another file or recipient');
     }

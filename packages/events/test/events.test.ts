@@ -23,6 +23,15 @@ it('round-trips tx-file.accepted and keys it by recipient hash', () => {
   assert.equal(txFileAccepted.key(accepted), accepted.recipientHash);
 });
 
+it("round-trips a peer platform's file with its origin, and leaves the key out for our own", () => {
+  const inbound = { ...accepted, origin: 'platform-b' };
+  assert.deepEqual(txFileAccepted.decode(txFileAccepted.encode(inbound)), inbound);
+  assert.ok(!('origin' in JSON.parse(new TextDecoder().decode(txFileAccepted.encode(accepted)))));
+  assert.throws(() => txFileAccepted.decode(txFileAccepted.encode({ ...accepted, origin: 'no spaces' })), {
+    code: 'BAD_EVENT',
+  });
+});
+
 it('refuses records that are not the event, as non-retryable BAD_EVENT', () => {
   const bad = [
     new Uint8Array([0xff]),

@@ -17,6 +17,7 @@ import type { ContentFetcher } from './content-fetcher.ts';
 import { ParserError, ParserErrorCode } from './parser-error.ts';
 import { notify } from './parser-observer.ts';
 import type { ParserObserver } from './parser-observer.ts';
+import type { PeerFollowing } from './parser-options.ts';
 import { toTxFileRecord } from './tx-file-record.ts';
 
 export interface AnchorIndexerOptions {
@@ -29,6 +30,8 @@ export interface AnchorIndexerOptions {
   readonly txFileConcurrency: number;
   readonly txFileChunk: number;
   readonly observer: ParserObserver | undefined;
+  /** Indexing a peer's anchors (ADR 0031); undefined: the platform's own. */
+  readonly peer: PeerFollowing | undefined;
 }
 
 export type AnchorOutcome =
@@ -56,9 +59,16 @@ export class AnchorIndexer {
   }
 
   async #index(anchor: ChainAnchor): Promise<{ batch: BatchRecord; txFilesIndexed: number }> {
-    const { index } = this.#options;
+    const { index, peer } = this.#options;
+    if (peer !== undefined && !peer.submitters.includes(anchor.submitter.toLowerCase())) {
+      throw new ParserError(
+        ParserErrorCode.UntrustedAnchor,
+        `anchor ${anchor.txHash} (sequence ${anchor.sequence}) was submitted by ${anchor.submitter}, not by a submitter of peer ${peer.name}`,
+      );
+    }
     const existing = await index.getBatch(anchor.batchCid);
     if (existing !== null) {
+      if (peer !== undefined) await this.#sameOrigin(anchor, peer);
       // Indexed before (a crash before the anchor, a reorg that moved it, a second chain).
       if (existing.merkleRoot !== anchor.root || existing.sequence !== anchor.sequence) {
         throw mismatch(
@@ -71,6 +81,10 @@ export class AnchorIndexer {
     }
 
     const { root, rootBlock } = await this.#verify(anchor);
+    if (peer !== undefined && root.platform !== peer.name) {
+      // A peer's batch may not take a place in another platform's sequence (this one's above all).
+      throw mismatch(anchor, `batch-file names platform ${root.platform}, anchored by peer ${peer.name}`);
+    }
     const batch: BatchRecord = {
       cid: anchor.batchCid,
       platform: root.platform,
@@ -89,6 +103,15 @@ export class AnchorIndexer {
         ParserErrorCode.BatchConflict,
         `anchor ${anchor.txHash}: batch ${batch.platform}/${batch.sequence} is already indexed as ${other.cid}, not ${batch.cid}`,
       );
+    }
+    if (peer !== undefined) {
+      // Before the batch: a crash after it must not leave the peer's batch looking like our own.
+      await peer.store.recordPeerBatch({
+        batchCid: batch.cid,
+        peer: peer.name,
+        chain: this.#options.chain,
+        chainId: this.#options.chainId,
+      });
     }
     const txFilesIndexed = await this.#indexTxFiles(anchor.batchCid, root);
     // The repository wraps whatever the entries throw into a DbError: keep the storage failure.
@@ -122,6 +145,16 @@ export class AnchorIndexer {
     }
     await this.#recordAnchor(anchor);
     return { batch, txFilesIndexed };
+  }
+
+  /** An indexed batch anchored again by a peer must have come from that peer, never from us or another. */
+  async #sameOrigin(anchor: ChainAnchor, peer: PeerFollowing): Promise<void> {
+    const origin = await peer.store.peerBatch(anchor.batchCid);
+    if (origin?.peer === peer.name) return;
+    throw new ParserError(
+      ParserErrorCode.BatchConflict,
+      `anchor ${anchor.txHash}: batch ${anchor.batchCid} is indexed as ${origin === null ? "this platform's own" : `peer ${origin.peer}'s`}, not peer ${peer.name}'s`,
+    );
   }
 
   /** Fetches and fully verifies the batch-file; returns its root (and its bytes) once it matches the anchor. */

@@ -17,6 +17,11 @@ export const ParserErrorCode = {
   BatchConflict: 'BATCH_CONFLICT',
   /** A tx-file named by a valid batch cannot be fetched or parsed (it is left out of the index). */
   TxFileInvalid: 'TX_FILE_INVALID',
+  /**
+   * Following a peer: the anchor was put on its contract by an account outside the peer's trust
+   * roots (the verifier's UNTRUSTED_ANCHOR rule), so it is not the peer's.
+   */
+  UntrustedAnchor: 'UNTRUSTED_ANCHOR',
 } as const;
 
 export type ParserErrorCode = (typeof ParserErrorCode)[keyof typeof ParserErrorCode];
@@ -28,6 +33,7 @@ const KINDS = errorKinds<ParserErrorCode>(ParserErrorCode, {
   BATCH_UNAVAILABLE: 'not-found',
   BATCH_CONFLICT: 'conflict',
   TX_FILE_INVALID: 'invalid',
+  UNTRUSTED_ANCHOR: 'forbidden',
 });
 
 export class ParserError extends AnchorpostError<ParserErrorCode> {

@@ -1,6 +1,6 @@
 /** The parser's options, validated once at construction (a bad one throws BAD_CONFIG naming the key). */
 import type { ChainReader } from '@anchorpost/chains';
-import type { ChainKind, IndexRepository } from '@anchorpost/db-port';
+import type { ChainKind, IndexRepository, PeerStore } from '@anchorpost/db-port';
 import type { DuplicateCheck } from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage-port';
 import type { ChainBlockHashes } from './chain-block-hashes.ts';
@@ -17,6 +17,19 @@ export interface StorageRetryOptions {
   readonly initialDelayMs?: number;
   /** Longest back-off; default 30 s. */
   readonly maxDelayMs?: number;
+}
+
+/**
+ * Following a peer platform's anchors rather than this platform's own (ADR 0031): only anchors
+ * from the peer's submitters count, a batch-file must name the peer as its platform, the batch's
+ * origin is recorded, and the cursor is the peer's own per chain (the platform's stays untouched).
+ */
+export interface PeerFollowing {
+  /** The peer's name: the `platform` of its trust roots. */
+  readonly name: string;
+  /** The accounts of its trust roots on this chain (lower-case 0x-hex). */
+  readonly submitters: readonly string[];
+  readonly store: PeerStore;
 }
 
 export interface ParserOptions {
@@ -55,6 +68,8 @@ export interface ParserOptions {
   readonly maxFailureDelayMs?: number;
   readonly sleep?: Sleep;
   readonly observer?: ParserObserver | undefined;
+  /** Follow this peer's anchors on `contract`; unset: the platform's own. */
+  readonly peer?: PeerFollowing | undefined;
 }
 
 export interface ResolvedParserOptions {
@@ -77,6 +92,7 @@ export interface ResolvedParserOptions {
   readonly maxFailureDelayMs: number;
   readonly sleep: Sleep;
   readonly observer: ParserObserver | undefined;
+  readonly peer: PeerFollowing | undefined;
 }
 
 export const DEFAULT_TRUSTED_DEPTH = 10;
@@ -156,5 +172,15 @@ export function resolveParserOptions(options: ParserOptions): ResolvedParserOpti
     maxFailureDelayMs: integer('maxFailureDelayMs', options.maxFailureDelayMs, 60_000, 0),
     sleep: options.sleep ?? defaultSleep,
     observer: options.observer,
+    peer: resolvePeer(options.peer),
   };
+}
+
+function resolvePeer(peer: PeerFollowing | undefined): PeerFollowing | undefined {
+  if (peer === undefined) return undefined;
+  if (typeof (peer.name as unknown) !== 'string' || peer.name === '') throw bad('peer.name', 'required');
+  if (peer.submitters.length === 0) {
+    throw bad('peer.submitters', "required: a peer's anchors count only from its submitters");
+  }
+  return { ...peer, submitters: peer.submitters.map((submitter) => submitter.toLowerCase()) };
 }

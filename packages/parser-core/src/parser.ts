@@ -11,6 +11,9 @@
  * revisited. Anchors that vanished are left as they are (the IndexRepository offers no way to list
  * a chain's anchors by block); `rebuild()` gives a clean index.
  *
+ * Peers. With `peer`, the same loop follows another platform's anchor contract (ADR 0031): its
+ * own cursor per chain, only its submitters' anchors, the batch's origin recorded.
+ *
  * Failures. A retryable one (storage down or slow after the fetcher's own retries, node or
  * database unreachable) ends the run without moving the cursor, so nothing is skipped: the next
  * run starts at the same page, and anchors of that page that were already indexed are recognised.
@@ -132,11 +135,15 @@ export class Parser {
       txFileConcurrency: o.txFileConcurrency,
       txFileChunk: o.txFileChunk,
       observer: o.observer,
+      peer: o.peer,
     });
 
     const head = await o.reader.head();
     const trustedHead = head.number - o.trustedDepth + 1;
-    const cursor = await o.index.getChainCursor(o.chain, o.chainId);
+    const cursor =
+      o.peer === undefined
+        ? await o.index.getChainCursor(o.chain, o.chainId)
+        : await o.peer.store.getPeerCursor(o.peer.name, o.chain, o.chainId);
     let fromBlock = o.startBlock;
     let reorg = false;
     if (cursor !== null) {
@@ -192,7 +199,8 @@ export class Parser {
         lastBlock: page.toBlock,
         lastBlockHash: hash,
       };
-      await o.index.saveChainCursor(saved);
+      if (o.peer === undefined) await o.index.saveChainCursor(saved);
+      else await o.peer.store.savePeerCursor(o.peer.name, saved);
       toBlock = page.toBlock;
       notify(o.observer, 'headLag', head.number - toBlock);
       if (signal.aborted) return result(true);

@@ -68,7 +68,13 @@ export interface World {
   deployContract(): Promise<{ address: string; blockNumber: number }>;
   /** Real tx-files added to storage (alternating recipients). */
   sendTxFiles(count: number): Promise<SentTxFile[]>;
-  sealBatch(sequence: number, txFiles: SentTxFile[], previous?: string | null): Promise<SealedBatch>;
+  /** `platform`: the batch-file's platform label; default PLATFORM. */
+  sealBatch(
+    sequence: number,
+    txFiles: SentTxFile[],
+    previous?: string | null,
+    platform?: string,
+  ): Promise<SealedBatch>;
   anchor(contract: string, sequence: number, root: string, batchCid: string): Promise<AnchorTx>;
   parser(contract: { address: string; blockNumber: number }, options?: Partial<ParserOptions>): Parser;
   close(): Promise<void>;
@@ -146,9 +152,9 @@ export async function startWorld(): Promise<World> {
         }
         return files;
       },
-      async sealBatch(sequence, txFiles, previous = null) {
+      async sealBatch(sequence, txFiles, previous = null, platform = PLATFORM) {
         const sealedAt = new Date(Date.UTC(2026, 10, 22, 4, 0, sequence)).toISOString();
-        const header = { platform: PLATFORM, sequence, previous, sealedAt };
+        const header = { platform, sequence, previous, sealedAt };
         let rootCid = '';
         let root = '';
         for await (const block of encodeBatchFile(
@@ -161,7 +167,7 @@ export async function startWorld(): Promise<World> {
             root = toHex(block.root.merkleRoot);
           }
         }
-        return { cid: rootCid, root, sequence, platform: PLATFORM, sealedAt, previous, txFiles };
+        return { cid: rootCid, root, sequence, platform, sealedAt, previous, txFiles };
       },
       async anchor(contract, sequence, root, batchCid) {
         const receipt = await sendTransactionAndWait(chain.rpc, chain.owner, {

@@ -35,6 +35,8 @@ export interface PendingTxFile {
   recipientHash: string;
   chainPosition: ChainPosition;
   bytes: Uint8Array;
+  /** The peer platform that anchored it (ADR 0031); absent for a tenant's own submit. */
+  origin?: string;
 }
 
 export interface AcceptResult {
@@ -132,9 +134,10 @@ async function lookUp(parts: AcceptGroupParts, entries: readonly AcceptEntry[]):
   // spend it locally; at once, each would ask the store for a lease and drain the bucket.
   const admitted: PromiseSettledResult<void>[] = [];
   for (const { entry, receipt } of accepting) {
-    const { tenantId, bytes } = entry.input;
+    const { tenantId, bytes, origin } = entry.input;
     admitted.push(
-      receipt === null
+      // A peer's file is no tenant's sending: no quota.
+      receipt === null && origin === undefined
         ? await quotas.admit(tenantId, bytes.byteLength).then(
             (): PromiseSettledResult<void> => ({ status: 'fulfilled', value: undefined }),
             (reason: unknown): PromiseSettledResult<void> => ({ status: 'rejected', reason }),
@@ -234,10 +237,16 @@ async function recoverSigned(parts: AcceptGroupParts, accepting: Accepting[]): P
 async function publish(parts: AcceptGroupParts, accepting: Accepting[]): Promise<void> {
   if (accepting.length === 0) return;
   const messages: BusMessage[] = accepting.map(({ entry, receipt }) => {
-    const { cid, recipientHash, bytes } = entry.input;
+    const { cid, recipientHash, bytes, origin } = entry.input;
     return {
       key: recipientHash,
-      value: txFileAccepted.encode({ cid, recipientHash, receipt: receipt!, txFile: bytes }),
+      value: txFileAccepted.encode({
+        cid,
+        recipientHash,
+        receipt: receipt!,
+        txFile: bytes,
+        ...(origin === undefined ? {} : { origin }),
+      }),
       headers: { [CID_HEADER]: cid },
     };
   });

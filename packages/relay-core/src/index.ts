@@ -5,6 +5,12 @@
  */
 export { Relay, CID_HEADER, type SubmitContext, type SubmitResult } from './relay.ts';
 export { RELAY_DEFAULTS, type RelayOptions } from './relay-options.ts';
+export {
+  InboundDelivery,
+  type InboundDeliveryOptions,
+  type InboundObserver,
+  type InboundRunResult,
+} from './inbound-delivery.ts';
 export type { RelayObserver } from './relay-observer.ts';
 export { RelayError, RelayErrorCode, isRelayError } from './relay-error.ts';
 export type { ErgoBlockView } from './ergo-block-view.ts';

@@ -22,6 +22,8 @@ export const RelayErrorCode = {
   NotEntitled: 'NOT_ENTITLED',
   /** An operator named a tenant that does not exist (admin calls only). */
   TenantNotFound: 'TENANT_NOT_FOUND',
+  /** An operator named a peer platform that is not one (admin calls only). */
+  PeerNotFound: 'PEER_NOT_FOUND',
   /** The tenant is not registered with this relay (the tenants file; callers with API keys get UNAUTHENTICATED). */
   UnknownTenant: 'UNKNOWN_TENANT',
   /** The tx-file's `client.id` is none of the tenant's registered client keys. */
@@ -90,6 +92,7 @@ const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
   UNAUTHENTICATED: 'unauthenticated',
   NOT_ENTITLED: 'forbidden',
   TENANT_NOT_FOUND: 'not-found',
+  PEER_NOT_FOUND: 'not-found',
   UNKNOWN_TENANT: 'forbidden',
   UNKNOWN_CLIENT: 'forbidden',
   BAD_RECIPIENT: 'invalid',

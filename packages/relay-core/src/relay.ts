@@ -209,6 +209,31 @@ export class Relay {
   }
 
   /**
+   * Takes a file a peer platform anchored (ADR 0031) for delivery here: stored and pinned, a
+   * receipt of this relay, published marked with its origin — the same steps and the same crash
+   * safety as `submit`, so a second call with the same bytes (a restart of the inbound loop)
+   * publishes nothing again. No tenant, client key, quota or block check: the peer's relay did
+   * those, and its anchor, which the parser checked against the peer's trust roots, vouches for
+   * the bytes. A file that would fork a local state chain is still refused (STATE_FORK). The
+   * receipt is recorded under the tenant id `peer:<name>`.
+   */
+  async acceptInbound(bytes: Uint8Array, origin: string): Promise<SubmitResult> {
+    const tx = parseCanonicalTxFile(bytes, { maxBytes: this.#settings.maxTxFileBytes });
+    refuseLegacyTxFile(tx);
+    const cid = await cidForBytes(bytes);
+    const chainPosition: ChainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
+    const pending: PendingTxFile = {
+      cid,
+      tenantId: `peer:${origin}`,
+      recipientHash: tx.recipient.sha512hash,
+      chainPosition,
+      bytes,
+      origin,
+    };
+    return this.#serialize(cid, () => this.#group.enqueue(pending, bytes.byteLength));
+  }
+
+  /**
    * Two submits of the same bytes in this process must not both publish: the second waits for
    * the first and then finds its receipt published. (Across relay processes the rare race is the
    * documented duplicate record, which delivery drops by CID.)

@@ -28,6 +28,8 @@ export interface DeliveredTxFile {
   readonly cid: string;
   readonly txFile: Uint8Array;
   readonly receipt: RelayReceipt;
+  /** A peer platform's file (ADR 0031): the peer's name; undefined for this platform's own. */
+  readonly origin: string | undefined;
   /** Resume after this file: pass it back to `subscribe` or `messagesSince`. */
   readonly cursor: string;
 }
@@ -129,6 +131,7 @@ export class TxFileDelivery {
         cid: event.cid,
         txFile: event.txFile,
         receipt: event.receipt,
+        origin: event.origin,
         cursor: encodeCursor({ partition: record.partition, offset: record.offset + 1 }),
       };
     } catch (error) {

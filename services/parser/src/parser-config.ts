@@ -25,6 +25,8 @@ export const parserConfigSchema = {
     values: ['global', 'page'],
     default: 'global',
   },
+  /** How often the peers followed through the chain are read again from the database (ADR 0031). */
+  peerRefreshMs: { kind: 'duration', env: 'ANCHORPOST_PARSER_PEER_REFRESH', default: 30_000 },
   /** HTTP port of /healthz and the bare /readyz (the management port has /metrics). */
   host: { kind: 'string', env: 'ANCHORPOST_PARSER_HOST', default: '127.0.0.1' },
   port: { kind: 'int', env: 'ANCHORPOST_PARSER_PORT', default: 7440, min: 0, max: 65_535 },

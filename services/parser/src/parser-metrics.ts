@@ -15,6 +15,11 @@ export const PARSER_METRICS = {
   reorgsTotal: 'reorgs_total',
   cursorBlock: 'cursor_block',
   headLagBlocks: 'head_lag_blocks',
+  peerBatchesIndexedTotal: 'peer_batches_indexed_total',
+  peerAnchorsRejectedTotal: 'peer_anchors_rejected_total',
+  peerTxFilesIndexedTotal: 'peer_tx_files_indexed_total',
+  peerRunFailuresTotal: 'peer_run_failures_total',
+  peerHeadLagBlocks: 'peer_head_lag_blocks',
   ...LEADER_METRICS,
 } as const satisfies MetricNames;
 

@@ -1,6 +1,7 @@
 /**
  * The parser service: parser-core's Parsers following the EVM anchor contract — and the Ergo
- * marker token, when configured — in the background, behind the service-kit HTTP app (/healthz,
+ * marker token, when configured — and the peers' contracts on the same EVM chain (ADR 0031) in the
+ * background, behind the service-kit HTTP app (/healthz,
  * /readyz: database + each chain, /metrics).
  */
 import { Module } from '@nestjs/common';
@@ -16,6 +17,7 @@ import { createEvmParser } from './evm-parser.ts';
 import type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
 import type { ParserServiceConfig } from './parser-config.ts';
 import { PARSER_METRICS, parserReporting } from './parser-metrics.ts';
+import { PeerFollowers } from './peer-followers.ts';
 
 export interface ParserServiceOptions {
   config: ParserServiceConfig;
@@ -76,6 +78,15 @@ export async function startParserService(options: ParserServiceOptions): Promise
           tuning,
           ...parserReporting(metrics, logger, `ergo:${options.ergo.network}`),
         });
+  const peers = new PeerFollowers({
+    database,
+    store: options.store,
+    evm: options.evm,
+    tuning,
+    metrics,
+    logger,
+    refreshMs: config.peerRefreshMs,
+  });
   // Before anything listens: a node on another network is a setting to fix.
   await ergo?.reader.checkNetwork();
   const app = await startServiceApp({
@@ -120,11 +131,12 @@ export async function startParserService(options: ParserServiceOptions): Promise
     begin: () => {
       parser.start();
       ergo?.parser.start();
+      peers.start();
       return Promise.resolve();
     },
     // Ends after the anchor being indexed, so nothing is left half-written.
     end: async () => {
-      await Promise.all([parser.stop(), ergo?.parser.stop()]);
+      await Promise.all([parser.stop(), ergo?.parser.stop(), peers.stop()]);
     },
   });
   await terms.start();

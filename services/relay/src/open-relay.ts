@@ -12,6 +12,7 @@ import type { Database } from '@anchorpost/db';
 import { hostname } from 'node:os';
 import {
   ErgoNodeBlockView,
+  InboundDelivery,
   importTenants,
   PostgresReceiptStore,
   Relay,
@@ -27,11 +28,12 @@ import {
 } from '@anchorpost/relay-core';
 import { ConfigError, type Logger, type ServiceMetrics } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
+import { PeerAdministration } from './admin/peer-administration.ts';
 import { PostgresQuotaStore } from './postgres-quota-store.ts';
 import { relayConfigSchema, type RelayConfig } from './relay-config.ts';
 import { PostgresTenantStore } from './postgres-tenant-store.ts';
 import { PostgresUsageStore } from './postgres-usage-store.ts';
-import { relayObserver, tenantUsageCounter } from './relay-metrics.ts';
+import { inboundObserver, relayObserver, tenantUsageCounter } from './relay-metrics.ts';
 
 export interface OpenRelayOptions {
   config: RelayConfig;
@@ -67,6 +69,10 @@ export interface OpenedRelay {
   meter: UsageMeter;
   /** Daily usage and the usage report, for `GET /v1/usage` and the admin API. */
   usage: UsageStore;
+  /** The platforms followed through the chain, in the index database (the parser reads them there). */
+  peers: PeerAdministration;
+  /** Delivers the peers' files the parser indexed (ADR 0031); the service runs it in a loop. */
+  inbound: InboundDelivery;
 }
 
 /** The plans' limits from the settings; no plan accepts a file larger than the relay does. */
@@ -195,6 +201,16 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
       access,
       administration: new TenantAdministration(store),
       adminKey,
+      peers: new PeerAdministration((options.index ?? options.database).peers, config.platform),
+      inbound: new InboundDelivery({
+        peers: (options.index ?? options.database).peers,
+        index: (options.index ?? options.database).index,
+        storage: options.storage,
+        tenants: store,
+        relay,
+        maxTxFileBytes: config.maxTxFileBytes,
+        observer: inboundObserver(options.metrics, options.logger),
+      }),
       streams,
       meter,
       usage,

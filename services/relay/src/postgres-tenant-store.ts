@@ -242,6 +242,16 @@ export class PostgresTenantStore implements TenantStore {
     });
   }
 
+  isServed(recipientHash: string): Promise<boolean> {
+    return withErrors('isServed', async () => {
+      const row = await this.#prisma.tenantRecipient.findFirst({
+        where: { recipientHash },
+        select: { tenantId: true },
+      });
+      return row !== null;
+    });
+  }
+
   recipients(tenantId: string, after: string | null, limit: number): Promise<TenantRecipient[] | null> {
     return withErrors('recipients', async () => {
       const tenant = await this.#prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } });

@@ -6,6 +6,15 @@ export const relayConfigSchema = {
   httpPort: { kind: 'int', env: 'ANCHORPOST_RELAY_HTTP_PORT', default: 7410, min: 0, max: 65_535 },
   grpcPort: { kind: 'int', env: 'ANCHORPOST_RELAY_GRPC_PORT', default: 7411, min: 0, max: 65_535 },
   ...managementConfigSchema('RELAY', 7413),
+  /** How often the files of peer platforms indexed by the parser are delivered (ADR 0031). */
+  inboundIntervalMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_INBOUND_INTERVAL', default: 5_000 },
+  /** The platform id (the batcher's): the admin API refuses it as a peer's name. */
+  platform: {
+    kind: 'string',
+    env: 'ANCHORPOST_PLATFORM_ID',
+    default: 'anchorpost-local',
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+  },
   /**
    * gRPC over TLS: the server's certificate chain and private key (PEM files). With a client CA
    * file too, every client must present a certificate that CA signed (mTLS); the API key is still

@@ -2,7 +2,7 @@
  * The relay's own metrics (`anchorpost_relay_*`) and the RelayObserver that feeds them and the
  * log: one line per refusal with its code, never the tx-file's bytes.
  */
-import type { RelayObserver, UsageCounts, UsageMeter } from '@anchorpost/relay-core';
+import type { InboundObserver, RelayObserver, UsageCounts, UsageMeter } from '@anchorpost/relay-core';
 import type { Logger, MetricNames, ServiceMetrics } from '@anchorpost/service-kit';
 
 /** The relay's metric names (`anchorpost_relay_<name>`): the only place they are written. */
@@ -17,7 +17,40 @@ export const RELAY_METRICS = {
   badBusRecordsTotal: 'bad_bus_records_total',
   tenantUsageTotal: 'tenant_usage_total',
   grpcRequestsTotal: 'grpc_requests_total',
+  inboundDeliveredTotal: 'inbound_delivered_total',
+  inboundIgnoredTotal: 'inbound_ignored_total',
+  inboundRunFailuresTotal: 'inbound_run_failures_total',
 } as const satisfies MetricNames;
+
+/**
+ * The InboundObserver (ADR 0031): a peer's file delivered here, or left out with its reason
+ * (NOT_SERVED, TX_FILE_UNAVAILABLE, the relay's refusal code), counted by peer and logged.
+ */
+export function inboundObserver(metrics: ServiceMetrics, logger: Logger): InboundObserver {
+  const delivered = metrics.counter(
+    RELAY_METRICS.inboundDeliveredTotal,
+    "Peer platforms' files delivered to this relay's subscribers, by peer",
+    ['peer'],
+  );
+  const ignored = metrics.counter(
+    RELAY_METRICS.inboundIgnoredTotal,
+    "Peer platforms' files not delivered here, by peer and reason (NOT_SERVED: no tenant here may receive the recipient)",
+    ['peer', 'reason'],
+  );
+  return {
+    delivered({ peer, cid, recipientHash, duplicate }) {
+      if (!duplicate) delivered.inc({ peer });
+      logger.info({ peer, cid, recipientHash, duplicate }, "peer's file delivered");
+    },
+    ignored({ peer, cid, reason, error }) {
+      ignored.inc({ peer, reason });
+      logger.warn(
+        { peer, cid, reason, ...(error === undefined ? {} : { err: error }) },
+        "peer's file not delivered",
+      );
+    },
+  };
+}
 
 export type RelayMetrics = ReturnType<typeof createRelayMetrics>;
 

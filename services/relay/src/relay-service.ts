@@ -20,6 +20,7 @@ import { txFileRoutes } from './http/tx-file-routes.ts';
 import { usageRoute } from './http/usage-route.ts';
 import type { OpenedRelay } from './open-relay.ts';
 import type { RelayConfig } from './relay-config.ts';
+import { startInboundLoop } from './inbound-loop.ts';
 import { RELAY_METRICS, relayMetrics } from './relay-metrics.ts';
 import { tenantStreams } from './tenant-streams.ts';
 import { StreamLimit } from './stream-limit.ts';
@@ -143,6 +144,13 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     await service.close();
     throw error;
   }
+  // The peers' files indexed by the parser (ADR 0031); every replica runs it, and a file two
+  // replicas take at the same moment is the relay's documented duplicate, dropped by CID.
+  const inbound = startInboundLoop(options.relay.inbound, {
+    intervalMs: config.inboundIntervalMs,
+    metrics,
+    logger,
+  });
   logger.info(
     {
       http: service.url,
@@ -165,6 +173,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     },
     close: () =>
       (closing ??= (async () => {
+        await inbound.close();
         await grpc.close();
         streams.closeAll();
         await service.close();

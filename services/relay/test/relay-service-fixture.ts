@@ -30,7 +30,7 @@ import {
 } from '@anchorpost/protocol';
 import { createTestDatabase } from '@anchorpost/db/testing';
 import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
-import { generateRelayKey, TenantAdministration } from '@anchorpost/relay-core';
+import { generateRelayKey, TenantAdministration, type InboundDelivery } from '@anchorpost/relay-core';
 import { MemoryTenantStore } from '@anchorpost/relay-core/testing';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
 import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
@@ -56,6 +56,10 @@ export interface RelayServiceFixture {
    */
   replica(env?: Record<string, string>): Promise<RunningService>;
   maxTxFileBytes: number;
+  /** The relay's content store (to put a peer's tx-files where IPFS would have them). */
+  storage: HeliaContentStore;
+  /** The relay's inbound delivery of peers' files (its loop runs too, at the configured interval). */
+  inbound: InboundDelivery;
   service: RunningService;
   stranger: PrivateIdentity;
   /**
@@ -175,6 +179,8 @@ export async function openRelayServiceFixture(
       adminKey,
       administration: relay.administration,
       database,
+      storage,
+      inbound: relay.inbound,
       async replica(more = {}) {
         const replicaConfig = loadConfig(relayConfigSchema, {
           ANCHORPOST_RELAY_HTTP_PORT: '0',

@@ -5,10 +5,10 @@
  * A new API key is printed once: only its hash is kept. `recipient add` lets a tenant subscribe to
  * a recipient hash it does not send to (members that only receive).
  */
-import { readFile } from 'node:fs/promises';
-import { CliError, UsageError } from '../failure.ts';
+import { adminApi, adminKey, adminUrl } from '../admin-api.ts';
+import type { AdminApi } from '../admin-api.ts';
+import { UsageError } from '../failure.ts';
 import { readJson } from '../files.ts';
-import { refusal, request, serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
 
 export const TENANT_USAGE = `anchorpost tenant add ID | list [--json] | plan set ID PLAN [--files-per-second N] [--bytes-per-day N] [--max-streams N] [--max-file-bytes N] | usage [ID] [--from DAY] [--to DAY] [--json] | key new ID [--scopes submit,subscribe] [--expires TIME] [--json] | key revoke KEY_ID | client add ID PUBLIC_KEY_FILE | client remove ID CLIENT_ID | recipient add ID RECIPIENT_HASH | recipient remove ID RECIPIENT_HASH | recipient list ID [--json]  [--admin URL] [--admin-key-file FILE]`;
@@ -20,43 +20,6 @@ const LIMIT_OPTIONS = {
   'max-streams': 'maxStreams',
   'max-file-bytes': 'maxFileBytes',
 } as const;
-
-const DEFAULT_ADMIN_URL = 'http://127.0.0.1:7412';
-
-interface Admin {
-  call(method: string, path: string, body?: unknown): Promise<unknown>;
-}
-
-async function adminKey(file: string | undefined): Promise<string> {
-  const key = file === undefined ? process.env.ANCHORPOST_ADMIN_KEY : (await readFile(file, 'utf8')).trim();
-  if (key === undefined || key === '') {
-    throw new UsageError(`--admin-key-file or ANCHORPOST_ADMIN_KEY is required; usage: ${TENANT_USAGE}`);
-  }
-  return key;
-}
-
-function admin(base: string, key: string): Admin {
-  return {
-    async call(method, path, body) {
-      // The query goes in `search`: as part of the path its `?` would be escaped.
-      const [pathname, search] = path.split('?', 2) as [string, string | undefined];
-      const url = serviceUrl(base, '--admin', pathname);
-      if (search !== undefined) url.search = search;
-      const response = await request(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      if (!response.ok) throw await refusal(response);
-      return await response.json().catch((): unknown => {
-        throw new CliError('BAD_RESPONSE', '-', `${url.origin} answered ${response.status} without JSON`);
-      });
-    },
-  };
-}
 
 interface ListedTenant {
   id: string;
@@ -143,7 +106,7 @@ interface ListedRecipient {
 }
 
 /** Every page of the tenant's recipients, one line each (or one JSON array). */
-async function listRecipients(api: Admin, tenant: string, json: boolean): Promise<void> {
+async function listRecipients(api: AdminApi, tenant: string, json: boolean): Promise<void> {
   const all: ListedRecipient[] = [];
   let after: string | null = null;
   do {
@@ -208,10 +171,7 @@ export async function tenantCommand(args: string[]): Promise<number> {
   const grouped = new Set(['key', 'client', 'recipient', 'plan']);
   const shape = verb !== undefined && grouped.has(verb) ? `${verb} ${rest[0] ?? ''}` : (verb ?? '');
   if (shapes[shape] !== rest.length && !(verb === 'usage' && rest.length <= 1)) usage();
-  const api = admin(
-    values.admin ?? process.env.ANCHORPOST_ADMIN_URL ?? DEFAULT_ADMIN_URL,
-    await adminKey(values['admin-key-file']),
-  );
+  const api = adminApi(adminUrl(values.admin), await adminKey(values['admin-key-file'], TENANT_USAGE));
   const at = encodeURIComponent;
   const out = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -5,7 +5,7 @@
  * codes, durability, and that a truncated and re-indexed database is identical.
  *
  * Each group is a describe of its own (`migrations`, `index writes`, `index reads`, `durability`,
- * `availability`, in database-contract/), each test on a database of its own: run one group alone
+ * `availability`, `peers`, in database-contract/), each test on a database of its own: run one group alone
  * with `node --test --test-name-pattern '^index reads$' test/pglite.contract.test.ts`.
  */
 import { describe } from 'node:test';
@@ -15,6 +15,7 @@ import type { DatabaseFactory } from './database-contract/fixture.ts';
 import { indexReadsGroup } from './database-contract/index-reads.ts';
 import { indexWritesGroup } from './database-contract/index-writes.ts';
 import { migrationsGroup } from './database-contract/migrations.ts';
+import { peersGroup } from './database-contract/peers.ts';
 
 export { BULK_ENTRIES } from './database-contract/fixture.ts';
 export type { DatabaseFactory, DatabaseUnderTest } from './database-contract/fixture.ts';
@@ -27,5 +28,6 @@ export function databaseContract(name: string, factory: DatabaseFactory): void {
     indexReadsGroup(factory);
     durabilityGroup(factory);
     availabilityGroup(factory);
+    peersGroup(factory);
   });
 }

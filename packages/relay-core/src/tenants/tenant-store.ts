@@ -71,6 +71,11 @@ export interface TenantStore {
   /** Whether the tenant has sent to the recipient or has it registered. */
   isEntitled(tenantId: string, recipientHash: string): Promise<boolean>;
   /**
+   * Whether any tenant here may receive the recipient (sent to it or has it registered): a file a
+   * peer platform anchored for it is delivered here, others are not (ADR 0031).
+   */
+  isServed(recipientHash: string): Promise<boolean>;
+  /**
    * The tenant's recipients ordered by hash, after `after` (exclusive), at most `limit`; null
    * when there is no such tenant.
    */

@@ -143,6 +143,12 @@ export class MemoryTenantStore implements TenantStore {
     return Promise.resolve(true);
   }
 
+  isServed(recipientHash: string): Promise<boolean> {
+    return Promise.resolve(
+      [...this.#tenants.values()].some((tenant) => tenant.recipients.has(recipientHash)),
+    );
+  }
+
   isEntitled(tenantId: string, recipientHash: string): Promise<boolean> {
     return Promise.resolve(this.#tenants.get(tenantId)?.recipients.has(recipientHash) ?? false);
   }

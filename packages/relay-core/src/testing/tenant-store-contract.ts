@@ -152,6 +152,8 @@ export function tenantStoreContract(name: string, factory: TenantStoreFactory): 
       assert.deepEqual(await store.recipients('stranger', null, 10), []);
       assert.equal(await store.recipients('nobody', null, 10), null);
       assert.equal(await store.isEntitled('nobody', hashOf('a')), false);
+      assert.equal(await store.isServed(hashOf('a')), true, 'some tenant here may receive it');
+      assert.equal(await store.isServed(hashOf('b')), false);
     });
 
     it('registers a recipient once and withdraws only the registration', async () => {
@@ -166,6 +168,7 @@ export function tenantStoreContract(name: string, factory: TenantStoreFactory): 
       assert.equal(await store.unregisterRecipient('member', hashOf('c')), true);
       assert.equal(await store.unregisterRecipient('member', hashOf('c')), false);
       assert.equal(await store.isEntitled('member', hashOf('c')), false);
+      assert.equal(await store.isServed(hashOf('c')), false, 'served no more once withdrawn');
       assert.deepEqual(await store.recipients('member', null, 10), []);
       // Registered and sent to: withdrawing the registration leaves what the tenant sent to.
       const sent = new Date('2026-12-06T21:20:00.000Z');

@@ -9,6 +9,7 @@ import type { OpenedRelay } from '../open-relay.ts';
 import type { RelayConfig } from '../relay-config.ts';
 import { requireAdmin } from './admin-authentication.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { peerRoutes } from './peer-routes.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
 class RelayAdminModule {}
@@ -25,7 +26,7 @@ export interface AdminServiceOptions {
 export async function startAdminService(
   options: AdminServiceOptions,
 ): Promise<(Pick<RunningService, 'close'> & { url: string }) | null> {
-  const { adminKey, administration, usage } = options.opened;
+  const { adminKey, administration, usage, peers } = options.opened;
   if (adminKey === null) return null;
   const service = await startServiceApp({
     service: 'relay-admin',
@@ -41,7 +42,7 @@ export async function startAdminService(
       title: 'Anchorpost relay admin',
       version: '1',
       description:
-        'Tenants, their plans, API keys and client keys, and usage (operators only; Bearer admin key).',
+        'Tenants, their plans, API keys and client keys, usage, and the peer platforms followed through the chain (operators only; Bearer admin key).',
     },
     configure(fastify) {
       fastify.addHook('onRequest', async (request, reply) => {
@@ -49,6 +50,7 @@ export async function startAdminService(
         await requireAdmin(adminKey).call(fastify, request, reply);
       });
       adminRoutes(fastify, administration, usage);
+      peerRoutes(fastify, peers);
     },
   });
   return { url: service.url, close: () => service.close() };

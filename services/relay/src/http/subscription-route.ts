@@ -77,6 +77,8 @@ function txFileEvent(delivered: DeliveredTxFile): Buffer {
       receipt: delivered.receipt,
       txFile: Buffer.from(delivered.txFile).toString('base64'),
       cursor: delivered.cursor,
+      // A peer platform's file (ADR 0031) names the peer; this platform's own files have no origin.
+      ...(delivered.origin === undefined ? {} : { origin: delivered.origin }),
     };
     encoded = Buffer.from(event('tx-file', delivered.cursor, data));
     txFileEvents.set(delivered, encoded);
@@ -97,7 +99,7 @@ export function subscriptionRoute(
       schema: {
         summary: 'Files for a recipient as they are accepted (Server-Sent Events)',
         description:
-          "Events: `ready` (id = the start cursor), then `tx-file` with data `{cid, receipt, txFile (base64), cursor}` and id = cursor. Resume with `Last-Event-ID` or `?cursor=`. Only for a recipient the tenant has sent to or has registered (403 NOT_ENTITLED otherwise). A client that does not read for the drain timeout is disconnected (its last event id is its cursor); past the tenant's or the process's stream limit: 429 `TOO_MANY_STREAMS`.",
+          "Events: `ready` (id = the start cursor), then `tx-file` with data `{cid, receipt, txFile (base64), cursor, origin?}` and id = cursor (`origin`: the peer platform a file came from through the chain). Resume with `Last-Event-ID` or `?cursor=`. Only for a recipient the tenant has sent to or has registered (403 NOT_ENTITLED otherwise). A client that does not read for the drain timeout is disconnected (its last event id is its cursor); past the tenant's or the process's stream limit: 429 `TOO_MANY_STREAMS`.",
         tags: ['relay'],
         params: recipientParam,
         querystring: {
