@@ -164,6 +164,17 @@ async function checkInclusion(proof: TxFileProof): Promise<void> {
   }
 }
 
+/**
+ * What SHA-256 alone establishes, before any node is asked: the root block hashes to the batch CID
+ * the anchors name and its header is the proof's (v3+), and the Merkle path leads from the tx-file
+ * to the batch's root. Throws the ProofError verifyProof would.
+ */
+export async function verifyProofContents(proof: TxFileProof): Promise<void> {
+  const { rootBlock } = proof.batch;
+  if (rootBlock !== undefined) await checkBatchHeader({ ...proof.batch, rootBlock });
+  await checkInclusion(proof);
+}
+
 async function verify(json: unknown, options: VerifyProofOptions): Promise<VerifiedProof> {
   const checks = checkOptions(options);
   // Re-read even typed input: proofs come from untrusted JSON.
@@ -171,9 +182,7 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
   // Before any node is asked: a lower bound that cannot be established fails closed here.
   const lowerBound = lowerBoundPlan(proof, options.ergoNodeUrls, checks.acceptNoLowerBound);
   const { rootBlock } = proof.batch;
-  // SHA-256 only, before any node is asked: the header the anchors' CID stands for.
-  if (rootBlock !== undefined) await checkBatchHeader({ ...proof.batch, rootBlock });
-  await checkInclusion(proof);
+  await verifyProofContents(proof);
   const anchors: (VerifiedAnchor | VerifiedErgoAnchor)[] = [];
   for (const [i, anchor] of proof.anchors.entries()) {
     const field = `anchors[${i}]`;

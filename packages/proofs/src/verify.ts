@@ -21,7 +21,7 @@ export type {
   TxFileProof,
 } from './tx-file-proof.ts';
 export { MAX_PROOF_ANCHORS, parseTxFileProof } from './parse-tx-file-proof.ts';
-export { verifyProof } from './verify-proof.ts';
+export { verifyProof, verifyProofContents } from './verify-proof.ts';
 export type { VerifiedProof, VerifyProofObserver, VerifyProofOptions } from './verify-proof.ts';
 export type { VerifiedAnchor } from './evm-anchor-check.ts';
 export type { VerifiedErgoAnchor } from './ergo-anchor-check.ts';
