@@ -17,3 +17,4 @@ export { dagCborCidOfDigest, dagCborCidWeb } from './batch-file/block-cid.ts';
 export { ANCHORED_EVENT_TOPIC, decodeAnchoredEvent } from './anchor/anchored-event.ts';
 export type { AnchoredEventFields } from './anchor/anchored-event.ts';
 export { decodeCollByteRegister, decodeLongRegister } from './anchor/ergo-registers.ts';
+export { cidForBytesWeb } from './cid/cid-for-bytes-web.ts';

@@ -33,3 +33,5 @@ export type { BatchRoot } from './batch-file/schema.ts';
 export { ANCHORED_EVENT_TOPIC, decodeAnchoredEvent } from './anchor/anchored-event.ts';
 export type { AnchoredEventFields } from './anchor/anchored-event.ts';
 export { decodeCollByteRegister, decodeLongRegister } from './anchor/ergo-registers.ts';
+export { cidForBytesWeb } from './cid/cid-for-bytes-web.ts';
+export { UNIXFS_CHUNK_SIZE } from './cid/importer-options.ts';

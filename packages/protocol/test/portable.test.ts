@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dagCborCid } from '../src/batch-file/index.ts';
+import { cidForBytes } from '../src/cid/index.ts';
 import { verifyInclusionProof } from '../src/merkle/index.ts';
 import type { InclusionProof } from '../src/merkle/index.ts';
 import {
   ANCHORED_EVENT_TOPIC,
+  cidForBytesWeb,
   dagCborCidWeb,
   decodeAnchoredEvent,
   decodeCollByteRegister,
@@ -57,6 +59,16 @@ describe('verifyInclusionProofWeb', () => {
       verifyInclusionProofWeb(proof, { treeSize: proof.treeSize + 1 }),
     );
     assert.equal(field, 'treeSize');
+  });
+});
+
+describe('cidForBytesWeb', () => {
+  it('is the CID cidForBytes computes, one chunk or several', async () => {
+    const sizes = [0, 1, 262_144, 262_145, 600_000];
+    for (const size of sizes) {
+      const bytes = new Uint8Array(size).map((_, i) => (i * 31) % 251);
+      assert.equal(await cidForBytesWeb(bytes), await cidForBytes(bytes), `${size} bytes`);
+    }
   });
 });
 

@@ -3,3 +3,4 @@
  * not a copy), for fetching and verifying proofs against your trust roots and chain nodes.
  */
 export * from './browser.ts';
+export { fileCid } from './file-cid.ts';

@@ -16,8 +16,8 @@ import {
   verifyTxFile,
 } from '../src/index.ts';
 import type { TrustRoots, TxFileProof } from '../src/index.ts';
-import { startProofStage } from './proof-stage.ts';
-import type { ProofStage } from './proof-stage.ts';
+import { startProofStage } from './proof-api-double.ts';
+import type { ProofStage } from './proof-api-double.ts';
 
 let stage: ProofStage;
 let api: ProofApiClient;
