@@ -11,8 +11,11 @@ import { ProofApiClient } from './proof-api-client.ts';
 export interface VerifyTxFileOptions {
   /** The proof API (its URL or a client). Only the proof is fetched from it. */
   readonly proofApi: string | ProofApiClient;
-  /** The trust roots you accept (parsed or as JSON), or 'proof-claims' to check only that the anchors exist. */
-  readonly trust: TrustRoots | 'proof-claims';
+  /**
+   * The trust roots you accept, or 'proof-claims' to check only that the anchors exist. Without
+   * either the verifier fails closed (NO_TRUST_ROOTS).
+   */
+  readonly trust?: TrustRoots | 'proof-claims' | undefined;
   /** The chain nodes to check the anchors on. */
   readonly chains: ChainEndpoints;
   /** Accept a proof whose "sent after" cannot be established (the result says so). */
@@ -30,7 +33,11 @@ export function verifyOptionsFor(
 ): Parameters<typeof verifyProof>[1] {
   return {
     ...endpointsFor(parseTxFileProof(proof), options.chains),
-    ...(options.trust === 'proof-claims' ? { trustProofClaims: true } : { trust: options.trust }),
+    ...(options.trust === 'proof-claims'
+      ? { trustProofClaims: true }
+      : options.trust === undefined
+        ? {}
+        : { trust: options.trust }),
     acceptNoLowerBound: options.acceptNoLowerBound === true,
     ...(options.minConfirmations === undefined ? {} : { minConfirmations: options.minConfirmations }),
     ...(options.rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs: options.rpcTimeoutMs }),
