@@ -41,16 +41,17 @@ describe('portable anchor decoders', () => {
       logIndex: '0x0',
     };
     const event = decodeAnchoredLog(log);
-    assert.equal(event?.batchCid, CID);
-    assert.equal(event?.sequence, 42);
-    assert.equal(event?.root, ROOT);
-    assert.equal(event?.submitter, submitter.toLowerCase());
+    assert.ok(event !== undefined);
+    assert.equal(event.batchCid, CID);
+    assert.equal(event.sequence, 42);
+    assert.equal(event.root, ROOT);
+    assert.equal(event.submitter, submitter.toLowerCase());
   });
 
   it('read the registers ergo-lib writes, for sequences small and large', () => {
     for (const sequence of [0, 1, 63, 64, 300, 2 ** 31, Number.MAX_SAFE_INTEGER]) {
       const registers = encodeAnchorRegisters({ root: ROOT, batchCid: CID, sequence });
-      const box = { assets: [{ tokenId: TOKEN, amount: 1 }], additionalRegisters: registers };
+      const box = { assets: [{ tokenId: TOKEN, amount: 1 }], additionalRegisters: { ...registers } };
       assert.deepEqual(decodeAnchorBox(box, TOKEN), { root: ROOT, batchCid: CID, sequence });
     }
     const negative = ergo.Constant.from_i64(ergo.I64.from_str('-5')).encode_to_base16();
