@@ -70,6 +70,7 @@ const LAYERS: Record<string, Layer> = {
   '@anchorpost/sponsor-service': 'service',
   '@anchorpost/platform': 'service',
   '@anchorpost/cli': 'tool',
+  '@anchorpost/sdk': 'tool',
   '@anchorpost/e2e': 'tool',
   '@anchorpost/ergo-devnet': 'tool',
   '@anchorpost/charts': 'tool',

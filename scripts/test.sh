@@ -25,6 +25,13 @@ ANCHORPOST_IPFS_BIN="$(scripts/install-kubo.sh)"
 export ANCHORPOST_IPFS_BIN ANCHORPOST_REQUIRE_KUBO=1
 step "Kubo ready"
 
+# Debian's Chromium for the browser tests (the auditor's page, the SDK in a browser), driven by
+# playwright-core; with ANCHORPOST_REQUIRE_CHROMIUM=1 they fail rather than skip without it.
+# Screenshots of the page go to artifacts/screenshots.
+ANCHORPOST_CHROMIUM_BIN="$(scripts/install-chromium.sh)"
+export ANCHORPOST_CHROMIUM_BIN ANCHORPOST_REQUIRE_CHROMIUM=1
+step "Chromium ready"
+
 # The chart and image checks' tools (helm, kubeconform, chart-testing, helm-docs, kustomize from the
 # Go module proxy; hadolint, yamllint, yamale from PyPI): with ANCHORPOST_REQUIRE_K8S_TOOLS=1 the
 # chart tests fail rather than skip without them.

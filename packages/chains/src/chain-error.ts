@@ -2,7 +2,7 @@
  * Every failure of the chain port is a ChainError: a stable code (never renamed, only added) and
  * whether trying again can help, so a driver loop can choose between retry and giving up.
  */
-import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol/portable';
 export const ChainErrorCode = {
   /** The request itself is malformed (root, batch CID, sequence). */
   InvalidRequest: 'INVALID_REQUEST',

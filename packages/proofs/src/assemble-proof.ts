@@ -85,7 +85,7 @@ function anchorProof(record: AnchorRecord, head: number): AnchorProof {
  * block that is missing (indexed before the index kept it), or that contradicts the index row,
  * is INDEX_INCONSISTENT rather than a proof that would fail verification.
  */
-function proofBatch(batch: BatchRecord): ProofBatch & { rootBlock: string } {
+async function proofBatch(batch: BatchRecord): Promise<ProofBatch & { rootBlock: string }> {
   if (batch.rootBlock === undefined) {
     throw new ProofError(
       ProofErrorCode.IndexInconsistent,
@@ -104,7 +104,7 @@ function proofBatch(batch: BatchRecord): ProofBatch & { rootBlock: string } {
     rootBlock: toBase64(batch.rootBlock),
   };
   try {
-    checkBatchHeader(proof);
+    await checkBatchHeader(proof);
   } catch (cause) {
     if (!(cause instanceof ProofError)) throw cause;
     throw new ProofError(
@@ -169,7 +169,7 @@ export async function assembleProof(
       );
     }
   }
-  const provenBatch = proofBatch(batch);
+  const provenBatch = await proofBatch(batch);
   // Read beside the Merkle path rather than after it: one round trip less per proof.
   const trustedLookup = (options.trustedblock ?? ((cid) => indexedTrustedblock(index, cid)))(txFileCid);
   trustedLookup.catch(() => undefined); // awaited below; a path failure must not leave it unhandled

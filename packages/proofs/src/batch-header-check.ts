@@ -5,8 +5,14 @@
  * and `sequence` are the anchored batch's, not the proof's word. SHA-256 and the protocol's
  * strict decoder only; no node is asked.
  */
-import { dagCborCid, decodeBatchRoot, fromBase64, isProtocolError, toHex } from '@anchorpost/protocol';
-import type { BatchRoot } from '@anchorpost/protocol';
+import {
+  dagCborCidWeb,
+  decodeBatchRoot,
+  fromBase64,
+  isProtocolError,
+  toHex,
+} from '@anchorpost/protocol/portable';
+import type { BatchRoot } from '@anchorpost/protocol/portable';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import type { ProofBatch } from './tx-file-proof.ts';
 
@@ -37,9 +43,9 @@ const FIELDS = ['platform', 'sequence', 'count', 'merkleRoot', 'sealedAt', 'prev
  * Checks `batch.rootBlock` against `batch.cid` and the other `batch` fields; returns the decoded
  * root. BATCH_HEADER_MISMATCH names the field that differs.
  */
-export function checkBatchHeader(batch: ProofBatch & { rootBlock: string }): BatchRoot {
+export async function checkBatchHeader(batch: ProofBatch & { rootBlock: string }): Promise<BatchRoot> {
   const bytes = fromBase64(batch.rootBlock, 'batch.rootBlock');
-  const cid = dagCborCid(bytes).toString();
+  const cid = (await dagCborCidWeb(bytes)).toString();
   if (cid !== batch.cid) {
     throw mismatch(
       'batch.rootBlock',

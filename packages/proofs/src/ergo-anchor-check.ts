@@ -5,7 +5,7 @@
  * holding the proof's marker token with exactly this batch's root, CID and sequence in R4–R6; and
  * it is deep enough. The block's transactions are read in full, so the node needs no extra index.
  */
-import { decodeAnchorBox, ErgoNodeClient } from '@anchorpost/chains';
+import { decodeAnchorBox, ErgoNodeClient } from '@anchorpost/chains/readers';
 import { nodeCall } from './ergo-node-call.ts';
 import type { VerifiedErgoMint } from './ergo-mint-check.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';

@@ -8,8 +8,8 @@
  * block itself is read and checked with the plain API (`/blocks/at/{h}`, `/blocks/{id}`). A node
  * without the extra index cannot locate it: RPC_ERROR (retryable: ask a node that has it).
  */
-import { toBigInt } from '@anchorpost/chains';
-import type { ErgoNodeClient, ErgoTransactionJson } from '@anchorpost/chains';
+import { toBigInt } from '@anchorpost/chains/readers';
+import type { ErgoNodeClient, ErgoTransactionJson } from '@anchorpost/chains/readers';
 import { nodeCall } from './ergo-node-call.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import type { ErgoTrustRoot } from './trust-roots.ts';

@@ -1,5 +1,5 @@
 /** Ergo node calls for the verifier: the chain port's errors become the verifier's codes. */
-import { ChainError, ChainErrorCode } from '@anchorpost/chains';
+import { ChainError, ChainErrorCode } from '@anchorpost/chains/readers';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 
 /** Runs a node call, turning chain-port errors into the verifier's codes. */

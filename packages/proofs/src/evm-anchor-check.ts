@@ -5,14 +5,15 @@
  * `Anchored` event of the anchor contract for exactly this batch, sent by a trusted submitter when
  * a trust root is given; and it is deep enough.
  */
-import { ChainError, ChainErrorCode, decodeAnchoredLog } from '@anchorpost/chains';
-import type { JsonRpcPool } from '@anchorpost/chains';
+import { ChainError, ChainErrorCode } from '@anchorpost/chains/readers';
+import type { JsonRpcPool, RpcLog } from '@anchorpost/chains/readers';
+import { decodeAnchoredEvent } from '@anchorpost/protocol/portable';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import { checkEvmSubmitter } from './trust-policy.ts';
 import type { EvmTrustRoot } from './trust-roots.ts';
 import type { EvmAnchorProof, ProofBatch } from './tx-file-proof.ts';
 
-type AnchoredLog = Parameters<typeof decodeAnchoredLog>[0];
+type AnchoredLog = RpcLog;
 
 /**
  * What a verifier established about one anchor, from the chain itself: the proof's anchor fields
@@ -157,7 +158,7 @@ export async function checkEvmAnchor(
   const events = receipt.logs
     .filter(isLog)
     .filter((log) => log.removed !== true && log.address.toLowerCase() === anchor.contract)
-    .map((log) => decodeAnchoredLog(log))
+    .map((log) => decodeAnchoredEvent(log.topics, log.data))
     .filter((event) => event !== undefined);
   if (events.length === 0) {
     fail(

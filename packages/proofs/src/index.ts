@@ -28,7 +28,7 @@ export type { TreeInclusionTarget } from './inclusion-from-tree.ts';
 export { DEFAULT_TREE_NODE_CACHE_NODES, TreeNodeCache } from './tree-node-cache.ts';
 export { assembleProof } from './assemble-proof.ts';
 export type { AssembleProofObserver, AssembleProofOptions, TrustedBlockRef } from './assemble-proof.ts';
-export { verifyProof } from './verify-proof.ts';
+export { verifyProof, verifyProofContents } from './verify-proof.ts';
 export type { VerifiedProof, VerifyProofObserver, VerifyProofOptions } from './verify-proof.ts';
 export type { VerifiedAnchor } from './evm-anchor-check.ts';
 export type { VerifiedErgoAnchor } from './ergo-anchor-check.ts';

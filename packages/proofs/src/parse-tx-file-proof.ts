@@ -10,8 +10,8 @@ import {
   MAX_BATCH_BLOCK_SIZE,
   parseCid,
   parseInclusionProof,
-} from '@anchorpost/protocol';
-import type { InclusionProof } from '@anchorpost/protocol';
+} from '@anchorpost/protocol/portable';
+import type { InclusionProof } from '@anchorpost/protocol/portable';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import { failWith, isRecord, readJson, readRecord } from './strict-json.ts';
 import type { Fail } from './strict-json.ts';

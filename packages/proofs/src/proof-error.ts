@@ -4,7 +4,7 @@
  * trying again can help — a node that is down or a block that is not deep enough yet, yes; a
  * proof that does not match the chain, no.
  */
-import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol/portable';
 
 export const ProofErrorCode = {
   /** The proof JSON does not have the TxFileProof v1–v4 shape. */

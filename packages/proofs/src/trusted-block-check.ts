@@ -5,7 +5,7 @@
  * When the bound cannot be established (no trustedblock id, no Ergo node) the verifier fails closed
  * unless the caller accepted that explicitly.
  */
-import type { ErgoNodeClient } from '@anchorpost/chains';
+import type { ErgoNodeClient } from '@anchorpost/chains/readers';
 import { nodeCall } from './ergo-node-call.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import type { TxFileProof } from './tx-file-proof.ts';

@@ -8,7 +8,7 @@
  * read, but carry no trustedblock id: their lower time bound cannot be established. See the
  * package README.
  */
-import type { InclusionProof } from '@anchorpost/protocol';
+import type { InclusionProof } from '@anchorpost/protocol/portable';
 
 export const TX_FILE_PROOF_VERSION = 4;
 /** Versions `parseTxFileProof` reads. */

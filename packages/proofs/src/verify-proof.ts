@@ -5,8 +5,8 @@
  * Both ends of the time window fail closed: without trust roots (NO_TRUST_ROOTS) and without a
  * lower bound checked on the chain (NO_LOWER_BOUND), unless the caller explicitly accepts less.
  */
-import { ErgoNodeClient, JsonRpcPool } from '@anchorpost/chains';
-import { isProtocolError, verifyInclusionProof } from '@anchorpost/protocol';
+import { ErgoNodeClient, JsonRpcPool } from '@anchorpost/chains/readers';
+import { isProtocolError, verifyInclusionProofWeb } from '@anchorpost/protocol/portable';
 import { checkBatchHeader } from './batch-header-check.ts';
 import { checkEvmAnchor } from './evm-anchor-check.ts';
 import type { VerifiedAnchor } from './evm-anchor-check.ts';
@@ -138,7 +138,7 @@ function trustOption(options: VerifyProofOptions): TrustRoots | undefined {
   );
 }
 
-function checkInclusion(proof: TxFileProof): void {
+async function checkInclusion(proof: TxFileProof): Promise<void> {
   const { batch, inclusion } = proof;
   if (inclusion.leaf !== proof.txFile) {
     throw new ProofError(
@@ -157,11 +157,22 @@ function checkInclusion(proof: TxFileProof): void {
     );
   }
   try {
-    verifyInclusionProof(inclusion, { root: batch.merkleRoot, treeSize: batch.count });
+    await verifyInclusionProofWeb(inclusion, { root: batch.merkleRoot, treeSize: batch.count });
   } catch (cause) {
     if (!isProtocolError(cause)) throw cause;
     throw new ProofError(ProofErrorCode.BadInclusion, `inclusion.${cause.field}`, cause.message, { cause });
   }
+}
+
+/**
+ * What SHA-256 alone establishes, before any node is asked: the root block hashes to the batch CID
+ * the anchors name and its header is the proof's (v3+), and the Merkle path leads from the tx-file
+ * to the batch's root. Throws the ProofError verifyProof would.
+ */
+export async function verifyProofContents(proof: TxFileProof): Promise<void> {
+  const { rootBlock } = proof.batch;
+  if (rootBlock !== undefined) await checkBatchHeader({ ...proof.batch, rootBlock });
+  await checkInclusion(proof);
 }
 
 async function verify(json: unknown, options: VerifyProofOptions): Promise<VerifiedProof> {
@@ -171,9 +182,7 @@ async function verify(json: unknown, options: VerifyProofOptions): Promise<Verif
   // Before any node is asked: a lower bound that cannot be established fails closed here.
   const lowerBound = lowerBoundPlan(proof, options.ergoNodeUrls, checks.acceptNoLowerBound);
   const { rootBlock } = proof.batch;
-  // SHA-256 only, before any node is asked: the header the anchors' CID stands for.
-  if (rootBlock !== undefined) checkBatchHeader({ ...proof.batch, rootBlock });
-  checkInclusion(proof);
+  await verifyProofContents(proof);
   const anchors: (VerifiedAnchor | VerifiedErgoAnchor)[] = [];
   for (const [i, anchor] of proof.anchors.entries()) {
     const field = `anchors[${i}]`;

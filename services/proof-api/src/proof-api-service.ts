@@ -9,6 +9,7 @@ import type { Database } from '@anchorpost/db';
 import type { TrustRoots } from '@anchorpost/proofs';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService } from '@anchorpost/service-kit';
+import { auditorPageRoutes } from './auditor-page.ts';
 import { ErgoHead } from './ergo-head.ts';
 import { EvmHead } from './evm-head.ts';
 import type { ProofApiServiceConfig } from './proof-api-config.ts';
@@ -104,6 +105,8 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
       },
     },
   });
+  const page = await auditorPageRoutes();
+  if (page.length === 0) logger.warn('the auditor page is not built (npm run build): GET / answers 404');
   const app = await startServiceApp({
     service: 'proof-api',
     module: ProofApiModule,
@@ -147,7 +150,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
           proofsServed.inc({ status: String(reply.statusCode) });
         done();
       });
-      for (const route of routes) fastify.route(route);
+      for (const route of [...routes, ...page]) fastify.route(route);
     },
   });
   let closing: Promise<void> | undefined;

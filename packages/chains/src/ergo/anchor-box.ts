@@ -13,11 +13,11 @@
  * the token is nobody's anchor. The minting box holds the token too, but its R4–R6 are EIP-4's
  * name, description and decimals (R6 a Coll[Byte], not a Long), so it never reads as an anchor.
  */
-import { CidCodec, cidBytesToText, cidToBytes, fromHex, isProtocolError, toHex } from '@anchorpost/protocol';
+import { CidCodec, cidToBytes, fromHex } from '@anchorpost/protocol';
 import * as ergo from 'ergo-lib-wasm-nodejs';
 import type { AnchorRequest } from '../anchor-request.ts';
-import { toBigInt } from './ergo-json.ts';
-import type { ErgoBoxJson } from './node-types.ts';
+
+export { decodeAnchorBox, holdsMarker } from './anchor-box-reading.ts';
 
 export interface AnchorRegisters {
   readonly R4: string;
@@ -34,37 +34,4 @@ export function encodeAnchorRegisters(request: AnchorRequest): AnchorRegisters {
     ).encode_to_base16(),
     R6: ergo.Constant.from_i64(ergo.I64.from_str(String(request.sequence))).encode_to_base16(),
   };
-}
-
-/** Whether `box` holds the marker token (exactly the one unit there is). */
-export function holdsMarker(box: Pick<ErgoBoxJson, 'assets'>, tokenId: string): boolean {
-  return box.assets.some((asset) => asset.tokenId === tokenId && toBigInt(asset.amount) === 1n);
-}
-
-/**
- * The anchor in `box`: only when it holds the marker token and its registers have the anchor's
- * types and sizes; anything else (the minting box, a look-alike) is undefined.
- */
-export function decodeAnchorBox(
-  box: Pick<ErgoBoxJson, 'assets' | 'additionalRegisters'>,
-  tokenId: string,
-): AnchorRequest | undefined {
-  if (!holdsMarker(box, tokenId)) return undefined;
-  const { R4, R5, R6 } = box.additionalRegisters;
-  if (R4 === undefined || R5 === undefined || R6 === undefined) return undefined;
-  try {
-    const root = ergo.Constant.decode_from_base16(R4).to_byte_array();
-    const cid = ergo.Constant.decode_from_base16(R5).to_byte_array();
-    const sequence = BigInt(ergo.Constant.decode_from_base16(R6).to_i64().to_str());
-    if (root.length !== 32 || sequence < 0n || sequence > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-    return {
-      sequence: Number(sequence),
-      root: toHex(root),
-      batchCid: cidBytesToText(cid, 'R5', [CidCodec.DagCbor]),
-    };
-  } catch (error) {
-    // ergo-lib throws strings/Errors for a register of another type; protocol errors for a bad CID.
-    if (isProtocolError(error) || typeof error === 'string' || error instanceof Error) return undefined;
-    throw error;
-  }
 }

@@ -5,7 +5,6 @@
  * A 4xx answer is the node speaking: lookups map 404 to `undefined`; a refused transaction is a
  * ChainError REJECTED carrying the node's reason. Nothing here keeps state between calls.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ChainError, ChainErrorCode } from '../chain-error.ts';
 import { parseErgoJson, stringifyErgoJson } from './ergo-json.ts';
 import { submitRefusal } from './ergo-node-errors.ts';
@@ -36,6 +35,9 @@ export interface ErgoNodeClientOptions {
 const ID_RE = /^[0-9a-f]{64}$/;
 /** Page size of the indexer's list endpoints (the node caps it at 16384; keep answers small). */
 export const ERGO_INDEX_PAGE = 100;
+
+/** Timers the web platform has too (this client also runs in the browser verifier). */
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A node answer that is not a transport failure: its HTTP status and body. */
 class NodeAnswer extends Error {

@@ -3,7 +3,8 @@
  * contracts/AnchorpostAnchor.sol at build time), event decoding, revert decoding, deployment and
  * the owner's allow-list action.
  */
-import { AbiCoder, getAddress, Interface, toBeHex } from 'ethers';
+import { ANCHORED_EVENT_TOPIC, decodeAnchoredEvent } from '@anchorpost/protocol/portable';
+import { Interface, toBeHex } from 'ethers';
 import { anchorpostAnchorAbi, anchorpostAnchorBytecode } from '../generated/anchorpost-anchor.ts';
 import { decodeCustomError, deployContract, type DecodedRevert } from './contract-deployment.ts';
 import type { JsonRpcPool } from './json-rpc-pool.ts';
@@ -14,7 +15,7 @@ import type { TransactionSigner } from './send-transaction.ts';
 
 export const anchorContractInterface = new Interface(anchorpostAnchorAbi);
 /** topic0 of `Anchored(bytes32 indexed root, string batchCid, uint64 indexed sequence, address indexed submitter)`. */
-export const ANCHORED_TOPIC = anchorContractInterface.getEvent('Anchored')!.topicHash;
+export const ANCHORED_TOPIC = ANCHORED_EVENT_TOPIC;
 
 export interface AnchoredEvent {
   readonly root: string;
@@ -41,16 +42,11 @@ export function encodeAnchorCall(root: string, batchCid: string, sequence: numbe
  * log). The caller checks the emitting address; this checks the shape.
  */
 export function decodeAnchoredLog(log: RpcLog): AnchoredEvent | undefined {
-  if (log.topics.length !== 4 || log.topics[0]?.toLowerCase() !== ANCHORED_TOPIC) return undefined;
+  const event = decodeAnchoredEvent(log.topics, log.data);
+  if (event === undefined) return undefined;
   try {
-    const [batchCid] = AbiCoder.defaultAbiCoder().decode(['string'], log.data) as unknown as [string];
-    const sequence = BigInt(log.topics[2]!);
-    if (sequence > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
     return {
-      root: log.topics[1]!.slice(2).toLowerCase(),
-      batchCid,
-      sequence: Number(sequence),
-      submitter: getAddress(`0x${log.topics[3]!.slice(26)}`).toLowerCase(),
+      ...event,
       txHash: log.transactionHash.toLowerCase(),
       blockNumber: fromQuantity(log.blockNumber),
       blockHash: log.blockHash.toLowerCase(),

@@ -12,7 +12,7 @@ import {
   verifyClientSignature,
   type PublicIdentity,
 } from '@anchorpost/protocol';
-import { isProofError, parseTxFileProof } from '@anchorpost/proofs';
+import { isProofError, parseTxFileProof } from '@anchorpost/sdk';
 import { CliError, UsageError } from '../failure.ts';
 import { readBounded, readJson } from '../files.ts';
 

@@ -10,8 +10,8 @@
  * `--no-lower-bound`, each given explicitly and named in the report. `--tx-file FILE --client-key
  * KEY` also checks the file's bytes and client signature (tx-file-authorship.ts), first.
  */
-import { isProofError, parseTrustRoots, parseTxFileProof, verifyProof } from '@anchorpost/proofs';
-import type { TrustRoots, TxFileProof, VerifiedProof } from '@anchorpost/proofs';
+import { endpointsFor, isProofError, parseTrustRoots, parseTxFileProof, verifyProof } from '@anchorpost/sdk';
+import type { ChainEndpoints, TrustRoots, TxFileProof, VerifiedProof } from '@anchorpost/sdk';
 import { CliError, failureLine, UsageError } from '../failure.ts';
 import { readJson } from '../files.ts';
 import { parseCommand } from '../options.ts';
@@ -44,12 +44,11 @@ refuses: NO_TRUST_ROOTS, NO_LOWER_BOUND. Exit 0 verified, 1 a failure (one ERROR
 const CHAIN_URL_RE = /^([1-9][0-9]*)=(.+)$/;
 const NETWORK_URL_RE = /^(mainnet|testnet|devnet)=(.+)$/;
 
-/** The URL per chain id (or Ergo network) of one kind of chain, from `[ID=]URL` specs. */
-function nodeUrls(
+/** `[ID=]URL` specs of one kind of chain: URLs by chain id (or Ergo network), and at most one bare URL. */
+function nodeSpecs(
   specs: readonly string[],
-  proof: TxFileProof,
   kind: 'evm' | 'ergo',
-): Record<string, string> {
+): { urls: Record<string, string>; fallback: string | undefined } {
   const pattern = kind === 'evm' ? CHAIN_URL_RE : NETWORK_URL_RE;
   const option = kind === 'evm' ? '--evm-rpc without CHAINID=' : '--ergo-node without NETWORK=';
   const urls: Record<string, string> = {};
@@ -60,12 +59,14 @@ function nodeUrls(
     else if (fallback === undefined) fallback = spec;
     else throw new UsageError(`only one ${option} is allowed; usage: ${VERIFY_USAGE}`);
   }
-  if (fallback !== undefined) {
-    for (const anchor of proof.anchors) if (anchor.chain === kind) urls[anchor.chainId] ??= fallback;
-    // With no Ergo anchor, the Ergo node still checks the trusted block's time.
-    if (kind === 'ergo' && Object.keys(urls).length === 0) urls.mainnet = fallback;
-  }
-  return urls;
+  return { urls, fallback };
+}
+
+/** The SDK's chain endpoints from `--evm-rpc` and `--ergo-node`. */
+function chainEndpoints(setup: VerifySetup): ChainEndpoints {
+  const evm = nodeSpecs(setup.evm, 'evm');
+  const ergo = nodeSpecs(setup.ergo, 'ergo');
+  return { evm: evm.urls, evmFallback: evm.fallback, ergo: ergo.urls, ergoFallback: ergo.fallback };
 }
 
 function anchorLine(anchor: VerifiedProof['anchors'][number], minConfirmations: number): string {
@@ -177,8 +178,7 @@ export async function verifiedProof(
   try {
     const proof = parseTxFileProof(value);
     const verified = await verifyProof(proof, {
-      evmRpcUrls: nodeUrls(setup.evm, proof, 'evm'),
-      ergoNodeUrls: nodeUrls(setup.ergo, proof, 'ergo'),
+      ...endpointsFor(proof, chainEndpoints(setup)),
       ...(setup.trust === 'proof-claims' ? { trustProofClaims: true } : { trust: setup.trust.roots }),
       acceptNoLowerBound: setup.acceptNoLowerBound,
       minConfirmations,

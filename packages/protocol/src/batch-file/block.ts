@@ -1,13 +1,10 @@
 /** Turning batch-file nodes into content-addressed DAG-CBOR blocks, with the size limit enforced. */
 import { hash } from 'node:crypto';
 import * as dagCbor from '@ipld/dag-cbor';
-import { CID } from 'multiformats/cid';
-import * as Digest from 'multiformats/hashes/digest';
-import { CidCodec } from '../cid/index.ts';
+import type { CID } from 'multiformats/cid';
+import { dagCborCidOfDigest } from './block-cid.ts';
 import { badBatch } from './header.ts';
 import { MAX_BATCH_BLOCK_SIZE } from './schema.ts';
-
-const SHA2_256 = 0x12;
 
 export interface EncodedBlock {
   cid: CID;
@@ -16,7 +13,7 @@ export interface EncodedBlock {
 
 /** CIDv1 dag-cbor sha2-256 of a block's bytes. */
 export function dagCborCid(bytes: Uint8Array): CID {
-  return CID.createV1(CidCodec.DagCbor, Digest.create(SHA2_256, plainBytes(hash('sha256', bytes, 'buffer'))));
+  return dagCborCidOfDigest(plainBytes(hash('sha256', bytes, 'buffer')));
 }
 
 /** Node Buffers are Uint8Array subclasses; callers get plain Uint8Arrays so values compare as data. */

@@ -6,9 +6,9 @@
 import * as dagCbor from '@ipld/dag-cbor';
 import { CID } from 'multiformats/cid';
 import { bytesEqual } from '../bytes.ts';
-import { CidCodec, checkCid } from '../cid/index.ts';
-import type { CidCodec as CidCodecType } from '../cid/index.ts';
-import { MERKLE_HASH_SIZE } from '../merkle/index.ts';
+import { CidCodec, checkCid } from '../cid/parse-cid.ts';
+import type { CidCodec as CidCodecType } from '../cid/parse-cid.ts';
+import { MERKLE_HASH_SIZE } from '../merkle/hash-size.ts';
 import { badBatch, checkPlatform, checkPrevious, checkSealedAt, checkSequence } from './header.ts';
 import {
   BATCH_FILE_VERSION,

@@ -1,6 +1,6 @@
 /** Validation of the header fields shared by the encoder and the strict decoder. */
 import { ErrorCode, ProtocolError } from '../errors.ts';
-import { CidCodec, toCid } from '../cid/index.ts';
+import { CidCodec, toCid } from '../cid/parse-cid.ts';
 import type { CID } from 'multiformats/cid';
 
 const SEALED_AT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

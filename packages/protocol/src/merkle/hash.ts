@@ -6,7 +6,9 @@ import type { CID } from 'multiformats/cid';
 import { cidToBytes } from '../cid/index.ts';
 import { sha256, sha256Into } from './sha256.ts';
 
-export const MERKLE_HASH_SIZE = 32;
+import { MERKLE_HASH_SIZE } from './hash-size.ts';
+
+export { MERKLE_HASH_SIZE };
 
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;

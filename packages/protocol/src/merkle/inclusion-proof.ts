@@ -4,7 +4,7 @@
  * BAD_PROOF, with the offending field, so callers can treat "bad proof" as one outcome.
  */
 import { ErrorCode, ProtocolError } from '../errors.ts';
-import { parseCid } from '../cid/index.ts';
+import { parseCid } from '../cid/parse-cid.ts';
 
 export const INCLUSION_PROOF_VERSION = 1;
 export const INCLUSION_PROOF_ALGORITHM = 'rfc6962-sha256';

@@ -5,7 +5,7 @@
  * checked against its CID. Neither service is trusted: a file whose proof does not verify, or
  * whose bytes are not its CID's, is left out and reported.
  */
-import type { TxFileProof, VerifiedProof } from '@anchorpost/proofs';
+import type { TxFileProof, VerifiedProof } from '@anchorpost/sdk';
 import { cidForBytes, DEFAULT_TX_FILE_LIMITS } from '@anchorpost/protocol';
 import type { AnchoredTxFile } from '@anchorpost/voting';
 import { CliError, failureLine, UsageError } from '../../failure.ts';

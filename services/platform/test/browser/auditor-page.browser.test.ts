@@ -1,0 +1,244 @@
+/**
+ * The auditor's page in Chromium, against the platform started here: a real proof verifies; a
+ * tampered proof and an anchor outside the trust roots are shown failed with their reasons; a
+ * dropped tx-file is matched with its proof by the CID computed in the browser. And the SDK's
+ * browser entry verifies (and refuses) in Chromium as it does in Node. Screenshots go to
+ * artifacts/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { createLogger } from '@anchorpost/service-kit';
+import { startPlatform } from '../../src/platform.ts';
+import type { Platform } from '../../src/platform.ts';
+import { chromiumSkip, launchChromium, SCREENSHOTS } from './chromium.ts';
+import { proofOf, sendTxFile, writeDemoTenant } from './demo-send.ts';
+
+interface Sent {
+  readonly bytes: Uint8Array;
+  readonly cid: string;
+  readonly proof: { txFile: string; inclusion: { path: string[]; root: string } } & Record<string, unknown>;
+}
+
+const skip = chromiumSkip();
+let dir: string;
+let platform: Platform;
+let browser: Browser;
+let api: string;
+let rpc: string;
+let sent: Sent;
+
+function portsFree(dataDir: string): NodeJS.ProcessEnv {
+  const services = ['RELAY_HTTP', 'RELAY_GRPC', 'RELAY_ADMIN', 'RELAY_MANAGEMENT', 'BATCHER', 'ANCHORER'];
+  const more = ['PARSER', 'PROOF_API', 'BATCHER_MANAGEMENT', 'ANCHORER_MANAGEMENT', 'PARSER_MANAGEMENT'];
+  const zero: Record<string, string> = {};
+  for (const name of [...services, ...more, 'PROOF_API_MANAGEMENT']) zero[`ANCHORPOST_${name}_PORT`] = '0';
+  return {
+    ...process.env,
+    ...zero,
+    ANCHORPOST_DATA_DIR: dataDir,
+    ANCHORPOST_ANVIL_PORT: '0',
+    ANCHORPOST_LOG_LEVEL: 'warn',
+    ANCHORPOST_BATCH_INTERVAL: '1s',
+    ANCHORPOST_EVM_CONFIRMATIONS: '2',
+    ANCHORPOST_ANCHORER_TICK_INTERVAL: '300ms',
+    ANCHORPOST_PARSER_TRUSTED_DEPTH: '3',
+    ANCHORPOST_PARSER_POLL_INTERVAL: '300ms',
+  };
+}
+
+before(async () => {
+  if (skip !== undefined) return;
+  dir = await mkdtemp(join(tmpdir(), 'anchorpost-auditor-page-'));
+  const tenant = await writeDemoTenant(dir);
+  platform = await startPlatform({
+    logger: createLogger('platform', { destination: { write: () => undefined } }),
+    env: portsFree(dir),
+  });
+  api = platform.endpoints['proof-api.http']!;
+  rpc = platform.chain.rpcUrl;
+  const { bytes, cid } = await sendTxFile(
+    platform.endpoints['relay.http']!,
+    tenant,
+    'Minutes of the board, 7 Dec',
+  );
+  sent = { bytes, cid, proof: (await proofOf(api, cid)) as Sent['proof'] };
+  browser = await launchChromium();
+});
+
+after(async () => {
+  if (skip !== undefined) return;
+  await browser.close();
+  await platform.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The page on a phone-sized screen, preset by its query string. */
+async function openPage(query: Record<string, string>): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${api}/?${new URLSearchParams(query).toString()}`);
+  return page;
+}
+
+/** Loads the published trust roots (or types `roots`), accepts no lower bound, checks by keyboard. */
+async function check(page: Page, roots?: unknown): Promise<{ verdict: string; claims: string[] }> {
+  if (roots === undefined) {
+    await page.getByRole('button', { name: 'Load the published trust roots' }).click();
+    await page.waitForFunction(() => (document.querySelector('#trust') as HTMLTextAreaElement).value !== '');
+  } else {
+    await page.getByLabel('Trust roots you accept (JSON)').fill(JSON.stringify(roots));
+  }
+  await page.getByLabel('Accept a proof whose "sent after" cannot be established').check();
+  await page.focus('#run');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#result[data-state="done"]', { timeout: 30_000 });
+  return {
+    verdict: (await page.textContent('#verdict')) ?? '',
+    claims: await page.$$eval('#claims li', (items) =>
+      items.map((item) => `${item.classList.contains('held') ? 'HELD' : 'FAILED'} ${item.textContent}`),
+    ),
+  };
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+describe('the auditor page in Chromium', { skip, timeout: 300_000 }, () => {
+  it('labels every control, and verifies a real proof: each claim green', async () => {
+    const page = await openPage({ cid: sent.cid, evm: rpc });
+    const unlabelled = await page.$$eval('input, textarea', (controls) =>
+      controls
+        .filter((control) => (control as HTMLInputElement).labels?.length === 0)
+        .map((control) => control.id),
+    );
+    assert.deepEqual(unlabelled, []);
+    const { verdict, claims } = await check(page);
+    await shot(page, 'auditor-verified');
+    assert.match(verdict, new RegExp(`^Verified: tx-file ${sent.cid}`));
+    assert.equal(claims.length, 3, claims.join('\n'));
+    assert.ok(
+      claims.every((claim) => claim.startsWith('HELD')),
+      claims.join('\n'),
+    );
+    assert.match(
+      claims[1]!,
+      /anchored on EVM chain \d+.*block \d+, \d+ confirmations.*sent by 0x[0-9a-f]{40}/,
+    );
+    await page.close();
+  });
+
+  it('shows a tampered proof file failed with its reason, without the proof API', async () => {
+    const path = [...sent.proof.inclusion.path];
+    path[0] = path[0] === undefined ? 'ab'.repeat(32) : path[0].replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    const tampered = { ...sent.proof, inclusion: { ...sent.proof.inclusion, path } };
+    const page = await openPage({ evm: rpc });
+    await page.setInputFiles('#proof-file', {
+      name: 'tampered-proof.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(tampered)),
+    });
+    await page.waitForFunction(
+      () => document.querySelector('#picked')?.textContent.includes('tampered') === true,
+    );
+    const { verdict, claims } = await check(page);
+    await shot(page, 'auditor-tampered');
+    assert.match(verdict, /^Not verified/);
+    assert.match(claims[0]!, /^FAILED .*tx-file is in batch.*(BAD_INCLUSION|path)/);
+    await page.close();
+  });
+
+  it('shows an anchor outside the trust roots failed: UNTRUSTED_ANCHOR', async () => {
+    const published = (await (await fetch(`${api}/v1/trust-roots`)).json()) as {
+      evm: { submitters: string[] }[];
+    };
+    const roots = {
+      ...published,
+      evm: published.evm.map((root) => ({
+        ...root,
+        submitters: ['0x000000000000000000000000000000000000dead'],
+      })),
+    };
+    const page = await openPage({ cid: sent.cid, evm: rpc });
+    const { verdict, claims } = await check(page, roots);
+    await shot(page, 'auditor-untrusted-anchor');
+    assert.match(verdict, /^Not verified/);
+    const anchor = claims.find((claim) => claim.includes('anchored on'))!;
+    assert.match(anchor, /^FAILED .*UNTRUSTED_ANCHOR/);
+    await page.close();
+  });
+
+  it('matches a dropped tx-file with its proof by the CID computed in the browser', async () => {
+    const page = await openPage({ evm: rpc });
+    const dataTransfer = await page.evaluateHandle((base64) => {
+      const transfer = new DataTransfer();
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      transfer.items.add(new File([bytes], 'minutes.tx.yaml'));
+      return transfer;
+    }, Buffer.from(sent.bytes).toString('base64'));
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer });
+    await page.waitForFunction(
+      (cid) => (document.querySelector('#cid') as HTMLInputElement).value === cid,
+      sent.cid,
+    );
+    const { verdict, claims } = await check(page);
+    await shot(page, 'auditor-dropped-file');
+    assert.match(verdict, /^Verified/);
+    assert.match(claims[0]!, new RegExp(`^HELD .*minutes.tx.yaml is the proof's tx-file.*${sent.cid}`));
+    await page.close();
+  });
+});
+
+describe("the SDK's browser entry in Chromium", { skip, timeout: 120_000 }, () => {
+  it('verifies the real proof and refuses the tampered and the untrusted one, with the Node codes', async () => {
+    const entry = fileURLToPath(import.meta.resolve('@anchorpost/sdk/browser'));
+    const bundle = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'iife',
+      globalName: 'AnchorpostSdk',
+      platform: 'browser',
+      write: false,
+    });
+    // On the proof API's origin (a secure context for WebCrypto, as for the page), the bundle
+    // added beside the page: CSP bypassed for this test's own script only.
+    const page = await browser.newPage({ bypassCSP: true });
+    await page.goto(`${api}/`);
+    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    const trust = JSON.parse(await readFile(platform.dirs.trust, 'utf8')) as unknown;
+    const outcomes = await page.evaluate(
+      async ({ proof, trust, rpc, chainId }) => {
+        interface Sdk {
+          verifyProof(proof: unknown, options: unknown): Promise<{ txFile: string; trusted: string }>;
+        }
+        const sdk = (globalThis as unknown as { AnchorpostSdk: Sdk }).AnchorpostSdk;
+        const options = { evmRpcUrls: { [chainId]: rpc }, trust, acceptNoLowerBound: true };
+        const outcome = (run: Promise<{ txFile: string; trusted: string }>) =>
+          run.then(
+            (verified) => `ok ${verified.txFile} ${verified.trusted}`,
+            (error: unknown) => (error as { code: string }).code,
+          );
+        const p = proof;
+        const tampered = { ...p, inclusion: { ...p.inclusion, root: 'ab'.repeat(32) } };
+        return Promise.all([
+          outcome(sdk.verifyProof(proof, options)),
+          outcome(sdk.verifyProof(tampered, options)),
+          outcome(sdk.verifyProof(proof, { ...options, trust: undefined })),
+          outcome(sdk.verifyProof(proof, { ...options, minConfirmations: 10_000 })),
+        ]);
+      },
+      { proof: sent.proof, trust, rpc, chainId: String(platform.chain.chainId) },
+    );
+    assert.deepEqual(outcomes, [
+      `ok ${sent.cid} trust-roots`,
+      'BAD_INCLUSION',
+      'NO_TRUST_ROOTS',
+      'TOO_FEW_CONFIRMATIONS',
+    ]);
+    await page.close();
+  });
+});
