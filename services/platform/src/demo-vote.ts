@@ -36,7 +36,8 @@ export interface ShortVoteSetup {
 
 const encoder = new TextEncoder();
 
-async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 120_000): Promise<T> {
+/** `probe` every 250 ms until it answers (not null), for at most `timeoutMs`. */
+export async function poll<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -87,7 +88,7 @@ export async function runShortVote(setup: ShortVoteSetup): Promise<void> {
   };
   /** Waits for the file's proof, verifies it, and places the file at its anchor's block. */
   const anchored = async (file: { cid: string; bytes: Uint8Array }): Promise<AnchoredTxFile> => {
-    const proof = await until(`the proof of ${file.cid}`, async () => {
+    const proof = await poll(`the proof of ${file.cid}`, async () => {
       const response = await fetch(`${setup.api}/v1/proofs/${file.cid}`);
       return response.status === 200 ? ((await response.json()) as TxFileProof) : null;
     });
@@ -132,7 +133,7 @@ export async function runShortVote(setup: ShortVoteSetup): Promise<void> {
     `Bob votes Pizza (${bob.cid}), Carol votes Sushi (${carol.cid}): each vote signed over this voting, voter and option`,
   );
   const onTime = await Promise.all([voting, bob, carol].map(anchored));
-  await until('the deadline block', async () => ((await head(setup.chain.rpcUrl)) > deadline ? true : null));
+  await poll('the deadline block', async () => ((await head(setup.chain.rpcUrl)) > deadline ? true : null));
   const late = await vote(setup.voters.bob, 'Sushi');
   say(`block ${deadline} is past; Bob votes again, Sushi (${late.cid})`);
   const lateFile = await anchored(late);

@@ -14,7 +14,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TxFileProof } from '@anchorpost/proofs';
 import { parseTrustRoots, verifyProof } from '@anchorpost/proofs';
 import {
@@ -31,7 +30,7 @@ import {
   type PrivateIdentity,
 } from '@anchorpost/protocol';
 import { createLogger } from '@anchorpost/service-kit';
-import { runShortVote } from './demo-vote.ts';
+import { poll, runShortVote } from './demo-vote.ts';
 import { startPlatform } from './platform.ts';
 
 const started = performance.now();
@@ -73,16 +72,6 @@ function receiveOne(
     request.on('error', reject);
     request.end();
   });
-}
-
-async function poll<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
 }
 
 /**
