@@ -94,13 +94,14 @@ ANCHORPOST_REQUIRE_DOCKER=1 npm run test:images -w @anchorpost/e2e
 step "images run as the chart runs them (npm run test:images)"
 # Every service in its own process on real servers (each suite starts its own Kafka broker, Kubo
 # and anvil, and takes databases on the PostgreSQL above): the end-to-end scenario, then the chaos
-# suite's faults under load.
-npm run test:e2e
+# suite's faults under load. Each runs in about a minute (chaos: three or four); the time limits
+# turn a hang into a failure that names its step, well inside CI's own limit.
+timeout --kill-after=30 900 npm run test:e2e
 step "npm run test:e2e"
 # The same scenario with every service a container from its image, run as the chart runs it.
-ANCHORPOST_E2E_IMAGES=1 npm run test:e2e
+ANCHORPOST_E2E_IMAGES=1 timeout --kill-after=30 900 npm run test:e2e
 step "npm run test:e2e on the images"
-npm run test:chaos
+timeout --kill-after=30 1500 npm run test:chaos
 step "npm run test:chaos"
 # API fuzzing: schemathesis (PyPI, installed by the script) against the /openapi.json of the relay,
 # the proof API and the admin API on the embedded platform (free ports, a temp folder), with valid

@@ -113,7 +113,8 @@ const line = (tally: Tally) =>
 
 describe(
   `chaos: ${SELECTED.length} faults under a steady load of ${RATE} files/s`,
-  { timeout: 45 * 60_000 },
+  // Ten faults take about three minutes; a run past this limit is a hang, not a slow machine.
+  { timeout: 20 * 60_000 },
   () => {
     let dir: string;
     let cluster: Cluster | undefined;
@@ -148,9 +149,14 @@ describe(
     });
 
     after(async () => {
+      // Each step on its own: whatever failed before, the cluster's processes are stopped, or the
+      // test process would wait on them for ever.
       for (const subscriber of subscribers) subscriber.stop();
-      await load?.stop();
-      await cluster?.close();
+      try {
+        await load?.stop();
+      } finally {
+        await cluster?.close();
+      }
       if (process.env.ANCHORPOST_E2E_KEEP === undefined) await rm(dir, { recursive: true, force: true });
       else process.stdout.write(`chaos: kept ${dir}\n`);
     });
@@ -175,9 +181,13 @@ describe(
         // Recovered: a file is accepted again after the repair, and every file accepted so far is proven.
         await waitUntil(
           `a file accepted after "${fault.name}"`,
-          () => [...steady.receipts.values()].some((r) => r.acceptedAtMs > repaired),
+          () =>
+            steady.failure !== undefined ||
+            [...steady.receipts.values()].some((r) => r.acceptedAtMs > repaired),
           RECOVERY_LIMIT_MS,
         );
+        // A refusal (not a retryable answer) under a fault fails the test, naming that fault.
+        if (steady.failure) throw new Error(`during or after "${fault.name}": ${steady.failure.message}`);
         const sofar = [...steady.receipts.keys()];
         await reconciler.waitForProofs(sofar, RECOVERY_LIMIT_MS);
         const recoveryMs = Date.now() - repaired;
@@ -192,6 +202,7 @@ describe(
       }
 
       await steady.stop();
+      if (steady.failure) throw steady.failure;
       const all = [...steady.receipts.keys()];
       await reconciler.waitForProofs(all, RECOVERY_LIMIT_MS);
       await reconciler.verifyNew();

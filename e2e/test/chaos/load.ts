@@ -86,6 +86,8 @@ export class SteadyLoad {
   readonly receipts = new Map<string, Receipt & { acceptedAtMs: number }>();
   /** Submissions that needed more than one try (a fault was in the way). */
   retried = 0;
+  /** The first submission the platform refused for good; the load worker that met it stops. */
+  failure: Error | undefined;
   readonly #options: SteadyLoadOptions;
   #stopped = false;
   readonly #workers: Promise<void>[];
@@ -105,19 +107,28 @@ export class SteadyLoad {
       const i = this.#next++;
       const { apiKey, bytes } = partiesTxFile(parties, i, 3_000_000 + i, `chaos load file ${i}`);
       let tries = 0;
-      const receipt = await submitUntilAccepted(
-        () => relayUrls[(i + tries++) % relayUrls.length]!,
-        apiKey,
-        bytes,
-        Date.now() + 10 * 60_000,
-      );
+      let receipt: Receipt;
+      try {
+        receipt = await submitUntilAccepted(
+          () => relayUrls[(i + tries++) % relayUrls.length]!,
+          apiKey,
+          bytes,
+          Date.now() + 10 * 60_000,
+        );
+      } catch (error) {
+        // A refusal is a finding: kept with its time so the test names the fault it came under.
+        this.failure ??= new Error(
+          `load file ${i} refused at ${new Date().toISOString()}: ${(error as Error).message}`,
+        );
+        return;
+      }
       if (tries > 1) this.retried += 1;
       this.receipts.set(receipt.cid, { ...receipt, acceptedAtMs: Date.now() });
       await sleep(Math.max(0, interval - (Date.now() - started)));
     }
   }
 
-  /** Stops offering files and waits for the ones in flight to get their receipts. */
+  /** Stops offering files and waits for the ones in flight to get their receipts (or a refusal). */
   async stop(): Promise<void> {
     this.#stopped = true;
     await Promise.all(this.#workers);

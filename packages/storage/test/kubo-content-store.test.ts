@@ -83,6 +83,41 @@ describe('KuboContentStore against a daemon that sends wrong bytes', () => {
   });
 });
 
+describe('KuboContentStore against a daemon that is stopping', () => {
+  // What Kubo 0.3x answers while it closes its repository (seen under the chaos suite's Kubo stop).
+  let message = 'cannot access config, repo not open';
+  const server = createHttpServer((request, response) => {
+    request.resume();
+    response.writeHead(500, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ Message: message, Code: 0, Type: 'error' }));
+  });
+  let url: string;
+
+  before(async () => {
+    url = await listen(server);
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('answers UNAVAILABLE (retryable): the same add succeeds on the daemon that comes back', async () => {
+    const store = connectKubo({ url });
+    await assert.rejects(store.addFile(randomBytes(10)), isCode('UNAVAILABLE', true));
+    message = 'the daemon is shutting down';
+    await assert.rejects(store.addFile(randomBytes(10)), isCode('UNAVAILABLE', true));
+    await store.close();
+  });
+
+  it('still answers INTERNAL (not retryable) for a failure that waiting does not cure', async () => {
+    message = 'merkledag: invalid node';
+    const store = connectKubo({ url });
+    await assert.rejects(store.addFile(randomBytes(10)), isCode('INTERNAL', false));
+    await store.close();
+  });
+});
+
 describe('connectKubo configuration', () => {
   it('refuses a URL that is not http(s) (BAD_CONFIG)', () => {
     for (const url of ['not a url', 'ftp://127.0.0.1:5001', '/ip4/127.0.0.1/tcp/5001']) {

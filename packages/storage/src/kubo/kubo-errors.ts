@@ -19,6 +19,11 @@ const UNREACHABLE_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
+/**
+ * What a daemon that is stopping (or still opening its repository) answers: it is going away, not
+ * broken, and the same call succeeds on the daemon that comes back.
+ */
+const CLOSING_MESSAGES = ['repo not open', 'repo closed', 'shutting down', 'context canceled'];
 const NOT_FOUND_MESSAGES = ['not found', 'could not find', 'no link named'];
 const NOT_A_FILE_MESSAGES = [
   'not unixfs',
@@ -87,8 +92,13 @@ export function kuboStorageError(error: unknown, what: string): Error {
         cause: error,
       });
     }
-    // A proxy in front of the daemon saying the daemon is away.
-    if (status === 502 || status === 503 || status === 504) {
+    // A proxy in front of the daemon saying the daemon is away, or the daemon closing.
+    if (
+      status === 502 ||
+      status === 503 ||
+      status === 504 ||
+      CLOSING_MESSAGES.some((m) => lower.includes(m))
+    ) {
       return new StorageError(StorageErrorCode.Unavailable, `${what}: HTTP ${status} (${message})`, {
         cause: error,
       });
