@@ -1,17 +1,19 @@
 // `npm run test:chaos`: a steady load on Anchorpost running on real servers, every service in its
 // own process (cluster/cluster.ts), and faults one at a time: a SIGKILL of each service with a
-// restart, a Kafka broker restart, Kubo stopped for 30 s, a 2-block reorg on anvil, and the index
-// database dropped and rebuilt by the parser. After each fault it reconciles (every file accepted
-// so far proven, in exactly one batch, each batch anchored once, every proof verified with
-// `anchorpost verify`) and reports how long the system took to recover. It ends with one line:
-//   chaos: accepted=N batched=N anchored=N lost=0 duplicated=0 proofs_verified=N
+// restart, a Kafka broker restart, Kubo stopped for 30 s, a 2-block reorg on anvil, the index
+// database dropped and rebuilt by the parser, and on Ergo (the node test double, its own process) a
+// 3-block rollback under an anchor and the node frozen for 30 s. After each fault it reconciles
+// (every file accepted so far proven, in exactly one batch, each batch anchored once on each chain,
+// every proof verified with `anchorpost verify`) and reports how long the system took to recover.
+// It ends with one line:
+//   chaos: accepted=N batched=N anchored=N lost=0 duplicated=0 proofs_verified=N ergo_anchored=N
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { ANCHORED_TOPIC } from '@anchorpost/chains';
+import { ANCHORED_TOPIC, ErgoChainReader } from '@anchorpost/chains';
 import { Subscriber, waitUntil } from './clients.ts';
 import { startCluster, type Cluster } from './cluster/cluster.ts';
 import { loadParties, SteadyLoad } from './chaos/load.ts';
@@ -19,6 +21,7 @@ import { Reconciler, type Tally } from './chaos/reconcile.ts';
 
 const RATE = Number(process.env.ANCHORPOST_CHAOS_RATE ?? 5);
 const KUBO_DOWN_MS = Number(process.env.ANCHORPOST_CHAOS_KUBO_DOWN_MS ?? 30_000);
+const ERGO_DOWN_MS = Number(process.env.ANCHORPOST_CHAOS_ERGO_DOWN_MS ?? 30_000);
 /** Longest wait for the system to catch up after one fault. */
 const RECOVERY_LIMIT_MS = 5 * 60_000;
 
@@ -58,6 +61,34 @@ async function reorgUnderAnAnchor(cluster: Cluster, depth: number): Promise<stri
     await sleep(100);
   }
   throw new Error('no anchor was mined within 60 s: the load or the anchorer has stopped');
+}
+
+/**
+ * Waits for an Ergo anchor in the newest blocks, then rolls the node back past it (3 blocks at
+ * least), dropping the transactions: the anchorer must anchor that batch again, once. Says what.
+ */
+async function rollbackUnderAnErgoAnchor(cluster: Cluster): Promise<string> {
+  const ergo = cluster.ergo!;
+  const reader = new ErgoChainReader({
+    nodeUrls: [ergo.url],
+    network: 'testnet',
+    tokenId: ergo.tokenId,
+    startHeight: Number(ergo.env.ANCHORPOST_ERGO_START_HEIGHT),
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const head = (await reader.head()).number;
+    const anchors = [];
+    for await (const page of reader.readAnchors(Math.max(0, head - 2), head)) anchors.push(...page.anchors);
+    const newest = anchors.at(-1);
+    if (newest !== undefined) {
+      const reach = Math.max(3, head - newest.blockNumber + 1);
+      await ergo.rollback(reach);
+      return `took ${reach} blocks from height ${head}, with the anchor of sequence ${newest.sequence} at ${newest.blockNumber}`;
+    }
+    await sleep(100);
+  }
+  throw new Error('no Ergo anchor was mined within 60 s: the load or the anchorer has stopped');
 }
 
 const FAULTS: readonly Fault[] = [
@@ -100,6 +131,20 @@ const FAULTS: readonly Fault[] = [
       for (const name of ['parser', 'proof-api']) await cluster.service(name).start();
     },
   },
+  {
+    name: 'ergo 3-block rollback under an anchor',
+    async inject(cluster) {
+      process.stdout.write(`chaos: the Ergo rollback ${await rollbackUnderAnErgoAnchor(cluster)}\n`);
+    },
+  },
+  {
+    name: `ergo node frozen ${ERGO_DOWN_MS / 1000} s`,
+    async inject(cluster) {
+      cluster.ergo!.suspend();
+      await sleep(ERGO_DOWN_MS);
+      cluster.ergo!.resume();
+    },
+  },
 ];
 
 /** ANCHORPOST_CHAOS_FAULTS: a comma list of words; only the faults whose name holds one run. */
@@ -109,7 +154,8 @@ const SELECTED =
 
 const line = (tally: Tally) =>
   `chaos: accepted=${tally.accepted} batched=${tally.batched} anchored=${tally.anchored} ` +
-  `lost=${tally.lost} duplicated=${tally.duplicated} proofs_verified=${tally.proofsVerified}`;
+  `lost=${tally.lost} duplicated=${tally.duplicated} proofs_verified=${tally.proofsVerified} ` +
+  `ergo_anchored=${tally.ergoAnchored}`;
 
 describe(
   `chaos: ${SELECTED.length} faults under a steady load of ${RATE} files/s`,
@@ -124,7 +170,13 @@ describe(
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'anchorpost-chaos-'));
       const parties = await loadParties();
-      cluster = await startCluster({ dir, tenants: parties.tenants, relays: 2 });
+      // The load's files name made-up Ergo blocks: the relays do not check them on the node.
+      cluster = await startCluster({
+        dir,
+        tenants: parties.tenants,
+        relays: 2,
+        ergo: { relayChecksBlocks: false },
+      });
       // One subscriber per group, moving to the other relay at each reconnect: its cursor must
       // resume on any relay.
       const relays = cluster.relays;
@@ -171,6 +223,11 @@ describe(
         deployBlock: c.chain.deployBlock,
         indexDatabaseUrl: c.indexDb.databaseUrl,
         dir,
+        ergo: {
+          nodeUrl: c.ergo!.url,
+          tokenId: c.ergo!.tokenId,
+          startHeight: Number(c.ergo!.env.ANCHORPOST_ERGO_START_HEIGHT),
+        },
       });
       await waitUntil('the first receipts', () => steady.receipts.size >= RATE * 3, 60_000);
 
@@ -190,6 +247,7 @@ describe(
         if (steady.failure) throw new Error(`during or after "${fault.name}": ${steady.failure.message}`);
         const sofar = [...steady.receipts.keys()];
         await reconciler.waitForProofs(sofar, RECOVERY_LIMIT_MS);
+        await reconciler.waitForErgo(sofar, RECOVERY_LIMIT_MS);
         const recoveryMs = Date.now() - repaired;
         await reconciler.verifyNew();
         const tally = await reconciler.tally(sofar);
@@ -199,12 +257,14 @@ describe(
         );
         assert.equal(tally.lost, 0, `files lost after "${fault.name}"`);
         assert.equal(tally.duplicated, 0, `files or anchors duplicated after "${fault.name}"`);
+        assert.equal(tally.ergoAnchored, tally.accepted, `files not anchored on Ergo after "${fault.name}"`);
       }
 
       await steady.stop();
       if (steady.failure) throw steady.failure;
       const all = [...steady.receipts.keys()];
       await reconciler.waitForProofs(all, RECOVERY_LIMIT_MS);
+      await reconciler.waitForErgo(all, RECOVERY_LIMIT_MS);
       await reconciler.verifyNew();
       const tally = await reconciler.tally(all);
       process.stdout.write(`chaos: ${steady.retried} submissions needed a retry\n`);
@@ -243,6 +303,7 @@ describe(
       assert.equal(tally.batched, tally.accepted);
       assert.equal(tally.anchored, tally.accepted);
       assert.equal(tally.proofsVerified, tally.accepted);
+      assert.equal(tally.ergoAnchored, tally.accepted);
     });
   },
 );

@@ -66,6 +66,32 @@ it('every variable the cluster harness sets is a setting of a service that gets 
   ]);
 });
 
+it('with Ergo on: every ERGO variable is read where it is given, the wallet by the anchorer alone', () => {
+  const ergo = {
+    url: 'http://127.0.0.1:9053',
+    relayChecksBlocks: true,
+    env: {
+      ANCHORPOST_ERGO_NODE_URLS: 'http://127.0.0.1:9053',
+      ANCHORPOST_ERGO_NETWORK: 'testnet',
+      ANCHORPOST_ERGO_TOKEN_ID: 'ab'.repeat(32),
+      ANCHORPOST_ERGO_START_HEIGHT: '100',
+      ANCHORPOST_ERGO_MINT_TX_ID: 'cd'.repeat(32),
+      ANCHORPOST_ERGO_MNEMONIC_FILE: '/tmp/cluster/ergo-mnemonic',
+      ANCHORPOST_ERGO_CONFIRMATIONS: '2',
+      ANCHORPOST_ERGO_FINALITY_DEPTH: '40',
+    },
+  };
+  assert.deepEqual(unknownVariables({ ...setup, ergo }), []);
+  const common = commonEnvironment({ ...setup, ergo });
+  assert.equal(common.ANCHORPOST_ERGO_MNEMONIC_FILE, undefined, "the wallet is not everyone's");
+  const holders = clusterInstances({ ...setup, ergo })
+    .filter(({ env }) => 'ANCHORPOST_ERGO_MNEMONIC_FILE' in env)
+    .map(({ name }) => name);
+  assert.deepEqual(holders, ['anchorer']);
+  const relayA = clusterInstances({ ...setup, ergo }).find(({ name }) => name === 'relay-a')!;
+  assert.equal(relayA.env.ANCHORPOST_RELAY_ERGO_NODE_URL, ergo.url);
+});
+
 it('every variable a service requires is given to each of its processes', () => {
   const common = commonEnvironment(setup);
   for (const { name, service, env } of clusterInstances(setup)) {

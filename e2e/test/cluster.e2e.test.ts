@@ -1,5 +1,6 @@
 // The end-to-end scenario (scenario.ts) on real servers, every service in its own process
-// (cluster/cluster.ts): Kafka 3.9, PostgreSQL, Kubo, anvil; two relays sharing delivery, so files
+// (cluster/cluster.ts): Kafka 3.9, PostgreSQL, Kubo, anvil and the Ergo node test double (its own
+// process; the relays check each file's named blocks on it); two relays sharing delivery, so files
 // are submitted to both and each subscriber listens on one of them (a subscriber on relay B gets
 // the files submitted to relay A). The crash is a SIGKILL of every service at once, then a restart
 // of each; `npm run test:e2e`.
@@ -11,7 +12,8 @@ import { describeEndToEnd, type IndexRows, type SystemUnderTest } from './scenar
 import { savePublishedTrustRoots } from './trust-roots.ts';
 
 async function startOnCluster(dir: string, tenants: unknown): Promise<SystemUnderTest> {
-  const cluster: Cluster = await startCluster({ dir, tenants, relays: 2 });
+  const cluster: Cluster = await startCluster({ dir, tenants, relays: 2, ergo: { relayChecksBlocks: true } });
+  const ergo = cluster.ergo!;
   const relay = (i: number) => cluster.relays[i % cluster.relays.length]!;
   return {
     submitUrl: (i) => relay(i).http,
@@ -22,6 +24,13 @@ async function startOnCluster(dir: string, tenants: unknown): Promise<SystemUnde
     evmRpc: () => cluster.evmRpc,
     contractAddress: () => cluster.contractAddress,
     trustFile: () => savePublishedTrustRoots(cluster.proofApiUrl, join(dir, 'trust.json')),
+    ergo: {
+      nodeUrl: () => ergo.url,
+      tokenId: () => ergo.tokenId,
+      startHeight: () => Number(ergo.env.ANCHORPOST_ERGO_START_HEIGHT),
+      rollback: (blocks) => ergo.rollback(blocks),
+      relayChecksBlocks: true,
+    },
     async crash() {
       const services = [...cluster.services.values()];
       await Promise.all(services.map((service) => service.kill()));

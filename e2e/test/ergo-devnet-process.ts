@@ -21,6 +21,9 @@ export interface ErgoDevnetProcess {
   readonly env: Record<string, string>;
   /** Rolls back `blocks` blocks, dropping their transactions (a node that lost them). */
   rollback(blocks: number): Promise<void>;
+  /** SIGSTOP: the node neither answers nor mines (calls to it hang) until `resume`. */
+  suspend(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export async function startErgoDevnetProcess(
   });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
     }
@@ -105,6 +109,8 @@ export async function startErgoDevnetProcess(
       async rollback(blocks) {
         await post(`${url}/devnet/rollback`, { blocks, dropTransactions: true });
       },
+      suspend: () => child.kill('SIGSTOP'),
+      resume: () => child.kill('SIGCONT'),
       stop,
     };
   } catch (error) {

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EvmChainReader } from '@anchorpost/chains';
+import { ErgoChainReader, EvmChainReader } from '@anchorpost/chains';
 import { openDatabase } from '@anchorpost/db';
 import type { TxFileProof } from '@anchorpost/proofs';
 import { waitUntil } from '../clients.ts';
@@ -26,6 +26,8 @@ export interface Tally {
   anchored: number;
   /** Accepted files in no anchored batch. */
   lost: number;
+  /** Accepted files in a batch anchored on Ergo (when the cluster anchors there too). */
+  ergoAnchored?: number;
   /** Files in more than one batch, plus anchors beyond the first of a batch or sequence. */
   duplicated: number;
   proofsVerified: number;
@@ -39,6 +41,8 @@ export interface ReconcilerOptions {
   readonly indexDatabaseUrl: string;
   /** Where proof files are written for the CLI. */
   readonly dir: string;
+  /** The Ergo node the platform anchors on too, if any. */
+  readonly ergo?: { readonly nodeUrl: string; readonly tokenId: string; readonly startHeight: number };
 }
 
 export class Reconciler {
@@ -104,8 +108,18 @@ export class Reconciler {
       }
       const { stdout } = await run(
         process.execPath,
-        // No Ergo here: "sent after" cannot be established, and the verifier is told so explicitly.
-        [CLI, 'verify', ...paths, ...trust, '--evm-rpc', this.#options.evmRpc, '--no-lower-bound'],
+        // The load's files name made-up blocks: "sent after" cannot be established, and the
+        // verifier is told so explicitly. Ergo anchors in the proofs are checked on the node.
+        [
+          CLI,
+          'verify',
+          ...paths,
+          ...trust,
+          '--evm-rpc',
+          this.#options.evmRpc,
+          ...(this.#options.ergo === undefined ? [] : ['--ergo-node', this.#options.ergo.nodeUrl]),
+          '--no-lower-bound',
+        ],
         { maxBuffer: 64 * 1024 * 1024 },
       );
       const verified = new Set([...stdout.matchAll(/^verified tx-file (\S+)/gm)].map((m) => m[1]!));
@@ -130,8 +144,16 @@ export class Reconciler {
       anchors.push(...page.anchors);
     }
     const anchoredBatches = new Set(anchors.map((a) => a.batchCid));
-    const extraAnchors =
-      anchors.length - anchoredBatches.size + (anchors.length - new Set(anchors.map((a) => a.sequence)).size);
+    const ergo = await this.#ergoAnchors();
+    const ergoBatches = new Set(ergo.map((a) => a.batchCid));
+    const extraAnchors = [anchors, ergo]
+      .map(
+        (list) =>
+          2 * list.length -
+          new Set(list.map((a) => a.batchCid)).size -
+          new Set(list.map((a) => a.sequence)).size,
+      )
+      .reduce((sum, n) => sum + n, 0);
 
     const opened = await openDatabase({
       mode: 'postgres',
@@ -152,20 +174,55 @@ export class Reconciler {
     }
     let batched = 0;
     let anchored = 0;
+    let ergoAnchored = 0;
     let inTwo = 0;
     for (const cid of cids) {
       const batches = batchesOf.get(cid) ?? [];
       if (batches.length > 0) batched += 1;
       if (batches.length > 1) inTwo += 1;
       if (batches.some((batch) => anchoredBatches.has(batch))) anchored += 1;
+      if (batches.some((batch) => ergoBatches.has(batch))) ergoAnchored += 1;
     }
     return {
       accepted: cids.length,
       batched,
       anchored,
+      ...(this.#options.ergo === undefined ? {} : { ergoAnchored }),
       lost: cids.length - anchored,
       duplicated: inTwo + extraAnchors,
       proofsVerified: cids.filter((cid) => this.#verified.has(cid)).length,
     };
+  }
+
+  /** Waits until every one of `cids` is in a batch anchored on Ergo (when there is Ergo). */
+  async waitForErgo(cids: readonly string[], timeoutMs: number): Promise<void> {
+    if (this.#options.ergo === undefined) return;
+    await waitUntil(
+      `an Ergo anchor of each of ${cids.length} files`,
+      async () => {
+        try {
+          return (await this.tally(cids)).ergoAnchored === cids.length;
+        } catch {
+          return false; // the node is away: ask again
+        }
+      },
+      timeoutMs,
+    );
+  }
+
+  /** The anchors on the Ergo chain as the node has it now (none without Ergo). */
+  async #ergoAnchors(): Promise<{ batchCid: string; sequence: number }[]> {
+    const options = this.#options.ergo;
+    if (options === undefined) return [];
+    const reader = new ErgoChainReader({
+      nodeUrls: [options.nodeUrl],
+      network: 'testnet',
+      tokenId: options.tokenId,
+      startHeight: options.startHeight,
+    });
+    const anchors = [];
+    for await (const page of reader.readAnchors(0, (await reader.head()).number))
+      anchors.push(...page.anchors);
+    return anchors;
   }
 }

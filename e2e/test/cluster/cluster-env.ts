@@ -39,6 +39,34 @@ export interface ClusterSetup {
   readonly ports: Readonly<Record<Exclude<ServiceName, 'relay'>, number>>;
   /** Extra settings for every service. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The Ergo node test double the platform anchors on too, when there is one. */
+  readonly ergo?: ClusterErgo;
+}
+
+export interface ClusterErgo {
+  readonly url: string;
+  /** ANCHORPOST_ERGO_* as `anchorpost ergo mint-marker` printed them, and the wallet's file. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The relays check the blocks each file names on the node (the files must name real ones). */
+  readonly relayChecksBlocks: boolean;
+}
+
+/** The wallet's secret is the anchorer's alone; the other Ergo settings are everyone's. */
+const ERGO_WALLET = 'ANCHORPOST_ERGO_MNEMONIC_FILE';
+
+function ergoCommon(ergo: ClusterErgo | undefined): Record<string, string> {
+  if (ergo === undefined) return {};
+  return Object.fromEntries(Object.entries(ergo.env).filter(([name]) => name !== ERGO_WALLET));
+}
+
+function relayErgo(ergo: ClusterErgo | undefined): Record<string, string> {
+  if (ergo?.relayChecksBlocks !== true) return {};
+  return {
+    ANCHORPOST_RELAY_ERGO_NODE_URL: ergo.url,
+    ANCHORPOST_RELAY_ERGO_NETWORK: ergo.env.ANCHORPOST_ERGO_NETWORK ?? 'testnet',
+    // The double mines a block every few hundred ms: a day of mainnet blocks passes in minutes.
+    ANCHORPOST_RELAY_TRUSTEDBLOCK_MAX_AGE: '1000000',
+  };
 }
 
 export interface ClusterInstance {
@@ -60,6 +88,7 @@ export function commonEnvironment(setup: ClusterSetup): Record<string, string> {
     ANCHORPOST_EVM_ANCHOR_CONTRACT: setup.contractAddress,
     ANCHORPOST_EVM_DEPLOY_BLOCK: String(setup.deployBlock),
     ...FAST,
+    ...ergoCommon(setup.ergo),
     ...setup.env,
   };
 }
@@ -88,6 +117,7 @@ export function clusterInstances(setup: ClusterSetup): ClusterInstance[] {
         ANCHORPOST_RELAY_MANAGEMENT_PORT: '0',
         ANCHORPOST_RELAY_TENANTS_FILE: setup.tenantsFile,
         ANCHORPOST_RELAY_KEY_FILE: setup.relayKeyFile,
+        ...relayErgo(setup.ergo),
       }),
     ),
     instance('batcher', 'batcher', ports.batcher, {
@@ -101,6 +131,7 @@ export function clusterInstances(setup: ClusterSetup): ClusterInstance[] {
       ANCHORPOST_ANCHORER_PORT: String(ports.anchorer),
       ANCHORPOST_ANCHORER_MANAGEMENT_PORT: '0',
       ANCHORPOST_EVM_SIGNER_KEY_FILE: setup.signerKeyFile,
+      ...(setup.ergo?.env[ERGO_WALLET] === undefined ? {} : { [ERGO_WALLET]: setup.ergo.env[ERGO_WALLET] }),
     }),
     instance('parser', 'parser', ports.parser, {
       ANCHORPOST_DATABASE_URL: setup.indexDatabaseUrl,

@@ -17,6 +17,8 @@ import { postgresServer, startKafkaBroker, type KafkaBroker, type PostgresServer
 import { clusterInstances, commonEnvironment, type ClusterSetup } from './cluster-env.ts';
 import { ServiceProcess } from './service-process.ts';
 import { imagesFromEnvironment, managementPortVariable, type ImageOf } from './container.ts';
+import { startErgoDevnetProcess, type ErgoDevnetProcess } from '../ergo-devnet-process.ts';
+import { TRUSTED_BLOCK_HEIGHTS } from '../phases/state.ts';
 
 const run = promisify(execFile);
 
@@ -31,12 +33,19 @@ export interface ClusterOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Each service from its image (container.ts); default from ANCHORPOST_E2E_IMAGES, else processes. */
   readonly images?: ImageOf;
+  /**
+   * Anchor on the Ergo node test double too (its own process, its chain starting at the heights
+   * the scenario's files name); `relayChecksBlocks`: the relays check those blocks on it.
+   */
+  readonly ergo?: { readonly relayChecksBlocks: boolean };
 }
 
 export interface Cluster {
   readonly kafka: KafkaBroker;
   readonly kubo: KuboDaemon;
   readonly chain: EvmTestChain;
+  /** The Ergo node test double, when the cluster anchors on Ergo too. */
+  readonly ergo?: ErgoDevnetProcess;
   readonly stateDb: TestDatabase;
   readonly indexDb: TestDatabase;
   /** By instance name: `relay-a`, `relay-b`, `batcher`, `anchorer`, `parser`, `proof-api`. */
@@ -86,6 +95,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const indexDb = await createTestDatabase(postgres.adminUrl, 'e2e_index');
     closers.push(() => indexDb.drop());
 
+    let ergo: ErgoDevnetProcess | undefined;
+    if (options.ergo !== undefined) {
+      const started = await startErgoDevnetProcess(dir, TRUSTED_BLOCK_HEIGHTS.from);
+      ergo = started;
+      closers.push(() => started.stop());
+    }
+
     const tenantsFile = join(dir, 'tenants.json');
     await writeFile(tenantsFile, JSON.stringify(options.tenants));
     const relayKeyFile = join(dir, 'keys', 'relay-key.pem');
@@ -97,7 +113,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const images = options.images ?? imagesFromEnvironment();
     // The containers run as uid 1000, as the chart's pods do (their fsGroup owns the mounted keys).
     if (images !== undefined) {
-      for (const path of [dir, join(dir, 'keys'), tenantsFile, relayKeyFile, signerKeyFile]) {
+      const ergoWallet = ergo?.env.ANCHORPOST_ERGO_MNEMONIC_FILE;
+      for (const path of [dir, join(dir, 'keys'), tenantsFile, relayKeyFile, signerKeyFile, ergoWallet]) {
+        if (path === undefined) continue;
         await chown(path, 1000, 1000);
       }
     }
@@ -128,6 +146,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         'proof-api': await freePort(),
       },
       ...(options.env === undefined ? {} : { env: options.env }),
+      ...(ergo === undefined
+        ? {}
+        : { ergo: { url: ergo.url, env: ergo.env, relayChecksBlocks: options.ergo!.relayChecksBlocks } }),
     };
     const common: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -171,6 +192,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       kafka,
       kubo,
       chain,
+      ...(ergo === undefined ? {} : { ergo }),
       stateDb,
       indexDb,
       services,

@@ -1,8 +1,13 @@
 import type { Cluster, Kafka } from 'kafkajs';
 import { BusError, BusErrorCode, recordBytes } from '@anchorpost/bus-port';
 import type { BusRecord } from '@anchorpost/bus-port';
-import { isRebalanceError, kafkaBusError } from './kafka-error.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isCoordinatorError, isRebalanceError, kafkaBusError } from './kafka-error.ts';
 import { recordHeaders } from './record-headers.ts';
+
+/** Tries of a commit whose group coordinator is loading or moved: about 10 s in all. */
+const COORDINATOR_ATTEMPTS = 10;
+const COORDINATOR_MAX_DELAY_MS = 2_000;
 
 /**
  * The two Kafka requests the port needs that kafkajs's public API lacks:
@@ -88,18 +93,23 @@ export class DirectRequests {
   ): Promise<boolean> {
     this.#connected ??= this.#cluster.connect();
     await this.#connected;
-    const coordinator = await this.#cluster.findGroupCoordinator({ groupId });
-    try {
-      await coordinator.offsetCommit({
-        groupId,
-        groupGenerationId: -1,
-        memberId: '',
-        topics: [{ topic, partitions: partitions.map(({ partition, offset }) => ({ partition, offset })) }],
-      });
-      return true;
-    } catch (error) {
-      if (isRebalanceError(error)) return false;
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      const coordinator = await this.#cluster.findGroupCoordinator({ groupId });
+      try {
+        await coordinator.offsetCommit({
+          groupId,
+          groupGenerationId: -1,
+          memberId: '',
+          topics: [{ topic, partitions: partitions.map(({ partition, offset }) => ({ partition, offset })) }],
+        });
+        return true;
+      } catch (error) {
+        if (isRebalanceError(error)) return false;
+        // A fresh or restarted broker is still loading its offsets topic, or the group's
+        // coordinator moved: ask again who it is, a little later.
+        if (!isCoordinatorError(error) || attempt >= COORDINATOR_ATTEMPTS) throw error;
+        await sleep(Math.min(COORDINATOR_MAX_DELAY_MS, 50 * 2 ** attempt));
+      }
     }
   }
 

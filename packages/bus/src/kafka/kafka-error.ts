@@ -26,6 +26,18 @@ const REBALANCE_TYPES = new Set([
   'FENCED_INSTANCE_ID',
 ]);
 
+/** The group's coordinator is not ready or not this broker: a new lookup, a little later, cures it. */
+const COORDINATOR_TYPES = new Set([
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+]);
+
+export function isCoordinatorError(error: unknown): boolean {
+  const type = protocolType(error);
+  return type !== undefined && COORDINATOR_TYPES.has(type);
+}
+
 /** Maps what kafkajs threw to a BusError saying which call failed. BusErrors pass through. */
 export function kafkaBusError(error: unknown, what: string): BusError {
   if (error instanceof BusError) return error;
