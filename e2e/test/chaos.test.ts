@@ -16,7 +16,8 @@ import { after, before, describe, it } from 'node:test';
 import { ANCHORED_TOPIC, ErgoChainReader } from '@anchorpost/chains';
 import { Subscriber, waitUntil } from './clients.ts';
 import { startCluster, type Cluster } from './cluster/cluster.ts';
-import { loadParties, SteadyLoad } from './chaos/load.ts';
+import { loadParties, SteadyLoad, type ErgoBlock } from './chaos/load.ts';
+import { TRUSTED_BLOCK_HEIGHTS } from './phases/state.ts';
 import { Reconciler, type Tally } from './chaos/reconcile.ts';
 
 const RATE = Number(process.env.ANCHORPOST_CHAOS_RATE ?? 5);
@@ -89,6 +90,18 @@ async function rollbackUnderAnErgoAnchor(cluster: Cluster): Promise<string> {
     await sleep(100);
   }
   throw new Error('no Ergo anchor was mined within 60 s: the load or the anchorer has stopped');
+}
+
+/** The id of the Ergo block at `height`, once the node has mined it. */
+async function ergoBlockAt(nodeUrl: string, height: number): Promise<ErgoBlock> {
+  let id: string | undefined;
+  await waitUntil(
+    `Ergo block ${height}`,
+    async () =>
+      (id = ((await (await fetch(`${nodeUrl}/blocks/at/${height}`)).json()) as string[])[0]) !== undefined,
+    60_000,
+  );
+  return { height, id: id! };
 }
 
 const FAULTS: readonly Fault[] = [
@@ -170,7 +183,8 @@ describe(
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'anchorpost-chaos-'));
       const parties = await loadParties();
-      // The load's files name made-up Ergo blocks: the relays do not check them on the node.
+      // The relays do not check the files' named blocks here (the e2e scenario does); the
+      // verifier still does, so every file names a real block of the node.
       cluster = await startCluster({
         dir,
         tenants: parties.tenants,
@@ -197,6 +211,7 @@ describe(
         relayUrls: cluster.relays.map((relay) => relay.http),
         rate: RATE,
         concurrency: 4,
+        ergoBlock: await ergoBlockAt(cluster.ergo!.url, TRUSTED_BLOCK_HEIGHTS.from),
       });
     });
 
@@ -240,11 +255,15 @@ describe(
           `a file accepted after "${fault.name}"`,
           () =>
             steady.failure !== undefined ||
+            c.crashes().length > 0 ||
             [...steady.receipts.values()].some((r) => r.acceptedAtMs > repaired),
           RECOVERY_LIMIT_MS,
         );
-        // A refusal (not a retryable answer) under a fault fails the test, naming that fault.
+        // A refusal (not a retryable answer) or a service that gave up and exited fails the test
+        // at once, naming the fault it came under.
         if (steady.failure) throw new Error(`during or after "${fault.name}": ${steady.failure.message}`);
+        if (c.crashes().length > 0)
+          throw new Error(`during or after "${fault.name}": ${c.crashes().join('; ')}`);
         const sofar = [...steady.receipts.keys()];
         await reconciler.waitForProofs(sofar, RECOVERY_LIMIT_MS);
         await reconciler.waitForErgo(sofar, RECOVERY_LIMIT_MS);
@@ -262,6 +281,7 @@ describe(
 
       await steady.stop();
       if (steady.failure) throw steady.failure;
+      assert.deepEqual(c.crashes(), [], 'no service exited on its own');
       const all = [...steady.receipts.keys()];
       await reconciler.waitForProofs(all, RECOVERY_LIMIT_MS);
       await reconciler.waitForErgo(all, RECOVERY_LIMIT_MS);

@@ -3,6 +3,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,8 +46,11 @@ export async function startErgoDevnetProcess(
   const child: ChildProcess = spawn(
     process.execPath,
     [MAIN, '--port', '0', '--auto-mine-ms', String(blockMs), '--start-height', String(startHeight)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Its events (transactions, funds, rollbacks) go to a file beside the services' logs.
+  const events = createWriteStream(join(dir, 'ergo-node.log'), { flags: 'a' });
+  child.stderr!.pipe(events);
   const exited = once(child, 'exit');
   const url = await new Promise<string>((resolve, reject) => {
     let printed = '';

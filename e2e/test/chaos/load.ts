@@ -23,19 +23,28 @@ export interface LoadParties {
  * i mod 2, with `text` as its message, next in the app's state chain in the group; `height` makes
  * its block references (and so its CID) unique.
  */
+/** A block of the Ergo chain the platform anchors on: its height and id. */
+export interface ErgoBlock {
+  readonly height: number;
+  readonly id: string;
+}
+
 export function partiesTxFile(
   parties: Pick<LoadParties, 'sender' | 'apps' | 'groups' | 'chains'>,
   i: number,
   height: number,
   text: string,
+  ergoBlock?: ErgoBlock,
 ): { tenant: string; apiKey: string; bytes: Uint8Array } {
   const { tenant, app, apiKey } = parties.apps[i % parties.apps.length]!;
   const block = (at: number, fill: string) => ({ height: at, signature: fill.repeat(64) });
+  // With an Ergo chain, the file names one of its real blocks (a verifier checks it on the node).
+  const named = ergoBlock === undefined ? undefined : { height: ergoBlock.height, signature: ergoBlock.id };
   const bytes = parties.chains.buildBytes({
     group: parties.groups[i % parties.groups.length]!,
     senders: [parties.sender],
     client: app,
-    blockchain: { lastblock: block(height, 'c'), trustedblock: block(height - 10, 'd') },
+    blockchain: { lastblock: named ?? block(height, 'c'), trustedblock: named ?? block(height - 10, 'd') },
     message: { data: new TextEncoder().encode(text) },
   });
   return { tenant, apiKey, bytes };
@@ -79,6 +88,8 @@ export interface SteadyLoadOptions {
   readonly rate: number;
   /** Submissions in flight at most; while the system is down they wait on their retries. */
   readonly concurrency: number;
+  /** The Ergo block every file names, when the platform anchors on Ergo. */
+  readonly ergoBlock?: ErgoBlock;
 }
 
 /** Runs until stop(); `receipts` grows as files are accepted. */
@@ -105,7 +116,13 @@ export class SteadyLoad {
     while (!this.#stopped) {
       const started = Date.now();
       const i = this.#next++;
-      const { apiKey, bytes } = partiesTxFile(parties, i, 3_000_000 + i, `chaos load file ${i}`);
+      const { apiKey, bytes } = partiesTxFile(
+        parties,
+        i,
+        3_000_000 + i,
+        `chaos load file ${i}`,
+        this.#options.ergoBlock,
+      );
       let tries = 0;
       let receipt: Receipt;
       try {

@@ -108,8 +108,8 @@ export class Reconciler {
       }
       const { stdout } = await run(
         process.execPath,
-        // The load's files name made-up blocks: "sent after" cannot be established, and the
-        // verifier is told so explicitly. Ergo anchors in the proofs are checked on the node.
+        // Ergo anchors and each file's named block are checked on the node; without Ergo "sent
+        // after" cannot be established, and the verifier is told so explicitly.
         [
           CLI,
           'verify',
@@ -117,8 +117,9 @@ export class Reconciler {
           ...trust,
           '--evm-rpc',
           this.#options.evmRpc,
-          ...(this.#options.ergo === undefined ? [] : ['--ergo-node', this.#options.ergo.nodeUrl]),
-          '--no-lower-bound',
+          ...(this.#options.ergo === undefined
+            ? ['--no-lower-bound']
+            : ['--ergo-node', `testnet=${this.#options.ergo.nodeUrl}`]),
         ],
         { maxBuffer: 64 * 1024 * 1024 },
       );

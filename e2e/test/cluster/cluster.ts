@@ -55,6 +55,8 @@ export interface Cluster {
   readonly evmRpc: string;
   readonly contractAddress: string;
   service(name: string): ServiceProcess;
+  /** Every exit of a service nobody asked for, so far. */
+  crashes(): string[];
   /** `parser rebuild` as an operator runs it, on the parser's settings: its JSON result and `ms`. */
   rebuildIndex(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -200,6 +202,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       proofApiUrl: `http://127.0.0.1:${proofApiPort}`,
       evmRpc: chain.anvil.rpcUrl,
       contractAddress: chain.contractAddress,
+      crashes: () => [...services.values()].flatMap((service) => service.crashes),
       service(name) {
         const found = services.get(name);
         if (found === undefined) throw new Error(`no service ${name} in this cluster`);

@@ -37,6 +37,9 @@ export class ServiceProcess {
   #child: ChildProcess | undefined;
   #exited: Promise<unknown> = Promise.resolve();
   #log: WriteStream | undefined;
+  #stopping = false;
+  /** Exits nobody asked for (no stop or kill): what a supervisor would have had to restart. */
+  readonly crashes: string[] = [];
 
   constructor(options: ServiceProcessOptions) {
     this.#options = options;
@@ -69,9 +72,15 @@ export class ServiceProcess {
     const exited = once(child, 'exit');
     this.#exited = exited;
     const state = { exited: false };
+    this.#stopping = false;
     void exited.then(() => {
       state.exited = true;
       if (this.#child === child) this.#child = undefined;
+      if (!this.#stopping) {
+        this.crashes.push(
+          `${this.name} exited (${child.exitCode ?? child.signalCode}) at ${new Date().toISOString()}; see ${this.#options.logPath}`,
+        );
+      }
     });
     const deadline = Date.now() + (this.#options.readyTimeoutMs ?? 120_000);
     for (;;) {
@@ -128,6 +137,7 @@ export class ServiceProcess {
   async kill(): Promise<void> {
     const child = this.#child;
     if (child === undefined) return;
+    this.#stopping = true;
     await this.#signal(child, 'SIGKILL');
     await this.#exited;
   }
@@ -136,6 +146,7 @@ export class ServiceProcess {
   async stop(): Promise<number | null> {
     const child = this.#child;
     if (child === undefined) return null;
+    this.#stopping = true;
     await this.#signal(child, 'SIGTERM');
     const state = { killed: false };
     const timer = setTimeout(() => {
