@@ -67,18 +67,8 @@ export class AnchorIndexer {
       );
     }
     const existing = await index.getBatch(anchor.batchCid);
-    if (existing !== null) {
-      if (peer !== undefined) await this.#sameOrigin(anchor, peer);
-      // Indexed before (a crash before the anchor, a reorg that moved it, a second chain).
-      if (existing.merkleRoot !== anchor.root || existing.sequence !== anchor.sequence) {
-        throw mismatch(
-          anchor,
-          `indexed batch has root ${existing.merkleRoot}, sequence ${existing.sequence}`,
-        );
-      }
-      await this.#recordAnchor(anchor);
-      return { batch: existing, txFilesIndexed: 0 };
-    }
+    // Indexed before (a crash before the anchor, a reorg that moved it, a second chain).
+    if (existing !== null) return this.#anchorIndexedBatch(anchor, existing);
 
     const { root, rootBlock } = await this.#verify(anchor);
     if (peer !== undefined && root.platform !== peer.name) {
@@ -98,6 +88,8 @@ export class AnchorIndexer {
       rootBlock,
     };
     const other = await index.getBatchBySequence(batch.platform, batch.sequence);
+    // This very batch, indexed since the lookup above by the other chain's parser.
+    if (other?.cid === batch.cid) return this.#anchorIndexedBatch(anchor, other);
     if (other !== null) {
       throw new ParserError(
         ParserErrorCode.BatchConflict,
@@ -145,6 +137,20 @@ export class AnchorIndexer {
     }
     await this.#recordAnchor(anchor);
     return { batch, txFilesIndexed };
+  }
+
+  /** Records the anchor of a batch already indexed, once it is the batch the anchor names. */
+  async #anchorIndexedBatch(
+    anchor: ChainAnchor,
+    existing: BatchRecord,
+  ): Promise<{ batch: BatchRecord; txFilesIndexed: number }> {
+    const { peer } = this.#options;
+    if (peer !== undefined) await this.#sameOrigin(anchor, peer);
+    if (existing.merkleRoot !== anchor.root || existing.sequence !== anchor.sequence) {
+      throw mismatch(anchor, `indexed batch has root ${existing.merkleRoot}, sequence ${existing.sequence}`);
+    }
+    await this.#recordAnchor(anchor);
+    return { batch: existing, txFilesIndexed: 0 };
   }
 
   /** An indexed batch anchored again by a peer must have come from that peer, never from us or another. */

@@ -181,6 +181,44 @@ describe('Parser against anvil, Helia and PGlite', { timeout: 240_000 }, () => {
     assert.equal(proof.anchors.length, 1);
   });
 
+  it("indexes an anchor whose batch the other chain's parser indexed meanwhile (no false conflict)", async () => {
+    const contract = await w().deployContract();
+    const batch = await anchoredBatch(contract, 0, 3);
+    await w().chain.mine(9);
+    // The other parser (standing for the second chain's) indexes the batch just after this one
+    // looked it up and found nothing: the interleaving two chains' parsers meet in one process.
+    const other = w().parser(contract);
+    let interleaved = false;
+    const index = new Proxy(w().db.index, {
+      get(target, key, receiver) {
+        if (key === 'getBatch' && !interleaved) {
+          return async (cid: string) => {
+            interleaved = true;
+            await other.runOnce();
+            assert.notEqual(await target.getBatch(cid), null, 'the other parser indexed it');
+            return null;
+          };
+        }
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const { events, observer } = recorder();
+    const run = await w().parser(contract, { index, observer }).runOnce();
+    assert.ok(interleaved);
+    assert.deepEqual(
+      events.rejected.map((e) => e.error.message),
+      [],
+      'the same batch indexed meanwhile is no conflict',
+    );
+    assert.equal(run.anchorsIndexed, 1);
+    const dump = await w().db.index.dumpAll();
+    assert.deepEqual(
+      dump.anchors.map((a) => [a.batchCid, a.sequence]),
+      [[batch.cid, 0]],
+    );
+  });
+
   it('saves its cursor, resumes from it after a restart and indexes each anchor once', async () => {
     const contract = await w().deployContract();
     const first = await anchoredBatch(contract, 0, 2);
