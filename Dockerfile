@@ -85,9 +85,21 @@ HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:7490/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "services/sponsor/dist/main.js"]
 
+# The updater runs programs, not only Node: git (its GitOps clone; ssh-keygen signs the release
+# commits, ssh reaches an SSH remote) from Debian's mirror, as the base itself is made; and the dry
+# run's helm, kustomize and kubeconform, the builds the chart checks use (scripts/install-k8s-tools.sh),
+# which scripts/build-images.sh copies into .image-build/k8s-tools (glibc 2.34 or later: bookworm's
+# 2.36 is). Its clone defaults to /tmp, the one writable path; the chart points it at an emptyDir.
 FROM runtime AS updater
+USER root
+RUN apt-get update -q \
+ && apt-get install -y -q --no-install-recommends git openssh-client ca-certificates \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log
+COPY --chown=root:root .image-build/k8s-tools/ /usr/local/bin/
+USER 1000:1000
 ENV ANCHORPOST_UPDATER_HOST=0.0.0.0 \
-    ANCHORPOST_UPDATER_MANAGEMENT_HOST=0.0.0.0
+    ANCHORPOST_UPDATER_MANAGEMENT_HOST=0.0.0.0 \
+    ANCHORPOST_UPDATER_GIT_WORK_DIR=/tmp/anchorpost-gitops
 EXPOSE 7480 7481
 HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:7480/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

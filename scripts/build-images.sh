@@ -36,6 +36,13 @@ cache="$(npm config get cache)/_cacache"
 rm -rf .image-build
 trap 'rm -f "$log"; rm -rf .image-build' EXIT
 node scripts/npm-cache-for-lockfile.ts "$cache" .image-build/npm-cache/_cacache >/dev/null
+# The updater's dry-run tools: the very builds the chart checks run (scripts/install-k8s-tools.sh),
+# copied (not linked: the build context holds no link out of itself) for its stage to COPY.
+if printf '%s\n' "${targets[@]}" | grep -qx updater; then
+  tools=$(scripts/install-k8s-tools.sh)
+  mkdir -p .image-build/k8s-tools
+  for tool in helm kustomize kubeconform; do cp -L "$tools/$tool" .image-build/k8s-tools/; done
+fi
 for target in "${targets[@]}"; do
   start=$(date +%s)
   if ! DOCKER_BUILDKIT=1 "$cli" build --progress plain --network host --build-arg "NODE_IMAGE=$base" \

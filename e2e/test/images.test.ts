@@ -18,6 +18,7 @@ import { startCluster, type Cluster } from './cluster/cluster.ts';
 import { containerRun, dockerEngine, imagesFromEnvironment, missingImages } from './cluster/container.ts';
 import { postgresServer, type PostgresServer } from './cluster/servers.ts';
 import { tenantsSetup } from './tenant-keys.ts';
+import { startUpdaterInImage, updaterImageMissing, type UpdaterInImage } from './updater-image.ts';
 
 const run = promisify(execFile);
 const SERVICES = ['relay', 'batcher', 'anchorer', 'parser', 'proof-api'] as const;
@@ -114,3 +115,93 @@ describe('the images, run as the chart runs them', { skip }, () => {
     });
   });
 });
+
+/** Why the updater's image cannot be run here, or undefined; throws instead when it is required to run. */
+async function whyNotUpdater(): Promise<string | undefined> {
+  const engine = await dockerEngine();
+  let why: string | undefined;
+  if (!engine.ok) why = engine.why;
+  else if ((await missingImages([imageOf('updater')])).length > 0) {
+    why = `the updater image is not built (scripts/build-images.sh updater): ${imageOf('updater')}`;
+  } else why = updaterImageMissing();
+  if (why !== undefined && process.env['ANCHORPOST_REQUIRE_DOCKER'] === '1') {
+    throw new Error(`${why}; required because ANCHORPOST_REQUIRE_DOCKER=1`);
+  }
+  return why;
+}
+
+describe(
+  'the updater image renders a queued release with its own tools',
+  { skip: await whyNotUpdater() },
+  () => {
+    let dir: string | undefined;
+    let postgres: PostgresServer | undefined;
+    let running: UpdaterInImage | undefined;
+
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'anchorpost-images-updater-'));
+      postgres = await postgresServer();
+      running = await startUpdaterInImage(join(dir, 'updater'), postgres.adminUrl, imageOf('updater'));
+    });
+    after(async () => {
+      await running?.close();
+      await postgres?.close();
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('ships git, helm, kustomize and kubeconform, and runs as uid 1000 on a read-only root', async () => {
+      const name = running!.updater.containerName!;
+      const { stdout } = await run('docker', [
+        'exec',
+        name,
+        'sh',
+        '-c',
+        'for tool in git ssh-keygen helm kustomize kubeconform; do command -v "$tool"; done',
+      ]);
+      assert.deepEqual(stdout.trim().split('\n'), [
+        '/usr/bin/git',
+        '/usr/bin/ssh-keygen',
+        '/usr/local/bin/helm',
+        '/usr/local/bin/kustomize',
+        '/usr/local/bin/kubeconform',
+      ]);
+      const inspect = await run('docker', [
+        'inspect',
+        '--format',
+        '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}}',
+        name,
+      ]);
+      assert.equal(inspect.stdout.trim(), '1000:1000 true [ALL] [no-new-privileges]');
+    });
+
+    it('is ready, and its review of the queued release renders and validates prod in its /tmp clone', async () => {
+      const ready = await fetch(`${running!.managementUrl}/readyz`);
+      assert.equal(ready.status, 200, await ready.text());
+      const ok = 'anchorpost_updater_deploy_log_records_total{step="verdict",outcome="ok",code=""} 1';
+      const deadline = Date.now() + 120_000;
+      let metrics = '';
+      while (!metrics.includes(ok)) {
+        assert.ok(Date.now() < deadline, `no verdict; the updater's metrics:\n${metrics}`);
+        assert.doesNotMatch(
+          metrics,
+          /step="verdict",outcome="refused"/,
+          'the dry run in the image refused the release',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        metrics = await (await fetch(`${running!.managementUrl}/metrics`)).text();
+      }
+      // The clone is where the image's default puts it, on the writable /tmp, and holds the remote's branch.
+      const { stdout } = await run('docker', [
+        'exec',
+        running!.updater.containerName!,
+        'git',
+        '-C',
+        '/tmp/anchorpost-gitops',
+        'rev-parse',
+        '--verify',
+        'refs/remotes/origin/release',
+      ]);
+      assert.match(stdout.trim(), /^[0-9a-f]{40}$/);
+    });
+  },
+);

@@ -16,7 +16,8 @@ export type ServiceName = 'relay' | 'batcher' | 'anchorer' | 'parser' | 'proof-a
 export interface ServiceProcessOptions {
   /** Instance name, in logs and reports (`relay-a`, `batcher`, …). */
   readonly name: string;
-  readonly service: ServiceName;
+  /** The updater is no part of a cluster, but the images test runs it alone (updater-image.ts). */
+  readonly service: ServiceName | 'updater';
   readonly env: NodeJS.ProcessEnv;
   /** The HTTP base URL whose /readyz tells when it serves. */
   readonly url: string;

@@ -24,6 +24,13 @@ export type {
 } from './updater-store.ts';
 export { chainDeployLogEntry, GENESIS_HASH, verifyDeployLog } from './deploy-log.ts';
 export type { DeployLogEntry, DeployLogEntryInput, DeployOutcome, DeployStep } from './deploy-log.ts';
+export { anchorDeployLog, DEPLOY_LOG_HEADER, deployLogTxFile } from './deploy-log-anchoring.ts';
+export type {
+  DeployLogOutbox,
+  DeployLogTxFile,
+  DeployLogWriter,
+  TxFileSubmitter,
+} from './deploy-log-anchoring.ts';
 export { overlayPins, pinReleaseImages } from './prod-overlay.ts';
 export type { ImagePin, OverlayChange } from './prod-overlay.ts';
 export { runCommand } from './command.ts';

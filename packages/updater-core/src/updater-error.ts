@@ -31,6 +31,10 @@ export const UpdaterErrorCode = {
   WrongChain: 'WRONG_CHAIN',
   /** The deploy log's hash chain is broken (a record changed or removed). */
   DeployLogBroken: 'DEPLOY_LOG_BROKEN',
+  /** The relay's receipt for a deploy-log record's tx-file names other bytes than those sent. */
+  RelayReceiptMismatch: 'RELAY_RECEIPT_MISMATCH',
+  /** The relay refused a deploy-log record's tx-file (its code in the message): the tenant, a key, the state chain. */
+  RelayRefused: 'RELAY_REFUSED',
 } as const;
 
 export type UpdaterErrorCode = (typeof UpdaterErrorCode)[keyof typeof UpdaterErrorCode];
@@ -48,6 +52,8 @@ const KINDS = errorKinds<UpdaterErrorCode>(UpdaterErrorCode, {
   ROLLBACK_DIGEST_MISMATCH: 'conflict',
   WRONG_CHAIN: 'invalid',
   DEPLOY_LOG_BROKEN: 'internal',
+  RELAY_RECEIPT_MISMATCH: 'internal',
+  RELAY_REFUSED: 'conflict',
 });
 
 const RETRYABLE: ReadonlySet<UpdaterErrorCode> = new Set([

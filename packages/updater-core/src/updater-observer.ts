@@ -14,6 +14,8 @@ export interface UpdaterObserver {
     readonly events: number;
     readonly headLag: number;
   }): void;
+  /** Deploy-log records were taken by the relay as tx-files (their anchoring is the batcher's). */
+  anchored?(info: { readonly sent: number }): void;
   /** A step failed in a way that may pass on the next run (it is tried again then). */
   stepFailed?(info: { readonly proposalId: string; readonly phase: string; readonly error: unknown }): void;
   /** A release was committed; `sinceApprovalMs` counts from when the approval was seen at depth. */

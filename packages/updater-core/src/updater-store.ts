@@ -3,9 +3,10 @@
  * the deploy log. `save` writes a proposal's new record and appends its deploy-log entry in one
  * transaction, so a crash never leaves a step logged but not recorded, or the other way round.
  * Adapters: PostgreSQL (the service's) and the in-memory test double (`./testing`), one contract
- * suite for both.
+ * suite for both. The records' tx-files (deploy-log-anchoring.ts) are kept there too.
  */
 import type { DeployLogEntry, DeployLogEntryInput } from './deploy-log.ts';
+import type { DeployLogOutbox } from './deploy-log-anchoring.ts';
 
 /** The last block read at confirmation depth, with its hash (to notice it leaving the chain). */
 export interface FollowCursor {
@@ -56,7 +57,8 @@ export interface ReleaseProposalRecord {
   readonly waitingLogged?: 'held' | 'stuck' | 'approved-refused';
 }
 
-export interface UpdaterStore {
+/** With the deploy log's outbox: each record's tx-file, kept until the relay has it. */
+export interface UpdaterStore extends DeployLogOutbox {
   cursor(): Promise<FollowCursor | undefined>;
   saveCursor(cursor: FollowCursor): Promise<void>;
   proposal(proposalId: string): Promise<ReleaseProposalRecord | undefined>;

@@ -3,12 +3,15 @@
  * then takes the next step of every open proposal (release-steps.ts). A step that fails in a way
  * that may pass later is reported and tried again on the next run; the others are not held up.
  * `start()` runs in the background every `pollIntervalMs` until `stop()` — the service calls
- * them when this replica's leader term begins and ends, so one updater writes at a time.
+ * them when this replica's leader term begins and ends, so one updater writes at a time. With
+ * `anchoring`, each run ends by sending the deploy log's new records through the relay.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { TrustedKey } from '@anchorpost/release';
 import type { ContentStore } from '@anchorpost/storage-port';
 import type { ArgoCdApi } from './argo-cd.ts';
+import { anchorDeployLog } from './deploy-log-anchoring.ts';
+import type { DeployLogWriter, TxFileSubmitter } from './deploy-log-anchoring.ts';
 import type { GovernanceChain } from './governance-chain.ts';
 import { followGovernance } from './governance-follower.ts';
 import type { GitOpsRepository } from './gitops-repository.ts';
@@ -46,6 +49,8 @@ export interface UpdaterOptions {
   readonly storageTimeoutMs?: number;
   readonly now?: () => number;
   readonly observer?: UpdaterObserver;
+  /** Where the deploy log's records go as tx-files, to be anchored (deploy-log-anchoring.ts). */
+  readonly anchoring?: { readonly writer: DeployLogWriter; readonly relay: TxFileSubmitter };
 }
 
 export class Updater {
@@ -125,6 +130,14 @@ export class Updater {
         notify(o.observer, 'stepFailed', { proposalId: record.proposalId, phase: record.phase, error });
       }
     }
+    if (o.anchoring !== undefined) {
+      try {
+        const sent = await anchorDeployLog(o.store, o.anchoring.writer, o.anchoring.relay);
+        if (sent > 0) notify(o.observer, 'anchored', { sent });
+      } catch (error) {
+        notify(o.observer, 'stepFailed', { proposalId: '-', phase: 'anchor', error });
+      }
+    }
   }
 }
 
@@ -137,6 +150,9 @@ function observedStore(store: UpdaterStore, observer: UpdaterObserver | undefine
     proposal: (id) => store.proposal(id),
     openProposals: () => store.openProposals(),
     deployLog: (afterSeq) => store.deployLog(afterSeq),
+    deployLogTxFiles: (afterSeq) => store.deployLogTxFiles(afterSeq),
+    addDeployLogTxFile: (file) => store.addDeployLogTxFile(file),
+    markDeployLogTxFileSubmitted: (seq) => store.markDeployLogTxFileSubmitted(seq),
     async save(record, entries) {
       const appended = await store.save(record, entries);
       for (const entry of appended) notify(observer, 'recorded', entry);

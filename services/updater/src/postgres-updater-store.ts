@@ -1,6 +1,7 @@
 /**
  * The UpdaterStore on PostgreSQL (or the embedded PGlite) through the Prisma client of an opened
- * @anchorpost/db Database: tables `updater_cursor`, `updater_proposal`, `updater_deploy_log`. A
+ * @anchorpost/db Database: tables `updater_cursor`, `updater_proposal`, `updater_deploy_log` and
+ * `updater_deploy_log_tx_file` (the records' tx-files until the relay has them). A
  * proposal's record and its deploy-log records are written in one transaction; appends take a
  * transaction-scoped advisory lock, so two writers (a deposed leader still finishing a step) take
  * turns and the chain never forks (the sequence number is the primary key besides).
@@ -11,6 +12,7 @@ import { chainDeployLogEntry, FINAL_PHASES } from '@anchorpost/updater-core';
 import type {
   DeployLogEntry,
   DeployLogEntryInput,
+  DeployLogTxFile,
   FollowCursor,
   ReleaseProposalRecord,
   UpdaterStore,
@@ -148,6 +150,40 @@ export class PostgresUpdaterStore implements UpdaterStore {
         orderBy: { seq: 'asc' },
       });
       return rows.map(toEntry);
+    });
+  }
+
+  deployLogTxFiles(afterSeq = 0): Promise<readonly DeployLogTxFile[]> {
+    return withErrors('updater deploy-log tx-files', async () => {
+      const rows = await this.#prisma.updaterDeployLogTxFile.findMany({
+        where: { seq: { gt: afterSeq } },
+        orderBy: { seq: 'asc' },
+      });
+      return rows.map((row) => ({
+        seq: row.seq,
+        cid: row.cid,
+        bytes: new Uint8Array(row.bytes),
+        stateAfter: row.stateAfter,
+        submitted: row.submittedAt !== null,
+      }));
+    });
+  }
+
+  addDeployLogTxFile(file: DeployLogTxFile): Promise<void> {
+    return withErrors('add updater deploy-log tx-file', async () => {
+      await this.#prisma.updaterDeployLogTxFile.createMany({
+        data: [{ seq: file.seq, cid: file.cid, bytes: Buffer.from(file.bytes), stateAfter: file.stateAfter }],
+        skipDuplicates: true,
+      });
+    });
+  }
+
+  markDeployLogTxFileSubmitted(seq: number): Promise<void> {
+    return withErrors('mark updater deploy-log tx-file submitted', async () => {
+      await this.#prisma.updaterDeployLogTxFile.updateMany({
+        where: { seq, submittedAt: null },
+        data: { submittedAt: new Date() },
+      });
     });
   }
 }

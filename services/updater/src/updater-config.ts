@@ -57,6 +57,19 @@ export const updaterConfigSchema = {
   /** A release not Synced and Healthy this long after its commit is logged stuck (and alerted). */
   deployStuckAfterMs: { kind: 'duration', env: 'ANCHORPOST_UPDATER_DEPLOY_STUCK_AFTER', default: 900_000 },
   storageTimeoutMs: { kind: 'duration', env: 'ANCHORPOST_UPDATER_STORAGE_TIMEOUT', default: 30_000 },
+  /**
+   * The relay the deploy log's records go to as tx-files, to be anchored; empty: they are not sent.
+   * Set, it needs the four settings below.
+   */
+  relayUrl: { kind: 'url', env: 'ANCHORPOST_UPDATER_RELAY_URL', default: '' },
+  /** The file holding the API key of the relay tenant the updater writes as. */
+  relayApiKeyFile: { kind: 'string', env: 'ANCHORPOST_UPDATER_RELAY_API_KEY_FILE', default: '' },
+  /** The updater's private key file (`anchorpost keygen`): the client key registered with that tenant. */
+  identityFile: { kind: 'string', env: 'ANCHORPOST_UPDATER_IDENTITY_FILE', default: '' },
+  /** The group bundle the deploy log is written to (the updater a member), a recipient of the tenant. */
+  deployLogGroupFile: { kind: 'string', env: 'ANCHORPOST_UPDATER_DEPLOY_LOG_GROUP_FILE', default: '' },
+  /** The Ergo node whose blocks the tx-files name (`lastblock`, `trustedblock`), as the relay checks them. */
+  ergoNodeUrl: { kind: 'url', env: 'ANCHORPOST_UPDATER_ERGO_NODE_URL', default: '' },
   /** HTTP port of /healthz, /readyz, /metrics. */
   host: { kind: 'string', env: 'ANCHORPOST_UPDATER_HOST', default: '127.0.0.1' },
   port: { kind: 'int', env: 'ANCHORPOST_UPDATER_PORT', default: 7480, min: 0, max: 65_535 },

@@ -10,5 +10,6 @@ export const UPDATER_METRICS = {
   stepFailuresTotal: 'step_failures_total',
   headLagBlocks: 'head_lag_blocks',
   commitSeconds: 'commit_seconds',
+  deployLogTxFilesTotal: 'deploy_log_tx_files_total',
   ...LEADER_METRICS,
 } as const satisfies MetricNames;

@@ -1,7 +1,8 @@
 /**
  * The updater's observer as logs and metrics: every deploy-log record is a log line and a count by
  * step, outcome and code (alerts: a refused verdict, a stuck deploy, a running-digest mismatch);
- * failed steps, the follower's lag and the time from approval to commit.
+ * failed steps (`anchor`: the relay did not take a record's tx-file), the follower's lag, the time
+ * from approval to commit, and the records the relay has taken.
  */
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import type { UpdaterObserver } from '@anchorpost/updater-core';
@@ -28,7 +29,14 @@ export function updaterReporting(metrics: ServiceMetrics, logger: Logger): Updat
     [],
     [0.5, 1, 2, 5, 10, 30, 60, 300],
   );
+  const txFiles = metrics.counter(
+    UPDATER_METRICS.deployLogTxFilesTotal,
+    'Deploy-log records the relay has taken as tx-files (anchored with the next batch)',
+  );
   return {
+    anchored({ sent }) {
+      txFiles.inc(sent);
+    },
     recorded(entry) {
       records.inc({ step: entry.step, outcome: entry.outcome, code: entry.code ?? '' });
       const log = entry.outcome === 'ok' ? logger.info.bind(logger) : logger.warn.bind(logger);

@@ -1,8 +1,9 @@
 /**
  * The updater service: updater-core's Updater wired to the chain (EvmGovernanceChain), PostgreSQL
  * (PostgresUpdaterStore), the storage, the GitOps repository (git CLI), the dry run (kustomize,
- * kubeconform) and Argo CD (its REST API), behind the service-kit HTTP app (/healthz, /readyz,
- * /metrics). Replicas elect one writer: only the leader follows and commits.
+ * kubeconform), Argo CD (its REST API) and, when configured, the relay the deploy log's records
+ * go to as tx-files (deploy-log-relay.ts), behind the service-kit HTTP app (/healthz, /readyz,
+ * /metrics). Replicas elect one writer: only the leader follows, commits and sends.
  */
 import { readFile } from 'node:fs/promises';
 import { Module } from '@nestjs/common';
@@ -22,6 +23,8 @@ import {
   UpdaterError,
 } from '@anchorpost/updater-core';
 import type { ArgoCdApi, ReleaseDryRun } from '@anchorpost/updater-core';
+import type { ErgoBlockView } from '@anchorpost/relay-core';
+import { deployLogRelay } from './deploy-log-relay.ts';
 import { EvmGovernanceChain } from './evm-governance-chain.ts';
 import { PostgresUpdaterStore } from './postgres-updater-store.ts';
 import type { UpdaterConfig } from './updater-config.ts';
@@ -42,6 +45,8 @@ export interface UpdaterServiceOptions {
   /** Another Argo CD or dry run than the configured ones (tests: the Argo CD test double's URL is enough). */
   readonly argoCd?: ArgoCdApi;
   readonly dryRun?: ReleaseDryRun;
+  /** Another view of the Ergo chain than `ANCHORPOST_UPDATER_ERGO_NODE_URL`'s node (tests). */
+  readonly ergoBlocks?: ErgoBlockView;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
@@ -67,6 +72,7 @@ export async function startUpdaterService(options: UpdaterServiceOptions): Promi
     config.trustedKeyFiles.map(async (file) => trustedKeyFromPem(await readFile(file, 'utf8'))),
   );
   const argoToken = (await readFile(config.argoCdTokenFile, 'utf8')).trim();
+  const anchoring = await deployLogRelay(config, options.ergoBlocks);
   const updater = new Updater({
     chain,
     store: new PostgresUpdaterStore(database.prisma),
@@ -97,6 +103,7 @@ export async function startUpdaterService(options: UpdaterServiceOptions): Promi
     deployStuckAfterMs: config.deployStuckAfterMs,
     storageTimeoutMs: config.storageTimeoutMs,
     observer: updaterReporting(metrics, logger),
+    ...(anchoring === undefined ? {} : { anchoring }),
   });
   const app = await startServiceApp({
     service: 'updater',

@@ -4,6 +4,7 @@
  */
 import { chainDeployLogEntry } from '../deploy-log.ts';
 import type { DeployLogEntry } from '../deploy-log.ts';
+import type { DeployLogTxFile } from '../deploy-log-anchoring.ts';
 import { FINAL_PHASES } from '../updater-store.ts';
 import type { FollowCursor, ReleaseProposalRecord, UpdaterStore } from '../updater-store.ts';
 
@@ -11,6 +12,7 @@ export class MemoryUpdaterStoreTestDouble implements UpdaterStore {
   #cursor: FollowCursor | undefined;
   readonly #proposals = new Map<string, { record: ReleaseProposalRecord; order: number }>();
   readonly #log: DeployLogEntry[] = [];
+  readonly #files = new Map<number, DeployLogTxFile>();
   #order = 0;
 
   cursor(): Promise<FollowCursor | undefined> {
@@ -53,5 +55,25 @@ export class MemoryUpdaterStoreTestDouble implements UpdaterStore {
     return Promise.resolve(
       this.#log.filter((entry) => entry.seq > afterSeq).map((entry) => structuredClone(entry)),
     );
+  }
+
+  deployLogTxFiles(afterSeq = 0): Promise<readonly DeployLogTxFile[]> {
+    return Promise.resolve(
+      [...this.#files.values()]
+        .filter((file) => file.seq > afterSeq)
+        .sort((a, b) => a.seq - b.seq)
+        .map((file) => structuredClone(file)),
+    );
+  }
+
+  addDeployLogTxFile(file: DeployLogTxFile): Promise<void> {
+    if (!this.#files.has(file.seq)) this.#files.set(file.seq, structuredClone(file));
+    return Promise.resolve();
+  }
+
+  markDeployLogTxFileSubmitted(seq: number): Promise<void> {
+    const file = this.#files.get(seq);
+    if (file !== undefined) this.#files.set(seq, { ...file, submitted: true });
+    return Promise.resolve();
   }
 }

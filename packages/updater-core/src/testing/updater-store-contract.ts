@@ -1,7 +1,8 @@
 /**
  * The UpdaterStore contract, run against every adapter (the in-memory test double here, the
  * PostgreSQL store in the service): cursor round trip, records replaced whole, open proposals in
- * first-seen order, and the deploy log appended atomically with its record, hash-chained.
+ * first-seen order, the deploy log appended atomically with its record, hash-chained, and the
+ * outbox of its records' tx-files.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -92,6 +93,42 @@ export function updaterStoreContract(name: string, open: () => Promise<UpdaterSt
           [3],
         );
         assert.equal((await store.proposal('5'))?.commit, 'c0ffee');
+      }),
+    );
+    it(
+      "keeps each record's tx-file as first stored, in order, until marked submitted",
+      withStore(async (store) => {
+        await store.save({ proposalId: '6', phase: 'reviewed', approval }, [
+          { proposalId: '6', step: 'verdict', outcome: 'ok', detail: {} },
+          { proposalId: '6', step: 'commit', outcome: 'ok', detail: { commit: 'c0ffee' } },
+        ]);
+        const file = (seq: number, cid: string) => ({
+          seq,
+          cid,
+          bytes: new Uint8Array([seq, 1, 2]),
+          stateAfter: `${seq}`.repeat(64).slice(0, 64),
+          submitted: false,
+        });
+        assert.deepEqual(await store.deployLogTxFiles(), []);
+        await store.addDeployLogTxFile(file(2, 'bafy-two'));
+        await store.addDeployLogTxFile(file(1, 'bafy-one'));
+        // A second file for a record (a writer that lost a race) leaves the first one in place.
+        await store.addDeployLogTxFile(file(1, 'bafy-other'));
+        await store.markDeployLogTxFileSubmitted(1);
+        const files = await store.deployLogTxFiles();
+        assert.deepEqual(
+          files.map((f) => [f.seq, f.cid, f.submitted]),
+          [
+            [1, 'bafy-one', true],
+            [2, 'bafy-two', false],
+          ],
+        );
+        assert.deepEqual([...files[0]!.bytes], [1, 1, 2]);
+        assert.equal(files[1]!.stateAfter, file(2, '').stateAfter);
+        assert.deepEqual(
+          (await store.deployLogTxFiles(1)).map((f) => f.seq),
+          [2],
+        );
       }),
     );
   });

@@ -105,6 +105,7 @@ export function migrationsGroup(factory: DatabaseFactory): void {
             'tx_file_sender',
             'updater_cursor',
             'updater_deploy_log',
+            'updater_deploy_log_tx_file',
             'updater_proposal',
           ],
         );
