@@ -40,6 +40,14 @@ scripts/install-hadolint.sh >/dev/null
 export ANCHORPOST_REQUIRE_K8S_TOOLS=1
 step "chart tools ready"
 
+# A real Kubernetes API server for the chart's install, ServiceAccount-rights and leader-election
+# tests (charts/test/api-server.test.ts): kube-apiserver, kubectl and etcd built from the Go module
+# proxy into the binary cache (long once, then cached); with ANCHORPOST_REQUIRE_KUBE=1 those tests
+# fail rather than skip.
+ANCHORPOST_KUBE_BIN_DIR="$(scripts/install-kube.sh)"
+export ANCHORPOST_KUBE_BIN_DIR ANCHORPOST_REQUIRE_KUBE=1
+step "kube-apiserver, etcd and kubectl ready"
+
 # The standard client tools the relay's tests call it with: grpcurl (Go module proxy, built once
 # into the binary cache) on its gRPC API, kcat (Debian's package) on its Kafka topic; with
 # ANCHORPOST_REQUIRE_STANDARD_TOOLS=1 those tests fail rather than skip without them.
