@@ -12,11 +12,13 @@ import { REPO } from '../platform-process.ts';
 import { containerRun, killContainer, stopContainer } from './container.ts';
 
 export type ServiceName = 'relay' | 'batcher' | 'anchorer' | 'parser' | 'proof-api';
+/** The cluster's services, and the sponsor, which runs beside it (sponsor-instance.ts). */
+export type RunnableService = ServiceName | 'sponsor';
 
 export interface ServiceProcessOptions {
   /** Instance name, in logs and reports (`relay-a`, `batcher`, …). */
   readonly name: string;
-  readonly service: ServiceName;
+  readonly service: RunnableService;
   readonly env: NodeJS.ProcessEnv;
   /** The HTTP base URL whose /readyz tells when it serves. */
   readonly url: string;
