@@ -168,7 +168,8 @@ describe('k8s/ (GitOps)', () => {
         }
         // The Lease rights are bound to the ServiceAccounts of this namespace, not another one.
         const bindings = docs.filter((d) => d.kind === 'RoleBinding');
-        assert.equal(bindings.length, 2, overlay);
+        // prod runs the sponsor, whose writers are elected per sponsor account: a binding of its own.
+        assert.equal(bindings.length, overlay === 'prod' ? 3 : 2, overlay);
         for (const binding of bindings) {
           for (const subject of binding.subjects ?? []) assert.equal(subject.namespace, namespace, overlay);
         }
@@ -215,8 +216,10 @@ describe('k8s/ (GitOps)', () => {
       );
       assert.ok(ingress.tls.every((t) => t.secretName !== ''));
     }
-    assert.equal(count(prod, 'PodDisruptionBudget'), 4);
-    assert.equal(count(prod, 'ServiceMonitor'), 5);
+    // The sponsor's too: prod runs it, its image pinned with the others.
+    assert.equal(count(prod, 'PodDisruptionBudget'), 5);
+    assert.equal(count(prod, 'ServiceMonitor'), 6);
+    assert.equal(replicas(prod, 'anchorpost-sponsor'), 2);
     assert.equal(count(prod, 'PrometheusRule'), 1);
     assert.equal(named(prod, 'ConfigMap', 'anchorpost-dashboard').metadata.labels?.grafana_dashboard, '1');
     assert.equal(config(prod).ANCHORPOST_EVM_CHAIN_ID, '1');
@@ -226,7 +229,7 @@ describe('k8s/ (GitOps)', () => {
 
     // Both: NetworkPolicies, and two anchorers and two parsers of which one is elected to write.
     for (const [overlay, docs] of built) {
-      assert.equal(count(docs, 'NetworkPolicy'), 5, overlay);
+      assert.equal(count(docs, 'NetworkPolicy'), overlay === 'prod' ? 6 : 5, overlay);
       for (const name of ['anchorpost-anchorer', 'anchorpost-parser']) {
         assert.equal(replicas(docs, name), 2, `${overlay} ${name}`);
         const env = containers(named(docs, 'Deployment', name)).flatMap((c) => c.env ?? []);

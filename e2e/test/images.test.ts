@@ -1,7 +1,9 @@
 // The images (scripts/build-images.sh) run as the chart runs them — uid 1000, a read-only root
 // filesystem with only /tmp writable, no capabilities, no privilege escalation — against real
 // servers on loopback (PostgreSQL, Kafka 3.9, Kubo, anvil): the migrate image applies the
-// migrations, and every service becomes ready on its management port and stops cleanly.
+// migrations, and every service becomes ready on its management port and stops cleanly. The sponsor
+// runs beside them with what an operator gives it (sponsor-instance.ts): a forwarder and a key
+// registry deployed on the anvil, a funded key and a policy file.
 // `npm run test:images -w @anchorpost/e2e`. Without a Docker engine or the images it skips, saying
 // why; with ANCHORPOST_REQUIRE_DOCKER=1 (scripts/test.sh) it fails instead.
 import assert from 'node:assert/strict';
@@ -17,11 +19,13 @@ import { createTestDatabase } from '@anchorpost/db/testing';
 import { startCluster, type Cluster } from './cluster/cluster.ts';
 import { containerRun, dockerEngine, imagesFromEnvironment, missingImages } from './cluster/container.ts';
 import { postgresServer, type PostgresServer } from './cluster/servers.ts';
+import type { ServiceProcess } from './cluster/service-process.ts';
+import { startSponsorInstance } from './cluster/sponsor-instance.ts';
 import { tenantsSetup } from './tenant-keys.ts';
 import { startUpdaterInImage, updaterImageMissing, type UpdaterInImage } from './updater-image.ts';
 
 const run = promisify(execFile);
-const SERVICES = ['relay', 'batcher', 'anchorer', 'parser', 'proof-api'] as const;
+const SERVICES = ['relay', 'batcher', 'anchorer', 'parser', 'proof-api', 'sponsor'] as const;
 const imageOf = imagesFromEnvironment({ ANCHORPOST_E2E_IMAGES: '1', ...process.env })!;
 
 /** Why the suite cannot run here, or undefined; throws instead when it is required to run. */
@@ -78,23 +82,30 @@ describe('the images, run as the chart runs them', { skip }, () => {
 
   describe('every service, on PostgreSQL, Kafka, Kubo and anvil', () => {
     let cluster: Cluster | undefined;
+    let sponsor: ServiceProcess | undefined;
     let startMs = 0;
 
     before(async () => {
       const started = Date.now();
       const { tenants } = tenantsSetup([{ tenant: 'images', app: await generateIdentity('modern') }]);
       // Ready means each management port's /readyz answered 200, as the chart's readinessProbe asks.
-      cluster = await startCluster({ dir: join(dir!, 'cluster'), tenants, relays: 1, images: imageOf });
+      const clusterDir = join(dir!, 'cluster');
+      cluster = await startCluster({ dir: clusterDir, tenants, relays: 1, images: imageOf });
+      sponsor = (await startSponsorInstance({ cluster, dir: clusterDir, tenant: 'images', images: imageOf }))
+        .process;
       startMs = Date.now() - started;
     });
     after(async () => {
+      await sponsor?.close();
       await cluster?.close();
     });
 
+    const runningOf = (service: (typeof SERVICES)[number]): ServiceProcess =>
+      service === 'sponsor' ? sponsor! : cluster!.service(service === 'relay' ? 'relay-a' : service);
+
     for (const service of SERVICES) {
-      const instance = service === 'relay' ? 'relay-a' : service;
       it(`${service}: ready on its management port, as uid 1000 on a read-only root, without capabilities`, async () => {
-        const running = cluster!.service(instance);
+        const running = runningOf(service);
         const response = await fetch(`${running.managementUrl!}/readyz`);
         assert.equal(response.status, 200, await response.text());
         const { stdout } = await run('docker', [
@@ -109,7 +120,7 @@ describe('the images, run as the chart runs them', { skip }, () => {
 
     it('every service stops cleanly on SIGTERM (a rolling update)', async (t) => {
       t.diagnostic(`the containers were ready ${startMs} ms after the servers began to start`);
-      for (const running of cluster!.services.values()) {
+      for (const running of [...cluster!.services.values(), sponsor!]) {
         assert.equal(await running.stop(), 0, `${running.name} exits 0 on SIGTERM`);
       }
     });

@@ -12,12 +12,16 @@ import { REPO } from '../platform-process.ts';
 import { containerRun, killContainer, stopContainer } from './container.ts';
 
 export type ServiceName = 'relay' | 'batcher' | 'anchorer' | 'parser' | 'proof-api';
+/**
+ * The cluster's services, the sponsor, which runs beside it (sponsor-instance.ts), and the
+ * updater, which the images test runs alone (updater-image.ts).
+ */
+export type RunnableService = ServiceName | 'sponsor' | 'updater';
 
 export interface ServiceProcessOptions {
   /** Instance name, in logs and reports (`relay-a`, `batcher`, …). */
   readonly name: string;
-  /** The updater is no part of a cluster, but the images test runs it alone (updater-image.ts). */
-  readonly service: ServiceName | 'updater';
+  readonly service: RunnableService;
   readonly env: NodeJS.ProcessEnv;
   /** The HTTP base URL whose /readyz tells when it serves. */
   readonly url: string;

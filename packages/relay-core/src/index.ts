@@ -16,6 +16,11 @@ export { RelayError, RelayErrorCode, isRelayError } from './relay-error.ts';
 export type { ErgoBlockView } from './ergo-block-view.ts';
 export { ErgoNodeBlockView, type ErgoNodeBlockViewOptions } from './ergo-node-block-view.ts';
 export { ErgoBlockCheck, type ErgoBlockCheckOptions } from './ergo-block-check.ts';
+export {
+  RegisteredKeyCheck,
+  type ClientKeyRegistry,
+  type RegisteredKeyCheckOptions,
+} from './registered-key-check.ts';
 export { TenantRegistry, type RegistryApiKey, type TenantRegistryFile } from './tenant-registry.ts';
 export * from './tenants/index.ts';
 export * from './quotas/index.ts';

@@ -83,6 +83,16 @@ export const RelayErrorCode = {
    * bytes): the file is refused before anything is done with it. Retry after `retryAfterMs`.
    */
   IngestQueueFull: 'INGEST_QUEUE_FULL',
+  /**
+   * With registered client keys required: the tx-file's client key is no identity's current key
+   * in the key registry (never published, rotated away or revoked).
+   */
+  KeyNotRegistered: 'KEY_NOT_REGISTERED',
+  /**
+   * With registered client keys required: the key registry's chain cannot be asked now; the file
+   * is refused unchecked, never accepted. Retrying can help.
+   */
+  KeyRegistryUnavailable: 'KEY_REGISTRY_UNAVAILABLE',
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -112,6 +122,8 @@ const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
   TOO_MANY_STREAMS: 'exhausted',
   SUBSCRIBER_TOO_SLOW: 'exhausted',
   INGEST_QUEUE_FULL: 'exhausted',
+  KEY_NOT_REGISTERED: 'forbidden',
+  KEY_REGISTRY_UNAVAILABLE: 'unavailable',
 });
 
 const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([
@@ -123,6 +135,7 @@ const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([
   RelayErrorCode.TooManyStreams,
   RelayErrorCode.SubscriberTooSlow,
   RelayErrorCode.IngestQueueFull,
+  RelayErrorCode.KeyRegistryUnavailable,
 ]);
 
 export class RelayError extends AnchorpostError<RelayErrorCode> {

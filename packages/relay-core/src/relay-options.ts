@@ -5,6 +5,8 @@ import type { ContentStore } from '@anchorpost/storage-port';
 import { ErgoBlockCheck } from './ergo-block-check.ts';
 import type { ErgoBlockCheckOptions } from './ergo-block-check.ts';
 import type { ReceiptStore } from './receipt-store.ts';
+import { RegisteredKeyCheck } from './registered-key-check.ts';
+import type { RegisteredKeyCheckOptions } from './registered-key-check.ts';
 import type { RelayObserver } from './relay-observer.ts';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
 import type { TenantDirectory } from './tenants/tenant-directory.ts';
@@ -66,6 +68,11 @@ export interface RelayOptions {
    */
   readonly ergo?: ErgoBlockCheckOptions;
   /**
+   * With it, a tx-file's client key must be an identity's current key in the key registry
+   * (KEY_NOT_REGISTERED; see RegisteredKeyCheck). Without it (the default) the registry is not asked.
+   */
+  readonly registeredKeys?: RegisteredKeyCheckOptions;
+  /**
    * Tenants' plan limits: a file larger than its tenant's plan allows is TOO_LARGE before it is
    * parsed; a new file (not a retry of an accepted one) spends a file and its bytes before
    * anything is stored (RATE_LIMITED, DAILY_BYTES_EXHAUSTED). Without it: no quotas.
@@ -117,9 +124,14 @@ export type RelaySettings = Required<
     | 'observer'
     | 'storageTimeoutMs'
     | 'ergo'
+    | 'registeredKeys'
     | 'quotas'
   >
-> & { storageTimeoutMs: number | undefined; blockCheck: ErgoBlockCheck | undefined };
+> & {
+  storageTimeoutMs: number | undefined;
+  blockCheck: ErgoBlockCheck | undefined;
+  registeredKeyCheck: RegisteredKeyCheck | undefined;
+};
 
 function integer(
   name: string,
@@ -206,6 +218,8 @@ export function relaySettings(options: RelayOptions): RelaySettings {
         ? undefined
         : integer('storageTimeoutMs', options.storageTimeoutMs, 0, 1, 3_600_000),
     blockCheck: options.ergo === undefined ? undefined : new ErgoBlockCheck(options.ergo),
+    registeredKeyCheck:
+      options.registeredKeys === undefined ? undefined : new RegisteredKeyCheck(options.registeredKeys),
     groupCommitWindowMs: integer(
       'groupCommitWindowMs',
       options.groupCommitWindowMs,

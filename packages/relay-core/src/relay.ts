@@ -190,6 +190,8 @@ export class Relay {
     refuseLegacyTxFile(tx);
     // v0.2: the client's signature covers the file's public digest, so it ties this client to these bytes.
     verifyClientSignature(tx, await this.#tenants.clientKey(tenantId, tx.client.id));
+    // Key transparency, when required: the signing client key is one its users can see published.
+    await this.#settings.registeredKeyCheck?.check(tx.client.id);
     // Only for an authenticated client's file: the blocks it names are on the relay's chain.
     await this.#settings.blockCheck?.check(tx.blockchain);
     const cid = await cidForBytes(bytes);

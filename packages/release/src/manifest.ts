@@ -9,7 +9,8 @@ export const MANIFEST_SCHEMA = 'anchorpost.release-manifest.v1';
 
 /**
  * Every image a release pins: the five services, the database migration Job (the prod overlay
- * pins it too) and the updater that deploys releases. A manifest names exactly these.
+ * pins it too), the updater that deploys releases and the sponsor that pays users' gas. A manifest
+ * names exactly these: an image the cluster may run is never left to a tag.
  */
 export const RELEASE_SERVICES = [
   'relay',
@@ -19,6 +20,7 @@ export const RELEASE_SERVICES = [
   'proof-api',
   'migrate',
   'updater',
+  'sponsor',
 ] as const;
 export type ReleaseService = (typeof RELEASE_SERVICES)[number];
 

@@ -1,7 +1,7 @@
 /**
  * @anchorpost/sponsor-contracts — the sponsor's contracts on chain: OpenZeppelin's ERC-2771
  * forwarder (as AnchorpostForwarder) and the AnchorpostKeyRegistry (compiled at build time),
- * their deployment, RpcSponsorChain (the chain checks a sponsorship passes before it is accepted)
+ * their deployment, KeyRegistryReader (is a key some identity's current one), RpcSponsorChain (the chain checks a sponsorship passes before it is accepted)
  * and SponsorTransactionEngine (sending accepted sponsorships through the one engine).
  */
 export {
@@ -14,6 +14,8 @@ export {
 export type { DecodedRevert } from '@anchorpost/chains';
 export { deploySponsorContracts } from './deploy.ts';
 export type { SponsorContractsDeployment } from './deploy.ts';
+export { KeyRegistryReader } from './key-registry-reader.ts';
+export type { KeyRegistryReaderOptions } from './key-registry-reader.ts';
 export { RpcSponsorChain } from './rpc-sponsor-chain.ts';
 export { SponsorTransactionEngine } from './sponsor-transaction.ts';
 export type {

@@ -2,7 +2,8 @@
  * @anchorpost/sponsor-core — the sponsor's decisions without a framework: reading and verifying a
  * user's EIP-712 signed request (a forward request or a Governor ballot), the tenant's policy, the
  * budget reservation through the SponsorshipStore port, and the chain checks through the
- * SponsorChain port, put together by SponsorDesk.
+ * SponsorChain port, put together by SponsorDesk; the ledger line of a settled sponsorship and
+ * the reconciliation of the anchored ledger with the chain's receipts and the store.
  */
 export * from './sponsor-error.ts';
 export * from './eip712.ts';
@@ -38,3 +39,13 @@ export type { SponsorDeskOptions, SponsorshipAnswer } from './sponsor-desk.ts';
 export { SPONSORSHIP_STATUSES, sponsorshipStatus } from './sponsorship-status.ts';
 export type { SponsorshipStatus, TransactionState } from './sponsorship-status.ts';
 export { fitsDailyCap, refillAmount, treasuryDay } from './treasury-policy.ts';
+export { decodeLedgerLine, encodeLedgerLine, LEDGER_LINE_SCHEMA } from './ledger-line.ts';
+export type { LedgerLine } from './ledger-line.ts';
+export { LedgerMismatchCode, reconcileLedger } from './ledger-reconciliation.ts';
+export type {
+  AnchoredLedgerLine,
+  ChainReceipt,
+  LedgerMismatch,
+  LedgerReconciliation,
+  LedgerSources,
+} from './ledger-reconciliation.ts';

@@ -33,6 +33,8 @@ export const SponsorErrorCode = {
   OtherTenant: 'OTHER_TENANT',
   /** No sponsorship with this digest was accepted for this tenant. */
   NotFound: 'NOT_FOUND',
+  /** Bytes that are not a ledger line in its canonical form (ledger-line.ts). */
+  BadLedgerLine: 'BAD_LEDGER_LINE',
 } as const;
 
 export type SponsorErrorCode = (typeof SponsorErrorCode)[keyof typeof SponsorErrorCode];
@@ -51,6 +53,7 @@ const KINDS = errorKinds<SponsorErrorCode>(SponsorErrorCode, {
   UNKNOWN_TENANT: 'forbidden',
   OTHER_TENANT: 'conflict',
   NOT_FOUND: 'not-found',
+  BAD_LEDGER_LINE: 'invalid',
 });
 
 const RETRYABLE: ReadonlySet<SponsorErrorCode> = new Set<SponsorErrorCode>([

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { RELEASE_SERVICES } from '@anchorpost/release';
 import { runCommand } from '../src/command.ts';
 import type { CommandRunner } from '../src/command.ts';
 import { GitCliRepository } from '../src/git-cli-repository.ts';
@@ -19,7 +20,8 @@ import { createGitOpsRemote } from '../src/testing/index.ts';
 import type { GitOpsRemote } from '../src/testing/index.ts';
 
 const REPO = join(import.meta.dirname, '../../..');
-const SERVICES = ['relay', 'batcher', 'anchorer', 'parser', 'proof-api', 'migrate', 'updater'];
+// Every image a manifest names: the overlay must pin each one it lists from these.
+const SERVICES = RELEASE_SERVICES;
 
 function change(proposalId: string, salt: string): ReleaseChange {
   return {

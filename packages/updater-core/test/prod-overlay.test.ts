@@ -2,18 +2,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { RELEASE_SERVICES } from '@anchorpost/release';
 import { overlayPins, pinReleaseImages } from '../src/prod-overlay.ts';
 import { UpdaterError } from '../src/updater-error.ts';
 
 const PROD = readFileSync(join(import.meta.dirname, '../../../k8s/overlays/prod/kustomization.yaml'), 'utf8');
-const SERVICES = ['relay', 'batcher', 'anchorer', 'parser', 'proof-api', 'migrate', 'updater'];
+// Every image a manifest names: the overlay must pin each one it lists from these.
+const SERVICES = RELEASE_SERVICES;
 const images = (hex: string) =>
   SERVICES.map((s) => ({ name: `ghcr.io/anchorpost/${s}`, digest: `sha256:${hex.repeat(64)}` }));
 
 describe('pinReleaseImages (the prod overlay)', () => {
   it('sets the digest of every image the overlay lists, keeps comments, reports the rest', () => {
     const change = pinReleaseImages(PROD, images('e'));
-    assert.equal(change.pinned.length, 6);
+    assert.equal(change.pinned.length, 7);
     assert.deepEqual(change.unlisted, ['ghcr.io/anchorpost/updater']);
     assert.ok(overlayPins(change.text).every((pin) => pin.endsWith(`@sha256:${'e'.repeat(64)}`)));
     assert.equal(

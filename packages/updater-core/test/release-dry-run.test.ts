@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { RELEASE_SERVICES } from '@anchorpost/release';
 import { runCommand } from '../src/command.ts';
 import { GitCliRepository } from '../src/git-cli-repository.ts';
 import { KustomizeDryRun } from '../src/release-dry-run.ts';
@@ -15,7 +16,8 @@ import { UpdaterError } from '../src/updater-error.ts';
 import { createGitOpsRemote, k8sTools } from '../src/testing/index.ts';
 
 const REPO = join(import.meta.dirname, '../../..');
-const SERVICES = ['relay', 'batcher', 'anchorer', 'parser', 'proof-api', 'migrate', 'updater'];
+// Every image a manifest names: the overlay must pin each one it lists from these.
+const SERVICES = RELEASE_SERVICES;
 const images = SERVICES.map((s) => ({ name: `ghcr.io/anchorpost/${s}`, digest: `sha256:${'7'.repeat(64)}` }));
 const tools = k8sTools(REPO);
 
@@ -41,7 +43,7 @@ describe('KustomizeDryRun', { skip: 'skip' in tools ? tools.skip : false }, () =
 
   it('renders prod with the new digests, validates it strictly, and finds exactly them in the render', async () => {
     const result = await repository.withCheckout((checkout) => dryRun.check(checkout, images));
-    assert.equal(result.pinned.length, 6);
+    assert.equal(result.pinned.length, 7);
     assert.deepEqual(result.unlisted, ['ghcr.io/anchorpost/updater']);
   });
 

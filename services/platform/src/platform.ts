@@ -142,6 +142,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       bus,
       storage,
       database,
+      // The local chain, where a key registry named by ANCHORPOST_RELAY_KEY_REGISTRY is read.
+      evmRpc: { rpcUrls: evm.rpcUrls },
       metrics: relayMetrics,
       logger: relayLogger,
     });

@@ -7,7 +7,7 @@
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
-import { dataRoot, runServiceMain, startWithSideDatabase } from '@anchorpost/runtime';
+import { dataRoot, evmRpcConfigFromEnv, runServiceMain, startWithSideDatabase } from '@anchorpost/runtime';
 import { ConfigError, loadConfig, ServiceMetrics } from '@anchorpost/service-kit';
 import { openRelay } from './open-relay.ts';
 import { relayConfigSchema } from './relay-config.ts';
@@ -35,9 +35,11 @@ await runServiceMain({
     });
     await readable('ANCHORPOST_RELAY_TENANTS_FILE', config.tenantsFile);
     await readable('ANCHORPOST_RELAY_KEY_FILE', config.keyFile);
-    return config;
+    // Only a relay that requires published client keys reads a chain (ANCHORPOST_EVM_RPC_*).
+    const keyRegistryRpc = config.keyRegistry === '' ? undefined : evmRpcConfigFromEnv(env);
+    return { ...config, keyRegistryRpc };
   },
-  async start({ config, adapters: { bus, storage, database }, logger }) {
+  async start({ config: { keyRegistryRpc, ...config }, adapters: { bus, storage, database }, logger }) {
     const metrics = new ServiceMetrics('relay', RELAY_METRICS);
     // The parser's index, when apart: read now and then by the usage report.
     return startWithSideDatabase(config.indexDatabaseUrl, async (index) => {
@@ -47,6 +49,7 @@ await runServiceMain({
         storage,
         database,
         ...(index === undefined ? {} : { index }),
+        evmRpc: keyRegistryRpc,
         metrics,
         logger,
       });

@@ -22,11 +22,14 @@ import {
   TenantQuotas,
   TenantRegistry,
   UsageMeter,
+  type ClientKeyRegistry,
   type PlanTable,
   type TenantStore,
   type UsageStore,
 } from '@anchorpost/relay-core';
+import { JsonRpcPool } from '@anchorpost/chains';
 import { ConfigError, type Logger, type ServiceMetrics } from '@anchorpost/service-kit';
+import { KeyRegistryReader } from '@anchorpost/sponsor-contracts';
 import type { ContentStore } from '@anchorpost/storage';
 import { PeerAdministration } from './admin/peer-administration.ts';
 import { PostgresQuotaStore } from './postgres-quota-store.ts';
@@ -46,6 +49,25 @@ export interface OpenRelayOptions {
   logger: Logger;
   /** Where tenants live; default PostgreSQL in `database`. Tests pass the MemoryTenantStore test double. */
   tenantStore?: TenantStore | undefined;
+  /**
+   * The chain's JSON-RPC (ANCHORPOST_EVM_RPC_*): required with ANCHORPOST_RELAY_KEY_REGISTRY, where
+   * the relay reads the key registry, and not read without it.
+   */
+  evmRpc?: { readonly rpcUrls: readonly string[]; readonly rpcTimeoutMs?: number } | undefined;
+}
+
+/** The key registry client keys must be current in, when ANCHORPOST_RELAY_KEY_REGISTRY is set. */
+function openKeyRegistry(options: OpenRelayOptions): ClientKeyRegistry | undefined {
+  const { config, evmRpc } = options;
+  if (config.keyRegistry === '') return undefined;
+  if (evmRpc === undefined) {
+    throw new ConfigError(relayConfigSchema.keyRegistry.env, 'needs the chain: set ANCHORPOST_EVM_RPC_URLS');
+  }
+  return new KeyRegistryReader({
+    rpc: new JsonRpcPool({ urls: evmRpc.rpcUrls, timeoutMs: evmRpc.rpcTimeoutMs }),
+    registry: config.keyRegistry,
+    deployBlock: config.keyRegistryDeployBlock,
+  });
 }
 
 async function readConfigFile(key: string, path: string): Promise<string> {
@@ -141,6 +163,7 @@ async function openErgoBlockView(config: RelayConfig): Promise<ErgoNodeBlockView
 export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay> {
   const { config } = options;
   const ergoView = config.ergoNodeUrl === '' ? undefined : await openErgoBlockView(config);
+  const keyRegistry = openKeyRegistry(options);
   const store: TenantStore = options.tenantStore ?? new PostgresTenantStore(options.database.prisma);
   if (config.tenantsFile !== '') {
     const imported = await importTenants(store, await readTenantsFile(config.tenantsFile));
@@ -193,6 +216,9 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
       ...(ergoView === undefined
         ? {}
         : { ergo: { view: ergoView, trustedblockMaxAge: config.trustedblockMaxAge } }),
+      ...(keyRegistry === undefined
+        ? {}
+        : { registeredKeys: { registry: keyRegistry, cacheMs: config.keyRegistryCacheMs } }),
       quotas,
       observer: relayObserver(options.metrics, options.logger, meter),
     });

@@ -237,6 +237,29 @@ export const relayConfigSchema = {
     min: 10,
     max: 1_000_000,
   },
+  /**
+   * The AnchorpostKeyRegistry (key transparency, docs/sponsor.md); set, a tx-file is accepted only
+   * when its client key is an identity's current key there (`403 KEY_NOT_REGISTERED`), asked over
+   * ANCHORPOST_EVM_RPC_URLS. Empty (the default): client keys need not be published.
+   */
+  keyRegistry: {
+    kind: 'string',
+    env: 'ANCHORPOST_RELAY_KEY_REGISTRY',
+    default: '',
+    pattern: /^(0x[0-9a-fA-F]{40})?$/,
+  },
+  /** With a key registry: the block it was deployed in, where its events start. */
+  keyRegistryDeployBlock: {
+    kind: 'int',
+    env: 'ANCHORPOST_RELAY_KEY_REGISTRY_DEPLOY_BLOCK',
+    default: 0,
+    min: 0,
+  },
+  /**
+   * With a key registry: how long a client key found current is not asked about again (so also
+   * how late a revocation may take effect); a key not found is asked about on every file.
+   */
+  keyRegistryCacheMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_KEY_REGISTRY_CACHE', default: 60_000 },
 } as const;
 
 export type RelayConfig = ConfigOf<typeof relayConfigSchema>;

@@ -61,6 +61,8 @@ export interface RelayServiceFixture {
   /** The relay's inbound delivery of peers' files (its loop runs too, at the configured interval). */
   inbound: InboundDelivery;
   service: RunningService;
+  /** The tenant's registered client app, which signs `txFile`'s files. */
+  app: PrivateIdentity;
   stranger: PrivateIdentity;
   /**
    * A fresh tx-file, to `group` (default: a new group) signed by the registered app (or `client`),
@@ -96,6 +98,8 @@ export interface RelayServiceFixtureOptions {
   postgresAdminUrl?: string;
   /** `memory`: tenants in the MemoryTenantStore test double instead of the database. */
   tenantStore?: 'database' | 'memory';
+  /** The chain's RPC, for a relay that reads a key registry (ANCHORPOST_RELAY_KEY_REGISTRY). */
+  evmRpc?: { rpcUrls: readonly string[] };
 }
 
 /** `env`: more `ANCHORPOST_RELAY_*` settings (e.g. an Ergo node to check blocks on). */
@@ -165,6 +169,7 @@ export async function openRelayServiceFixture(
       metrics,
       logger,
       tenantStore: options.tenantStore === 'memory' ? new MemoryTenantStore() : undefined,
+      evmRpc: options.evmRpc,
     });
     const service = await startRelayService({ config, relay, metrics, logger, handleSignals: false });
     closers.push(() => service.close());
@@ -209,6 +214,7 @@ export async function openRelayServiceFixture(
       },
       maxTxFileBytes: config.maxTxFileBytes,
       service,
+      app,
       stranger,
       async txFile(text, group, client = app, blockchain = DEFAULT_BLOCKCHAIN) {
         const keys = group ?? (await createGroup('modern', [sender.public])).keys;

@@ -413,7 +413,7 @@ describe(
       );
       const overlay = await remote.git(['show', 'release:k8s/overlays/prod/kustomization.yaml']);
       const pins = forward?.detail['pins']?.split(' ') ?? [];
-      assert.equal(pins.length, 6);
+      assert.equal(pins.length, 7, 'the five services, migrate and the sponsor');
       for (const pin of pins) assert.ok(overlay.includes(`digest: ${pin.split('@')[1]!}`), pin);
     });
 
