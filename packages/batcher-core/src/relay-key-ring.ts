@@ -87,7 +87,8 @@ export class RelayKeyRing {
  * would only repeat the look-up. The signature checks are the same.
  */
 function signedBy(receipt: RelayReceipt, key: KeyObject): boolean {
-  if (typeof receipt.signature !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(receipt.signature)) return false;
+  if (typeof receipt.signature !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(receipt.signature))
+    return false;
   const signature = Buffer.from(receipt.signature, 'base64');
   if (signature.length !== 64) return false;
   try {

@@ -36,8 +36,7 @@ const prototype = RequestQueue.prototype;
 const nonNegative: Schedule & { nonNegative?: true } = function (this: RequestQueueLike) {
   if (this.throttleCheckTimeoutId) return;
   const throttledFor = this.throttledUntil - Date.now();
-  const delay =
-    throttledFor > 0 ? throttledFor : this.pending.length > 0 ? PENDING_CHECK_MS : IDLE_CHECK_MS;
+  const delay = throttledFor > 0 ? throttledFor : this.pending.length > 0 ? PENDING_CHECK_MS : IDLE_CHECK_MS;
   this.throttleCheckTimeoutId = setTimeout(() => {
     this.throttleCheckTimeoutId = null;
     this.checkPendingRequests();
