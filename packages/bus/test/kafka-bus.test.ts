@@ -140,6 +140,44 @@ describe('KafkaBus', () => {
     }
   });
 
+  it('publishes, reads and consumes without a TimeoutNegativeWarning', async (t) => {
+    if (withoutKafka(t)) return;
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => {
+      if (warning.name === 'TimeoutNegativeWarning') warnings.push(warning.message);
+    };
+    process.on('warning', onWarning);
+    const bus = await openKafkaBus({ brokers: testBrokers!.split(',') });
+    try {
+      const topic = `anchorpost.kafka-${randomBytes(5).toString('hex')}.timers.v1`;
+      await bus.ensureTopic(topic, { partitions: 2 });
+      // Many small publishes: each one schedules the request queue's check of pending requests.
+      for (let i = 0; i < 50; i++) {
+        await bus.publish(topic, [{ key: `k${i}`, value: encoder.encode(`v${i}`) }]);
+      }
+      await bus.endOffsets(topic);
+      await bus.read(topic, 0, 0, 100);
+      const consumed: BusRecord[] = [];
+      const subscription = await bus.subscribe({
+        groupId: `kafka-test-${randomBytes(6).toString('hex')}`,
+        topic,
+        fromBeginning: true,
+        handler: (records) => {
+          consumed.push(...records);
+          return Promise.resolve();
+        },
+      });
+      for (let i = 0; i < 300 && consumed.length < 50; i++) await sleep(100);
+      await subscription.close();
+      assert.equal(consumed.length, 50);
+    } finally {
+      await bus.close();
+      await new Promise((resolve) => setImmediate(resolve));
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings, []);
+  });
+
   it('is UNAVAILABLE (retryable) when no broker answers', async () => {
     const started = Date.now();
     await assert.rejects(

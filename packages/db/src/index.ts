@@ -4,7 +4,7 @@
  * both understand, and the repository the parser and the proof API use.
  */
 export { toDbError } from './to-db-error.ts';
-export { startEmbeddedPostgres, EMBEDDED_POOL_SIZE } from './embedded-postgres.ts';
+export { startEmbeddedPostgres, EMBEDDED_POOL_SIZE, EMBEDDED_SHARED_BUFFERS } from './embedded-postgres.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-postgres.ts';
 export { createDatabase, DEFAULT_POOL_SIZE, type Database, type DatabaseOptions } from './create-database.ts';
 export { PrismaIndexRepository, ENTRY_CHUNK, MAX_PAGE_LIMIT, TREE_LEVEL } from './index-repository.ts';

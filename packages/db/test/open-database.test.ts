@@ -5,6 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import pg from 'pg';
+import { EMBEDDED_SHARED_BUFFERS, startEmbeddedPostgres } from '../src/embedded-postgres.ts';
 import { openDatabase } from '../src/open-database.ts';
 import { readDatabaseConfig } from '../src/database-config.ts';
 import { fixtureBatch, fixtureEntries } from '../src/testing/index.ts';
@@ -74,6 +76,19 @@ describe('openDatabase (embedded)', () => {
       }
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the embedded buffer cache small (it stays resident in the process)', async () => {
+    const server = await startEmbeddedPostgres();
+    const client = new pg.Client({ connectionString: server.databaseUrl });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ shared_buffers: string }>('SHOW shared_buffers');
+      assert.equal(rows[0]?.shared_buffers, EMBEDDED_SHARED_BUFFERS);
+    } finally {
+      await client.end();
+      await server.stop();
     }
   });
 });

@@ -3,7 +3,8 @@
  * trying again on retryable failures (IPFS down or slow). A non-retryable failure, or the last
  * retryable one, is thrown as it came.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError, CidCodec, cidToBytes } from '@anchorpost/protocol';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 import type { ContentAddress, ContentStore } from '@anchorpost/storage-port';
 import { notify } from './parser-observer.ts';
 import type { ParserObserver } from './parser-observer.ts';
@@ -32,10 +33,27 @@ export class ContentFetcher {
     );
   }
 
+  /**
+   * A tx-file of up to one chunk has a raw-leaf CID: its one block is the whole file, so it is read
+   * as a block (checked against its hash by the store) rather than walked as UnixFS and hashed
+   * again through the importer, which cost more than the read itself. Larger files are read as files.
+   */
   txFile(cid: ContentAddress): Promise<Uint8Array> {
-    return this.#retrying(`tx-file ${cid.toString()}`, () =>
-      this.#options.store.getFile(cid, { timeoutMs: this.#options.timeoutMs, maxBytes: MAX_TX_FILE_BYTES }),
-    );
+    const what = `tx-file ${cid.toString()}`;
+    const { store, timeoutMs } = this.#options;
+    if (!isRawLeaf(cid)) {
+      return this.#retrying(what, () => store.getFile(cid, { timeoutMs, maxBytes: MAX_TX_FILE_BYTES }));
+    }
+    return this.#retrying(what, async () => {
+      const bytes = await store.getBlock(cid, { timeoutMs });
+      if (bytes.byteLength > MAX_TX_FILE_BYTES) {
+        throw new StorageError(
+          StorageErrorCode.TooLarge,
+          `${what}: ${bytes.byteLength} bytes, more than the allowed ${MAX_TX_FILE_BYTES}`,
+        );
+      }
+      return bytes;
+    });
   }
 
   async #retrying<T>(what: string, read: () => Promise<T>): Promise<T> {
@@ -51,5 +69,15 @@ export class ContentFetcher {
         await sleep(delayMs, signal);
       }
     }
+  }
+}
+
+/** Whether the CID names a raw leaf (0x55); anything it cannot parse goes the file way, which reports it. */
+function isRawLeaf(cid: ContentAddress): boolean {
+  try {
+    // CIDv1 bytes: version, then the codec (one varint byte for the protocol's codecs).
+    return cidToBytes(cid)[1] === CidCodec.Raw;
+  } catch {
+    return false;
   }
 }
