@@ -46,9 +46,8 @@ describe('inbound delivery of a peer platform’s files', { timeout: 120_000 }, 
     const stream = readSse(`${f.service.urls.http!}/v1/subscriptions/${recipient}`, f.auth);
     assert.equal((await stream.next()).event, 'ready');
     const grpc = new GrpcTestClient(f.service.urls.grpc!, f.apiKey);
-    const grpcEvents = grpc
-      .serverStream('Subscribe', { recipientHash: recipient })
-      [Symbol.asyncIterator]() as AsyncIterator<SubscribeResponse>;
+    const grpcStream = grpc.serverStream('Subscribe', { recipientHash: recipient });
+    const grpcEvents = (grpcStream as AsyncIterable<SubscribeResponse>)[Symbol.asyncIterator]();
     const nextOverGrpc = async () => (await grpcEvents.next()).value as SubscribeResponse;
     // The gRPC stream is live once the first file sent after it arrives; none is sent before the peer's.
     await new Promise((resolve) => setTimeout(resolve, 300));

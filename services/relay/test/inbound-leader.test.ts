@@ -45,8 +45,10 @@ describe("one relay replica delivers the peers' files", { timeout: 120_000 }, ()
   }
 
   async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(50)) {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
       if (await check()) return;
+      await sleep(50);
     }
     assert.fail(`timed out waiting until ${what}`);
   }

@@ -25,7 +25,10 @@ describe('two platforms, two databases, two Kubo nodes, one chain', { skip, time
       batchIntervalMs: 300,
     });
   });
-  after(() => p?.close());
+  after(async () => {
+    // Undefined when Kubo is missing (skipped) or the start failed.
+    await (p as TwoPlatforms | undefined)?.close();
+  });
 
   it("delivers B's file to A's member once, after the trusted depth, fetched from B's Kubo", async () => {
     const { a } = p;
@@ -35,8 +38,10 @@ describe('two platforms, two databases, two Kubo nodes, one chain', { skip, time
     const sent = await p.submit(prepared);
 
     // B's batcher seals and B's anchorer anchors (anvil mines each transaction at once).
-    for (const deadline = Date.now() + 60_000; (await p.anchorsOfB()) === 0; await sleep(100)) {
+    const deadline = Date.now() + 60_000;
+    while ((await p.anchorsOfB()) === 0) {
       assert.ok(Date.now() < deadline, "B's anchor did not reach the chain");
+      await sleep(100);
     }
     await p.chain.mine(TRUSTED_DEPTH - 2);
     const arriving = stream.next();
