@@ -220,13 +220,13 @@ describe('charts/anchorpost', () => {
     for (const d of docs.filter((x) => x.kind === 'Deployment')) {
       const token = (podSpec(d) as unknown as { automountServiceAccountToken?: boolean })
         .automountServiceAccountToken;
-      assert.equal(token, /anchorer|parser|sponsor|updater/.test(d.metadata.name), d.metadata.name);
+      assert.equal(token, /anchorer|parser|relay|sponsor|updater/.test(d.metadata.name), d.metadata.name);
     }
     const roles = docs.filter((d) => d.kind === 'Role') as unknown as {
       metadata: { name: string };
       rules: { resources: string[]; verbs: string[]; resourceNames?: string[] }[];
     }[];
-    assert.equal(roles.length, 4);
+    assert.equal(roles.length, 5);
     for (const role of roles) {
       for (const rule of role.rules) {
         assert.deepEqual(rule.resources, ['leases']);

@@ -7,6 +7,7 @@
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
+import { electionConfigFromEnv, electionFactory } from '@anchorpost/leader-election';
 import { dataRoot, evmRpcConfigFromEnv, runServiceMain, startWithSideDatabase } from '@anchorpost/runtime';
 import { ConfigError, loadConfig, ServiceMetrics } from '@anchorpost/service-kit';
 import { openRelay } from './open-relay.ts';
@@ -27,6 +28,7 @@ await runServiceMain({
   service: 'relay',
   needs: relayAdapters,
   async config(env) {
+    electionConfigFromEnv(env, 'relay'); // checked with the rest, before anything opens
     const root = dataRoot(env);
     const config = loadConfig(relayConfigSchema, {
       ANCHORPOST_RELAY_TENANTS_FILE: join(root, 'tenants.json'),
@@ -63,6 +65,8 @@ await runServiceMain({
           { name: 'bus', check: () => bus.endOffsets(TX_FILE_ACCEPTED_TOPIC).then(() => undefined) },
         ],
         handleSignals: false,
+        // Replicas elect one deliverer of peers' files (ANCHORPOST_LEADER_ELECTION; off: this one).
+        inboundElection: electionFactory(electionConfigFromEnv(process.env, 'relay')),
       });
     });
   },

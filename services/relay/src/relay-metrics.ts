@@ -2,6 +2,7 @@
  * The relay's own metrics (`anchorpost_relay_*`) and the RelayObserver that feeds them and the
  * log: one line per refusal with its code, never the tx-file's bytes.
  */
+import { LEADER_METRICS } from '@anchorpost/leader-election';
 import type { InboundObserver, RelayObserver, UsageCounts, UsageMeter } from '@anchorpost/relay-core';
 import type { Logger, MetricNames, ServiceMetrics } from '@anchorpost/service-kit';
 
@@ -20,6 +21,8 @@ export const RELAY_METRICS = {
   inboundDeliveredTotal: 'inbound_delivered_total',
   inboundIgnoredTotal: 'inbound_ignored_total',
   inboundRunFailuresTotal: 'inbound_run_failures_total',
+  /** 1 on the replica elected to deliver the peers' files. */
+  ...LEADER_METRICS,
 } as const satisfies MetricNames;
 
 /**

@@ -4,6 +4,7 @@
  * one-process platform and a stand-alone process wire it the same way.
  */
 import { Module } from '@nestjs/common';
+import type { ElectionFactory } from '@anchorpost/leader-election';
 import {
   createLogger,
   startServiceApp,
@@ -35,6 +36,11 @@ export interface RelayServiceOptions {
   /** Checks of the adapters the relay depends on (database, storage, bus). */
   readiness?: readonly ReadinessCheck[];
   handleSignals?: boolean;
+  /**
+   * One replica delivers the peers' files (ADR 0031) when several run: `electionFactory(
+   * electionConfigFromEnv(env, 'relay'))` of @anchorpost/leader-election. Without it, this one does.
+   */
+  inboundElection?: ElectionFactory;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
@@ -144,13 +150,21 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     await service.close();
     throw error;
   }
-  // The peers' files indexed by the parser (ADR 0031); every replica runs it, and a file two
-  // replicas take at the same moment is the relay's documented duplicate, dropped by CID.
-  const inbound = startInboundLoop(options.relay.inbound, {
-    intervalMs: config.inboundIntervalMs,
-    metrics,
-    logger,
-  });
+  // The peers' files indexed by the parser (ADR 0031), delivered by the elected replica only.
+  let inbound: Awaited<ReturnType<typeof startInboundLoop>>;
+  try {
+    inbound = await startInboundLoop(options.relay.inbound, {
+      intervalMs: config.inboundIntervalMs,
+      metrics,
+      logger,
+      election: options.inboundElection,
+    });
+  } catch (error) {
+    await admin?.close();
+    await grpc.close();
+    await service.close();
+    throw error;
+  }
   logger.info(
     {
       http: service.url,

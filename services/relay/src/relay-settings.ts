@@ -3,12 +3,17 @@
  * (its own and theirs). The docs table, the chart test and the cluster harness test enumerate it.
  */
 import { evmRpcConfigSchema } from '@anchorpost/chains';
+import { electionConfigSchema, electionDefaultsSchema } from '@anchorpost/leader-election';
 import { serviceSettings, type AdapterName, type ServiceSettings } from '@anchorpost/runtime';
 import { relayConfigSchema } from './relay-config.ts';
 
 export const relayAdapters = ['bus', 'storage', 'database'] as const satisfies readonly AdapterName[];
 
-const adapterSettings = serviceSettings('relay', [relayConfigSchema], relayAdapters);
+const adapterSettings = serviceSettings(
+  'relay',
+  [relayConfigSchema, electionConfigSchema, electionDefaultsSchema],
+  relayAdapters,
+);
 
 /** The chain's RPC settings are read only with ANCHORPOST_RELAY_KEY_REGISTRY set. */
 export const relaySettings: ServiceSettings = {

@@ -1,5 +1,6 @@
 // Inbound delivery (ADR 0031): a peer platform's files, indexed from the peer's anchors, reach the
-// subscribers of recipients a local tenant may receive — once, marked with the peer's name, also
+// subscribers of recipients a local tenant may receive — over SSE and gRPC alike — once, marked
+// with the peer's name, also
 // when the delivery runs again from an older cursor (a crash before the cursor was saved); files
 // for recipients nobody here serves are left out with a reason; a batch the parser is still
 // writing holds the stream back until it is indexed.
@@ -7,6 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fixtureBatch } from '@anchorpost/db/testing';
 import { parseTxFile } from '@anchorpost/protocol';
+import type { SubscribeResponse } from '../src/grpc/relay-messages.ts';
+import { GrpcTestClient } from './grpc-fixture.ts';
 import { openRelayServiceFixture, readSse, type RelayServiceFixture } from './relay-service-fixture.ts';
 
 const PEER = 'platform-b';
@@ -42,6 +45,12 @@ describe('inbound delivery of a peer platform’s files', { timeout: 120_000 }, 
     await f.administration.registerRecipient(f.tenant, recipient);
     const stream = readSse(`${f.service.urls.http!}/v1/subscriptions/${recipient}`, f.auth);
     assert.equal((await stream.next()).event, 'ready');
+    const grpc = new GrpcTestClient(f.service.urls.grpc!, f.apiKey);
+    const grpcStream = grpc.serverStream('Subscribe', { recipientHash: recipient });
+    const grpcEvents = (grpcStream as AsyncIterable<SubscribeResponse>)[Symbol.asyncIterator]();
+    const nextOverGrpc = async () => (await grpcEvents.next()).value as SubscribeResponse;
+    // The gRPC stream is live once the first file sent after it arrives; none is sent before the peer's.
+    await new Promise((resolve) => setTimeout(resolve, 300));
 
     const first = await peerBatch(0, [served, nobodys]);
     const later = await peerBatch(1, [second], true);
@@ -50,6 +59,8 @@ describe('inbound delivery of a peer platform’s files', { timeout: 120_000 }, 
     assert.equal(event.cid, first.cids[0]);
     assert.equal(event.origin, PEER);
     assert.deepEqual(Buffer.from(event.txFile, 'base64'), Buffer.from(served));
+    const overGrpc = await nextOverGrpc();
+    assert.deepEqual([overGrpc.cid, overGrpc.origin], [first.cids[0], PEER]);
     assert.match(
       await metrics(),
       /anchorpost_relay_inbound_ignored_total\{peer="platform-b",reason="NOT_SERVED"\} 1/,
@@ -61,6 +72,8 @@ describe('inbound delivery of a peer platform’s files', { timeout: 120_000 }, 
     assert.deepEqual(await f.inbound.runOnce(), { delivered: 1, ignored: 0 });
     const next = JSON.parse((await stream.next()).data) as { cid: string; origin?: string };
     assert.deepEqual([next.cid, next.origin], [later.cids[0], PEER]);
+    const nextOverGrpc2 = await nextOverGrpc();
+    assert.deepEqual([nextOverGrpc2.cid, nextOverGrpc2.origin], [later.cids[0], PEER]);
 
     // A crash before the cursor was saved: the run starts over from the first batch.
     await f.database.peers.saveDeliveryCursor(from, { position: 1, entry: 0 });
@@ -78,6 +91,11 @@ describe('inbound delivery of a peer platform’s files', { timeout: 120_000 }, 
     assert.equal(reply.origin, undefined, "this platform's own file has no origin");
     assert.notEqual(reply.cid, first.cids[0]);
     stream.close();
+    const replyOverGrpc = await nextOverGrpc();
+    assert.equal(replyOverGrpc.cid, reply.cid, 'nothing of the peer was published again');
+    assert.equal(replyOverGrpc.origin, undefined, "no origin on gRPC either for this platform's file");
+    await grpcEvents.return?.();
+    grpc.close();
     const receipts = await f.database.prisma.relayReceipt.count({ where: { tenantId: `peer:${PEER}` } });
     assert.equal(receipts, 2);
   });

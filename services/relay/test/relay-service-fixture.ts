@@ -33,7 +33,8 @@ import { buildLegacyTxFile, StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey, TenantAdministration, type InboundDelivery } from '@anchorpost/relay-core';
 import { MemoryTenantStore } from '@anchorpost/relay-core/testing';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
-import { openHeliaContentStore, type HeliaContentStore } from '@anchorpost/storage';
+import type { ElectionFactory } from '@anchorpost/leader-election';
+import { openHeliaContentStore, type ContentStore, type HeliaContentStore } from '@anchorpost/storage';
 import { openRelay } from '../src/open-relay.ts';
 import { relayConfigSchema } from '../src/relay-config.ts';
 import { startRelayService } from '../src/relay-service.ts';
@@ -54,10 +55,14 @@ export interface RelayServiceFixture {
    * Another relay service (its own ports, its own tenants cache) over the same database, bus and
    * storage, as a second replica would be; closed with the fixture.
    */
-  replica(env?: Record<string, string>): Promise<RunningService>;
+  replica(env?: Record<string, string>, options?: ReplicaOptions): Promise<RunningService>;
+  /** The bus every replica shares (to count what was published). */
+  bus: FileLogBus;
   maxTxFileBytes: number;
   /** The relay's content store (to put a peer's tx-files where IPFS would have them). */
-  storage: HeliaContentStore;
+  storage: ContentStore;
+  /** The relay's public key (for a batcher that checks its records). */
+  relayPublicKey: Uint8Array;
   /** The relay's inbound delivery of peers' files (its loop runs too, at the configured interval). */
   inbound: InboundDelivery;
   service: RunningService;
@@ -90,7 +95,12 @@ const DEFAULT_BLOCKCHAIN: TxBlockchain = {
   trustedblock: block(1_204_321, 'b'),
 };
 
-export interface RelayServiceFixtureOptions {
+export interface ReplicaOptions {
+  /** The election of the replica that delivers peers' files; default: none (it always does). */
+  inboundElection?: ElectionFactory;
+}
+
+export interface RelayServiceFixtureOptions extends ReplicaOptions {
   /**
    * A real PostgreSQL server (ANCHORPOST_TEST_POSTGRES_URL's admin URL): a fresh database on it,
    * where replicas' connections really run side by side. Default: an embedded PGlite.
@@ -100,6 +110,8 @@ export interface RelayServiceFixtureOptions {
   tenantStore?: 'database' | 'memory';
   /** The chain's RPC, for a relay that reads a key registry (ANCHORPOST_RELAY_KEY_REGISTRY). */
   evmRpc?: { rpcUrls: readonly string[] };
+  /** Where files go (e.g. a Kubo daemon); default an embedded Helia store in the temp folder. */
+  storage?: ContentStore;
 }
 
 /** `env`: more `ANCHORPOST_RELAY_*` settings (e.g. an Ergo node to check blocks on). */
@@ -156,8 +168,14 @@ export async function openRelayServiceFixture(
     closers.push(() => database.close());
     const bus: FileLogBus = await openFileLogBus({ dir: join(dir, 'bus'), maxRecordBytes: 2 * 1024 * 1024 });
     closers.push(() => bus.close());
-    const storage: HeliaContentStore = await openHeliaContentStore({ dir: join(dir, 'storage') });
-    closers.push(() => storage.close());
+    let storage: ContentStore;
+    if (options.storage === undefined) {
+      const helia: HeliaContentStore = await openHeliaContentStore({ dir: join(dir, 'storage') });
+      closers.push(() => helia.close());
+      storage = helia;
+    } else {
+      storage = options.storage;
+    }
 
     const logger = createLogger('relay', { destination: { write: () => undefined } });
     const metrics = new ServiceMetrics('relay', RELAY_METRICS);
@@ -171,7 +189,14 @@ export async function openRelayServiceFixture(
       tenantStore: options.tenantStore === 'memory' ? new MemoryTenantStore() : undefined,
       evmRpc: options.evmRpc,
     });
-    const service = await startRelayService({ config, relay, metrics, logger, handleSignals: false });
+    const service = await startRelayService({
+      config,
+      relay,
+      metrics,
+      logger,
+      handleSignals: false,
+      ...(options.inboundElection === undefined ? {} : { inboundElection: options.inboundElection }),
+    });
     closers.push(() => service.close());
     const { key: apiKey } = await relay.administration.issueApiKey(tenant, ['submit', 'subscribe']);
 
@@ -186,28 +211,35 @@ export async function openRelayServiceFixture(
       database,
       storage,
       inbound: relay.inbound,
-      async replica(more = {}) {
+      relayPublicKey: relay.relay.publicKey,
+      bus,
+      async replica(more = {}, replicaOptions = {}) {
         const replicaConfig = loadConfig(relayConfigSchema, {
           ANCHORPOST_RELAY_HTTP_PORT: '0',
           ANCHORPOST_RELAY_GRPC_PORT: '0',
+          ANCHORPOST_RELAY_MANAGEMENT_PORT: '0',
           ANCHORPOST_RELAY_PARTITIONS: '4',
           ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
           ...env,
           ...more,
         });
+        // One registry for the relay's observers and the service, so that /metrics shows both.
+        const replicaMetrics = new ServiceMetrics('relay', RELAY_METRICS);
         const opened = await openRelay({
           config: replicaConfig,
           bus,
           storage,
           database,
-          metrics: new ServiceMetrics('relay', RELAY_METRICS),
+          metrics: replicaMetrics,
           logger,
         });
         const running = await startRelayService({
           config: replicaConfig,
           relay: opened,
+          metrics: replicaMetrics,
           logger,
           handleSignals: false,
+          ...replicaOptions,
         });
         closers.push(() => running.close());
         return running;

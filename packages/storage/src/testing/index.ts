@@ -6,6 +6,7 @@ export {
   KUBO_VERSION,
   kuboBinaryForTests,
   kuboRequired,
+  newSwarmKey,
   startKuboDaemon,
 } from './kubo-daemon.ts';
 export type { KuboDaemon, KuboDaemonOptions } from './kubo-daemon.ts';

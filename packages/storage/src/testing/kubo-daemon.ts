@@ -5,10 +5,18 @@
  * The ports chosen at first start are written into the config, so a restart (`stop()` then
  * `start()`) serves the same URL, as a real daemon would after a restart.
  *
+ * With `swarm`, the daemon goes online instead, listening for peers on 127.0.0.1 only (a port the
+ * OS picks), still with no bootstrap peers, no mDNS and no content routing: it reaches exactly the
+ * daemons it is told to `peer` with, over loopback, as two platforms' Kubo nodes on one "public"
+ * network would (ADR 0031). With `swarm.key`, that network is private: the key is written to the
+ * repo's `swarm.key` and LIBP2P_FORCE_PNET=1 makes the daemon refuse to run without it, so it
+ * connects only to daemons holding the same key.
+ *
  * The binary: ANCHORPOST_IPFS_BIN, else the one `scripts/install-kubo.sh` builds
  * (`$ANCHORPOST_TOOLS_DIR` or `~/.cache/anchorpost`, `kubo-v0.39.0/ipfs`), else `ipfs` on PATH.
  */
 import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +36,8 @@ export interface KuboDaemonOptions {
   config?: Readonly<Record<string, unknown>>;
   /** How long to wait for "Daemon is ready" (ms). Default 30,000. */
   startTimeoutMs?: number;
+  /** Online on a loopback swarm (see the module comment); `key`: a private network's swarm key. */
+  swarm?: { readonly key?: string };
 }
 
 export interface KuboDaemon {
@@ -43,6 +53,19 @@ export interface KuboDaemon {
   start(): Promise<void>;
   /** Stops the daemon and deletes the repo. Idempotent. */
   dispose(): Promise<void>;
+  /** Where other daemons dial this one (`/ip4/127.0.0.1/tcp/<port>/p2p/<peer id>`); needs `swarm`. */
+  swarmAddress(): Promise<string>;
+  /** Keeps a connection to `other` (Kubo's peering: redialled when it drops); needs `swarm`. */
+  peer(other: KuboDaemon): Promise<void>;
+  /** The peer ids this daemon is connected to now (`ipfs swarm peers`). */
+  connectedPeers(): Promise<string[]>;
+  /** This daemon's peer id. */
+  peerId(): Promise<string>;
+}
+
+/** A fresh private network's swarm key, in the `swarm.key` file format of go-libp2p's pnet. */
+export function newSwarmKey(): string {
+  return `/key/swarm/psk/1.0.0/\n/base16/\n${randomBytes(32).toString('hex')}\n`;
 }
 
 /** The Kubo binary to use, or undefined if none is installed (see the module comment). */
@@ -93,17 +116,20 @@ export async function startKuboDaemon(options: KuboDaemonOptions = {}): Promise<
   if (binary === undefined)
     throw new Error('no Kubo binary: set ANCHORPOST_IPFS_BIN or run scripts/install-kubo.sh');
   const repoPath = await mkdtemp(join(tmpdir(), 'anchorpost-kubo-'));
-  const daemon = new ThrowAwayKubo(binary, repoPath, options.startTimeoutMs ?? 30_000);
+  const swarm = options.swarm;
+  const daemon = new ThrowAwayKubo(binary, repoPath, options.startTimeoutMs ?? 30_000, swarm);
   try {
     await run(binary, ['init', '--profile=test', '--empty-repo'], { env: daemon.env, timeout: 30_000 });
+    if (swarm?.key !== undefined) await writeFile(join(repoPath, 'swarm.key'), swarm.key, { mode: 0o600 });
     await daemon.editConfig({
       'Addresses.API': '/ip4/127.0.0.1/tcp/0',
       'Addresses.Gateway': '/ip4/127.0.0.1/tcp/0',
-      'Addresses.Swarm': [],
+      'Addresses.Swarm': swarm === undefined ? [] : ['/ip4/127.0.0.1/tcp/0'],
       Bootstrap: [],
       'Discovery.MDNS.Enabled': false,
       'AutoConf.Enabled': false,
       'Plugins.Plugins.telemetry.Config.Mode': 'off',
+      ...(swarm === undefined ? {} : { 'Routing.Type': 'none' }),
       ...options.config,
     });
     await daemon.start();
@@ -111,6 +137,7 @@ export async function startKuboDaemon(options: KuboDaemonOptions = {}): Promise<
     await daemon.editConfig({
       'Addresses.API': daemon.apiAddress,
       'Addresses.Gateway': daemon.gatewayAddress,
+      ...(swarm === undefined ? {} : { 'Addresses.Swarm': [daemon.swarmListen] }),
     });
     return daemon;
   } catch (error) {
@@ -133,11 +160,50 @@ class ThrowAwayKubo implements KuboDaemon {
     this.#child?.kill('SIGKILL');
   };
 
-  constructor(binary: string, repoPath: string, startTimeoutMs: number) {
+  readonly #online: boolean;
+  /** The swarm's listen address once started (with `swarm`). */
+  swarmListen = '';
+
+  constructor(binary: string, repoPath: string, startTimeoutMs: number, swarm: KuboDaemonOptions['swarm']) {
     this.#binary = binary;
     this.repoPath = repoPath;
     this.#startTimeoutMs = startTimeoutMs;
-    this.env = { PATH: process.env.PATH, HOME: process.env.HOME, IPFS_PATH: repoPath, IPFS_TELEMETRY: 'off' };
+    this.#online = swarm !== undefined;
+    this.env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      IPFS_PATH: repoPath,
+      IPFS_TELEMETRY: 'off',
+      // Without the key file the daemon refuses to start, rather than join any network.
+      ...(swarm?.key === undefined ? {} : { LIBP2P_FORCE_PNET: '1' }),
+    };
+  }
+
+  async swarmAddress(): Promise<string> {
+    if (!this.#online || this.swarmListen === '') throw new Error('this Kubo daemon has no swarm');
+    return `${this.swarmListen}/p2p/${await this.peerId()}`;
+  }
+
+  async peerId(): Promise<string> {
+    const config = JSON.parse(await readFile(join(this.repoPath, 'config'), 'utf8')) as {
+      Identity: { PeerID: string };
+    };
+    return config.Identity.PeerID;
+  }
+
+  async connectedPeers(): Promise<string[]> {
+    const { stdout } = await run(this.#binary, ['swarm', 'peers'], { env: this.env, timeout: 30_000 });
+    return stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((address) => address.slice(address.lastIndexOf('/p2p/') + '/p2p/'.length));
+  }
+
+  async peer(other: KuboDaemon): Promise<void> {
+    await run(this.#binary, ['swarm', 'peering', 'add', await other.swarmAddress()], {
+      env: this.env,
+      timeout: 30_000,
+    });
   }
 
   get url(): string {
@@ -162,7 +228,7 @@ class ThrowAwayKubo implements KuboDaemon {
   async start(): Promise<void> {
     if (this.#disposed) throw new Error('the Kubo daemon was disposed');
     if (this.#child !== undefined) return;
-    const child = spawn(this.#binary, ['daemon', '--offline'], {
+    const child = spawn(this.#binary, this.#online ? ['daemon'] : ['daemon', '--offline'], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -200,9 +266,12 @@ class ThrowAwayKubo implements KuboDaemon {
         child.stdout.on('data', () => {
           const api = /RPC API server listening on (\S+)/.exec(log);
           const gateway = /Gateway server listening on (\S+)/.exec(log);
+          // Kubo 0.39 writes `Swarm listening on 127.0.0.1:<port> (TCP)`.
+          const swarmListen = /Swarm listening on 127\.0\.0\.1:(\d+)/.exec(log);
           if (api !== null && gateway !== null && log.includes('Daemon is ready')) {
             this.apiAddress = api[1]!;
             this.gatewayAddress = gateway[1]!;
+            if (swarmListen !== null) this.swarmListen = `/ip4/127.0.0.1/tcp/${swarmListen[1]!}`;
             clearTimeout(timer);
             child.removeListener('exit', onExit);
             resolve();

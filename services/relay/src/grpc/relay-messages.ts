@@ -72,5 +72,7 @@ export function subscribeResponse(delivered: DeliveredTxFile): SubscribeResponse
     txFile: delivered.txFile,
     receipt: receiptMessage(delivered.receipt),
     cursor: delivered.cursor,
+    // A peer platform's file (ADR 0031) names the peer; this platform's own files have no origin.
+    ...(delivered.origin === undefined ? {} : { origin: delivered.origin }),
   };
 }

@@ -1,0 +1,206 @@
+// Two complete platforms on one anvil chain (ADR 0031), for the two-platform test and the
+// cross-platform latency bench. Each has its own embedded PostgreSQL, bus, relay and Kubo node;
+// the two Kubo nodes peer over loopback (the "public" network, or a private one with a shared
+// swarm key) and nothing else links them. Platform B runs its relay, batcher and anchorer on its
+// own contract with its own key; platform A runs its relay and its parser, whose operator added
+// B's trust roots. Every port is one the OS picks on 127.0.0.1.
+import { anchorerConfigSchema, startAnchorerService } from '@anchorpost/anchorer-service';
+import { batcherConfigSchema, startBatcherService } from '@anchorpost/batcher-service';
+import { ANCHORED_TOPIC, deployAnchorContract, evmChainConfigFromEnv } from '@anchorpost/chains';
+import { startEvmTestChain, type EvmTestChain } from '@anchorpost/chains/testing';
+import { parserConfigSchema, startParserService } from '@anchorpost/parser-service';
+import { parseTxFile, toHex, type GroupKeys } from '@anchorpost/protocol';
+import { createLogger, loadConfig, type RunningService } from '@anchorpost/service-kit';
+import { connectKubo } from '@anchorpost/storage';
+import { startKuboDaemon, type KuboDaemon } from '@anchorpost/storage/testing';
+import { openRelayServiceFixture, type RelayServiceFixture } from './relay-service-fixture.ts';
+
+export interface TwoPlatformsOptions {
+  /** The Kubo binary (kuboBinaryForTests). */
+  readonly kubo: string;
+  /** A's trusted depth for B's anchors. */
+  readonly trustedDepth: number;
+  /** B's batch interval (ANCHORPOST_BATCH_INTERVAL), ms. */
+  readonly batchIntervalMs: number;
+  /** Seconds between anvil's blocks; default: none but those the caller mines (and one per tx). */
+  readonly blockTimeSeconds?: number;
+  /** A's parser poll and A's inbound delivery interval, ms; default 100. */
+  readonly pollMs?: number;
+  /** Both Kubo nodes on a private network with this swarm key; default: public mode. */
+  readonly swarmKey?: string;
+}
+
+export interface SentFromB {
+  readonly bytes: Uint8Array;
+  /** The CID in B's receipt. */
+  readonly cid: string;
+  readonly recipient: string;
+  readonly group: GroupKeys;
+}
+
+export interface TwoPlatforms {
+  readonly chain: EvmTestChain;
+  readonly a: RelayServiceFixture;
+  readonly b: RelayServiceFixture;
+  readonly kuboA: KuboDaemon;
+  readonly kuboB: KuboDaemon;
+  readonly contractB: string;
+  /** B's app writes `text` (to `group`, default a new one whose recipient A's tenant registered). */
+  prepare(text: string, group?: GroupKeys): Promise<Omit<SentFromB, 'cid'>>;
+  /** B's app submits a prepared file to B's relay (HTTP); resolves with B's receipt's CID. */
+  submit(prepared: Omit<SentFromB, 'cid'>): Promise<SentFromB>;
+  /** How many `Anchored` events B's contract has logged. */
+  anchorsOfB(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const quiet = (service: string) => createLogger(service, { destination: { write: () => undefined } });
+
+export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<TwoPlatforms> {
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  const pollMs = `${options.pollMs ?? 100}ms`;
+  try {
+    const chain = await startEvmTestChain(
+      options.blockTimeSeconds === undefined ? {} : { anvil: { blockTime: options.blockTimeSeconds } },
+    );
+    closers.push(() => chain.close());
+    const swarm = options.swarmKey === undefined ? {} : { key: options.swarmKey };
+    const kuboA = await startKuboDaemon({ binary: options.kubo, swarm });
+    closers.push(() => kuboA.dispose());
+    const kuboB = await startKuboDaemon({ binary: options.kubo, swarm });
+    closers.push(() => kuboB.dispose());
+    await kuboA.peer(kuboB);
+    await kuboB.peer(kuboA);
+
+    const a = await openRelayServiceFixture(
+      { ANCHORPOST_RELAY_INBOUND_INTERVAL: pollMs, ANCHORPOST_PLATFORM_ID: 'platform-a' },
+      { storage: connectKubo({ url: kuboA.url, timeoutMs: 10_000 }) },
+    );
+    closers.push(() => a.close());
+    const b = await openRelayServiceFixture(
+      { ANCHORPOST_PLATFORM_ID: 'platform-b' },
+      { storage: connectKubo({ url: kuboB.url, timeoutMs: 10_000 }) },
+    );
+    closers.push(() => b.close());
+    const started = async (service: Promise<RunningService>) => {
+      const running = await service;
+      closers.push(() => running.close());
+    };
+
+    // Platform B: its own contract and key; its batcher and anchorer on its own bus and database.
+    const contractB = (await deployAnchorContract(chain.otherSubmitter, { rpc: chain.rpc })).address;
+    const deployBlockB = Number(await chain.call<string>('eth_blockNumber'));
+    await started(
+      startBatcherService({
+        config: loadConfig(batcherConfigSchema, {
+          ANCHORPOST_PLATFORM_ID: 'platform-b',
+          ANCHORPOST_BATCH_INTERVAL: `${options.batchIntervalMs}ms`,
+          ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: toHex(b.relayPublicKey),
+          ANCHORPOST_BATCHER_PORT: '0',
+          ANCHORPOST_BATCHER_MANAGEMENT_PORT: '0',
+        }),
+        bus: b.bus,
+        store: b.storage,
+        logger: quiet('batcher-b'),
+        handleSignals: false,
+      }),
+    );
+    await started(
+      startAnchorerService({
+        config: loadConfig(anchorerConfigSchema, { ANCHORPOST_ANCHORER_TICK_INTERVAL: '200ms' }),
+        bus: b.bus,
+        database: b.database,
+        signer: chain.otherSubmitter,
+        evm: evmChainConfigFromEnv({
+          ANCHORPOST_EVM_RPC_URLS: chain.anvil.rpcUrl,
+          ANCHORPOST_EVM_CHAIN_ID: String(chain.anvil.chainId),
+          ANCHORPOST_EVM_ANCHOR_CONTRACT: contractB,
+          ANCHORPOST_EVM_DEPLOY_BLOCK: String(deployBlockB),
+          ANCHORPOST_EVM_CONFIRMATIONS: '1',
+        }),
+        logger: quiet('anchorer-b'),
+        port: 0,
+        managementPort: 0,
+        handleSignals: false,
+      }),
+    );
+
+    // Platform A: its operator adds B's trust roots (as B's proof API publishes them); its parser.
+    const added = await fetch(`${a.service.urls.admin!}/v1/admin/peers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${a.adminKey}` },
+      body: JSON.stringify({
+        version: 1,
+        platform: 'platform-b',
+        evm: [
+          {
+            chainId: String(chain.anvil.chainId),
+            contract: contractB,
+            submitters: [chain.otherSubmitter.address],
+          },
+        ],
+      }),
+    });
+    if (added.status !== 201) throw new Error(`A refused B's trust roots: ${added.status}`);
+    await started(
+      startParserService({
+        config: loadConfig(parserConfigSchema, {
+          ANCHORPOST_PARSER_TRUSTED_DEPTH: String(options.trustedDepth),
+          ANCHORPOST_PARSER_POLL_INTERVAL: pollMs,
+          ANCHORPOST_PARSER_PEER_REFRESH: pollMs,
+        }),
+        database: a.database,
+        store: a.storage,
+        evm: {
+          rpcUrls: [chain.anvil.rpcUrl],
+          chainId: chain.anvil.chainId,
+          contractAddress: chain.contractAddress,
+          deployBlock: chain.deployBlock,
+          logPageBlocks: 50,
+        },
+        logger: quiet('parser-a'),
+        port: 0,
+        managementPort: 0,
+        handleSignals: false,
+      }),
+    );
+
+    return {
+      chain,
+      a,
+      b,
+      kuboA,
+      kuboB,
+      contractB,
+      async prepare(text, group) {
+        const bytes = await b.txFile(text, group);
+        const recipient = parseTxFile(bytes).recipient.sha512hash;
+        if (group === undefined) await a.administration.registerRecipient(a.tenant, recipient);
+        return { bytes, recipient, group: b.groupOf(bytes) };
+      },
+      async submit(prepared) {
+        const submitted = await fetch(`${b.service.urls.http!}/v1/tx-files`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/yaml', ...b.auth },
+          body: prepared.bytes,
+        });
+        if (submitted.status !== 201) throw new Error(`B's relay answered ${submitted.status}`);
+        const { receipt } = (await submitted.json()) as { receipt: { cid: string } };
+        return { ...prepared, cid: receipt.cid };
+      },
+      async anchorsOfB() {
+        const logs = await chain.call<unknown[]>('eth_getLogs', [
+          { address: contractB, fromBlock: '0x0', topics: [ANCHORED_TOPIC] },
+        ]);
+        return logs.length;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
