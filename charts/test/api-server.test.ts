@@ -23,7 +23,7 @@ const RELEASE = 'anchorpost';
 /** Short lease timing for the election test, set through the chart's own values. */
 const LEASE = { durationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 500 } as const;
 /** The components the chart elects with the production values (sponsor and updater on). */
-const ELECTED = ['anchorer', 'parser', 'sponsor', 'updater'] as const;
+const ELECTED = ['anchorer', 'parser', 'relay', 'sponsor', 'updater'] as const;
 const skip = missingKube() ?? missingTools();
 
 interface KubeObject {
@@ -535,7 +535,7 @@ describe('the chart on a real Kubernetes API server', { skip }, () => {
       assert.equal((await holder()).holderIdentity, 'anchorer-a');
 
       const b = startCandidate('anchorer-b', { ...env, KUBECONFIG: kubeconfig });
-      // A candidate with the relay's account, which has no right to any Lease: refused, never leads.
+      // A candidate with the relay's account, whose rights end at its own Lease: refused, never leads.
       const intruder = startCandidate('relay-x', { ...env, KUBECONFIG: await tokenFor(`${RELEASE}-relay`) });
       candidates.push(b, intruder);
       await b.next('campaigning', 30_000);
