@@ -1,6 +1,6 @@
 /**
  * @anchorpost/sdk/browser — the SDK for browsers: fetch a tx-file's proof and verify it with
- * WebCrypto and chain nodes over `fetch`; follow a relay's files with a resumable cursor. No Node built-in is reachable from here (a test bundles
+ * WebCrypto and chain nodes over `fetch`. No Node built-in is reachable from here (a test bundles
  * it for the browser and checks its size). The Node entry exports all of this too: one verifier.
  */
 export {
@@ -32,9 +32,6 @@ export type { CheckedClaims, Claim, ClaimKind } from './proof-claims.ts';
 export { ProofApiClient } from './proof-api-client.ts';
 export type { PendingProof, ProofApiClientOptions } from './proof-api-client.ts';
 export { isSdkError, SdkError, SdkErrorCode } from './sdk-error.ts';
-export { readSse } from './sse.ts';
-export type { SseEvent } from './sse.ts';
-export { subscribeTxFiles } from './relay-subscription.ts';
-export type { DeliveredTxFile, SubscribeOptions } from './relay-subscription.ts';
+
 export { verifyOptionsFor, verifyTxFile } from './verify-tx-file.ts';
 export type { VerifyTxFileOptions } from './verify-tx-file.ts';

@@ -63,7 +63,9 @@ async function submitTxFileMethod(): Promise<MethodDefinition<object, object>> {
       oneofs: true,
       includeDirs: [dir],
     });
-    submitMethod = (loaded[RELAY_SERVICE] as ServiceDefinition).SubmitTxFile;
+    const { SubmitTxFile } = loaded[RELAY_SERVICE] as ServiceDefinition;
+    if (SubmitTxFile === undefined) throw new Error(`${RELAY_PROTO_FILE} has no SubmitTxFile`);
+    submitMethod = SubmitTxFile;
   }
   return submitMethod;
 }
