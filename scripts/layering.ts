@@ -71,6 +71,7 @@ const LAYERS: Record<string, Layer> = {
   '@anchorpost/platform': 'service',
   '@anchorpost/cli': 'tool',
   '@anchorpost/sdk': 'tool',
+  '@anchorpost/demo': 'tool',
   '@anchorpost/e2e': 'tool',
   '@anchorpost/ergo-devnet': 'tool',
   '@anchorpost/charts': 'tool',

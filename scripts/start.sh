@@ -16,7 +16,7 @@ fi
 # and exits 0 (npm would exit 130 on the same Ctrl-C).
 case "${1:-start}" in
   start) exec node services/platform/dist/main.js ;;
-  demo) exec node services/platform/dist/demo.js ;;
+  demo) exec node packages/demo/dist/demo.js ;;
   rebuild) exec node services/platform/dist/main.js rebuild ;;
   *) echo "usage: scripts/start.sh [start | demo | rebuild]" >&2; exit 2 ;;
 esac

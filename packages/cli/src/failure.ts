@@ -2,7 +2,7 @@
  * How the CLI fails: one line on stderr, `ERROR <code> <field>: <message>`, and a non-zero exit
  * code — never a stack trace. Usage mistakes exit 2, everything else 1.
  */
-import { isProtocolError } from '@anchorpost/protocol';
+import { AnchorpostError, isProtocolError } from '@anchorpost/protocol';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -34,12 +34,27 @@ export function failureLine(error: unknown): { line: string; exitCode: number } 
     const why = (error as Error).message.replace(`${key}: `, '');
     return { line: `ERROR BAD_CONFIG ${key}: ${oneLine(why)}`, exitCode: 1 };
   }
+  if (error instanceof AnchorpostError && typeof (error as { field?: unknown }).field === 'string') {
+    return { line: anchorpostErrorLine(error), exitCode: 1 };
+  }
   if (typeof code === 'string' && IO_CODES.has(code)) {
     const where = typeof path === 'string' ? path : '-';
     return { line: `ERROR IO_${code} ${where}: ${oneLine((error as Error).message)}`, exitCode: 1 };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { line: `ERROR INTERNAL -: ${oneLine(message)}`, exitCode: 1 };
+}
+
+/**
+ * The errors of the SDK and the engines that name a field (SdkError, ProofError, VotingError…): their code and field; a
+ * server's refusal relayed by the SDK keeps the server's own code (`apiCode`), as the user sees it
+ * in the server's docs.
+ */
+function anchorpostErrorLine(error: { code: string; message: string }): string {
+  const { apiCode, field } = error as { apiCode?: unknown; field?: unknown };
+  const code = typeof apiCode === 'string' && /^[A-Z0-9_]+$/.test(apiCode) ? apiCode : error.code;
+  const where = typeof field === 'string' && /^\S+$/.test(field) ? field : '-';
+  return `ERROR ${code} ${where}: ${oneLine(error.message)}`;
 }
 
 function oneLine(text: string): string {

@@ -2,7 +2,8 @@
 // this process (embedded: PGlite, file-log bus, Helia, anvil at a block a second): an organizer
 // and three members, a voting whose deadline is a block a few seconds ahead, two votes in time, a
 // vote for an option the voting lacks (refused before it is sent), one vote after the deadline
-// block, the Votes file, and the recount from anchored data matching it.
+// block, the Votes file, and the recount from anchored data matching it; then, in a second group, a
+// Votes file that omits an anchored vote, which `vote tally` reports with exit code 4.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startPlatform, type Platform } from '@anchorpost/platform';
 import { newApiKey } from '@anchorpost/relay-core';
 import { createLogger } from '@anchorpost/service-kit';
-import type { AnchoredTally } from '@anchorpost/voting';
+import { tallyFromVoteFiles } from '@anchorpost/protocol';
+import { buildGroupTxFile, loadGroup, loadIdentity, RelayClient } from '@anchorpost/sdk';
+import { votesFileMessage, type AnchoredTally } from '@anchorpost/voting';
 import { assertFailure, cli } from './cli-process.ts';
 
 const PEOPLE = ['organizer', 'alice', 'bob', 'carol'] as const;
@@ -261,5 +264,87 @@ describe('anchorpost vote', { timeout: 240_000 }, () => {
       '-',
       2,
     );
+  });
+
+  it('exits 4 when the anchored Votes file omits an anchored vote, and says which', async () => {
+    // A group of its own: the organizer's and members' files start fresh state chains there.
+    const members = PEOPLE.flatMap((person) => ['--member', join(work, person, 'public-key.json')]);
+    const made = await cli('group', 'new', ...members, '--out', join(work, 'group-2.json'));
+    assert.equal(made.status, 0, made.stderr);
+    const in2 = (person: Person) => [
+      '--group',
+      join(work, 'group-2.json'),
+      '--key',
+      join(work, person, 'private-key.json'),
+    ];
+    const deadline = (await head()) + 15;
+    const created = await cli(
+      'vote',
+      'new',
+      ...in2('organizer'),
+      ...sending(),
+      '--question',
+      'Dinner?',
+      '--option',
+      'Soup',
+      '--option',
+      'Salad',
+      '--deadline',
+      String(deadline),
+      '--json',
+    );
+    assert.equal(created.status, 0, created.stderr);
+    const voting = JSON.parse(created.stdout) as { cid: string; voting: string };
+    const cast = await cli(
+      'vote',
+      'cast',
+      voting.cid,
+      '--option',
+      'Soup',
+      ...in2('alice'),
+      ...sending(),
+      '--json',
+    );
+    assert.equal(cast.status, 0, cast.stderr);
+    const vote = (JSON.parse(cast.stdout) as { cid: string }).cid;
+    await Promise.all([voting.cid, vote].map(anchored));
+    await until('the deadline block', async () => (await head()) > deadline);
+
+    // The organizer publishes a Votes file that lists none of the votes (built here: `vote close`
+    // would list them all), next in its chain after the voting file.
+    const organizer = await loadIdentity(join(work, 'organizer'));
+    const member = await loadGroup(join(work, 'group-2.json'), organizer);
+    const omitting = await buildGroupTxFile(member, {
+      before: voting.voting,
+      blockchain: {
+        lastblock: { height: 1_204_331, signature: 'a'.repeat(64) },
+        trustedblock: { height: 1_204_321, signature: 'b'.repeat(64) },
+      },
+      message: votesFileMessage(tallyFromVoteFiles(voting.voting, deadline, [])),
+    });
+    await new RelayClient({ url: relay, apiKey }).submit(omitting.bytes);
+    await anchored(omitting.cid);
+
+    const tallied = await cli('vote', 'tally', voting.cid, ...in2('bob'), ...recounting(), '--json');
+    // docs/voting.md: exit 4, the Votes file is inconsistent with the anchored votes.
+    assert.equal(tallied.status, 4, tallied.stderr);
+    const tally = JSON.parse(tallied.stdout) as AnchoredTally;
+    assert.equal(tally.votesFile.status, 'inconsistent');
+    assert.equal(tally.votesFile.cid, omitting.cid);
+    assert.deepEqual(
+      tally.votesFile.findings.map((finding) => finding.code),
+      ['VOTES_FILE_OMITS_VOTE'],
+    );
+    assert.deepEqual(
+      tally.totals.map((total) => [total.title, total.votes]),
+      [
+        ['Soup', 1],
+        ['Salad', 0],
+      ],
+    );
+    const text = await cli('vote', 'tally', voting.cid, ...in2('carol'), ...recounting());
+    assert.equal(text.status, 4, text.stderr);
+    assert.match(text.stdout, new RegExp(`Votes file ${omitting.cid}: inconsistent \\(lists 0\\)`));
+    assert.match(text.stdout, /\n {2}VOTES_FILE_OMITS_VOTE: /);
   });
 });

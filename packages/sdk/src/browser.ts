@@ -32,5 +32,6 @@ export type { CheckedClaims, Claim, ClaimKind } from './proof-claims.ts';
 export { ProofApiClient } from './proof-api-client.ts';
 export type { PendingProof, ProofApiClientOptions } from './proof-api-client.ts';
 export { isSdkError, SdkError, SdkErrorCode } from './sdk-error.ts';
+
 export { verifyOptionsFor, verifyTxFile } from './verify-tx-file.ts';
 export type { VerifyTxFileOptions } from './verify-tx-file.ts';

@@ -1,6 +1,61 @@
 /**
  * @anchorpost/sdk — the SDK for Node: everything of `@anchorpost/sdk/browser` (the same modules,
- * not a copy), for fetching and verifying proofs against your trust roots and chain nodes.
+ * not a copy) and what needs Node: keys and groups (and their files), building and opening
+ * tx-files, sending to a relay over HTTP or gRPC with checked receipts, key transparency lookups,
+ * and voting.
  */
 export * from './browser.ts';
 export { fileCid } from './file-cid.ts';
+export { readSse, subscribeTxFiles } from './subscribe.ts';
+export type { DeliveredTxFile, SseEvent, SubscribeOptions } from './subscribe.ts';
+export { checkTxFileSignature } from './tx-file-signature.ts';
+export type { TxFileSigner } from './tx-file-signature.ts';
+export { joinGroup, keyFingerprint, newGroup, newIdentity, recipientOf } from './keys-and-groups.ts';
+export type {
+  GroupBundle,
+  GroupKeys,
+  GroupMembership,
+  PrivateIdentity,
+  PublicIdentity,
+} from './keys-and-groups.ts';
+export {
+  loadGroup,
+  loadIdentity,
+  loadPublicKey,
+  PRIVATE_KEY_FILE,
+  PUBLIC_KEY_FILE,
+  readJsonFile,
+  saveGroup,
+  saveIdentity,
+  savePublicKey,
+} from './key-files.ts';
+export { buildGroupTxFile, builtTxFile, openGroupTxFile } from './tx-files.ts';
+export type {
+  BlockRef,
+  BuildTxFileInput,
+  BuiltTxFile,
+  OpenedTxFile,
+  TxFile,
+  TxFileContent,
+} from './tx-files.ts';
+export { checkReceipt, parseRelayKey } from './receipts.ts';
+export type { RelayPublicKey, RelayReceipt } from './receipts.ts';
+export { RelayClient } from './relay-client.ts';
+export type { RelayClientOptions, SubmittedTxFile } from './relay-client.ts';
+export { RelayGrpcClient } from './relay-grpc-client.ts';
+export type { RelayGrpcClientOptions } from './relay-grpc-client.ts';
+export {
+  continuityFrom,
+  currentKey,
+  fingerprintBytes32,
+  fingerprintHex,
+  keyHistory,
+  keyRegistryAt,
+  lookupKey,
+  registryCall,
+} from './key-transparency.ts';
+export type { KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
+export { anchorOn, fetchGroupFiles, fetchVerifiedTxFile, onDeadlineChain } from './group-files.ts';
+export type { DeadlineChain, FetchedTxFile, GroupFilesSource, UnverifiedTxFile } from './group-files.ts';
+export { castVote, closeVoting, newVoting, tallyVoting } from './voting.ts';
+export type { AnchoredTally, Recount, SendingOptions, SentTxFile, TxFileSender } from './voting.ts';

@@ -5,6 +5,7 @@
  * band before they are relied on.
  */
 import { parseCid } from '@anchorpost/protocol/portable';
+import { baseUrl, isRecord, refusal } from './api-refusal.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
 
 export interface ProofApiClientOptions {
@@ -29,16 +30,7 @@ export class ProofApiClient {
   readonly #fetch: typeof fetch;
 
   constructor(options: ProofApiClientOptions) {
-    let parsed: URL;
-    try {
-      parsed = new URL(options.url);
-    } catch (cause) {
-      throw new SdkError(SdkErrorCode.InvalidInput, `not a URL: ${options.url}`, { cause });
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new SdkError(SdkErrorCode.InvalidInput, `the proof API URL must be http(s): ${options.url}`);
-    }
-    this.url = parsed.href.replace(/\/+$/, '');
+    this.url = baseUrl(options.url, 'the proof API URL');
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
@@ -58,6 +50,24 @@ export class ProofApiClient {
       );
     }
     return body;
+  }
+
+  /**
+   * The CIDs of the anchored tx-files to `recipient` (a group's recipient hash), every page of
+   * `GET /v1/messages` read. What they are is checked by their proofs, not by this list.
+   */
+  async messages(recipient: string): Promise<string[]> {
+    const cids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = new URLSearchParams({ recipient, limit: '1000' });
+      if (cursor !== undefined) query.set('cursor', cursor);
+      const { body } = await this.#get(`/v1/messages?${query.toString()}`);
+      const items = isRecord(body) && Array.isArray(body.items) ? (body.items as unknown[]) : [];
+      for (const item of items) if (isRecord(item) && typeof item.cid === 'string') cids.push(item.cid);
+      cursor = isRecord(body) && typeof body.cursor === 'string' ? body.cursor : undefined;
+    } while (cursor !== undefined);
+    return [...new Set(cids)];
   }
 
   /** The trust roots the platform publishes (its word: compare them out of band before relying on them). */
@@ -89,34 +99,14 @@ export class ProofApiClient {
       });
     }
     if (response.ok) return { status: response.status, body };
-    throw refusal(path, response.status, body);
+    throw refusal(`GET ${path}`, response.status, body);
   }
 }
 
-function refusal(path: string, status: number, body: unknown): SdkError {
-  const error = isRecord(body) && isRecord(body.error) ? body.error : {};
-  const apiCode = typeof error.code === 'string' ? error.code : undefined;
-  const requestId = typeof error.requestId === 'string' ? error.requestId : undefined;
-  const message = `GET ${path}: HTTP ${status}${apiCode === undefined ? '' : ` ${apiCode}`}: ${
-    typeof error.message === 'string' ? error.message : 'no message'
-  }`;
-  const code =
-    status === 404
-      ? SdkErrorCode.NotFound
-      : status >= 500 || status === 429
-        ? SdkErrorCode.Unavailable
-        : SdkErrorCode.Refused;
-  return new SdkError(code, message, { apiCode, requestId });
-}
-
-function checkedCid(text: string): string {
+export function checkedCid(text: string): string {
   try {
     return parseCid(text, 'cid').toString();
   } catch (cause) {
     throw new SdkError(SdkErrorCode.InvalidInput, `not a CID: ${text.slice(0, 100)}`, { cause });
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

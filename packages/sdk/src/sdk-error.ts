@@ -18,6 +18,30 @@ export const SdkErrorCode = {
   Unavailable: 'UNAVAILABLE',
   /** The API answered something that is not what its OpenAPI document says. */
   BadResponse: 'BAD_RESPONSE',
+  /** A relay answered a receipt, or bytes, for another CID than the file's. */
+  CidMismatch: 'CID_MISMATCH',
+  /** A receipt whose signature is not the relay key's (the file may still have been accepted). */
+  BadReceiptSignature: 'BAD_RECEIPT_SIGNATURE',
+  /** The registry has no key for the identity. */
+  NoKeyRegistered: 'NO_KEY_REGISTERED',
+  /** The identity revoked its key and has none now. */
+  KeyRevoked: 'KEY_REVOKED',
+  /** The expected key was replaced without a rotation it signed (revoked and registered again). */
+  KeyChangedUnsigned: 'KEY_CHANGED_UNSIGNED',
+  /** The identity never published the expected key. */
+  ExpectedKeyUnknown: 'EXPECTED_KEY_UNKNOWN',
+  /** A tx-file that should be a voting has no voting section. */
+  NotAVoting: 'NOT_A_VOTING',
+  /** A vote for a title the voting does not offer (refused before it is sent). */
+  UnknownOption: 'UNKNOWN_OPTION',
+  /** The voting file has no verified anchor yet, so its deadline chain is unknown. */
+  VotingNotAnchored: 'VOTING_NOT_ANCHORED',
+  /** The proof API answered a proof of another tx-file. */
+  WrongProof: 'WRONG_PROOF',
+  /** The voting's deadline block is not passed yet on its deadline chain. */
+  VotingOpen: 'VOTING_OPEN',
+  /** A group file with no verified anchor on the chain the deadline is counted on. */
+  NotOnDeadlineChain: 'NOT_ON_DEADLINE_CHAIN',
 } as const;
 
 export type SdkErrorCode = (typeof SdkErrorCode)[keyof typeof SdkErrorCode];
@@ -29,9 +53,26 @@ const KINDS = errorKinds<SdkErrorCode>(SdkErrorCode, {
   REFUSED: 'forbidden',
   UNAVAILABLE: 'unavailable',
   BAD_RESPONSE: 'internal',
+  CID_MISMATCH: 'internal',
+  BAD_RECEIPT_SIGNATURE: 'unauthenticated',
+  NO_KEY_REGISTERED: 'not-found',
+  KEY_REVOKED: 'not-found',
+  KEY_CHANGED_UNSIGNED: 'conflict',
+  EXPECTED_KEY_UNKNOWN: 'conflict',
+  NOT_A_VOTING: 'invalid',
+  UNKNOWN_OPTION: 'invalid',
+  VOTING_NOT_ANCHORED: 'unavailable',
+  WRONG_PROOF: 'internal',
+  VOTING_OPEN: 'conflict',
+  NOT_ON_DEADLINE_CHAIN: 'invalid',
 });
 
-const RETRYABLE: ReadonlySet<SdkErrorCode> = new Set([SdkErrorCode.Pending, SdkErrorCode.Unavailable]);
+const RETRYABLE: ReadonlySet<SdkErrorCode> = new Set([
+  SdkErrorCode.Pending,
+  SdkErrorCode.Unavailable,
+  SdkErrorCode.VotingNotAnchored,
+  SdkErrorCode.VotingOpen,
+]);
 
 export class SdkError extends AnchorpostError<SdkErrorCode> {
   override readonly name: string = 'SdkError';
@@ -39,6 +80,8 @@ export class SdkError extends AnchorpostError<SdkErrorCode> {
   readonly apiCode: string | undefined;
   /** The API's request id, to quote to its operator. */
   readonly requestId: string | undefined;
+  /** The field at fault: the API's own `error.field`, or the input's (`receipt.cid`, an address). */
+  readonly field: string;
 
   constructor(
     code: SdkErrorCode,
@@ -47,12 +90,14 @@ export class SdkError extends AnchorpostError<SdkErrorCode> {
       cause?: unknown;
       apiCode?: string | undefined;
       requestId?: string | undefined;
+      field?: string | undefined;
       retryable?: boolean;
     },
   ) {
     super(code, KINDS[code], message, options?.retryable ?? RETRYABLE.has(code), options);
     this.apiCode = options?.apiCode;
     this.requestId = options?.requestId;
+    this.field = options?.field ?? '-';
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { BROWSER_VERIFY_GZIP_BUDGET, bundleBrowserEntry } from '../scripts/bundle-browser.ts';
 
 describe('@anchorpost/sdk/browser', { timeout: 60_000 }, () => {
@@ -15,4 +16,12 @@ describe('@anchorpost/sdk/browser', { timeout: 60_000 }, () => {
     const nodeImport = /(?:from|import|require)\s*\(?\s*["']node:/.exec(bundle.code);
     assert.equal(nodeImport, null, `the bundle imports a Node built-in: ${nodeImport?.[0] ?? ''}`);
   });
+
+  for (const name of ['subscribe', 'tx-file-signature']) {
+    it(`bundles the ${name} entry for the browser too`, async (t) => {
+      const bundle = await bundleBrowserEntry(fileURLToPath(new URL(`../src/${name}.ts`, import.meta.url)));
+      t.diagnostic(`${name} entry: ${bundle.bytes} bytes, ${bundle.gzipBytes} gzipped`);
+      assert.equal(/(?:from|import|require)\s*\(?\s*["']node:/.exec(bundle.code), null);
+    });
+  }
 });

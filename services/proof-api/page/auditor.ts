@@ -7,6 +7,7 @@
 import { checkProofClaims, parseTrustRoots, ProofApiClient, verifyOptionsFor } from '@anchorpost/sdk/browser';
 import type { Claim, TrustRoots } from '@anchorpost/sdk/browser';
 import { fileCid } from '@anchorpost/sdk/file-cid';
+import { checkTxFileSignature } from '@anchorpost/sdk/tx-file-signature';
 
 function element(id: string): HTMLElement {
   const found = document.getElementById(id);
@@ -18,6 +19,7 @@ const form = element('check') as HTMLFormElement;
 const cidInput = element('cid') as HTMLInputElement;
 const txFileInput = element('tx-file') as HTMLInputElement;
 const proofFileInput = element('proof-file') as HTMLInputElement;
+const signerKeyInput = element('signer-key') as HTMLInputElement;
 const drop = element('drop') as HTMLDivElement;
 const picked = element('picked') as HTMLParagraphElement;
 const evmInput = element('evm') as HTMLInputElement;
@@ -30,7 +32,16 @@ const verdict = element('verdict') as HTMLParagraphElement;
 const claimList = element('claims') as HTMLUListElement;
 
 /** What the user gave besides a typed CID: a proof document and/or a tx-file's computed CID. */
-const given: { proof?: unknown; proofName?: string; txFileCid?: string; txFileName?: string } = {};
+const given: {
+  proof?: unknown;
+  proofName?: string;
+  txFileCid?: string;
+  txFileName?: string;
+  txFileBytes?: Uint8Array;
+  /** The key file as read (JSON, or its text when it is none: the check names it). */
+  signerKey?: Promise<unknown>;
+  signerKeyName?: string;
+} = {};
 
 // Links can preset the form (`?cid=…&evm=…`): an auditor shares what to check, and against what.
 const query = new URLSearchParams(location.search);
@@ -68,6 +79,7 @@ async function takeFile(file: File, as: 'proof' | 'tx-file' | 'either'): Promise
     }
   }
   given.txFileName = file.name;
+  given.txFileBytes = bytes;
   given.txFileCid = await fileCid(bytes);
   if (cidInput.value === '') cidInput.value = given.txFileCid;
   showPicked();
@@ -76,6 +88,18 @@ async function takeFile(file: File, as: 'proof' | 'tx-file' | 'either'): Promise
 txFileInput.addEventListener('change', () => {
   const file = txFileInput.files?.[0];
   if (file !== undefined) void takeFile(file, 'tx-file');
+});
+signerKeyInput.addEventListener('change', () => {
+  const file = signerKeyInput.files?.[0];
+  if (file === undefined) return;
+  given.signerKeyName = file.name;
+  given.signerKey = file.text().then((text) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  });
 });
 proofFileInput.addEventListener('change', () => {
   const file = proofFileInput.files?.[0];
@@ -158,6 +182,35 @@ function fileClaim(proof: unknown): Claim | undefined {
   };
 }
 
+/**
+ * The signer claim: with a tx-file and a public key file, that key signed the file (as its client
+ * or a sender) over its public digest, checked in this browser with WebCrypto.
+ */
+async function signerClaim(): Promise<Claim | undefined> {
+  if (given.txFileBytes === undefined || given.signerKey === undefined) return undefined;
+  const file = given.txFileName ?? 'the file';
+  try {
+    const signer = await checkTxFileSignature(given.txFileBytes, await given.signerKey);
+    const who = signer.role === 'client' ? 'its client' : `its sender #${signer.index + 1}`;
+    return {
+      kind: 'proof',
+      title: `${file} is signed by ${who}`,
+      held: true,
+      detail: `key ${signer.keyId} (${given.signerKeyName ?? 'key file'}, suite ${signer.suite}): its signature verifies over the file's public digest (v${signer.version}), checked in this browser`,
+    };
+  } catch (error) {
+    const { code, field } = error as { code?: unknown; field?: unknown };
+    return {
+      kind: 'proof',
+      title: `${file} is signed by the key in ${given.signerKeyName ?? 'the key file'}`,
+      held: false,
+      detail: (error as Error).message,
+      code: typeof code === 'string' ? code : 'BAD_KEY',
+      field: typeof field === 'string' ? field : undefined,
+    };
+  }
+}
+
 function trustRoots(): TrustRoots | undefined {
   const text = trustInput.value.trim();
   return text === '' ? undefined : parseTrustRoots(JSON.parse(text));
@@ -186,14 +239,16 @@ async function check(): Promise<void> {
       acceptNoLowerBound: noLowerBound.checked,
     });
     const checked = await checkProofClaims(proof, options);
-    const claims = [fileClaim(proof), ...checked.claims].filter((claim) => claim !== undefined);
+    const claims = [fileClaim(proof), await signerClaim(), ...checked.claims].filter(
+      (claim) => claim !== undefined,
+    );
     claimList.replaceChildren(...claims.map(claimItem));
     const allHeld = checked.verified !== undefined && claims.every((claim) => claim.held);
     showVerdict(
       allHeld,
       allHeld
         ? `Verified: tx-file ${checked.verified.txFile} is anchored under your trust roots.`
-        : `Not verified: ${checked.failure?.message ?? 'the file is not the proof’s tx-file'}`,
+        : `Not verified: ${checked.failure?.message ?? claims.find((claim) => !claim.held)?.detail ?? 'a claim fails'}`,
     );
   } catch (error) {
     showVerdict(false, `Not verified: ${(error as Error).message}`);

@@ -1,7 +1,8 @@
 /** `anchorpost group new --member PUB.json... --out GROUP.json`: a group sealed to every member. */
-import { createGroup, parsePublicKeyFile } from '@anchorpost/protocol';
+import { parsePublicKeyFile } from '@anchorpost/protocol';
+import { newGroup, saveGroup } from '@anchorpost/sdk';
 import { UsageError } from '../failure.ts';
-import { readJson, writeJson } from '../files.ts';
+import { readJson } from '../files.ts';
 import { parseCommand } from '../options.ts';
 
 export const GROUP_USAGE = 'anchorpost group new --member PUBLIC_KEY.json [--member ...] --out GROUP.json';
@@ -21,9 +22,8 @@ export async function groupCommand(args: string[]): Promise<number> {
       parsePublicKeyFile(await readJson(path, `--member[${i}]`), `--member[${i}]`),
     ),
   );
-  const suite = members[0]!.suite;
-  const { bundle } = await createGroup(suite, members);
-  await writeJson(values.out, bundle);
+  const bundle = await newGroup(members);
+  await saveGroup(values.out, bundle);
   process.stdout.write(`${bundle.id}\n`);
   return 0;
 }

@@ -3,17 +3,9 @@
  * (encryption + signing keys), a fresh account key (the identity's address on chain), and the
  * identity's key in AnchorpostKeyRegistry (key transparency, published through the sponsor).
  */
-import { join } from 'node:path';
-import {
-  DEFAULT_SUITE,
-  fingerprint,
-  generateIdentity,
-  getSuite,
-  toPrivateKeyFile,
-  toPublicKeyFile,
-} from '@anchorpost/protocol';
+import { DEFAULT_SUITE, getSuite } from '@anchorpost/protocol';
+import { keyFingerprint, newIdentity, saveIdentity } from '@anchorpost/sdk';
 import { UsageError } from '../failure.ts';
-import { writeJson } from '../files.ts';
 import { parseCommand } from '../options.ts';
 import { KEYS_LOOKUP_USAGE, keysLookupCommand } from './keys/keys-lookup.ts';
 import { newAccountKey } from './keys/keys-options.ts';
@@ -32,11 +24,9 @@ async function keysNew(args: string[]): Promise<number> {
     KEYS_NEW_USAGE,
   );
   if (!values.out) throw new UsageError(`--out is required; usage: ${KEYS_NEW_USAGE}`);
-  const suite = getSuite(values.suite ?? DEFAULT_SUITE, '--suite').name;
-  const identity = await generateIdentity(suite);
-  await writeJson(join(values.out, 'private-key.json'), toPrivateKeyFile(identity), { secret: true });
-  await writeJson(join(values.out, 'public-key.json'), toPublicKeyFile(identity.public));
-  process.stdout.write(`${fingerprint(identity.public)}\n`);
+  const identity = await newIdentity(getSuite(values.suite ?? DEFAULT_SUITE, '--suite').name);
+  await saveIdentity(values.out, identity);
+  process.stdout.write(`${keyFingerprint(identity.public)}\n`);
   return 0;
 }
 

@@ -7,32 +7,19 @@
  * could hand out a receipt, even a validly signed one, for some other file. With --relay-key (the
  * relay's Ed25519 public key: SPKI PEM, or the raw key as 64 hex characters) the receipt's
  * signature is checked too. Either failure exits 1, although the relay may have accepted the file.
+ * The SDK's RelayClient does the sending (the same bytes again while the relay is unreachable or
+ * answers 5xx/429) and the checks.
  */
-import { cidForBytes, DEFAULT_TX_FILE_LIMITS, fromHex } from '@anchorpost/protocol';
-import type { RelayReceipt } from '@anchorpost/relay-core';
+import { DEFAULT_TX_FILE_LIMITS } from '@anchorpost/protocol';
+import { parseRelayKey, RelayClient, type RelayPublicKey } from '@anchorpost/sdk';
 import { apiKeyOf } from '../api-key.ts';
 import { CliError, UsageError } from '../failure.ts';
 import { readBounded } from '../files.ts';
-import { refusal, request, serviceUrl } from '../http.ts';
+import { serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
 
 export const SEND_USAGE =
   'anchorpost send FILE --relay URL [--api-key KEY] [--tenant ID] [--relay-key KEY_FILE] [--json]';
-
-export interface SubmitResponse {
-  receipt: RelayReceipt;
-  duplicate: boolean;
-}
-
-function isSubmitResponse(value: unknown): value is SubmitResponse {
-  const { receipt, duplicate } = (value ?? {}) as Partial<SubmitResponse>;
-  return (
-    typeof duplicate === 'boolean' &&
-    typeof receipt?.cid === 'string' &&
-    typeof receipt.sequence === 'number' &&
-    typeof receipt.acceptedAt === 'string'
-  );
-}
 
 export async function sendCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -49,22 +36,12 @@ export async function sendCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`usage: ${SEND_USAGE}`);
   if (values.relay === undefined) throw new UsageError(`--relay is required; usage: ${SEND_USAGE}`);
   const apiKey = apiKeyOf(values['api-key'], SEND_USAGE);
-  const url = serviceUrl(values.relay, '--relay', 'v1/tx-files');
+  serviceUrl(values.relay, '--relay', 'v1/tx-files');
   const relayKey = values['relay-key'] === undefined ? undefined : await readRelayKey(values['relay-key']);
   const bytes = await readBounded(positionals[0]!, DEFAULT_TX_FILE_LIMITS.maxBytes);
 
-  const body = await submitTxFile(url, apiKey, values.tenant, bytes);
-  if (relayKey !== undefined) {
-    // Loaded only when asked for: relay-core is not needed by any other command.
-    const { verifyReceipt } = await import('@anchorpost/relay-core');
-    if (!verifyReceipt(body.receipt, relayKey)) {
-      throw new CliError(
-        'BAD_RECEIPT_SIGNATURE',
-        'receipt.signature',
-        `the relay accepted ${body.receipt.cid} but its receipt is not signed by the key in ${values['relay-key']!}`,
-      );
-    }
-  }
+  const relay = new RelayClient({ url: values.relay, apiKey, tenant: values.tenant, relayKey });
+  const body = await relay.submit(bytes);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   } else {
@@ -77,47 +54,12 @@ export async function sendCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/**
- * Submits tx-file bytes to `url` (a relay's `v1/tx-files`) and answers its receipt, checked to be
- * for these bytes (CID_MISMATCH otherwise).
- */
-export async function submitTxFile(
-  url: URL,
-  apiKey: string,
-  tenant: string | undefined,
-  bytes: Uint8Array,
-): Promise<SubmitResponse> {
-  const response = await request(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/yaml',
-      authorization: `Bearer ${apiKey}`,
-      // Optional: a relay refuses it (401) unless it is the key's own tenant.
-      ...(tenant === undefined ? {} : { 'anchorpost-tenant': tenant }),
-    },
-    body: bytes,
-  });
-  if (!response.ok) throw await refusal(response);
-  const body: unknown = await response.json().catch(() => null);
-  if (!isSubmitResponse(body)) {
-    throw new CliError('BAD_RESPONSE', '-', `${url.origin} answered ${response.status} without a receipt`);
-  }
-  // Always, with or without --relay-key: a signature proves who signed, not what was signed for.
-  const cid = await cidForBytes(bytes);
-  if (body.receipt.cid !== cid) {
-    throw new CliError(
-      'CID_MISMATCH',
-      'receipt.cid',
-      `${url.origin} answered a receipt for ${body.receipt.cid}, but the file sent is ${cid}`,
-    );
-  }
-  return body;
-}
-
 /** The relay's public key file: SPKI PEM, or the raw 32-byte key in hex. */
-async function readRelayKey(path: string): Promise<string | Uint8Array> {
-  const text = new TextDecoder().decode(await readBounded(path, 4096, 'relay-key')).trim();
-  if (text.startsWith('-----BEGIN PUBLIC KEY-----')) return text;
-  if (/^[0-9a-f]{64}$/i.test(text)) return fromHex(text.toLowerCase());
-  throw new CliError('BAD_RELAY_KEY', path, 'expected an SPKI PEM public key or 64 hex characters');
+async function readRelayKey(path: string): Promise<RelayPublicKey> {
+  const text = new TextDecoder().decode(await readBounded(path, 4096, 'relay-key'));
+  try {
+    return parseRelayKey(text);
+  } catch (error) {
+    throw new CliError('BAD_RELAY_KEY', path, (error as Error).message);
+  }
 }

@@ -1,18 +1,14 @@
-/** `anchorpost tx build | validate | open`: transaction-files on the client side. */
+/** `anchorpost tx build | validate | open`: transaction-files on the client side, built and opened by the SDK. */
 import {
-  buildTxFile,
-  cidForBytes,
   DEFAULT_TX_FILE_LIMITS,
   fingerprint,
-  openGroup,
-  openTxFile,
   parsePrivateKeyFile,
   parsePublicKeyFile,
   parseTxFile,
-  serializeTxFile,
   toBase64,
   type BlockRef,
 } from '@anchorpost/protocol';
+import { buildGroupTxFile, joinGroup, openGroupTxFile } from '@anchorpost/sdk';
 import { UsageError } from '../failure.ts';
 import { readBounded, readJson, writeBytes } from '../files.ts';
 import { parseCommand } from '../options.ts';
@@ -72,7 +68,7 @@ async function build(args: string[]): Promise<number> {
   const client = values.client
     ? parsePrivateKeyFile(await readJson(values.client, '--client'), '--client')
     : sender;
-  const group = openGroup(await readJson(values.group, '--group'), sender);
+  const member = joinGroup(await readJson(values.group, '--group'), sender);
   const encoder = new TextEncoder();
   const data =
     values.text !== undefined
@@ -81,9 +77,7 @@ async function build(args: string[]): Promise<number> {
   const attachments = await Promise.all(
     (values.attach ?? []).map((path, i) => readBounded(path, ATTACHMENT_LIMIT, `--attach[${i}]`)),
   );
-  const tx = buildTxFile({
-    group,
-    senders: [sender],
+  const built = await buildGroupTxFile(member, {
     client,
     ...(values.before ? { before: values.before } : {}),
     blockchain: {
@@ -96,11 +90,9 @@ async function build(args: string[]): Promise<number> {
       ...(attachments.length ? { attachments } : {}),
     },
   });
-  const bytes = serializeTxFile(tx);
-  // Refuse to write a file that the relay (and our own validator) would reject.
-  parseTxFile(bytes);
-  await writeBytes(values.out, bytes);
-  if (values.out && values.out !== '-') process.stdout.write(`${await cidForBytes(bytes)}\n`);
+  // The SDK has re-parsed it: a file the relay (and our own validator) would reject is not written.
+  await writeBytes(values.out, built.bytes);
+  if (values.out && values.out !== '-') process.stdout.write(`${built.cid}\n`);
   return 0;
 }
 
@@ -127,12 +119,12 @@ async function open(args: string[]): Promise<number> {
     );
   }
   const member = parsePrivateKeyFile(await readJson(values.key, '--key'), '--key');
-  const group = openGroup(await readJson(values.group, '--group'), member);
+  const group = joinGroup(await readJson(values.group, '--group'), member);
   const clientKey = values['client-key']
     ? parsePublicKeyFile(await readJson(values['client-key'], '--client-key'), '--client-key')
     : undefined;
-  const tx = parseTxFile(await readBounded(positionals[0]!, DEFAULT_TX_FILE_LIMITS.maxBytes));
-  const opened = openTxFile(tx, { group, ...(clientKey ? { clientKey: () => clientKey } : {}) });
+  const bytes = await readBounded(positionals[0]!, DEFAULT_TX_FILE_LIMITS.maxBytes);
+  const opened = openGroupTxFile(bytes, group, clientKey);
   const report = {
     suite: opened.suite,
     senders: opened.senders.map(fingerprint),

@@ -11,7 +11,13 @@
  * KEY` also checks the file's bytes and client signature (tx-file-authorship.ts), first.
  */
 import { endpointsFor, isProofError, parseTrustRoots, parseTxFileProof, verifyProof } from '@anchorpost/sdk';
-import type { ChainEndpoints, TrustRoots, TxFileProof, VerifiedProof } from '@anchorpost/sdk';
+import type {
+  ChainEndpoints,
+  TrustRoots,
+  TxFileProof,
+  VerifiedProof,
+  VerifyTxFileOptions,
+} from '@anchorpost/sdk';
 import { CliError, failureLine, UsageError } from '../failure.ts';
 import { readJson } from '../files.ts';
 import { parseCommand } from '../options.ts';
@@ -133,6 +139,19 @@ export interface VerifySetup {
   readonly trust: VerifyTrust;
   /** `--no-lower-bound`: accept a proof whose "sent after" cannot be established. */
   readonly acceptNoLowerBound: boolean;
+}
+
+/** The SDK's verify options (trust roots, chain nodes, confirmations) for the CLI's flags. */
+export function verifyOptionsOf(
+  setup: VerifySetup,
+  minConfirmations: number,
+): Omit<VerifyTxFileOptions, 'proofApi'> {
+  return {
+    chains: chainEndpoints(setup),
+    trust: setup.trust === 'proof-claims' ? 'proof-claims' : setup.trust.roots,
+    acceptNoLowerBound: setup.acceptNoLowerBound,
+    minConfirmations,
+  };
 }
 
 /** The proof package's errors carry a code and a field: the CLI's one line. */

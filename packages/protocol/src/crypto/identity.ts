@@ -4,10 +4,13 @@
  * identities. `publicKeyBytes` is the canonical byte form that HMACs and fingerprints are taken of.
  */
 import { createHash } from 'node:crypto';
-import { bytesEqual, concatBytes, fromBase64, toBase64, toHex, utf8 } from '../bytes.ts';
+import { bytesEqual, fromBase64, toBase64, toHex, utf8 } from '../bytes.ts';
 import { ErrorCode, ProtocolError } from '../errors.ts';
 import type { SuiteName } from '../tx-file/schema.ts';
 import { getSuite, isSuiteName } from './suites.ts';
+import { publicKeyBytes } from './public-key-bytes.ts';
+
+export { publicKeyBytes } from './public-key-bytes.ts';
 
 export interface PublicIdentity {
   suite: SuiteName;
@@ -36,23 +39,6 @@ export async function generateIdentity(suiteName: SuiteName): Promise<PrivateIde
     encryption: encryption.privateKey,
     signing: signing.privateKey,
   };
-}
-
-function u32(n: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n);
-  return out;
-}
-
-/** Length-prefixed, domain-separated, so no two different key sets share a byte form. */
-export function publicKeyBytes(identity: PublicIdentity): Uint8Array {
-  return concatBytes(
-    utf8(`anchorpost/v1/public-key\0${identity.suite}\0`),
-    u32(identity.encryption.byteLength),
-    identity.encryption,
-    u32(identity.signing.byteLength),
-    identity.signing,
-  );
 }
 
 /** Inverse of publicKeyBytes, for a key that arrives in a file (e.g. a decrypted sender key). */

@@ -15,5 +15,6 @@ export {
   refuseLegacyTxFile,
   verifyClientSignature,
 } from './signature.ts';
+export { txFileSigningMessageWeb } from './signing-message.ts';
 export { buildTxFile, type BuildTxFileInput } from './build.ts';
 export { openTxFile, type OpenTxFileOptions, type OpenedTxFile } from './open.ts';

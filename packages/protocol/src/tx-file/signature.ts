@@ -28,7 +28,9 @@ import { ErrorCode, ProtocolError } from '../errors.ts';
 import { LEGACY_TX_FILE_VERSION, type TxFile } from './schema.ts';
 import { canonicalDigestBytes } from './serialize.ts';
 
-export const TX_FILE_SIGNATURE_DOMAIN = 'anchorpost/v2/tx-file';
+import { TX_FILE_SIGNATURE_DOMAIN } from './signing-message.ts';
+
+export { TX_FILE_SIGNATURE_DOMAIN } from './signing-message.ts';
 /** What v0.1 signatures were made over, kept only to open old files as a member. */
 export const LEGACY_AFTER_STATE_DOMAIN = 'anchorpost/v1/after-state';
 

@@ -1,7 +1,8 @@
 /**
  * The auditor's page in Chromium, against the platform started here: a real proof verifies; a
  * tampered proof and an anchor outside the trust roots are shown failed with their reasons; a
- * dropped tx-file is matched with its proof by the CID computed in the browser. And the SDK's
+ * dropped tx-file is matched with its proof by the CID computed in the browser, and its signer
+ * checked with the key file given (the client's and the sender's hold, a stranger's fails). And the SDK's
  * browser entry verifies (and refuses) in Chromium as it does in Node. Screenshots go to
  * artifacts/screenshots/.
  */
@@ -17,7 +18,8 @@ import { createLogger } from '@anchorpost/service-kit';
 import { startPlatform } from '../../src/platform.ts';
 import type { Platform } from '../../src/platform.ts';
 import { chromiumSkip, launchChromium, SCREENSHOTS } from './chromium.ts';
-import { proofOf, sendTxFile, writeDemoTenant } from './demo-send.ts';
+import { generateIdentity, toPublicKeyFile, type PublicIdentity } from '@anchorpost/protocol';
+import { proofOf, sendTxFile, writeDemoTenant, type DemoTenant } from './demo-send.ts';
 
 interface Sent {
   readonly bytes: Uint8Array;
@@ -32,6 +34,7 @@ let browser: Browser;
 let api: string;
 let rpc: string;
 let sent: Sent;
+let tenant: DemoTenant;
 
 function portsFree(dataDir: string): NodeJS.ProcessEnv {
   const services = ['RELAY_HTTP', 'RELAY_GRPC', 'RELAY_ADMIN', 'RELAY_MANAGEMENT', 'BATCHER', 'ANCHORER'];
@@ -55,7 +58,7 @@ function portsFree(dataDir: string): NodeJS.ProcessEnv {
 before(async () => {
   if (skip !== undefined) return;
   dir = await mkdtemp(join(tmpdir(), 'anchorpost-auditor-page-'));
-  const tenant = await writeDemoTenant(dir);
+  tenant = await writeDemoTenant(dir);
   platform = await startPlatform({
     logger: createLogger('platform', { destination: { write: () => undefined } }),
     env: portsFree(dir),
@@ -189,6 +192,51 @@ describe('the auditor page in Chromium', { skip, timeout: 300_000 }, () => {
     await shot(page, 'auditor-dropped-file');
     assert.match(verdict, /^Verified/);
     assert.match(claims[0]!, new RegExp(`^HELD .*minutes.tx.yaml is the proof's tx-file.*${sent.cid}`));
+    await page.close();
+  });
+});
+
+describe("the auditor page checks a dropped tx-file's signer in Chromium", { skip, timeout: 300_000 }, () => {
+  /** Gives the page the sent tx-file and `key` as the signer's key file; answers the check. */
+  async function checkSigner(key: PublicIdentity, keyName: string) {
+    const page = await openPage({ evm: rpc });
+    await page.setInputFiles('#tx-file', {
+      name: 'minutes.tx.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(sent.bytes),
+    });
+    await page.waitForFunction(
+      (cid) => (document.querySelector('#cid') as HTMLInputElement).value === cid,
+      sent.cid,
+    );
+    await page.setInputFiles('#signer-key', {
+      name: keyName,
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(toPublicKeyFile(key))),
+    });
+    return { page, ...(await check(page)) };
+  }
+
+  it("holds for the client's key and for the sender's key", async () => {
+    const byClient = await checkSigner(tenant.client.public, 'app.public-key.json');
+    await shot(byClient.page, 'auditor-signed-by-client');
+    assert.match(byClient.verdict, /^Verified/);
+    assert.match(
+      byClient.claims[1]!,
+      /^HELD .*minutes\.tx\.yaml is signed by its client.*verifies over the file's public digest/,
+    );
+    await byClient.page.close();
+    const bySender = await checkSigner(tenant.sender.public, 'sender.public-key.json');
+    assert.match(bySender.claims[1]!, /^HELD .*minutes\.tx\.yaml is signed by its sender #1/);
+    await bySender.page.close();
+  });
+
+  it('fails for a key that signed nothing in the file: BAD_SIGNATURE', async () => {
+    const stranger = await generateIdentity('modern');
+    const { page, verdict, claims } = await checkSigner(stranger.public, 'stranger.public-key.json');
+    await shot(page, 'auditor-signer-unknown');
+    assert.match(verdict, /^Not verified/);
+    assert.match(claims[1]!, /^FAILED .*stranger\.public-key\.json.*BAD_SIGNATURE/);
     await page.close();
   });
 });

@@ -1,14 +1,13 @@
 /**
  * `anchorpost keys lookup | history ADDRESS`: what the registry says of an identity, read over
- * JSON-RPC. `lookup --expect FINGERPRINT` is the contact check: the key the caller knew for the
- * identity must be the current one, or lead to it by rotations the old key signed; otherwise it
- * fails with KEY_CHANGED_UNSIGNED (revoked and registered again), KEY_REVOKED or
- * EXPECTED_KEY_UNKNOWN (the identity never published that key).
+ * JSON-RPC by the SDK (`lookupKey`, `keyHistory`). `lookup --expect FINGERPRINT` is the contact
+ * check: the key the caller knew for the identity must be the current one, or lead to it by
+ * rotations the old key signed; otherwise it fails with KEY_CHANGED_UNSIGNED (revoked and
+ * registered again), KEY_REVOKED or EXPECTED_KEY_UNKNOWN (the identity never published that key).
  */
-import { CliError, UsageError } from '../../failure.ts';
+import { keyHistory, lookupKey, type KeyEvent } from '@anchorpost/sdk';
+import { UsageError } from '../../failure.ts';
 import { parseCommand } from '../../options.ts';
-import { continuityFrom, currentKey, keyHistory } from './key-registry.ts';
-import type { KeyEvent } from './key-registry.ts';
 import { addressOf, registryAt } from './keys-options.ts';
 
 const AT = '--registry ADDRESS --rpc URL [--from-block N] [--json]';
@@ -45,22 +44,6 @@ function eventLine(event: KeyEvent): string {
   return `${event.event} ${event.fingerprint}${from} suite ${event.suite} key-file ${event.keyCid} ${where}\n`;
 }
 
-function checkExpected(history: readonly KeyEvent[], identity: string, expect: string): string | undefined {
-  const verdict = continuityFrom(history, expect);
-  if (verdict === 'current') return undefined;
-  if (verdict === 'signed-rotation') return `rotated from ${expect} by rotations the old key signed`;
-  if (verdict === 'revoked')
-    throw new CliError('KEY_REVOKED', identity, `${identity} has no published key now`);
-  if (verdict === 'unknown') {
-    throw new CliError('EXPECTED_KEY_UNKNOWN', identity, `${identity} never published ${expect}`);
-  }
-  throw new CliError(
-    'KEY_CHANGED_UNSIGNED',
-    identity,
-    `${identity}'s key changed from ${expect} without a rotation signed by it (revoked and registered again)`,
-  );
-}
-
 export async function keysLookupCommand(action: 'lookup' | 'history', args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, OPTIONS, KEYS_LOOKUP_USAGE);
   if (positionals.length !== 1) throw new UsageError(`one ADDRESS; usage: ${KEYS_LOOKUP_USAGE}`);
@@ -68,18 +51,16 @@ export async function keysLookupCommand(action: 'lookup' | 'history', args: stri
   if (action === 'history' && values.expect !== undefined) throw new UsageError('--expect goes with lookup');
   const expect = expected(values.expect);
   const at = registryAt(values, KEYS_LOOKUP_USAGE);
-  const history = await keyHistory(at, identity, fromBlock(values['from-block']));
   if (action === 'history') {
+    const history = await keyHistory(at, identity, fromBlock(values['from-block']));
     if (values.json === true) process.stdout.write(`${JSON.stringify({ identity, history })}\n`);
     else for (const event of history) process.stdout.write(eventLine(event));
     return 0;
   }
-  const key = await currentKey(at, identity);
-  const note = expect === undefined ? undefined : checkExpected(history, identity, expect);
-  if (key === undefined)
-    throw new CliError('NO_KEY_REGISTERED', identity, `${identity} has no published key`);
-  // The event that installed the current key: the last one, since a key's events are its history.
-  const since = history.at(-1);
+  const { key, since, note } = await lookupKey(at, identity, {
+    expect,
+    fromBlock: fromBlock(values['from-block']),
+  });
   if (values.json === true) {
     const found = { identity, ...key, block: since?.block ?? null, txHash: since?.txHash ?? null };
     process.stdout.write(`${JSON.stringify(note === undefined ? found : { ...found, note })}\n`);

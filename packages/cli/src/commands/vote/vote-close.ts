@@ -1,20 +1,20 @@
 /**
  * `anchorpost vote close VOTING_CID`: once the chain is past the deadline block, the organizer
  * lists every anchored vote file of the voting anchored by the deadline (valid or not: the recount
- * decides) in the canonical Votes file and sends it to the group as a tx-file, to be anchored.
+ * decides) in the canonical Votes file and sends it to the group as a tx-file, to be anchored (the
+ * SDK's closeVoting).
  */
-import { parseTxFile, tallyFromVoteFiles } from '@anchorpost/protocol';
-import { votesFileMessage } from '@anchorpost/voting';
-import { CliError, UsageError } from '../../failure.ts';
+import { closeVoting } from '@anchorpost/sdk';
+import { UsageError } from '../../failure.ts';
 import { parseCommand } from '../../options.ts';
-import { recount } from './recount.ts';
 import {
+  deadlineChainOf,
+  groupSourceOf,
   MEMBER_OPTIONS,
   memberOf,
   RECOUNT_OPTIONS,
   SEND_OPTIONS,
-  sendToGroup,
-  groupSourceOf,
+  sendingOf,
 } from './vote-options.ts';
 
 export const VOTE_CLOSE_USAGE = [
@@ -33,43 +33,20 @@ export async function voteClose(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`usage: ${VOTE_CLOSE_USAGE}`);
   const member = await memberOf(values, VOTE_CLOSE_USAGE);
   const source = await groupSourceOf(values, VOTE_CLOSE_USAGE);
-  const { tally, head, files, chain } = await recount(
-    positionals[0]!,
-    member,
-    source,
-    values['deadline-chain'],
-  );
-  const { voting } = tally;
-  if (head <= voting.lastblock) {
-    throw new CliError(
-      'VOTING_OPEN',
-      'deadline',
-      `the deadline block ${voting.lastblock} is not passed yet: ${chain.chain}:${chain.chainId} is at block ${head}`,
-    );
-  }
-  const votes = files.flatMap((file) => {
-    const vote = parseTxFile(file.bytes).vote;
-    return vote?.voting === voting.after
-      ? [{ vote, anchoredHeight: file.anchoredHeight, txfile: file.cid }]
-      : [];
-  });
-  const votesFile = tallyFromVoteFiles(voting.after, voting.lastblock, votes);
-  const votingTx = parseTxFile(files.find((file) => file.cid === voting.cid)!.bytes);
-  const { submitted } = await sendToGroup(member, values, VOTE_CLOSE_USAGE, {
-    message: votesFileMessage(votesFile),
-    // The organizer's next file in its chain, when the voting was its last one.
-    beforeFor: (clientId) => (clientId === votingTx.client.id ? votingTx.state.after : undefined),
-  });
+  const { relay, sending } = await sendingOf(values, VOTE_CLOSE_USAGE);
+  const deadlineChain = deadlineChainOf(values['deadline-chain']);
+  const closed = await closeVoting(member, relay, positionals[0]!, source, { ...sending, deadlineChain });
+  const { tally, chain } = closed.recount;
   const result = {
-    cid: submitted.receipt.cid,
-    voting: voting.cid,
-    listed: votesFile.votes.length,
+    cid: closed.submitted.receipt.cid,
+    voting: tally.voting.cid,
+    listed: closed.listed,
     totals: tally.totals,
   };
   process.stdout.write(
     values.json
       ? `${JSON.stringify(result, null, 2)}\n`
-      : `Votes file ${result.cid}\nlists ${result.listed} vote(s) anchored by block ${voting.lastblock} on ${chain.chain}:${chain.chainId}\n`,
+      : `Votes file ${result.cid}\nlists ${result.listed} vote(s) anchored by block ${tally.voting.lastblock} on ${chain.chain}:${chain.chainId}\n`,
   );
   return 0;
 }

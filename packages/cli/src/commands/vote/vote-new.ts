@@ -1,16 +1,14 @@
 /** `anchorpost vote new`: the organizer sends the voting file (question, options, deadline) to the group. */
-import { randomBytes } from 'node:crypto';
+import { newVoting } from '@anchorpost/sdk';
 import { UsageError } from '../../failure.ts';
 import { parseCommand } from '../../options.ts';
-import { MEMBER_OPTIONS, memberOf, SEND_OPTIONS, sendToGroup } from './vote-options.ts';
+import { MEMBER_OPTIONS, memberOf, SEND_OPTIONS, sendingOf } from './vote-options.ts';
 
 export const VOTE_NEW_USAGE = [
   'anchorpost vote new --group GROUP.json --key PRIVATE_KEY.json [--client CLIENT_PRIVATE_KEY.json]',
   '    --question TEXT --option TITLE --option TITLE... --deadline HEIGHT',
   '    --relay URL [--api-key KEY] --lastblock HEIGHT:BLOCK_ID --trustedblock HEIGHT:BLOCK_ID [--before STATE] [--json]',
 ].join('\n  ');
-
-const encoder = new TextEncoder();
 
 export async function voteNew(args: string[]): Promise<number> {
   const { values } = parseCommand(
@@ -34,16 +32,14 @@ export async function voteNew(args: string[]): Promise<number> {
     throw new UsageError(`--deadline must be a block height; usage: ${VOTE_NEW_USAGE}`);
   }
   const member = await memberOf(values, VOTE_NEW_USAGE);
+  const { relay, sending } = await sendingOf(values, VOTE_NEW_USAGE);
   const deadline = Number(values.deadline);
-  const { tx, submitted } = await sendToGroup(member, values, VOTE_NEW_USAGE, {
-    message: { data: encoder.encode(values.question) },
-    voting: {
-      // Seed 001: "a random secret that is shared between the voter and the voting organizer".
-      secret: new Uint8Array(randomBytes(32)),
-      lastblock: deadline,
-      options: titles.map((title) => ({ title: encoder.encode(title) })),
-    },
-  });
+  const { tx, submitted } = await newVoting(
+    member,
+    relay,
+    { question: values.question, options: titles, deadline },
+    sending,
+  );
   const result = { cid: submitted.receipt.cid, voting: tx.state.after, deadline, receipt: submitted.receipt };
   process.stdout.write(
     values.json

@@ -1,29 +1,24 @@
 /**
- * What the `anchorpost vote` commands share: the member's keys and group, sending a tx-file to
- * the group over a relay, and the recount's sources (proof API, relay, trust roots, chain nodes).
+ * What the `anchorpost vote` commands share: the member's keys and group, the relay its files go
+ * to, and the recount's sources (proof API, relay, trust roots, chain nodes) — the flags read into
+ * the SDK's terms; the SDK (`newVoting`, `castVote`, `closeVoting`, `tallyVoting`) does the rest.
  */
+import { parsePrivateKeyFile } from '@anchorpost/protocol';
 import {
-  buildTxFile,
-  fingerprint,
-  groupPublicKeyBytes,
-  hmacHex,
-  openGroup,
-  parseGroupBundle,
-  parsePrivateKeyFile,
-  parseTxFile,
-  serializeTxFile,
-  type BuildTxFileInput,
-  type GroupKeys,
-  type PrivateIdentity,
-} from '@anchorpost/protocol';
+  joinGroup,
+  ProofApiClient,
+  RelayClient,
+  type DeadlineChain,
+  type GroupFilesSource,
+  type GroupMembership,
+  type SendingOptions,
+} from '@anchorpost/sdk';
 import { apiKeyOf } from '../../api-key.ts';
 import { UsageError } from '../../failure.ts';
 import { readJson } from '../../files.ts';
 import { serviceUrl } from '../../http.ts';
-import { submitTxFile, type SubmitResponse } from '../send.ts';
 import { blockRef } from '../tx.ts';
-import { minConfirmationsOption, trustOption } from '../verify.ts';
-import type { GroupSource } from './anchored-group-files.ts';
+import { minConfirmationsOption, trustOption, verifyOptionsOf } from '../verify.ts';
 
 export const MEMBER_OPTIONS = {
   group: { type: 'string' },
@@ -52,70 +47,39 @@ export const RECOUNT_OPTIONS = {
   'deadline-chain': { type: 'string' },
 } as const;
 
-export interface Member {
-  identity: PrivateIdentity;
-  group: GroupKeys;
-  /** The bundle's member ids (fingerprints). */
-  members: string[];
-  /** The group's recipient hash, which every file to it names. */
-  recipient: string;
-}
-
 export async function memberOf(
   values: { group?: string | undefined; key?: string | undefined },
   usage: string,
-): Promise<Member> {
+): Promise<GroupMembership> {
   if (!values.group || !values.key) throw new UsageError(`--group and --key are required; usage: ${usage}`);
   const identity = parsePrivateKeyFile(await readJson(values.key, '--key'), '--key');
-  const bundle = await readJson(values.group, '--group');
-  const group = openGroup(bundle, identity);
-  return {
-    identity,
-    group,
-    members: parseGroupBundle(bundle).members.map((member) => member.id),
-    recipient: hmacHex(group.secret, groupPublicKeyBytes(group.suite, group.publicKey)),
-  };
+  return joinGroup(await readJson(values.group, '--group'), identity);
 }
 
 type SendValues = { [K in keyof typeof SEND_OPTIONS]?: string | undefined };
 
-/**
- * Builds a tx-file from `member` to its group (`--client` signs as the app, the member by default)
- * and submits it to `--relay`; answers its bytes and checked receipt.
- */
-export async function sendToGroup(
-  member: Member,
+/** The relay the member's files go to (`--relay`, `--api-key`, `--tenant`) and how they are signed. */
+export async function sendingOf(
   values: SendValues,
   usage: string,
-  content: Pick<BuildTxFileInput, 'message' | 'voting' | 'vote'> & {
-    /** The `before` to use without --before, for the client of this id. */
-    beforeFor?: (clientId: string) => string | undefined;
-  },
-): Promise<{ bytes: Uint8Array; tx: ReturnType<typeof parseTxFile>; submitted: SubmitResponse }> {
+): Promise<{ relay: RelayClient; sending: SendingOptions }> {
   if (values.relay === undefined) throw new UsageError(`--relay is required; usage: ${usage}`);
+  serviceUrl(values.relay, '--relay', 'v1/tx-files');
   const apiKey = apiKeyOf(values['api-key'], usage);
   const client = values.client
     ? parsePrivateKeyFile(await readJson(values.client, '--client'), '--client')
-    : member.identity;
-  const before = values.before ?? content.beforeFor?.(fingerprint(client.public));
-  const tx = buildTxFile({
-    group: member.group,
-    senders: [member.identity],
-    client,
-    ...(before === undefined ? {} : { before }),
-    blockchain: {
-      lastblock: blockRef(values.lastblock, '--lastblock'),
-      trustedblock: blockRef(values.trustedblock, '--trustedblock'),
+    : undefined;
+  return {
+    relay: new RelayClient({ url: values.relay, apiKey, tenant: values.tenant }),
+    sending: {
+      client,
+      ...(values.before === undefined ? {} : { before: values.before }),
+      blockchain: {
+        lastblock: blockRef(values.lastblock, '--lastblock'),
+        trustedblock: blockRef(values.trustedblock, '--trustedblock'),
+      },
     },
-    message: content.message,
-    ...(content.voting ? { voting: content.voting } : {}),
-    ...(content.vote ? { vote: content.vote } : {}),
-  });
-  const bytes = serializeTxFile(tx);
-  // Refuse to send a file that the relay (and our own validator) would reject.
-  parseTxFile(bytes);
-  const url = serviceUrl(values.relay, '--relay', 'v1/tx-files');
-  return { bytes, tx, submitted: await submitTxFile(url, apiKey, values.tenant, bytes) };
+  };
 }
 
 type RecountValues = {
@@ -130,23 +94,33 @@ type RecountValues = {
 };
 
 /** Where the recount reads the group's anchored files, and what it verifies them against. */
-export async function groupSourceOf(values: RecountValues, usage: string): Promise<GroupSource> {
+export async function groupSourceOf(values: RecountValues, usage: string): Promise<GroupFilesSource> {
   if (values.api === undefined || values.relay === undefined) {
     throw new UsageError(`--api and --relay are required; usage: ${usage}`);
   }
+  serviceUrl(values.api, '--api', 'v1/messages');
+  serviceUrl(values.relay, '--relay', 'v1/tx-files');
   const evm = values['evm-rpc'] ?? [];
   const ergo = values['ergo-node'] ?? [];
   if (evm.length + ergo.length === 0)
     throw new UsageError(`--evm-rpc or --ergo-node is required; usage: ${usage}`);
-  return {
-    api: values.api,
-    relay: values.relay,
-    setup: {
-      evm,
-      ergo,
-      trust: await trustOption(values, usage),
-      acceptNoLowerBound: values['no-lower-bound'] === true,
-    },
-    minConfirmations: minConfirmationsOption(values['min-confirmations'], usage),
+  const setup = {
+    evm,
+    ergo,
+    trust: await trustOption(values, usage),
+    acceptNoLowerBound: values['no-lower-bound'] === true,
   };
+  return {
+    proofApi: new ProofApiClient({ url: values.api }),
+    relay: new RelayClient({ url: values.relay }),
+    verify: verifyOptionsOf(setup, minConfirmationsOption(values['min-confirmations'], usage)),
+  };
+}
+
+/** `--deadline-chain evm:CHAINID | ergo:NETWORK`, or undefined: the voting file's first anchor. */
+export function deadlineChainOf(spec: string | undefined): DeadlineChain | undefined {
+  if (spec === undefined) return undefined;
+  const match = /^(evm|ergo):(\S+)$/.exec(spec);
+  if (!match) throw new UsageError('--deadline-chain must be evm:CHAINID or ergo:NETWORK');
+  return { chain: match[1] as 'evm' | 'ergo', chainId: match[2]! };
 }

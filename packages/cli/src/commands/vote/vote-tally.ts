@@ -3,12 +3,12 @@
  * file's proof verified against their own trust roots and chain nodes, every file's bytes against
  * its CID — and prints the totals, every vote that does not count with its reason, and whether the
  * organizer's Votes file lists exactly the anchored votes. Exit 0, or 4 when the Votes file is
- * inconsistent with the anchored votes.
+ * inconsistent with the anchored votes. The recount is the SDK's `tallyVoting`.
  */
+import { tallyVoting, type Recount } from '@anchorpost/sdk';
 import { UsageError } from '../../failure.ts';
 import { parseCommand } from '../../options.ts';
-import { recount, type Recount } from './recount.ts';
-import { groupSourceOf, MEMBER_OPTIONS, memberOf, RECOUNT_OPTIONS } from './vote-options.ts';
+import { deadlineChainOf, groupSourceOf, MEMBER_OPTIONS, memberOf, RECOUNT_OPTIONS } from './vote-options.ts';
 
 export const VOTE_TALLY_USAGE = [
   'anchorpost vote tally VOTING_CID --group GROUP.json --key PRIVATE_KEY.json --api URL --relay URL',
@@ -48,7 +48,8 @@ export async function voteTally(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`usage: ${VOTE_TALLY_USAGE}`);
   const member = await memberOf(values, VOTE_TALLY_USAGE);
   const source = await groupSourceOf(values, VOTE_TALLY_USAGE);
-  const result = await recount(positionals[0]!, member, source, values['deadline-chain']);
+  const deadlineChain = deadlineChainOf(values['deadline-chain']);
+  const result = await tallyVoting(positionals[0]!, member, source, deadlineChain);
   const { tally, chain, unverified } = result;
   process.stdout.write(
     values.json

@@ -1,12 +1,8 @@
-// The contact check's verdict from an identity's history alone, and the rotation signer derived
-// from an identity's own private key: the same key always gives the same signer, another key
-// another one (so a rotation needs the old key itself).
+// The contact check's verdict from an identity's history alone.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateIdentity } from '@anchorpost/protocol';
-import { continuityFrom } from '../src/commands/keys/key-registry.ts';
-import type { KeyEvent } from '../src/commands/keys/key-registry.ts';
-import { rotationSignerOf } from '../src/commands/keys/rotation-signer.ts';
+import { continuityFrom } from '../src/key-transparency.ts';
+import type { KeyEvent } from '../src/key-transparency.ts';
 
 const fp = (n: number): string => n.toString(16).padStart(64, '0');
 let block = 0;
@@ -41,14 +37,5 @@ describe('continuityFrom', () => {
   it('says revoked when there is no key now, unknown when the identity never published one', () => {
     assert.equal(continuityFrom([registered(1), revoked(1)], fp(1)), 'revoked');
     assert.equal(continuityFrom([], fp(1)), 'unknown');
-  });
-});
-
-describe('rotationSignerOf', () => {
-  it('derives one signer per identity, the same every time', async () => {
-    const [a, b] = await Promise.all([generateIdentity('modern'), generateIdentity('rsa-4096')]);
-    assert.equal(rotationSignerOf(a).address, rotationSignerOf(a).address);
-    assert.notEqual(rotationSignerOf(a).address, rotationSignerOf(b).address);
-    assert.match(rotationSignerOf(b).address, /^0x[0-9a-fA-F]{40}$/);
   });
 });

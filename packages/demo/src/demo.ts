@@ -9,29 +9,33 @@
  * key are made as an operator makes them: with `anchorpost tenant …` over the relay's admin API.
  */
 import { execFile } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { TxFileProof } from '@anchorpost/proofs';
-import { parseTrustRoots, verifyProof } from '@anchorpost/proofs';
+import { startPlatform } from '@anchorpost/platform';
 import {
-  buildTxFile,
-  createGroup,
-  generateIdentity,
-  groupPublicKeyBytes,
-  hmacHex,
-  openGroup,
-  openTxFile,
-  parseTxFile,
-  serializeTxFile,
-  toPublicKeyFile,
-  type PrivateIdentity,
-} from '@anchorpost/protocol';
+  buildGroupTxFile,
+  isSdkError,
+  joinGroup,
+  newGroup,
+  newIdentity,
+  openGroupTxFile,
+  parseTrustRoots,
+  parseTxFileProof,
+  ProofApiClient,
+  RelayClient,
+  savePublicKey,
+  SdkErrorCode,
+  verifyOptionsFor,
+  verifyProof,
+  type DeliveredTxFile,
+  type GroupMembership,
+  type TxFileProof,
+} from '@anchorpost/sdk';
 import { createLogger } from '@anchorpost/service-kit';
 import { poll, runShortVote } from './demo-vote.ts';
-import { startPlatform } from './platform.ts';
 
 const started = performance.now();
 const say = (line: string) => {
@@ -39,39 +43,17 @@ const say = (line: string) => {
   process.stdout.write(`[${seconds}s] ${line}\n`);
 };
 
-/** Waits for the first `tx-file` event of an SSE stream; resolves its data. */
-function receiveOne(
-  url: string,
-  apiKey: string,
+/**
+ * A member's app following the group with the SDK: resolves the first file sent after its stream
+ * is live (`onReady`), then leaves the loop, which closes the stream.
+ */
+async function receiveOne(
+  relay: RelayClient,
+  member: GroupMembership,
   onReady: () => void,
-): Promise<{ cid: string; txFile: string }> {
-  return new Promise((resolve, reject) => {
-    const headers = { accept: 'text/event-stream', authorization: `Bearer ${apiKey}` };
-    const request = httpRequest(url, { headers }, (response) => {
-      if (response.statusCode !== 200) {
-        response.resume();
-        reject(new Error(`the subscription was refused with ${response.statusCode}`));
-        return;
-      }
-      let buffer = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        buffer += chunk;
-        for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.startsWith('event: ready')) onReady();
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (block.startsWith('event: tx-file') && data !== undefined) {
-            request.destroy();
-            resolve(JSON.parse(data) as { cid: string; txFile: string });
-          }
-        }
-      });
-    });
-    request.on('error', reject);
-    request.end();
-  });
+): Promise<DeliveredTxFile> {
+  for await (const file of relay.subscribe(member.recipient, { onReady })) return file;
+  throw new Error('the subscription ended before a file came');
 }
 
 /**
@@ -108,13 +90,17 @@ async function main(): Promise<void> {
   process.env.ANCHORPOST_LOG_LEVEL ??= 'warn';
   const dir = await mkdtemp(join(tmpdir(), 'anchorpost-demo-'));
   say(`starting a fresh platform in ${dir} (embedded: PGlite, file-log bus, Helia, local anvil)`);
-  const [alice, bob, carol, app] = (await Promise.all(
-    Array.from({ length: 4 }, () => generateIdentity('modern')),
-  )) as [PrivateIdentity, PrivateIdentity, PrivateIdentity, PrivateIdentity];
-  const { keys, bundle } = await createGroup('modern', [alice.public, bob.public, carol.public]);
-  // The group's recipient hash, as every tx-file to it names it: Bob and Carol subscribe before
-  // Alice's first file, so the operator registers it for the demo tenant.
-  const recipient = hmacHex(keys.secret, groupPublicKeyBytes(keys.suite, keys.publicKey));
+  const [alice, bob, carol, app] = await Promise.all(Array.from({ length: 4 }, () => newIdentity('modern')));
+  const bundle = await newGroup([alice!.public, bob!.public, carol!.public]);
+  // Each member opens the group bundle with their own key. The group's recipient hash, which
+  // every tx-file to it names: Bob and Carol subscribe before Alice's first file, so the operator
+  // registers it for the demo tenant.
+  const [aliceIn, bobIn, carolIn] = [alice!, bob!, carol!].map((person) => joinGroup(bundle, person)) as [
+    GroupMembership,
+    GroupMembership,
+    GroupMembership,
+  ];
+  const { recipient } = aliceIn;
   const platform = await startPlatform({
     logger: createLogger('platform', { destination: { write: () => undefined } }),
     env: {
@@ -149,7 +135,7 @@ async function main(): Promise<void> {
     const cli = (...args: string[]) =>
       anchorpost(platform.endpoints['relay.admin']!, platform.dirs.adminKey, args);
     const appKeyFile = join(dir, 'app.public.json');
-    await writeFile(appKeyFile, JSON.stringify(toPublicKeyFile(app.public)));
+    await savePublicKey(appKeyFile, app!.public);
     await cli('tenant', 'add', 'demo');
     await cli('tenant', 'client', 'add', 'demo', appKeyFile);
     await cli('tenant', 'recipient', 'add', 'demo', recipient);
@@ -161,59 +147,67 @@ async function main(): Promise<void> {
       `tenant "demo" added with its app's client key, the group as a recipient, and API key ${issued.id} (shown once)`,
     );
 
+    // The relay's receipt key, public half: the app checks every receipt against it.
+    const relayKey = createPublicKey(await readFile(platform.dirs.relayKey, 'utf8'))
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    const relayClient = new RelayClient({ url: relay, apiKey, relayKey });
+    const blockchain = {
+      lastblock: { height: 1_204_331, signature: 'a'.repeat(64) },
+      trustedblock: { height: 1_204_321, signature: 'b'.repeat(64) },
+    };
     const text = 'Lunch on Friday? — Alice';
-    const bytes = serializeTxFile(
-      buildTxFile({
-        group: keys,
-        senders: [alice],
-        client: app,
-        blockchain: {
-          lastblock: { height: 1_204_331, signature: 'a'.repeat(64) },
-          trustedblock: { height: 1_204_321, signature: 'b'.repeat(64) },
-        },
-        message: { data: new TextEncoder().encode(text) },
-      }),
-    );
-    say(`Alice wrote to the group {Bob, Carol}; encrypted tx-file of ${bytes.byteLength} bytes`);
+    const message = await buildGroupTxFile(aliceIn, {
+      client: app!,
+      blockchain,
+      message: { data: new TextEncoder().encode(text) },
+    });
+    say(`Alice wrote to the group {Bob, Carol}; encrypted tx-file of ${message.bytes.byteLength} bytes`);
 
     let ready = 0;
     const allReady = poll('subscriptions', () => Promise.resolve(ready === 2 ? true : null));
     let sent = 0;
-    const deliveries = ['Bob', 'Carol'].map((name) =>
-      receiveOne(`${relay}/v1/subscriptions/${recipient}`, apiKey, () => (ready += 1)).then((event) => ({
+    const deliveries = (
+      [
+        ['Bob', bobIn],
+        ['Carol', carolIn],
+      ] as const
+    ).map(([name, member]) =>
+      receiveOne(relayClient, member, () => (ready += 1)).then((file) => ({
         name,
-        event,
+        member,
+        file,
         ms: performance.now() - sent,
       })),
     );
     await allReady;
-    say("Bob and Carol are subscribed (SSE, by the group's recipient hash)");
+    say("Bob and Carol are subscribed (SSE, by the group's recipient hash; resumable by cursor)");
 
     sent = performance.now();
-    const response = await fetch(`${relay}/v1/tx-files`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/yaml', authorization: `Bearer ${apiKey}` },
-      body: bytes,
-    });
-    const { receipt } = (await response.json()) as { receipt: { cid: string; sequence: number } };
-    say(`relay accepted it: receipt #${receipt.sequence}, CID ${receipt.cid} (signed by the relay)`);
+    const { receipt } = await relayClient.submit(message.bytes);
+    say(
+      `relay accepted it: receipt #${receipt.sequence}, CID ${receipt.cid}, its signature checked against the relay's key`,
+    );
 
-    const members = { Bob: bob, Carol: carol } as const;
-    for (const { name, event, ms } of await Promise.all(deliveries)) {
-      const opened = openTxFile(parseTxFile(Buffer.from(event.txFile, 'base64')), {
-        group: openGroup(bundle, members[name as keyof typeof members]),
-      });
+    for (const { name, member, file, ms } of await Promise.all(deliveries)) {
+      const opened = openGroupTxFile(file.bytes, member, app!.public);
       say(
         `${name} received it ${ms.toFixed(0)} ms after the send and decrypted: "${new TextDecoder().decode(opened.message.data)}"`,
       );
     }
 
     say('waiting for the batcher (every 3 s here, 60 s by default), the anchor and its confirmations…');
-    const proof = await poll(
+    const proofApi = new ProofApiClient({ url: api });
+    const proof: TxFileProof = await poll(
       'the proof',
       async () => {
-        const r = await fetch(`${api}/v1/proofs/${receipt.cid}`);
-        return r.status === 200 ? ((await r.json()) as TxFileProof) : null;
+        try {
+          return parseTxFileProof(await proofApi.proof(receipt.cid));
+        } catch (error) {
+          // Accepted or sealed, not yet anchored: ask again.
+          if (isSdkError(error) && error.code === SdkErrorCode.Pending) return null;
+          throw error;
+        }
       },
       120_000,
     );
@@ -238,12 +232,15 @@ async function main(): Promise<void> {
     say(
       `trust roots from ${platform.dirs.trust}: contract ${root!.contract} on chain ${root!.chainId}, anchors sent by ${root!.submitters.join(', ')} only`,
     );
-    const verified = await verifyProof(proof, {
-      evmRpcUrls: { [String(platform.chain.chainId)]: platform.chain.rpcUrl },
-      trust,
-      // No Ergo node in the demo: "sent after" cannot be established, and is accepted as such.
-      acceptNoLowerBound: true,
-    });
+    const verified = await verifyProof(
+      proof,
+      verifyOptionsFor(proof, {
+        trust,
+        chains: { evm: platform.chain.rpcUrl },
+        // No Ergo node in the demo: "sent after" cannot be established, and is accepted as such.
+        acceptNoLowerBound: true,
+      }),
+    );
     say(
       `verified with only SHA-256, the chain's JSON-RPC and those trust roots: tx-file ${verified.txFile} is in the batch, and the batch root is on chain, anchored by the trusted key (${verified.anchors.map((a) => (a.chain === 'evm' ? `EVM block ${a.blockNumber}` : `Ergo block ${a.height}`)).join(', ')})`,
     );
@@ -255,18 +252,16 @@ async function main(): Promise<void> {
     );
     await runShortVote({
       say,
-      relay,
-      api,
-      apiKey,
+      relay: relayClient,
+      proofApi,
       chain: platform.chain,
       trust,
-      keys,
-      members: bundle.members.map((member) => member.id),
-      organizer: alice,
-      voters: { bob, carol },
-      app,
+      organizer: aliceIn,
+      voters: { bob: bobIn, carol: carolIn },
+      app: app!,
+      blockchain,
       // The app's next file in the group follows Alice's message in its chain.
-      before: parseTxFile(bytes).state.after,
+      before: message.tx.state.after,
     });
     say('done');
   } finally {

@@ -1,7 +1,8 @@
 /**
  * A Server-Sent Events reader (the WHATWG event-stream format): yields one event per blank-line
  * terminated block; comment lines (heartbeats) are skipped. A block cut off by the end of the
- * stream is dropped, as the format requires, so a partial event is never acted on.
+ * stream is dropped, as the format requires, so a partial event is never acted on. Portable (no
+ * Node built-in): the browser entry subscribes with it too.
  */
 
 export interface SseEvent {
