@@ -25,7 +25,9 @@
  * adds, one bus end read, one block of sequences, one receipt transaction, one publish and one
  * `published` update, with the same order and the same guarantees per file; a failure in a
  * shared step fails every file of the group still waiting, leaving each where a single submit
- * failing at that step would.
+ * failing at that step would. Groups are pipelined two deep: the next group's (0)–(2) run while
+ * the previous group does (3)–(4); sequences and bus offsets still follow the queue, and a
+ * group's failure fails only its own files.
  */
 import type { RelayReceipt } from '@anchorpost/events';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
@@ -36,8 +38,8 @@ import {
   verifyClientSignature,
 } from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage-port';
-import { acceptGroup, CID_HEADER } from './accept-group.ts';
-import type { AcceptGroupParts, AcceptResult, PendingTxFile } from './accept-group.ts';
+import { CID_HEADER, finishGroup, prepareGroup } from './accept-group.ts';
+import type { Accepting, AcceptGroupParts, AcceptResult, PendingTxFile } from './accept-group.ts';
 import { GroupCommit } from './group-commit.ts';
 import { NewsSignal } from './news-signal.ts';
 import type { ChainPosition, ReceiptStore } from './receipt-store.ts';
@@ -60,6 +62,12 @@ export interface SubmitContext {
 
 export type SubmitResult = AcceptResult;
 
+/** A group between its stages: the files going on, and when it started (for the observer). */
+interface PreparedGroup {
+  started: number;
+  accepting: Accepting[];
+}
+
 export { CID_HEADER };
 
 export class Relay {
@@ -75,7 +83,7 @@ export class Relay {
   /** Submits of one CID in this process run one after another (see #serialize). */
   readonly #inFlight = new Map<string, Promise<unknown>>();
   /** Checked files wait here to be stored, receipted and published in groups. */
-  readonly #group: GroupCommit<PendingTxFile, AcceptResult>;
+  readonly #group: GroupCommit<PendingTxFile, AcceptResult, PreparedGroup>;
 
   private constructor(options: RelayOptions, settings: RelaySettings, key: RelayKey) {
     this.#storage = options.storage;
@@ -103,22 +111,37 @@ export class Relay {
         maxQueuedFiles: settings.ingestQueueMaxFiles,
         maxQueuedBytes: settings.ingestQueueMaxBytes,
       },
-      async (entries) => {
-        const started = performance.now();
-        let failed = true;
-        try {
-          await acceptGroup(parts, entries);
-          failed = false;
-        } finally {
-          notify(this.#observer, 'grouped', {
-            files: entries.length,
-            bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
-            durationMs: performance.now() - started,
-            failed,
-          });
-        }
+      {
+        prepare: async (entries) => {
+          const started = performance.now();
+          try {
+            return { started, accepting: await prepareGroup(parts, entries) };
+          } catch (error) {
+            this.#grouped(entries, started, true);
+            throw error;
+          }
+        },
+        finish: async (entries, { started, accepting }) => {
+          let failed = true;
+          try {
+            await finishGroup(parts, accepting);
+            failed = false;
+          } finally {
+            this.#grouped(entries, started, failed);
+          }
+        },
       },
     );
+  }
+
+  /** A group is done: its size and its time from the start of its first stage to its end. */
+  #grouped(entries: readonly { bytes: number }[], started: number, failed: boolean): void {
+    notify(this.#observer, 'grouped', {
+      files: entries.length,
+      bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
+      durationMs: performance.now() - started,
+      failed,
+    });
   }
 
   /** Checked files waiting for their group (not counting the group in flight). */
