@@ -57,6 +57,7 @@ interface Waiting {
 class CheckThread {
   readonly #worker: Worker;
   readonly #waiting = new Map<number, Waiting>();
+  readonly #onDeath: (thread: CheckThread) => void;
   #dead = false;
 
   constructor(onDeath: (thread: CheckThread) => void) {
@@ -71,17 +72,22 @@ class CheckThread {
       if (this.#waiting.size === 0) this.#worker.unref();
       waiting?.resolve(answer);
     });
-    const die = (error: Error) => {
-      if (this.#dead) return;
-      this.#dead = true;
-      onDeath(this);
-      for (const waiting of this.#waiting.values()) waiting.reject(error);
-      this.#waiting.clear();
-    };
-    this.#worker.on('error', die);
-    this.#worker.on('exit', (code) => {
-      die(new Error(`a tx-file check thread exited (${code})`));
+    this.#onDeath = onDeath;
+    this.#worker.on('error', (error: Error) => {
+      this.#die(error);
     });
+    this.#worker.on('exit', (code) => {
+      this.#die(new Error(`a tx-file check thread exited (${code})`));
+    });
+  }
+
+  /** Fails the checks this thread holds and takes it out of the pool, once. */
+  #die(error: Error): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    this.#onDeath(this);
+    for (const waiting of this.#waiting.values()) waiting.reject(error);
+    this.#waiting.clear();
   }
 
   get load(): number {
@@ -97,7 +103,7 @@ class CheckThread {
   }
 
   async terminate(): Promise<void> {
-    this.#dead = true;
+    this.#die(new Error('the relay is closed'));
     await this.#worker.terminate();
   }
 }

@@ -105,6 +105,22 @@ describe('TxFileChecks', { timeout: 120_000 }, () => {
   });
 });
 
+describe('TxFileChecks closing', { timeout: 60_000 }, () => {
+  it('fails the checks still running when closed, and refuses new ones', async () => {
+    const sender = await generateIdentity('modern');
+    const app = await generateIdentity('modern');
+    const group = await newGroup(sender);
+    const checks = new TxFileChecks({ threads: 1, maxWaiting: 100 });
+    const running = checks.parse(txFileBytes(group, sender, app, 'closing'), MAX_BYTES).then(
+      () => 'checked',
+      (error: unknown) => String(error),
+    );
+    await checks.close();
+    assert.match(await running, /closed/);
+    await assert.rejects(checks.parse(txFileBytes(group, sender, app, 'after'), MAX_BYTES), /closed/);
+  });
+});
+
 describe('Relay with check threads', { timeout: 120_000 }, () => {
   let f: Fixture;
   let group: GroupKeys;
