@@ -58,7 +58,7 @@ export interface AcceptGroupParts {
 }
 
 /** A file of the group still on its way to the bus, with the receipt it will carry once signed. */
-interface Accepting {
+export interface Accepting {
   entry: AcceptEntry;
   /** Null until signed (a new file); an earlier attempt's for a retry of a `signed` one. */
   receipt: RelayReceipt | null;
@@ -77,7 +77,16 @@ export function stateFork(cid: string, holder: string, { clientId, stateBefore }
   );
 }
 
-export async function acceptGroup(parts: AcceptGroupParts, entries: readonly AcceptEntry[]): Promise<void> {
+/**
+ * A group's first stage, (0)–(2): it writes bytes to storage and `signed` receipts, nothing to
+ * the bus, so it may run while the group before it publishes (GroupCommit's pipeline). Its
+ * sequences are drawn after the previous group's and its bus end read at any time before its
+ * own publish (the log only grows), so both stay correct. Returns the files that go on.
+ */
+export async function prepareGroup(
+  parts: AcceptGroupParts,
+  entries: readonly AcceptEntry[],
+): Promise<Accepting[]> {
   const accepting = await lookUp(parts, entries);
   // Reading the bus end and drawing sequences write nothing, so they need not wait for the bytes.
   const fresh = accepting.filter((file) => file.receipt === null).length;
@@ -87,6 +96,11 @@ export async function acceptGroup(parts: AcceptGroupParts, entries: readonly Acc
     fresh === 0 ? [] : parts.receipts.nextSequences(fresh),
   ]);
   await signAndInsert(parts, accepting, ends, sequences);
+  return accepting;
+}
+
+/** A group's second stage, (3)–(5), once the group before it has finished: publish and mark. */
+export async function finishGroup(parts: AcceptGroupParts, accepting: Accepting[]): Promise<void> {
   await recoverSigned(parts, accepting);
   await publish(parts, accepting);
 }

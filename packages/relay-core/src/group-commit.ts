@@ -1,14 +1,22 @@
 /**
- * Group commit: submits that arrive within `windowMs` of each other, or while the previous flush
- * is in flight, are handed to one flush together, so that a database transaction, a produce
- * request and a storage round trip are shared by many files instead of paid per file. One flush
- * runs at a time (a sender's files reach the bus in the order they were queued); a flush takes at
- * most `maxFiles` files and `maxBytes` bytes (always at least one file). The queue is bounded by
- * `maxQueuedFiles` and `maxQueuedBytes`: past them a submit is refused at once with
+ * Group commit: submits that arrive within `windowMs` of each other, or while the previous group
+ * is forming, are handed to one group together, so that a database transaction, a produce
+ * request and a storage round trip are shared by many files instead of paid per file. A group
+ * takes at most `maxFiles` files and `maxBytes` bytes (always at least one file). The queue is
+ * bounded by `maxQueuedFiles` and `maxQueuedBytes`: past them a submit is refused at once with
  * INGEST_QUEUE_FULL (retryable) rather than waiting without end.
  *
- * The flush settles each entry; one it leaves unsettled gets the flush's own error when the
- * flush rejects, so a failed flush fails every submit in it.
+ * A group runs in two stages, `prepare` then `finish`, pipelined two deep: the next group forms
+ * and prepares while the previous one finishes, so the work that writes nothing durable to the
+ * bus (for the relay: look-up, storage adds, receipt insert) overlaps the publish of the group
+ * before. Each stage runs one group at a time, in queue order, so whatever a stage draws in order
+ * (sequence numbers, bus offsets) follows the queue; a group finishes only after the one before
+ * it has finished, whether that one succeeded or failed. At most two groups are in flight: a
+ * prepared group holds the forming slot until it starts to finish, so files queue meanwhile and
+ * the next group is larger rather than many small ones piling up.
+ *
+ * The stages settle each entry; one they leave unsettled gets the stage's own error when a stage
+ * rejects, so a failed group fails every submit still waiting in it, and only those.
  */
 import { RelayError, RelayErrorCode } from './relay-error.ts';
 
@@ -61,22 +69,31 @@ class Entry<I, R> implements GroupEntry<I, R> {
   }
 }
 
-export class GroupCommit<I, R> {
+/** The two stages of a group (see GroupCommit): what `prepare` returns, `finish` is given. */
+export interface GroupStages<I, R, P> {
+  prepare(entries: readonly GroupEntry<I, R>[]): Promise<P>;
+  finish(entries: readonly GroupEntry<I, R>[], prepared: P): Promise<void>;
+}
+
+export class GroupCommit<I, R, P = void> {
   readonly #settings: GroupCommitSettings;
-  readonly #flush: (entries: readonly GroupEntry<I, R>[]) => Promise<void>;
+  readonly #stages: GroupStages<I, R, P>;
   readonly #queue: Entry<I, R>[] = [];
   #queuedBytes = 0;
   /** The flush to come: an immediate, or the window's timeout (also in #waiting). */
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #waiting: NodeJS.Timeout | undefined;
-  #flushing = false;
+  /** A group is preparing, or prepared and waiting for the one before it to finish. */
+  #forming = false;
+  /** Settles when the last group started has finished (never rejects). */
+  #finished: Promise<void> = Promise.resolve();
 
-  constructor(settings: GroupCommitSettings, flush: (entries: readonly GroupEntry<I, R>[]) => Promise<void>) {
+  constructor(settings: GroupCommitSettings, stages: GroupStages<I, R, P>) {
     this.#settings = settings;
-    this.#flush = flush;
+    this.#stages = stages;
   }
 
-  /** Files waiting for a flush (not counting the one in flight). */
+  /** Files waiting for a group (not counting the groups in flight). */
   get queuedFiles(): number {
     return this.#queue.length;
   }
@@ -105,7 +122,7 @@ export class GroupCommit<I, R> {
   }
 
   #schedule(): void {
-    if (this.#flushing || this.#queue.length === 0) return;
+    if (this.#forming || this.#queue.length === 0) return;
     const { windowMs, maxFiles, maxBytes } = this.#settings;
     const full = this.#queue.length >= maxFiles || this.#queuedBytes >= maxBytes;
     if (this.#timer !== undefined) {
@@ -127,7 +144,7 @@ export class GroupCommit<I, R> {
     }
   }
 
-  /** The next flush's entries: queue order, at most maxFiles and maxBytes, at least one. */
+  /** The next group's entries: queue order, at most maxFiles and maxBytes, at least one. */
   #take(): Entry<I, R>[] {
     const { maxFiles, maxBytes } = this.#settings;
     let count = 0;
@@ -145,27 +162,37 @@ export class GroupCommit<I, R> {
   #run(): void {
     this.#timer = undefined;
     this.#waiting = undefined;
-    if (this.#flushing || this.#queue.length === 0) return;
-    this.#flushing = true;
+    if (this.#forming || this.#queue.length === 0) return;
+    this.#forming = true;
     const entries = this.#take();
-    void this.#flush(entries)
-      .then(
-        () => {
-          for (const entry of entries) {
-            entry.reject(new Error('the flush left a submit unanswered'));
-          }
-        },
-        (error: unknown) => {
-          for (const entry of entries) entry.reject(error);
-        },
-      )
-      .finally(() => {
-        this.#flushing = false;
-        // Whatever queued meanwhile has waited a whole flush already: it goes next, at once.
-        if (this.#queue.length > 0)
-          this.#timer = setImmediate(() => {
-            this.#run();
-          });
-      });
+    this.#finished = this.#runGroup(entries, this.#finished);
+  }
+
+  async #runGroup(entries: readonly Entry<I, R>[], previous: Promise<void>): Promise<void> {
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.#forming = false;
+      // Whatever queued meanwhile has waited a whole stage already: it forms next, at once.
+      if (this.#queue.length > 0)
+        this.#timer = setImmediate(() => {
+          this.#run();
+        });
+    };
+    try {
+      const prepared = await this.#stages.prepare(entries);
+      await previous;
+      release();
+      await this.#stages.finish(entries, prepared);
+      for (const entry of entries) entry.reject(new Error('the group left a submit unanswered'));
+    } catch (error) {
+      for (const entry of entries) entry.reject(error);
+    } finally {
+      release();
+      // A group that failed to prepare still finishes after the one before it, so the next
+      // group's finish cannot overtake that one's.
+      await previous;
+    }
   }
 }

@@ -92,6 +92,11 @@ export interface RelayOptions {
   readonly ingestQueueMaxFiles?: number;
   /** Bytes of files waiting for a group at most; more are refused with INGEST_QUEUE_FULL. Default 64 MiB. */
   readonly ingestQueueMaxBytes?: number;
+  /**
+   * Worker threads for the per-file checks (parse, canonical form, CID, client signature; see
+   * TxFileChecks); at most `ingestQueueMaxFiles` checks wait for them. Default 0: on the event loop.
+   */
+  readonly checkThreads?: number;
   readonly observer?: RelayObserver;
 }
 
@@ -111,6 +116,7 @@ export const RELAY_DEFAULTS = {
   groupCommitMaxBytes: 1_048_576,
   ingestQueueMaxFiles: 4_096,
   ingestQueueMaxBytes: 64 * 1_048_576,
+  checkThreads: 0,
 } as const;
 
 export type RelaySettings = Required<
@@ -255,5 +261,6 @@ export function relaySettings(options: RelayOptions): RelaySettings {
       1,
       64 * 1_024 * 1_048_576,
     ),
+    checkThreads: integer('checkThreads', options.checkThreads, RELAY_DEFAULTS.checkThreads, 0, 64),
   };
 }

@@ -25,19 +25,15 @@
  * adds, one bus end read, one block of sequences, one receipt transaction, one publish and one
  * `published` update, with the same order and the same guarantees per file; a failure in a
  * shared step fails every file of the group still waiting, leaving each where a single submit
- * failing at that step would.
+ * failing at that step would. Groups are pipelined two deep: the next group's (0)–(2) run while
+ * the previous group does (3)–(4); sequences and bus offsets still follow the queue, and a
+ * group's failure fails only its own files.
  */
 import type { RelayReceipt } from '@anchorpost/events';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
-import {
-  cidForBytes,
-  parseCanonicalTxFile,
-  refuseLegacyTxFile,
-  verifyClientSignature,
-} from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage-port';
-import { acceptGroup, CID_HEADER } from './accept-group.ts';
-import type { AcceptGroupParts, AcceptResult, PendingTxFile } from './accept-group.ts';
+import { CID_HEADER, finishGroup, prepareGroup } from './accept-group.ts';
+import type { Accepting, AcceptGroupParts, AcceptResult, PendingTxFile } from './accept-group.ts';
 import { GroupCommit } from './group-commit.ts';
 import { NewsSignal } from './news-signal.ts';
 import type { ChainPosition, ReceiptStore } from './receipt-store.ts';
@@ -49,6 +45,7 @@ import type { RelayObserver } from './relay-observer.ts';
 import { relaySettings } from './relay-options.ts';
 import type { RelayOptions, RelaySettings } from './relay-options.ts';
 import type { TenantDirectory } from './tenants/tenant-directory.ts';
+import { TxFileChecks } from './tx-file-checks.ts';
 import { TxFileDelivery } from './tx-file-delivery.ts';
 import type { DeliveredTxFile, MessagesPage, SubscribeOptions } from './tx-file-delivery.ts';
 
@@ -59,6 +56,12 @@ export interface SubmitContext {
 }
 
 export type SubmitResult = AcceptResult;
+
+/** A group between its stages: the files going on, and when it started (for the observer). */
+interface PreparedGroup {
+  started: number;
+  accepting: Accepting[];
+}
 
 export { CID_HEADER };
 
@@ -72,10 +75,12 @@ export class Relay {
   readonly #quotas: RelayOptions['quotas'];
   readonly #news = new NewsSignal();
   readonly #delivery: TxFileDelivery;
+  /** Parse, canonical form, CID and client signature of each file, on worker threads if configured. */
+  readonly #checks: TxFileChecks;
   /** Submits of one CID in this process run one after another (see #serialize). */
   readonly #inFlight = new Map<string, Promise<unknown>>();
   /** Checked files wait here to be stored, receipted and published in groups. */
-  readonly #group: GroupCommit<PendingTxFile, AcceptResult>;
+  readonly #group: GroupCommit<PendingTxFile, AcceptResult, PreparedGroup>;
 
   private constructor(options: RelayOptions, settings: RelaySettings, key: RelayKey) {
     this.#storage = options.storage;
@@ -86,6 +91,10 @@ export class Relay {
     this.#observer = options.observer;
     this.#quotas = options.quotas;
     this.#delivery = new TxFileDelivery(options.bus, settings, this.#news, options.observer);
+    this.#checks = new TxFileChecks({
+      threads: settings.checkThreads,
+      maxWaiting: settings.ingestQueueMaxFiles,
+    });
     const parts: AcceptGroupParts = {
       bus: options.bus,
       storage: options.storage,
@@ -103,22 +112,37 @@ export class Relay {
         maxQueuedFiles: settings.ingestQueueMaxFiles,
         maxQueuedBytes: settings.ingestQueueMaxBytes,
       },
-      async (entries) => {
-        const started = performance.now();
-        let failed = true;
-        try {
-          await acceptGroup(parts, entries);
-          failed = false;
-        } finally {
-          notify(this.#observer, 'grouped', {
-            files: entries.length,
-            bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
-            durationMs: performance.now() - started,
-            failed,
-          });
-        }
+      {
+        prepare: async (entries) => {
+          const started = performance.now();
+          try {
+            return { started, accepting: await prepareGroup(parts, entries) };
+          } catch (error) {
+            this.#grouped(entries, started, true);
+            throw error;
+          }
+        },
+        finish: async (entries, { started, accepting }) => {
+          let failed = true;
+          try {
+            await finishGroup(parts, accepting);
+            failed = false;
+          } finally {
+            this.#grouped(entries, started, failed);
+          }
+        },
       },
     );
+  }
+
+  /** A group is done: its size and its time from the start of its first stage to its end. */
+  #grouped(entries: readonly { bytes: number }[], started: number, failed: boolean): void {
+    notify(this.#observer, 'grouped', {
+      files: entries.length,
+      bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
+      durationMs: performance.now() - started,
+      failed,
+    });
   }
 
   /** Checked files waiting for their group (not counting the group in flight). */
@@ -183,18 +207,16 @@ export class Relay {
     await this.#tenants.checkTenant(tenantId);
     await this.#quotas?.checkSize(tenantId, bytes.byteLength);
     // Only the canonical form: a comment or another key order would give the same message
-    // another CID, so another receipt and another delivery (NOT_CANONICAL).
-    const tx = parseCanonicalTxFile(bytes, { maxBytes: max });
-    // A v0.1 signature covers only the group-keyed after-state: one seen on any accepted file
-    // could be put on other bytes, so no v0.1 file is taken, whoever it claims to be from.
-    refuseLegacyTxFile(tx);
+    // another CID, so another receipt and another delivery (NOT_CANONICAL). No v0.1 file: its
+    // signature covers only the group-keyed after-state, so one seen on any accepted file could
+    // be put on other bytes, whoever it claims to be from (LEGACY_TX_FILE).
+    const { tx, cid } = await this.#checks.parse(bytes, max);
     // v0.2: the client's signature covers the file's public digest, so it ties this client to these bytes.
-    verifyClientSignature(tx, await this.#tenants.clientKey(tenantId, tx.client.id));
+    await this.#checks.verify(tx, await this.#tenants.clientKey(tenantId, tx.client.id));
     // Key transparency, when required: the signing client key is one its users can see published.
     await this.#settings.registeredKeyCheck?.check(tx.client.id);
     // Only for an authenticated client's file: the blocks it names are on the relay's chain.
     await this.#settings.blockCheck?.check(tx.blockchain);
-    const cid = await cidForBytes(bytes);
     const chainPosition: ChainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
     // Before the receipt, so a sender may subscribe as soon as it holds one. A file refused after
     // this (a fork, a quota, storage down) leaves the entitlement: its client did sign a file to
@@ -220,9 +242,7 @@ export class Relay {
    * receipt is recorded under the tenant id `peer:<name>`.
    */
   async acceptInbound(bytes: Uint8Array, origin: string): Promise<SubmitResult> {
-    const tx = parseCanonicalTxFile(bytes, { maxBytes: this.#settings.maxTxFileBytes });
-    refuseLegacyTxFile(tx);
-    const cid = await cidForBytes(bytes);
+    const { tx, cid } = await this.#checks.parse(bytes, this.#settings.maxTxFileBytes);
     const chainPosition: ChainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
     const pending: PendingTxFile = {
       cid,
@@ -249,6 +269,11 @@ export class Relay {
     } finally {
       if (this.#inFlight.get(cid) === current) this.#inFlight.delete(cid);
     }
+  }
+
+  /** Stops the check threads (submits still being checked fail); delivery and groups need no closing. */
+  async close(): Promise<void> {
+    await this.#checks.close();
   }
 
   /** The receipt of an accepted (published) tx-file; null if this relay never acknowledged it. */

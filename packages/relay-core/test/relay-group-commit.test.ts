@@ -1,7 +1,8 @@
 // Group commit against FileLogBus + HeliaContentStore + PGlite: concurrent submits share one
 // receipt transaction and one publish, a failed group fails every submit in it and leaves no
 // receipt and no record, resubmits get their receipts back, one sender's files keep their order,
-// and a full queue refuses at once (INGEST_QUEUE_FULL).
+// a full queue refuses at once (INGEST_QUEUE_FULL), and the next group is stored and receipted
+// while the previous one publishes, without taking its order or its failure.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +10,7 @@ import type { Bus, BusMessage, PublishedRecord } from '@anchorpost/bus';
 import { BusError } from '@anchorpost/bus';
 import { cidForBytes } from '@anchorpost/protocol';
 import type { GroupKeys } from '@anchorpost/protocol';
+import type { ContentStore } from '@anchorpost/storage-port';
 import type { ReceiptStore } from '../src/receipt-store.ts';
 import type { Relay } from '../src/relay.ts';
 import { RelayError } from '../src/relay-error.ts';
@@ -66,6 +68,45 @@ class CountingBus {
   }
 }
 
+/** Test double of the ContentStore port: the real store, holding every `addFile` from `hold` until `release`. */
+class HoldingStore {
+  held = 0;
+  #holding = false;
+  #waiting: (() => void)[] = [];
+  readonly real: ContentStore;
+
+  constructor(real: ContentStore) {
+    this.real = real;
+  }
+
+  hold(): void {
+    this.#holding = true;
+  }
+
+  release(): void {
+    this.#holding = false;
+    for (const resume of this.#waiting.splice(0)) resume();
+  }
+
+  get store(): ContentStore {
+    return new Proxy(this.real, {
+      get: (target, name) => {
+        if (name === 'addFile') {
+          return async (...args: Parameters<ContentStore['addFile']>) => {
+            if (this.#holding) {
+              this.held += 1;
+              await new Promise<void>((resume) => this.#waiting.push(resume));
+            }
+            return target.addFile(...args);
+          };
+        }
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+}
+
 /** Test double of the ReceiptStore port: the real store, counting its group writes. */
 function countingStore(real: ReceiptStore, counts: { insertMany: number; failInsert?: Error }): ReceiptStore {
   return {
@@ -87,8 +128,12 @@ function countingStore(real: ReceiptStore, counts: { insertMany: number; failIns
   };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(2);
+async function until(condition: () => boolean | Promise<boolean>, what = 'a condition'): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
 }
 
 describe('Relay group commit', { timeout: 120_000 }, () => {
@@ -131,7 +176,30 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
     }
   });
 
-  it('groups the submits that arrive while a group is in flight', async () => {
+  it('groups the submits that arrive while a group is forming', async () => {
+    const counting = new CountingBus(f.bus);
+    const holding = new HoldingStore(f.storage);
+    const counts = { insertMany: 0 };
+    const relay = await f.relayWith({
+      bus: counting.bus,
+      storage: holding.store,
+      receipts: countingStore(f.receipts, counts),
+      groupCommitWindowMs: 0,
+    });
+    holding.hold();
+    const first = relay.submit(txFileBytes(group, f.sender, f.app, 'first'), { tenantId: TENANT });
+    await until(() => holding.held === 1);
+    const rest = Array.from({ length: 10 }, (_, i) =>
+      relay.submit(txFileBytes(group, f.sender, f.app, `behind ${i}`), { tenantId: TENANT }),
+    );
+    await until(() => relay.queuedTxFiles === 10);
+    holding.release();
+    await Promise.all([first, ...rest]);
+    assert.equal(counting.publishCalls, 2, 'the ten that waited went in one publish');
+    assert.equal(counts.insertMany, 2);
+  });
+
+  it('stores and receipts the next group while the previous one publishes, keeping sequences and offsets in order', async () => {
     const counting = new CountingBus(f.bus);
     const counts = { insertMany: 0 };
     const relay = await f.relayWith({
@@ -140,16 +208,54 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
       groupCommitWindowMs: 0,
     });
     counting.hold();
-    const first = relay.submit(txFileBytes(group, f.sender, f.app, 'first'), { tenantId: TENANT });
-    await until(() => counting.held);
-    const rest = Array.from({ length: 10 }, (_, i) =>
-      relay.submit(txFileBytes(group, f.sender, f.app, `behind ${i}`), { tenantId: TENANT }),
+    const firstBytes = txFileBytes(group, f.sender, f.app, 'publishing');
+    const first = relay.submit(firstBytes, { tenantId: TENANT });
+    await until(() => counting.held, 'the first publish');
+    const nextBytes = txFileBytes(group, f.sender, f.app, 'prepared meanwhile');
+    const next = relay.submit(nextBytes, { tenantId: TENANT });
+    const nextCid = await cidForBytes(nextBytes);
+    await until(
+      async () => (await f.receipts.get(nextCid))?.state === 'signed',
+      'the next group receipted while the first publishes',
     );
-    await until(() => relay.queuedTxFiles === 10);
+    assert.equal(await f.storage.has(nextCid), true, 'stored while the first publishes');
+    assert.equal(counting.publishCalls, 1, 'not published before the group ahead of it');
     counting.release();
-    await Promise.all([first, ...rest]);
-    assert.equal(counting.publishCalls, 2, 'the ten that waited went in one publish');
+    const results = [await first, await next];
+    const stored = await Promise.all(results.map((r) => f.receipts.get(r.receipt.cid)));
+    assert.ok(results[0]!.receipt.sequence < results[1]!.receipt.sequence, 'sequences in queue order');
+    assert.ok(stored[0]!.published!.offset < stored[1]!.published!.offset, 'bus offsets in queue order');
     assert.equal(counts.insertMany, 2);
+  });
+
+  it("fails only a group's own files when its publish fails; the group prepared behind it is published", async () => {
+    const counting = new CountingBus(f.bus);
+    const relay = await f.relayWith({ bus: counting.bus, groupCommitWindowMs: 0 });
+    counting.hold();
+    counting.failNext = new BusError('UNAVAILABLE', 'broker down');
+    const failingBytes = txFileBytes(group, f.sender, f.app, 'its publish fails');
+    const failing = relay.submit(failingBytes, { tenantId: TENANT }).catch((error: unknown) => error);
+    await until(() => counting.held, 'the first publish');
+    const behindBytes = txFileBytes(group, f.sender, f.app, 'behind the failure');
+    const behind = relay.submit(behindBytes, { tenantId: TENANT });
+    const behindCid = await cidForBytes(behindBytes);
+    await until(
+      async () => (await f.receipts.get(behindCid))?.state === 'signed',
+      'the group behind receipted while the first publishes',
+    );
+    const before = await f.busRecords();
+    counting.release();
+    const error = await failing;
+    assert.ok(error instanceof BusError, String(error));
+    assert.equal(error.code, 'UNAVAILABLE');
+    const accepted = await behind;
+    assert.equal(accepted.duplicate, false);
+    assert.equal((await f.receipts.get(behindCid))?.state, 'published');
+    assert.equal(await f.busRecords(), before + 1, 'only the group behind was published');
+
+    const retried = await relay.submit(failingBytes, { tenantId: TENANT });
+    assert.equal(retried.duplicate, false);
+    assert.equal(await f.busRecords(), before + 2, 'the failed file published once, on its retry');
   });
 
   it('fails every submit of a group whose receipt transaction fails, leaving no receipt and no record', async () => {
@@ -246,16 +352,16 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
   });
 
   it('refuses a submit at once when the queue is full (INGEST_QUEUE_FULL, retryable), storing nothing for it', async () => {
-    const counting = new CountingBus(f.bus);
+    const holding = new HoldingStore(f.storage);
     const relay: Relay = await f.relayWith({
-      bus: counting.bus,
+      storage: holding.store,
       groupCommitWindowMs: 0,
       groupCommitMaxFiles: 1,
       ingestQueueMaxFiles: 2,
     });
-    counting.hold();
+    holding.hold();
     const inFlight = relay.submit(txFileBytes(group, f.sender, f.app, 'in flight'), { tenantId: TENANT });
-    await until(() => counting.held);
+    await until(() => holding.held === 1);
     const queued = [1, 2].map((i) =>
       relay.submit(txFileBytes(group, f.sender, f.app, `queued ${i}`), { tenantId: TENANT }),
     );
@@ -268,7 +374,7 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
       { code: 'INGEST_QUEUE_FULL', retryable: true, kind: 'exhausted' },
     );
     assert.ok((error.retryAfterMs ?? 0) > 0);
-    counting.release();
+    holding.release();
     await Promise.all([inFlight, ...queued]);
     const cid = await cidForBytes(refusedBytes);
     assert.equal(await f.receipts.get(cid), null);

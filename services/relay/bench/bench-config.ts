@@ -23,6 +23,8 @@ export const benchConfigSchema = {
   maxBacklog: { kind: 'int', env: 'ANCHORPOST_BENCH_MAX_BACKLOG', default: 200, min: 1, max: 100_000 },
   /** After a rate's window, how long to wait for the last receipts and deliveries. */
   drainMs: { kind: 'duration', env: 'ANCHORPOST_BENCH_DRAIN_TIMEOUT', default: 15_000 },
+  /** The relay's check threads (ANCHORPOST_RELAY_CHECK_THREADS): 0 runs each file's checks on the event loop. */
+  checkThreads: { kind: 'int', env: 'ANCHORPOST_BENCH_CHECK_THREADS', default: 1, min: 0, max: 64 },
   /** Bytes of message data per tx-file (a 1 KiB body makes a ~3.5 KB modern tx-file). */
   bodyBytes: { kind: 'int', env: 'ANCHORPOST_BENCH_BODY_BYTES', default: 1024, min: 1, max: 512 * 1024 },
 } as const;

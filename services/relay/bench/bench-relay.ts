@@ -43,7 +43,7 @@ export interface BenchRelay {
   close(): Promise<void>;
 }
 
-export async function openBenchRelay(): Promise<BenchRelay> {
+export async function openBenchRelay(options: { checkThreads: number }): Promise<BenchRelay> {
   const dir = await mkdtemp(join(tmpdir(), 'anchorpost-relay-bench-'));
   const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
   let closing: Promise<void> | undefined;
@@ -69,6 +69,7 @@ export async function openBenchRelay(): Promise<BenchRelay> {
       ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
       // The bench measures the relay, not the free plan's limits.
       ANCHORPOST_RELAY_PLAN_FREE_FILES_PER_SECOND: '1000000',
+      ANCHORPOST_RELAY_CHECK_THREADS: String(options.checkThreads),
     });
 
     const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });

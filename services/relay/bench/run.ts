@@ -60,10 +60,11 @@ console.log(
 );
 console.log(
   `files/phase ${config.files}, concurrency ${config.concurrency}, groups ${config.groups}, ` +
-    `rates ${config.rates.join('/')} files/s × ${config.rateMs / 1000} s, body ${config.bodyBytes} B`,
+    `rates ${config.rates.join('/')} files/s × ${config.rateMs / 1000} s, body ${config.bodyBytes} B, ` +
+    `check threads ${config.checkThreads}`,
 );
 
-const bench = await openBenchRelay();
+const bench = await openBenchRelay({ checkThreads: config.checkThreads });
 try {
   const factory = await txFileFactory({ app: bench.app, groups: config.groups, bodyBytes: config.bodyBytes });
   const buildStarted = performance.now();

@@ -213,6 +213,7 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
       groupCommitMaxBytes: config.groupCommitMaxBytes,
       ingestQueueMaxFiles: config.ingestQueueMaxFiles,
       ingestQueueMaxBytes: config.ingestQueueMaxBytes,
+      checkThreads: config.checkThreads,
       ...(ergoView === undefined
         ? {}
         : { ergo: { view: ergoView, trustedblockMaxAge: config.trustedblockMaxAge } }),

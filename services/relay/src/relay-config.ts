@@ -75,6 +75,11 @@ export const relayConfigSchema = {
     min: 1024,
     max: 64 * 1_024 * 1_048_576,
   },
+  /**
+   * Worker threads that parse each submitted file, check its canonical form, compute its CID and
+   * verify its client signature, beside the event loop; 0 does it on the event loop.
+   */
+  checkThreads: { kind: 'int', env: 'ANCHORPOST_RELAY_CHECK_THREADS', default: 1, min: 0, max: 64 },
   sseHeartbeatMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_SSE_HEARTBEAT', default: 15_000 },
   /**
    * How long a subscription's write may wait for the client to read before the relay drops the

@@ -192,6 +192,8 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
         streams.closeAll();
         await service.close();
         await admin?.close();
+        // After the servers: no submit is being checked any more.
+        await relay.close();
         slots.close();
         await meter.close().catch((error: unknown) => {
           logger.warn({ err: error }, 'usage of the last interval not written');
