@@ -268,7 +268,7 @@ describe(
         await reconciler.waitForProofs(sofar, RECOVERY_LIMIT_MS);
         await reconciler.waitForErgo(sofar, RECOVERY_LIMIT_MS);
         const recoveryMs = Date.now() - repaired;
-        await reconciler.verifyNew();
+        await reconciler.settle(sofar, RECOVERY_LIMIT_MS);
         const tally = await reconciler.tally(sofar);
         process.stdout.write(
           `chaos: fault="${fault.name}" fault_ms=${repaired - started} recovery_ms=${recoveryMs} ` +
@@ -283,9 +283,7 @@ describe(
       if (steady.failure) throw steady.failure;
       assert.deepEqual(c.crashes(), [], 'no service exited on its own');
       const all = [...steady.receipts.keys()];
-      await reconciler.waitForProofs(all, RECOVERY_LIMIT_MS);
-      await reconciler.waitForErgo(all, RECOVERY_LIMIT_MS);
-      await reconciler.verifyNew();
+      await reconciler.settle(all, RECOVERY_LIMIT_MS);
       const tally = await reconciler.tally(all);
       process.stdout.write(`chaos: ${steady.retried} submissions needed a retry\n`);
 

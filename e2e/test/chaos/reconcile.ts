@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ErgoChainReader, EvmChainReader } from '@anchorpost/chains';
 import { openDatabase } from '@anchorpost/db';
@@ -17,6 +18,17 @@ import { savePublishedTrustRoots } from '../trust-roots.ts';
 const run = promisify(execFile);
 const CLI = join(REPO, 'packages/cli/bin/anchorpost.js');
 const VERIFY_CHUNK = 200;
+/**
+ * What the verifier says of a proof whose anchor moved after it was served (a rollback or reorg
+ * under a fresh anchor), or while a node is away: fetch it again. Anything else is a failure.
+ */
+const MOVED = new Set([
+  'NOT_CANONICAL',
+  'ANCHOR_NOT_FOUND',
+  'ANCHOR_REVERTED',
+  'TOO_FEW_CONFIRMATIONS',
+  'RPC_UNAVAILABLE',
+]);
 
 export interface Tally {
   accepted: number;
@@ -87,8 +99,31 @@ export class Reconciler {
     );
   }
 
-  /** Checks every proof fetched and not checked yet with `anchorpost verify` against the chain. */
-  async verifyNew(): Promise<void> {
+  /**
+   * Proofs of every one of `cids`, each anchored on every chain and verified: fetches, verifies,
+   * and fetches again the proofs a chain has since rolled back (the proof API serves the moved
+   * anchor once the parser has followed), until none is left or the time is up.
+   */
+  async settle(cids: readonly string[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.waitForProofs(cids, Math.max(1, deadline - Date.now()));
+      await this.waitForErgo(cids, Math.max(1, deadline - Date.now()));
+      const stale = await this.#verifyNew();
+      if (stale.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(`proofs still stale after ${timeoutMs} ms: ${stale.join('; ')}`);
+      }
+      await sleep(1_000);
+    }
+  }
+
+  /**
+   * Checks every proof fetched and not checked yet with `anchorpost verify` against the chains.
+   * A proof whose anchor a rollback or reorg has taken away since it was fetched is dropped, to be
+   * fetched again; its error lines are returned. Any other failure fails the test.
+   */
+  async #verifyNew(): Promise<string[]> {
     const todo = [...this.#proofs.keys()].filter((cid) => !this.#verified.has(cid));
     // The platform's published trust roots, saved once as the auditor's trust file.
     this.#trustFile ??= savePublishedTrustRoots(
@@ -98,6 +133,7 @@ export class Reconciler {
     const trust = ['--trust', await this.#trustFile];
     const proofDir = join(this.#options.dir, 'proofs');
     await mkdir(proofDir, { recursive: true });
+    const stale: string[] = [];
     for (let i = 0; i < todo.length; i += VERIFY_CHUNK) {
       const chunk = todo.slice(i, i + VERIFY_CHUNK);
       const paths = [];
@@ -106,29 +142,40 @@ export class Reconciler {
         await writeFile(path, JSON.stringify(this.#proofs.get(cid)));
         paths.push(path);
       }
-      const { stdout } = await run(
-        process.execPath,
+      const args = [
+        CLI,
+        'verify',
+        ...paths,
+        ...trust,
+        '--evm-rpc',
+        this.#options.evmRpc,
         // Ergo anchors and each file's named block are checked on the node; without Ergo "sent
         // after" cannot be established, and the verifier is told so explicitly.
-        [
-          CLI,
-          'verify',
-          ...paths,
-          ...trust,
-          '--evm-rpc',
-          this.#options.evmRpc,
-          ...(this.#options.ergo === undefined
-            ? ['--no-lower-bound']
-            : ['--ergo-node', `testnet=${this.#options.ergo.nodeUrl}`]),
-        ],
-        { maxBuffer: 64 * 1024 * 1024 },
+        ...(this.#options.ergo === undefined
+          ? ['--no-lower-bound']
+          : ['--ergo-node', `testnet=${this.#options.ergo.nodeUrl}`]),
+      ];
+      const { stdout, stderr } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }).catch(
+        // Exit 1: some proof failed; its ERROR line says which and why.
+        (error: unknown) => {
+          const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+          return { stdout: stdout ?? '', stderr: stderr ?? '' };
+        },
       );
       const verified = new Set([...stdout.matchAll(/^verified tx-file (\S+)/gm)].map((m) => m[1]!));
       for (const cid of chunk) {
-        assert.ok(verified.has(cid), `the proof of ${cid} does not verify`);
-        this.#verified.add(cid);
+        if (verified.has(cid)) {
+          this.#verified.add(cid);
+          continue;
+        }
+        const line = stderr.split('\n').find((l) => l.includes(`${cid}.json`)) ?? `no answer for ${cid}`;
+        const code = /^ERROR (\S+)/.exec(line)?.[1];
+        assert.ok(code !== undefined && MOVED.has(code), `the proof of ${cid} does not verify: ${line}`);
+        this.#proofs.delete(cid);
+        stale.push(line);
       }
     }
+    return stale;
   }
 
   /** Counts, for `cids`, what the chain and the index say. */
