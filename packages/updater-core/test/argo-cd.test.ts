@@ -37,7 +37,8 @@ describe('ArgoCdHttpApi, against the Argo CD API test double', () => {
     assert.equal(second.sync, 'Synced');
     assert.equal(second.health, 'Healthy');
     assert.match(second.revision ?? '', /^[0-9a-f]{40}$/);
-    assert.equal(second.images.length, 6);
+    // One per image the prod overlay pins (every release image but the updater's own).
+    assert.equal(second.images.length, 7);
   });
 
   it('refuses a wrong token and an unknown Application as UNAVAILABLE (retryable)', async () => {
