@@ -90,8 +90,12 @@ ENTRYPOINT ["node", "services/sponsor/dist/main.js"]
 # run's helm, kustomize and kubeconform, the builds the chart checks use (scripts/install-k8s-tools.sh),
 # which scripts/build-images.sh copies into .image-build/k8s-tools (glibc 2.34 or later: bookworm's
 # 2.36 is). Its clone defaults to /tmp, the one writable path; the chart points it at an emptyDir.
+# Root only for the install, back to uid 1000 before anything runs. No version pins (DL3008):
+# Debian's mirror keeps only the newest security build of a package, so a pin would break the
+# build at the next update; the versions follow the base's Debian release instead.
 FROM runtime AS updater
-USER root
+USER 0
+# hadolint ignore=DL3008
 RUN apt-get update -q \
  && apt-get install -y -q --no-install-recommends git openssh-client ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log

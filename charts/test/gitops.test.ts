@@ -168,8 +168,9 @@ describe('k8s/ (GitOps)', () => {
         }
         // The Lease rights are bound to the ServiceAccounts of this namespace, not another one.
         const bindings = docs.filter((d) => d.kind === 'RoleBinding');
-        // prod runs the sponsor, whose writers are elected per sponsor account: a binding of its own.
-        assert.equal(bindings.length, overlay === 'prod' ? 3 : 2, overlay);
+        // The anchorer, the parser and the relay (its inbound deliverer) are elected; prod also runs
+        // the sponsor, whose writers are elected per sponsor account: a binding of its own.
+        assert.equal(bindings.length, overlay === 'prod' ? 4 : 3, overlay);
         for (const binding of bindings) {
           for (const subject of binding.subjects ?? []) assert.equal(subject.namespace, namespace, overlay);
         }
