@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
 
 export const BIN = fileURLToPath(new URL('../bin/anchorpost.js', import.meta.url));
 
@@ -53,8 +54,19 @@ export interface Streaming {
   exit: Promise<number | null>;
 }
 
+/** Every CLI process a test started and that still runs. */
+const running = new Set<ChildProcess>();
+
+// A test that failed before its CLI process ended must not leave it running: the test file would
+// wait on it for ever (a subscribe waiting for a file that never comes).
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export function spawnCli(...args: string[]): Streaming {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   const lines: string[] = [];
   let partial = '';
   let stderr = '';

@@ -100,9 +100,23 @@ export async function openRelayFixture(): Promise<RelayFixture> {
     const logger = createLogger('relay', { destination: { write: () => undefined } });
     const metrics = new ServiceMetrics('relay', RELAY_METRICS);
     const relay = await openRelay({ config, bus, storage, database, metrics, logger });
+    closers.push(() => relay.relay.close());
+    // The service closes the relay it runs on; here one relay outlives the service's restarts
+    // (a file is submitted to it while no service runs), so the service gets one it cannot close.
+    const outliving = {
+      ...relay,
+      relay: new Proxy(relay.relay, {
+        get: (target, key) =>
+          key === 'close'
+            ? () => Promise.resolve()
+            : (Reflect.get(target, key, target) as unknown) instanceof Function
+              ? (Reflect.get(target, key, target) as (...args: unknown[]) => unknown).bind(target)
+              : (Reflect.get(target, key, target) as unknown),
+      }),
+    };
     let service: RunningService = await startRelayService({
       config,
-      relay,
+      relay: outliving,
       metrics,
       logger,
       handleSignals: false,
@@ -157,7 +171,7 @@ export async function openRelayFixture(): Promise<RelayFixture> {
         // A fresh metrics registry: the old one still holds the closed service's collectors.
         service = await startRelayService({
           config: { ...config, httpPort: port },
-          relay,
+          relay: outliving,
           logger,
           handleSignals: false,
         });
