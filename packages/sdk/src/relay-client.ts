@@ -12,6 +12,7 @@ import { checkReceipt, type RelayPublicKey, type RelayReceipt } from './receipts
 import { subscribeTxFiles, type DeliveredTxFile, type SubscribeOptions } from './relay-subscription.ts';
 import { checkedCid } from './proof-api-client.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
+import { submitWithRetries } from './submit-with-retries.ts';
 
 export interface RelayClientOptions {
   /** The relay's base URL. */
@@ -48,8 +49,6 @@ function isSubmitted(value: unknown): value is SubmittedTxFile {
   );
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export class RelayClient {
   readonly url: string;
   readonly #options: RelayClientOptions;
@@ -66,27 +65,7 @@ export class RelayClient {
    * signed by `relayKey` when given). Retries the same bytes on UNAVAILABLE; any refusal is final.
    */
   async submit(bytes: Uint8Array): Promise<SubmittedTxFile> {
-    if (bytes.byteLength > DEFAULT_TX_FILE_LIMITS.maxBytes) {
-      throw new SdkError(
-        SdkErrorCode.InvalidInput,
-        `a tx-file is at most ${DEFAULT_TX_FILE_LIMITS.maxBytes} bytes`,
-      );
-    }
-    const cid = await cidForBytes(bytes);
-    const attempts = Math.max(1, this.#options.attempts ?? 4);
-    const firstDelay = this.#options.retryDelayMs ?? 250;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const submitted = await this.#submitOnce(bytes);
-        checkReceipt(submitted.receipt, cid, this.#options.relayKey);
-        return submitted;
-      } catch (error) {
-        const again =
-          error instanceof SdkError && error.code === SdkErrorCode.Unavailable && attempt < attempts;
-        if (!again) throw error;
-        await sleep(firstDelay * 2 ** (attempt - 1));
-      }
-    }
+    return submitWithRetries(bytes, this.#options, (b) => this.#submitOnce(b));
   }
 
   #apiKey(): string {

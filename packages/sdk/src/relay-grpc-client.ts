@@ -9,10 +9,10 @@
 import { fileURLToPath } from 'node:url';
 import type { ChannelCredentials, Client, ServiceError } from '@grpc/grpc-js';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
-import { cidForBytes, DEFAULT_TX_FILE_LIMITS } from '@anchorpost/protocol';
-import { checkReceipt, type RelayPublicKey, type RelayReceipt } from './receipts.ts';
+import type { RelayPublicKey, RelayReceipt } from './receipts.ts';
 import type { SubmittedTxFile } from './relay-client.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
+import { submitWithRetries } from './submit-with-retries.ts';
 
 const RELAY_PROTO_FILE = 'anchorpost/relay/v1/relay_service.proto';
 const RELAY_SERVICE = 'anchorpost.relay.v1.RelayService';
@@ -115,27 +115,7 @@ export class RelayGrpcClient {
 
   /** As {@link RelayClient.submit}, over gRPC. */
   async submit(bytes: Uint8Array): Promise<SubmittedTxFile> {
-    if (bytes.byteLength > DEFAULT_TX_FILE_LIMITS.maxBytes) {
-      throw new SdkError(
-        SdkErrorCode.InvalidInput,
-        `a tx-file is at most ${DEFAULT_TX_FILE_LIMITS.maxBytes} bytes`,
-      );
-    }
-    const cid = await cidForBytes(bytes);
-    const attempts = Math.max(1, this.#options.attempts ?? 4);
-    const firstDelay = this.#options.retryDelayMs ?? 250;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const submitted = await this.#submitOnce(bytes);
-        checkReceipt(submitted.receipt, cid, this.#options.relayKey);
-        return submitted;
-      } catch (error) {
-        const again =
-          error instanceof SdkError && error.code === SdkErrorCode.Unavailable && attempt < attempts;
-        if (!again) throw error;
-        await new Promise((resolve) => setTimeout(resolve, firstDelay * 2 ** (attempt - 1)));
-      }
-    }
+    return submitWithRetries(bytes, this.#options, (b) => this.#submitOnce(b));
   }
 
   async #submitOnce(bytes: Uint8Array): Promise<SubmittedTxFile> {
