@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -90,8 +91,10 @@ export class ServiceProcess {
     const deadline = Date.now() + (this.#options.readyTimeoutMs ?? 120_000);
     for (;;) {
       if (state.exited) {
+        // Its last lines say why: the folder holding the log is gone once the suite cleans up.
+        await sleep(200); // what it wrote last reaches the log file
         throw new Error(
-          `${this.name} exited (${child.exitCode ?? child.signalCode}) before it was ready; see ${this.#options.logPath}`,
+          `${this.name} exited (${child.exitCode ?? child.signalCode}) before it was ready; see ${this.#options.logPath}; its last lines:\n${await logTail(this.#options.logPath)}`,
         );
       }
       try {
@@ -169,5 +172,22 @@ export class ServiceProcess {
     if (this.#child !== undefined) await this.stop().catch(() => this.kill());
     this.#log?.end();
     this.#log = undefined;
+  }
+}
+
+/** The last lines of a log file (at most `maxBytes` of it), or why it could not be read. */
+export async function logTail(path: string, lines = 30, maxBytes = 8_192): Promise<string> {
+  try {
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      const length = Math.min(size, maxBytes);
+      const { buffer } = await file.read(Buffer.alloc(length), 0, length, size - length);
+      return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    return `(log unreadable: ${(error as Error).message})`;
   }
 }
