@@ -213,7 +213,7 @@ describe('RelayGrpcClient.subscribe', { timeout: 60_000 }, () => {
     assert.equal(readies[1], readies[0], 'the second stream started where the first did');
   });
 
-  it('resumes after the relay dropped it for not reading (SUBSCRIBER_TOO_SLOW), missing nothing', async () => {
+  it('resumes after the relay dropped it for not reading (SUBSCRIBER_TOO_SLOW), missing nothing', async (t) => {
     const reconnects: string[] = [];
     const { files, first, live } = subscription(grpc, { onReconnect: (reason) => reconnects.push(reason) });
     await live();
@@ -223,6 +223,7 @@ describe('RelayGrpcClient.subscribe', { timeout: 60_000 }, () => {
       assert.ok(sent.length < 1_000, 'the relay never dropped the subscriber');
       sent.push(await send(`file ${sent.length}`));
     }
+    t.diagnostic(`${sent.length} files sent unread before the relay dropped the subscriber`);
     // Reading again within the relay's 2 s grace: the files already sent, then the status.
     const got = await take(files, first, sent.length);
     await files.return();
