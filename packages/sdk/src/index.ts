@@ -7,7 +7,12 @@
 export * from './browser.ts';
 export { fileCid } from './file-cid.ts';
 export { readSse, subscribeTxFiles } from './subscribe.ts';
-export type { DeliveredTxFile, SseEvent, SubscribeOptions } from './subscribe.ts';
+export type {
+  DeliveredTxFile,
+  ResumableSubscriptionOptions,
+  SseEvent,
+  SubscribeOptions,
+} from './subscribe.ts';
 export { checkTxFileSignature } from './tx-file-signature.ts';
 export type { TxFileSigner } from './tx-file-signature.ts';
 export { joinGroup, keyFingerprint, newGroup, newIdentity, recipientOf } from './keys-and-groups.ts';

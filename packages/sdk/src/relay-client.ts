@@ -9,7 +9,11 @@
 import { DEFAULT_TX_FILE_LIMITS, cidForBytes } from '@anchorpost/protocol';
 import { baseUrl, isRecord, refusalOf, send } from './api-refusal.ts';
 import { checkReceipt, type RelayPublicKey, type RelayReceipt } from './receipts.ts';
-import { subscribeTxFiles, type DeliveredTxFile, type SubscribeOptions } from './relay-subscription.ts';
+import {
+  subscribeTxFiles,
+  type DeliveredTxFile,
+  type ResumableSubscriptionOptions,
+} from './relay-subscription.ts';
 import { checkedCid } from './proof-api-client.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
 import { submitWithRetries } from './submit-with-retries.ts';
@@ -138,7 +142,7 @@ export class RelayClient {
   /** The files sent to `recipient`, resumable: see {@link subscribeTxFiles}. */
   subscribe(
     recipient: string,
-    options: Omit<SubscribeOptions, 'relay' | 'apiKey' | 'recipient' | 'fetch'> = {},
+    options: ResumableSubscriptionOptions = {},
   ): AsyncGenerator<DeliveredTxFile, void, undefined> {
     return subscribeTxFiles({
       ...options,

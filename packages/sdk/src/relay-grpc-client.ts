@@ -1,21 +1,25 @@
 /**
  * A relay over gRPC (`anchorpost.relay.v1.RelayService`, proto/ in `@anchorpost/proto`): submit a
- * tx-file with the tenant's API key, its receipt checked as over HTTP. Like the HTTP client it
- * retries the same bytes on failures that can pass (UNAVAILABLE, DEADLINE_EXCEEDED,
- * RESOURCE_EXHAUSTED, or a trailer saying `retryable`): the relay accepts a file once by its CID.
- * Node only (grpc-js, loaded on the first call: an app or command that never calls gRPC does not
- * pay for loading it).
+ * tx-file with the tenant's API key, its receipt checked as over HTTP, and follow a recipient's
+ * files. Like the HTTP client it retries the same bytes on failures that can pass (UNAVAILABLE,
+ * DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, or a trailer saying `retryable`): the relay accepts a file
+ * once by its CID. Its subscription is the HTTP one's loop (./subscription-loop.ts) over
+ * `Subscribe` calls (./relay-grpc-subscription.ts). Node only (grpc-js, loaded on the first call:
+ * an app or command that never calls gRPC does not pay for loading it).
  */
-import { fileURLToPath } from 'node:url';
 import type { ChannelCredentials, Client, ServiceError } from '@grpc/grpc-js';
-import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
-import type { RelayPublicKey, RelayReceipt } from './receipts.ts';
+import type { RelayPublicKey } from './receipts.ts';
 import type { SubmittedTxFile } from './relay-client.ts';
+import { callError, relayMethod, signedReceipt, type Grpc, type ReceiptMessage } from './relay-grpc-calls.ts';
+import { grpcSubscribeStream } from './relay-grpc-subscription.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
 import { submitWithRetries } from './submit-with-retries.ts';
-
-const RELAY_PROTO_FILE = 'anchorpost/relay/v1/relay_service.proto';
-const RELAY_SERVICE = 'anchorpost.relay.v1.RelayService';
+import {
+  resumableSubscription,
+  type DeliveredTxFile,
+  type ResumableSubscriptionOptions,
+  type StreamEvent,
+} from './subscription-loop.ts';
 
 export interface RelayGrpcClientOptions {
   /** `host:port` of the relay's gRPC listener. */
@@ -34,70 +38,12 @@ export interface RelayGrpcClientOptions {
   readonly timeoutMs?: number | undefined;
 }
 
-interface ReceiptMessage {
-  version: number;
-  cid: string;
-  recipientHash: string;
-  acceptedAt: string;
-  /** uint64 as decimal text (the loader's `longs: String`), so nothing is rounded. */
-  sequence: string;
-  relayKeyId: string;
-  signature: string;
-}
-
-type Grpc = typeof import('@grpc/grpc-js');
-
-let submitMethod: MethodDefinition<object, object> | undefined;
-
-/** SubmitTxFile, loaded once from the contract, with the relay's own loader options. */
-async function submitTxFileMethod(): Promise<MethodDefinition<object, object>> {
-  if (submitMethod === undefined) {
-    const { loadSync } = await import('@grpc/proto-loader');
-    const file = fileURLToPath(import.meta.resolve(`@anchorpost/proto/${RELAY_PROTO_FILE}`));
-    const dir = file.slice(0, -RELAY_PROTO_FILE.length);
-    const loaded = loadSync(file, {
-      keepCase: false,
-      longs: String,
-      enums: String,
-      defaults: true,
-      oneofs: true,
-      includeDirs: [dir],
-    });
-    const { SubmitTxFile } = loaded[RELAY_SERVICE] as ServiceDefinition;
-    if (SubmitTxFile === undefined) throw new Error(`${RELAY_PROTO_FILE} has no SubmitTxFile`);
-    submitMethod = SubmitTxFile;
-  }
-  return submitMethod;
-}
-
-/** A refused call as an SdkError: the relay's code, field and retryable flag come in trailers. */
-function callError({ status }: Grpc, error: ServiceError): SdkError {
-  const retryableStatus = [status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED];
-  const trailer = (name: string) => {
-    const [value] = error.metadata.get(name);
-    return typeof value === 'string' ? value : undefined;
-  };
-  const apiCode = trailer('anchorpost-error-code');
-  const retryable = trailer('anchorpost-error-retryable') === 'true' || retryableStatus.includes(error.code);
-  const options = {
-    cause: error,
-    apiCode,
-    field: trailer('anchorpost-error-field'),
-    requestId: trailer('x-request-id'),
-  };
-  const message = `SubmitTxFile: ${status[error.code]}${apiCode === undefined ? '' : ` ${apiCode}`}: ${error.details}`;
-  if (retryable) return new SdkError(SdkErrorCode.Unavailable, message, options);
-  return new SdkError(
-    error.code === status.NOT_FOUND ? SdkErrorCode.NotFound : SdkErrorCode.Refused,
-    message,
-    options,
-  );
-}
-
 export class RelayGrpcClient {
   readonly #options: RelayGrpcClientOptions;
   #connection: { grpc: Grpc; client: Client } | undefined;
   #closed = false;
+  /** Aborted by close(): ends the client's subscriptions. */
+  readonly #closing = new AbortController();
 
   constructor(options: RelayGrpcClientOptions) {
     this.#options = options;
@@ -119,7 +65,7 @@ export class RelayGrpcClient {
   }
 
   async #submitOnce(bytes: Uint8Array): Promise<SubmittedTxFile> {
-    const method = await submitTxFileMethod();
+    const method = await relayMethod('SubmitTxFile');
     const { grpc, client } = await this.#connect();
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${this.#options.apiKey}`);
@@ -134,7 +80,7 @@ export class RelayGrpcClient {
         { deadline },
         (error: ServiceError | null, response?: object) => {
           if (error) {
-            reject(callError(grpc, error));
+            reject(callError(grpc, error, 'SubmitTxFile'));
             return;
           }
           const { receipt, duplicate } = response as { receipt: ReceiptMessage | null; duplicate: boolean };
@@ -142,17 +88,48 @@ export class RelayGrpcClient {
             reject(new SdkError(SdkErrorCode.BadResponse, 'SubmitTxFile answered without a receipt'));
             return;
           }
-          // The signed receipt has `sequence` as a number; the wire carries it as decimal text.
-          // (Exact below 2^53: a relay's acceptance count.)
-          const signed = { ...receipt, version: receipt.version as 1, sequence: Number(receipt.sequence) };
-          resolve({ receipt: signed satisfies RelayReceipt, duplicate });
+          resolve({ receipt: signedReceipt(receipt), duplicate });
         },
       );
     });
   }
 
+  /**
+   * The files sent to `recipient` (its hash, `GroupMembership.recipient`), as
+   * {@link RelayClient.subscribe} over HTTP: the same files, cursors, reconnects with back-off and
+   * errors. Needs an API key with the `subscribe` scope; ends when `signal` aborts or the client
+   * is closed.
+   */
+  subscribe(
+    recipient: string,
+    options: ResumableSubscriptionOptions = {},
+  ): AsyncGenerator<DeliveredTxFile, void, undefined> {
+    const signal =
+      options.signal === undefined
+        ? this.#closing.signal
+        : AbortSignal.any([options.signal, this.#closing.signal]);
+    return resumableSubscription({ ...options, signal }, (cursor, stream) =>
+      this.#subscribeOnce(recipient, cursor, stream),
+    );
+  }
+
+  async *#subscribeOnce(
+    recipient: string,
+    cursor: string | undefined,
+    signal: AbortSignal,
+  ): AsyncGenerator<StreamEvent> {
+    const [method, { grpc, client }] = await Promise.all([relayMethod('Subscribe'), this.#connect()]);
+    yield* grpcSubscribeStream(
+      { grpc, client, method, apiKey: this.#options.apiKey, recipient },
+      cursor,
+      signal,
+    );
+  }
+
+  /** Closes the channel and ends the client's subscriptions. */
   close(): void {
     this.#closed = true;
+    this.#closing.abort();
     this.#connection?.client.close();
   }
 }

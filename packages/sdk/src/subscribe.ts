@@ -6,4 +6,8 @@
 export { readSse } from './sse.ts';
 export type { SseEvent } from './sse.ts';
 export { subscribeTxFiles } from './relay-subscription.ts';
-export type { DeliveredTxFile, SubscribeOptions } from './relay-subscription.ts';
+export type {
+  DeliveredTxFile,
+  ResumableSubscriptionOptions,
+  SubscribeOptions,
+} from './relay-subscription.ts';

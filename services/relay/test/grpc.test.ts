@@ -309,6 +309,30 @@ describe('relay gRPC', { timeout: 120_000 }, () => {
     );
   });
 
+  it("names the start cursor in Subscribe's response headers: a reconnect with it gets what came meanwhile", async () => {
+    const group = await f.newGroup();
+    const recipientHash = parseTxFile(f.txFile('probe', group)).recipient.sha512hash;
+    await f.administration.registerRecipient(TENANT, recipientHash);
+    const live = f.client.serverStream('Subscribe', { recipientHash });
+    const [headers] = (await once(live, 'metadata')) as [Metadata];
+    const [start] = headers.get('anchorpost-cursor');
+    assert.equal(typeof start, 'string', 'the headers name where the stream starts');
+    // Cut off before any file came: the files sent since come after that cursor.
+    live.on('error', () => undefined);
+    live.cancel();
+    const meanwhile = [f.txFile('one', group), f.txFile('two', group)];
+    for (const bytes of meanwhile) await submit(bytes);
+    const resumed = f.client.serverStream('Subscribe', { recipientHash, cursor: start });
+    const [again] = (await once(resumed, 'metadata')) as [Metadata];
+    assert.deepEqual(again.get('anchorpost-cursor'), [start], 'a resumed stream starts at its cursor');
+    const got = await take<SubscribeResponse>(resumed, 2);
+    resumed.cancel();
+    assert.deepEqual(
+      got.map((d) => d.cid),
+      await Promise.all(meanwhile.map((bytes) => cidForBytes(bytes))),
+    );
+  });
+
   it('refuses a bad recipient hash on Subscribe with INVALID_ARGUMENT BAD_REQUEST, as HTTP does', async () => {
     const stream = f.client.serverStream('Subscribe', { recipientHash: 'not-a-hash' });
     const error = await refusal(take(stream, 1));

@@ -1,6 +1,9 @@
 /**
  * Subscribe: the relay's deliveries for a recipient the caller's tenant is entitled to (checked
- * before the cursor, so history is under the same rule), written as the reader takes them. The
+ * before the cursor, so history is under the same rule), written as the reader takes them. Once
+ * the stream is live its response headers carry the start cursor (`anchorpost-cursor`, as SSE's
+ * `ready` event does): a client that subscribed at the live end and is cut off before its first
+ * file resumes from it, missing nothing. The
  * relay's stream ends only when aborted: by the client going away, or by the server closing
  * (UNAVAILABLE, retryable, so clients reconnect elsewhere with their last cursor). A client that
  * does not take a message within the drain timeout is dropped: RESOURCE_EXHAUSTED
@@ -8,7 +11,7 @@
  * if it does not take even that, its HTTP/2 stream is reset. Past the process's stream limit a
  * call is refused with RESOURCE_EXHAUSTED (TOO_MANY_STREAMS) before anything is read.
  */
-import { status } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import type { RelayServiceHandlers } from '../../generated/anchorpost/relay/v1/RelayService.ts';
 import { transportError } from '../grpc-error.ts';
 import { writtenWithin } from '../grpc-call.ts';
@@ -16,7 +19,7 @@ import type { GrpcCalls } from '../grpc-call.ts';
 import type { OpenSubscriptions } from '../open-subscriptions.ts';
 import { subscribeResponse } from '../relay-messages.ts';
 import { checkCursor, checkRecipientHash } from '../../request-fields.ts';
-import { dropSlowSubscriber } from './slow-subscriber.ts';
+import { CURSOR_TRAILER, dropSlowSubscriber } from './slow-subscriber.ts';
 
 export function subscribeHandler(
   calls: GrpcCalls,
@@ -47,6 +50,9 @@ export function subscribeHandler(
         );
         permit = streams.admission.admit(caller);
         tenantStream = await openStream(caller.tenantId);
+        const headers = new Metadata();
+        headers.set(CURSOR_TRAILER, resumeFrom);
+        call.sendMetadata(headers);
         for await (const delivered of relay.subscribe(recipientHash, { cursor: resumeFrom, signal })) {
           if (signal.aborted) break;
           // Once queued, the message goes out before any status: a client that gets the
