@@ -9,7 +9,12 @@ export * from './anchor-request.ts';
 export type { AnchorRequestStore, RequestStore } from './anchor-request-store.ts';
 export { MemoryAnchorRequestStore } from './memory-anchor-request-store.ts';
 export { RowRequestStore } from './row-request-store.ts';
-export type { RequestRows, RequestRowWrite, RowRequestStoreOptions } from './row-request-store.ts';
+export type {
+  RequestRows,
+  RequestRowState,
+  RequestRowWrite,
+  RowRequestStoreOptions,
+} from './row-request-store.ts';
 export type { ChainAnchor, ChainAnchorPage, ChainHead, ChainReader } from './chain-reader.ts';
 export type { AnchorChain, AnchorTransition } from './anchor-chain.ts';
 export * from './engine/index.ts';

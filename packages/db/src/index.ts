@@ -23,7 +23,16 @@ export {
 export { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
 export { PrismaPeerRepository } from './peer-repository.ts';
 export { PrismaTreasuryRefillRepository } from './treasury-refill-repository.ts';
-export type { RequestPage, RequestRowRepository } from './request-rows.ts';
+export { PersistedRequestRepository } from './persisted-request-repository.ts';
+export type {
+  PersistedRequest,
+  PersistedRequestColumns,
+  RequestPage,
+  RequestRowRepository,
+  RequestTable,
+  RequestTableDelegate,
+  RowReader,
+} from './persisted-request-repository.ts';
 export {
   PrismaSponsorTransactionRepository,
   type SponsorTransactionRow,

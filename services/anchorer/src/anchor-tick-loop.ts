@@ -1,11 +1,11 @@
 /**
- * The anchorer's driver of AnchorChain.tick(), on the engine's TickLoop (one tick every interval,
- * never two at once, backing off after failures). Every transition is logged and counted, and the
- * open requests per state are a gauge, each labelled with the chain (one loop per chain shares the
- * metrics).
+ * The anchorer's driver of AnchorChain.tick(), on the engine's PassLoop (one tick every interval,
+ * never two at once, backing off after failures; every transition and failure logged and
+ * counted). Besides, the open requests per state are a gauge. Each line and count is labelled
+ * with the chain (one loop per chain shares the metrics).
  */
-import { describeTransition, OPEN_ANCHOR_STATES, TickLoop } from '@anchorpost/chains';
-import type { AnchorChain, AnchorRequestStore, AnchorState, AnchorTransition } from '@anchorpost/chains';
+import { OPEN_ANCHOR_STATES, PassLoop } from '@anchorpost/chains';
+import type { AnchorChain, AnchorRecord, AnchorRequestStore, AnchorState } from '@anchorpost/chains';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import { ANCHORER_METRICS } from './anchorer-metrics.ts';
 
@@ -21,50 +21,43 @@ export interface AnchorTickLoopOptions {
 
 const OPEN_PAGE = 500;
 
-type Counter = ReturnType<ServiceMetrics['counter']>;
 type Gauge = ReturnType<ServiceMetrics['gauge']>;
 
 export class AnchorTickLoop {
   readonly #options: AnchorTickLoopOptions;
-  readonly #transitions: Counter;
   readonly #open: Gauge;
-  readonly #loop: TickLoop;
+  readonly #loop: PassLoop<AnchorRecord>;
 
   constructor(options: AnchorTickLoopOptions) {
     this.#options = options;
     const { chain, logger, metrics } = options;
-    this.#transitions = metrics.counter(
-      ANCHORER_METRICS.transitionsTotal,
-      'Anchor request state changes, by chain and the state entered',
-      ['chain', 'to'],
-    );
     this.#open = metrics.gauge(
       ANCHORER_METRICS.openRequests,
       'Anchor requests not yet at rest, by chain and state',
       ['chain', 'state'],
     );
-    const failures = metrics.counter(
-      ANCHORER_METRICS.tickFailuresTotal,
-      'Ticks that failed, by chain and error code',
-      ['chain', 'code'],
-    );
-    this.#loop = new TickLoop({
+    this.#loop = new PassLoop({
+      pass: () => chain.tick(),
+      subject: { label: 'chain', value: chain.id },
       intervalMs: options.intervalMs,
       maxBackoffMs: options.maxBackoffMs,
-      tick: async () => {
-        for (const change of await chain.tick()) this.#report(change);
+      logger,
+      transitions: metrics.counter(
+        ANCHORER_METRICS.transitionsTotal,
+        'Anchor request state changes, by chain and the state entered',
+        ['chain', 'to'],
+      ),
+      failures: metrics.counter(
+        ANCHORER_METRICS.tickFailuresTotal,
+        'Ticks that failed, by chain and error code',
+        ['chain', 'code'],
+      ),
+      messages: {
+        transition: 'anchor request transition',
+        failed: 'anchor tick failed; retrying',
+        recovered: 'anchor ticks succeed again',
       },
-      onRecovery: () => {
-        logger.info({ chain: chain.id }, 'anchor ticks succeed again');
-      },
-      onFailure: ({ error, code, failuresInARow, retryInMs }) => {
-        failures.inc({ chain: chain.id, code });
-        logger.warn(
-          { chain: chain.id, code, err: error, failuresInARow, retryInMs },
-          'anchor tick failed; retrying',
-        );
-      },
-      afterTick: () => this.#countOpen(),
+      afterPass: () => this.#countOpen(),
     });
   }
 
@@ -75,15 +68,6 @@ export class AnchorTickLoop {
   /** Stops the loop and waits for the tick in progress (a tick is never cut in half). */
   close(): Promise<void> {
     return this.#loop.close();
-  }
-
-  #report(change: AnchorTransition): void {
-    const { moved, fields } = describeTransition(change);
-    if (moved) this.#transitions.inc({ chain: change.record.chain, to: change.to });
-    this.#options.logger[moved ? 'info' : 'debug'](
-      { chain: change.record.chain, ...fields },
-      'anchor request transition',
-    );
   }
 
   async #countOpen(): Promise<void> {

@@ -1,28 +1,10 @@
 /**
  * The AnchorRequestStore on PostgreSQL (or the embedded PGlite) through @anchorpost/db's
- * AnchorRequestRepository, on the engine's RowRequestStore: AnchorRecord ↔ row, with the states in
- * the database's lower case.
+ * AnchorRequestRepository, on the engine's RowRequestStore: the row is the AnchorRecord field for
+ * field (the store writes the state in the database's lower case).
  */
-import { AnchorState, RowRequestStore, type AnchorRecord, type AnchorRequestStore } from '@anchorpost/chains';
-import type { AnchorRequestRecord, AnchorRequestRepository, AnchorRequestState } from '@anchorpost/db';
-
-const TO_ROW_STATE: Readonly<Record<AnchorState, AnchorRequestState>> = {
-  [AnchorState.Pending]: 'pending',
-  [AnchorState.Submitted]: 'submitted',
-  [AnchorState.Mined]: 'mined',
-  [AnchorState.Confirmed]: 'confirmed',
-  [AnchorState.Finalized]: 'finalized',
-  [AnchorState.Failed]: 'failed',
-};
-
-const FROM_ROW_STATE: Readonly<Record<AnchorRequestState, AnchorState>> = {
-  pending: AnchorState.Pending,
-  submitted: AnchorState.Submitted,
-  mined: AnchorState.Mined,
-  confirmed: AnchorState.Confirmed,
-  finalized: AnchorState.Finalized,
-  failed: AnchorState.Failed,
-};
+import { RowRequestStore, type AnchorRecord, type AnchorRequestStore } from '@anchorpost/chains';
+import type { AnchorRequestRecord, AnchorRequestRepository } from '@anchorpost/db';
 
 export class PostgresAnchorRequestStore
   extends RowRequestStore<AnchorRecord, AnchorRequestRecord>
@@ -30,11 +12,6 @@ export class PostgresAnchorRequestStore
 {
   /** `requests`: `database.anchorRequests` of an opened @anchorpost/db Database. */
   constructor(requests: AnchorRequestRepository) {
-    super({
-      rows: requests,
-      toRow: (record) => ({ ...record, state: TO_ROW_STATE[record.state] }),
-      toRecord: (row) => ({ ...row, state: FROM_ROW_STATE[row.state] }),
-      name: 'anchor request',
-    });
+    super({ rows: requests, toRow: (record) => record, toRecord: (row) => row, name: 'anchor request' });
   }
 }

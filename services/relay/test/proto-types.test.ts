@@ -11,8 +11,8 @@ import { relayGrpcService } from '../src/grpc/relay-grpc-service.ts';
 import type { RelayCalls } from '../src/grpc/relay-grpc-service.ts';
 import {
   loadRelayProto,
+  protoTypesSource,
   RELAY_PROTO_FILE,
-  RELAY_PROTO_OPTIONS,
   RELAY_SERVICE_NAME,
   relayProtoDir,
 } from '../src/grpc/relay-proto.ts';
@@ -21,7 +21,7 @@ import { readGeneratedTypes, renderProtoTypes } from '@anchorpost/proto-codegen'
 const GENERATED = fileURLToPath(new URL('../src/generated', import.meta.url));
 
 function renderRelayProtoTypes(protoDir = relayProtoDir()): Map<string, string> {
-  return renderProtoTypes({ protoFile: RELAY_PROTO_FILE, protoDir, options: RELAY_PROTO_OPTIONS });
+  return renderProtoTypes({ ...protoTypesSource(), protoDir });
 }
 
 /** A Relay stand-in for wiring only: no call reaches it. */

@@ -4,17 +4,13 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { readGeneratedTypes, renderProtoTypes } from '@anchorpost/proto-codegen';
-import { SPONSOR_PROTO_FILE, SPONSOR_PROTO_OPTIONS, sponsorProtoDir } from '../src/grpc/sponsor-proto.ts';
+import { protoTypesSource } from '../src/grpc/sponsor-proto.ts';
 
 const GENERATED = fileURLToPath(new URL('../src/generated', import.meta.url));
 
 describe('generated gRPC types', () => {
   it('src/generated is exactly what the generator makes of the .proto now', () => {
-    const fresh = renderProtoTypes({
-      protoFile: SPONSOR_PROTO_FILE,
-      protoDir: sponsorProtoDir(),
-      options: SPONSOR_PROTO_OPTIONS,
-    });
+    const fresh = renderProtoTypes(protoTypesSource());
     assert.ok(fresh.has('anchorpost/sponsor/v1/SponsorService.ts'));
     assert.deepEqual(
       readGeneratedTypes(GENERATED),

@@ -17,3 +17,5 @@ export type {
 } from './anchor-driver.ts';
 export { describeTransition, TickLoop } from './tick-loop.ts';
 export type { TickFailure, TickLoopOptions } from './tick-loop.ts';
+// PassLoop, with what its caller hands over (PassLogger, PassCounter, PassLoopOptions).
+export * from './pass-loop.ts';

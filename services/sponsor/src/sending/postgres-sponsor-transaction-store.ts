@@ -1,24 +1,19 @@
 /**
  * The sponsor engine's RequestStore on PostgreSQL (or the embedded PGlite) through
  * @anchorpost/db's sponsor transaction repository, on the engine's RowRequestStore: the record
- * kept whole as JSON, its state in the database's lower case. Beyond the port: the transaction of
- * a sponsorship (by digest) and an account's last sequence.
+ * kept whole as JSON (the store writes the state in the database's lower case). Beyond the port:
+ * the transaction of a sponsorship (by digest) and an account's last sequence.
  */
 import { RowRequestStore } from '@anchorpost/chains';
-import type { AnchorState, RequestStore } from '@anchorpost/chains';
-import type {
-  AnchorRequestState,
-  PrismaSponsorTransactionRepository,
-  SponsorTransactionRow,
-} from '@anchorpost/db';
+import type { RequestStore } from '@anchorpost/chains';
+import type { PrismaSponsorTransactionRepository, SponsorTransactionRow } from '@anchorpost/db';
 import type { SponsorTransactionRecord } from '@anchorpost/sponsor-contracts';
 
-function toRow(record: SponsorTransactionRecord): SponsorTransactionRow {
+function toRow(record: SponsorTransactionRecord): Omit<SponsorTransactionRow, 'state'> {
   return {
     chain: record.chain,
     sequence: record.sequence,
     digest: record.digest,
-    state: record.state.toLowerCase() as AnchorRequestState,
     version: record.version,
     nonce: record.nonce,
     createdAt: record.createdAt,
@@ -27,14 +22,13 @@ function toRow(record: SponsorTransactionRecord): SponsorTransactionRow {
   };
 }
 
-function toRecord(row: SponsorTransactionRow): SponsorTransactionRecord {
+function toRecord(row: SponsorTransactionRow): Omit<SponsorTransactionRecord, 'state'> {
   // The columns are the truth for what they hold; the JSON for the rest.
   return {
     ...(row.record as unknown as SponsorTransactionRecord),
     chain: row.chain,
     sequence: row.sequence,
     digest: row.digest,
-    state: row.state.toUpperCase() as AnchorState,
     version: row.version,
     nonce: row.nonce,
   };
@@ -54,7 +48,7 @@ export class PostgresSponsorTransactionStore extends RowRequestStore<
 
   async getByDigest(digest: string): Promise<SponsorTransactionRecord | undefined> {
     const row = await this.#rows.getByDigest(digest);
-    return row === null ? undefined : toRecord(row);
+    return row === null ? undefined : this.toRecord(row);
   }
 
   lastSequence(chain: string): Promise<number> {
