@@ -3,17 +3,16 @@
  * /v1/ledger/reconciliation` (the three-way check over the records the relay has taken), for
  * callers with an API key of the relay's (scope `submit`), each seeing its own tenant's alone.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { LedgerMismatch } from '@anchorpost/sponsor-core';
 import type { TenantLedger } from '../ledger/tenant-ledger.ts';
+import { tenantAuthentication } from './sponsorship-routes.ts';
 import type { CallerCheck } from './sponsorship-routes.ts';
 
 export interface LedgerRoutesOptions {
   readonly ledger: TenantLedger;
   readonly access: CallerCheck;
 }
-
-const tenants = new WeakMap<FastifyRequest, string>();
 
 const recordSchema = {
   type: 'object',
@@ -56,15 +55,7 @@ const reconciliationSchema = {
 
 export function ledgerRoutes(fastify: FastifyInstance, options: LedgerRoutesOptions): void {
   const { ledger, access } = options;
-  const onRequest = async (request: FastifyRequest) => {
-    const caller = await access.authenticate(request.headers.authorization, 'submit');
-    tenants.set(request, caller.tenantId);
-  };
-  const tenantOf = (request: FastifyRequest): string => {
-    const tenant = tenants.get(request);
-    if (tenant === undefined) throw new Error('the route has no authentication hook');
-    return tenant;
-  };
+  const { onRequest, tenantOf } = tenantAuthentication(access);
 
   fastify.get(
     '/v1/ledger',

@@ -4,12 +4,11 @@
  * previous, stored, then sent in order until the relay has them all, under its own leader
  * election (one state chain, one writer). A failed pass is counted and retried; the same bytes go.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { leaderTerms } from '@anchorpost/leader-election';
 import type { ElectionFactory, LeaderTerms } from '@anchorpost/leader-election';
 import { drainTxFileOutbox } from '@anchorpost/relay-core';
 import type { OutboxRelay, TxFileOutboxStore } from '@anchorpost/relay-core';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
+import { periodicTerms } from '../periodic-terms.ts';
 import { SPONSOR_METRICS } from '../sponsor-metrics.ts';
 
 /** What marks a tx-file's message as a sponsor ledger record (its sealed header). */
@@ -44,29 +43,12 @@ export function ledgerAnchoringTerms(options: {
       logger.warn({ err: error }, 'sending the ledger to the relay failed; retrying');
     }
   };
-  let running: { stop: AbortController; done: Promise<void> } | undefined;
-  return leaderTerms({
-    election: options.election,
+  return periodicTerms({
     work: 'sends the ledger to the relay',
-    metrics,
+    pass,
+    intervalMs: options.intervalMs,
+    election: options.election,
     logger,
-    retryMs: options.intervalMs,
-    begin: () => {
-      const stop = new AbortController();
-      const done = (async () => {
-        while (!stop.signal.aborted) {
-          await pass();
-          await sleep(options.intervalMs, undefined, { signal: stop.signal }).catch(() => undefined);
-        }
-      })();
-      running = { stop, done };
-      return Promise.resolve();
-    },
-    end: async () => {
-      const ending = running;
-      running = undefined;
-      ending?.stop.abort();
-      await ending?.done;
-    },
+    metrics,
   });
 }
