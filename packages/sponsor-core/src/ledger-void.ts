@@ -7,6 +7,7 @@
  *
  * Canonical bytes like a line's (ledger-line.ts): keys in one order, no whitespace.
  */
+import { encodeCanonical, parseCanonical, requireCanonical } from './canonical-record.ts';
 import { SponsorError, SponsorErrorCode } from './sponsor-error.ts';
 
 export const LEDGER_VOID_SCHEMA = 'anchorpost.sponsor-ledger-void.v1';
@@ -32,7 +33,7 @@ export function encodeLedgerVoid(entry: LedgerVoid): Uint8Array {
     txHash: entry.txHash.toLowerCase(),
     reason: entry.reason,
   };
-  return new TextEncoder().encode(JSON.stringify(fields, KEYS as unknown as string[]));
+  return encodeCanonical(fields, KEYS);
 }
 
 function refuse(detail: string): never {
@@ -41,14 +42,7 @@ function refuse(detail: string): never {
 
 /** Reads a void strictly: its exact fields, each well-formed, and nothing but its canonical bytes. */
 export function decodeLedgerVoid(bytes: Uint8Array): LedgerVoid {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    refuse('not UTF-8 JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) refuse('not an object');
-  const fields = parsed as Record<string, unknown>;
+  const fields = parseCanonical(bytes, refuse);
   if (fields.schema !== LEDGER_VOID_SCHEMA) refuse(`schema must be ${LEDGER_VOID_SCHEMA}`);
   const { tenant, digest, txHash, reason } = fields;
   if (typeof tenant !== 'string' || !TENANT.test(tenant)) refuse('tenant is malformed');
@@ -56,10 +50,7 @@ export function decodeLedgerVoid(bytes: Uint8Array): LedgerVoid {
   if (typeof txHash !== 'string' || !HASH.test(txHash)) refuse('txHash is malformed');
   if (reason !== 'reorg') refuse('reason must be reorg');
   const entry: LedgerVoid = { tenant, digest, txHash, reason };
-  const canonical = encodeLedgerVoid(entry);
-  if (canonical.length !== bytes.length || canonical.some((byte, i) => byte !== bytes[i])) {
-    refuse('not in canonical form');
-  }
+  requireCanonical(bytes, encodeLedgerVoid(entry), refuse);
   return entry;
 }
 
