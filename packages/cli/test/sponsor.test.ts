@@ -1,6 +1,7 @@
 // `anchorpost sponsor status | budget` as child processes against a real sponsor service (anvil,
 // PGlite): a tenant reads where its sponsorship is and what its budget has left; an unknown digest
-// and a missing key fail with their codes.
+// and a missing key fail with their codes; it lists its ledger, and `reconcile` exits 1 on a charge
+// without an anchored line.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Wallet } from 'ethers';
@@ -11,7 +12,7 @@ import { createLogger } from '@anchorpost/service-kit';
 import type { RunningService } from '@anchorpost/service-kit';
 import { startSponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
 import type { SponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
-import { PostgresTenantReads, startSponsorService } from '@anchorpost/sponsor-service';
+import { PostgresSponsorLedger, PostgresTenantReads, startSponsorService } from '@anchorpost/sponsor-service';
 import { assertFailure, cli } from './cli-process.ts';
 
 const ETH = 10n ** 18n;
@@ -143,5 +144,59 @@ describe('anchorpost sponsor', { timeout: 120_000 }, () => {
       ),
       'UNAUTHENTICATED',
     );
+  });
+
+  it('lists the ledger with each record’s place, and reconcile exits 1 on a charge without an anchored line', async () => {
+    const clean = await cli('sponsor', 'reconcile', ...at());
+    assert.equal(clean.status, 0, clean.stderr);
+    assert.match(clean.stdout, /^lines 0 \(0 records not at the relay yet\)\n/);
+    // Settled in an earlier period (the budget test above stays true), its line recorded; this
+    // service sends no ledger to a relay, so the line is not anchored.
+    const digest = `0x${'ef'.repeat(32)}`;
+    const txHash = `0x${'12'.repeat(32)}`;
+    await database.prisma.sponsorship.create({
+      data: {
+        digest,
+        tenant: 'acme',
+        user,
+        kind: 'ballot',
+        to: chain.deployment.keyRegistry,
+        data: '0x56781388',
+        gasLimit: '100000',
+        maxFeePerGas: '1',
+        reservedWei: '100000',
+        chargedWei: '21000',
+        state: 'settled',
+        deadline: 0n,
+        periodStart: 0n,
+        acceptedAt: 0n,
+        txHash,
+        succeeded: true,
+      },
+    });
+    await new PostgresSponsorLedger(database.prisma).recordLine({
+      tenant: 'acme',
+      user,
+      digest,
+      kind: 'ballot',
+      target: chain.deployment.keyRegistry,
+      selector: '0x56781388',
+      account: chain.sponsor.address,
+      txHash,
+      gasUsed: 21_000n,
+      effectiveGasPrice: 1n,
+      chargedWei: 21_000n,
+      succeeded: true,
+    });
+    const listed = await cli('sponsor', 'ledger', ...at());
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.equal(
+      listed.stdout,
+      `1 line ${digest} tx ${txHash} charged 21000 wei, user ${user}\n  not built yet\n`,
+    );
+    const found = await cli('sponsor', 'reconcile', ...at());
+    assert.equal(found.status, 1);
+    assert.match(found.stdout, /^lines 0 \(1 records not at the relay yet\)\n/);
+    assert.match(found.stdout, new RegExp(`^LEDGER_LINE_MISSING ${digest} -: `, 'm'));
   });
 });

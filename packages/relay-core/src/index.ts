@@ -24,6 +24,8 @@ export {
 export { TenantRegistry, type RegistryApiKey, type TenantRegistryFile } from './tenant-registry.ts';
 export * from './tenants/index.ts';
 export * from './quotas/index.ts';
+// A client's outbox of tx-files to a relay (the updater's deploy log, the sponsor's ledger).
+export * from './outbox/index.ts';
 // Receipts and relay keys: the same surface as the `@anchorpost/relay-core/receipts` subpath.
 export * from './receipts.ts';
 export type {

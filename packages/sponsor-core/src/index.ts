@@ -41,6 +41,9 @@ export type { SponsorshipStatus, TransactionState } from './sponsorship-status.t
 export { fitsDailyCap, refillAmount, treasuryDay } from './treasury-policy.ts';
 export { decodeLedgerLine, encodeLedgerLine, LEDGER_LINE_SCHEMA } from './ledger-line.ts';
 export type { LedgerLine } from './ledger-line.ts';
+export { decodeLedgerVoid, encodeLedgerVoid, isLedgerVoid, LEDGER_VOID_SCHEMA } from './ledger-void.ts';
+export type { LedgerVoid } from './ledger-void.ts';
+export { ledgerLineOf } from './ledger-line-of.ts';
 export { LedgerMismatchCode, reconcileLedger } from './ledger-reconciliation.ts';
 export type {
   AnchoredLedgerLine,

@@ -9,6 +9,7 @@
  * as another line with the same meaning.
  */
 import { getAddress } from 'ethers';
+import { encodeCanonical, parseCanonical, requireCanonical } from './canonical-record.ts';
 import { SponsorError, SponsorErrorCode } from './sponsor-error.ts';
 
 export const LEDGER_LINE_SCHEMA = 'anchorpost.sponsor-ledger-line.v1';
@@ -72,7 +73,7 @@ export function encodeLedgerLine(line: LedgerLine): Uint8Array {
     chargedWei: line.chargedWei.toString(),
     succeeded: line.succeeded,
   };
-  return new TextEncoder().encode(JSON.stringify(fields, KEYS as unknown as string[]));
+  return encodeCanonical(fields, KEYS);
 }
 
 function refuse(detail: string): never {
@@ -93,14 +94,7 @@ function address(fields: Record<string, unknown>, key: string): string {
 
 /** Reads a line strictly: its exact fields, each well-formed, and nothing but its canonical bytes. */
 export function decodeLedgerLine(bytes: Uint8Array): LedgerLine {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    refuse('not UTF-8 JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) refuse('not an object');
-  const fields = parsed as Record<string, unknown>;
+  const fields = parseCanonical(bytes, refuse);
   const keys = Object.keys(fields);
   if (keys.length !== KEYS.length || KEYS.some((key) => !keys.includes(key))) {
     refuse(`fields must be exactly ${KEYS.join(', ')}`);
@@ -122,9 +116,6 @@ export function decodeLedgerLine(bytes: Uint8Array): LedgerLine {
     chargedWei: BigInt(matching(fields, 'chargedWei', DECIMAL)),
     succeeded: fields.succeeded,
   };
-  const canonical = encodeLedgerLine(line);
-  if (canonical.length !== bytes.length || canonical.some((byte, i) => byte !== bytes[i])) {
-    refuse('not in canonical form (key order, spacing, address case)');
-  }
+  requireCanonical(bytes, encodeLedgerLine(line), refuse);
   return line;
 }

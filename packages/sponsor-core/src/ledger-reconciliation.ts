@@ -4,9 +4,14 @@
  * sponsorships (what tenants are charged). The spend is recomputed from the receipts alone
  * (gasUsed × effectiveGasPrice), and every disagreement is reported with a stable code, never
  * repaired: a line whose bytes are not the anchored ones is tampered, whatever it says.
+ *
+ * The anchored records are read in ledger order: a void (ledger-void.ts) withdraws the line in
+ * force for its sponsorship, so a sponsorship settled, reorganized away and settled again has one
+ * line in force, and only a second line without a void between is a duplicate.
  */
 import type { SponsorshipRecord } from './sponsorship-store.ts';
 import { decodeLedgerLine } from './ledger-line.ts';
+import { decodeLedgerVoid, isLedgerVoid } from './ledger-void.ts';
 import type { LedgerLine } from './ledger-line.ts';
 
 export const LedgerMismatchCode = {
@@ -16,6 +21,8 @@ export const LedgerMismatchCode = {
   LineDuplicate: 'LEDGER_LINE_DUPLICATE',
   /** The store charged a sponsorship that no anchored line accounts for. */
   LineMissing: 'LEDGER_LINE_MISSING',
+  /** A void naming no line in force (another transaction, or none): a correction of nothing. */
+  VoidUnmatched: 'LEDGER_VOID_UNMATCHED',
   /** An anchored line for a sponsorship the store does not hold as settled. */
   LineUnknown: 'LEDGER_LINE_UNKNOWN',
   /** The line's transaction has no receipt on the chain (a charge without a receipt). */
@@ -51,7 +58,13 @@ export interface ChainReceipt {
 }
 
 export interface LedgerSources {
+  /** The anchored records (lines and voids), in ledger order. */
   readonly lines: readonly AnchoredLedgerLine[];
+  /**
+   * The record inside anchored bytes: the message data of a tx-file, opened and checked.
+   * Undefined: the anchored bytes are the record itself. A throw counts as tampered.
+   */
+  readonly recordOf?: (bytes: Uint8Array) => Promise<Uint8Array>;
   /** The store's sponsorships in the same span; only `settled` ones are charges. */
   readonly sponsorships: readonly SponsorshipRecord[];
   /** The transaction's receipt, or null when the chain has none. */
@@ -71,22 +84,66 @@ export interface LedgerReconciliation {
   readonly mismatches: readonly LedgerMismatch[];
 }
 
+function tampered(mismatches: LedgerMismatch[], cid: string, detail: string): void {
+  mismatches.push({ code: 'LEDGER_LINE_TAMPERED', cid, detail });
+}
+
+async function recordIn(
+  sources: LedgerSources,
+  { cid, bytes }: AnchoredLedgerLine,
+  mismatches: LedgerMismatch[],
+): Promise<Uint8Array | undefined> {
+  const actual = await sources.cidOf(bytes);
+  if (actual !== cid) {
+    tampered(mismatches, cid, `the bytes have CID ${actual}`);
+    return undefined;
+  }
+  try {
+    return sources.recordOf === undefined ? bytes : await sources.recordOf(bytes);
+  } catch (error) {
+    tampered(mismatches, cid, (error as Error).message);
+    return undefined;
+  }
+}
+
+function applyVoid(
+  record: Uint8Array,
+  cid: string,
+  byDigest: Map<string, LedgerLine>,
+  mismatches: LedgerMismatch[],
+): void {
+  const entry = decodeLedgerVoid(record);
+  const inForce = byDigest.get(entry.digest);
+  if (inForce?.txHash !== entry.txHash) {
+    mismatches.push({
+      code: 'LEDGER_VOID_UNMATCHED',
+      digest: entry.digest,
+      cid,
+      detail: `voids ${entry.txHash}, the line in force is ${inForce?.txHash ?? 'none'}`,
+    });
+    return;
+  }
+  byDigest.delete(entry.digest);
+}
+
 async function readLines(
   sources: LedgerSources,
   mismatches: LedgerMismatch[],
 ): Promise<Map<string, LedgerLine>> {
   const byDigest = new Map<string, LedgerLine>();
-  for (const { cid, bytes } of sources.lines) {
-    const actual = await sources.cidOf(bytes);
-    if (actual !== cid) {
-      mismatches.push({ code: 'LEDGER_LINE_TAMPERED', cid, detail: `the bytes have CID ${actual}` });
-      continue;
-    }
+  for (const anchored of sources.lines) {
+    const { cid } = anchored;
+    const record = await recordIn(sources, anchored, mismatches);
+    if (record === undefined) continue;
     let line: LedgerLine;
     try {
-      line = decodeLedgerLine(bytes);
+      if (isLedgerVoid(record)) {
+        applyVoid(record, cid, byDigest, mismatches);
+        continue;
+      }
+      line = decodeLedgerLine(record);
     } catch (error) {
-      mismatches.push({ code: 'LEDGER_LINE_TAMPERED', cid, detail: (error as Error).message });
+      tampered(mismatches, cid, (error as Error).message);
       continue;
     }
     if (byDigest.has(line.digest)) {

@@ -4,6 +4,8 @@
  * anchored CID), a line re-encoded to mean the same, a charge the ledger does not account for, a
  * line the chain has no receipt for, a line that overstates the gas, a store that charges the
  * tenant more than the line, a line paid by another account, and a sponsorship charged twice.
+ * After a reorg: a void withdraws the line in force, so the line written again is no duplicate,
+ * and a void naming no line in force is reported.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,6 +13,8 @@ import { cidForBytes } from '@anchorpost/protocol';
 import { decodeLedgerLine, encodeLedgerLine } from '../src/ledger-line.ts';
 import type { LedgerLine } from '../src/ledger-line.ts';
 import { reconcileLedger } from '../src/ledger-reconciliation.ts';
+import { decodeLedgerVoid, encodeLedgerVoid } from '../src/ledger-void.ts';
+import type { LedgerVoid } from '../src/ledger-void.ts';
 import type { AnchoredLedgerLine, ChainReceipt, LedgerSources } from '../src/ledger-reconciliation.ts';
 import { SponsorError } from '../src/sponsor-error.ts';
 import type { SponsorshipRecord } from '../src/sponsorship-store.ts';
@@ -203,5 +207,34 @@ describe('reconcileLedger', () => {
     );
     assert.deepEqual(result.mismatches, []);
     assert.equal(result.storeWei, 0n);
+  });
+
+  it('reads a void after a reorg: the line written again is in force, no duplicate; a stray void is reported', async () => {
+    const dropped = lineFor(1);
+    const again = lineFor(1, { txHash: hash(999), effectiveGasPrice: dropped.effectiveGasPrice + 1n });
+    const again2 = { ...again, chargedWei: again.gasUsed * again.effectiveGasPrice };
+    const voided: LedgerVoid = {
+      tenant: dropped.tenant,
+      digest: dropped.digest,
+      txHash: dropped.txHash,
+      reason: 'reorg',
+    };
+    const voidBytes = encodeLedgerVoid(voided);
+    assert.deepEqual(decodeLedgerVoid(voidBytes), voided);
+    const anchoredVoid = { cid: await cidForBytes(voidBytes), bytes: voidBytes };
+    const receipts = new Map([receiptOf(again2)]);
+    const store = [settled(again2)];
+    const corrected = await reconcileLedger(
+      sources([await anchored(dropped), anchoredVoid, await anchored(again2)], store, receipts),
+    );
+    assert.deepEqual(corrected.mismatches, []);
+    assert.equal(corrected.lines, 1);
+    assert.equal(corrected.ledgerWei, again2.chargedWei);
+    const withoutVoid = await reconcileLedger(
+      sources([await anchored(dropped), await anchored(again2)], store, receipts),
+    );
+    assert.ok(codes(withoutVoid).includes(`LEDGER_LINE_DUPLICATE ${dropped.digest}`));
+    const stray = await reconcileLedger(sources([anchoredVoid, await anchored(again2)], store, receipts));
+    assert.deepEqual(codes(stray), [`LEDGER_VOID_UNMATCHED ${dropped.digest}`]);
   });
 });

@@ -17,7 +17,7 @@ import {
 import { canonicalJson } from '@anchorpost/release';
 import { anchorDeployLog, DEPLOY_LOG_HEADER } from '../src/deploy-log-anchoring.ts';
 import type { DeployLogWriter, TxFileSubmitter } from '../src/deploy-log-anchoring.ts';
-import { UpdaterError } from '../src/updater-error.ts';
+import { OutboxError } from '@anchorpost/relay-core';
 import { MemoryUpdaterStoreTestDouble } from '../src/testing/index.ts';
 
 /** A relay test double: keeps what it is sent and answers its CID, or fails while told to. */
@@ -27,7 +27,7 @@ class RelayTestDouble implements TxFileSubmitter {
   answer: string | undefined;
 
   async submit(bytes: Uint8Array): Promise<{ cid: string }> {
-    if (this.failing) throw new UpdaterError('UNAVAILABLE', 'relay down');
+    if (this.failing) throw new OutboxError('UNAVAILABLE', 'relay down');
     this.received.push(bytes);
     return { cid: this.answer ?? (await cidForBytes(bytes)) };
   }
@@ -87,10 +87,7 @@ describe('anchorDeployLog', () => {
   it('sends a file the relay did not take again as the same bytes, and the next record after it', async () => {
     const { writer, store, relay } = await fixture();
     relay.failing = true;
-    await assert.rejects(
-      anchorDeployLog(store, writer, relay),
-      (e: unknown) => (e as UpdaterError).retryable,
-    );
+    await assert.rejects(anchorDeployLog(store, writer, relay), (e: unknown) => (e as OutboxError).retryable);
     const built = await store.deployLogTxFiles();
     assert.equal(built.length, 2);
     await store.save({ proposalId: '7', phase: 'done', commit: 'c0ffee' }, [
@@ -111,7 +108,7 @@ describe('anchorDeployLog', () => {
     relay.answer = 'bafkreiotherbytes';
     await assert.rejects(
       anchorDeployLog(store, writer, relay),
-      (e: unknown) => e instanceof UpdaterError && e.code === 'RELAY_RECEIPT_MISMATCH',
+      (e: unknown) => e instanceof OutboxError && e.code === 'RELAY_RECEIPT_MISMATCH',
     );
     assert.deepEqual(
       (await store.deployLogTxFiles()).map((f) => f.submitted),

@@ -24,3 +24,8 @@ export {
 } from './sponsor-policy-file.ts';
 export { SponsorshipAnswers, type AcceptedSponsorship, type SponsorshipView } from './sponsorship-answers.ts';
 export { loadSponsorProto, SPONSOR_PROTO_FILE, SPONSOR_SERVICE_NAME } from './grpc/sponsor-proto.ts';
+export { PostgresSponsorLedger } from './ledger/postgres-sponsor-ledger.ts';
+export type { SponsorLedgerRecord, SponsorLedgerWriter } from './ledger/postgres-sponsor-ledger.ts';
+export { SPONSOR_LEDGER_HEADER } from './ledger/ledger-anchoring.ts';
+export { sponsorLedgerConfigSchema, type SponsorLedgerConfig } from './ledger/sponsor-ledger-config.ts';
+export { TenantLedger, type InvoiceRecord, type TenantReconciliation } from './ledger/tenant-ledger.ts';

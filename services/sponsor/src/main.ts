@@ -10,6 +10,7 @@ import { electionConfigFromEnv } from '@anchorpost/leader-election';
 import { runServiceMain } from '@anchorpost/runtime';
 import { loadConfig } from '@anchorpost/service-kit';
 import { accountElections } from './account-elections.ts';
+import { sponsorLedgerConfigSchema } from './ledger/sponsor-ledger-config.ts';
 import { PostgresTenantReads } from './postgres-tenant-reads.ts';
 import { sponsorConfigSchema } from './sponsor-config.ts';
 import { readSponsorKeyFile } from './sponsor-key-file.ts';
@@ -25,6 +26,7 @@ await runServiceMain({
     const policies = readSponsorPolicies(sponsor.policyFile);
     return {
       sponsor,
+      ledger: loadConfig(sponsorLedgerConfigSchema, env),
       policies,
       sharedSigner: readSponsorKeyFile(sponsor.keyFile, sponsorConfigSchema.keyFile.env),
       tenantSigners: new Map(
@@ -41,7 +43,7 @@ await runServiceMain({
     };
   },
   start: ({
-    config: { sponsor, policies, sharedSigner, tenantSigners, treasurySigner, election },
+    config: { sponsor, ledger, policies, sharedSigner, tenantSigners, treasurySigner, election },
     adapters,
     logger,
   }) =>
@@ -54,6 +56,7 @@ await runServiceMain({
       tenantSigners,
       ...(treasurySigner === undefined ? {} : { treasurySigner }),
       tenants: new PostgresTenantReads(adapters.database.prisma),
+      ledger: { config: ledger },
       electionFor: accountElections(election),
       logger,
       handleSignals: false,

@@ -13,5 +13,7 @@ export const SPONSOR_METRICS = {
   treasuryRefillsTotal: 'treasury_refills_total',
   treasuryRefillFailuresTotal: 'treasury_refill_failures_total',
   treasuryCapReachedTotal: 'treasury_cap_reached_total',
+  ledgerRecordsSubmittedTotal: 'ledger_records_submitted_total',
+  ledgerSendFailuresTotal: 'ledger_send_failures_total',
   ...LEADER_METRICS,
 } as const satisfies MetricNames;

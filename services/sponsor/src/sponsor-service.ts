@@ -10,15 +10,20 @@ import { JsonRpcPool } from '@anchorpost/chains';
 import type { TransactionSigner } from '@anchorpost/chains';
 import type { Database } from '@anchorpost/db';
 import type { ElectionFactory } from '@anchorpost/leader-election';
-import { TenantAccess } from '@anchorpost/relay-core';
-import type { TenantReads } from '@anchorpost/relay-core';
+import { outboxRelay, TenantAccess } from '@anchorpost/relay-core';
+import type { ErgoBlockView, TenantReads } from '@anchorpost/relay-core';
 import { createLogger, ServiceMetrics, startServiceApp } from '@anchorpost/service-kit';
 import type { Logger, RunningService } from '@anchorpost/service-kit';
 import { RpcSponsorChain } from '@anchorpost/sponsor-contracts';
 import { SponsorDesk } from '@anchorpost/sponsor-core';
 import type { TransactionState } from '@anchorpost/sponsor-core';
 import { startSponsorGrpcServer } from './grpc/sponsor-grpc-server.ts';
+import { ledgerRoutes } from './http/ledger-routes.ts';
 import { sponsorshipRoutes } from './http/sponsorship-routes.ts';
+import { ledgerAnchoringTerms } from './ledger/ledger-anchoring.ts';
+import { PostgresSponsorLedger } from './ledger/postgres-sponsor-ledger.ts';
+import type { SponsorLedgerConfig } from './ledger/sponsor-ledger-config.ts';
+import { TenantLedger } from './ledger/tenant-ledger.ts';
 import { PostgresSponsorTransactionStore } from './sending/postgres-sponsor-transaction-store.ts';
 import { openSponsorSending } from './sending/sponsor-sending.ts';
 import type { SponsorAccount } from './sending/sponsor-sending.ts';
@@ -47,9 +52,32 @@ export interface SponsorServiceOptions {
   readonly tenants: TenantReads;
   /** One election per account (`accountElections`); undefined: this replica always sends. */
   readonly electionFor?: (account: string) => ElectionFactory | undefined;
+  /**
+   * The ledger's way to the relay (`loadConfig(sponsorLedgerConfigSchema, env)`); undefined or
+   * without a relay URL: the lines are kept in PostgreSQL only. `ergoBlocks`: another view of the
+   * Ergo chain than the configured node's (tests).
+   */
+  readonly ledger?: { readonly config: SponsorLedgerConfig; readonly ergoBlocks?: ErgoBlockView };
   readonly logger?: Logger;
   readonly metrics?: ServiceMetrics;
   readonly handleSignals?: boolean;
+}
+
+function ledgerOutbox(options: SponsorServiceOptions) {
+  const ledger = options.ledger;
+  if (ledger === undefined) return Promise.resolve(undefined);
+  const { config } = ledger;
+  const setting = (value: string, env: string) => ({ value, env });
+  return outboxRelay(
+    {
+      relayUrl: setting(config.relayUrl, 'ANCHORPOST_SPONSOR_LEDGER_RELAY_URL'),
+      apiKeyFile: setting(config.relayApiKeyFile, 'ANCHORPOST_SPONSOR_LEDGER_RELAY_API_KEY_FILE'),
+      identityFile: setting(config.identityFile, 'ANCHORPOST_SPONSOR_LEDGER_IDENTITY_FILE'),
+      groupFile: setting(config.groupFile, 'ANCHORPOST_SPONSOR_LEDGER_GROUP_FILE'),
+      ergoNodeUrl: setting(config.ergoNodeUrl, 'ANCHORPOST_SPONSOR_LEDGER_ERGO_NODE_URL'),
+    },
+    ledger.ergoBlocks,
+  );
 }
 
 // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
@@ -62,6 +90,9 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
   const metrics = options.metrics ?? new ServiceMetrics('sponsor', SPONSOR_METRICS);
   const pool = new JsonRpcPool({ urls: [...rpc.rpcUrls] });
   const transactions = new PostgresSponsorTransactionStore(database.sponsorTransactions);
+  const ledger = new PostgresSponsorLedger(database.prisma);
+  const outbox = await ledgerOutbox(options);
+  const tenantLedger = new TenantLedger({ ledger, author: outbox?.author, rpc: pool });
   const sharedAccount = await options.sharedSigner.getAddress();
   const desk = new SponsorDesk({
     network: {
@@ -103,9 +134,21 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
     intervalMs: config.sendInterval,
     maxBackoffMs: config.maxSendBackoff,
     electionFor: options.electionFor ?? (() => undefined),
+    ledger,
     logger,
     metrics,
   });
+  const anchoring =
+    outbox === undefined
+      ? undefined
+      : ledgerAnchoringTerms({
+          store: ledger,
+          outbox,
+          intervalMs: options.ledger!.config.interval,
+          election: options.electionFor?.('ledger'),
+          logger,
+          metrics,
+        });
 
   const treasury =
     options.treasurySigner === undefined
@@ -166,6 +209,7 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
     },
     configure(fastify) {
       sponsorshipRoutes(fastify, { answers, access });
+      ledgerRoutes(fastify, { ledger: tenantLedger, access });
     },
   });
   let grpc: Awaited<ReturnType<typeof startSponsorGrpcServer>>;
@@ -179,7 +223,9 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
     });
     await sending.start();
     await treasury?.start();
+    await anchoring?.start();
   } catch (error) {
+    await anchoring?.close();
     await treasury?.close();
     await sending.close();
     await app.close();
@@ -200,6 +246,7 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
     close: () =>
       (closing ??= (async () => {
         await grpc.close();
+        await anchoring?.close();
         await treasury?.close();
         await sending.close();
         await app.close();

@@ -4,12 +4,13 @@
  */
 import { electionConfigSchema, electionDefaultsSchema } from '@anchorpost/leader-election';
 import { serviceSettings, type AdapterName } from '@anchorpost/runtime';
+import { sponsorLedgerConfigSchema } from './ledger/sponsor-ledger-config.ts';
 import { sponsorConfigSchema } from './sponsor-config.ts';
 
 export const sponsorAdapters = ['database', 'evmRpc'] as const satisfies readonly AdapterName[];
 
 export const sponsorSettings = serviceSettings(
   'sponsor',
-  [sponsorConfigSchema, electionConfigSchema, electionDefaultsSchema],
+  [sponsorConfigSchema, sponsorLedgerConfigSchema, electionConfigSchema, electionDefaultsSchema],
   sponsorAdapters,
 );

@@ -2,7 +2,8 @@
  * The sending loop on anvil with its records in PostgreSQL (PGlite): sponsorships accepted by the
  * desk are taken by their account's sender, sent through the one engine and settled from their
  * receipts. With automine off and a rising base fee the replacement is the one charged; after
- * `anvil_reorg` the ledger line goes back to `sent` and is settled again; a sponsor killed between
+ * `anvil_reorg` the sponsorship goes back to `sent` and is settled again, its ledger line voided
+ * and written again (one line in force, the reconciliation clean); a sponsor killed between
  * signing and broadcast sends the saved transaction on restart, with no second nonce; a
  * sponsorship released at its deadline before it was signed is never sent.
  */
@@ -22,8 +23,10 @@ import {
 import type { SponsorTransactionRecord } from '@anchorpost/sponsor-contracts';
 import { startSponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
 import type { SponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
-import { SponsorDesk } from '@anchorpost/sponsor-core';
+import { cidForBytes } from '@anchorpost/protocol';
+import { decodeLedgerLine, decodeLedgerVoid, reconcileLedger, SponsorDesk } from '@anchorpost/sponsor-core';
 import type { SponsorshipRecord, TenantPolicy } from '@anchorpost/sponsor-core';
+import { PostgresSponsorLedger } from '../src/ledger/postgres-sponsor-ledger.ts';
 import { PostgresSponsorTransactionStore } from '../src/sending/postgres-sponsor-transaction-store.ts';
 import type { SponsorTransactionStore } from '../src/sending/postgres-sponsor-transaction-store.ts';
 import { SponsorAccountSender } from '../src/sending/sponsor-account-sender.ts';
@@ -70,6 +73,7 @@ describe('the sponsor sending loop on anvil with PostgreSQL', () => {
   let server: EmbeddedPostgres;
   let database: Database;
   let transactions: PostgresSponsorTransactionStore;
+  let ledger: PostgresSponsorLedger;
   let desk: SponsorDesk;
   /** Unix seconds of the desk and the sender: the chain's time. */
   let now: bigint;
@@ -82,6 +86,7 @@ describe('the sponsor sending loop on anvil with PostgreSQL', () => {
     await migrate(server.databaseUrl);
     database = createDatabase({ databaseUrl: server.databaseUrl, poolSize: EMBEDDED_POOL_SIZE });
     transactions = new PostgresSponsorTransactionStore(database.sponsorTransactions);
+    ledger = new PostgresSponsorLedger(database.prisma);
     const { keyRegistry, forwarder, chainId } = chain.deployment;
     const policy: TenantPolicy = {
       tenant: 'acme',
@@ -135,6 +140,7 @@ describe('the sponsor sending loop on anvil with PostgreSQL', () => {
       sendMarginSeconds: 60,
       batch: 16,
       now: () => now,
+      ledger,
     });
   }
 
@@ -222,7 +228,7 @@ describe('the sponsor sending loop on anvil with PostgreSQL', () => {
     assert.equal(before - (await chain.balanceOf(chain.sponsor.address)), settled.chargedWei);
   });
 
-  it('after anvil_reorg the ledger line goes back to sent, and is settled again from the new block', async () => {
+  it('after anvil_reorg the sponsorship goes back to sent and is settled again from the new block; its line voided and written again', async () => {
     const sender = await openSender();
     const accepted = await accept();
     await sender.pass();
@@ -245,6 +251,36 @@ describe('the sponsor sending loop on anvil with PostgreSQL', () => {
     const mined = (await receipt(again.txHash!))!;
     assert.notEqual(mined.blockHash, firstBlock);
     assert.equal(again.chargedWei, BigInt(mined.gasUsed) * BigInt(mined.effectiveGasPrice));
+    // The ledger: the first line, its void, the line the chain ended up with; one in force.
+    const records = (await ledger.ledger('acme')).filter((r) => r.digest === accepted.digest);
+    assert.deepEqual(
+      records.map((r) => r.kind),
+      ['line', 'void', 'line'],
+    );
+    const last = decodeLedgerLine(records[2]!.record);
+    assert.equal(last.txHash, again.txHash);
+    assert.equal(last.chargedWei, again.chargedWei);
+    assert.equal(decodeLedgerVoid(records[1]!.record).txHash, first.txHash);
+    const checked = await reconcileLedger({
+      lines: await Promise.all(
+        records.map(async (r) => ({ cid: await cidForBytes(r.record), bytes: r.record })),
+      ),
+      sponsorships: [again],
+      cidOf: (bytes) => cidForBytes(bytes),
+      receiptOf: async (hash) => {
+        const r = await chain.rpc.request<{
+          from: string;
+          gasUsed: string;
+          effectiveGasPrice: string;
+        } | null>('eth_getTransactionReceipt', [hash]);
+        return r === null
+          ? null
+          : { from: r.from, gasUsed: BigInt(r.gasUsed), effectiveGasPrice: BigInt(r.effectiveGasPrice) };
+      },
+    });
+    assert.deepEqual(checked.mismatches, []);
+    assert.equal(checked.lines, 1);
+    assert.equal(checked.ledgerWei, again.chargedWei);
   });
 
   it('a sponsor killed between signing and broadcast sends the saved transaction on restart: no second nonce', async () => {

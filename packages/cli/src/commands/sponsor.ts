@@ -1,16 +1,18 @@
 /**
- * `anchorpost sponsor status DIGEST | budget [--user ADDRESS]`: a tenant's view of the sponsor
+ * `anchorpost sponsor status DIGEST | budget [--user ADDRESS] | ledger | reconcile`: a tenant's view of the sponsor
  * (`--sponsor URL` or ANCHORPOST_SPONSOR_URL, default http://127.0.0.1:7490) with the tenant's API
  * key (`--api-key` or ANCHORPOST_API_KEY): where a sponsorship is, and what the period has used
- * of the tenant's (and a user's) budget. `--json` prints the service's answer as it is.
+ * of the tenant's (and a user's) budget; its ledger and reconciliation (sponsor-ledger.ts).
+ * `--json` prints the service's answer as it is.
  */
 import { apiKeyOf } from '../api-key.ts';
 import { CliError, UsageError } from '../failure.ts';
 import { refusal, request, serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
+import { printLedger, printReconciliation } from './sponsor-ledger.ts';
 
 export const SPONSOR_USAGE =
-  'anchorpost sponsor status DIGEST | budget [--user ADDRESS]  [--sponsor URL] [--api-key KEY] [--json]';
+  'anchorpost sponsor status DIGEST | budget [--user ADDRESS] | ledger | reconcile  [--sponsor URL] [--api-key KEY] [--json]';
 
 const DEFAULT_SPONSOR_URL = 'http://127.0.0.1:7490';
 const WEI_PER_ETH = 10n ** 18n;
@@ -109,6 +111,13 @@ export async function sponsorCommand(args: string[]): Promise<number> {
     process.stdout.write(useLine('tenant', answer.tenant));
     if (answer.user !== undefined) process.stdout.write(useLine(`user ${answer.user.address}`, answer.user));
     return 0;
+  }
+  if ((action === 'ledger' || action === 'reconcile') && digest === undefined) {
+    const apiKey = apiKeyOf(values['api-key'], SPONSOR_USAGE);
+    const read = (path: string) => get(base, path, apiKey);
+    return action === 'ledger'
+      ? printLedger(read, values.json === true)
+      : printReconciliation(read, values.json === true);
   }
   throw new UsageError(`usage: ${SPONSOR_USAGE}`);
 }

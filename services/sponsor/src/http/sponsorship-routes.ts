@@ -15,8 +15,6 @@ export interface SponsorshipRoutesOptions {
   readonly access: CallerCheck;
 }
 
-const tenants = new WeakMap<FastifyRequest, string>();
-
 const errorSchema = {
   type: 'object',
   description: 'A refusal with a stable code (docs/sponsor.md)',
@@ -71,17 +69,31 @@ const authHeaders = {
   },
 } as const;
 
+/**
+ * The `onRequest` hook that authenticates the caller (scope `submit`) before its body is read, and
+ * the tenant it authenticated, for the handler.
+ */
+export function tenantAuthentication(access: CallerCheck): {
+  onRequest: (request: FastifyRequest) => Promise<void>;
+  tenantOf: (request: FastifyRequest) => string;
+} {
+  const tenants = new WeakMap<FastifyRequest, string>();
+  return {
+    onRequest: async (request) => {
+      const caller = await access.authenticate(request.headers.authorization, 'submit');
+      tenants.set(request, caller.tenantId);
+    },
+    tenantOf: (request) => {
+      const tenant = tenants.get(request);
+      if (tenant === undefined) throw new Error('the route has no authentication hook');
+      return tenant;
+    },
+  };
+}
+
 export function sponsorshipRoutes(fastify: FastifyInstance, options: SponsorshipRoutesOptions): void {
   const { answers, access } = options;
-  const onRequest = async (request: FastifyRequest) => {
-    const caller = await access.authenticate(request.headers.authorization, 'submit');
-    tenants.set(request, caller.tenantId);
-  };
-  const tenantOf = (request: FastifyRequest): string => {
-    const tenant = tenants.get(request);
-    if (tenant === undefined) throw new Error('the route has no authentication hook');
-    return tenant;
-  };
+  const { onRequest, tenantOf } = tenantAuthentication(access);
 
   fastify.post(
     '/v1/sponsorships',

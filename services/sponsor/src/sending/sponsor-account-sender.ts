@@ -10,12 +10,17 @@
  *   to `sent`, then settled again from the receipt the chain ends up with;
  * - released at its deadline before anything was signed → the engine's record is abandoned
  *   (FAILED, `RELEASED`), so a sponsorship no longer held against the budget is never paid.
+ * With a ledger, the settled sponsorship's line is recorded before it is settled (so a crash
+ * between the two leaves a line the next pass finds in force, never a charge without a line),
+ * and the line in force is voided while its transaction is not mined (after a reorg).
  * Only the elected writer of the account runs passes (one pass at a time).
  */
 import { AnchorState, transition } from '@anchorpost/chains';
 import type { AnchorTransition } from '@anchorpost/chains';
 import type { SponsorTransactionEngine, SponsorTransactionRecord } from '@anchorpost/sponsor-contracts';
+import { ledgerLineOf } from '@anchorpost/sponsor-core';
 import type { ReservedQuery, SponsorshipRecord, SponsorshipStore } from '@anchorpost/sponsor-core';
+import type { SponsorLedgerWriter } from '../ledger/postgres-sponsor-ledger.ts';
 import type { SponsorTransactionStore } from './postgres-sponsor-transaction-store.ts';
 
 export interface SponsorAccountSenderOptions {
@@ -34,6 +39,8 @@ export interface SponsorAccountSenderOptions {
   readonly batch: number;
   /** Unix seconds. */
   readonly now: () => bigint;
+  /** Where the settled sponsorships' lines go (docs/sponsor.md, the ledger); none: no lines. */
+  readonly ledger?: SponsorLedgerWriter;
 }
 
 /** What one pass did, for logs and metrics. */
@@ -127,7 +134,7 @@ export class SponsorAccountSender {
 
   /** Brings the sponsorship of `record` in line with where its transaction is. */
   async #reconcile(record: SponsorTransactionRecord): Promise<void> {
-    const { sponsorships, engine } = this.#options;
+    const { sponsorships } = this.#options;
     let sponsorship = await sponsorships.get(record.digest);
     if (sponsorship === null) return;
     if (sponsorship.state === 'released') {
@@ -141,15 +148,32 @@ export class SponsorAccountSender {
       this.#unsettled += 1;
     }
     if (minedAs !== undefined) {
-      if (sponsorship.state !== 'settled') {
-        await sponsorships.settle(record.digest, await engine.charge(record));
-        this.#settled += 1;
-      }
+      await this.#settle(record, sponsorship, minedAs);
       return;
     }
+    await this.#options.ledger?.voidLine(record.digest);
     const lastSent = record.attempts.at(-1)?.txHash;
     if (lastSent !== undefined && !isSentAs(sponsorship, lastSent)) {
       await sponsorships.markSent(record.digest, lastSent);
+    }
+  }
+
+  /** Records the line (when it is not the one in force), then settles. */
+  async #settle(
+    record: SponsorTransactionRecord,
+    sponsorship: SponsorshipRecord,
+    minedAs: string,
+  ): Promise<void> {
+    const { sponsorships, engine, ledger } = this.#options;
+    const lineMissing = ledger !== undefined && !(await ledger.hasLineInForce(record.digest, minedAs));
+    if (sponsorship.state === 'settled' && !lineMissing) return;
+    const charge = await engine.charge(record);
+    if (lineMissing) {
+      await ledger.recordLine(ledgerLineOf(sponsorship, this.account.split(':').at(-1)!, charge));
+    }
+    if (sponsorship.state !== 'settled') {
+      await sponsorships.settle(record.digest, charge);
+      this.#settled += 1;
     }
   }
 

@@ -12,6 +12,7 @@ import type { ElectionFactory, LeaderTerms } from '@anchorpost/leader-election';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import { SponsorTransactionEngine } from '@anchorpost/sponsor-contracts';
 import type { SponsorshipStore } from '@anchorpost/sponsor-core';
+import type { SponsorLedgerWriter } from '../ledger/postgres-sponsor-ledger.ts';
 import type { SponsorTransactionStore } from './postgres-sponsor-transaction-store.ts';
 import { SponsorAccountSender } from './sponsor-account-sender.ts';
 import { SponsorSendLoop } from './sponsor-send-loop.ts';
@@ -38,6 +39,8 @@ export interface SponsorSendingOptions {
   readonly maxBackoffMs: number;
   /** The election of one account's writer (its lease named after the account); undefined: always lead. */
   readonly electionFor: (account: string) => ElectionFactory | undefined;
+  /** Where settled sponsorships' lines are recorded; none: no lines. */
+  readonly ledger?: SponsorLedgerWriter;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
   /** Unix seconds; for tests. */
@@ -97,6 +100,7 @@ export async function openSponsorSending(options: SponsorSendingOptions): Promis
       sendMarginSeconds: options.sendMarginSeconds,
       batch: 16,
       now,
+      ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
     });
     let loop: SponsorSendLoop | undefined;
     leading.terms = leaderTerms({

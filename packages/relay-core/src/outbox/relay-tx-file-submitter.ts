@@ -1,12 +1,12 @@
 /**
- * The relay's `POST /v1/tx-files` as the deploy log's TxFileSubmitter, with the tenant's API key.
+ * The relay's `POST /v1/tx-files` as an outbox's TxFileSubmitter, with the tenant's API key.
  * A relay that cannot be reached, or answers that it may take the file later (429, 5xx, or a
  * refusal it marks retryable), is UNAVAILABLE: the next run sends the same bytes again. Any other
  * refusal is RELAY_REFUSED with the relay's own code (a key not registered with the tenant, a
  * recipient the tenant may not write to): an operator has to act.
  */
-import type { TxFileSubmitter } from '@anchorpost/updater-core';
-import { UpdaterError } from '@anchorpost/updater-core';
+import { OutboxError } from './outbox-error.ts';
+import type { TxFileSubmitter } from './tx-file-outbox.ts';
 
 export interface RelayTxFileSubmitterOptions {
   /** The relay's base URL. */
@@ -43,15 +43,15 @@ export class RelayTxFileSubmitter implements TxFileSubmitter {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (error) {
-      throw new UpdaterError('UNAVAILABLE', `relay ${this.#url.origin}: ${String(error)}`, { cause: error });
+      throw new OutboxError('UNAVAILABLE', `relay ${this.#url.origin}: ${String(error)}`, { cause: error });
     }
     const answer = (await response.json().catch(() => ({}))) as RelayAnswer;
     if (response.ok && typeof answer.receipt?.cid === 'string') return { cid: answer.receipt.cid };
     const { code, message, retryable } = answer.error ?? {};
     const said = `${response.status} ${code ?? ''} ${message ?? ''}`.trim();
     if (response.ok || response.status === 429 || response.status >= 500 || retryable === true) {
-      throw new UpdaterError('UNAVAILABLE', `relay ${this.#url.origin} did not take the file: ${said}`);
+      throw new OutboxError('UNAVAILABLE', `relay ${this.#url.origin} did not take the file: ${said}`);
     }
-    throw new UpdaterError('RELAY_REFUSED', `relay ${this.#url.origin} refused the file: ${said}`);
+    throw new OutboxError('RELAY_REFUSED', `relay ${this.#url.origin} refused the file: ${said}`);
   }
 }

@@ -1,21 +1,21 @@
 /**
- * The block references a deploy-log tx-file names, from the Ergo chain the relay checks them
+ * The block references an outbox's tx-file names, from the Ergo chain the relay checks them
  * against: `lastblock` the tip, `trustedblock` the protocol's depth (10 blocks) below it, each with
  * its block id. A node that cannot answer, or a tip that moved away under the read, is UNAVAILABLE:
  * the file is built on the next run, never on a guessed block.
  */
 import type { BlockRef } from '@anchorpost/protocol';
-import type { ErgoBlockView } from '@anchorpost/relay-core';
-import { UpdaterError } from '@anchorpost/updater-core';
+import type { ErgoBlockView } from '../ergo-block-view.ts';
+import { OutboxError } from './outbox-error.ts';
 
-export const TRUSTED_DEPTH = 10;
+const TRUSTED_DEPTH = 10;
 
 export function ergoBlockRefs(
   view: ErgoBlockView,
 ): () => Promise<{ lastblock: BlockRef; trustedblock: BlockRef }> {
   const ref = async (height: number): Promise<BlockRef> => {
     const id = await view.blockIdAt(height);
-    if (id === undefined) throw new UpdaterError('UNAVAILABLE', `no Ergo block at height ${height} now`);
+    if (id === undefined) throw new OutboxError('UNAVAILABLE', `no Ergo block at height ${height} now`);
     return { height, signature: id };
   };
   return async () => {
@@ -23,7 +23,7 @@ export function ergoBlockRefs(
     try {
       tip = await view.tipHeight();
     } catch (error) {
-      throw new UpdaterError('UNAVAILABLE', `the Ergo node: ${String(error)}`, { cause: error });
+      throw new OutboxError('UNAVAILABLE', `the Ergo node: ${String(error)}`, { cause: error });
     }
     return { lastblock: await ref(tip), trustedblock: await ref(Math.max(0, tip - TRUSTED_DEPTH)) };
   };

@@ -1,0 +1,59 @@
+/**
+ * `anchorpost sponsor ledger | reconcile`: a tenant's ledger at the sponsor. `ledger` lists every
+ * record (a line: one sponsorship's charge; a void: a line withdrawn after a reorg) with the CID
+ * of the tx-file that carries it, the CID `anchorpost verify` checks an inclusion proof of.
+ * `reconcile` asks the sponsor to reconcile the anchored lines with the chain's receipts and the
+ * charges it holds, prints each mismatch by its code and exits 1 when there is one.
+ */
+export type SponsorGet = (path: string) => Promise<unknown>;
+
+interface LedgerRecord {
+  seq: number;
+  kind: 'line' | 'void';
+  digest: string;
+  txHash: string;
+  cid: string | null;
+  submitted: boolean;
+  record: { chargedWei?: string; user?: string };
+}
+
+interface Reconciliation {
+  chainWei: string;
+  ledgerWei: string;
+  storeWei: string;
+  lines: number;
+  unsent: number;
+  mismatches: { code: string; digest?: string; cid?: string; detail: string }[];
+}
+
+export async function printLedger(get: SponsorGet, json: boolean): Promise<number> {
+  const { records } = (await get('v1/ledger')) as { records: LedgerRecord[] };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(records)}\n`);
+    return 0;
+  }
+  for (const r of records) {
+    const where =
+      r.cid === null ? 'not built yet' : `${r.cid}${r.submitted ? '' : ' (not at the relay yet)'}`;
+    const what =
+      r.kind === 'line' ? `charged ${r.record.chargedWei ?? '?'} wei, user ${r.record.user ?? '?'}` : 'void';
+    process.stdout.write(`${r.seq} ${r.kind} ${r.digest} tx ${r.txHash} ${what}\n  ${where}\n`);
+  }
+  return 0;
+}
+
+export async function printReconciliation(get: SponsorGet, json: boolean): Promise<number> {
+  const answer = (await get('v1/ledger/reconciliation')) as Reconciliation;
+  if (json) {
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+  } else {
+    process.stdout.write(
+      `lines ${answer.lines} (${answer.unsent} records not at the relay yet)\n` +
+        `ledger ${answer.ledgerWei} wei, chain ${answer.chainWei} wei, store ${answer.storeWei} wei\n`,
+    );
+    for (const m of answer.mismatches) {
+      process.stdout.write(`${m.code} ${m.digest ?? '-'} ${m.cid ?? '-'}: ${m.detail}\n`);
+    }
+  }
+  return answer.mismatches.length === 0 ? 0 : 1;
+}
