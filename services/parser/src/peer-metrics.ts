@@ -2,7 +2,9 @@
  * The reporting of one peer's follower (ADR 0031): `anchorpost_parser_peer_*` by peer and chain,
  * apart from the platform's own series so that a peer's refusals never read as ours. A refused
  * anchor (not the peer's submitter, a root the peer did not anchor, a batch naming another
- * platform, a batch that is ours) is a warning with its code and a count by code.
+ * platform, a batch that is ours) is a warning with its code and a count by code. A failed run (a
+ * peer's batch-file out of reach: `TIMEOUT` or `UNAVAILABLE` from storage when the peer's IPFS
+ * network is private, or an RPC failure) is an error with its code and a count by code.
  */
 import type { ParserObserver } from '@anchorpost/parser-core';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
@@ -31,8 +33,8 @@ export function peerReporting(
   );
   const failures = metrics.counter(
     PARSER_METRICS.peerRunFailuresTotal,
-    "Runs of a peer's follower that failed (retried with back-off), by peer and chain",
-    ['peer', 'chain'],
+    "Runs of a peer's follower that failed (retried with back-off), by peer, chain and code (TIMEOUT, UNAVAILABLE…)",
+    ['peer', 'chain', 'code'],
   );
   const lag = metrics.gauge(
     PARSER_METRICS.peerHeadLagBlocks,
@@ -40,8 +42,12 @@ export function peerReporting(
     ['peer', 'chain'],
   );
   const labels = { peer, chain };
-  for (const counter of [indexed, txFiles, failures]) counter.inc(labels, 0);
+  for (const counter of [indexed, txFiles]) counter.inc(labels, 0);
   const log = logger.child({ peer, chain });
+  const codeOf = (error: unknown) => {
+    const code = (error as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' ? code : 'UNKNOWN';
+  };
   return {
     anchorIndexed({ anchor, batch, txFilesIndexed }) {
       indexed.inc(labels);
@@ -52,8 +58,7 @@ export function peerReporting(
       );
     },
     anchorRejected({ anchor, error }) {
-      const code = (error as { code?: unknown }).code;
-      rejected.inc({ ...labels, code: typeof code === 'string' ? code : 'UNKNOWN' });
+      rejected.inc({ ...labels, code: codeOf(error) });
       log.warn(
         {
           batchCid: anchor.batchCid,
@@ -75,8 +80,9 @@ export function peerReporting(
       log.warn({ what, attempt, delayMs, err: error }, "reading a peer's content failed; retrying");
     },
     runFailed({ error, delayMs }) {
-      failures.inc(labels);
-      log.error({ err: error, delayMs }, "peer's follower run failed; backing off");
+      const code = codeOf(error);
+      failures.inc({ ...labels, code });
+      log.error({ code, err: error, delayMs }, "peer's follower run failed; backing off");
     },
   };
 }

@@ -112,6 +112,8 @@ export interface RelayServiceFixtureOptions extends ReplicaOptions {
   evmRpc?: { rpcUrls: readonly string[] };
   /** Where files go (e.g. a Kubo daemon); default an embedded Helia store in the temp folder. */
   storage?: ContentStore;
+  /** Where the relay's log lines (JSON, one each) go; default nowhere. */
+  logLines?: string[];
 }
 
 /** `env`: more `ANCHORPOST_RELAY_*` settings (e.g. an Ergo node to check blocks on). */
@@ -177,7 +179,10 @@ export async function openRelayServiceFixture(
       storage = options.storage;
     }
 
-    const logger = createLogger('relay', { destination: { write: () => undefined } });
+    const lines = options.logLines;
+    const logger = createLogger('relay', {
+      destination: { write: (line: string) => void lines?.push(line) },
+    });
     const metrics = new ServiceMetrics('relay', RELAY_METRICS);
     const relay = await openRelay({
       config,

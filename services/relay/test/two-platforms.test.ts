@@ -3,7 +3,10 @@
 // contract. A's parser follows B's contract, and A's Kubo fetches the batch-file and the tx-file
 // from B's Kubo by CID over the loopback swarm (the test never puts them into A's). A's member
 // receives the file once, after the anchor is at A's trusted depth, marked with B's name, and
-// opens it.
+// opens it. A file for a recipient no tenant of A may receive is left out (NOT_SERVED); a restart
+// of A's parser in the middle of a stream of B's files delivers each once. With B's Kubo on a
+// private network of its own, A's parser cannot fetch B's batch-file: nothing is delivered, and
+// A's parser logs and counts the storage code.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +18,29 @@ import { openTwoPlatforms, type TwoPlatforms } from './two-platforms.ts';
 const TRUSTED_DEPTH = 3;
 const kubo = kuboBinaryForTests();
 const skip = 'skip' in kubo ? kubo.skip : false;
+
+const metricsOf = async (url: string) => (await fetch(`${url}/metrics`)).text();
+/** The value of one series (0 when absent), e.g. `name{label="x"}`. */
+const valueOf = (metrics: string, series: string) => {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+};
+const DELIVERED = 'anchorpost_relay_inbound_delivered_total{peer="platform-b"}';
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, `timed out: ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Waits until B's contract holds more than `count` anchors; returns how many it holds. */
+async function anchoredBeyond(p: TwoPlatforms, count: number): Promise<number> {
+  let now = count;
+  await until("B's anchor on the chain", async () => (now = await p.anchorsOfB()) > count);
+  return now;
+}
 
 describe('two platforms, two databases, two Kubo nodes, one chain', { skip, timeout: 240_000 }, () => {
   let p: TwoPlatforms;
@@ -69,5 +95,134 @@ describe('two platforms, two databases, two Kubo nodes, one chain', { skip, time
     stream.close();
     const metrics = await (await fetch(`${a.service.urls.management!}/metrics`)).text();
     assert.match(metrics, /anchorpost_relay_inbound_delivered_total\{peer="platform-b"\} 1\n/);
+  });
+
+  it("leaves out B's file for a recipient no tenant of A may receive: NOT_SERVED, counted and logged", async () => {
+    const { a, b } = p;
+    const management = a.service.urls.management!;
+    const deliveredBefore = valueOf(await metricsOf(management), DELIVERED);
+    // No tenant of A registered this recipient (prepare would have).
+    const bytes = await b.txFile('for nobody at A');
+    const recipient = parseTxFile(bytes).recipient.sha512hash;
+    const anchors = await p.anchorsOfB();
+    const sent = await p.submit({ bytes, recipient, group: b.groupOf(bytes) });
+    await anchoredBeyond(p, anchors);
+    await p.chain.mine(TRUSTED_DEPTH);
+
+    const ignored = 'anchorpost_relay_inbound_ignored_total{peer="platform-b",reason="NOT_SERVED"}';
+    await until('NOT_SERVED counted', async () => valueOf(await metricsOf(management), ignored) === 1);
+    assert.ok((await a.database.index.getTxFile(sent.cid)) !== null, "A's parser indexed it");
+    const logged = p.relayLogA
+      .map((line) => JSON.parse(line) as { cid?: string; reason?: string; msg?: string })
+      .filter((line) => line.cid === sent.cid);
+    assert.deepEqual(
+      logged.map((line) => [line.msg, line.reason]),
+      [["peer's file not delivered", 'NOT_SERVED']],
+    );
+    await sleep(500);
+    const metrics = await metricsOf(management);
+    assert.equal(valueOf(metrics, DELIVERED), deliveredBefore, 'nothing delivered');
+    assert.equal(valueOf(metrics, ignored), 1, 'left out once');
+  });
+
+  it("delivers each of a stream of B's files once across a restart of A's parser in the middle", async () => {
+    const { a } = p;
+    const management = a.service.urls.management!;
+    const deliveredBefore = valueOf(await metricsOf(management), DELIVERED);
+    const first = await p.prepare('stream 0');
+    const stream = readSse(`${a.service.urls.http!}/v1/subscriptions/${first.recipient}`, a.auth);
+    assert.equal((await stream.next()).event, 'ready');
+    // Everything the subscriber receives, up to A's own reply sent at the end (no origin).
+    const received: { cid: string; origin?: string }[] = [];
+    const reading = (async () => {
+      for (;;) {
+        const event = JSON.parse((await stream.next()).data) as { cid: string; origin?: string };
+        received.push(event);
+        if (event.origin === undefined) return;
+      }
+    })();
+
+    // Six files, one batch each; A's parser stops once the third is at the trusted depth (before
+    // A delivered it, or while it does), B goes on sending, and A's parser starts again after the fifth.
+    const sent: string[] = [];
+    let anchors = await p.anchorsOfB();
+    for (let i = 0; i < 6; i++) {
+      const prepared = i === 0 ? first : await p.prepare(`stream ${i}`, first.group);
+      sent.push((await p.submit(prepared)).cid);
+      anchors = await anchoredBeyond(p, anchors);
+      await p.chain.mine(TRUSTED_DEPTH);
+      if (i === 2) await p.stopParserA();
+      if (i === 4) await p.startParserA();
+    }
+    const fromB = () => received.filter((event) => event.origin === 'platform-b');
+    await until("B's six files at A", () => Promise.resolve(fromB().length >= sent.length));
+    // More runs of both loops, then A's own reply closes the list: nothing of B's came twice.
+    await p.chain.mine(TRUSTED_DEPTH);
+    await sleep(1_000);
+    const reply = await a.txFile('a reply from A', first.group);
+    const answered = await fetch(`${a.service.urls.http!}/v1/tx-files`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml', ...a.auth },
+      body: reply,
+    });
+    assert.equal(answered.status, 201);
+    await reading;
+    stream.close();
+    assert.deepEqual(
+      fromB().map((event) => event.cid),
+      sent,
+    );
+    assert.equal(received.length, sent.length + 1);
+    const delivered = valueOf(await metricsOf(management), DELIVERED);
+    assert.equal(delivered - deliveredBefore, sent.length);
+  });
+});
+
+describe("a platform in private mode: A cannot read B's files", { skip, timeout: 240_000 }, () => {
+  let p: TwoPlatforms;
+  before(async () => {
+    p = await openTwoPlatforms({
+      kubo: 'binary' in kubo ? kubo.binary : '',
+      trustedDepth: TRUSTED_DEPTH,
+      batchIntervalMs: 300,
+      privateB: true,
+      parserStorage: { timeoutMs: 1_000, attempts: 1 },
+    });
+  });
+  after(async () => {
+    await (p as TwoPlatforms | undefined)?.close();
+  });
+
+  it("A's parser cannot fetch B's batch-file: nothing delivered, the storage code logged and counted", async () => {
+    const { a } = p;
+    const prepared = await p.prepare('private to platform B');
+    const stream = readSse(`${a.service.urls.http!}/v1/subscriptions/${prepared.recipient}`, a.auth);
+    assert.equal((await stream.next()).event, 'ready');
+    const sent = await p.submit(prepared);
+    await anchoredBeyond(p, 0);
+    await p.chain.mine(TRUSTED_DEPTH);
+    // B holds its batch-file; A's node is connected to nobody and cannot reach it.
+    assert.deepEqual(await p.kuboA.connectedPeers(), []);
+
+    const failures =
+      /anchorpost_parser_peer_run_failures_total\{peer="platform-b",chain="evm:\d+",code="(TIMEOUT|UNAVAILABLE)"\} (\d+)/;
+    let failed: RegExpExecArray | null = null;
+    await until("A's parser's failed run counted", async () => {
+      failed = failures.exec(await metricsOf(p.parserA.urls.management!));
+      return failed !== null;
+    });
+    const code = (failed as RegExpExecArray | null)![1]!;
+    const logged = p.parserLogA
+      .map((line) => JSON.parse(line) as { peer?: string; code?: string; msg?: string })
+      .filter((line) => line.msg === "peer's follower run failed; backing off");
+    assert.ok(logged.length > 0, "A's parser logs the failed run");
+    assert.deepEqual([logged[0]!.peer, logged[0]!.code], ['platform-b', code]);
+
+    assert.equal(await a.database.index.getTxFile(sent.cid), null, 'nothing of B indexed at A');
+    const early = await Promise.race([stream.next(), sleep(1_500, 'none')]);
+    assert.equal(early, 'none', 'nothing delivered');
+    stream.close();
+    const metrics = await metricsOf(a.service.urls.management!);
+    assert.equal(valueOf(metrics, DELIVERED), 0);
   });
 });

@@ -1,7 +1,8 @@
 // Two complete platforms on one anvil chain (ADR 0031), for the two-platform test and the
 // cross-platform latency bench. Each has its own embedded PostgreSQL, bus, relay and Kubo node;
 // the two Kubo nodes peer over loopback (the "public" network, or a private one with a shared
-// swarm key) and nothing else links them. Platform B runs its relay, batcher and anchorer on its
+// swarm key) and nothing else links them — or, with `privateB`, B's Kubo is alone on a private
+// network of its own and A's cannot reach it. Platform B runs its relay, batcher and anchorer on its
 // own contract with its own key; platform A runs its relay and its parser, whose operator added
 // B's trust roots. Every port is one the OS picks on 127.0.0.1.
 import { anchorerConfigSchema, startAnchorerService } from '@anchorpost/anchorer-service';
@@ -12,7 +13,7 @@ import { parserConfigSchema, startParserService } from '@anchorpost/parser-servi
 import { parseTxFile, toHex, type GroupKeys } from '@anchorpost/protocol';
 import { createLogger, loadConfig, type RunningService } from '@anchorpost/service-kit';
 import { connectKubo } from '@anchorpost/storage';
-import { startKuboDaemon, type KuboDaemon } from '@anchorpost/storage/testing';
+import { newSwarmKey, startKuboDaemon, type KuboDaemon } from '@anchorpost/storage/testing';
 import { openRelayServiceFixture, type RelayServiceFixture } from './relay-service-fixture.ts';
 
 export interface TwoPlatformsOptions {
@@ -28,6 +29,10 @@ export interface TwoPlatformsOptions {
   readonly pollMs?: number;
   /** Both Kubo nodes on a private network with this swarm key; default: public mode. */
   readonly swarmKey?: string;
+  /** B's Kubo on a private network of its own (a fresh swarm key), not peered with A's public one. */
+  readonly privateB?: boolean;
+  /** A's parser's time limit per read from storage and its attempts; default: the settings'. */
+  readonly parserStorage?: { readonly timeoutMs: number; readonly attempts: number };
 }
 
 export interface SentFromB {
@@ -41,6 +46,8 @@ export interface SentFromB {
 export interface TwoPlatforms {
   readonly chain: EvmTestChain;
   readonly a: RelayServiceFixture;
+  /** What A's relay has logged, one JSON line each. */
+  readonly relayLogA: readonly string[];
   readonly b: RelayServiceFixture;
   readonly kuboA: KuboDaemon;
   readonly kuboB: KuboDaemon;
@@ -51,6 +58,13 @@ export interface TwoPlatforms {
   submit(prepared: Omit<SentFromB, 'cid'>): Promise<SentFromB>;
   /** How many `Anchored` events B's contract has logged. */
   anchorsOfB(): Promise<number>;
+  /** A's parser service as running now (restartParserA replaces it). */
+  readonly parserA: RunningService;
+  /** What A's parser has logged, one JSON line each, across restarts. */
+  readonly parserLogA: readonly string[];
+  /** Stops A's parser (its run in flight ends first); startParserA starts a new one. */
+  stopParserA(): Promise<void>;
+  startParserA(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,14 +84,18 @@ export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<Tw
     const swarm = options.swarmKey === undefined ? {} : { key: options.swarmKey };
     const kuboA = await startKuboDaemon({ binary: options.kubo, swarm });
     closers.push(() => kuboA.dispose());
-    const kuboB = await startKuboDaemon({ binary: options.kubo, swarm });
+    const swarmB = options.privateB === true ? { key: newSwarmKey() } : swarm;
+    const kuboB = await startKuboDaemon({ binary: options.kubo, swarm: swarmB });
     closers.push(() => kuboB.dispose());
-    await kuboA.peer(kuboB);
-    await kuboB.peer(kuboA);
+    if (options.privateB !== true) {
+      await kuboA.peer(kuboB);
+      await kuboB.peer(kuboA);
+    }
 
+    const relayLogA: string[] = [];
     const a = await openRelayServiceFixture(
       { ANCHORPOST_RELAY_INBOUND_INTERVAL: pollMs, ANCHORPOST_PLATFORM_ID: 'platform-a' },
-      { storage: connectKubo({ url: kuboA.url, timeoutMs: 10_000 }) },
+      { storage: connectKubo({ url: kuboA.url, timeoutMs: 10_000 }), logLines: relayLogA },
     );
     closers.push(() => a.close());
     const b = await openRelayServiceFixture(
@@ -145,12 +163,15 @@ export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<Tw
       }),
     });
     if (added.status !== 201) throw new Error(`A refused B's trust roots: ${added.status}`);
-    await started(
+    const parserLogA: string[] = [];
+    const storageA = options.parserStorage;
+    const startParserA = () =>
       startParserService({
         config: loadConfig(parserConfigSchema, {
           ANCHORPOST_PARSER_TRUSTED_DEPTH: String(options.trustedDepth),
           ANCHORPOST_PARSER_POLL_INTERVAL: pollMs,
           ANCHORPOST_PARSER_PEER_REFRESH: pollMs,
+          ...(storageA === undefined ? {} : { ANCHORPOST_PARSER_STORAGE_TIMEOUT: `${storageA.timeoutMs}ms` }),
         }),
         database: a.database,
         store: a.storage,
@@ -161,20 +182,43 @@ export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<Tw
           deployBlock: chain.deployBlock,
           logPageBlocks: 50,
         },
-        logger: quiet('parser-a'),
+        logger: createLogger('parser-a', { destination: { write: (line: string) => parserLogA.push(line) } }),
         port: 0,
         managementPort: 0,
         handleSignals: false,
-      }),
-    );
+        ...(storageA === undefined
+          ? {}
+          : {
+              tuning: { storageRetry: { attempts: storageA.attempts, initialDelayMs: 100, maxDelayMs: 100 } },
+            }),
+      });
+    let parserA: RunningService | undefined = await startParserA();
+    closers.push(async () => {
+      await parserA?.close();
+    });
 
     return {
       chain,
       a,
+      relayLogA,
       b,
       kuboA,
       kuboB,
       contractB,
+      get parserA() {
+        if (parserA === undefined) throw new Error("A's parser is stopped");
+        return parserA;
+      },
+      parserLogA,
+      async stopParserA() {
+        const running = parserA;
+        parserA = undefined;
+        await running?.close();
+      },
+      async startParserA() {
+        if (parserA !== undefined) throw new Error("A's parser is running already");
+        parserA = await startParserA();
+      },
       async prepare(text, group) {
         const bytes = await b.txFile(text, group);
         const recipient = parseTxFile(bytes).recipient.sha512hash;
