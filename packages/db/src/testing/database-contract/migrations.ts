@@ -91,6 +91,7 @@ export function migrationsGroup(factory: DatabaseFactory): void {
             'peer_cursor',
             'peer_delivery_cursor',
             'relay_receipt',
+            'sponsor_ledger_record',
             'sponsor_transaction',
             'sponsorship',
             'tenant',
