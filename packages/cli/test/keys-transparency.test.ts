@@ -19,6 +19,7 @@ import { startSponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
 import type { SponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
 import { PostgresTenantReads, startSponsorService } from '@anchorpost/sponsor-service';
 import { assertFailure, cli } from './cli-process.ts';
+import { sponsorConfigForTests } from '@anchorpost/sponsor-service/testing';
 
 const ETH = 10n ** 18n;
 
@@ -43,29 +44,7 @@ before(async () => {
   apiKey = key.key;
   const selectors = ['register', 'rotate', 'revoke'].map((name) => registry.getFunction(name)!.selector);
   service = await startSponsorService({
-    config: {
-      host: '127.0.0.1',
-      httpPort: 0,
-      grpcPort: 0,
-      managementHost: '127.0.0.1',
-      managementPort: 0,
-      readinessInterval: 5_000,
-      forwarder: chain.deployment.forwarder,
-      policyFile: 'unused: policies given',
-      keyFile: 'unused: signer given',
-      confirmations: 1,
-      finalityDepth: 3,
-      replaceAfter: 60_000,
-      sendMarginSeconds: 60,
-      ballotTtlSeconds: 3_600,
-      sendInterval: 200,
-      maxSendBackoff: 1_000,
-      treasuryKeyFile: undefined,
-      treasuryMinimum: 0n,
-      treasuryDailyCap: 0n,
-      treasuryAccounts: [],
-      treasuryInterval: 60_000,
-    },
+    config: sponsorConfigForTests(chain.deployment.forwarder, { sendInterval: 200 }),
     database,
     rpc: { rpcUrls: [chain.anvil.rpcUrl], chainId: Number(chain.deployment.chainId) },
     policies: {

@@ -14,6 +14,7 @@ import { startSponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
 import type { SponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
 import { PostgresSponsorLedger, PostgresTenantReads, startSponsorService } from '@anchorpost/sponsor-service';
 import { assertFailure, cli } from './cli-process.ts';
+import { sponsorConfigForTests } from '@anchorpost/sponsor-service/testing';
 
 const ETH = 10n ** 18n;
 const DIGEST = `0x${'ab'.repeat(32)}`;
@@ -39,29 +40,11 @@ before(async () => {
   const periodSeconds = 86_400;
   const now = BigInt(Math.floor(Date.now() / 1000));
   service = await startSponsorService({
-    config: {
-      host: '127.0.0.1',
-      httpPort: 0,
-      grpcPort: 0,
-      managementHost: '127.0.0.1',
-      managementPort: 0,
-      readinessInterval: 5_000,
-      forwarder: chain.deployment.forwarder,
-      policyFile: 'unused: policies given',
-      keyFile: 'unused: signer given',
-      confirmations: 1,
-      finalityDepth: 3,
-      replaceAfter: 60_000,
+    config: sponsorConfigForTests(chain.deployment.forwarder, {
       sendMarginSeconds: 600,
-      ballotTtlSeconds: 3_600,
       sendInterval: 1_000,
       maxSendBackoff: 5_000,
-      treasuryKeyFile: undefined,
-      treasuryMinimum: 0n,
-      treasuryDailyCap: 0n,
-      treasuryAccounts: [],
-      treasuryInterval: 60_000,
-    },
+    }),
     database,
     rpc: { rpcUrls: [chain.anvil.rpcUrl], chainId: Number(chain.deployment.chainId) },
     policies: {

@@ -18,6 +18,7 @@ import { BenchReport } from '../../../scripts/bench-report.ts';
 import { PostgresTenantReads } from '../src/postgres-tenant-reads.ts';
 import { startSponsorService } from '../src/sponsor-service.ts';
 import { forwardRequestBody } from '../test/forward-request-body.ts';
+import { sponsorConfigForTests } from '../src/testing.ts';
 
 const N = Number(process.env['ANCHORPOST_BENCH_SPONSORSHIPS'] ?? 200);
 const AT_ONCE = 16;
@@ -60,29 +61,7 @@ await database.prisma.apiKey.create({
   data: { id: key.id, tenantId: 'bench', secretHash: key.secretHash, scopes: ['submit'] },
 });
 const service = await startSponsorService({
-  config: {
-    host: '127.0.0.1',
-    httpPort: 0,
-    grpcPort: 0,
-    managementHost: '127.0.0.1',
-    managementPort: 0,
-    readinessInterval: 5_000,
-    forwarder: chain.deployment.forwarder,
-    policyFile: 'unused: policies given',
-    keyFile: 'unused: signer given',
-    confirmations: 1,
-    finalityDepth: 3,
-    replaceAfter: 60_000,
-    sendMarginSeconds: 60,
-    ballotTtlSeconds: 3_600,
-    sendInterval: 50,
-    maxSendBackoff: 1_000,
-    treasuryKeyFile: undefined,
-    treasuryMinimum: 0n,
-    treasuryDailyCap: 0n,
-    treasuryAccounts: [],
-    treasuryInterval: 60_000,
-  },
+  config: sponsorConfigForTests(chain.deployment.forwarder, { sendInterval: 50 }),
   database,
   rpc: { rpcUrls: [chain.anvil.rpcUrl], chainId: Number(chain.deployment.chainId) },
   policies: {

@@ -40,6 +40,7 @@ import { startSponsorService } from '../src/sponsor-service.ts';
 import { forwardRequestBody } from './forward-request-body.ts';
 import { startRelayInstance } from './relay-instance.ts';
 import type { RelayInstance } from './relay-instance.ts';
+import { sponsorConfigForTests } from '../src/testing.ts';
 
 const REGISTER = registry.getFunction('register')!.selector;
 
@@ -94,29 +95,7 @@ describe('the sponsor ledger through a real relay', () => {
 
   async function start(relayUrl: string): Promise<RunningService> {
     return startSponsorService({
-      config: {
-        host: '127.0.0.1',
-        httpPort: 0,
-        grpcPort: 0,
-        managementHost: '127.0.0.1',
-        managementPort: 0,
-        readinessInterval: 5_000,
-        forwarder: chain.deployment.forwarder,
-        policyFile: 'unused: policies given',
-        keyFile: 'unused: signer given',
-        confirmations: 1,
-        finalityDepth: 3,
-        replaceAfter: 60_000,
-        sendMarginSeconds: 60,
-        ballotTtlSeconds: 3_600,
-        sendInterval: 100,
-        maxSendBackoff: 1_000,
-        treasuryKeyFile: undefined,
-        treasuryMinimum: 0n,
-        treasuryDailyCap: 0n,
-        treasuryAccounts: [],
-        treasuryInterval: 60_000,
-      },
+      config: sponsorConfigForTests(chain.deployment.forwarder),
       database,
       rpc: { rpcUrls: [chain.anvil.rpcUrl], chainId: Number(chain.deployment.chainId) },
       policies: {

@@ -25,6 +25,7 @@ import { loadSponsorProto } from '../src/grpc/sponsor-proto.ts';
 import { PostgresTenantReads } from '../src/postgres-tenant-reads.ts';
 import { startSponsorService } from '../src/sponsor-service.ts';
 import { forwardRequestBody } from './forward-request-body.ts';
+import { sponsorConfigForTests } from '../src/testing.ts';
 
 type Call = (
   request: object,
@@ -63,30 +64,13 @@ describe('the sponsor service on anvil with PostgreSQL', () => {
       minDeadlineSeconds: 30,
     });
     service = await startSponsorService({
-      config: {
-        host: '127.0.0.1',
-        httpPort: 0,
-        grpcPort: 0,
-        managementHost: '127.0.0.1',
-        managementPort: 0,
-        readinessInterval: 5_000,
-        forwarder: chain.deployment.forwarder,
-        policyFile: 'unused: policies given',
-        keyFile: 'unused: signer given',
-        confirmations: 1,
-        finalityDepth: 3,
-        replaceAfter: 60_000,
-        sendMarginSeconds: 60,
-        ballotTtlSeconds: 3_600,
-        sendInterval: 100,
-        maxSendBackoff: 1_000,
+      config: sponsorConfigForTests(chain.deployment.forwarder, {
         treasuryKeyFile: 'unused: signer given',
         // Above the dev accounts' 10,000 ETH: both sponsor accounts are refilled at once.
         treasuryMinimum: 10_001n * 10n ** 18n,
         treasuryDailyCap: 100_000n * 10n ** 18n,
-        treasuryAccounts: [],
         treasuryInterval: 200,
-      },
+      }),
       database,
       rpc: { rpcUrls: [chain.anvil.rpcUrl], chainId: Number(chain.deployment.chainId) },
       policies: {
