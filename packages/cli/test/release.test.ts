@@ -156,10 +156,10 @@ describe('anchorpost release', () => {
     );
   });
 
-  it('says in its help that votes are direct until the sponsor exists, and refuses bad arguments', async () => {
+  it('says in its help how to vote directly or through the sponsor, and refuses bad arguments', async () => {
     const help = await cli('release', '--help');
     assert.equal(help.status, 0);
-    assert.match(help.stdout, /gasless vote through the sponsor comes with the sponsor/);
+    assert.match(help.stdout, /without --sponsor a direct vote, paid by the voter; with it a gasless vote/);
     assertFailure(
       await cli('release', 'vote', ...chainArgs(), '--proposal', '1', '--support', 'maybe'),
       'USAGE',

@@ -15,16 +15,20 @@ import {
 import type { PublishedManifest } from '@anchorpost/release';
 import { ReleaseGovernanceClient } from '@anchorpost/release-governance';
 import type { ReleaseApproval, VoteSupport } from '@anchorpost/release-governance';
+import { apiKeyOf } from '../../api-key.ts';
 import { CliError, UsageError } from '../../failure.ts';
 import { readBounded } from '../../files.ts';
 import { parseCommand } from '../../options.ts';
 import { asCliFailure } from './release-failure.ts';
+import { sponsoredVote } from './sponsored-vote.ts';
 
 const CHAIN = '--rpc URL --governor ADDRESS --registry ADDRESS';
 export const RELEASE_GOVERNANCE_USAGE = [
   `anchorpost release propose ${CHAIN} --key-file FILE --manifest FILE [--trusted-key PEM...]`,
   `anchorpost release vote ${CHAIN} --key-file FILE (--manifest FILE | --proposal ID) --support for|against|abstain`,
-  '    (a direct vote, paid by the voter; a gasless vote through the sponsor comes with the sponsor)',
+  '    [--sponsor URL [--api-key KEY] [--timeout SECONDS]]',
+  '    (without --sponsor a direct vote, paid by the voter; with it a gasless vote: the voter signs',
+  "    the Governor's Ballot, the sponsor sends castVoteBySig and pays; --api-key or ANCHORPOST_API_KEY)",
   `anchorpost release queue|execute ${CHAIN} --key-file FILE --manifest FILE`,
   `anchorpost release status ${CHAIN} [--manifest FILE | --proposal ID]`,
 ].join('\n  ');
@@ -38,7 +42,12 @@ const OPTIONS = {
   proposal: { type: 'string' },
   support: { type: 'string' },
   'trusted-key': { type: 'string', multiple: true },
+  sponsor: { type: 'string' },
+  'api-key': { type: 'string' },
+  timeout: { type: 'string' },
 } as const;
+
+const DEFAULT_TIMEOUT_SECONDS = 120;
 
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
 
@@ -48,13 +57,12 @@ function required(values: Values, name: 'rpc' | 'governor' | 'registry' | 'key-f
   return value;
 }
 
-function client(values: Values): ReleaseGovernanceClient {
+function client(values: Values, rpc: JsonRpcPool): ReleaseGovernanceClient {
   const address = (name: 'governor' | 'registry'): string => {
     const value = required(values, name);
     if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new UsageError(`--${name} must be a 0x-prefixed address`);
     return value;
   };
-  const rpc = new JsonRpcPool({ urls: [required(values, 'rpc')] });
   return new ReleaseGovernanceClient({ rpc, governor: address('governor'), registry: address('registry') });
 }
 
@@ -120,23 +128,51 @@ async function status(values: Values, governance: ReleaseGovernanceClient): Prom
   process.stdout.write(json({ proposal, registry }));
 }
 
+function timeoutMs(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_SECONDS * 1000;
+  if (!/^\d{1,6}$/.test(value)) throw new UsageError('--timeout must be a whole number of seconds');
+  return Number(value) * 1000;
+}
+
+async function vote(values: Values, rpc: JsonRpcPool, governance: ReleaseGovernanceClient): Promise<void> {
+  const support = values.support;
+  if (support !== 'for' && support !== 'against' && support !== 'abstain') {
+    throw new UsageError('--support must be for, against or abstain');
+  }
+  const id = await proposalId(values, governance);
+  if (values.sponsor === undefined) {
+    await governance.castVote(await signer(values), id, support satisfies VoteSupport);
+    process.stdout.write(`voted ${support} on proposal ${id}\n`);
+    return;
+  }
+  const sponsor = { url: values.sponsor, apiKey: apiKeyOf(values['api-key'], RELEASE_GOVERNANCE_USAGE) };
+  const wait = timeoutMs(values.timeout);
+  const voter = await signer(values);
+  const cast = await sponsoredVote({
+    rpc,
+    governance,
+    sponsor,
+    voter,
+    proposalId: id,
+    support,
+    timeoutMs: wait,
+  });
+  process.stdout.write(
+    `voted ${cast.support} on proposal ${id}\n  voter ${cast.voter}\n  weight ${cast.weight}\n` +
+      `  tx ${cast.sponsorship.txHash} (paid by the sponsor, sponsorship ${cast.sponsorship.digest})\n`,
+  );
+}
+
 export async function releaseGovernanceCommand(sub: string, args: string[]): Promise<number> {
   const { values } = parseCommand(args, OPTIONS, RELEASE_GOVERNANCE_USAGE);
-  const governance = client(values);
+  const rpc = new JsonRpcPool({ urls: [required(values, 'rpc')] });
+  const governance = client(values, rpc);
   await asCliFailure(async () => {
     switch (sub) {
       case 'status':
         return status(values, governance);
-      case 'vote': {
-        const support = values.support;
-        if (support !== 'for' && support !== 'against' && support !== 'abstain') {
-          throw new UsageError('--support must be for, against or abstain');
-        }
-        const id = await proposalId(values, governance);
-        await governance.castVote(await signer(values), id, support satisfies VoteSupport);
-        process.stdout.write(`voted ${support} on proposal ${id}\n`);
-        return;
-      }
+      case 'vote':
+        return vote(values, rpc, governance);
       case 'propose': {
         const published = await manifest(values);
         await checkBeforeProposing(values, governance, published);
