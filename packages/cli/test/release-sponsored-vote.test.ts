@@ -170,10 +170,17 @@ describe('anchorpost release vote --sponsor', { timeout: 240_000 }, () => {
     );
   });
 
-  it('refuses a second vote and a ballot for an unknown proposal, asking the sponsor nothing', async () => {
+  it('refuses a second vote, a ballot for an unknown proposal or one not open yet, asking the sponsor nothing', async () => {
     const before = await database.prisma.sponsorship.count();
     assertFailure(await cli(...voteArgs(proposalId, 'against')), 'ALREADY_VOTED', 'key-file');
     assertFailure(await cli(...voteArgs('12345')), 'UNKNOWN_PROPOSAL', 'governor');
+    const pending = await chain.client.propose(chain.voters[0], {
+      manifestSha256: 'ef'.repeat(32),
+      manifestCid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
+      version: 2n,
+      rollback: false,
+    });
+    assertFailure(await cli(...voteArgs(pending.proposalId)), 'NOT_YET', 'governor');
     assert.equal(await database.prisma.sponsorship.count(), before, 'nothing reached the sponsor');
     assert.equal((await chain.client.proposalStatus(proposalId)).votes.against, 0n);
   });

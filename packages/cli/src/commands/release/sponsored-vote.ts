@@ -119,8 +119,22 @@ async function voteCast(vote: SponsoredVote, sponsorship: Sponsorship): Promise<
   );
 }
 
+/** untilMined, its revert worded for a vote (the shared client speaks of the key registry). */
+async function mined(vote: SponsoredVote, digest: string): Promise<Sponsorship> {
+  try {
+    return await untilMined(vote.sponsor, digest, vote.timeoutMs);
+  } catch (error) {
+    if (!(error instanceof CliError) || error.code !== 'SPONSORED_CALL_REVERTED') throw error;
+    throw new CliError(
+      'SPONSORED_CALL_REVERTED',
+      'governor',
+      `the Governor refused the ballot of sponsorship ${digest} (the sponsor paid its gas)`,
+    );
+  }
+}
+
 export async function sponsoredVote(vote: SponsoredVote): Promise<CastVote> {
   await checkBallot(vote);
   const posted = await postSponsorship(vote.sponsor, await ballotBody(vote));
-  return voteCast(vote, await untilMined(vote.sponsor, posted.digest, vote.timeoutMs));
+  return voteCast(vote, await mined(vote, posted.digest));
 }
