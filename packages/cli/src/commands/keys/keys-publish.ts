@@ -57,7 +57,7 @@ function timeoutMs(value: string | undefined): number {
 }
 
 /** The SDK's failure as the CLI has always printed it: `--old-key` as `old-key`, and how to ask again. */
-function cliFailure(error: unknown, posted: Sponsorship | undefined): unknown {
+export function cliFailure(error: unknown, posted: Sponsorship | undefined): unknown {
   if (!isSdkError(error)) return error;
   if (error.code === SdkErrorCode.WaitTimeout && posted !== undefined) {
     const hint = `ask again with 'anchorpost sponsor status ${posted.digest}'`;
