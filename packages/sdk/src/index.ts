@@ -1,8 +1,8 @@
 /**
  * @anchorpost/sdk — the SDK for Node: everything of `@anchorpost/sdk/browser` (the same modules,
  * not a copy) and what needs Node: keys and groups (and their files), building and opening
- * tx-files, sending to a relay over HTTP or gRPC with checked receipts, key transparency lookups,
- * and voting.
+ * tx-files, sending to a relay over HTTP or gRPC with checked receipts, key transparency (lookups,
+ * and keys published, rotated and revoked through a sponsor), and voting.
  */
 export * from './browser.ts';
 export { fileCid } from './file-cid.ts';
@@ -60,6 +60,13 @@ export {
   registryCall,
 } from './key-transparency.ts';
 export type { KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
+export { publishKey, revokeKey, rotateKey } from './key-publishing.ts';
+export type { KeyChange, KeyPublishing, KeyToPublish } from './key-publishing.ts';
+export { rotationSignerOf } from './rotation-signer.ts';
+export { SponsorClient } from './sponsor-client.ts';
+export type { SponsorClientOptions, Sponsorship, SponsorshipRequestBody } from './sponsor-client.ts';
+export { signForwardRequest } from './forward-request.ts';
+export type { ForwardCall, TypedDataSigner } from './forward-request.ts';
 export { anchorOn, fetchGroupFiles, fetchVerifiedTxFile, onDeadlineChain } from './group-files.ts';
 export type { DeadlineChain, FetchedTxFile, GroupFilesSource, UnverifiedTxFile } from './group-files.ts';
 export { castVote, closeVoting, newVoting, tallyVoting } from './voting.ts';

@@ -42,6 +42,18 @@ export const SdkErrorCode = {
   VotingOpen: 'VOTING_OPEN',
   /** A group file with no verified anchor on the chain the deadline is counted on. */
   NotOnDeadlineChain: 'NOT_ON_DEADLINE_CHAIN',
+  /** Publishing a key for an identity that has one (rotate it instead). */
+  KeyAlreadyRegistered: 'KEY_ALREADY_REGISTERED',
+  /** A rotation or revoke naming a key that is not the identity's current one. */
+  NotCurrentKey: 'NOT_CURRENT_KEY',
+  /** The sponsor mined the call, and the called contract refused it (the sponsor paid its gas). */
+  SponsoredCallReverted: 'SPONSORED_CALL_REVERTED',
+  /** The sponsor could not send the sponsorship. */
+  SponsorshipFailed: 'SPONSORSHIP_FAILED',
+  /** The sponsorship's deadline passed before it was sent. */
+  SponsorshipExpired: 'SPONSORSHIP_EXPIRED',
+  /** The sponsorship is still on its way when the wait ends: ask again by its digest. */
+  WaitTimeout: 'WAIT_TIMEOUT',
 } as const;
 
 export type SdkErrorCode = (typeof SdkErrorCode)[keyof typeof SdkErrorCode];
@@ -65,6 +77,12 @@ const KINDS = errorKinds<SdkErrorCode>(SdkErrorCode, {
   WRONG_PROOF: 'internal',
   VOTING_OPEN: 'conflict',
   NOT_ON_DEADLINE_CHAIN: 'invalid',
+  KEY_ALREADY_REGISTERED: 'conflict',
+  NOT_CURRENT_KEY: 'conflict',
+  SPONSORED_CALL_REVERTED: 'conflict',
+  SPONSORSHIP_FAILED: 'unavailable',
+  SPONSORSHIP_EXPIRED: 'unavailable',
+  WAIT_TIMEOUT: 'unavailable',
 });
 
 const RETRYABLE: ReadonlySet<SdkErrorCode> = new Set([
@@ -72,6 +90,7 @@ const RETRYABLE: ReadonlySet<SdkErrorCode> = new Set([
   SdkErrorCode.Unavailable,
   SdkErrorCode.VotingNotAnchored,
   SdkErrorCode.VotingOpen,
+  SdkErrorCode.WaitTimeout,
 ]);
 
 export class SdkError extends AnchorpostError<SdkErrorCode> {

@@ -7,7 +7,7 @@ import { cidForBytes, fingerprint, parsePrivateKeyFile, parsePublicKeyFile } fro
 import type { PrivateIdentity } from '@anchorpost/protocol';
 import { CliError, UsageError } from '../../failure.ts';
 import { readBounded, readJson } from '../../files.ts';
-import type { RegistryAt } from './key-registry.ts';
+import type { RegistryAt } from '@anchorpost/sdk';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 

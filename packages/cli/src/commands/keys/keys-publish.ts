@@ -1,21 +1,17 @@
 /**
  * `anchorpost keys publish | rotate | revoke`: the identity's key in AnchorpostKeyRegistry,
- * through the sponsor, so the user's account holds and pays nothing. Before anything is posted,
- * the registry is read and a request it would refuse is refused here with its own code (nothing
- * reaches the sponsor): a second registration, a rotation not signed by the current key.
+ * through the sponsor, so the user's account holds and pays nothing — the SDK's `publishKey`,
+ * `rotateKey` and `revokeKey` on the key folders and flags given. The SDK reads the registry first
+ * and refuses what it would refuse before the sponsor is asked (a second registration, a rotation
+ * not signed by the current key); here its failures keep the flag names and the status hint.
  */
-import { fingerprint } from '@anchorpost/protocol';
-import { ROTATION_TYPES, keyRegistryDomain } from '@anchorpost/sponsor-contracts';
+import { isSdkError, publishKey, revokeKey, rotateKey, SdkErrorCode, SponsorClient } from '@anchorpost/sdk';
+import type { KeyChange, KeyPublishing, Sponsorship } from '@anchorpost/sdk';
 import { apiKeyOf } from '../../api-key.ts';
 import { CliError, UsageError } from '../../failure.ts';
+import { serviceUrl } from '../../http.ts';
 import { parseCommand } from '../../options.ts';
-import { currentKey, fingerprintBytes32, rotationsOf } from './key-registry.ts';
-import type { RegistryAt } from './key-registry.ts';
 import { accountKey, keyDirectory, registryAt } from './keys-options.ts';
-import type { KeyDirectory } from './keys-options.ts';
-import { rotationSignerOf } from './rotation-signer.ts';
-import { forwardRequestBody, postSponsorship, untilMined } from './sponsored-request.ts';
-import type { SponsoredCall } from './sponsored-request.ts';
 
 const AT =
   '--registry ADDRESS --rpc URL --account-key FILE [--sponsor URL] [--api-key KEY] [--timeout SECONDS] [--json]';
@@ -27,13 +23,6 @@ export const KEYS_PUBLISH_USAGE = [
 
 const DEFAULT_SPONSOR_URL = 'http://127.0.0.1:7490';
 const DEFAULT_TIMEOUT_SECONDS = 120;
-/**
- * The inner call's gas. Measured on anvil (eth_estimateGas less the 21,000 base, calldata
- * included): a register with a 59-byte CIDv1 142,057, with the longest suite and CID the registry
- * takes (128 bytes each) 279,547; a rotation mostly overwrites slots already written.
- */
-const INNER_GAS = 300_000n;
-const TTL_SECONDS = 600n;
 
 const OPTIONS = {
   key: { type: 'string' },
@@ -48,88 +37,17 @@ const OPTIONS = {
 } as const;
 
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
+type Action = 'publish' | 'rotate' | 'revoke';
 
-function registerCall(key: KeyDirectory): SponsoredCall {
-  const id = fingerprint(key.identity.public);
-  const args = [
-    fingerprintBytes32(id),
-    key.identity.public.suite,
-    key.keyCid,
-    rotationSignerOf(key.identity).address,
-  ];
-  return { name: 'register', args, gas: INNER_GAS, ttlSeconds: TTL_SECONDS };
-}
-
-/** The Rotation to `next`, signed by the old key's rotation signer, checked against the registry first. */
-async function rotateCall(
-  at: RegistryAt,
-  account: string,
-  old: KeyDirectory,
-  next: KeyDirectory,
-): Promise<SponsoredCall> {
-  const current = await currentKey(at, account);
-  if (current === undefined)
-    throw new CliError('NO_KEY_REGISTERED', 'old-key', `${account} has no key to rotate`);
-  const oldId = fingerprint(old.identity.public);
-  const signer = rotationSignerOf(old.identity);
-  if (current.fingerprint !== oldId || current.rotationSigner !== signer.address) {
-    throw new CliError(
-      'NOT_CURRENT_KEY',
-      'old-key',
-      `${oldId} is not the key ${account} has published (${current.fingerprint}); a rotation must be signed by the current key`,
-    );
-  }
-  const chainId = BigInt(await at.rpc.request<string>('eth_chainId', []));
-  const change = {
-    identity: account,
-    oldFingerprint: fingerprintBytes32(oldId),
-    newFingerprint: fingerprintBytes32(fingerprint(next.identity.public)),
-    newSuite: next.identity.public.suite,
-    newKeyCid: next.keyCid,
-    newRotationSigner: rotationSignerOf(next.identity).address,
-    rotation: await rotationsOf(at, account),
-  };
-  const signature = await signer.signTypedData(
-    keyRegistryDomain(chainId, at.registry),
-    ROTATION_TYPES,
-    change,
-  );
-  const args = [
-    change.newFingerprint,
-    change.newSuite,
-    change.newKeyCid,
-    change.newRotationSigner,
-    signature,
-  ];
-  return { name: 'rotate', args, gas: INNER_GAS, ttlSeconds: TTL_SECONDS };
-}
-
-async function callFor(
-  action: string,
-  values: Values,
-  at: RegistryAt,
-  account: string,
-): Promise<SponsoredCall> {
+async function change(action: Action, values: Values, publishing: KeyPublishing): Promise<KeyChange> {
   const usage = KEYS_PUBLISH_USAGE;
   const key = await keyDirectory(values.key, '--key', usage);
-  const current = await currentKey(at, account);
-  if (action === 'publish') {
-    if (current !== undefined) {
-      throw new CliError(
-        'KEY_ALREADY_REGISTERED',
-        'key',
-        `${account} has published ${current.fingerprint}; use 'anchorpost keys rotate' to replace it`,
-      );
-    }
-    return registerCall(key);
+  if (action === 'publish') return publishKey(publishing, key);
+  if (action === 'rotate') {
+    const old = await keyDirectory(values['old-key'], '--old-key', usage);
+    return rotateKey(publishing, old.identity, key);
   }
-  if (action === 'rotate')
-    return rotateCall(at, account, await keyDirectory(values['old-key'], '--old-key', usage), key);
-  // Revoking needs only the account, but naming the key guards against withdrawing the wrong one.
-  if (current?.fingerprint !== fingerprint(key.identity.public)) {
-    throw new CliError('NOT_CURRENT_KEY', 'key', `${account} has not published this key`);
-  }
-  return { name: 'revoke', args: [], gas: INNER_GAS, ttlSeconds: TTL_SECONDS };
+  return revokeKey(publishing, key.identity);
 }
 
 function timeoutMs(value: string | undefined): number {
@@ -138,27 +56,45 @@ function timeoutMs(value: string | undefined): number {
   return Number(value) * 1000;
 }
 
-export async function keysPublishCommand(
-  action: 'publish' | 'rotate' | 'revoke',
-  args: string[],
-): Promise<number> {
+/** The SDK's failure as the CLI has always printed it: `--old-key` as `old-key`, and how to ask again. */
+export function cliFailure(error: unknown, posted: Sponsorship | undefined): unknown {
+  if (!isSdkError(error)) return error;
+  if (error.code === SdkErrorCode.WaitTimeout && posted !== undefined) {
+    const hint = `ask again with 'anchorpost sponsor status ${posted.digest}'`;
+    return new CliError(error.code, '-', `${error.message}; ${hint}`);
+  }
+  if (error.field === 'oldKey') return new CliError(error.code, 'old-key', error.message);
+  return error;
+}
+
+export async function keysPublishCommand(action: Action, args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, OPTIONS, KEYS_PUBLISH_USAGE);
   if (positionals.length > 0)
     throw new UsageError(`unexpected '${positionals[0]}'; usage: ${KEYS_PUBLISH_USAGE}`);
-  const at = registryAt(values, KEYS_PUBLISH_USAGE);
-  const user = await accountKey(values['account-key'], KEYS_PUBLISH_USAGE);
-  const sponsor = {
-    url: values.sponsor ?? process.env.ANCHORPOST_SPONSOR_URL ?? DEFAULT_SPONSOR_URL,
-    apiKey: apiKeyOf(values['api-key'], KEYS_PUBLISH_USAGE),
+  const registry = registryAt(values, KEYS_PUBLISH_USAGE);
+  const account = await accountKey(values['account-key'], KEYS_PUBLISH_USAGE);
+  const url = values.sponsor ?? process.env.ANCHORPOST_SPONSOR_URL ?? DEFAULT_SPONSOR_URL;
+  serviceUrl(url, '--sponsor', ''); // a malformed URL is a usage mistake, as for every other command
+  const sponsor = new SponsorClient({ url, apiKey: apiKeyOf(values['api-key'], KEYS_PUBLISH_USAGE) });
+  let posted: Sponsorship | undefined;
+  const publishing: KeyPublishing = {
+    registry,
+    sponsor,
+    account,
+    timeoutMs: timeoutMs(values.timeout),
+    onSubmitted: (sponsorship) => (posted = sponsorship),
   };
-  const wait = timeoutMs(values.timeout);
-  const call = await callFor(action, values, at, user.address);
-  const posted = await postSponsorship(sponsor, await forwardRequestBody(at, user, call));
-  const mined = await untilMined(sponsor, posted.digest, wait);
+  let mined: KeyChange;
+  try {
+    mined = await change(action, values, publishing);
+  } catch (error) {
+    throw cliFailure(error, posted);
+  }
   if (values.json === true) {
-    process.stdout.write(`${JSON.stringify({ identity: user.address, action, sponsorship: mined })}\n`);
+    const { identity, sponsorship } = mined;
+    process.stdout.write(`${JSON.stringify({ identity, action, sponsorship })}\n`);
   } else {
-    process.stdout.write(`${mined.txHash}\n`);
+    process.stdout.write(`${mined.sponsorship.txHash}\n`);
   }
   return 0;
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateIdentity } from '@anchorpost/protocol';
-import { rotationSignerOf } from '../src/commands/keys/rotation-signer.ts';
+import { rotationSignerOf } from '../src/rotation-signer.ts';
 
 describe('rotationSignerOf', () => {
   it('derives one signer per identity, the same every time', async () => {

@@ -1,14 +1,15 @@
-// How `keys publish | rotate | revoke` wait for their sponsorship, against a test double of the
-// sponsor's status route: a call the registry refused on chain (mined, not succeeded) fails with
+// How SponsorClient waits for a sponsorship (key publishing waits so), against a test double of the
+// sponsor's status route: a call refused on chain (mined, not succeeded) fails with
 // SPONSORED_CALL_REVERTED and names the transaction; one still pending when the wait ends fails
-// with WAIT_TIMEOUT and says how to ask again. The sponsor itself is tested in services/sponsor.
+// with WAIT_TIMEOUT (retryable) and names its digest; an unknown digest is NOT_FOUND. The sponsor
+// itself is tested in services/sponsor, the client against it in services/platform/test/sdk-key-publishing.test.ts.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { CliError } from '../src/failure.ts';
-import { untilMined, type Sponsorship } from '../src/commands/keys/sponsored-request.ts';
+import { SdkError, SdkErrorCode } from '../src/sdk-error.ts';
+import { SponsorClient, type Sponsorship } from '../src/sponsor-client.ts';
 
 const API_KEY = 'ap_test_double_key';
 const TX_HASH = `0x${'cd'.repeat(32)}`;
@@ -22,7 +23,9 @@ class SponsorStatusTestDouble {
     const answer = this.answers.get(digest);
     if (request.headers.authorization !== `Bearer ${API_KEY}` || answer === undefined) {
       response.writeHead(404, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ code: 'NOT_FOUND', message: 'no such sponsorship', retryable: false }));
+      response.end(
+        JSON.stringify({ error: { code: 'NOT_FOUND', field: '-', message: 'no such sponsorship' } }),
+      );
       return;
     }
     this.asked.set(digest, (this.asked.get(digest) ?? 0) + 1);
@@ -55,12 +58,12 @@ function sponsorship(digest: string, fields: Partial<Sponsorship>): Sponsorship 
   };
 }
 
-describe('waiting for a sponsorship (keys publish | rotate | revoke)', () => {
+describe('SponsorClient.untilMined', () => {
   const sponsor = new SponsorStatusTestDouble();
-  let url: string;
+  let client: SponsorClient;
 
   before(async () => {
-    url = await sponsor.listen();
+    client = new SponsorClient({ url: await sponsor.listen(), apiKey: API_KEY, pollMs: 200 });
   });
   after(async () => {
     await sponsor.close();
@@ -73,11 +76,11 @@ describe('waiting for a sponsorship (keys publish | rotate | revoke)', () => {
       sponsorship(digest, { status: 'mined', txHash: TX_HASH, chargedWei: '900', succeeded: false }),
     );
     await assert.rejects(
-      untilMined({ url, apiKey: API_KEY }, digest, 5_000),
+      client.untilMined(digest, { timeoutMs: 5_000, callee: 'the registry' }),
       (error: unknown) =>
-        error instanceof CliError &&
-        error.code === 'SPONSORED_CALL_REVERTED' &&
-        error.message.includes(TX_HASH),
+        error instanceof SdkError &&
+        error.code === SdkErrorCode.SponsoredCallReverted &&
+        error.message.includes(`the registry refused the call in ${TX_HASH}`),
     );
   });
 
@@ -87,21 +90,30 @@ describe('waiting for a sponsorship (keys publish | rotate | revoke)', () => {
       digest,
       sponsorship(digest, { status: 'final', txHash: TX_HASH, chargedWei: '900', succeeded: true }),
     );
-    assert.equal((await untilMined({ url, apiKey: API_KEY }, digest, 5_000)).txHash, TX_HASH);
+    assert.equal((await client.untilMined(digest, { timeoutMs: 5_000 })).txHash, TX_HASH);
   });
 
-  it('fails with WAIT_TIMEOUT, naming the status command, when it is still pending at the end', async () => {
+  it('fails with WAIT_TIMEOUT, naming the digest, when it is still on its way at the end', async () => {
     const digest = `0x${'03'.repeat(32)}`;
     sponsor.answers.set(digest, sponsorship(digest, { status: 'sent', txHash: TX_HASH }));
     const started = Date.now();
     await assert.rejects(
-      untilMined({ url, apiKey: API_KEY }, digest, 1_200),
+      client.untilMined(digest, { timeoutMs: 1_200 }),
       (error: unknown) =>
-        error instanceof CliError &&
-        error.code === 'WAIT_TIMEOUT' &&
-        error.message.includes(`anchorpost sponsor status ${digest}`),
+        error instanceof SdkError &&
+        error.code === SdkErrorCode.WaitTimeout &&
+        error.retryable &&
+        error.message === `sponsorship ${digest} still sent`,
     );
     assert.ok(Date.now() - started >= 1_200, 'it waited the whole time');
     assert.ok(sponsor.asked.get(digest)! >= 2, 'it asked more than once');
+  });
+
+  it('answers NOT_FOUND, with the sponsor’s own code, for a digest it does not know', async () => {
+    await assert.rejects(
+      client.status(`0x${'04'.repeat(32)}`),
+      (error: unknown) =>
+        error instanceof SdkError && error.code === SdkErrorCode.NotFound && error.apiCode === 'NOT_FOUND',
+    );
   });
 });
