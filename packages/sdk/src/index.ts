@@ -64,7 +64,12 @@ export { publishKey, revokeKey, rotateKey } from './key-publishing.ts';
 export type { KeyChange, KeyPublishing, KeyToPublish } from './key-publishing.ts';
 export { rotationSignerOf } from './rotation-signer.ts';
 export { SponsorClient } from './sponsor-client.ts';
-export type { SponsorClientOptions, Sponsorship, SponsorshipRequestBody } from './sponsor-client.ts';
+export type {
+  BallotRequestBody,
+  SponsorClientOptions,
+  Sponsorship,
+  SponsorshipRequestBody,
+} from './sponsor-client.ts';
 export { signForwardRequest } from './forward-request.ts';
 export type { ForwardCall, TypedDataSigner } from './forward-request.ts';
 export { anchorOn, fetchGroupFiles, fetchVerifiedTxFile, onDeadlineChain } from './group-files.ts';

@@ -38,6 +38,19 @@ export interface SponsorshipRequestBody {
   };
 }
 
+/** A Governor ballot signed by the voter (EIP-712 `Ballot`): the sponsor sends `castVoteBySig`. */
+export interface BallotRequestBody {
+  readonly kind: 'ballot';
+  readonly governor: string;
+  readonly ballot: {
+    readonly proposalId: string;
+    readonly support: string;
+    readonly voter: string;
+    readonly nonce: string;
+    readonly signature: string;
+  };
+}
+
 export interface SponsorClientOptions {
   /** The sponsor's base URL, e.g. `http://127.0.0.1:7490`. */
   readonly url: string;
@@ -64,7 +77,7 @@ export class SponsorClient {
   }
 
   /** Posts a signed request; the same request again answers the first one's sponsorship. */
-  async submit(body: SponsorshipRequestBody): Promise<Sponsorship> {
+  async submit(body: SponsorshipRequestBody | BallotRequestBody): Promise<Sponsorship> {
     const answer = await this.#json('v1/sponsorships', {
       method: 'POST',
       headers: { authorization: `Bearer ${this.#apiKey}`, 'content-type': 'application/json' },

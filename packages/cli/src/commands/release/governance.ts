@@ -15,9 +15,11 @@ import {
 import type { PublishedManifest } from '@anchorpost/release';
 import { ReleaseGovernanceClient } from '@anchorpost/release-governance';
 import type { ReleaseApproval, VoteSupport } from '@anchorpost/release-governance';
+import { SponsorClient } from '@anchorpost/sdk';
 import { apiKeyOf } from '../../api-key.ts';
 import { CliError, UsageError } from '../../failure.ts';
 import { readBounded } from '../../files.ts';
+import { serviceUrl } from '../../http.ts';
 import { parseCommand } from '../../options.ts';
 import { asCliFailure } from './release-failure.ts';
 import { sponsoredVote } from './sponsored-vote.ts';
@@ -145,7 +147,11 @@ async function vote(values: Values, rpc: JsonRpcPool, governance: ReleaseGoverna
     process.stdout.write(`voted ${support} on proposal ${id}\n`);
     return;
   }
-  const sponsor = { url: values.sponsor, apiKey: apiKeyOf(values['api-key'], RELEASE_GOVERNANCE_USAGE) };
+  serviceUrl(values.sponsor, '--sponsor', ''); // a malformed URL is a usage mistake
+  const sponsor = new SponsorClient({
+    url: values.sponsor,
+    apiKey: apiKeyOf(values['api-key'], RELEASE_GOVERNANCE_USAGE),
+  });
   const wait = timeoutMs(values.timeout);
   const voter = await signer(values);
   const cast = await sponsoredVote({

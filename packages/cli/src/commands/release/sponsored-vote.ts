@@ -14,16 +14,15 @@ import {
 } from '@anchorpost/release-governance';
 import type { ReleaseGovernanceClient, VoteSupport } from '@anchorpost/release-governance';
 import { BALLOT_TYPES, governorDomain } from '@anchorpost/sponsor-core';
+import type { BallotRequestBody, SponsorClient, Sponsorship } from '@anchorpost/sdk';
 import { CliError } from '../../failure.ts';
-import { postSponsorship, untilMined } from '../keys/sponsored-request.ts';
-import type { SponsorAt, Sponsorship } from '../keys/sponsored-request.ts';
 
 const SUPPORT: Record<VoteSupport, number> = { against: 0, for: 1, abstain: 2 };
 
 export interface SponsoredVote {
   readonly rpc: JsonRpcPool;
   readonly governance: ReleaseGovernanceClient;
-  readonly sponsor: SponsorAt;
+  readonly sponsor: SponsorClient;
   readonly voter: Wallet;
   readonly proposalId: string;
   readonly support: VoteSupport;
@@ -61,7 +60,7 @@ async function checkBallot(vote: SponsoredVote): Promise<void> {
 }
 
 /** The sponsor's request body: the voter's Ballot, signed for the Governor's own EIP-712 domain. */
-async function ballotBody(vote: SponsoredVote): Promise<Record<string, unknown>> {
+async function ballotBody(vote: SponsoredVote): Promise<BallotRequestBody> {
   const { rpc, voter } = vote;
   const governor = vote.governance.governor;
   const chainId = BigInt(await rpc.request<string>('eth_chainId', []));
@@ -119,22 +118,12 @@ async function voteCast(vote: SponsoredVote, sponsorship: Sponsorship): Promise<
   );
 }
 
-/** untilMined, its revert worded for a vote (the shared client speaks of the key registry). */
-async function mined(vote: SponsoredVote, digest: string): Promise<Sponsorship> {
-  try {
-    return await untilMined(vote.sponsor, digest, vote.timeoutMs);
-  } catch (error) {
-    if (!(error instanceof CliError) || error.code !== 'SPONSORED_CALL_REVERTED') throw error;
-    throw new CliError(
-      'SPONSORED_CALL_REVERTED',
-      'governor',
-      `the Governor refused the ballot of sponsorship ${digest} (the sponsor paid its gas)`,
-    );
-  }
-}
-
 export async function sponsoredVote(vote: SponsoredVote): Promise<CastVote> {
   await checkBallot(vote);
-  const posted = await postSponsorship(vote.sponsor, await ballotBody(vote));
-  return voteCast(vote, await mined(vote, posted.digest));
+  const posted = await vote.sponsor.submit(await ballotBody(vote));
+  const mined = await vote.sponsor.untilMined(posted.digest, {
+    timeoutMs: vote.timeoutMs,
+    callee: 'the Governor',
+  });
+  return voteCast(vote, mined);
 }
