@@ -35,7 +35,12 @@ async function lyingApi(answer: unknown): Promise<{ url: string; close: () => Pr
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }
 
@@ -98,8 +103,8 @@ before(async () => {
 });
 
 after(async () => {
-  await service?.close();
-  await fixture?.close();
+  await service.close();
+  await fixture.close();
   await rm(work, { recursive: true, force: true });
 });
 

@@ -129,8 +129,8 @@ describe('GET /v1/releases/digests/{sha256}', { timeout: 120_000 }, () => {
     });
   });
   after(async () => {
-    await service?.close();
-    await fixture?.close();
+    await service.close();
+    await fixture.close();
   });
 
   it('answers a running digest with its release and first running record, each proof verifying', async () => {
@@ -141,9 +141,11 @@ describe('GET /v1/releases/digests/{sha256}', { timeout: 120_000 }, () => {
     assert.equal(answer.proposalId, '1');
     assert.equal(answer.manifest, 'bafkreimanifest');
     assert.equal(answer.version, '3');
-    assert.equal(answer.running?.record.seq, 4, 'the first running record, not the later one');
-    assert.equal(answer.runningSince, answer.running?.record.recordedAt);
-    for (const evidence of [answer.verdict, answer.commit, answer.running!]) {
+    const running = answer.running;
+    assert.ok(running !== null);
+    assert.equal(running.record.seq, 4, 'the first running record, not the later one');
+    assert.equal(answer.runningSince, running.record.recordedAt);
+    for (const evidence of [answer.verdict, answer.commit, running]) {
       const proof = evidence.proof as TxFileProof;
       const verified = await verifyProof(proof, {
         evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },

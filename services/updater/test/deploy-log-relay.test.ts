@@ -72,11 +72,11 @@ describe('the deploy log through a real relay', { timeout: 180_000 }, () => {
     };
   });
   after(async () => {
-    await relay?.close();
-    await content?.close();
-    await database?.close();
-    await postgres?.stop();
-    await chain?.close();
+    await relay.close();
+    await content.close();
+    await database.close();
+    await postgres.stop();
+    await chain.close();
     await rm(dir, { recursive: true, force: true });
   });
 
