@@ -38,8 +38,8 @@ import { sponsorLedgerConfigSchema } from '../src/ledger/sponsor-ledger-config.t
 import { PostgresTenantReads } from '../src/postgres-tenant-reads.ts';
 import { startSponsorService } from '../src/sponsor-service.ts';
 import { forwardRequestBody } from './forward-request-body.ts';
-import { startRelayInstance } from './relay-instance.ts';
-import type { RelayInstance } from './relay-instance.ts';
+import { startRelayInstance } from '@anchorpost/relay-service/testing';
+import type { RelayInstance } from '@anchorpost/relay-service/testing';
 import { sponsorConfigForTests } from '../src/testing.ts';
 
 const REGISTER = registry.getFunction('register')!.selector;
