@@ -212,7 +212,7 @@ export class AnchorIndexer {
    * with at most one write in flight, so memory holds two chunks of rows at most.
    */
   async #indexTxFiles(batchCid: string, root: BatchRoot): Promise<number> {
-    const { txFileChunk, txFileConcurrency, fetcher, observer } = this.#options;
+    const { txFileConcurrency, fetcher, observer } = this.#options;
     const reads = { bulk: 0, single: 0 };
     const bulk = fetcher.bulk(batchCid, txFileConcurrency);
     try {

@@ -98,7 +98,9 @@ export class BulkTxFiles {
   async #next(): Promise<DagBlock | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<'stalled'>((resolve) => {
-      timer = setTimeout(() => resolve('stalled'), this.#options.stallMs);
+      timer = setTimeout(() => {
+        resolve('stalled');
+      }, this.#options.stallMs);
     });
     try {
       const next = await Promise.race([this.#blocks.next(), stalled]);

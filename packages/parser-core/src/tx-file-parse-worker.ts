@@ -14,4 +14,6 @@ function parse(file: ParseJob['files'][number]): ParseResult {
   }
 }
 
-serveJobs<ParseJob, ParseAnswer>((job) => Promise.resolve({ id: job.id, results: job.files.map(parse) }));
+serveJobs((job: ParseJob): Promise<ParseAnswer> =>
+  Promise.resolve({ id: job.id, results: job.files.map(parse) }),
+);

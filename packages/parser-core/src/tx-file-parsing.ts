@@ -73,8 +73,11 @@ export class TxFileParsing {
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
     return new Promise((resolve, reject) => {
       this.#pending.push({ file: { ...file, bytes: alone }, resolve, reject });
-      if (this.#pending.length === 1) setImmediate(() => this.#send());
-      else if (this.#pending.length >= MAX_FILES_PER_JOB) this.#send();
+      if (this.#pending.length === 1) {
+        setImmediate(() => {
+          this.#send();
+        });
+      } else if (this.#pending.length >= MAX_FILES_PER_JOB) this.#send();
     });
   }
 

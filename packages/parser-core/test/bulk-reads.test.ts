@@ -44,7 +44,7 @@ function countingStore(store: ContentStore): { store: ContentStore; blockReads: 
     get(target, key) {
       if (key === 'getBlock') {
         return (cid: string, options?: Parameters<ContentStore['getBlock']>[1]) => {
-          blockReads.set(String(cid), (blockReads.get(String(cid)) ?? 0) + 1);
+          blockReads.set(cid, (blockReads.get(cid) ?? 0) + 1);
           return target.getBlock(cid, options);
         };
       }

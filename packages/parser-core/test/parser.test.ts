@@ -37,6 +37,7 @@ function switchableStore(store: ContentStore): ContentStore & { down: boolean; f
     if (!wrapper.down) return store.exportDag(...args);
     return (async function* () {
       wrapper.failures += 1;
+      await Promise.resolve();
       yield* [];
       throw new StorageError(StorageErrorCode.Unavailable, 'IPFS node unreachable');
     })();

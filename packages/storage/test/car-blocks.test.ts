@@ -32,8 +32,12 @@ function rawBlock(size = 100): { cid: string; bytes: Uint8Array } {
   return { cid: cidForSmallBytes(bytes), bytes };
 }
 
+/** The bytes as a network stream hands them out: `size` at a time, one turn of the event loop apart. */
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < bytes.byteLength; at += size) yield bytes.subarray(at, at + size);
+  for (let at = 0; at < bytes.byteLength; at += size) {
+    await Promise.resolve();
+    yield bytes.subarray(at, at + size);
+  }
 }
 
 async function collect(source: AsyncIterable<{ cid: string; bytes: Uint8Array }>) {
@@ -78,6 +82,7 @@ describe('carBlocks', () => {
   it('refuses a section longer than a block may be (TOO_LARGE) without reading it', async () => {
     let pulled = 0;
     async function* source(): AsyncGenerator<Uint8Array> {
+      await Promise.resolve();
       yield header();
       pulled += 1;
       yield varint.encodeTo(2 * 1_048_576, new Uint8Array(varint.encodingLength(2 * 1_048_576)));
@@ -94,6 +99,7 @@ describe('carBlocks', () => {
   it('reads no further ahead than the block in hand (back-pressure)', async () => {
     let pulled = 0;
     async function* endless(): AsyncGenerator<Uint8Array> {
+      await Promise.resolve();
       yield header();
       for (;;) {
         const block = rawBlock(1_000);

@@ -29,11 +29,10 @@ export function fromJobFailure(failure: JobFailure): Error {
 }
 
 /** In a worker script: answers every job the pool sends with `handle`'s answer. */
-export function serveJobs<J extends PoolMessage, A extends PoolMessage>(
-  handle: (job: J) => Promise<A>,
-): void {
-  parentPort?.on('message', (job: J) => {
-    void handle(job).then((answer) => {
+export function serveJobs(handle: (job: never) => Promise<PoolMessage>): void {
+  parentPort?.on('message', (job: unknown) => {
+    // The pool sends this script only the jobs its handler takes.
+    void handle(job as never).then((answer) => {
       parentPort?.postMessage(answer);
     });
   });
