@@ -12,7 +12,12 @@ import { batcherConfigSchema, startBatcherService, type BatcherConfig } from '@a
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import { ergoChainConfigFromEnv, ergoConfigured } from '@anchorpost/chains';
 import { toHex } from '@anchorpost/protocol';
-import { parserConfigSchema, rebuildIndex, startParserService } from '@anchorpost/parser-service';
+import {
+  parserConfigSchema,
+  rebuildIndex,
+  rebuildTuning,
+  startParserService,
+} from '@anchorpost/parser-service';
 import type { ParserRunResult } from '@anchorpost/parser-core';
 import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
 import type { TrustRoots } from '@anchorpost/proofs';
@@ -256,6 +261,7 @@ export async function rebuildPlatformIndex(options: PlatformOptions = {}): Promi
       ergo: config.ergo,
       trustedDepth: config.parser.trustedDepth,
       logger,
+      tuning: rebuildTuning(config.parser),
     });
   } finally {
     await infra.close();
