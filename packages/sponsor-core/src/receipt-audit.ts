@@ -33,6 +33,6 @@ export function receiptsWithoutCharge(
     .map((e) => ({
       code: 'RECEIPT_WITHOUT_CHARGE',
       txHash: e.txHash.toLowerCase(),
-      detail: `${e.account} paid for a call of ${e.signer} in block ${e.blockNumber} that no sponsorship accounts for`,
+      detail: `${e.account} paid for ${e.txHash.toLowerCase()}, a call of ${e.signer} in block ${e.blockNumber} that no sponsorship accounts for`,
     }));
 }
