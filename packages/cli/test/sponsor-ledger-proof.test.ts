@@ -76,7 +76,7 @@ describe('a sponsor ledger line verified through its inclusion proof', { timeout
     assert.equal(deployed.keyRegistry, keyRegistry, 'the registry the policy names');
   });
   after(async () => {
-    await stage?.close();
+    await stage.close();
     await rm(work, { recursive: true, force: true });
   });
 

@@ -38,7 +38,7 @@ describe('the ledger audit: receipts without a charge and charges without a rece
       },
     });
   });
-  after(() => stage?.close());
+  after(() => stage.close());
 
   const http = (path: string, payload?: unknown) =>
     fetch(`${stage.service.urls['http']}${path}`, {
