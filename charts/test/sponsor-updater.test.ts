@@ -177,23 +177,40 @@ describe('charts/anchorpost: the sponsor and the updater', () => {
       const component = (rule: Rule, side: 'to' | 'from') =>
         rule[side]?.[0]?.podSelector?.matchLabels['app.kubernetes.io/component'];
       const out = rules('anchorpost-sponsor', 'egress').find((r) => component(r, 'to') === 'relay');
-      assert.deepEqual(out?.ports.map((p) => p.port), [7410]);
+      assert.deepEqual(
+        out?.ports.map((p) => p.port),
+        [7410],
+      );
       const into = rules('anchorpost-relay', 'ingress').find((r) => component(r, 'from') === 'sponsor');
-      assert.deepEqual(into?.ports.map((p) => p.port), [7410]);
+      assert.deepEqual(
+        into?.ports.map((p) => p.port),
+        [7410],
+      );
     },
   );
 
-  it('without the ledger, or with a relay of its own, no flow to the release relay is opened', { skip }, async () => {
-    for (const set of [['sponsor.ledger.enabled=false'], ['sponsor.ledger.relayUrl=https://relay.example.invalid']]) {
-      const docs = await render(['production-values.yaml'], set);
-      const policy = find(docs, 'NetworkPolicy', 'anchorpost-relay')!.spec as { ingress: { from: Peer[] }[] };
-      type Peer = { podSelector?: unknown };
-      assert.ok(!policy.ingress.some((r) => r.from.some((p) => p.podSelector !== undefined)), set[0]);
-    }
-    const off = await render(['production-values.yaml'], ['sponsor.ledger.enabled=false']);
-    const config = find(off, 'ConfigMap', 'anchorpost-config') as unknown as { data: Record<string, string> };
-    assert.equal(config.data['ANCHORPOST_SPONSOR_LEDGER_RELAY_URL'], undefined);
-  });
+  it(
+    'without the ledger, or with a relay of its own, no flow to the release relay is opened',
+    { skip },
+    async () => {
+      for (const set of [
+        ['sponsor.ledger.enabled=false'],
+        ['sponsor.ledger.relayUrl=https://relay.example.invalid'],
+      ]) {
+        const docs = await render(['production-values.yaml'], set);
+        const policy = find(docs, 'NetworkPolicy', 'anchorpost-relay')!.spec as {
+          ingress: { from: Peer[] }[];
+        };
+        type Peer = { podSelector?: unknown };
+        assert.ok(!policy.ingress.some((r) => r.from.some((p) => p.podSelector !== undefined)), set[0]);
+      }
+      const off = await render(['production-values.yaml'], ['sponsor.ledger.enabled=false']);
+      const config = find(off, 'ConfigMap', 'anchorpost-config') as unknown as {
+        data: Record<string, string>;
+      };
+      assert.equal(config.data['ANCHORPOST_SPONSOR_LEDGER_RELAY_URL'], undefined);
+    },
+  );
 
   it('a change of the sponsor policy rolls the pods', { skip }, async () => {
     const checksum = (docs: Rendered[]) =>
@@ -235,7 +252,11 @@ describe('charts/anchorpost: the sponsor and the updater', () => {
     );
     assert.match(await renderFails([...base, 'sponsor.forwarder=not-an-address']), /forwarder/);
     assert.match(
-      await renderFails([...base, 'sponsor.enabled=true', 'sponsor.forwarder=0x5FbDB2315678afecb367f032d93F642f64180aa3']),
+      await renderFails([
+        ...base,
+        'sponsor.enabled=true',
+        'sponsor.forwarder=0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      ]),
       /sponsor\.ledger\.ergoNodeUrl: give the Ergo node/,
     );
   });

@@ -86,7 +86,16 @@ describe('a sponsor ledger line verified through its inclusion proof', { timeout
     assert.equal(account.status, 0, account.stderr);
     assert.equal((await cli('keys', 'new', '--out', at('key'))).status, 0);
     const published = await cli(
-      ...['keys', 'publish', '--key', at('key'), ...chain, ...sponsorAt(), '--account-key', at('account.key')],
+      ...[
+        'keys',
+        'publish',
+        '--key',
+        at('key'),
+        ...chain,
+        ...sponsorAt(),
+        '--account-key',
+        at('account.key'),
+      ],
     );
     assert.equal(published.status, 0, published.stderr);
     const txHash = published.stdout.trim();
@@ -123,17 +132,33 @@ describe('a sponsor ledger line verified through its inclusion proof', { timeout
       await fetch(stage.platform.chain.rpcUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_getTransactionReceipt', params: [txHash] }),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'eth_getTransactionReceipt',
+          params: [txHash],
+        }),
       })
     ).json()) as { result: { gasUsed: string; effectiveGasPrice: string } };
     assert.equal(invoiced.tenant, 'app');
     assert.equal(invoiced.user, getAddress(account.stdout.trim()), 'the user who holds no ETH');
     assert.equal(invoiced.txHash, txHash);
-    assert.equal(invoiced.chargedWei, BigInt(receipt.result.gasUsed) * BigInt(receipt.result.effectiveGasPrice));
+    assert.equal(
+      invoiced.chargedWei,
+      BigInt(receipt.result.gasUsed) * BigInt(receipt.result.effectiveGasPrice),
+    );
 
     const verify = (proof: string, file: string) =>
       cli(
-        ...['verify', proof, '--trust', dirs.trust, '--evm-rpc', stage.platform.chain.rpcUrl, '--no-lower-bound'],
+        ...[
+          'verify',
+          proof,
+          '--trust',
+          dirs.trust,
+          '--evm-rpc',
+          stage.platform.chain.rpcUrl,
+          '--no-lower-bound',
+        ],
         ...['--tx-file', file, '--client-key', at('ledger-client.json')],
       );
     const verified = await verify(at('proof.json'), at('line.yaml'));
@@ -148,16 +173,21 @@ describe('a sponsor ledger line verified through its inclusion proof', { timeout
     await writeFile(at('tampered.yaml'), tampered);
     assertFailure(await verify(at('proof.json'), at('tampered.yaml')), 'TX_FILE_MISMATCH', '--tx-file');
 
-    // The proof presented for another line (its tx-file CID swapped): the anchored root refuses it.
-    const proof = JSON.parse(await readFile(at('proof.json'), 'utf8')) as { txFile: string };
+    // The proof presented for another line (its tx-file and the inclusion's leaf swapped): the
+    // anchored batch root does not include it.
+    const proof = JSON.parse(await readFile(at('proof.json'), 'utf8')) as {
+      txFile: string;
+      inclusion: { leaf: string };
+    };
+    const other = await cidForBytes(tampered);
     await writeFile(
       at('swapped.json'),
-      JSON.stringify({ ...proof, txFile: await cidForBytes(tampered) }),
+      JSON.stringify({ ...proof, txFile: other, inclusion: { ...proof.inclusion, leaf: other } }),
     );
     const swapped = await cli(
       ...['verify', at('swapped.json'), '--trust', dirs.trust, '--evm-rpc', stage.platform.chain.rpcUrl],
       '--no-lower-bound',
     );
-    assert.equal(swapped.status, 1, swapped.stdout + swapped.stderr);
+    assertFailure(swapped, 'BAD_INCLUSION', 'inclusion.root');
   });
 });

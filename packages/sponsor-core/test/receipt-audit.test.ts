@@ -34,6 +34,9 @@ describe('receiptsWithoutCharge', () => {
   });
 
   it('finds nothing when every call is charged', () => {
-    assert.deepEqual(receiptsWithoutCharge([execution(1, SPONSOR)], new Set([SPONSOR]), new Set([tx(1)])), []);
+    assert.deepEqual(
+      receiptsWithoutCharge([execution(1, SPONSOR)], new Set([SPONSOR]), new Set([tx(1)])),
+      [],
+    );
   });
 });

@@ -7,7 +7,13 @@
  * operator's relay instead, with its own settings, and nothing is created here.
  */
 import { readFile } from 'node:fs/promises';
-import { createGroup, generateIdentity, parsePrivateKeyFile, toPrivateKeyFile, toPublicKeyFile } from '@anchorpost/protocol';
+import {
+  createGroup,
+  generateIdentity,
+  parsePrivateKeyFile,
+  toPrivateKeyFile,
+  toPublicKeyFile,
+} from '@anchorpost/protocol';
 import type { ErgoBlockView, TenantAdministration } from '@anchorpost/relay-core';
 import { loadConfig } from '@anchorpost/service-kit';
 import { sponsorLedgerConfigSchema } from '@anchorpost/sponsor-service';
@@ -73,7 +79,10 @@ export async function localLedger(options: {
   readonly forwarderDeployBlock: number;
 }): Promise<NonNullable<SponsorServiceOptions['ledger']>> {
   const { dirs, relay, ergoNodeUrl } = options;
-  const env = { ...options.env, ANCHORPOST_SPONSOR_FORWARDER_DEPLOY_BLOCK: String(options.forwarderDeployBlock) };
+  const env = {
+    ...options.env,
+    ANCHORPOST_SPONSOR_FORWARDER_DEPLOY_BLOCK: String(options.forwarderDeployBlock),
+  };
   const given = loadConfig(sponsorLedgerConfigSchema, env);
   if (given.relayUrl !== '' || relay === undefined) return { config: given };
   await ensureLedgerClient(dirs, relay);

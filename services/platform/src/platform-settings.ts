@@ -27,9 +27,9 @@ const platformSponsorSchema: ConfigSchema = {
 /**
  * The sponsor ledger's way to a relay: the platform's own relay, with a client key, group and API
  * key it creates in the data folder, unless ANCHORPOST_SPONSOR_LEDGER_RELAY_URL names another
- * (then the others are read as set).
+ * (then the others are read as set). The forwarder's deploy block is the local chain's, never read.
  */
-const ledger = sponsorLedgerConfigSchema;
+const { forwarderDeployBlock: _localForwarder, ...ledger } = sponsorLedgerConfigSchema;
 const platformLedgerSchema: ConfigSchema = {
   ...ledger,
   relayUrl: { ...ledger.relayUrl, default: "<the platform's relay>" },
@@ -50,5 +50,11 @@ export const platformSettings: ServiceSettings = {
     parserConfigSchema,
     proofApiConfigSchema,
   ],
-  sometimes: [evmChainConfigSchema, ergoChainConfigSchema, ergoKeyConfigSchema, platformSponsorSchema, platformLedgerSchema],
+  sometimes: [
+    evmChainConfigSchema,
+    ergoChainConfigSchema,
+    ergoKeyConfigSchema,
+    platformSponsorSchema,
+    platformLedgerSchema,
+  ],
 };

@@ -21,7 +21,8 @@ export async function ledgerMismatches(options: {
   readonly tenants: readonly string[];
 }): Promise<readonly LedgerMismatch[]> {
   const found: LedgerMismatch[] = [];
-  for (const tenant of options.tenants) found.push(...(await options.tenantLedger.reconcile(tenant)).mismatches);
+  for (const tenant of options.tenants)
+    found.push(...(await options.tenantLedger.reconcile(tenant)).mismatches);
   for (const receipt of await options.receipts.find()) {
     if (receipt.tenant === undefined) found.push(receipt.mismatch);
   }

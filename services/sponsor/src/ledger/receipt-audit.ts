@@ -29,7 +29,9 @@ export class ReceiptAudit {
   }) {
     this.#executions = options.executions;
     this.#ledger = options.ledger;
-    this.#accounts = new Map([...options.accounts].map(([address, tenant]) => [address.toLowerCase(), tenant]));
+    this.#accounts = new Map(
+      [...options.accounts].map(([address, tenant]) => [address.toLowerCase(), tenant]),
+    );
   }
 
   /** The receipts without a charge now; one read of the chain at a time (callers share it). */
@@ -45,7 +47,9 @@ export class ReceiptAudit {
   }
 
   async #find(): Promise<readonly UnchargedReceipt[]> {
-    const executions = (await this.#executions.read()).filter((e) => this.#accounts.has(e.account.toLowerCase()));
+    const executions = (await this.#executions.read()).filter((e) =>
+      this.#accounts.has(e.account.toLowerCase()),
+    );
     const charged = await this.#ledger.chargedTransactions(executions.map((e) => e.txHash));
     const payer = new Map(executions.map((e) => [e.txHash, e.account.toLowerCase()]));
     return receiptsWithoutCharge(executions, new Set(this.#accounts.keys()), charged).map((mismatch) => ({
