@@ -29,9 +29,9 @@ const platformSponsorSchema: ConfigSchema = {
  * key it creates in the data folder, unless ANCHORPOST_SPONSOR_LEDGER_RELAY_URL names another
  * (then the others are read as set). The forwarder's deploy block is the local chain's, never read.
  */
-const { forwarderDeployBlock: _localForwarder, ...ledger } = sponsorLedgerConfigSchema;
+const ledger = sponsorLedgerConfigSchema;
 const platformLedgerSchema: ConfigSchema = {
-  ...ledger,
+  ...Object.fromEntries(Object.entries(ledger).filter(([name]) => name !== 'forwarderDeployBlock')),
   relayUrl: { ...ledger.relayUrl, default: "<the platform's relay>" },
   relayApiKeyFile: { ...ledger.relayApiKeyFile, default: '<data folder>/keys/sponsor-ledger-api-key' },
   identityFile: { ...ledger.identityFile, default: '<data folder>/keys/sponsor-ledger-identity.json' },
