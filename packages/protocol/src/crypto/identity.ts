@@ -3,14 +3,15 @@
  * and a signing key pair (to sign transaction-files). Members, senders, voters and clients are all
  * identities. `publicKeyBytes` is the canonical byte form that HMACs and fingerprints are taken of.
  */
-import { createHash } from 'node:crypto';
-import { bytesEqual, fromBase64, toBase64, toHex, utf8 } from '../bytes.ts';
+import { fromBase64, toBase64, utf8 } from '../bytes.ts';
+import { fingerprintSteps, generateIdentityWith } from '../engine/identity.ts';
+import { nodePrimitives } from '../engine/node-primitives.ts';
+import { runSync } from '../engine/primitives.ts';
 import { ErrorCode, ProtocolError } from '../errors.ts';
 import type { SuiteName } from '../tx-file/schema.ts';
 import { getSuite, isSuiteName } from './suites.ts';
-import { publicKeyBytes } from './public-key-bytes.ts';
-
 export { publicKeyBytes } from './public-key-bytes.ts';
+export { parsePublicKeyBytes } from '../engine/identity.ts';
 
 export interface PublicIdentity {
   suite: SuiteName;
@@ -29,42 +30,12 @@ export interface PrivateIdentity {
 }
 
 export async function generateIdentity(suiteName: SuiteName): Promise<PrivateIdentity> {
-  const suite = getSuite(suiteName);
-  const [encryption, signing] = await Promise.all([
-    suite.generateEncryptionKeyPair(),
-    suite.generateSigningKeyPair(),
-  ]);
-  return {
-    public: { suite: suiteName, encryption: encryption.publicKey, signing: signing.publicKey },
-    encryption: encryption.privateKey,
-    signing: signing.privateKey,
-  };
-}
-
-/** Inverse of publicKeyBytes, for a key that arrives in a file (e.g. a decrypted sender key). */
-export function parsePublicKeyBytes(suite: SuiteName, bytes: Uint8Array, field: string): PublicIdentity {
-  const prefix = utf8(`anchorpost/v1/public-key\0${suite}\0`);
-  const malformed = (): never => {
-    throw new ProtocolError(ErrorCode.BadKey, field, 'public key bytes are malformed');
-  };
-  if (bytes.byteLength < prefix.byteLength + 8 || !bytesEqual(bytes.subarray(0, prefix.byteLength), prefix))
-    malformed();
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = prefix.byteLength;
-  const encryptionLength = view.getUint32(at);
-  at += 4;
-  if (at + encryptionLength + 4 > bytes.byteLength) malformed();
-  const encryption = bytes.slice(at, at + encryptionLength);
-  at += encryptionLength;
-  const signingLength = view.getUint32(at);
-  at += 4;
-  if (at + signingLength !== bytes.byteLength) malformed();
-  return { suite, encryption, signing: bytes.slice(at) };
+  return generateIdentityWith(nodePrimitives, suiteName);
 }
 
 /** SHA-256 of publicKeyBytes, hex: the public id of an identity (e.g. `client.id`). */
 export function fingerprint(identity: PublicIdentity): string {
-  return toHex(createHash('sha256').update(publicKeyBytes(identity)).digest());
+  return runSync(fingerprintSteps(identity), nodePrimitives);
 }
 
 // ---- Key files (JSON). Private key files are written by the CLI with mode 0600. ----
