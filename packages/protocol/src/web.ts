@@ -13,6 +13,14 @@ import {
   type GroupKeys,
 } from './engine/group.ts';
 import { fingerprintSteps, generateIdentityWith } from './engine/identity.ts';
+import {
+  parsePrivateKeyFileSteps,
+  parsePublicKeyFileSteps,
+  privateKeyFileSteps,
+  publicKeyFileSteps,
+  type PrivateKeyFile,
+  type PublicKeyFile,
+} from './engine/key-files.ts';
 import { openTxFileSteps, type OpenedTxFile, type OpenTxFileOptions } from './engine/open.ts';
 import { runAsync } from './engine/primitives.ts';
 import { hmacHexSteps } from './engine/state.ts';
@@ -21,6 +29,7 @@ import type { PrivateIdentity, PublicIdentity } from './crypto/identity.ts';
 import type { SuiteName, TxFile } from './tx-file/schema.ts';
 
 export type { BuildTxFileInput } from './engine/build.ts';
+export type { PrivateKeyFile, PublicKeyFile } from './engine/key-files.ts';
 export type { GroupBundle, GroupKeys } from './engine/group.ts';
 export { GENESIS_STATE } from './engine/state.ts';
 export { groupPublicKeyBytes } from './engine/group.ts';
@@ -75,4 +84,24 @@ export async function buildTxFileWeb(input: BuildTxFileInput): Promise<TxFile> {
 /** Decrypts a tx-file and makes every check `openTxFile` makes. */
 export async function openTxFileWeb(tx: TxFile, options: OpenTxFileOptions): Promise<OpenedTxFile> {
   return runAsync(openTxFileSteps(tx, options), webPrimitives);
+}
+
+/** The `public-key.json` of a key (what `anchorpost keys new` writes), its id the keys' fingerprint. */
+export async function toPublicKeyFileWeb(identity: PublicIdentity): Promise<PublicKeyFile> {
+  return runAsync(publicKeyFileSteps(identity), webPrimitives);
+}
+
+/** The `private-key.json` of an identity; keep it private. */
+export async function toPrivateKeyFileWeb(identity: PrivateIdentity): Promise<PrivateKeyFile> {
+  return runAsync(privateKeyFileSteps(identity), webPrimitives);
+}
+
+/** A public key file read back: BAD_KEY when its id is not its keys'. */
+export async function parsePublicKeyFileWeb(value: unknown, where = 'key'): Promise<PublicIdentity> {
+  return runAsync(parsePublicKeyFileSteps(value, where), webPrimitives);
+}
+
+/** A private key file read back: BAD_KEY when its id is not its keys' or its halves differ. */
+export async function parsePrivateKeyFileWeb(value: unknown, where = 'key'): Promise<PrivateIdentity> {
+  return runAsync(parsePrivateKeyFileSteps(value, where), webPrimitives);
 }

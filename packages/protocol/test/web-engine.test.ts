@@ -7,7 +7,15 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createGroup, openGroup, type GroupBundle, type GroupKeys } from '../src/crypto/group.ts';
-import { fingerprint, generateIdentity, type PrivateIdentity } from '../src/crypto/identity.ts';
+import {
+  fingerprint,
+  generateIdentity,
+  parsePrivateKeyFile,
+  parsePublicKeyFile,
+  toPrivateKeyFile,
+  toPublicKeyFile,
+  type PrivateIdentity,
+} from '../src/crypto/identity.ts';
 import { buildTxFile, type BuildTxFileInput } from '../src/tx-file/build.ts';
 import { openTxFile } from '../src/tx-file/open.ts';
 import { parseTxFile } from '../src/tx-file/parse.ts';
@@ -23,6 +31,10 @@ import {
   hmacHexWeb,
   openGroupWeb,
   openTxFileWeb,
+  parsePrivateKeyFileWeb,
+  parsePublicKeyFileWeb,
+  toPrivateKeyFileWeb,
+  toPublicKeyFileWeb,
 } from '../src/web.ts';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -79,6 +91,21 @@ describe('the protocol engine on WebCrypto, against node:crypto', { timeout: 60_
     assert.equal(await fingerprintWeb(webMember.public), fingerprint(webMember.public));
     assert.equal(await fingerprintWeb(nodeMember.public), fingerprint(nodeMember.public));
     assert.equal(await hmacHexWeb(group.secret, text('x')), hmacHex(group.secret, text('x')));
+  });
+
+  it('writes key files node:crypto reads, reads the ones it writes, and refuses halves that differ', async () => {
+    assert.deepEqual(await toPrivateKeyFileWeb(webMember), toPrivateKeyFile(webMember));
+    assert.deepEqual(await toPublicKeyFileWeb(nodeMember.public), toPublicKeyFile(nodeMember.public));
+    assert.deepEqual(parsePrivateKeyFile(await toPrivateKeyFileWeb(webMember)), webMember);
+    assert.deepEqual(await parsePrivateKeyFileWeb(toPrivateKeyFile(nodeMember)), nodeMember);
+    assert.deepEqual(await parsePublicKeyFileWeb(toPublicKeyFile(webMember.public)), webMember.public);
+    // The public half of another key under this file's id: BAD_KEY on both (id, then halves).
+    const mixed = { ...toPrivateKeyFile(webMember), signing: toPrivateKeyFile(nodeMember).signing };
+    assert.throws(() => parsePrivateKeyFile(mixed), { code: 'BAD_KEY', field: 'key' });
+    await assert.rejects(parsePrivateKeyFileWeb(mixed), { code: 'BAD_KEY', field: 'key' });
+    const renamed = { ...toPublicKeyFile(webMember.public), id: fingerprint(nodeMember.public) };
+    assert.throws(() => parsePublicKeyFile(renamed), { code: 'BAD_KEY', field: 'key.id' });
+    await assert.rejects(parsePublicKeyFileWeb(renamed), { code: 'BAD_KEY', field: 'key.id' });
   });
 
   it('opens a group bundle made by either, as every member', async () => {

@@ -1,5 +1,6 @@
 /**
- * @anchorpost/sdk/browser-app — an app's side in a browser, on WebCrypto: a client key, groups,
+ * @anchorpost/sdk/browser-app — an app's side in a browser, on WebCrypto: a client key (and its
+ * key files), groups,
  * tx-files built (encrypted and signed) and opened (decrypted, every check made), and the relay's
  * receipts checked. The protocol's one engine run with WebCrypto (`@anchorpost/protocol/web`), so
  * a file built here opens in Node and the reverse. The `modern` suite only. No Node built-in is
@@ -27,7 +28,14 @@ import {
 import type { GroupMembership } from './keys-and-groups.ts';
 import type { BuiltTxFile, TxFileContent } from './tx-files.ts';
 
-export { fingerprintWeb as keyFingerprintWeb } from '@anchorpost/protocol/web';
+export {
+  fingerprintWeb as keyFingerprintWeb,
+  parsePrivateKeyFileWeb,
+  parsePublicKeyFileWeb,
+  toPrivateKeyFileWeb,
+  toPublicKeyFileWeb,
+} from '@anchorpost/protocol/web';
+export type { PrivateKeyFile, PublicKeyFile } from '@anchorpost/protocol/web';
 export type {
   GroupBundle,
   OpenedTxFile,

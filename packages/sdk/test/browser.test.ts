@@ -14,7 +14,14 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { cidForBytes, serializeTxFile, toBase64 } from '@anchorpost/protocol';
+import {
+  cidForBytes,
+  parsePrivateKeyFile,
+  parsePublicKeyFile,
+  serializeTxFile,
+  toBase64,
+  toPrivateKeyFile,
+} from '@anchorpost/protocol';
 import { generateRelayKey, loadRelayKey, signReceipt } from '@anchorpost/relay-core/receipts';
 import { buildGroupTxFile, joinGroup, newIdentity, newGroup, openGroupTxFile } from '../src/index.ts';
 import type { PrivateIdentity } from '../src/index.ts';
@@ -144,6 +151,14 @@ describe("the SDK's browser entries in Chromium", { skip: chromiumSkip, timeout:
   it('makes a client key and builds a tx-file Node opens, and opens the one Node built', async () => {
     const browserKey = await inPage('newIdentity');
     const nodeMember = await newIdentity();
+    // Its key files, as `anchorpost keys new` writes them, read in Node; Node's read in Chromium.
+    const files = await inPage('keyFiles');
+    assert.deepEqual(parsePublicKeyFile(files.public), fromJson(browserKey));
+    assert.deepEqual(parsePrivateKeyFile(files.private).public, fromJson(browserKey));
+    const nodeKeyFile = toPrivateKeyFile(nodeMember);
+    assert.equal(await inPage('readPrivateKeyFile', nodeKeyFile), nodeKeyFile.id);
+    const halves = { ...nodeKeyFile, encryption: (files.private as { encryption: string }).encryption };
+    assert.equal(await inPage('readPrivateKeyFile', halves), 'BAD_KEY');
     const bundle = await newGroup([nodeMember.public, fromJson(browserKey)]);
     const nodeSide = joinGroup(JSON.parse(JSON.stringify(bundle)), nodeMember);
     const joined = await inPage('join', JSON.parse(JSON.stringify(bundle)));

@@ -46,6 +46,23 @@ export const steps = {
     return { ...publicJson(identity.public), id: await app.keyFingerprintWeb(identity.public) };
   },
 
+  /** The page's identity as the key files `anchorpost keys new` writes. */
+  async keyFiles(): Promise<{ public: unknown; private: unknown }> {
+    return {
+      public: await app.toPublicKeyFileWeb(identity!.public),
+      private: await app.toPrivateKeyFileWeb(identity!),
+    };
+  },
+
+  /** Reads a key file written in Node; its id, or the refusal's code. */
+  async readPrivateKeyFile(file: unknown): Promise<string> {
+    try {
+      return await app.keyFingerprintWeb((await app.parsePrivateKeyFileWeb(file)).public);
+    } catch (error) {
+      return codeOf(error);
+    }
+  },
+
   async newGroup(members: readonly PublicKeyJson[]): Promise<unknown> {
     return app.newGroupWeb(members.map(publicKey));
   },
