@@ -4,7 +4,7 @@
  */
 import type { Database, ReceiptRepository } from '@anchorpost/db';
 import { isDbError } from '@anchorpost/db';
-import { assembleProof, isProofError, ProofErrorCode, TreeNodeCache } from '@anchorpost/proofs';
+import { assembleProof, BatchHeaderCache, isProofError, ProofErrorCode } from '@anchorpost/proofs';
 import type { AssembleProofObserver, TxFileProof } from '@anchorpost/proofs';
 import { isProtocolError, parseCid } from '@anchorpost/protocol';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
@@ -59,8 +59,8 @@ function pathCid(request: FastifyRequest): string {
 export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
   const { database, head, ergoHead } = deps;
   const cached = `public, max-age=${deps.cacheMaxAgeSeconds}`;
-  // One per instance, bounded (DEFAULT_TREE_NODE_CACHE_NODES): the tops of busy batches' trees.
-  const treeNodeCache = new TreeNodeCache();
+  // One per instance, bounded (DEFAULT_BATCH_HEADER_CACHE_BATCHES): busy batches' checked headers.
+  const batchHeaderCache = new BatchHeaderCache();
 
   async function proof(request: FastifyRequest, reply: FastifyReply): Promise<TxFileProof | PendingProof> {
     void reply.header('cache-control', NO_STORE);
@@ -83,7 +83,7 @@ export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
           ? {}
           : { ergoBlockTime: (height: number, blockId: string) => ergoHead.blockTime(height, blockId) }),
         observer: deps.observer,
-        treeNodeCache,
+        batchHeaderCache,
       });
       void reply.header('cache-control', cached);
       return assembled;
