@@ -162,7 +162,7 @@ try {
   });
   try {
     const common = { batchCid: batch.cid, keysFile, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY };
-    // Warm-up: connections, JIT, the top of the tree in the node cache.
+    // Warm-up: connections, JIT, the batch header in the header cache.
     await generate({ ...common, target: 'http', url: service.urls.http, seconds: 1, rate: 500 });
     const proofs = await generate({ ...common, target: 'http', url: service.urls.http });
     const selects = await generate({
