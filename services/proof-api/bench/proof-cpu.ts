@@ -5,28 +5,16 @@
  * through Prisma for scale. CALLS sequential calls each, on one anchored batch of ENTRIES entries
  * (a real batch-file), after as many warm-up calls (`node bench/proof-cpu.ts`).
  *
- * Database: a fresh database on ANCHORPOST_TEST_POSTGRES_URL, else embedded PGlite (whose server
- * then runs in this process, so its CPU counts too).
+ * Database: as proof-load.ts (bench-batch.ts); on embedded PGlite the server runs in this
+ * process, so its CPU counts too.
  */
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
-import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
-import { createTestDatabase } from '@anchorpost/db/testing';
 import { assembleProof, BatchHeaderCache } from '@anchorpost/proofs';
-import { cidForSmallBytes, toHex, writeBatchFile } from '@anchorpost/protocol';
+import { anchoredBenchBatch, openBenchDatabase } from './bench-batch.ts';
 
 const ENTRIES = Number(process.env['ANCHORPOST_BENCH_PROOF_ENTRIES'] ?? 20_000);
 const CALLS = Number(process.env['ANCHORPOST_BENCH_CALLS'] ?? 300);
-
-async function openBenchDatabase(): Promise<{ url: string; kind: string; close(): Promise<void> }> {
-  const admin = process.env['ANCHORPOST_TEST_POSTGRES_URL'];
-  if (admin !== undefined && admin !== '') {
-    const database = await createTestDatabase(admin, 'anchorpost_proof_cpu');
-    return { url: database.databaseUrl, kind: 'PostgreSQL', close: () => database.drop() };
-  }
-  const server = await startEmbeddedPostgres();
-  return { url: server.databaseUrl, kind: 'embedded PGlite', close: () => server.stop() };
-}
 
 /** Client CPU in ms per call of `call` over `keys`, after one warm-up pass. */
 async function cpuPerCall(keys: readonly string[], call: (key: string) => Promise<unknown>): Promise<number> {
@@ -37,46 +25,9 @@ async function cpuPerCall(keys: readonly string[], call: (key: string) => Promis
   return (used.user + used.system) / 1000 / keys.length;
 }
 
-const database = await openBenchDatabase();
+const database = await openBenchDatabase('anchorpost_proof_cpu');
 try {
-  await migrate(database.url);
-  const db = createDatabase({
-    databaseUrl: database.url,
-    poolSize: database.kind === 'PostgreSQL' ? 10 : EMBEDDED_POOL_SIZE,
-  });
-  const cids = Array.from({ length: ENTRIES }, (_, i) =>
-    cidForSmallBytes(new TextEncoder().encode(`cpu ${i}`)),
-  );
-  const sealedAt = new Date().toISOString();
-  const sealed = await writeBatchFile(
-    { platform: 'proof-cpu', sequence: 0, previous: null, sealedAt },
-    cids,
-    () => undefined,
-  );
-  const batch = {
-    cid: sealed.cid.toString(),
-    platform: 'proof-cpu',
-    sequence: 0,
-    previousCid: null,
-    sealedAt,
-    merkleRoot: toHex(sealed.root.merkleRoot),
-    count: ENTRIES,
-    rootBlock: sealed.bytes,
-  };
-  await db.index.recordBatch(batch, cids);
-  await db.index.recordAnchor({
-    chain: 'evm',
-    chainId: '31337',
-    batchCid: batch.cid,
-    contract: `0x${'11'.repeat(20)}`,
-    sequence: 0,
-    root: batch.merkleRoot,
-    txHash: `0x${'22'.repeat(32)}`,
-    blockNumber: 10,
-    blockHash: `0x${'33'.repeat(32)}`,
-    blockTime: sealedAt,
-    status: 'confirmed',
-  });
+  const { db, cids } = await anchoredBenchBatch(database, ENTRIES, 'proof-cpu');
   const keys = Array.from({ length: CALLS }, (_, i) => cids[Math.floor((i * 7_919) % ENTRIES)]!);
   const head = () => Promise.resolve(100);
   const cache = new BatchHeaderCache();
