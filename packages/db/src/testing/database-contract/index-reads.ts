@@ -77,7 +77,7 @@ export function indexReadsGroup(factory: DatabaseFactory): void {
         run: entries,
         nodes: [],
       });
-      assert.deepEqual(read?.anchors, [evm, ergo]);
+      assert.deepEqual(read.anchors, [evm, ergo]);
       // A row without the block id, and no row at all: no trustedblock.
       assert.equal((await db.index.proofRead(entries[1]!))?.trustedblock, null);
       assert.equal((await db.index.proofRead(entries[2]!))?.trustedblock, null);
@@ -144,7 +144,7 @@ export function indexReadsGroup(factory: DatabaseFactory): void {
       // stored is left out, not invented.
       const read = await db.index.proofRead(entries[35]!);
       assert.deepEqual(read?.run, entries.slice(32, 40));
-      assert.deepEqual(read?.nodes, [{ level: 5, index: 0, hash: toHex(levels[1]![0]!) }]);
+      assert.deepEqual(read.nodes, [{ level: 5, index: 0, hash: toHex(levels[1]![0]!) }]);
       assert.deepEqual((await db.index.proofRead(entries[3]!))?.nodes, [
         { level: 4, index: 1, hash: toHex(levels[0]![1]!) },
         { level: 5, index: 1, hash: toHex(levels[1]![1]!) },
