@@ -4,7 +4,7 @@
  */
 import type { Database, ReceiptRepository } from '@anchorpost/db';
 import { isDbError } from '@anchorpost/db';
-import { TreeNodeCache } from '@anchorpost/proofs';
+import { BatchHeaderCache } from '@anchorpost/proofs';
 import type { AssembleProofObserver, TxFileProof } from '@anchorpost/proofs';
 import { releaseDigestRoute } from './release-digest-route.ts';
 import { servedProof } from './tx-file-proof.ts';
@@ -58,13 +58,13 @@ function pathCid(request: FastifyRequest): string {
 export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
   const { database } = deps;
   const cached = `public, max-age=${deps.cacheMaxAgeSeconds}`;
-  // One per instance, bounded (DEFAULT_TREE_NODE_CACHE_NODES): the tops of busy batches' trees.
-  const treeNodeCache = new TreeNodeCache();
+  // One per instance, bounded (DEFAULT_BATCH_HEADER_CACHE_BATCHES): busy batches' checked headers.
+  const batchHeaderCache = new BatchHeaderCache();
 
   async function proof(request: FastifyRequest, reply: FastifyReply): Promise<TxFileProof | PendingProof> {
     void reply.header('cache-control', NO_STORE);
     const cid = pathCid(request);
-    const served = await servedProof(deps, treeNodeCache, cid);
+    const served = await servedProof(deps, batchHeaderCache, cid);
     if (served.status === 404) throw new ProofApiError('NOT_FOUND', `tx-file ${cid} is unknown here`, 'cid');
     void reply.code(served.status);
     if (served.status === 200) void reply.header('cache-control', cached);
@@ -141,6 +141,6 @@ export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
     { method: 'GET', url: '/v1/proofs/:cid', schema: proofRouteSchema, handler: proof },
     { method: 'GET', url: '/v1/batches/:cid', schema: batchRouteSchema, handler: batch },
     { method: 'GET', url: '/v1/messages', schema: messagesRouteSchema, handler: messages },
-    releaseDigestRoute(deps, treeNodeCache),
+    releaseDigestRoute(deps, batchHeaderCache),
   ];
 }

@@ -7,7 +7,7 @@
  * see the very record. 404 DIGEST_NOT_RELEASED when no approved release pins the digest;
  * `running: null` when one does but Argo CD was never seen running it.
  */
-import type { TreeNodeCache, TxFileProof } from '@anchorpost/proofs';
+import type { BatchHeaderCache, TxFileProof } from '@anchorpost/proofs';
 import { toBase64 } from '@anchorpost/protocol';
 import { findDigestRelease, IMAGE_DIGEST } from '@anchorpost/updater-core';
 import type { DeployLogEntry } from '@anchorpost/updater-core';
@@ -52,11 +52,11 @@ function pathDigest(request: FastifyRequest): string {
   return hex;
 }
 
-export function releaseDigestRoute(deps: ProofApiRouteDeps, treeNodeCache: TreeNodeCache): RouteOptions {
+export function releaseDigestRoute(deps: ProofApiRouteDeps, batchHeaderCache: BatchHeaderCache): RouteOptions {
   async function evidence(log: DigestDeployLog, record: DeployLogEntry): Promise<DeployLogEvidence> {
     const file = log.txFiles.get(record.seq);
     if (file === undefined) return { record, txFile: null, proof: null };
-    const served = await servedProof(deps, treeNodeCache, file.cid);
+    const served = await servedProof(deps, batchHeaderCache, file.cid);
     return {
       record,
       txFile: { cid: file.cid, bytes: toBase64(file.bytes) },

@@ -5,7 +5,7 @@
  * sealed in a batch whose anchor is not indexed, or only accepted by the relay — or unknown.
  */
 import { assembleProof, isProofError, ProofErrorCode } from '@anchorpost/proofs';
-import type { TxFileProof, TreeNodeCache } from '@anchorpost/proofs';
+import type { BatchHeaderCache, TxFileProof } from '@anchorpost/proofs';
 import { ProofApiError } from './proof-api-error.ts';
 import type { ProofApiRouteDeps } from './proof-api-routes.ts';
 
@@ -22,7 +22,7 @@ export type ServedProof =
 
 export async function servedProof(
   deps: ProofApiRouteDeps,
-  treeNodeCache: TreeNodeCache,
+  batchHeaderCache: BatchHeaderCache,
   cid: string,
 ): Promise<ServedProof> {
   const { head, ergoHead } = deps;
@@ -44,7 +44,7 @@ export async function servedProof(
         ? {}
         : { ergoBlockTime: (height: number, blockId: string) => ergoHead.blockTime(height, blockId) }),
       observer: deps.observer,
-      treeNodeCache,
+      batchHeaderCache,
     });
     return { status: 200, proof };
   } catch (error) {
