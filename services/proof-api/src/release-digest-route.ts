@@ -52,7 +52,10 @@ function pathDigest(request: FastifyRequest): string {
   return hex;
 }
 
-export function releaseDigestRoute(deps: ProofApiRouteDeps, batchHeaderCache: BatchHeaderCache): RouteOptions {
+export function releaseDigestRoute(
+  deps: ProofApiRouteDeps,
+  batchHeaderCache: BatchHeaderCache,
+): RouteOptions {
   async function evidence(log: DigestDeployLog, record: DeployLogEntry): Promise<DeployLogEvidence> {
     const file = log.txFiles.get(record.seq);
     if (file === undefined) return { record, txFile: null, proof: null };
