@@ -118,6 +118,20 @@ export class HeliaContentStore implements ContentStore {
     );
   }
 
+  async addFiles(files: readonly Uint8Array[], options: AddFileOptions = {}): Promise<string[]> {
+    return this.#run(`add ${files.length} files`, options, this.#timeoutMs, async (op) =>
+      this.#gate.write(async () => {
+        const cids: string[] = [];
+        for (const bytes of files) {
+          const expected = await cidForBytes(bytes);
+          const cid = await this.#fs.addBytes(bytes, { ...importerOptions(), signal: op.signal });
+          cids.push(await this.#finishAdd(cid, expected, options.pin === true, op));
+        }
+        return cids;
+      }),
+    );
+  }
+
   async addFileStream(
     source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
     options: AddFileOptions = {},

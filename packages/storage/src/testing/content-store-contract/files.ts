@@ -36,6 +36,20 @@ export function filesGroup(factory: ContentStoreFactory): void {
       }
     });
 
+    it('adds several files in one call: their CIDs in order, each readable, pinned when asked', async () => {
+      const { store } = fixture;
+      const twice = randomBytes(1_000);
+      const files = [twice, randomBytes(2 * CHUNK + 7), new Uint8Array(0), twice, randomBytes(3)];
+      const cids = await store.addFiles(files, { pin: true });
+      assert.deepEqual(cids, await Promise.all(files.map((bytes) => cidForBytes(bytes))));
+      for (const [i, cid] of cids.entries()) {
+        const bytes = files[i]!;
+        assert.deepEqual(await store.getFile(cid, { maxBytes: bytes.byteLength }), new Uint8Array(bytes));
+        assert.equal(await store.isPinned(cid), true, `file ${i} pinned`);
+      }
+      assert.deepEqual(await store.addFiles([]), []);
+    });
+
     it('streams a file in with the same CID, whatever the chunk sizes', async () => {
       const { store } = fixture;
       const bytes = randomBytes(3 * CHUNK + 12_345);
