@@ -46,6 +46,8 @@ for (const kind of storageOutageKinds()) {
         const outage = await kind.start();
         const dir = await mkdtemp(join(tmpdir(), 'anchorpost-custody-'));
         const bus = await openFileLogBus({ dir: join(dir, 'bus') });
+        // Files repaired after a failed root pin (ADR 0016's path, one by one): none should need it.
+        const restored: string[] = [];
         const batcher = (store: ContentStore) =>
           new Batcher({
             bus,
@@ -54,6 +56,7 @@ for (const kind of storageOutageKinds()) {
             relayKeys: RELAY_KEYS,
             maxFiles: 1_000,
             pinTimeoutMs: 3_000,
+            observer: { onTxFileRestored: (cid) => void restored.push(cid) },
           });
         try {
           await bus.ensureTopic(TX_FILE_ACCEPTED_TOPIC, { partitions: TX_PARTITIONS });
@@ -76,6 +79,7 @@ for (const kind of storageOutageKinds()) {
           const store = await outage.bringUp();
           const sealed = await batcher(store).sealNow();
           assert.equal(sealed?.count, FILES);
+          assert.deepEqual(restored, [], 'stored in bulk before the root pin, not repaired after it failed');
           assert.deepEqual(await batchEntries(store, sealed.batchCid), await expectedOrder(bus));
           for (const [i, cid] of cids.entries()) {
             assert.equal(await store.isPinned(cid), true, `${cid} pinned`);
