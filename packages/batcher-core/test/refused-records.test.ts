@@ -158,18 +158,20 @@ describe('the batcher refuses what the bus cannot prove', () => {
     );
   });
 
-  it("leaves a peer platform's file out of the batch, neither sealed nor dead-lettered", async () => {
+  it("leaves a peer platform's file out of the batch, neither sealed nor dead-lettered, but stores and pins it", async () => {
     const good = await goodEvents(world, 200, 203);
-    const [inbound] = await goodEvents(world, 203, 204);
-    await publishAccepted(world.bus, [good[0]!, { ...inbound!, origin: 'platform-b' }, ...good.slice(1)]);
+    // As the relay publishes it since ADR 0035: not stored.
+    const inbound = acceptedEvent(203, cidForSmallBytes(txFileBytes(203)));
+    await publishAccepted(world.bus, [good[0]!, { ...inbound, origin: 'platform-b' }, ...good.slice(1)]);
     const skipped: string[] = [];
     const sealed = await batcher(world.store, world, {
       onRecordSkipped: (reason) => void skipped.push(reason),
     }).sealNow();
     assert.equal(sealed?.count, good.length, "the peer's file is in the peer's anchored batch, not ours");
-    assert.ok(!(await sealedCids(world)).includes(inbound!.cid));
+    assert.ok(!(await sealedCids(world)).includes(inbound.cid));
     assert.deepEqual(skipped, ['inbound']);
     assert.equal((await deadLetters(world.bus)).length, 0);
+    assert.equal(await world.store.isPinned(inbound.cid), true, 'kept here for GET /v1/tx-files');
   });
 
   it("dead-letters a record whose receipt a stranger's key signed (UNKNOWN_RELAY_KEY)", async () => {
