@@ -140,9 +140,9 @@ export async function chooseBatchCut(input: BatchCutInput): Promise<BatchCut> {
 
 /**
  * The storage verdict on the group's new tx-files, once per CID. The relay does not store them
- * (ADR 0035): the batcher takes custody here, storing and pinning the new files (and inbound ones,
- * delivered but not batched) from their records' bytes in one call (storeTxFiles), before the
- * root pin. Suspects (named in a root pin that failed) are each kept on their own instead, side by
+ * (ADR 0035): the batcher takes custody here, storing the new files from their records' bytes in
+ * one call (storeTxFiles) before the root pin, which pins them (a per-file pin would double the
+ * embedded store's work), and storing and pinning inbound ones (delivered, in no batch here). Suspects (named in a root pin that failed) are each kept on their own instead, side by
  * side. If one could not be kept, the store is probed first: a store that is down throws (the
  * seal is retried, nothing refused).
  */
@@ -152,10 +152,12 @@ async function keepNewTxFiles(
   isNew: (cidBytes: Uint8Array) => boolean,
 ): Promise<Map<string, TxFileCustody>> {
   const pending = new Map<string, Promise<TxFileCustody>>();
+  // The batch's files are kept by the root pin; a peer's inbound file, in no batch here, by its own.
   const toStore = new Map<string, Uint8Array>();
+  const inbound = new Map<string, Uint8Array>();
   for (const check of checks) {
     if (!check.ok || pending.has(check.cid) || toStore.has(check.cid)) continue;
-    if (check.origin !== undefined) toStore.set(check.cid, check.txFile);
+    if (check.origin !== undefined) inbound.set(check.cid, check.txFile);
     else if (!isNew(check.cidBytes)) continue;
     else if (input.suspects.has(check.cid))
       pending.set(check.cid, keepTxFile(input.store, check.cid, check.txFile, input.pinTimeoutMs));
@@ -169,7 +171,8 @@ async function keepNewTxFiles(
     Promise.all([...pending].map(async ([cid, result]) => [cid, await result] as const)).then(
       (entries) => new Map(entries),
     ),
-    storeTxFiles(input.store, toStore, input.pinTimeoutMs),
+    storeTxFiles(input.store, toStore, { pin: false, timeoutMs: input.pinTimeoutMs }),
+    storeTxFiles(input.store, inbound, { pin: true, timeoutMs: input.pinTimeoutMs }),
   ]);
   if ([...results.values()].some((result) => !result.kept)) await probeStore(input.store, input.pinTimeoutMs);
   return results;
