@@ -26,8 +26,8 @@ for (const kind of storageOutageKinds()) {
       group = await newGroup(f.sender);
     });
     after(async () => {
-      await f?.close();
-      await outage?.dispose();
+      await f.close();
+      await outage.dispose();
     });
 
     it('acknowledges with storage down and serves the files from their records, before and after it is back', async () => {

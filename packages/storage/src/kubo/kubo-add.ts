@@ -56,7 +56,7 @@ export async function kuboAddMany(
 
 async function postAdd(
   api: URL,
-  body: AsyncIterable<Uint8Array>,
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   boundary: string,
   params: Readonly<Record<string, string | number | boolean>>,
   signal: AbortSignal | undefined,
@@ -93,7 +93,7 @@ async function* multipart(
   yield Buffer.from(`\r\n--${boundary}--\r\n`);
 }
 
-async function* multipartFiles(boundary: string, files: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
+function* multipartFiles(boundary: string, files: readonly Uint8Array[]): Generator<Uint8Array> {
   for (const [i, file] of files.entries()) {
     yield Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${i}"\r\n` +
