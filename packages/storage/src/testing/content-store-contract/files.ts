@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cidForBytes, ProtocolError } from '@anchorpost/protocol';
+import { cidForBytes, cidForSmallBytes, ProtocolError } from '@anchorpost/protocol';
 import {
   CHUNK,
   collect,
@@ -48,6 +48,16 @@ export function filesGroup(factory: ContentStoreFactory): void {
         assert.equal(await store.isPinned(cid), true, `file ${i} pinned`);
       }
       assert.deepEqual(await store.addFiles([]), []);
+    });
+
+    it('stores a one-block file from addFiles as its raw block: the CID add gives, served by getFile and getBlock', async () => {
+      const { store } = fixture;
+      const bytes = randomBytes(CHUNK);
+      const [cid] = await store.addFiles([bytes, randomBytes(CHUNK + 1)]);
+      assert.equal(cid, cidForSmallBytes(bytes));
+      assert.deepEqual(await store.getBlock(cid), new Uint8Array(bytes), 'the block is the file');
+      assert.deepEqual(await store.getFile(cid, { maxBytes: CHUNK }), new Uint8Array(bytes));
+      assert.equal(await store.addFile(bytes), cid, 'add gives the same CID');
     });
 
     it('streams a file in with the same CID, whatever the chunk sizes', async () => {
