@@ -15,6 +15,7 @@ const SERVICES: Record<string, string> = {
   anchorer: 'services/anchorer',
   parser: 'services/parser',
   proof_api: 'services/proof-api',
+  sponsor: 'services/sponsor',
 };
 
 // Registered for every service by the shared packages (service-kit: HTTP; leader-election: leader).
@@ -79,6 +80,8 @@ describe('metric names in the dashboard and the alerts', () => {
       'AnchorpostConsumerLag',
       'AnchorpostParserBehind',
       'AnchorpostProofApiErrors',
+      'AnchorpostSponsorLedgerMismatch',
+      'AnchorpostSponsorLedgerSendFailing',
       'AnchorpostWalletBalanceLow',
     ]);
     for (const alert of alerts) {

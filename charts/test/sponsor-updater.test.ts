@@ -151,6 +151,67 @@ describe('charts/anchorpost: the sponsor and the updater', () => {
     },
   );
 
+  it(
+    "the sponsor's ledger goes to the release's relay by default: its URL, the Ergo node, its keys from the Secret, the flow both ways",
+    { skip },
+    () => {
+      const config = find(production, 'ConfigMap', 'anchorpost-config') as unknown as {
+        data: Record<string, string>;
+      };
+      assert.equal(config.data['ANCHORPOST_SPONSOR_LEDGER_RELAY_URL'], 'http://anchorpost-relay:7410');
+      assert.equal(config.data['ANCHORPOST_SPONSOR_LEDGER_ERGO_NODE_URL'], 'http://ergo-node:9053');
+      const pod = podOf(find(production, 'Deployment', 'anchorpost-sponsor')!);
+      const items = pod.volumes.find((v) => v.name === 'secrets')!.secret!.items.map((i) => i.key);
+      for (const key of ['sponsor-ledger-relay-api-key', 'sponsor-ledger-identity', 'sponsor-ledger-group']) {
+        assert.ok(items.includes(key), key);
+      }
+      const env = (pod.containers[0] as unknown as { env: { name: string; value?: string }[] }).env;
+      assert.equal(
+        env.find((e) => e.name === 'ANCHORPOST_SPONSOR_LEDGER_IDENTITY_FILE')?.value,
+        '/etc/anchorpost/secrets/sponsor-ledger-identity',
+      );
+      type Rule = { to?: Peer[]; from?: Peer[]; ports: { port: number }[] };
+      type Peer = { podSelector?: { matchLabels: Record<string, string> } };
+      const rules = (name: string, way: 'ingress' | 'egress') =>
+        (find(production, 'NetworkPolicy', name)!.spec as Record<string, Rule[]>)[way]!;
+      const component = (rule: Rule, side: 'to' | 'from') =>
+        rule[side]?.[0]?.podSelector?.matchLabels['app.kubernetes.io/component'];
+      const out = rules('anchorpost-sponsor', 'egress').find((r) => component(r, 'to') === 'relay');
+      assert.deepEqual(
+        out?.ports.map((p) => p.port),
+        [7410],
+      );
+      const into = rules('anchorpost-relay', 'ingress').find((r) => component(r, 'from') === 'sponsor');
+      assert.deepEqual(
+        into?.ports.map((p) => p.port),
+        [7410],
+      );
+    },
+  );
+
+  it(
+    'without the ledger, or with a relay of its own, no flow to the release relay is opened',
+    { skip },
+    async () => {
+      for (const set of [
+        ['sponsor.ledger.enabled=false'],
+        ['sponsor.ledger.relayUrl=https://relay.example.invalid'],
+      ]) {
+        const docs = await render(['production-values.yaml'], set);
+        const policy = find(docs, 'NetworkPolicy', 'anchorpost-relay')!.spec as {
+          ingress: { from: Peer[] }[];
+        };
+        type Peer = { podSelector?: unknown };
+        assert.ok(!policy.ingress.some((r) => r.from.some((p) => p.podSelector !== undefined)), set[0]);
+      }
+      const off = await render(['production-values.yaml'], ['sponsor.ledger.enabled=false']);
+      const config = find(off, 'ConfigMap', 'anchorpost-config') as unknown as {
+        data: Record<string, string>;
+      };
+      assert.equal(config.data['ANCHORPOST_SPONSOR_LEDGER_RELAY_URL'], undefined);
+    },
+  );
+
   it('a change of the sponsor policy rolls the pods', { skip }, async () => {
     const checksum = (docs: Rendered[]) =>
       (
@@ -190,5 +251,13 @@ describe('charts/anchorpost: the sponsor and the updater', () => {
       /updater\.governor: give the release Governor's address/,
     );
     assert.match(await renderFails([...base, 'sponsor.forwarder=not-an-address']), /forwarder/);
+    assert.match(
+      await renderFails([
+        ...base,
+        'sponsor.enabled=true',
+        'sponsor.forwarder=0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      ]),
+      /sponsor\.ledger\.ergoNodeUrl: give the Ergo node/,
+    );
   });
 });

@@ -3,7 +3,8 @@
 // restart, a Kafka broker restart, Kubo stopped for 30 s, Kubo stopped between acknowledgement and
 // seal (files acknowledged meanwhile, the batcher killed and restarted), a 2-block reorg on anvil, the index
 // database dropped and rebuilt by the parser, and on Ergo (the node test double, its own process) a
-// 3-block rollback under an anchor and the node frozen for 30 s. After each fault it reconciles
+// 3-block rollback under an anchor, the node frozen for 30 s, and the node killed and started again
+// on its data folder 5 s later (its blocks kept, its pool lost, as a real node's restart). After each fault it reconciles
 // (every file accepted so far proven, in exactly one batch, each batch anchored once on each chain,
 // every proof verified with `anchorpost verify`) and reports how long the system took to recover.
 // It ends with one line:
@@ -24,6 +25,7 @@ import { Reconciler, type Tally } from './chaos/reconcile.ts';
 const RATE = Number(process.env.ANCHORPOST_CHAOS_RATE ?? 5);
 const KUBO_DOWN_MS = Number(process.env.ANCHORPOST_CHAOS_KUBO_DOWN_MS ?? 30_000);
 const ERGO_DOWN_MS = Number(process.env.ANCHORPOST_CHAOS_ERGO_DOWN_MS ?? 30_000);
+const ERGO_RESTART_MS = 5_000;
 /** Longest wait for the system to catch up after one fault. */
 const RECOVERY_LIMIT_MS = 5 * 60_000;
 
@@ -179,6 +181,12 @@ const FAULTS: readonly Fault[] = [
       cluster.ergo!.suspend();
       await sleep(ERGO_DOWN_MS);
       cluster.ergo!.resume();
+    },
+  },
+  {
+    name: `ergo node killed, restarted ${ERGO_RESTART_MS / 1000} s later`,
+    async inject(cluster) {
+      await cluster.ergo!.restart(ERGO_RESTART_MS);
     },
   },
 ];

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ErgoWallet } from '@anchorpost/chains';
 import { Mnemonic } from 'ethers';
+import { freePort } from './cluster/free-port.ts';
 import { REPO } from './platform-process.ts';
 
 const run = promisify(execFile);
@@ -25,6 +26,11 @@ export interface ErgoDevnetProcess {
   /** SIGSTOP: the node neither answers nor mines (calls to it hang) until `resume`. */
   suspend(): void;
   resume(): void;
+  /**
+   * SIGKILL, then the double started again on the same port and data folder: the same chain, an
+   * empty pool (a node's restart). Resolves once it listens again.
+   */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,33 +49,25 @@ export async function startErgoDevnetProcess(
   startHeight: number,
   blockMs = 400,
 ): Promise<ErgoDevnetProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [MAIN, '--port', '0', '--auto-mine-ms', String(blockMs), '--start-height', String(startHeight)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  // Its events (transactions, funds, rollbacks) go to a file beside the services' logs.
+  // A port below the ephemeral range, so that it is still free when the double comes back on it.
+  const port = await freePort();
+  const args = [
+    MAIN,
+    ...['--port', String(port), '--auto-mine-ms', String(blockMs), '--start-height', String(startHeight)],
+    ...['--data-dir', join(dir, 'ergo-chain')],
+  ];
+  // Its events (transactions, funds, rollbacks, restarts) go to a file beside the services' logs.
   const events = createWriteStream(join(dir, 'ergo-node.log'), { flags: 'a' });
-  child.stderr!.pipe(events);
-  const exited = once(child, 'exit');
-  const url = await new Promise<string>((resolve, reject) => {
-    let printed = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      printed += chunk;
-      const line = printed.split('\n').find((l) => l.includes('"url"'));
-      if (line !== undefined) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    void exited.then(() => {
-      reject(new Error('the Ergo test double exited before it listened'));
-    });
-  });
+  let current = await spawnDouble(args, events);
+  const { url } = current;
   const stop = async () => {
+    const { child, exited } = current;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
     }
+    events.end();
   };
   try {
     const mnemonicFile = join(dir, 'ergo-mnemonic');
@@ -113,12 +111,44 @@ export async function startErgoDevnetProcess(
       async rollback(blocks) {
         await post(`${url}/devnet/rollback`, { blocks, dropTransactions: true });
       },
-      suspend: () => child.kill('SIGSTOP'),
-      resume: () => child.kill('SIGCONT'),
+      suspend: () => current.child.kill('SIGSTOP'),
+      resume: () => current.child.kill('SIGCONT'),
+      async restart(downMs = 0) {
+        current.child.kill('SIGKILL');
+        await current.exited;
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        current = await spawnDouble(args, events);
+      },
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+interface RunningDouble {
+  readonly child: ChildProcess;
+  readonly exited: Promise<unknown>;
+  readonly url: string;
+}
+
+/** Starts the double's process with `args`; resolves with its URL once it listens. */
+async function spawnDouble(args: readonly string[], events: NodeJS.WritableStream): Promise<RunningDouble> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.pipe(events, { end: false });
+  const exited = once(child, 'exit');
+  const url = await new Promise<string>((resolve, reject) => {
+    let printed = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      printed += chunk;
+      const line = printed.split('\n').find((l) => l.includes('"url"'));
+      if (line !== undefined) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    void exited.then(() => {
+      reject(new Error('the Ergo test double exited before it listened'));
+    });
+  });
+  return { child, exited, url };
 }

@@ -70,6 +70,11 @@ ANCHORPOST_SPONSOR_HOST: "0.0.0.0"
 ANCHORPOST_SPONSOR_MANAGEMENT_HOST: "0.0.0.0"
 ANCHORPOST_SPONSOR_FORWARDER: {{ required "sponsor.forwarder: give the AnchorpostForwarder address (docs/sponsor.md)" .Values.sponsor.forwarder | quote }}
 ANCHORPOST_SPONSOR_POLICY_FILE: "/etc/anchorpost/sponsor/policy.json"
+{{- $l := .Values.sponsor.ledger }}
+{{- if $l.enabled }}
+ANCHORPOST_SPONSOR_LEDGER_RELAY_URL: {{ $l.relayUrl | default (printf "http://%s-relay:7410" (include "anchorpost-lib.fullname" .)) | quote }}
+ANCHORPOST_SPONSOR_LEDGER_ERGO_NODE_URL: {{ required "sponsor.ledger.ergoNodeUrl: give the Ergo node whose blocks the ledger's tx-files name, or set relay.ergoNodeUrl (docs/sponsor.md)" ($l.ergoNodeUrl | default .Values.relay.ergoNodeUrl) | quote }}
+{{- end }}
 {{- end }}
 {{- end -}}
 

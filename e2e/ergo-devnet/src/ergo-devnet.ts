@@ -13,6 +13,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ChainJournal } from './chain-journal.ts';
 import { DevnetLedger } from './ledger.ts';
 import type { BoxJson, DevnetNetwork } from './ledger.ts';
 import { answerNodeRequest } from './node-api.ts';
@@ -37,6 +38,11 @@ export interface ErgoDevnetOptions {
   readonly indexOrder?: IndexOrder;
   /** One JSON-able record per event (transaction accepted or refused, fund, rollback). */
   readonly log?: (event: Record<string, unknown>) => void;
+  /**
+   * Keeps the chain in this folder (chain-journal.ts): a double started again on it has the same
+   * blocks, and an empty pool, as a node after a restart. Default: in memory only.
+   */
+  readonly dataDir?: string;
 }
 
 export class ErgoDevnet {
@@ -53,16 +59,26 @@ export class ErgoDevnet {
       throw new RangeError('indexerLag: expected >= 0');
     this.network = options.network ?? 'testnet';
     this.#indexOrder = options.indexOrder ?? 'newest-first';
-    this.#ledger = new DevnetLedger({
-      network: this.network,
-      now: options.now ?? Date.now,
-      startHeight: options.startHeight ?? 1,
-      minFee: options.minFee ?? 1_000_000n,
-      indexerLag,
-      log: options.log,
-    });
+    const startHeight = options.startHeight ?? 1;
+    const opened =
+      options.dataDir === undefined
+        ? undefined
+        : ChainJournal.open(options.dataDir, { network: this.network, startHeight });
+    this.#ledger = new DevnetLedger(
+      {
+        network: this.network,
+        now: options.now ?? Date.now,
+        startHeight,
+        minFee: options.minFee ?? 1_000_000n,
+        indexerLag,
+        log: options.log,
+        journal: opened?.journal,
+      },
+      opened?.restored,
+    );
     // Ten empty blocks, so that signing and validation have a full header window from the start.
-    this.#ledger.mine(10);
+    if (this.#ledger.blocks.length === 0) this.#ledger.mine(10);
+    else options.log?.({ event: 'restarted', height: this.#ledger.height });
   }
 
   get height(): number {

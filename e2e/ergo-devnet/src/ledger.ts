@@ -1,7 +1,8 @@
 /**
  * The chain of the Ergo node TEST DOUBLE: blocks made on demand, a mempool, the UTXO set and the
  * node's extra index, all in memory, rebuilt from the blocks after every change (a rollback is just
- * fewer blocks). Every transaction — submitted ones and the faucet's — is checked with ergo-lib the
+ * fewer blocks). With a journal (chain-journal.ts) the blocks are also written to disk as they are
+ * made, and a ledger made from the journal's chain has them again (the pool starts empty). Every transaction — submitted ones and the faucet's — is checked with ergo-lib the
  * way the node checks it, and again when a block takes it.
  *
  * Modelled on the reference node (ergoplatform/ergo v6.0.x): `ErgoMemPool.process` (already pooled,
@@ -11,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import * as ergo from 'ergo-lib-wasm-nodejs';
 import { buildHeader, GROUP_GENERATOR } from './block-header.ts';
+import type { ChainJournal, RestoredChain } from './chain-journal.ts';
 import type { HeaderJson } from './block-header.ts';
 import {
   parseLossless,
@@ -109,6 +111,8 @@ export interface LedgerOptions {
   readonly indexerLag: number;
   /** One record per transaction accepted or refused, fund and rollback. */
   readonly log?: ((event: Record<string, unknown>) => void) | undefined;
+  /** Where each block mined and each rollback is written, to be restarted from. */
+  readonly journal?: ChainJournal | undefined;
 }
 
 /** A refusal in the node's terms: HTTP status, reason and detail. */
@@ -165,11 +169,13 @@ export class DevnetLedger {
   /** Blocks ever made: the nonce of each header, so that a replacing block never reuses an id. */
   #made = 0;
 
-  constructor(options: LedgerOptions) {
+  /** A new chain, or, with `restored`, the chain a journal kept (its blocks checked again as they are read). */
+  constructor(options: LedgerOptions, restored?: RestoredChain) {
     this.#options = options;
     this.network = options.network;
-    this.launchTime = options.now();
-    const secret = ergo.SecretKey.dlog_from_bytes(randomBytes(32));
+    this.launchTime = restored?.launchTime ?? options.now();
+    const secretBytes = restored?.faucetSecret ?? randomBytes(32);
+    const secret = ergo.SecretKey.dlog_from_bytes(secretBytes);
     const secrets = new ergo.SecretKeys();
     secrets.add(secret);
     const address = secret.get_address();
@@ -184,6 +190,15 @@ export class DevnetLedger {
       new ergo.Tokens(),
     );
     this.#genesis = [boxFromLib(genesisBox)];
+    if (restored === undefined) {
+      const identity = { network: options.network, startHeight: options.startHeight };
+      options.journal?.begin(identity, secretBytes, this.launchTime);
+    } else {
+      for (const block of restored.blocks) {
+        this.#blocks.push({ header: block.header, txs: block.txs.map((json) => entryOf(parseTx(json))) });
+      }
+      this.#made = restored.made;
+    }
     this.#reindex();
   }
 
@@ -426,6 +441,7 @@ export class DevnetLedger {
       nonce: this.#made++,
     });
     this.#blocks.push({ header, txs: taken });
+    this.#options.journal?.blockMined({ header, txs: taken.map((tx) => tx.libJson) });
     this.#reindex();
     this.#mempool = this.#stillValid(waiting);
     return header.id;
@@ -441,6 +457,7 @@ export class DevnetLedger {
       throw badRequest(`cannot roll back ${count} of ${this.#blocks.length} blocks (the first one stays)`);
     }
     const removed = this.#blocks.splice(this.#blocks.length - count, count);
+    this.#options.journal?.rolledBack(count);
     const returned = options.dropTransactions === true ? [] : removed.flatMap((block) => block.txs);
     this.#reindex();
     this.#mempool = this.#stillValid([...returned, ...this.#mempool]);
@@ -650,6 +667,10 @@ function tokenOf(box: BoxJson, tokenId: string, amount: bigint): IndexedToken {
     description: text('R5'),
     decimals,
   };
+}
+
+function parseTx(json: string): ergo.Transaction {
+  return ergo.Transaction.from_json(json);
 }
 
 function entryOf(tx: ergo.Transaction): TxEntry {

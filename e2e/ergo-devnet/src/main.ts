@@ -2,8 +2,9 @@
 /**
  * `node e2e/ergo-devnet/dist/main.js [--port N] [--host H] [--network testnet|mainnet|devnet]
  *   [--auto-mine-ms MS] [--start-height H] [--min-fee NANOERG] [--indexer-lag BLOCKS]
- *   [--index-order newest-first|oldest-first] [--quiet]`:
- * the Ergo node TEST DOUBLE in its own process, for the e2e cluster. Prints one JSON line on stdout
+ *   [--index-order newest-first|oldest-first] [--data-dir DIR] [--quiet]`:
+ * the Ergo node TEST DOUBLE in its own process, for the e2e cluster. With --data-dir its chain is
+ * kept in DIR, and a double started again on DIR (after a kill too) has the same blocks. Prints one JSON line on stdout
  * with its URL when it listens; events (transactions accepted or refused, funds, rollbacks) go to
  * stderr as JSON lines unless --quiet; stops on SIGTERM / SIGINT.
  */
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     'min-fee': { type: 'string', default: '1000000' },
     'indexer-lag': { type: 'string', default: '0' },
     'index-order': { type: 'string', default: 'newest-first' },
+    'data-dir': { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -55,6 +57,7 @@ const devnet = await startErgoDevnet({
   indexerLag: whole('indexer-lag', values['indexer-lag']),
   indexOrder,
   ...(autoMine === undefined ? {} : { autoMineMs: whole('auto-mine-ms', autoMine) }),
+  ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
   ...(values.quiet ? {} : { log }),
 });
 process.stdout.write(

@@ -11,8 +11,7 @@ import type {
   IndexDump,
   InclusionRecord,
   Page,
-  ProofSlice,
-  ProofSliceQuery,
+  ProofReadRecord,
   TxFileRecord,
 } from './records.ts';
 
@@ -44,10 +43,11 @@ export interface IndexRepository {
   /** The batch's tx-file CIDs in leaf order, read page by page (for Merkle paths). */
   batchEntries(batchCid: string, pageSize?: number): AsyncIterable<string>;
   /**
-   * A run of a batch's entries and some of its stored tree nodes, in one round trip: what an
-   * O(log n) proof reads. Nodes that are not stored are left out.
+   * What a tx-file's proof needs from the index, in one round trip (one SQL statement): its
+   * first batch (lowest sequence, as getProof), leaf index and anchors, its trustedblock, the
+   * leaf's run of entries and the path's stored tree nodes. Null if it is in no indexed batch.
    */
-  proofSlice(batchCid: string, query: ProofSliceQuery): Promise<ProofSlice>;
+  proofRead(txFileCid: string): Promise<ProofReadRecord | null>;
   /** Where a tx-file was sealed and anchored; null if it is in no indexed batch. */
   getProof(txFileCid: string): Promise<InclusionRecord | null>;
   /** Tx-files sent to a recipient, in batch order, keyset-paginated (limit 1…1000). */

@@ -96,7 +96,7 @@ export interface InclusionRecord {
   /** That batch's anchors, ordered by chain and chain id. */
   anchors: AnchorRecord[];
   /**
-   * The level from which the batch's tree nodes are stored (see `proofSlice`); absent for a batch
+   * The level from which the batch's tree nodes are stored (see `proofRead`); absent for a batch
    * indexed before the index kept them, whose proofs read every entry.
    */
   treeLevel?: number;
@@ -111,18 +111,32 @@ export interface BatchTreeNodeRecord {
   hash: string;
 }
 
-/** Which entries and tree nodes of one batch a proof needs. */
-export interface ProofSliceQuery {
-  /** Entries [entriesFrom, entriesTo) in leaf order. */
-  entriesFrom: number;
-  entriesTo: number;
-  nodes: readonly { level: number; index: number }[];
+/** One stored tree node on a proof's path (`hash`: 64 lower-case hex characters). */
+export interface ProofNode {
+  level: number;
+  index: number;
+  hash: string;
 }
 
-/** What `proofSlice` found: entries in leaf order, and the nodes that are stored. */
-export interface ProofSlice {
-  entries: string[];
-  nodes: { level: number; index: number; hash: string }[];
+/**
+ * Everything the index holds for one tx-file's proof, as `proofRead` reads it in one statement:
+ * where it was sealed and anchored (an InclusionRecord), its `trustedblock`, and — for a batch
+ * with stored tree nodes — the leaf's run of 2^treeLevel entries and the path's nodes.
+ */
+export interface ProofReadRecord extends InclusionRecord {
+  /** The tx-file's trustedblock; null without a tx_file row or (older rows) without its id. */
+  trustedblock: { height: number; blockId: string } | null;
+  /**
+   * Entries [runStart, min(runStart + 2^treeLevel, count)) in leaf order, where runStart is the
+   * leaf index rounded down to a multiple of 2^treeLevel; empty when treeLevel is absent.
+   */
+  run: string[];
+  /**
+   * For each level from treeLevel up, the stored sibling of the leaf's ancestor at that level
+   * (node `(index >> level) ^ 1`) when it holds any entry, by level; nodes not stored are left
+   * out. Empty when treeLevel is absent.
+   */
+  nodes: ProofNode[];
 }
 
 /** One page of a keyset-paginated listing; pass `nextCursor` back for the next page. */

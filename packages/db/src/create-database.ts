@@ -66,7 +66,7 @@ export function createDatabase(options: DatabaseOptions): Database {
   let closed: Promise<void> | undefined;
   return {
     prisma,
-    index: new PrismaIndexRepository(prisma),
+    index: new PrismaIndexRepository(prisma, pool),
     receipts: new PrismaReceiptRepository(prisma),
     anchorRequests: new PrismaAnchorRequestRepository(prisma),
     sponsorships: new PrismaSponsorshipRepository(prisma),

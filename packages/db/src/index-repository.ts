@@ -1,11 +1,14 @@
 /**
  * The index port: what the parser writes (from chains + IPFS alone, so it can always be
  * rebuilt) and the proof API reads. `PrismaIndexRepository` is its one implementation; the
- * same code runs against PostgreSQL and the embedded PGlite (see createDatabase).
+ * same code runs against PostgreSQL and the embedded PGlite (see createDatabase). The proof
+ * API's hot read, `proofRead`, is one SQL statement on the pg pool itself (proof-read.ts).
  */
 import { DbError } from '@anchorpost/db-port';
 import { isProtocolError, MerkleUpperLevels, merkleLeafHashForCid, toHex } from '@anchorpost/protocol';
 import type { MerkleUpperLevelsResult } from '@anchorpost/protocol';
+import type pg from 'pg';
+import { readProof } from './proof-read.ts';
 import { withDbErrors } from './to-db-error.ts';
 import { decodeMessageCursor, encodeMessageCursor } from './message-cursor.ts';
 import { Prisma } from './generated/prisma/client.ts';
@@ -21,8 +24,7 @@ import type {
   IndexDump,
   InclusionRecord,
   Page,
-  ProofSlice,
-  ProofSliceQuery,
+  ProofReadRecord,
   TxFileRecord,
 } from '@anchorpost/db-port';
 
@@ -135,9 +137,12 @@ async function insertTreeNodes(
 
 export class PrismaIndexRepository implements IndexRepository {
   readonly #prisma: PrismaClient;
+  /** The pool under `prisma`: `proofRead` goes straight through the driver. */
+  readonly #pool: pg.Pool;
 
-  constructor(prisma: PrismaClient) {
+  constructor(prisma: PrismaClient, pool: pg.Pool) {
     this.#prisma = prisma;
+    this.#pool = pool;
   }
 
   recordBatch(batch: BatchRecord, entries: Iterable<string> | AsyncIterable<string>): Promise<void> {
@@ -316,25 +321,8 @@ export class PrismaIndexRepository implements IndexRepository {
     }
   }
 
-  proofSlice(batchCid: string, query: ProofSliceQuery): Promise<ProofSlice> {
-    return withDbErrors('proofSlice', async () => {
-      // One round trip: the run of entries and the nodes, told apart by a null level.
-      const rows = await this.#prisma.$queryRaw<{ level: number | null; index: number; value: string }[]>`
-        SELECT NULL::int4 AS "level", "index", "tx_file_cid" AS "value" FROM "batch_entry"
-        WHERE "batch_cid" = ${batchCid} AND "index" >= ${query.entriesFrom} AND "index" < ${query.entriesTo}
-        UNION ALL
-        SELECT n."level", n."index", n."hash" FROM "batch_tree_node" n
-        JOIN unnest(${query.nodes.map((node) => node.level)}::int4[], ${query.nodes.map((node) => node.index)}::int4[])
-          AS k("level", "index") ON n."level" = k."level" AND n."index" = k."index"
-        WHERE n."batch_cid" = ${batchCid}`;
-      const entries = rows.filter((row) => row.level === null).sort((a, b) => a.index - b.index);
-      return {
-        entries: entries.map((row) => row.value),
-        nodes: rows
-          .filter((row) => row.level !== null)
-          .map((row) => ({ level: row.level!, index: row.index, hash: row.value })),
-      };
-    });
+  proofRead(txFileCid: string): Promise<ProofReadRecord | null> {
+    return withDbErrors('proofRead', () => readProof(this.#pool, txFileCid));
   }
 
   getProof(txFileCid: string): Promise<InclusionRecord | null> {

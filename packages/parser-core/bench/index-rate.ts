@@ -4,7 +4,9 @@
  * AnchorIndexer run (verify the batch-file, fetch and parse every tx-file, write the tx_file,
  * batch_entry and tree rows). Beside it, in the same run and over the same files: the bare store
  * reads at the same concurrency (as `getFile`, the way the parser read every tx-file before it read
- * raw leaves as blocks) and the bare index writes of the same rows. Database:
+ * raw leaves as blocks), the bare index writes of the same rows, and the bare `exportDag` of the
+ * batch (the one stream the parser now reads tx-files from). Parse threads:
+ * ANCHORPOST_BENCH_PARSE_THREADS (default: the parser's). Database:
  * ANCHORPOST_BENCH_DATABASE_URL (an empty database; migrated here), else embedded PGlite. Store:
  * ANCHORPOST_BENCH_KUBO_URL (a Kubo RPC API), else an embedded Helia store in a temp dir. Writes
  * bench-results/parser-index.json.
@@ -28,12 +30,15 @@ import { BenchReport } from '../../../scripts/bench-report.ts';
 import { AnchorIndexer } from '../src/anchor-indexer.ts';
 import { ContentFetcher } from '../src/content-fetcher.ts';
 import { MAX_TX_FILE_BYTES, resolveParserOptions } from '../src/parser-options.ts';
+import { TxFileParsing } from '../src/tx-file-parsing.ts';
 import { toTxFileRecord } from '../src/tx-file-record.ts';
 
 const files = Number(process.argv[2] ?? 20_000);
 const dir = await mkdtemp(join(tmpdir(), 'anchorpost-parser-bench-'));
 const kuboUrl = process.env['ANCHORPOST_BENCH_KUBO_URL'];
 const externalDb = process.env['ANCHORPOST_BENCH_DATABASE_URL'];
+// The parser's parse threads (ANCHORPOST_PARSER_PARSE_THREADS); 0 parses on the event loop.
+const parseThreadsEnv = process.env['ANCHORPOST_BENCH_PARSE_THREADS'];
 // The parser's defaults (concurrency, chunk, retries); the chain is not read here.
 const defaults = resolveParserOptions({
   reader: { id: 'evm:bench' } as never,
@@ -137,6 +142,16 @@ try {
   }
   const writePerSecond = files / ((performance.now() - writing) / 1000);
 
+  // Baseline 3: the batch's whole DAG as one stream (what the indexer now reads tx-files from).
+  const exporting = performance.now();
+  let exported = 0;
+  for await (const block of store.exportDag(batchCid)) exported += block.bytes.byteLength > 0 ? 1 : 0;
+  const exportPerSecond = files / ((performance.now() - exporting) / 1000);
+  if (exported < files) throw new Error(`exportDag gave ${exported} blocks for ${files} tx-files`);
+
+  const parseThreads = parseThreadsEnv === undefined ? defaults.parseThreads : Number(parseThreadsEnv);
+  const parsing = new TxFileParsing(parseThreads);
+
   const indexer = new AnchorIndexer({
     index: db.index,
     fetcher,
@@ -146,9 +161,15 @@ try {
     duplicateCheck: defaults.duplicateCheck,
     txFileConcurrency: defaults.txFileConcurrency,
     txFileChunk: defaults.txFileChunk,
-    observer: undefined,
+    parsing,
+    observer: {
+      txFilesRead: (event) => {
+        reads = event;
+      },
+    },
     peer: undefined,
   });
+  let reads: { bulk: number; single: number; bulkFailure: unknown } | undefined;
   const anchor: ChainAnchor = {
     sequence: header.sequence,
     root,
@@ -163,6 +184,7 @@ try {
   const indexing = performance.now();
   const outcome = await indexer.index(anchor);
   const indexSeconds = (performance.now() - indexing) / 1000;
+  await parsing.close();
   if (outcome.kind !== 'indexed' || outcome.txFilesIndexed !== files) {
     throw new Error(`the bench batch was not indexed whole: ${JSON.stringify(outcome)}`);
   }
@@ -174,6 +196,9 @@ try {
     database: pg === undefined ? 'postgresql' : 'pglite',
     txFileConcurrency: defaults.txFileConcurrency,
     txFileChunk: defaults.txFileChunk,
+    parseThreads,
+    readFromBulk: reads?.bulk,
+    readSingly: reads?.single,
     prepareSeconds: Number(prepareSeconds.toFixed(1)),
     indexSeconds: Number(indexSeconds.toFixed(2)),
   };
@@ -190,6 +215,12 @@ try {
     measured: indexPerSecond,
     unit: 'files/s',
     baseline: { label: 'bare recordTxFiles of the same rows', value: writePerSecond },
+  });
+  report.row({
+    path: `parser indexing ${files.toLocaleString('en')} files, against the bare DAG export`,
+    measured: indexPerSecond,
+    unit: 'files/s',
+    baseline: { label: 'bare exportDag of the batch', value: exportPerSecond },
   });
   report.row({
     path: `parser rebuild of 1,000,000 files at this rate (extrapolated)`,

@@ -18,7 +18,8 @@ import { ParserError, ParserErrorCode } from './parser-error.ts';
 import { notify } from './parser-observer.ts';
 import type { ParserObserver } from './parser-observer.ts';
 import type { PeerFollowing } from './parser-options.ts';
-import { toTxFileRecord } from './tx-file-record.ts';
+import type { BulkTxFiles } from './bulk-tx-files.ts';
+import type { TxFileParsing } from './tx-file-parsing.ts';
 
 export interface AnchorIndexerOptions {
   readonly index: IndexRepository;
@@ -29,6 +30,8 @@ export interface AnchorIndexerOptions {
   readonly duplicateCheck: DuplicateCheck;
   readonly txFileConcurrency: number;
   readonly txFileChunk: number;
+  /** Where tx-files are parsed (worker threads or inline). */
+  readonly parsing: TxFileParsing;
   readonly observer: ParserObserver | undefined;
   /** Indexing a peer's anchors (ADR 0031); undefined: the platform's own. */
   readonly peer: PeerFollowing | undefined;
@@ -203,17 +206,35 @@ export class AnchorIndexer {
   }
 
   /**
-   * Indexes the batch's tx-files chunk by chunk; returns how many were new. A chunk's write runs
-   * while the next chunk is fetched (storage and database work side by side), with at most one
-   * write in flight, so memory holds two chunks of rows at most.
+   * Indexes the batch's tx-files chunk by chunk; returns how many were new. The tx-files come from
+   * one stream of the batch's DAG where it can give them (BulkTxFiles), on their own otherwise. A
+   * chunk's write runs while the next chunk is fetched (storage and database work side by side),
+   * with at most one write in flight, so memory holds two chunks of rows at most.
    */
   async #indexTxFiles(batchCid: string, root: BatchRoot): Promise<number> {
+    const { txFileConcurrency, fetcher, observer } = this.#options;
+    const reads = { bulk: 0, single: 0 };
+    const bulk = fetcher.bulk(batchCid, txFileConcurrency);
+    try {
+      return await this.#indexChunks(batchCid, root, bulk, reads);
+    } finally {
+      bulk.close();
+      notify(observer, 'txFilesRead', { batchCid, ...reads, bulkFailure: bulk.failure });
+    }
+  }
+
+  async #indexChunks(
+    batchCid: string,
+    root: BatchRoot,
+    bulk: BulkTxFiles,
+    reads: { bulk: number; single: number },
+  ): Promise<number> {
     const { txFileChunk } = this.#options;
     let inserted = 0;
     let chunk: { cid: string; position: number }[] = [];
     let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
-      const rows = await this.#fetchTxFiles(batchCid, root.sequence, chunk);
+      const rows = await this.#fetchTxFiles(batchCid, root.sequence, chunk, bulk, reads);
       chunk = [];
       await writing;
       if (rows.length === 0) return;
@@ -244,8 +265,10 @@ export class AnchorIndexer {
     batchCid: string,
     batchSequence: number,
     entries: readonly { cid: string; position: number }[],
+    bulk: BulkTxFiles,
+    reads: { bulk: number; single: number },
   ): Promise<TxFileRecord[]> {
-    const { fetcher, txFileConcurrency, observer } = this.#options;
+    const { fetcher, txFileConcurrency, parsing, observer } = this.#options;
     const rows = new Array<TxFileRecord | undefined>(entries.length);
     let next = 0;
     const worker = async () => {
@@ -253,7 +276,15 @@ export class AnchorIndexer {
         const i = next++;
         const { cid, position } = entries[i]!;
         try {
-          rows[i] = toTxFileRecord(cid, await fetcher.txFile(cid), batchSequence, position);
+          // Asked in entry order: each worker takes its entry before any await.
+          let bytes = await bulk.take(cid);
+          if (bytes === undefined) {
+            reads.single += 1;
+            bytes = await fetcher.txFile(cid);
+          } else {
+            reads.bulk += 1;
+          }
+          rows[i] = await parsing.record({ cid, bytes, batchSequence, position });
         } catch (error) {
           // Retryable (storage down): the whole anchor is tried again later, nothing is skipped.
           if (error instanceof AnchorpostError && error.retryable) throw error;

@@ -3,9 +3,10 @@
  * trying again on retryable failures (IPFS down or slow). A non-retryable failure, or the last
  * retryable one, is thrown as it came.
  */
-import { AnchorpostError, CidCodec, cidToBytes } from '@anchorpost/protocol';
+import { AnchorpostError } from '@anchorpost/protocol';
 import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 import type { ContentAddress, ContentStore } from '@anchorpost/storage-port';
+import { BulkTxFiles, isRawLeaf } from './bulk-tx-files.ts';
 import { notify } from './parser-observer.ts';
 import type { ParserObserver } from './parser-observer.ts';
 import { MAX_TX_FILE_BYTES } from './parser-options.ts';
@@ -31,6 +32,19 @@ export class ContentFetcher {
     return this.#retrying(`block ${cid.toString()}`, () =>
       this.#options.store.getBlock(cid, { timeoutMs: this.#options.timeoutMs }),
     );
+  }
+
+  /**
+   * The batch's DAG as one stream (ADR 0036), for `txFile` to take tx-files from: `window` raw
+   * blocks kept ahead at most, given up when a block takes longer than the read time limit or the
+   * run is stopped. The caller closes it.
+   */
+  bulk(batchCid: ContentAddress, window: number): BulkTxFiles {
+    const { store, timeoutMs, signal } = this.#options;
+    return new BulkTxFiles((stop) => store.exportDag(batchCid, { signal: AbortSignal.any([signal, stop]) }), {
+      window,
+      stallMs: timeoutMs,
+    });
   }
 
   /**
@@ -69,15 +83,5 @@ export class ContentFetcher {
         await sleep(delayMs, signal);
       }
     }
-  }
-}
-
-/** Whether the CID names a raw leaf (0x55); anything it cannot parse goes the file way, which reports it. */
-function isRawLeaf(cid: ContentAddress): boolean {
-  try {
-    // CIDv1 bytes: version, then the codec (one varint byte for the protocol's codecs).
-    return cidToBytes(cid)[1] === CidCodec.Raw;
-  } catch {
-    return false;
   }
 }

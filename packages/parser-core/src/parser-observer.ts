@@ -12,6 +12,11 @@ export interface ParserObserver {
   anchorRejected?(event: { anchor: ChainAnchor; error: Error }): void;
   /** A tx-file of a valid batch was left out (cannot be fetched or parsed). */
   txFileRejected?(event: { batchCid: string; index: number; cid: string; error: Error }): void;
+  /**
+   * How a batch's tx-files were read (ADR 0036): `bulk` from the batch's one DAG stream, `single`
+   * on their own (not raw leaves, repeated, or after the stream ended early — `bulkFailure` says why).
+   */
+  txFilesRead?(event: { batchCid: string; bulk: number; single: number; bulkFailure: unknown }): void;
   /** Blocks between the chain head and the cursor, after each page and each run. */
   headLag?(blocks: number): void;
   /** The stored cursor's block is no longer canonical; reading goes on from `fromBlock`. */

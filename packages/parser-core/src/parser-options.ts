@@ -62,6 +62,8 @@ export interface ParserOptions {
   readonly txFileConcurrency?: number;
   /** Tx-files written per transaction; default 2,000 (one chunk is written while the next is fetched). */
   readonly txFileChunk?: number;
+  /** Worker threads parsing tx-files (ADR 0036); 0 parses on the event loop. Default 1. */
+  readonly parseThreads?: number;
   /** start(): pause between runs once caught up; default 5 s. */
   readonly pollIntervalMs?: number;
   /** start(): longest pause after a failed run; default 60 s. */
@@ -88,6 +90,7 @@ export interface ResolvedParserOptions {
   readonly duplicateCheck: DuplicateCheck;
   readonly txFileConcurrency: number;
   readonly txFileChunk: number;
+  readonly parseThreads: number;
   readonly pollIntervalMs: number;
   readonly maxFailureDelayMs: number;
   readonly sleep: Sleep;
@@ -96,6 +99,8 @@ export interface ResolvedParserOptions {
 }
 
 export const DEFAULT_TRUSTED_DEPTH = 10;
+/** One thread beside the event loop: the parse moves to another core (ADR 0036). */
+export const DEFAULT_PARSE_THREADS = 1;
 /** The protocol's tx-file limit (DEFAULT_TX_FILE_LIMITS.maxBytes): nothing larger is fetched. */
 export const MAX_TX_FILE_BYTES = 1_048_576;
 
@@ -168,6 +173,7 @@ export function resolveParserOptions(options: ParserOptions): ResolvedParserOpti
     duplicateCheck,
     txFileConcurrency: integer('txFileConcurrency', options.txFileConcurrency, 32, 1),
     txFileChunk: integer('txFileChunk', options.txFileChunk, 2_000, 1),
+    parseThreads: integer('parseThreads', options.parseThreads, DEFAULT_PARSE_THREADS, 0),
     pollIntervalMs: integer('pollIntervalMs', options.pollIntervalMs, 5_000, 0),
     maxFailureDelayMs: integer('maxFailureDelayMs', options.maxFailureDelayMs, 60_000, 0),
     sleep: options.sleep ?? defaultSleep,

@@ -26,6 +26,7 @@ import { ContentFetcher } from './content-fetcher.ts';
 import { notify } from './parser-observer.ts';
 import { resolveParserOptions } from './parser-options.ts';
 import type { ParserOptions, ResolvedParserOptions } from './parser-options.ts';
+import { TxFileParsing } from './tx-file-parsing.ts';
 
 export interface ParserRunResult {
   /** First block read this run; greater than `toBlock` when there was nothing new at trusted depth. */
@@ -116,6 +117,16 @@ export class Parser {
   }
 
   async #run(): Promise<ParserRunResult> {
+    // The run's parse threads start with its first tx-file and end with it.
+    const parsing = new TxFileParsing(this.#options.parseThreads);
+    try {
+      return await this.#runWith(parsing);
+    } finally {
+      await parsing.close();
+    }
+  }
+
+  async #runWith(parsing: TxFileParsing): Promise<ParserRunResult> {
     const o = this.#options;
     const signal = this.#controller.signal;
     const indexer = new AnchorIndexer({
@@ -134,6 +145,7 @@ export class Parser {
       duplicateCheck: o.duplicateCheck,
       txFileConcurrency: o.txFileConcurrency,
       txFileChunk: o.txFileChunk,
+      parsing,
       observer: o.observer,
       peer: o.peer,
     });

@@ -4,7 +4,7 @@
  * all in temp dirs and stopped afterwards. Tx-files are real (modern suite), batch-files are
  * encoded with the protocol and anchored with the contract's own `anchor` call.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -77,6 +77,8 @@ export interface World {
   ): Promise<SealedBatch>;
   anchor(contract: string, sequence: number, root: string, batchCid: string): Promise<AnchorTx>;
   parser(contract: { address: string; blockNumber: number }, options?: Partial<ParserOptions>): Parser;
+  /** Flips a byte of a block in the Helia store's files on disk, as a failing disk would. */
+  damageBlock(cid: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -168,6 +170,19 @@ export async function startWorld(): Promise<World> {
           }
         }
         return { cid: rootCid, root, sequence, platform, sealedAt, previous, txFiles };
+      },
+      async damageBlock(cid) {
+        const bytes = Buffer.from(await store.getBlock(cid));
+        let damaged = 0;
+        for (const file of await readdir(join(dir, 'ipfs', 'blocks'), { recursive: true })) {
+          const path = join(dir, 'ipfs', 'blocks', file);
+          const content = await readFile(path).catch(() => undefined);
+          if (content === undefined || !content.equals(bytes)) continue;
+          content[0]! ^= 0xff;
+          await writeFile(path, content);
+          damaged += 1;
+        }
+        if (damaged !== 1) throw new Error(`found ${damaged} files for block ${cid}`);
       },
       async anchor(contract, sequence, root, batchCid) {
         const receipt = await sendTransactionAndWait(chain.rpc, chain.owner, {

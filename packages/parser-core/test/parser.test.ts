@@ -33,6 +33,15 @@ function switchableStore(store: ContentStore): ContentStore & { down: boolean; f
       return (store[method] as (...a: unknown[]) => Promise<unknown>)(...args);
     };
   }
+  (wrapper as { exportDag: ContentStore['exportDag'] }).exportDag = (...args) => {
+    if (!wrapper.down) return store.exportDag(...args);
+    return (async function* () {
+      wrapper.failures += 1;
+      await Promise.resolve();
+      yield* [];
+      throw new StorageError(StorageErrorCode.Unavailable, 'IPFS node unreachable');
+    })();
+  };
   return new Proxy(wrapper, {
     get(target, key, receiver) {
       if (key in target) return Reflect.get(target, key, receiver) as unknown;

@@ -1,8 +1,9 @@
 /**
- * Builds the TxFileProof of one tx-file from the index alone: where it was sealed (getProof), the
- * Merkle path from the batch's stored tree nodes and the leaf's run of entries (or, for a batch
- * indexed before the nodes were kept, from all its entries read page by page), and the batch's
- * anchors with their depth below the chain's current head.
+ * Builds the TxFileProof of one tx-file from the index alone, in one round trip (`proofRead`:
+ * where it was sealed, the batch's anchors, its trustedblock, the leaf's run of entries and the
+ * batch's stored tree nodes on the path; a batch indexed before the nodes were kept reads all its
+ * entries page by page), with the anchors' depth below the chain's current head. The batch's
+ * checked header may come from a bounded cache (BatchHeaderCache), valid only for the same row.
  */
 import type { AnchorRecord, BatchRecord, ChainKind, IndexRepository } from '@anchorpost/db-port';
 import { toBase64 } from '@anchorpost/protocol';
@@ -11,15 +12,15 @@ import { inclusionFromEntries } from './inclusion-from-entries.ts';
 import { inclusionFromTree } from './inclusion-from-tree.ts';
 import { ProofError, ProofErrorCode } from './proof-error.ts';
 import { TX_FILE_PROOF_VERSION } from './tx-file-proof.ts';
-import type { AnchorProof, ProofBatch, ProofTimeBound, TxFileProof } from './tx-file-proof.ts';
-import type { TreeNodeCache } from './tree-node-cache.ts';
+import type { AnchorProof, ProofTimeBound, TxFileProof } from './tx-file-proof.ts';
+import type { BatchHeaderCache, CheckedBatchHeader } from './batch-header-cache.ts';
 
 export interface AssembleProofOptions {
   /** The chain's current head height (the service asks its ChainReader); confirmations count from it. */
   head(chain: ChainKind, chainId: string): Promise<number>;
   /**
-   * The tx-file's `trustedblock` (height and block id); by default read from the index
-   * (`getTxFile`). Without one — a tx-file batched but not parsed, or a row indexed before the
+   * The tx-file's `trustedblock` (height and block id); by default the one the index read with the
+   * proof (`proofRead`). Without one — a tx-file batched but not parsed, or a row indexed before the
    * index kept the block id — the proof has no `timeBound.notBefore`, and a verifier establishes
    * no lower time bound.
    */
@@ -35,8 +36,8 @@ export interface AssembleProofOptions {
    * (the full read); default: the repository's own page size.
    */
   entryPageSize?: number;
-  /** Tree nodes kept between proofs (bounded); without one every proof reads its nodes. */
-  treeNodeCache?: TreeNodeCache | undefined;
+  /** Checked batch headers kept between proofs (bounded); without one every proof checks its batch's. */
+  batchHeaderCache?: BatchHeaderCache | undefined;
   observer?: AssembleProofObserver | undefined;
 }
 
@@ -85,7 +86,9 @@ function anchorProof(record: AnchorRecord, head: number): AnchorProof {
  * block that is missing (indexed before the index kept it), or that contradicts the index row,
  * is INDEX_INCONSISTENT rather than a proof that would fail verification.
  */
-async function proofBatch(batch: BatchRecord): Promise<ProofBatch & { rootBlock: string }> {
+async function proofBatch(batch: BatchRecord, cache?: BatchHeaderCache): Promise<CheckedBatchHeader> {
+  const cached = cache?.get(batch);
+  if (cached !== undefined) return cached;
   if (batch.rootBlock === undefined) {
     throw new ProofError(
       ProofErrorCode.IndexInconsistent,
@@ -114,17 +117,8 @@ async function proofBatch(batch: BatchRecord): Promise<ProofBatch & { rootBlock:
       { cause },
     );
   }
+  cache?.set(batch, proof);
   return proof;
-}
-
-/** The trustedblock the index kept for the tx-file; null without a row or (older rows) an id. */
-async function indexedTrustedblock(
-  index: IndexRepository,
-  txFileCid: string,
-): Promise<TrustedBlockRef | null> {
-  const row = await index.getTxFile(txFileCid);
-  if (row?.trustedblockId === undefined) return null;
-  return { height: row.trustedblockHeight, blockId: row.trustedblockId };
 }
 
 /**
@@ -138,7 +132,7 @@ export async function assembleProof(
   options: AssembleProofOptions,
 ): Promise<TxFileProof> {
   const started = performance.now();
-  const found = await index.getProof(txFileCid);
+  const found = await index.proofRead(txFileCid);
   if (found === null) {
     throw new ProofError(
       ProofErrorCode.NotFound,
@@ -169,25 +163,19 @@ export async function assembleProof(
       );
     }
   }
-  const provenBatch = await proofBatch(batch);
-  // Read beside the Merkle path rather than after it: one round trip less per proof.
-  const trustedLookup = (options.trustedblock ?? ((cid) => indexedTrustedblock(index, cid)))(txFileCid);
-  trustedLookup.catch(() => undefined); // awaited below; a path failure must not leave it unhandled
+  const provenBatch = await proofBatch(batch, options.batchHeaderCache);
   const target = { leaf: txFileCid, index: found.index, treeSize: batch.count, root: batch.merkleRoot };
-  // O(log n) reads from the stored tree nodes; batches indexed before they were kept read every entry.
+  // O(log n): the run and nodes came with the read; batches indexed before they were kept read every entry.
   const inclusion =
     found.treeLevel === undefined
       ? await inclusionFromEntries(index.batchEntries(batch.cid, options.entryPageSize), target)
-      : await inclusionFromTree(
-          index,
-          { ...target, batchCid: batch.cid, treeLevel: found.treeLevel },
-          options.treeNodeCache,
-        );
+      : inclusionFromTree({ ...target, batchCid: batch.cid, treeLevel: found.treeLevel }, found);
   const anchors: AnchorProof[] = [];
   for (const anchor of live)
     anchors.push(anchorProof(anchor, await options.head(anchor.chain, anchor.chainId)));
   const timeBound: ProofTimeBound = { notAfter: anchors.map((anchor) => anchor.blockTime).sort()[0]! };
-  const trusted = await trustedLookup;
+  const trusted =
+    options.trustedblock === undefined ? found.trustedblock : await options.trustedblock(txFileCid);
   if (trusted !== null) {
     const blockId = trusted.blockId.toLowerCase();
     const time = await options.ergoBlockTime?.(trusted.height, blockId);

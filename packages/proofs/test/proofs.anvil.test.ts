@@ -15,6 +15,7 @@ import {
   toHex,
 } from '@anchorpost/protocol';
 import { assembleProof } from '../src/assemble-proof.ts';
+import { BatchHeaderCache } from '../src/batch-header-cache.ts';
 import { ProofError } from '../src/proof-error.ts';
 import type { EvmAnchorProof, TxFileProof } from '../src/tx-file-proof.ts';
 import { verifyProof } from '../src/verify-proof.ts';
@@ -656,6 +657,45 @@ describe('verifyProof under trust roots: the anchors the auditor chose, not the 
       verifyProof(proof, options({ trust: bad })),
       'INVALID_TRUST_ROOTS',
       'evm[0].submitters',
+    );
+  });
+});
+
+describe('assembleProof with a BatchHeaderCache', () => {
+  it('gives the proof it gives without one, the new anchor after a re-anchor, and checks a changed row afresh', async () => {
+    const index = fixture.database.index;
+    const cache = new BatchHeaderCache();
+    const snapshot = await fixture.chain.call<string>('evm_snapshot');
+    const moved = await fixture.anchoredBatch(3);
+    const cid = moved.entries[1]!;
+    const first = await assembleProof(index, cid, { head, batchHeaderCache: cache });
+    assert.equal(cache.size, 1);
+    assert.equal(JSON.stringify(first), JSON.stringify(await assembleProof(index, cid, { head })));
+
+    // A reorg takes the anchor's block away; the root is sent again and lands in another block.
+    assert.equal(await fixture.chain.call<boolean>('evm_revert', [snapshot]), true);
+    await fixture.chain.mine(2);
+    const again = await fixture.anchorOnChain(moved);
+    await fixture.recordAnchor(moved, again);
+    const second = await assembleProof(index, cid, { head, batchHeaderCache: cache });
+    assert.equal(second.anchors.length, 1);
+    assert.equal(
+      second.anchors[0]!.chain === 'evm' && second.anchors[0]!.blockHash,
+      again.blockHash.toLowerCase(),
+    );
+    assert.notEqual(JSON.stringify(second.anchors), JSON.stringify(first.anchors));
+    assert.equal(JSON.stringify(second), JSON.stringify(await assembleProof(index, cid, { head })));
+    await verifyProof(second, options());
+
+    // The row changes under the cache (a rebuild gone wrong): checked afresh, not served from it.
+    await fixture.database.prisma.batch.update({
+      where: { cid: moved.record.cid },
+      data: { sealedAt: new Date('2020-01-01T00:00:00.000Z') },
+    });
+    await rejectsWith(
+      assembleProof(index, cid, { head, batchHeaderCache: cache }),
+      'INDEX_INCONSISTENT',
+      'batch.sealedAt',
     );
   });
 });

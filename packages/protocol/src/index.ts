@@ -18,3 +18,7 @@ export { ANCHORED_EVENT_TOPIC, decodeAnchoredEvent } from './anchor/anchored-eve
 export type { AnchoredEventFields } from './anchor/anchored-event.ts';
 export { decodeCollByteRegister, decodeLongRegister } from './anchor/ergo-registers.ts';
 export { cidForBytesWeb } from './cid/cid-for-bytes-web.ts';
+export { WorkerPool } from './worker-pool/worker-pool.ts';
+export type { PoolMessage, WithoutId, WorkerPoolOptions } from './worker-pool/worker-pool.ts';
+export { fromJobFailure, serveJobs, toJobFailure } from './worker-pool/worker-side.ts';
+export type { JobFailure } from './worker-pool/worker-side.ts';

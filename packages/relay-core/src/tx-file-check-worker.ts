@@ -3,22 +3,15 @@
  * and verifies a client signature, off the relay's event loop. Stateless: each message carries
  * what its answer needs, so any thread can take any job.
  */
-import { parentPort } from 'node:worker_threads';
 import {
   cidForBytes,
   parseCanonicalTxFile,
-  ProtocolError,
   refuseLegacyTxFile,
+  serveJobs,
+  toJobFailure,
   verifyClientSignature,
 } from '@anchorpost/protocol';
-import type { CheckJob, CheckAnswer, CheckFailure } from './tx-file-checks.ts';
-
-function failure(error: unknown): CheckFailure {
-  if (error instanceof ProtocolError) {
-    return { protocol: { code: error.code, field: error.field }, message: error.message };
-  }
-  return { message: error instanceof Error ? error.message : String(error) };
-}
+import type { CheckJob, CheckAnswer } from './tx-file-checks.ts';
 
 async function run(job: CheckJob): Promise<CheckAnswer> {
   try {
@@ -30,12 +23,8 @@ async function run(job: CheckJob): Promise<CheckAnswer> {
     verifyClientSignature(job.tx, job.clientKey);
     return { id: job.id, ok: true };
   } catch (error) {
-    return { id: job.id, ok: false, failure: failure(error) };
+    return { id: job.id, ok: false, failure: toJobFailure(error) };
   }
 }
 
-parentPort?.on('message', (job: CheckJob) => {
-  void run(job).then((answer) => {
-    parentPort?.postMessage(answer);
-  });
-});
+serveJobs(run);

@@ -35,3 +35,7 @@ export { isSdkError, SdkError, SdkErrorCode } from './sdk-error.ts';
 
 export { verifyOptionsFor, verifyTxFile } from './verify-tx-file.ts';
 export type { VerifyTxFileOptions } from './verify-tx-file.ts';
+
+export { checkReceiptWeb, parseRelayKey } from './receipts-web.ts';
+export type { RelayPublicKey } from './receipts-web.ts';
+export type { RelayReceipt } from '@anchorpost/relay-core';

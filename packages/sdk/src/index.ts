@@ -43,7 +43,7 @@ export type {
   TxFile,
   TxFileContent,
 } from './tx-files.ts';
-export { checkReceipt, parseRelayKey } from './receipts.ts';
+export { checkReceipt, checkReceiptWeb, parseRelayKey } from './receipts.ts';
 export type { RelayPublicKey, RelayReceipt } from './receipts.ts';
 export { RelayClient } from './relay-client.ts';
 export type { RelayClientOptions, SubmittedTxFile } from './relay-client.ts';

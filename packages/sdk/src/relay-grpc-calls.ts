@@ -1,17 +1,13 @@
 /**
  * What the SDK's gRPC calls to a relay share: the methods, loaded once from the contract
- * (`@anchorpost/proto`) with the relay's own loader options; a refused call as an SdkError (the
+ * (`RELAY_CONTRACT` of `@anchorpost/proto`, with the relay's own loader options); a refused call as an SdkError (the
  * relay's code, field and retryable flag come in trailers); and a receipt as it was signed. Node
- * only: grpc-js and the loader are loaded on the first call.
+ * only: grpc-js and the contract's loader are loaded on the first call.
  */
-import { fileURLToPath } from 'node:url';
 import type { ServiceError } from '@grpc/grpc-js';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
 import type { RelayReceipt } from './receipts.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
-
-const RELAY_PROTO_FILE = 'anchorpost/relay/v1/relay_service.proto';
-const RELAY_SERVICE = 'anchorpost.relay.v1.RelayService';
 
 export type Grpc = typeof import('@grpc/grpc-js');
 export type RelayMethod = MethodDefinition<object, object>;
@@ -33,21 +29,11 @@ let service: ServiceDefinition | undefined;
 /** The relay service's method `name` (`SubmitTxFile`, `Subscribe`). */
 export async function relayMethod(name: 'SubmitTxFile' | 'Subscribe'): Promise<RelayMethod> {
   if (service === undefined) {
-    const { loadSync } = await import('@grpc/proto-loader');
-    const file = fileURLToPath(import.meta.resolve(`@anchorpost/proto/${RELAY_PROTO_FILE}`));
-    const dir = file.slice(0, -RELAY_PROTO_FILE.length);
-    const loaded = loadSync(file, {
-      keepCase: false,
-      longs: String,
-      enums: String,
-      defaults: true,
-      oneofs: true,
-      includeDirs: [dir],
-    });
-    service = loaded[RELAY_SERVICE] as ServiceDefinition;
+    const { loadContract, RELAY_CONTRACT } = await import('@anchorpost/proto');
+    service = loadContract(RELAY_CONTRACT)[RELAY_CONTRACT.serviceName] as ServiceDefinition;
   }
   const method = service[name];
-  if (method === undefined) throw new Error(`${RELAY_PROTO_FILE} has no ${name}`);
+  if (method === undefined) throw new Error(`the relay's contract has no ${name}`);
   return method;
 }
 

@@ -52,3 +52,5 @@ export type {
   LedgerReconciliation,
   LedgerSources,
 } from './ledger-reconciliation.ts';
+export { receiptsWithoutCharge } from './receipt-audit.ts';
+export type { ForwardedExecution } from './receipt-audit.ts';

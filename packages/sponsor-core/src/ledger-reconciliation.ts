@@ -33,6 +33,8 @@ export const LedgerMismatchCode = {
   ChargeMismatch: 'CHARGE_MISMATCH',
   /** The store charged another amount, or for another transaction, than the anchored line says. */
   StoreMismatch: 'STORE_MISMATCH',
+  /** A sponsor account paid for a forwarded call no sponsorship accounts for (receipt-audit.ts). */
+  ReceiptWithoutCharge: 'RECEIPT_WITHOUT_CHARGE',
 } as const;
 
 export type LedgerMismatchCode = (typeof LedgerMismatchCode)[keyof typeof LedgerMismatchCode];
@@ -43,6 +45,8 @@ export interface LedgerMismatch {
   readonly digest?: string;
   /** The anchored line's CID, when the mismatch is about a line. */
   readonly cid?: string;
+  /** The transaction, when the mismatch is about one no line names. */
+  readonly txHash?: string;
   readonly detail: string;
 }
 
@@ -219,6 +223,10 @@ export async function reconcileLedger(sources: LedgerSources): Promise<LedgerRec
         digest,
         detail: `charged ${charged.chargedWei} without a line`,
       });
+      // A charge no line accounts for is still checked against the chain.
+      if (charged.txHash === null || (await sources.receiptOf(charged.txHash)) === null) {
+        mismatches.push({ code: 'RECEIPT_MISSING', digest, detail: `no receipt for ${charged.txHash}` });
+      }
     }
   }
   return { chainWei, ledgerWei, storeWei, lines: lines.size, mismatches };

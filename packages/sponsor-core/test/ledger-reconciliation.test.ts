@@ -200,6 +200,18 @@ describe('reconcileLedger', () => {
     );
   });
 
+  it('checks a charge without a line against the chain too: no receipt is RECEIPT_MISSING', async () => {
+    const [paid, unpaid] = [lineFor(1), lineFor(2)];
+    const result = await reconcileLedger(
+      sources([], [settled(paid), settled(unpaid)], new Map([receiptOf(paid)])),
+    );
+    assert.deepEqual(codes(result), [
+      `LEDGER_LINE_MISSING ${paid.digest}`,
+      `LEDGER_LINE_MISSING ${unpaid.digest}`,
+      `RECEIPT_MISSING ${unpaid.digest}`,
+    ]);
+  });
+
   it('counts only settled sponsorships as charges', async () => {
     const line = lineFor(1);
     const result = await reconcileLedger(

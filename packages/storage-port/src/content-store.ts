@@ -8,6 +8,7 @@
  * out as canonical text: CIDv1, sha2-256, lower-case base32 — the form proofs name.
  */
 import type { CID } from 'multiformats/cid';
+import type { DagBlock, ExportDagOptions } from './dag-export.ts';
 
 /** A content address: canonical CID text (`b…`) or a CID object. */
 export type ContentAddress = string | CID;
@@ -88,6 +89,16 @@ export interface ContentStore {
   putBlock(cid: ContentAddress, bytes: Uint8Array, options?: OperationOptions): Promise<void>;
   /** The bytes of one block, checked against its CID. */
   getBlock(cid: ContentAddress, options?: OperationOptions): Promise<Uint8Array>;
+  /**
+   * Every block of the DAG under `cid` as one stream: the root first, then depth-first in link
+   * order (a batch-file: root, page 0, its tx-files, page 1, …). Each block is checked against its
+   * CID before it is handed on (CID_MISMATCH ends the stream); a block linked more than once may
+   * come only the first time. A missing block ends the stream with NOT_FOUND (or TIMEOUT, when a
+   * networked store is still looking for it) after the blocks before it. Streamed with
+   * back-pressure: the store reads ahead a bounded amount, never the whole DAG. No default time
+   * limit (see ExportDagOptions).
+   */
+  exportDag(cid: ContentAddress, options?: ExportDagOptions): AsyncIterable<DagBlock>;
   /** Whether this store holds the CID's block locally (never asks the network). */
   has(cid: ContentAddress, options?: OperationOptions): Promise<boolean>;
   /**

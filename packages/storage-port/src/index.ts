@@ -14,4 +14,5 @@ export type {
   ReadFileOptions,
   StoreHealth,
 } from './content-store.ts';
+export type { DagBlock, ExportDagOptions } from './dag-export.ts';
 export { isStorageError, StorageError, StorageErrorCode } from './storage-error.ts';

@@ -104,7 +104,7 @@ describe('HeliaContentStore', () => {
     }
   });
 
-  it('refuses a block damaged on disk (CID_MISMATCH), and a file read through it', async () => {
+  it('refuses a block damaged on disk (CID_MISMATCH), and a file and a DAG export read through it', async () => {
     const storeDir = join(dir, 'damaged');
     const store = await openHeliaContentStore({ dir: storeDir });
     try {
@@ -124,6 +124,9 @@ describe('HeliaContentStore', () => {
         error instanceof StorageError && error.code === 'CID_MISMATCH';
       await assert.rejects(store.getBlock(cid), mismatch);
       await assert.rejects(store.getFile(cid, { maxBytes: 1_000 }), mismatch);
+      await assert.rejects(async () => {
+        for await (const block of store.exportDag(cid)) assert.fail(`handed on ${block.cid}`);
+      }, mismatch);
     } finally {
       await store.close();
     }

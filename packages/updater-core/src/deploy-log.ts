@@ -72,14 +72,19 @@ function deployLogHash(entry: Omit<DeployLogEntry, 'hash'>): string {
   return createHash('sha256').update(canonicalJson(entry)).digest('hex');
 }
 
+/** Whether a record's hash covers its own content (one record out of its chain: a proof's). */
+export function deployLogEntryHashMatches(entry: DeployLogEntry): boolean {
+  const { hash, ...unhashed } = entry;
+  return deployLogHash(unhashed) === hash;
+}
+
 /** Checks the chain from the first record: DEPLOY_LOG_BROKEN at the first record that does not follow. */
 export function verifyDeployLog(entries: readonly DeployLogEntry[]): void {
   let previous: DeployLogEntry | undefined;
   for (const entry of entries) {
-    const { hash, ...unhashed } = entry;
     const expectedSeq = (previous?.seq ?? 0) + 1;
     const expectedPrev = previous?.hash ?? GENESIS_HASH;
-    if (entry.seq !== expectedSeq || entry.prevHash !== expectedPrev || deployLogHash(unhashed) !== hash) {
+    if (entry.seq !== expectedSeq || entry.prevHash !== expectedPrev || !deployLogEntryHashMatches(entry)) {
       throw new UpdaterError(
         'DEPLOY_LOG_BROKEN',
         `deploy log record ${entry.seq} does not follow record ${expectedSeq - 1}`,
@@ -87,4 +92,32 @@ export function verifyDeployLog(entries: readonly DeployLogEntry[]): void {
     }
     previous = entry;
   }
+}
+
+/** A deploy-log record as a database keeps it (`updater_deploy_log`): nulls, dates, JSON. */
+export interface DeployLogRow {
+  readonly seq: number;
+  readonly proposalId: string;
+  readonly step: string;
+  readonly outcome: string;
+  readonly code: string | null;
+  readonly detail: unknown;
+  readonly recordedAt: Date;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** The record a row holds, shaped as it was hashed. */
+export function deployLogEntryFromRow(row: DeployLogRow): DeployLogEntry {
+  return {
+    seq: row.seq,
+    proposalId: row.proposalId,
+    step: row.step as DeployStep,
+    outcome: row.outcome as DeployOutcome,
+    ...(row.code === null ? {} : { code: row.code }),
+    detail: row.detail as Record<string, string>,
+    recordedAt: row.recordedAt.toISOString(),
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
 }

@@ -22,8 +22,22 @@ export type {
   StoredVerdict,
   UpdaterStore,
 } from './updater-store.ts';
-export { chainDeployLogEntry, GENESIS_HASH, verifyDeployLog } from './deploy-log.ts';
-export type { DeployLogEntry, DeployLogEntryInput, DeployOutcome, DeployStep } from './deploy-log.ts';
+export {
+  chainDeployLogEntry,
+  deployLogEntryFromRow,
+  deployLogEntryHashMatches,
+  GENESIS_HASH,
+  verifyDeployLog,
+} from './deploy-log.ts';
+export type {
+  DeployLogEntry,
+  DeployLogEntryInput,
+  DeployLogRow,
+  DeployOutcome,
+  DeployStep,
+} from './deploy-log.ts';
+export { findDigestRelease, IMAGE_DIGEST, namesDigest } from './digest-release.ts';
+export type { DigestRelease } from './digest-release.ts';
 export { anchorDeployLog, DEPLOY_LOG_HEADER, deployLogTxFile } from './deploy-log-anchoring.ts';
 export type {
   DeployLogOutbox,

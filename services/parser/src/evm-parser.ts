@@ -23,6 +23,7 @@ export type EvmParserTuning = Partial<
     | 'storageTimeoutMs'
     | 'storageRetry'
     | 'txFileConcurrency'
+    | 'parseThreads'
     | 'duplicateCheck'
     | 'sleep'
   >

@@ -6,7 +6,7 @@ export { startParserService } from './parser-service.ts';
 export type { ParserServiceOptions } from './parser-service.ts';
 export { parserConfigSchema } from './parser-config.ts';
 export type { ParserServiceConfig } from './parser-config.ts';
-export { rebuildIndex } from './rebuild-index.ts';
+export { rebuildIndex, rebuildTuning } from './rebuild-index.ts';
 export type { RebuildIndexOptions } from './rebuild-index.ts';
 export type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
 export { parserAdapters, parserSettings } from './parser-settings.ts';

@@ -13,7 +13,7 @@ import { loadConfig } from '@anchorpost/service-kit';
 import { parserConfigSchema } from './parser-config.ts';
 import { parserAdapters } from './parser-settings.ts';
 import { startParserService } from './parser-service.ts';
-import { rebuildIndex } from './rebuild-index.ts';
+import { rebuildIndex, rebuildTuning } from './rebuild-index.ts';
 
 const [command = 'start', ...rest] = process.argv.slice(2);
 if (rest.length > 0 || !['start', 'rebuild'].includes(command)) {
@@ -32,14 +32,15 @@ if (command === 'rebuild') {
     service: 'parser',
     needs,
     config,
-    run: ({ config: { trustedDepth }, adapters: { database, storage, evm, ergo }, logger }) =>
+    run: ({ config, adapters: { database, storage, evm, ergo }, logger }) =>
       rebuildIndex({
         database,
         store: storage,
         evm,
         ergo,
-        trustedDepth,
+        trustedDepth: config.trustedDepth,
         logger,
+        tuning: rebuildTuning(config),
       }),
   });
 } else {

@@ -18,6 +18,8 @@ export const parserConfigSchema = {
     min: 1,
     max: 256,
   },
+  /** Worker threads parsing tx-files beside the event loop (ADR 0036); 0 parses on the event loop. */
+  parseThreads: { kind: 'int', env: 'ANCHORPOST_PARSER_PARSE_THREADS', default: 1, min: 0, max: 64 },
   /** `global` catches every repeated entry of a batch-file (≈72 bytes per entry); `page` only within a page. */
   duplicateCheck: {
     kind: 'enum',

@@ -57,6 +57,7 @@ export async function startParserService(options: ParserServiceOptions): Promise
     maxFailureDelayMs: config.maxFailureDelayMs,
     storageTimeoutMs: config.storageTimeoutMs,
     txFileConcurrency: config.txFileConcurrency,
+    parseThreads: config.parseThreads,
     duplicateCheck: config.duplicateCheck,
     ...options.tuning,
   };

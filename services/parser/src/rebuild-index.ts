@@ -11,6 +11,7 @@ import { createErgoParser } from './ergo-parser.ts';
 import type { ParserErgoOptions } from './ergo-parser.ts';
 import { createEvmParser } from './evm-parser.ts';
 import type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
+import type { ParserServiceConfig } from './parser-config.ts';
 import { PARSER_METRICS, parserReporting } from './parser-metrics.ts';
 
 export interface RebuildIndexOptions {
@@ -23,6 +24,21 @@ export interface RebuildIndexOptions {
   trustedDepth: number;
   logger?: Logger;
   tuning?: Omit<EvmParserTuning, 'trustedDepth'>;
+}
+
+/** The settings a rebuild reads tx-files with: the service's own (a rebuild is the largest read). */
+export function rebuildTuning(
+  config: Pick<
+    ParserServiceConfig,
+    'storageTimeoutMs' | 'txFileConcurrency' | 'parseThreads' | 'duplicateCheck'
+  >,
+): Omit<EvmParserTuning, 'trustedDepth'> {
+  return {
+    storageTimeoutMs: config.storageTimeoutMs,
+    txFileConcurrency: config.txFileConcurrency,
+    parseThreads: config.parseThreads,
+    duplicateCheck: config.duplicateCheck,
+  };
 }
 
 /**

@@ -26,6 +26,12 @@ export interface DataDir {
   readonly sponsorKey: string;
   /** The tenants' sponsorship policies (docs/sponsor.md), created empty. */
   readonly sponsorPolicy: string;
+  /** The sponsor ledger's client key on the platform's relay (its private key file), 0600. */
+  readonly sponsorLedgerIdentity: string;
+  /** The group the sponsor ledger's tx-files are sealed to (the ledger's client its one member). */
+  readonly sponsorLedgerGroup: string;
+  /** The API key of the relay tenant the ledger is written as, 0600. */
+  readonly sponsorLedgerApiKey: string;
 }
 
 export function dataDir(root: string): DataDir {
@@ -47,5 +53,8 @@ export function dataDir(root: string): DataDir {
     sponsorDeployment: join(at, 'evm', 'sponsor-deployment.json'),
     sponsorKey: join(at, 'keys', 'sponsor-key'),
     sponsorPolicy: join(at, 'sponsor-policy.json'),
+    sponsorLedgerIdentity: join(at, 'keys', 'sponsor-ledger-identity.json'),
+    sponsorLedgerGroup: join(at, 'keys', 'sponsor-ledger-group.json'),
+    sponsorLedgerApiKey: join(at, 'keys', 'sponsor-ledger-api-key'),
   };
 }

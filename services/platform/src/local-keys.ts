@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { generateRelayKey } from '@anchorpost/relay-core';
 
-async function exists(path: string): Promise<boolean> {
+export async function exists(path: string): Promise<boolean> {
   try {
     await readFile(path);
     return true;
@@ -19,7 +19,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Creates `path` with `content` unless it exists; true when created. */
-async function createOnce(path: string, content: string, mode: number): Promise<boolean> {
+export async function createOnce(path: string, content: string, mode: number): Promise<boolean> {
   if (await exists(path)) return false;
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   try {

@@ -3,7 +3,8 @@
  * the local chain on first start and found again on the next (redeployed if the chain lost them),
  * anvil's second development account as the shared sponsor account (the first one anchors: two
  * writers must not share a nonce sequence), the policies in the data folder's
- * `sponsor-policy.json`. The local chain's facts win over the environment.
+ * `sponsor-policy.json`, its ledger sent to the platform's relay (local-ledger.ts). The local
+ * chain's facts win over the environment.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { Wallet } from 'ethers';
@@ -21,6 +22,7 @@ import {
 } from '@anchorpost/sponsor-service';
 import type { DataDir } from './data-dir.ts';
 import { ensureSponsorKey, ensureSponsorPolicyFile } from './local-keys.ts';
+import { localLedger, type PlatformRelay } from './local-ledger.ts';
 
 interface SponsorDeployment {
   readonly chainId: number;
@@ -38,6 +40,10 @@ export interface LocalSponsorOptions {
     readonly privateKeys: readonly string[];
   };
   readonly database: Database;
+  /** The platform's relay, where the ledger goes unless ANCHORPOST_SPONSOR_LEDGER_RELAY_URL names another. */
+  readonly relay?: PlatformRelay;
+  /** The Ergo node the platform anchors on, when it does: the ledger's files name its blocks. */
+  readonly ergoNodeUrl?: string;
   readonly logger: Logger;
 }
 
@@ -108,6 +114,13 @@ export async function startLocalSponsor(options: LocalSponsorOptions): Promise<R
       ]),
     ),
     tenants: new PostgresTenantReads(database.prisma),
+    ledger: await localLedger({
+      env,
+      dirs,
+      relay: options.relay,
+      ergoNodeUrl: options.ergoNodeUrl,
+      forwarderDeployBlock: deployment.deployBlock,
+    }),
     handleSignals: false,
   });
 }

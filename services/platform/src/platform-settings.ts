@@ -9,7 +9,7 @@ import { ergoChainConfigSchema, evmChainConfigSchema } from '@anchorpost/chains'
 import { parserConfigSchema } from '@anchorpost/parser-service';
 import { proofApiConfigSchema } from '@anchorpost/proof-api-service';
 import { relayConfigSchema } from '@anchorpost/relay-service';
-import { sponsorConfigSchema } from '@anchorpost/sponsor-service';
+import { sponsorConfigSchema, sponsorLedgerConfigSchema } from '@anchorpost/sponsor-service';
 import { ergoKeyConfigSchema, type ServiceSettings } from '@anchorpost/runtime';
 import { loggerConfigSchema, type ConfigSchema } from '@anchorpost/service-kit';
 import { platformConfigSchema } from './platform-config.ts';
@@ -24,6 +24,21 @@ const platformSponsorSchema: ConfigSchema = {
   policyFile: { ...sponsorConfigSchema.policyFile, default: '<data folder>/sponsor-policy.json' },
 };
 
+/**
+ * The sponsor ledger's way to a relay: the platform's own relay, with a client key, group and API
+ * key it creates in the data folder, unless ANCHORPOST_SPONSOR_LEDGER_RELAY_URL names another
+ * (then the others are read as set). The forwarder's deploy block is the local chain's, never read.
+ */
+const ledger = sponsorLedgerConfigSchema;
+const platformLedgerSchema: ConfigSchema = {
+  ...Object.fromEntries(Object.entries(ledger).filter(([name]) => name !== 'forwarderDeployBlock')),
+  relayUrl: { ...ledger.relayUrl, default: "<the platform's relay>" },
+  relayApiKeyFile: { ...ledger.relayApiKeyFile, default: '<data folder>/keys/sponsor-ledger-api-key' },
+  identityFile: { ...ledger.identityFile, default: '<data folder>/keys/sponsor-ledger-identity.json' },
+  groupFile: { ...ledger.groupFile, default: '<data folder>/keys/sponsor-ledger-group.json' },
+  ergoNodeUrl: { ...ledger.ergoNodeUrl, default: '<the first of ANCHORPOST_ERGO_NODE_URLS, if set>' },
+};
+
 export const platformSettings: ServiceSettings = {
   service: 'platform',
   always: [
@@ -35,5 +50,11 @@ export const platformSettings: ServiceSettings = {
     parserConfigSchema,
     proofApiConfigSchema,
   ],
-  sometimes: [evmChainConfigSchema, ergoChainConfigSchema, ergoKeyConfigSchema, platformSponsorSchema],
+  sometimes: [
+    evmChainConfigSchema,
+    ergoChainConfigSchema,
+    ergoKeyConfigSchema,
+    platformSponsorSchema,
+    platformLedgerSchema,
+  ],
 };

@@ -2,7 +2,7 @@
  * The whole platform in one process, on embedded adapters (`npm start`): PGlite, the file-log
  * bus, Helia with a file blockstore and a local anvil chain, all under one data folder; then the
  * relay, batcher, anchorer, parser and proof API (and, with ANCHORPOST_PLATFORM_SPONSOR, the
- * sponsor), each its own NestJS app on its own port, sharing those adapters. With ANCHORPOST_ERGO_NODE_URLS set, batches are anchored on that Ergo node too
+ * sponsor, its ledger anchored through that relay), each its own NestJS app on its own port, sharing those adapters. With ANCHORPOST_ERGO_NODE_URLS set, batches are anchored on that Ergo node too
  * (there is no embedded Ergo node). The platform's trust roots go to `trust.json` in the data folder
  * and to the proof API's `GET /v1/trust-roots`. Stops in reverse order, each service finishing its work in
  * flight first.
@@ -12,7 +12,12 @@ import { batcherConfigSchema, startBatcherService, type BatcherConfig } from '@a
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import { ergoChainConfigFromEnv, ergoConfigured } from '@anchorpost/chains';
 import { toHex } from '@anchorpost/protocol';
-import { parserConfigSchema, rebuildIndex, startParserService } from '@anchorpost/parser-service';
+import {
+  parserConfigSchema,
+  rebuildIndex,
+  rebuildTuning,
+  startParserService,
+} from '@anchorpost/parser-service';
 import type { ParserRunResult } from '@anchorpost/parser-core';
 import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
 import type { TrustRoots } from '@anchorpost/proofs';
@@ -147,16 +152,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       metrics: relayMetrics,
       logger: relayLogger,
     });
-    services.push(
-      await startRelayService({
-        config: config.relay,
-        relay,
-        metrics: relayMetrics,
-        logger: relayLogger,
-        readiness,
-        ...common,
-      }),
-    );
+    const relayService = await startRelayService({
+      config: config.relay,
+      relay,
+      metrics: relayMetrics,
+      logger: relayLogger,
+      readiness,
+      ...common,
+    });
+    services.push(relayService);
     const batcherConfig: BatcherConfig = {
       ...config.batcher,
       relayPublicKeys: [toHex(relay.relay.publicKey), config.moreRelayKeys]
@@ -206,6 +210,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           dirs,
           chain: { rpcUrl: chain.rpcUrl, chainId: chain.chainId, privateKeys: chain.anvil.privateKeys },
           database,
+          relay: { url: relayService.urls['http']!, administration: relay.administration },
+          ergoNodeUrl: ergo?.nodeUrls[0],
           logger: createLogger('sponsor'),
         }),
       );
@@ -256,6 +262,7 @@ export async function rebuildPlatformIndex(options: PlatformOptions = {}): Promi
       ergo: config.ergo,
       trustedDepth: config.parser.trustedDepth,
       logger,
+      tuning: rebuildTuning(config.parser),
     });
   } finally {
     await infra.close();

@@ -31,7 +31,7 @@ import {
   type GroupMembership,
   type PrivateIdentity,
 } from '@anchorpost/sdk';
-import { chainHead, startPlatformStage, until, type PlatformStage } from './sdk-platform-stage.ts';
+import { chainHead, startPlatformStage, until, type PlatformStage } from '../src/testing.ts';
 
 const blockchain = {
   lastblock: { height: 1_204_331, signature: 'a'.repeat(64) },

@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Wallet } from 'ethers';
-import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
-import type { Database, EmbeddedPostgres } from '@anchorpost/db';
-import { newApiKey } from '@anchorpost/relay-core';
+import type { Database } from '@anchorpost/db';
 import {
   fileCid,
   fingerprintBytes32,
@@ -31,22 +29,18 @@ import {
   SponsorClient,
 } from '@anchorpost/sdk';
 import type { KeyPublishing, KeyToPublish, PrivateIdentity } from '@anchorpost/sdk';
-import { createLogger } from '@anchorpost/service-kit';
 import type { RunningService } from '@anchorpost/service-kit';
 import {
   anchorpostKeyRegistryInterface as registry,
   keyRegistryDomain,
   ROTATION_TYPES,
 } from '@anchorpost/sponsor-contracts';
-import { startSponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
 import type { SponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
-import { PostgresTenantReads, startSponsorService } from '@anchorpost/sponsor-service';
-import { sponsorConfigForTests } from '@anchorpost/sponsor-service/testing';
+import { startSponsorStage } from '@anchorpost/sponsor-service/testing';
+import type { SponsorStage } from '@anchorpost/sponsor-service/testing';
 
-const ETH = 10n ** 18n;
-
+let stage: SponsorStage;
 let chain: SponsorTestChain;
-let server: EmbeddedPostgres;
 let database: Database;
 let service: RunningService;
 let apiKey: string;
@@ -54,51 +48,11 @@ let work: string;
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'anchorpost-sdk-keys-'));
-  chain = await startSponsorTestChain();
-  server = await startEmbeddedPostgres();
-  await migrate(server.databaseUrl);
-  database = createDatabase({ databaseUrl: server.databaseUrl, poolSize: EMBEDDED_POOL_SIZE });
-  await database.prisma.tenant.create({ data: { id: 'acme' } });
-  const key = newApiKey();
-  await database.prisma.apiKey.create({
-    data: { id: key.id, tenantId: 'acme', secretHash: key.secretHash, scopes: ['submit'] },
-  });
-  apiKey = key.key;
-  const selectors = ['register', 'rotate', 'revoke'].map((name) => registry.getFunction(name)!.selector);
-  service = await startSponsorService({
-    config: sponsorConfigForTests(chain.deployment.forwarder, { sendInterval: 200 }),
-    database,
-    rpc: { rpcUrls: [chain.anvil.rpcUrl], chainId: Number(chain.deployment.chainId) },
-    policies: {
-      policies: new Map([
-        [
-          'acme',
-          {
-            tenant: 'acme',
-            allow: new Map([[chain.deployment.keyRegistry, new Set(selectors)]]),
-            maxGas: 500_000n,
-            periodSeconds: 86_400,
-            tenantBudget: { wei: 2n * ETH, count: 100 },
-            userBudget: { wei: ETH, count: 10 },
-            minDeadlineSeconds: 30,
-          },
-        ],
-      ]),
-      governors: new Map(),
-      accountKeyFiles: new Map(),
-    },
-    sharedSigner: chain.sponsor,
-    tenantSigners: new Map(),
-    tenants: new PostgresTenantReads(database.prisma),
-    logger: createLogger('sponsor', { level: 'silent' }),
-    handleSignals: false,
-  });
+  stage = await startSponsorStage();
+  ({ chain, database, service, apiKey } = stage);
 });
 after(async () => {
-  await service.close();
-  await database.close();
-  await server.stop();
-  await chain.close();
+  await stage.close();
   await rm(work, { recursive: true, force: true });
 });
 

@@ -21,13 +21,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
-import { createTestDatabase } from '@anchorpost/db/testing';
 import { inclusionFromEntries } from '@anchorpost/proofs';
-import { cidForSmallBytes, toHex, writeBatchFile } from '@anchorpost/protocol';
 import { createLogger, LatencyHistogram, loadConfig } from '@anchorpost/service-kit';
 import { BenchReport } from '../../../scripts/bench-report.ts';
 import { proofApiConfigSchema } from '../src/proof-api-config.ts';
+import { anchoredBenchBatch, BENCH_CHAIN_ID, openBenchDatabase } from './bench-batch.ts';
 import { startProofApiService } from '../src/proof-api-service.ts';
 
 const ENTRIES = Number(process.env['ANCHORPOST_BENCH_PROOF_ENTRIES'] ?? 100_000);
@@ -35,19 +33,7 @@ const RATE = Number(process.env['ANCHORPOST_BENCH_PROOF_RATE'] ?? 5_000);
 const SECONDS = Number(process.env['ANCHORPOST_BENCH_SECONDS'] ?? 5);
 const CONCURRENCY = 64;
 const SAMPLED_KEYS = 20_000;
-const CHAIN_ID = 31_337;
-
-async function openBenchDatabase(): Promise<{ url: string; kind: string; close(): Promise<void> }> {
-  const given = process.env['ANCHORPOST_BENCH_DATABASE_URL'];
-  if (given !== undefined && given !== '') return { url: given, kind: 'PostgreSQL', close: async () => {} };
-  const admin = process.env['ANCHORPOST_TEST_POSTGRES_URL'];
-  if (admin !== undefined && admin !== '') {
-    const database = await createTestDatabase(admin, 'anchorpost_proof_bench');
-    return { url: database.databaseUrl, kind: 'PostgreSQL', close: () => database.drop() };
-  }
-  const server = await startEmbeddedPostgres();
-  return { url: server.databaseUrl, kind: 'embedded PGlite', close: () => server.stop() };
-}
+const CHAIN_ID = BENCH_CHAIN_ID;
 
 /** Answers what EvmHead asks: the chain id and a head 100 blocks up. */
 async function startHeadStub(): Promise<{ url: string; close(): Promise<void> }> {
@@ -94,48 +80,11 @@ async function generate(options: Record<string, unknown>) {
 }
 
 const report = new BenchReport('proof-api');
-const database = await openBenchDatabase();
+const database = await openBenchDatabase('anchorpost_proof_bench');
 const head = await startHeadStub();
 const dir = await mkdtemp(join(tmpdir(), 'anchorpost-proof-bench-'));
 try {
-  await migrate(database.url);
-  const poolSize = database.kind === 'embedded PGlite' ? EMBEDDED_POOL_SIZE : 10;
-  const db = createDatabase({ databaseUrl: database.url, poolSize });
-  const cids = Array.from({ length: ENTRIES }, (_, i) =>
-    cidForSmallBytes(new TextEncoder().encode(`proof bench ${i}`)),
-  );
-  const sealedAt = new Date().toISOString();
-  const rootBlock = await writeBatchFile(
-    { platform: 'proof-bench', sequence: 0, previous: null, sealedAt },
-    cids,
-    () => undefined,
-  );
-  const batch = {
-    cid: rootBlock.cid.toString(),
-    platform: 'proof-bench',
-    sequence: 0,
-    previousCid: null,
-    sealedAt,
-    merkleRoot: toHex(rootBlock.root.merkleRoot),
-    count: ENTRIES,
-    rootBlock: rootBlock.bytes,
-  };
-  const indexStarted = performance.now();
-  await db.index.recordBatch(batch, cids);
-  const indexSeconds = (performance.now() - indexStarted) / 1000;
-  await db.index.recordAnchor({
-    chain: 'evm',
-    chainId: String(CHAIN_ID),
-    batchCid: batch.cid,
-    contract: `0x${'11'.repeat(20)}`,
-    sequence: 0,
-    root: batch.merkleRoot,
-    txHash: `0x${'22'.repeat(32)}`,
-    blockNumber: 10,
-    blockHash: `0x${'33'.repeat(32)}`,
-    blockTime: sealedAt,
-    status: 'confirmed',
-  });
+  const { db, batch, cids, indexSeconds } = await anchoredBenchBatch(database, ENTRIES, 'proof-bench');
   const keysFile = join(dir, 'keys.txt');
   const picks = Array.from({ length: Math.min(SAMPLED_KEYS, ENTRIES) }, (_, i) =>
     Math.floor((((i * 2_654_435_761) % 2 ** 32) / 2 ** 32) * ENTRIES),
@@ -162,7 +111,7 @@ try {
   });
   try {
     const common = { batchCid: batch.cid, keysFile, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY };
-    // Warm-up: connections, JIT, the top of the tree in the node cache.
+    // Warm-up: connections, JIT, the batch header in the header cache.
     await generate({ ...common, target: 'http', url: service.urls.http, seconds: 1, rate: 500 });
     const proofs = await generate({ ...common, target: 'http', url: service.urls.http });
     const selects = await generate({
@@ -170,7 +119,7 @@ try {
       target: 'select',
       databaseUrl: database.url,
       // The embedded server takes 4 connections and the proof API holds its pool's.
-      connections: database.kind === 'embedded PGlite' ? 1 : poolSize,
+      connections: database.kind === 'embedded PGlite' ? 1 : database.poolSize,
     });
     const label = `proof API, ${ENTRIES.toLocaleString('en')}-entry batch in ${database.kind}`;
     report.row({

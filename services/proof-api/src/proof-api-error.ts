@@ -8,6 +8,10 @@ export type ProofApiErrorCode =
   | 'BAD_CURSOR'
   /** No such tx-file or batch (404). */
   | 'NOT_FOUND'
+  /** The path holds no image digest: 64 lowercase hex, optionally after `sha256:` (400). */
+  | 'BAD_DIGEST'
+  /** No release approved and committed by the updater pins that image digest (404). */
+  | 'DIGEST_NOT_RELEASED'
   /** An indexed anchor is on an EVM chain this instance has no RPC for (500: a configuration fault). */
   | 'CHAIN_NOT_SERVED'
   /** The settings the published trust roots come from are not all set (500: a configuration fault). */
@@ -17,6 +21,8 @@ const KINDS: Readonly<Record<ProofApiErrorCode, ErrorKind>> = {
   BAD_CID: 'invalid',
   BAD_CURSOR: 'invalid',
   NOT_FOUND: 'not-found',
+  BAD_DIGEST: 'invalid',
+  DIGEST_NOT_RELEASED: 'not-found',
   CHAIN_NOT_SERVED: 'internal',
   TRUST_ROOTS_NOT_CONFIGURED: 'internal',
 };

@@ -4,8 +4,11 @@
  */
 import type { Database, ReceiptRepository } from '@anchorpost/db';
 import { isDbError } from '@anchorpost/db';
-import { assembleProof, isProofError, ProofErrorCode, TreeNodeCache } from '@anchorpost/proofs';
+import { BatchHeaderCache } from '@anchorpost/proofs';
 import type { AssembleProofObserver, TxFileProof } from '@anchorpost/proofs';
+import { releaseDigestRoute } from './release-digest-route.ts';
+import { servedProof } from './tx-file-proof.ts';
+import type { PendingProof } from './tx-file-proof.ts';
 import { isProtocolError, parseCid } from '@anchorpost/protocol';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { ErgoHead } from './ergo-head.ts';
@@ -28,15 +31,11 @@ export interface ProofApiRouteDeps {
   /** The served Ergo network, when configured. */
   readonly ergoHead?: ErgoHead | undefined;
   readonly cacheMaxAgeSeconds: number;
+  /** Where the updater's deploy log is read (`receipts`' database, the state database, unless apart). */
+  readonly deployLog: Pick<Database, 'prisma'>;
   /** What `GET /v1/trust-roots` answers. */
   readonly trustRoots: PublishedTrustRoots;
   readonly observer?: AssembleProofObserver;
-}
-
-export interface PendingProof {
-  cid: string;
-  status: 'pending';
-  stage: 'accepted' | 'sealed';
 }
 
 const NO_STORE = 'no-store';
@@ -57,49 +56,19 @@ function pathCid(request: FastifyRequest): string {
 }
 
 export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
-  const { database, head, ergoHead } = deps;
+  const { database } = deps;
   const cached = `public, max-age=${deps.cacheMaxAgeSeconds}`;
-  // One per instance, bounded (DEFAULT_TREE_NODE_CACHE_NODES): the tops of busy batches' trees.
-  const treeNodeCache = new TreeNodeCache();
+  // One per instance, bounded (DEFAULT_BATCH_HEADER_CACHE_BATCHES): busy batches' checked headers.
+  const batchHeaderCache = new BatchHeaderCache();
 
   async function proof(request: FastifyRequest, reply: FastifyReply): Promise<TxFileProof | PendingProof> {
     void reply.header('cache-control', NO_STORE);
     const cid = pathCid(request);
-    try {
-      const assembled = await assembleProof(database.index, cid, {
-        head: (chain, chainId) => {
-          if (chain === 'ergo' && ergoHead !== undefined && chainId === ergoHead.network) {
-            return ergoHead.current();
-          }
-          if (chain !== 'evm' || chainId !== head.chainId) {
-            throw new ProofApiError(
-              'CHAIN_NOT_SERVED',
-              `batch of ${cid} is anchored on ${chain}:${chainId}, which this instance does not serve`,
-            );
-          }
-          return head.current();
-        },
-        ...(ergoHead === undefined
-          ? {}
-          : { ergoBlockTime: (height: number, blockId: string) => ergoHead.blockTime(height, blockId) }),
-        observer: deps.observer,
-        treeNodeCache,
-      });
-      void reply.header('cache-control', cached);
-      return assembled;
-    } catch (error) {
-      if (!isProofError(error) || error.code !== ProofErrorCode.NotFound) throw error;
-      // Sealed in an indexed batch whose anchor is not indexed yet.
-      if (error.field === 'anchors') {
-        void reply.code(202);
-        return { cid, status: 'pending', stage: 'sealed' };
-      }
-    }
-    if ((await deps.receipts.getReceipt(cid)) !== null) {
-      void reply.code(202);
-      return { cid, status: 'pending', stage: 'accepted' };
-    }
-    throw new ProofApiError('NOT_FOUND', `tx-file ${cid} is unknown here`, 'cid');
+    const served = await servedProof(deps, batchHeaderCache, cid);
+    if (served.status === 404) throw new ProofApiError('NOT_FOUND', `tx-file ${cid} is unknown here`, 'cid');
+    void reply.code(served.status);
+    if (served.status === 200) void reply.header('cache-control', cached);
+    return served.proof;
   }
 
   async function batch(request: FastifyRequest, reply: FastifyReply) {
@@ -172,5 +141,6 @@ export function proofApiRoutes(deps: ProofApiRouteDeps): RouteOptions[] {
     { method: 'GET', url: '/v1/proofs/:cid', schema: proofRouteSchema, handler: proof },
     { method: 'GET', url: '/v1/batches/:cid', schema: batchRouteSchema, handler: batch },
     { method: 'GET', url: '/v1/messages', schema: messagesRouteSchema, handler: messages },
+    releaseDigestRoute(deps, batchHeaderCache),
   ];
 }

@@ -25,7 +25,8 @@ export interface ProofApiServiceOptions {
   /**
    * The database of the relay's receipts, when it is not the index's (a deployment keeps the
    * index, which can be dropped and rebuilt, apart from the relay's and anchorer's state, which
-   * cannot). Only read, to tell "accepted, not sealed yet" (202) from "unknown" (404).
+   * cannot). Only read, to tell "accepted, not sealed yet" (202) from "unknown" (404), and for
+   * the updater's deploy log, kept in the same state database (`GET /v1/releases/digests/{sha256}`).
    */
   receipts?: Database | undefined;
   /** The EVM chain whose anchors the proofs carry (an `EvmChainConfig` fits). */
@@ -96,6 +97,7 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     database,
     trustRoots,
     receipts: (options.receipts ?? database).receipts,
+    deployLog: options.receipts ?? database,
     head,
     ergoHead,
     cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
@@ -120,7 +122,8 @@ export async function startProofApiService(options: ProofApiServiceOptions): Pro
     openapi: {
       title: 'Anchorpost proof API',
       version: PROOF_API_VERSION,
-      description: 'TxFileProofs of tx-files, their batches, and the messages of a recipient (docs/api.md).',
+      description:
+        'TxFileProofs of tx-files, their batches, the messages of a recipient, and the deploy-log records of a released image digest (docs/api.md).',
     },
     readiness: [
       { name: 'database', check: () => database.ping() },

@@ -9,7 +9,7 @@ const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 const hash0x = { type: 'string', pattern: '^0x[0-9a-f]{64}$' } as const;
 const time = { type: 'string', format: 'date-time' } as const;
 
-const errorBody = {
+export const errorBody = {
   description: 'A refusal with its stable code (docs/api.md)',
   type: 'object',
   required: ['error'],

@@ -271,11 +271,12 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
     const routes = proofApiRoutes({
       database: fixture.database,
       receipts: fixture.database.receipts,
+      deployLog: fixture.database,
       head: new EvmHead({ rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId), cacheMs: 0 }),
       cacheMaxAgeSeconds: 0,
       trustRoots: { trustRoots: fixture.trustRoots },
     });
-    assert.equal(routes.length, 4);
+    assert.equal(routes.length, 5);
     for (const route of routes) {
       const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       const operation = document.paths[path]?.[String(route.method).toLowerCase()];
@@ -293,6 +294,7 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
       '/v1/batches/{cid}',
       '/v1/messages',
       '/v1/proofs/{cid}',
+      '/v1/releases/digests/{sha256}',
       '/v1/trust-roots',
     ]);
   });
@@ -368,6 +370,7 @@ describe('proof API against anvil and PGlite', { timeout: 120_000 }, () => {
     const route = proofApiRoutes({
       database: fixture.database,
       receipts: fixture.database.receipts,
+      deployLog: fixture.database,
       head: new EvmHead({ rpcUrls: [fixture.rpcUrl], chainId: Number(fixture.chainId), cacheMs: 0 }),
       cacheMaxAgeSeconds: 0,
       trustRoots: { missing: ['ANCHORPOST_EVM_ANCHOR_SUBMITTERS'] },

@@ -15,5 +15,6 @@ export const SPONSOR_METRICS = {
   treasuryCapReachedTotal: 'treasury_cap_reached_total',
   ledgerRecordsSubmittedTotal: 'ledger_records_submitted_total',
   ledgerSendFailuresTotal: 'ledger_send_failures_total',
+  ledgerMismatches: 'ledger_mismatches',
   ...LEADER_METRICS,
 } as const satisfies MetricNames;

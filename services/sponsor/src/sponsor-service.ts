@@ -20,9 +20,12 @@ import type { TransactionState } from '@anchorpost/sponsor-core';
 import { startSponsorGrpcServer } from './grpc/sponsor-grpc-server.ts';
 import { ledgerRoutes } from './http/ledger-routes.ts';
 import { sponsorshipRoutes } from './http/sponsorship-routes.ts';
+import { ForwarderExecutions } from './ledger/forwarder-executions.ts';
 import { ledgerAnchoringTerms } from './ledger/ledger-anchoring.ts';
+import { ledgerAuditTerms } from './ledger/ledger-audit.ts';
 import { PostgresSponsorLedger } from './ledger/postgres-sponsor-ledger.ts';
 import type { SponsorLedgerConfig } from './ledger/sponsor-ledger-config.ts';
+import { ReceiptAudit } from './ledger/receipt-audit.ts';
 import { TenantLedger } from './ledger/tenant-ledger.ts';
 import { PostgresSponsorTransactionStore } from './sending/postgres-sponsor-transaction-store.ts';
 import { openSponsorSending } from './sending/sponsor-sending.ts';
@@ -80,6 +83,24 @@ function ledgerOutbox(options: SponsorServiceOptions) {
   );
 }
 
+/** The sponsor accounts' forwarded calls from the forwarder's deploy block (ledger config), audited against the charges. */
+async function receiptAudit(
+  options: SponsorServiceOptions,
+  rpc: JsonRpcPool,
+  ledger: PostgresSponsorLedger,
+  sharedAccount: string,
+): Promise<ReceiptAudit> {
+  const accounts = new Map<string, string | undefined>([[sharedAccount, undefined]]);
+  for (const [tenant, signer] of options.tenantSigners) accounts.set(await signer.getAddress(), tenant);
+  const executions = new ForwarderExecutions({
+    rpc,
+    forwarder: options.config.forwarder,
+    fromBlock: options.ledger?.config.forwarderDeployBlock ?? 0,
+    finalityDepth: Math.max(options.config.finalityDepth, options.config.confirmations),
+  });
+  return new ReceiptAudit({ executions, ledger, accounts });
+}
+
 // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
 class SponsorModule {}
 Module({})(SponsorModule);
@@ -92,8 +113,9 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
   const transactions = new PostgresSponsorTransactionStore(database.sponsorTransactions);
   const ledger = new PostgresSponsorLedger(database.prisma);
   const outbox = await ledgerOutbox(options);
-  const tenantLedger = new TenantLedger({ ledger, author: outbox?.author, rpc: pool });
   const sharedAccount = await options.sharedSigner.getAddress();
+  const receipts = await receiptAudit(options, pool, ledger, sharedAccount);
+  const tenantLedger = new TenantLedger({ ledger, author: outbox?.author, rpc: pool, receipts });
   const desk = new SponsorDesk({
     network: {
       chainId: BigInt(rpc.chainId),
@@ -146,6 +168,19 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
           outbox,
           intervalMs: options.ledger!.config.interval,
           election: options.electionFor?.('ledger'),
+          logger,
+          metrics,
+        });
+
+  const audit =
+    options.ledger === undefined
+      ? undefined
+      : ledgerAuditTerms({
+          tenantLedger,
+          receipts,
+          tenants: [...policies.policies.keys()],
+          intervalMs: options.ledger.config.auditInterval,
+          election: options.electionFor?.('ledger-audit'),
           logger,
           metrics,
         });
@@ -224,7 +259,9 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
     await sending.start();
     await treasury?.start();
     await anchoring?.start();
+    await audit?.start();
   } catch (error) {
+    await audit?.close();
     await anchoring?.close();
     await treasury?.close();
     await sending.close();
@@ -246,6 +283,7 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
     close: () =>
       (closing ??= (async () => {
         await grpc.close();
+        await audit?.close();
         await anchoring?.close();
         await treasury?.close();
         await sending.close();

@@ -4,7 +4,7 @@
  * the relay exactly once across sponsor restarts (the first run cannot reach the relay, the second
  * sends the stored bytes, the third sends nothing); the file opens to a line of exactly the
  * settled values; the reconciliation finds nothing wrong, then a duplicate line and a charge
- * without a line.
+ * without a line (nor a receipt).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -38,8 +38,8 @@ import { sponsorLedgerConfigSchema } from '../src/ledger/sponsor-ledger-config.t
 import { PostgresTenantReads } from '../src/postgres-tenant-reads.ts';
 import { startSponsorService } from '../src/sponsor-service.ts';
 import { forwardRequestBody } from './forward-request-body.ts';
-import { startRelayInstance } from './relay-instance.ts';
-import type { RelayInstance } from './relay-instance.ts';
+import { startRelayInstance } from '@anchorpost/relay-service/testing';
+import type { RelayInstance } from '@anchorpost/relay-service/testing';
 import { sponsorConfigForTests } from '../src/testing.ts';
 
 const REGISTER = registry.getFunction('register')!.selector;
@@ -283,6 +283,8 @@ describe('the sponsor ledger through a real relay', () => {
     assert.deepEqual(found.mismatches.map((m) => [m.code, m.digest]).sort(), [
       ['LEDGER_LINE_DUPLICATE', line.digest],
       ['LEDGER_LINE_MISSING', unlined],
+      // Its transaction never reached the chain: a charge without a receipt too.
+      ['RECEIPT_MISSING', unlined],
     ]);
   });
 });

@@ -8,7 +8,7 @@
  */
 import type { Database } from '@anchorpost/db';
 import { toDbError } from '@anchorpost/db';
-import { chainDeployLogEntry, FINAL_PHASES } from '@anchorpost/updater-core';
+import { chainDeployLogEntry, deployLogEntryFromRow, FINAL_PHASES } from '@anchorpost/updater-core';
 import type {
   DeployLogEntry,
   DeployLogEntryInput,
@@ -23,32 +23,6 @@ type Prisma = Database['prisma'];
 const CURSOR_ID = 'release-governance';
 /** Arbitrary, distinct from Prisma's migration lock (72707369). */
 const DEPLOY_LOG_LOCK = 7_270_802;
-
-interface LogRow {
-  seq: number;
-  proposalId: string;
-  step: string;
-  outcome: string;
-  code: string | null;
-  detail: unknown;
-  recordedAt: Date;
-  prevHash: string;
-  hash: string;
-}
-
-function toEntry(row: LogRow): DeployLogEntry {
-  return {
-    seq: row.seq,
-    proposalId: row.proposalId,
-    step: row.step as DeployLogEntry['step'],
-    outcome: row.outcome as DeployLogEntry['outcome'],
-    ...(row.code === null ? {} : { code: row.code }),
-    detail: row.detail as Record<string, string>,
-    recordedAt: row.recordedAt.toISOString(),
-    prevHash: row.prevHash,
-    hash: row.hash,
-  };
-}
 
 async function withErrors<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {
@@ -149,7 +123,7 @@ export class PostgresUpdaterStore implements UpdaterStore {
         where: { seq: { gt: afterSeq } },
         orderBy: { seq: 'asc' },
       });
-      return rows.map(toEntry);
+      return rows.map(deployLogEntryFromRow);
     });
   }
 

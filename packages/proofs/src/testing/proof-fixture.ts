@@ -55,11 +55,12 @@ export interface ProofFixture {
   /** Seals the next batch over `count` fresh tx-file CIDs and records it (not anchored yet). */
   /**
    * Seals and indexes a batch of `count` new tx-files. `keepRootBlock: false` indexes it as before
-   * the index kept root blocks; `rootBlock` indexes other bytes as its root block (a broken index).
+   * the index kept root blocks; `rootBlock` indexes other bytes as its root block (a broken index);
+   * `entries`: these tx-file CIDs (real files made elsewhere) instead of `count` fresh ones.
    */
   sealBatch(
     count: number,
-    index?: { keepRootBlock?: boolean; rootBlock?: Uint8Array },
+    index?: { keepRootBlock?: boolean; rootBlock?: Uint8Array; entries?: readonly string[] },
   ): Promise<FixtureBatch>;
   /** Puts the batch's root on anvil through the anchor contract; returns where it landed. */
   anchorOnChain(batch: FixtureBatch, via?: AnchorVia): Promise<FixtureAnchor>;
@@ -144,8 +145,8 @@ export async function startProofFixture(): Promise<ProofFixture> {
       ],
     }),
     async sealBatch(count, index = {}) {
-      const entries: string[] = [];
-      for (let i = 0; i < count; i += 1) {
+      const entries: string[] = [...(index.entries ?? [])];
+      for (let i = entries.length; i < count; i += 1) {
         // Distinct bytes per tx-file; the proof only sees their content addresses.
         entries.push(await cidForBytes(new TextEncoder().encode(`tx-file ${txFiles} of ${dataDir}\n`)));
         txFiles += 1;

@@ -3,14 +3,26 @@
  * and a signing key pair (to sign transaction-files). Members, senders, voters and clients are all
  * identities. `publicKeyBytes` is the canonical byte form that HMACs and fingerprints are taken of.
  */
-import { createHash } from 'node:crypto';
-import { bytesEqual, fromBase64, toBase64, toHex, utf8 } from '../bytes.ts';
-import { ErrorCode, ProtocolError } from '../errors.ts';
+import { fingerprintSteps, generateIdentityWith } from '../engine/identity.ts';
+import {
+  parsePrivateKeyFileSteps,
+  parsePublicKeyFileSteps,
+  privateKeyFileSteps,
+  publicKeyFileSteps,
+  type PrivateKeyFile,
+  type PublicKeyFile,
+} from '../engine/key-files.ts';
+import { nodePrimitives } from '../engine/node-primitives.ts';
+import { runSync } from '../engine/primitives.ts';
 import type { SuiteName } from '../tx-file/schema.ts';
-import { getSuite, isSuiteName } from './suites.ts';
-import { publicKeyBytes } from './public-key-bytes.ts';
-
 export { publicKeyBytes } from './public-key-bytes.ts';
+export { parsePublicKeyBytes } from '../engine/identity.ts';
+export {
+  PRIVATE_KEY_FILE_TYPE,
+  PUBLIC_KEY_FILE_TYPE,
+  type PrivateKeyFile,
+  type PublicKeyFile,
+} from '../engine/key-files.ts';
 
 export interface PublicIdentity {
   suite: SuiteName;
@@ -29,173 +41,29 @@ export interface PrivateIdentity {
 }
 
 export async function generateIdentity(suiteName: SuiteName): Promise<PrivateIdentity> {
-  const suite = getSuite(suiteName);
-  const [encryption, signing] = await Promise.all([
-    suite.generateEncryptionKeyPair(),
-    suite.generateSigningKeyPair(),
-  ]);
-  return {
-    public: { suite: suiteName, encryption: encryption.publicKey, signing: signing.publicKey },
-    encryption: encryption.privateKey,
-    signing: signing.privateKey,
-  };
-}
-
-/** Inverse of publicKeyBytes, for a key that arrives in a file (e.g. a decrypted sender key). */
-export function parsePublicKeyBytes(suite: SuiteName, bytes: Uint8Array, field: string): PublicIdentity {
-  const prefix = utf8(`anchorpost/v1/public-key\0${suite}\0`);
-  const malformed = (): never => {
-    throw new ProtocolError(ErrorCode.BadKey, field, 'public key bytes are malformed');
-  };
-  if (bytes.byteLength < prefix.byteLength + 8 || !bytesEqual(bytes.subarray(0, prefix.byteLength), prefix))
-    malformed();
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = prefix.byteLength;
-  const encryptionLength = view.getUint32(at);
-  at += 4;
-  if (at + encryptionLength + 4 > bytes.byteLength) malformed();
-  const encryption = bytes.slice(at, at + encryptionLength);
-  at += encryptionLength;
-  const signingLength = view.getUint32(at);
-  at += 4;
-  if (at + signingLength !== bytes.byteLength) malformed();
-  return { suite, encryption, signing: bytes.slice(at) };
+  return generateIdentityWith(nodePrimitives, suiteName);
 }
 
 /** SHA-256 of publicKeyBytes, hex: the public id of an identity (e.g. `client.id`). */
 export function fingerprint(identity: PublicIdentity): string {
-  return toHex(createHash('sha256').update(publicKeyBytes(identity)).digest());
+  return runSync(fingerprintSteps(identity), nodePrimitives);
 }
 
-// ---- Key files (JSON). Private key files are written by the CLI with mode 0600. ----
-
-export const PUBLIC_KEY_FILE_TYPE = 'anchorpost.public-key';
-export const PRIVATE_KEY_FILE_TYPE = 'anchorpost.private-key';
-
-export interface PublicKeyFile {
-  type: typeof PUBLIC_KEY_FILE_TYPE;
-  version: 1;
-  suite: SuiteName;
-  id: string;
-  encryption: string;
-  signing: string;
-}
-
-export interface PrivateKeyFile {
-  type: typeof PRIVATE_KEY_FILE_TYPE;
-  version: 1;
-  suite: SuiteName;
-  id: string;
-  public: { encryption: string; signing: string };
-  encryption: string;
-  signing: string;
-}
+// ---- Key files (JSON): the engine's steps (../engine/key-files.ts), run with node:crypto. ----
 
 export function toPublicKeyFile(identity: PublicIdentity): PublicKeyFile {
-  return {
-    type: PUBLIC_KEY_FILE_TYPE,
-    version: 1,
-    suite: identity.suite,
-    id: fingerprint(identity),
-    encryption: toBase64(identity.encryption),
-    signing: toBase64(identity.signing),
-  };
+  return runSync(publicKeyFileSteps(identity), nodePrimitives);
 }
 
 export function toPrivateKeyFile(identity: PrivateIdentity): PrivateKeyFile {
-  return {
-    type: PRIVATE_KEY_FILE_TYPE,
-    version: 1,
-    suite: identity.public.suite,
-    id: fingerprint(identity.public),
-    public: { encryption: toBase64(identity.public.encryption), signing: toBase64(identity.public.signing) },
-    encryption: toBase64(identity.encryption),
-    signing: toBase64(identity.signing),
-  };
-}
-
-function field(record: Record<string, unknown>, name: string, where: string): string {
-  const value = record[name];
-  if (typeof value !== 'string')
-    throw new ProtocolError(ErrorCode.BadKey, `${where}.${name}`, 'expected a string');
-  return value;
-}
-
-function asRecord(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProtocolError(ErrorCode.BadKey, where, 'expected a JSON object');
-  }
-  return value as Record<string, unknown>;
-}
-
-function readSuite(record: Record<string, unknown>, where: string): SuiteName {
-  const suite = record.suite;
-  if (!isSuiteName(suite))
-    throw new ProtocolError(ErrorCode.UnknownSuite, `${where}.suite`, `unknown suite '${String(suite)}'`);
-  return suite;
-}
-
-function checkId(record: Record<string, unknown>, identity: PublicIdentity, where: string): void {
-  if (field(record, 'id', where) !== fingerprint(identity)) {
-    throw new ProtocolError(ErrorCode.BadKey, `${where}.id`, 'id does not match the keys');
-  }
+  return runSync(privateKeyFileSteps(identity), nodePrimitives);
 }
 
 export function parsePublicKeyFile(value: unknown, where = 'key'): PublicIdentity {
-  const record = asRecord(value, where);
-  if (record.type !== PUBLIC_KEY_FILE_TYPE || record.version !== 1) {
-    throw new ProtocolError(
-      ErrorCode.BadKey,
-      `${where}.type`,
-      `expected a ${PUBLIC_KEY_FILE_TYPE} version 1`,
-    );
-  }
-  const identity: PublicIdentity = {
-    suite: readSuite(record, where),
-    encryption: fromBase64(field(record, 'encryption', where), `${where}.encryption`),
-    signing: fromBase64(field(record, 'signing', where), `${where}.signing`),
-  };
-  checkId(record, identity, where);
-  return identity;
+  return runSync(parsePublicKeyFileSteps(value, where), nodePrimitives);
 }
 
+/** Refuses (BAD_KEY) a file whose id is not its keys' or whose private and public halves differ. */
 export function parsePrivateKeyFile(value: unknown, where = 'key'): PrivateIdentity {
-  const record = asRecord(value, where);
-  if (record.type !== PRIVATE_KEY_FILE_TYPE || record.version !== 1) {
-    throw new ProtocolError(
-      ErrorCode.BadKey,
-      `${where}.type`,
-      `expected a ${PRIVATE_KEY_FILE_TYPE} version 1`,
-    );
-  }
-  const pub = asRecord(record.public, `${where}.public`);
-  const identity: PrivateIdentity = {
-    public: {
-      suite: readSuite(record, where),
-      encryption: fromBase64(field(pub, 'encryption', `${where}.public`), `${where}.public.encryption`),
-      signing: fromBase64(field(pub, 'signing', `${where}.public`), `${where}.public.signing`),
-    },
-    encryption: fromBase64(field(record, 'encryption', where), `${where}.encryption`),
-    signing: fromBase64(field(record, 'signing', where), `${where}.signing`),
-  };
-  checkId(record, identity.public, where);
-  assertKeyPairsMatch(identity, where);
-  return identity;
-}
-
-/** A private key file whose halves do not belong together must not be used to sign or open. */
-function assertKeyPairsMatch(identity: PrivateIdentity, where: string): void {
-  const suite = getSuite(identity.public.suite);
-  const probe = utf8('anchorpost/v1/key-check');
-  try {
-    const signature = suite.sign(identity.signing, probe);
-    if (!suite.verify(identity.public.signing, probe, signature))
-      throw new Error('signing keys do not match');
-    const sealed = suite.seal(identity.public.encryption, probe, 'key-check');
-    suite.open(identity.encryption, sealed, 'key-check');
-  } catch (cause) {
-    throw new ProtocolError(ErrorCode.BadKey, where, 'private and public keys do not belong together', {
-      cause,
-    });
-  }
+  return runSync(parsePrivateKeyFileSteps(value, where), nodePrimitives);
 }

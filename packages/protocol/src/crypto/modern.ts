@@ -1,7 +1,8 @@
 /**
  * The default suite: X25519 key agreement + HKDF-SHA-256 + AES-256-GCM for sealing (an ECIES-style
  * construction with an ephemeral key per message), Ed25519 for signatures. All primitives are
- * node:crypto (OpenSSL); nothing here is hand-rolled beyond composing them.
+ * node:crypto (OpenSSL); nothing here is hand-rolled beyond composing them (./modern-seal.ts, shared
+ * with the WebCrypto implementation in ../engine/web-modern.ts).
  */
 import {
   createPrivateKey,
@@ -18,9 +19,9 @@ import { promisify } from 'node:util';
 import { aeadDecrypt, aeadEncrypt, AEAD_KEY_BYTES } from './aead.ts';
 import type { CryptoSuite, DerKeyPair } from './suite.ts';
 import { rawPublicKey, toDerKeyPair } from './der.ts';
+import { refuseDegenerateSecret, sealInfo, sealSalt, X25519_BYTES } from './modern-seal.ts';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
-const X25519_BYTES = 32;
 
 function sealKey(
   shared: Buffer,
@@ -28,16 +29,13 @@ function sealKey(
   recipientRaw: Uint8Array,
   context: string,
 ): Uint8Array {
-  const salt = Buffer.concat([ephemeralRaw, recipientRaw]);
-  return new Uint8Array(
-    hkdfSync('sha256', shared, salt, `anchorpost/v1/modern/seal/${context}`, AEAD_KEY_BYTES),
-  );
+  const salt = sealSalt(ephemeralRaw, recipientRaw);
+  return new Uint8Array(hkdfSync('sha256', shared, salt, sealInfo(context), AEAD_KEY_BYTES));
 }
 
 function agree(privateKey: KeyObject, publicKey: KeyObject): Buffer {
   const shared = diffieHellman({ privateKey, publicKey });
-  // A low-order peer key yields the all-zero secret; refuse it rather than derive a known key.
-  if (shared.every((b) => b === 0)) throw new Error('degenerate X25519 shared secret');
+  refuseDegenerateSecret(shared);
   return shared;
 }
 

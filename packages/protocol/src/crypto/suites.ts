@@ -4,14 +4,13 @@ import { SUITES, type SuiteName } from '../tx-file/schema.ts';
 import { modernSuite } from './modern.ts';
 import { rsa4096Suite } from './rsa-4096.ts';
 import type { CryptoSuite } from './suite.ts';
+import { isSuiteName } from './suite-names.ts';
 
 export const DEFAULT_SUITE: SuiteName = 'modern';
 
 const registry: Record<SuiteName, CryptoSuite> = { modern: modernSuite, 'rsa-4096': rsa4096Suite };
 
-export function isSuiteName(value: unknown): value is SuiteName {
-  return typeof value === 'string' && (SUITES as readonly string[]).includes(value);
-}
+export { isSuiteName } from './suite-names.ts';
 
 export function getSuite(name: string, field = 'suite'): CryptoSuite {
   if (!isSuiteName(name)) {

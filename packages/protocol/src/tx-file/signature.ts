@@ -19,34 +19,30 @@
  * `state.after`. Members still check it when they open an old file (messageSignedBy);
  * verifyClientSignature, what a relay calls, refuses such files (LEGACY_TX_FILE).
  */
-import { createHash } from 'node:crypto';
-import { concatBytes, fromBase64, fromHex, toBase64, utf8 } from '../bytes.ts';
 import { fingerprint, type PrivateIdentity, type PublicIdentity } from '../crypto/identity.ts';
-import type { CryptoSuite } from '../crypto/suite.ts';
-import { getSuite } from '../crypto/suites.ts';
+import { nodePrimitives } from '../engine/node-primitives.ts';
+import { runSync } from '../engine/primitives.ts';
+import {
+  checkSignatureSteps,
+  messageSignedBySteps,
+  signingMessageSteps,
+  signTxFileSteps,
+  txFileDigestSteps,
+} from '../engine/signature.ts';
 import { ErrorCode, ProtocolError } from '../errors.ts';
 import { LEGACY_TX_FILE_VERSION, type TxFile } from './schema.ts';
-import { canonicalDigestBytes } from './serialize.ts';
 
-import { TX_FILE_SIGNATURE_DOMAIN } from './signing-message.ts';
-
-export { TX_FILE_SIGNATURE_DOMAIN } from './signing-message.ts';
-/** What v0.1 signatures were made over, kept only to open old files as a member. */
-export const LEGACY_AFTER_STATE_DOMAIN = 'anchorpost/v1/after-state';
+export { TX_FILE_SIGNATURE_DOMAIN } from '../engine/signature.ts';
+export { LEGACY_AFTER_STATE_DOMAIN, legacyAfterStateMessage } from '../engine/signature.ts';
 
 /** SHA-512 of canonicalDigestBytes(tx): the file's public digest, 64 bytes. */
 export function txFileDigest(tx: TxFile): Uint8Array {
-  return new Uint8Array(createHash('sha512').update(canonicalDigestBytes(tx)).digest());
+  return runSync(txFileDigestSteps(tx), nodePrimitives);
 }
 
 /** The exact v0.2 message the client and each sender sign (see the module comment). */
 export function txFileSigningMessage(tx: TxFile): Uint8Array {
-  return concatBytes(utf8(TX_FILE_SIGNATURE_DOMAIN), txFileDigest(tx));
-}
-
-/** LEGACY (v0.1): `"anchorpost/v1/after-state" ‖ after`; only members can tie it to a file. */
-export function legacyAfterStateMessage(after: string): Uint8Array {
-  return concatBytes(utf8(LEGACY_AFTER_STATE_DOMAIN), fromHex(after, 'transaction.state.after'));
+  return runSync(signingMessageSteps(tx), nodePrimitives);
 }
 
 /**
@@ -54,9 +50,7 @@ export function legacyAfterStateMessage(after: string): Uint8Array {
  * against the content first: for a v0.1 file that check is what ties its signatures to the bytes.
  */
 export function messageSignedBy(tx: TxFile): Uint8Array {
-  // LEGACY: v0.1 files are still opened by members; nobody else can rely on this message.
-  if (tx.version === LEGACY_TX_FILE_VERSION) return legacyAfterStateMessage(tx.state.after);
-  return txFileSigningMessage(tx);
+  return runSync(messageSignedBySteps(tx), nodePrimitives);
 }
 
 /**
@@ -64,12 +58,7 @@ export function messageSignedBy(tx: TxFile): Uint8Array {
  * is already set; `senders[i]` signs as `tx.sender[i]`.
  */
 export function signTxFile(tx: TxFile, client: PrivateIdentity, senders: readonly PrivateIdentity[]): void {
-  const suite = getSuite(tx.suite);
-  const message = txFileSigningMessage(tx);
-  tx.client.signature = toBase64(suite.sign(client.signing, message));
-  senders.forEach((sender, i) => {
-    tx.sender[i]!.signature = toBase64(suite.sign(sender.signing, message));
-  });
+  runSync(signTxFileSteps(tx, client, senders), nodePrimitives);
 }
 
 /** Refuses a v0.1 file (LEGACY_TX_FILE): its client signature proves nothing outside the group. */
@@ -96,24 +85,10 @@ export function verifyClientSignature(tx: TxFile, clientKey: PublicIdentity): vo
       'file is not signed by this client key',
     );
   }
-  checkSignature(
-    getSuite(tx.suite),
-    clientKey.signing,
-    txFileSigningMessage(tx),
-    tx.client.signature,
-    'transaction.client.signature',
+  const field = 'transaction.client.signature';
+  const message = txFileSigningMessage(tx);
+  runSync(
+    checkSignatureSteps(tx.suite, clientKey.signing, message, tx.client.signature, field),
+    nodePrimitives,
   );
-}
-
-/** BAD_SIGNATURE at `field` unless `signature` (canonical base64) verifies over `message`. */
-export function checkSignature(
-  suite: CryptoSuite,
-  publicKey: Uint8Array,
-  message: Uint8Array,
-  signature: string,
-  field: string,
-): void {
-  if (!suite.verify(publicKey, message, fromBase64(signature, field))) {
-    throw new ProtocolError(ErrorCode.BadSignature, field, 'signature does not verify');
-  }
 }

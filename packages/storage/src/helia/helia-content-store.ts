@@ -35,6 +35,8 @@ import type {
   AddFileOptions,
   ContentAddress,
   ContentStore,
+  DagBlock,
+  ExportDagOptions,
   GetFileOptions,
   OperationOptions,
   PinOptions,
@@ -45,6 +47,7 @@ import { ExpectedCid } from '../expected-cid.ts';
 import { DEFAULT_TIMEOUT_MS, OperationSignal } from '../operation-signal.ts';
 import { GcGate } from './gc-gate.ts';
 import { heliaStorageError } from './helia-errors.ts';
+import { walkDag } from './dag-walk.ts';
 import { PinIndex } from './pin-index.ts';
 import { openUnixfsFile } from './unixfs-file-reader.ts';
 
@@ -228,6 +231,20 @@ export class HeliaContentStore implements ContentStore {
       checkBlockBytes(parsed, bytes);
       return bytes;
     });
+  }
+
+  /** A walk of the file blockstore with a bounded read-ahead (dag-walk.ts). */
+  async *exportDag(
+    cid: ContentAddress,
+    options: ExportDagOptions = {},
+  ): AsyncGenerator<DagBlock, void, undefined> {
+    const what = `export dag ${String(cid)}`;
+    const op = this.#begin(what, options, undefined);
+    try {
+      yield* walkDag(this.#blocks, toCid(cid, 'cid'), op);
+    } catch (error) {
+      throw op.toError(error, what, heliaStorageError);
+    }
   }
 
   async has(cid: ContentAddress, options: OperationOptions = {}): Promise<boolean> {

@@ -85,7 +85,8 @@ async function* fileChunks(
   }
 }
 
-async function readBlock(blocks: FsBlockstore, cid: CID, options: Signal): Promise<Uint8Array> {
+/** One block from the file blockstore; NOT_FOUND if it is not there (not checked against its CID). */
+export async function readBlock(blocks: FsBlockstore, cid: CID, options: Signal): Promise<Uint8Array> {
   try {
     return await readBounded(blocks.get(cid, options), Number.MAX_SAFE_INTEGER, `read ${cid.toString()}`);
   } catch (error) {

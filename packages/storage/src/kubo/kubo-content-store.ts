@@ -18,6 +18,8 @@ import type {
   AddFileOptions,
   ContentAddress,
   ContentStore,
+  DagBlock,
+  ExportDagOptions,
   GetFileOptions,
   OperationOptions,
   PinOptions,
@@ -25,6 +27,8 @@ import type {
   StoreHealth,
 } from '@anchorpost/storage-port';
 import { ExpectedCid } from '../expected-cid.ts';
+import { carBlocks } from './car-blocks.ts';
+import { kuboDagExport } from './kubo-dag-export.ts';
 import { DEFAULT_TIMEOUT_MS, OperationSignal } from '../operation-signal.ts';
 import { kuboAdd, kuboAddMany } from './kubo-add.ts';
 import { kuboAddFlags } from './kubo-add-options.ts';
@@ -172,6 +176,28 @@ export class KuboContentStore implements ContentStore {
       checkBlockBytes(parsed, bytes);
       return bytes;
     });
+  }
+
+  /** `dag/export` of the root: one request, a CAR stream read as it arrives (kubo-dag-export.ts, car-blocks.ts). */
+  async *exportDag(
+    cid: ContentAddress,
+    options: ExportDagOptions = {},
+  ): AsyncGenerator<DagBlock, void, undefined> {
+    const what = `export dag ${String(cid)}`;
+    // Ends the HTTP response when the reader stops early.
+    const done = new AbortController();
+    const op = this.#begin(what, {
+      timeoutMs: options.timeoutMs,
+      signal: anySignal(options.signal, done.signal),
+    });
+    try {
+      const root = toCid(cid, 'cid');
+      yield* carBlocks(kuboDagExport(this.#api, root, op), what);
+    } catch (error) {
+      throw op.toError(error, what, kuboStorageError);
+    } finally {
+      done.abort();
+    }
   }
 
   async has(cid: ContentAddress, options: OperationOptions = {}): Promise<boolean> {

@@ -44,6 +44,7 @@ const reconciliationSchema = {
           code: { type: 'string' },
           digest: { type: 'string' },
           cid: { type: 'string' },
+          txHash: { type: 'string' },
           detail: { type: 'string' },
         },
         required: ['code', 'detail'],

@@ -165,6 +165,17 @@ export class PostgresSponsorLedger implements SponsorLedgerWriter, TxFileOutboxS
     });
   }
 
+  /** Of these transactions (lower-case hashes), those a sponsorship was sent or settled under. */
+  chargedTransactions(txHashes: readonly string[]): Promise<ReadonlySet<string>> {
+    return withErrors('charged transactions', async () => {
+      const rows = await this.#prisma.sponsorship.findMany({
+        where: { txHash: { in: [...txHashes] } },
+        select: { txHash: true },
+      });
+      return new Set(rows.map((row) => row.txHash!.toLowerCase()));
+    });
+  }
+
   txFiles(afterSeq = 0): Promise<readonly OutboxTxFile[]> {
     return withErrors('ledger tx-files', async () => {
       const rows = await this.#prisma.sponsorLedgerRecord.findMany({

@@ -2,7 +2,8 @@
  * The ledger's way to the relay (`ANCHORPOST_SPONSOR_LEDGER_*`): each line and void goes to the
  * relay as a tx-file of a platform tenant, written by a client key registered with that tenant,
  * sealed to a group the tenant may write to, naming Ergo blocks the relay can check. No relay URL:
- * the ledger is kept in PostgreSQL only (listed and reconciled, not anchored).
+ * the ledger is kept in PostgreSQL only (listed and reconciled, not anchored). Either way it is
+ * audited every `auditInterval` (ledger-audit.ts).
  */
 import type { ConfigOf } from '@anchorpost/service-kit';
 
@@ -19,6 +20,10 @@ export const sponsorLedgerConfigSchema = {
   ergoNodeUrl: { kind: 'url', env: 'ANCHORPOST_SPONSOR_LEDGER_ERGO_NODE_URL', default: '' },
   /** How often the ledger's new records are built into tx-files and sent. */
   interval: { kind: 'duration', env: 'ANCHORPOST_SPONSOR_LEDGER_INTERVAL', default: 5_000 },
+  /** How often every tenant's ledger is reconciled and the sponsor accounts' forwarded calls audited (the mismatch metric). */
+  auditInterval: { kind: 'duration', env: 'ANCHORPOST_SPONSOR_LEDGER_AUDIT_INTERVAL', default: 300_000 },
+  /** The block the forwarder was deployed in: where the audit starts reading its `ExecutedForwardRequest` events. */
+  forwarderDeployBlock: { kind: 'int', env: 'ANCHORPOST_SPONSOR_FORWARDER_DEPLOY_BLOCK', default: 0, min: 0 },
 } as const;
 
 export type SponsorLedgerConfig = ConfigOf<typeof sponsorLedgerConfigSchema>;

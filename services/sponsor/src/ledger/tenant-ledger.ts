@@ -3,7 +3,8 @@
  * CID of the tx-file that carries it (what `anchorpost verify` checks an inclusion proof of), and
  * `reconcileLedger` of @anchorpost/sponsor-core over the records the relay has taken (each opened
  * from its tx-file with the ledger's group key), the chain's receipts and the store's charges.
- * Records not taken by the relay yet are counted as `unsent`, never reconciled as anchored.
+ * Records not taken by the relay yet are counted as `unsent`, never reconciled as anchored. The
+ * forwarded calls the tenant's own account paid for without a charge are `RECEIPT_WITHOUT_CHARGE`.
  */
 import { cidForBytes, openTxFile, parseTxFile } from '@anchorpost/protocol';
 import type { JsonRpcPool } from '@anchorpost/chains';
@@ -12,6 +13,7 @@ import { reconcileLedger } from '@anchorpost/sponsor-core';
 import type { ChainReceipt, LedgerReconciliation } from '@anchorpost/sponsor-core';
 import { SPONSOR_LEDGER_HEADER } from './ledger-anchoring.ts';
 import type { PostgresSponsorLedger } from './postgres-sponsor-ledger.ts';
+import type { ReceiptAudit } from './receipt-audit.ts';
 
 export interface InvoiceRecord {
   readonly seq: number;
@@ -31,6 +33,8 @@ export interface TenantLedgerOptions {
   /** The ledger's tx-file author (its group opens the files); undefined: nothing is anchored. */
   readonly author: OutboxRelay['author'] | undefined;
   readonly rpc: Pick<JsonRpcPool, 'request'>;
+  /** The receipts without a charge of the tenant's own account (receipt-audit.ts); undefined: none audited. */
+  readonly receipts?: Pick<ReceiptAudit, 'forTenant'>;
 }
 
 export type TenantReconciliation = LedgerReconciliation & { readonly unsent: number };
@@ -74,7 +78,12 @@ export class TenantLedger {
         return receipt === null ? null : chainReceipt(receipt);
       },
     });
-    return { ...result, unsent: records.length - anchored.length };
+    const uncharged = (await this.#options.receipts?.forTenant(tenant)) ?? [];
+    return {
+      ...result,
+      mismatches: [...result.mismatches, ...uncharged],
+      unsent: records.length - anchored.length,
+    };
   }
 }
 

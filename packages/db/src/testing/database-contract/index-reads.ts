@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { TxFileRecord } from '@anchorpost/db-port';
-import { MerkleUpperLevels, merkleLeafHashForCid, toHex } from '@anchorpost/protocol';
+import { MerkleTree, MerkleUpperLevels, merkleLeafHashForCid, toHex } from '@anchorpost/protocol';
 import { TREE_LEVEL } from '../../index-repository.ts';
 import {
   fixtureAnchor,
@@ -49,6 +49,70 @@ export function indexReadsGroup(factory: DatabaseFactory): void {
       assert.equal(await db.index.getProof(fixtureCid('never sealed')), null);
     });
 
+    it('reads a proof in one statement: the same inclusion record as getProof, the trustedblock, the run and the path nodes', async () => {
+      const { db } = await fresh();
+      // Sealed twice: the proof is of the lower sequence, as getProof's.
+      const later = fixtureBatch(platform, 9, 2);
+      const batch = { ...fixtureBatch(platform, 8, 5), rootBlock: new Uint8Array([0xa1, 0, 0xff]) };
+      const entries = fixtureEntries('read', 5);
+      await db.index.recordBatch(later, [entries[4]!, fixtureCid('other')]);
+      await db.index.recordBatch(batch, entries);
+      const ergo = fixtureAnchor(batch, 'ergo', 'mainnet', 1_204_400);
+      const evm = fixtureAnchor(batch, 'evm', '31337', 17);
+      await db.index.recordAnchor(ergo);
+      await db.index.recordAnchor(evm);
+      const txFile = fixtureTxFile(entries[4]!, { batchSequence: 8, batchIndex: 4 }, fixtureHash('r'));
+      await db.index.recordTxFiles([
+        txFile,
+        {
+          ...fixtureTxFile(entries[1]!, { batchSequence: 8, batchIndex: 1 }, fixtureHash('r')),
+          trustedblockId: undefined,
+        },
+      ]);
+
+      const read = await db.index.proofRead(entries[4]!);
+      assert.deepEqual(read, {
+        ...(await db.index.getProof(entries[4]!)),
+        trustedblock: { height: txFile.trustedblockHeight, blockId: txFile.trustedblockId },
+        run: entries,
+        nodes: [],
+      });
+      assert.deepEqual(read.anchors, [evm, ergo]);
+      // A row without the block id, and no row at all: no trustedblock.
+      assert.equal((await db.index.proofRead(entries[1]!))?.trustedblock, null);
+      assert.equal((await db.index.proofRead(entries[2]!))?.trustedblock, null);
+      // Re-anchored: the next read has the new anchor.
+      const reanchored = { ...fixtureAnchor(batch, 'evm', '31337', 21), status: 'orphaned' as const };
+      await db.index.recordAnchor(reanchored);
+      assert.deepEqual((await db.index.proofRead(entries[4]!))?.anchors, [reanchored, ergo]);
+      assert.equal(await db.index.proofRead(fixtureCid('never sealed')), null);
+    });
+
+    it('reads, for every leaf of batches of 1, 2, 3, 17 and 1,000, the run and nodes that make its RFC 6962 path', async () => {
+      const { db } = await fresh();
+      for (const [sequence, size] of [1, 2, 3, 17, 1_000].entries()) {
+        const entries = fixtureEntries(`path ${size}`, size);
+        await db.index.recordBatch(fixtureBatch(platform, 20 + sequence, size), entries);
+        const tree = MerkleTree.fromCids(entries);
+        for (let index = 0; index < size; index += 1) {
+          const read = (await db.index.proofRead(entries[index]!))!;
+          const runStart = index - (index % 2 ** TREE_LEVEL);
+          assert.deepEqual(
+            read.run,
+            entries.slice(runStart, runStart + 2 ** TREE_LEVEL),
+            `run of ${index}/${size}`,
+          );
+          // The run is a node of the tree: the path inside it, then one stored node per level above.
+          const inRun = MerkleTree.fromCids(read.run).proof(index - runStart).path;
+          assert.deepEqual(
+            [...inRun, ...read.nodes.map((node) => node.hash)],
+            tree.proof(index).path,
+            `path of ${index}/${size}`,
+          );
+        }
+      }
+    });
+
     it('keeps the tree nodes from its tree level up and reads a run of entries with some nodes in one call', async () => {
       const { db } = await fresh();
       const batch = fixtureBatch(platform, 4, 40);
@@ -76,23 +140,19 @@ export function indexReadsGroup(factory: DatabaseFactory): void {
           })),
         ),
       );
-      const slice = await db.index.proofSlice(batch.cid, {
-        entriesFrom: 32,
-        entriesTo: 40,
-        nodes: [
-          { level: 5, index: 0 },
-          { level: 4, index: 1 },
-          { level: 9, index: 0 },
-        ],
-      });
-      assert.deepEqual(slice.entries, entries.slice(32, 40));
-      assert.deepEqual(
-        [...slice.nodes].sort((a, b) => a.level - b.level),
-        [
-          { level: 4, index: 1, hash: toHex(levels[0]![1]!) },
-          { level: 5, index: 0, hash: toHex(levels[1]![0]!) },
-        ],
-      );
+      // Leaf 35 of 40 = 32 + 8: its run [32, 40) and the node of [0, 32); a node that is not
+      // stored is left out, not invented.
+      const read = await db.index.proofRead(entries[35]!);
+      assert.deepEqual(read?.run, entries.slice(32, 40));
+      assert.deepEqual(read.nodes, [{ level: 5, index: 0, hash: toHex(levels[1]![0]!) }]);
+      assert.deepEqual((await db.index.proofRead(entries[3]!))?.nodes, [
+        { level: 4, index: 1, hash: toHex(levels[0]![1]!) },
+        { level: 5, index: 1, hash: toHex(levels[1]![1]!) },
+      ]);
+      await db.prisma.batchTreeNode.deleteMany({ where: { batchCid: batch.cid, level: 4 } });
+      assert.deepEqual((await db.index.proofRead(entries[3]!))?.nodes, [
+        { level: 5, index: 1, hash: toHex(levels[1]![1]!) },
+      ]);
     });
 
     it('refuses an entry that is no CID as INVALID_VALUE: it cannot be a Merkle leaf', async () => {

@@ -1,13 +1,15 @@
 /**
- * The whole platform in this process (embedded: PGlite, file-log bus, Helia, anvil at a block a
- * second), with one tenant whose client keys are the given identities' and whose API key may
- * submit and subscribe: what the SDK's application-side tests run against.
+ * @anchorpost/platform/testing — the whole platform in this process (embedded: PGlite, file-log
+ * bus, Helia, anvil at a block a second, every port the OS's pick, short intervals), with one
+ * tenant (`app`) whose client keys are the given identities' and whose API key may submit and
+ * subscribe: what the SDK's application-side tests and the CLI's end-to-end tests run against.
+ * `env` adds settings (the sponsor, its policy file).
  */
 import { createPublicKey } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPlatform, type Platform } from '../src/platform.ts';
+import { startPlatform, type Platform } from './platform.ts';
 import { toPublicKeyFile, type PrivateIdentity } from '@anchorpost/protocol';
 import { newApiKey } from '@anchorpost/relay-core';
 import { createLogger } from '@anchorpost/service-kit';
@@ -25,7 +27,10 @@ export interface PlatformStage {
   close(): Promise<void>;
 }
 
-export async function startPlatformStage(clients: readonly PrivateIdentity[]): Promise<PlatformStage> {
+export async function startPlatformStage(
+  clients: readonly PrivateIdentity[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<PlatformStage> {
   process.env.ANCHORPOST_LOG_LEVEL ??= 'warn';
   const work = await mkdtemp(join(tmpdir(), 'anchorpost-sdk-'));
   const apiKey = newApiKey().key;
@@ -65,6 +70,10 @@ export async function startPlatformStage(clients: readonly PrivateIdentity[]): P
       ANCHORPOST_ANCHORER_TICK_INTERVAL: '300ms',
       ANCHORPOST_PARSER_TRUSTED_DEPTH: '1',
       ANCHORPOST_PARSER_POLL_INTERVAL: '300ms',
+      ANCHORPOST_SPONSOR_HTTP_PORT: '0',
+      ANCHORPOST_SPONSOR_GRPC_PORT: '0',
+      ANCHORPOST_SPONSOR_MANAGEMENT_PORT: '0',
+      ...env,
     },
   });
   const relayPublicKey = createPublicKey(await readFile(platform.dirs.relayKey, 'utf8'))

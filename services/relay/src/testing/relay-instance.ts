@@ -12,7 +12,10 @@ import type { Database } from '@anchorpost/db';
 import { toPublicKeyFile } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
 import { generateRelayKey } from '@anchorpost/relay-core';
-import { openRelay, RELAY_METRICS, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
+import { openRelay } from '../open-relay.ts';
+import { relayConfigSchema } from '../relay-config.ts';
+import { RELAY_METRICS } from '../relay-metrics.ts';
+import { startRelayService } from '../relay-service.ts';
 import { createLogger, loadConfig, ServiceMetrics } from '@anchorpost/service-kit';
 import { openHeliaContentStore } from '@anchorpost/storage';
 
@@ -25,7 +28,7 @@ export interface RelayInstance {
 }
 
 export async function startRelayInstance(client: PublicIdentity): Promise<RelayInstance> {
-  const dir = await mkdtemp(join(tmpdir(), 'anchorpost-sponsor-relay-'));
+  const dir = await mkdtemp(join(tmpdir(), 'anchorpost-relay-instance-'));
   const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
   const close = async () => {
     for (const closer of closers.reverse()) await closer();
