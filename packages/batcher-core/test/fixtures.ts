@@ -105,15 +105,17 @@ export function acceptedEvent(
   return { cid, recipientHash, receipt, txFile: txFileBytes(n) };
 }
 
-/**
- * Publishes the acceptances of tx-files `from..to-1` as the relay does (ADR 0035: their bytes only
- * in the records, nothing stored); returns the CIDs in publish order.
- */
+/** Stores tx-files `from..to-1` and publishes their acceptances; returns the CIDs in publish order. */
 export async function acceptTxFiles(world: World, from: number, to: number): Promise<string[]> {
+  const cids: string[] = [];
   const events: TxFileAccepted[] = [];
-  for (let n = from; n < to; n += 1) events.push(acceptedEvent(n, cidForSmallBytes(txFileBytes(n))));
+  for (let n = from; n < to; n += 1) {
+    const cid = await world.store.addFile(txFileBytes(n), { pin: false });
+    cids.push(cid);
+    events.push(acceptedEvent(n, cid));
+  }
   await publishAccepted(world.bus, events);
-  return events.map((event) => event.cid);
+  return cids;
 }
 
 export async function publishAccepted(bus: Bus, events: readonly TxFileAccepted[]): Promise<void> {

@@ -1,8 +1,8 @@
 // Group commit against FileLogBus + HeliaContentStore + PGlite: concurrent submits share one
 // receipt transaction and one publish, a failed group fails every submit in it and leaves no
 // receipt and no record, resubmits get their receipts back, one sender's files keep their order,
-// a full queue refuses at once (INGEST_QUEUE_FULL), and the next group is receipted while the
-// previous one publishes, without taking its order or its failure.
+// a full queue refuses at once (INGEST_QUEUE_FULL), and the next group is stored and receipted
+// while the previous one publishes, without taking its order or its failure.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +10,7 @@ import type { Bus, BusMessage, PublishedRecord } from '@anchorpost/bus';
 import { BusError } from '@anchorpost/bus';
 import { cidForBytes } from '@anchorpost/protocol';
 import type { GroupKeys } from '@anchorpost/protocol';
+import type { ContentStore } from '@anchorpost/storage-port';
 import type { ReceiptStore } from '../src/receipt-store.ts';
 import type { Relay } from '../src/relay.ts';
 import { RelayError } from '../src/relay-error.ts';
@@ -67,14 +68,14 @@ class CountingBus {
   }
 }
 
-/** Test double of the ReceiptStore port: the real store, holding every `find` (a group's first step) from `hold` until `release`. */
-class HoldingLookUp {
+/** Test double of the ContentStore port: the real store, holding every `addFile` from `hold` until `release`. */
+class HoldingStore {
   held = 0;
   #holding = false;
   #waiting: (() => void)[] = [];
-  readonly real: ReceiptStore;
+  readonly real: ContentStore;
 
-  constructor(real: ReceiptStore) {
+  constructor(real: ContentStore) {
     this.real = real;
   }
 
@@ -87,16 +88,16 @@ class HoldingLookUp {
     for (const resume of this.#waiting.splice(0)) resume();
   }
 
-  get receipts(): ReceiptStore {
+  get store(): ContentStore {
     return new Proxy(this.real, {
       get: (target, name) => {
-        if (name === 'find') {
-          return async (...args: Parameters<ReceiptStore['find']>) => {
+        if (name === 'addFile') {
+          return async (...args: Parameters<ContentStore['addFile']>) => {
             if (this.#holding) {
               this.held += 1;
               await new Promise<void>((resume) => this.#waiting.push(resume));
             }
-            return target.find(...args);
+            return target.addFile(...args);
           };
         }
         const value: unknown = Reflect.get(target, name, target);
@@ -177,11 +178,12 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
 
   it('groups the submits that arrive while a group is forming', async () => {
     const counting = new CountingBus(f.bus);
-    const holding = new HoldingLookUp(f.receipts);
+    const holding = new HoldingStore(f.storage);
     const counts = { insertMany: 0 };
     const relay = await f.relayWith({
       bus: counting.bus,
-      receipts: countingStore(holding.receipts, counts),
+      storage: holding.store,
+      receipts: countingStore(f.receipts, counts),
       groupCommitWindowMs: 0,
     });
     holding.hold();
@@ -197,7 +199,7 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
     assert.equal(counts.insertMany, 2);
   });
 
-  it('receipts the next group while the previous one publishes, keeping sequences and offsets in order', async () => {
+  it('stores and receipts the next group while the previous one publishes, keeping sequences and offsets in order', async () => {
     const counting = new CountingBus(f.bus);
     const counts = { insertMany: 0 };
     const relay = await f.relayWith({
@@ -216,6 +218,7 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
       async () => (await f.receipts.get(nextCid))?.state === 'signed',
       'the next group receipted while the first publishes',
     );
+    assert.equal(await f.storage.has(nextCid), true, 'stored while the first publishes');
     assert.equal(counting.publishCalls, 1, 'not published before the group ahead of it');
     counting.release();
     const results = [await first, await next];
@@ -348,10 +351,10 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
     );
   });
 
-  it('refuses a submit at once when the queue is full (INGEST_QUEUE_FULL, retryable), writing nothing for it', async () => {
-    const holding = new HoldingLookUp(f.receipts);
+  it('refuses a submit at once when the queue is full (INGEST_QUEUE_FULL, retryable), storing nothing for it', async () => {
+    const holding = new HoldingStore(f.storage);
     const relay: Relay = await f.relayWith({
-      receipts: holding.receipts,
+      storage: holding.store,
       groupCommitWindowMs: 0,
       groupCommitMaxFiles: 1,
       ingestQueueMaxFiles: 2,
@@ -375,6 +378,7 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
     await Promise.all([inFlight, ...queued]);
     const cid = await cidForBytes(refusedBytes);
     assert.equal(await f.receipts.get(cid), null);
+    assert.equal(await f.storage.has(cid), false);
     assert.equal((await relay.submit(refusedBytes, { tenantId: TENANT })).duplicate, false, 'taken on retry');
   });
 });
