@@ -1,6 +1,7 @@
 /**
- * A tree of 1,000,000 tx-file CIDs: built in one flat buffer, every inclusion proof produced well
- * under a minute, a sample verified, and the root equal to the streaming root of the same leaves.
+ * A tree of 1,000,000 tx-file CIDs: built in one flat buffer, every inclusion proof produced with
+ * a path of 19 or 20 hashes, a sample verified, and the root equal to the streaming root of the
+ * same leaves. How fast: bench/merkle.bench.ts (`npm run bench`).
  */
 import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
@@ -17,7 +18,7 @@ import {
 
 const N = 1_000_000;
 
-// Collect the set-up garbage before timing, so the build is not charged for it.
+// Collect the set-up garbage first, so the diagnostic's memory figure is the tree's.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
@@ -29,7 +30,7 @@ function cidBytes(i: number): Uint8Array {
 }
 
 void describe('MerkleTree at 1,000,000 leaves', { timeout: 180_000 }, () => {
-  void it('builds, and produces every proof in well under a minute', (t) => {
+  void it('builds, and produces every proof (its speed: npm run bench, merkle)', (t) => {
     const cids: string[] = [];
     const streaming = new MerkleRootAccumulator();
     for (let i = 0; i < N; i += 1) {
@@ -57,6 +58,5 @@ void describe('MerkleTree at 1,000,000 leaves', { timeout: 180_000 }, () => {
     assert.equal(tree.size, N);
     // 2^19 < N < 2^20: every path has 19 or 20 hashes.
     assert.ok(pathElements >= 19 * N && pathElements <= 20 * N);
-    assert.ok(done - started < 60_000, `took ${(done - started).toFixed(0)} ms`);
   });
 });

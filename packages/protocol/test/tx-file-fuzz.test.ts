@@ -2,10 +2,10 @@
  * Fuzzing parseTxFile with fast-check. Invariants, for every input:
  * - it returns a TxFile (which then round-trips through serializeTxFile) or throws a ProtocolError
  *   with a known code and a field — anything else (TypeError, RangeError, a hang) fails;
- * - each call uses under PER_CASE_MS of CPU time (CPU, not wall time, so a busy CI machine does
- *   not make it flaky; wall time is bounded at 4× that to catch hangs), the whole file stays
- *   within its budget, and the heap does
- *   not grow beyond HEAP_GROWTH_MIB after the run.
+ * - each call uses under PER_CASE_MS of CPU time: a hang detector, as a fuzzer's per-case timeout
+ *   is, in CPU rather than wall time so that a busy machine does not trip it (the parser is
+ *   synchronous: a hang burns CPU); its speed is measured in `npm run bench`, not here;
+ * - the heap does not grow beyond HEAP_GROWTH_MIB after the run.
  *
  * ANCHORPOST_FUZZ_RUNS sets the total number of cases (default 10,000, split over the
  * generators below); ANCHORPOST_FUZZ_SEED replays a run (the seed is printed);
@@ -27,8 +27,6 @@ const TOTAL_RUNS = positiveInteger(process.env.ANCHORPOST_FUZZ_RUNS, 10_000);
 const SEED = positiveInteger(process.env.ANCHORPOST_FUZZ_SEED, 20_250_611);
 /** Per call; the costliest accepted shape (10,000 nodes) takes ~100 ms cold on a laptop. */
 const PER_CASE_MS = positiveInteger(process.env.ANCHORPOST_FUZZ_CASE_MS, 250);
-/** Generous for a 2-core CI machine; the default run takes a fraction of it. */
-const BUDGET_MS = 60_000 * Math.max(1, TOTAL_RUNS / 10_000);
 const HEAP_GROWTH_MIB = 48;
 
 const SHARES = { bytes: 0.15, unicode: 0.2, mutations: 0.25, trees: 0.25, valid: 0.15 } as const;
@@ -59,7 +57,6 @@ const stats = {
 
 /** Runs one input through the parser and checks the invariants; returns the outcome. */
 function probe(input: Uint8Array): 'ok' | ErrorCode {
-  const start = performance.now();
   const cpuStart = process.cpuUsage();
   let outcome: 'ok' | ErrorCode;
   try {
@@ -82,15 +79,10 @@ function probe(input: Uint8Array): 'ok' | ErrorCode {
   }
   const cpu = process.cpuUsage(cpuStart);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  const elapsed = performance.now() - start;
   stats.cases++;
   stats.slowestMs = Math.max(stats.slowestMs, cpuMs);
   stats.codes.set(outcome, (stats.codes.get(outcome) ?? 0) + 1);
   assert.ok(cpuMs < PER_CASE_MS, `one case used ${cpuMs.toFixed(0)} ms of CPU (limit ${PER_CASE_MS} ms)`);
-  assert.ok(
-    elapsed < 4 * PER_CASE_MS,
-    `one case took ${elapsed.toFixed(0)} ms (limit ${4 * PER_CASE_MS} ms)`,
-  );
   return outcome;
 }
 
@@ -441,7 +433,7 @@ describe(`tx-file fuzz (seed ${SEED})`, () => {
     );
   });
 
-  it('stays within the time and memory budget', () => {
+  it('ran every case, and stays within its memory budget', () => {
     const elapsed = performance.now() - stats.started;
     gc();
     const growthMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
@@ -451,7 +443,6 @@ describe(`tx-file fuzz (seed ${SEED})`, () => {
         `heap +${growthMiB.toFixed(1)} MiB; outcomes: ${codes.join(' ')}`,
     );
     assert.ok(stats.cases >= TOTAL_RUNS, `ran ${stats.cases} cases, expected at least ${TOTAL_RUNS}`);
-    assert.ok(elapsed < BUDGET_MS, `fuzzing took ${elapsed.toFixed(0)} ms (budget ${BUDGET_MS} ms)`);
     assert.ok(growthMiB < HEAP_GROWTH_MIB, `heap grew by ${growthMiB.toFixed(1)} MiB`);
     // The generators must reach deep into the parser, not only bounce off the first check.
     for (const code of [

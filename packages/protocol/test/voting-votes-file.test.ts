@@ -9,12 +9,18 @@ import {
 } from '../src/voting/index.ts';
 import type { ParseVotesFileOptions, VotesFile, VotesFileVote } from '../src/voting/index.ts';
 import { fixtureVote, votingCid, votingHash } from '../scripts/voting-vectors.ts';
+import {
+  hostileVotesFiles,
+  manyVotes,
+  VOTE_SIGNATURE,
+  VOTES_HEAD,
+} from './fixtures/voting/votes-file-inputs.ts';
 
 const encode = (s: string): Uint8Array => new TextEncoder().encode(s);
 const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 const H = (c: string): string => c.repeat(128);
-const SIG = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==';
+const SIG = VOTE_SIGNATURE;
 
 function file(votes: VotesFileVote[], lastblock = 42): VotesFile {
   return { version: '0.1', voting: H('f'), lastblock, votes };
@@ -48,7 +54,7 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-const HEAD = `<?xml version="1.0" encoding="UTF-8"?>\n<votes version="0.1" voting="${H('f')}" lastblock="42">\n`;
+const HEAD = VOTES_HEAD;
 const ONE_VOTE = `  <vote>\n    <option>${H('a')}</option>\n    <publickey>${H('1')}</publickey>\n    <signature>${SIG}</signature>\n  </vote>\n`;
 
 void describe('serializeVotesFile', () => {
@@ -441,92 +447,36 @@ void describe('parseVotesFile: limits and hostile input', () => {
     assert.throws(() => parseVotesFile(bytes, { maxVotes: Number.NaN }), RangeError);
   });
 
-  void it('rejects a billion-laughs bomb at the DOCTYPE, quickly', () => {
+  void it('rejects a billion-laughs bomb at the DOCTYPE, before any entity is read', () => {
     const levels = Array.from(
       { length: 10 },
       (_, i) => `  <!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`,
     );
     const bomb = `<?xml version="1.0"?>\n<!DOCTYPE votes [\n  <!ENTITY lol0 "lol">\n${levels.join('\n')}\n]>\n<votes version="0.1" voting="&lol10;" lastblock="1"/>\n`;
-    const start = performance.now();
-    expectError(() => parseText(bomb), ErrorCode.XmlDoctype, '-');
-    // The same without a declaration, and with a quadratic-blowup style internal subset.
-    expectError(() => parseText(bomb.slice(bomb.indexOf('\n') + 1)), ErrorCode.XmlDoctype, '-');
-    const quadratic = `<!DOCTYPE v [<!ENTITY a "${'a'.repeat(100_000)}">]><votes voting="${'&a;'.repeat(100_000)}"/>`;
-    expectError(() => parseText(quadratic), ErrorCode.XmlDoctype, '-');
-    assert.ok(performance.now() - start < 200, 'bombs must be rejected without expansion');
-  });
-
-  void it('rejects pathological inputs in linear time', () => {
-    const size = 8 * 1024 * 1024;
-    const hostile: Array<[string, string, string, string]> = [
-      ['many <', '<'.repeat(size), ErrorCode.XmlSyntax, '-'],
-      ['long whitespace then nothing', ' '.repeat(size), ErrorCode.XmlSyntax, '-'],
-      [
-        'long unterminated attribute',
-        `<votes version="${'0'.repeat(size)}`,
-        ErrorCode.XmlSyntax,
-        'votes.version',
-      ],
-      [
-        'long attribute name',
-        `<votes ${'a'.repeat(size)}="1"/>`,
-        ErrorCode.UnknownField,
-        `votes.${'a'.repeat(64)}…`,
-      ],
-      [
-        'long value',
-        `${HEAD}<vote><option>${'a'.repeat(size)}</option></vote></votes>`,
-        ErrorCode.BadFormat,
-        'votes.vote[0].option',
-      ],
-      [
-        'long unclosed value',
-        `${HEAD}<vote><signature>${'A'.repeat(size)}`,
-        ErrorCode.XmlSyntax,
-        'votes.vote[0].signature',
-      ],
-      [
-        'long near-base64',
-        `${HEAD}<vote><signature>${'AAAA'.repeat(size / 4)}A</signature></vote></votes>`,
-        ErrorCode.BadFormat,
-        'votes.vote[0].signature',
-      ],
-      ['many newlines before an error', `${'\n'.repeat(size)}x`, ErrorCode.XmlSyntax, '-'],
-      [
-        'deep nesting',
-        `${HEAD}<vote>${'<option>'.repeat(size / 8)}`,
-        ErrorCode.UnknownField,
-        'votes.vote[0].option.option',
-      ],
-    ];
-    for (const [name, text, code, field] of hostile) {
-      const bytes = encode(text);
-      const start = performance.now();
-      expectError(() => parseVotesFile(bytes), code, field);
-      const ms = performance.now() - start;
-      assert.ok(ms < 1500, `${name}: ${ms.toFixed(0)} ms`);
+    for (const text of [
+      bomb,
+      // The same without a declaration, and with a quadratic-blowup style internal subset.
+      bomb.slice(bomb.indexOf('\n') + 1),
+      `<!DOCTYPE v [<!ENTITY a "${'a'.repeat(100_000)}">]><votes voting="${'&a;'.repeat(100_000)}"/>`,
+    ]) {
+      const error = expectError(() => parseText(text), ErrorCode.XmlDoctype, '-');
+      assert.match(error.message, /^DOCTYPE is not allowed/);
     }
   });
 
-  void it('parses a 100,000-vote file in reasonable time', () => {
-    const votes: VotesFileVote[] = [];
-    const options = [votingHash('option:e4'), votingHash('option:d4'), votingHash('option:c4')];
-    for (let i = 0; i < 100_000; i++) {
-      const publickey = votingHash(`voter:${i}`);
-      votes.push({
-        option: options[i % 3]!,
-        publickey,
-        signature: SIG,
-        ...(i % 2 === 0 ? { txfile: votingCid(`${i}`) } : {}),
-      });
+  void it('refuses pathological inputs of 8 MiB, each with its code (their cost: npm run bench)', () => {
+    for (const { name, text, code, field } of hostileVotesFiles(8 * 1024 * 1024)) {
+      const error = expectError(() => parseVotesFile(encode(text)), code, field);
+      assert.ok(error.message.length < 2_000, `${name}: the message must stay short`);
     }
+  });
+
+  void it('parses a 100,000-vote file', () => {
+    const votes = manyVotes(100_000);
     const bytes = serializeVotesFile(file(votes));
     assert.ok(bytes.length > 40_000_000, `${bytes.length} bytes`);
-    const start = performance.now();
     const parsed = parseVotesFile(bytes, { requireCanonical: true });
-    const ms = performance.now() - start;
     assert.equal(parsed.votes.length, 100_000);
     assert.deepEqual(parsed, canonicalizeVotesFile(file(votes)));
-    assert.ok(ms < 10_000, `parsing took ${ms.toFixed(0)} ms`);
   });
 });
