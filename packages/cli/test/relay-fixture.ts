@@ -45,6 +45,8 @@ export interface RelayFixture {
   recipientHash(bytes: Uint8Array): string;
   /** Submits straight to the Relay (not over HTTP), e.g. while the service is down. */
   submit(bytes: Uint8Array): Promise<void>;
+  /** Accepts a file as the relay's inbound delivery does for one from peer `origin` (ADR 0031). */
+  submitInbound(bytes: Uint8Array, origin: string): Promise<void>;
   /** Open SSE subscriptions, from the service's own gauge. */
   openSubscriptions(): Promise<number>;
   /**
@@ -158,6 +160,9 @@ export async function openRelayFixture(): Promise<RelayFixture> {
       },
       async submit(bytes) {
         await relay.relay.submit(bytes, { tenantId: tenant });
+      },
+      async submitInbound(bytes, origin) {
+        await relay.relay.acceptInbound(bytes, origin);
       },
       async openSubscriptions() {
         const text = await (await fetch(`${service.urls.management!}/metrics`)).text();

@@ -160,6 +160,31 @@ describe('anchorpost subscribe', { timeout: 90_000 }, () => {
     assert.deepEqual(new Uint8Array(await readFile(at(`inbox/${cids[0]}.yaml`))), first.bytes);
   });
 
+  it("names the origin peer of an inbound file, in its line and in --json; a local file's line has none", async () => {
+    const group = await relay.group();
+    const local = await txFile(group);
+    const inbound = await txFile(group);
+    const hash = relay.recipientHash(local.bytes);
+    const subscriber = await subscribe(hash, '--count', '2');
+    const json = await subscribe(hash, '--count', '2', '--json');
+    const localCid = await send(local.path);
+    await subscriber.waitForLines(1);
+    // As A's inbound delivery hands the relay a file of peer platform-b's (ADR 0031).
+    await relay.submitInbound(inbound.bytes, 'platform-b');
+    assert.equal(await subscriber.exit, 0, subscriber.stderr());
+    assert.match(subscriber.lines[0]!, new RegExp(`^${localCid} \\S+$`));
+    assert.match(subscriber.lines[1]!, /^\S+ \S+ origin=platform-b$/);
+    assert.equal(await json.exit, 0, json.stderr());
+    const events = json.lines.map((line) => JSON.parse(line) as { cid: string; origin?: string });
+    assert.deepEqual(
+      events.map((event) => [event.cid, event.origin]),
+      [
+        [localCid, undefined],
+        [subscriber.lines[1]!.split(' ')[0], 'platform-b'],
+      ],
+    );
+  });
+
   it('resumes from --cursor with exactly the files sent after that line', async () => {
     const group = await relay.group();
     const first = await txFile(group);

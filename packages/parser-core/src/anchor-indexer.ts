@@ -12,9 +12,9 @@ import { isDbError } from '@anchorpost/db-port';
 import type { BatchRecord, ChainKind, IndexRepository, TxFileRecord } from '@anchorpost/db-port';
 import { AnchorpostError, ProtocolError, readBatchPages, toHex, verifyBatchFile } from '@anchorpost/protocol';
 import type { BatchRoot, DuplicateCheck, GetBatchPage } from '@anchorpost/protocol';
-import { isStorageError } from '@anchorpost/storage-port';
+import { isStorageError, StorageErrorCode } from '@anchorpost/storage-port';
 import type { ContentFetcher } from './content-fetcher.ts';
-import { ParserError, ParserErrorCode } from './parser-error.ts';
+import { isParserError, ParserError, ParserErrorCode } from './parser-error.ts';
 import { notify } from './parser-observer.ts';
 import type { ParserObserver } from './parser-observer.ts';
 import type { PeerFollowing } from './parser-options.ts';
@@ -48,14 +48,20 @@ export class AnchorIndexer {
     this.#options = options;
   }
 
-  /** Retryable failures (storage, database, chain) are thrown; a bad batch is a `rejected` outcome. */
+  /**
+   * Retryable failures (storage, database, chain, a peer's batch-file out of reach) are thrown; a
+   * bad batch is a `rejected` outcome.
+   */
   async index(anchor: ChainAnchor): Promise<AnchorOutcome> {
     try {
       const outcome = await this.#index(anchor);
       notify(this.#options.observer, 'anchorIndexed', { anchor, ...outcome });
       return { kind: 'indexed', ...outcome };
     } catch (error) {
-      if (!(error instanceof ParserError)) throw error;
+      if (isParserError(error, ParserErrorCode.PeerContentUnreachable)) {
+        notify(this.#options.observer, 'contentUnreachable', { anchor, error });
+      }
+      if (!(error instanceof ParserError) || error.retryable) throw error;
       notify(this.#options.observer, 'anchorRejected', { anchor, error });
       return { kind: 'rejected', error };
     }
@@ -122,7 +128,7 @@ export class AnchorIndexer {
     try {
       await index.recordBatch(batch, entries(this.#entries(anchor.batchCid, root)));
     } catch (error) {
-      if (readFailure !== undefined) throw asBatchError(anchor, readFailure.error);
+      if (readFailure !== undefined) throw asBatchError(anchor, readFailure.error, this.#options.peer);
       if (isDbError(error) && error.code === 'UNIQUE_VIOLATION') {
         // Another writer (a second chain's parser) indexed the same batch first: just anchor it.
         const same = await index.getBatch(batch.cid);
@@ -136,7 +142,7 @@ export class AnchorIndexer {
           { cause: error },
         );
       }
-      throw asBatchError(anchor, error);
+      throw asBatchError(anchor, error, this.#options.peer);
     }
     await this.#recordAnchor(anchor);
     return { batch, txFilesIndexed };
@@ -176,7 +182,7 @@ export class AnchorIndexer {
         duplicateCheck: this.#options.duplicateCheck,
       });
     } catch (error) {
-      throw asBatchError(anchor, error);
+      throw asBatchError(anchor, error, this.#options.peer);
     }
     const { cid, root } = verified;
     if (cid.toString() !== anchor.batchCid) {
@@ -195,7 +201,7 @@ export class AnchorIndexer {
   #page(batchCid: string): GetBatchPage {
     return (cid) =>
       this.#options.fetcher.block(cid).catch((error: unknown) => {
-        throw asBatchError({ batchCid }, error);
+        throw asBatchError({ batchCid }, error, this.#options.peer);
       });
   }
 
@@ -328,9 +334,28 @@ function mismatch(anchor: ChainAnchor, detail: string): ParserError {
   );
 }
 
-/** Non-retryable storage and protocol failures of a batch-file become a ParserError; the rest pass. */
-function asBatchError(anchor: Pick<ChainAnchor, 'batchCid'>, error: unknown): unknown {
+/** A peer's batch-file that our storage times out on or does not have: not on our IPFS network. */
+const OUT_OF_REACH: ReadonlySet<string> = new Set([StorageErrorCode.Timeout, StorageErrorCode.NotFound]);
+
+/**
+ * Non-retryable storage and protocol failures of a batch-file become a ParserError; the rest pass.
+ * A peer's batch-file out of reach (after the fetcher's retries) is PEER_CONTENT_UNREACHABLE, which
+ * holds the peer's cursor: for our own batches a missing block is lost for good, for a peer's it is
+ * only not here (a private-mode peer, or one that has not provided it yet).
+ */
+function asBatchError(
+  anchor: Pick<ChainAnchor, 'batchCid'>,
+  error: unknown,
+  peer: PeerFollowing | undefined,
+): unknown {
   if (error instanceof ParserError) return error;
+  if (peer !== undefined && isStorageError(error) && OUT_OF_REACH.has(error.code)) {
+    return new ParserError(
+      ParserErrorCode.PeerContentUnreachable,
+      `batch ${anchor.batchCid} of peer ${peer.name} is not reachable on this platform's IPFS network: ${error.code}: ${error.message}`,
+      { cause: error },
+    );
+  }
   if (error instanceof AnchorpostError && error.retryable) return error;
   if (isStorageError(error)) {
     return new ParserError(

@@ -22,6 +22,13 @@ export const ParserErrorCode = {
    * roots (the verifier's UNTRUSTED_ANCHOR rule), so it is not the peer's.
    */
   UntrustedAnchor: 'UNTRUSTED_ANCHOR',
+  /**
+   * Following a peer: the peer's batch-file cannot be found on the IPFS network this platform's
+   * storage joins (the read timed out, or the store has no such block), after the storage
+   * retries: a private-mode peer, or a peer that has not published it yet. Retryable: the
+   * peer's cursor stays before the anchor, and it is tried again with back-off.
+   */
+  PeerContentUnreachable: 'PEER_CONTENT_UNREACHABLE',
 } as const;
 
 export type ParserErrorCode = (typeof ParserErrorCode)[keyof typeof ParserErrorCode];
@@ -34,14 +41,18 @@ const KINDS = errorKinds<ParserErrorCode>(ParserErrorCode, {
   BATCH_CONFLICT: 'conflict',
   TX_FILE_INVALID: 'invalid',
   UNTRUSTED_ANCHOR: 'forbidden',
+  PEER_CONTENT_UNREACHABLE: 'unavailable',
 });
+
+/** The one parser-level failure that waiting can cure: a peer's content coming within reach. */
+const RETRYABLE: ReadonlySet<ParserErrorCode> = new Set([ParserErrorCode.PeerContentUnreachable]);
 
 export class ParserError extends AnchorpostError<ParserErrorCode> {
   override readonly name = 'ParserError';
 
   constructor(code: ParserErrorCode, message: string, options?: { cause?: unknown }) {
-    // Every parser-level failure is about content that will not change by waiting.
-    super(code, KINDS[code], message, false, options);
+    // Every other parser-level failure is about content that will not change by waiting.
+    super(code, KINDS[code], message, RETRYABLE.has(code), options);
   }
 }
 

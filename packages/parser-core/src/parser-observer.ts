@@ -10,6 +10,11 @@ export interface ParserObserver {
   anchorIndexed?(event: { anchor: ChainAnchor; batch: BatchRecord; txFilesIndexed: number }): void;
   /** An anchor was skipped for good: its batch-file is missing, malformed or does not match. */
   anchorRejected?(event: { anchor: ChainAnchor; error: Error }): void;
+  /**
+   * Following a peer: the anchor's batch-file is out of reach of this platform's IPFS network
+   * (PEER_CONTENT_UNREACHABLE). The run ends there without moving the cursor; it is tried again.
+   */
+  contentUnreachable?(event: { anchor: ChainAnchor; error: Error }): void;
   /** A tx-file of a valid batch was left out (cannot be fetched or parsed). */
   txFileRejected?(event: { batchCid: string; index: number; cid: string; error: Error }): void;
   /**

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ChainAnchor } from '@anchorpost/chains';
+import { encodeBatchFile, toHex } from '@anchorpost/protocol';
+import { isStorageError, type ContentAddress } from '@anchorpost/storage-port';
 import { isParserError } from '../src/parser-error.ts';
 import type { PeerFollowing } from '../src/parser-options.ts';
 import { PLATFORM, startWorld } from './environment.ts';
@@ -117,6 +119,61 @@ describe('Parser following a peer', { timeout: 240_000 }, () => {
     assert.equal(strangers.rejected.length, 4);
     assert.ok(strangers.rejected.every((e) => isParserError(e.error, 'UNTRUSTED_ANCHOR')));
     assert.equal(await w().db.index.getBatch(valid.cid), null);
+  });
+
+  it("holds the peer's cursor before a batch-file out of its storage's reach (PEER_CONTENT_UNREACHABLE), then indexes it once reachable", async () => {
+    const contract = await w().deployContract();
+    const txFiles = await w().sendTxFiles(2);
+    // The peer seals and anchors a batch-file whose blocks stay on the peer's side.
+    const blocks: { cid: ContentAddress; bytes: Uint8Array }[] = [];
+    let batchCid = '';
+    let root = '';
+    const header = { platform: PEER, sequence: 0, previous: null, sealedAt: new Date().toISOString() };
+    for await (const block of encodeBatchFile(
+      header,
+      txFiles.map((f) => f.cid),
+    )) {
+      blocks.push(block);
+      if (block.kind === 'root') {
+        batchCid = block.cid.toString();
+        root = toHex(block.root.merkleRoot);
+      }
+    }
+    const anchored = await w().anchor(contract.address, 0, root, batchCid);
+    await w().chain.mine(3);
+    const unreachable: { anchor: ChainAnchor; error: Error }[] = [];
+    const { rejected, observer } = rejections();
+    const parser = w().parser(contract, {
+      trustedDepth: 3,
+      peer: peer(),
+      observer: { ...observer, contentUnreachable: (e) => unreachable.push(e) },
+    });
+
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await assert.rejects(
+        parser.runOnce(),
+        (error: unknown) =>
+          isParserError(error, 'PEER_CONTENT_UNREACHABLE') &&
+          error.retryable &&
+          isStorageError(error.cause, 'NOT_FOUND') &&
+          error.message.includes(batchCid),
+      );
+      assert.equal(unreachable.length, attempt, 'reported on every try');
+      assert.equal(unreachable[attempt - 1]!.anchor.txHash, anchored.txHash);
+      const cursor = await w().db.peers.getPeerCursor(PEER, 'evm', '31337');
+      assert.ok(
+        cursor === null || cursor.lastBlock < anchored.blockNumber,
+        'the cursor stays before the anchor',
+      );
+    }
+    assert.deepEqual(rejected, [], 'not refused for good');
+    assert.equal(await w().db.index.getBatch(batchCid), null);
+
+    // The peer's batch-file comes within reach (the peer leaves private mode): nothing was skipped.
+    for (const block of blocks) await w().store.putBlock(block.cid, block.bytes);
+    const run = await parser.runOnce();
+    assert.deepEqual([run.anchorsIndexed, run.txFilesIndexed], [1, 2]);
+    assert.equal((await w().db.index.getBatch(batchCid))?.platform, PEER);
   });
 
   it('refuses a peer without submitters, naming the option', () => {

@@ -19,6 +19,7 @@ export const PARSER_METRICS = {
   peerAnchorsRejectedTotal: 'peer_anchors_rejected_total',
   peerTxFilesIndexedTotal: 'peer_tx_files_indexed_total',
   peerRunFailuresTotal: 'peer_run_failures_total',
+  peerContentUnreachableTotal: 'peer_content_unreachable_total',
   peerHeadLagBlocks: 'peer_head_lag_blocks',
   ...LEADER_METRICS,
 } as const satisfies MetricNames;

@@ -2,9 +2,10 @@
  * The reporting of one peer's follower (ADR 0031): `anchorpost_parser_peer_*` by peer and chain,
  * apart from the platform's own series so that a peer's refusals never read as ours. A refused
  * anchor (not the peer's submitter, a root the peer did not anchor, a batch naming another
- * platform, a batch that is ours) is a warning with its code and a count by code. A failed run (a
- * peer's batch-file out of reach: `TIMEOUT` or `UNAVAILABLE` from storage when the peer's IPFS
- * network is private, or an RPC failure) is an error with its code and a count by code.
+ * platform, a batch that is ours) is a warning with its code and a count by code. A peer's
+ * batch-file out of reach of our IPFS network (PEER_CONTENT_UNREACHABLE: a private-mode peer) is a
+ * warning naming the anchor and a count of its own; the run then fails with that code. A failed run
+ * (that, our storage or an RPC down) is an error with its code and a count by code.
  */
 import type { ParserObserver } from '@anchorpost/parser-core';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
@@ -36,13 +37,18 @@ export function peerReporting(
     "Runs of a peer's follower that failed (retried with back-off), by peer, chain and code (TIMEOUT, UNAVAILABLE…)",
     ['peer', 'chain', 'code'],
   );
+  const unreachable = metrics.counter(
+    PARSER_METRICS.peerContentUnreachableTotal,
+    "Tries at a peer's batch-file that our IPFS network could not reach (PEER_CONTENT_UNREACHABLE: the cursor is held and the anchor tried again), by peer and chain",
+    ['peer', 'chain'],
+  );
   const lag = metrics.gauge(
     PARSER_METRICS.peerHeadLagBlocks,
     "Blocks between the chain head and a peer's cursor, by peer and chain",
     ['peer', 'chain'],
   );
   const labels = { peer, chain };
-  for (const counter of [indexed, txFiles]) counter.inc(labels, 0);
+  for (const counter of [indexed, txFiles, unreachable]) counter.inc(labels, 0);
   const log = logger.child({ peer, chain });
   const codeOf = (error: unknown) => {
     const code = (error as { code?: unknown } | undefined)?.code;
@@ -68,6 +74,20 @@ export function peerReporting(
           err: error,
         },
         "peer's anchor refused",
+      );
+    },
+    contentUnreachable({ anchor, error }) {
+      unreachable.inc(labels);
+      log.warn(
+        {
+          reason: codeOf(error),
+          batchCid: anchor.batchCid,
+          sequence: anchor.sequence,
+          txHash: anchor.txHash,
+          blockNumber: anchor.blockNumber,
+          storageCode: codeOf((error as { cause?: unknown }).cause),
+        },
+        "peer's batch-file unreachable on our IPFS network; cursor held, tried again with back-off",
       );
     },
     txFileRejected({ batchCid, index, cid, error }) {

@@ -5,17 +5,25 @@
  * Kubo nodes peered over loopback). B's app sends ANCHORPOST_BENCH_XPLAT_FILES files to one
  * recipient at random moments of B's batch interval; A's member's SSE stream times each arrival.
  *
- * The figure is set against its parts: B's batch interval (a file waits up to one), the anchor's
- * block and A's trusted depth (depth × block time), then A's parser poll, the fetch of the
- * batch-file and tx-files from B's Kubo, and A's inbound delivery interval — the rest. Prints p50
- * and p99 with the chain's part as baseline, and keeps the histogram in
- * bench-results/cross-platform.json (scripts/bench-report.ts). Needs Kubo (scripts/install-kubo.sh).
+ * Each file's time is split into its parts, measured in the same run (cross-platform-parts.ts):
+ * the seal on B, the anchor's block, A's trusted depth, A's parser's poll and fetch and checks, and
+ * A's delivery. Prints p50 and p99 of the total with the chain's part as baseline and keeps p50 and
+ * p99 of every part and the histogram in bench-results/cross-platform.json
+ * (scripts/bench-report.ts). Needs Kubo (scripts/install-kubo.sh).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kuboBinaryForTests } from '@anchorpost/storage/testing';
 import { BenchReport } from '../../../scripts/bench-report.ts';
 import { readSse } from '../test/relay-service-fixture.ts';
 import { openTwoPlatforms } from '../test/two-platforms.ts';
+import {
+  BlockClock,
+  loggedAt,
+  PART_SPANS,
+  PARTS,
+  partsOf,
+  type FileMoments,
+} from './cross-platform-parts.ts';
 import { summarize } from './stats.ts';
 
 const int = (name: string, fallback: number): number => {
@@ -44,6 +52,9 @@ const platforms = await openTwoPlatforms({
   blockTimeSeconds,
   pollMs,
 });
+/** When each file was sent, ms since the epoch, by the CID of B's receipt. */
+const sentAt = new Map<string, number>();
+const clock = new BlockClock(async () => Number(await platforms.chain.call<string>('eth_blockNumber')));
 try {
   const first = await platforms.prepare('bench 0');
   const stream = readSse(
@@ -51,18 +62,16 @@ try {
     platforms.a.auth,
   );
   if ((await stream.next()).event !== 'ready') throw new Error('no ready event');
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
+  const deliveredAt = new Map<string, number>();
   const arrivals = (async () => {
-    while (latencies.length < files) {
+    while (deliveredAt.size < files) {
       const event = JSON.parse((await stream.next()).data) as { cid: string; origin?: string };
-      const started = sentAt.get(event.cid);
-      if (event.origin === 'platform-b' && started !== undefined) latencies.push(performance.now() - started);
+      if (event.origin === 'platform-b' && sentAt.has(event.cid)) deliveredAt.set(event.cid, Date.now());
     }
   })();
   for (let i = 0; i < files; i++) {
     const prepared = i === 0 ? first : await platforms.prepare(`bench ${i}`, first.group);
-    const started = performance.now();
+    const started = Date.now();
     const { cid } = await platforms.submit(prepared);
     sentAt.set(cid, started);
     // Random moments of the batch interval, so that the wait for the seal is sampled evenly.
@@ -71,11 +80,15 @@ try {
   await Promise.race([
     arrivals,
     sleep(120_000 + files * batchIntervalMs).then(() => {
-      throw new Error(`only ${latencies.length} of ${files} files arrived`);
+      throw new Error(`only ${deliveredAt.size} of ${files} files arrived`);
     }),
   ]);
   stream.close();
-
+  await clock.stop();
+  const parts = await Promise.all(
+    [...deliveredAt].map(async ([cid, delivered]) => partsOf(await momentsOf(cid, delivered))),
+  );
+  const latencies = parts.map((part) => part.total);
   const summary = summarize(latencies);
   const chainPart = trustedDepth * blockTimeSeconds * 1_000;
   const histogram = Object.fromEntries(
@@ -89,6 +102,12 @@ try {
     parserPollMs: pollMs,
     inboundIntervalMs: pollMs,
     histogramMs: histogram,
+    partsMs: Object.fromEntries(
+      [...PARTS, 'total' as const].map((part) => {
+        const { p50, p99 } = summarize(parts.map((file) => file[part]));
+        return [part, { p50, p99, ...(part === 'total' ? {} : { span: PART_SPANS[part] }) }];
+      }),
+    ),
   };
   const baseline = { label: 'trusted depth × block time', value: chainPart };
   const target = `≈ batch interval + depth × block time + polls (${batchIntervalMs + chainPart + 2 * pollMs} ms)`;
@@ -101,7 +120,28 @@ try {
     details,
   });
   report.row({ path: 'cross-platform send→deliver p99', measured: summary.p99, unit: 'ms', baseline });
+  for (const part of PARTS) {
+    const { p50, p99 } = details.partsMs[part] as { p50: number; p99: number };
+    console.log(`    ${part}: p50 ${p50} ms, p99 ${p99} ms (${PART_SPANS[part]})`);
+  }
 } finally {
+  await clock.stop();
   await platforms.close();
+}
+
+/** A delivered file's moments: its batch and anchor from A's index, the rest from logs and blocks. */
+async function momentsOf(cid: string, delivered: number): Promise<FileMoments> {
+  const inclusion = await platforms.a.database.index.getProof(cid);
+  const anchor = inclusion?.anchors.find((a) => a.contract === platforms.contractB.toLowerCase());
+  if (inclusion === null || anchor === undefined) throw new Error(`${cid} has no anchor of B's at A`);
+  const batchCid = inclusion.batch.cid;
+  return {
+    sent: sentAt.get(cid)!,
+    sealed: loggedAt(platforms.batcherLogB, 'batch sealed', batchCid),
+    mined: clock.seenAt(anchor.blockNumber),
+    trusted: clock.seenAt(anchor.blockNumber + trustedDepth - 1),
+    indexed: loggedAt(platforms.parserLogA, "peer's batch indexed", batchCid),
+    delivered,
+  };
 }
 await report.finish();

@@ -5,8 +5,9 @@
 // receives the file once, after the anchor is at A's trusted depth, marked with B's name, and
 // opens it. A file for a recipient no tenant of A may receive is left out (NOT_SERVED); a restart
 // of A's parser in the middle of a stream of B's files delivers each once. With B's Kubo on a
-// private network of its own, A's parser cannot fetch B's batch-file: nothing is delivered, and
-// A's parser logs and counts the storage code.
+// private network of its own, A's parser cannot reach B's batch-file: it logs and counts
+// PEER_CONTENT_UNREACHABLE, holds its cursor for B, delivers nothing, and delivers the file once it
+// comes within reach.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -193,8 +194,8 @@ describe("a platform in private mode: A cannot read B's files", { skip, timeout:
     await (p as TwoPlatforms | undefined)?.close();
   });
 
-  it("A's parser cannot fetch B's batch-file: nothing delivered, the storage code logged and counted", async () => {
-    const { a } = p;
+  it("A's parser cannot reach B's batch-file: PEER_CONTENT_UNREACHABLE logged and counted, the cursor held, nothing delivered until it is reachable", async () => {
+    const { a, b } = p;
     const prepared = await p.prepare('private to platform B');
     const stream = readSse(`${a.service.urls.http!}/v1/subscriptions/${prepared.recipient}`, a.auth);
     assert.equal((await stream.next()).event, 'ready');
@@ -204,25 +205,64 @@ describe("a platform in private mode: A cannot read B's files", { skip, timeout:
     // B holds its batch-file; A's node is connected to nobody and cannot reach it.
     assert.deepEqual(await p.kuboA.connectedPeers(), []);
 
-    const failures =
-      /anchorpost_parser_peer_run_failures_total\{peer="platform-b",chain="evm:\d+",code="(TIMEOUT|UNAVAILABLE)"\} (\d+)/;
-    let failed: RegExpExecArray | null = null;
-    await until("A's parser's failed run counted", async () => {
-      failed = failures.exec(await metricsOf(p.parserA.urls.management!));
-      return failed !== null;
+    const chain = `evm:${p.chain.anvil.chainId}`;
+    const series = (name: string, code?: string) =>
+      `anchorpost_parser_${name}{peer="platform-b",chain="${chain}"${code === undefined ? '' : `,code="${code}"`}}`;
+    const unreachable = series('peer_content_unreachable_total');
+    const failedRuns = series('peer_run_failures_total', 'PEER_CONTENT_UNREACHABLE');
+    await until('two tries at the unreachable batch-file counted', async () => {
+      const metrics = await metricsOf(p.parserA.urls.management!);
+      return valueOf(metrics, unreachable) >= 2 && valueOf(metrics, failedRuns) >= 2;
     });
-    const code = (failed as RegExpExecArray | null)![1]!;
-    const logged = p.parserLogA
-      .map((line) => JSON.parse(line) as { peer?: string; code?: string; msg?: string })
-      .filter((line) => line.msg === "peer's follower run failed; backing off");
-    assert.ok(logged.length > 0, "A's parser logs the failed run");
-    assert.deepEqual([logged[0]!.peer, logged[0]!.code], ['platform-b', code]);
+    const lines = p.parserLogA.map(
+      (line) =>
+        JSON.parse(line) as {
+          peer?: string;
+          reason?: string;
+          code?: string;
+          batchCid?: string;
+          msg?: string;
+        },
+    );
+    const reported = lines.filter(
+      (line) =>
+        line.msg ===
+        "peer's batch-file unreachable on our IPFS network; cursor held, tried again with back-off",
+    );
+    assert.ok(reported.length >= 2, 'logged on every try');
+    assert.deepEqual([reported[0]!.peer, reported[0]!.reason], ['platform-b', 'PEER_CONTENT_UNREACHABLE']);
+    const batchCid = reported[0]!.batchCid!;
+    assert.ok(
+      lines.some(
+        (line) =>
+          line.msg === "peer's follower run failed; backing off" && line.code === 'PEER_CONTENT_UNREACHABLE',
+      ),
+    );
+    assert.ok(!lines.some((line) => line.msg === "peer's anchor refused"), 'not refused for good');
+    const [anchor] = await p.chain.call<{ blockNumber: string }[]>('eth_getLogs', [
+      { address: p.contractB, fromBlock: '0x0' },
+    ]);
+    const cursor = await a.database.peers.getPeerCursor('platform-b', 'evm', String(p.chain.anvil.chainId));
+    assert.ok(
+      cursor === null || cursor.lastBlock < Number(anchor!.blockNumber),
+      "A's cursor for B stays before the anchor",
+    );
 
     assert.equal(await a.database.index.getTxFile(sent.cid), null, 'nothing of B indexed at A');
-    const early = await Promise.race([stream.next(), sleep(1_500, 'none')]);
+    const arriving = stream.next();
+    const early = await Promise.race([arriving, sleep(1_500, 'none')]);
     assert.equal(early, 'none', 'nothing delivered');
+    assert.equal(valueOf(await metricsOf(a.service.urls.management!), DELIVERED), 0);
+
+    // B's batch-file comes within A's reach (as when B leaves private mode): the held anchor is
+    // indexed and the file delivered, once.
+    for await (const block of b.storage.exportDag(batchCid)) await a.storage.putBlock(block.cid, block.bytes);
+    const event = JSON.parse((await arriving).data) as { cid: string; origin?: string };
+    assert.deepEqual([event.cid, event.origin], [sent.cid, 'platform-b']);
     stream.close();
-    const metrics = await metricsOf(a.service.urls.management!);
-    assert.equal(valueOf(metrics, DELIVERED), 0);
+    await until(
+      'delivered once',
+      async () => valueOf(await metricsOf(a.service.urls.management!), DELIVERED) === 1,
+    );
   });
 });

@@ -49,6 +49,8 @@ export interface TwoPlatforms {
   /** What A's relay has logged, one JSON line each. */
   readonly relayLogA: readonly string[];
   readonly b: RelayServiceFixture;
+  /** What B's batcher has logged (a `batch sealed` line per batch-file), one JSON line each. */
+  readonly batcherLogB: readonly string[];
   readonly kuboA: KuboDaemon;
   readonly kuboB: KuboDaemon;
   readonly contractB: string;
@@ -69,6 +71,9 @@ export interface TwoPlatforms {
 }
 
 const quiet = (service: string) => createLogger(service, { destination: { write: () => undefined } });
+/** A logger whose JSON lines are kept in `lines`. */
+const keptIn = (service: string, lines: string[]) =>
+  createLogger(service, { destination: { write: (line: string) => lines.push(line) } });
 
 export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<TwoPlatforms> {
   const closers: (() => Promise<void>)[] = [];
@@ -109,6 +114,7 @@ export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<Tw
     };
 
     // Platform B: its own contract and key; its batcher and anchorer on its own bus and database.
+    const batcherLogB: string[] = [];
     const contractB = (await deployAnchorContract(chain.otherSubmitter, { rpc: chain.rpc })).address;
     const deployBlockB = Number(await chain.call<string>('eth_blockNumber'));
     await started(
@@ -122,7 +128,7 @@ export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<Tw
         }),
         bus: b.bus,
         store: b.storage,
-        logger: quiet('batcher-b'),
+        logger: keptIn('batcher-b', batcherLogB),
         handleSignals: false,
       }),
     );
@@ -182,7 +188,7 @@ export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<Tw
           deployBlock: chain.deployBlock,
           logPageBlocks: 50,
         },
-        logger: createLogger('parser-a', { destination: { write: (line: string) => parserLogA.push(line) } }),
+        logger: keptIn('parser-a', parserLogA),
         port: 0,
         managementPort: 0,
         handleSignals: false,
@@ -202,6 +208,7 @@ export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<Tw
       a,
       relayLogA,
       b,
+      batcherLogB,
       kuboA,
       kuboB,
       contractB,

@@ -1,6 +1,7 @@
 /**
  * `anchorpost subscribe RECIPIENT_HASH --relay URL [--cursor C] [--out DIR] [--count N] [--json]`:
- * follows a relay's SSE stream of the tx-files for one recipient, one line per file.
+ * follows a relay's SSE stream of the tx-files for one recipient, one line per file: `CID CURSOR`,
+ * and `origin=PEER` after them for a file that came from a peer platform through the chain.
  *
  * The SDK's subscription (`subscribeTxFiles`) resumes after the last cursor seen on every
  * reconnect, so a dropped connection neither loses nor repeats a file. The first connection must
@@ -64,7 +65,9 @@ export async function subscribeCommand(args: string[]): Promise<number> {
       receipt,
       ...(origin ? { origin } : {}),
     };
-    process.stdout.write(values.json ? `${JSON.stringify(event)}\n` : `${cid} ${cursor}\n`);
+    // A file from a peer platform (ADR 0031) names its origin; a local one has none.
+    const line = origin ? `${cid} ${cursor} origin=${origin}` : `${cid} ${cursor}`;
+    process.stdout.write(values.json ? `${JSON.stringify(event)}\n` : `${line}\n`);
   }
 
   try {
