@@ -10,7 +10,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Contract, JsonRpcProvider, Wallet } from 'ethers';
+import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import type { GroupKeys } from '@anchorpost/protocol';
 import type { RunningService } from '@anchorpost/service-kit';
 import { anchorpostKeyRegistryInterface, keyRegistryDomain, ROTATION_TYPES } from '@anchorpost/sponsor-contracts';
@@ -32,6 +32,7 @@ before(async () => {
   [stage, relay] = await Promise.all([startSponsorStage(), openRelayFixture()]);
   ({ chain, service } = stage);
   group = await relay.group();
+  await relay.admitApiKey(stage.apiKey);
 });
 after(async () => {
   await Promise.all([stage.close(), relay.close()]);
@@ -53,6 +54,8 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
     stage.apiKey,
     '--account-key',
     join(work, `${account}.key`),
+    '--relay',
+    relay.url,
   ];
 
   async function ok(...args: string[]): Promise<string> {
@@ -149,7 +152,8 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
     const provider = new JsonRpcProvider(chain.anvil.rpcUrl, undefined, { staticNetwork: true });
     const stolen = new Wallet((await readFile(join(work, 'carol.key'), 'utf8')).trim(), provider);
     await chain.rpc.request('anvil_setBalance', [stolen.address, '0xde0b6b3a7640000']);
-    const registry = new Contract(chain.deployment.keyRegistry, anchorpostKeyRegistryInterface, stolen);
+    // One nonce after another: the provider's cached count would hand the same nonce twice.
+    const registry = new Contract(chain.deployment.keyRegistry, anchorpostKeyRegistryInterface, new NonceManager(stolen));
     const current = (await registry.getFunction('keyOf')(stolen.address)) as [string, string, string, string];
     const forger = Wallet.createRandom();
     await (await registry.getFunction('revoke')()).wait();
