@@ -77,7 +77,7 @@ export async function loadContacts(dir = configDir()): Promise<Contacts> {
   }
   if ((mode & 0o022) !== 0)
     throw new CliError('CONTACTS_FILE_MODE', path, 'others can write the contact list; chmod 600 it');
-  const document = (await readJson(path, path)) as { version?: unknown; contacts?: unknown };
+  const document = (await readJson(path, path)) as { version?: unknown; contacts?: unknown } | null;
   if (document?.version !== VERSION || typeof document.contacts !== 'object' || document.contacts === null)
     throw bad(path, `not an ${VERSION} document`);
   const entries = Object.entries(document.contacts as Record<string, unknown>);

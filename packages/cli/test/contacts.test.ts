@@ -13,10 +13,15 @@ import { after, before, describe, it } from 'node:test';
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import type { GroupKeys } from '@anchorpost/protocol';
 import type { RunningService } from '@anchorpost/service-kit';
-import { anchorpostKeyRegistryInterface, keyRegistryDomain, ROTATION_TYPES } from '@anchorpost/sponsor-contracts';
+import {
+  anchorpostKeyRegistryInterface,
+  keyRegistryDomain,
+  ROTATION_TYPES,
+} from '@anchorpost/sponsor-contracts';
 import type { SponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
 import { startSponsorStage, type SponsorStage } from '@anchorpost/sponsor-service/testing';
 import { assertFailure, cli } from './cli-process.ts';
+import { mined } from './mined.ts';
 import { openRelayFixture, type RelayFixture } from './relay-fixture.ts';
 
 let stage: SponsorStage;
@@ -103,7 +108,8 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
   });
 
   it('pins each contact’s registered key in an owner-only file; send --to passes while it is unchanged', async () => {
-    for (const name of ['alice', 'bob', 'carol']) await ok('contact', 'add', name, accounts[name]!, ...chainAt());
+    for (const name of ['alice', 'bob', 'carol'])
+      await ok('contact', 'add', name, accounts[name]!, ...chainAt());
     const file = join(work, 'config', 'contacts.json');
     assert.equal((await stat(file)).mode & 0o777, 0o600);
     assert.equal(await pinOf('alice'), fingerprints.a1);
@@ -122,7 +128,10 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
     await ok('keys', 'rotate', '--old-key', keyFolder('a1'), '--key', keyFolder('a2'), ...sponsorAt('alice'));
     const passed = await send('--to', 'alice');
     assert.equal(passed.status, 0, passed.stderr);
-    assert.match(passed.stderr, new RegExp(`^notice: alice: rotated from ${fingerprints.a1} .*pin updated to ${fingerprints.a2}\n$`));
+    assert.match(
+      passed.stderr,
+      new RegExp(`^notice: alice: rotated from ${fingerprints.a1} .*pin updated to ${fingerprints.a2}\n$`),
+    );
     assert.equal(await pinOf('alice'), fingerprints.a2);
     const again = await send('--to', 'alice');
     assert.equal(again.stderr, '', 'the pin moved once');
@@ -153,11 +162,15 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
     const stolen = new Wallet((await readFile(join(work, 'carol.key'), 'utf8')).trim(), provider);
     await chain.rpc.request('anvil_setBalance', [stolen.address, '0xde0b6b3a7640000']);
     // One nonce after another: the provider's cached count would hand the same nonce twice.
-    const registry = new Contract(chain.deployment.keyRegistry, anchorpostKeyRegistryInterface, new NonceManager(stolen));
+    const registry = new Contract(
+      chain.deployment.keyRegistry,
+      anchorpostKeyRegistryInterface,
+      new NonceManager(stolen),
+    );
     const current = (await registry.getFunction('keyOf')(stolen.address)) as [string, string, string, string];
     const forger = Wallet.createRandom();
-    await (await registry.getFunction('revoke')()).wait();
-    await (await registry.getFunction('register')(current[0], current[1], current[2], forger.address)).wait();
+    await mined(registry.getFunction('revoke')());
+    await mined(registry.getFunction('register')(current[0], current[1], current[2], forger.address));
     const change = {
       identity: stolen.address,
       oldFingerprint: current[0],
@@ -168,16 +181,23 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
       rotation: (await registry.getFunction('rotations')(stolen.address)) as bigint,
     };
     const chainId = BigInt(await chain.rpc.request<string>('eth_chainId', []));
-    const signature = await forger.signTypedData(keyRegistryDomain(chainId, chain.deployment.keyRegistry), ROTATION_TYPES, change);
-    await (
-      await registry.getFunction('rotate')(change.newFingerprint, 'modern', current[2], forger.address, signature)
-    ).wait();
+    const signature = await forger.signTypedData(
+      keyRegistryDomain(chainId, chain.deployment.keyRegistry),
+      ROTATION_TYPES,
+      change,
+    );
+    await mined(
+      registry.getFunction('rotate')(change.newFingerprint, 'modern', current[2], forger.address, signature),
+    );
     provider.destroy();
 
     assertFailure(await send('--to', 'carol'), 'KEY_CHANGED_UNSIGNED', accounts.carol);
     assert.equal(await lastFileReached(), false);
     assert.equal(await pinOf('carol'), fingerprints.c1);
-    assertFailure(await cli('keys', 'lookup', accounts.carol!, ...chainAt(), '--expect', fingerprints.c1!), 'KEY_CHANGED_UNSIGNED');
+    assertFailure(
+      await cli('keys', 'lookup', accounts.carol!, ...chainAt(), '--expect', fingerprints.c1!),
+      'KEY_CHANGED_UNSIGNED',
+    );
   });
 
   it('removes a contact; a file others can write is refused', async () => {

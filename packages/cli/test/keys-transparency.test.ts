@@ -19,6 +19,7 @@ import { startSponsorStage } from '@anchorpost/sponsor-service/testing';
 import type { SponsorStage } from '@anchorpost/sponsor-service/testing';
 import { Contract, JsonRpcProvider } from 'ethers';
 import { assertFailure, cli } from './cli-process.ts';
+import { mined } from './mined.ts';
 import { openRelayFixture, type RelayFixture } from './relay-fixture.ts';
 
 let stage: SponsorStage;
@@ -194,7 +195,10 @@ describe('anchorpost keys publish | rotate | revoke | lookup | history', { timeo
     const text = await cli('keys', 'lookup', account, ...chainAt(), '--relay', relay.url);
     assert.match(text.stdout, /^key-file checked: its CID and fingerprint match\n\{/m);
     const out = join(work, 'fetched.json');
-    assert.equal((await cli('keys', 'lookup', account, ...chainAt(), '--relay', relay.url, '--out', out)).status, 0);
+    assert.equal(
+      (await cli('keys', 'lookup', account, ...chainAt(), '--relay', relay.url, '--out', out)).status,
+      0,
+    );
     assert.deepEqual(await readFile(out), published, 'the exact bytes published');
   });
 
@@ -202,10 +206,14 @@ describe('anchorpost keys publish | rotate | revoke | lookup | history', { timeo
     // A funded stranger registers the fingerprint of `stranger` with the CID of `first`'s key file
     // (stored on the relay earlier): the registry cannot tell, the reader must.
     const provider = new JsonRpcProvider(chain.anvil.rpcUrl, undefined, { staticNetwork: true });
-    const registry = new Contract(chain.deployment.keyRegistry, anchorpostKeyRegistryInterface, chain.stranger.connect(provider));
+    const registry = new Contract(
+      chain.deployment.keyRegistry,
+      anchorpostKeyRegistryInterface,
+      chain.stranger.connect(provider),
+    );
     const firstCid = (await cli('cid', join(work, 'first', 'public-key.json'))).stdout.trim();
     const register = registry.getFunction('register');
-    await (await register(`0x${fingerprints.stranger}`, 'modern', firstCid, chain.stranger.address)).wait();
+    await mined(register(`0x${fingerprints.stranger}`, 'modern', firstCid, chain.stranger.address));
     assertFailure(
       await cli('keys', 'lookup', chain.stranger.address, ...chainAt(), '--relay', relay.url),
       'KEY_FILE_MISMATCH',
@@ -215,8 +223,13 @@ describe('anchorpost keys publish | rotate | revoke | lookup | history', { timeo
     await chain.rpc.request('anvil_setBalance', [lone.address, '0xde0b6b3a7640000']);
     const neverStored = (await cli('cid', join(work, 'stranger', 'private-key.json'))).stdout.trim();
     const lonely = new Contract(chain.deployment.keyRegistry, anchorpostKeyRegistryInterface, lone);
-    await (await lonely.getFunction('register')(`0x${fingerprints.stranger}`, 'modern', neverStored, lone.address)).wait();
-    assertFailure(await cli('keys', 'lookup', lone.address, ...chainAt(), '--relay', relay.url), 'KEY_FILE_NOT_FOUND');
+    await mined(
+      lonely.getFunction('register')(`0x${fingerprints.stranger}`, 'modern', neverStored, lone.address),
+    );
+    assertFailure(
+      await cli('keys', 'lookup', lone.address, ...chainAt(), '--relay', relay.url),
+      'KEY_FILE_NOT_FOUND',
+    );
     provider.destroy();
   });
 });

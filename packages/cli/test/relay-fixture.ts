@@ -168,7 +168,9 @@ export async function openRelayFixture(): Promise<RelayFixture> {
         const parsed = parseApiKey(key);
         if (parsed === null) throw new Error('not an API key');
         const secretHash = hashApiKeySecret(parsed.secret);
-        await database.prisma.apiKey.create({ data: { id: parsed.id, tenantId: tenant, secretHash, scopes: ['submit'] } });
+        await database.prisma.apiKey.create({
+          data: { id: parsed.id, tenantId: tenant, secretHash, scopes: ['submit'] },
+        });
       },
       async openSubscriptions() {
         const text = await (await fetch(`${service.urls.management!}/metrics`)).text();

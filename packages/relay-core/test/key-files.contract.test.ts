@@ -34,7 +34,9 @@ function keyFilesContract(name: string, open: () => Promise<Harness>): void {
     it('stores a public key file’s exact bytes, pinned, under the CID computed from them', async () => {
       for (const suite of ['modern', 'rsa-4096'] as const) {
         const identity = await generateIdentity(suite);
-        const bytes = new TextEncoder().encode(`${JSON.stringify(toPublicKeyFile(identity.public), null, 2)}\n`);
+        const bytes = new TextEncoder().encode(
+          `${JSON.stringify(toPublicKeyFile(identity.public), null, 2)}\n`,
+        );
         const stored = await keyFiles.store(bytes);
         assert.equal(stored.cid, await cidForBytes(bytes));
         assert.equal(stored.fingerprint, fingerprint(identity.public));
@@ -47,7 +49,10 @@ function keyFilesContract(name: string, open: () => Promise<Harness>): void {
     it('refuses what is no key file, and too large a body, storing nothing', async () => {
       const junk = new TextEncoder().encode('{"not":"a key"}');
       await assert.rejects(keyFiles.store(junk), refusedWith(RelayErrorCode.BadKeyFile));
-      await assert.rejects(keyFiles.store(new Uint8Array([0xff, 0xfe])), refusedWith(RelayErrorCode.BadKeyFile));
+      await assert.rejects(
+        keyFiles.store(new Uint8Array([0xff, 0xfe])),
+        refusedWith(RelayErrorCode.BadKeyFile),
+      );
       assert.equal(await harness.storage.has(await cidForBytes(junk)), false);
       const identity = await generateIdentity('modern');
       const file = toPublicKeyFile(identity.public);
@@ -65,7 +70,10 @@ function keyFilesContract(name: string, open: () => Promise<Harness>): void {
       await assert.rejects(keyFiles.get(other), refusedWith(RelayErrorCode.KeyFileNotFound));
       const unknown = await cidForBytes(new TextEncoder().encode('never stored'));
       await assert.rejects(keyFiles.get(unknown), refusedWith(RelayErrorCode.KeyFileNotFound));
-      await assert.rejects(keyFiles.get('not-a-cid'), (error: unknown) => (error as { code?: string }).code === 'BAD_CID');
+      await assert.rejects(
+        keyFiles.get('not-a-cid'),
+        (error: unknown) => (error as { code?: string }).code === 'BAD_CID',
+      );
     });
   });
 }

@@ -50,9 +50,14 @@ export interface FetchedKeyFile {
 export async function fetchKeyFile(store: KeyFileStore, key: PublishedKey): Promise<FetchedKeyFile> {
   const cid = parseCid(key.keyCid, 'keyCid').toString();
   const what = `GET /v1/key-files/${cid}`;
-  const response = await send(store.fetch ?? fetch, what, `${baseUrl(store.url, 'relay')}/v1/key-files/${cid}`, {
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
+  const response = await send(
+    store.fetch ?? fetch,
+    what,
+    `${baseUrl(store.url, 'relay')}/v1/key-files/${cid}`,
+    {
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    },
+  );
   if (response.status !== 200) throw await refusalOf(what, response);
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (bytes.byteLength > MAX_KEY_FILE_BYTES || (await cidForBytes(bytes)) !== key.keyCid)

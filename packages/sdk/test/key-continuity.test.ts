@@ -50,8 +50,15 @@ describe('continuityFrom with a pinned rotation signer', () => {
     // A stolen account key: revoke, register the same fingerprint with its own rotation signer,
     // rotate to its key with that signer. By the fingerprint alone this looks signed.
     const history = [by(registered(1), 1), revoked(1), by(registered(1), 66), by(rotated(1, 2), 66)];
-    assert.equal(continuityFrom(history, { fingerprint: fp(1), rotationSigner: signer(1) }), 'unsigned-change');
-    assert.equal(continuityFrom(history, fp(1)), 'unsigned-change', 'a bare fingerprint pins its first signer');
+    assert.equal(
+      continuityFrom(history, { fingerprint: fp(1), rotationSigner: signer(1) }),
+      'unsigned-change',
+    );
+    assert.equal(
+      continuityFrom(history, fp(1)),
+      'unsigned-change',
+      'a bare fingerprint pins its first signer',
+    );
   });
 
   it('accepts the chain the pinned key itself started, its signer compared without case', () => {

@@ -37,7 +37,11 @@ async function add(name: string, address: string | undefined, values: Values): P
   });
   const told = expected(values.fingerprint, '--fingerprint');
   if (told !== undefined && told !== key.fingerprint)
-    throw new CliError('FINGERPRINT_MISMATCH', name, `${identity} has published ${key.fingerprint}, not ${told}`);
+    throw new CliError(
+      'FINGERPRINT_MISMATCH',
+      name,
+      `${identity} has published ${key.fingerprint}, not ${told}`,
+    );
   const { fingerprint, rotationSigner } = key;
   const pinnedAt = new Date().toISOString();
   await saveContacts({ ...contacts, [name]: { identity, fingerprint, rotationSigner, pinnedAt } });

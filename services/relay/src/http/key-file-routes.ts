@@ -51,7 +51,11 @@ export function keyFileRoutes(fastify: FastifyInstance, { keyFiles, access }: Ke
     },
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body))
-        throw new RequestError('UNSUPPORTED_MEDIA_TYPE', 'send the key file as application/octet-stream', 'content-type');
+        throw new RequestError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'send the key file as application/octet-stream',
+          'content-type',
+        );
       const bytes = new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength);
       return reply.code(201).send(await keyFiles.store(bytes));
     },
@@ -70,7 +74,10 @@ export function keyFileRoutes(fastify: FastifyInstance, { keyFiles, access }: Ke
       config: {
         openapi: {
           responses: {
-            200: { description: 'The key file', content: { 'application/json': { schema: { type: 'object' } } } },
+            200: {
+              description: 'The key file',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
           },
         },
       },

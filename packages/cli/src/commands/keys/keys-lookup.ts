@@ -37,7 +37,8 @@ export function fromBlock(value: string | undefined): bigint {
 
 export function expected(value: string | undefined, flag = '--expect'): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^[0-9a-fA-F]{64}$/.test(value)) throw new UsageError(`${flag} must be a fingerprint: 64 hex characters`);
+  if (!/^[0-9a-fA-F]{64}$/.test(value))
+    throw new UsageError(`${flag} must be a fingerprint: 64 hex characters`);
   return value.toLowerCase();
 }
 

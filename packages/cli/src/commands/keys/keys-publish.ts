@@ -62,7 +62,9 @@ async function change(
   if (action === 'revoke') return revokeKey(publishing, key.identity);
   const old = action === 'rotate' ? await keyDirectory(values['old-key'], '--old-key', usage) : undefined;
   if (keyFiles === undefined)
-    throw new UsageError(`--relay or ANCHORPOST_RELAY_URL is required (the key file is stored there); usage: ${usage}`);
+    throw new UsageError(
+      `--relay or ANCHORPOST_RELAY_URL is required (the key file is stored there); usage: ${usage}`,
+    );
   // The key file first, so that the CID resolves by the time anyone sees it registered.
   await storeKeyFile(keyFiles, key.publicBytes);
   return old === undefined ? publishKey(publishing, key) : rotateKey(publishing, old.identity, key);
