@@ -1,5 +1,6 @@
 /** The `anchorpost` command: dispatches to one command module and turns any failure into one line. */
 import { cidCommand } from './commands/cid.ts';
+import { CONTACT_USAGE, contactCommand } from './commands/contact.ts';
 import { ERGO_USAGE, ergoCommand } from './commands/ergo.ts';
 import { GROUP_USAGE, groupCommand } from './commands/group.ts';
 import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
@@ -18,6 +19,7 @@ import { failureLine, UsageError } from './failure.ts';
 
 const USAGE = `usage:
   ${KEYS_USAGE}
+  ${CONTACT_USAGE}
   ${GROUP_USAGE}
   ${TX_USAGE}
   anchorpost cid FILE
@@ -38,6 +40,7 @@ Every failure is one line on stderr, ERROR <code> <field>: <message>; exit 1 (2 
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   keys: keysCommand,
+  contact: contactCommand,
   group: groupCommand,
   tx: txCommand,
   cid: cidCommand,

@@ -3,18 +3,24 @@
 // `keys history` read it back from the registry, a rotation signed by the old key shows in the
 // history, a revoke and a new registration are caught by `lookup --expect` (KEY_CHANGED_UNSIGNED).
 // Attacks: a rotation signed by a key that is not the current one is refused before anything
-// reaches the sponsor (NOT_CURRENT_KEY), and the sponsor is never asked.
+// reaches the sponsor (NOT_CURRENT_KEY), and the sponsor is never asked. The key files go to the
+// platform's storage through a real relay (embedded adapters) and `lookup --relay` fetches and
+// checks them: a registration naming another key's file is caught (KEY_FILE_MISMATCH).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Database } from '@anchorpost/db';
 import type { RunningService } from '@anchorpost/service-kit';
 import type { SponsorTestChain } from '@anchorpost/sponsor-contracts/testing';
+import { anchorpostKeyRegistryInterface } from '@anchorpost/sponsor-contracts';
 import { startSponsorStage } from '@anchorpost/sponsor-service/testing';
 import type { SponsorStage } from '@anchorpost/sponsor-service/testing';
+import { Contract, JsonRpcProvider } from 'ethers';
 import { assertFailure, cli } from './cli-process.ts';
+import { mined } from './mined.ts';
+import { openRelayFixture, type RelayFixture } from './relay-fixture.ts';
 
 let stage: SponsorStage;
 let chain: SponsorTestChain;
@@ -22,14 +28,16 @@ let database: Database;
 let service: RunningService;
 let apiKey: string;
 let work: string;
+let relay: RelayFixture;
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'anchorpost-keys-'));
-  stage = await startSponsorStage();
+  [stage, relay] = await Promise.all([startSponsorStage(), openRelayFixture()]);
   ({ chain, database, service, apiKey } = stage);
+  await relay.admitApiKey(apiKey);
 });
 after(async () => {
-  await stage.close();
+  await Promise.all([stage.close(), relay.close()]);
   await rm(work, { recursive: true, force: true });
 });
 
@@ -43,6 +51,8 @@ describe('anchorpost keys publish | rotate | revoke | lookup | history', { timeo
     apiKey,
     '--account-key',
     join(work, 'account.key'),
+    '--relay',
+    relay.url,
   ];
   let account: string;
   const fingerprints: Record<string, string> = {};
@@ -174,5 +184,52 @@ describe('anchorpost keys publish | rotate | revoke | lookup | history', { timeo
       ],
     );
     assert.equal(await chain.balanceOf(account), 0n, 'four changes, and the account never paid');
+  });
+
+  it('stores each key file on the platform; lookup --relay fetches it by CID and checks it', async () => {
+    const published = await readFile(join(work, 'third', 'public-key.json'));
+    const fetched = await cli('keys', 'lookup', account, ...chainAt(), '--relay', relay.url, '--json');
+    assert.equal(fetched.status, 0, fetched.stderr);
+    const found = JSON.parse(fetched.stdout) as { keyFile: { id: string } };
+    assert.equal(found.keyFile.id, fingerprints.third);
+    const text = await cli('keys', 'lookup', account, ...chainAt(), '--relay', relay.url);
+    assert.match(text.stdout, /^key-file checked: its CID and fingerprint match\n\{/m);
+    const out = join(work, 'fetched.json');
+    assert.equal(
+      (await cli('keys', 'lookup', account, ...chainAt(), '--relay', relay.url, '--out', out)).status,
+      0,
+    );
+    assert.deepEqual(await readFile(out), published, 'the exact bytes published');
+  });
+
+  it('refuses a registration whose CID names another key’s file, or a file never stored', async () => {
+    // A funded stranger registers the fingerprint of `stranger` with the CID of `first`'s key file
+    // (stored on the relay earlier): the registry cannot tell, the reader must.
+    const provider = new JsonRpcProvider(chain.anvil.rpcUrl, undefined, { staticNetwork: true });
+    const registry = new Contract(
+      chain.deployment.keyRegistry,
+      anchorpostKeyRegistryInterface,
+      chain.stranger.connect(provider),
+    );
+    const firstCid = (await cli('cid', join(work, 'first', 'public-key.json'))).stdout.trim();
+    const register = registry.getFunction('register');
+    await mined(register(`0x${fingerprints.stranger}`, 'modern', firstCid, chain.stranger.address));
+    assertFailure(
+      await cli('keys', 'lookup', chain.stranger.address, ...chainAt(), '--relay', relay.url),
+      'KEY_FILE_MISMATCH',
+      'keyCid',
+    );
+    const lone = chain.newUser().connect(provider);
+    await chain.rpc.request('anvil_setBalance', [lone.address, '0xde0b6b3a7640000']);
+    const neverStored = (await cli('cid', join(work, 'stranger', 'private-key.json'))).stdout.trim();
+    const lonely = new Contract(chain.deployment.keyRegistry, anchorpostKeyRegistryInterface, lone);
+    await mined(
+      lonely.getFunction('register')(`0x${fingerprints.stranger}`, 'modern', neverStored, lone.address),
+    );
+    assertFailure(
+      await cli('keys', 'lookup', lone.address, ...chainAt(), '--relay', relay.url),
+      'KEY_FILE_NOT_FOUND',
+    );
+    provider.destroy();
   });
 });

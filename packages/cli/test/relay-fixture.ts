@@ -17,7 +17,7 @@ import {
   type GroupKeys,
 } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
-import { generateRelayKey } from '@anchorpost/relay-core';
+import { generateRelayKey, hashApiKeySecret, parseApiKey } from '@anchorpost/relay-core';
 import { openRelay, RELAY_METRICS, relayConfigSchema, startRelayService } from '@anchorpost/relay-service';
 import { createLogger, loadConfig, ServiceMetrics, type RunningService } from '@anchorpost/service-kit';
 import { openHeliaContentStore } from '@anchorpost/storage';
@@ -43,6 +43,11 @@ export interface RelayFixture {
   /** A fresh tx-file to `group`, signed by the tenant's registered client key, next in its state chain. */
   txFile(text: string, group: GroupKeys): Uint8Array;
   recipientHash(bytes: Uint8Array): string;
+  /**
+   * Lets `apiKey` (issued elsewhere, e.g. by the sponsor's test stage) act for the tenant here, as
+   * one database of tenants would for a relay and a sponsor in a deployment.
+   */
+  admitApiKey(apiKey: string): Promise<void>;
   /** Submits straight to the Relay (not over HTTP), e.g. while the service is down. */
   submit(bytes: Uint8Array): Promise<void>;
   /** Accepts a file as the relay's inbound delivery does for one from peer `origin` (ADR 0031). */
@@ -163,6 +168,14 @@ export async function openRelayFixture(): Promise<RelayFixture> {
       },
       async submitInbound(bytes, origin) {
         await relay.relay.acceptInbound(bytes, origin);
+      },
+      async admitApiKey(key) {
+        const parsed = parseApiKey(key);
+        if (parsed === null) throw new Error('not an API key');
+        const secretHash = hashApiKeySecret(parsed.secret);
+        await database.prisma.apiKey.create({
+          data: { id: parsed.id, tenantId: tenant, secretHash, scopes: ['submit'] },
+        });
       },
       async openSubscriptions() {
         const text = await (await fetch(`${service.urls.management!}/metrics`)).text();

@@ -93,6 +93,7 @@ describe('a sponsor ledger line verified through its inclusion proof', { timeout
         at('key'),
         ...chain,
         ...sponsorAt(),
+        ...['--relay', stage.relay],
         '--account-key',
         at('account.key'),
       ],

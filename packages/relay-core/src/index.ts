@@ -13,6 +13,7 @@ export {
 } from './inbound-delivery.ts';
 export type { RelayObserver } from './relay-observer.ts';
 export { RelayError, RelayErrorCode, isRelayError } from './relay-error.ts';
+export { KeyFiles, MAX_KEY_FILE_BYTES, type StoredKeyFile } from './key-files.ts';
 export type { ErgoBlockView } from './ergo-block-view.ts';
 export { ErgoNodeBlockView, type ErgoNodeBlockViewOptions } from './ergo-node-block-view.ts';
 export { ErgoBlockCheck, type ErgoBlockCheckOptions } from './ergo-block-check.ts';

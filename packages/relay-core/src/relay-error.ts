@@ -93,6 +93,10 @@ export const RelayErrorCode = {
    * is refused unchecked, never accepted. Retrying can help.
    */
   KeyRegistryUnavailable: 'KEY_REGISTRY_UNAVAILABLE',
+  /** A key file to store that is not one public key file (JSON, the protocol's `parsePublicKeyFile`). */
+  BadKeyFile: 'BAD_KEY_FILE',
+  /** No key file stored under that CID (the relay serves key files only, not other content). */
+  KeyFileNotFound: 'KEY_FILE_NOT_FOUND',
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -124,6 +128,8 @@ const KINDS = errorKinds<RelayErrorCode>(RelayErrorCode, {
   INGEST_QUEUE_FULL: 'exhausted',
   KEY_NOT_REGISTERED: 'forbidden',
   KEY_REGISTRY_UNAVAILABLE: 'unavailable',
+  BAD_KEY_FILE: 'invalid',
+  KEY_FILE_NOT_FOUND: 'not-found',
 });
 
 const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set<RelayErrorCode>([

@@ -50,7 +50,6 @@ export type { RelayClientOptions, SubmittedTxFile } from './relay-client.ts';
 export { RelayGrpcClient } from './relay-grpc-client.ts';
 export type { RelayGrpcClientOptions } from './relay-grpc-client.ts';
 export {
-  continuityFrom,
   currentKey,
   fingerprintBytes32,
   fingerprintHex,
@@ -60,6 +59,12 @@ export {
   registryCall,
 } from './key-transparency.ts';
 export type { KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
+export { checkContinuity, continuityFrom } from './key-continuity.ts';
+export type { Continuity, PinnedKey } from './key-continuity.ts';
+export { checkContact } from './contact-check.ts';
+export { fetchKeyFile, storeKeyFile } from './key-file-client.ts';
+export type { FetchedKeyFile, KeyFileStore } from './key-file-client.ts';
+export type { ContactCheck, ContactCheckOptions } from './contact-check.ts';
 export { publishKey, revokeKey, rotateKey } from './key-publishing.ts';
 export type { KeyChange, KeyPublishing, KeyToPublish } from './key-publishing.ts';
 export { rotationSignerOf } from './rotation-signer.ts';

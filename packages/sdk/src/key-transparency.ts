@@ -6,6 +6,7 @@
  */
 import { JsonRpcPool } from '@anchorpost/chains';
 import type { Result } from 'ethers';
+import { checkContinuity } from './key-continuity.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
 
 const NO_FINGERPRINT = `0x${'00'.repeat(32)}`;
@@ -129,25 +130,6 @@ export async function keyHistory(at: RegistryAt, identity: string, fromBlock: bi
   });
 }
 
-/**
- * Whether the identity's current key descends from `expected` by signed rotations only: the
- * current line of history starts at the latest registration (a revoke and a new register break
- * the signed chain). `unknown` when the identity never published `expected` at all.
- */
-export function continuityFrom(
-  history: readonly KeyEvent[],
-  expected: string,
-): 'current' | 'signed-rotation' | 'unsigned-change' | 'revoked' | 'unknown' {
-  const last = history.at(-1);
-  if (last === undefined) return 'unknown';
-  if (last.event === 'revoked') return 'revoked';
-  if (last.fingerprint === expected) return 'current';
-  const lineStart = history.findLastIndex((event) => event.event === 'registered');
-  if (history.slice(lineStart).some((event) => event.event !== 'revoked' && event.fingerprint === expected))
-    return 'signed-rotation';
-  return history.some((event) => event.fingerprint === expected) ? 'unsigned-change' : 'unknown';
-}
-
 /** What the registry says of an identity, checked against the key the caller knew. */
 export interface KeyLookup {
   readonly identity: string;
@@ -160,8 +142,8 @@ export interface KeyLookup {
 
 /**
  * The identity's current key; with `expect` (a fingerprint, 64 hex characters) the contact check
- * too. Fails with NO_KEY_REGISTERED, KEY_REVOKED, KEY_CHANGED_UNSIGNED (revoked and registered
- * again since) or EXPECTED_KEY_UNKNOWN (the identity never published that key).
+ * too (`checkContinuity`). Fails with NO_KEY_REGISTERED, KEY_REVOKED, KEY_CHANGED_UNSIGNED or
+ * EXPECTED_KEY_UNKNOWN (the identity never published that key).
  */
 export async function lookupKey(
   at: RegistryAt,
@@ -171,26 +153,10 @@ export async function lookupKey(
   const history = await keyHistory(at, identity, options.fromBlock ?? 0n);
   const key = await currentKey(at, identity);
   const expect = options.expect?.toLowerCase();
-  const note = expect === undefined ? undefined : checkExpected(history, identity, expect);
+  const note = expect === undefined ? undefined : checkContinuity(history, identity, expect);
   if (key === undefined)
     throw new SdkError(SdkErrorCode.NoKeyRegistered, `${identity} has no published key`, { field: identity });
   return { identity, key, since: history.at(-1), note };
-}
-
-function checkExpected(history: readonly KeyEvent[], identity: string, expect: string): string | undefined {
-  const verdict = continuityFrom(history, expect);
-  if (verdict === 'current') return undefined;
-  if (verdict === 'signed-rotation') return `rotated from ${expect} by rotations the old key signed`;
-  const field = { field: identity };
-  if (verdict === 'revoked')
-    throw new SdkError(SdkErrorCode.KeyRevoked, `${identity} has no published key now`, field);
-  if (verdict === 'unknown')
-    throw new SdkError(SdkErrorCode.ExpectedKeyUnknown, `${identity} never published ${expect}`, field);
-  throw new SdkError(
-    SdkErrorCode.KeyChangedUnsigned,
-    `${identity}'s key changed from ${expect} without a rotation signed by it (revoked and registered again)`,
-    field,
-  );
 }
 
 /** A registry on a chain node: `rpcUrl` (JSON-RPC) and the registry's address. */

@@ -54,6 +54,8 @@ export const SdkErrorCode = {
   SponsorshipExpired: 'SPONSORSHIP_EXPIRED',
   /** The sponsorship is still on its way when the wait ends: ask again by its digest. */
   WaitTimeout: 'WAIT_TIMEOUT',
+  /** The key file a registry entry names (by CID) is not the key its fingerprint names. */
+  KeyFileMismatch: 'KEY_FILE_MISMATCH',
 } as const;
 
 export type SdkErrorCode = (typeof SdkErrorCode)[keyof typeof SdkErrorCode];
@@ -83,6 +85,7 @@ const KINDS = errorKinds<SdkErrorCode>(SdkErrorCode, {
   SPONSORSHIP_FAILED: 'unavailable',
   SPONSORSHIP_EXPIRED: 'unavailable',
   WAIT_TIMEOUT: 'unavailable',
+  KEY_FILE_MISMATCH: 'conflict',
 });
 
 const RETRYABLE: ReadonlySet<SdkErrorCode> = new Set([

@@ -14,6 +14,7 @@ import {
   ErgoNodeBlockView,
   InboundDelivery,
   importTenants,
+  KeyFiles,
   PostgresReceiptStore,
   Relay,
   StreamSlots,
@@ -95,6 +96,8 @@ export interface OpenedRelay {
   peers: PeerAdministration;
   /** Delivers the peers' files the parser indexed (ADR 0031); the service runs it in a loop. */
   inbound: InboundDelivery;
+  /** Public key files on the relay's storage, for key transparency (`/v1/key-files`). */
+  keyFiles: KeyFiles;
 }
 
 /** The plans' limits from the settings; no plan accepts a file larger than the relay does. */
@@ -241,6 +244,7 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
       streams,
       meter,
       usage,
+      keyFiles: new KeyFiles(options.storage),
     };
   } catch (error) {
     streams.close();

@@ -17,6 +17,7 @@ import { grpcSecurity } from './grpc/grpc-credentials.ts';
 import { startRelayGrpcServer } from './grpc/relay-grpc-server.ts';
 import { startAdminService } from './admin/admin-service.ts';
 import { OpenStreams, subscriptionRoute } from './http/subscription-route.ts';
+import { keyFileRoutes } from './http/key-file-routes.ts';
 import { txFileRoutes } from './http/tx-file-routes.ts';
 import { usageRoute } from './http/usage-route.ts';
 import type { OpenedRelay } from './open-relay.ts';
@@ -49,7 +50,7 @@ Module({})(RelayModule);
 
 export async function startRelayService(options: RelayServiceOptions): Promise<RunningService> {
   const { config } = options;
-  const { relay, access, streams: slots, meter, usage } = options.relay;
+  const { relay, access, streams: slots, meter, usage, keyFiles } = options.relay;
   const logger = options.logger ?? createLogger('relay');
   const openStream = tenantStreams(slots, meter, (error) => {
     logger.warn({ err: error }, 'stream lease not released; it expires by itself');
@@ -83,6 +84,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     configure(fastify) {
       txFileRoutes(fastify, { relay, access, maxTxFileBytes: config.maxTxFileBytes });
       usageRoute(fastify, { access, usage });
+      keyFileRoutes(fastify, { keyFiles, access });
       subscriptionRoute(
         fastify,
         {

@@ -230,6 +230,8 @@ describe('relay HTTP API', { timeout: 120_000 }, () => {
   it('describes its routes in /openapi.json and counts outcomes in /metrics', async () => {
     const doc = (await (await fetch(`${http}/openapi.json`)).json()) as { paths: Record<string, object> };
     assert.deepEqual(Object.keys(doc.paths).sort(), [
+      '/v1/key-files',
+      '/v1/key-files/{cid}',
       '/v1/receipts/{cid}',
       '/v1/subscriptions/{recipientHash}',
       '/v1/tx-files',

@@ -8,7 +8,9 @@
  * relay's Ed25519 public key: SPKI PEM, or the raw key as 64 hex characters) the receipt's
  * signature is checked too. Either failure exits 1, although the relay may have accepted the file.
  * The SDK's RelayClient does the sending (the same bytes again while the relay is unreachable or
- * answers 5xx/429) and the checks.
+ * answers 5xx/429) and the checks. With `--to CONTACT` (repeatable) each contact's registered key
+ * is checked against its pin first (contact.ts): a key changed without a signed rotation stops
+ * the send (KEY_CHANGED_UNSIGNED) unless `--expect FINGERPRINT` names the new key.
  */
 import { DEFAULT_TX_FILE_LIMITS } from '@anchorpost/protocol';
 import { parseRelayKey, RelayClient, type RelayPublicKey } from '@anchorpost/sdk';
@@ -17,9 +19,12 @@ import { CliError, UsageError } from '../failure.ts';
 import { readBounded } from '../files.ts';
 import { serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
+import { checkContacts } from './contact.ts';
 
-export const SEND_USAGE =
-  'anchorpost send FILE --relay URL [--api-key KEY] [--tenant ID] [--relay-key KEY_FILE] [--json]';
+export const SEND_USAGE = [
+  'anchorpost send FILE --relay URL [--api-key KEY] [--tenant ID] [--relay-key KEY_FILE] [--json]',
+  '    [--to CONTACT]... [--expect FINGERPRINT] [--registry ADDRESS --rpc URL [--from-block N]]',
+].join('\n  ');
 
 export async function sendCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -30,6 +35,11 @@ export async function sendCommand(args: string[]): Promise<number> {
       tenant: { type: 'string' },
       'relay-key': { type: 'string' },
       json: { type: 'boolean' },
+      to: { type: 'string', multiple: true },
+      expect: { type: 'string' },
+      registry: { type: 'string' },
+      rpc: { type: 'string' },
+      'from-block': { type: 'string' },
     },
     SEND_USAGE,
   );
@@ -39,6 +49,7 @@ export async function sendCommand(args: string[]): Promise<number> {
   serviceUrl(values.relay, '--relay', 'v1/tx-files');
   const relayKey = values['relay-key'] === undefined ? undefined : await readRelayKey(values['relay-key']);
   const bytes = await readBounded(positionals[0]!, DEFAULT_TX_FILE_LIMITS.maxBytes);
+  await checkContacts(values, SEND_USAGE);
 
   const relay = new RelayClient({ url: values.relay, apiKey, tenant: values.tenant, relayKey });
   const body = await relay.submit(bytes);

@@ -14,6 +14,7 @@ import {
 } from '../engine/key-files.ts';
 import { nodePrimitives } from '../engine/node-primitives.ts';
 import { runSync } from '../engine/primitives.ts';
+import { ErrorCode, ProtocolError } from '../errors.ts';
 import type { SuiteName } from '../tx-file/schema.ts';
 export { publicKeyBytes } from './public-key-bytes.ts';
 export { parsePublicKeyBytes } from '../engine/identity.ts';
@@ -61,6 +62,20 @@ export function toPrivateKeyFile(identity: PrivateIdentity): PrivateKeyFile {
 
 export function parsePublicKeyFile(value: unknown, where = 'key'): PublicIdentity {
   return runSync(parsePublicKeyFileSteps(value, where), nodePrimitives);
+}
+
+/**
+ * A public key file from its exact bytes (UTF-8 JSON), as stored and fetched by CID: BAD_KEY when
+ * the bytes are not UTF-8 JSON, otherwise `parsePublicKeyFile`'s refusals.
+ */
+export function parsePublicKeyFileBytes(bytes: Uint8Array, where = 'key'): PublicIdentity {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new ProtocolError(ErrorCode.BadKey, where, 'a public key file is UTF-8 JSON');
+  }
+  return parsePublicKeyFile(value, where);
 }
 
 /** Refuses (BAD_KEY) a file whose id is not its keys' or whose private and public halves differ. */

@@ -4,15 +4,18 @@
  * check: the key the caller knew for the identity must be the current one, or lead to it by
  * rotations the old key signed; otherwise it fails with KEY_CHANGED_UNSIGNED (revoked and
  * registered again), KEY_REVOKED or EXPECTED_KEY_UNKNOWN (the identity never published that key).
+ * `lookup --relay URL` also fetches the key file the registry names from the platform's storage
+ * and checks it (CID_MISMATCH, KEY_FILE_MISMATCH), printing it (or writing it to `--out FILE`).
  */
-import { keyHistory, lookupKey, type KeyEvent } from '@anchorpost/sdk';
+import { fetchKeyFile, keyHistory, lookupKey, type KeyEvent } from '@anchorpost/sdk';
 import { UsageError } from '../../failure.ts';
+import { writeBytes } from '../../files.ts';
 import { parseCommand } from '../../options.ts';
-import { addressOf, registryAt } from './keys-options.ts';
+import { addressOf, registryAt, relayUrl } from './keys-options.ts';
 
 const AT = '--registry ADDRESS --rpc URL [--from-block N] [--json]';
 export const KEYS_LOOKUP_USAGE = [
-  `anchorpost keys lookup ADDRESS [--expect FINGERPRINT] ${AT}`,
+  `anchorpost keys lookup ADDRESS [--expect FINGERPRINT] [--relay URL [--out FILE]] ${AT}`,
   `anchorpost keys history ADDRESS ${AT}`,
 ].join('\n  ');
 
@@ -21,19 +24,21 @@ const OPTIONS = {
   rpc: { type: 'string' },
   'from-block': { type: 'string' },
   expect: { type: 'string' },
+  relay: { type: 'string' },
+  out: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
-function fromBlock(value: string | undefined): bigint {
+export function fromBlock(value: string | undefined): bigint {
   if (value === undefined) return 0n;
   if (!/^\d{1,20}$/.test(value)) throw new UsageError('--from-block must be a block number');
   return BigInt(value);
 }
 
-function expected(value: string | undefined): string | undefined {
+export function expected(value: string | undefined, flag = '--expect'): string | undefined {
   if (value === undefined) return undefined;
   if (!/^[0-9a-fA-F]{64}$/.test(value))
-    throw new UsageError('--expect must be a fingerprint: 64 hex characters');
+    throw new UsageError(`${flag} must be a fingerprint: 64 hex characters`);
   return value.toLowerCase();
 }
 
@@ -57,12 +62,23 @@ export async function keysLookupCommand(action: 'lookup' | 'history', args: stri
     else for (const event of history) process.stdout.write(eventLine(event));
     return 0;
   }
+  const relay = relayUrl(values.relay);
+  if (values.out !== undefined && relay === undefined) throw new UsageError('--out goes with --relay');
   const { key, since, note } = await lookupKey(at, identity, {
     expect,
     fromBlock: fromBlock(values['from-block']),
   });
+  // The key file the registry names, fetched by its CID and checked (CID, then fingerprint).
+  const keyFile = relay === undefined ? undefined : (await fetchKeyFile({ url: relay }, key)).bytes;
+  if (keyFile !== undefined && values.out !== undefined) await writeBytes(values.out, keyFile);
   if (values.json === true) {
-    const found = { identity, ...key, block: since?.block ?? null, txHash: since?.txHash ?? null };
+    const found = {
+      identity,
+      ...key,
+      block: since?.block ?? null,
+      txHash: since?.txHash ?? null,
+      ...(keyFile === undefined ? {} : { keyFile: JSON.parse(new TextDecoder().decode(keyFile)) as unknown }),
+    };
     process.stdout.write(`${JSON.stringify(note === undefined ? found : { ...found, note })}\n`);
     return 0;
   }
@@ -71,5 +87,9 @@ export async function keysLookupCommand(action: 'lookup' | 'history', args: stri
   if (since !== undefined)
     process.stdout.write(`since block ${since.block} (${since.event}) tx ${since.txHash}\n`);
   if (note !== undefined) process.stdout.write(`note: ${note}\n`);
+  if (keyFile !== undefined) {
+    process.stdout.write(`key-file checked: its CID and fingerprint match\n`);
+    if (values.out === undefined) process.stdout.write(new TextDecoder().decode(keyFile).trimEnd() + '\n');
+  }
   return 0;
 }

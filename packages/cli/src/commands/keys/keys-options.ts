@@ -7,6 +7,7 @@ import { cidForBytes, fingerprint, parsePrivateKeyFile, parsePublicKeyFile } fro
 import type { PrivateIdentity } from '@anchorpost/protocol';
 import { CliError, UsageError } from '../../failure.ts';
 import { readBounded, readJson } from '../../files.ts';
+import { serviceUrl } from '../../http.ts';
 import type { RegistryAt } from '@anchorpost/sdk';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -23,6 +24,13 @@ export function registryAt(values: { registry?: string; rpc?: string }, usage: s
   const url = values.rpc ?? process.env.ANCHORPOST_EVM_RPC_URL;
   if (url === undefined) throw new UsageError(`--rpc or ANCHORPOST_EVM_RPC_URL is required; usage: ${usage}`);
   return { rpc: new JsonRpcPool({ urls: [url] }), registry };
+}
+
+/** `--relay` (or ANCHORPOST_RELAY_URL): where key files are stored and fetched; undefined when neither is given. */
+export function relayUrl(value: string | undefined): string | undefined {
+  const url = value ?? process.env.ANCHORPOST_RELAY_URL;
+  if (url !== undefined) serviceUrl(url, '--relay', 'v1/key-files');
+  return url;
 }
 
 /** The account key: the on-chain identity, a hex secp256k1 private key that needs no ETH. */
@@ -47,6 +55,8 @@ export interface KeyDirectory {
   readonly identity: PrivateIdentity;
   /** The public key file's CID: what a reader fetches to get the key the fingerprint names. */
   readonly keyCid: string;
+  /** The public key file's exact bytes (what `keyCid` names), stored before they are registered. */
+  readonly publicBytes: Uint8Array;
 }
 
 const KEY_FILE_LIMIT = 1024 * 1024;
@@ -69,5 +79,5 @@ export async function keyDirectory(
       `${publicPath} is not the public half of ${join(dir, 'private-key.json')}`,
     );
   }
-  return { identity, keyCid: await cidForBytes(publicBytes) };
+  return { identity, keyCid: await cidForBytes(publicBytes), publicBytes };
 }

@@ -4,20 +4,31 @@
  * `rotateKey` and `revokeKey` on the key folders and flags given. The SDK reads the registry first
  * and refuses what it would refuse before the sponsor is asked (a second registration, a rotation
  * not signed by the current key); here its failures keep the flag names and the status hint.
+ * `publish` and `rotate` first store the public key file on the platform's storage through the
+ * relay (`--relay`, `POST /v1/key-files` with the same API key), so the CID they register can be
+ * fetched (`keys lookup --relay`).
  */
-import { isSdkError, publishKey, revokeKey, rotateKey, SdkErrorCode, SponsorClient } from '@anchorpost/sdk';
-import type { KeyChange, KeyPublishing, Sponsorship } from '@anchorpost/sdk';
+import {
+  isSdkError,
+  publishKey,
+  revokeKey,
+  rotateKey,
+  SdkErrorCode,
+  SponsorClient,
+  storeKeyFile,
+} from '@anchorpost/sdk';
+import type { KeyChange, KeyFileStore, KeyPublishing, Sponsorship } from '@anchorpost/sdk';
 import { apiKeyOf } from '../../api-key.ts';
 import { CliError, UsageError } from '../../failure.ts';
 import { serviceUrl } from '../../http.ts';
 import { parseCommand } from '../../options.ts';
-import { accountKey, keyDirectory, registryAt } from './keys-options.ts';
+import { accountKey, keyDirectory, registryAt, relayUrl } from './keys-options.ts';
 
 const AT =
   '--registry ADDRESS --rpc URL --account-key FILE [--sponsor URL] [--api-key KEY] [--timeout SECONDS] [--json]';
 export const KEYS_PUBLISH_USAGE = [
-  `anchorpost keys publish --key DIR ${AT}`,
-  `anchorpost keys rotate --old-key DIR --key DIR ${AT}`,
+  `anchorpost keys publish --key DIR --relay URL ${AT}`,
+  `anchorpost keys rotate --old-key DIR --key DIR --relay URL ${AT}`,
   `anchorpost keys revoke --key DIR ${AT}`,
 ].join('\n  ');
 
@@ -30,6 +41,7 @@ const OPTIONS = {
   'account-key': { type: 'string' },
   registry: { type: 'string' },
   rpc: { type: 'string' },
+  relay: { type: 'string' },
   sponsor: { type: 'string' },
   'api-key': { type: 'string' },
   timeout: { type: 'string' },
@@ -39,15 +51,23 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
 type Action = 'publish' | 'rotate' | 'revoke';
 
-async function change(action: Action, values: Values, publishing: KeyPublishing): Promise<KeyChange> {
+async function change(
+  action: Action,
+  values: Values,
+  publishing: KeyPublishing,
+  keyFiles: KeyFileStore | undefined,
+): Promise<KeyChange> {
   const usage = KEYS_PUBLISH_USAGE;
   const key = await keyDirectory(values.key, '--key', usage);
-  if (action === 'publish') return publishKey(publishing, key);
-  if (action === 'rotate') {
-    const old = await keyDirectory(values['old-key'], '--old-key', usage);
-    return rotateKey(publishing, old.identity, key);
-  }
-  return revokeKey(publishing, key.identity);
+  if (action === 'revoke') return revokeKey(publishing, key.identity);
+  const old = action === 'rotate' ? await keyDirectory(values['old-key'], '--old-key', usage) : undefined;
+  if (keyFiles === undefined)
+    throw new UsageError(
+      `--relay or ANCHORPOST_RELAY_URL is required (the key file is stored there); usage: ${usage}`,
+    );
+  // The key file first, so that the CID resolves by the time anyone sees it registered.
+  await storeKeyFile(keyFiles, key.publicBytes);
+  return old === undefined ? publishKey(publishing, key) : rotateKey(publishing, old.identity, key);
 }
 
 function timeoutMs(value: string | undefined): number {
@@ -75,7 +95,10 @@ export async function keysPublishCommand(action: Action, args: string[]): Promis
   const account = await accountKey(values['account-key'], KEYS_PUBLISH_USAGE);
   const url = values.sponsor ?? process.env.ANCHORPOST_SPONSOR_URL ?? DEFAULT_SPONSOR_URL;
   serviceUrl(url, '--sponsor', ''); // a malformed URL is a usage mistake, as for every other command
-  const sponsor = new SponsorClient({ url, apiKey: apiKeyOf(values['api-key'], KEYS_PUBLISH_USAGE) });
+  const apiKey = apiKeyOf(values['api-key'], KEYS_PUBLISH_USAGE);
+  const sponsor = new SponsorClient({ url, apiKey });
+  const relay = relayUrl(values.relay);
+  const keyFiles = relay === undefined ? undefined : { url: relay, apiKey };
   let posted: Sponsorship | undefined;
   const publishing: KeyPublishing = {
     registry,
@@ -86,7 +109,7 @@ export async function keysPublishCommand(action: Action, args: string[]): Promis
   };
   let mined: KeyChange;
   try {
-    mined = await change(action, values, publishing);
+    mined = await change(action, values, publishing, keyFiles);
   } catch (error) {
     throw cliFailure(error, posted);
   }
