@@ -13,7 +13,8 @@
  * receipt to the block that gives the execute block the updater's confirmation depth, plus a bare
  * `git fetch` / edit / signed `git commit` / `git push` of the same overlay change (the same pins,
  * the same SSH key) to the same remote, from a clone kept between releases as the updater keeps its
- * own (pushed to a branch of its own, so the updater never sees it). Writes
+ * own (made and fetched once before any timing; pushed to a branch of its own, so the updater
+ * never sees it). With few releases p99 is the slowest one. Writes
  * bench-results/updater-execute-to-commit.json.
  */
 import { existsSync } from 'node:fs';
@@ -54,14 +55,19 @@ async function releaseTip(p: ReleasePipeline): Promise<string> {
   return existsSync(file) ? (await readFile(file, 'utf8')).trim() : p.releaseTip();
 }
 
+/** The baseline's clone, made and fetched once before any timing (the updater's is warm too). */
+async function baselineClone(p: ReleasePipeline): Promise<string> {
+  const clone = join(p.dir, 'baseline-clone');
+  await mkdir(clone, { recursive: true });
+  await git(['init', '-q'], clone);
+  await git(['remote', 'add', 'origin', p.remote.remote], clone);
+  await git(['fetch', '-q', 'origin', '+refs/heads/release:refs/remotes/origin/release'], clone);
+  return clone;
+}
+
 /** Git's share of the baseline: the same overlay change, fetched, signed, committed and pushed. */
 async function bareGitCommit(p: ReleasePipeline, clone: string, m: PublishedManifest): Promise<number> {
   const started = performance.now();
-  if (!existsSync(join(clone, '.git'))) {
-    await mkdir(clone, { recursive: true });
-    await git(['init', '-q'], clone);
-    await git(['remote', 'add', 'origin', p.remote.remote], clone);
-  }
   await git(['fetch', '-q', 'origin', '+refs/heads/release:refs/remotes/origin/release'], clone);
   await git(['checkout', '-q', '-f', '-B', 'bench-baseline', 'refs/remotes/origin/release'], clone);
   const file = join(clone, OVERLAY);
@@ -122,10 +128,9 @@ const p = await startReleasePipeline({ dryRun: tools.dryRun, depth: DEPTH, pollI
 const updater = p.updater();
 const samples: Sample[] = [];
 try {
+  const clone = await baselineClone(p);
   updater.start();
-  for (let version = 1; version <= RELEASES; version++) {
-    samples.push(await release(p, version, join(p.dir, 'baseline-clone')));
-  }
+  for (let version = 1; version <= RELEASES; version++) samples.push(await release(p, version, clone));
 } finally {
   await updater.stop();
   await p.close();
