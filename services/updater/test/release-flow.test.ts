@@ -4,16 +4,20 @@
  * kubeconform, the Argo CD API test double). One chain, one release after another:
  *   a release from proposal to running digests; an execute undone by a reorg before confirmation
  *   depth; refusals and ignored proposals, each with its code in the deploy log and a metric; a
- *   pause that holds a release; an updater killed after its push, racing another pusher. (The time
+ *   pause that holds a release; an updater killed after its push, racing another pusher; and the
+ *   deploy log those releases wrote, anchored: each record's tx-file proven on a chain. (The time
  *   from execute to commit is measured by bench/execute-to-commit.ts, not here.)
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { RELEASE_SERVICES } from '@anchorpost/release';
-import { renderedImages, runCommand, verifyDeployLog } from '@anchorpost/updater-core';
-import type { CommandRunner } from '@anchorpost/updater-core';
+import { assembleProof, verifyProof } from '@anchorpost/proofs';
+import { startProofFixture } from '@anchorpost/proofs/testing';
+import { cidForBytes, createGroup, generateIdentity, openTxFile, parseTxFile } from '@anchorpost/protocol';
+import { canonicalJson, RELEASE_SERVICES } from '@anchorpost/release';
+import { anchorDeployLog, renderedImages, runCommand, verifyDeployLog } from '@anchorpost/updater-core';
+import type { CommandRunner, DeployLogWriter, TxFileSubmitter } from '@anchorpost/updater-core';
 import { k8sTools } from '@anchorpost/updater-core/testing';
 import { keyPair, REPO, startReleasePipeline, until } from './release-pipeline.ts';
 import type { ReleasePipeline } from './release-pipeline.ts';
@@ -36,6 +40,15 @@ describe(
       if ('skip' in tools) return;
       await p.close();
     });
+
+    /** Takes the tx-files as a relay would, without one: the proof fixture seals them itself. */
+    class CollectingRelayTestDouble implements TxFileSubmitter {
+      readonly files: Uint8Array[] = [];
+      async submit(bytes: Uint8Array): Promise<{ cid: string }> {
+        this.files.push(bytes);
+        return { cid: await cidForBytes(bytes) };
+      }
+    }
 
     const trailerCount = async (proposalId: string) =>
       (await p.remote.git(['log', '--format=%(trailers:key=Anchorpost-Proposal,valueonly)', 'release']))
@@ -272,6 +285,49 @@ describe(
             `anchorpost_updater_deploy_log_records_total\\{step="${step}",outcome="${outcome}",code="${code}"\\} 1`,
           ),
         );
+      }
+    });
+
+    it('anchors that deploy log: each record a tx-file in an anchored batch, its proof verifying, opening to the record', async () => {
+      const fixture = await startProofFixture();
+      try {
+        const client = await generateIdentity('modern');
+        const writer: DeployLogWriter = {
+          group: (await createGroup('modern', [client.public])).keys,
+          client,
+          blockchain: () =>
+            Promise.resolve({
+              lastblock: { height: 1_200_010, signature: 'a'.repeat(64) },
+              trustedblock: { height: 1_200_000, signature: 'b'.repeat(64) },
+            }),
+        };
+        const relay = new CollectingRelayTestDouble();
+        const log = await p.store.deployLog();
+        assert.equal(await anchorDeployLog(p.store, writer, relay), log.length);
+        const cids = await Promise.all(relay.files.map((bytes) => cidForBytes(bytes)));
+        const batch = await fixture.sealBatch(cids.length, { entries: cids });
+        await fixture.recordAnchor(batch, await fixture.anchorOnChain(batch));
+        for (const [i, entry] of log.entries()) {
+          const proof = await assembleProof(fixture.database.index, cids[i]!, { head: () => fixture.head() });
+          const verified = await verifyProof(proof, {
+            evmRpcUrls: { [fixture.chainId]: fixture.rpcUrl },
+            trust: fixture.trustRoots,
+            acceptNoLowerBound: true,
+          });
+          assert.equal(verified.txFile, cids[i]);
+          const opened = openTxFile(parseTxFile(relay.files[i]!), { group: writer.group as never });
+          assert.equal(
+            new TextDecoder().decode(opened.message.data),
+            canonicalJson(entry),
+            `record ${entry.seq}`,
+          );
+        }
+        assert.ok(
+          log.some((e) => e.step === 'running' && e.outcome === 'ok'),
+          'the running digests are among the proven records',
+        );
+      } finally {
+        await fixture.close();
       }
     });
   },
