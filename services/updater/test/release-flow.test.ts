@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assembleProof, verifyProof } from '@anchorpost/proofs';
 import { startProofFixture } from '@anchorpost/proofs/testing';
-import { cidForBytes, createGroup, generateIdentity, openTxFile, parseTxFile } from '@anchorpost/protocol';
+import { openTxFile, parseTxFile } from '@anchorpost/protocol';
 import { canonicalJson, RELEASE_SERVICES } from '@anchorpost/release';
 import { anchorDeployLog, renderedImages, runCommand, verifyDeployLog } from '@anchorpost/updater-core';
-import type { CommandRunner, DeployLogWriter, TxFileSubmitter } from '@anchorpost/updater-core';
-import { k8sTools } from '@anchorpost/updater-core/testing';
+import type { CommandRunner } from '@anchorpost/updater-core';
+import { deployLogWriterForTests, k8sTools, TxFileRelayTestDouble } from '@anchorpost/updater-core/testing';
 import { keyPair, REPO, startReleasePipeline, until } from './release-pipeline.ts';
 import type { ReleasePipeline } from './release-pipeline.ts';
 
@@ -40,15 +40,6 @@ describe(
       if ('skip' in tools) return;
       await p.close();
     });
-
-    /** Takes the tx-files as a relay would, without one: the proof fixture seals them itself. */
-    class CollectingRelayTestDouble implements TxFileSubmitter {
-      readonly files: Uint8Array[] = [];
-      async submit(bytes: Uint8Array): Promise<{ cid: string }> {
-        this.files.push(bytes);
-        return { cid: await cidForBytes(bytes) };
-      }
-    }
 
     const trailerCount = async (proposalId: string) =>
       (await p.remote.git(['log', '--format=%(trailers:key=Anchorpost-Proposal,valueonly)', 'release']))
@@ -291,20 +282,11 @@ describe(
     it('anchors that deploy log: each record a tx-file in an anchored batch, its proof verifying, opening to the record', async () => {
       const fixture = await startProofFixture();
       try {
-        const client = await generateIdentity('modern');
-        const writer: DeployLogWriter = {
-          group: (await createGroup('modern', [client.public])).keys,
-          client,
-          blockchain: () =>
-            Promise.resolve({
-              lastblock: { height: 1_200_010, signature: 'a'.repeat(64) },
-              trustedblock: { height: 1_200_000, signature: 'b'.repeat(64) },
-            }),
-        };
-        const relay = new CollectingRelayTestDouble();
+        const { writer, keys } = await deployLogWriterForTests();
+        const relay = new TxFileRelayTestDouble();
         const log = await p.store.deployLog();
         assert.equal(await anchorDeployLog(p.store, writer, relay), log.length);
-        const cids = await Promise.all(relay.files.map((bytes) => cidForBytes(bytes)));
+        const { cids } = relay;
         const batch = await fixture.sealBatch(cids.length, { entries: cids });
         await fixture.recordAnchor(batch, await fixture.anchorOnChain(batch));
         for (const [i, entry] of log.entries()) {
@@ -315,7 +297,7 @@ describe(
             acceptNoLowerBound: true,
           });
           assert.equal(verified.txFile, cids[i]);
-          const opened = openTxFile(parseTxFile(relay.files[i]!), { group: writer.group as never });
+          const opened = openTxFile(parseTxFile(relay.received[i]!), { group: keys });
           assert.equal(
             new TextDecoder().decode(opened.message.data),
             canonicalJson(entry),
