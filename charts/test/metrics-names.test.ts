@@ -16,6 +16,7 @@ const SERVICES: Record<string, string> = {
   parser: 'services/parser',
   proof_api: 'services/proof-api',
   sponsor: 'services/sponsor',
+  updater: 'services/updater',
 };
 
 // Registered for every service by the shared packages (service-kit: HTTP; leader-election: leader).
@@ -82,6 +83,8 @@ describe('metric names in the dashboard and the alerts', () => {
       'AnchorpostProofApiErrors',
       'AnchorpostSponsorLedgerMismatch',
       'AnchorpostSponsorLedgerSendFailing',
+      'AnchorpostUpdaterDeployStuck',
+      'AnchorpostUpdaterVerdictRefused',
       'AnchorpostWalletBalanceLow',
     ]);
     for (const alert of alerts) {
@@ -90,6 +93,43 @@ describe('metric names in the dashboard and the alerts', () => {
       }
     }
   });
+
+  it(
+    "the updater's alerts select deploy-log records by steps and outcomes the updater writes",
+    {
+      skip: missingTools(),
+    },
+    async () => {
+      const rule = (await render(['production-values.yaml'])).find((d) => d.kind === 'PrometheusRule');
+      const alerts = (rule!.spec as { groups: { rules: { alert: string; expr: string }[] }[] }).groups
+        .flatMap((g) => g.rules)
+        .filter((a) => a.alert.startsWith('AnchorpostUpdater'));
+      const deployLog = readFileSync(join(REPO, 'packages/updater-core/src/deploy-log.ts'), 'utf8');
+      const union = (type: string) =>
+        new Set(
+          [
+            .../type \w+ =([^;]*);/
+              .exec(deployLog.slice(deployLog.indexOf(`type ${type} =`)))![1]!
+              .matchAll(/'(\w+)'/g),
+          ].map((m) => m[1]),
+        );
+      const allowed = { step: union('DeployStep'), outcome: union('DeployOutcome') };
+      assert.ok(allowed.step.has('verdict') && allowed.outcome.has('mismatch'));
+      let checked = 0;
+      for (const alert of alerts) {
+        for (const [, label, values] of alert.expr.matchAll(/\b(step|outcome)=~?"([^"]+)"/g)) {
+          for (const value of values!.split('|')) {
+            assert.ok(
+              allowed[label as 'step' | 'outcome'].has(value),
+              `${alert.alert}: ${label} ${value} is never written`,
+            );
+            checked++;
+          }
+        }
+      }
+      assert.ok(alerts.length === 2 && checked >= 4, `${alerts.length} alerts, ${checked} label values`);
+    },
+  );
 
   it('would catch a metric that does not exist', () => {
     assert.equal(registered('anchorer', 'no_such_metric_total'), false);

@@ -6,45 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  cidForBytes,
-  createGroup,
-  generateIdentity,
-  GENESIS_STATE,
-  parseTxFile,
-  openTxFile,
-} from '@anchorpost/protocol';
+import { cidForBytes, GENESIS_STATE, parseTxFile, openTxFile } from '@anchorpost/protocol';
 import { canonicalJson } from '@anchorpost/release';
 import { anchorDeployLog, DEPLOY_LOG_HEADER } from '../src/deploy-log-anchoring.ts';
-import type { DeployLogWriter, TxFileSubmitter } from '../src/deploy-log-anchoring.ts';
 import { OutboxError } from '@anchorpost/relay-core';
-import { MemoryUpdaterStoreTestDouble } from '../src/testing/index.ts';
-
-/** A relay test double: keeps what it is sent and answers its CID, or fails while told to. */
-class RelayTestDouble implements TxFileSubmitter {
-  readonly received: Uint8Array[] = [];
-  failing = false;
-  answer: string | undefined;
-
-  async submit(bytes: Uint8Array): Promise<{ cid: string }> {
-    if (this.failing) throw new OutboxError('UNAVAILABLE', 'relay down');
-    this.received.push(bytes);
-    return { cid: this.answer ?? (await cidForBytes(bytes)) };
-  }
-}
+import {
+  deployLogWriterForTests,
+  MemoryUpdaterStoreTestDouble,
+  TxFileRelayTestDouble,
+} from '../src/testing/index.ts';
 
 async function fixture() {
-  const client = await generateIdentity('modern');
-  const { keys } = await createGroup('modern', [client.public]);
-  const writer: DeployLogWriter = {
-    group: keys,
-    client,
-    blockchain: () =>
-      Promise.resolve({
-        lastblock: { height: 1_200_010, signature: 'a'.repeat(64) },
-        trustedblock: { height: 1_200_000, signature: 'b'.repeat(64) },
-      }),
-  };
+  const { keys, client, writer } = await deployLogWriterForTests();
   const store = new MemoryUpdaterStoreTestDouble();
   const approval = {
     manifestSha256: 'ab'.repeat(32),
@@ -58,7 +31,7 @@ async function fixture() {
   await store.save({ proposalId: '7', phase: 'committed', approval, commit: 'c0ffee' }, [
     { proposalId: '7', step: 'commit', outcome: 'ok', detail: { commit: 'c0ffee' } },
   ]);
-  return { keys, client, writer, store, relay: new RelayTestDouble() };
+  return { keys, client, writer, store, relay: new TxFileRelayTestDouble() };
 }
 
 describe('anchorDeployLog', () => {

@@ -2,6 +2,8 @@
  * The commit step alone, on test doubles of its ports: a release committed while an older one is
  * still followed closes the older one as superseded (Argo CD syncs the branch's tip, so the older
  * commit will never be the one running); and nothing is committed while the registry is paused.
+ * Then the step that follows Argo CD after the commit: a cluster synced at the commit but running
+ * other digests is logged as a mismatch, and a deploy that does not sync in time as stuck, once.
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
@@ -9,6 +11,7 @@ import { describe, it } from 'node:test';
 import { buildReleaseManifest, keyIdOf, RELEASE_SERVICES } from '@anchorpost/release';
 import type { ContentStore } from '@anchorpost/storage-port';
 import type { GovernanceChain, RegistryState } from '../src/governance-chain.ts';
+import type { ApplicationStatus, ArgoCdApi } from '../src/argo-cd.ts';
 import type { GitOpsRepository, ReleaseChange } from '../src/gitops-repository.ts';
 import { stepProposal } from '../src/release-steps.ts';
 import type { ReleaseStepDeps } from '../src/release-steps.ts';
@@ -93,5 +96,74 @@ describe('the commit step', () => {
       (await store.deployLog()).map((e) => `${e.step}:${e.code ?? ''}`),
       ['held:REGISTRY_PAUSED'],
     );
+  });
+});
+
+describe('following Argo CD after the commit', () => {
+  const pins = [
+    'ghcr.io/anchorpost/relay@sha256:' + '2'.repeat(64),
+    'ghcr.io/anchorpost/batcher@sha256:' + '2'.repeat(64),
+  ];
+  const committed = {
+    proposalId: 'p',
+    phase: 'committed' as const,
+    commit: 'c2',
+    committedAt: 0,
+    verdict: { ok: true, reason: 'passed', pins },
+  };
+
+  async function follow(status: ApplicationStatus, nowMs: number, times = 1) {
+    const { deps, store } = await setUp(false);
+    const argoCdTestDouble: ArgoCdApi = { application: () => Promise.resolve(status) };
+    await store.save(committed);
+    for (let i = 0; i < times; i++) {
+      await stepProposal(
+        { ...deps, argoCd: argoCdTestDouble, now: () => nowMs },
+        (await store.proposal('p'))!,
+      );
+    }
+    const log = (await store.deployLog()).filter((e) => e.proposalId === 'p');
+    return { record: await store.proposal('p'), log };
+  }
+
+  it('logs a running-digest mismatch when the synced cluster runs another digest than the release pins', async () => {
+    const drifted = `ghcr.io/anchorpost/batcher@sha256:${'9'.repeat(64)}`;
+    const { record, log } = await follow(
+      { sync: 'Synced', health: 'Healthy', revision: 'c2', images: [pins[0]!, drifted] },
+      1_000,
+    );
+    assert.equal(record?.phase, 'done');
+    assert.deepEqual(
+      log.map((e) => `${e.step}:${e.outcome}:${e.code ?? ''}`),
+      ['sync:ok:', 'running:mismatch:RUNNING_DIGEST_MISMATCH'],
+    );
+    assert.equal(log[1]!.detail['missing'], pins[1]);
+    assert.equal(log[1]!.detail['unexpected'], drifted);
+  });
+
+  it('waits for the sync, then logs a deploy stuck past its time once, and keeps following it', async () => {
+    const progressing: ApplicationStatus = {
+      sync: 'OutOfSync',
+      health: 'Progressing',
+      revision: 'c1',
+      images: [],
+    };
+    assert.deepEqual((await follow(progressing, 59_000)).log, [], 'within the time: nothing to say');
+    const { record, log } = await follow(progressing, 61_000, 3);
+    assert.equal(record?.phase, 'committed');
+    assert.deepEqual(
+      log.map((e) => `${e.step}:${e.outcome}:${e.code ?? ''}`),
+      ['stuck:stuck:DEPLOY_STUCK'],
+    );
+    assert.equal(log[0]!.detail['revision'], 'c1');
+  });
+
+  it('does not take a sync at another revision for the release', async () => {
+    const { record, log } = await follow(
+      { sync: 'Synced', health: 'Healthy', revision: 'c1', images: pins },
+      1_000,
+    );
+    assert.equal(record?.phase, 'committed');
+    assert.deepEqual(log, []);
   });
 });

@@ -10,20 +10,18 @@ import { startProofFixture } from '@anchorpost/proofs/testing';
 import type { ProofFixture } from '@anchorpost/proofs/testing';
 import { verifyProof } from '@anchorpost/proofs';
 import type { TxFileProof } from '@anchorpost/proofs';
-import {
-  cidForBytes,
-  createGroup,
-  fromBase64,
-  generateIdentity,
-  openTxFile,
-  parseTxFile,
-} from '@anchorpost/protocol';
+import { cidForBytes, fromBase64, openTxFile, parseTxFile } from '@anchorpost/protocol';
+import type { GroupKeys } from '@anchorpost/protocol';
 import { canonicalJson } from '@anchorpost/release';
 import { createLogger, loadConfig } from '@anchorpost/service-kit';
 import type { RunningService } from '@anchorpost/service-kit';
 import { anchorDeployLog } from '@anchorpost/updater-core';
-import type { DeployLogWriter, TxFileSubmitter } from '@anchorpost/updater-core';
-import { MemoryUpdaterStoreTestDouble } from '@anchorpost/updater-core/testing';
+import type { DeployLogWriter } from '@anchorpost/updater-core';
+import {
+  deployLogWriterForTests,
+  MemoryUpdaterStoreTestDouble,
+  TxFileRelayTestDouble,
+} from '@anchorpost/updater-core/testing';
 import { proofApiConfigSchema } from '../src/proof-api-config.ts';
 import { startProofApiService } from '../src/proof-api-service.ts';
 import type { DigestReleaseAnswer } from '../src/release-digest-route.ts';
@@ -34,34 +32,16 @@ const NEVER_VOTED = 'c3'.repeat(32);
 const UNVOTED_RUNNING = 'e5'.repeat(32);
 const pin = (hex: string, image = 'ghcr.io/anchorpost/relay') => `${image}@sha256:${hex}`;
 
-/** Takes the files as a relay would, without one: the test seals them into a batch itself. */
-class CollectingRelayTestDouble implements TxFileSubmitter {
-  readonly cids: string[] = [];
-  async submit(bytes: Uint8Array): Promise<{ cid: string }> {
-    const cid = await cidForBytes(bytes);
-    this.cids.push(cid);
-    return { cid };
-  }
-}
-
 describe('GET /v1/releases/digests/{sha256}', { timeout: 120_000 }, () => {
   let fixture: ProofFixture;
   let service: RunningService;
   let writer: DeployLogWriter;
+  let keys: GroupKeys;
   const get = (digest: string) => fetch(`${service.urls.http!}/v1/releases/digests/${digest}`);
 
   before(async () => {
     fixture = await startProofFixture();
-    const client = await generateIdentity('modern');
-    writer = {
-      group: (await createGroup('modern', [client.public])).keys,
-      client,
-      blockchain: () =>
-        Promise.resolve({
-          lastblock: { height: 1_200_010, signature: 'a'.repeat(64) },
-          trustedblock: { height: 1_200_000, signature: 'b'.repeat(64) },
-        }),
-    };
+    ({ writer, keys } = await deployLogWriterForTests());
     // The log as the updater keeps it, built in memory and written into its tables below.
     const store = new MemoryUpdaterStoreTestDouble();
     const approval = {
@@ -99,7 +79,7 @@ describe('GET /v1/releases/digests/{sha256}', { timeout: 120_000 }, () => {
       { proposalId: '1', step: 'running', outcome: 'ok', detail: { running: pin(RUNNING) } },
     ]);
     // The first four records are anchored; the fifth is only built, not at the relay.
-    const relay = new CollectingRelayTestDouble();
+    const relay = new TxFileRelayTestDouble();
     await anchorDeployLog(store, writer, relay);
     await fixture.database.prisma.updaterDeployLog.createMany({
       data: (await store.deployLog()).map((entry) => ({
@@ -155,7 +135,7 @@ describe('GET /v1/releases/digests/{sha256}', { timeout: 120_000 }, () => {
       assert.equal(verified.txFile, evidence.txFile!.cid);
       const bytes = fromBase64(evidence.txFile!.bytes);
       assert.equal(await cidForBytes(bytes), evidence.txFile!.cid);
-      const opened = openTxFile(parseTxFile(bytes), { group: writer.group as never });
+      const opened = openTxFile(parseTxFile(bytes), { group: keys });
       assert.equal(new TextDecoder().decode(opened.message.data), canonicalJson(evidence.record));
     }
   });
