@@ -20,7 +20,6 @@ import type { TransactionState } from '@anchorpost/sponsor-core';
 import { startSponsorGrpcServer } from './grpc/sponsor-grpc-server.ts';
 import { ledgerRoutes } from './http/ledger-routes.ts';
 import { sponsorshipRoutes } from './http/sponsorship-routes.ts';
-import { ForwarderExecutions } from './ledger/forwarder-executions.ts';
 import { ledgerAnchoringTerms } from './ledger/ledger-anchoring.ts';
 import { ledgerAuditTerms } from './ledger/ledger-audit.ts';
 import { PostgresSponsorLedger } from './ledger/postgres-sponsor-ledger.ts';
@@ -83,22 +82,23 @@ function ledgerOutbox(options: SponsorServiceOptions) {
   );
 }
 
-/** The sponsor accounts' forwarded calls from the forwarder's deploy block (ledger config), audited against the charges. */
+/** The sponsor accounts' transactions from the forwarder's deploy block (ledger config), audited against the charges. */
 async function receiptAudit(
   options: SponsorServiceOptions,
   rpc: JsonRpcPool,
-  ledger: PostgresSponsorLedger,
   sharedAccount: string,
+  metrics: ServiceMetrics,
 ): Promise<ReceiptAudit> {
   const accounts = new Map<string, string | undefined>([[sharedAccount, undefined]]);
   for (const [tenant, signer] of options.tenantSigners) accounts.set(await signer.getAddress(), tenant);
-  const executions = new ForwarderExecutions({
+  return new ReceiptAudit({
     rpc,
-    forwarder: options.config.forwarder,
-    fromBlock: options.ledger?.config.forwarderDeployBlock ?? 0,
+    store: options.database.sponsorAudit,
+    accounts,
+    startBlock: options.ledger?.config.forwarderDeployBlock ?? 0,
     finalityDepth: Math.max(options.config.finalityDepth, options.config.confirmations),
+    metrics,
   });
-  return new ReceiptAudit({ executions, ledger, accounts });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
@@ -114,7 +114,7 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
   const ledger = new PostgresSponsorLedger(database.prisma);
   const outbox = await ledgerOutbox(options);
   const sharedAccount = await options.sharedSigner.getAddress();
-  const receipts = await receiptAudit(options, pool, ledger, sharedAccount);
+  const receipts = await receiptAudit(options, pool, sharedAccount, metrics);
   const tenantLedger = new TenantLedger({ ledger, author: outbox?.author, rpc: pool, receipts });
   const desk = new SponsorDesk({
     network: {
