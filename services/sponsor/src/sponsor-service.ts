@@ -32,7 +32,9 @@ import type { SponsorAccount } from './sending/sponsor-sending.ts';
 import type { SponsorConfig } from './sponsor-config.ts';
 import type { SponsorPolicies } from './sponsor-policy-file.ts';
 import { SponsorshipAnswers } from './sponsorship-answers.ts';
+import { evmTreasuryChain } from './treasury/evm-treasury-chain.ts';
 import { Treasury } from './treasury/treasury.ts';
+import type { TreasuryAccount } from './treasury/treasury.ts';
 import { treasuryTerms } from './treasury/treasury-loop.ts';
 import { SPONSOR_METRICS } from './sponsor-metrics.ts';
 
@@ -99,6 +101,32 @@ async function receiptAudit(
     finalityDepth: Math.max(options.config.finalityDepth, options.config.confirmations),
     metrics,
   });
+}
+
+/** The accounts the treasury keeps funded: the sponsor accounts and those named, on the EVM chain. */
+async function treasuryAccounts(
+  options: SponsorServiceOptions,
+  accounts: readonly SponsorAccount[],
+  rpc: JsonRpcPool,
+): Promise<TreasuryAccount[]> {
+  const { config } = options;
+  const chain = evmTreasuryChain({
+    rpc,
+    signer: options.treasurySigner!,
+    dailyCapWei: config.treasuryDailyCap,
+  });
+  const minimum = config.treasuryMinimum;
+  return [
+    ...(await Promise.all(
+      accounts.map(async (account) => ({
+        name: `sponsor:${account.tenant ?? 'shared'}`,
+        address: await account.signer.getAddress(),
+        minimum,
+        chain,
+      })),
+    )),
+    ...config.treasuryAccounts.map((address) => ({ name: address.toLowerCase(), address, minimum, chain })),
+  ];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
@@ -190,23 +218,7 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
       ? undefined
       : treasuryTerms({
           treasury: new Treasury({
-            rpc: pool,
-            signer: options.treasurySigner,
-            accounts: [
-              ...(await Promise.all(
-                accounts.map(async (account) => ({
-                  name: `sponsor:${account.tenant ?? 'shared'}`,
-                  address: await account.signer.getAddress(),
-                  minimumWei: config.treasuryMinimum,
-                })),
-              )),
-              ...config.treasuryAccounts.map((address) => ({
-                name: address.toLowerCase(),
-                address,
-                minimumWei: config.treasuryMinimum,
-              })),
-            ],
-            dailyCapWei: config.treasuryDailyCap,
+            accounts: await treasuryAccounts(options, accounts, pool),
             refills: database.treasuryRefills,
             logger,
             metrics,
