@@ -82,6 +82,8 @@ describe('metric names in the dashboard and the alerts', () => {
       'AnchorpostProofApiErrors',
       'AnchorpostSponsorLedgerMismatch',
       'AnchorpostSponsorLedgerSendFailing',
+      'AnchorpostSponsorTreasuryCapReached',
+      'AnchorpostSponsorTreasuryRefillFailing',
       'AnchorpostWalletBalanceLow',
     ]);
     for (const alert of alerts) {

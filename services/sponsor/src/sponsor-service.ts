@@ -52,6 +52,8 @@ export interface SponsorServiceOptions {
   readonly tenantSigners: ReadonlyMap<string, TransactionSigner>;
   /** The treasury's key, when the treasury runs (ANCHORPOST_SPONSOR_TREASURY_KEY_FILE). */
   readonly treasurySigner?: TransactionSigner;
+  /** The Ergo addresses the treasury keeps funded (the anchorer's float: `ergoTreasuryAccounts`). */
+  readonly ergoTreasuryAccounts?: readonly TreasuryAccount[];
   /** Where API keys are read (the relay's tenants, in the same database). */
   readonly tenants: TenantReads;
   /** One election per account (`accountElections`); undefined: this replica always sends. */
@@ -103,18 +105,19 @@ async function receiptAudit(
   });
 }
 
-/** The accounts the treasury keeps funded: the sponsor accounts and those named, on the EVM chain. */
+/**
+ * The accounts the treasury keeps funded: with a treasury key, the sponsor accounts and those
+ * named on the EVM chain; and the Ergo addresses (their own treasury wallet).
+ */
 async function treasuryAccounts(
   options: SponsorServiceOptions,
   accounts: readonly SponsorAccount[],
   rpc: JsonRpcPool,
 ): Promise<TreasuryAccount[]> {
-  const { config } = options;
-  const chain = evmTreasuryChain({
-    rpc,
-    signer: options.treasurySigner!,
-    dailyCapWei: config.treasuryDailyCap,
-  });
+  const { config, treasurySigner } = options;
+  const ergo = options.ergoTreasuryAccounts ?? [];
+  if (treasurySigner === undefined) return [...ergo];
+  const chain = evmTreasuryChain({ rpc, signer: treasurySigner, dailyCapWei: config.treasuryDailyCap });
   const minimum = config.treasuryMinimum;
   return [
     ...(await Promise.all(
@@ -126,6 +129,7 @@ async function treasuryAccounts(
       })),
     )),
     ...config.treasuryAccounts.map((address) => ({ name: address.toLowerCase(), address, minimum, chain })),
+    ...ergo,
   ];
 }
 
@@ -213,12 +217,13 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
           metrics,
         });
 
+  const kept = await treasuryAccounts(options, accounts, pool);
   const treasury =
-    options.treasurySigner === undefined
+    kept.length === 0
       ? undefined
       : treasuryTerms({
           treasury: new Treasury({
-            accounts: await treasuryAccounts(options, accounts, pool),
+            accounts: kept,
             refills: database.treasuryRefills,
             logger,
             metrics,
