@@ -83,6 +83,8 @@ describe('metric names in the dashboard and the alerts', () => {
       'AnchorpostProofApiErrors',
       'AnchorpostSponsorLedgerMismatch',
       'AnchorpostSponsorLedgerSendFailing',
+      'AnchorpostSponsorTreasuryCapReached',
+      'AnchorpostSponsorTreasuryRefillFailing',
       'AnchorpostUpdaterDeployStuck',
       'AnchorpostUpdaterVerdictRefused',
       'AnchorpostWalletBalanceLow',

@@ -212,6 +212,42 @@ describe('charts/anchorpost: the sponsor and the updater', () => {
     },
   );
 
+  it(
+    "the treasury's Ergo float: the anchorer's address, the node, the network, the limits, the wallet from the Secret; refused without an address",
+    { skip },
+    async () => {
+      const address = '3WwXpssaZwcNzaGMv3AgxBdTPJQBt5gCmqBsg3DykQ39bYdhJBsN';
+      const docs = await render(
+        ['production-values.yaml'],
+        ['sponsor.treasury.ergo.enabled=true', `sponsor.treasury.ergo.accounts[0]=${address}`],
+      );
+      const config = find(docs, 'ConfigMap', 'anchorpost-config') as unknown as {
+        data: Record<string, string>;
+      };
+      assert.equal(config.data['ANCHORPOST_SPONSOR_TREASURY_ERGO_ACCOUNTS'], address);
+      assert.equal(config.data['ANCHORPOST_SPONSOR_TREASURY_ERGO_NODE_URL'], 'http://ergo-node:9053');
+      assert.equal(config.data['ANCHORPOST_SPONSOR_TREASURY_ERGO_MINIMUM_ERG'], '1');
+      assert.equal(config.data['ANCHORPOST_SPONSOR_TREASURY_ERGO_DAILY_CAP_ERG'], '10');
+      assert.ok(config.data['ANCHORPOST_SPONSOR_TREASURY_ERGO_NETWORK'] !== undefined);
+      const pod = podOf(find(docs, 'Deployment', 'anchorpost-sponsor')!);
+      const items = pod.volumes.find((v) => v.name === 'secrets')!.secret!.items.map((i) => i.key);
+      assert.ok(items.includes('sponsor-treasury-ergo-mnemonic'));
+      const env = (pod.containers[0] as unknown as { env: { name: string; value?: string }[] }).env;
+      assert.equal(
+        env.find((e) => e.name === 'ANCHORPOST_SPONSOR_TREASURY_ERGO_MNEMONIC_FILE')?.value,
+        '/etc/anchorpost/secrets/sponsor-treasury-ergo-mnemonic',
+      );
+      const off = find(production, 'ConfigMap', 'anchorpost-config') as unknown as {
+        data: Record<string, string>;
+      };
+      assert.equal(off.data['ANCHORPOST_SPONSOR_TREASURY_ERGO_ACCOUNTS'], undefined, 'off by default');
+      await assert.rejects(
+        render(['production-values.yaml'], ['sponsor.treasury.ergo.enabled=true']),
+        /sponsor\.treasury\.ergo\.accounts: give the anchorer's Ergo address/,
+      );
+    },
+  );
+
   it('a change of the sponsor policy rolls the pods', { skip }, async () => {
     const checksum = (docs: Rendered[]) =>
       (

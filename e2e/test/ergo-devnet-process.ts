@@ -1,19 +1,18 @@
 // The Ergo node TEST DOUBLE (e2e/ergo-devnet) as its own process, with a funded wallet and the
 // platform's marker token minted through `anchorpost ergo mint-marker` — the operator's path.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ErgoWallet } from '@anchorpost/chains';
+import { spawnErgoDevnet } from '@anchorpost/ergo-devnet';
 import { Mnemonic } from 'ethers';
 import { freePort } from './cluster/free-port.ts';
 import { REPO } from './platform-process.ts';
 
 const run = promisify(execFile);
-const MAIN = join(REPO, 'e2e/ergo-devnet/dist/main.js');
 const CLI = join(REPO, 'packages/cli/bin/anchorpost.js');
 
 export interface ErgoDevnetProcess {
@@ -52,13 +51,12 @@ export async function startErgoDevnetProcess(
   // A port below the ephemeral range, so that it is still free when the double comes back on it.
   const port = await freePort();
   const args = [
-    MAIN,
     ...['--port', String(port), '--auto-mine-ms', String(blockMs), '--start-height', String(startHeight)],
     ...['--data-dir', join(dir, 'ergo-chain')],
   ];
   // Its events (transactions, funds, rollbacks, restarts) go to a file beside the services' logs.
   const events = createWriteStream(join(dir, 'ergo-node.log'), { flags: 'a' });
-  let current = await spawnDouble(args, events);
+  let current = await spawnErgoDevnet(args, events);
   const { url } = current;
   const stop = async () => {
     const { child, exited } = current;
@@ -117,7 +115,7 @@ export async function startErgoDevnetProcess(
         current.child.kill('SIGKILL');
         await current.exited;
         await new Promise((resolve) => setTimeout(resolve, downMs));
-        current = await spawnDouble(args, events);
+        current = await spawnErgoDevnet(args, events);
       },
       stop,
     };
@@ -125,30 +123,4 @@ export async function startErgoDevnetProcess(
     await stop();
     throw error;
   }
-}
-
-interface RunningDouble {
-  readonly child: ChildProcess;
-  readonly exited: Promise<unknown>;
-  readonly url: string;
-}
-
-/** Starts the double's process with `args`; resolves with its URL once it listens. */
-async function spawnDouble(args: readonly string[], events: NodeJS.WritableStream): Promise<RunningDouble> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr.pipe(events, { end: false });
-  const exited = once(child, 'exit');
-  const url = await new Promise<string>((resolve, reject) => {
-    let printed = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      printed += chunk;
-      const line = printed.split('\n').find((l) => l.includes('"url"'));
-      if (line !== undefined) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    void exited.then(() => {
-      reject(new Error('the Ergo test double exited before it listened'));
-    });
-  });
-  return { child, exited, url };
 }

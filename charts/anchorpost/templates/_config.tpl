@@ -75,6 +75,17 @@ ANCHORPOST_SPONSOR_POLICY_FILE: "/etc/anchorpost/sponsor/policy.json"
 ANCHORPOST_SPONSOR_LEDGER_RELAY_URL: {{ $l.relayUrl | default (printf "http://%s-relay:7410" (include "anchorpost-lib.fullname" .)) | quote }}
 ANCHORPOST_SPONSOR_LEDGER_ERGO_NODE_URL: {{ required "sponsor.ledger.ergoNodeUrl: give the Ergo node whose blocks the ledger's tx-files name, or set relay.ergoNodeUrl (docs/sponsor.md)" ($l.ergoNodeUrl | default .Values.relay.ergoNodeUrl) | quote }}
 {{- end }}
+{{- $e := .Values.sponsor.treasury.ergo }}
+{{- if $e.enabled }}
+{{- if empty $e.accounts -}}
+{{- fail "sponsor.treasury.ergo.accounts: give the anchorer's Ergo address to keep funded (docs/sponsor.md)" -}}
+{{- end }}
+ANCHORPOST_SPONSOR_TREASURY_ERGO_ACCOUNTS: {{ join "," $e.accounts | quote }}
+ANCHORPOST_SPONSOR_TREASURY_ERGO_NODE_URL: {{ $e.nodeUrl | default (first (splitList "," .Values.ergo.nodeUrls)) | quote }}
+ANCHORPOST_SPONSOR_TREASURY_ERGO_NETWORK: {{ .Values.ergo.network | quote }}
+ANCHORPOST_SPONSOR_TREASURY_ERGO_MINIMUM_ERG: {{ $e.minimumErg | quote }}
+ANCHORPOST_SPONSOR_TREASURY_ERGO_DAILY_CAP_ERG: {{ $e.dailyCapErg | quote }}
+{{- end }}
 {{- end }}
 {{- end -}}
 

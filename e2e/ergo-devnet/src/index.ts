@@ -7,3 +7,5 @@ export { FOLLOWS_NODE_VERSION, TEST_DOUBLE_NAME } from './node-api.ts';
 export type { IndexOrder } from './node-api.ts';
 export { buildHeader, headerId, merkleRoot, transactionsRoot } from './block-header.ts';
 export type { HeaderJson } from './block-header.ts';
+export { spawnErgoDevnet } from './spawn-devnet.ts';
+export type { SpawnedErgoDevnet } from './spawn-devnet.ts';

@@ -12,6 +12,7 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { PrismaIndexRepository } from './index-repository.ts';
 import { PrismaPeerRepository } from './peer-repository.ts';
 import { PrismaReceiptRepository } from './receipt-repository.ts';
+import { PrismaSponsorAuditRepository } from './sponsor-audit-repository.ts';
 import { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
 import { PrismaSponsorTransactionRepository } from './sponsor-transaction-repository.ts';
 import { PrismaTreasuryRefillRepository } from './treasury-refill-repository.ts';
@@ -42,6 +43,8 @@ export interface Database {
   readonly sponsorTransactions: PrismaSponsorTransactionRepository;
   /** The treasury's refills, held against the day's cap before they are sent. */
   readonly treasuryRefills: PrismaTreasuryRefillRepository;
+  /** The sponsor ledger audit's cursor and the sponsor accounts' transactions it found. */
+  readonly sponsorAudit: PrismaSponsorAuditRepository;
   /** The platforms followed through the chain, their cursors and the origin of their batches. */
   readonly peers: PrismaPeerRepository;
   /** Resolves when the database answers; UNAVAILABLE (retryable) otherwise. */
@@ -72,6 +75,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     sponsorships: new PrismaSponsorshipRepository(prisma),
     sponsorTransactions: new PrismaSponsorTransactionRepository(prisma),
     treasuryRefills: new PrismaTreasuryRefillRepository(prisma),
+    sponsorAudit: new PrismaSponsorAuditRepository(prisma),
     peers: new PrismaPeerRepository(prisma),
     async ping() {
       try {

@@ -23,6 +23,11 @@ export {
 export { PrismaSponsorshipRepository } from './sponsorship-repository.ts';
 export { PrismaPeerRepository } from './peer-repository.ts';
 export { PrismaTreasuryRefillRepository } from './treasury-refill-repository.ts';
+export { PrismaSponsorAuditRepository } from './sponsor-audit-repository.ts';
+export type {
+  SponsorAccountTransactionRecord,
+  SponsorAuditCursorRecord,
+} from './sponsor-audit-repository.ts';
 export { PersistedRequestRepository } from './persisted-request-repository.ts';
 export type {
   PersistedRequest,

@@ -1,8 +1,9 @@
 /**
  * The treasury's refills and the day's cap in PostgreSQL. Holding a refill is one transaction: a
  * transaction-scoped advisory lock (so two treasuries — a stale leader and a new one — take
- * turns), the day's sum read after it, and the insert only if the sum plus this refill stays
- * within the cap. Amounts cross the driver as text (numeric(78,0)).
+ * turns), the day's sum on the refill's chain read after it, and the insert only if the sum plus
+ * this refill stays within that chain's cap (each chain its own unit: wei, nanoERG). Amounts cross
+ * the driver as text (numeric(78,0)).
  */
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { withDbErrors } from './to-db-error.ts';
@@ -14,8 +15,8 @@ export class PrismaTreasuryRefillRepository {
     this.#prisma = prisma;
   }
 
-  /** Records a refill of `amountWei` to `account` on `day` if the day's total stays ≤ `capWei`; its id, or null. */
-  hold(day: string, account: string, amountWei: bigint, capWei: bigint): Promise<string | null> {
+  /** Records a refill of `amount` to `account` on `chain` and `day` if the chain's day total stays ≤ `cap`; its id, or null. */
+  hold(day: string, chain: string, account: string, amount: bigint, cap: bigint): Promise<string | null> {
     return withDbErrors('holdTreasuryRefill', () =>
       this.#prisma.$transaction(async (tx) => {
         await tx.$queryRawUnsafe(
@@ -23,14 +24,16 @@ export class PrismaTreasuryRefillRepository {
           'treasury_refill',
         );
         const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-          `INSERT INTO treasury_refill (day, account, amount_wei)
-           SELECT $1, $2, $3::numeric
-            WHERE (SELECT COALESCE(SUM(amount_wei), 0) FROM treasury_refill WHERE day = $1) + $3::numeric <= $4::numeric
+          `INSERT INTO treasury_refill (day, chain, account, amount_wei)
+           SELECT $1, $2, $3, $4::numeric
+            WHERE (SELECT COALESCE(SUM(amount_wei), 0) FROM treasury_refill WHERE day = $1 AND chain = $2)
+                  + $4::numeric <= $5::numeric
            RETURNING id::text AS id`,
           day,
+          chain,
           account,
-          amountWei.toString(),
-          capWei.toString(),
+          amount.toString(),
+          cap.toString(),
         );
         return rows[0]?.id ?? null;
       }),
@@ -50,12 +53,13 @@ export class PrismaTreasuryRefillRepository {
     });
   }
 
-  /** What the day's refills hold against the cap. */
-  spent(day: string): Promise<bigint> {
+  /** What the day's refills on `chain` hold against its cap. */
+  spent(day: string, chain = 'evm'): Promise<bigint> {
     return withDbErrors('treasurySpent', async () => {
       const rows = await this.#prisma.$queryRawUnsafe<{ wei: string }[]>(
-        'SELECT COALESCE(SUM(amount_wei), 0)::text AS wei FROM treasury_refill WHERE day = $1',
+        'SELECT COALESCE(SUM(amount_wei), 0)::text AS wei FROM treasury_refill WHERE day = $1 AND chain = $2',
         day,
+        chain,
       );
       return BigInt(rows[0]!.wei);
     });

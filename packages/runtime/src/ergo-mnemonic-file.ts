@@ -37,22 +37,39 @@ function readSecretFile(key: string, path: string): { text: string; path: string
 
 export function readErgoMnemonicFile(env: NodeJS.ProcessEnv, network: ErgoNetwork): ErgoKey {
   const config = loadConfig(ergoKeyConfigSchema, env);
-  const { text, path, mode } = readSecretFile(ERGO_MNEMONIC_FILE_ENV, config.mnemonicFile);
   const password =
     config.passwordFile === undefined
       ? ''
       : readSecretFile(ergoKeyConfigSchema.passwordFile.env, config.passwordFile).text;
+  return ergoKeyFromFile({
+    setting: ERGO_MNEMONIC_FILE_ENV,
+    path: config.mnemonicFile,
+    network,
+    password,
+    index: config.addressIndex,
+  });
+}
+
+/** An Ergo key from the mnemonic file at `path`, which the setting `setting` names (for its errors). */
+export function ergoKeyFromFile(options: {
+  readonly setting: string;
+  readonly path: string;
+  readonly network: ErgoNetwork;
+  readonly password?: string;
+  readonly index?: number;
+}): ErgoKey {
+  const { text, path, mode } = readSecretFile(options.setting, options.path);
   let wallet: ErgoWallet;
   try {
     wallet = ErgoWallet.fromMnemonic({
       mnemonic: text,
-      password,
-      network,
-      index: config.addressIndex,
+      password: options.password ?? '',
+      network: options.network,
+      index: options.index ?? 0,
     });
   } catch {
     // The error may quote words of the phrase: say only where the problem is.
-    throw new ConfigError(ERGO_MNEMONIC_FILE_ENV, `${path} does not hold a valid BIP-39 mnemonic`);
+    throw new ConfigError(options.setting, `${path} does not hold a valid BIP-39 mnemonic`);
   }
   return { wallet, path, readableByOthers: (mode & 0o077) !== 0 };
 }

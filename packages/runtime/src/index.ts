@@ -17,6 +17,7 @@ export {
 export {
   ERGO_MNEMONIC_FILE_ENV,
   ergoKeyConfigSchema,
+  ergoKeyFromFile,
   readErgoMnemonicFile,
   type ErgoKey,
 } from './ergo-mnemonic-file.ts';

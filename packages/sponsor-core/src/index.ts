@@ -52,5 +52,5 @@ export type {
   LedgerReconciliation,
   LedgerSources,
 } from './ledger-reconciliation.ts';
-export { receiptsWithoutCharge } from './receipt-audit.ts';
-export type { ForwardedExecution } from './receipt-audit.ts';
+export { auditStep, receiptsWithoutCharge, rewindFrom, sponsorTransactionsIn } from './receipt-audit.ts';
+export type { AuditCursor, AuditStep, ScannedBlock, SponsorAccountTransaction } from './receipt-audit.ts';

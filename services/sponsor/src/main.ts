@@ -17,6 +17,7 @@ import { readSponsorKeyFile } from './sponsor-key-file.ts';
 import { readSponsorPolicies } from './sponsor-policy-file.ts';
 import { startSponsorService } from './sponsor-service.ts';
 import { sponsorAdapters } from './sponsor-settings.ts';
+import { ergoTreasuryAccounts, treasuryErgoConfigSchema } from './treasury/treasury-ergo-config.ts';
 
 await runServiceMain({
   service: 'sponsor',
@@ -39,11 +40,21 @@ await runServiceMain({
         sponsor.treasuryKeyFile === undefined
           ? undefined
           : readSponsorKeyFile(sponsor.treasuryKeyFile, sponsorConfigSchema.treasuryKeyFile.env),
+      ergoTreasury: ergoTreasuryAccounts(loadConfig(treasuryErgoConfigSchema, env)),
       election: electionConfigFromEnv(env, 'sponsor'),
     };
   },
   start: ({
-    config: { sponsor, ledger, policies, sharedSigner, tenantSigners, treasurySigner, election },
+    config: {
+      sponsor,
+      ledger,
+      policies,
+      sharedSigner,
+      tenantSigners,
+      treasurySigner,
+      ergoTreasury,
+      election,
+    },
     adapters,
     logger,
   }) =>
@@ -55,6 +66,7 @@ await runServiceMain({
       sharedSigner,
       tenantSigners,
       ...(treasurySigner === undefined ? {} : { treasurySigner }),
+      ergoTreasuryAccounts: ergoTreasury,
       tenants: new PostgresTenantReads(adapters.database.prisma),
       ledger: { config: ledger },
       electionFor: accountElections(election),

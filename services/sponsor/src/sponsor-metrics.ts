@@ -16,5 +16,8 @@ export const SPONSOR_METRICS = {
   ledgerRecordsSubmittedTotal: 'ledger_records_submitted_total',
   ledgerSendFailuresTotal: 'ledger_send_failures_total',
   ledgerMismatches: 'ledger_mismatches',
+  ledgerAuditBlocksReadTotal: 'ledger_audit_blocks_read_total',
+  ledgerAuditBlock: 'ledger_audit_block',
+  ledgerAuditRewindsTotal: 'ledger_audit_rewinds_total',
   ...LEADER_METRICS,
 } as const satisfies MetricNames;

@@ -20,7 +20,6 @@ import type { TransactionState } from '@anchorpost/sponsor-core';
 import { startSponsorGrpcServer } from './grpc/sponsor-grpc-server.ts';
 import { ledgerRoutes } from './http/ledger-routes.ts';
 import { sponsorshipRoutes } from './http/sponsorship-routes.ts';
-import { ForwarderExecutions } from './ledger/forwarder-executions.ts';
 import { ledgerAnchoringTerms } from './ledger/ledger-anchoring.ts';
 import { ledgerAuditTerms } from './ledger/ledger-audit.ts';
 import { PostgresSponsorLedger } from './ledger/postgres-sponsor-ledger.ts';
@@ -33,7 +32,9 @@ import type { SponsorAccount } from './sending/sponsor-sending.ts';
 import type { SponsorConfig } from './sponsor-config.ts';
 import type { SponsorPolicies } from './sponsor-policy-file.ts';
 import { SponsorshipAnswers } from './sponsorship-answers.ts';
+import { evmTreasuryChain } from './treasury/evm-treasury-chain.ts';
 import { Treasury } from './treasury/treasury.ts';
+import type { TreasuryAccount } from './treasury/treasury.ts';
 import { treasuryTerms } from './treasury/treasury-loop.ts';
 import { SPONSOR_METRICS } from './sponsor-metrics.ts';
 
@@ -51,6 +52,8 @@ export interface SponsorServiceOptions {
   readonly tenantSigners: ReadonlyMap<string, TransactionSigner>;
   /** The treasury's key, when the treasury runs (ANCHORPOST_SPONSOR_TREASURY_KEY_FILE). */
   readonly treasurySigner?: TransactionSigner;
+  /** The Ergo addresses the treasury keeps funded (the anchorer's float: `ergoTreasuryAccounts`). */
+  readonly ergoTreasuryAccounts?: readonly TreasuryAccount[];
   /** Where API keys are read (the relay's tenants, in the same database). */
   readonly tenants: TenantReads;
   /** One election per account (`accountElections`); undefined: this replica always sends. */
@@ -83,22 +86,51 @@ function ledgerOutbox(options: SponsorServiceOptions) {
   );
 }
 
-/** The sponsor accounts' forwarded calls from the forwarder's deploy block (ledger config), audited against the charges. */
+/** The sponsor accounts' transactions from the forwarder's deploy block (ledger config), audited against the charges. */
 async function receiptAudit(
   options: SponsorServiceOptions,
   rpc: JsonRpcPool,
-  ledger: PostgresSponsorLedger,
   sharedAccount: string,
+  metrics: ServiceMetrics,
 ): Promise<ReceiptAudit> {
   const accounts = new Map<string, string | undefined>([[sharedAccount, undefined]]);
   for (const [tenant, signer] of options.tenantSigners) accounts.set(await signer.getAddress(), tenant);
-  const executions = new ForwarderExecutions({
+  return new ReceiptAudit({
     rpc,
-    forwarder: options.config.forwarder,
-    fromBlock: options.ledger?.config.forwarderDeployBlock ?? 0,
+    store: options.database.sponsorAudit,
+    accounts,
+    startBlock: options.ledger?.config.forwarderDeployBlock ?? 0,
     finalityDepth: Math.max(options.config.finalityDepth, options.config.confirmations),
+    metrics,
   });
-  return new ReceiptAudit({ executions, ledger, accounts });
+}
+
+/**
+ * The accounts the treasury keeps funded: with a treasury key, the sponsor accounts and those
+ * named on the EVM chain; and the Ergo addresses (their own treasury wallet).
+ */
+async function treasuryAccounts(
+  options: SponsorServiceOptions,
+  accounts: readonly SponsorAccount[],
+  rpc: JsonRpcPool,
+): Promise<TreasuryAccount[]> {
+  const { config, treasurySigner } = options;
+  const ergo = options.ergoTreasuryAccounts ?? [];
+  if (treasurySigner === undefined) return [...ergo];
+  const chain = evmTreasuryChain({ rpc, signer: treasurySigner, dailyCapWei: config.treasuryDailyCap });
+  const minimum = config.treasuryMinimum;
+  return [
+    ...(await Promise.all(
+      accounts.map(async (account) => ({
+        name: `sponsor:${account.tenant ?? 'shared'}`,
+        address: await account.signer.getAddress(),
+        minimum,
+        chain,
+      })),
+    )),
+    ...config.treasuryAccounts.map((address) => ({ name: address.toLowerCase(), address, minimum, chain })),
+    ...ergo,
+  ];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is a class by design
@@ -114,7 +146,7 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
   const ledger = new PostgresSponsorLedger(database.prisma);
   const outbox = await ledgerOutbox(options);
   const sharedAccount = await options.sharedSigner.getAddress();
-  const receipts = await receiptAudit(options, pool, ledger, sharedAccount);
+  const receipts = await receiptAudit(options, pool, sharedAccount, metrics);
   const tenantLedger = new TenantLedger({ ledger, author: outbox?.author, rpc: pool, receipts });
   const desk = new SponsorDesk({
     network: {
@@ -185,28 +217,13 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
           metrics,
         });
 
+  const kept = await treasuryAccounts(options, accounts, pool);
   const treasury =
-    options.treasurySigner === undefined
+    kept.length === 0
       ? undefined
       : treasuryTerms({
           treasury: new Treasury({
-            rpc: pool,
-            signer: options.treasurySigner,
-            accounts: [
-              ...(await Promise.all(
-                accounts.map(async (account) => ({
-                  name: `sponsor:${account.tenant ?? 'shared'}`,
-                  address: await account.signer.getAddress(),
-                  minimumWei: config.treasuryMinimum,
-                })),
-              )),
-              ...config.treasuryAccounts.map((address) => ({
-                name: address.toLowerCase(),
-                address,
-                minimumWei: config.treasuryMinimum,
-              })),
-            ],
-            dailyCapWei: config.treasuryDailyCap,
+            accounts: kept,
             refills: database.treasuryRefills,
             logger,
             metrics,

@@ -6,11 +6,18 @@ import { electionConfigSchema, electionDefaultsSchema } from '@anchorpost/leader
 import { serviceSettings, type AdapterName } from '@anchorpost/runtime';
 import { sponsorLedgerConfigSchema } from './ledger/sponsor-ledger-config.ts';
 import { sponsorConfigSchema } from './sponsor-config.ts';
+import { treasuryErgoConfigSchema } from './treasury/treasury-ergo-config.ts';
 
 export const sponsorAdapters = ['database', 'evmRpc'] as const satisfies readonly AdapterName[];
 
 export const sponsorSettings = serviceSettings(
   'sponsor',
-  [sponsorConfigSchema, sponsorLedgerConfigSchema, electionConfigSchema, electionDefaultsSchema],
+  [
+    sponsorConfigSchema,
+    sponsorLedgerConfigSchema,
+    treasuryErgoConfigSchema,
+    electionConfigSchema,
+    electionDefaultsSchema,
+  ],
   sponsorAdapters,
 );

@@ -62,7 +62,7 @@ export interface SponsorStage {
 }
 
 /** The key registry's `register`, `rotate` and `revoke` for `acme`, paid by the shared account. */
-function keyRegistryPolicy(chain: SponsorTestChain): TenantPolicy {
+export function keyRegistryPolicy(chain: SponsorTestChain): TenantPolicy {
   const selectors = ['register', 'rotate', 'revoke'].map((name) => registry.getFunction(name)!.selector);
   return {
     tenant: 'acme',

@@ -13,6 +13,7 @@ import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } fr
 import type { Database, EmbeddedPostgres } from '@anchorpost/db';
 import { createLogger, ServiceMetrics } from '@anchorpost/service-kit';
 import { treasuryDay } from '@anchorpost/sponsor-core';
+import { evmTreasuryChain } from '../src/treasury/evm-treasury-chain.ts';
 import { Treasury } from '../src/treasury/treasury.ts';
 import type { TreasuryAccount } from '../src/treasury/treasury.ts';
 import { SPONSOR_METRICS } from '../src/sponsor-metrics.ts';
@@ -40,18 +41,17 @@ after(async () => {
 
 const balanceOf = async (address: string) =>
   BigInt(await rpc.request<string>('eth_getBalance', [address, 'latest']));
-const fresh = (name: string, minimumWei: bigint): TreasuryAccount => ({
+type Kept = Omit<TreasuryAccount, 'chain'>;
+const fresh = (name: string, minimum: bigint): Kept => ({
   name,
   address: Wallet.createRandom().address,
-  minimumWei,
+  minimum,
 });
 
-function treasury(accounts: TreasuryAccount[], signer: Wallet, metrics: ServiceMetrics, dailyCapWei: bigint) {
+function treasury(accounts: Kept[], signer: Wallet, metrics: ServiceMetrics, dailyCapWei: bigint) {
+  const chain = evmTreasuryChain({ rpc, signer, dailyCapWei });
   return new Treasury({
-    rpc,
-    signer,
-    accounts,
-    dailyCapWei,
+    accounts: accounts.map((account) => ({ ...account, chain })),
     refills: database.treasuryRefills,
     logger: createLogger('sponsor', { level: 'silent' }),
     metrics,
@@ -69,7 +69,7 @@ it('tops a low account up to 120 % of its minimum, leaves a funded one alone, an
   const metrics = new ServiceMetrics('sponsor', SPONSOR_METRICS);
   const key = new Wallet(anvil.privateKeys[5]!);
   const low = fresh('sponsor:shared', 2n * ETH);
-  const funded = { name: 'anchorer', address: anvil.accounts[6]!, minimumWei: ETH };
+  const funded = { name: 'anchorer', address: anvil.accounts[6]!, minimum: ETH };
   const later = fresh('sponsor:acme', 2n * ETH);
   const keeper = treasury([low, funded, later], key, metrics, 3n * ETH);
   const outcomes = await keeper.pass();

@@ -10,8 +10,8 @@ import * as ergo from 'ergo-lib-wasm-nodejs';
 import type { AnchorRequest } from '../anchor-request.ts';
 import { ChainError, ChainErrorCode } from '../chain-error.ts';
 import { encodeAnchorRegisters, holdsMarker } from './anchor-box.ts';
+import { rethrow, sum, value } from './box-values.ts';
 import { toBigInt } from './ergo-json.ts';
-import { buildFailure } from './ergo-node-errors.ts';
 import { toErgoBoxes } from './ergo-wallet.ts';
 import type { ErgoWallet } from './ergo-wallet.ts';
 import type { ErgoBoxJson } from './node-types.ts';
@@ -26,19 +26,6 @@ export interface BuiltTransaction {
   readonly unsigned: ergo.UnsignedTransaction;
   /** The boxes spent, in input order (what signing needs). */
   readonly inputs: readonly ErgoBoxJson[];
-}
-
-function value(nanoErg: bigint): ergo.BoxValue {
-  return ergo.BoxValue.from_i64(ergo.I64.from_str(nanoErg.toString()));
-}
-
-function sum(boxes: readonly ErgoBoxJson[]): bigint {
-  return boxes.reduce((total, box) => total + toBigInt(box.value), 0n);
-}
-
-function rethrow(what: string, error: unknown): never {
-  const message = error instanceof Error ? error.message : String(error);
-  throw new ChainError(buildFailure(message), `${what}: ${message}`, { cause: error });
 }
 
 /** Mints the marker into the first anchor box, which holds `float` nanoERG; the token id is the first input's box id. */

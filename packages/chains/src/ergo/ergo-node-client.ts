@@ -211,13 +211,21 @@ export class ErgoNodeClient {
     return items.map((b) => indexedBox(b, path));
   }
 
-  /** Confirmed unspent boxes of an address (extra index), for the wallet's box selection. */
+  /**
+   * Confirmed unspent boxes of an address (extra index), for the wallet's box selection. `pool`:
+   * the node's pool taken into account — boxes it would create added, boxes it spends left out.
+   */
   async unspentBoxesByAddress(
     address: string,
     offset = 0,
     limit = ERGO_INDEX_PAGE,
+    pool: { readonly includeUnconfirmed?: boolean; readonly excludeMempoolSpent?: boolean } = {},
   ): Promise<ErgoIndexedBox[]> {
-    const path = `/blockchain/box/unspent/byAddress?offset=${offset}&limit=${limit}`;
+    const flags = Object.entries(pool)
+      .filter(([, on]) => on)
+      .map(([name]) => `&${name}=true`)
+      .join('');
+    const path = `/blockchain/box/unspent/byAddress?offset=${offset}&limit=${limit}${flags}`;
     const body = await this.#ok('POST', path, address, 'text/plain');
     const items = Array.isArray(body) ? body : list(record(body, path).items, path);
     return items.map((b) => indexedBox(b, path));

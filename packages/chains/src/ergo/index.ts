@@ -7,6 +7,7 @@ export * from './ergo-config.ts';
 export * from './ergo-driver.ts';
 export * from './ergo-json.ts';
 export * from './ergo-network.ts';
+export * from './ergo-payment.ts';
 export * from './ergo-node-client.ts';
 export * from './ergo-wallet.ts';
 export * from './mint-marker.ts';

@@ -5,7 +5,7 @@
  * codes, durability, and that a truncated and re-indexed database is identical.
  *
  * Each group is a describe of its own (`migrations`, `index writes`, `index reads`, `durability`,
- * `availability`, `peers`, in database-contract/), each test on a database of its own: run one group alone
+ * `availability`, `peers`, `sponsor audit`, in database-contract/), each test on a database of its own: run one group alone
  * with `node --test --test-name-pattern '^index reads$' test/pglite.contract.test.ts`.
  */
 import { describe } from 'node:test';
@@ -16,6 +16,7 @@ import { indexReadsGroup } from './database-contract/index-reads.ts';
 import { indexWritesGroup } from './database-contract/index-writes.ts';
 import { migrationsGroup } from './database-contract/migrations.ts';
 import { peersGroup } from './database-contract/peers.ts';
+import { sponsorAuditGroup } from './database-contract/sponsor-audit.ts';
 
 export { BULK_ENTRIES } from './database-contract/fixture.ts';
 export type { DatabaseFactory, DatabaseUnderTest } from './database-contract/fixture.ts';
@@ -29,5 +30,6 @@ export function databaseContract(name: string, factory: DatabaseFactory): void {
     durabilityGroup(factory);
     availabilityGroup(factory);
     peersGroup(factory);
+    sponsorAuditGroup(factory);
   });
 }

@@ -1,5 +1,7 @@
 /**
- * The ledger's audit, every interval under its own leader election: every tenant's reconciliation
+ * The ledger's audit, every interval under its own leader election: the sponsor accounts'
+ * transactions read on from the audit's persisted cursor (ReceiptAudit.advance), then every
+ * tenant's reconciliation
  * (TenantLedger: anchored lines, receipts, charges, and the receipts without a charge of the
  * tenant's own account) and the shared account's receipts without a charge, counted by code into
  * `anchorpost_sponsor_ledger_mismatches{code}` (every code present, 0 when clean), which the
@@ -31,7 +33,7 @@ export async function ledgerMismatches(options: {
 
 export function ledgerAuditTerms(options: {
   readonly tenantLedger: Pick<TenantLedger, 'reconcile'>;
-  readonly receipts: Pick<ReceiptAudit, 'find'>;
+  readonly receipts: Pick<ReceiptAudit, 'find' | 'advance'>;
   readonly tenants: readonly string[];
   readonly intervalMs: number;
   readonly election: ElectionFactory | undefined;
@@ -46,6 +48,7 @@ export function ledgerAuditTerms(options: {
   );
   const pass = async () => {
     try {
+      await options.receipts.advance();
       const mismatches = await ledgerMismatches(options);
       for (const code of Object.values(LedgerMismatchCode)) {
         gauge.set({ code }, mismatches.filter((m) => m.code === code).length);

@@ -20,9 +20,9 @@ export const sponsorLedgerConfigSchema = {
   ergoNodeUrl: { kind: 'url', env: 'ANCHORPOST_SPONSOR_LEDGER_ERGO_NODE_URL', default: '' },
   /** How often the ledger's new records are built into tx-files and sent. */
   interval: { kind: 'duration', env: 'ANCHORPOST_SPONSOR_LEDGER_INTERVAL', default: 5_000 },
-  /** How often every tenant's ledger is reconciled and the sponsor accounts' forwarded calls audited (the mismatch metric). */
+  /** How often every tenant's ledger is reconciled and the sponsor accounts' transactions audited (the mismatch metric). */
   auditInterval: { kind: 'duration', env: 'ANCHORPOST_SPONSOR_LEDGER_AUDIT_INTERVAL', default: 300_000 },
-  /** The block the forwarder was deployed in: where the audit starts reading its `ExecutedForwardRequest` events. */
+  /** The block the forwarder was deployed in: where the audit starts reading the sponsor accounts' transactions (on a database without a cursor). */
   forwarderDeployBlock: { kind: 'int', env: 'ANCHORPOST_SPONSOR_FORWARDER_DEPLOY_BLOCK', default: 0, min: 0 },
 } as const;
 

@@ -1,35 +1,47 @@
 /**
  * The treasury keeps the platform's paying accounts (the sponsor accounts, the anchorer's EVM
- * account) above their minimum: a pass reads each balance and refills a low account to 120 % of
- * its minimum from the treasury key, each refill first held against the day's cap in PostgreSQL
- * (so a restart cannot lift the cap) and released again if it could not be sent. Balances, refills,
- * failed refills and refills refused by the cap are metrics, for the alerts.
+ * account, the anchorer's Ergo address) above their minimum: a pass reads each balance and refills
+ * a low account to 120 % of its minimum from the treasury key of the account's chain, each refill
+ * first held against that chain's day cap in PostgreSQL (so a restart cannot lift the cap) and
+ * released again if it could not be sent. One engine; each chain is an adapter (TreasuryChain:
+ * evm-treasury-chain.ts, ergo-treasury-chain.ts). Balances (in the chain's coin), refills, failed
+ * refills and refills refused by the cap are metrics, for the alerts.
  */
-import { sendTransactionAndWait } from '@anchorpost/chains';
-import type { JsonRpcPool, TransactionSigner } from '@anchorpost/chains';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import { refillAmount, treasuryDay } from '@anchorpost/sponsor-core';
 import { SPONSOR_METRICS } from '../sponsor-metrics.ts';
 
+/** One chain's side of the treasury: a balance, and a payment from its treasury key. */
+export interface TreasuryChain {
+  /** `evm`, `ergo`: the cap is per chain. */
+  readonly chain: string;
+  /** The coin's decimals (18 for ETH, 9 for ERG): balances are reported in the coin. */
+  readonly decimals: number;
+  /** The most its refills may send in a UTC day, in the smallest unit. */
+  readonly dailyCap: bigint;
+  balance(address: string): Promise<bigint>;
+  /** Sends `amount` to `address` and waits until the chain took it; the transaction's id. */
+  pay(address: string, amount: bigint): Promise<string>;
+}
+
 export interface TreasuryAccount {
-  /** For metrics and logs: `sponsor:<tenant|shared>`, `anchorer`. */
+  /** For metrics and logs: `sponsor:<tenant|shared>`, `anchorer`, `anchorer:ergo`. */
   readonly name: string;
   readonly address: string;
-  readonly minimumWei: bigint;
+  /** In the chain's smallest unit (wei, nanoERG). */
+  readonly minimum: bigint;
+  readonly chain: TreasuryChain;
 }
 
 /** Where refills are held against the day's cap (@anchorpost/db's `database.treasuryRefills`). */
 export interface TreasuryRefills {
-  hold(day: string, account: string, amountWei: bigint, capWei: bigint): Promise<string | null>;
+  hold(day: string, chain: string, account: string, amount: bigint, cap: bigint): Promise<string | null>;
   markSent(id: string, txHash: string): Promise<void>;
   release(id: string): Promise<void>;
 }
 
 export interface TreasuryOptions {
-  readonly rpc: JsonRpcPool;
-  readonly signer: TransactionSigner;
   readonly accounts: readonly TreasuryAccount[];
-  readonly dailyCapWei: bigint;
   readonly refills: TreasuryRefills;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
@@ -39,7 +51,8 @@ export interface TreasuryOptions {
 
 export type RefillOutcome = 'full' | 'refilled' | 'cap-reached' | 'failed';
 
-const eth = (wei: bigint): number => Number(wei / 10n ** 9n) / 1e9;
+/** `amount` of the smallest unit in the coin, as a metric's float. */
+const inCoin = (amount: bigint, decimals: number): number => Number(amount) / 10 ** decimals;
 
 export class Treasury {
   readonly #options: TreasuryOptions;
@@ -53,7 +66,7 @@ export class Treasury {
     const { metrics } = options;
     this.#balance = metrics.gauge(
       SPONSOR_METRICS.treasuryAccountBalance,
-      'Balance of an account the treasury keeps funded, in ETH, by account',
+      "Balance of an account the treasury keeps funded, in its chain's coin (ETH, ERG), by account",
       ['account'],
     );
     this.#refills = metrics.counter(SPONSOR_METRICS.treasuryRefillsTotal, 'Refills sent, by account', [
@@ -79,37 +92,34 @@ export class Treasury {
   }
 
   async #keep(account: TreasuryAccount): Promise<RefillOutcome> {
-    const { rpc, signer, refills, dailyCapWei, logger } = this.#options;
+    const { refills, logger } = this.#options;
+    const { chain } = account;
     const labels = { account: account.name };
+    const coin = (amount: bigint) => inCoin(amount, chain.decimals);
     try {
-      const balance = BigInt(await rpc.request<string>('eth_getBalance', [account.address, 'latest']));
-      this.#balance.set(labels, eth(balance));
-      const amount = refillAmount(balance, account.minimumWei);
+      const balance = await chain.balance(account.address);
+      this.#balance.set(labels, coin(balance));
+      const amount = refillAmount(balance, account.minimum);
       if (amount === 0n) return 'full';
       const now = this.#options.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
-      const held = await refills.hold(treasuryDay(now), account.address, amount, dailyCapWei);
+      const held = await refills.hold(treasuryDay(now), chain.chain, account.address, amount, chain.dailyCap);
       if (held === null) {
         this.#capReached.inc(labels);
         logger.warn(
-          { ...labels, balance: eth(balance), wanted: eth(amount) },
+          { ...labels, balance: coin(balance), wanted: coin(amount) },
           "treasury: the day's cap is reached",
         );
         return 'cap-reached';
       }
       try {
-        const receipt = await sendTransactionAndWait(rpc, signer, {
-          to: account.address,
-          data: '0x',
-          value: amount,
-        });
-        await refills.markSent(held, receipt.transactionHash);
+        await refills.markSent(held, await chain.pay(account.address, amount));
       } catch (error) {
         await refills.release(held);
         throw error;
       }
       this.#refills.inc(labels);
-      this.#balance.set(labels, eth(balance + amount));
-      logger.info({ ...labels, amountEth: eth(amount) }, 'treasury: refilled');
+      this.#balance.set(labels, coin(balance + amount));
+      logger.info({ ...labels, amount: coin(amount) }, 'treasury: refilled');
       return 'refilled';
     } catch (error) {
       this.#failures.inc(labels);

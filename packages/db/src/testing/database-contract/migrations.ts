@@ -91,6 +91,8 @@ export function migrationsGroup(factory: DatabaseFactory): void {
             'peer_cursor',
             'peer_delivery_cursor',
             'relay_receipt',
+            'sponsor_account_transaction',
+            'sponsor_audit_cursor',
             'sponsor_ledger_record',
             'sponsor_transaction',
             'sponsorship',
