@@ -14,13 +14,17 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import {
   cidForBytes,
+  getSuite,
   parsePrivateKeyFile,
   parsePublicKeyFile,
   serializeTxFile,
   toBase64,
   toPrivateKeyFile,
+  toPublicKeyFile,
+  type SuiteName,
 } from '@anchorpost/protocol';
 import { generateRelayKey, loadRelayKey, signReceipt } from '@anchorpost/relay-core/receipts';
 import { buildGroupTxFile, joinGroup, newIdentity, newGroup, openGroupTxFile } from '../src/index.ts';
@@ -28,6 +32,23 @@ import type { PrivateIdentity } from '../src/index.ts';
 import { chromiumSkip, launchChromium } from './browser/chromium.ts';
 import type { Steps } from './browser/harness.ts';
 import { startProofStage, type ProofStage } from './proof-api-double.ts';
+
+interface SigningVector {
+  suite: SuiteName;
+  client: { encryption: string; signing: string; signingPrivate: string; id: string };
+  sender: { signing: string };
+  file: string;
+  signedMessage: string;
+  senderSignature: string;
+  refused: Array<{ file: string; code: string; field: string }>;
+}
+
+interface VoteVector {
+  suite: SuiteName;
+  voterKey: { signing: string };
+  signingBytes: string;
+  signature: string;
+}
 
 let stage: ProofStage;
 let browser: Browser;
@@ -82,19 +103,19 @@ async function serve(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const fromJson = (key: { encryption: string; signing: string }) => ({
-  suite: 'modern' as const,
+const fromJson = (key: { suite: SuiteName; encryption: string; signing: string }) => ({
+  suite: key.suite,
   encryption: new Uint8Array(Buffer.from(key.encryption, 'base64')),
   signing: new Uint8Array(Buffer.from(key.signing, 'base64')),
 });
 
 const publicJson = (identity: PrivateIdentity) => ({
-  suite: 'modern' as const,
+  suite: identity.public.suite,
   encryption: toBase64(identity.public.encryption),
   signing: toBase64(identity.public.signing),
 });
 
-describe("the SDK's browser entries in Chromium", { skip: chromiumSkip, timeout: 180_000 }, () => {
+describe("the SDK's browser entries in Chromium", { skip: chromiumSkip, timeout: 300_000 }, () => {
   before(async () => {
     stage = await startProofStage();
     browser = await launchChromium();
@@ -148,9 +169,10 @@ describe("the SDK's browser entries in Chromium", { skip: chromiumSkip, timeout:
     );
   });
 
-  it('makes a client key and builds a tx-file Node opens, and opens the one Node built', async () => {
-    const browserKey = await inPage('newIdentity');
-    const nodeMember = await newIdentity();
+  for (const suite of ['modern', 'rsa-4096'] as const) {
+  it(`${suite}: makes a client key and builds a tx-file Node opens, and opens the one Node built`, async () => {
+    const browserKey = await inPage('newIdentity', suite);
+    const nodeMember = await newIdentity(suite);
     // Its key files, as `anchorpost keys new` writes them, read in Node; Node's read in Chromium.
     const files = await inPage('keyFiles');
     assert.deepEqual(parsePublicKeyFile(files.public), fromJson(browserKey));
@@ -199,7 +221,7 @@ describe("the SDK's browser entries in Chromium", { skip: chromiumSkip, timeout:
       'BAD_SIGNATURE',
     );
     // Another client key than the one that signed: BAD_KEY (its id is not the file's client.id).
-    assert.equal(await inPage('open', nodeBytes, publicJson(await newIdentity())), 'BAD_KEY');
+    assert.equal(await inPage('open', nodeBytes, publicJson(await newIdentity(suite))), 'BAD_KEY');
 
     // Built in Chromium, opened in Node with the browser's client key; its CID is Node's.
     const fromBrowser = await inPage('build', 'from Chromium');
@@ -213,6 +235,39 @@ describe("the SDK's browser entries in Chromium", { skip: chromiumSkip, timeout:
     // A group made in Chromium opens in Node.
     const browserBundle = await inPage('newGroup', [publicJson(nodeMember), browserKey]);
     assert.deepEqual(joinGroup(browserBundle, nodeMember).members, [nodeSide.members[0], browserKey.id]);
+  });
+  }
+
+  it('checks the published rsa-4096 test vectors with WebCrypto, refusing each forgery as Node does', async () => {
+    const vectors = JSON.parse(
+      await readFile(new URL('../../protocol/test-vectors/tx-file-signing-v2.json', import.meta.url), 'utf8'),
+    ) as { cases: SigningVector[] };
+    const rsa = vectors.cases.find((c) => c.suite === 'rsa-4096')!;
+    const keyFile = toPublicKeyFile(fromJson({ suite: 'rsa-4096', ...rsa.client }));
+    assert.equal(keyFile.id, rsa.client.id);
+    assert.equal(await inPage('checkSigner', rsa.file, keyFile), 'client rsa-4096');
+    for (const refused of rsa.refused) {
+      assert.equal(await inPage('checkSigner', refused.file, keyFile), `${refused.code} ${refused.field}`);
+    }
+    const message = Buffer.from(rsa.signedMessage, 'hex').toString('base64');
+    assert.equal(await inPage('verifies', 'rsa-4096', rsa.sender.signing, message, rsa.senderSignature), true);
+    assert.equal(await inPage('verifies', 'rsa-4096', rsa.client.signing, message, rsa.senderSignature), false);
+    // The published private key (PKCS#8) signs in Chromium; Node's rsa-4096 suite verifies it.
+    const signed = await inPage('sign', 'rsa-4096', rsa.client.signingPrivate, message);
+    const signing = new Uint8Array(Buffer.from(rsa.client.signing, 'base64'));
+    const bytes = new Uint8Array(Buffer.from(rsa.signedMessage, 'hex'));
+    assert.equal(getSuite('rsa-4096').verify(signing, bytes, new Uint8Array(Buffer.from(signed, 'base64'))), true);
+
+    const votes = JSON.parse(
+      await readFile(new URL('../../protocol/test-vectors/voting-v1.json', import.meta.url), 'utf8'),
+    ) as { signatures: { cases: VoteVector[] } };
+    const vote = votes.signatures.cases.find((c) => c.suite === 'rsa-4096')!;
+    const voteBytes = Buffer.from(vote.signingBytes, 'hex');
+    const check = (bytes: Buffer) =>
+      inPage('verifies', 'rsa-4096', vote.voterKey.signing, bytes.toString('base64'), vote.signature);
+    assert.equal(await check(voteBytes), true);
+    voteBytes[voteBytes.length - 1]! ^= 1;
+    assert.equal(await check(voteBytes), false);
   });
 
   it('verifies a proof fetched from the proof API against anvil, and refuses too few confirmations', async () => {
