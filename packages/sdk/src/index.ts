@@ -60,7 +60,7 @@ export {
   registryCall,
 } from './key-transparency.ts';
 export type { KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
-export { publishKey, revokeKey, rotateKey } from './key-publishing.ts';
+export { publishKey, registryRequest, revokeKey, rotateKey, signRotation } from './key-publishing.ts';
 export type { KeyChange, KeyPublishing, KeyToPublish } from './key-publishing.ts';
 export { rotationSignerOf } from './rotation-signer.ts';
 export { SponsorClient } from './sponsor-client.ts';

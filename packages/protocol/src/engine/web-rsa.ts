@@ -6,10 +6,15 @@
  * them; a key whose modulus is not 4096 bits is refused as Node refuses it.
  */
 import { concatBytes, utf8 } from '../bytes.ts';
-import { RSA_MODULUS_BITS, RSA_PSS_SALT_BYTES, RSA_WRAPPED_KEY_BYTES, rsaSealLabel } from '../crypto/rsa-seal.ts';
+import {
+  RSA_MODULUS_BITS,
+  RSA_PSS_SALT_BYTES,
+  RSA_WRAPPED_KEY_BYTES,
+  rsaSealLabel,
+} from '../crypto/rsa-seal.ts';
 import type { SuitePrimitives } from './primitives.ts';
 import { AEAD_KEY_BYTES, webAeadDecrypt, webAeadEncrypt } from './web-aead.ts';
-import { derPair, subtle, type CryptoKey, type CryptoKeyPair } from './web-keys.ts';
+import { derPair, subtle, type CryptoKey } from './web-keys.ts';
 
 const OAEP = { name: 'RSA-OAEP', hash: 'SHA-256' };
 const PSS = { name: 'RSA-PSS', hash: 'SHA-256' };
@@ -20,7 +25,11 @@ function generation(algorithm: typeof OAEP | typeof PSS) {
 }
 
 /** Imports an RSA key (SPKI for public usages, PKCS#8 for private ones) and checks its modulus. */
-async function rsaKey(der: Uint8Array, algorithm: typeof OAEP | typeof PSS, usage: Usage): Promise<CryptoKey> {
+async function rsaKey(
+  der: Uint8Array,
+  algorithm: typeof OAEP | typeof PSS,
+  usage: Usage,
+): Promise<CryptoKey> {
   const isPublic = usage === 'encrypt' || usage === 'verify';
   const key = await subtle().importKey(isPublic ? 'spki' : 'pkcs8', new Uint8Array(der), algorithm, false, [
     usage,
@@ -34,11 +43,11 @@ async function rsaKey(der: Uint8Array, algorithm: typeof OAEP | typeof PSS, usag
 
 export const webRsaSuite: SuitePrimitives = {
   async generateEncryptionKeyPair() {
-    return derPair((await subtle().generateKey(generation(OAEP), true, ['encrypt', 'decrypt'])) as CryptoKeyPair);
+    return derPair(await subtle().generateKey(generation(OAEP), true, ['encrypt', 'decrypt']));
   },
 
   async generateSigningKeyPair() {
-    return derPair((await subtle().generateKey(generation(PSS), true, ['sign', 'verify'])) as CryptoKeyPair);
+    return derPair(await subtle().generateKey(generation(PSS), true, ['sign', 'verify']));
   },
 
   async seal(publicKey, plaintext, context) {
