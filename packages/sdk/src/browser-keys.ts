@@ -24,7 +24,7 @@ export {
   keyRegistryAt,
   lookupKey,
 } from './key-transparency.ts';
-export type { KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
+export type { EventPlace, KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
 export { SponsorClient } from './sponsor-client.ts';
 export type { SponsorClientOptions, Sponsorship, SponsorshipRequestBody } from './sponsor-client.ts';
 export { signForwardRequest } from './forward-request.ts';

@@ -59,7 +59,7 @@ export {
   lookupKey,
   registryCall,
 } from './key-transparency.ts';
-export type { KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
+export type { EventPlace, KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
 export { publishKey, registryRequest, revokeKey, rotateKey, signRotation } from './key-publishing.ts';
 export type { KeyChange, KeyPublishing, KeyToPublish } from './key-publishing.ts';
 export { rotationSignerOf } from './rotation-signer.ts';

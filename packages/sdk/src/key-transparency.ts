@@ -37,7 +37,7 @@ export type KeyEvent =
   | ({ readonly event: 'rotated'; readonly oldFingerprint: string } & PublishedKey & EventPlace)
   | ({ readonly event: 'revoked'; readonly fingerprint: string } & EventPlace);
 
-interface EventPlace {
+export interface EventPlace {
   readonly block: number;
   readonly txHash: string;
   readonly logIndex: number;
