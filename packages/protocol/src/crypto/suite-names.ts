@@ -9,5 +9,9 @@ export function isSuiteName(value: unknown): value is SuiteName {
 /** `name` as a suite name: a ProtocolError UNKNOWN_SUITE at `field` when it names none. */
 export function getSuiteName(name: string, field = 'suite'): SuiteName {
   if (isSuiteName(name)) return name;
-  throw new ProtocolError(ErrorCode.UnknownSuite, field, `unknown crypto suite '${name}' (known: ${SUITES.join(', ')})`);
+  throw new ProtocolError(
+    ErrorCode.UnknownSuite,
+    field,
+    `unknown crypto suite '${name}' (known: ${SUITES.join(', ')})`,
+  );
 }

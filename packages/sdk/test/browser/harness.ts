@@ -132,8 +132,15 @@ export const vectorSteps = {
   },
 
   /** Whether `signature` over `message` verifies with `suite`'s WebCrypto primitives. */
-  async verifies(suite: app.SuiteName, publicKey: string, message: string, signature: string): Promise<boolean> {
-    return webPrimitives.suite(suite).verify(fromBase64(publicKey), fromBase64(message), fromBase64(signature));
+  async verifies(
+    suite: app.SuiteName,
+    publicKey: string,
+    message: string,
+    signature: string,
+  ): Promise<boolean> {
+    return webPrimitives
+      .suite(suite)
+      .verify(fromBase64(publicKey), fromBase64(message), fromBase64(signature));
   },
 
   /** Signs `message` with a published PKCS#8 private key, for Node to verify. */
