@@ -12,7 +12,7 @@ import { it } from 'node:test';
 const DEMO = join(import.meta.dirname, '..', 'dist', 'demo.js');
 
 it(
-  'npm run demo makes its tenant with the CLI and runs to the verified proof',
+  'npm run demo makes its tenant with the CLI, runs to the verified proof and a short vote recounted',
   { timeout: 300_000 },
   async () => {
     const env = Object.fromEntries(
@@ -55,6 +55,12 @@ it(
       ]);
       assert.match(stdout, /Bob received it .* and decrypted/);
       assert.match(stdout, /verified with only SHA-256/);
+      // The short vote (issue 19): two votes counted from anchored data, the late one not, the
+      // organizer's Votes file consistent with what is anchored.
+      assert.match(stdout, /a short vote: Alice asks "where\?" \(Pizza or Sushi\), deadline block \d+/);
+      assert.match(stdout, /recounted from the anchored files, every proof verified: Pizza 1, Sushi 1\n/);
+      assert.match(stdout, /not counted: \S+ LATE_VOTE: /);
+      assert.match(stdout, /the Votes file is consistent with the anchored votes/);
       assert.match(stdout, /\] done\n/);
       // Nothing came from the first-start tenants file: the platform made it empty.
       assert.ok(dir !== undefined, stdout);

@@ -2,7 +2,8 @@
  * @anchorpost/protocol/web — keys, groups and tx-files on WebCrypto, for browsers (no Node built-in
  * is reachable from here): the protocol's one engine (./engine/) run with WebCrypto's primitives
  * instead of node:crypto's, so a file built here opens in Node and the reverse (ADR 0040). The
- * `modern` suite only (X25519, HKDF-SHA-256, AES-256-GCM, Ed25519).
+ * `modern` (X25519, HKDF-SHA-256, AES-256-GCM, Ed25519) and `rsa-4096` (RSA-OAEP and RSA-PSS with
+ * SHA-256, AES-256-GCM) suites.
  */
 import { buildTxFileSteps, type BuildTxFileInput } from './engine/build.ts';
 import {
@@ -40,7 +41,7 @@ export { publicKeyBytes } from './crypto/public-key-bytes.ts';
 export { parseTxFile } from './tx-file/parse.ts';
 export { serializeTxFile } from './tx-file/serialize.ts';
 export { DEFAULT_TX_FILE_LIMITS } from './tx-file/limits.ts';
-export type { BlockRef, TxFile } from './tx-file/schema.ts';
+export type { BlockRef, SuiteName, TxFile } from './tx-file/schema.ts';
 export { cidForBytesWeb } from './cid/cid-for-bytes-web.ts';
 
 /** A fresh identity (encryption + signing key pairs) with WebCrypto. */

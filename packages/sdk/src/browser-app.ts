@@ -3,7 +3,7 @@
  * key files), groups,
  * tx-files built (encrypted and signed) and opened (decrypted, every check made), and the relay's
  * receipts checked. The protocol's one engine run with WebCrypto (`@anchorpost/protocol/web`), so
- * a file built here opens in Node and the reverse. The `modern` suite only. No Node built-in is
+ * a file built here opens in Node and the reverse. Both suites, `modern` and `rsa-4096`. No Node built-in is
  * reachable from here (test/browser-bundle.test.ts bundles it; test/browser.test.ts runs it in
  * Chromium). Apart from the verify entry: the YAML parser and the UnixFS importer weigh.
  */
@@ -24,6 +24,7 @@ import {
   type OpenedTxFile,
   type PrivateIdentity,
   type PublicIdentity,
+  type SuiteName,
 } from '@anchorpost/protocol/web';
 import type { GroupMembership } from './keys-and-groups.ts';
 import type { BuiltTxFile, TxFileContent } from './tx-files.ts';
@@ -41,6 +42,7 @@ export type {
   OpenedTxFile,
   PrivateIdentity,
   PublicIdentity,
+  SuiteName,
   TxFile,
 } from '@anchorpost/protocol/web';
 export type { GroupMembership } from './keys-and-groups.ts';
@@ -50,14 +52,14 @@ export type { RelayPublicKey } from './receipts-web.ts';
 export type { RelayReceipt } from '@anchorpost/relay-core';
 export { isSdkError, SdkError, SdkErrorCode } from './sdk-error.ts';
 
-/** A fresh `modern` identity: an app's client key, or a member's. */
-export async function newIdentityWeb(): Promise<PrivateIdentity> {
-  return generateIdentityWeb('modern');
+/** A fresh identity (an app's client key, or a member's); `suite` is `modern` (the default) or `rsa-4096`. */
+export async function newIdentityWeb(suite: SuiteName = 'modern'): Promise<PrivateIdentity> {
+  return generateIdentityWeb(suite);
 }
 
-/** A new group of `members`, as the bundle each member opens with their own key. */
+/** A new group of `members` (one suite, theirs), as the bundle each member opens with their own key. */
 export async function newGroupWeb(members: readonly PublicIdentity[]): Promise<GroupBundle> {
-  return (await createGroupWeb('modern', members)).bundle;
+  return (await createGroupWeb(members[0]?.suite ?? 'modern', members)).bundle;
 }
 
 /** Opens `bundle` (JSON value) as `identity`; NOT_A_MEMBER when the bundle is not sealed to it. */

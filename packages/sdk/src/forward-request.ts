@@ -5,7 +5,7 @@
  * `SponsorClient.submit` posts. Any contract that trusts the forwarder can be called this way.
  */
 import type { JsonRpcPool } from '@anchorpost/chains';
-import type { TypedDataDomain, TypedDataField } from 'ethers';
+import type { TypedDataDomain, TypedDataField } from 'ethers/hash';
 import type { SponsorshipRequestBody } from './sponsor-client.ts';
 
 /** What signs the request: an ethers Wallet or any Signer with an address. */
@@ -36,7 +36,8 @@ export async function signForwardRequest(
   user: TypedDataSigner,
   call: ForwardCall,
 ): Promise<SponsorshipRequestBody> {
-  const { FORWARD_REQUEST_TYPES, forwarderCalls, forwarderDomain } = await import('@anchorpost/sponsor-core');
+  const { FORWARD_REQUEST_TYPES, forwarderCalls, forwarderDomain } =
+    await import('@anchorpost/sponsor-core/eip712');
   const [chainId, nonceResult, block] = await Promise.all([
     rpc.request<string>('eth_chainId', []),
     rpc.request<string>('eth_call', [

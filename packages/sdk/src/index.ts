@@ -58,14 +58,14 @@ export {
   lookupKey,
   registryCall,
 } from './key-transparency.ts';
-export type { KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
+export type { EventPlace, KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
 export { checkContinuity, continuityFrom } from './key-continuity.ts';
 export type { Continuity, PinnedKey } from './key-continuity.ts';
 export { checkContact } from './contact-check.ts';
 export { fetchKeyFile, storeKeyFile } from './key-file-client.ts';
 export type { FetchedKeyFile, KeyFileStore } from './key-file-client.ts';
 export type { ContactCheck, ContactCheckOptions } from './contact-check.ts';
-export { publishKey, revokeKey, rotateKey } from './key-publishing.ts';
+export { publishKey, registryRequest, revokeKey, rotateKey, signRotation } from './key-publishing.ts';
 export type { KeyChange, KeyPublishing, KeyToPublish } from './key-publishing.ts';
 export { rotationSignerOf } from './rotation-signer.ts';
 export { SponsorClient } from './sponsor-client.ts';

@@ -14,6 +14,7 @@ import {
   type PrivateIdentity,
   type PublicIdentity,
 } from '@anchorpost/protocol';
+import { jsonFileText } from './json-file-text.ts';
 import { joinGroup, type GroupMembership } from './keys-and-groups.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
 
@@ -36,7 +37,7 @@ export async function readJsonFile(path: string): Promise<unknown> {
 async function writeJsonFile(path: string, value: unknown, secret = false): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   // Private keys: created owner-only, and `wx` never replaces a key that exists.
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`, secret ? { mode: 0o600, flag: 'wx' } : {});
+  await writeFile(path, jsonFileText(value), secret ? { mode: 0o600, flag: 'wx' } : {});
   if (secret) await chmod(path, 0o600);
 }
 

@@ -4,17 +4,18 @@
  * the identity's account holds and pays nothing. The registry is read first, and what it would
  * refuse is refused here with its own code before the sponsor is asked: a second registration
  * (KEY_ALREADY_REGISTERED), a rotation or revoke of a key that is not the current one
- * (NOT_CURRENT_KEY), a rotation with nothing registered (NO_KEY_REGISTERED). Node only.
+ * (NOT_CURRENT_KEY), a rotation with nothing registered (NO_KEY_REGISTERED). No Node built-in:
+ * the same code runs in Node (the CLI's `keys publish`) and in browsers (`@anchorpost/sdk/browser-keys`).
  */
-import { fingerprint } from '@anchorpost/protocol';
-import type { PrivateIdentity } from '@anchorpost/protocol';
+import { fingerprintWeb as fingerprint } from '@anchorpost/protocol/web';
+import type { PrivateIdentity } from '@anchorpost/protocol/web';
 import { signForwardRequest } from './forward-request.ts';
 import type { TypedDataSigner } from './forward-request.ts';
 import { currentKey, fingerprintBytes32, registryCall } from './key-transparency.ts';
 import type { RegistryAt } from './key-transparency.ts';
 import { rotationSignerOf } from './rotation-signer.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
-import type { Sponsorship, SponsorClient } from './sponsor-client.ts';
+import type { Sponsorship, SponsorClient, SponsorshipRequestBody } from './sponsor-client.ts';
 
 /**
  * The inner call's gas. Measured on anvil (eth_estimateGas less the 21,000 base, calldata
@@ -53,7 +54,7 @@ export interface KeyChange {
 }
 
 async function registryAbi() {
-  return (await import('@anchorpost/sponsor-contracts')).anchorpostKeyRegistryInterface;
+  return (await import('@anchorpost/sponsor-contracts/key-registry-abi')).anchorpostKeyRegistryInterface;
 }
 
 async function readRegistry(at: RegistryAt, name: string, args: unknown[]): Promise<unknown> {
@@ -74,10 +75,10 @@ export async function publishKey(options: KeyPublishing, key: KeyToPublish): Pro
     );
   }
   const args = [
-    fingerprintBytes32(fingerprint(key.identity.public)),
+    fingerprintBytes32(await fingerprint(key.identity.public)),
     key.identity.public.suite,
     key.keyCid,
-    rotationSignerOf(key.identity).address,
+    (await rotationSignerOf(key.identity)).address,
   ];
   return sponsored(options, 'publish', 'register', args);
 }
@@ -97,8 +98,8 @@ export async function rotateKey(
   const current = await currentKey(at, identity);
   if (current === undefined)
     throw new SdkError(SdkErrorCode.NoKeyRegistered, `${identity} has no key to rotate`, { field: 'oldKey' });
-  const oldId = fingerprint(old.public);
-  const signer = rotationSignerOf(old);
+  const oldId = await fingerprint(old.public);
+  const signer = await rotationSignerOf(old);
   if (current.fingerprint !== oldId || current.rotationSigner !== signer.address) {
     throw new SdkError(
       SdkErrorCode.NotCurrentKey,
@@ -106,41 +107,72 @@ export async function rotateKey(
       { field: 'oldKey' },
     );
   }
-  const { ROTATION_TYPES, keyRegistryDomain } = await import('@anchorpost/sponsor-contracts');
+  return sponsored(options, 'rotate', 'rotate', await signRotation(at, identity, old, next));
+}
+
+/**
+ * The arguments of the registry's `rotate` for `identity`: the Rotation from `old` to `next`
+ * (EIP-712, bound to the chain, the registry and the identity's rotation count), signed by
+ * `old`'s rotation signer. Nothing is checked here: `rotateKey` checks `old` is current first,
+ * and the registry reverts a Rotation its current key did not sign.
+ */
+export async function signRotation(
+  at: RegistryAt,
+  identity: string,
+  old: PrivateIdentity,
+  next: KeyToPublish,
+): Promise<unknown[]> {
+  const { ROTATION_TYPES, keyRegistryDomain } =
+    await import('@anchorpost/sponsor-contracts/key-registry-abi');
   const chainId = BigInt(await at.rpc.request<string>('eth_chainId', []));
   const change = {
     identity,
-    oldFingerprint: fingerprintBytes32(oldId),
-    newFingerprint: fingerprintBytes32(fingerprint(next.identity.public)),
+    oldFingerprint: fingerprintBytes32(await fingerprint(old.public)),
+    newFingerprint: fingerprintBytes32(await fingerprint(next.identity.public)),
     newSuite: next.identity.public.suite,
     newKeyCid: next.keyCid,
-    newRotationSigner: rotationSignerOf(next.identity).address,
+    newRotationSigner: (await rotationSignerOf(next.identity)).address,
     rotation: (await readRegistry(at, 'rotations', [identity])) as bigint,
   };
+  const signer = await rotationSignerOf(old);
   const signature = await signer.signTypedData(
     keyRegistryDomain(chainId, at.registry),
     ROTATION_TYPES,
     change,
   );
-  const args = [
-    change.newFingerprint,
-    change.newSuite,
-    change.newKeyCid,
-    change.newRotationSigner,
-    signature,
-  ];
-  return sponsored(options, 'rotate', 'rotate', args);
+  return [change.newFingerprint, change.newSuite, change.newKeyCid, change.newRotationSigner, signature];
 }
 
 /** Withdraws the current key, named to guard against withdrawing another: NOT_CURRENT_KEY otherwise. */
 export async function revokeKey(options: KeyPublishing, key: PrivateIdentity): Promise<KeyChange> {
   const identity = options.account.address;
   const current = await currentKey(options.registry, identity);
-  if (current?.fingerprint !== fingerprint(key.public))
+  if (current?.fingerprint !== (await fingerprint(key.public)))
     throw new SdkError(SdkErrorCode.NotCurrentKey, `${identity} has not published this key`, {
       field: 'key',
     });
   return sponsored(options, 'revoke', 'revoke', []);
+}
+
+/**
+ * The forward request calling the registry's `name` with `args` as the account (EIP-712, signed by
+ * `options.account`): the body `SponsorClient.submit` posts.
+ */
+export async function registryRequest(
+  options: Pick<KeyPublishing, 'registry' | 'account'>,
+  name: 'register' | 'rotate' | 'revoke',
+  args: unknown[],
+): Promise<SponsorshipRequestBody> {
+  const at = options.registry;
+  const registry = await registryAbi();
+  const forwarder = (await readRegistry(at, 'trustedForwarder', [])) as string;
+  return signForwardRequest(at.rpc, options.account, {
+    forwarder,
+    to: at.registry,
+    data: registry.encodeFunctionData(name, args),
+    gas: INNER_GAS,
+    ttlSeconds: TTL_SECONDS,
+  });
 }
 
 async function sponsored(
@@ -149,17 +181,7 @@ async function sponsored(
   name: 'register' | 'rotate' | 'revoke',
   args: unknown[],
 ): Promise<KeyChange> {
-  const at = options.registry;
-  const registry = await registryAbi();
-  const forwarder = (await readRegistry(at, 'trustedForwarder', [])) as string;
-  const body = await signForwardRequest(at.rpc, options.account, {
-    forwarder,
-    to: at.registry,
-    data: registry.encodeFunctionData(name, args),
-    gas: INNER_GAS,
-    ttlSeconds: TTL_SECONDS,
-  });
-  const posted = await options.sponsor.submit(body);
+  const posted = await options.sponsor.submit(await registryRequest(options, name, args));
   options.onSubmitted?.(posted);
   const sponsorship = await options.sponsor.untilMined(posted.digest, {
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

@@ -2,10 +2,10 @@
  * Key transparency, read: an identity's current key in AnchorpostKeyRegistry (`keyOf`) and its
  * history, from the registry's events alone (storage keeps only the current key), over the chain's
  * JSON-RPC; and the contact check — is the key I knew for this identity still its key, or did it
- * lead to the current one by rotations the old key signed? Node only (ethers decodes the ABI).
+ * lead to the current one by rotations the old key signed? Node and browsers (ethers decodes the ABI).
  */
-import { JsonRpcPool } from '@anchorpost/chains';
-import type { Result } from 'ethers';
+import { JsonRpcPool } from '@anchorpost/chains/readers';
+import type { Result } from 'ethers/abi';
 import { checkContinuity } from './key-continuity.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
 
@@ -14,8 +14,8 @@ const NO_FINGERPRINT = `0x${'00'.repeat(32)}`;
 /** The registry's ABI and ethers, loaded on the first lookup: an app that never looks up does not pay for them. */
 async function registryAbi() {
   const [{ anchorpostKeyRegistryInterface }, { zeroPadValue }] = await Promise.all([
-    import('@anchorpost/sponsor-contracts'),
-    import('ethers'),
+    import('@anchorpost/sponsor-contracts/key-registry-abi'),
+    import('ethers/utils'),
   ]);
   return { registry: anchorpostKeyRegistryInterface, zeroPadValue };
 }
@@ -38,7 +38,7 @@ export type KeyEvent =
   | ({ readonly event: 'rotated'; readonly oldFingerprint: string } & PublishedKey & EventPlace)
   | ({ readonly event: 'revoked'; readonly fingerprint: string } & EventPlace);
 
-interface EventPlace {
+export interface EventPlace {
   readonly block: number;
   readonly txHash: string;
   readonly logIndex: number;

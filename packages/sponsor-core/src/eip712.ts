@@ -4,8 +4,8 @@
  * Also the two calls the sponsor sends for them. Human-readable fragments, so this core needs no
  * generated ABI from the contracts package.
  */
-import { Interface } from 'ethers';
-import type { TypedDataDomain, TypedDataField } from 'ethers';
+import { Interface } from 'ethers/abi';
+import type { TypedDataDomain, TypedDataField } from 'ethers/hash';
 
 /** The forwarder's EIP-712 name (its constructor's argument) and OpenZeppelin's version. */
 export const FORWARDER_NAME = 'AnchorpostForwarder';

@@ -105,7 +105,7 @@ describe('key publishing through the SDK', { timeout: 180_000 }, () => {
     const found = await lookupKey(publishing.registry, account.address);
     assert.equal(found.key.fingerprint, keyFingerprint(first.identity.public));
     assert.equal(found.key.keyCid, first.keyCid);
-    assert.equal(found.key.rotationSigner, rotationSignerOf(first.identity).address);
+    assert.equal(found.key.rotationSigner, (await rotationSignerOf(first.identity)).address);
     assert.equal(found.since?.event, 'registered');
     assert.equal(found.since.txHash, published.sponsorship.txHash);
     await assert.rejects(publishKey(publishing, second), isSdkError(SdkErrorCode.KeyAlreadyRegistered));
@@ -125,14 +125,12 @@ describe('key publishing through the SDK', { timeout: 180_000 }, () => {
       newFingerprint: fingerprintBytes32(keyFingerprint(second.identity.public)),
       newSuite: second.identity.public.suite,
       newKeyCid: second.keyCid,
-      newRotationSigner: rotationSignerOf(second.identity).address,
+      newRotationSigner: (await rotationSignerOf(second.identity)).address,
       rotation: 0n,
     };
-    const forged = await rotationSignerOf(stranger).signTypedData(
-      keyRegistryDomain(chain.deployment.chainId, address),
-      ROTATION_TYPES,
-      change,
-    );
+    const forged = await (
+      await rotationSignerOf(stranger)
+    ).signTypedData(keyRegistryDomain(chain.deployment.chainId, address), ROTATION_TYPES, change);
     const args = [change.newFingerprint, change.newSuite, change.newKeyCid, change.newRotationSigner, forged];
     const body = await signForwardRequest(rpc, account, {
       forwarder: chain.deployment.forwarder,

@@ -1,7 +1,8 @@
 /**
- * The seed's suite: RSA-4096. Sealing is hybrid — a fresh AES-256 key wrapped with RSA-OAEP
- * (SHA-256, the context as OAEP label) and the payload under AES-256-GCM; signatures are RSA-PSS
- * with SHA-256 and a 32-byte salt. Encryption and signing use separate key pairs.
+ * The seed's suite: RSA-4096 on node:crypto. Sealing is hybrid — a fresh AES-256 key wrapped with
+ * RSA-OAEP (SHA-256, the context as OAEP label) and the payload under AES-256-GCM; signatures are
+ * RSA-PSS with SHA-256 and a 32-byte salt (./rsa-seal.ts; ../engine/web-rsa.ts is the same on
+ * WebCrypto). Encryption and signing use separate key pairs.
  */
 import {
   constants,
@@ -18,15 +19,14 @@ import {
 import { promisify } from 'node:util';
 import { aeadDecrypt, aeadEncrypt, AEAD_KEY_BYTES } from './aead.ts';
 import { toDerKeyPair } from './der.ts';
+import { RSA_MODULUS_BITS, RSA_PSS_SALT_BYTES, RSA_WRAPPED_KEY_BYTES, rsaSealLabel } from './rsa-seal.ts';
 import type { CryptoSuite, DerKeyPair } from './suite.ts';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
-const MODULUS_BITS = 4096;
-const WRAPPED_KEY_BYTES = MODULUS_BITS / 8;
 
 function rsaPublic(der: Uint8Array): KeyObject {
   const key = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
-  if (key.asymmetricKeyType !== 'rsa' || key.asymmetricKeyDetails?.modulusLength !== MODULUS_BITS) {
+  if (key.asymmetricKeyType !== 'rsa' || key.asymmetricKeyDetails?.modulusLength !== RSA_MODULUS_BITS) {
     throw new Error('not an RSA-4096 public key');
   }
   return key;
@@ -34,7 +34,7 @@ function rsaPublic(der: Uint8Array): KeyObject {
 
 function rsaPrivate(der: Uint8Array): KeyObject {
   const key = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
-  if (key.asymmetricKeyType !== 'rsa' || key.asymmetricKeyDetails?.modulusLength !== MODULUS_BITS) {
+  if (key.asymmetricKeyType !== 'rsa' || key.asymmetricKeyDetails?.modulusLength !== RSA_MODULUS_BITS) {
     throw new Error('not an RSA-4096 private key');
   }
   return key;
@@ -42,11 +42,11 @@ function rsaPrivate(der: Uint8Array): KeyObject {
 
 async function generateRsa(): Promise<DerKeyPair> {
   return toDerKeyPair(
-    await generateKeyPairAsync('rsa', { modulusLength: MODULUS_BITS, publicExponent: 0x10001 }),
+    await generateKeyPairAsync('rsa', { modulusLength: RSA_MODULUS_BITS, publicExponent: 0x10001 }),
   );
 }
 
-const pss = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+const pss = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: RSA_PSS_SALT_BYTES };
 
 export const rsa4096Suite: CryptoSuite = {
   name: 'rsa-4096',
@@ -60,7 +60,7 @@ export const rsa4096Suite: CryptoSuite = {
         key: rsaPublic(publicKey),
         padding: constants.RSA_PKCS1_OAEP_PADDING,
         oaepHash: 'sha256',
-        oaepLabel: Buffer.from(`anchorpost/v1/rsa-4096/seal/${context}`),
+        oaepLabel: Buffer.from(rsaSealLabel(context)),
       },
       contentKey,
     );
@@ -69,17 +69,17 @@ export const rsa4096Suite: CryptoSuite = {
   },
 
   open(privateKey, sealed, context) {
-    if (sealed.byteLength <= WRAPPED_KEY_BYTES) throw new Error('sealed box too short');
+    if (sealed.byteLength <= RSA_WRAPPED_KEY_BYTES) throw new Error('sealed box too short');
     const contentKey = privateDecrypt(
       {
         key: rsaPrivate(privateKey),
         padding: constants.RSA_PKCS1_OAEP_PADDING,
         oaepHash: 'sha256',
-        oaepLabel: Buffer.from(`anchorpost/v1/rsa-4096/seal/${context}`),
+        oaepLabel: Buffer.from(rsaSealLabel(context)),
       },
-      sealed.subarray(0, WRAPPED_KEY_BYTES),
+      sealed.subarray(0, RSA_WRAPPED_KEY_BYTES),
     );
-    return aeadDecrypt(contentKey, sealed.subarray(WRAPPED_KEY_BYTES), Buffer.from(context));
+    return aeadDecrypt(contentKey, sealed.subarray(RSA_WRAPPED_KEY_BYTES), Buffer.from(context));
   },
 
   sign(privateKey, message) {

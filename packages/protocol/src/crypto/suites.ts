@@ -1,10 +1,9 @@
 /** The registry of suites a transaction-file may name. */
-import { ErrorCode, ProtocolError } from '../errors.ts';
-import { SUITES, type SuiteName } from '../tx-file/schema.ts';
+import type { SuiteName } from '../tx-file/schema.ts';
 import { modernSuite } from './modern.ts';
 import { rsa4096Suite } from './rsa-4096.ts';
 import type { CryptoSuite } from './suite.ts';
-import { isSuiteName } from './suite-names.ts';
+import { getSuiteName } from './suite-names.ts';
 
 export const DEFAULT_SUITE: SuiteName = 'modern';
 
@@ -13,12 +12,5 @@ const registry: Record<SuiteName, CryptoSuite> = { modern: modernSuite, 'rsa-409
 export { isSuiteName } from './suite-names.ts';
 
 export function getSuite(name: string, field = 'suite'): CryptoSuite {
-  if (!isSuiteName(name)) {
-    throw new ProtocolError(
-      ErrorCode.UnknownSuite,
-      field,
-      `unknown crypto suite '${name}' (known: ${SUITES.join(', ')})`,
-    );
-  }
-  return registry[name];
+  return registry[getSuiteName(name, field)];
 }

@@ -5,26 +5,12 @@
  */
 import { concatBytes, fromBase64, utf8 } from '../bytes.ts';
 import { refuseDegenerateSecret, sealInfo, sealSalt, X25519_BYTES } from '../crypto/modern-seal.ts';
-import type { DerKeyPair } from '../crypto/suite.ts';
 import type { SuitePrimitives } from './primitives.ts';
 import { AEAD_KEY_BYTES, webAeadDecrypt, webAeadEncrypt } from './web-aead.ts';
+import { derPair, subtle, type CryptoKey, type CryptoKeyPair } from './web-keys.ts';
 
 const X25519 = { name: 'X25519' };
 const ED25519 = { name: 'Ed25519' };
-const subtle = (): typeof crypto.subtle => crypto.subtle;
-type CryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
-interface CryptoKeyPair {
-  publicKey: CryptoKey;
-  privateKey: CryptoKey;
-}
-
-async function derPair(pair: CryptoKeyPair): Promise<DerKeyPair> {
-  const [publicKey, privateKey] = await Promise.all([
-    subtle().exportKey('spki', pair.publicKey),
-    subtle().exportKey('pkcs8', pair.privateKey),
-  ]);
-  return { publicKey: new Uint8Array(publicKey), privateKey: new Uint8Array(privateKey) };
-}
 
 async function agreedKey(
   privateKey: CryptoKey,

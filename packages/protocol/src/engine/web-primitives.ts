@@ -1,12 +1,16 @@
 /**
  * The engine's primitives on WebCrypto (`crypto.subtle`, `crypto.getRandomValues`), which browsers
- * and Node both have: what `runAsync` answers in a browser. The `modern` suite only: the seed's
- * `rsa-4096` stays on node:crypto (UNKNOWN_SUITE here, saying so).
+ * and Node both have: what `runAsync` answers in a browser. Both suites: `modern` (./web-modern.ts)
+ * and the seed's `rsa-4096` (./web-rsa.ts).
  */
-import { ErrorCode, ProtocolError } from '../errors.ts';
-import type { CryptoPrimitives } from './primitives.ts';
+import { getSuiteName } from '../crypto/suite-names.ts';
+import type { SuiteName } from '../tx-file/schema.ts';
+import type { CryptoPrimitives, SuitePrimitives } from './primitives.ts';
 import { webAeadDecrypt, webAeadEncrypt } from './web-aead.ts';
 import { webModernSuite } from './web-modern.ts';
+import { webRsaSuite } from './web-rsa.ts';
+
+const suites: Record<SuiteName, SuitePrimitives> = { modern: webModernSuite, 'rsa-4096': webRsaSuite };
 
 async function digest(algorithm: 'SHA-256' | 'SHA-512', data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest(algorithm, new Uint8Array(data)));
@@ -23,12 +27,5 @@ export const webPrimitives: CryptoPrimitives = {
   },
   aeadEncrypt: webAeadEncrypt,
   aeadDecrypt: webAeadDecrypt,
-  suite(name) {
-    if (name === 'modern') return webModernSuite;
-    throw new ProtocolError(
-      ErrorCode.UnknownSuite,
-      'suite',
-      `the ${name} suite is not available with WebCrypto here (modern only); use the Node entry`,
-    );
-  },
+  suite: (name) => suites[getSuiteName(name)],
 };

@@ -5,9 +5,11 @@
  */
 import * as app from '../../src/browser-app.ts';
 import * as verify from '../../src/browser.ts';
+import { checkTxFileSignature } from '../../src/tx-file-signature.ts';
+import { webPrimitives } from '@anchorpost/protocol/web';
 
 interface PublicKeyJson {
-  readonly suite: 'modern';
+  readonly suite: app.SuiteName;
   readonly encryption: string;
   readonly signing: string;
 }
@@ -17,7 +19,7 @@ const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (c)
 const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
 
 const publicJson = (key: app.PublicIdentity): PublicKeyJson => ({
-  suite: 'modern',
+  suite: key.suite,
   encryption: toBase64(key.encryption),
   signing: toBase64(key.signing),
 });
@@ -40,9 +42,9 @@ let membership: app.GroupMembership | undefined;
 const block = (height: number, fill: string) => ({ height, signature: fill.repeat(64) });
 
 export const steps = {
-  /** A fresh client key, kept in the page; its public half answered. */
-  async newIdentity(): Promise<PublicKeyJson & { id: string }> {
-    identity = await app.newIdentityWeb();
+  /** A fresh client key of `suite`, kept in the page; its public half answered. */
+  async newIdentity(suite: app.SuiteName = 'modern'): Promise<PublicKeyJson & { id: string }> {
+    identity = await app.newIdentityWeb(suite);
     return { ...publicJson(identity.public), id: await app.keyFingerprintWeb(identity.public) };
   },
 
@@ -118,4 +120,35 @@ export const steps = {
   },
 };
 
-export type Steps = typeof steps;
+/** Published test vectors, checked in the page: a tx-file's signer (or the refusal's code and field). */
+export const vectorSteps = {
+  async checkSigner(file: string, publicKeyFile: unknown): Promise<string> {
+    try {
+      const signer = await checkTxFileSignature(new TextEncoder().encode(file), publicKeyFile);
+      return `${signer.role} ${signer.suite}`;
+    } catch (error) {
+      return `${codeOf(error)} ${(error as { field?: string }).field ?? ''}`;
+    }
+  },
+
+  /** Whether `signature` over `message` verifies with `suite`'s WebCrypto primitives. */
+  async verifies(
+    suite: app.SuiteName,
+    publicKey: string,
+    message: string,
+    signature: string,
+  ): Promise<boolean> {
+    return webPrimitives
+      .suite(suite)
+      .verify(fromBase64(publicKey), fromBase64(message), fromBase64(signature));
+  },
+
+  /** Signs `message` with a published PKCS#8 private key, for Node to verify. */
+  async sign(suite: app.SuiteName, privateKey: string, message: string): Promise<string> {
+    return toBase64(await webPrimitives.suite(suite).sign(fromBase64(privateKey), fromBase64(message)));
+  },
+};
+
+Object.assign(steps, vectorSteps);
+
+export type Steps = typeof steps & typeof vectorSteps;

@@ -111,8 +111,52 @@ async function check(page: Page, roots?: unknown): Promise<{ verdict: string; cl
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
+/**
+ * Readable on a phone: nothing scrolls sideways on the 390-pixel screen, and every visible text
+ * has WCAG AA contrast (4.5:1) against the background it sits on (the first opaque one up).
+ */
+async function readability(page: Page): Promise<{ width: number; lowContrast: string[] }> {
+  return page.evaluate(() => {
+    const rgba = (color: string): number[] => (color.match(/[\d.]+/g) ?? []).map(Number);
+    const channel = (v: number) =>
+      v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4;
+    const luminance = ([r = 0, g = 0, b = 0]: number[]) =>
+      0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    const background = (element: Element): number[] => {
+      for (let at: Element | null = element; at; at = at.parentElement) {
+        const color = rgba(getComputedStyle(at).backgroundColor);
+        if (color.length === 3 || (color[3] ?? 0) > 0) return color;
+      }
+      return [255, 255, 255];
+    };
+    const lowContrast: string[] = [];
+    for (const element of document.querySelectorAll('body *')) {
+      const text = [...element.childNodes].some(
+        (node) => node.nodeType === 3 && (node.textContent ?? '').trim() !== '',
+      );
+      if (!text || element.getClientRects().length === 0) continue;
+      const [high, low] = [
+        luminance(rgba(getComputedStyle(element).color)),
+        luminance(background(element)),
+      ].sort((a, b) => b - a);
+      const ratio = (high! + 0.05) / (low! + 0.05);
+      if (ratio < 4.5)
+        lowContrast.push(
+          `${element.tagName} "${element.textContent.trim().slice(0, 40)}" ${ratio.toFixed(2)}:1`,
+        );
+    }
+    return { width: document.documentElement.scrollWidth, lowContrast };
+  });
+}
+
+async function assertReadable(page: Page): Promise<void> {
+  const { width, lowContrast } = await readability(page);
+  assert.ok(width <= 390, `the page scrolls sideways on a phone: ${width} px wide`);
+  assert.deepEqual(lowContrast, [], 'text below 4.5:1 contrast');
+}
+
 describe('the auditor page in Chromium', { skip, timeout: 300_000 }, () => {
-  it('labels every control, and verifies a real proof: each claim green', async () => {
+  it('labels every control, and verifies a real proof: each claim green, readable on a phone', async () => {
     const page = await openPage({ cid: sent.cid, evm: rpc });
     const unlabelled = await page.$$eval('input, textarea', (controls) =>
       controls
@@ -122,6 +166,7 @@ describe('the auditor page in Chromium', { skip, timeout: 300_000 }, () => {
     assert.deepEqual(unlabelled, []);
     const { verdict, claims } = await check(page);
     await shot(page, 'auditor-verified');
+    await assertReadable(page);
     assert.match(verdict, new RegExp(`^Verified: tx-file ${sent.cid}`));
     assert.equal(claims.length, 3, claims.join('\n'));
     assert.ok(
@@ -135,7 +180,7 @@ describe('the auditor page in Chromium', { skip, timeout: 300_000 }, () => {
     await page.close();
   });
 
-  it('shows a tampered proof file failed with its reason, without the proof API', async () => {
+  it('shows a tampered proof file failed with its reason, without the proof API, readably', async () => {
     const path = [...sent.proof.inclusion.path];
     path[0] = path[0] === undefined ? 'ab'.repeat(32) : path[0].replace(/^./, (c) => (c === '0' ? '1' : '0'));
     const tampered = { ...sent.proof, inclusion: { ...sent.proof.inclusion, path } };
@@ -150,6 +195,7 @@ describe('the auditor page in Chromium', { skip, timeout: 300_000 }, () => {
     );
     const { verdict, claims } = await check(page);
     await shot(page, 'auditor-tampered');
+    await assertReadable(page);
     assert.match(verdict, /^Not verified/);
     assert.match(claims[0]!, /^FAILED .*tx-file is in batch.*(BAD_INCLUSION|path)/);
     await page.close();
