@@ -15,8 +15,11 @@ import type { KeyToPublish } from './key-publishing.ts';
 export { publishKey, registryRequest, revokeKey, rotateKey, signRotation } from './key-publishing.ts';
 export type { KeyChange, KeyPublishing, KeyToPublish } from './key-publishing.ts';
 export { rotationSignerOf } from './rotation-signer.ts';
+export { checkContinuity, continuityFrom } from './key-continuity.ts';
+export type { Continuity, PinnedKey } from './key-continuity.ts';
+export { checkContact } from './contact-check.ts';
+export type { ContactCheck, ContactCheckOptions } from './contact-check.ts';
 export {
-  continuityFrom,
   currentKey,
   fingerprintBytes32,
   fingerprintHex,
