@@ -1,6 +1,7 @@
 // `npm run test:chaos`: a steady load on Anchorpost running on real servers, every service in its
 // own process (cluster/cluster.ts), and faults one at a time: a SIGKILL of each service with a
-// restart, a Kafka broker restart, Kubo stopped for 30 s, a 2-block reorg on anvil, the index
+// restart, a Kafka broker restart, Kubo stopped for 30 s, Kubo stopped between acknowledgement and
+// seal (files acknowledged meanwhile, the batcher killed and restarted), a 2-block reorg on anvil, the index
 // database dropped and rebuilt by the parser, and on Ergo (the node test double, its own process) a
 // 3-block rollback under an anchor, the node frozen for 30 s, and the node killed and started again
 // on its data folder 5 s later (its blocks kept, its pool lost, as a real node's restart). After each fault it reconciles
@@ -31,7 +32,7 @@ const RECOVERY_LIMIT_MS = 5 * 60_000;
 interface Fault {
   readonly name: string;
   /** Breaks something and repairs it; resolves once repaired (the recovery clock starts then). */
-  inject(cluster: Cluster): Promise<void>;
+  inject(cluster: Cluster, load: SteadyLoad): Promise<void>;
 }
 
 const killAndRestart = (service: string): Fault => ({
@@ -120,6 +121,28 @@ const FAULTS: readonly Fault[] = [
     async inject(cluster) {
       await cluster.kubo.stop();
       await sleep(KUBO_DOWN_MS);
+      await cluster.kubo.start();
+    },
+  },
+  {
+    // ADR 0035: the relays acknowledge with no storage call, so files are accepted while Kubo is
+    // down; the batcher, which stores them from their records before sealing, fails its seals,
+    // is killed and restarted meanwhile (it keeps nothing but the bus), and seals them once Kubo
+    // is back. Reconciled like every fault: nothing lost, nothing sealed or delivered twice.
+    name: 'storage down between acknowledgement and seal',
+    async inject(cluster, load) {
+      await cluster.kubo.stop();
+      const stopped = Date.now();
+      await waitUntil(
+        'files acknowledged with Kubo down',
+        () =>
+          load.failure !== undefined ||
+          [...load.receipts.values()].filter((r) => r.acceptedAtMs > stopped).length >= RATE * 3,
+        60_000,
+      );
+      await cluster.service('batcher').kill();
+      await cluster.service('batcher').start();
+      await sleep(5_000);
       await cluster.kubo.start();
     },
   },
@@ -256,7 +279,7 @@ describe(
 
       for (const fault of SELECTED) {
         const started = Date.now();
-        await fault.inject(c);
+        await fault.inject(c, steady);
         const repaired = Date.now();
         // Recovered: a file is accepted again after the repair, and every file accepted so far is proven.
         await waitUntil(

@@ -3,7 +3,9 @@
  * the last sealed offsets, read partition by partition in offset order, up to the end offsets seen
  * when the seal began, and cut after `maxFiles` distinct CIDs. Each record is checked first
  * (accepted-record-check.ts: decodes, CID of its bytes, receipt signed by a trusted relay), and a
- * tx-file a failed root pin made a suspect must be kept by storage on its own (tx-file-custody.ts);
+ * new tx-file is stored and pinned from its record's bytes (the relay leaves that to the batcher,
+ * ADR 0035), and one a failed root pin made a suspect must be kept by storage on its own
+ * (tx-file-custody.ts);
  * a record that fails is refused — covered by the offsets, left out of the batch, dead-lettered
  * when the batch is announced. Records are read a page at a time and only each entry's 36 CID bytes
  * are kept (36 MB for a million), plus the duplicate set and a small note per refusal.
@@ -17,7 +19,7 @@ import type { RecordCheck } from './accepted-record-check.ts';
 import type { BatcherObserver } from './batcher-observer.ts';
 import type { RecordRefusal } from './record-refusal.ts';
 import type { RelayKeyRing } from './relay-key-ring.ts';
-import { keepTxFile, probeStore } from './tx-file-custody.ts';
+import { keepTxFile, probeStore, storeTxFiles } from './tx-file-custody.ts';
 import type { TxFileCustody } from './tx-file-custody.ts';
 
 /** Records per bus read: bounds memory by this many records (each at most 1 MiB on the bus). */
@@ -137,10 +139,12 @@ export async function chooseBatchCut(input: BatchCutInput): Promise<BatchCut> {
 }
 
 /**
- * The storage verdict on the group's new tx-files, once per CID. Only suspects (named in a root pin
- * that failed) are checked, side by side: the others go in and the root pin keeps them. If a
- * suspect could not be kept, the store is probed first: a store that is down throws (the seal is
- * retried, nothing refused).
+ * The storage verdict on the group's new tx-files, once per CID. The relay does not store them
+ * (ADR 0035): the batcher takes custody here, storing the new files from their records' bytes in
+ * one call (storeTxFiles) before the root pin, which pins them (a per-file pin would double the
+ * embedded store's work), and storing and pinning inbound ones (delivered, in no batch here). Suspects (named in a root pin that failed) are each kept on their own instead, side by
+ * side. If one could not be kept, the store is probed first: a store that is down throws (the
+ * seal is retried, nothing refused).
  */
 async function keepNewTxFiles(
   input: BatchCutInput,
@@ -148,19 +152,28 @@ async function keepNewTxFiles(
   isNew: (cidBytes: Uint8Array) => boolean,
 ): Promise<Map<string, TxFileCustody>> {
   const pending = new Map<string, Promise<TxFileCustody>>();
+  // The batch's files are kept by the root pin; a peer's inbound file, in no batch here, by its own.
+  const toStore = new Map<string, Uint8Array>();
+  const inbound = new Map<string, Uint8Array>();
   for (const check of checks) {
-    if (!check.ok || check.origin !== undefined || pending.has(check.cid) || !isNew(check.cidBytes)) continue;
-    pending.set(
-      check.cid,
-      input.suspects.has(check.cid)
-        ? keepTxFile(input.store, check.cid, check.txFile, input.pinTimeoutMs)
-        : Promise.resolve(UNSUSPECTED),
-    );
+    if (!check.ok || pending.has(check.cid) || toStore.has(check.cid)) continue;
+    if (check.origin !== undefined) inbound.set(check.cid, check.txFile);
+    else if (!isNew(check.cidBytes)) continue;
+    else if (input.suspects.has(check.cid))
+      pending.set(check.cid, keepTxFile(input.store, check.cid, check.txFile, input.pinTimeoutMs));
+    else {
+      toStore.set(check.cid, check.txFile);
+      pending.set(check.cid, Promise.resolve(UNSUSPECTED));
+    }
   }
   // All awaited together: one store-wide failure rejects at once, and no rejection goes unhandled.
-  const results = new Map(
-    await Promise.all([...pending].map(async ([cid, result]) => [cid, await result] as const)),
-  );
+  const [results] = await Promise.all([
+    Promise.all([...pending].map(async ([cid, result]) => [cid, await result] as const)).then(
+      (entries) => new Map(entries),
+    ),
+    storeTxFiles(input.store, toStore, { pin: false, timeoutMs: input.pinTimeoutMs }),
+    storeTxFiles(input.store, inbound, { pin: true, timeoutMs: input.pinTimeoutMs }),
+  ]);
   if ([...results.values()].some((result) => !result.kept)) await probeStore(input.store, input.pinTimeoutMs);
   return results;
 }

@@ -1,5 +1,6 @@
 /**
- * Storage and the tx-files of a batch. The batch root's recursive pin keeps every file it names;
+ * Storage and the tx-files of a batch. `storeTxFiles` stores the new files from their records
+ * before the root pin, which pins them (ADR 0035). The batch root's recursive pin keeps every file it names;
  * when that pin fails, `findUnpinnable` pins each file alone to find the ones at fault, and the
  * next round lets such a suspect in only if `keepTxFile` keeps it: present, or stored again from
  * the bytes its bus record carries (CID already checked), and pinned — each call within the pin
@@ -89,6 +90,40 @@ export async function keepTxFile(
       return refused(again);
     }
   }
+}
+
+/**
+ * Stores tx-files from the bytes their records carry (already checked against their CIDs), pinned
+ * if asked, all in one storage call within the limit: the batcher's custody of what the relay
+ * acknowledged without storing (ADR 0035). A store that is down throws (UNAVAILABLE, CLOSED…; or
+ * STORAGE_UNAVAILABLE when the call failed otherwise and the probe fails too), so the seal fails
+ * and is retried. When the store answers, a failure of the call is left to the root pin, which
+ * then finds the file at fault and keeps or refuses it alone (keepTxFile).
+ */
+export async function storeTxFiles(
+  store: ContentStore,
+  files: ReadonlyMap<string, Uint8Array>,
+  { pin, timeoutMs }: { pin: boolean; timeoutMs: number },
+): Promise<void> {
+  if (files.size === 0) return;
+  let added: string[];
+  try {
+    added = await withDeadline(`add ${files.size} tx-files`, timeoutMs, (options) =>
+      store.addFiles([...files.values()], { ...options, pin }),
+    );
+  } catch (error) {
+    if (!fileFault(error)) throw error;
+    await probeStore(store, timeoutMs);
+    return;
+  }
+  const expected = [...files.keys()];
+  const wrong = added.findIndex((cid, i) => cid !== expected[i]);
+  if (wrong !== -1 || added.length !== expected.length)
+    throw new BatcherError(
+      BatcherErrorCode.BadState,
+      `adding ${expected[wrong]} gave ${added[wrong]}`,
+      false,
+    );
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   txFileBytes,
 } from './fixtures.ts';
 import type { World } from './fixtures.ts';
-import { ManualClock } from './manual-clock.ts';
+import { ManualClock } from '../src/testing/index.ts';
 
 /** Reads the batch back from storage, fully verified, and checks it against its announcement. */
 async function verifiedEntries(store: ContentStore, event: BatchSealed): Promise<string[]> {

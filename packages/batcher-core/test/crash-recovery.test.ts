@@ -15,7 +15,11 @@ import type { World } from './fixtures.ts';
 class Crash extends Error {}
 
 /** The store, failing right after the `nth` call of `method` succeeded. */
-function crashingStore(store: ContentStore, method: 'putBlock' | 'pin', nth: number): ContentStore {
+function crashingStore(
+  store: ContentStore,
+  method: 'putBlock' | 'pin' | 'addFiles',
+  nth: number,
+): ContentStore {
   let calls = 0;
   return new Proxy(store, {
     get(target, property) {
@@ -76,6 +80,10 @@ describe('Batcher after a crash', () => {
     {
       name: 'after the root block is stored',
       wrap: (w) => ({ bus: w.bus, store: crashingStore(w.store, 'putBlock', 2) }),
+    },
+    {
+      name: 'after the tx-files are stored',
+      wrap: (w) => ({ bus: w.bus, store: crashingStore(w.store, 'addFiles', 1) }),
     },
     { name: 'after the pin', wrap: (w) => ({ bus: w.bus, store: crashingStore(w.store, 'pin', 1) }) },
     { name: 'after the announcement', wrap: (w) => ({ bus: crashingBus(w.bus), store: w.store }) },

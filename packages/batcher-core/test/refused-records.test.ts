@@ -52,6 +52,31 @@ async function goodEvents(world: World, from: number, to: number): Promise<TxFil
   return events;
 }
 
+/**
+ * Test double around a real store: after the first `addFiles` that stores `lost`, it is unpinned and garbage
+ * collected (a GC racing the seal), so the batch root's pin cannot find it.
+ */
+function losingAfterAdd(store: ContentStore, lost: string): ContentStore {
+  let added = false;
+  return new Proxy(store, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const real = (value as (...args: unknown[]) => Promise<unknown>).bind(target);
+      if (property !== 'addFiles') return real;
+      return async (...args: unknown[]) => {
+        const result = (await real(...args)) as string[];
+        if (!added && result.includes(lost)) {
+          added = true;
+          await target.unpin(lost);
+          await target.gc();
+        }
+        return result;
+      };
+    },
+  });
+}
+
 function batcher(store: ContentStore, world: World, observer: BatcherObserver = {}): Batcher {
   return new Batcher({
     bus: world.bus,
@@ -133,18 +158,20 @@ describe('the batcher refuses what the bus cannot prove', () => {
     );
   });
 
-  it("leaves a peer platform's file out of the batch, neither sealed nor dead-lettered", async () => {
+  it("leaves a peer platform's file out of the batch, neither sealed nor dead-lettered, but stores and pins it", async () => {
     const good = await goodEvents(world, 200, 203);
-    const [inbound] = await goodEvents(world, 203, 204);
-    await publishAccepted(world.bus, [good[0]!, { ...inbound!, origin: 'platform-b' }, ...good.slice(1)]);
+    // As the relay publishes it since ADR 0035: not stored.
+    const inbound = acceptedEvent(203, cidForSmallBytes(txFileBytes(203)));
+    await publishAccepted(world.bus, [good[0]!, { ...inbound, origin: 'platform-b' }, ...good.slice(1)]);
     const skipped: string[] = [];
     const sealed = await batcher(world.store, world, {
       onRecordSkipped: (reason) => void skipped.push(reason),
     }).sealNow();
     assert.equal(sealed?.count, good.length, "the peer's file is in the peer's anchored batch, not ours");
-    assert.ok(!(await sealedCids(world)).includes(inbound!.cid));
+    assert.ok(!(await sealedCids(world)).includes(inbound.cid));
     assert.deepEqual(skipped, ['inbound']);
     assert.equal((await deadLetters(world.bus)).length, 0);
+    assert.equal(await world.store.isPinned(inbound.cid), true, 'kept here for GET /v1/tx-files');
   });
 
   it("dead-letters a record whose receipt a stranger's key signed (UNKNOWN_RELAY_KEY)", async () => {
@@ -185,16 +212,14 @@ describe('the batcher refuses what the bus cannot prove', () => {
     assert.ok(Date.now() - started < 20 * PIN_TIMEOUT_MS, `${Date.now() - started} ms`);
   });
 
-  it('stores a tx-file again from its record when its block was lost, and seals it', async () => {
+  it('stores a tx-file again from its record when its block was lost after it was stored, and seals it', async () => {
     const events = await goodEvents(world, 10, 14);
-    // The relay's pin of one file is gone, and garbage collection took its block.
     const lost = events[2]!.cid;
-    await world.store.unpin(lost);
-    await world.store.gc();
-    assert.equal(await world.store.has(lost), false);
     await publishAccepted(world.bus, events);
+    // A garbage collection between the batcher's storing of the files and its root pin takes one.
+    const collecting = losingAfterAdd(world.store, lost);
     const restored: string[] = [];
-    const sealed = await batcher(world.store, world, {
+    const sealed = await batcher(collecting, world, {
       onTxFileRestored: (cid) => void restored.push(cid),
     }).sealNow();
     assert.equal(sealed?.count, 4);

@@ -2,20 +2,20 @@
  * What one group commit does for the tx-files in it (checked already, distinct CIDs, queue
  * order), in the order that keeps the crash guarantees of a single submit (see Relay):
  * (0) one look-up of their receipts and chain positions: published ones are answered as
- * duplicates, forks refused before anything is stored; (1) quotas for the new ones, then all
- * their bytes stored and pinned at once (a file whose storage fails is refused alone: nothing of
- * it was written) while the bus end is read and a block of sequence numbers drawn (neither
- * writes anything); (2) every receipt signed and inserted in one transaction in state `signed`; (3) one publish of all their records, durable
- * when it resolves; (4) all marked published in one statement; (5) acknowledged. A failure in
- * (2)–(4) fails every submit still waiting in the group with that error (the bus's and the
- * database's are retryable when a retry can help): the insert writes all receipts or none, and a
- * retry of a receipt left `signed` looks for its record from the bus end kept with it, exactly
- * as after a crash of a single submit, so nothing is published or delivered twice.
+ * duplicates, forks refused before anything is written; (1) quotas for the new ones, then the bus
+ * end read and a block of sequence numbers drawn (neither writes anything); (2) every receipt
+ * signed and inserted in one transaction in state `signed`; (3) one publish of all their records,
+ * which carry the bytes, durable when it resolves; (4) all marked published in one statement;
+ * (5) acknowledged. No storage call: the batcher stores and pins the files from their records
+ * before it seals them (ADR 0035). A failure in (2)–(4) fails every submit still waiting in the
+ * group with that error (the bus's and the database's are retryable when a retry can help): the
+ * insert writes all receipts or none, and a retry of a receipt left `signed` looks for its record
+ * from the bus end kept with it, exactly as after a crash of a single submit, so nothing is
+ * published or delivered twice.
  */
 import { partitionForKey } from '@anchorpost/bus-port';
 import type { Bus, BusMessage } from '@anchorpost/bus-port';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
-import type { ContentStore } from '@anchorpost/storage-port';
 import type { GroupEntry } from './group-commit.ts';
 import type { NewsSignal } from './news-signal.ts';
 import type { BusPosition, ChainPosition, ReceiptStore } from './receipt-store.ts';
@@ -49,7 +49,6 @@ export type AcceptEntry = GroupEntry<PendingTxFile, AcceptResult>;
 
 export interface AcceptGroupParts {
   bus: Bus;
-  storage: ContentStore;
   receipts: ReceiptStore;
   key: RelayKey;
   settings: RelaySettings;
@@ -78,8 +77,7 @@ export function stateFork(cid: string, holder: string, { clientId, stateBefore }
 }
 
 /**
- * A group's first stage, (0)–(2): it writes bytes to storage and `signed` receipts, nothing to
- * the bus, so it may run while the group before it publishes (GroupCommit's pipeline). Its
+ * A group's first stage, (0)–(2): it writes `signed` receipts, nothing to the bus, so it may run while the group before it publishes (GroupCommit's pipeline). Its
  * sequences are drawn after the previous group's and its bus end read at any time before its
  * own publish (the log only grows), so both stay correct. Returns the files that go on.
  */
@@ -88,10 +86,8 @@ export async function prepareGroup(
   entries: readonly AcceptEntry[],
 ): Promise<Accepting[]> {
   const accepting = await lookUp(parts, entries);
-  // Reading the bus end and drawing sequences write nothing, so they need not wait for the bytes.
   const fresh = accepting.filter((file) => file.receipt === null).length;
-  const [, ends, sequences] = await Promise.all([
-    storeBytes(parts, accepting),
+  const [ends, sequences] = await Promise.all([
     fresh === 0 ? [] : parts.bus.endOffsets(TX_FILE_ACCEPTED_TOPIC),
     fresh === 0 ? [] : parts.receipts.nextSequences(fresh),
   ]);
@@ -172,30 +168,10 @@ function keep(accepting: Accepting[], outcomes: PromiseSettledResult<unknown>[])
   });
 }
 
-/** (1) Bytes first: nothing is signed or published for content that is not stored. */
-async function storeBytes(parts: AcceptGroupParts, accepting: Accepting[]): Promise<void> {
-  const outcomes = await Promise.allSettled(
-    accepting.map(async ({ entry }) => {
-      // Adding again on a retry is idempotent and re-pins.
-      const storedCid = await parts.storage.addFile(entry.input.bytes, {
-        pin: true,
-        timeoutMs: parts.settings.storageTimeoutMs,
-      });
-      if (storedCid !== entry.input.cid) {
-        throw new RelayError(
-          RelayErrorCode.CidMismatch,
-          `storage stored ${storedCid}, the relay computed ${entry.input.cid}`,
-        );
-      }
-    }),
-  );
-  accepting.splice(0, accepting.length, ...keep(accepting, outcomes));
-}
-
 /**
  * (2) The receipts of the new files, before the bus records that carry them. `ends` was read
  * before the insert: the log only grows, so each record, if ever published, lies at or after its
- * partition's end. `sequences` holds one per new file before storage (fewer may be used: gaps).
+ * partition's end. `sequences` holds one per new file after the quotas (fewer may be used: gaps).
  */
 async function signAndInsert(
   parts: AcceptGroupParts,

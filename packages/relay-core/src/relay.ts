@@ -1,14 +1,16 @@
 /**
- * The relay: accepts a transaction-file for a tenant, stores its exact bytes (pinned), signs a
- * receipt, publishes `anchorpost.tx-file.accepted.v1`, and only then acknowledges. Delivery to
+ * The relay: accepts a transaction-file for a tenant, signs a receipt, publishes
+ * `anchorpost.tx-file.accepted.v1` (whose record carries the exact bytes), and only then
+ * acknowledges; the batcher stores and pins the bytes from the record before it seals the file
+ * (ADR 0035), and until then `getTxFile` serves them from the record. Delivery to
  * subscribers reads the same topic (see TxFileDelivery). Only canonical v0.2 bytes are accepted
  * (NOT_CANONICAL, LEGACY_TX_FILE) whose client signature verifies, and one tx-file per position in its client's state chain within the group
  * (recipient hash, `client.id`, `state.before`): a second one there is a fork (STATE_FORK), looked
- * for before storing anything and refused by the receipt store's insert across relay processes.
+ * for before writing anything and refused by the receipt store's insert across relay processes.
  * With an Ergo node configured, the blocks the file names must be on its chain and recent
  * (ErgoBlockCheck: BLOCK_NOT_ON_CHAIN, BLOCK_ABOVE_TIP, TRUSTEDBLOCK_TOO_OLD, ERGO_NODE_UNAVAILABLE).
  *
- * Order and crash safety, per CID: (1) bytes stored and pinned; (2) receipt persisted in state
+ * Order and crash safety, per CID: (1) quotas; (2) receipt persisted in state
  * `signed` (sequence drawn first, then signed) together with the end offset of the recipient's
  * partition read just before (`busEndAtSign`); (3) the bus record published and durable;
  * (4) receipt marked `published`; (5) acknowledged. A retry of the same bytes after a failure at
@@ -21,8 +23,7 @@
  * retrying the same CID at the same moment.
  *
  * Checked files do (1)–(5) in groups (GroupCommit, acceptGroup): those that arrive within a
- * millisecond or while the previous group is in flight share one storage round of concurrent
- * adds, one bus end read, one block of sequences, one receipt transaction, one publish and one
+ * millisecond or while the previous group is in flight share one bus end read, one block of sequences, one receipt transaction, one publish and one
  * `published` update, with the same order and the same guarantees per file; a failure in a
  * shared step fails every file of the group still waiting, leaving each where a single submit
  * failing at that step would. Groups are pipelined two deep: the next group's (0)–(2) run while
@@ -31,6 +32,7 @@
  */
 import type { RelayReceipt } from '@anchorpost/events';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
+import type { Bus } from '@anchorpost/bus-port';
 import type { ContentStore } from '@anchorpost/storage-port';
 import { CID_HEADER, finishGroup, prepareGroup } from './accept-group.ts';
 import type { Accepting, AcceptGroupParts, AcceptResult, PendingTxFile } from './accept-group.ts';
@@ -47,6 +49,7 @@ import type { RelayOptions, RelaySettings } from './relay-options.ts';
 import type { TenantDirectory } from './tenants/tenant-directory.ts';
 import { TxFileChecks } from './tx-file-checks.ts';
 import { TxFileDelivery } from './tx-file-delivery.ts';
+import { readTxFile } from './unsealed-tx-file.ts';
 import type { DeliveredTxFile, MessagesPage, SubscribeOptions } from './tx-file-delivery.ts';
 
 export interface SubmitContext {
@@ -67,6 +70,7 @@ export { CID_HEADER };
 
 export class Relay {
   readonly #storage: ContentStore;
+  readonly #bus: Bus;
   readonly #receipts: ReceiptStore;
   readonly #tenants: TenantDirectory;
   readonly #key: RelayKey;
@@ -79,11 +83,12 @@ export class Relay {
   readonly #checks: TxFileChecks;
   /** Submits of one CID in this process run one after another (see #serialize). */
   readonly #inFlight = new Map<string, Promise<unknown>>();
-  /** Checked files wait here to be stored, receipted and published in groups. */
+  /** Checked files wait here to be receipted and published in groups. */
   readonly #group: GroupCommit<PendingTxFile, AcceptResult, PreparedGroup>;
 
   private constructor(options: RelayOptions, settings: RelaySettings, key: RelayKey) {
     this.#storage = options.storage;
+    this.#bus = options.bus;
     this.#receipts = options.receipts;
     this.#tenants = options.tenants;
     this.#key = key;
@@ -97,7 +102,6 @@ export class Relay {
     });
     const parts: AcceptGroupParts = {
       bus: options.bus,
-      storage: options.storage,
       receipts: options.receipts,
       key,
       settings,
@@ -219,7 +223,7 @@ export class Relay {
     await this.#settings.blockCheck?.check(tx.blockchain);
     const chainPosition: ChainPosition = { clientId: tx.client.id, stateBefore: tx.state.before };
     // Before the receipt, so a sender may subscribe as soon as it holds one. A file refused after
-    // this (a fork, a quota, storage down) leaves the entitlement: its client did sign a file to
+    // this (a fork, a quota, the bus down) leaves the entitlement: its client did sign a file to
     // this recipient, so the tenant could as well have sent one that is accepted.
     await this.#tenants.recordRecipient?.(tenantId, tx.recipient.sha512hash);
     const pending: PendingTxFile = {
@@ -233,8 +237,7 @@ export class Relay {
   }
 
   /**
-   * Takes a file a peer platform anchored (ADR 0031) for delivery here: stored and pinned, a
-   * receipt of this relay, published marked with its origin — the same steps and the same crash
+   * Takes a file a peer platform anchored (ADR 0031) for delivery here: a receipt of this relay, published marked with its origin — the same steps and the same crash
    * safety as `submit`, so a second call with the same bytes (a restart of the inbound loop)
    * publishes nothing again. No tenant, client key, quota or block check: the peer's relay did
    * those, and its anchor, which the parser checked against the peer's trust roots, vouches for
@@ -282,13 +285,17 @@ export class Relay {
     return stored?.state === 'published' ? stored.receipt : null;
   }
 
-  /** The stored bytes of a tx-file (at most `maxTxFileBytes`); storage errors (NOT_FOUND…) pass through. */
+  /**
+   * The bytes of an accepted tx-file (at most `maxTxFileBytes`): from storage once the batcher has
+   * stored it, before that (or while storage is down) from the bus record its receipt points to
+   * (unsealed-tx-file.ts). NOT_FOUND when neither has it.
+   */
   getTxFile(cid: string, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
-    return this.#storage.getFile(cid, {
-      maxBytes: this.#settings.maxTxFileBytes,
-      timeoutMs: this.#settings.storageTimeoutMs,
-      signal: options.signal,
-    });
+    return readTxFile(
+      { storage: this.#storage, bus: this.#bus, receipts: this.#receipts, settings: this.#settings },
+      cid,
+      options.signal,
+    );
   }
 
   /** See TxFileDelivery.startCursor: checks a subscription's start and names it as a cursor. */

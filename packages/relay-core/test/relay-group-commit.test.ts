@@ -1,8 +1,8 @@
 // Group commit against FileLogBus + HeliaContentStore + PGlite: concurrent submits share one
 // receipt transaction and one publish, a failed group fails every submit in it and leaves no
 // receipt and no record, resubmits get their receipts back, one sender's files keep their order,
-// a full queue refuses at once (INGEST_QUEUE_FULL), and the next group is stored and receipted
-// while the previous one publishes, without taking its order or its failure.
+// a full queue refuses at once (INGEST_QUEUE_FULL), and the next group is receipted while the
+// previous one publishes, without taking its order or its failure.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +10,6 @@ import type { Bus, BusMessage, PublishedRecord } from '@anchorpost/bus';
 import { BusError } from '@anchorpost/bus';
 import { cidForBytes } from '@anchorpost/protocol';
 import type { GroupKeys } from '@anchorpost/protocol';
-import type { ContentStore } from '@anchorpost/storage-port';
 import type { ReceiptStore } from '../src/receipt-store.ts';
 import type { Relay } from '../src/relay.ts';
 import { RelayError } from '../src/relay-error.ts';
@@ -68,14 +67,14 @@ class CountingBus {
   }
 }
 
-/** Test double of the ContentStore port: the real store, holding every `addFile` from `hold` until `release`. */
-class HoldingStore {
+/** Test double of the ReceiptStore port: the real store, holding every `find` (a group's first step) from `hold` until `release`. */
+class HoldingLookUp {
   held = 0;
   #holding = false;
   #waiting: (() => void)[] = [];
-  readonly real: ContentStore;
+  readonly real: ReceiptStore;
 
-  constructor(real: ContentStore) {
+  constructor(real: ReceiptStore) {
     this.real = real;
   }
 
@@ -88,16 +87,16 @@ class HoldingStore {
     for (const resume of this.#waiting.splice(0)) resume();
   }
 
-  get store(): ContentStore {
+  get receipts(): ReceiptStore {
     return new Proxy(this.real, {
       get: (target, name) => {
-        if (name === 'addFile') {
-          return async (...args: Parameters<ContentStore['addFile']>) => {
+        if (name === 'find') {
+          return async (...args: Parameters<ReceiptStore['find']>) => {
             if (this.#holding) {
               this.held += 1;
               await new Promise<void>((resume) => this.#waiting.push(resume));
             }
-            return target.addFile(...args);
+            return target.find(...args);
           };
         }
         const value: unknown = Reflect.get(target, name, target);
@@ -178,12 +177,11 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
 
   it('groups the submits that arrive while a group is forming', async () => {
     const counting = new CountingBus(f.bus);
-    const holding = new HoldingStore(f.storage);
+    const holding = new HoldingLookUp(f.receipts);
     const counts = { insertMany: 0 };
     const relay = await f.relayWith({
       bus: counting.bus,
-      storage: holding.store,
-      receipts: countingStore(f.receipts, counts),
+      receipts: countingStore(holding.receipts, counts),
       groupCommitWindowMs: 0,
     });
     holding.hold();
@@ -199,7 +197,7 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
     assert.equal(counts.insertMany, 2);
   });
 
-  it('stores and receipts the next group while the previous one publishes, keeping sequences and offsets in order', async () => {
+  it('receipts the next group while the previous one publishes, keeping sequences and offsets in order', async () => {
     const counting = new CountingBus(f.bus);
     const counts = { insertMany: 0 };
     const relay = await f.relayWith({
@@ -218,7 +216,6 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
       async () => (await f.receipts.get(nextCid))?.state === 'signed',
       'the next group receipted while the first publishes',
     );
-    assert.equal(await f.storage.has(nextCid), true, 'stored while the first publishes');
     assert.equal(counting.publishCalls, 1, 'not published before the group ahead of it');
     counting.release();
     const results = [await first, await next];
@@ -351,10 +348,10 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
     );
   });
 
-  it('refuses a submit at once when the queue is full (INGEST_QUEUE_FULL, retryable), storing nothing for it', async () => {
-    const holding = new HoldingStore(f.storage);
+  it('refuses a submit at once when the queue is full (INGEST_QUEUE_FULL, retryable), writing nothing for it', async () => {
+    const holding = new HoldingLookUp(f.receipts);
     const relay: Relay = await f.relayWith({
-      storage: holding.store,
+      receipts: holding.receipts,
       groupCommitWindowMs: 0,
       groupCommitMaxFiles: 1,
       ingestQueueMaxFiles: 2,
@@ -378,7 +375,6 @@ describe('Relay group commit', { timeout: 120_000 }, () => {
     await Promise.all([inFlight, ...queued]);
     const cid = await cidForBytes(refusedBytes);
     assert.equal(await f.receipts.get(cid), null);
-    assert.equal(await f.storage.has(cid), false);
     assert.equal((await relay.submit(refusedBytes, { tenantId: TENANT })).duplicate, false, 'taken on retry');
   });
 });

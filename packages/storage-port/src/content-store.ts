@@ -65,6 +65,13 @@ export interface ContentStore {
     options?: AddFileOptions,
   ): Promise<string>;
   /**
+   * `addFile` for several whole files (a batch's tx-files): their CIDs in the order given, each
+   * checked like `addFile`'s. Kubo takes them in one request, the embedded store one after
+   * another. When it rejects, some may be stored already (adding again is idempotent). Default
+   * time limit: the store's, for the whole call.
+   */
+  addFiles(files: readonly Uint8Array[], options?: AddFileOptions): Promise<string[]>;
+  /**
    * The bytes of a UnixFS file, at most `maxBytes` of them (TOO_LARGE otherwise, refused before
    * more than `maxBytes` are buffered). NOT_FOUND when the store does not have it and cannot get
    * it; NOT_A_FILE for a CID that is not a file. Default time limit: the store's.

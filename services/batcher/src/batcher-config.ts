@@ -28,7 +28,7 @@ export const batcherConfigSchema = {
     env: 'ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS',
     pattern: RELAY_PUBLIC_KEYS,
   },
-  /** Time limit of each storage call of a seal (a tx-file's check, re-add or pin; a block put). */
+  /** Time limit of each storage call of a seal (a group's tx-files stored; a tx-file's check, re-add or pin; a block put). */
   pinTimeoutMs: { kind: 'duration', env: 'ANCHORPOST_BATCHER_PIN_TIMEOUT', default: 30_000 },
 } as const;
 

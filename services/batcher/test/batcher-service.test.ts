@@ -1,6 +1,7 @@
 // The batcher service over a real FileLogBus and Helia store: it seals by count and by interval,
 // announces on batch.sealed, refuses (dead-letters) a receipt no trusted relay signed, reports
-// metrics, and refuses bad config naming the variable.
+// metrics, and refuses bad config naming the variable. Its loop runs on a ManualClock moved one
+// tick at a time, so "before the interval" is counted in ticks, not measured on a busy machine.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { openFileLogBus, type FileLogBus } from '@anchorpost/bus';
 import { readLastBatchSealed, TX_FILE_ACCEPTED_DLQ_TOPIC } from '@anchorpost/batcher-core';
+import { ManualClock } from '@anchorpost/batcher-core/testing';
 import { TX_FILE_ACCEPTED_TOPIC, txFileAccepted } from '@anchorpost/events';
 import { toHex } from '@anchorpost/protocol';
 import { generateRelayKey, loadRelayKey, signReceipt, type RelayKey } from '@anchorpost/relay-core/receipts';
@@ -22,13 +24,30 @@ const relayKey = loadRelayKey(generateRelayKey().pkcs8Pem);
 const otherRelayKey = loadRelayKey(generateRelayKey().pkcs8Pem);
 const strangerKey = loadRelayKey(generateRelayKey().pkcs8Pem);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
+const INTERVAL_MS = 10_000;
+/** The loop's check period: min(1 s, interval). */
+const TICK_MS = 1_000;
+const clock = new ManualClock();
+
+/**
+ * Moves the clock one tick at a time until `probe` answers, and says after how many ticks. A tick
+ * is given only while the loop waits for one (its timer is set), never during a seal, so the count
+ * is exact. The wall-clock deadline only stops a hung test.
+ */
+async function tickUntil<T>(
+  what: string,
+  probe: () => Promise<T | null>,
+): Promise<{ value: T; ticks: number }> {
+  const deadline = Date.now() + 20_000;
+  for (let ticks = 0; ;) {
     const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
+    if (value !== null) return { value, ticks };
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${ticks} ticks)`);
+    if (clock.pendingTimers > 0) {
+      clock.advance(TICK_MS);
+      ticks += 1;
+    }
+    await sleep(20);
   }
 }
 
@@ -67,7 +86,7 @@ describe('batcher service', { timeout: 60_000 }, () => {
       ANCHORPOST_BATCHER_PORT: '0',
       ANCHORPOST_BATCHER_MANAGEMENT_PORT: '0',
       ANCHORPOST_PLATFORM_ID: PLATFORM,
-      ANCHORPOST_BATCH_INTERVAL: '1500ms',
+      ANCHORPOST_BATCH_INTERVAL: `${INTERVAL_MS}ms`,
       ANCHORPOST_BATCH_MAX_FILES: '5',
       // Two relays with keys of their own; the stranger is neither.
       ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: [otherRelayKey, relayKey]
@@ -81,6 +100,7 @@ describe('batcher service', { timeout: 60_000 }, () => {
       store,
       logger: createLogger('batcher', { destination: { write: () => undefined } }),
       handleSignals: false,
+      clock,
     });
   });
   after(async () => {
@@ -91,25 +111,25 @@ describe('batcher service', { timeout: 60_000 }, () => {
   });
 
   it('seals as soon as N files wait, then the rest when the interval passes', async () => {
-    const started = Date.now();
     await accept(5);
-    const first = await waitFor('a full batch', () => readLastBatchSealed(bus, PLATFORM));
-    assert.equal(first.count, 5);
-    assert.ok(Date.now() - started < 1500, 'a full batch does not wait for the interval');
+    const first = await tickUntil('a full batch', () => readLastBatchSealed(bus, PLATFORM));
+    assert.equal(first.value.count, 5);
+    assert.ok(first.ticks * TICK_MS < INTERVAL_MS, `a full batch waited ${first.ticks} ticks`);
     await accept(2);
-    const second = await waitFor('the interval batch', async () => {
+    const second = await tickUntil('the interval batch', async () => {
       const last = await readLastBatchSealed(bus, PLATFORM);
-      return last !== null && last.sequence > first.sequence ? last : null;
+      return last !== null && last.sequence > first.value.sequence ? last : null;
     });
-    assert.equal(second.count, 2);
-    assert.equal(second.previousCid, first.batchCid, 'batches are hash-chained');
-    assert.ok(await store.isPinned(second.batchCid), 'the batch-file is stored and pinned');
+    assert.equal(second.value.count, 2);
+    assert.ok(second.ticks * TICK_MS >= INTERVAL_MS, `2 of 5 files sealed after ${second.ticks} ticks`);
+    assert.equal(second.value.previousCid, first.value.batchCid, 'batches are hash-chained');
+    assert.ok(await store.isPinned(second.value.batchCid), 'the batch-file is stored and pinned');
   });
 
   it("dead-letters a record whose receipt a stranger's key signed, and seals the others", async () => {
     const [forged] = await accept(1, strangerKey);
     const good = await accept(4);
-    const sealed = await waitFor('the batch after the forged record', async () => {
+    const { value: sealed } = await tickUntil('the batch after the forged record', async () => {
       const last = await readLastBatchSealed(bus, PLATFORM);
       return last !== null && last.sequence === 2 ? last : null;
     });

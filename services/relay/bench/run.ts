@@ -156,7 +156,7 @@ try {
     ['B  relay.submit() in-process', baselineB],
     ['   HTTP POST /v1/tx-files', load.http],
     [`   gRPC SubmitTxFiles (${load.grpcStreams} streams)`, load.grpc],
-    ['   part of B: storage.addFile pinned (Helia)', storageOnly],
+    ['   storage.addFile pinned (Helia; not in B: ADR 0035)', storageOnly],
     ['   part of B: receipt rows (PGlite, 4 queries)', receiptsOnly],
   ];
   console.log(
@@ -182,7 +182,7 @@ try {
       `gRPC ÷ B ${fixed(load.grpc.filesPerSec / baselineB.filesPerSec, 3)}; clients run in a worker thread`,
   );
   console.log(
-    '  # part of B: one adapter step of a submit alone (receipt rows: get, nextSequence, insert, markPublished)\n',
+    "  # one adapter step alone: storage (the batcher's since ADR 0035); receipt rows (the old per-file path: get, nextSequence, insert, markPublished)\n",
   );
 
   console.log(`== latency, open loop over HTTP, ${factory.recipientHashes.length} SSE subscribers (ms)`);

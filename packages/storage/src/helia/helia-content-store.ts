@@ -13,7 +13,13 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cidForBytes, toCid, unixfsImporterOptions } from '@anchorpost/protocol';
+import {
+  cidForBytes,
+  cidForSmallBytes,
+  toCid,
+  UNIXFS_CHUNK_SIZE,
+  unixfsImporterOptions,
+} from '@anchorpost/protocol';
 import { unixfs } from '@helia/unixfs';
 import type { UnixFS } from '@helia/unixfs';
 import * as dagCbor from '@ipld/dag-cbor';
@@ -44,6 +50,9 @@ import { heliaStorageError } from './helia-errors.ts';
 import { walkDag } from './dag-walk.ts';
 import { PinIndex } from './pin-index.ts';
 import { openUnixfsFile } from './unixfs-file-reader.ts';
+
+/** Raw blocks `addFiles` writes at once. */
+const PUT_CONCURRENCY = 4;
 
 export interface HeliaContentStoreOptions {
   /** Folder holding the blocks and pins; created if missing. */
@@ -112,11 +121,37 @@ export class HeliaContentStore implements ContentStore {
   }
 
   async addFile(bytes: Uint8Array, options: AddFileOptions = {}): Promise<string> {
-    return this.#run('add file', options, this.#timeoutMs, async (op) =>
+    const [cid] = await this.addFiles([bytes], options);
+    return cid!;
+  }
+
+  /**
+   * A file of one chunk is one raw block (ADR 0036): its CID is computed here from its bytes
+   * (sha256, never taken on trust) and the bytes written straight to the blockstore, a few at a
+   * time; only larger files go through the importer, one at a time. Helia's importer costs ~0.5 ms
+   * of CPU a file, and unbounded parallel writes grew a 30,000-file seal by 160 MiB.
+   */
+  async addFiles(files: readonly Uint8Array[], options: AddFileOptions = {}): Promise<string[]> {
+    const what = files.length === 1 ? 'add file' : `add ${files.length} files`;
+    return this.#run(what, options, this.#timeoutMs, async (op) =>
       this.#gate.write(async () => {
-        const expected = await cidForBytes(bytes);
-        const cid = await this.#fs.addBytes(bytes, { ...importerOptions(), signal: op.signal });
-        return this.#finishAdd(cid, expected, options.pin === true, op);
+        const cids: string[] = [];
+        const leaves = new Map<string, Uint8Array>();
+        for (const bytes of files) {
+          if (bytes.byteLength > UNIXFS_CHUNK_SIZE) {
+            const expected = await cidForBytes(bytes);
+            const cid = await this.#fs.addBytes(bytes, { ...importerOptions(), signal: op.signal });
+            cids.push(this.#checkAdded(cid, expected));
+            continue;
+          }
+          const cid = cidForSmallBytes(bytes);
+          leaves.set(cid, bytes);
+          cids.push(cid);
+        }
+        await this.#putLeaves(leaves, op);
+        if (options.pin === true)
+          for (const cid of new Set(cids)) await this.#pins.pin(toCid(cid, 'cid'), true, op);
+        return cids;
       }),
     );
   }
@@ -133,7 +168,9 @@ export class HeliaContentStore implements ContentStore {
             ...importerOptions(),
             signal: op.signal,
           });
-          return this.#finishAdd(cid, await expected.cid(), options.pin === true, op);
+          const added = this.#checkAdded(cid, await expected.cid());
+          if (options.pin === true) await this.#pins.pin(cid, true, op);
+          return added;
         }),
       );
     } catch (error) {
@@ -259,7 +296,21 @@ export class HeliaContentStore implements ContentStore {
     await this.#closeStores();
   }
 
-  async #finishAdd(cid: CID, expected: string, pin: boolean, op: OperationSignal): Promise<string> {
+  /** Writes raw blocks `PUT_CONCURRENCY` at a time (libuv's 4 threads); more only hold more promises. */
+  async #putLeaves(leaves: ReadonlyMap<string, Uint8Array>, op: OperationSignal): Promise<void> {
+    const queue = leaves.entries();
+    const writer = async (): Promise<void> => {
+      for (const [cid, bytes] of queue)
+        await this.#blocks.put(toCid(cid, 'cid'), bytes, { signal: op.signal });
+    };
+    // All settled before the gate opens again: no write is left running under a GC.
+    const failed = (await Promise.allSettled(Array.from({ length: PUT_CONCURRENCY }, writer))).find(
+      (result) => result.status === 'rejected',
+    );
+    if (failed !== undefined) throw failed.reason;
+  }
+
+  #checkAdded(cid: CID, expected: string): string {
     if (cid.toString() !== expected) {
       // The importer options are the protocol's own: a different CID is a bug, never data.
       throw new StorageError(
@@ -267,7 +318,6 @@ export class HeliaContentStore implements ContentStore {
         `add file: the store made ${cid.toString()}, the protocol ${expected}`,
       );
     }
-    if (pin) await this.#pins.pin(cid, true, op);
     return expected;
   }
 

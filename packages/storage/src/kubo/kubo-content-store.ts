@@ -30,7 +30,7 @@ import { ExpectedCid } from '../expected-cid.ts';
 import { carBlocks } from './car-blocks.ts';
 import { kuboDagExport } from './kubo-dag-export.ts';
 import { DEFAULT_TIMEOUT_MS, OperationSignal } from '../operation-signal.ts';
-import { kuboAdd } from './kubo-add.ts';
+import { kuboAdd, kuboAddMany } from './kubo-add.ts';
 import { kuboAddFlags } from './kubo-add-options.ts';
 import { kuboMessage, kuboStorageError } from './kubo-errors.ts';
 
@@ -86,6 +86,15 @@ export class KuboContentStore implements ContentStore {
       const expected = await cidForBytes(bytes);
       const cid = await kuboAdd(this.#api, [bytes], kuboAddFlags(options.pin === true), op.signal);
       return this.#finishAdd(cid, expected, options.pin === true);
+    });
+  }
+
+  async addFiles(files: readonly Uint8Array[], options: AddFileOptions = {}): Promise<string[]> {
+    const pin = options.pin === true;
+    return this.#run(`add ${files.length} files`, options, this.#timeoutMs, async (op) => {
+      const expected = await Promise.all(files.map((bytes) => cidForBytes(bytes)));
+      const cids = await kuboAddMany(this.#api, files, kuboAddFlags(pin), op.signal);
+      return Promise.all(cids.map((cid, i) => this.#finishAdd(cid, expected[i]!, pin)));
     });
   }
 

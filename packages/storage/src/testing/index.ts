@@ -10,3 +10,5 @@ export {
   startKuboDaemon,
 } from './kubo-daemon.ts';
 export type { KuboDaemon, KuboDaemonOptions } from './kubo-daemon.ts';
+export { storageOutageKinds } from './storage-outage.ts';
+export type { StorageOutage, StorageOutageKind } from './storage-outage.ts';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cidForBytes, ProtocolError } from '@anchorpost/protocol';
+import { cidForBytes, cidForSmallBytes, ProtocolError } from '@anchorpost/protocol';
 import {
   CHUNK,
   collect,
@@ -34,6 +34,30 @@ export function filesGroup(factory: ContentStoreFactory): void {
         );
         assert.equal(await store.addFile(bytes), cid, `adding ${size} bytes again`);
       }
+    });
+
+    it('adds several files in one call: their CIDs in order, each readable, pinned when asked', async () => {
+      const { store } = fixture;
+      const twice = randomBytes(1_000);
+      const files = [twice, randomBytes(2 * CHUNK + 7), new Uint8Array(0), twice, randomBytes(3)];
+      const cids = await store.addFiles(files, { pin: true });
+      assert.deepEqual(cids, await Promise.all(files.map((bytes) => cidForBytes(bytes))));
+      for (const [i, cid] of cids.entries()) {
+        const bytes = files[i]!;
+        assert.deepEqual(await store.getFile(cid, { maxBytes: bytes.byteLength }), new Uint8Array(bytes));
+        assert.equal(await store.isPinned(cid), true, `file ${i} pinned`);
+      }
+      assert.deepEqual(await store.addFiles([]), []);
+    });
+
+    it('stores a one-block file from addFiles as its raw block: the CID add gives, served by getFile and getBlock', async () => {
+      const { store } = fixture;
+      const bytes = randomBytes(CHUNK);
+      const [cid] = await store.addFiles([bytes, randomBytes(CHUNK + 1)]);
+      assert.equal(cid, cidForSmallBytes(bytes));
+      assert.deepEqual(await store.getBlock(cid), new Uint8Array(bytes), 'the block is the file');
+      assert.deepEqual(await store.getFile(cid, { maxBytes: CHUNK }), new Uint8Array(bytes));
+      assert.equal(await store.addFile(bytes), cid, 'add gives the same CID');
     });
 
     it('streams a file in with the same CID, whatever the chunk sizes', async () => {

@@ -1,4 +1,4 @@
-import type { BatcherClock } from '../src/index.ts';
+import type { BatcherClock } from '../clock.ts';
 
 /** A clock that moves only when told to, firing due timers in order. */
 export class ManualClock implements BatcherClock {
