@@ -89,6 +89,25 @@ after(async () => {
   await fixture.close();
 });
 
+interface MinedReceipt {
+  status: string;
+  blockNumber: string;
+  blockHash: string;
+}
+
+/** anvil answers a send before its automine has made the block: asks until the receipt is there. */
+async function minedReceipt(
+  chain: { call<T>(method: string, params: unknown[]): Promise<T> },
+  txHash: string,
+): Promise<MinedReceipt> {
+  for (let i = 0; i < 250; i += 1) {
+    const receipt = await chain.call<MinedReceipt | null>('eth_getTransactionReceipt', [txHash]);
+    if (receipt !== null) return receipt;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${txHash} was not mined`);
+}
+
 describe('assembleProof', () => {
   it('builds the v4 document from the index: batch with its root block, protocol Merkle path, anchors, trustedblock', async () => {
     const tree = MerkleTree.fromCids(batch.entries);
@@ -356,10 +375,7 @@ describe('verifyProof', () => {
       maxFeePerGas: BigInt(fees.baseFeePerGas) * 2n + 1n,
     });
     const txHash = await chain.call<string>('eth_sendRawTransaction', [raw]);
-    const receipt = await chain.call<{ status: string; blockNumber: string; blockHash: string }>(
-      'eth_getTransactionReceipt',
-      [txHash],
-    );
+    const receipt = await minedReceipt(chain, txHash);
     assert.equal(receipt.status, '0x0');
     const block = await chain.call<{ timestamp: string }>('eth_getBlockByHash', [receipt.blockHash, false]);
     const reverted = copy();
