@@ -145,6 +145,21 @@ export async function residentMemory(pid: number): Promise<{ rss: number; peak: 
   return { rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
 
+/**
+ * The RSS of a process left idle for `ms`: the lowest of samples taken every 250 ms (the peak from
+ * the last), so buffers a collection frees in that time count as freed, not as held.
+ */
+export async function settledResidentMemory(pid: number, ms = 5_000): Promise<{ rss: number; peak: number }> {
+  let lowest = await residentMemory(pid);
+  let last = lowest;
+  for (let waited = 0; waited < ms; waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    last = await residentMemory(pid);
+    if (last.rss < lowest.rss) lowest = last;
+  }
+  return { rss: lowest.rss, peak: last.peak };
+}
+
 /** Starts the peak (VmHWM) over at the current RSS (`clear_refs` 5, Linux ≥ 4.0). */
 export async function resetPeak(pid: number): Promise<void> {
   await writeFile(`/proc/${pid}/clear_refs`, '5');

@@ -11,7 +11,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { BigTxFiles, residentMemory, resetPeak, startRelayProcess } from './relay-main-process.ts';
+import {
+  BigTxFiles,
+  residentMemory,
+  resetPeak,
+  settledResidentMemory,
+  startRelayProcess,
+} from './relay-main-process.ts';
 import { stalledGrpcClient, stalledSseClient, type StalledClient } from './stalled-clients.ts';
 
 const MiB = 1_048_576;
@@ -122,8 +128,7 @@ async function measure(t: TestContext, name: string, settings: Record<string, st
       () => subscriber.count() >= WARM_UP_FILES,
       120_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const before = await residentMemory(pid);
+    const before = await settledResidentMemory(pid);
     const heapBefore = await heapFigures(relay.http);
     await resetPeak(pid);
 
@@ -137,7 +142,9 @@ async function measure(t: TestContext, name: string, settings: Record<string, st
     const total = WARM_UP_FILES + FILES;
     await until(`the live subscriber to get all ${FILES} files`, () => subscriber.count() >= total, 120_000);
     const seconds = (Date.now() - started) / 1000;
-    const after = await residentMemory(pid);
+    // Measured once the relay has idled a few seconds, as before: what the stalled subscribers hold,
+    // not the garbage of the 200 MiB that just passed through (RSS moved 26–74 MiB between runs).
+    const after = await settledResidentMemory(pid);
     const heapAfter = await heapFigures(relay.http);
     const figures = {
       platform: name,
