@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Wallet } from 'ethers';
 import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
 import type { Database, EmbeddedPostgres } from '@anchorpost/db';
+import { fixtureSettledSponsorship } from '@anchorpost/db/testing';
 import { newApiKey } from '@anchorpost/relay-core';
 import { createLogger } from '@anchorpost/service-kit';
 import type { RunningService } from '@anchorpost/service-kit';
@@ -138,24 +139,14 @@ describe('anchorpost sponsor', { timeout: 120_000 }, () => {
     const digest = `0x${'ef'.repeat(32)}`;
     const txHash = `0x${'12'.repeat(32)}`;
     await database.prisma.sponsorship.create({
-      data: {
+      data: fixtureSettledSponsorship({
         digest,
-        tenant: 'acme',
         user,
         kind: 'ballot',
         to: chain.deployment.keyRegistry,
         data: '0x56781388',
-        gasLimit: '100000',
-        maxFeePerGas: '1',
-        reservedWei: '100000',
-        chargedWei: '21000',
-        state: 'settled',
-        deadline: 0n,
-        periodStart: 0n,
-        acceptedAt: 0n,
         txHash,
-        succeeded: true,
-      },
+      }),
     });
     await new PostgresSponsorLedger(database.prisma).recordLine({
       tenant: 'acme',

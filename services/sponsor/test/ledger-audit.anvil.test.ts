@@ -21,6 +21,7 @@ import { sponsorLedgerConfigSchema } from '../src/ledger/sponsor-ledger-config.t
 import { keyRegistryPolicy, startSponsorStage } from '../src/testing.ts';
 import type { SponsorStage } from '../src/testing.ts';
 import { forwardRequestBody } from './forward-request-body.ts';
+import { fixtureSettledSponsorship } from '@anchorpost/db/testing';
 
 interface Reconciliation {
   mismatches: { code: string; digest?: string; txHash?: string }[];
@@ -242,24 +243,13 @@ describe(
     it('flags a charge whose transaction has no receipt', async () => {
       const unpaid = `0x${'ab'.repeat(32)}`;
       await stage.database.prisma.sponsorship.create({
-        data: {
+        data: fixtureSettledSponsorship({
           digest: `0x${'cd'.repeat(32)}`,
-          tenant: 'acme',
           user: Wallet.createRandom().address,
           kind: 'forward',
           to: stage.chain.deployment.forwarder,
-          data: '0x',
-          gasLimit: '100000',
-          maxFeePerGas: '1',
-          reservedWei: '100000',
-          chargedWei: '21000',
-          state: 'settled',
-          deadline: 0n,
-          periodStart: 0n,
-          acceptedAt: 0n,
           txHash: unpaid,
-          succeeded: true,
-        },
+        }),
       });
       await until('the charge flagged', async () => (await mismatchGauge())['RECEIPT_MISSING'] === 1);
       const acme = (await (await http('/v1/ledger/reconciliation')).json()) as Reconciliation;

@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { getAddress, keccak256, toUtf8Bytes, Wallet } from 'ethers';
 import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } from '@anchorpost/db';
 import type { Database, EmbeddedPostgres } from '@anchorpost/db';
+import { fixtureSettledSponsorship } from '@anchorpost/db/testing';
 import {
   cidForBytes,
   createGroup,
@@ -259,24 +260,13 @@ describe('the sponsor ledger through a real relay', () => {
     });
     const unlined = `0x${'cd'.repeat(32)}`;
     await database.prisma.sponsorship.create({
-      data: {
+      data: fixtureSettledSponsorship({
         digest: unlined,
-        tenant: 'acme',
         user: Wallet.createRandom().address,
         kind: 'forward',
         to: chain.deployment.forwarder,
-        data: '0x',
-        gasLimit: '100000',
-        maxFeePerGas: '1',
-        reservedWei: '100000',
-        chargedWei: '21000',
-        state: 'settled',
-        deadline: 0n,
-        periodStart: 0n,
-        acceptedAt: 0n,
         txHash: `0x${'ef'.repeat(32)}`,
-        succeeded: true,
-      },
+      }),
     });
     await until('the duplicate sent', async () => ((await receipts()).length === 2 ? true : undefined));
     const found = await reconciliation();

@@ -82,3 +82,35 @@ export function fixtureAnchor(
     status: 'pending',
   };
 }
+
+/** Who and what a fixture sponsorship names; the rest is fixed. */
+export interface SponsorshipFixture {
+  readonly digest: string;
+  readonly user: string;
+  readonly kind: 'forward' | 'ballot';
+  readonly to: string;
+  readonly txHash: string;
+  readonly tenant?: string;
+  readonly data?: string;
+}
+
+/**
+ * A settled sponsorship's row, for `prisma.sponsorship.create({ data })`: 21,000 wei charged of
+ * 100,000 reserved, sent as `txHash`, its call succeeded. Tenant `acme` unless named.
+ */
+export function fixtureSettledSponsorship(row: SponsorshipFixture) {
+  return {
+    tenant: 'acme',
+    data: '0x',
+    ...row,
+    gasLimit: '100000',
+    maxFeePerGas: '1',
+    reservedWei: '100000',
+    chargedWei: '21000',
+    state: 'settled' as const,
+    deadline: 0n,
+    periodStart: 0n,
+    acceptedAt: 0n,
+    succeeded: true,
+  };
+}

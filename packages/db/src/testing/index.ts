@@ -6,7 +6,9 @@ export {
   fixtureCid,
   fixtureEntries,
   fixtureHash,
+  fixtureSettledSponsorship,
   fixtureTxFile,
+  type SponsorshipFixture,
 } from './fixtures.ts';
 export {
   createTestDatabase,

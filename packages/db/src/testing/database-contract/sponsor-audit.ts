@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SponsorAccountTransactionRecord } from '../../sponsor-audit-repository.ts';
+import { fixtureSettledSponsorship } from '../fixtures.ts';
 import { databaseFixture } from './fixture.ts';
 import type { DatabaseFactory } from './fixture.ts';
 
@@ -49,24 +50,13 @@ export function sponsorAuditGroup(factory: DatabaseFactory): void {
       const { db } = await fresh();
       await db.sponsorAudit.record('ledger', 0, { block: 4, blockHash: hex(4) }, [sent(1, 2), sent(2, 3)]);
       await db.prisma.sponsorship.create({
-        data: {
+        data: fixtureSettledSponsorship({
           digest: hex(77),
-          tenant: 'acme',
           user: ACCOUNT,
           kind: 'forward',
           to: ACCOUNT,
-          data: '0x',
-          gasLimit: '100000',
-          maxFeePerGas: '1',
-          reservedWei: '100000',
-          chargedWei: '21000',
-          state: 'settled',
-          deadline: 0n,
-          periodStart: 0n,
-          acceptedAt: 0n,
           txHash: hex(2),
-          succeeded: true,
-        },
+        }),
       });
       assert.deepEqual(await db.sponsorAudit.uncharged(), [sent(1, 2)]);
     });
