@@ -108,6 +108,37 @@ describe('charts/anchorpost ports and gRPC TLS', () => {
     },
   );
 
+  it(
+    'runs every pod on the node network, listening on loopback, only with global.hostNetwork',
+    { skip },
+    async () => {
+      const off = manifests.get('production-values.yaml')!;
+      const on = await render(['production-values.yaml'], ['global.hostNetwork=true']);
+      const pods = (docs: Rendered[]) =>
+        docs
+          .filter((d) => d.kind === 'Deployment' || d.kind === 'Job')
+          .map((d) => [d.metadata.name, podOf(d)] as const);
+      assert.ok(
+        pods(on).some(([name]) => name.includes('migrate')),
+        'the migrations Job is among them',
+      );
+      for (const [name, pod] of pods(on)) {
+        assert.equal((pod as { hostNetwork?: boolean }).hostNetwork, true, name);
+        assert.equal((pod as { dnsPolicy?: string }).dnsPolicy, 'ClusterFirstWithHostNet', name);
+      }
+      for (const [name, pod] of pods(off))
+        assert.equal((pod as { hostNetwork?: boolean }).hostNetwork, undefined, name);
+      // A Service named <release>-relay-management would otherwise set ANCHORPOST_RELAY_MANAGEMENT_PORT
+      // (tcp://…) in every pod, over the relay's own setting: the kubelet's Service links are off.
+      for (const [name, pod] of [...pods(on), ...pods(off)]) {
+        assert.equal((pod as { enableServiceLinks?: boolean }).enableServiceLinks, false, name);
+      }
+      const hosts = Object.entries(configOf(on)).filter(([key]) => /^ANCHORPOST_[A-Z_]+_HOST$/.test(key));
+      assert.ok(hosts.length >= 14, `listeners: ${hosts.length}`);
+      for (const [key, value] of hosts) assert.equal(value, '127.0.0.1', key);
+    },
+  );
+
   it('has the ServiceMonitors scrape the management Services', { skip }, () => {
     const docs = manifests.get('production-values.yaml')!;
     const monitors = docs.filter((d) => d.kind === 'ServiceMonitor');

@@ -38,6 +38,7 @@ spec:
       serviceAccountName: {{ .serviceAccount }}
       automountServiceAccountToken: {{ .automountToken | default false }}
       securityContext: {{- include "anchorpost-lib.podSecurityContext" . | nindent 8 }}
+      {{- include "anchorpost-lib.podNetwork" .root | nindent 6 }}
       {{- with .root.Values.global.imagePullSecrets }}
       imagePullSecrets: {{- toYaml . | nindent 8 }}
       {{- end }}
@@ -228,4 +229,16 @@ spec:
     - port: management
       path: /metrics
       interval: {{ .interval | default "30s" }}
+{{- end -}}
+
+{{/* The pod's network: its own (the default), or the node's when global.hostNetwork is on; never the
+     Services' environment variables. ctx: the root context */}}
+{{- define "anchorpost-lib.podNetwork" -}}
+{{- /* No Service environment variables: a Service named <release>-relay-management would set
+     ANCHORPOST_RELAY_MANAGEMENT_PORT=tcp://… in every pod, over the service's own setting. */}}
+enableServiceLinks: false
+{{- if .Values.global.hostNetwork }}
+hostNetwork: true
+dnsPolicy: ClusterFirstWithHostNet
+{{- end }}
 {{- end -}}

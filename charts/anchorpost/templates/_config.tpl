@@ -5,11 +5,13 @@
 ANCHORPOST_PLATFORM_ID: {{ .Values.platformId | quote }}
 ANCHORPOST_KAFKA_BROKERS: {{ include "anchorpost.kafkaBrokers" . | quote }}
 ANCHORPOST_STORAGE: "kubo"
-{{- /* Listen on the pod's address (the services default to loopback). */}}
+{{- /* Listen on the pod's address (the services default to loopback); on the node's network
+     (global.hostNetwork), on the node's loopback only. */}}
+{{- $listen := include "anchorpost.listenHost" . }}
 {{- range $v := list "RELAY" "BATCHER" "ANCHORER" "PARSER" "PROOF_API" }}
-ANCHORPOST_{{ $v }}_HOST: "0.0.0.0"
+ANCHORPOST_{{ $v }}_HOST: {{ $listen | quote }}
 {{- /* Prometheus and the kubelet's probes reach the management port on the pod's address too. */}}
-ANCHORPOST_{{ $v }}_MANAGEMENT_HOST: "0.0.0.0"
+ANCHORPOST_{{ $v }}_MANAGEMENT_HOST: {{ $listen | quote }}
 {{- end }}
 ANCHORPOST_KUBO_URL: {{ include "anchorpost.kuboUrl" . | quote }}
 ANCHORPOST_EVM_RPC_URLS: {{ .Values.evm.rpcUrls | quote }}
@@ -66,8 +68,8 @@ ANCHORPOST_RELAY_GRPC_PLAINTEXT: "true"
 {{/* The sponsor's settings, when it runs; the chain's RPC is the shared ANCHORPOST_EVM_* above. */}}
 {{- define "anchorpost.sponsorConfig" -}}
 {{- if .Values.sponsor.enabled }}
-ANCHORPOST_SPONSOR_HOST: "0.0.0.0"
-ANCHORPOST_SPONSOR_MANAGEMENT_HOST: "0.0.0.0"
+ANCHORPOST_SPONSOR_HOST: {{ include "anchorpost.listenHost" . | quote }}
+ANCHORPOST_SPONSOR_MANAGEMENT_HOST: {{ include "anchorpost.listenHost" . | quote }}
 ANCHORPOST_SPONSOR_FORWARDER: {{ required "sponsor.forwarder: give the AnchorpostForwarder address (docs/sponsor.md)" .Values.sponsor.forwarder | quote }}
 ANCHORPOST_SPONSOR_POLICY_FILE: "/etc/anchorpost/sponsor/policy.json"
 {{- $l := .Values.sponsor.ledger }}
@@ -96,8 +98,8 @@ ANCHORPOST_SPONSOR_TREASURY_ERGO_DAILY_CAP_ERG: {{ $e.dailyCapErg | quote }}
 {{- if empty $u.trustedKeys -}}
 {{- fail "updater.trustedKeys: give at least one PEM public key that image provenance must be signed with (docs/releases.md)" -}}
 {{- end }}
-ANCHORPOST_UPDATER_HOST: "0.0.0.0"
-ANCHORPOST_UPDATER_MANAGEMENT_HOST: "0.0.0.0"
+ANCHORPOST_UPDATER_HOST: {{ include "anchorpost.listenHost" . | quote }}
+ANCHORPOST_UPDATER_MANAGEMENT_HOST: {{ include "anchorpost.listenHost" . | quote }}
 ANCHORPOST_UPDATER_GOVERNOR: {{ required "updater.governor: give the release Governor's address" $u.governor | quote }}
 ANCHORPOST_UPDATER_REGISTRY: {{ required "updater.registry: give the release registry's address" $u.registry | quote }}
 ANCHORPOST_UPDATER_START_BLOCK: {{ $u.startBlock | int64 | quote }}
@@ -180,4 +182,9 @@ http://{{ include "anchorpost-lib.fullname" . }}-ipfs:5001
 - name: ANCHORPOST_LEADER_RETRY_PERIOD
   value: {{ printf "%dms" (.root.Values.leaderElection.retryPeriodMs | int64) | quote }}
 {{- end }}
+{{- end -}}
+
+{{/* Where the services listen: the pod's address, or the node's loopback on the node's network (global.hostNetwork). */}}
+{{- define "anchorpost.listenHost" -}}
+{{- ternary "127.0.0.1" "0.0.0.0" (.Values.global.hostNetwork | default false) -}}
 {{- end -}}
