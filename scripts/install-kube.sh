@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs a Kubernetes API server, etcd and kubectl for the real-API-server tests and prints the
-# folder that holds them, TOOLS_DIR/kube-VERSION (scripts/lib/tools-dirs.sh), where the tests look
-# when ANCHORPOST_KUBE_BIN_DIR is not set:
+# Installs a Kubernetes control plane and node for the real-API-server tests and prints the folder
+# that holds them, TOOLS_DIR/kube-VERSION (scripts/lib/tools-dirs.sh), where the tests look when
+# ANCHORPOST_KUBE_BIN_DIR is not set:
 #
 #   kube-apiserver, kubectl  k8s.io/kubernetes VERSION (cmd/kube-apiserver, cmd/kubectl)
+#   kube-scheduler, kube-controller-manager, kubelet
+#                            the same (the node that runs the chart's pods: charts/test/kube-node.ts)
 #   etcd                     go.etcd.io/etcd/server/v3 at the version Kubernetes itself requires
+#   pause                    the pod sandboxes' process (its source is below): registry.k8s.io's
+#                            pause image cannot be pulled here, so the node makes its own from it
 #
-# All three are built from the Go module proxy into the binary cache, like Kubo
+# All of them are built from the Go module proxy into the binary cache, like Kubo
 # (scripts/build-go-tool.sh), in one wrapper module so they share one build list. k8s.io/kubernetes
 # cannot be required as it is: its go.mod requires its staging modules (k8s.io/api,
 # k8s.io/apimachinery, k8s.io/client-go, ...) at v0.0.0 and points them at ./staging, which only
@@ -41,7 +45,10 @@ key=$( { cat "$0"; printf '%s\n' "$version" "$etcd_version" "$toolchain"; } | sh
 entry="$BIN_CACHE/kube-$version-$key"
 link="$TOOLS_DIR/kube-$version"
 
-if [ ! -x "$entry/kube-apiserver" ] || [ ! -x "$entry/kubectl" ] || [ ! -x "$entry/etcd" ]; then
+binaries="kube-apiserver kubectl kube-scheduler kube-controller-manager kubelet etcd pause"
+missing=""
+for b in $binaries; do [ -x "$entry/$b" ] || missing=1; done
+if [ -n "$missing" ]; then
   command -v go >/dev/null || { echo "install-kube: Go is required (https://go.dev/dl)" >&2; exit 1; }
   mkdir -p "$BIN_CACHE"
   work=$(mktemp -d)
@@ -60,12 +67,42 @@ if [ ! -x "$entry/kube-apiserver" ] || [ ! -x "$entry/kubectl" ] || [ ! -x "$ent
     ldflags="$ldflags -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=${minor%%.*}"
     ldflags="$ldflags -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
-  echo "install-kube: building kube-apiserver, kubectl $version and etcd $etcd_version (Go $toolchain); the first build takes long" >&2
+  echo "install-kube: building kube-apiserver, kubectl, kube-scheduler, kube-controller-manager, kubelet $version and etcd $etcd_version (Go $toolchain); the first build takes long" >&2
   start=$(date +%s)
   # -modcacherw: the module cache stays deletable (CI removes its HOME, and the cache with it).
   (cd "$work" && GOTOOLCHAIN="$toolchain" GOFLAGS='-mod=mod -modcacherw' CGO_ENABLED=0 \
     nice -n 19 go build -trimpath -ldflags "$ldflags" -o "$staging/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl go.etcd.io/etcd/server/v3) >&2
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl k8s.io/kubernetes/cmd/kube-scheduler \
+    k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubelet go.etcd.io/etcd/server/v3) >&2
+  # The sandbox process: waits for SIGTERM or SIGINT and reaps the children it inherits.
+  mkdir "$work/pause"
+  printf 'module anchorpost.local/pause\n\ngo 1.24.0\n' >"$work/pause/go.mod"
+  cat >"$work/pause/main.go" <<'GO'
+package main
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT, syscall.SIGCHLD)
+	for s := range signals {
+		if s != syscall.SIGCHLD {
+			os.Exit(0)
+		}
+		for {
+			var status syscall.WaitStatus
+			if pid, err := syscall.Wait4(-1, &status, syscall.WNOHANG, nil); pid <= 0 || err != nil {
+				break
+			}
+		}
+	}
+}
+GO
+  (cd "$work/pause" && GOTOOLCHAIN="$toolchain" CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$staging/pause" .) >&2
   # go build names the etcd binary after the element before /v3.
   mv "$staging/server" "$staging/etcd"
   chmod 0755 "$staging"
@@ -75,7 +112,7 @@ if [ ! -x "$entry/kube-apiserver" ] || [ ! -x "$entry/kubectl" ] || [ ! -x "$ent
 fi
 
 mkdir -p "$link"
-for b in kube-apiserver kubectl etcd; do ln -sfn "$entry/$b" "$link/$b"; done
+for b in $binaries; do ln -sfn "$entry/$b" "$link/$b"; done
 "$link/kube-apiserver" --version >&2
 "$link/etcd" --version | sed -n 1p >&2
 echo "$link"

@@ -22,6 +22,13 @@ if [ "${1:-}" = stop ]; then
   exit 0
 fi
 
+# The CNI plugins of the test node (charts/test/kube-node.ts), whose containerd runs beside this
+# engine's: Debian's containernetworking-plugins, of which the node uses `loopback` alone.
+if [ ! -x /usr/lib/cni/loopback ] && [ "$(id -u)" = 0 ]; then
+  apt-get install -y -q containernetworking-plugins >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get install -y -q containernetworking-plugins >/dev/null; } \
+    || { echo "start-docker: apt-get could not install containernetworking-plugins" >&2; exit 1; }
+fi
 if docker info >/dev/null 2>&1; then exit 0; fi
 [ "$(id -u)" = 0 ] || { echo "start-docker: no Docker engine answers, and starting one needs root" >&2; exit 1; }
 if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
