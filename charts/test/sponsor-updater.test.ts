@@ -5,7 +5,11 @@
  * ServiceMonitor; an install that lacks a setting they cannot start without is refused.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
 import { missingTools, render, renderFails } from './tools.ts';
 import type { Rendered } from './tools.ts';
 
@@ -193,9 +197,11 @@ describe('charts/anchorpost: the sponsor and the updater', () => {
     "with trust roots, the lines' proofs come from the release's proof API: its URL, the trust file, the flow both ways",
     { skip },
     async () => {
-      // (No comma: --set would read a list; the chart checks no content, the sponsor does at start.)
-      const trust = '{"version":1}';
-      const docs = await render(['production-values.yaml'], [`sponsor.ledger.trustRoots=${trust}`]);
+      const trust = '{"version":1,"platform":"prod","evm":[],"ergo":[]}';
+      // A values file: --set would read the braces as a list.
+      const values = join(await mkdtemp(join(tmpdir(), 'anchorpost-trust-')), 'trust-values.yaml');
+      await writeFile(values, stringify({ sponsor: { ledger: { trustRoots: trust } } }));
+      const docs = await render(['production-values.yaml', values]);
       const config = find(docs, 'ConfigMap', 'anchorpost-config') as unknown as {
         data: Record<string, string>;
       };
