@@ -279,7 +279,9 @@ describe('the sponsor service on anvil with PostgreSQL', () => {
     };
     const stored = async () =>
       Promise.all(
-        ['reserved', 'sent'].map((state) => database.prisma.sponsorship.count({ where: { state } })),
+        (['reserved', 'sent'] as const).map((state) =>
+          database.prisma.sponsorship.count({ where: { state } }),
+        ),
       );
     let seen: number[][] = [];
     for (let i = 0; i < 50; i++) {
