@@ -5,6 +5,8 @@
 #   chart-testing (ct) v3.14.0 — built from the Go module proxy into the binary cache
 #   (scripts/build-go-tool.sh) and linked here;
 #   yamllint and yamale (ct lint needs them) — PyPI, in a virtualenv.
+#   promtool (the alert rules' unit tests, charts/test/alert-rules.test.ts) — Debian's prometheus
+#   package (apt-get, as root), linked here.
 # The JSON schemas kubeconform checks against are made by scripts/make-k8s-schemas.sh.
 # Skips what is already there. A first run with an empty binary cache takes about 5 minutes.
 set -euo pipefail
@@ -32,5 +34,12 @@ if [ ! -x "$root/venv/bin/yamllint" ] || [ ! -x "$root/venv/bin/yamale" ]; then
   "$root/venv/bin/pip" install --quiet --disable-pip-version-check yamllint==1.37.1 yamale==6.0.0 >&2
 fi
 ln -sf "$root/venv/bin/yamllint" "$bin/yamllint"
+if ! command -v promtool >/dev/null; then
+  say "promtool (Debian's prometheus package)"
+  [ "$(id -u)" = 0 ] || { say "promtool: apt-get install prometheus needs root"; exit 1; }
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends prometheus >&2
+fi
+ln -sf "$(command -v promtool)" "$bin/promtool"
 ln -sf "$root/venv/bin/yamale" "$bin/yamale"
 echo "$bin"

@@ -49,18 +49,19 @@ const SERVICES: Record<string, string> = {
   anchorer: 'services/anchorer',
   parser: 'services/parser',
   proof_api: 'services/proof-api',
+  sponsor: 'services/sponsor',
 };
 const SHARED =
   sources(join(REPO, 'packages/service-kit/src')) + sources(join(REPO, 'packages/leader-election/src'));
 
 /**
  * Every `anchorpost_<service>_<what>` the code registers, with its label names: from
- * `metrics.counter|gauge|histogram('what', 'help' or `help`, ['label', …])` (no list: no labels).
+ * `metrics.counter|gauge|histogram('what', 'help', "help" or `help`, ['label', …])` (no list: no labels).
  */
 function registeredMetrics(): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const call =
-    /\.(counter|gauge|histogram)\(\s*'([a-z_]+)',\s*(?:'(?:[^'\\]|\\.)*'|`[^`]*`)\s*(?:,\s*\[([^\]]*)\])?/g;
+    /\.(counter|gauge|histogram)\(\s*'([a-z_]+)',\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`)\s*(?:,\s*\[([^\]]*)\])?/g;
   for (const [service, dir] of Object.entries(SERVICES)) {
     for (const match of withMetricNames(sources(join(REPO, dir, 'src')) + SHARED).matchAll(call)) {
       const labels = [...(match[3] ?? '').matchAll(/'([a-z_]+)'/g)].map((l) => l[1]!);
@@ -89,6 +90,11 @@ describe('the Grafana dashboard', () => {
       ['method', 'route', 'status'],
     );
     assert.deepEqual([...known.get('anchorpost_batcher_backlog_records')!], []);
+    // The sponsor's and the treasury's, whose help texts are in double quotes too.
+    assert.deepEqual([...known.get('anchorpost_sponsor_treasury_account_balance')!], ['account']);
+    assert.deepEqual([...known.get('anchorpost_sponsor_treasury_account_minimum')!], ['account']);
+    assert.deepEqual([...known.get('anchorpost_sponsor_tenant_budget_used_ratio')!], ['tenant', 'budget']);
+    assert.deepEqual([...known.get('anchorpost_sponsor_accept_duration_seconds')!], ['outcome']);
   });
 
   it('selects and groups only by labels the metrics have', () => {
@@ -156,5 +162,28 @@ describe('the Grafana dashboard', () => {
       }
     }
     assert.ok(DASHBOARD.panels.length >= 20);
+  });
+
+  it("shows the sponsor's and the treasury's metrics (issue 17's dashboard panels)", () => {
+    const used = new Set(
+      DASHBOARD.panels.flatMap((panel) =>
+        panel.targets.flatMap(({ expr }) =>
+          [...expr.matchAll(/anchorpost_sponsor_[a-z_]+/g)].map((m) => m[0]),
+        ),
+      ),
+    );
+    for (const metric of [
+      'sponsorships_total', // sponsorships by outcome
+      'sponsorships_open', // by state
+      'tenant_budget_used_ratio', // budget used per tenant
+      'accept_duration_seconds_bucket', // reservation latency
+      'treasury_account_balance', // balances …
+      'treasury_account_minimum', // … against the minimum
+      'treasury_refills_total',
+      'treasury_refill_failures_total',
+      'ledger_mismatches', // reconciliation mismatches
+    ]) {
+      assert.ok(used.has(`anchorpost_sponsor_${metric}`), `no panel shows anchorpost_sponsor_${metric}`);
+    }
   });
 });

@@ -83,6 +83,7 @@ describe('metric names in the dashboard and the alerts', () => {
       'AnchorpostProofApiErrors',
       'AnchorpostSponsorLedgerMismatch',
       'AnchorpostSponsorLedgerSendFailing',
+      'AnchorpostSponsorTreasuryBalanceLow',
       'AnchorpostSponsorTreasuryCapReached',
       'AnchorpostSponsorTreasuryRefillFailing',
       'AnchorpostUpdaterDeployStuck',

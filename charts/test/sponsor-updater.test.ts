@@ -5,7 +5,11 @@
  * ServiceMonitor; an install that lacks a setting they cannot start without is refused.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
 import { missingTools, render, renderFails } from './tools.ts';
 import type { Rendered } from './tools.ts';
 
@@ -186,6 +190,54 @@ describe('charts/anchorpost: the sponsor and the updater', () => {
         into?.ports.map((p) => p.port),
         [7410],
       );
+    },
+  );
+
+  it(
+    "with trust roots, the lines' proofs come from the release's proof API: its URL, the trust file, the flow both ways",
+    { skip },
+    async () => {
+      const trust = '{"version":1,"platform":"prod","evm":[],"ergo":[]}';
+      // A values file: --set would read the braces as a list.
+      const values = join(await mkdtemp(join(tmpdir(), 'anchorpost-trust-')), 'trust-values.yaml');
+      await writeFile(values, stringify({ sponsor: { ledger: { trustRoots: trust } } }));
+      const docs = await render(['production-values.yaml', values]);
+      const config = find(docs, 'ConfigMap', 'anchorpost-config') as unknown as {
+        data: Record<string, string>;
+      };
+      assert.equal(
+        config.data['ANCHORPOST_SPONSOR_LEDGER_PROOF_API_URL'],
+        'http://anchorpost-proof-api:7450',
+      );
+      assert.equal(config.data['ANCHORPOST_SPONSOR_LEDGER_TRUST_FILE'], '/etc/anchorpost/sponsor/trust.json');
+      const mounted = find(docs, 'ConfigMap', 'anchorpost-sponsor-policy') as unknown as {
+        data: Record<string, string>;
+      };
+      assert.equal(mounted.data['trust.json'], trust);
+      type Rule = { to?: Peer[]; from?: Peer[]; ports: { port: number }[] };
+      type Peer = { podSelector?: { matchLabels: Record<string, string> } };
+      const rules = (name: string, way: 'ingress' | 'egress') =>
+        (find(docs, 'NetworkPolicy', name)!.spec as Record<string, Rule[]>)[way]!;
+      const component = (rule: Rule, side: 'to' | 'from') =>
+        rule[side]?.[0]?.podSelector?.matchLabels['app.kubernetes.io/component'];
+      const out = rules('anchorpost-sponsor', 'egress').filter((r) => component(r, 'to') !== undefined);
+      assert.deepEqual(
+        out.map((r) => [component(r, 'to'), r.ports[0]!.port]),
+        [
+          ['relay', 7410],
+          ['proof-api', 7450],
+        ],
+      );
+      const into = rules('anchorpost-proof-api', 'ingress').find((r) => component(r, 'from') === 'sponsor');
+      assert.deepEqual(
+        into?.ports.map((p) => p.port),
+        [7450],
+      );
+      // Without trust roots nothing is checked: no proof API setting, no flow.
+      const plain = find(production, 'ConfigMap', 'anchorpost-config') as unknown as {
+        data: Record<string, string>;
+      };
+      assert.equal(plain.data['ANCHORPOST_SPONSOR_LEDGER_PROOF_API_URL'], undefined);
     },
   );
 

@@ -76,6 +76,10 @@ ANCHORPOST_SPONSOR_POLICY_FILE: "/etc/anchorpost/sponsor/policy.json"
 {{- if $l.enabled }}
 ANCHORPOST_SPONSOR_LEDGER_RELAY_URL: {{ $l.relayUrl | default (printf "http://%s-relay:7410" (include "anchorpost-lib.fullname" .)) | quote }}
 ANCHORPOST_SPONSOR_LEDGER_ERGO_NODE_URL: {{ required "sponsor.ledger.ergoNodeUrl: give the Ergo node whose blocks the ledger's tx-files name, or set relay.ergoNodeUrl (docs/sponsor.md)" ($l.ergoNodeUrl | default .Values.relay.ergoNodeUrl) | quote }}
+{{- if $l.trustRoots }}
+ANCHORPOST_SPONSOR_LEDGER_PROOF_API_URL: {{ $l.proofApiUrl | default (printf "http://%s-proof-api:7450" (include "anchorpost-lib.fullname" .)) | quote }}
+ANCHORPOST_SPONSOR_LEDGER_TRUST_FILE: "/etc/anchorpost/sponsor/trust.json"
+{{- end }}
 {{- end }}
 {{- $e := .Values.sponsor.treasury.ergo }}
 {{- if $e.enabled }}
@@ -148,7 +152,7 @@ http://{{ include "anchorpost-lib.fullname" . }}-ipfs:5001
 {{/* A hash of everything a pod reads from the chart: a change rolls the pods. */}}
 {{- define "anchorpost.checksum" -}}
 {{- $inputs := list (include "anchorpost.configData" .) .Values.relay.tenants -}}
-{{- if .Values.sponsor.enabled }}{{ $inputs = append $inputs .Values.sponsor.policy }}{{ end -}}
+{{- if .Values.sponsor.enabled }}{{ $inputs = concat $inputs (list .Values.sponsor.policy .Values.sponsor.ledger.trustRoots) }}{{ end -}}
 {{- if .Values.updater.enabled }}{{ $inputs = append $inputs (toJson .Values.updater.trustedKeys) }}{{ end -}}
 {{- join "\n" $inputs | sha256sum -}}
 {{- end -}}

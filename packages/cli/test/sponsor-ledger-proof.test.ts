@@ -6,8 +6,13 @@
 // names its tx-file; `anchorpost proof` fetches its proof and `anchorpost verify --trust` (with the
 // file's bytes and the ledger's client key) passes, the file opening to the line of exactly what
 // the chain charged. Attacks: the line's bytes altered, and the proof presented for another line,
-// both fail.
+// both fail. The sponsor's reconciliation says the line is anchored because its proof from the proof
+// API verifies against the platform's trust roots; a line whose proof is missing, of another file,
+// not verifying, or under trust roots that do not name its anchor, is not (against a proof API test
+// double serving those).
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +29,7 @@ import {
 } from '@anchorpost/protocol';
 import { anchorpostKeyRegistryInterface as registry } from '@anchorpost/sponsor-contracts';
 import { decodeLedgerLine } from '@anchorpost/sponsor-core';
-import { SPONSOR_LEDGER_HEADER } from '@anchorpost/sponsor-service';
+import { LedgerProofs, SPONSOR_LEDGER_HEADER } from '@anchorpost/sponsor-service';
 import { assertFailure, cli } from './cli-process.ts';
 
 /** anvil's second development key: the platform's shared sponsor account, which deploys its contracts. */
@@ -45,6 +50,8 @@ describe('a sponsor ledger line verified through its inclusion proof', { timeout
   // On a fresh chain the sponsor account deploys the forwarder (nonce 0), then the registry (1).
   const keyRegistry = getCreateAddress({ from: new Wallet(SPONSOR_KEY).address, nonce: 1 });
   const sponsorAt = () => ['--sponsor', stage.platform.endpoints['sponsor.http']!, '--api-key', stage.apiKey];
+  /** The line's tx-file, once the first test found it anchored. */
+  let lineCid: string | undefined;
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'anchorpost-ledger-proof-'));
@@ -190,5 +197,64 @@ describe('a sponsor ledger line verified through its inclusion proof', { timeout
       '--no-lower-bound',
     );
     assertFailure(swapped, 'BAD_INCLUSION', 'inclusion.root');
+    lineCid = cid;
+  });
+
+  it('reports a line anchored only when its proof from the proof API verifies against the trust roots', async () => {
+    assert.ok(lineCid !== undefined, 'the line of the test before');
+    const reconciled = await cli('sponsor', 'reconcile', ...sponsorAt(), '--json');
+    assert.equal(reconciled.status, 0, reconciled.stderr);
+    const answer = JSON.parse(reconciled.stdout) as {
+      lines: number;
+      anchored: number;
+      unanchored: unknown[];
+    };
+    assert.deepEqual([answer.lines, answer.anchored, answer.unanchored], [1, 1, []]);
+
+    // A proof API TEST DOUBLE: the real proof, a proof swapped to another file, or none.
+    const proof = JSON.parse(await readFile(at('proof.json'), 'utf8')) as Record<string, unknown>;
+    const swapped = JSON.parse(await readFile(at('swapped.json'), 'utf8')) as { txFile: string };
+    const served = new Map<string, unknown>([
+      [lineCid, proof],
+      [swapped.txFile, swapped],
+      ['bafkreiaskedforanotherfilebutgiventhelinesproofaaaaaaaaaaaaaaa', proof],
+    ]);
+    const double = createServer((request, response) => {
+      const body = served.get(decodeURIComponent(request.url!.replace('/v1/proofs/', '')));
+      response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body ?? { error: { code: 'NOT_FOUND' } }));
+    });
+    await new Promise<void>((resolve) => double.listen(0, '127.0.0.1', resolve));
+    try {
+      const proofApiUrl = `http://127.0.0.1:${(double.address() as AddressInfo).port}`;
+      const trust = JSON.parse(await readFile(stage.platform.dirs.trust, 'utf8')) as {
+        evm: { contract: string }[];
+      };
+      const evm = { chainId: stage.platform.chain.chainId, rpcUrl: stage.platform.chain.rpcUrl };
+      const proofs = new LedgerProofs({ proofApiUrl, trust, evm });
+      assert.deepEqual(await proofs.anchoring(lineCid), { anchored: true });
+      const codeOf = async (of: LedgerProofs, cid: string) => {
+        const anchoring = await of.anchoring(cid);
+        return anchoring.anchored ? 'anchored' : anchoring.code;
+      };
+      assert.equal(
+        await codeOf(proofs, 'bafkreinoproofatallaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'),
+        'PROOF_NOT_FOUND',
+      );
+      assert.equal(await codeOf(proofs, swapped.txFile), 'BAD_INCLUSION', 'a proof that does not verify');
+      assert.equal(
+        await codeOf(proofs, 'bafkreiaskedforanotherfilebutgiventhelinesproofaaaaaaaaaaaaaaa'),
+        'PROOF_OF_ANOTHER_FILE',
+      );
+      // The same true proof, under trust roots naming another anchor contract.
+      const elsewhere = new LedgerProofs({
+        proofApiUrl,
+        trust: { ...trust, evm: trust.evm.map((root) => ({ ...root, contract: `0x${'11'.repeat(20)}` })) },
+        evm,
+      });
+      assert.equal(await codeOf(elsewhere, lineCid), 'UNTRUSTED_ANCHOR');
+    } finally {
+      double.close();
+    }
   });
 });

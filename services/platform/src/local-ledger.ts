@@ -77,6 +77,8 @@ export async function localLedger(options: {
   readonly ergoNodeUrl: string | undefined;
   /** Where the local forwarder was deployed: where the audit reads its events from. */
   readonly forwarderDeployBlock: number;
+  /** The platform's proof API, which the reconciliation asks for the lines' proofs (checked against `trust.json`). */
+  readonly proofApiUrl: string | undefined;
 }): Promise<NonNullable<SponsorServiceOptions['ledger']>> {
   const { dirs, relay, ergoNodeUrl } = options;
   const env = {
@@ -87,6 +89,12 @@ export async function localLedger(options: {
   if (given.relayUrl !== '' || relay === undefined) return { config: given };
   await ensureLedgerClient(dirs, relay);
   const config = loadConfig(sponsorLedgerConfigSchema, {
+    ...(options.proofApiUrl === undefined
+      ? {}
+      : {
+          ANCHORPOST_SPONSOR_LEDGER_PROOF_API_URL: options.proofApiUrl,
+          ANCHORPOST_SPONSOR_LEDGER_TRUST_FILE: dirs.trust,
+        }),
     ...env,
     ANCHORPOST_SPONSOR_LEDGER_RELAY_URL: relay.url,
     ANCHORPOST_SPONSOR_LEDGER_RELAY_API_KEY_FILE: dirs.sponsorLedgerApiKey,

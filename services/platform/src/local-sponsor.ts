@@ -4,7 +4,11 @@
  * anvil's second development account as the shared sponsor account (the first one anchors: two
  * writers must not share a nonce sequence), the policies in the data folder's
  * `sponsor-policy.json`, its ledger sent to the platform's relay (local-ledger.ts). The local
- * chain's facts win over the environment.
+ * chain's facts win over the environment. The treasury runs with the stand-alone sponsor's
+ * settings (`treasuryKeysFromSettings`): the sponsor accounts kept funded from
+ * ANCHORPOST_SPONSOR_TREASURY_KEY_FILE, and, with Ergo on, the anchorer's Ergo float from the
+ * wallet of ANCHORPOST_SPONSOR_TREASURY_ERGO_MNEMONIC_FILE — the address, node and network
+ * defaulting to the platform's anchorer and Ergo node.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { Wallet } from 'ethers';
@@ -19,6 +23,7 @@ import {
   readSponsorPolicies,
   sponsorConfigSchema,
   startSponsorService,
+  treasuryKeysFromSettings,
 } from '@anchorpost/sponsor-service';
 import type { DataDir } from './data-dir.ts';
 import { ensureSponsorKey, ensureSponsorPolicyFile } from './local-keys.ts';
@@ -42,8 +47,13 @@ export interface LocalSponsorOptions {
   readonly database: Database;
   /** The platform's relay, where the ledger goes unless ANCHORPOST_SPONSOR_LEDGER_RELAY_URL names another. */
   readonly relay?: PlatformRelay;
-  /** The Ergo node the platform anchors on, when it does: the ledger's files name its blocks. */
-  readonly ergoNodeUrl?: string;
+  /** The platform's proof API: a line sent to the platform's relay is anchored when its proof from there verifies. */
+  readonly proofApiUrl?: string;
+  /**
+   * Ergo, when the platform anchors on it: the ledger's files name the node's blocks, and the
+   * treasury keeps the anchorer's address (its float) funded through it.
+   */
+  readonly ergo?: { readonly nodeUrl: string; readonly network: string; readonly anchorerAddress: string };
   readonly logger: Logger;
 }
 
@@ -99,6 +109,7 @@ export async function startLocalSponsor(options: LocalSponsorOptions): Promise<R
     ANCHORPOST_SPONSOR_FORWARDER: `0x${'0'.repeat(40)}`,
   });
   const sharedSigner = readSponsorKeyFile(config.keyFile, sponsorConfigSchema.keyFile.env);
+  const treasury = treasuryKeysFromSettings(config, { ...ergoTreasuryDefaults(options.ergo), ...env });
   const deployment = await ensureSponsorContracts(options, sharedSigner);
   const policies = readSponsorPolicies(config.policyFile);
   return startSponsorService({
@@ -107,6 +118,7 @@ export async function startLocalSponsor(options: LocalSponsorOptions): Promise<R
     rpc: { rpcUrls: [chain.rpcUrl], chainId: chain.chainId },
     policies,
     sharedSigner,
+    ...treasury,
     tenantSigners: new Map(
       [...policies.accountKeyFiles].map(([tenant, path]) => [
         tenant,
@@ -118,9 +130,20 @@ export async function startLocalSponsor(options: LocalSponsorOptions): Promise<R
       env,
       dirs,
       relay: options.relay,
-      ergoNodeUrl: options.ergoNodeUrl,
+      ergoNodeUrl: options.ergo?.nodeUrl,
       forwarderDeployBlock: deployment.deployBlock,
+      proofApiUrl: options.proofApiUrl,
     }),
     handleSignals: false,
   });
+}
+
+/** The treasury's Ergo settings the platform knows: its anchorer's address, its Ergo node and network. */
+function ergoTreasuryDefaults(ergo: LocalSponsorOptions['ergo']): Record<string, string> {
+  if (ergo === undefined) return {};
+  return {
+    ANCHORPOST_SPONSOR_TREASURY_ERGO_ACCOUNTS: ergo.anchorerAddress,
+    ANCHORPOST_SPONSOR_TREASURY_ERGO_NODE_URL: ergo.nodeUrl,
+    ANCHORPOST_SPONSOR_TREASURY_ERGO_NETWORK: ergo.network,
+  };
 }

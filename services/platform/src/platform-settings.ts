@@ -9,7 +9,11 @@ import { ergoChainConfigSchema, evmChainConfigSchema } from '@anchorpost/chains'
 import { parserConfigSchema } from '@anchorpost/parser-service';
 import { proofApiConfigSchema } from '@anchorpost/proof-api-service';
 import { relayConfigSchema } from '@anchorpost/relay-service';
-import { sponsorConfigSchema, sponsorLedgerConfigSchema } from '@anchorpost/sponsor-service';
+import {
+  sponsorConfigSchema,
+  sponsorLedgerConfigSchema,
+  treasuryErgoConfigSchema,
+} from '@anchorpost/sponsor-service';
 import { ergoKeyConfigSchema, type ServiceSettings } from '@anchorpost/runtime';
 import { loggerConfigSchema, type ConfigSchema } from '@anchorpost/service-kit';
 import { platformConfigSchema } from './platform-config.ts';
@@ -39,6 +43,15 @@ const platformLedgerSchema: ConfigSchema = {
   ergoNodeUrl: { ...ledger.ergoNodeUrl, default: '<the first of ANCHORPOST_ERGO_NODE_URLS, if set>' },
 };
 
+/** The treasury's Ergo side, read as the sponsor reads it, its address, node and network the platform's. */
+const ergoTreasury = treasuryErgoConfigSchema;
+const platformErgoTreasurySchema: ConfigSchema = {
+  ...ergoTreasury,
+  accounts: { ...ergoTreasury.accounts, default: ["<the anchorer's Ergo address, with Ergo on>"] },
+  nodeUrl: { ...ergoTreasury.nodeUrl, default: '<the first of ANCHORPOST_ERGO_NODE_URLS, if set>' },
+  network: { ...ergoTreasury.network, default: '<ANCHORPOST_ERGO_NETWORK>' },
+};
+
 export const platformSettings: ServiceSettings = {
   service: 'platform',
   always: [
@@ -56,5 +69,6 @@ export const platformSettings: ServiceSettings = {
     ergoKeyConfigSchema,
     platformSponsorSchema,
     platformLedgerSchema,
+    platformErgoTreasurySchema,
   ],
 };

@@ -193,16 +193,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         ...common,
       }),
     );
-    services.push(
-      await startProofApiService({
-        config: config.proofApi,
-        database,
-        evm: { rpcUrls: evm.rpcUrls, chainId: evm.chainId },
-        ergo,
-        trustRoots,
-        ...common,
-      }),
-    );
+    const proofApiService = await startProofApiService({
+      config: config.proofApi,
+      database,
+      evm: { rpcUrls: evm.rpcUrls, chainId: evm.chainId },
+      ergo,
+      trustRoots,
+      ...common,
+    });
+    services.push(proofApiService);
     if (config.platform.sponsor) {
       services.push(
         await startLocalSponsor({
@@ -211,7 +210,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           chain: { rpcUrl: chain.rpcUrl, chainId: chain.chainId, privateKeys: chain.anvil.privateKeys },
           database,
           relay: { url: relayService.urls['http']!, administration: relay.administration },
-          ergoNodeUrl: ergo?.nodeUrls[0],
+          proofApiUrl: proofApiService.urls['http']!,
+          ...(ergo === undefined || ergoWallet === undefined
+            ? {}
+            : {
+                ergo: {
+                  nodeUrl: ergo.nodeUrls[0]!,
+                  network: ergo.network,
+                  anchorerAddress: ergoWallet.address,
+                },
+              }),
           logger: createLogger('sponsor'),
         }),
       );

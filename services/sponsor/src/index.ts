@@ -13,6 +13,8 @@ export type { SponsorAccount, SponsorSending, SponsorSendingOptions } from './se
 export { sponsorConfigSchema, type SponsorConfig } from './sponsor-config.ts';
 export { sponsorAdapters, sponsorSettings } from './sponsor-settings.ts';
 export { startSponsorService, type SponsorServiceOptions } from './sponsor-service.ts';
+export { treasuryKeysFromSettings, type TreasuryKeys } from './treasury/treasury-keys.ts';
+export { treasuryErgoConfigSchema, type TreasuryErgoConfig } from './treasury/treasury-ergo-config.ts';
 export { accountElections } from './account-elections.ts';
 export { PostgresTenantReads } from './postgres-tenant-reads.ts';
 export { readSponsorKeyFile } from './sponsor-key-file.ts';
@@ -28,4 +30,10 @@ export { PostgresSponsorLedger } from './ledger/postgres-sponsor-ledger.ts';
 export type { SponsorLedgerRecord, SponsorLedgerWriter } from './ledger/postgres-sponsor-ledger.ts';
 export { SPONSOR_LEDGER_HEADER } from './ledger/ledger-anchoring.ts';
 export { sponsorLedgerConfigSchema, type SponsorLedgerConfig } from './ledger/sponsor-ledger-config.ts';
-export { TenantLedger, type InvoiceRecord, type TenantReconciliation } from './ledger/tenant-ledger.ts';
+export {
+  TenantLedger,
+  type InvoiceRecord,
+  type TenantReconciliation,
+  type UnanchoredRecord,
+} from './ledger/tenant-ledger.ts';
+export { LedgerProofs, type LedgerProofsOptions, type LineAnchoring } from './ledger/ledger-proofs.ts';

@@ -17,7 +17,7 @@ import { readSponsorKeyFile } from './sponsor-key-file.ts';
 import { readSponsorPolicies } from './sponsor-policy-file.ts';
 import { startSponsorService } from './sponsor-service.ts';
 import { sponsorAdapters } from './sponsor-settings.ts';
-import { ergoTreasuryAccounts, treasuryErgoConfigSchema } from './treasury/treasury-ergo-config.ts';
+import { treasuryKeysFromSettings } from './treasury/treasury-keys.ts';
 
 await runServiceMain({
   service: 'sponsor',
@@ -36,25 +36,12 @@ await runServiceMain({
           readSponsorKeyFile(path, `${sponsorConfigSchema.policyFile.env} tenants.${tenant}.accountKeyFile`),
         ]),
       ),
-      treasurySigner:
-        sponsor.treasuryKeyFile === undefined
-          ? undefined
-          : readSponsorKeyFile(sponsor.treasuryKeyFile, sponsorConfigSchema.treasuryKeyFile.env),
-      ergoTreasury: ergoTreasuryAccounts(loadConfig(treasuryErgoConfigSchema, env)),
+      treasury: treasuryKeysFromSettings(sponsor, env),
       election: electionConfigFromEnv(env, 'sponsor'),
     };
   },
   start: ({
-    config: {
-      sponsor,
-      ledger,
-      policies,
-      sharedSigner,
-      tenantSigners,
-      treasurySigner,
-      ergoTreasury,
-      election,
-    },
+    config: { sponsor, ledger, policies, sharedSigner, tenantSigners, treasury, election },
     adapters,
     logger,
   }) =>
@@ -65,8 +52,7 @@ await runServiceMain({
       policies,
       sharedSigner,
       tenantSigners,
-      ...(treasurySigner === undefined ? {} : { treasurySigner }),
-      ergoTreasuryAccounts: ergoTreasury,
+      ...treasury,
       tenants: new PostgresTenantReads(adapters.database.prisma),
       ledger: { config: ledger },
       electionFor: accountElections(election),

@@ -6,10 +6,15 @@ import { LEADER_METRICS } from '@anchorpost/leader-election';
 import type { MetricNames } from '@anchorpost/service-kit';
 
 export const SPONSOR_METRICS = {
+  sponsorshipsTotal: 'sponsorships_total',
+  acceptDurationSeconds: 'accept_duration_seconds',
+  sponsorshipsOpen: 'sponsorships_open',
+  tenantBudgetUsedRatio: 'tenant_budget_used_ratio',
   transactionTransitionsTotal: 'transaction_transitions_total',
   ledgerChangesTotal: 'ledger_changes_total',
   sendPassFailuresTotal: 'send_pass_failures_total',
   treasuryAccountBalance: 'treasury_account_balance',
+  treasuryAccountMinimum: 'treasury_account_minimum',
   treasuryRefillsTotal: 'treasury_refills_total',
   treasuryRefillFailuresTotal: 'treasury_refill_failures_total',
   treasuryCapReachedTotal: 'treasury_cap_reached_total',

@@ -25,6 +25,8 @@ import { ledgerAuditTerms } from './ledger/ledger-audit.ts';
 import { PostgresSponsorLedger } from './ledger/postgres-sponsor-ledger.ts';
 import type { SponsorLedgerConfig } from './ledger/sponsor-ledger-config.ts';
 import { ReceiptAudit } from './ledger/receipt-audit.ts';
+import { sponsorshipMetrics } from './sponsorship-metrics.ts';
+import { ledgerProofsFromConfig } from './ledger/ledger-proofs.ts';
 import { TenantLedger } from './ledger/tenant-ledger.ts';
 import { PostgresSponsorTransactionStore } from './sending/postgres-sponsor-transaction-store.ts';
 import { openSponsorSending } from './sending/sponsor-sending.ts';
@@ -147,7 +149,11 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
   const outbox = await ledgerOutbox(options);
   const sharedAccount = await options.sharedSigner.getAddress();
   const receipts = await receiptAudit(options, pool, sharedAccount, metrics);
-  const tenantLedger = new TenantLedger({ ledger, author: outbox?.author, rpc: pool, receipts });
+  const proofs =
+    options.ledger === undefined
+      ? undefined
+      : ledgerProofsFromConfig(options.ledger.config, { chainId: rpc.chainId, rpcUrl: rpc.rpcUrls[0]! });
+  const tenantLedger = new TenantLedger({ ledger, author: outbox?.author, rpc: pool, receipts, proofs });
   const desk = new SponsorDesk({
     network: {
       chainId: BigInt(rpc.chainId),
@@ -161,7 +167,23 @@ export async function startSponsorService(options: SponsorServiceOptions): Promi
     sponsorAccount: sharedAccount,
     now: () => BigInt(Math.floor(Date.now() / 1000)),
   });
+  const observe = sponsorshipMetrics({
+    metrics,
+    tenants: () => policies.policies.keys(),
+    budget: (tenant) => answers.budget(tenant),
+    openByState: async () =>
+      Object.fromEntries(
+        (
+          await database.prisma.sponsorship.groupBy({
+            by: ['state'],
+            where: { state: { in: ['reserved', 'sent'] } },
+            _count: { _all: true },
+          })
+        ).map((group) => [group.state, group._count._all]),
+      ),
+  });
   const answers = new SponsorshipAnswers({
+    observe,
     desk,
     policyOf: (tenant) => policies.policies.get(tenant),
     now: () => BigInt(Math.floor(Date.now() / 1000)),

@@ -5,6 +5,7 @@
  */
 import { getAddress } from 'ethers';
 import { periodStart, SponsorError, SponsorErrorCode, sponsorshipStatus } from '@anchorpost/sponsor-core';
+import type { AcceptanceObserver } from './sponsorship-metrics.ts';
 import type {
   TenantPolicy,
   SponsorDesk,
@@ -47,6 +48,8 @@ export interface SponsorshipAnswersOptions {
   readonly policyOf: (tenant: string) => TenantPolicy | undefined;
   /** Unix seconds. */
   readonly now: () => bigint;
+  /** Wraps each acceptance (sponsorship-metrics.ts: counted and timed). */
+  readonly observe?: AcceptanceObserver;
 }
 
 /** A budget and what the period has used of it (reserved worst cases plus settled charges). */
@@ -76,8 +79,11 @@ export class SponsorshipAnswers {
   }
 
   async accept(tenant: string, body: unknown): Promise<AcceptedSponsorship> {
-    const answer = await this.#options.desk.accept(tenant, body);
-    return { firstTime: answer.firstTime, sponsorship: await this.#view(answer.record) };
+    const accept = async (): Promise<AcceptedSponsorship> => {
+      const answer = await this.#options.desk.accept(tenant, body);
+      return { firstTime: answer.firstTime, sponsorship: await this.#view(answer.record) };
+    };
+    return this.#options.observe === undefined ? accept() : this.#options.observe(tenant, accept);
   }
 
   async status(tenant: string, digest: string): Promise<SponsorshipView> {

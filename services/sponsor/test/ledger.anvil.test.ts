@@ -48,6 +48,8 @@ const REGISTER = registry.getFunction('register')!.selector;
 interface Reconciliation {
   lines: number;
   unsent: number;
+  anchored: number;
+  unanchored: { cid: string; code: string }[];
   ledgerWei: string;
   chainWei: string;
   storeWei: string;
@@ -250,6 +252,12 @@ describe('the sponsor ledger through a real relay', () => {
     assert.equal(clean.ledgerWei, line.chargedWei.toString());
     assert.equal(clean.chainWei, clean.ledgerWei);
     assert.equal(clean.storeWei, clean.ledgerWei);
+    // At the relay is not anchored: without a proof API to show its proof, no line is said to be.
+    assert.equal(clean.anchored, 0);
+    assert.deepEqual(
+      clean.unanchored.map((u) => [u.cid, u.code]),
+      [[taken[0]!.cid, 'PROOF_NOT_CHECKED']],
+    );
   });
 
   it('reconciles: a second line for one sponsorship is a duplicate, a charge without a line is missing', async () => {

@@ -252,4 +252,54 @@ describe('the sponsor service on anvil with PostgreSQL', () => {
     assert.equal(overHttp.status, 403);
     assert.equal(((await overHttp.json()) as { error: { code: string } }).error.code, 'NOT_ALLOWED');
   });
+
+  it('counts and times the requests by outcome, and exports the open sponsorships and the budgets used', async () => {
+    const text = await (await fetch(`${service.urls['management']}/metrics`)).text();
+    const value = (series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`anchorpost_sponsor_${series} `));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+    // The tests above: acme accepted 3 over HTTP and gRPC, replayed 1, refused 2 (NOT_ALLOWED); globex accepted 1.
+    assert.equal(value('sponsorships_total{tenant="acme",outcome="accepted"}'), 3);
+    assert.equal(value('sponsorships_total{tenant="acme",outcome="replayed"}'), 1);
+    assert.equal(value('sponsorships_total{tenant="acme",outcome="NOT_ALLOWED"}'), 2);
+    assert.equal(value('sponsorships_total{tenant="globex",outcome="accepted"}'), 1);
+    assert.equal(value('accept_duration_seconds_count{outcome="accepted"}'), 4);
+    assert.equal(value('accept_duration_seconds_count{outcome="NOT_ALLOWED"}'), 2);
+    // What the store holds, read at the scrape (the senders move sponsorships on meanwhile: a moment
+    // when two scrapes around the count agree).
+    const scrape = async () => {
+      const now = await (await fetch(`${service.urls['management']}/metrics`)).text();
+      return ['reserved', 'sent'].map((state) => {
+        const line = now
+          .split('\n')
+          .find((l) => l.startsWith(`anchorpost_sponsor_sponsorships_open{state="${state}"} `));
+        return Number(line?.split(' ').at(-1));
+      });
+    };
+    const stored = async () =>
+      Promise.all(
+        (['reserved', 'sent'] as const).map((state) =>
+          database.prisma.sponsorship.count({ where: { state } }),
+        ),
+      );
+    let seen: number[][] = [];
+    for (let i = 0; i < 50; i++) {
+      seen = [await scrape(), await stored(), await scrape()];
+      if (seen.every((s) => s.join() === seen[0]!.join())) break;
+      await sleep(50);
+    }
+    assert.ok(
+      seen.every((s) => s.join() === seen[0]!.join()),
+      JSON.stringify(seen),
+    );
+    const budget = (await (await http('/v1/budget', 'acme')).json()) as {
+      tenant: { spentCount: number; budgetCount: number };
+    };
+    assert.equal(
+      value('tenant_budget_used_ratio{tenant="acme",budget="count"}'),
+      budget.tenant.spentCount / budget.tenant.budgetCount,
+    );
+    assert.ok(value('tenant_budget_used_ratio{tenant="globex",budget="wei"}')! > 0);
+  });
 });

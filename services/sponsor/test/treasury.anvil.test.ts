@@ -85,6 +85,10 @@ it('tops a low account up to 120 % of its minimum, leaves a funded one alone, an
   assert.equal(await metric(metrics, 'treasury_refills_total', 'sponsor:shared'), 1);
   assert.equal(await metric(metrics, 'treasury_cap_reached_total', 'sponsor:acme'), 1);
   assert.equal(await metric(metrics, 'treasury_account_balance', 'sponsor:shared'), 2.4);
+  // What AnchorpostSponsorTreasuryBalanceLow compares: refilled above its minimum; held below by the cap.
+  assert.equal(await metric(metrics, 'treasury_account_minimum', 'sponsor:shared'), 2);
+  assert.equal(await metric(metrics, 'treasury_account_balance', 'sponsor:acme'), 0);
+  assert.equal(await metric(metrics, 'treasury_account_minimum', 'sponsor:acme'), 2);
   assert.deepEqual(Object.fromEntries(await keeper.pass()), {
     'sponsor:shared': 'full',
     anchorer: 'full',
@@ -102,5 +106,10 @@ it('counts a refill an empty treasury cannot send as failed and releases its hol
   assert.equal(outcomes.get('sponsor:globex'), 'failed');
   assert.equal(await balanceOf(low.address), 0n);
   assert.equal(await metric(metrics, 'treasury_refill_failures_total', 'sponsor:globex'), 1);
+  assert.equal(
+    await metric(metrics, 'treasury_account_minimum', 'sponsor:globex'),
+    1,
+    'exported, also when the refill fails',
+  );
   assert.equal(await database.treasuryRefills.spent(day), before, 'released');
 });

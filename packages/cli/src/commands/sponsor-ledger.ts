@@ -2,8 +2,9 @@
  * `anchorpost sponsor ledger | reconcile`: a tenant's ledger at the sponsor. `ledger` lists every
  * record (a line: one sponsorship's charge; a void: a line withdrawn after a reorg) with the CID
  * of the tx-file that carries it, the CID `anchorpost verify` checks an inclusion proof of.
- * `reconcile` asks the sponsor to reconcile the anchored lines with the chain's receipts and the
- * charges it holds, prints each mismatch by its code and exits 1 when there is one.
+ * `reconcile` asks the sponsor to reconcile the lines at the relay with the chain's receipts and
+ * the charges it holds, prints which are not anchored (their proof missing or not verifying, by
+ * the reason's code) and each mismatch by its code, and exits 1 when there is a mismatch.
  */
 export type SponsorGet = (path: string) => Promise<unknown>;
 
@@ -23,6 +24,8 @@ interface Reconciliation {
   storeWei: string;
   lines: number;
   unsent: number;
+  anchored: number;
+  unanchored: { seq: number; digest: string; cid: string; code: string; detail: string }[];
   mismatches: { code: string; digest?: string; cid?: string; detail: string }[];
 }
 
@@ -49,8 +52,12 @@ export async function printReconciliation(get: SponsorGet, json: boolean): Promi
   } else {
     process.stdout.write(
       `lines ${answer.lines} (${answer.unsent} records not at the relay yet)\n` +
+        `anchored ${answer.anchored} of ${answer.anchored + answer.unanchored.length} records at the relay (proofs verified)\n` +
         `ledger ${answer.ledgerWei} wei, chain ${answer.chainWei} wei, store ${answer.storeWei} wei\n`,
     );
+    for (const u of answer.unanchored) {
+      process.stdout.write(`not anchored: ${u.seq} ${u.digest} ${u.cid}: ${u.code} ${u.detail}\n`);
+    }
     for (const m of answer.mismatches) {
       process.stdout.write(`${m.code} ${m.digest ?? '-'} ${m.cid ?? '-'}: ${m.detail}\n`);
     }

@@ -36,6 +36,21 @@ const reconciliationSchema = {
     storeWei: { type: 'string' },
     lines: { type: 'integer' },
     unsent: { type: 'integer' },
+    anchored: { type: 'integer' },
+    unanchored: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          seq: { type: 'integer' },
+          digest: { type: 'string' },
+          cid: { type: 'string' },
+          code: { type: 'string' },
+          detail: { type: 'string' },
+        },
+        required: ['seq', 'digest', 'cid', 'code', 'detail'],
+      },
+    },
     mismatches: {
       type: 'array',
       items: {
@@ -51,7 +66,7 @@ const reconciliationSchema = {
       },
     },
   },
-  required: ['chainWei', 'ledgerWei', 'storeWei', 'lines', 'unsent', 'mismatches'],
+  required: ['chainWei', 'ledgerWei', 'storeWei', 'lines', 'unsent', 'anchored', 'unanchored', 'mismatches'],
 } as const;
 
 export function ledgerRoutes(fastify: FastifyInstance, options: LedgerRoutesOptions): void {
@@ -78,7 +93,8 @@ export function ledgerRoutes(fastify: FastifyInstance, options: LedgerRoutesOpti
     {
       onRequest,
       schema: {
-        summary: "The tenant's anchored ledger reconciled with the chain's receipts and the charges",
+        summary:
+          "The tenant's ledger at the relay reconciled with the chain's receipts and the charges, and which of its lines their proofs show anchored",
         tags: ['sponsor'],
         response: { 200: reconciliationSchema },
       },
@@ -91,6 +107,8 @@ export function ledgerRoutes(fastify: FastifyInstance, options: LedgerRoutesOpti
         storeWei: result.storeWei.toString(),
         lines: result.lines,
         unsent: result.unsent,
+        anchored: result.anchored,
+        unanchored: result.unanchored,
         mismatches: result.mismatches.map((m: LedgerMismatch) => ({ ...m })),
       };
     },

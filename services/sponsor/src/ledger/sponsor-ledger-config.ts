@@ -18,6 +18,10 @@ export const sponsorLedgerConfigSchema = {
   groupFile: { kind: 'string', env: 'ANCHORPOST_SPONSOR_LEDGER_GROUP_FILE', default: '' },
   /** The Ergo node whose blocks the tx-files name (`lastblock`, `trustedblock`), as the relay checks them. */
   ergoNodeUrl: { kind: 'url', env: 'ANCHORPOST_SPONSOR_LEDGER_ERGO_NODE_URL', default: '' },
+  /** The proof API asked for each line's proof: a line is anchored when its proof verifies against ANCHORPOST_SPONSOR_LEDGER_TRUST_FILE; empty: no line is reported anchored. */
+  proofApiUrl: { kind: 'url', env: 'ANCHORPOST_SPONSOR_LEDGER_PROOF_API_URL', default: '' },
+  /** The trust roots (TrustRoots v1, as `anchorpost verify --trust` reads them) the lines' proofs are verified against; required with the proof API. */
+  trustFile: { kind: 'string', env: 'ANCHORPOST_SPONSOR_LEDGER_TRUST_FILE', default: '' },
   /** How often the ledger's new records are built into tx-files and sent. */
   interval: { kind: 'duration', env: 'ANCHORPOST_SPONSOR_LEDGER_INTERVAL', default: 5_000 },
   /** How often every tenant's ledger is reconciled and the sponsor accounts' transactions audited (the mismatch metric). */

@@ -3,7 +3,9 @@
  * CID of the tx-file that carries it (what `anchorpost verify` checks an inclusion proof of), and
  * `reconcileLedger` of @anchorpost/sponsor-core over the records the relay has taken (each opened
  * from its tx-file with the ledger's group key), the chain's receipts and the store's charges.
- * Records not taken by the relay yet are counted as `unsent`, never reconciled as anchored. The
+ * Records not taken by the relay yet are counted as `unsent`. Which of the records at the relay
+ * are anchored is their proofs' to say (ledger-proofs.ts: the proof API's proof, verified against
+ * the trust roots), never the relay's: the others are listed as `unanchored`, with the reason. The
  * forwarded calls the tenant's own account paid for without a charge are `RECEIPT_WITHOUT_CHARGE`.
  */
 import { cidForBytes, openTxFile, parseTxFile } from '@anchorpost/protocol';
@@ -13,6 +15,7 @@ import { reconcileLedger } from '@anchorpost/sponsor-core';
 import type { ChainReceipt, LedgerReconciliation } from '@anchorpost/sponsor-core';
 import { SPONSOR_LEDGER_HEADER } from './ledger-anchoring.ts';
 import type { PostgresSponsorLedger } from './postgres-sponsor-ledger.ts';
+import type { LedgerProofs } from './ledger-proofs.ts';
 import type { ReceiptAudit } from './receipt-audit.ts';
 
 export interface InvoiceRecord {
@@ -35,9 +38,31 @@ export interface TenantLedgerOptions {
   readonly rpc: Pick<JsonRpcPool, 'request'>;
   /** The receipts without a charge of the tenant's own account (receipt-audit.ts); undefined: none audited. */
   readonly receipts?: Pick<ReceiptAudit, 'forTenant'>;
+  /** Where a record's anchoring is checked (its proof); undefined: none is checked, none is anchored. */
+  readonly proofs?: Pick<LedgerProofs, 'anchoring'> | undefined;
 }
 
-export type TenantReconciliation = LedgerReconciliation & { readonly unsent: number };
+/** A record at the relay without a proof that verifies: the reason's code and detail. */
+export interface UnanchoredRecord {
+  readonly seq: number;
+  readonly digest: string;
+  readonly cid: string;
+  readonly code: string;
+  readonly detail: string;
+}
+
+export type TenantReconciliation = LedgerReconciliation & {
+  readonly unsent: number;
+  /** Records at the relay whose proof verifies. */
+  readonly anchored: number;
+  readonly unanchored: readonly UnanchoredRecord[];
+};
+
+const PROOFS_NOT_CHECKED = {
+  anchored: false,
+  code: 'PROOF_NOT_CHECKED',
+  detail: 'no proof API is configured (ANCHORPOST_SPONSOR_LEDGER_PROOF_API_URL)',
+} as const;
 
 interface RpcReceipt {
   readonly from: string;
@@ -67,9 +92,9 @@ export class TenantLedger {
   async reconcile(tenant: string): Promise<TenantReconciliation> {
     const { ledger, author, rpc } = this.#options;
     const records = await ledger.ledger(tenant);
-    const anchored = records.filter((row) => row.submitted && row.txFile !== null && row.cid !== null);
+    const atRelay = records.filter((row) => row.submitted && row.txFile !== null && row.cid !== null);
     const result = await reconcileLedger({
-      lines: anchored.map((row) => ({ cid: row.cid!, bytes: row.txFile! })),
+      lines: atRelay.map((row) => ({ cid: row.cid!, bytes: row.txFile! })),
       sponsorships: await ledger.settledSponsorships(tenant),
       cidOf: (bytes) => cidForBytes(bytes),
       recordOf: (bytes) => Promise.resolve(recordIn(bytes, author)),
@@ -79,10 +104,20 @@ export class TenantLedger {
       },
     });
     const uncharged = (await this.#options.receipts?.forTenant(tenant)) ?? [];
+    const unanchored: UnanchoredRecord[] = [];
+    for (const row of atRelay) {
+      const anchoring = (await this.#options.proofs?.anchoring(row.cid!)) ?? PROOFS_NOT_CHECKED;
+      if (!anchoring.anchored) {
+        const { code, detail } = anchoring;
+        unanchored.push({ seq: row.seq, digest: row.digest, cid: row.cid!, code, detail });
+      }
+    }
     return {
       ...result,
       mismatches: [...result.mismatches, ...uncharged],
-      unsent: records.length - anchored.length,
+      unsent: records.length - atRelay.length,
+      anchored: atRelay.length - unanchored.length,
+      unanchored,
     };
   }
 }

@@ -4,8 +4,8 @@
  * a low account to 120 % of its minimum from the treasury key of the account's chain, each refill
  * first held against that chain's day cap in PostgreSQL (so a restart cannot lift the cap) and
  * released again if it could not be sent. One engine; each chain is an adapter (TreasuryChain:
- * evm-treasury-chain.ts, ergo-treasury-chain.ts). Balances (in the chain's coin), refills, failed
- * refills and refills refused by the cap are metrics, for the alerts.
+ * evm-treasury-chain.ts, ergo-treasury-chain.ts). Balances and minimums (in the chain's coin),
+ * refills, failed refills and refills refused by the cap are metrics, for the alerts.
  */
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import { refillAmount, treasuryDay } from '@anchorpost/sponsor-core';
@@ -57,6 +57,7 @@ const inCoin = (amount: bigint, decimals: number): number => Number(amount) / 10
 export class Treasury {
   readonly #options: TreasuryOptions;
   readonly #balance;
+  readonly #minimum;
   readonly #refills;
   readonly #failures;
   readonly #capReached;
@@ -67,6 +68,11 @@ export class Treasury {
     this.#balance = metrics.gauge(
       SPONSOR_METRICS.treasuryAccountBalance,
       "Balance of an account the treasury keeps funded, in its chain's coin (ETH, ERG), by account",
+      ['account'],
+    );
+    this.#minimum = metrics.gauge(
+      SPONSOR_METRICS.treasuryAccountMinimum,
+      "The minimum the treasury keeps an account above, in its chain's coin, by account (the balance-low alert compares the balance with it)",
       ['account'],
     );
     this.#refills = metrics.counter(SPONSOR_METRICS.treasuryRefillsTotal, 'Refills sent, by account', [
@@ -96,6 +102,7 @@ export class Treasury {
     const { chain } = account;
     const labels = { account: account.name };
     const coin = (amount: bigint) => inCoin(amount, chain.decimals);
+    this.#minimum.set(labels, coin(account.minimum));
     try {
       const balance = await chain.balance(account.address);
       this.#balance.set(labels, coin(balance));
