@@ -69,7 +69,13 @@ export class AnchorIndexer {
 
   async #index(anchor: ChainAnchor): Promise<{ batch: BatchRecord; txFilesIndexed: number }> {
     const { index, peer } = this.#options;
-    if (peer !== undefined && !peer.submitters.includes(anchor.submitter.toLowerCase())) {
+    // On Ergo (no submitters) the reader's marker token is the authority (PeerFollowing).
+    const submitters = peer?.submitters;
+    if (
+      peer !== undefined &&
+      submitters !== undefined &&
+      !submitters.includes(anchor.submitter.toLowerCase())
+    ) {
       throw new ParserError(
         ParserErrorCode.UntrustedAnchor,
         `anchor ${anchor.txHash} (sequence ${anchor.sequence}) was submitted by ${anchor.submitter}, not by a submitter of peer ${peer.name}`,

@@ -27,8 +27,13 @@ export interface StorageRetryOptions {
 export interface PeerFollowing {
   /** The peer's name: the `platform` of its trust roots. */
   readonly name: string;
-  /** The accounts of its trust roots on this chain (lower-case 0x-hex). */
-  readonly submitters: readonly string[];
+  /**
+   * EVM: the accounts of its trust roots on this chain (lower-case 0x-hex); only their anchors
+   * count. Ergo: absent — the authority is the peer's marker token, a singleton (its mint checked
+   * against the peer's roots before it is followed) that only its holder can put in an anchor box,
+   * and the reader reads that token's boxes alone.
+   */
+  readonly submitters?: readonly string[] | undefined;
   readonly store: PeerStore;
 }
 
@@ -178,14 +183,20 @@ export function resolveParserOptions(options: ParserOptions): ResolvedParserOpti
     maxFailureDelayMs: integer('maxFailureDelayMs', options.maxFailureDelayMs, 60_000, 0),
     sleep: options.sleep ?? defaultSleep,
     observer: options.observer,
-    peer: resolvePeer(options.peer),
+    peer: resolvePeer(options.peer, chain),
   };
 }
 
-function resolvePeer(peer: PeerFollowing | undefined): PeerFollowing | undefined {
+function resolvePeer(peer: PeerFollowing | undefined, chain: ChainKind): PeerFollowing | undefined {
   if (peer === undefined) return undefined;
   if (typeof (peer.name as unknown) !== 'string' || peer.name === '') throw bad('peer.name', 'required');
-  if (peer.submitters.length === 0) {
+  if (chain === 'ergo') {
+    if (peer.submitters !== undefined) {
+      throw bad('peer.submitters', "not on Ergo: the peer's marker token is the authority");
+    }
+    return peer;
+  }
+  if (peer.submitters === undefined || peer.submitters.length === 0) {
     throw bad('peer.submitters', "required: a peer's anchors count only from its submitters");
   }
   return { ...peer, submitters: peer.submitters.map((submitter) => submitter.toLowerCase()) };

@@ -181,5 +181,20 @@ describe('Parser following a peer', { timeout: 240_000 }, () => {
       () => w().parser({ address: `0x${'34'.repeat(20)}`, blockNumber: 0 }, { peer: peer([]) }),
       (error: unknown) => isParserError(error, 'BAD_CONFIG') && /peer\.submitters/.test(error.message),
     );
+    const contract = { address: `0x${'34'.repeat(20)}`, blockNumber: 0 };
+    assert.throws(
+      () => w().parser(contract, { peer: { name: PEER, store: w().db.peers } }),
+      (error: unknown) =>
+        isParserError(error, 'BAD_CONFIG') && /peer\.submitters: required/.test(error.message),
+      'an EVM peer without submitters',
+    );
+    // On Ergo the peer's marker token is the authority: submitters there are a wiring mistake.
+    assert.throws(
+      () => w().parser(contract, { peer: peer(), chain: 'ergo', chainId: 'testnet' }),
+      (error: unknown) => isParserError(error, 'BAD_CONFIG') && /not on Ergo/.test(error.message),
+    );
+    assert.doesNotThrow(() =>
+      w().parser(contract, { peer: { name: PEER, store: w().db.peers }, chain: 'ergo', chainId: 'testnet' }),
+    );
   });
 });

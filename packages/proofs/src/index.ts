@@ -33,6 +33,7 @@ export { verifyProof, verifyProofContents } from './verify-proof.ts';
 export type { VerifiedProof, VerifyProofObserver, VerifyProofOptions } from './verify-proof.ts';
 export type { VerifiedAnchor } from './evm-anchor-check.ts';
 export type { VerifiedErgoAnchor } from './ergo-anchor-check.ts';
+export { checkErgoMint } from './ergo-mint-check.ts';
 export type { VerifiedErgoMint } from './ergo-mint-check.ts';
 export { MAX_TRUST_ROOTS, parseTrustRoots, TRUST_ROOTS_VERSION } from './trust-roots.ts';
 export type { ErgoTrustRoot, EvmTrustRoot, TrustRoots } from './trust-roots.ts';

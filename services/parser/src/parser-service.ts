@@ -1,7 +1,7 @@
 /**
  * The parser service: parser-core's Parsers following the EVM anchor contract — and the Ergo
- * marker token, when configured — and the peers' contracts on the same EVM chain (ADR 0031) in the
- * background, behind the service-kit HTTP app (/healthz,
+ * marker token, when configured — and the peers' contracts on the same EVM chain and markers on the
+ * same Ergo network (ADR 0031, ADR 0044) in the background, behind the service-kit HTTP app (/healthz,
  * /readyz: database + each chain, /metrics).
  */
 import { Module } from '@nestjs/common';
@@ -83,6 +83,7 @@ export async function startParserService(options: ParserServiceOptions): Promise
     database,
     store: options.store,
     evm: options.evm,
+    ergo: options.ergo,
     tuning,
     metrics,
     logger,

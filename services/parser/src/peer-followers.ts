@@ -1,26 +1,35 @@
 /**
- * Following the peers (ADR 0031): one parser-core Parser per peer on the EVM chain this parser
- * already follows, reading the peer's contract with the peer's submitters and its own cursor.
- * The peer list lives in the database (the relay's admin API writes it); `sync` starts followers
- * for new peers and stops those of removed ones, and runs every `refreshMs` while started.
+ * Following the peers (ADR 0031, ADR 0044): one parser-core Parser per peer per chain this parser
+ * already follows — the peer's contract on the EVM chain (its submitters' anchors) and, when this
+ * parser follows Ergo, the peer's marker token on the same Ergo network (its mint checked first,
+ * ergo-peer.ts) — each with its own cursor. The peer list lives in the database (the relay's admin
+ * API writes it); `sync` starts followers for new peers and roots and stops those of removed ones,
+ * and runs every `refreshMs` while started. A follower whose start failed for a reason that may
+ * pass (an Ergo node down) is tried again at the next sync.
  *
- * A peer's trust roots may name several contracts on this chain (an old one beside a new one); the
- * cursor is per peer per chain, so only the first is followed and the others are reported once.
+ * A peer's trust roots may name several contracts (or markers) on one chain (an old one beside a
+ * new one); the cursor is per peer per chain, so only the first is followed and the others are
+ * reported once.
  */
 import type { Database, PeerRecord } from '@anchorpost/db';
 import { Parser, evmBlockHashes } from '@anchorpost/parser-core';
-import { parseTrustRoots } from '@anchorpost/proofs';
+import { isProofError, ProofErrorCode } from '@anchorpost/proofs';
 import type { EvmTrustRoot } from '@anchorpost/proofs';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import type { ContentStore } from '@anchorpost/storage';
 import { EvmChainReader } from '@anchorpost/chains';
+import type { ParserErgoOptions } from './ergo-parser.ts';
+import { ergoPeerParser } from './ergo-peer.ts';
 import type { EvmParserTuning, ParserEvmOptions } from './evm-parser.ts';
 import { peerReporting } from './peer-metrics.ts';
+import { peerRoots } from './peer-roots.ts';
 
 export interface PeerFollowersOptions {
   readonly database: Database;
   readonly store: ContentStore;
   readonly evm: ParserEvmOptions;
+  /** The Ergo network this parser follows, if any: peers' markers on it are followed too. */
+  readonly ergo?: ParserErgoOptions | undefined;
   readonly tuning: EvmParserTuning;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
@@ -29,14 +38,25 @@ export interface PeerFollowersOptions {
 }
 
 interface Follower {
-  readonly contract: string;
+  /** The contract (EVM) or marker token (Ergo) followed. */
+  readonly anchoredBy: string;
   readonly parser: Parser;
 }
+
+/** A follower the peer list asks for: a peer on one chain (`evm:31337`, `ergo:testnet`). */
+interface Wanted {
+  readonly peer: string;
+  readonly chain: string;
+  readonly anchoredBy: string;
+  create(): Promise<Parser>;
+}
+
+const keyOf = (peer: string, chain: string) => `${peer} ${chain}`;
 
 export class PeerFollowers {
   readonly #options: PeerFollowersOptions;
   readonly #followers = new Map<string, Follower>();
-  /** Peers whose roots were refused or name nothing on this chain: reported once per content. */
+  /** Peers whose roots were refused or name nothing here: reported once per content. */
   readonly #reported = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
   #syncing: Promise<void> = Promise.resolve();
@@ -45,14 +65,14 @@ export class PeerFollowers {
     this.#options = options;
   }
 
-  /** The peers followed now, by name, with the contract each is followed on. */
+  /** The peers followed now, `peer chain` → the contract or marker followed there. */
   get following(): ReadonlyMap<string, string> {
-    return new Map([...this.#followers].map(([name, follower]) => [name, follower.contract]));
+    return new Map([...this.#followers].map(([key, follower]) => [key, follower.anchoredBy]));
   }
 
-  /** The follower of a peer, for tests and a rebuild. */
-  parserOf(name: string): Parser | undefined {
-    return this.#followers.get(name)?.parser;
+  /** The follower of a peer on a chain (`evm:31337`, `ergo:testnet`), for tests and a rebuild. */
+  parserOf(name: string, chain = `evm:${this.#options.evm.chainId}`): Parser | undefined {
+    return this.#followers.get(keyOf(name, chain))?.parser;
   }
 
   start(): void {
@@ -84,59 +104,106 @@ export class PeerFollowers {
   }
 
   async #sync(): Promise<void> {
-    const peers = await this.#options.database.peers.listPeers();
-    const wanted = new Map<string, EvmTrustRoot>();
-    for (const peer of peers) {
-      const root = this.#rootOnThisChain(peer);
-      if (root !== undefined) wanted.set(peer.name, root);
+    const { logger } = this.#options;
+    const wanted = new Map<string, Wanted>();
+    for (const peer of await this.#options.database.peers.listPeers()) {
+      for (const one of this.#wanted(peer)) wanted.set(keyOf(one.peer, one.chain), one);
     }
-    for (const [name, follower] of this.#followers) {
-      if (wanted.get(name)?.contract === follower.contract) continue;
-      this.#followers.delete(name);
+    for (const [key, follower] of this.#followers) {
+      if (wanted.get(key)?.anchoredBy === follower.anchoredBy) continue;
+      this.#followers.delete(key);
       await follower.parser.stop();
-      this.#options.logger.info({ peer: name, contract: follower.contract }, 'peer no longer followed');
+      logger.info({ follower: key, anchoredBy: follower.anchoredBy }, 'peer no longer followed');
     }
-    for (const [name, root] of wanted) {
-      if (this.#followers.has(name)) continue;
-      const parser = this.#follower(name, root);
-      this.#followers.set(name, { contract: root.contract, parser });
+    for (const [key, one] of wanted) {
+      if (this.#followers.has(key)) continue;
+      const parser = await this.#create(one);
+      if (parser === undefined) continue;
+      this.#followers.set(key, { anchoredBy: one.anchoredBy, parser });
       parser.start();
-      this.#options.logger.info(
-        { peer: name, contract: root.contract, submitters: root.submitters },
-        'following peer',
-      );
+      logger.info({ peer: one.peer, chain: one.chain, anchoredBy: one.anchoredBy }, 'following peer');
     }
   }
 
-  #rootOnThisChain(peer: PeerRecord): EvmTrustRoot | undefined {
-    const chainId = String(this.#options.evm.chainId);
-    let roots: EvmTrustRoot[];
+  async #create(one: Wanted): Promise<Parser | undefined> {
+    const log = this.#options.logger.child({ peer: one.peer, chain: one.chain, anchoredBy: one.anchoredBy });
     try {
-      roots = parseTrustRoots(peer.trustRoots).evm.filter((root) => root.chainId === chainId);
+      return await one.create();
+    } catch (error) {
+      if (isProofError(error) && error.code === ProofErrorCode.UntrustedAnchor) {
+        this.#reportOnce(keyOf(one.peer, one.chain), `untrusted ${one.anchoredBy}`, () => {
+          log.error(
+            { code: error.code, err: error },
+            "peer's marker does not check against its roots; not followed",
+          );
+        });
+      } else {
+        log.warn({ err: error }, "starting a peer's follower failed; trying again at the next refresh");
+      }
+      return undefined;
+    }
+  }
+
+  #wanted(peer: PeerRecord): Wanted[] {
+    const { evm, ergo, logger } = this.#options;
+    const chainId = String(evm.chainId);
+    let roots;
+    try {
+      roots = peerRoots(peer, { evmChainId: chainId, ergoNetwork: ergo?.network });
     } catch (error) {
       this.#reportOnce(peer.name, 'refused', () => {
-        this.#options.logger.error({ peer: peer.name, err: error }, 'peer trust roots refused; not followed');
+        logger.error({ peer: peer.name, err: error }, 'peer trust roots refused; not followed');
       });
-      return undefined;
+      return [];
     }
-    if (roots.length === 0) {
+    if (roots.evm === undefined && roots.ergo === undefined) {
       this.#reportOnce(peer.name, 'elsewhere', () => {
-        this.#options.logger.warn(
-          { peer: peer.name, chainId },
-          'peer anchors nowhere on this chain; not followed',
+        logger.warn(
+          { peer: peer.name, chainId, ergoNetwork: ergo?.network },
+          'peer anchors nowhere on the chains this parser follows; not followed',
         );
       });
-      return undefined;
+      return [];
     }
-    if (roots.length > 1) {
+    if (roots.ignored.length > 0) {
       this.#reportOnce(peer.name, 'several', () => {
-        this.#options.logger.warn(
-          { peer: peer.name, followed: roots[0]!.contract, ignored: roots.slice(1).map((r) => r.contract) },
-          'peer names several contracts on this chain; following the first',
+        logger.warn(
+          { peer: peer.name, ignored: roots.ignored },
+          'peer names several roots on one chain; following the first',
         );
       });
     }
-    return roots[0];
+    const wanted: Wanted[] = [];
+    const evmRoot = roots.evm;
+    if (evmRoot !== undefined) {
+      wanted.push({
+        peer: peer.name,
+        chain: `evm:${chainId}`,
+        anchoredBy: evmRoot.contract,
+        create: () => Promise.resolve(this.#evmFollower(peer.name, evmRoot)),
+      });
+    }
+    const ergoRoot = roots.ergo;
+    if (ergo !== undefined && ergoRoot !== undefined) {
+      const chain = `ergo:${ergo.network}`;
+      const { database, store, tuning, metrics } = this.#options;
+      wanted.push({
+        peer: peer.name,
+        chain,
+        anchoredBy: ergoRoot.tokenId,
+        create: () =>
+          ergoPeerParser({
+            name: peer.name,
+            root: ergoRoot,
+            ergo,
+            database,
+            store,
+            tuning,
+            observer: peerReporting(metrics, logger, peer.name, chain),
+          }),
+      });
+    }
+    return wanted;
   }
 
   #reportOnce(peer: string, what: string, report: () => void): void {
@@ -145,7 +212,7 @@ export class PeerFollowers {
     report();
   }
 
-  #follower(name: string, root: EvmTrustRoot): Parser {
+  #evmFollower(name: string, root: EvmTrustRoot): Parser {
     const { evm, database, store, tuning, metrics, logger } = this.#options;
     // The peer's deployment block is not in its trust roots: its contract is read from block 0
     // once, then from its own cursor.

@@ -3,14 +3,16 @@
 // contract. A's parser follows B's contract, and A's Kubo fetches the batch-file and the tx-file
 // from B's Kubo by CID over the loopback swarm (the test never puts them into A's). A's member
 // receives the file once, after the anchor is at A's trusted depth, marked with B's name, and
-// opens it. A file for a recipient no tenant of A may receive is left out (NOT_SERVED); a restart
-// of A's parser in the middle of a stream of B's files delivers each once. With B's Kubo on a
+// opens it; its proof, from A's proof API, verifies with B's trust roots and not with A's. A
+// file for a recipient no tenant of A may receive is left out (NOT_SERVED); a restart of A's
+// parser in the middle of a stream of B's files delivers each once. With B's Kubo on a
 // private network of its own, A's parser cannot reach B's batch-file: it logs and counts
 // PEER_CONTENT_UNREACHABLE, holds its cursor for B, delivers nothing, and delivers the file once it
 // comes within reach.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { isProofError, verifyProof, type TrustRoots, type TxFileProof } from '@anchorpost/proofs';
 import { openTxFile, parseTxFile } from '@anchorpost/protocol';
 import { kuboBinaryForTests } from '@anchorpost/storage/testing';
 import { readSse } from './relay-service-fixture.ts';
@@ -80,6 +82,23 @@ describe('two platforms, two databases, two Kubo nodes, one chain', { skip, time
     const bytes = new Uint8Array(Buffer.from(event.txFile, 'base64'));
     const opened = openTxFile(parseTxFile(bytes), { group: sent.group });
     assert.equal(new TextDecoder().decode(opened.message.data), 'hello from platform B');
+    // Its proof, from A's proof API, verifies with B's trust roots — not with A's own.
+    const proof = (await (
+      await fetch(`${p.proofApiA.urls.http!}/v1/proofs/${sent.cid}`)
+    ).json()) as TxFileProof;
+    const verifyWith = (trust: TrustRoots) =>
+      verifyProof(proof, {
+        evmRpcUrls: { [String(p.chain.anvil.chainId)]: p.chain.anvil.rpcUrl },
+        trust,
+        minConfirmations: TRUSTED_DEPTH,
+        acceptNoLowerBound: true,
+      });
+    assert.equal((await verifyWith(p.trustB)).trusted, 'trust-roots');
+    const trustA = (await (await fetch(`${p.proofApiA.urls.http!}/v1/trust-roots`)).json()) as TrustRoots;
+    await assert.rejects(
+      verifyWith(trustA),
+      (error: unknown) => isProofError(error) && error.code === 'UNTRUSTED_ANCHOR',
+    );
 
     // Once: more blocks and runs later, the next event is a reply sent at A, nothing of B's again.
     await p.chain.mine(TRUSTED_DEPTH);

@@ -10,6 +10,8 @@ import { batcherConfigSchema, startBatcherService } from '@anchorpost/batcher-se
 import { ANCHORED_TOPIC, deployAnchorContract, evmChainConfigFromEnv } from '@anchorpost/chains';
 import { startEvmTestChain, type EvmTestChain } from '@anchorpost/chains/testing';
 import { parserConfigSchema, startParserService } from '@anchorpost/parser-service';
+import { proofApiConfigSchema, startProofApiService } from '@anchorpost/proof-api-service';
+import { parseTrustRoots, type TrustRoots } from '@anchorpost/proofs';
 import { parseTxFile, toHex, type GroupKeys } from '@anchorpost/protocol';
 import { createLogger, loadConfig, type RunningService } from '@anchorpost/service-kit';
 import { connectKubo } from '@anchorpost/storage';
@@ -54,6 +56,10 @@ export interface TwoPlatforms {
   readonly kuboA: KuboDaemon;
   readonly kuboB: KuboDaemon;
   readonly contractB: string;
+  /** B's trust roots, as A's operator added them. */
+  readonly trustB: TrustRoots;
+  /** A's proof API, on A's index: proofs of B's files too. */
+  readonly proofApiA: RunningService;
   /** B's app writes `text` (to `group`, default a new one whose recipient A's tenant registered). */
   prepare(text: string, group?: GroupKeys): Promise<Omit<SentFromB, 'cid'>>;
   /** B's app submits a prepared file to B's relay (HTTP); resolves with B's receipt's CID. */
@@ -153,20 +159,21 @@ export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<Tw
     );
 
     // Platform A: its operator adds B's trust roots (as B's proof API publishes them); its parser.
+    const trustB = parseTrustRoots({
+      version: 1,
+      platform: 'platform-b',
+      evm: [
+        {
+          chainId: String(chain.anvil.chainId),
+          contract: contractB,
+          submitters: [chain.otherSubmitter.address],
+        },
+      ],
+    });
     const added = await fetch(`${a.service.urls.admin!}/v1/admin/peers`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${a.adminKey}` },
-      body: JSON.stringify({
-        version: 1,
-        platform: 'platform-b',
-        evm: [
-          {
-            chainId: String(chain.anvil.chainId),
-            contract: contractB,
-            submitters: [chain.otherSubmitter.address],
-          },
-        ],
-      }),
+      body: JSON.stringify(trustB),
     });
     if (added.status !== 201) throw new Error(`A refused B's trust roots: ${added.status}`);
     const parserLogA: string[] = [];
@@ -198,6 +205,20 @@ export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<Tw
               tuning: { storageRetry: { attempts: storageA.attempts, initialDelayMs: 100, maxDelayMs: 100 } },
             }),
       });
+    const proofApiA = await startProofApiService({
+      config: loadConfig(proofApiConfigSchema, {
+        ANCHORPOST_PLATFORM_ID: 'platform-a',
+        ANCHORPOST_EVM_ANCHOR_CONTRACT: chain.contractAddress,
+        ANCHORPOST_EVM_ANCHOR_SUBMITTERS: chain.owner.address,
+      }),
+      database: a.database,
+      evm: { rpcUrls: [chain.anvil.rpcUrl], chainId: chain.anvil.chainId },
+      logger: quiet('proof-api-a'),
+      port: 0,
+      managementPort: 0,
+      handleSignals: false,
+    });
+    closers.push(() => proofApiA.close());
     let parserA: RunningService | undefined = await startParserA();
     closers.push(async () => {
       await parserA?.close();
@@ -212,6 +233,8 @@ export async function openTwoPlatforms(options: TwoPlatformsOptions): Promise<Tw
       kuboA,
       kuboB,
       contractB,
+      trustB,
+      proofApiA,
       get parserA() {
         if (parserA === undefined) throw new Error("A's parser is stopped");
         return parserA;
