@@ -46,7 +46,10 @@ describe('publishKey and rotateKey store the key file first (keyFiles)', { timeo
   const keyFiles = () => ({ url: relay.url, apiKey: stage.apiKey });
   const newKey = async (): Promise<KeyToPublish> => keyToPublishWeb(await newIdentity());
 
-  function publishingFor(account: Wallet, withFiles: KeyPublishing['keyFiles']): KeyPublishing {
+  function publishingFor(
+    account: KeyPublishing['account'],
+    withFiles: KeyPublishing['keyFiles'],
+  ): KeyPublishing {
     return {
       registry: registry(),
       sponsor: new SponsorClient({ url: stage.service.urls['http']!, apiKey: stage.apiKey, pollMs: 200 }),
@@ -57,7 +60,7 @@ describe('publishKey and rotateKey store the key file first (keyFiles)', { timeo
   }
 
   /** The key file the registry names for `account` now, fetched from the relay and checked. */
-  async function registeredFile(account: Wallet) {
+  async function registeredFile(account: KeyPublishing['account']) {
     const key = await currentKey(registry(), account.address);
     assert.ok(key !== undefined, 'a key is registered');
     return fetchKeyFile({ url: relay.url }, key);
