@@ -4,14 +4,18 @@
 // a key revoked and registered again, or the pinned fingerprint registered again under another
 // rotation signer by whoever holds the account key and rotated away from with it (the attack the
 // fingerprint alone would not see), is refused with KEY_CHANGED_UNSIGNED and nothing is sent;
-// `--expect` naming the new key accepts it.
+// `--expect` naming the new key accepts it. The file must also be sealed to exactly the contacts'
+// checked keys (and the sender's own): a group made before a rotation (GROUP_MISSES_CONTACT), one
+// with another key or a contact's old key in it (GROUP_HAS_OTHER_KEY) and a file built for another
+// group than `--group` (FILE_NOT_FOR_GROUP) are refused, nothing sent and no pin moved.
 import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
-import type { GroupKeys } from '@anchorpost/protocol';
+import { createGroup, parsePublicKeyFile, type GroupKeys } from '@anchorpost/protocol';
+import { saveGroup, saveIdentity } from '@anchorpost/sdk';
 import type { RunningService } from '@anchorpost/service-kit';
 import {
   anchorpostKeyRegistryInterface,
@@ -69,17 +73,48 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
     return run.stdout;
   }
 
-  /** A tx-file to the test group, written to disk for `send`. */
-  async function txFile(): Promise<string> {
+  interface SealedGroup {
+    readonly path: string;
+    readonly keys: GroupKeys;
+  }
+
+  /** A group of the key folders `members` and the sender, its bundle written for `--group`. */
+  async function groupOf(...members: string[]): Promise<SealedGroup> {
+    const keys = await Promise.all(
+      members.map(async (name) =>
+        parsePublicKeyFile(JSON.parse(await readFile(join(keyFolder(name), 'public-key.json'), 'utf8'))),
+      ),
+    );
+    const made = await createGroup('modern', [...keys, relay.sender.public]);
+    const path = join(work, `group-${members.join('-')}-${made.bundle.id.slice(0, 8)}.json`);
+    await saveGroup(path, made.bundle);
+    return { path, keys: made.keys };
+  }
+
+  /** A tx-file to `to`, written to disk for `send`. */
+  async function txFile(to: GroupKeys): Promise<string> {
     const path = join(work, `tx-${++sent}.yaml`);
-    await writeFile(path, relay.txFile(`message ${sent}`, group));
+    await writeFile(path, relay.txFile(`message ${sent}`, to));
     return path;
   }
 
+  const senderKey = () => join(work, 'sender', 'private-key.json');
   let lastFile = '';
-  async function send(...flags: string[]) {
-    lastFile = await txFile();
-    return cli('send', lastFile, '--relay', relay.url, '--api-key', relay.apiKey, ...chainAt(), ...flags);
+  /** Sends a file sealed to `to` (its bundle named by `--group`, unless `flags` name another). */
+  async function send(to: SealedGroup | undefined, ...flags: string[]) {
+    lastFile = await txFile(to?.keys ?? group);
+    const sealed = to === undefined ? [] : ['--group', to.path, '--key', senderKey()];
+    return cli(
+      'send',
+      lastFile,
+      '--relay',
+      relay.url,
+      '--api-key',
+      relay.apiKey,
+      ...chainAt(),
+      ...sealed,
+      ...flags,
+    );
   }
 
   /** Whether the relay holds a receipt for the last file `send` was given. */
@@ -98,6 +133,7 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
   }
 
   before(async () => {
+    await saveIdentity(join(work, 'sender'), relay.sender);
     for (const name of ['a1', 'a2', 'b1', 'b2', 'c1', 'c2', 'c3'])
       fingerprints[name] = (await ok('keys', 'new', '--out', keyFolder(name))).trim();
     for (const account of ['alice', 'bob', 'carol'])
@@ -118,22 +154,63 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
       await cli('contact', 'add', 'x', accounts.bob!, '--fingerprint', fingerprints.a1!, ...chainAt()),
       'FINGERPRINT_MISMATCH',
     );
-    const passed = await send('--to', 'alice', '--to', 'bob');
+    const passed = await send(await groupOf('a1', 'b1'), '--to', 'alice', '--to', 'bob');
     assert.equal(passed.status, 0, passed.stderr);
     assert.equal(passed.stderr, '', 'nothing changed: no notice');
     assert.equal(await lastFileReached(), true);
   });
 
+  it('refuses a file whose group is not exactly the contacts’ keys, sending nothing', async () => {
+    assertFailure(await send(undefined, '--to', 'alice'), 'USAGE', '-', 2);
+    assertFailure(
+      await send(await groupOf('a1'), '--to', 'alice', '--to', 'bob'),
+      'GROUP_MISSES_CONTACT',
+      '--group',
+    );
+    assert.equal(await lastFileReached(), false);
+    assertFailure(
+      await send(await groupOf('a1', 'b1', 'c1'), '--to', 'alice', '--to', 'bob'),
+      'GROUP_HAS_OTHER_KEY',
+    );
+    assert.equal(await lastFileReached(), false);
+    const theirs = await groupOf('a1');
+    lastFile = await txFile((await groupOf('a1')).keys);
+    const elsewhere = await cli(
+      'send',
+      lastFile,
+      '--relay',
+      relay.url,
+      '--api-key',
+      relay.apiKey,
+      ...chainAt(),
+      '--group',
+      theirs.path,
+      '--key',
+      senderKey(),
+      '--to',
+      'alice',
+    );
+    assertFailure(elsewhere, 'FILE_NOT_FOR_GROUP', lastFile);
+    assert.equal(await lastFileReached(), false);
+  });
+
   it('accepts a rotation the pinned key signed and moves the pin, with a notice', async () => {
     await ok('keys', 'rotate', '--old-key', keyFolder('a1'), '--key', keyFolder('a2'), ...sponsorAt('alice'));
-    const passed = await send('--to', 'alice');
+    // A group made before the rotation lacks alice's key now; one holding both has her old key too.
+    const stale = await send(await groupOf('a1'), '--to', 'alice');
+    assertFailure(stale, 'GROUP_MISSES_CONTACT', '--group');
+    assert.match(stale.stderr, new RegExp(fingerprints.a2!));
+    assertFailure(await send(await groupOf('a1', 'a2'), '--to', 'alice'), 'GROUP_HAS_OTHER_KEY');
+    assert.equal(await lastFileReached(), false);
+    assert.equal(await pinOf('alice'), fingerprints.a1, 'refused: the pin has not moved');
+    const passed = await send(await groupOf('a2'), '--to', 'alice');
     assert.equal(passed.status, 0, passed.stderr);
     assert.match(
       passed.stderr,
       new RegExp(`^notice: alice: rotated from ${fingerprints.a1} .*pin updated to ${fingerprints.a2}\n$`),
     );
     assert.equal(await pinOf('alice'), fingerprints.a2);
-    const again = await send('--to', 'alice');
+    const again = await send(await groupOf('a2'), '--to', 'alice');
     assert.equal(again.stderr, '', 'the pin moved once');
   });
 
@@ -141,13 +218,16 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
     await ok('keys', 'revoke', '--key', keyFolder('b1'), ...sponsorAt('bob'));
     await ok('keys', 'publish', '--key', keyFolder('b2'), ...sponsorAt('bob'));
     const before = sent;
-    const refused = await send('--to', 'alice', '--to', 'bob');
+    const refused = await send(await groupOf('a2', 'b2'), '--to', 'alice', '--to', 'bob');
     assertFailure(refused, 'KEY_CHANGED_UNSIGNED', accounts.bob);
     assert.equal(refused.stdout, '', 'no receipt printed');
     assert.equal(await lastFileReached(), false, 'nothing was sent');
     assert.equal(await pinOf('bob'), fingerprints.b1, 'the pin stays');
-    assertFailure(await send('--to', 'bob', '--expect', fingerprints.b1!), 'KEY_CHANGED_UNSIGNED');
-    const expected = await send('--to', 'bob', '--expect', fingerprints.b2!);
+    assertFailure(
+      await send(await groupOf('b1'), '--to', 'bob', '--expect', fingerprints.b1!),
+      'KEY_CHANGED_UNSIGNED',
+    );
+    const expected = await send(await groupOf('b2'), '--to', 'bob', '--expect', fingerprints.b2!);
     assert.equal(expected.status, 0, expected.stderr);
     assert.match(expected.stderr, /^notice: bob: changed from .* accepted as expected; pin updated to /);
     assert.equal(await pinOf('bob'), fingerprints.b2);
@@ -191,7 +271,7 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
     );
     provider.destroy();
 
-    assertFailure(await send('--to', 'carol'), 'KEY_CHANGED_UNSIGNED', accounts.carol);
+    assertFailure(await send(await groupOf('c1'), '--to', 'carol'), 'KEY_CHANGED_UNSIGNED', accounts.carol);
     assert.equal(await lastFileReached(), false);
     assert.equal(await pinOf('carol'), fingerprints.c1);
     assertFailure(
@@ -202,7 +282,7 @@ describe('anchorpost contact add | list | remove, and send --to', { timeout: 300
 
   it('removes a contact; a file others can write is refused', async () => {
     await ok('contact', 'remove', 'carol');
-    assertFailure(await send('--to', 'carol'), 'CONTACT_NOT_FOUND', 'carol');
+    assertFailure(await send(await groupOf('c1'), '--to', 'carol'), 'CONTACT_NOT_FOUND', 'carol');
     assertFailure(await cli('contact', 'remove', 'carol'), 'CONTACT_NOT_FOUND');
     await chmod(join(work, 'config', 'contacts.json'), 0o666);
     assertFailure(await cli('contact', 'list'), 'CONTACTS_FILE_MODE');

@@ -15,6 +15,7 @@ import {
   parseTxFile,
   toPublicKeyFile,
   type GroupKeys,
+  type PrivateIdentity,
 } from '@anchorpost/protocol';
 import { StateChains } from '@anchorpost/protocol/testing';
 import { generateRelayKey, hashApiKeySecret, parseApiKey } from '@anchorpost/relay-core';
@@ -40,6 +41,8 @@ export interface RelayFixture {
    * the tenant unentitled until it sends there.
    */
   group(register?: boolean): Promise<GroupKeys>;
+  /** The identity that sends `txFile`'s files (a member of every `group()`). */
+  sender: PrivateIdentity;
   /** A fresh tx-file to `group`, signed by the tenant's registered client key, next in its state chain. */
   txFile(text: string, group: GroupKeys): Uint8Array;
   recipientHash(bytes: Uint8Array): string;
@@ -143,6 +146,7 @@ export async function openRelayFixture(): Promise<RelayFixture> {
       adminKeyFile,
       url,
       relayPublicKey: relayKey.publicKeyRaw,
+      sender,
       async group(register = true) {
         const { keys } = await createGroup('modern', [sender.public]);
         if (register) {

@@ -6,9 +6,13 @@
  * holds locally and parses as a public key file (KEY_FILE_NOT_FOUND otherwise): storage also holds
  * tx-files and batch-files, and a CID the store lacks is not looked for on the network. The
  * reader checks the CID and the fingerprint again itself; the relay is not trusted for them.
+ * Storing spends the tenant's plan quotas as a tx-file does (one file of its files per second, its
+ * bytes of the day's bytes; RATE_LIMITED, DAILY_BYTES_EXHAUSTED), before the bytes are parsed or
+ * stored, so a tenant cannot fill the storage through key files faster than through tx-files.
  */
 import { cidForBytes, fingerprint, parseCid, parsePublicKeyFileBytes } from '@anchorpost/protocol';
 import { isStorageError, StorageErrorCode, type ContentStore } from '@anchorpost/storage-port';
+import type { TenantQuotas } from './quotas/tenant-quotas.ts';
 import { RelayError, RelayErrorCode } from './relay-error.ts';
 
 /** A public key file is a few kilobytes (rsa-4096 included); anything larger is no key file. */
@@ -20,9 +24,13 @@ export interface StoredKeyFile {
   readonly fingerprint: string;
 }
 
-function keyFileOf(bytes: Uint8Array): string {
+function checkSize(bytes: Uint8Array): void {
   if (bytes.byteLength > MAX_KEY_FILE_BYTES)
     throw new RelayError(RelayErrorCode.TooLarge, `a key file is at most ${MAX_KEY_FILE_BYTES} bytes`);
+}
+
+function keyFileOf(bytes: Uint8Array): string {
+  checkSize(bytes);
   try {
     return fingerprint(parsePublicKeyFileBytes(bytes, 'keyFile'));
   } catch (error) {
@@ -34,13 +42,21 @@ const NOT_A_KEY_FILE = [StorageErrorCode.NotAFile, StorageErrorCode.TooLarge, St
 
 export class KeyFiles {
   readonly #storage: ContentStore;
+  readonly #quotas: Pick<TenantQuotas, 'admit'> | undefined;
 
-  constructor(storage: ContentStore) {
+  /** Without `quotas`, no quota is spent (a relay without quotas, as for tx-files). */
+  constructor(storage: ContentStore, quotas?: Pick<TenantQuotas, 'admit'>) {
     this.#storage = storage;
+    this.#quotas = quotas;
   }
 
-  /** Stores (pinned) one public key file's exact bytes; the same bytes again are the same CID. */
-  async store(bytes: Uint8Array): Promise<StoredKeyFile> {
+  /**
+   * Stores (pinned) one public key file's exact bytes for `tenantId`, after spending its quotas;
+   * the same bytes again are the same CID (and spend again).
+   */
+  async store(bytes: Uint8Array, tenantId: string): Promise<StoredKeyFile> {
+    checkSize(bytes);
+    await this.#quotas?.admit(tenantId, bytes.byteLength);
     const id = keyFileOf(bytes);
     const cid = await this.#storage.addFile(bytes, { pin: true });
     if (cid !== (await cidForBytes(bytes)))

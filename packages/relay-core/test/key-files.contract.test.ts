@@ -19,6 +19,7 @@ interface Harness {
   dispose(): Promise<void>;
 }
 
+const TENANT = 'acme';
 const refusedWith = (code: string) => (error: unknown) => isRelayError(error, code as RelayErrorCode);
 
 function keyFilesContract(name: string, open: () => Promise<Harness>): void {
@@ -37,20 +38,24 @@ function keyFilesContract(name: string, open: () => Promise<Harness>): void {
         const bytes = new TextEncoder().encode(
           `${JSON.stringify(toPublicKeyFile(identity.public), null, 2)}\n`,
         );
-        const stored = await keyFiles.store(bytes);
+        const stored = await keyFiles.store(bytes, TENANT);
         assert.equal(stored.cid, await cidForBytes(bytes));
         assert.equal(stored.fingerprint, fingerprint(identity.public));
         assert.equal(await harness.storage.isPinned(stored.cid), true);
         assert.deepEqual(await keyFiles.get(stored.cid), bytes);
-        assert.deepEqual(await keyFiles.store(bytes), stored, 'the same bytes again: the same answer');
+        assert.deepEqual(
+          await keyFiles.store(bytes, TENANT),
+          stored,
+          'the same bytes again: the same answer',
+        );
       }
     });
 
     it('refuses what is no key file, and too large a body, storing nothing', async () => {
       const junk = new TextEncoder().encode('{"not":"a key"}');
-      await assert.rejects(keyFiles.store(junk), refusedWith(RelayErrorCode.BadKeyFile));
+      await assert.rejects(keyFiles.store(junk, TENANT), refusedWith(RelayErrorCode.BadKeyFile));
       await assert.rejects(
-        keyFiles.store(new Uint8Array([0xff, 0xfe])),
+        keyFiles.store(new Uint8Array([0xff, 0xfe]), TENANT),
         refusedWith(RelayErrorCode.BadKeyFile),
       );
       assert.equal(await harness.storage.has(await cidForBytes(junk)), false);
@@ -58,11 +63,11 @@ function keyFilesContract(name: string, open: () => Promise<Harness>): void {
       const file = toPublicKeyFile(identity.public);
       const tampered = { ...file, id: '0'.repeat(64) };
       await assert.rejects(
-        keyFiles.store(new TextEncoder().encode(JSON.stringify(tampered))),
+        keyFiles.store(new TextEncoder().encode(JSON.stringify(tampered)), TENANT),
         refusedWith(RelayErrorCode.BadKeyFile),
       );
       const padded = new TextEncoder().encode(JSON.stringify(file) + ' '.repeat(MAX_KEY_FILE_BYTES));
-      await assert.rejects(keyFiles.store(padded), refusedWith(RelayErrorCode.TooLarge));
+      await assert.rejects(keyFiles.store(padded, TENANT), refusedWith(RelayErrorCode.TooLarge));
     });
 
     it('serves nothing but key files: other content the store holds, and unknown CIDs, are not found', async () => {

@@ -2,7 +2,7 @@
  * @anchorpost/sdk/browser-keys — key transparency from a page: an identity's key published in
  * AnchorpostKeyRegistry, rotated (the Rotation signed by the old key's rotation signer) and
  * revoked, each as an EIP-712 forward request the user's account signs and the tenant's sponsor
- * sends and pays for; and the registry read back (current key, history, the contact check). The
+ * sends and pays for, the key file stored on the platform first (`keyFiles`, the relay); and the registry read back (current key, history, the contact check). The
  * same code the CLI's `anchorpost keys publish | rotate | revoke | lookup` runs in Node (ethers
  * v6, WebCrypto, `fetch`); no Node built-in is reachable from here (test/browser-bundle.test.ts).
  * An entry of its own: ethers and the registry's ABI would weigh on the others.
@@ -28,6 +28,8 @@ export {
   lookupKey,
 } from './key-transparency.ts';
 export type { EventPlace, KeyEvent, KeyLookup, PublishedKey, RegistryAt } from './key-transparency.ts';
+export { storeKeyFile } from './key-file-store.ts';
+export type { KeyFileStore } from './key-file-store.ts';
 export { SponsorClient } from './sponsor-client.ts';
 export type { SponsorClientOptions, Sponsorship, SponsorshipRequestBody } from './sponsor-client.ts';
 export { signForwardRequest } from './forward-request.ts';
@@ -36,8 +38,8 @@ export { isSdkError, SdkError, SdkErrorCode } from './sdk-error.ts';
 export type { PrivateIdentity, PublicIdentity } from '@anchorpost/protocol/web';
 
 /**
- * An identity ready to publish, with its `public-key.json` as `anchorpost keys new` writes it (put
- * these bytes where readers fetch them: `keyCid` is their CID).
+ * An identity ready to publish, with its `public-key.json` as `anchorpost keys new` writes it
+ * (`publishKey` stores these bytes through `keyFiles`: `keyCid` is their CID).
  */
 export async function keyToPublishWeb(
   identity: PrivateIdentity,

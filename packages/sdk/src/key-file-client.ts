@@ -3,42 +3,21 @@
  * API key, `GET /v1/key-files/{cid}` for anyone): publishing stores the public key file before
  * its CID is registered, and a lookup fetches it by that CID and checks it — the bytes must be the
  * CID's (CID_MISMATCH) and the key in them the registered fingerprint's (KEY_FILE_MISMATCH), so
- * neither the relay nor the registrant can hand out another key than the one registered. Node only.
+ * neither the relay nor the registrant can hand out another key than the one registered. Node
+ * only; storing (key-file-store.ts) runs in browsers too.
  */
 import { cidForBytes, fingerprint, parseCid, parsePublicKeyFileBytes } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
-import { baseUrl, isRecord, refusalOf, send } from './api-refusal.ts';
+import { baseUrl, refusalOf, send } from './api-refusal.ts';
+import type { KeyFileStore } from './key-file-store.ts';
 import type { PublishedKey } from './key-transparency.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
+
+export { storeKeyFile, type KeyFileStore } from './key-file-store.ts';
 
 /** The largest key file read back (the relay stores none larger). */
 const MAX_KEY_FILE_BYTES = 16 * 1024;
 const TIMEOUT_MS = 30_000;
-
-export interface KeyFileStore {
-  /** The relay's base URL. */
-  readonly url: string;
-  /** A tenant's API key with scope `submit` (needed to store; reading needs none). */
-  readonly apiKey?: string;
-  readonly fetch?: typeof fetch;
-}
-
-/** Stores the exact bytes of a public key file; answers their CID, checked against the bytes. */
-export async function storeKeyFile(store: KeyFileStore, bytes: Uint8Array): Promise<string> {
-  const what = 'POST /v1/key-files';
-  const cid = await cidForBytes(bytes);
-  const response = await send(store.fetch ?? fetch, what, `${baseUrl(store.url, 'relay')}/v1/key-files`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${store.apiKey ?? ''}` },
-    body: bytes,
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  if (response.status !== 201) throw await refusalOf(what, response);
-  const body: unknown = await response.json().catch(() => null);
-  if (!isRecord(body) || body.cid !== cid)
-    throw new SdkError(SdkErrorCode.CidMismatch, `${what} answered another CID than the key file's ${cid}`);
-  return cid;
-}
 
 /** A registered key's file, fetched by its CID and checked. */
 export interface FetchedKeyFile {

@@ -6,13 +6,24 @@
  * (KEY_ALREADY_REGISTERED), a rotation or revoke of a key that is not the current one
  * (NOT_CURRENT_KEY), a rotation with nothing registered (NO_KEY_REGISTERED). No Node built-in:
  * the same code runs in Node (the CLI's `keys publish`) and in browsers (`@anchorpost/sdk/browser-keys`).
+ *
+ * With `keyFiles` (the relay), publishing and rotating first store the new key's public key file
+ * (`POST /v1/key-files`, its exact bytes; their CID must be `keyCid`, KEY_FILE_MISMATCH otherwise)
+ * and only then ask the sponsor, so the CID the registry names can be fetched by the time anyone
+ * sees it registered. A store that fails sends nothing (no transaction, no charge): retry the same
+ * call. A registration whose file is missing (a call without `keyFiles`, a relay that lost it)
+ * is repaired by publishing the same key again: the registry already holds exactly this key
+ * (fingerprint and CID), so its file is stored and nothing is sent, and KEY_ALREADY_REGISTERED
+ * says so. The store is idempotent (the same bytes are the same CID), so every retry is safe.
  */
 import { fingerprintWeb as fingerprint } from '@anchorpost/protocol/web';
 import type { PrivateIdentity } from '@anchorpost/protocol/web';
 import { signForwardRequest } from './forward-request.ts';
 import type { TypedDataSigner } from './forward-request.ts';
+import { fileCid } from './file-cid.ts';
+import { storeKeyFile, type KeyFileStore } from './key-file-store.ts';
 import { currentKey, fingerprintBytes32, registryCall } from './key-transparency.ts';
-import type { RegistryAt } from './key-transparency.ts';
+import type { PublishedKey, RegistryAt } from './key-transparency.ts';
 import { rotationSignerOf } from './rotation-signer.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
 import type { Sponsorship, SponsorClient, SponsorshipRequestBody } from './sponsor-client.ts';
@@ -31,6 +42,8 @@ export interface KeyToPublish {
   readonly identity: PrivateIdentity;
   /** What a reader fetches to get the key the fingerprint names (`fileCid(public-key.json bytes)`). */
   readonly keyCid: string;
+  /** The exact bytes `keyCid` names (`public-key.json`): stored first when `keyFiles` is given. */
+  readonly publicKeyFile?: Uint8Array;
 }
 
 export interface KeyPublishing {
@@ -40,6 +53,11 @@ export interface KeyPublishing {
   readonly sponsor: SponsorClient;
   /** The account key: the identity on chain, which signs the forward request and needs no ETH. */
   readonly account: TypedDataSigner;
+  /**
+   * Where the key file is stored before the key is registered (the relay, with the tenant's API
+   * key). Without it, making `keyCid` fetchable is the caller's business.
+   */
+  readonly keyFiles?: KeyFileStore;
   /** How long to wait for the transaction to be mined (default 120 s), then WAIT_TIMEOUT. */
   readonly timeoutMs?: number;
   /** Told once the sponsor accepted the request, before the wait (keep the digest to ask again). */
@@ -63,17 +81,55 @@ async function readRegistry(at: RegistryAt, name: string, args: unknown[]): Prom
   return registry.decodeFunctionResult(name, result)[0];
 }
 
-/** Registers `key` for the account: KEY_ALREADY_REGISTERED when it has one (rotate it instead). */
-export async function publishKey(options: KeyPublishing, key: KeyToPublish): Promise<KeyChange> {
-  const identity = options.account.address;
-  const current = await currentKey(options.registry, identity);
-  if (current !== undefined) {
+/**
+ * Stores `key`'s public key file through `options.keyFiles`, when given: its bytes must be the
+ * CID `key.keyCid` (KEY_FILE_MISMATCH), else what the registry names is not what was stored.
+ */
+async function storeFile(options: KeyPublishing, key: KeyToPublish): Promise<void> {
+  if (options.keyFiles === undefined) return;
+  if (key.publicKeyFile === undefined || (await fileCid(key.publicKeyFile)) !== key.keyCid)
     throw new SdkError(
+      SdkErrorCode.KeyFileMismatch,
+      `publicKeyFile must be the exact bytes of ${key.keyCid}, to store before registering it`,
+      { field: 'publicKeyFile' },
+    );
+  await storeKeyFile(options.keyFiles, key.publicKeyFile);
+}
+
+/** KEY_ALREADY_REGISTERED; when the key registered is `key` itself, its file is stored first (the repair). */
+async function alreadyRegistered(
+  options: KeyPublishing,
+  current: PublishedKey,
+  key: KeyToPublish,
+): Promise<SdkError> {
+  const identity = options.account.address;
+  const same =
+    current.fingerprint === (await fingerprint(key.identity.public)) && current.keyCid === key.keyCid;
+  if (same && options.keyFiles !== undefined) {
+    await storeFile(options, key);
+    return new SdkError(
       SdkErrorCode.KeyAlreadyRegistered,
-      `${identity} has published ${current.fingerprint}; rotate it to replace it`,
+      `${identity} has published this key already; its key file ${key.keyCid} is stored, nothing was sent`,
       { field: 'key' },
     );
   }
+  return new SdkError(
+    SdkErrorCode.KeyAlreadyRegistered,
+    `${identity} has published ${current.fingerprint}; rotate it to replace it`,
+    { field: 'key' },
+  );
+}
+
+/**
+ * Registers `key` for the account, its key file stored first when `options.keyFiles` is given:
+ * KEY_ALREADY_REGISTERED when it has one (rotate it instead; if it is this very key, its file is
+ * stored again and nothing is sent).
+ */
+export async function publishKey(options: KeyPublishing, key: KeyToPublish): Promise<KeyChange> {
+  const identity = options.account.address;
+  const current = await currentKey(options.registry, identity);
+  if (current !== undefined) throw await alreadyRegistered(options, current, key);
+  await storeFile(options, key);
   const args = [
     fingerprintBytes32(await fingerprint(key.identity.public)),
     key.identity.public.suite,
@@ -85,8 +141,9 @@ export async function publishKey(options: KeyPublishing, key: KeyToPublish): Pro
 
 /**
  * Replaces the current key `old` by `next`, the Rotation signed by `old`'s rotation signer (so
- * only who holds the old private key can rotate). NO_KEY_REGISTERED or NOT_CURRENT_KEY (field
- * `oldKey`) when `old` is not the key published now.
+ * only who holds the old private key can rotate), `next`'s key file stored first when
+ * `options.keyFiles` is given. NO_KEY_REGISTERED or NOT_CURRENT_KEY (field `oldKey`) when `old`
+ * is not the key published now.
  */
 export async function rotateKey(
   options: KeyPublishing,
@@ -107,6 +164,7 @@ export async function rotateKey(
       { field: 'oldKey' },
     );
   }
+  await storeFile(options, next);
   return sponsored(options, 'rotate', 'rotate', await signRotation(at, identity, old, next));
 }
 

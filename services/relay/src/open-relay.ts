@@ -244,7 +244,7 @@ export async function openRelay(options: OpenRelayOptions): Promise<OpenedRelay>
       streams,
       meter,
       usage,
-      keyFiles: new KeyFiles(options.storage),
+      keyFiles: new KeyFiles(options.storage, quotas),
     };
   } catch (error) {
     streams.close();

@@ -120,6 +120,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
       metrics: service.metrics,
       maxTxFileBytes: config.maxTxFileBytes,
       openStream,
+      keyFiles,
       credentials: security.credentials,
       streams: {
         admission,

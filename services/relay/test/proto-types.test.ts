@@ -74,6 +74,6 @@ describe('generated gRPC types', () => {
       logger: createLogger('relay'),
     });
     assert.deepEqual(Object.keys(implementation).sort(), declared);
-    assert.deepEqual(declared, ['GetReceipt', 'SubmitTxFile', 'SubmitTxFiles', 'Subscribe']);
+    assert.deepEqual(declared, ['GetReceipt', 'StoreKeyFile', 'SubmitTxFile', 'SubmitTxFiles', 'Subscribe']);
   });
 });

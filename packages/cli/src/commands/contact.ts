@@ -2,8 +2,9 @@
  * `anchorpost contact add | list | remove`: the contact list (contacts.ts), each contact's key
  * pinned on first use from AnchorpostKeyRegistry; and the check `send --to NAME` runs before
  * anything is sent (the SDK's `checkContact`): a key rotated by a signature of the pinned key
- * moves the pin (a `notice:` line on stderr); any other change is refused with
- * KEY_CHANGED_UNSIGNED unless `--expect FINGERPRINT` names the new key.
+ * moves the pin (a `notice:` line on stderr) once the send is not refused; any other change is
+ * refused with KEY_CHANGED_UNSIGNED unless `--expect FINGERPRINT` names the new key. The file
+ * must then be sealed to exactly the keys checked (sealed-to-contacts.ts).
  */
 import { checkContact, lookupKey } from '@anchorpost/sdk';
 import { CliError, UsageError } from '../failure.ts';
@@ -11,6 +12,7 @@ import { contactName, contactNamed, loadContacts, saveContacts, type Contacts } 
 import { parseCommand } from '../options.ts';
 import { expected, fromBlock } from './keys/keys-lookup.ts';
 import { addressOf, registryAt } from './keys/keys-options.ts';
+import type { CheckedContact } from './sealed-to-contacts.ts';
 
 const AT = '--registry ADDRESS --rpc URL [--from-block N]';
 export const CONTACT_USAGE = [
@@ -89,15 +91,23 @@ export interface ContactFlags {
   readonly 'from-block'?: string | undefined;
 }
 
+/** The `--to` contacts with the keys their check found current, and how to keep the pins moved. */
+export interface ContactsChecked {
+  readonly contacts: CheckedContact[];
+  /** Saves the pins the check moved, each with a `notice:` line; call it once nothing refused the send. */
+  save(): Promise<void>;
+}
+
 /**
- * Checks every `--to` contact's registered key against its pin before a send, moving pins that a
- * signed rotation (or `--expect`) moved; the first refusal stops the send, and no pin moves.
+ * Checks every `--to` contact's registered key against its pin before a send, noting the pins
+ * that a signed rotation (or `--expect`) moved; the first refusal stops the send, and no pin moves
+ * until `save`.
  */
-export async function checkContacts(flags: ContactFlags, usage: string): Promise<void> {
+export async function checkContacts(flags: ContactFlags, usage: string): Promise<ContactsChecked> {
   const names = (flags.to ?? []).map(contactName);
   if (names.length === 0) {
     if (flags.expect !== undefined) throw new UsageError('--expect goes with --to');
-    return;
+    return { contacts: [], save: () => Promise.resolve() };
   }
   if (flags.expect !== undefined && names.length > 1)
     throw new UsageError('--expect names one contact’s new key: give one --to with it');
@@ -105,12 +115,22 @@ export async function checkContacts(flags: ContactFlags, usage: string): Promise
   const at = registryAt(flags, usage);
   const options = { expect: expected(flags.expect, '--expect'), fromBlock: fromBlock(flags['from-block']) };
   let moved: Contacts = contacts;
+  const notices: string[] = [];
+  const checked: CheckedContact[] = [];
   for (const name of names) {
     const contact = contactNamed(contacts, name);
     const check = await checkContact(at, contact.identity, contact, options);
+    checked.push({ name, fingerprint: check.key.fingerprint });
     if (check.change === 'none') continue;
     moved = { ...moved, [name]: { ...contact, ...check.pin, pinnedAt: new Date().toISOString() } };
-    process.stderr.write(`notice: ${name}: ${check.note}; pin updated to ${check.pin.fingerprint}\n`);
+    notices.push(`notice: ${name}: ${check.note}; pin updated to ${check.pin.fingerprint}\n`);
   }
-  if (moved !== contacts) await saveContacts(moved);
+  return {
+    contacts: checked,
+    async save() {
+      if (moved === contacts) return;
+      await saveContacts(moved);
+      for (const notice of notices) process.stderr.write(notice);
+    },
+  };
 }

@@ -10,7 +10,11 @@
  * The SDK's RelayClient does the sending (the same bytes again while the relay is unreachable or
  * answers 5xx/429) and the checks. With `--to CONTACT` (repeatable) each contact's registered key
  * is checked against its pin first (contact.ts): a key changed without a signed rotation stops
- * the send (KEY_CHANGED_UNSIGNED) unless `--expect FINGERPRINT` names the new key.
+ * the send (KEY_CHANGED_UNSIGNED) unless `--expect FINGERPRINT` names the new key; then the file
+ * must be sealed to exactly those keys: `--group GROUP.json` (the bundle it was built for) opened
+ * with `--key PRIVATE_KEY.json` (yours) must be the group the file opens with, and its members the
+ * contacts' current keys and at most your own (sealed-to-contacts.ts: FILE_NOT_FOR_GROUP,
+ * GROUP_MISSES_CONTACT, GROUP_HAS_OTHER_KEY). Pins a signed rotation moved are saved only then.
  */
 import { DEFAULT_TX_FILE_LIMITS } from '@anchorpost/protocol';
 import { parseRelayKey, RelayClient, type RelayPublicKey } from '@anchorpost/sdk';
@@ -20,10 +24,12 @@ import { readBounded } from '../files.ts';
 import { serviceUrl } from '../http.ts';
 import { parseCommand } from '../options.ts';
 import { checkContacts } from './contact.ts';
+import { checkSealedToContacts, sealedToFlags } from './sealed-to-contacts.ts';
 
 export const SEND_USAGE = [
   'anchorpost send FILE --relay URL [--api-key KEY] [--tenant ID] [--relay-key KEY_FILE] [--json]',
-  '    [--to CONTACT]... [--expect FINGERPRINT] [--registry ADDRESS --rpc URL [--from-block N]]',
+  '    [--to CONTACT... --group GROUP.json --key PRIVATE_KEY.json [--expect FINGERPRINT]',
+  '     --registry ADDRESS --rpc URL [--from-block N]]',
 ].join('\n  ');
 
 export async function sendCommand(args: string[]): Promise<number> {
@@ -37,6 +43,8 @@ export async function sendCommand(args: string[]): Promise<number> {
       json: { type: 'boolean' },
       to: { type: 'string', multiple: true },
       expect: { type: 'string' },
+      group: { type: 'string' },
+      key: { type: 'string' },
       registry: { type: 'string' },
       rpc: { type: 'string' },
       'from-block': { type: 'string' },
@@ -49,7 +57,10 @@ export async function sendCommand(args: string[]): Promise<number> {
   serviceUrl(values.relay, '--relay', 'v1/tx-files');
   const relayKey = values['relay-key'] === undefined ? undefined : await readRelayKey(values['relay-key']);
   const bytes = await readBounded(positionals[0]!, DEFAULT_TX_FILE_LIMITS.maxBytes);
-  await checkContacts(values, SEND_USAGE);
+  const sealedTo = sealedToFlags(values);
+  const checked = await checkContacts(values, SEND_USAGE);
+  if (sealedTo !== undefined) await checkSealedToContacts(bytes, positionals[0]!, checked.contacts, sealedTo);
+  await checked.save();
 
   const relay = new RelayClient({ url: values.relay, apiKey, tenant: values.tenant, relayKey });
   const body = await relay.submit(bytes);

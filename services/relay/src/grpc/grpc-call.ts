@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { status } from '@grpc/grpc-js';
 import type { Metadata } from '@grpc/grpc-js';
-import type { ApiKeyScope, Caller, Relay, TenantAccess } from '@anchorpost/relay-core';
+import type { ApiKeyScope, Caller, KeyFiles, Relay, TenantAccess } from '@anchorpost/relay-core';
 import { requestContext } from '@anchorpost/service-kit';
 import type { Logger } from '@anchorpost/service-kit';
 import { relayConfigSchema } from '../relay-config.ts';
@@ -48,6 +48,8 @@ export interface GrpcCallOptions {
   onCallEnd?: (method: string, code: status) => void;
   /** Takes a stream slot of the tenant per Subscribe (the relay service wires it); without it, no stream quota. */
   openStream?: OpenTenantStream;
+  /** Where StoreKeyFile stores (the relay service wires it); without it, StoreKeyFile is UNIMPLEMENTED. */
+  keyFiles?: Pick<KeyFiles, 'store'>;
 }
 
 export interface GrpcCalls {
@@ -66,6 +68,7 @@ export interface GrpcCalls {
   /** The status answering `error`; an unexpected one is logged. */
   failed: (error: unknown) => GrpcStatusObject;
   openStream: OpenTenantStream;
+  keyFiles: Pick<KeyFiles, 'store'> | undefined;
 }
 
 /** No stream quota and no usage: for a server built without them. */
@@ -90,6 +93,7 @@ export function grpcCalls(options: GrpcCallOptions): GrpcCalls {
     relay,
     logger,
     openStream: options.openStream ?? unlimitedStream,
+    keyFiles: options.keyFiles,
     streams,
     authenticate(metadata, scope, claimedTenant) {
       const [authorization] = metadata.get('authorization');

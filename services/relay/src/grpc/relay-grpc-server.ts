@@ -11,7 +11,7 @@ import { RELAY_DEFAULTS } from '@anchorpost/relay-core';
 import type { Logger, ServiceMetrics } from '@anchorpost/service-kit';
 import { relayConfigSchema } from '../relay-config.ts';
 import type { OpenTenantStream } from '../tenant-streams.ts';
-import type { CallerCheck, StreamBounds } from './grpc-call.ts';
+import type { CallerCheck, GrpcCallOptions, StreamBounds } from './grpc-call.ts';
 import { relayGrpcService } from './relay-grpc-service.ts';
 import type { RelayCalls } from './relay-grpc-service.ts';
 import { loadRelayProto, RELAY_SERVICE_NAME } from './relay-proto.ts';
@@ -38,6 +38,8 @@ export interface RelayGrpcServerOptions {
   maxReceiveMessageBytes?: number;
   /** Takes a stream slot of the tenant per Subscribe and counts its usage; without it, no stream quota. */
   openStream?: OpenTenantStream;
+  /** Where StoreKeyFile stores key files; without it, StoreKeyFile is UNIMPLEMENTED. */
+  keyFiles?: GrpcCallOptions['keyFiles'];
   /** How long close() lets calls finish before cancelling them. Default 5000 ms. */
   shutdownTimeoutMs?: number;
   /** Transport security (grpcSecurity); default plaintext, as a test on loopback wants it. */
@@ -104,6 +106,7 @@ export async function startRelayGrpcServer(options: RelayGrpcServerOptions): Pro
     access: options.access,
     logger,
     ...(options.openStream === undefined ? {} : { openStream: options.openStream }),
+    ...(options.keyFiles === undefined ? {} : { keyFiles: options.keyFiles }),
     ...(options.streams === undefined ? {} : { streams: options.streams }),
     onCallEnd(method, code) {
       requests?.inc({ method, code: status[code] });

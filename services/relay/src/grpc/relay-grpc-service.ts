@@ -8,6 +8,7 @@ import { grpcCalls } from './grpc-call.ts';
 import type { GrpcCallOptions } from './grpc-call.ts';
 import {
   getReceiptHandler,
+  storeKeyFileHandler,
   submitTxFileHandler,
   submitTxFilesHandler,
   subscribeHandler,
@@ -34,6 +35,7 @@ export function relayGrpcService(options: RelayGrpcServiceOptions): RelayGrpcSer
       SubmitTxFiles: submitTxFilesHandler(calls),
       Subscribe: subscribeHandler(calls, subscriptions),
       GetReceipt: getReceiptHandler(calls),
+      StoreKeyFile: storeKeyFileHandler(calls),
     },
     endSubscriptions() {
       subscriptions.endAll();

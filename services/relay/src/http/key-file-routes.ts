@@ -3,12 +3,13 @@
  * the platform's content storage (relay-core's KeyFiles), so the CID `anchorpost keys publish`
  * registers can be fetched by whoever looks the key up. The body is the file's exact bytes as
  * `application/octet-stream` (the content-type parser txFileRoutes registers; the relay parses no
- * JSON bodies), at most MAX_KEY_FILE_BYTES.
+ * JSON bodies), at most MAX_KEY_FILE_BYTES (413 TOO_LARGE, refused while it streams in). Each file
+ * stored spends the tenant's plan quotas like a tx-file (429 RATE_LIMITED, DAILY_BYTES_EXHAUSTED).
  */
 import type { FastifyInstance } from 'fastify';
 import { MAX_KEY_FILE_BYTES, type KeyFiles } from '@anchorpost/relay-core';
 import { RequestError } from '@anchorpost/service-kit';
-import { requireCaller, type CallerCheck } from './authentication.ts';
+import { callerOf, requireCaller, type CallerCheck } from './authentication.ts';
 import { authHeaders, cidParam, errorSchema } from './schemas.ts';
 
 export interface KeyFileRoutesOptions {
@@ -34,7 +35,7 @@ export function keyFileRoutes(fastify: FastifyInstance, { keyFiles, access }: Ke
       schema: {
         summary: 'Store one public key file',
         description:
-          'Stores (pinned) the exact bytes of a public key file and answers its CID, the CID to register in AnchorpostKeyRegistry. Anything but a public key file is refused (400 BAD_KEY_FILE).',
+          'Stores (pinned) the exact bytes of a public key file and answers its CID, the CID to register in AnchorpostKeyRegistry. Anything but a public key file is refused (400 BAD_KEY_FILE); each file spends the tenant’s plan quotas like a tx-file (429 RATE_LIMITED or DAILY_BYTES_EXHAUSTED, with Retry-After).',
         tags: ['key transparency'],
         headers: authHeaders,
         response: { 201: stored, '4xx': errorSchema, '5xx': errorSchema },
@@ -57,7 +58,7 @@ export function keyFileRoutes(fastify: FastifyInstance, { keyFiles, access }: Ke
           'content-type',
         );
       const bytes = new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength);
-      return reply.code(201).send(await keyFiles.store(bytes));
+      return reply.code(201).send(await keyFiles.store(bytes, callerOf(request).tenantId));
     },
   );
 

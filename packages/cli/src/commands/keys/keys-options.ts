@@ -56,7 +56,7 @@ export interface KeyDirectory {
   /** The public key file's CID: what a reader fetches to get the key the fingerprint names. */
   readonly keyCid: string;
   /** The public key file's exact bytes (what `keyCid` names), stored before they are registered. */
-  readonly publicBytes: Uint8Array;
+  readonly publicKeyFile: Uint8Array;
 }
 
 const KEY_FILE_LIMIT = 1024 * 1024;
@@ -79,5 +79,5 @@ export async function keyDirectory(
       `${publicPath} is not the public half of ${join(dir, 'private-key.json')}`,
     );
   }
-  return { identity, keyCid: await cidForBytes(publicBytes), publicBytes };
+  return { identity, keyCid: await cidForBytes(publicBytes), publicKeyFile: publicBytes };
 }

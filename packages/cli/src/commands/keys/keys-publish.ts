@@ -5,19 +5,12 @@
  * and refuses what it would refuse before the sponsor is asked (a second registration, a rotation
  * not signed by the current key); here its failures keep the flag names and the status hint.
  * `publish` and `rotate` first store the public key file on the platform's storage through the
- * relay (`--relay`, `POST /v1/key-files` with the same API key), so the CID they register can be
- * fetched (`keys lookup --relay`).
+ * relay (`--relay`, `POST /v1/key-files` with the same API key; the SDK's `keyFiles`), so the CID
+ * they register can be fetched (`keys lookup --relay`). A store that fails sends nothing; a key
+ * registered without its file gets it by `keys publish` again (KEY_ALREADY_REGISTERED, the file stored).
  */
-import {
-  isSdkError,
-  publishKey,
-  revokeKey,
-  rotateKey,
-  SdkErrorCode,
-  SponsorClient,
-  storeKeyFile,
-} from '@anchorpost/sdk';
-import type { KeyChange, KeyFileStore, KeyPublishing, Sponsorship } from '@anchorpost/sdk';
+import { isSdkError, publishKey, revokeKey, rotateKey, SdkErrorCode, SponsorClient } from '@anchorpost/sdk';
+import type { KeyChange, KeyPublishing, Sponsorship } from '@anchorpost/sdk';
 import { apiKeyOf } from '../../api-key.ts';
 import { CliError, UsageError } from '../../failure.ts';
 import { serviceUrl } from '../../http.ts';
@@ -51,22 +44,16 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
 type Action = 'publish' | 'rotate' | 'revoke';
 
-async function change(
-  action: Action,
-  values: Values,
-  publishing: KeyPublishing,
-  keyFiles: KeyFileStore | undefined,
-): Promise<KeyChange> {
+async function change(action: Action, values: Values, publishing: KeyPublishing): Promise<KeyChange> {
   const usage = KEYS_PUBLISH_USAGE;
   const key = await keyDirectory(values.key, '--key', usage);
   if (action === 'revoke') return revokeKey(publishing, key.identity);
   const old = action === 'rotate' ? await keyDirectory(values['old-key'], '--old-key', usage) : undefined;
-  if (keyFiles === undefined)
+  if (publishing.keyFiles === undefined)
     throw new UsageError(
       `--relay or ANCHORPOST_RELAY_URL is required (the key file is stored there); usage: ${usage}`,
     );
-  // The key file first, so that the CID resolves by the time anyone sees it registered.
-  await storeKeyFile(keyFiles, key.publicBytes);
+  // The SDK stores the key file first, so that the CID resolves by the time anyone sees it registered.
   return old === undefined ? publishKey(publishing, key) : rotateKey(publishing, old.identity, key);
 }
 
@@ -98,18 +85,18 @@ export async function keysPublishCommand(action: Action, args: string[]): Promis
   const apiKey = apiKeyOf(values['api-key'], KEYS_PUBLISH_USAGE);
   const sponsor = new SponsorClient({ url, apiKey });
   const relay = relayUrl(values.relay);
-  const keyFiles = relay === undefined ? undefined : { url: relay, apiKey };
   let posted: Sponsorship | undefined;
   const publishing: KeyPublishing = {
     registry,
     sponsor,
     account,
+    ...(relay === undefined ? {} : { keyFiles: { url: relay, apiKey } }),
     timeoutMs: timeoutMs(values.timeout),
     onSubmitted: (sponsorship) => (posted = sponsorship),
   };
   let mined: KeyChange;
   try {
-    mined = await change(action, values, publishing, keyFiles);
+    mined = await change(action, values, publishing);
   } catch (error) {
     throw cliFailure(error, posted);
   }
