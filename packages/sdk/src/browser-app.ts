@@ -52,7 +52,11 @@ export { checkReceiptWeb, parseRelayKey } from './receipts-web.ts';
 export { RelayClient } from './relay-client.ts';
 export type { RelayClientOptions, SubmittedTxFile } from './relay-client.ts';
 export { subscribeTxFiles } from './relay-subscription.ts';
-export type { DeliveredTxFile, ResumableSubscriptionOptions, SubscribeOptions } from './relay-subscription.ts';
+export type {
+  DeliveredTxFile,
+  ResumableSubscriptionOptions,
+  SubscribeOptions,
+} from './relay-subscription.ts';
 export type { RelayPublicKey } from './receipts-web.ts';
 export type { RelayReceipt } from '@anchorpost/relay-core';
 export { isSdkError, SdkError, SdkErrorCode } from './sdk-error.ts';

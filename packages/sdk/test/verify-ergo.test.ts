@@ -35,36 +35,40 @@ async function refusal(run: Promise<unknown>): Promise<string> {
     (e: unknown) => e,
   );
   assert.ok(isProofError(error), String(error));
-  return `${error.code} ${error.field ?? ''}`;
+  return `${error.code} ${error.field}`;
 }
 
-describe('verifyTxFile with an Ergo endpoint (the Ergo node test double, its own process)', { timeout: 180_000 }, () => {
-  const verify = (trust = ergo.trust) =>
-    verifyTxFile(ergo.proof.txFile, { proofApi: stage.api, trust, chains: { ergo: ergo.url } });
+describe(
+  'verifyTxFile with an Ergo endpoint (the Ergo node test double, its own process)',
+  { timeout: 180_000 },
+  () => {
+    const verify = (trust = ergo.trust) =>
+      verifyTxFile(ergo.proof.txFile, { proofApi: stage.api, trust, chains: { ergo: ergo.url } });
 
-  it('verifies a proof with an Ergo anchor under trust roots naming its marker', async () => {
-    stage.publish(ergo.proof);
-    const verified = await verify();
-    assert.equal(verified.txFile, ergo.proof.txFile);
-    assert.equal(verified.trusted, 'trust-roots');
-    assert.equal(verified.lowerBound, 'on-chain');
-    const [anchor] = verified.anchors;
-    assert.ok(anchor?.chain === 'ergo');
-    assert.equal(anchor.txId, (ergo.proof.anchors[0] as { txId: string }).txId);
-    assert.ok(anchor.confirmations >= 1);
-  });
+    it('verifies a proof with an Ergo anchor under trust roots naming its marker', async () => {
+      stage.publish(ergo.proof);
+      const verified = await verify();
+      assert.equal(verified.txFile, ergo.proof.txFile);
+      assert.equal(verified.trusted, 'trust-roots');
+      assert.equal(verified.lowerBound, 'on-chain');
+      const [anchor] = verified.anchors;
+      assert.ok(anchor?.chain === 'ergo');
+      assert.equal(anchor.txId, (ergo.proof.anchors[0] as { txId: string }).txId);
+      assert.ok(anchor.confirmations >= 1);
+    });
 
-  it('refuses forged Ergo anchors with their codes', async () => {
-    try {
-      publishForged({ txId: 'ef'.repeat(32) });
-      assert.equal(await refusal(verify()), 'ANCHOR_NOT_FOUND anchors[0].txId');
-      publishForged({ headerId: '12'.repeat(32) });
-      assert.equal(await refusal(verify()), 'NOT_CANONICAL anchors[0].headerId');
-      stage.publish(ergo.proof);
-      const stranger = { ...ergo.trust, ergo: [{ ...ergo.trust.ergo[0]!, tokenId: 'cd'.repeat(32) }] };
-      assert.equal(await refusal(verify(stranger)), 'UNTRUSTED_ANCHOR anchors[0].tokenId');
-    } finally {
-      stage.publish(ergo.proof);
-    }
-  });
-});
+    it('refuses forged Ergo anchors with their codes', async () => {
+      try {
+        publishForged({ txId: 'ef'.repeat(32) });
+        assert.equal(await refusal(verify()), 'ANCHOR_NOT_FOUND anchors[0].txId');
+        publishForged({ headerId: '12'.repeat(32) });
+        assert.equal(await refusal(verify()), 'NOT_CANONICAL anchors[0].headerId');
+        stage.publish(ergo.proof);
+        const stranger = { ...ergo.trust, ergo: [{ ...ergo.trust.ergo[0]!, tokenId: 'cd'.repeat(32) }] };
+        assert.equal(await refusal(verify(stranger)), 'UNTRUSTED_ANCHOR anchors[0].tokenId');
+      } finally {
+        stage.publish(ergo.proof);
+      }
+    });
+  },
+);

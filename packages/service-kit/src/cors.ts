@@ -6,7 +6,9 @@
  * travels in `Authorization`, never in the URL. A request from any other page origin is refused
  * with 403 `ORIGIN_NOT_ALLOWED` before its route runs, so a page cannot make a caller's browser
  * act on a service even where the browser would send the request without asking (a "simple"
- * request). Requests without `Origin` (servers, the CLI, `curl`) are not concerned.
+ * request). Requests without `Origin` (servers, the CLI, `curl`) are not concerned, nor are a
+ * service's own pages (the proof API's auditor page): a browser sends `Origin` with a same-origin
+ * module script or POST too, and an origin whose host is the request's `Host` is the service's own.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -39,12 +41,21 @@ export function parseAllowedOrigins(text: string): readonly string[] {
   return origins;
 }
 
+/** Whether `origin` names the host the request was sent to (a page the service served itself). */
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 /** Registers the CORS policy for `origins` (exact matches) before any route or other hook. */
 export function allowOrigins(fastify: FastifyInstance, origins: readonly string[]): void {
   const allowed = new Set(origins);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
-    if (origin === undefined) return;
+    if (origin === undefined || sameHost(origin, request.headers.host)) return;
     if (!allowed.has(origin)) {
       await reply.code(403).send({
         error: {

@@ -44,7 +44,11 @@ async function start(allowedOrigins?: readonly string[]): Promise<ServiceApp> {
 const preflight = (url: string, origin: string) =>
   fetch(url, {
     method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization',
+    },
   });
 
 describe('CORS on a service app', () => {
@@ -67,6 +71,12 @@ describe('CORS on a service app', () => {
     assert.equal(ran, before, 'the route did not run');
     assert.equal((await preflight(`${closed.url}/v1/act`, APP)).status, 403);
     assert.equal((await fetch(`${closed.url}/v1/act`, { method: 'POST' })).status, 200);
+    // Its own pages: a browser sends Origin with a same-origin module script or POST.
+    const own = new URL(closed.url).origin;
+    assert.equal(
+      (await fetch(`${closed.url}/v1/act`, { method: 'POST', headers: { origin: own } })).status,
+      200,
+    );
   });
 
   it('answers an allowed origin: its preflight, its requests, its streams', async () => {
@@ -82,7 +92,10 @@ describe('CORS on a service app', () => {
     const stream = await fetch(`${open.url}/v1/stream`, { headers: { origin: APP } });
     assert.equal(stream.headers.get('access-control-allow-origin'), APP);
     await stream.text();
-    const other = await fetch(`${open.url}/v1/act`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    const other = await fetch(`${open.url}/v1/act`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(other.status, 403);
     assert.equal(other.headers.get('access-control-allow-origin'), null);
   });
@@ -90,7 +103,14 @@ describe('CORS on a service app', () => {
   it('takes only exact origins as the setting', () => {
     assert.deepEqual(parseAllowedOrigins(''), []);
     assert.deepEqual(parseAllowedOrigins(` ${APP}, http://127.0.0.1:8080 `), [APP, 'http://127.0.0.1:8080']);
-    for (const bad of ['*', 'https://app.example/', 'https://App.example', 'app.example', 'ftp://x.example', 'https://*.example']) {
+    for (const bad of [
+      '*',
+      'https://app.example/',
+      'https://App.example',
+      'app.example',
+      'ftp://x.example',
+      'https://*.example',
+    ]) {
       assert.throws(() => parseAllowedOrigins(bad), /allowed origin/, bad);
     }
   });

@@ -262,15 +262,28 @@ describe('docs/auditors.md, followed step by step in Chromium', { skip, timeout:
     // Step 2: the link that presets the form, with this platform's proof API and chain node.
     const link = /`(http:\/\/127\.0\.0\.1:7450\/\?cid=<cid>&evm=[^`]+)`/.exec(steps.get(2)!)![1]!;
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(link.replace('http://127.0.0.1:7450', api).replace('<cid>', sent.cid).replace('http://127.0.0.1:8545', rpc));
+    await page.goto(
+      link
+        .replace('http://127.0.0.1:7450', api)
+        .replace('<cid>', sent.cid)
+        .replace('http://127.0.0.1:8545', rpc),
+    );
     // Step 3: the CID is in "Tx-file CID"; the other inputs the step names exist, labelled as it says.
+    await page.waitForFunction(
+      (cid) => document.querySelector<HTMLInputElement>('#cid')?.value === cid,
+      sent.cid,
+    );
     assert.equal(await page.getByLabel('Tx-file CID').inputValue(), sent.cid);
     for (const name of ['Or the tx-file itself', "Signer's public key file"]) {
-      assert.ok(steps.get(3)!.includes(name), name);
+      assert.ok(steps.get(3)!.replace(/\s+/g, ' ').includes(name), name);
       assert.equal(await page.getByLabel(name).count(), 1, name);
     }
     // Step 4: every control named in italics, with the page's own label.
-    const named = [...steps.get(4)!.matchAll(/_([^_]+)_/g)].map((match) => match[1]!);
+    const prose = steps
+      .get(4)!
+      .replace(/`[^`]*`/g, '')
+      .replace(/\s+/g, ' ');
+    const named = [...prose.matchAll(/_([^_]+)_/g)].map((match) => match[1]!);
     assert.deepEqual(named, [
       'EVM JSON-RPC URL',
       'Ergo node URL',
@@ -281,7 +294,9 @@ describe('docs/auditors.md, followed step by step in Chromium', { skip, timeout:
     assert.equal(await page.getByLabel('EVM JSON-RPC URL').inputValue(), rpc);
     assert.equal(await page.getByLabel('Ergo node URL').inputValue(), '', 'left empty, as the step says');
     const run = async () => {
-      await page.evaluate(() => document.querySelector('#result')!.setAttribute('data-state', 'stale'));
+      await page.evaluate(() => {
+        document.querySelector('#result')!.setAttribute('data-state', 'stale');
+      });
       await page.focus('#run');
       await page.keyboard.press('Enter');
       await page.waitForSelector('#result[data-state="done"]', { timeout: 30_000 });
@@ -294,7 +309,10 @@ describe('docs/auditors.md, followed step by step in Chromium', { skip, timeout:
     // "compare it with a copy you got out of band (locally: data/trust.json)".
     assert.match(steps.get(4)!, /locally: `data\/trust\.json`/);
     const outOfBand = JSON.parse(await readFile(join(dir, 'trust.json'), 'utf8')) as unknown;
-    assert.deepEqual(JSON.parse(await page.getByLabel('Trust roots you accept (JSON)').inputValue()), outOfBand);
+    assert.deepEqual(
+      JSON.parse(await page.getByLabel('Trust roots you accept (JSON)').inputValue()),
+      outOfBand,
+    );
     // "leave it empty and tick [...]; otherwise the page fails closed with NO_LOWER_BOUND".
     assert.match(await run(), /NO_LOWER_BOUND/);
     await page.getByLabel('Accept a proof whose "sent after" cannot be established').check();
@@ -307,7 +325,11 @@ describe('docs/auditors.md, followed step by step in Chromium', { skip, timeout:
       items.map((item) => `${item.classList.contains('held') ? 'HELD' : 'FAILED'} ${item.textContent}`),
     );
     const listed = [...steps.get(5)!.matchAll(/^ {3}- _([^_]+?)(?: N)?_/gm)].map((match) => match[1]!);
-    assert.deepEqual(listed.slice(0, 3), ['tx-file is in batch', 'anchored on EVM chain', 'sent in the time window']);
+    assert.deepEqual(listed.slice(0, 3), [
+      'tx-file is in batch',
+      'anchored on EVM chain',
+      'sent in the time window',
+    ]);
     for (const claim of listed.slice(0, 3)) {
       assert.ok(
         claims.some((shown) => shown.startsWith('HELD') && shown.includes(claim)),

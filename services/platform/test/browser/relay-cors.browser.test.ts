@@ -34,8 +34,9 @@ async function inPage<K extends keyof Steps>(
 ): Promise<Awaited<ReturnType<Steps[K]>>> {
   return page.evaluate(
     ([step, stepArgs]) => {
-      const all = (globalThis as unknown as { Relay: { steps: Record<string, (...a: unknown[]) => unknown> } })
-        .Relay.steps;
+      const all = (
+        globalThis as unknown as { Relay: { steps: Record<string, (...a: unknown[]) => unknown> } }
+      ).Relay.steps;
       return all[step]!(...stepArgs);
     },
     [name, args] as [string, unknown[]],
@@ -61,100 +62,113 @@ async function openPage(origin: string, harness: string): Promise<Page> {
 
 const fromBase64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
 
-describe("the SDK's send and subscribe in Chromium against a relay of another origin", { skip, timeout: 240_000 }, () => {
-  let appOrigin: string;
-  let otherOrigin: string;
+describe(
+  "the SDK's send and subscribe in Chromium against a relay of another origin",
+  { skip, timeout: 240_000 },
+  () => {
+    let appOrigin: string;
+    let otherOrigin: string;
 
-  before(async () => {
-    appOrigin = await pageOrigin();
-    otherOrigin = await pageOrigin();
-    browser = await launchChromium();
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('relay-harness.ts', import.meta.url))],
-      bundle: true,
-      format: 'iife',
-      globalName: 'Relay',
-      platform: 'browser',
-      write: false,
-      logLevel: 'silent',
-    });
-    const harness = bundle.outputFiles[0]!.text;
-    allowed = await openPage(appOrigin, harness);
-    other = await openPage(otherOrigin, harness);
-    const key = await inPage(allowed, 'start');
-    relay = await startRelayInstance(
-      { suite: 'modern', encryption: fromBase64(key.encryption), signing: fromBase64(key.signing) },
-      { corsOrigins: appOrigin, scopes: ['submit', 'subscribe'] },
-    );
-    apiKey = (await readFile(relay.apiKeyFile, 'utf8')).trim();
-    await inPage(allowed, 'connect', relay.url, apiKey, relay.relayKeyPem);
-    await inPage(other, 'start');
-    await inPage(other, 'connect', relay.url, apiKey, relay.relayKeyPem);
-  });
-
-  after(async () => {
-    await browser.close();
-    for (const server of servers) await new Promise((resolve) => server.close(resolve));
-    await relay.close();
-  });
-
-  it('sends with the API key, receives on a subscription, and resumes from a cursor', async () => {
-    const first = await inPage(allowed, 'send', 'first');
-    assert.ok(typeof first === 'object', `refused: ${String(first)}`);
-    const live = await inPage(allowed, 'follow', 1, undefined, ['second']);
-    assert.ok(Array.isArray(live), `refused: ${String(live)}`);
-    assert.deepEqual(
-      live.map((file) => file.text),
-      ['second'],
-    );
-    // Away from the stream: two more files, then back from the last cursor kept.
-    for (const text of ['third', 'fourth']) assert.equal(typeof (await inPage(allowed, 'send', text)), 'object');
-    const resumed = await inPage(allowed, 'follow', 2, live[0]!.cursor);
-    assert.ok(Array.isArray(resumed), `refused: ${String(resumed)}`);
-    assert.deepEqual(
-      resumed.map((file) => file.text),
-      ['third', 'fourth'],
-    );
-    assert.notEqual(resumed[0]!.cid, live[0]!.cid);
-  });
-
-  it('answers the allowed origin\'s preflight, and refuses another origin with ORIGIN_NOT_ALLOWED', async () => {
-    const preflight = (origin: string) =>
-      fetch(`${relay.url}/v1/tx-files`, {
-        method: 'OPTIONS',
-        headers: {
-          origin,
-          'access-control-request-method': 'POST',
-          'access-control-request-headers': 'authorization, content-type',
-        },
+    before(async () => {
+      appOrigin = await pageOrigin();
+      otherOrigin = await pageOrigin();
+      browser = await launchChromium();
+      const bundle = await build({
+        entryPoints: [fileURLToPath(new URL('relay-harness.ts', import.meta.url))],
+        bundle: true,
+        format: 'iife',
+        globalName: 'Relay',
+        platform: 'browser',
+        write: false,
+        logLevel: 'silent',
       });
-    const yes = await preflight(appOrigin);
-    assert.equal(yes.status, 204);
-    assert.equal(yes.headers.get('access-control-allow-origin'), appOrigin);
-    assert.match(yes.headers.get('access-control-allow-headers') ?? '', /authorization/);
-    assert.match(yes.headers.get('access-control-allow-headers') ?? '', /last-event-id/);
-    const no = await preflight(otherOrigin);
-    assert.equal(no.status, 403);
-    assert.equal(no.headers.get('access-control-allow-origin'), null);
-    assert.equal(((await no.json()) as { error: { code: string } }).error.code, 'ORIGIN_NOT_ALLOWED');
-    // Even a request a browser sends without a preflight (no custom header) is refused before its route.
-    const simple = await fetch(`${relay.url}/v1/tx-files/bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy`, {
-      headers: { origin: otherOrigin },
+      const harness = bundle.outputFiles[0]!.text;
+      allowed = await openPage(appOrigin, harness);
+      other = await openPage(otherOrigin, harness);
+      const key = await inPage(allowed, 'start');
+      relay = await startRelayInstance(
+        { suite: 'modern', encryption: fromBase64(key.encryption), signing: fromBase64(key.signing) },
+        { corsOrigins: appOrigin, scopes: ['submit', 'subscribe'] },
+      );
+      apiKey = (await readFile(relay.apiKeyFile, 'utf8')).trim();
+      await inPage(allowed, 'connect', relay.url, apiKey, relay.relayKeyPem);
+      await inPage(other, 'start');
+      await inPage(other, 'connect', relay.url, apiKey, relay.relayKeyPem);
     });
-    assert.equal(simple.status, 403);
 
-    // In Chromium: the other origin's page cannot send, subscribe, or even read a public route.
-    assert.equal(await inPage(other, 'send', 'from elsewhere', 1), 'UNAVAILABLE');
-    assert.equal(await inPage(other, 'follow', 1), 'UNAVAILABLE');
-    assert.equal(await inPage(other, 'rawFetch', `${relay.url}/healthz`, {}), 'blocked');
-    assert.equal(await inPage(allowed, 'rawFetch', `${relay.url}/healthz`, {}), 200);
-  });
+    after(async () => {
+      await browser.close();
+      for (const server of servers) await new Promise((resolve) => server.close(resolve));
+      await relay.close();
+    });
 
-  it('takes the API key only from Authorization, never from the URL', async () => {
-    const recipient = 'ab'.repeat(64);
-    for (const query of [`api_key=${apiKey}`, `apiKey=${apiKey}`, `access_token=${apiKey}`, `key=${apiKey}`]) {
-      const answer = await fetch(`${relay.url}/v1/subscriptions/${recipient}?${query}`);
-      assert.equal(answer.status, 401, query.split('=')[0]);
-    }
-  });
-});
+    it('sends with the API key, receives on a subscription, and resumes from a cursor', async () => {
+      const first = await inPage(allowed, 'send', 'first');
+      assert.ok(typeof first === 'object', `refused: ${JSON.stringify(first)}`);
+      const live = await inPage(allowed, 'follow', 1, undefined, ['second']);
+      assert.ok(Array.isArray(live), `refused: ${JSON.stringify(live)}`);
+      assert.deepEqual(
+        live.map((file) => file.text),
+        ['second'],
+      );
+      // Away from the stream: two more files, then back from the last cursor kept.
+      for (const text of ['third', 'fourth'])
+        assert.equal(typeof (await inPage(allowed, 'send', text)), 'object');
+      const resumed = await inPage(allowed, 'follow', 2, live[0]!.cursor);
+      assert.ok(Array.isArray(resumed), `refused: ${JSON.stringify(resumed)}`);
+      assert.deepEqual(
+        resumed.map((file) => file.text),
+        ['third', 'fourth'],
+      );
+      assert.notEqual(resumed[0]!.cid, live[0]!.cid);
+    });
+
+    it("answers the allowed origin's preflight, and refuses another origin with ORIGIN_NOT_ALLOWED", async () => {
+      const preflight = (origin: string) =>
+        fetch(`${relay.url}/v1/tx-files`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization, content-type',
+          },
+        });
+      const yes = await preflight(appOrigin);
+      assert.equal(yes.status, 204);
+      assert.equal(yes.headers.get('access-control-allow-origin'), appOrigin);
+      assert.match(yes.headers.get('access-control-allow-headers') ?? '', /authorization/);
+      assert.match(yes.headers.get('access-control-allow-headers') ?? '', /last-event-id/);
+      const no = await preflight(otherOrigin);
+      assert.equal(no.status, 403);
+      assert.equal(no.headers.get('access-control-allow-origin'), null);
+      assert.equal(((await no.json()) as { error: { code: string } }).error.code, 'ORIGIN_NOT_ALLOWED');
+      // Even a request a browser sends without a preflight (no custom header) is refused before its route.
+      const simple = await fetch(
+        `${relay.url}/v1/tx-files/bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy`,
+        {
+          headers: { origin: otherOrigin },
+        },
+      );
+      assert.equal(simple.status, 403);
+
+      // In Chromium: the other origin's page cannot send, subscribe, or even read a public route.
+      assert.equal(await inPage(other, 'send', 'from elsewhere', 1), 'UNAVAILABLE');
+      assert.equal(await inPage(other, 'follow', 1), 'UNAVAILABLE');
+      assert.equal(await inPage(other, 'rawFetch', `${relay.url}/healthz`, {}), 'blocked');
+      assert.equal(await inPage(allowed, 'rawFetch', `${relay.url}/healthz`, {}), 200);
+    });
+
+    it('takes the API key only from Authorization, never from the URL', async () => {
+      const recipient = 'ab'.repeat(64);
+      for (const query of [
+        `api_key=${apiKey}`,
+        `apiKey=${apiKey}`,
+        `access_token=${apiKey}`,
+        `key=${apiKey}`,
+      ]) {
+        const answer = await fetch(`${relay.url}/v1/subscriptions/${recipient}?${query}`);
+        assert.equal(answer.status, 401, query.split('=')[0]);
+      }
+    });
+  },
+);

@@ -120,7 +120,10 @@ export const steps = {
   },
 
   /** A bare `fetch` from the page: its status, or `blocked` when the browser refused to expose it. */
-  async rawFetch(url: string, init: { method?: string; headers?: Record<string, string> }): Promise<number | string> {
+  async rawFetch(
+    url: string,
+    init: { method?: string; headers?: Record<string, string> },
+  ): Promise<number | string> {
     try {
       return (await fetch(url, init)).status;
     } catch {
