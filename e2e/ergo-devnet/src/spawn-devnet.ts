@@ -14,6 +14,16 @@ export interface SpawnedErgoDevnet {
   readonly child: ChildProcess;
   readonly exited: Promise<unknown>;
   readonly url: string;
+  /** `/devnet/fund`: `value` nanoERG for `address`, mined in a new block. */
+  fund(address: string, value: bigint): Promise<unknown>;
+  /** `/devnet/mine`: `blocks` new blocks (default 1). */
+  mine(blocks?: number): Promise<unknown>;
+}
+
+async function control(url: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
 }
 
 /** Starts `node main [args]`; resolves once it printed its URL, rejects if it exits before. */
@@ -37,5 +47,11 @@ export async function spawnErgoDevnet(
       reject(new Error('the Ergo test double exited before it listened'));
     });
   });
-  return { child, exited, url };
+  return {
+    child,
+    exited,
+    url,
+    fund: (address, value) => control(`${url}/devnet/fund`, { address, value: value.toString() }),
+    mine: (blocks = 1) => control(`${url}/devnet/mine`, { blocks }),
+  };
 }

@@ -11,29 +11,19 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import {
-  ErgoChain,
-  ErgoNodeClient,
-  ErgoWallet,
-  MemoryAnchorRequestStore,
-  mintMarker,
-} from '@anchorpost/chains';
-import type { MintedMarker } from '@anchorpost/chains';
+import { ErgoNodeClient, ErgoWallet } from '@anchorpost/chains';
 import { startErgoDevnet } from '@anchorpost/ergo-devnet';
 import type { ErgoDevnet } from '@anchorpost/ergo-devnet';
-import { cidForBytes, MerkleTree, toBase64, toHex } from '@anchorpost/protocol';
+import { cidForBytes } from '@anchorpost/protocol';
 import { Mnemonic } from 'ethers';
 import { ProofError } from '../src/proof-error.ts';
-import { sealed } from '../src/testing/proof-fixture.ts';
+import { ergoAnchoredProof, newErgoAnchorer, type ErgoAnchorer } from '../src/testing/ergo-proof.ts';
 import { parseTrustRoots } from '../src/trust-roots.ts';
 import type { TrustRoots } from '../src/trust-roots.ts';
 import type { TxFileProof } from '../src/tx-file-proof.ts';
 import { verifyProof } from '../src/verify-proof.ts';
 
-interface Anchorer {
-  readonly wallet: ErgoWallet;
-  readonly marker: MintedMarker;
-}
+type Anchorer = ErgoAnchorer;
 
 async function fails(promise: Promise<unknown>, code: string, field: string): Promise<ProofError> {
   const error = await promise.then(
@@ -75,71 +65,14 @@ describe('verifyProof of Ergo anchors under trust roots (Ergo node test double)'
   let strangerProof: TxFileProof;
   const servers: Server[] = [];
 
-  const newAnchorer = async (): Promise<Anchorer> => {
-    const wallet = ErgoWallet.fromMnemonic({
-      mnemonic: Mnemonic.fromEntropy(randomBytes(16)).phrase,
-      network: 'testnet',
-    });
-    devnet.fund(wallet.address, 10_000_000_000n);
-    const marker = await mintMarker({ client, wallet, float: 1_000_000_000n });
-    devnet.mine(1);
-    return { wallet, marker };
-  };
+  const newAnchorer = (): Promise<Anchorer> =>
+    newErgoAnchorer(
+      devnet,
+      ErgoWallet.fromMnemonic({ mnemonic: Mnemonic.fromEntropy(randomBytes(16)).phrase, network: 'testnet' }),
+    );
 
-  /** Seals `entries`, anchors the batch as `anchorer` on its marker, and builds the proof of leaf 0. */
-  const anchoredProof = async (anchorer: Anchorer, entries: readonly string[]): Promise<TxFileProof> => {
-    const block = await sealed('ergo-trust', 0, null, entries);
-    const batch = {
-      cid: block.cid.toString(),
-      platform: 'ergo-trust',
-      sequence: 0,
-      count: block.root.count,
-      merkleRoot: toHex(block.root.merkleRoot),
-      sealedAt: block.root.sealedAt,
-      previous: null,
-      rootBlock: toBase64(block.bytes),
-    };
-    // The tx-file's trustedblock: a block the chain had before the anchor.
-    const trustedHeight = devnet.height - 1;
-    const trustedId = (await client.bestHeaderIdAt(trustedHeight))!;
-    const chain = new ErgoChain({
-      nodeUrls: [devnet.url],
-      network: 'testnet',
-      tokenId: anchorer.marker.tokenId,
-      startHeight: anchorer.marker.startHeight,
-      wallet: anchorer.wallet,
-      store: new MemoryAnchorRequestStore(),
-      confirmations: 2,
-    });
-    await chain.anchor({ sequence: 0, root: batch.merkleRoot, batchCid: batch.cid });
-    await chain.tick();
-    devnet.mine(3);
-    await chain.tick();
-    const inclusion = (await chain.status(0))!.inclusion!;
-    return {
-      version: 4,
-      txFile: entries[0]!,
-      batch,
-      inclusion: MerkleTree.fromCids(entries).proof(0),
-      anchors: [
-        {
-          chain: 'ergo',
-          chainId: 'testnet',
-          tokenId: anchorer.marker.tokenId,
-          txId: inclusion.txHash,
-          height: inclusion.blockNumber,
-          headerId: inclusion.blockHash,
-          blockTime: inclusion.blockTime,
-          confirmations: 1,
-          status: 'final',
-        },
-      ],
-      timeBound: {
-        notBefore: { chain: 'ergo', height: trustedHeight, blockId: trustedId },
-        notAfter: inclusion.blockTime,
-      },
-    };
-  };
+  const anchoredProof = (anchorer: Anchorer, entries: readonly string[]): Promise<TxFileProof> =>
+    ergoAnchoredProof(devnet, anchorer, entries);
 
   const cids = (label: string) =>
     Promise.all([1, 2, 3].map((i) => cidForBytes(new TextEncoder().encode(`${label} tx-file ${i}`))));
@@ -154,11 +87,7 @@ describe('verifyProof of Ergo anchors under trust roots (Ergo node test double)'
     client = new ErgoNodeClient({ urls: [devnet.url], retries: 0 });
     platform = await newAnchorer();
     stranger = await newAnchorer();
-    trust = parseTrustRoots({
-      version: 1,
-      platform: 'ergo-platform',
-      ergo: [{ network: 'testnet', tokenId: platform.marker.tokenId, mintTxId: platform.marker.txId }],
-    });
+    trust = platform.trust;
     platformProof = await anchoredProof(platform, await cids('platform'));
     // The stranger's chosen CIDs include one the platform really anchored.
     strangerProof = await anchoredProof(stranger, [platformProof.txFile, ...(await cids('stranger'))]);

@@ -2,7 +2,8 @@
  * @anchorpost/sdk/browser-app — an app's side in a browser, on WebCrypto: a client key (and its
  * key files), groups,
  * tx-files built (encrypted and signed) and opened (decrypted, every check made), and the relay's
- * receipts checked. The protocol's one engine run with WebCrypto (`@anchorpost/protocol/web`), so
+ * receipts checked; tx-files sent to a relay and followed with a resumable cursor (`RelayClient`,
+ * `subscribeTxFiles`). The protocol's one engine run with WebCrypto (`@anchorpost/protocol/web`), so
  * a file built here opens in Node and the reverse. Both suites, `modern` and `rsa-4096`. No Node built-in is
  * reachable from here (test/browser-bundle.test.ts bundles it; test/browser.test.ts runs it in
  * Chromium). Apart from the verify entry: the YAML parser and the UnixFS importer weigh.
@@ -48,6 +49,14 @@ export type {
 export type { GroupMembership } from './keys-and-groups.ts';
 export type { BuiltTxFile, TxFileContent } from './tx-files.ts';
 export { checkReceiptWeb, parseRelayKey } from './receipts-web.ts';
+export { RelayClient } from './relay-client.ts';
+export type { RelayClientOptions, SubmittedTxFile } from './relay-client.ts';
+export { subscribeTxFiles } from './relay-subscription.ts';
+export type {
+  DeliveredTxFile,
+  ResumableSubscriptionOptions,
+  SubscribeOptions,
+} from './relay-subscription.ts';
 export type { RelayPublicKey } from './receipts-web.ts';
 export type { RelayReceipt } from '@anchorpost/relay-core';
 export { isSdkError, SdkError, SdkErrorCode } from './sdk-error.ts';

@@ -5,10 +5,16 @@
  * Submitting is retried with the same bytes: the relay accepts a file once by its CID and answers a
  * repeat with the earlier receipt (`duplicate`), so a retry after a lost answer cannot send twice.
  * Only failures that can pass are retried (no answer, 429, 5xx).
+ *
+ * Portable (`fetch`, WebCrypto, no Node built-in): `@anchorpost/sdk/browser-app` exports it for
+ * pages; a relay answers a page of another origin only when its operator allows that origin
+ * (ANCHORPOST_RELAY_CORS_ORIGINS). The API key travels in `Authorization`, never in a URL.
  */
-import { DEFAULT_TX_FILE_LIMITS, cidForBytes } from '@anchorpost/protocol';
+import type { RelayReceipt } from '@anchorpost/relay-core';
+import { cidForBytesWeb } from '@anchorpost/protocol/portable';
+import { DEFAULT_TX_FILE_LIMITS } from '@anchorpost/protocol/web';
 import { baseUrl, isRecord, refusalOf, send } from './api-refusal.ts';
-import { checkReceipt, type RelayPublicKey, type RelayReceipt } from './receipts.ts';
+import { checkReceiptWeb, type RelayPublicKey } from './receipts-web.ts';
 import {
   subscribeTxFiles,
   type DeliveredTxFile,
@@ -113,7 +119,7 @@ export class RelayClient {
     });
     if (response.status !== 200) throw await refusalOf(what, response);
     const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.byteLength > DEFAULT_TX_FILE_LIMITS.maxBytes || (await cidForBytes(bytes)) !== checked) {
+    if (bytes.byteLength > DEFAULT_TX_FILE_LIMITS.maxBytes || (await cidForBytesWeb(bytes)) !== checked) {
       throw new SdkError(SdkErrorCode.CidMismatch, `the relay answered other bytes than ${checked}`, {
         field: 'txFile',
       });
@@ -135,7 +141,7 @@ export class RelayClient {
     if (!isRecord(receipt) || typeof receipt.cid !== 'string') {
       throw new SdkError(SdkErrorCode.BadResponse, `${what} answered no receipt`);
     }
-    checkReceipt(receipt as unknown as RelayReceipt, checked, this.#options.relayKey);
+    await checkReceiptWeb(receipt as unknown as RelayReceipt, checked, this.#options.relayKey);
     return receipt as unknown as RelayReceipt;
   }
 

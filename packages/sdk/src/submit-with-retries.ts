@@ -1,7 +1,9 @@
 // The one submit loop of the HTTP and gRPC relay clients: the size check, the same bytes again on
 // UNAVAILABLE with doubling delays, and the receipt checked to be for these bytes.
-import { cidForBytes, DEFAULT_TX_FILE_LIMITS } from '@anchorpost/protocol';
-import { checkReceipt, type RelayPublicKey } from './receipts.ts';
+// Portable (fetch, WebCrypto): the browser's RelayClient runs it too.
+import { cidForBytesWeb } from '@anchorpost/protocol/portable';
+import { DEFAULT_TX_FILE_LIMITS } from '@anchorpost/protocol/web';
+import { checkReceiptWeb, type RelayPublicKey } from './receipts-web.ts';
 import type { SubmittedTxFile } from './relay-client.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
 
@@ -26,13 +28,13 @@ export async function submitWithRetries(
       `a tx-file is at most ${DEFAULT_TX_FILE_LIMITS.maxBytes} bytes`,
     );
   }
-  const cid = await cidForBytes(bytes);
+  const cid = await cidForBytesWeb(bytes);
   const attempts = Math.max(1, options.attempts ?? 4);
   const firstDelay = options.retryDelayMs ?? 250;
   for (let attempt = 1; ; attempt += 1) {
     try {
       const submitted = await submitOnce(bytes);
-      checkReceipt(submitted.receipt, cid, options.relayKey);
+      await checkReceiptWeb(submitted.receipt, cid, options.relayKey);
       return submitted;
     } catch (error) {
       const again =

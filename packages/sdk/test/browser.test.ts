@@ -3,9 +3,10 @@
  * `@anchorpost/sdk/browser`), bundled from source with esbuild and driven by playwright-core:
  * a relay receipt checked (and a tampered one refused), a client key and a group made in the
  * browser, a tx-file built there that opens in Node and one built in Node that opens there, and a
- * proof fetched from a proof API and verified against anvil. The page is served on 127.0.0.1 (a
- * secure context, as WebCrypto needs), which forwards /v1/* to the proof API double and /rpc to
- * anvil. Skipped without Chromium unless required (./browser/chromium.ts).
+ * proof fetched from a proof API and verified against anvil, and one anchored on the Ergo node
+ * double (its own process) verified against it, a forged Ergo anchor refused. The page is served on 127.0.0.1 (a
+ * secure context, as WebCrypto needs), which forwards /v1/* to the proof API double, /rpc to
+ * anvil and /ergo/* to the Ergo double. Skipped without Chromium unless required (./browser/chromium.ts).
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -31,6 +32,7 @@ import { buildGroupTxFile, joinGroup, newIdentity, newGroup, openGroupTxFile } f
 import type { PrivateIdentity } from '../src/index.ts';
 import { chromiumSkip, launchChromium } from './browser/chromium.ts';
 import type { Steps } from './browser/harness.ts';
+import { forgedErgoAnchor, startErgoStage, type ErgoStage } from './ergo-stage.ts';
 import { startProofStage, type ProofStage } from './proof-api-double.ts';
 
 interface SigningVector {
@@ -51,6 +53,7 @@ interface VoteVector {
 }
 
 let stage: ProofStage;
+let ergo: ErgoStage;
 let browser: Browser;
 let server: Server;
 let page: Page;
@@ -71,7 +74,7 @@ async function inPage<K extends keyof Steps>(
   ) as Promise<Awaited<ReturnType<Steps[K]>>>;
 }
 
-/** The page's origin: an empty page, /v1/* forwarded to the proof API, /rpc to anvil. */
+/** The page's origin: an empty page, /v1/* forwarded to the proof API, /rpc to anvil, /ergo/* to the Ergo double. */
 async function serve(): Promise<string> {
   server = createServer((request, response) => {
     const path = request.url ?? '/';
@@ -79,7 +82,9 @@ async function serve(): Promise<string> {
       ? `${stage.api}${path}`
       : path === '/rpc'
         ? stage.fixture.rpcUrl
-        : undefined;
+        : path.startsWith('/ergo/')
+          ? `${ergo.url}${path.slice('/ergo'.length)}`
+          : undefined;
     if (target === undefined) {
       response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>SDK</title>');
       return;
@@ -118,6 +123,7 @@ const publicJson = (identity: PrivateIdentity) => ({
 describe("the SDK's browser entries in Chromium", { skip: chromiumSkip, timeout: 300_000 }, () => {
   before(async () => {
     stage = await startProofStage();
+    ergo = await startErgoStage();
     browser = await launchChromium();
     const origin = await serve();
     const bundle = await build({
@@ -137,6 +143,7 @@ describe("the SDK's browser entries in Chromium", { skip: chromiumSkip, timeout:
   after(async () => {
     await browser.close();
     await new Promise((resolve) => server.close(resolve));
+    await ergo.close();
     await stage.close();
   });
 
@@ -283,5 +290,14 @@ describe("the SDK's browser entries in Chromium", { skip: chromiumSkip, timeout:
     const cid = stage.anchored.entries[2]!;
     assert.equal(await inPage('verify', cid), `ok ${cid} trust-roots`);
     assert.equal(await inPage('verify', cid, 10_000), 'TOO_FEW_CONFIRMATIONS');
+  });
+
+  it('verifies a proof with an Ergo anchor against the Ergo node double, and refuses a forged anchor', async () => {
+    const cid = ergo.proof.txFile;
+    stage.publish(ergo.proof);
+    assert.equal(await inPage('verifyErgo', cid, ergo.trust), `ok ${cid} trust-roots ergo`);
+    stage.publish(forgedErgoAnchor(ergo.proof, { txId: 'ef'.repeat(32) }));
+    assert.equal(await inPage('verifyErgo', cid, ergo.trust), 'ANCHOR_NOT_FOUND anchors[0].txId');
+    stage.publish(ergo.proof);
   });
 });

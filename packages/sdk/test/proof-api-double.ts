@@ -1,13 +1,14 @@
 /**
  * A test double of the proof API for the SDK's own tests: GET /v1/proofs/{cid} answers the proof
  * the proofs package assembles from the fixture's index (404 with the API's error body when it
- * knows none, 202 for the CIDs told to be pending), GET /v1/trust-roots the fixture's roots. The
+ * knows none, 202 for the CIDs told to be pending, or a proof published to it), GET
+ * /v1/trust-roots the fixture's roots. The
  * real proof API is tested with the SDK in services/proof-api (it cannot be a dependency here: it
  * serves the auditor's page built from this package).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { assembleProof, isProofError } from '@anchorpost/proofs';
+import { assembleProof, isProofError, type TxFileProof } from '@anchorpost/proofs';
 import { startProofFixture } from '@anchorpost/proofs/testing';
 import type { FixtureBatch, ProofFixture } from '@anchorpost/proofs/testing';
 
@@ -19,6 +20,8 @@ export interface ProofStage {
   readonly anchored: FixtureBatch;
   /** Two tx-files sealed but not anchored: the double answers 202, as the proof API does. */
   readonly sealed: FixtureBatch;
+  /** Answers `proof` for its tx-file from now on (a proof anchored elsewhere: on the Ergo double). */
+  publish(proof: TxFileProof): void;
   close(): Promise<void>;
 }
 
@@ -32,12 +35,15 @@ export async function startProofStage(): Promise<ProofStage> {
   await fixture.chain.mine(2);
   const sealed = await fixture.sealBatch(2);
   const pending = new Set(sealed.entries);
+  const published = new Map<string, TxFileProof>();
   const answer = async (path: string): Promise<{ status: number; text: string }> => {
     if (path === '/v1/trust-roots') return json(200, fixture.trustRoots);
     const cid = /^\/v1\/proofs\/([a-z0-9]+)$/.exec(path)?.[1];
     if (cid === undefined)
       return json(404, { error: { code: 'NOT_FOUND', message: 'no route', retryable: false } });
     if (pending.has(cid)) return json(202, { cid, status: 'pending', stage: 'sealed' });
+    const proof = published.get(cid);
+    if (proof !== undefined) return json(200, proof);
     try {
       return json(200, await assembleProof(fixture.database.index, cid, { head: () => fixture.head() }));
     } catch (error) {
@@ -62,6 +68,9 @@ export async function startProofStage(): Promise<ProofStage> {
     api: `http://127.0.0.1:${port}`,
     anchored,
     sealed,
+    publish: (proof) => {
+      published.set(proof.txFile, proof);
+    },
     close: async () => {
       await new Promise<void>((resolve) =>
         server.close(() => {

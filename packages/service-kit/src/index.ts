@@ -14,6 +14,7 @@ export { ReadinessMonitor, runReadiness, type ReadinessCheck, type ReadinessRepo
 export { managementConfigSchema } from './management-config.ts';
 export { redactSecrets } from './redact-secrets.ts';
 export { currentRequestId, requestContext } from './request-context.ts';
+export { allowOrigins, parseAllowedOrigins } from './cors.ts';
 export { startServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.ts';
 export {
   errorResponse,

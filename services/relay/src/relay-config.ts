@@ -5,6 +5,12 @@ export const relayConfigSchema = {
   host: { kind: 'string', env: 'ANCHORPOST_RELAY_HOST', default: '127.0.0.1' },
   httpPort: { kind: 'int', env: 'ANCHORPOST_RELAY_HTTP_PORT', default: 7410, min: 0, max: 65_535 },
   grpcPort: { kind: 'int', env: 'ANCHORPOST_RELAY_GRPC_PORT', default: 7411, min: 0, max: 65_535 },
+  /**
+   * The page origins (`https://app.example`, comma-separated) whose browser requests the HTTP API
+   * answers (CORS); a request from any other page origin is refused with 403 ORIGIN_NOT_ALLOWED.
+   * Empty (the default): no page of another origin may call the relay.
+   */
+  corsOrigins: { kind: 'string', env: 'ANCHORPOST_RELAY_CORS_ORIGINS', default: '' },
   ...managementConfigSchema('RELAY', 7413),
   /** How often the files of peer platforms indexed by the parser are delivered (ADR 0031). */
   inboundIntervalMs: { kind: 'duration', env: 'ANCHORPOST_RELAY_INBOUND_INTERVAL', default: 5_000 },

@@ -11,6 +11,7 @@ import {
   type Logger,
   type ReadinessCheck,
   type RunningService,
+  parseAllowedOrigins,
   ServiceMetrics,
 } from '@anchorpost/service-kit';
 import { grpcSecurity } from './grpc/grpc-credentials.ts';
@@ -74,6 +75,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     metrics,
     // The submit route has its own, exact limit; this one covers every other route.
     bodyLimitBytes: 64 * 1024,
+    allowedOrigins: parseAllowedOrigins(config.corsOrigins),
     readiness: options.readiness,
     handleSignals: options.handleSignals,
     openapi: {

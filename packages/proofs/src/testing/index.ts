@@ -8,3 +8,5 @@ export {
 export type { AnchorVia, FixtureAnchor, FixtureBatch, ProofFixture } from './proof-fixture.ts';
 export { deployLookAlike, forgeProof } from './forged-proof.ts';
 export type { ForgeProofOptions } from './forged-proof.ts';
+export { ergoAnchoredProof, newErgoAnchorer } from './ergo-proof.ts';
+export type { ErgoAnchorer, ErgoDevnetControls } from './ergo-proof.ts';

@@ -118,6 +118,21 @@ export const steps = {
       return codeOf(error);
     }
   },
+
+  /** Verifies `cid`'s proof under `trust` against the Ergo node at /ergo: `ok …`, or the code and field. */
+  async verifyErgo(cid: string, trust: unknown): Promise<string> {
+    const proofApi = new verify.ProofApiClient({ url: origin() });
+    try {
+      const verified = await verify.verifyTxFile(cid, {
+        proofApi,
+        trust: verify.parseTrustRoots(trust),
+        chains: { ergo: `${origin()}/ergo` },
+      });
+      return `ok ${verified.txFile} ${verified.trusted} ${verified.anchors.map((a) => a.chain).join(',')}`;
+    } catch (error) {
+      return `${codeOf(error)} ${(error as { field?: string }).field ?? ''}`;
+    }
+  },
 };
 
 /** Published test vectors, checked in the page: a tx-file's signer (or the refusal's code and field). */

@@ -242,6 +242,104 @@ describe('the auditor page in Chromium', { skip, timeout: 300_000 }, () => {
   });
 });
 
+/** docs/auditors.md's "Verify a demo proof, step by step", as written: its steps by number. */
+async function auditorSteps(): Promise<Map<number, string>> {
+  const doc = await readFile(fileURLToPath(new URL('../../../../docs/auditors.md', import.meta.url)), 'utf8');
+  const section = doc.split('## Verify a demo proof, step by step')[1]!.split('\n## ')[0]!;
+  const steps = new Map<number, string>();
+  for (const [, number, text] of section.matchAll(/^(\d+)\. ([\s\S]*?)(?=^\d+\. |^To see a failure)/gm)) {
+    steps.set(Number(number), text!);
+  }
+  return steps;
+}
+
+describe('docs/auditors.md, followed step by step in Chromium', { skip, timeout: 300_000 }, () => {
+  it('verifies the demo proof doing what each step says, on the controls it names', async () => {
+    const steps = await auditorSteps();
+    assert.deepEqual([...steps.keys()], [1, 2, 3, 4, 5]);
+    // Step 1 happened in before(): the platform started, a tx-file sent, its proof anchored.
+    assert.match(steps.get(1)!, /anchorpost send tx\.yaml --relay/);
+    // Step 2: the link that presets the form, with this platform's proof API and chain node.
+    const link = /`(http:\/\/127\.0\.0\.1:7450\/\?cid=<cid>&evm=[^`]+)`/.exec(steps.get(2)!)![1]!;
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(
+      link
+        .replace('http://127.0.0.1:7450', api)
+        .replace('<cid>', sent.cid)
+        .replace('http://127.0.0.1:8545', rpc),
+    );
+    // Step 3: the CID is in "Tx-file CID"; the other inputs the step names exist, labelled as it says.
+    await page.waitForFunction(
+      (cid) => document.querySelector<HTMLInputElement>('#cid')?.value === cid,
+      sent.cid,
+    );
+    assert.equal(await page.getByLabel('Tx-file CID').inputValue(), sent.cid);
+    for (const name of ['Or the tx-file itself', "Signer's public key file"]) {
+      assert.ok(steps.get(3)!.replace(/\s+/g, ' ').includes(name), name);
+      assert.equal(await page.getByLabel(name).count(), 1, name);
+    }
+    // Step 4: every control named in italics, with the page's own label.
+    const prose = steps
+      .get(4)!
+      .replace(/`[^`]*`/g, '')
+      .replace(/\s+/g, ' ');
+    const named = [...prose.matchAll(/_([^_]+)_/g)].map((match) => match[1]!);
+    assert.deepEqual(named, [
+      'EVM JSON-RPC URL',
+      'Ergo node URL',
+      'Accept a proof whose "sent after" cannot be established',
+      'Trust roots you accept',
+      'Load the published trust roots',
+    ]);
+    assert.equal(await page.getByLabel('EVM JSON-RPC URL').inputValue(), rpc);
+    assert.equal(await page.getByLabel('Ergo node URL').inputValue(), '', 'left empty, as the step says');
+    const run = async () => {
+      await page.evaluate(() => {
+        document.querySelector('#result')!.setAttribute('data-state', 'stale');
+      });
+      await page.focus('#run');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#result[data-state="done"]', { timeout: 30_000 });
+      return (await page.textContent('#result')) ?? '';
+    };
+    // "Without trust roots the page fails closed with NO_TRUST_ROOTS".
+    assert.match(await run(), /NO_TRUST_ROOTS/);
+    await page.getByRole('button', { name: 'Load the published trust roots' }).click();
+    await page.waitForFunction(() => (document.querySelector('#trust') as HTMLTextAreaElement).value !== '');
+    // "compare it with a copy you got out of band (locally: data/trust.json)".
+    assert.match(steps.get(4)!, /locally: `data\/trust\.json`/);
+    const outOfBand = JSON.parse(await readFile(join(dir, 'trust.json'), 'utf8')) as unknown;
+    assert.deepEqual(
+      JSON.parse(await page.getByLabel('Trust roots you accept (JSON)').inputValue()),
+      outOfBand,
+    );
+    // "leave it empty and tick [...]; otherwise the page fails closed with NO_LOWER_BOUND".
+    assert.match(await run(), /NO_LOWER_BOUND/);
+    await page.getByLabel('Accept a proof whose "sent after" cannot be established').check();
+    // Step 5: "Press Check the proof (or Enter on it)": Verified, each claim the step lists green.
+    assert.match(steps.get(5)!, /Press _Check the proof_ \(or Enter on it\)/);
+    await run();
+    await shot(page, 'auditor-docs-step-by-step');
+    assert.match((await page.textContent('#verdict')) ?? '', /^Verified/);
+    const claims = await page.$$eval('#claims li', (items) =>
+      items.map((item) => `${item.classList.contains('held') ? 'HELD' : 'FAILED'} ${item.textContent}`),
+    );
+    const listed = [...steps.get(5)!.matchAll(/^ {3}- _([^_]+?)(?: N)?_/gm)].map((match) => match[1]!);
+    assert.deepEqual(listed.slice(0, 3), [
+      'tx-file is in batch',
+      'anchored on EVM chain',
+      'sent in the time window',
+    ]);
+    for (const claim of listed.slice(0, 3)) {
+      assert.ok(
+        claims.some((shown) => shown.startsWith('HELD') && shown.includes(claim)),
+        `${claim}: ${claims.join(' | ')}`,
+      );
+    }
+    await page.close();
+  });
+});
+
 describe("the auditor page checks a dropped tx-file's signer in Chromium", { skip, timeout: 300_000 }, () => {
   /** Gives the page the sent tx-file and `key` as the signer's key file; answers the check. */
   async function checkSigner(key: PublicIdentity, keyName: string) {

@@ -11,7 +11,7 @@ import { createDatabase, EMBEDDED_POOL_SIZE, migrate, startEmbeddedPostgres } fr
 import type { Database } from '@anchorpost/db';
 import { toPublicKeyFile } from '@anchorpost/protocol';
 import type { PublicIdentity } from '@anchorpost/protocol';
-import { generateRelayKey } from '@anchorpost/relay-core';
+import { generateRelayKey, loadRelayKey } from '@anchorpost/relay-core';
 import { openRelay } from '../open-relay.ts';
 import { relayConfigSchema } from '../relay-config.ts';
 import { RELAY_METRICS } from '../relay-metrics.ts';
@@ -22,12 +22,24 @@ import { openHeliaContentStore } from '@anchorpost/storage';
 export interface RelayInstance {
   readonly url: string;
   readonly apiKeyFile: string;
+  /** The relay's receipt key (SPKI PEM), to check its receipts with. */
+  readonly relayKeyPem: string;
   /** The relay's own database: its receipts. */
   readonly database: Database;
   close(): Promise<void>;
 }
 
-export async function startRelayInstance(client: PublicIdentity): Promise<RelayInstance> {
+export interface RelayInstanceOptions {
+  /** ANCHORPOST_RELAY_CORS_ORIGINS: the page origins allowed to call it (default none). */
+  readonly corsOrigins?: string;
+  /** The API key's scopes (default `submit`). */
+  readonly scopes?: readonly ('submit' | 'subscribe')[];
+}
+
+export async function startRelayInstance(
+  client: PublicIdentity,
+  options: RelayInstanceOptions = {},
+): Promise<RelayInstance> {
   const dir = await mkdtemp(join(tmpdir(), 'anchorpost-relay-instance-'));
   const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -39,7 +51,8 @@ export async function startRelayInstance(client: PublicIdentity): Promise<RelayI
       join(dir, 'tenants.json'),
       JSON.stringify({ tenants: [{ id: tenant, clientKeys: [toPublicKeyFile(client)] }] }),
     );
-    await writeFile(join(dir, 'relay-key.pem'), generateRelayKey().pkcs8Pem, { mode: 0o600 });
+    const relayKey = generateRelayKey();
+    await writeFile(join(dir, 'relay-key.pem'), relayKey.pkcs8Pem, { mode: 0o600 });
     const config = loadConfig(relayConfigSchema, {
       ANCHORPOST_RELAY_HTTP_PORT: '0',
       ANCHORPOST_RELAY_GRPC_PORT: '0',
@@ -47,6 +60,7 @@ export async function startRelayInstance(client: PublicIdentity): Promise<RelayI
       ANCHORPOST_RELAY_PARTITIONS: '1',
       ANCHORPOST_RELAY_TENANTS_FILE: join(dir, 'tenants.json'),
       ANCHORPOST_RELAY_KEY_FILE: join(dir, 'relay-key.pem'),
+      ANCHORPOST_RELAY_CORS_ORIGINS: options.corsOrigins ?? '',
     });
     const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
     closers.push(() => server.stop());
@@ -62,10 +76,11 @@ export async function startRelayInstance(client: PublicIdentity): Promise<RelayI
     const relay = await openRelay({ config, bus, storage, database, metrics, logger });
     const service = await startRelayService({ config, relay, metrics, logger, handleSignals: false });
     closers.push(() => service.close());
-    const { key } = await relay.administration.issueApiKey(tenant, ['submit']);
+    const { key } = await relay.administration.issueApiKey(tenant, [...(options.scopes ?? ['submit'])]);
     const apiKeyFile = join(dir, 'relay-api-key');
     await writeFile(apiKeyFile, `${key}\n`, { mode: 0o600 });
-    return { url: service.urls.http!, apiKeyFile, database, close };
+    const relayKeyPem = loadRelayKey(relayKey.pkcs8Der).publicKey.export({ format: 'pem', type: 'spki' });
+    return { url: service.urls.http!, apiKeyFile, relayKeyPem: relayKeyPem.toString(), database, close };
   } catch (error) {
     await close();
     throw error;
