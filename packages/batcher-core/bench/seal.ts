@@ -5,6 +5,7 @@
  * seal's own footprint, not the preparation's. Prints the load average and writes
  * bench-results/batcher-seal.json (scripts/bench-report.ts); the seal has no same-run baseline.
  *   node bench/seal.ts [files]
+ * ANCHORPOST_BENCH_RECEIPT_CHECK_THREADS sets the batcher's `receiptCheckThreads` (default: its own).
  */
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -38,6 +39,7 @@ async function prepare(files: number): Promise<string> {
 
 async function seal(dir: string, maxFiles: number): Promise<void> {
   const world = await reopenWorld({ dir });
+  const threads = process.env['ANCHORPOST_BENCH_RECEIPT_CHECK_THREADS'];
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   const sampler = setInterval(() => {
@@ -52,10 +54,12 @@ async function seal(dir: string, maxFiles: number): Promise<void> {
     platform: 'bench',
     relayKeys: RELAY_KEYS,
     maxFiles,
+    ...(threads === undefined ? {} : { receiptCheckThreads: Number(threads) }),
   });
   const sealed = await batcher.sealNow();
   const sealMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  await batcher.stop();
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   await world.bus.close();

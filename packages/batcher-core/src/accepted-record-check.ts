@@ -11,6 +11,7 @@ import type { TxFileAccepted } from '@anchorpost/events';
 import { cidForBytes, CidCodec, cidToBytes } from '@anchorpost/protocol';
 import { RecordRefusalReason } from './record-refusal.ts';
 import type { RecordRefusal } from './record-refusal.ts';
+import type { ReceiptSignature, ReceiptSignatureChecks } from './receipt-signatures.ts';
 import type { RelayKeyRing } from './relay-key-ring.ts';
 
 const TX_FILE_CODECS = [CidCodec.Raw, CidCodec.DagPb];
@@ -28,7 +29,42 @@ export interface CheckedTxFile {
 
 export type RecordCheck = CheckedTxFile | { readonly ok: false; readonly refusal: RecordRefusal };
 
-export async function checkAcceptedRecord(record: BusRecord, relayKeys: RelayKeyRing): Promise<RecordCheck> {
+/**
+ * Checks records side by side: each decoded and its bytes hashed here, then every receipt
+ * signature among them in one call to `signatures` (which spreads them over its worker threads).
+ * One answer per record, in order.
+ */
+export async function checkAcceptedRecords(
+  records: readonly BusRecord[],
+  relayKeys: RelayKeyRing,
+  signatures: ReceiptSignatureChecks,
+): Promise<RecordCheck[]> {
+  const decoded = await Promise.all(records.map((record) => decodeAcceptedRecord(record, relayKeys)));
+  const toVerify = decoded.filter((entry) => entry.kind === 'verify');
+  const valid = await signatures.verify(toVerify.map((entry) => entry.check));
+  const verdicts = new Map(toVerify.map((entry, i) => [entry, valid[i]!]));
+  return decoded.map((entry) => {
+    if (entry.kind === 'done') return entry.result;
+    return verdicts.get(entry) === true
+      ? entry.checked
+      : signatureRefusal(entry.claimed, RecordRefusalReason.BadReceiptSignature);
+  });
+}
+
+/** Where a record is and what it claims, for a refusal. */
+interface Claimed {
+  partition: number;
+  offset: number;
+  cid: string;
+  relayKeyId: string;
+}
+
+type Decoded =
+  | { kind: 'done'; result: RecordCheck }
+  | { kind: 'verify'; checked: CheckedTxFile; claimed: Claimed; check: ReceiptSignature };
+
+/** Everything but the signature check itself: decodes, CID of the bytes, the key and signature's form. */
+async function decodeAcceptedRecord(record: BusRecord, relayKeys: RelayKeyRing): Promise<Decoded> {
   const at = { partition: record.partition, offset: record.offset };
   let event: TxFileAccepted;
   let cidBytes: Uint8Array;
@@ -37,23 +73,23 @@ export async function checkAcceptedRecord(record: BusRecord, relayKeys: RelayKey
     cidBytes = cidToBytes(event.cid, 'cid', TX_FILE_CODECS);
   } catch (error) {
     const detail = `not a tx-file.accepted event: ${(error as Error).message}`.slice(0, 300);
-    return { ok: false, refusal: { reason: RecordRefusalReason.Undecodable, ...at, detail } };
+    return {
+      kind: 'done',
+      result: { ok: false, refusal: { reason: RecordRefusalReason.Undecodable, ...at, detail } },
+    };
   }
-  const claimed = { ...at, cid: event.cid, relayKeyId: event.receipt.relayKeyId };
+  const claimed: Claimed = { ...at, cid: event.cid, relayKeyId: event.receipt.relayKeyId };
   const actual = await cidForBytes(event.txFile);
   if (actual !== event.cid) {
     const detail = `the tx-file bytes (${event.txFile.length}) have CID ${actual}, the record names ${event.cid}`;
-    return { ok: false, refusal: { reason: RecordRefusalReason.CidMismatch, ...claimed, detail } };
+    return {
+      kind: 'done',
+      result: { ok: false, refusal: { reason: RecordRefusalReason.CidMismatch, ...claimed, detail } },
+    };
   }
-  const reason = relayKeys.refusal(event.receipt);
-  if (reason !== undefined) {
-    const detail =
-      reason === RecordRefusalReason.UnknownRelayKey
-        ? `the receipt names relay key ${event.receipt.relayKeyId}, which this batcher does not trust`
-        : `the receipt's signature does not verify with relay key ${event.receipt.relayKeyId}`;
-    return { ok: false, refusal: { reason, ...claimed, detail } };
-  }
-  return {
+  const signature = relayKeys.signature(event.receipt);
+  if ('refusal' in signature) return { kind: 'done', result: signatureRefusal(claimed, signature.refusal) };
+  const checked: CheckedTxFile = {
     ok: true,
     cid: event.cid,
     cidBytes,
@@ -61,4 +97,16 @@ export async function checkAcceptedRecord(record: BusRecord, relayKeys: RelayKey
     txFile: event.txFile,
     origin: event.origin,
   };
+  return { kind: 'verify', checked, claimed, check: signature.check };
+}
+
+function signatureRefusal(
+  claimed: Claimed,
+  reason: typeof RecordRefusalReason.UnknownRelayKey | typeof RecordRefusalReason.BadReceiptSignature,
+): RecordCheck {
+  const detail =
+    reason === RecordRefusalReason.UnknownRelayKey
+      ? `the receipt names relay key ${claimed.relayKeyId}, which this batcher does not trust`
+      : `the receipt's signature does not verify with relay key ${claimed.relayKeyId}`;
+  return { ok: false, refusal: { reason, ...claimed, detail } };
 }

@@ -7,17 +7,20 @@
  * ADR 0035), and one a failed root pin made a suspect must be kept by storage on its own
  * (tx-file-custody.ts);
  * a record that fails is refused — covered by the offsets, left out of the batch, dead-lettered
- * when the batch is announced. Records are read a page at a time and only each entry's 36 CID bytes
- * are kept (36 MB for a million), plus the duplicate set and a small note per refusal.
+ * when the batch is announced. Records are read a page at a time — the next page read and checked
+ * while this one's files are stored, so the receipt signatures (checked on worker threads,
+ * receipt-signatures.ts) overlap the storage writes — and only each entry's 36 CID bytes are kept
+ * (36 MB for a million), plus the duplicate set and a small note per refusal.
  */
 import type { Bus, BusRecord } from '@anchorpost/bus-port';
 import { TX_FILE_ACCEPTED_TOPIC } from '@anchorpost/events';
 import { CID_BYTE_LENGTH, CidSet } from '@anchorpost/protocol';
 import type { ContentStore } from '@anchorpost/storage-port';
-import { checkAcceptedRecord } from './accepted-record-check.ts';
+import { checkAcceptedRecords } from './accepted-record-check.ts';
 import type { RecordCheck } from './accepted-record-check.ts';
 import type { BatcherObserver } from './batcher-observer.ts';
 import type { RecordRefusal } from './record-refusal.ts';
+import type { ReceiptSignatureChecks } from './receipt-signatures.ts';
 import type { RelayKeyRing } from './relay-key-ring.ts';
 import { keepTxFile, probeStore, storeTxFiles } from './tx-file-custody.ts';
 import type { TxFileCustody } from './tx-file-custody.ts';
@@ -40,6 +43,8 @@ export interface BatchCutInput {
   /** CIDs sealed in earlier batches that must not be named again (see README: duplicates). */
   sealedBefore: CidSet;
   relayKeys: RelayKeyRing;
+  /** Where the receipts' signatures are checked (worker threads, or inline). */
+  signatures: ReceiptSignatureChecks;
   /** Time limit of each storage call for one tx-file. */
   pinTimeoutMs: number;
   /** Tx-files named in a batch root whose pin failed: each must be pinned on its own to go in. */
@@ -66,7 +71,7 @@ export function nextOffset(sealedOffsets: Readonly<Record<string, number>>, part
 }
 
 export async function chooseBatchCut(input: BatchCutInput): Promise<BatchCut> {
-  const { bus, endOffsets, maxFiles, sealedBefore, observer } = input;
+  const { endOffsets, maxFiles, sealedBefore, observer } = input;
   const seen = new CidSet(maxFiles);
   let entries = new Uint8Array(Math.min(maxFiles, 4096) * CID_BYTE_LENGTH);
   let count = 0;
@@ -77,24 +82,26 @@ export async function chooseBatchCut(input: BatchCutInput): Promise<BatchCut> {
 
   partitions: for (let partition = 0; partition < endOffsets.length; partition += 1) {
     const end = endOffsets[partition]!;
-    let offset = nextOffset(input.sealedOffsets, partition);
-    while (offset < end) {
-      const page = await bus.read(
-        TX_FILE_ACCEPTED_TOPIC,
-        partition,
-        offset,
-        Math.min(READ_PAGE_RECORDS, end - offset),
-      );
-      const records = page.filter((record) => record.offset < end);
+    // The next page is read and checked while this one's files are stored (checks on other threads).
+    const start = nextOffset(input.sealedOffsets, partition);
+    let next = start < end ? readCheckedPage(input, partition, start, end) : undefined;
+    while (next !== undefined) {
+      const { records, checks } = await next;
+      next = undefined;
       if (records.length === 0) break;
+      const after = records.at(-1)!.offset + 1;
+      if (after < end) {
+        next = readCheckedPage(input, partition, after, end);
+        // Awaited on the next turn; if the cut ends first, its failure must not go unhandled.
+        next.catch(() => undefined);
+      }
       for (let from = 0; from < records.length; from += CHECK_GROUP_RECORDS) {
         const group = records.slice(from, from + CHECK_GROUP_RECORDS);
-        const checks = await Promise.all(group.map((record) => checkAcceptedRecord(record, input.relayKeys)));
-        const custody = await keepNewTxFiles(input, checks, isNew);
+        const groupChecks = checks.slice(from, from + CHECK_GROUP_RECORDS);
+        const custody = await keepNewTxFiles(input, groupChecks, isNew);
 
         for (const [i, record] of group.entries()) {
-          const check = checks[i]!;
-          offset = record.offset + 1;
+          const check = groupChecks[i]!;
           sealedOffsets[String(partition)] = record.offset;
           if (!check.ok) {
             refusals.push(check.refusal);
@@ -176,6 +183,28 @@ async function keepNewTxFiles(
   ]);
   if ([...results.values()].some((result) => !result.kept)) await probeStore(input.store, input.pinTimeoutMs);
   return results;
+}
+
+interface CheckedPage {
+  records: BusRecord[];
+  checks: RecordCheck[];
+}
+
+/** Up to READ_PAGE_RECORDS records of `partition` from `offset` (before `end`), checked. */
+async function readCheckedPage(
+  input: BatchCutInput,
+  partition: number,
+  offset: number,
+  end: number,
+): Promise<CheckedPage> {
+  const page = await input.bus.read(
+    TX_FILE_ACCEPTED_TOPIC,
+    partition,
+    offset,
+    Math.min(READ_PAGE_RECORDS, end - offset),
+  );
+  const records = page.filter((record) => record.offset < end);
+  return { records, checks: await checkAcceptedRecords(records, input.relayKeys, input.signatures) };
 }
 
 function storageRefusal(

@@ -12,6 +12,7 @@ export const BATCHER_DEFAULTS = {
   maxFiles: 10_000,
   tickMs: 1_000,
   pinTimeoutMs: 30_000,
+  receiptCheckThreads: 1,
 } as const;
 
 /** The largest `maxFiles` accepted: a million-file batch seals in well under 512 MiB. */
@@ -42,6 +43,11 @@ export interface BatcherOptions {
    * plus `ROOT_PIN_MS_PER_FILE` per file.
    */
   pinTimeoutMs?: number;
+  /**
+   * Worker threads checking the receipts' Ed25519 signatures (default 1, at most 64; 0 checks on
+   * the seal's own thread). On two cores one thread beside the seal's event loop is enough.
+   */
+  receiptCheckThreads?: number;
   clock?: BatcherClock;
   observer?: BatcherObserver;
 }
@@ -55,6 +61,7 @@ export interface ResolvedBatcherOptions {
   tickMs: number;
   relayKeys: RelayKeyRing;
   pinTimeoutMs: number;
+  receiptCheckThreads: number;
   clock: BatcherClock;
   observer: BatcherObserver;
 }
@@ -63,10 +70,10 @@ function bad(key: string, message: string): BatcherError {
   return new BatcherError(BatcherErrorCode.BadOptions, `${key} ${message}`, false);
 }
 
-function wholeNumber(key: string, value: number | undefined, fallback: number, max: number): number {
+function wholeNumber(key: string, value: number | undefined, fallback: number, max: number, min = 1): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1 || value > max)
-    throw bad(key, `must be a whole number from 1 to ${max}, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw bad(key, `must be a whole number from ${min} to ${max}, got ${String(value)}`);
   return value;
 }
 
@@ -96,6 +103,13 @@ export function resolveBatcherOptions(options: BatcherOptions): ResolvedBatcherO
     tickMs,
     relayKeys: RelayKeyRing.of(options.relayKeys),
     pinTimeoutMs,
+    receiptCheckThreads: wholeNumber(
+      'receiptCheckThreads',
+      options.receiptCheckThreads,
+      BATCHER_DEFAULTS.receiptCheckThreads,
+      64,
+      0,
+    ),
     clock: options.clock ?? systemClock,
     observer: options.observer ?? {},
   };

@@ -33,6 +33,7 @@ import type { BatcherOptions, ResolvedBatcherOptions } from './batcher-options.t
 import type { RecordRefusal } from './record-refusal.ts';
 import { batcherLetterGroup, publishRefusals, TX_FILE_ACCEPTED_DLQ_TOPIC } from './refused-record-letters.ts';
 import { withDeadline } from './storage-deadline.ts';
+import { ReceiptSignatureChecks } from './receipt-signatures.ts';
 import { findUnpinnable, probeStore } from './tx-file-custody.ts';
 
 /**
@@ -54,6 +55,7 @@ export class Batcher {
   readonly #options: ResolvedBatcherOptions;
   readonly #bus: Bus;
   readonly #store: ContentStore;
+  readonly #signatures: ReceiptSignatureChecks;
   /** Serializes runOnce/sealNow and the loop: one seal at a time per instance. */
   #queue: Promise<unknown> = Promise.resolve();
   #intervalStart: number;
@@ -67,6 +69,7 @@ export class Batcher {
     this.#options = resolveBatcherOptions(options);
     this.#bus = this.#options.bus;
     this.#store = this.#options.store;
+    this.#signatures = new ReceiptSignatureChecks(this.#options.receiptCheckThreads);
     this.#intervalStart = this.#options.clock.now();
   }
 
@@ -103,12 +106,16 @@ export class Batcher {
     this.#schedule();
   }
 
-  /** Stops the loop and waits for a seal in progress to finish. Idempotent. */
+  /**
+   * Stops the loop, waits for a seal in progress to finish and stops the receipt check threads
+   * (a later seal starts them again). Idempotent.
+   */
   async stop(): Promise<void> {
     this.#running = false;
     if (this.#timer !== undefined) this.#options.clock.clearTimer(this.#timer);
     this.#timer = undefined;
     await this.#tick;
+    await this.#serialized(() => this.#signatures.close());
   }
 
   #schedule(): void {
@@ -181,6 +188,7 @@ export class Batcher {
         maxFiles,
         sealedBefore,
         relayKeys: this.#options.relayKeys,
+        signatures: this.#signatures,
         pinTimeoutMs,
         suspects,
         observer,

@@ -4,12 +4,13 @@
  * characters), SPKI PEM, or a KeyObject; several are allowed (relays with their own keys, a key
  * rotation).
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { RelayReceipt } from '@anchorpost/events';
 import { fromHex } from '@anchorpost/protocol';
 import { rawEd25519PublicKey, receiptSigningBytes, relayKeyId } from '@anchorpost/relay-core/receipts';
 import { BatcherError, BatcherErrorCode } from './batcher-error.ts';
+import type { ReceiptSignature } from './receipt-signatures.ts';
 import { RecordRefusalReason } from './record-refusal.ts';
 
 /** A relay's public key: raw 32 bytes, 64 hex characters, SPKI PEM, or a KeyObject. */
@@ -43,10 +44,19 @@ function toKeyObject(key: RelayPublicKey, index: number): KeyObject {
   return parsed;
 }
 
-export class RelayKeyRing {
-  readonly #keys: ReadonlyMap<string, KeyObject>;
+/** A receipt's signature to check, or why it cannot be a trusted relay's without checking. */
+export type ReceiptSignatureOrRefusal =
+  | { readonly check: ReceiptSignature }
+  | {
+      readonly refusal:
+        typeof RecordRefusalReason.UnknownRelayKey | typeof RecordRefusalReason.BadReceiptSignature;
+    };
 
-  private constructor(keys: ReadonlyMap<string, KeyObject>) {
+export class RelayKeyRing {
+  /** Key id → the raw 32-byte key. */
+  readonly #keys: ReadonlyMap<string, Uint8Array>;
+
+  private constructor(keys: ReadonlyMap<string, Uint8Array>) {
     this.#keys = keys;
   }
 
@@ -58,10 +68,10 @@ export class RelayKeyRing {
         'relayKeys must name at least one relay public key: receipts are checked against them',
         false,
       );
-    const map = new Map<string, KeyObject>();
+    const map = new Map<string, Uint8Array>();
     keys.forEach((key, index) => {
-      const object = toKeyObject(key, index);
-      map.set(relayKeyId(rawEd25519PublicKey(object)), object);
+      const raw = rawEd25519PublicKey(toKeyObject(key, index));
+      map.set(relayKeyId(raw), raw);
     });
     return new RelayKeyRing(map);
   }
@@ -71,30 +81,20 @@ export class RelayKeyRing {
     return [...this.#keys.keys()];
   }
 
-  /** Why the receipt is not one of a trusted relay's, or undefined when it is. */
-  refusal(
-    receipt: RelayReceipt,
-  ): typeof RecordRefusalReason.UnknownRelayKey | typeof RecordRefusalReason.BadReceiptSignature | undefined {
-    const key = this.#keys.get(receipt.relayKeyId);
-    if (key === undefined) return RecordRefusalReason.UnknownRelayKey;
-    return signedBy(receipt, key) ? undefined : RecordRefusalReason.BadReceiptSignature;
-  }
-}
-
-/**
- * relay-core's verifyReceipt less its first step: the key was found by the receipt's `relayKeyId`,
- * so deriving that id from the key again (an export and a hash per receipt, 7 % of a seal's CPU)
- * would only repeat the look-up. The signature checks are the same.
- */
-function signedBy(receipt: RelayReceipt, key: KeyObject): boolean {
-  if (typeof receipt.signature !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(receipt.signature))
-    return false;
-  const signature = Buffer.from(receipt.signature, 'base64');
-  if (signature.length !== 64) return false;
-  try {
+  /**
+   * relay-core's verifyReceipt, its signature check left to the caller (ReceiptSignatureChecks,
+   * which may run it on another thread), and less its first step: the key is found by the
+   * receipt's `relayKeyId`, so deriving that id from the key again (an export and a hash per
+   * receipt, 7 % of a seal's CPU) would only repeat the look-up.
+   */
+  signature(receipt: RelayReceipt): ReceiptSignatureOrRefusal {
+    const publicKey = this.#keys.get(receipt.relayKeyId);
+    if (publicKey === undefined) return { refusal: RecordRefusalReason.UnknownRelayKey };
+    if (typeof receipt.signature !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(receipt.signature))
+      return { refusal: RecordRefusalReason.BadReceiptSignature };
+    const signature = Buffer.from(receipt.signature, 'base64');
+    if (signature.length !== 64) return { refusal: RecordRefusalReason.BadReceiptSignature };
     // receiptSigningBytes reads only the signed fields, the relayKeyId among them.
-    return verify(null, receiptSigningBytes(receipt), key, signature);
-  } catch {
-    return false;
+    return { check: { message: receiptSigningBytes(receipt), signature, publicKey } };
   }
 }

@@ -252,6 +252,9 @@ describe('Batcher', () => {
     assert.throws(() => new Batcher({ ...base, intervalMs: 0 }), /intervalMs/);
     assert.throws(() => new Batcher({ ...base, platform: '' }), /platform/);
     assert.throws(() => new Batcher({ ...base, pinTimeoutMs: 0 }), /pinTimeoutMs/);
+    assert.throws(() => new Batcher({ ...base, receiptCheckThreads: -1 }), /receiptCheckThreads/);
+    assert.throws(() => new Batcher({ ...base, receiptCheckThreads: 65 }), /receiptCheckThreads/);
+    assert.doesNotThrow(() => new Batcher({ ...base, receiptCheckThreads: 0 }));
     assert.throws(() => new Batcher({ ...base, relayKeys: [] }), /relayKeys must name at least one/);
     assert.throws(
       () => new Batcher({ ...base, relayKeys: [new Uint8Array(31)] }),

@@ -23,6 +23,8 @@ it(`seals ${FILES} tx-files in one batch with bounded RSS`, { timeout: 170_000 }
   t.diagnostic(stdout.trim());
   assert.equal(result.sealedCount, FILES);
   assert.ok(result.peakRssMiB < 512, `peak RSS ${result.peakRssMiB} MiB`);
-  // The seal itself adds little: entries cost 36 bytes + a 72-byte set slot each.
-  assert.ok(result.peakRssMiB - result.rssBeforeMiB < 160, JSON.stringify(result));
+  // The seal itself adds little: entries cost 36 bytes + a 72-byte set slot each. Once, whatever
+  // the batch: V8's young generation at its maximum (64 MiB) and the receipt check thread (~40 MiB,
+  // a second isolate; 111 MiB growth without it, 142–175 with it, docs/performance.md).
+  assert.ok(result.peakRssMiB - result.rssBeforeMiB < 200, JSON.stringify(result));
 });

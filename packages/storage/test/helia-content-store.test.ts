@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encodeBatchFile } from '@anchorpost/protocol';
@@ -156,6 +156,41 @@ describe('HeliaContentStore', () => {
           `file ${i}`,
         );
       }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('pins a batch with one datastore file, not one per block, and keeps it through GC and restart', async () => {
+    const storeDir = join(dir, 'bulk-pin');
+    let store = await openHeliaContentStore({ dir: storeDir });
+    try {
+      const files = Array.from({ length: 300 }, (_, i) => new TextEncoder().encode(`tx-file ${i}`));
+      const cids = await store.addFiles(files);
+      const stray = await store.addFile(randomBytes(40));
+      let root = '';
+      for await (const block of encodeBatchFile(
+        { platform: 'p', sequence: 0, previous: null, sealedAt: '2026-01-01T00:00:00.000Z' },
+        cids,
+      )) {
+        await store.putBlock(block.cid, block.bytes);
+        root = block.cid.toString();
+      }
+      const before = (await filesUnder(join(storeDir, 'datastore'))).length;
+      await store.pin(root);
+      // Earlier, one pinned-block record per block: 302 files here.
+      assert.equal((await filesUnder(join(storeDir, 'datastore'))).length - before, 1);
+      // A leftover per-block record of an earlier version is not read, and GC deletes it.
+      const legacy = join(storeDir, 'datastore', 'anchorpost', 'pinned-block', 'LEGACY.data');
+      await mkdir(dirname(legacy), { recursive: true });
+      await writeFile(legacy, new Uint8Array([0x80]));
+      await store.close();
+      store = await openHeliaContentStore({ dir: storeDir });
+      await store.gc();
+      assert.equal(await store.has(stray), false, 'the unpinned file is collected');
+      for (const cid of [root, ...cids]) assert.equal(await store.has(cid), true, `${cid} kept`);
+      assert.equal(await store.isPinned(cids.at(-1)!), true);
+      assert.deepEqual(await filesUnder(dirname(legacy)), [], 'leftover records deleted');
     } finally {
       await store.close();
     }

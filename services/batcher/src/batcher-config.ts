@@ -30,6 +30,17 @@ export const batcherConfigSchema = {
   },
   /** Time limit of each storage call of a seal (a group's tx-files stored; a tx-file's check, re-add or pin; a block put). */
   pinTimeoutMs: { kind: 'duration', env: 'ANCHORPOST_BATCHER_PIN_TIMEOUT', default: 30_000 },
+  /**
+   * Worker threads checking the receipts' Ed25519 signatures during a seal (0: on the seal's own
+   * thread). One beside the seal's event loop suits two cores.
+   */
+  receiptCheckThreads: {
+    kind: 'int',
+    env: 'ANCHORPOST_BATCHER_RECEIPT_CHECK_THREADS',
+    default: 1,
+    min: 0,
+    max: 64,
+  },
 } as const;
 
 export type BatcherConfig = ConfigOf<typeof batcherConfigSchema>;

@@ -83,6 +83,7 @@ export async function startBatcherService(options: BatcherServiceOptions): Promi
     maxFiles: config.maxFiles,
     relayKeys: relayPublicKeyList(config),
     pinTimeoutMs: config.pinTimeoutMs,
+    receiptCheckThreads: config.receiptCheckThreads,
     ...(options.clock ? { clock: options.clock } : {}),
     observer: {
       onBatchSealed(event, details) {
@@ -145,6 +146,7 @@ export async function startBatcherService(options: BatcherServiceOptions): Promi
       intervalMs: config.intervalMs,
       maxFiles: config.maxFiles,
       pinTimeoutMs: config.pinTimeoutMs,
+      receiptCheckThreads: config.receiptCheckThreads,
       relayKeyIds: batcher.relayKeyIds,
     },
     'batcher started',

@@ -23,8 +23,14 @@ export function lifecycleGroup(factory: ContentStoreFactory, name: string): void
       const bytes = randomBytes(CHUNK + 99);
       const file = await store.addFile(bytes, { pin: true });
       const txFile = await store.addFile(randomBytes(70));
-      const batch = await putBatch(store, [txFile]);
+      const others = await store.addFiles(Array.from({ length: 40 }, () => randomBytes(71)));
+      const batch = await putBatch(store, [txFile, ...others]);
       await store.pin(batch.root);
+      // A second batch sharing a file, pinned and unpinned: what only it kept goes at GC.
+      const dropped = await store.addFile(randomBytes(72));
+      const gone = await putBatch(store, [dropped, txFile]);
+      await store.pin(gone.root);
+      await store.unpin(gone.root);
 
       store = await fixture.reopen();
 
@@ -33,7 +39,10 @@ export function lifecycleGroup(factory: ContentStoreFactory, name: string): void
       assert.equal(await store.isPinned(batch.root), true);
       assert.equal(await store.isPinned(txFile), true);
       await store.gc();
-      assert.equal(await store.has(txFile), true);
+      for (const cid of [txFile, ...others, batch.root, ...batch.pages])
+        assert.equal(await store.has(cid), true, `${cid} kept by the pinned batch`);
+      assert.equal(await store.has(dropped), false, 'kept only by the unpinned batch: collected');
+      assert.equal(await store.has(gone.root), false);
       await store.unpin(file);
       await store.unpin(batch.root);
     });
