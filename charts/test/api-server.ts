@@ -124,7 +124,8 @@ function kubeconfigText(url: string, ca: string, name: string, token: string): s
   });
 }
 
-function tail(path: string, lines = 30): string {
+/** The last lines of a log file, or '' when there is none. */
+export function tail(path: string, lines = 30): string {
   try {
     return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
@@ -132,7 +133,8 @@ function tail(path: string, lines = 30): string {
   }
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 10 s; resolves once the process has exited. */
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -24,7 +24,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { freePort, KUBE_BIN, type ApiServer } from './api-server.ts';
+import { freePort, KUBE_BIN, stopProcess, tail, type ApiServer } from './api-server.ts';
 
 const run = promisify(execFile);
 const CNI_BIN = '/usr/lib/cni';
@@ -56,14 +56,6 @@ interface Component {
   readonly name: string;
   readonly child: ChildProcess;
   readonly log: string;
-}
-
-function tail(path: string, lines = 25): string {
-  try {
-    return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  }
 }
 
 function containerdConfig(dir: string): string {
@@ -107,18 +99,6 @@ function kubeletConfig(dir: string, port: number, healthzPort: number, container
     evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%' },
     imageGCHighThresholdPercent: 100,
     imageGCLowThresholdPercent: 99,
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }
 
@@ -224,12 +204,12 @@ export async function startNode(api: ApiServer): Promise<KubeNode> {
       );
       if (codes.some((code) => code !== 0)) throw new Error(`importing ${images.join(', ')}: ${stderr}`);
     },
-    logs: () => [...components.map((c) => `--- ${c.name}\n${tail(c.log)}`), podLogs()].join('\n'),
+    logs: () => [...components.map((c) => `--- ${c.name}\n${tail(c.log, 25)}`), podLogs()].join('\n'),
     async stop() {
       const [containerd, ...others] = components;
-      for (const component of others.reverse()) await stopChild(component.child);
+      for (const component of others.reverse()) await stopProcess(component.child);
       await removeContainers(socket);
-      if (containerd !== undefined) await stopChild(containerd.child);
+      if (containerd !== undefined) await stopProcess(containerd.child);
       await unmountUnder(dir);
     },
   };
