@@ -4,7 +4,10 @@
  *   with a known code and a field — anything else (TypeError, RangeError, a hang) fails;
  * - each call uses under PER_CASE_MS of CPU time: a hang detector, as a fuzzer's per-case timeout
  *   is, in CPU rather than wall time so that a busy machine does not trip it (the parser is
- *   synchronous: a hang burns CPU); its speed is measured in `npm run bench`, not here;
+ *   synchronous: a hang burns CPU); its speed is measured in `npm run bench`, not here. The time
+ *   is this thread's alone (V8's concurrent GC and compiler threads are not counted), and a case
+ *   over the limit is run twice more and judged on its cheapest run: a hang or a quadratic path
+ *   is slow every time, a major GC or a cold cache once;
  * - the heap does not grow beyond HEAP_GROWTH_MIB after the run.
  *
  * ANCHORPOST_FUZZ_RUNS sets the total number of cases (default 10,000, split over the
@@ -57,14 +60,29 @@ const stats = {
 
 /** Runs one input through the parser and checks the invariants; returns the outcome. */
 function probe(input: Uint8Array): 'ok' | ErrorCode {
-  const cpuStart = process.cpuUsage();
+  const first = parseOnce(input);
+  const outcome = first.outcome;
+  let cpuMs = first.cpuMs;
+  for (let retry = 0; retry < 2 && cpuMs >= PER_CASE_MS; retry++) {
+    cpuMs = Math.min(cpuMs, parseOnce(input).cpuMs);
+  }
+  stats.cases++;
+  stats.slowestMs = Math.max(stats.slowestMs, cpuMs);
+  stats.codes.set(outcome, (stats.codes.get(outcome) ?? 0) + 1);
+  if (outcome === 'ok') stats.accepted++;
+  assert.ok(cpuMs < PER_CASE_MS, `one case used ${cpuMs.toFixed(0)} ms of CPU (limit ${PER_CASE_MS} ms)`);
+  return outcome;
+}
+
+/** One parse (and, when accepted, a round trip) with its invariants; the CPU time of this thread. */
+function parseOnce(input: Uint8Array): { outcome: 'ok' | ErrorCode; cpuMs: number } {
+  const cpuStart = process.threadCpuUsage();
   let outcome: 'ok' | ErrorCode;
   try {
     const tx = parseTxFile(input);
     outcome = 'ok';
     const canonical = serializeTxFile(tx);
     assert.deepEqual(parseTxFile(canonical), tx);
-    stats.accepted++;
   } catch (error) {
     if (!(error instanceof ProtocolError)) {
       throw new Error(`parseTxFile threw a non-ProtocolError: ${String(error)}`, { cause: error });
@@ -77,13 +95,8 @@ function probe(input: Uint8Array): 'ok' | ErrorCode {
     assert.ok(error.message.length > 0 && error.message.length < 2_000, 'message must be short');
     outcome = error.code;
   }
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuMs = (cpu.user + cpu.system) / 1000;
-  stats.cases++;
-  stats.slowestMs = Math.max(stats.slowestMs, cpuMs);
-  stats.codes.set(outcome, (stats.codes.get(outcome) ?? 0) + 1);
-  assert.ok(cpuMs < PER_CASE_MS, `one case used ${cpuMs.toFixed(0)} ms of CPU (limit ${PER_CASE_MS} ms)`);
-  return outcome;
+  const cpu = process.threadCpuUsage(cpuStart);
+  return { outcome, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 function check<T>(arbitrary: fc.Arbitrary<T>, numRuns: number, toInput: (value: T) => Uint8Array): void {
