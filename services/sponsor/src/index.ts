@@ -30,10 +30,6 @@ export { PostgresSponsorLedger } from './ledger/postgres-sponsor-ledger.ts';
 export type { SponsorLedgerRecord, SponsorLedgerWriter } from './ledger/postgres-sponsor-ledger.ts';
 export { SPONSOR_LEDGER_HEADER } from './ledger/ledger-anchoring.ts';
 export { sponsorLedgerConfigSchema, type SponsorLedgerConfig } from './ledger/sponsor-ledger-config.ts';
-export {
-  TenantLedger,
-  type InvoiceRecord,
-  type TenantReconciliation,
-  type UnanchoredRecord,
-} from './ledger/tenant-ledger.ts';
+export { TenantLedger, type InvoiceRecord, type TenantReconciliation } from './ledger/tenant-ledger.ts';
+export type { UnanchoredRecord } from './ledger/proven-records.ts';
 export { LedgerProofs, type LedgerProofsOptions, type LineAnchoring } from './ledger/ledger-proofs.ts';

@@ -4,8 +4,9 @@
  * by @anchorpost/proofs against the operator's trust roots and the chains' own nodes — the check
  * `anchorpost verify --trust` makes. The proof must be of the line's own CID. A proof missing,
  * unreadable, of another file or failing any check: not anchored, with the reason's code (a
- * ProofError's, or PROOF_NOT_FOUND, PROOF_OF_ANOTHER_FILE, PROOF_API_UNAVAILABLE). A line found
- * anchored is remembered, so the periodic audit asks the proof API about new lines only.
+ * ProofError's, or PROOF_NOT_FOUND, PROOF_OF_ANOTHER_FILE, PROOF_API_UNAVAILABLE). It keeps
+ * nothing: a line found anchored is marked proven on its ledger row (proven-records.ts), so the
+ * periodic audit asks the proof API about the other lines only, across restarts too.
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@anchorpost/service-kit';
@@ -34,7 +35,6 @@ const notAnchored = (code: string, detail: string): LineAnchoring => ({ anchored
 export class LedgerProofs {
   readonly #options: LedgerProofsOptions;
   readonly #trust: TrustRoots;
-  readonly #anchored = new Set<string>();
 
   constructor(options: LedgerProofsOptions) {
     this.#options = options;
@@ -42,13 +42,6 @@ export class LedgerProofs {
   }
 
   async anchoring(cid: string): Promise<LineAnchoring> {
-    if (this.#anchored.has(cid)) return { anchored: true };
-    const answer = await this.#check(cid);
-    if (answer.anchored) this.#anchored.add(cid);
-    return answer;
-  }
-
-  async #check(cid: string): Promise<LineAnchoring> {
     const { proofApiUrl, evm, ergoNodeUrl } = this.#options;
     const timeoutMs = this.#options.timeoutMs ?? 10_000;
     let response: Response;

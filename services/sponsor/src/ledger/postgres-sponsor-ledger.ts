@@ -28,6 +28,8 @@ export interface SponsorLedgerRecord {
   readonly cid: string | null;
   readonly txFile: Uint8Array | null;
   readonly submitted: boolean;
+  /** Whether the tx-file's proof has verified once (markProven): anchored for good. */
+  readonly proven: boolean;
 }
 
 /** What the account senders write: a settled sponsorship's line, a line withdrawn. */
@@ -132,7 +134,18 @@ export class PostgresSponsorLedger implements SponsorLedgerWriter, TxFileOutboxS
         cid: row.cid,
         txFile: row.txFile === null ? null : new Uint8Array(row.txFile),
         submitted: row.submittedAt !== null,
+        proven: row.provenAt !== null,
       }));
+    });
+  }
+
+  /** Records that the record's tx-file's proof verified (the first time only). */
+  markProven(seq: number): Promise<void> {
+    return withErrors('mark ledger record proven', async () => {
+      await this.#prisma.sponsorLedgerRecord.updateMany({
+        where: { seq, provenAt: null },
+        data: { provenAt: new Date() },
+      });
     });
   }
 

@@ -5,7 +5,8 @@
  * from its tx-file with the ledger's group key), the chain's receipts and the store's charges.
  * Records not taken by the relay yet are counted as `unsent`. Which of the records at the relay
  * are anchored is their proofs' to say (ledger-proofs.ts: the proof API's proof, verified against
- * the trust roots), never the relay's: the others are listed as `unanchored`, with the reason. The
+ * the trust roots; proven-records.ts: asked once, then kept on the row), never the relay's: the
+ * others are listed as `unanchored`, with the reason. The
  * forwarded calls the tenant's own account paid for without a charge are `RECEIPT_WITHOUT_CHARGE`.
  */
 import { cidForBytes, openTxFile, parseTxFile } from '@anchorpost/protocol';
@@ -16,6 +17,7 @@ import type { ChainReceipt, LedgerReconciliation } from '@anchorpost/sponsor-cor
 import { SPONSOR_LEDGER_HEADER } from './ledger-anchoring.ts';
 import type { PostgresSponsorLedger } from './postgres-sponsor-ledger.ts';
 import type { LedgerProofs } from './ledger-proofs.ts';
+import { unanchoredRecords, type UnanchoredRecord } from './proven-records.ts';
 import type { ReceiptAudit } from './receipt-audit.ts';
 
 export interface InvoiceRecord {
@@ -42,27 +44,12 @@ export interface TenantLedgerOptions {
   readonly proofs?: Pick<LedgerProofs, 'anchoring'> | undefined;
 }
 
-/** A record at the relay without a proof that verifies: the reason's code and detail. */
-export interface UnanchoredRecord {
-  readonly seq: number;
-  readonly digest: string;
-  readonly cid: string;
-  readonly code: string;
-  readonly detail: string;
-}
-
 export type TenantReconciliation = LedgerReconciliation & {
   readonly unsent: number;
   /** Records at the relay whose proof verifies. */
   readonly anchored: number;
   readonly unanchored: readonly UnanchoredRecord[];
 };
-
-const PROOFS_NOT_CHECKED = {
-  anchored: false,
-  code: 'PROOF_NOT_CHECKED',
-  detail: 'no proof API is configured (ANCHORPOST_SPONSOR_LEDGER_PROOF_API_URL)',
-} as const;
 
 interface RpcReceipt {
   readonly from: string;
@@ -104,14 +91,10 @@ export class TenantLedger {
       },
     });
     const uncharged = (await this.#options.receipts?.forTenant(tenant)) ?? [];
-    const unanchored: UnanchoredRecord[] = [];
-    for (const row of atRelay) {
-      const anchoring = (await this.#options.proofs?.anchoring(row.cid!)) ?? PROOFS_NOT_CHECKED;
-      if (!anchoring.anchored) {
-        const { code, detail } = anchoring;
-        unanchored.push({ seq: row.seq, digest: row.digest, cid: row.cid!, code, detail });
-      }
-    }
+    const unanchored = await unanchoredRecords(
+      atRelay.map((row) => ({ ...row, cid: row.cid! })),
+      { ledger, proofs: this.#options.proofs },
+    );
     return {
       ...result,
       mismatches: [...result.mismatches, ...uncharged],
