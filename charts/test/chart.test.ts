@@ -215,6 +215,31 @@ describe('charts/anchorpost', () => {
     assert.deepEqual(checksums(await render(['minimal-values.yaml'])), base);
   });
 
+  it(
+    'keeps the tenants file, which may carry API keys, in a Secret that only the relay mounts',
+    { skip },
+    async () => {
+      const apiKey = 'ak_chart-test-key-never-in-a-configmap';
+      const tenants = JSON.stringify({
+        tenants: [{ id: 'acme', clientKeys: [], apiKeys: [{ key: apiKey }] }],
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'anchorpost-chart-'));
+      const tenantsFile = join(dir, 'tenants-values.yaml');
+      await writeFile(tenantsFile, `relay:\n  tenants: '${tenants}'\n`);
+      const docs = await render(['minimal-values.yaml', tenantsFile]);
+      await rm(dir, { recursive: true, force: true });
+      const holding = docs
+        .filter((d) => JSON.stringify(d).includes(apiKey))
+        .map((d) => `${d.kind}/${d.metadata.name}`);
+      assert.deepEqual(holding, ['Secret/anchorpost-tenants']);
+      const mounting = docs
+        .filter((d) => d.kind === 'Deployment')
+        .filter((d) => JSON.stringify(d.spec).includes('"secretName":"anchorpost-tenants"'))
+        .map((d) => d.metadata.name);
+      assert.deepEqual(mounting, ['anchorpost-relay']);
+    },
+  );
+
   it('gives only the elected components a token, and their Role only their own Lease', { skip }, () => {
     const docs = manifests.get('production-values.yaml')!;
     for (const d of docs.filter((x) => x.kind === 'Deployment')) {

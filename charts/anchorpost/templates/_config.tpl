@@ -35,7 +35,9 @@ ANCHORPOST_BATCHER_RELAY_PUBLIC_KEYS: {{ include "anchorpost.relayPublicKeys" . 
 ANCHORPOST_BATCHER_PIN_TIMEOUT: {{ .Values.batcher.pinTimeout | quote }}
 ANCHORPOST_PARSER_TRUSTED_DEPTH: {{ .Values.parser.trustedDepth | int64 | quote }}
 ANCHORPOST_RELAY_MAX_TX_FILE_BYTES: {{ .Values.relay.maxTxFileBytes | int64 | quote }}
+{{- if .Values.relay.tenants }}
 ANCHORPOST_RELAY_TENANTS_FILE: "/etc/anchorpost/tenants/tenants.json"
+{{- end }}
 {{- include "anchorpost.relayGrpcSecurity" . }}
 {{- include "anchorpost.sponsorConfig" . }}
 {{- include "anchorpost.updaterConfig" . }}
