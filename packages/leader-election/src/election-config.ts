@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type ConfigOf, type ConfigSchema } from '@anchorpost/config';
 import { FileLeaseApi } from './file-lease-api.ts';
-import { KubernetesLeaseApi } from './kubernetes-lease-api.ts';
+import { lazyKubernetesLeaseApi } from './lazy-kubernetes-lease-api.ts';
 import type { ElectionFactory } from './leader-elector.ts';
 import { LeaseElector } from './lease-elector.ts';
 
@@ -105,7 +105,7 @@ export function electionFactory(config: ElectionConfig): ElectionFactory | undef
   if (config.mode === 'off') return undefined;
   const api =
     config.mode === 'kubernetes'
-      ? new KubernetesLeaseApi({ name: config.leaseName, namespace: config.namespace })
+      ? lazyKubernetesLeaseApi({ name: config.leaseName, namespace: config.namespace })
       : new FileLeaseApi(config.leaseFile);
   return (callbacks) =>
     new LeaseElector({

@@ -10,13 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import {
-  FileLeaseApi,
-  KubernetesLeaseApi,
-  LeaseConflict,
-  LeaseElector,
-  LeaseNotFound,
-} from '../src/index.ts';
+import { FileLeaseApi, LeaseConflict, LeaseElector, LeaseNotFound } from '../src/index.ts';
+import { KubernetesLeaseApi } from '../src/kubernetes-lease-api.ts';
 import type { LeaseApi } from '../src/index.ts';
 import { MemoryLeaseServer } from '../src/testing/index.ts';
 import { assertOneLeaderAtATime, candidate, leaders, TIMING, until } from './helpers.ts';
