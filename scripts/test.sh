@@ -103,9 +103,10 @@ ANCHORPOST_REQUIRE_DOCKER=1 npm run test:images -w @anchorpost/e2e
 step "images run as the chart runs them (npm run test:images)"
 # The chart installed on a real node: kubelet, scheduler and controller manager (built with the API
 # server by scripts/install-kube.sh) on a containerd of their own, the images imported from the
-# engine above; the migrations hook Job and the relay become pods, ready through the chart's probes,
-# and take a tx-file (charts/test/chart-on-node.ts; with ANCHORPOST_REQUIRE_KUBE_NODE=1 it fails
-# rather than skips). About 2 minutes.
+# engine above; the migrations hook Job and the five pipeline services become pods, ready through
+# the chart's probes, and tx-files sent to the relay's pod (deleted once on the way) are batched,
+# anchored on anvil, indexed and proven (charts/test/chart-on-node.ts; with
+# ANCHORPOST_REQUIRE_KUBE_NODE=1 it fails rather than skips). About 2½ minutes.
 ANCHORPOST_REQUIRE_KUBE_NODE=1 timeout --kill-after=30 600 npm run test:node -w @anchorpost/charts
 step "the chart on a real node (npm run test:node)"
 # Every service in its own process on real servers (each suite starts its own Kafka broker, Kubo

@@ -1,47 +1,45 @@
 // The chart installed for real on a real node (./kube-node.ts: kubelet, containerd, scheduler and
 // controller manager beside ./api-server.ts's control plane), with the images scripts/build-images.sh
-// made: the migrations hook Job runs as a pod and completes, the relay's Deployment becomes a pod that
-// the kubelet starts as the chart says (uid 1000, read-only root, no capabilities) and finds ready
-// through the chart's own probes, and an application's tx-file sent to it gets a receipt, its record
-// on Kafka. The relay alone: the other services' pods are the next step (docs/kubernetes.md).
+// made, and the platform's end-to-end path run through the pods: the migrations hook Job runs as a
+// pod and completes; the relay, batcher, anchorer, parser and proof API each become a pod that the
+// kubelet starts as the chart says (uid 1000, read-only root, no capabilities) and finds ready
+// through the chart's own probes; an application's tx-files sent to the relay pod are batched,
+// anchored on anvil, indexed, and each proof fetched from the proof-API pod verifies against the
+// chain under the auditor's own trust roots. The relay's pod is deleted once: its Deployment brings
+// a new one, which takes files again, and every file either pod accepted is proven.
 //
 // Every pod is on the node's network, listening on loopback (the chart's `global.hostNetwork`): this
-// machine may make no pod network. Runs after the images are built (scripts/test.sh), as
-// `npm run test:node -w @anchorpost/charts`; it skips, saying why, without root, the node's binaries,
-// Docker or the images, unless ANCHORPOST_REQUIRE_KUBE_NODE=1, where it fails instead.
+// machine may make no pod network. One install serves every check. Runs after the images are built
+// (scripts/test.sh), as `npm run test:node -w @anchorpost/charts`; it skips, saying why, without
+// root, the node's binaries, Docker or the images, unless ANCHORPOST_REQUIRE_KUBE_NODE=1, where it
+// fails instead.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { createTestDatabase } from '@anchorpost/db/testing';
-import {
-  buildTxFile,
-  createGroup,
-  generateIdentity,
-  serializeTxFile,
-  toPublicKeyFile,
-  type PrivateIdentity,
-} from '@anchorpost/protocol';
-import { generateRelayKey, newApiKey } from '@anchorpost/relay-core';
-import { startKuboDaemon, type KuboDaemon } from '@anchorpost/storage/testing';
 import { missingKube, startApiServer, type ApiServer } from './api-server.ts';
 import { missingNode, startNode, type KubeNode } from './kube-node.ts';
-import { BIN, CHART, missingTools } from './tools.ts';
+import { installRelease, NAMESPACE, type Release } from './node-release.ts';
+import { auditorTrustRoots, fetchProofs, submit, txFile, verifyOnChain } from './node-scenario.ts';
+import { startNodeServers, type NodeServers } from './node-servers.ts';
+import { missingTools } from './tools.ts';
+// The e2e suites' application client: it retries the same bytes until a receipt comes back.
+import { submitUntilAccepted } from '../../e2e/test/clients.ts';
 
 const run = promisify(execFile);
-const NAMESPACE = 'anchorpost';
-const RELEASE = 'anchorpost';
-const IMAGES = ['relay', 'migrate'].map((service) => `anchorpost/${service}:local`);
+const SERVICES = ['relay', 'batcher', 'anchorer', 'parser', 'proof-api'] as const;
+const IMAGES = [...SERVICES, 'migrate'].map((service) => `anchorpost/${service}:local`);
+// The chart's ports (templates/*.yaml), on the node's loopback.
 const RELAY_URL = 'http://127.0.0.1:7410';
+const PROOF_API_URL = 'http://127.0.0.1:7450';
 
 async function whyNot(): Promise<string | undefined> {
   let why = missingKube() ?? missingTools() ?? missingNode();
   if (why === undefined) {
-    if (!process.env.ANCHORPOST_TEST_POSTGRES_URL || !process.env.ANCHORPOST_TEST_KAFKA_BROKERS) {
-      why = 'ANCHORPOST_TEST_POSTGRES_URL and ANCHORPOST_TEST_KAFKA_BROKERS are needed';
-    } else {
+    if (!process.env.ANCHORPOST_TEST_POSTGRES_URL) why = 'ANCHORPOST_TEST_POSTGRES_URL is needed';
+    else {
       const listed = await run('docker', ['image', 'inspect', ...IMAGES]).catch(() => undefined);
       if (listed === undefined) why = `images not built (scripts/build-images.sh): ${IMAGES.join(', ')}`;
     }
@@ -52,97 +50,55 @@ async function whyNot(): Promise<string | undefined> {
   return why;
 }
 
+interface Pod {
+  metadata: { name: string; uid: string; deletionTimestamp?: string };
+  spec: {
+    securityContext: { runAsNonRoot?: boolean };
+    containers: {
+      securityContext: Record<string, unknown>;
+      readinessProbe?: unknown;
+      livenessProbe?: unknown;
+    }[];
+  };
+  status: { phase: string; containerStatuses?: { ready: boolean; restartCount: number }[] };
+}
+
 const skip = await whyNot();
 
 describe('the chart on a real node', { skip }, () => {
   let api: ApiServer | undefined;
   let node: KubeNode | undefined;
-  let kubo: KuboDaemon | undefined;
-  let apiKey = '';
-  let app: PrivateIdentity;
+  let servers: NodeServers | undefined;
+  let release: Release;
+  /** Every file a relay pod gave a receipt for. */
+  const accepted: string[] = [];
+
+  const podsOf = async (component: string): Promise<Pod[]> => {
+    const selector = `app.kubernetes.io/component=${component}`;
+    const listed = await api!.kubectl(['get', 'pods', '-n', NAMESPACE, '-l', selector, '-o', 'json']);
+    return (JSON.parse(listed) as { items: Pod[] }).items;
+  };
 
   before(async () => {
     api = await startApiServer();
-    node = await startNode(api);
-    await node.importImages(IMAGES);
-    kubo = await startKuboDaemon();
-    const admin = process.env.ANCHORPOST_TEST_POSTGRES_URL!;
-    const state = await createTestDatabase(admin, 'chart_node_state');
-    const index = await createTestDatabase(admin, 'chart_node_index');
-    await api.kubectl(['create', 'namespace', NAMESPACE]);
-    // The Secret the values name (`existingSecret`), as an operator makes it; from stdin, so no
-    // value is on a command line.
-    await api.kubectl(
-      ['apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'anchorpost', namespace: NAMESPACE },
-        stringData: {
-          'state-database-url': state.databaseUrl,
-          'index-database-url': index.databaseUrl,
-          'relay-key': generateRelayKey().pkcs8Pem,
-        },
-      }),
-    );
-    app = await generateIdentity('modern');
-    apiKey = newApiKey().key;
-    const tenants = {
-      tenants: [
-        {
-          id: 'acme',
-          clientKeys: [toPublicKeyFile(app.public)],
-          apiKeys: [{ key: apiKey, scopes: ['submit'] }],
-        },
-      ],
-    };
-    // The test's values, in a file (JSON is YAML): no API key on a command line.
-    const valuesFile = join(api.dir, 'node-values.json');
-    await writeFile(
-      valuesFile,
-      JSON.stringify({
-        global: {
-          image: { repository: 'docker.io/anchorpost', tag: 'local', pullPolicy: 'Never' },
-          hostNetwork: true,
-        },
-        batcher: { enabled: false },
-        anchorer: { enabled: false },
-        parser: { enabled: false },
-        proofApi: { enabled: false },
-        kafkaBrokers: process.env.ANCHORPOST_TEST_KAFKA_BROKERS,
-        kuboUrl: kubo.url,
-        relay: { tenants: JSON.stringify(tenants) },
-      }),
-      { mode: 0o600 },
-    );
-    await run(join(BIN, 'helm'), ['dependency', 'build', CHART]);
-    try {
-      await run(join(BIN, 'helm'), [
-        'install',
-        RELEASE,
-        CHART,
-        '--kubeconfig',
-        api.kubeconfig,
-        '--namespace',
-        NAMESPACE,
-        '-f',
-        join(CHART, 'ci/minimal-values.yaml'),
-        '-f',
-        valuesFile,
-        '--wait',
-        '--timeout',
-        '300s',
-      ]);
-    } catch (error) {
-      const pods = await api
-        .kubectl(['get', 'pods,jobs,events', '-n', NAMESPACE, '-o', 'wide'])
-        .catch(String);
-      throw new Error(`helm install failed: ${String(error)}\n${pods}\n${node.logs()}`, { cause: error });
+    const started = Date.now();
+    // The node and the servers start side by side.
+    const [nodeStarted, serversStarted] = await Promise.allSettled([
+      startNode(api).then(async (n) => (await n.importImages(IMAGES), n)),
+      startNodeServers(join(api.dir, 'servers'), process.env.ANCHORPOST_TEST_POSTGRES_URL!),
+    ]);
+    if (nodeStarted.status === 'fulfilled') node = nodeStarted.value;
+    if (serversStarted.status === 'fulfilled') servers = serversStarted.value;
+    // Whichever did start is stopped by after() if the other failed.
+    for (const result of [nodeStarted, serversStarted]) {
+      if (result.status === 'rejected') throw result.reason as Error;
     }
+    release = await installRelease(api, node!, servers!);
+    process.stdout.write(`# node, servers and install ready in ${Date.now() - started} ms\n`);
   });
   after(async () => {
     await node?.stop();
-    await kubo?.dispose();
+    await servers?.stop();
     await api?.stop();
   });
 
@@ -156,64 +112,90 @@ describe('the chart on a real node', { skip }, () => {
     assert.ok(reasons.includes('Completed'), `the Job's events: ${reasons.join(', ')}`);
   });
 
-  it("runs the relay as the chart says, ready through the chart's probes", async () => {
-    const pods = JSON.parse(
-      await api!.kubectl([
-        'get',
-        'pods',
-        '-n',
-        NAMESPACE,
-        '-l',
-        'app.kubernetes.io/component=relay',
-        '-o',
-        'json',
-      ]),
-    ) as {
-      items: {
-        spec: {
-          securityContext: { runAsNonRoot?: boolean };
-          containers: { securityContext: Record<string, unknown>; readinessProbe?: unknown }[];
-        };
-        status: { phase: string; containerStatuses: { ready: boolean; restartCount: number }[] };
-      }[];
-    };
-    assert.equal(pods.items.length, 1);
-    const [pod] = pods.items;
-    assert.equal(pod!.status.phase, 'Running');
-    assert.deepEqual(
-      pod!.status.containerStatuses.map((c) => [c.ready, c.restartCount]),
-      [[true, 0]],
-    );
-    const container = pod!.spec.containers[0]!;
-    assert.ok(container.readinessProbe, 'the chart gives the relay a readiness probe');
-    assert.equal(container.securityContext.readOnlyRootFilesystem, true);
-    assert.equal(container.securityContext.allowPrivilegeEscalation, false);
-    assert.deepEqual(container.securityContext.capabilities, { drop: ['ALL'] });
-    // The kubelet refuses to start a container that would run as root under runAsNonRoot.
-    assert.equal(pod!.spec.securityContext.runAsNonRoot, true);
+  for (const component of SERVICES) {
+    it(`runs the ${component} as the chart says, ready through the chart's probes`, async () => {
+      const pods = await podsOf(component);
+      assert.equal(pods.length, 1);
+      const [pod] = pods as [Pod];
+      assert.equal(pod.status.phase, 'Running');
+      assert.deepEqual(
+        pod.status.containerStatuses?.map((c) => [c.ready, c.restartCount]),
+        [[true, 0]],
+      );
+      const [container] = pod.spec.containers as [Pod['spec']['containers'][number]];
+      assert.ok(container.readinessProbe && container.livenessProbe, 'the chart gives it both probes');
+      assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+      assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+      assert.deepEqual(container.securityContext.capabilities, { drop: ['ALL'] });
+      // The kubelet refuses to start a container that would run as root under runAsNonRoot.
+      assert.equal(pod.spec.securityContext.runAsNonRoot, true);
+    });
+  }
+
+  it('accepts an application’s tx-files and answers each with a receipt', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      accepted.push(await submit(RELAY_URL, release.apiKey, await txFile(release.app, `before ${i}`)));
+    }
   });
 
-  it('accepts an application’s tx-file and answers with a receipt', async () => {
-    const group = await createGroup('modern', [app.public]);
-    const bytes = serializeTxFile(
-      buildTxFile({
-        group: group.keys,
-        senders: [app],
-        client: app,
-        blockchain: {
-          lastblock: { height: 2_000_000, signature: 'a'.repeat(64) },
-          trustedblock: { height: 1_999_990, signature: 'b'.repeat(64) },
-        },
-        message: { data: new TextEncoder().encode('from a pod') },
-      }),
+  it('brings the relay back through its Deployment when its pod is deleted, losing no accepted file', async (t) => {
+    const [old] = (await podsOf('relay')) as [Pod];
+    // An application keeps sending across the delete, each file retried with the same bytes until
+    // a receipt comes back, as "accepted means durable" allows.
+    const done = new AbortController();
+    const sender = (async () => {
+      for (let i = 0; !done.signal.aborted; i += 1) {
+        const bytes = await txFile(release.app, `across the delete ${i}`);
+        const receipt = await submitUntilAccepted(
+          () => RELAY_URL,
+          release.apiKey,
+          bytes,
+          Date.now() + 150_000,
+        );
+        accepted.push(receipt.cid);
+      }
+    })();
+    const deleted = Date.now();
+    await api!.kubectl(['delete', 'pod', '-n', NAMESPACE, old.metadata.name, '--wait=true']);
+    let back: Pod | undefined;
+    while (back === undefined) {
+      assert.ok(Date.now() - deleted < 120_000, 'no new relay pod ready within 120 s');
+      await sleep(500);
+      back = (await podsOf('relay')).find(
+        (pod) => pod.metadata.uid !== old.metadata.uid && pod.status.containerStatuses?.[0]?.ready === true,
+      );
+    }
+    t.diagnostic(
+      `a new relay pod (${back.metadata.name}) was ready ${Date.now() - deleted} ms after the delete`,
     );
-    const response = await fetch(`${RELAY_URL}/v1/tx-files`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/yaml', authorization: `Bearer ${apiKey}` },
-      body: bytes,
-    });
-    const body = (await response.json()) as { receipt?: { cid: string }; error?: { code: string } };
-    assert.equal(response.status, 201, JSON.stringify(body));
-    assert.ok(body.receipt?.cid);
+    const before = accepted.length;
+    await submit(RELAY_URL, release.apiKey, await txFile(release.app, 'to the new pod')).then((cid) =>
+      accepted.push(cid),
+    );
+    done.abort();
+    await sender;
+    t.diagnostic(
+      `${accepted.length - 3} files accepted across the delete, ${accepted.length - before} by the new pod`,
+    );
+  });
+
+  it('batches, anchors and indexes every accepted file; each proof from the proof-API pod verifies on the chain', async (t) => {
+    assert.ok(accepted.length > 4, 'the files of the two tests above');
+    const started = Date.now();
+    const proofs = await fetchProofs(PROOF_API_URL, accepted, 180_000);
+    t.diagnostic(`every proof served ${Date.now() - started} ms after the last file`);
+    const chain = servers!.chain;
+    const trust = auditorTrustRoots(chain, 'anchorpost');
+    const published: unknown = await (await fetch(`${PROOF_API_URL}/v1/trust-roots`)).json();
+    assert.deepEqual(published, trust, 'the proof API publishes the trust roots the auditor holds');
+    for (const [cid, proof] of proofs) {
+      const verified = await verifyOnChain(proof, chain, trust);
+      assert.equal(verified.txFile, cid);
+      assert.equal(verified.trusted, 'trust-roots');
+      assert.deepEqual(
+        verified.anchors.map((anchor) => anchor.chain),
+        ['evm'],
+      );
+    }
   });
 });

@@ -15,6 +15,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bodyStrictSchemaController } from './body-validation.ts';
+import { refuseWhileClosing } from './closing-refusal.ts';
 import { allowOrigins } from './cors.ts';
 import { createLogger, nestLogger, type Logger } from './logger.ts';
 import { ServiceMetrics } from './metrics.ts';
@@ -118,6 +119,8 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     // Path parameters include 128-character recipient hashes and CIDs.
     routerOptions: { maxParamLength: 256 },
     frameworkErrors,
+    // While closing, ./closing-refusal.ts answers in our shape instead.
+    return503OnClosing: false,
     schemaController: bodyStrictSchemaController(),
     logger: false,
   });
@@ -134,6 +137,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     void reply.header('x-request-id', request.id);
     done();
   });
+  refuseWhileClosing(fastify);
   // Before the 405 of RouteMethods, which would answer a preflight's OPTIONS.
   allowOrigins(fastify, options.allowedOrigins ?? []);
   const routes = new RouteMethods();
