@@ -244,6 +244,23 @@ describe('HeliaContentStore', () => {
     }
   });
 
+  it('refuses a second store on an open folder (UNAVAILABLE), and opens once the first is closed', async () => {
+    const storeDir = join(dir, 'locked');
+    const first = await openHeliaContentStore({ dir: storeDir });
+    const cid = await first.addFile(new TextEncoder().encode('held'));
+    await assert.rejects(
+      openHeliaContentStore({ dir: storeDir }),
+      (error) => error instanceof StorageError && error.code === 'UNAVAILABLE' && /open in another/.test(error.message),
+    );
+    await first.close();
+    const second = await openHeliaContentStore({ dir: storeDir });
+    try {
+      assert.equal(await second.has(cid), true);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('refuses to open under a file (BAD_CONFIG)', async () => {
     const notADir = join(dir, 'a-file');
     await writeFile(notADir, 'x');

@@ -18,7 +18,9 @@ import { FsBlockstore } from 'blockstore-fs';
 import { LevelBlockstore } from 'blockstore-level';
 import type { Pair } from 'interface-blockstore';
 import { NotFoundError } from 'interface-store';
+import { Level } from 'level';
 import type { CID } from 'multiformats/cid';
+import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 
 interface AbortOptions {
   signal?: AbortSignal;
@@ -28,6 +30,9 @@ interface AbortOptions {
 export const BLOCK_DB = 'blockdb';
 /** `<dir>/blocks`: one file per block, as earlier versions wrote them; read, never written. */
 export const LEGACY_BLOCKS = 'blocks';
+
+/** blockstore-level's own: keys are `/` + the multihash in base32, values the bytes. */
+const LEVEL_ENCODINGS = { keyEncoding: 'utf8', valueEncoding: 'view' } as const;
 
 export class EmbeddedBlockstore extends BaseBlockstore {
   readonly #db: LevelBlockstore;
@@ -44,7 +49,15 @@ export class EmbeddedBlockstore extends BaseBlockstore {
     const legacyDir = join(dir, LEGACY_BLOCKS);
     const legacy = (await exists(legacyDir)) ? new FsBlockstore(legacyDir, { createIfMissing: false }) : undefined;
     await legacy?.open();
-    const db = new LevelBlockstore(join(dir, BLOCK_DB));
+    // Opened here rather than by blockstore-level, which drops the reason (LEVEL_LOCKED) it failed.
+    const level = new Level<string, Uint8Array>(join(dir, BLOCK_DB), LEVEL_ENCODINGS);
+    try {
+      await level.open({ createIfMissing: true, compression: false });
+    } catch (error) {
+      await legacy?.close();
+      throw lockedError(error, dir) ?? error;
+    }
+    const db = new LevelBlockstore(level);
     await db.open();
     return new EmbeddedBlockstore(db, legacy);
   }
@@ -93,6 +106,14 @@ export class EmbeddedBlockstore extends BaseBlockstore {
       throw error;
     }
   }
+}
+
+/** LevelDB's lock: another store (in this process or another) has the folder open. */
+function lockedError(error: unknown, dir: string): StorageError | undefined {
+  if ((error as { cause?: { code?: unknown } }).cause?.code !== 'LEVEL_LOCKED') return undefined;
+  return new StorageError(StorageErrorCode.Unavailable, `the store folder ${dir} is open in another store`, {
+    cause: error,
+  });
 }
 
 async function exists(path: string): Promise<boolean> {
