@@ -250,7 +250,10 @@ describe('HeliaContentStore', () => {
     const cid = await first.addFile(new TextEncoder().encode('held'));
     await assert.rejects(
       openHeliaContentStore({ dir: storeDir }),
-      (error) => error instanceof StorageError && error.code === 'UNAVAILABLE' && /open in another/.test(error.message),
+      (error) =>
+        error instanceof StorageError &&
+        error.code === 'UNAVAILABLE' &&
+        /open in another/.test(error.message),
     );
     await first.close();
     const second = await openHeliaContentStore({ dir: storeDir });

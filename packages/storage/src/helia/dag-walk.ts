@@ -50,7 +50,11 @@ export async function* walkDag(
  * Starts reads for the top READ_AHEAD blocks of the stack, in visiting order, stopping at the
  * second block with links: a block with links is only read ahead while no other one is held.
  */
-function readAhead(stack: CID[], reading: Map<CID, Promise<Uint8Array>>, read: (cid: CID) => Promise<Uint8Array>): void {
+function readAhead(
+  stack: CID[],
+  reading: Map<CID, Promise<Uint8Array>>,
+  read: (cid: CID) => Promise<Uint8Array>,
+): void {
   let inner = 0;
   for (let i = stack.length - 1; i >= Math.max(0, stack.length - READ_AHEAD); i -= 1) {
     const next = stack[i]!;

@@ -47,7 +47,9 @@ export class EmbeddedBlockstore extends BaseBlockstore {
   /** Opens (creating) the database in `dir`, and the old block folder if `dir` has one. */
   static async open(dir: string): Promise<EmbeddedBlockstore> {
     const legacyDir = join(dir, LEGACY_BLOCKS);
-    const legacy = (await exists(legacyDir)) ? new FsBlockstore(legacyDir, { createIfMissing: false }) : undefined;
+    const legacy = (await exists(legacyDir))
+      ? new FsBlockstore(legacyDir, { createIfMissing: false })
+      : undefined;
     await legacy?.open();
     // Opened here rather than by blockstore-level, which drops the reason (LEVEL_LOCKED) it failed.
     const level = new Level<string, Uint8Array>(join(dir, BLOCK_DB), LEVEL_ENCODINGS);
