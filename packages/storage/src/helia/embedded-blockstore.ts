@@ -19,6 +19,7 @@ import { LevelBlockstore } from 'blockstore-level';
 import type { Pair } from 'interface-blockstore';
 import { NotFoundError } from 'interface-store';
 import { Level } from 'level';
+import { base32upper } from 'multiformats/bases/base32';
 import type { CID } from 'multiformats/cid';
 import { StorageError, StorageErrorCode } from '@anchorpost/storage-port';
 
@@ -31,16 +32,21 @@ export const BLOCK_DB = 'blockdb';
 /** `<dir>/blocks`: one file per block, as earlier versions wrote them; read, never written. */
 export const LEGACY_BLOCKS = 'blocks';
 
+/** Blocks in one LevelDB write batch (a tx-file is ~1 KiB, a chunk at most 256 KiB). */
+const BATCH_BLOCKS = 64;
+
 /** blockstore-level's own: keys are `/` + the multihash in base32, values the bytes. */
 const LEVEL_ENCODINGS = { keyEncoding: 'utf8', valueEncoding: 'view' } as const;
 
 export class EmbeddedBlockstore extends BaseBlockstore {
+  readonly #level: Level<string, Uint8Array>;
   readonly #db: LevelBlockstore;
   readonly #legacy: FsBlockstore | undefined;
 
-  private constructor(db: LevelBlockstore, legacy: FsBlockstore | undefined) {
+  private constructor(level: Level<string, Uint8Array>, legacy: FsBlockstore | undefined) {
     super();
-    this.#db = db;
+    this.#level = level;
+    this.#db = new LevelBlockstore(level);
     this.#legacy = legacy;
   }
 
@@ -59,9 +65,7 @@ export class EmbeddedBlockstore extends BaseBlockstore {
       await legacy?.close();
       throw lockedError(error, dir) ?? error;
     }
-    const db = new LevelBlockstore(level);
-    await db.open();
-    return new EmbeddedBlockstore(db, legacy);
+    return new EmbeddedBlockstore(level, legacy);
   }
 
   override async put(
@@ -70,6 +74,23 @@ export class EmbeddedBlockstore extends BaseBlockstore {
     options?: AbortOptions,
   ): Promise<CID> {
     return this.#db.put(cid, bytes, options);
+  }
+
+  /**
+   * Writes `blocks` in LevelDB write batches of BATCH_BLOCKS (one log record each): ~9 µs
+   * of CPU a block against ~22 µs for puts 4 at a time (ADR 0048). All or none of a batch is in.
+   */
+  async putBatch(blocks: readonly { cid: CID; bytes: Uint8Array }[], options?: AbortOptions): Promise<void> {
+    for (let from = 0; from < blocks.length; from += BATCH_BLOCKS) {
+      options?.signal?.throwIfAborted();
+      await this.#level.batch(
+        blocks.slice(from, from + BATCH_BLOCKS).map(({ cid, bytes }) => ({
+          type: 'put' as const,
+          key: blockKey(cid),
+          value: bytes,
+        })),
+      );
+    }
   }
 
   override async *get(cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
@@ -108,6 +129,11 @@ export class EmbeddedBlockstore extends BaseBlockstore {
       throw error;
     }
   }
+}
+
+/** blockstore-level's key of a block: `/` and its multihash in base32 (upper case, prefixed). */
+function blockKey(cid: CID): string {
+  return `/${base32upper.encoder.encode(cid.multihash.bytes)}`;
 }
 
 /** LevelDB's lock: another store (in this process or another) has the folder open. */
