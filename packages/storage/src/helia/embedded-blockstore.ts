@@ -101,7 +101,9 @@ export class EmbeddedBlockstore extends BaseBlockstore {
   }
 
   override async has(cid: CID, options?: AbortOptions): Promise<boolean> {
-    if (await this.#db.has(cid, options)) return true;
+    options?.signal?.throwIfAborted();
+    // LevelDB's own `has`: blockstore-level's reads and copies the block to answer.
+    if (await this.#level.has(blockKey(cid))) return true;
     return (await this.#legacy?.has(cid, options)) ?? false;
   }
 
