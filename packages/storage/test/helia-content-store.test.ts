@@ -1,6 +1,7 @@
 /**
  * What only the embedded store must prove: it never touches the network, it refuses damaged
- * blocks on disk, and garbage collection cannot slip between an add and its pin.
+ * blocks on disk, garbage collection cannot slip between an add and its pin, and a store written
+ * by an earlier version (one file per block) opens and serves its blocks.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -9,8 +10,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { encodeBatchFile } from '@anchorpost/protocol';
+import { cidForSmallBytes, encodeBatchFile, toCid } from '@anchorpost/protocol';
+import { FsBlockstore } from 'blockstore-fs';
+import { LevelBlockstore } from 'blockstore-level';
+import { FsDatastore } from 'datastore-fs';
+import { BLOCK_DB } from '../src/helia/embedded-blockstore.ts';
 import { openHeliaContentStore } from '../src/helia/helia-content-store.ts';
+import { PinIndex } from '../src/helia/pin-index.ts';
 import { StorageError } from '@anchorpost/storage-port';
 
 const onLinux = process.platform === 'linux';
@@ -106,20 +112,19 @@ describe('HeliaContentStore', () => {
 
   it('refuses a block damaged on disk (CID_MISMATCH), and a file and a DAG export read through it', async () => {
     const storeDir = join(dir, 'damaged');
-    const store = await openHeliaContentStore({ dir: storeDir });
+    let store = await openHeliaContentStore({ dir: storeDir });
+    const bytes = randomBytes(1_000);
+    const cid = await store.addFile(bytes);
+    await store.close();
+    // Other bytes under the block's key, as a damaged disk would serve them.
+    const db = new LevelBlockstore(join(storeDir, BLOCK_DB));
+    await db.open();
+    const damaged = Uint8Array.from(bytes);
+    damaged[0]! ^= 0xff;
+    await db.put(toCid(cid, 'cid'), damaged);
+    await db.close();
+    store = await openHeliaContentStore({ dir: storeDir });
     try {
-      const bytes = randomBytes(1_000);
-      const cid = await store.addFile(bytes);
-      const blockFiles = await filesUnder(join(storeDir, 'blocks'));
-      let damaged = 0;
-      for (const file of blockFiles) {
-        const content = await readFile(file);
-        if (!content.equals(bytes)) continue;
-        content[0]! ^= 0xff;
-        await writeFile(file, content);
-        damaged += 1;
-      }
-      assert.equal(damaged, 1, 'found the block file');
       const mismatch = (error: unknown): boolean =>
         error instanceof StorageError && error.code === 'CID_MISMATCH';
       await assert.rejects(store.getBlock(cid), mismatch);
@@ -193,6 +198,69 @@ describe('HeliaContentStore', () => {
       assert.deepEqual(await filesUnder(dirname(legacy)), [], 'leftover records deleted');
     } finally {
       await store.close();
+    }
+  });
+
+  it('opens a store of one file per block (earlier versions): serves, pins and collects its blocks', async () => {
+    const storeDir = join(dir, 'legacy');
+    // Written as earlier versions wrote it: blockstore-fs in <dir>/blocks, pins in the datastore.
+    const files = Array.from({ length: 40 }, (_, i) => new TextEncoder().encode(`old tx-file ${i}`));
+    const cids = files.map((bytes) => cidForSmallBytes(bytes));
+    const oldBlocks = new FsBlockstore(join(storeDir, 'blocks'));
+    const oldDatastore = new FsDatastore(join(storeDir, 'datastore'));
+    await oldBlocks.open();
+    await oldDatastore.open();
+    for (const [i, bytes] of files.entries()) await oldBlocks.put(toCid(cids[i]!, 'cid'), bytes);
+    const stray = cidForSmallBytes(new TextEncoder().encode('old and unpinned'));
+    await oldBlocks.put(toCid(stray, 'cid'), new TextEncoder().encode('old and unpinned'));
+    let root = '';
+    let batchBlocks = 0;
+    for await (const block of encodeBatchFile(
+      { platform: 'p', sequence: 0, previous: null, sealedAt: '2026-01-01T00:00:00.000Z' },
+      cids,
+    )) {
+      await oldBlocks.put(block.cid, block.bytes);
+      root = block.cid.toString();
+      batchBlocks += 1;
+    }
+    await new PinIndex(oldBlocks, oldDatastore).pin(toCid(root, 'cid'), true);
+    await oldDatastore.close();
+
+    const store = await openHeliaContentStore({ dir: storeDir });
+    try {
+      assert.deepEqual(await store.getFile(cids[7]!, { maxBytes: 100 }), files[7]);
+      assert.equal(await store.isPinned(cids.at(-1)!), true);
+      const exported = [];
+      for await (const block of store.exportDag(root)) exported.push(block.cid);
+      assert.equal(exported.length, batchBlocks + cids.length, 'the batch-file and its files');
+      const added = await store.addFile(new TextEncoder().encode('new tx-file'), { pin: true });
+      assert.equal(await oldBlocks.has(toCid(added, 'cid')), false, 'new blocks go to the database');
+      await store.gc();
+      assert.equal(await store.has(stray), false, 'an unpinned old block is collected');
+      assert.equal(await oldBlocks.has(toCid(stray, 'cid')), false, 'and its file deleted');
+      for (const cid of [root, added, ...cids]) assert.equal(await store.has(cid), true, `${cid} kept`);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a second store on an open folder (UNAVAILABLE), and opens once the first is closed', async () => {
+    const storeDir = join(dir, 'locked');
+    const first = await openHeliaContentStore({ dir: storeDir });
+    const cid = await first.addFile(new TextEncoder().encode('held'));
+    await assert.rejects(
+      openHeliaContentStore({ dir: storeDir }),
+      (error) =>
+        error instanceof StorageError &&
+        error.code === 'UNAVAILABLE' &&
+        /open in another/.test(error.message),
+    );
+    await first.close();
+    const second = await openHeliaContentStore({ dir: storeDir });
+    try {
+      assert.equal(await second.has(cid), true);
+    } finally {
+      await second.close();
     }
   });
 

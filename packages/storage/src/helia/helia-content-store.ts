@@ -1,17 +1,18 @@
 /**
- * The embedded ContentStore: Helia over a file blockstore and a file datastore in one folder,
+ * The embedded ContentStore: Helia over a LevelDB blockstore and a file datastore in one folder,
  * with no networking at all. `createHeliaLight` builds Helia without libp2p, routers or block
- * brokers, so the node opens no socket and dials nobody. Reads go to the file blockstore (files:
+ * brokers, so the node opens no socket and dials nobody. Reads go to the blockstore (files:
  * unixfs-file-reader.ts) or through Helia with `offline: true`, so a missing block is NOT_FOUND
  * at once instead of a search that could never succeed. Helia imports files; pins and garbage
  * collection are this package's own (pin-index.ts says why).
  *
- *   <dir>/blocks     one file per block (blockstore-fs)
+ *   <dir>/blockdb    the blocks, in LevelDB (embedded-blockstore.ts, ADR 0048)
+ *   <dir>/blocks     one file per block, as earlier versions wrote them: read, never written
  *   <dir>/datastore  pins and Helia's own records (datastore-fs)
  *
  * One process per folder: nothing locks it against a second one.
  */
-import { access, constants } from 'node:fs/promises';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   cidForBytes,
@@ -23,7 +24,6 @@ import {
 import { unixfs } from '@helia/unixfs';
 import type { UnixFS } from '@helia/unixfs';
 import * as dagCbor from '@ipld/dag-cbor';
-import { FsBlockstore } from 'blockstore-fs';
 import { FsDatastore } from 'datastore-fs';
 import { createHeliaLight } from 'helia';
 import type { Helia } from 'helia';
@@ -45,14 +45,12 @@ import type {
 } from '@anchorpost/storage-port';
 import { ExpectedCid } from '../expected-cid.ts';
 import { DEFAULT_TIMEOUT_MS, OperationSignal } from '../operation-signal.ts';
+import { BLOCK_DB, EmbeddedBlockstore } from './embedded-blockstore.ts';
 import { GcGate } from './gc-gate.ts';
 import { heliaStorageError } from './helia-errors.ts';
 import { walkDag } from './dag-walk.ts';
 import { PinIndex } from './pin-index.ts';
 import { openUnixfsFile } from './unixfs-file-reader.ts';
-
-/** Raw blocks `addFiles` writes at once. */
-const PUT_CONCURRENCY = 4;
 
 export interface HeliaContentStoreOptions {
   /** Folder holding the blocks and pins; created if missing. */
@@ -65,20 +63,23 @@ export interface HeliaContentStoreOptions {
 export async function openHeliaContentStore(options: HeliaContentStoreOptions): Promise<HeliaContentStore> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   new OperationSignal(timeoutMs, undefined); // validates
-  const blockstore = new FsBlockstore(join(options.dir, 'blocks'));
   const datastore = new FsDatastore(join(options.dir, 'datastore'));
+  let blockstore: EmbeddedBlockstore | undefined;
   try {
-    await blockstore.open();
+    await mkdir(options.dir, { recursive: true });
+    const blocks = await EmbeddedBlockstore.open(options.dir);
+    blockstore = blocks;
     await datastore.open();
     // Light = no libp2p, no routers, no block brokers: an offline node. dag-cbor lets pins walk batch-files.
-    const helia = createHeliaLight({ blockstore, datastore, codecs: [dagCbor] });
+    const helia = createHeliaLight({ blockstore: blocks, datastore, codecs: [dagCbor] });
     await helia.start();
-    const pins = new PinIndex(blockstore, datastore);
-    return new HeliaContentStore(helia, blockstore, pins, options.dir, timeoutMs, async () => {
-      await blockstore.close();
+    const pins = new PinIndex(blocks, datastore);
+    return new HeliaContentStore(helia, blocks, pins, options.dir, timeoutMs, async () => {
+      await blocks.close();
       await datastore.close();
     });
   } catch (error) {
+    await blockstore?.close().catch(() => undefined);
     await datastore.close().catch(() => undefined);
     const code = (error as { code?: unknown }).code;
     if (code === 'ENOTDIR' || code === 'EEXIST') {
@@ -92,8 +93,8 @@ export async function openHeliaContentStore(options: HeliaContentStoreOptions): 
 
 export class HeliaContentStore implements ContentStore {
   readonly #helia: Helia;
-  /** The file blockstore under Helia, read directly: no network, no read-ahead (unixfs-file-reader.ts). */
-  readonly #blocks: FsBlockstore;
+  /** The blockstore under Helia, read directly: no network, no read-ahead (unixfs-file-reader.ts). */
+  readonly #blocks: EmbeddedBlockstore;
   readonly #pins: PinIndex;
   readonly #fs: UnixFS;
   readonly #dir: string;
@@ -105,7 +106,7 @@ export class HeliaContentStore implements ContentStore {
   /** Use `openHeliaContentStore`. */
   constructor(
     helia: Helia,
-    blocks: FsBlockstore,
+    blocks: EmbeddedBlockstore,
     pins: PinIndex,
     dir: string,
     timeoutMs: number,
@@ -127,9 +128,9 @@ export class HeliaContentStore implements ContentStore {
 
   /**
    * A file of one chunk is one raw block (ADR 0036): its CID is computed here from its bytes
-   * (sha256, never taken on trust) and the bytes written straight to the blockstore, a few at a
-   * time; only larger files go through the importer, one at a time. Helia's importer costs ~0.5 ms
-   * of CPU a file, and unbounded parallel writes grew a 30,000-file seal by 160 MiB.
+   * (sha256, never taken on trust) and the bytes written straight to the blockstore, 64 to a
+   * LevelDB write batch; only larger files go through the importer, one at a time. Helia's
+   * importer costs ~0.5 ms of CPU a file.
    */
   async addFiles(files: readonly Uint8Array[], options: AddFileOptions = {}): Promise<string[]> {
     const what = files.length === 1 ? 'add file' : `add ${files.length} files`;
@@ -233,7 +234,7 @@ export class HeliaContentStore implements ContentStore {
     });
   }
 
-  /** A walk of the file blockstore with a bounded read-ahead (dag-walk.ts). */
+  /** A walk of the blockstore with a bounded read-ahead (dag-walk.ts). */
   async *exportDag(
     cid: ContentAddress,
     options: ExportDagOptions = {},
@@ -282,7 +283,7 @@ export class HeliaContentStore implements ContentStore {
     if (this.#closed) return { ok: false, detail: 'closed' };
     if (this.#helia.status !== 'started') return { ok: false, detail: `helia is ${this.#helia.status}` };
     try {
-      await access(join(this.#dir, 'blocks'), constants.R_OK | constants.W_OK);
+      await access(join(this.#dir, BLOCK_DB), constants.R_OK | constants.W_OK);
       return { ok: true, detail: `helia ${this.#helia.info.version} (embedded, offline) in ${this.#dir}` };
     } catch (error) {
       return { ok: false, detail: `blockstore not usable: ${(error as Error).message}` };
@@ -296,18 +297,10 @@ export class HeliaContentStore implements ContentStore {
     await this.#closeStores();
   }
 
-  /** Writes raw blocks `PUT_CONCURRENCY` at a time (libuv's 4 threads); more only hold more promises. */
+  /** Writes raw blocks in LevelDB write batches (embedded-blockstore.ts). */
   async #putLeaves(leaves: ReadonlyMap<string, Uint8Array>, op: OperationSignal): Promise<void> {
-    const queue = leaves.entries();
-    const writer = async (): Promise<void> => {
-      for (const [cid, bytes] of queue)
-        await this.#blocks.put(toCid(cid, 'cid'), bytes, { signal: op.signal });
-    };
-    // All settled before the gate opens again: no write is left running under a GC.
-    const failed = (await Promise.allSettled(Array.from({ length: PUT_CONCURRENCY }, writer))).find(
-      (result) => result.status === 'rejected',
-    );
-    if (failed !== undefined) throw failed.reason;
+    const blocks = [...leaves].map(([cid, bytes]) => ({ cid: toCid(cid, 'cid'), bytes }));
+    await this.#blocks.putBatch(blocks, { signal: op.signal });
   }
 
   #checkAdded(cid: CID, expected: string): string {

@@ -21,7 +21,7 @@
  * (about 100 bytes each).
  */
 import * as dagCbor from '@ipld/dag-cbor';
-import type { FsBlockstore } from 'blockstore-fs';
+import type { Blockstore } from 'interface-blockstore';
 import type { FsDatastore } from 'datastore-fs';
 import { Key } from 'interface-datastore';
 import { base32 } from 'multiformats/bases/base32';
@@ -54,11 +54,11 @@ interface Signal {
 type Missing = 'fail' | 'skip';
 
 export class PinIndex {
-  readonly #blocks: FsBlockstore;
+  readonly #blocks: Blockstore;
   readonly #datastore: FsDatastore;
   #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(blocks: FsBlockstore, datastore: FsDatastore) {
+  constructor(blocks: Blockstore, datastore: FsDatastore) {
     this.#blocks = blocks;
     this.#datastore = datastore;
   }

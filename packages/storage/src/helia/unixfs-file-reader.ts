@@ -7,7 +7,7 @@
  */
 import * as dagPb from '@ipld/dag-pb';
 import { CidCodec } from '@anchorpost/protocol';
-import type { FsBlockstore } from 'blockstore-fs';
+import type { Blockstore } from 'interface-blockstore';
 import { UnixFS } from 'ipfs-unixfs';
 import type { CID } from 'multiformats/cid';
 import { readBounded } from '../bounded-bytes.ts';
@@ -24,7 +24,7 @@ interface Signal {
 }
 
 /** Reads the root block: NOT_FOUND if missing, NOT_A_FILE unless it is a raw leaf or a UnixFS file. */
-export async function openUnixfsFile(blocks: FsBlockstore, root: CID, options: Signal): Promise<UnixfsFile> {
+export async function openUnixfsFile(blocks: Blockstore, root: CID, options: Signal): Promise<UnixfsFile> {
   const bytes = await readBlock(blocks, root, options);
   if (root.code === CidCodec.Raw) {
     return { size: BigInt(bytes.byteLength), chunks: single(bytes) };
@@ -61,7 +61,7 @@ async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, unde
 
 /** Depth first, in order: a node's own data, then its children left to right. */
 async function* fileChunks(
-  blocks: FsBlockstore,
+  blocks: Blockstore,
   root: FileNode,
   options: Signal,
 ): AsyncGenerator<Uint8Array, void, undefined> {
@@ -85,8 +85,8 @@ async function* fileChunks(
   }
 }
 
-/** One block from the file blockstore; NOT_FOUND if it is not there (not checked against its CID). */
-export async function readBlock(blocks: FsBlockstore, cid: CID, options: Signal): Promise<Uint8Array> {
+/** One block from the blockstore; NOT_FOUND if it is not there (not checked against its CID). */
+export async function readBlock(blocks: Blockstore, cid: CID, options: Signal): Promise<Uint8Array> {
   try {
     return await readBounded(blocks.get(cid, options), Number.MAX_SAFE_INTEGER, `read ${cid.toString()}`);
   } catch (error) {

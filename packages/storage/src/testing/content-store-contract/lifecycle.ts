@@ -48,14 +48,15 @@ export function lifecycleGroup(factory: ContentStoreFactory, name: string): void
     });
 
     it('refuses every call once closed (CLOSED)', async () => {
-      const { harness } = fixture;
-      const closed = await harness.open();
+      // The group's own store: the embedded one refuses a second opener of its folder.
+      const closed = fixture.store;
       await closed.close();
       await closed.close(); // idempotent
       await rejectsWith(closed.addFile(randomBytes(1)), 'CLOSED', false);
       await rejectsWith(closed.getFile(unknownRawCid(), { maxBytes: 1 }), 'CLOSED', false);
       await rejectsWith(closed.has(unknownRawCid()), 'CLOSED', false);
       assert.equal((await closed.health()).ok, false);
+      await fixture.reopen();
     });
 
     it('answers UNAVAILABLE (retryable) while the server is down, and recovers', async (t) => {
