@@ -17,7 +17,7 @@ describe('@anchorpost/sdk/browser', { timeout: 60_000 }, () => {
     assert.equal(nodeImport, null, `the bundle imports a Node built-in: ${nodeImport?.[0] ?? ''}`);
   });
 
-  for (const name of ['browser-app', 'browser-keys', 'subscribe', 'tx-file-signature']) {
+  for (const name of ['browser-app', 'browser-keys', 'browser-voting', 'subscribe', 'tx-file-signature']) {
     it(`bundles the ${name} entry for the browser too`, async (t) => {
       const bundle = await bundleBrowserEntry(fileURLToPath(new URL(`../src/${name}.ts`, import.meta.url)));
       t.diagnostic(`${name} entry: ${bundle.bytes} bytes, ${bundle.gzipBytes} gzipped`);
