@@ -30,7 +30,12 @@ describe('@anchorpost/protocol/web: voting', () => {
       // Moved to another voting: the same stable code on both.
       const moved = { ...fields, voting: hex('d'), signature: signVote(node, fields) };
       await assert.rejects(verifyVoteWeb(node.public, moved), { code: 'VOTE_NOT_FOR_THIS_VOTING' });
-      assert.throws(() => verifyVote(node.public, moved), { code: 'VOTE_NOT_FOR_THIS_VOTING' });
+      assert.throws(
+        () => {
+          verifyVote(node.public, moved);
+        },
+        { code: 'VOTE_NOT_FOR_THIS_VOTING' },
+      );
     });
   }
 

@@ -7,7 +7,13 @@ import { runSync } from '@anchorpost/protocol/web';
 import { buildGroupTxFile } from './tx-files.ts';
 import { votingOn } from './voting.ts';
 
-const voting = votingOn({ buildGroupTxFile, run: async (steps) => runSync(steps, nodePrimitives) });
+const voting = votingOn({
+  buildGroupTxFile,
+  run: (steps) =>
+    new Promise((resolve) => {
+      resolve(runSync(steps, nodePrimitives));
+    }),
+});
 
 /** The organizer's voting file: `question`, two or more different option titles, the deadline block. */
 export const newVoting = voting.newVoting;

@@ -225,7 +225,7 @@ async function closeVotingOn(
   return { ...sent, recount, listed: votesFile.votes.length };
 }
 
-type Rest<F> = F extends (platform: VotingPlatform, ...rest: infer R) => infer _ ? R : never;
+type Rest<F> = F extends (platform: VotingPlatform, ...rest: infer R) => unknown ? R : never;
 
 /** The voting functions of `platform` (./voting-node.ts for Node, ./browser-voting.ts for a page). */
 export function votingOn(platform: VotingPlatform) {

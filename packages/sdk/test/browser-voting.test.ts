@@ -75,8 +75,8 @@ describe('in-app voting: one contract, in Node and in Chromium', { timeout: 300_
 
   it('in Node, with @anchorpost/sdk', async () => {
     const runtime = votingRuntime({
-      readKey: async (file) => parsePrivateKeyFile(file),
-      join: async (bundle, identity) => joinGroup(bundle, identity),
+      readKey: (file) => Promise.resolve(parsePrivateKeyFile(file)),
+      join: (bundle, identity) => Promise.resolve(joinGroup(bundle, identity)),
       newVoting,
       castVote,
       tallyVoting,

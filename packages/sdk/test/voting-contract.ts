@@ -79,7 +79,7 @@ export async function votingContract(runtime: VotingRuntime, stage: VotingStage)
   const late = await runtime.castVote('carol', a, 'Sushi');
   assert.equal(await anchor([late]), deadline + 1);
   const closed = await runtime.close(a);
-  assert.ok(typeof closed === 'object', String(closed));
+  assert.ok(typeof closed === 'object', JSON.stringify(closed));
   assert.equal(closed.listed, 5, 'every on-time vote naming the voting, valid or not');
   const omitting = await sendByHand(votesTx(world, tallyFromVoteFiles(votingB.state.after, deadline, [])));
   await anchor([closed.cid, omitting]);

@@ -39,7 +39,13 @@ before(async () => {
 });
 
 const runtimes: Array<[string, (input: AnchoredVotingInput) => Promise<AnchoredTally>]> = [
-  ['tallyAnchoredVoting (node:crypto)', async (input) => tallyAnchoredVoting(input)],
+  [
+    'tallyAnchoredVoting (node:crypto)',
+    (input) =>
+      new Promise((resolve) => {
+        resolve(tallyAnchoredVoting(input));
+      }),
+  ],
   ['tallyAnchoredVotingWeb (WebCrypto)', tallyAnchoredVotingWeb],
 ];
 
