@@ -10,6 +10,8 @@ export * from './cid/index.ts';
 export * from './merkle/index.ts';
 export * from './batch-file/index.ts';
 export * from './voting/index.ts';
+/** The engine's node:crypto primitives: what `runSync` runs steps of `@anchorpost/protocol/web` with. */
+export { nodePrimitives } from './engine/node-primitives.ts';
 export { webSha256 } from './web-sha256.ts';
 export { inclusionPathSides } from './merkle/inclusion-path.ts';
 export { verifyInclusionProofWeb } from './merkle/verify-inclusion-web.ts';

@@ -3,7 +3,10 @@
  * is reachable from here): the protocol's one engine (./engine/) run with WebCrypto's primitives
  * instead of node:crypto's, so a file built here opens in Node and the reverse (ADR 0040). The
  * `modern` (X25519, HKDF-SHA-256, AES-256-GCM, Ed25519) and `rsa-4096` (RSA-OAEP and RSA-PSS with
- * SHA-256, AES-256-GCM) suites.
+ * SHA-256, AES-256-GCM) suites. In-app voting's formats too: the Votes file (strict XML, canonical
+ * bytes), the Votes file an organizer builds from collected votes, and vote signatures; and the
+ * engine's steps and runners, so a package whose logic needs cryptography (`@anchorpost/voting`)
+ * writes it once as steps and runs it on node:crypto or on WebCrypto.
  */
 import { buildTxFileSteps, type BuildTxFileInput } from './engine/build.ts';
 import {
@@ -25,6 +28,7 @@ import {
 import { openTxFileSteps, type OpenedTxFile, type OpenTxFileOptions } from './engine/open.ts';
 import { runAsync } from './engine/primitives.ts';
 import { hmacHexSteps } from './engine/state.ts';
+import { signVoteSteps, verifyVoteSteps, type VoteSignedFields } from './engine/vote-signature.ts';
 import { webPrimitives } from './engine/web-primitives.ts';
 import type { PrivateIdentity, PublicIdentity } from './crypto/identity.ts';
 import type { SuiteName, TxFile } from './tx-file/schema.ts';
@@ -43,6 +47,27 @@ export { serializeTxFile } from './tx-file/serialize.ts';
 export { DEFAULT_TX_FILE_LIMITS } from './tx-file/limits.ts';
 export type { BlockRef, SuiteName, TxFile } from './tx-file/schema.ts';
 export { cidForBytesWeb } from './cid/cid-for-bytes-web.ts';
+export { call, runAsync, runSync } from './engine/primitives.ts';
+export type { CryptoPrimitives, Steps } from './engine/primitives.ts';
+export { buildTxFileSteps } from './engine/build.ts';
+export { openTxFileSteps } from './engine/open.ts';
+export { fingerprintSteps } from './engine/identity.ts';
+export {
+  signVoteSteps,
+  verifyVoteSteps,
+  VOTE_SIGNATURE_DOMAIN,
+  voteSigningBytes,
+  type VoteSignedFields,
+} from './engine/vote-signature.ts';
+export {
+  canonicalizeVotesFile,
+  compareVotes,
+  parseVotesFile,
+  serializeVotesFile,
+  VOTES_FILE_VERSION,
+} from './voting/votes-file.ts';
+export type { ParseVotesFileOptions, VotesFile, VotesFileVote } from './voting/votes-file.ts';
+export { tallyFromVoteFiles, type CollectedVote } from './voting/collected-votes.ts';
 
 /** A fresh identity (encryption + signing key pairs) with WebCrypto. */
 export async function generateIdentityWeb(suite: SuiteName = 'modern'): Promise<PrivateIdentity> {
@@ -105,4 +130,18 @@ export async function parsePublicKeyFileWeb(value: unknown, where = 'key'): Prom
 /** A private key file read back: BAD_KEY when its id is not its keys' or its halves differ. */
 export async function parsePrivateKeyFileWeb(value: unknown, where = 'key'): Promise<PrivateIdentity> {
   return runAsync(parsePrivateKeyFileSteps(value, where), webPrimitives);
+}
+
+/** A voter's signature (canonical base64) over this voting, this voter and this option. */
+export async function signVoteWeb(voter: PrivateIdentity, fields: VoteSignedFields): Promise<string> {
+  return runAsync(signVoteSteps(voter, fields), webPrimitives);
+}
+
+/** VOTE_NOT_FOR_THIS_VOTING or LEGACY_VOTE_SIGNATURE unless the voter signed this vote, as `verifyVote`. */
+export async function verifyVoteWeb(
+  voterKey: PublicIdentity,
+  vote: VoteSignedFields & { signature: string },
+  field = 'vote.signature',
+): Promise<void> {
+  return runAsync(verifyVoteSteps(voterKey, vote, field), webPrimitives);
 }

@@ -5,14 +5,14 @@
  * CID. Neither service is trusted: a file whose proof does not verify, or whose bytes are not its
  * CID's, is left out and reported with its code.
  */
-import { AnchorpostError } from '@anchorpost/protocol';
+import { AnchorpostError } from '@anchorpost/protocol/portable';
 import {
   parseTxFileProof,
   verifyProof,
   type TxFileProof,
   type VerifiedProof,
 } from '@anchorpost/proofs/verify';
-import type { AnchoredTxFile } from '@anchorpost/voting';
+import type { AnchoredTxFile } from '@anchorpost/voting/web';
 import type { ProofApiClient } from './proof-api-client.ts';
 import type { RelayClient } from './relay-client.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';

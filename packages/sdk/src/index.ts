@@ -79,5 +79,5 @@ export { signForwardRequest } from './forward-request.ts';
 export type { ForwardCall, TypedDataSigner } from './forward-request.ts';
 export { anchorOn, fetchGroupFiles, fetchVerifiedTxFile, onDeadlineChain } from './group-files.ts';
 export type { DeadlineChain, FetchedTxFile, GroupFilesSource, UnverifiedTxFile } from './group-files.ts';
-export { castVote, closeVoting, newVoting, tallyVoting } from './voting.ts';
+export { castVote, closeVoting, newVoting, tallyVoting } from './voting-node.ts';
 export type { AnchoredTally, Recount, SendingOptions, SentTxFile, TxFileSender } from './voting.ts';

@@ -4,9 +4,15 @@
  * the deadline, and anyone in the group recounts from anchored data — every file's proof verified
  * against their own trust roots and chain nodes — with `@anchorpost/voting`'s tally (docs/voting.md).
  */
-import { fingerprint, openTxFile, parseTxFile, tallyFromVoteFiles } from '@anchorpost/protocol';
-import { tallyAnchoredVoting, votesFileMessage } from '@anchorpost/voting';
-import type { AnchoredTally, AnchoredTxFile } from '@anchorpost/voting';
+import {
+  fingerprintSteps,
+  openTxFileSteps,
+  parseTxFile,
+  tallyFromVoteFiles,
+  type Steps,
+} from '@anchorpost/protocol/web';
+import { tallyAnchoredVotingSteps, votesFileMessage } from '@anchorpost/voting/web';
+import type { AnchoredTally, AnchoredTxFile } from '@anchorpost/voting/web';
 import {
   anchorOn,
   fetchGroupFiles,
@@ -18,9 +24,9 @@ import {
 import type { GroupMembership } from './keys-and-groups.ts';
 import type { SubmittedTxFile } from './relay-client.ts';
 import { SdkError, SdkErrorCode } from './sdk-error.ts';
-import { buildGroupTxFile, type BuiltTxFile, type TxFileContent } from './tx-files.ts';
+import type { BuiltTxFile, TxFileContent } from './tx-files.ts';
 
-export type { AnchoredTally } from '@anchorpost/voting';
+export type { AnchoredTally } from '@anchorpost/voting/web';
 
 /** Where a member's files go: a relay client (HTTP or gRPC). */
 export interface TxFileSender {
@@ -34,20 +40,41 @@ export interface SentTxFile extends BuiltTxFile {
   readonly submitted: SubmittedTxFile;
 }
 
+/**
+ * What voting needs of the platform it runs on: how a tx-file is built, and how the protocol
+ * engine's steps are run (node:crypto in Node, WebCrypto in a page). The rules are the same code.
+ */
+export interface VotingPlatform {
+  buildGroupTxFile(from: GroupMembership, content: TxFileContent): Promise<BuiltTxFile>;
+  run<T>(steps: Steps<T>): Promise<T>;
+}
+
+/** A recount: the tally, the chain the deadline is counted on and its head, and the files left out. */
+export interface Recount {
+  readonly tally: AnchoredTally;
+  readonly chain: DeadlineChain;
+  /** The deadline chain's head when the voting file's anchor was verified. */
+  readonly head: number;
+  readonly files: AnchoredTxFile[];
+  readonly unverified: UnverifiedTxFile[];
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 async function sendToGroup(
+  platform: VotingPlatform,
   from: GroupMembership,
   relay: TxFileSender,
   content: TxFileContent,
 ): Promise<SentTxFile> {
-  const built = await buildGroupTxFile(from, content);
+  const built = await platform.buildGroupTxFile(from, content);
   return { ...built, submitted: await relay.submit(built.bytes) };
 }
 
 /** The organizer's voting file: `question`, two or more different option titles, the deadline block. */
-export async function newVoting(
+async function newVotingOn(
+  platform: VotingPlatform,
   organizer: GroupMembership,
   relay: TxFileSender,
   voting: { question: string; options: readonly string[]; deadline: number },
@@ -58,7 +85,7 @@ export async function newVoting(
       field: 'options',
     });
   }
-  return sendToGroup(organizer, relay, {
+  return sendToGroup(platform, organizer, relay, {
     ...sending,
     message: { data: encoder.encode(voting.question) },
     voting: {
@@ -75,7 +102,8 @@ export async function newVoting(
  * checked against its CID), signed over this voting, this voter and this option. NOT_A_VOTING and
  * UNKNOWN_OPTION are refused before anything is sent.
  */
-export async function castVote(
+async function castVoteOn(
+  platform: VotingPlatform,
   voter: GroupMembership,
   relay: TxFileSender,
   votingBytes: Uint8Array,
@@ -83,7 +111,7 @@ export async function castVote(
   sending: SendingOptions,
 ): Promise<SentTxFile & { deadline: number }> {
   const votingTx = parseTxFile(votingBytes);
-  const voting = openTxFile(votingTx, { group: voter.group }).voting;
+  const voting = (await platform.run(openTxFileSteps(votingTx, { group: voter.group }))).voting;
   if (voting === undefined) {
     throw new SdkError(SdkErrorCode.NotAVoting, 'the file has no voting section', { field: 'voting' });
   }
@@ -95,22 +123,12 @@ export async function castVote(
       { field: 'option' },
     );
   }
-  const sent = await sendToGroup(voter, relay, {
+  const sent = await sendToGroup(platform, voter, relay, {
     ...sending,
     message: { data: encoder.encode(option) },
     vote: { voting: votingTx.state.after, optionTitle: encoder.encode(option) },
   });
   return { ...sent, deadline: voting.lastblock };
-}
-
-/** A recount: the tally, the chain the deadline is counted on and its head, and the files left out. */
-export interface Recount {
-  readonly tally: AnchoredTally;
-  readonly chain: DeadlineChain;
-  /** The deadline chain's head when the voting file's anchor was verified. */
-  readonly head: number;
-  readonly files: AnchoredTxFile[];
-  readonly unverified: UnverifiedTxFile[];
 }
 
 /**
@@ -119,7 +137,8 @@ export interface Recount {
  * file's first anchor. The tally says whether the organizer's Votes file lists exactly the
  * anchored votes (`votesFile.status`).
  */
-export async function tallyVoting(
+async function tallyVotingOn(
+  platform: VotingPlatform,
   votingCid: string,
   member: Pick<GroupMembership, 'group' | 'members' | 'recipient'>,
   source: GroupFilesSource,
@@ -147,12 +166,14 @@ export async function tallyVoting(
     });
   }
   const anchored = onDeadlineChain(files, chain, unverified);
-  const tally = tallyAnchoredVoting({
-    group: member.group,
-    members: member.members,
-    voting: votingCid,
-    files: anchored,
-  });
+  const tally = await platform.run(
+    tallyAnchoredVotingSteps({
+      group: member.group,
+      members: member.members,
+      voting: votingCid,
+      files: anchored,
+    }),
+  );
   // tallyAnchoredVoting found the voting among the anchored files, so it has an anchor on the chain.
   return { tally, chain, head: anchorOn(votingFile!, chain)!.head, files: anchored, unverified };
 }
@@ -162,14 +183,15 @@ export async function tallyVoting(
  * every anchored vote of the voting anchored by the deadline — valid or not: the recount decides —
  * in the canonical Votes file, and sends it to the group to be anchored.
  */
-export async function closeVoting(
+async function closeVotingOn(
+  platform: VotingPlatform,
   organizer: GroupMembership,
   relay: TxFileSender,
   votingCid: string,
   source: GroupFilesSource,
   sending: SendingOptions & { deadlineChain?: DeadlineChain | undefined },
 ): Promise<SentTxFile & { recount: Recount; listed: number }> {
-  const recount = await tallyVoting(votingCid, organizer, source, sending.deadlineChain);
+  const recount = await tallyVotingOn(platform, votingCid, organizer, source, sending.deadlineChain);
   const { tally, head, files, chain } = recount;
   const { voting } = tally;
   if (head <= voting.lastblock) {
@@ -190,12 +212,31 @@ export async function closeVoting(
   const client = sending.client ?? organizer.identity;
   // The organizer's next file in its chain, when the voting was its last one.
   const before =
-    sending.before ?? (fingerprint(client.public) === votingTx.client.id ? votingTx.state.after : undefined);
-  const sent = await sendToGroup(organizer, relay, {
+    sending.before ??
+    ((await platform.run(fingerprintSteps(client.public))) === votingTx.client.id
+      ? votingTx.state.after
+      : undefined);
+  const sent = await sendToGroup(platform, organizer, relay, {
     client: sending.client,
     blockchain: sending.blockchain,
     ...(before === undefined ? {} : { before }),
     message: votesFileMessage(votesFile),
   });
   return { ...sent, recount, listed: votesFile.votes.length };
+}
+
+type Rest<F> = F extends (platform: VotingPlatform, ...rest: infer R) => unknown ? R : never;
+
+/** The voting functions of `platform` (./voting-node.ts for Node, ./browser-voting.ts for a page). */
+export function votingOn(platform: VotingPlatform) {
+  return {
+    /** The organizer's voting file: `question`, two or more different option titles, the deadline block. */
+    newVoting: (...args: Rest<typeof newVotingOn>) => newVotingOn(platform, ...args),
+    /** A member's vote for `option`, signed over this voting, this voter and this option. */
+    castVote: (...args: Rest<typeof castVoteOn>) => castVoteOn(platform, ...args),
+    /** Recounts a voting from the group's anchored files, each proof verified. */
+    tallyVoting: (...args: Rest<typeof tallyVotingOn>) => tallyVotingOn(platform, ...args),
+    /** After the deadline, the organizer's canonical Votes file, sent to the group. */
+    closeVoting: (...args: Rest<typeof closeVotingOn>) => closeVotingOn(platform, ...args),
+  };
 }

@@ -2,7 +2,7 @@
  * A test double of the proof API for the SDK's own tests: GET /v1/proofs/{cid} answers the proof
  * the proofs package assembles from the fixture's index (404 with the API's error body when it
  * knows none, 202 for the CIDs told to be pending, or a proof published to it), GET
- * /v1/trust-roots the fixture's roots. The
+ * /v1/trust-roots the fixture's roots, GET /v1/messages?recipient= the CIDs listed for it. The
  * real proof API is tested with the SDK in services/proof-api (it cannot be a dependency here: it
  * serves the auditor's page built from this package).
  */
@@ -22,6 +22,8 @@ export interface ProofStage {
   readonly sealed: FixtureBatch;
   /** Answers `proof` for its tx-file from now on (a proof anchored elsewhere: on the Ergo double). */
   publish(proof: TxFileProof): void;
+  /** Lists `cids` under `recipient` in GET /v1/messages from now on (in this order, after earlier ones). */
+  list(recipient: string, cids: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -36,8 +38,13 @@ export async function startProofStage(): Promise<ProofStage> {
   const sealed = await fixture.sealBatch(2);
   const pending = new Set(sealed.entries);
   const published = new Map<string, TxFileProof>();
+  const listed = new Map<string, string[]>();
   const answer = async (path: string): Promise<{ status: number; text: string }> => {
     if (path === '/v1/trust-roots') return json(200, fixture.trustRoots);
+    if (path.startsWith('/v1/messages?')) {
+      const recipient = new URLSearchParams(path.slice(path.indexOf('?'))).get('recipient') ?? '';
+      return json(200, { items: (listed.get(recipient) ?? []).map((cid) => ({ cid })) });
+    }
     const cid = /^\/v1\/proofs\/([a-z0-9]+)$/.exec(path)?.[1];
     if (cid === undefined)
       return json(404, { error: { code: 'NOT_FOUND', message: 'no route', retryable: false } });
@@ -70,6 +77,9 @@ export async function startProofStage(): Promise<ProofStage> {
     sealed,
     publish: (proof) => {
       published.set(proof.txFile, proof);
+    },
+    list: (recipient, cids) => {
+      listed.set(recipient, [...(listed.get(recipient) ?? []), ...cids]);
     },
     close: async () => {
       await new Promise<void>((resolve) =>

@@ -44,6 +44,7 @@ describe('the TypeDoc reference', { timeout: 300_000 }, () => {
         'browser',
         'browser-app',
         'browser-keys',
+        'browser-voting',
         'subscribe',
         'file-cid',
         'tx-file-signature',

@@ -1,5 +1,5 @@
 /** A tx-file of the group as the recount takes it: its bytes and where the chain put it. */
-import { parseTxFile, type TxFile } from '@anchorpost/protocol';
+import { parseTxFile, type TxFile } from '@anchorpost/protocol/web';
 
 export interface AnchoredTxFile {
   /** The CID of `bytes` (the caller checked it, with the file's proof). */

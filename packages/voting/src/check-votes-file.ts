@@ -3,13 +3,14 @@
  * anchored, on-time vote files that name this voting — every one of them, valid or not, as the
  * organizer collected them (the recount decides what counts) — and nothing else.
  */
+import { isProtocolError } from '@anchorpost/protocol/portable';
 import {
-  fingerprint,
-  isProtocolError,
-  openTxFile,
+  fingerprintSteps,
+  openTxFileSteps,
   type GroupKeys,
+  type Steps,
   type VotesFile,
-} from '@anchorpost/protocol';
+} from '@anchorpost/protocol/web';
 import type { ParsedAnchoredTxFile } from './anchored-tx-file.ts';
 import type { OpenedVoting } from './opened-voting.ts';
 import { VotesFileFindingCode } from './vote-rejection.ts';
@@ -35,19 +36,19 @@ export interface VotesFileCheck {
 type Candidate = { cid: string; votes: VotesFile } | { cid: string; unreadable: string };
 
 /** The organizer's Votes files in anchoring order (this voting's, or unreadable ones). */
-function votesFilesOf(
+function* votesFilesOf(
   files: readonly ParsedAnchoredTxFile[],
   voting: OpenedVoting,
   group: GroupKeys,
-): Candidate[] {
+): Steps<Candidate[]> {
   const candidates: Candidate[] = [];
   for (const file of files) {
     if (file.tx.vote !== undefined || file.tx.voting !== undefined) continue;
     if (file.tx.sender[0]?.sha512hash !== voting.organizerHash) continue;
     try {
-      const opened = openTxFile(file.tx, { group });
-      if (fingerprint(opened.senders[0]!) !== voting.organizer || !isVotesFileMessage(opened.message))
-        continue;
+      const opened = yield* openTxFileSteps(file.tx, { group });
+      const sender = yield* fingerprintSteps(opened.senders[0]!);
+      if (sender !== voting.organizer || !isVotesFileMessage(opened.message)) continue;
       const votes = readVotesFileMessage(opened.message);
       if (votes.voting === voting.after) candidates.push({ cid: file.cid, votes });
     } catch (error) {
@@ -101,13 +102,13 @@ function votedBy(file: ParsedAnchoredTxFile): { publickey: string; option: strin
  * Checks the organizer's first anchored Votes file of this voting. `votes` are the vote files
  * that name this voting, in anchoring order.
  */
-export function checkVotesFile(
+export function* checkVotesFileSteps(
   files: readonly ParsedAnchoredTxFile[],
   votes: readonly ParsedAnchoredTxFile[],
   voting: OpenedVoting,
   group: GroupKeys,
-): VotesFileCheck {
-  const candidates = votesFilesOf(files, voting, group);
+): Steps<VotesFileCheck> {
+  const candidates = yield* votesFilesOf(files, voting, group);
   const readable = candidates.find((candidate) => 'votes' in candidate);
   if (readable === undefined || !('votes' in readable)) {
     const unreadable = candidates[0];

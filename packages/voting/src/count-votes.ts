@@ -2,14 +2,14 @@
  * Counting the anchored votes of one voting, each rule in turn; the first rule a vote breaks is
  * its reason. A rejected vote never uses up its member's one vote.
  */
+import { ErrorCode, isProtocolError } from '@anchorpost/protocol/portable';
 import {
-  ErrorCode,
-  fingerprint,
-  isProtocolError,
-  openTxFile,
+  fingerprintSteps,
+  openTxFileSteps,
   type GroupKeys,
   type OpenedTxFile,
-} from '@anchorpost/protocol';
+  type Steps,
+} from '@anchorpost/protocol/web';
 import type { ParsedAnchoredTxFile } from './anchored-tx-file.ts';
 import { VoteRejectionCode } from './vote-rejection.ts';
 import type { OpenedVoting } from './opened-voting.ts';
@@ -37,9 +37,9 @@ export interface RejectedVote {
 type Verdict = { voter: string } | Omit<RejectedVote, 'cid' | 'anchoredHeight' | 'option'>;
 
 /** Opens the vote's file; its signature is checked over the voting it names, which is this one. */
-function openVote(file: ParsedAnchoredTxFile, group: GroupKeys): OpenedTxFile | Verdict {
+function* openVote(file: ParsedAnchoredTxFile, group: GroupKeys): Steps<OpenedTxFile | Verdict> {
   try {
-    return openTxFile(file.tx, { group });
+    return yield* openTxFileSteps(file.tx, { group });
   } catch (error) {
     if (!isProtocolError(error)) throw error;
     if (error.code === ErrorCode.VoteNotForThisVoting || error.code === ErrorCode.LegacyVoteSignature) {
@@ -55,15 +55,15 @@ function openVote(file: ParsedAnchoredTxFile, group: GroupKeys): OpenedTxFile | 
   }
 }
 
-function judge(
+function* judge(
   file: ParsedAnchoredTxFile,
   voting: OpenedVoting,
   group: GroupKeys,
   members: ReadonlySet<string>,
-): Verdict {
-  const opened = openVote(file, group);
+): Steps<Verdict> {
+  const opened = yield* openVote(file, group);
   if (!('senders' in opened)) return opened;
-  const voter = fingerprint(opened.senders[0]!);
+  const voter = yield* fingerprintSteps(opened.senders[0]!);
   if (!members.has(voter)) {
     return {
       code: VoteRejectionCode.NotAMember,
@@ -85,18 +85,18 @@ function judge(
 }
 
 /** Counts `votes` (this voting's, in anchoring order) by the rules above. */
-export function countVotes(
+export function* countVotesSteps(
   votes: readonly ParsedAnchoredTxFile[],
   voting: OpenedVoting,
   group: GroupKeys,
   members: ReadonlySet<string>,
-): { counted: CountedVote[]; rejected: RejectedVote[] } {
+): Steps<{ counted: CountedVote[]; rejected: RejectedVote[] }> {
   const counted: CountedVote[] = [];
   const rejected: RejectedVote[] = [];
   const countedBy = new Map<string, string>();
   for (const file of votes) {
     const where = { cid: file.cid, anchoredHeight: file.anchoredHeight, option: file.tx.vote!.option };
-    const verdict = judge(file, voting, group, members);
+    const verdict = yield* judge(file, voting, group, members);
     if ('code' in verdict) {
       rejected.push({ ...where, ...verdict });
       continue;

@@ -1,5 +1,6 @@
 /** The organizer's voting file, opened: its options, its deadline and its organizer. */
-import { fingerprint, isProtocolError, openTxFile, type GroupKeys } from '@anchorpost/protocol';
+import { isProtocolError } from '@anchorpost/protocol/portable';
+import { fingerprintSteps, openTxFileSteps, type GroupKeys, type Steps } from '@anchorpost/protocol/web';
 import type { ParsedAnchoredTxFile } from './anchored-tx-file.ts';
 import { VotingError, VotingErrorCode } from './voting-error.ts';
 
@@ -21,11 +22,11 @@ export interface OpenedVoting {
 
 const decoder = new TextDecoder();
 
-export function openVoting(
+export function* openVotingSteps(
   cid: string,
   files: readonly ParsedAnchoredTxFile[],
   group: GroupKeys,
-): OpenedVoting {
+): Steps<OpenedVoting> {
   const file = files.find((candidate) => candidate.cid === cid);
   if (file === undefined) {
     throw new VotingError(
@@ -36,7 +37,7 @@ export function openVoting(
   }
   let opened;
   try {
-    opened = openTxFile(file.tx, { group });
+    opened = yield* openTxFileSteps(file.tx, { group });
   } catch (error) {
     if (!isProtocolError(error)) throw error;
     throw new VotingError(VotingErrorCode.VotingUnreadable, 'voting', `${error.code}: ${error.message}`, {
@@ -50,7 +51,7 @@ export function openVoting(
     cid,
     after: file.tx.state.after,
     lastblock: opened.voting.lastblock,
-    organizer: fingerprint(opened.senders[0]!),
+    organizer: yield* fingerprintSteps(opened.senders[0]!),
     organizerHash: file.tx.sender[0]!.sha512hash,
     question: decoder.decode(opened.message.data),
     options: opened.voting.options.map((option) => ({

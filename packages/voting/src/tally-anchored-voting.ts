@@ -4,11 +4,11 @@
  * verified. Anyone with the group (a member) gets the same totals, the same rejected votes with
  * the same codes, and the same verdict on the Votes file.
  */
-import type { GroupKeys } from '@anchorpost/protocol';
+import type { GroupKeys, Steps } from '@anchorpost/protocol/web';
 import { parseAnchored, type AnchoredTxFile } from './anchored-tx-file.ts';
-import { checkVotesFile, type VotesFileCheck } from './check-votes-file.ts';
-import { countVotes, type CountedVote, type RejectedVote } from './count-votes.ts';
-import { openVoting, type OpenedVoting } from './opened-voting.ts';
+import { checkVotesFileSteps, type VotesFileCheck } from './check-votes-file.ts';
+import { countVotesSteps, type CountedVote, type RejectedVote } from './count-votes.ts';
+import { openVotingSteps, type OpenedVoting } from './opened-voting.ts';
 
 export interface AnchoredVotingInput {
   group: GroupKeys;
@@ -29,11 +29,16 @@ export interface AnchoredTally {
   votesFile: VotesFileCheck;
 }
 
-export function tallyAnchoredVoting(input: AnchoredVotingInput): AnchoredTally {
+/**
+ * The recount as the protocol engine's steps (ADR 0040): `tallyAnchoredVoting` runs them on
+ * node:crypto, `tallyAnchoredVotingWeb` on WebCrypto — one set of rules for both.
+ */
+export function* tallyAnchoredVotingSteps(input: AnchoredVotingInput): Steps<AnchoredTally> {
   const files = parseAnchored(input.files);
-  const opened = openVoting(input.voting, files, input.group);
+  const opened = yield* openVotingSteps(input.voting, files, input.group);
   const votes = files.filter((file) => file.tx.vote?.voting === opened.after);
-  const { counted, rejected } = countVotes(votes, opened, input.group, new Set(input.members));
+  const members = new Set(input.members);
+  const { counted, rejected } = yield* countVotesSteps(votes, opened, input.group, members);
   const totals = opened.options.map((option) => ({
     option: option.hash,
     title: option.title,
@@ -52,6 +57,6 @@ export function tallyAnchoredVoting(input: AnchoredVotingInput): AnchoredTally {
     totals,
     counted,
     rejected,
-    votesFile: checkVotesFile(files, votes, opened, input.group),
+    votesFile: yield* checkVotesFileSteps(files, votes, opened, input.group),
   };
 }

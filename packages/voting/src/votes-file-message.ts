@@ -3,7 +3,7 @@
  * header is the Votes file's media type, so it is sent, delivered, batched and anchored like any
  * message, and a reader tells it from other messages once the file is opened.
  */
-import { parseVotesFile, serializeVotesFile, type VotesFile } from '@anchorpost/protocol';
+import { parseVotesFile, serializeVotesFile, type VotesFile } from '@anchorpost/protocol/web';
 
 export const VOTES_FILE_MEDIA_TYPE = 'application/vnd.anchorpost.votes+xml';
 

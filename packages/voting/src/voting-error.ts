@@ -2,7 +2,7 @@
  * When no tally can be made at all (as opposed to a vote that does not count, which is a
  * rejection in the tally): a stable code, its kind, a field and whether trying again can help.
  */
-import { AnchorpostError, errorKinds } from '@anchorpost/protocol';
+import { AnchorpostError, errorKinds } from '@anchorpost/protocol/portable';
 
 export const VotingErrorCode = {
   /** The voting's tx-file is not among the anchored files (not sent, or not anchored yet). */

@@ -12,6 +12,7 @@ import {
   tallyFromVoteFiles,
   toBase64,
   txFileSigningMessage,
+  type GroupBundle,
   type GroupKeys,
   type PrivateIdentity,
   type TxFile,
@@ -28,6 +29,8 @@ const text = (value: string) => new TextEncoder().encode(value);
 
 export interface VotingWorld {
   keys: GroupKeys;
+  /** The group bundle (JSON value) each member opens with its own key. */
+  bundle: GroupBundle;
   members: string[];
   organizer: PrivateIdentity;
   alice: PrivateIdentity;
@@ -49,6 +52,7 @@ export async function votingWorld(): Promise<VotingWorld> {
   ]);
   return {
     keys,
+    bundle,
     members: bundle.members.map((member) => member.id),
     organizer: organizer!,
     alice: alice!,

@@ -148,7 +148,7 @@ function checkSignature(value: unknown, field: string): string {
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   for (let i = 0; i < text.length - padding; i++) if (!isBase64Char(text.charCodeAt(i))) bad();
   // Canonical: the bits the padding leaves over are zero, so decoding and encoding gives `text` back.
-  if (padding > 0 && Buffer.from(text.slice(-4), 'base64').toString('base64') !== text.slice(-4)) bad();
+  if (padding > 0 && btoa(atob(text.slice(-4))) !== text.slice(-4)) bad();
   return text;
 }
 
@@ -325,6 +325,15 @@ const DECLARATION_ATTRIBUTE_SET: ReadonlySet<string> = new Set(DECLARATION_ATTRI
 const REFERENCE_MESSAGE = 'entity and character references are not allowed';
 
 /** 1-based line and column of an offset, for messages (computed only when failing). */
+/** Bytes as a string of the same length, one character per byte (no Buffer: this runs in browsers). */
+function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (let at = 0; at < bytes.byteLength; at += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  }
+  return text;
+}
+
 function lineColumn(text: string, at: number): string {
   let line = 1;
   let lineStart = 0;
@@ -676,20 +685,18 @@ export function parseVotesFile(bytes: Uint8Array, options: ParseVotesFileOptions
       `the Votes file is ${bytes.byteLength} bytes, more than the limit of ${maxBytes}`,
     );
   }
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Printable ASCII, TAB, LF and CR only (after an optional UTF-8 BOM): every name and value in the
   // format is ASCII, so this also rules out encodings other than UTF-8 and every lookalike trick.
-  const bom =
-    buffer.byteLength >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
-  for (let i = bom; i < buffer.byteLength; i++) {
-    const c = buffer[i]!;
+  const bom = bytes.byteLength >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (let i = bom; i < bytes.byteLength; i++) {
+    const c = bytes[i]!;
     if ((c < SPACE && c !== LF && c !== CR && c !== TAB) || c > 0x7e) {
-      const where = lineColumn(buffer.toString('latin1', 0, i), i);
+      const where = lineColumn(latin1(bytes.subarray(0, i)), i);
       const hex = c.toString(16).padStart(2, '0');
       fail(ErrorCode.BadVotesFile, '-', `byte 0x${hex} at ${where}: a Votes file is printable ASCII`);
     }
   }
-  const text = buffer.toString('latin1');
+  const text = latin1(bytes);
   const file = new VotesFileReader(text, maxVotes).readDocument();
   if (options.requireCanonical === true) {
     if (!bytesEqual(serializeVotesFile(file), bytes)) {
