@@ -105,8 +105,11 @@ export async function startErgoTestChain(
         height: devnet.height,
         fee: 1_100_000n,
       });
-      await client.submitTransaction(wallet.sign(built.unsigned, built.inputs, headers).json);
-      devnet.mine(1);
+      const txId = await client.submitTransaction(wallet.sign(built.unsigned, built.inputs, headers).json);
+      // "Already on chain" means in a block the node's extra index has reached: with an index
+      // trailing the chain (as a real node's does), mine until it has the transaction.
+      do devnet.mine(1);
+      while ((await client.indexedTransaction(txId)) === undefined);
     },
     async forgeAnchor(request: AnchorRequest) {
       // The anchor's registers in a box without the marker token, paid from a wallet of its own.

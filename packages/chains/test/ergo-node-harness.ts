@@ -49,8 +49,9 @@ export async function startRealErgoTestChain(env: NodeJS.ProcessEnv = process.en
   // Mined, then seen by the extra index (2–6 s behind the chain on a real node).
   await mine(2);
   while ((await client.unspentBoxesByTokenId(minted.tokenId)).length === 0) await sleep(500);
-  const confirmations = 2;
-  const finalityDepth = 4;
+  // Deep enough that an anchor put on chain elsewhere is still MINED when the index has it.
+  const confirmations = 10;
+  const finalityDepth = 14;
   return {
     confirmations,
     finalityDepth,
@@ -79,10 +80,13 @@ export async function startRealErgoTestChain(env: NodeJS.ProcessEnv = process.en
         height: await height(),
         fee: 1_100_000n,
       });
-      await client.submitTransaction(
+      const txId = await client.submitTransaction(
         wallet.sign(built.unsigned, built.inputs, await client.lastHeaders(10)).json,
       );
-      await mine(1);
+      // A real node may leave it out of the next block, and its index trails the chain by seconds:
+      // "already on chain" means in a block the index has reached.
+      do await mine(1);
+      while ((await client.indexedTransaction(txId)) === undefined);
     },
     close: () => Promise.resolve(),
   };
