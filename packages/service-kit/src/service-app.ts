@@ -16,6 +16,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bodyStrictSchemaController } from './body-validation.ts';
 import { refuseWhileClosing } from './closing-refusal.ts';
+import { closeOnUnreadBody } from './unread-body.ts';
 import { allowOrigins } from './cors.ts';
 import { createLogger, nestLogger, type Logger } from './logger.ts';
 import { ServiceMetrics } from './metrics.ts';
@@ -138,6 +139,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
     done();
   });
   refuseWhileClosing(fastify);
+  closeOnUnreadBody(fastify);
   // Before the 405 of RouteMethods, which would answer a preflight's OPTIONS.
   allowOrigins(fastify, options.allowedOrigins ?? []);
   const routes = new RouteMethods();

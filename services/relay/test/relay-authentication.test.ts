@@ -69,20 +69,36 @@ describe('relay HTTP authentication', { timeout: 120_000 }, () => {
     assert.equal(body.error.code, 'UNAUTHENTICATED');
     assert.equal(body.error.message, 'missing or invalid credentials');
     assert.equal(body.error.retryable, false);
-    // A stranger's body is never read: the 401 comes after a first chunk of a 512 KiB body.
-    const early = await new Promise<number>((resolve, reject) => {
+    // A stranger's body is never read: the 401 comes after a first chunk of a 512 KiB body, with
+    // `Connection: close`, and the relay closes the connection rather than wait for the rest (it
+    // held it until Node's request timeout, and its own shutdown waited for it).
+    const early = await new Promise<{
+      status: number;
+      connection: string | undefined;
+      closed: Promise<void>;
+    }>((resolve, reject) => {
       const request = httpRequest(`${http}/v1/tx-files`, {
         method: 'POST',
         headers: { 'content-type': 'application/yaml', 'content-length': String(512 * 1024) },
       });
       request.on('response', (response) => {
         response.resume();
-        resolve(response.statusCode ?? 0);
+        const closed = new Promise<void>((done) =>
+          request.socket!.once('close', () => {
+            done();
+          }),
+        );
+        resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, closed });
       });
       request.on('error', reject);
       request.write('a'.repeat(1024));
     });
-    assert.equal(early, 401);
+    assert.equal(early.status, 401);
+    assert.equal(early.connection, 'close');
+    await Promise.race([
+      early.closed,
+      sleep(10_000).then(() => assert.fail('the relay kept the connection of an unread body open')),
+    ]);
     // The legacy header is taken when it names the key's own tenant.
     assert.equal((await submit(await file(), { ...f.auth, 'anchorpost-tenant': f.tenant })).status, 201);
   });
