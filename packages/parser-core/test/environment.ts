@@ -4,7 +4,7 @@
  * all in temp dirs and stopped afterwards. Tx-files are real (modern suite), batch-files are
  * encoded with the protocol and anchored with the contract's own `anchor` call.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,6 +27,7 @@ import {
 } from '@anchorpost/protocol';
 import type { GroupKeys, PrivateIdentity } from '@anchorpost/protocol';
 import { openHeliaContentStore } from '@anchorpost/storage';
+import { damageEmbeddedBlock } from '@anchorpost/storage/testing';
 import type { ContentStore } from '@anchorpost/storage';
 import { evmBlockHashes } from '../src/chain-block-hashes.ts';
 import { Parser } from '../src/parser.ts';
@@ -77,7 +78,7 @@ export interface World {
   ): Promise<SealedBatch>;
   anchor(contract: string, sequence: number, root: string, batchCid: string): Promise<AnchorTx>;
   parser(contract: { address: string; blockNumber: number }, options?: Partial<ParserOptions>): Parser;
-  /** Flips a byte of a block in the Helia store's files on disk, as a failing disk would. */
+  /** Flips a byte of a block in the embedded store's block database, as a failing disk would (the store is reopened). */
   damageBlock(cid: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -98,7 +99,8 @@ export async function startWorld(): Promise<World> {
     await migrate(pg.databaseUrl);
     const db = createDatabase({ databaseUrl: pg.databaseUrl, poolSize: EMBEDDED_POOL_SIZE });
     stops.push(() => db.close());
-    const store = await openHeliaContentStore({ dir: join(dir, 'ipfs') });
+    // Reopened by damageBlock: everything below reads `store` when it runs.
+    let store = await openHeliaContentStore({ dir: join(dir, 'ipfs') });
     stops.push(() => store.close());
 
     const [alice, bob, app] = (await Promise.all([0, 1, 2].map(() => generateIdentity('modern')))) as [
@@ -115,7 +117,9 @@ export async function startWorld(): Promise<World> {
 
     return {
       chain,
-      store,
+      get store() {
+        return store;
+      },
       db,
       async deployContract() {
         const deployed = await deployAnchorContract(chain.owner, { rpc: chain.rpc });
@@ -172,17 +176,9 @@ export async function startWorld(): Promise<World> {
         return { cid: rootCid, root, sequence, platform, sealedAt, previous, txFiles };
       },
       async damageBlock(cid) {
-        const bytes = Buffer.from(await store.getBlock(cid));
-        let damaged = 0;
-        for (const file of await readdir(join(dir, 'ipfs', 'blocks'), { recursive: true })) {
-          const path = join(dir, 'ipfs', 'blocks', file);
-          const content = await readFile(path).catch(() => undefined);
-          if (content === undefined || !content.equals(bytes)) continue;
-          content[0]! ^= 0xff;
-          await writeFile(path, content);
-          damaged += 1;
-        }
-        if (damaged !== 1) throw new Error(`found ${damaged} files for block ${cid}`);
+        await store.close();
+        await damageEmbeddedBlock(join(dir, 'ipfs'), cid);
+        store = await openHeliaContentStore({ dir: join(dir, 'ipfs') });
       },
       async anchor(contract, sequence, root, batchCid) {
         const receipt = await sendTransactionAndWait(chain.rpc, chain.owner, {

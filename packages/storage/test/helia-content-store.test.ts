@@ -12,11 +12,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { cidForSmallBytes, encodeBatchFile, toCid } from '@anchorpost/protocol';
 import { FsBlockstore } from 'blockstore-fs';
-import { LevelBlockstore } from 'blockstore-level';
 import { FsDatastore } from 'datastore-fs';
-import { BLOCK_DB } from '../src/helia/embedded-blockstore.ts';
 import { openHeliaContentStore } from '../src/helia/helia-content-store.ts';
 import { PinIndex } from '../src/helia/pin-index.ts';
+import { damageEmbeddedBlock } from '../src/testing/damage-block.ts';
 import { StorageError } from '@anchorpost/storage-port';
 
 const onLinux = process.platform === 'linux';
@@ -117,12 +116,7 @@ describe('HeliaContentStore', () => {
     const cid = await store.addFile(bytes);
     await store.close();
     // Other bytes under the block's key, as a damaged disk would serve them.
-    const db = new LevelBlockstore(join(storeDir, BLOCK_DB));
-    await db.open();
-    const damaged = Uint8Array.from(bytes);
-    damaged[0]! ^= 0xff;
-    await db.put(toCid(cid, 'cid'), damaged);
-    await db.close();
+    await damageEmbeddedBlock(storeDir, cid);
     store = await openHeliaContentStore({ dir: storeDir });
     try {
       const mismatch = (error: unknown): boolean =>

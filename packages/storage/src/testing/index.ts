@@ -10,5 +10,6 @@ export {
   startKuboDaemon,
 } from './kubo-daemon.ts';
 export type { KuboDaemon, KuboDaemonOptions } from './kubo-daemon.ts';
+export { damageEmbeddedBlock } from './damage-block.ts';
 export { storageOutageKinds } from './storage-outage.ts';
 export type { StorageOutage, StorageOutageKind } from './storage-outage.ts';
